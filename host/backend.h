@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The private backend op table (after ggml's ggml_backend_i).  The pipeline calls only through
+ * it.  The CPU backend implements every op; another backend may leave an op NULL, and the
+ * pipeline then runs the CPU op for it (the CUDA backend fills its ops in issue 4). */
+#ifndef RADX_BACKEND_H
+#define RADX_BACKEND_H
+#include "radx_internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct radx_backend_ops {
+    const char *name;
+    /* gl[i] = radx_bin_index(edges, x[i]) for n values; returns max gray level via *ng */
+    radx_status (*discretise)(void *ctx, const double *x, int64_t n, const double *edges, int nedges,
+                              int32_t *gl, int *ng, radx_err *err);
+    radx_status (*firstorder)(void *ctx, const double *x, const int32_t *gl, int64_t n, int ng,
+                              double voxel_volume, const radx_params *p, double *out, radx_err *err);
+    /* one texture class (RADX_CLASS_GLCM .. RADX_CLASS_NGTDM) */
+    radx_status (*texture)(void *ctx, radx_class cls, const radx_texture_input *in,
+                           const radx_params *p, double *out, radx_err *err);
+    radx_status (*shape)(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
+                         double *out, radx_err *err);
+    void (*destroy)(void *ctx); /* optional */
+} radx_backend_ops;
+
+extern const radx_backend_ops radx_cpu_backend;
+
+/* CUDA side (kernels/backend_cuda.cu, or host/backend_cuda_stub.c without CUDA). */
+int radx_cuda_device_count(void);                  /* 0 when not built, no driver or no device */
+radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **ctx, radx_err *err);
+#ifdef __cplusplus
+}
+#endif
+#endif

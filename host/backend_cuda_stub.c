@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Built only when radx is compiled without CUDA: the CUDA backend reports "not available". */
+#include "backend.h"
+
+int radx_cuda_device_count(void) { return 0; }
+
+radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **ctx, radx_err *err)
+{
+    *ops = NULL;
+    *ctx = NULL;
+    return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: this radx was built without CUDA (RADX_CUDA=OFF or no nvcc)");
+}

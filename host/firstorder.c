@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* First-order features (PyRadiomics 3.0.1 firstorder.py semantics). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "radx_internal.h"
+
+enum {
+    FO_P10, FO_P90, FO_ENERGY, FO_ENTROPY, FO_IQR, FO_KURTOSIS, FO_MAX, FO_MEAN, FO_MAD, FO_MEDIAN,
+    FO_MIN, FO_RANGE, FO_RMAD, FO_RMS, FO_SKEWNESS, FO_STD, FO_TOTALENERGY, FO_UNIFORMITY,
+    FO_VARIANCE, FO_N
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* numpy.lerp as numpy 1.26 computes it (the t >= 0.5 branch runs from b). */
+static double np_lerp(double a, double b, double t)
+{
+    double d = b - a;
+    return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+}
+
+/* numpy.percentile(sorted, q) with the default 'linear' method. */
+static double np_percentile(const double *s, int64_t n, double q)
+{
+    double quant = q / 100.0;
+    /* _compute_virtual_index(n, q, alpha=1, beta=1) = n*q + (1 + q*(1-1-1)) - 1 */
+    double virt = (double)n * quant + (1.0 + quant * (1.0 - 1.0 - 1.0)) - 1.0;
+    double prev = floor(virt);
+    double gamma = virt - prev;
+    int64_t i0 = (int64_t)prev, i1 = i0 + 1;
+    if (i0 < 0) i0 = 0;
+    if (i0 > n - 1) i0 = n - 1;
+    if (i1 > n - 1) i1 = n - 1;
+    if (i1 < 0) i1 = 0;
+    return np_lerp(s[i0], s[i1], gamma);
+}
+
+/* Neumaier-compensated sum: within an ulp or two of numpy's pairwise sum for any n. */
+typedef struct { double s, c; } ksum;
+static inline void kadd(ksum *k, double v)
+{
+    double t = k->s + v;
+    if (fabs(k->s) >= fabs(v)) k->c += (k->s - t) + v;
+    else k->c += (v - t) + k->s;
+    k->s = t;
+}
+static inline double kval(const ksum *k) { return k->s + k->c; }
+
+radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
+                                    double voxel_volume, const radx_params *p, double *out,
+                                    radx_err *err)
+{
+    if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "first order: empty ROI");
+    double *s = malloc(sizeof *s * (size_t)n);
+    int64_t *hist = calloc((size_t)ng + 1, sizeof *hist);
+    if (!s || !hist) {
+        free(s);
+        free(hist);
+        return radx_seterr(err, RADX_ERR_NOMEM, "first order: out of memory for %lld voxels", (long long)n);
+    }
+    memcpy(s, x, sizeof *s * (size_t)n);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    for (int64_t i = 0; i < n; i++) hist[gl[i]]++;
+
+    const double shift = p->voxel_array_shift;
+    ksum sum = {0, 0}, sum_sq_shift = {0, 0};
+    for (int64_t i = 0; i < n; i++) {
+        kadd(&sum, x[i]);
+        double v = x[i] + shift;
+        kadd(&sum_sq_shift, v * v);
+    }
+    const double mean = kval(&sum) / (double)n;
+    ksum m2 = {0, 0}, m3 = {0, 0}, m4 = {0, 0}, mad = {0, 0};
+    for (int64_t i = 0; i < n; i++) {
+        double d = x[i] - mean, d2 = d * d;
+        kadd(&m2, d2);
+        kadd(&m3, d2 * d);
+        kadd(&m4, d2 * d2);
+        kadd(&mad, fabs(d));
+    }
+    double mom2 = kval(&m2) / (double)n, mom3 = kval(&m3) / (double)n, mom4 = kval(&m4) / (double)n;
+
+    const double p10 = np_percentile(s, n, 10), p90 = np_percentile(s, n, 90);
+    /* Robust MAD: voxels with p10 <= x <= p90 (PyRadiomics keeps both ends) */
+    ksum rsum = {0, 0};
+    int64_t rn = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) { kadd(&rsum, x[i]); rn++; }
+    double rmean = rn ? kval(&rsum) / (double)rn : NAN;
+    ksum rdev = {0, 0};
+    for (int64_t i = 0; i < n; i++)
+        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) kadd(&rdev, fabs(x[i] - rmean));
+
+    /* histogram of discretised levels present (numpy.unique counts), p_i = count / N */
+    const double eps = 2.220446049250313e-16; /* numpy.spacing(1) */
+    ksum ent = {0, 0}, uni = {0, 0};
+    for (int g = 0; g <= ng; g++) {
+        if (!hist[g]) continue;
+        double pi = (double)hist[g] / (double)n;
+        kadd(&ent, pi * log2(pi + eps));
+        kadd(&uni, pi * pi);
+    }
+
+    double median = (n % 2) ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    double energy = kval(&sum_sq_shift);
+
+    out[FO_P10] = p10;
+    out[FO_P90] = p90;
+    out[FO_ENERGY] = energy;
+    out[FO_ENTROPY] = -1.0 * kval(&ent);
+    out[FO_IQR] = np_percentile(s, n, 75) - np_percentile(s, n, 25);
+    /* PyRadiomics sets m2 = 1 where it is 0 (its m3/m4 reset never triggers: both are 0 then) */
+    double m2d = mom2 == 0 ? 1.0 : mom2;
+    out[FO_KURTOSIS] = mom4 / (m2d * m2d);
+    if (p->ibsi_kurtosis_excess) out[FO_KURTOSIS] -= 3.0;
+    out[FO_MAX] = s[n - 1];
+    out[FO_MEAN] = mean;
+    out[FO_MAD] = kval(&mad) / (double)n;
+    out[FO_MEDIAN] = median;
+    out[FO_MIN] = s[0];
+    out[FO_RANGE] = s[n - 1] - s[0];
+    out[FO_RMAD] = rn ? kval(&rdev) / (double)rn : NAN;
+    out[FO_RMS] = sqrt(energy / (double)n);
+    out[FO_SKEWNESS] = mom3 / pow(m2d, 1.5);
+    out[FO_STD] = sqrt(mom2);
+    out[FO_TOTALENERGY] = energy * voxel_volume;
+    out[FO_UNIFORMITY] = kval(&uni);
+    /* numpy.nanstd(x) ** 2: sqrt then square, as PyRadiomics does */
+    double sd = sqrt(mom2);
+    out[FO_VARIANCE] = sd * sd;
+
+    free(s);
+    free(hist);
+    return RADX_OK;
+}

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Gray Level Run Length Matrix features, reproducing PyRadiomics 3.0.1 (glrlm.py and cmatrices.c
+ * calculate_glrlm).
+ *
+ * Outline (PyRadiomics' steps):
+ *   1. one integer run-length matrix per angle (kernels/angles.h, mono-directional, distance 1
+ *      whatever the `distances` setting), rows = gray levels present in the ROI (absent rows are
+ *      deleted; features use the actual gray values), columns = run length 1..max box size;
+ *      an angle along which no line holds more than one ROI voxel is zeroed (kernels/glrlm_rules.h);
+ *   2. weightingNorm set: one matrix sum_a w_a P_a, w = ||a * spacing|| in that norm;
+ *   3. per angle Nr = sum P (NaN when 0; empty angles are dropped, which nanmean does as well),
+ *      Np = sum_j j * pr(j); features per angle, then nanmean over angles.
+ * Deleting empty run-length columns (PyRadiomics does) changes no sum, so it is not done here.
+ *
+ * Threads: non-weighted, each angle is done by one thread and the mean is taken in angle order;
+ * weighted, angle matrices are counted in parallel batches and added in angle order.  Results do
+ * not depend on the thread count. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "radx_internal.h"
+#include "angles.h"
+#include "glrlm_rules.h"
+
+_Static_assert(RADX_WNORM_NONE == RADX_GLRLM_WN_NONE && RADX_WNORM_MANHATTAN == RADX_GLRLM_WN_MANHATTAN &&
+                   RADX_WNORM_EUCLIDEAN == RADX_GLRLM_WN_EUCLIDEAN && RADX_WNORM_INFINITY == RADX_GLRLM_WN_INFINITY &&
+                   RADX_WNORM_NO_WEIGHTING == RADX_GLRLM_WN_NO_WEIGHTING,
+               "glrlm_rules.h weighting codes must match radx_wnorm");
+
+/* Output slots, in radx_glrlm_features[] order. */
+enum {
+    F_GLN = 0, F_GLNN, F_GLV, F_HGLRE, F_LRE, F_LRHGLE, F_LRLGLE, F_LGLRE, F_RE, F_RLN, F_RLNN, F_RP, F_RV,
+    F_SRE, F_SRHGLE, F_SRLGLE, F_COUNT
+};
+
+#define GLRLM_EPS 2.220446049250313e-16 /* numpy.spacing(1) */
+
+typedef struct glrlm_ctx {
+    long long dims[3];
+    const int32_t *li;  /* level index (0..n-1) per box voxel, -1 outside the ROI */
+    int n;              /* gray levels present in the ROI */
+    const double *vals; /* their gray values */
+    long long L;        /* longest possible run: max box size */
+    const int *angles;
+} glrlm_ctx;
+
+/* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
+ * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
+static uint64_t count_angle(const glrlm_ctx *c, int a, uint32_t *cnt)
+{
+    const int *ang = c->angles + 3 * a;
+    const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2], L = c->L;
+    const long long step = (long long)ang[2] + nx * ((long long)ang[1] + ny * (long long)ang[0]);
+    long long z, y, x;
+    uint64_t runs = 0;
+    int multi = 0;
+    memset(cnt, 0, (size_t)c->n * (size_t)L * sizeof *cnt);
+    for (z = 0; z < nz; z++) {
+        for (y = 0; y < ny; y++) {
+            for (x = 0; x < nx; x++) {
+                if (!radx_glrlm_is_line_start(c->dims, z, y, x, ang)) continue;
+                /* steps until the line leaves the box */
+                long long len = L, r;
+                if (ang[0] > 0 && (r = nz - z) < len) len = r;
+                if (ang[0] < 0 && (r = z + 1) < len) len = r;
+                if (ang[1] > 0 && (r = ny - y) < len) len = r;
+                if (ang[1] < 0 && (r = y + 1) < len) len = r;
+                if (ang[2] > 0 && (r = nx - x) < len) len = r;
+                if (ang[2] < 0 && (r = x + 1) < len) len = r;
+                const int32_t *v = c->li + (x + nx * (y + ny * z));
+                radx_glrlm_run run;
+                int g;
+                long long rl, t;
+                radx_glrlm_run_init(&run);
+                for (t = 0; t < len; t++, v += step) {
+                    if (radx_glrlm_run_step(&run, *v, &g, &rl)) {
+                        cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+                        runs++;
+                    }
+                }
+                if (radx_glrlm_run_end(&run, &g, &rl)) {
+                    cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+                    runs++;
+                }
+                if (run.elems > 1) multi = 1;
+            }
+        }
+    }
+    if (!multi) { /* ROI is 2-D for this angle: PyRadiomics zeroes it (only length-1 runs exist) */
+        memset(cnt, 0, (size_t)c->n * (size_t)L * sizeof *cnt);
+        runs = 0;
+    }
+    return runs;
+}
+
+/* Features of one matrix P (n x L, counts or weighted counts) into f. */
+static void matrix_features(const glrlm_ctx *c, const double *P, double *pg, double *pr, double *f)
+{
+    const int n = c->n;
+    const long long L = c->L;
+    const double eps = GLRLM_EPS;
+    long long j;
+    int i, k;
+    double Nr = 0.0;
+
+    for (j = 0; j < L; j++) pr[j] = 0.0;
+    for (i = 0; i < n; i++) {
+        const double *row = P + (size_t)i * (size_t)L;
+        double s = 0.0;
+        for (j = 0; j < L; j++) {
+            s += row[j];
+            pr[j] += row[j];
+        }
+        pg[i] = s;
+        Nr += s;
+    }
+    if (Nr == 0.0) {
+        for (k = 0; k < F_COUNT; k++) f[k] = NAN;
+        return;
+    }
+    double sre = 0.0, lre = 0.0, rln = 0.0, np = 0.0, ur = 0.0;
+    for (j = 0; j < L; j++) {
+        const double q = pr[j], jd = (double)(j + 1), j2 = jd * jd;
+        if (q == 0.0) continue;
+        sre += q / j2;
+        lre += q * j2;
+        rln += q * q;
+        np += q * jd;
+        ur += (q / Nr) * jd;
+    }
+    double rv = 0.0;
+    for (j = 0; j < L; j++) {
+        const double q = pr[j], d = (double)(j + 1) - ur;
+        if (q != 0.0) rv += (q / Nr) * (d * d);
+    }
+    double gln = 0.0, ug = 0.0, lglre = 0.0, hglre = 0.0;
+    for (i = 0; i < n; i++) {
+        const double q = pg[i], v2 = c->vals[i] * c->vals[i];
+        if (q == 0.0) continue;
+        gln += q * q;
+        ug += (q / Nr) * c->vals[i];
+        lglre += q / v2;
+        hglre += q * v2;
+    }
+    double glv = 0.0;
+    for (i = 0; i < n; i++) {
+        const double q = pg[i], d = c->vals[i] - ug;
+        if (q != 0.0) glv += (q / Nr) * (d * d);
+    }
+    double re = 0.0, srlgle = 0.0, srhgle = 0.0, lrlgle = 0.0, lrhgle = 0.0;
+    for (i = 0; i < n; i++) {
+        const double *row = P + (size_t)i * (size_t)L;
+        const double v2 = c->vals[i] * c->vals[i];
+        if (pg[i] == 0.0) continue;
+        for (j = 0; j < L; j++) {
+            const double q = row[j];
+            if (q == 0.0) continue;
+            const double jd = (double)(j + 1), j2 = jd * jd, pn = q / Nr;
+            re -= pn * log2(pn + eps);
+            srlgle += q / (v2 * j2);
+            srhgle += q * v2 / j2;
+            lrlgle += q * j2 / v2;
+            lrhgle += q * (j2 * v2);
+        }
+    }
+    f[F_GLN] = gln / Nr;
+    f[F_GLNN] = gln / (Nr * Nr);
+    f[F_GLV] = glv;
+    f[F_HGLRE] = hglre / Nr;
+    f[F_LRE] = lre / Nr;
+    f[F_LRHGLE] = lrhgle / Nr;
+    f[F_LRLGLE] = lrlgle / Nr;
+    f[F_LGLRE] = lglre / Nr;
+    f[F_RE] = re;
+    f[F_RLN] = rln / Nr;
+    f[F_RLNN] = rln / (Nr * Nr);
+    f[F_RP] = Nr / np;
+    f[F_RV] = rv;
+    f[F_SRE] = sre / Nr;
+    f[F_SRHGLE] = srhgle / Nr;
+    f[F_SRLGLE] = srlgle / Nr;
+}
+
+static int max_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    int i, k;
+    if (!in || !p || !out || !in->gl || !in->roi)
+        return radx_seterr(err, RADX_ERR_ARG, "glrlm: NULL argument");
+    if (radx_glrlm_nfeatures != F_COUNT)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: feature table has %d entries, expected %d",
+                           radx_glrlm_nfeatures, F_COUNT);
+    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
+    if (in->dims_zyx[0] < 1 || in->dims_zyx[1] < 1 || in->dims_zyx[2] < 1)
+        return radx_seterr(err, RADX_ERR_ARG, "glrlm: empty ROI bounding box");
+    if (in->ng < 1 || in->ng > (1 << 24))
+        return radx_seterr(err, RADX_ERR_ARG, "glrlm: number of gray levels %d out of range", in->ng);
+    if (p->force2d && (p->force2d_dimension < 0 || p->force2d_dimension > 2))
+        return radx_seterr(err, RADX_ERR_PARAM, "glrlm: force2Ddimension %d is not 0, 1 or 2", p->force2d_dimension);
+
+    const int ng = in->ng;
+    const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
+    const size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
+    long long L = dims[0];
+    if (dims[1] > L) L = dims[1];
+    if (dims[2] > L) L = dims[2];
+    radx_status st = RADX_OK;
+    int32_t *li = NULL, *map = NULL;
+    double *vals = NULL, *res = NULL, *wsum = NULL, *pg = NULL, *pr = NULL;
+    int *angles = NULL;
+    uint32_t **bufs = NULL;
+    int nthr = max_threads(), nbuf = 0;
+
+    map = calloc((size_t)ng + 1, sizeof *map);
+    li = malloc(nvox * sizeof *li);
+    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
+    if (!map || !li || !angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+
+    for (size_t v = 0; v < nvox; v++) {
+        if (!in->roi[v]) continue;
+        int32_t g = in->gl[v];
+        if (g < 1 || g > ng) {
+            st = radx_seterr(err, RADX_ERR_ARG, "glrlm: gray level %d inside the ROI is outside 1..%d", (int)g, ng);
+            goto done;
+        }
+        map[g] = 1;
+    }
+    int n = 0;
+    for (i = 1; i <= ng; i++)
+        if (map[i]) n++;
+    if (n == 0) { st = radx_seterr(err, RADX_ERR_ROI, "glrlm: ROI is empty"); goto done; }
+    if ((uint64_t)n * (uint64_t)L > ((uint64_t)1 << 31)) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: %d gray levels x %lld run lengths is too large", n, L);
+        goto done;
+    }
+    vals = malloc((size_t)n * sizeof *vals);
+    if (!vals) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    n = 0;
+    for (i = 1; i <= ng; i++) {
+        if (map[i]) {
+            vals[n] = (double)i;
+            map[i] = n++;
+        } else {
+            map[i] = -1;
+        }
+    }
+    for (size_t v = 0; v < nvox; v++) li[v] = in->roi[v] ? map[in->gl[v]] : -1;
+
+    const int force = p->force2d ? p->force2d_dimension : -1;
+    const int dist1 = 1;
+    const int na = radx_angles_build(dims, &dist1, 1, 0, force, angles, RADX_MAX_ANGLES);
+    if (na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto done; }
+
+    glrlm_ctx c;
+    memcpy(c.dims, dims, sizeof dims);
+    c.li = li;
+    c.n = n;
+    c.vals = vals;
+    c.L = L;
+    c.angles = angles;
+    const size_t nl = (size_t)n * (size_t)L;
+
+    if (p->weighting_norm != RADX_WNORM_NONE) {
+        int nb = nthr < 1 ? 1 : nthr, fail = 0;
+        if (nb > na) nb = na > 0 ? na : 1;
+        bufs = calloc((size_t)nb, sizeof *bufs);
+        wsum = calloc(nl, sizeof *wsum);
+        pg = malloc((size_t)n * sizeof *pg);
+        pr = malloc((size_t)L * sizeof *pr);
+        if (!bufs || !wsum || !pg || !pr) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+        nbuf = nb;
+        for (i = 0; i < nb; i++)
+            if (!(bufs[i] = malloc(nl * sizeof **bufs))) fail = 1;
+        if (fail) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+        for (int a0 = 0; a0 < na; a0 += nb) {
+            const int cnt = (na - a0) < nb ? (na - a0) : nb;
+            int t;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(cnt)
+            for (t = 0; t < cnt; t++) count_angle(&c, a0 + t, bufs[t]);
+            for (t = 0; t < cnt; t++) {
+                const double wgt = radx_glrlm_weight(angles + 3 * (a0 + t), in->spacing_zyx, (int)p->weighting_norm);
+                const uint32_t *b = bufs[t];
+                for (size_t e = 0; e < nl; e++) wsum[e] += wgt * (double)b[e];
+            }
+        }
+        matrix_features(&c, wsum, pg, pr, out); /* NaN everywhere when empty */
+        goto done;
+    }
+
+    res = malloc((na > 0 ? (size_t)na : 1) * F_COUNT * sizeof *res);
+    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    int nomem = 0;
+#pragma omp parallel
+    {
+        uint32_t *cnt = malloc(nl * sizeof *cnt);
+        double *P = malloc(nl * sizeof *P);
+        double *tpg = malloc((size_t)n * sizeof *tpg);
+        double *tpr = malloc((size_t)L * sizeof *tpr);
+        int ok = cnt && P && tpg && tpr;
+        if (!ok) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+        int a;
+#pragma omp for schedule(dynamic, 1)
+        for (a = 0; a < na; a++) {
+            if (!ok) continue;
+            count_angle(&c, a, cnt);
+            for (size_t e = 0; e < nl; e++) P[e] = (double)cnt[e];
+            matrix_features(&c, P, tpg, tpr, res + (size_t)a * F_COUNT);
+        }
+        free(cnt);
+        free(P);
+        free(tpg);
+        free(tpr);
+    }
+    if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    for (k = 0; k < F_COUNT; k++) {
+        double s = 0.0;
+        int cnt = 0;
+        for (int a = 0; a < na; a++) {
+            const double v = res[(size_t)a * F_COUNT + k];
+            if (isnan(v)) continue;
+            s += v;
+            cnt++;
+        }
+        out[k] = cnt ? s / cnt : NAN;
+    }
+
+done:
+    if (bufs) {
+        for (i = 0; i < nbuf; i++) free(bufs[i]);
+        free(bufs);
+    }
+    free(wsum);
+    free(pg);
+    free(pr);
+    free(res);
+    free(angles);
+    free(vals);
+    free(li);
+    free(map);
+    return st;
+}

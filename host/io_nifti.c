@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* NIfTI-1 / NIfTI-2 / Analyze 7.5 reader on libnifti2 (nifti_clib), reporting the geometry that
+ * SimpleITK 2.5.7 (ITK 5.4 NiftiImageIO + ImageFileReader) reports for the same file.
+ *
+ * ITK's rules, reproduced here:
+ *  - number of dimensions: dim[0], with trailing size-1 dimensions above 3 dropped (a 4-D file with
+ *    one time point is 3-D); a 3-D file with nz = 1 stays 3-D; 2-D stays 2-D;
+ *  - spacing = pixdim[1..3] (as libnifti holds them, sign included) times the unit scale (metre
+ *    1000, micron 0.001); ImageFileReader later flips negative spacings into the direction;
+ *  - no qform and no sform: origin 0, identity direction (also for Analyze 7.5: SimpleITK uses
+ *    ITK's default "ITK4" Analyze flavour, which ignores the Analyze orient field);
+ *  - otherwise the sform or the qform is chosen as ITK 5.4 NiftiImageIO::SetImageIOOrientationFromNIfTI
+ *    does (sform when it is orthonormal after removing scales and: the qform is absent, or
+ *    sform_code is SCANNER_ANAT, or both codes are set and the two transforms are nearly equal;
+ *    the qform otherwise; neither usable -> error);
+ *  - origin = (-m[0][3], -m[1][3], m[2][3]) and direction columns = (-m[0][c], -m[1][c], m[2][c])
+ *    normalised (RAS -> LPS), from the chosen 4x4 matrix;
+ *  - ITK reads NIfTI-1 through nifti1_io, whose matrices are single precision: for NIfTI-1 files the
+ *    matrices are rebuilt here in float exactly as nifti1_io builds them (nifti_quatern_to_mat44 on
+ *    the float header fields), so the origin/direction doubles are the same bits ITK gets.  ITK
+ *    cannot read NIfTI-2; for NIfTI-2 the same rules run on libnifti2's double matrices;
+ *  - scl_slope / scl_inter: when |slope| > eps and (|slope-1| > eps or |inter| > eps) (NIfTI only,
+ *    not Analyze), integer data become float32: v = (float)((double)(float)x * slope + inter);
+ *    float32/float64 data are rescaled in place in their own type.
+ * Deviations (documented, unreachable for sane files): ITK's 4x4 condition-number test in IsAffine
+ * is replaced by "finite, bottom row (0,0,0,1), upper 3x3 non-singular"; its SVD-based "sform and
+ * qform are very similar" test by a direct comparison of the column-normalised 3x3 blocks (columns
+ * compared up to sign, as the SVD's left singular vectors are), the sorted column norms and the
+ * offsets, all within 1e-4; ITK_NIFTI_SFORM_PERMISSIVE (off by default) is not honoured: a
+ * non-orthonormal sform without a qform is an error. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "nifti2_io.h"
+
+#include "io.h"
+
+typedef struct { double m[4][4]; } m44;
+
+static int map_dtype(int nifti_dt, radx_dtype *dt)
+{
+    switch (nifti_dt) {
+    case NIFTI_TYPE_UINT8: *dt = RADX_DT_U8; return 1;
+    case NIFTI_TYPE_INT8: *dt = RADX_DT_I8; return 1;
+    case NIFTI_TYPE_UINT16: *dt = RADX_DT_U16; return 1;
+    case NIFTI_TYPE_INT16: *dt = RADX_DT_I16; return 1;
+    case NIFTI_TYPE_UINT32: *dt = RADX_DT_U32; return 1;
+    case NIFTI_TYPE_INT32: *dt = RADX_DT_I32; return 1;
+    case NIFTI_TYPE_UINT64: *dt = RADX_DT_U64; return 1;
+    case NIFTI_TYPE_INT64: *dt = RADX_DT_I64; return 1;
+    case NIFTI_TYPE_FLOAT32: *dt = RADX_DT_F32; return 1;
+    case NIFTI_TYPE_FLOAT64: *dt = RADX_DT_F64; return 1;
+    }
+    return 0;
+}
+
+static const char *nifti_dt_name(int nifti_dt)
+{
+    switch (nifti_dt) {
+    case NIFTI_TYPE_COMPLEX64: return "complex64";
+    case NIFTI_TYPE_COMPLEX128: return "complex128";
+    case NIFTI_TYPE_COMPLEX256: return "complex256";
+    case NIFTI_TYPE_RGB24: return "RGB24";
+    case NIFTI_TYPE_RGBA32: return "RGBA32";
+    case NIFTI_TYPE_FLOAT128: return "float128";
+    case DT_BINARY: return "binary (1 bit)";
+    }
+    return "unknown";
+}
+
+/* ---- the sform/qform decision (ITK 5.4 SetImageIOOrientationFromNIfTI) -------------------- */
+
+static double col_norm(const m44 *a, int c)
+{
+    double s = 0;
+    for (int r = 0; r < 3; r++) s += a->m[r][c] * a->m[r][c];
+    return sqrt(s);
+}
+
+static double det33(const m44 *a)
+{
+    const double (*m)[4] = a->m;
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+}
+
+/* ITK's first, cheap test: 3x3 blocks within 1e-5 element-wise, translations and bottom rows within
+ * 1e-7 (one-norm of the difference). */
+static int qs_similar(const m44 *s, const m44 *q)
+{
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            if (fabs(s->m[r][c] - q->m[r][c]) > 1e-5) return 0;
+    double t = 0, b = 0;
+    for (int r = 0; r < 4; r++) t += fabs(s->m[r][3] - q->m[r][3]);
+    for (int c = 0; c < 4; c++) b += fabs(s->m[3][c] - q->m[3][c]);
+    return t <= 1e-7 && b <= 1e-7;
+}
+
+/* IsAffine + "orthonormal after removing scales" (sform_decomposable_without_skew). */
+static int sform_decomposable(const m44 *s)
+{
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++)
+            if (!isfinite(s->m[r][c])) return 0;
+    double bottom = fabs(s->m[3][3] - 1.0) + fabs(s->m[3][0]) + fabs(s->m[3][1]) + fabs(s->m[3][2]);
+    if (bottom > 1.1920928955078125e-07 /* FLT_EPSILON */) return 0;
+    if (det33(s) == 0.0) return 0;
+    double u[3][3];
+    for (int c = 0; c < 3; c++) {
+        double n = col_norm(s, c);
+        for (int r = 0; r < 3; r++) u[r][c] = n > 0 ? s->m[r][c] / n : s->m[r][c];
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double d = 0;
+            for (int k = 0; k < 3; k++) d += u[i][k] * u[j][k];
+            if (fabs(d - (i == j ? 1.0 : 0.0)) > 1e-4) return 0;
+        }
+    return 1;
+}
+
+/* ---- LINPACK ssvdc for a 3x3 float matrix ---------------------------------------------------
+ * ITK decides "sform and qform are very similar" from vnl_svd<float> of the two 3x3 blocks, i.e.
+ * LINPACK's ssvdc (job 21) in single precision, and the decision depends on the exact signs and
+ * order of the computed left singular vectors (for an already orthogonal-times-diagonal matrix the
+ * iteration runs on rounding noise).  So the same algorithm runs here with the same single-precision
+ * operation sequence as the f2c translation vnl uses (BLAS snrm2 / srotg / srot / sdot / saxpy,
+ * including the places where f2c computes in double: sqrt, snrm2's and srotg's final product).
+ * Indices are 1-based as in the Fortran original (X_(i,j), i,j = 1..3, column-major storage). */
+#define SV_N 3
+
+static float sv_sign(float a, float b)
+{
+    float x = a >= 0 ? a : -a;
+    return b >= 0 ? x : -x;
+}
+
+static float sv_nrm2(int n, const float *x) /* x[0..n-1] */
+{
+    if (n < 1) return 0.0f;
+    if (n == 1) return fabsf(x[0]);
+    float scale = 0.0f, ssq = 1.0f;
+    for (int i = 0; i < n; i++) {
+        if (x[i] != 0.0f) {
+            float ax = fabsf(x[i]);
+            if (scale < ax) {
+                float r = scale / ax;
+                ssq = ssq * (r * r) + 1.0f;
+                scale = ax;
+            } else {
+                float r = ax / scale;
+                ssq += r * r;
+            }
+        }
+    }
+    return (float)((double)scale * sqrt((double)ssq));
+}
+
+static float sv_dot(int n, const float *x, const float *y)
+{
+    float t = 0.0f; /* n < 5 here: the plain clean-up loop of BLAS sdot */
+    for (int i = 0; i < n; i++) t += x[i] * y[i];
+    return t;
+}
+
+static void sv_axpy(int n, float a, const float *x, float *y)
+{
+    if (n <= 0 || a == 0.0f) return;
+    for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+static void sv_scal(int n, float a, float *x)
+{
+    for (int i = 0; i < n; i++) x[i] = a * x[i];
+}
+
+static void sv_rot(int n, float *x, float *y, float c, float s)
+{
+    for (int i = 0; i < n; i++) {
+        float t = c * x[i] + s * y[i];
+        y[i] = c * y[i] - s * x[i];
+        x[i] = t;
+    }
+}
+
+static void sv_swap(int n, float *x, float *y)
+{
+    for (int i = 0; i < n; i++) {
+        float t = x[i];
+        x[i] = y[i];
+        y[i] = t;
+    }
+}
+
+static void sv_rotg(float *sa, float *sb, float *c, float *s)
+{
+    float roe = *sb, r, z;
+    if (fabsf(*sa) > fabsf(*sb)) roe = *sa;
+    float scale = fabsf(*sa) + fabsf(*sb);
+    if (scale == 0.0f) {
+        *c = 1.0f;
+        *s = 0.0f;
+        r = 0.0f;
+        z = 0.0f;
+    } else {
+        float r1 = *sa / scale, r2 = *sb / scale;
+        r = (float)((double)scale * sqrt((double)(r1 * r1 + r2 * r2)));
+        r = (roe >= 0 ? 1.0f : -1.0f) * r;
+        *c = *sa / r;
+        *s = *sb / r;
+        z = 1.0f;
+        if (fabsf(*sa) > fabsf(*sb)) z = *s;
+        if (fabsf(*sb) >= fabsf(*sa) && *c != 0.0f) z = 1.0f / *c;
+    }
+    *sa = r;
+    *sb = z;
+}
+
+/* in: a (row-major 3x3).  out: w = |singular values| (descending), u row-major (u[r*3+c]).
+ * returns 0, or the LINPACK info (non-convergence) */
+static int svd3f(const float a[9], float w[3], float u_out[9])
+{
+    enum { n = SV_N, p = SV_N };
+    float xs[SV_N * SV_N], us[SV_N * SV_N], vs[SV_N * SV_N];
+    float s[SV_N + 2], e[SV_N + 2], work[SV_N + 2];
+    memset(xs, 0, sizeof xs);
+    memset(us, 0, sizeof us);
+    memset(vs, 0, sizeof vs);
+    memset(s, 0, sizeof s);
+    memset(e, 0, sizeof e);
+    memset(work, 0, sizeof work);
+    /* 1-based, column-major with leading dimension 3: element (i,j) at [i + 3*j], i,j >= 1 */
+#define X_(i, j) xs[(i) - 1 + SV_N * ((j) - 1)]
+#define U_(i, j) us[(i) - 1 + SV_N * ((j) - 1)]
+#define V_(i, j) vs[(i) - 1 + SV_N * ((j) - 1)]
+    for (int i = 1; i <= n; i++)
+        for (int j = 1; j <= p; j++) X_(i, j) = a[(i - 1) * 3 + (j - 1)];
+    const int ncu = n; /* job 21: jobu = 2 -> min(n,p) columns */
+    const int wantu = 1, wantv = 1;
+    int info = 0;
+    const int nct = n - 1 < p ? n - 1 : p;
+    int nrt = p - 2 < n ? p - 2 : n;
+    if (nrt < 0) nrt = 0;
+    const int lu = nct > nrt ? nct : nrt;
+    int l, lp1;
+    for (l = 1; l <= lu; l++) {
+        lp1 = l + 1;
+        if (l <= nct) {
+            s[l] = sv_nrm2(n - l + 1, &X_(l, l));
+            if (s[l] != 0.0f) {
+                if (X_(l, l) != 0.0f) s[l] = sv_sign(s[l], X_(l, l));
+                sv_scal(n - l + 1, 1.0f / s[l], &X_(l, l));
+                X_(l, l) += 1.0f;
+            }
+            s[l] = -s[l];
+        }
+        for (int j = lp1; j <= p; j++) {
+            if (l <= nct && s[l] != 0.0f) {
+                float t = -sv_dot(n - l + 1, &X_(l, l), &X_(l, j)) / X_(l, l);
+                sv_axpy(n - l + 1, t, &X_(l, l), &X_(l, j));
+            }
+            e[j] = X_(l, j);
+        }
+        if (wantu && l <= nct)
+            for (int i = l; i <= n; i++) U_(i, l) = X_(i, l);
+        if (l <= nrt) {
+            e[l] = sv_nrm2(p - l, &e[lp1]);
+            if (e[l] != 0.0f) {
+                if (e[lp1] != 0.0f) e[l] = sv_sign(e[l], e[lp1]);
+                sv_scal(p - l, 1.0f / e[l], &e[lp1]);
+                e[lp1] += 1.0f;
+            }
+            e[l] = -e[l];
+            if (lp1 <= n && e[l] != 0.0f) {
+                for (int i = lp1; i <= n; i++) work[i] = 0.0f;
+                for (int j = lp1; j <= p; j++) sv_axpy(n - l, e[j], &X_(lp1, j), &work[lp1]);
+                for (int j = lp1; j <= p; j++) sv_axpy(n - l, -e[j] / e[lp1], &work[lp1], &X_(lp1, j));
+            }
+            if (wantv)
+                for (int i = lp1; i <= p; i++) V_(i, l) = e[i];
+        }
+    }
+    int m = p < n + 1 ? p : n + 1;
+    const int nctp1 = nct + 1, nrtp1 = nrt + 1;
+    if (nct < p) s[nctp1] = X_(nctp1, nctp1);
+    if (n < m) s[m] = 0.0f;
+    if (nrtp1 < m) e[nrtp1] = X_(nrtp1, m);
+    e[m] = 0.0f;
+    if (wantu) {
+        for (int j = nctp1; j <= ncu; j++) {
+            for (int i = 1; i <= n; i++) U_(i, j) = 0.0f;
+            U_(j, j) = 1.0f;
+        }
+        for (int ll = 1; ll <= nct; ll++) {
+            l = nct - ll + 1;
+            if (s[l] != 0.0f) {
+                lp1 = l + 1;
+                for (int j = lp1; j <= ncu; j++) {
+                    float t = -sv_dot(n - l + 1, &U_(l, l), &U_(l, j)) / U_(l, l);
+                    sv_axpy(n - l + 1, t, &U_(l, l), &U_(l, j));
+                }
+                sv_scal(n - l + 1, -1.0f, &U_(l, l));
+                U_(l, l) += 1.0f;
+                for (int i = 1; i <= l - 1; i++) U_(i, l) = 0.0f;
+            } else {
+                for (int i = 1; i <= n; i++) U_(i, l) = 0.0f;
+                U_(l, l) = 1.0f;
+            }
+        }
+    }
+    if (wantv) {
+        for (int ll = 1; ll <= p; ll++) {
+            l = p - ll + 1;
+            lp1 = l + 1;
+            if (l <= nrt && e[l] != 0.0f) {
+                for (int j = lp1; j <= p; j++) {
+                    float t = -sv_dot(p - l, &V_(lp1, l), &V_(lp1, j)) / V_(lp1, l);
+                    sv_axpy(p - l, t, &V_(lp1, l), &V_(lp1, j));
+                }
+            }
+            for (int i = 1; i <= p; i++) V_(i, l) = 0.0f;
+            V_(l, l) = 1.0f;
+        }
+    }
+    /* main iteration loop for the singular values */
+    const int mm = m;
+    int iter = 0;
+    const int maxit = 1000;
+    while (m != 0) {
+        if (iter >= maxit) {
+            info = m;
+            break;
+        }
+        int ll, kase, ls = 0;
+        for (ll = 1; ll <= m; ll++) {
+            l = m - ll;
+            if (l == 0) break;
+            float test = fabsf(s[l]) + fabsf(s[l + 1]);
+            float ztest = test + fabsf(e[l]);
+            if (ztest == test) {
+                e[l] = 0.0f;
+                break;
+            }
+        }
+        if (l == m - 1) {
+            kase = 4;
+        } else {
+            lp1 = l + 1;
+            const int mp1 = m + 1;
+            int lls;
+            for (lls = lp1; lls <= mp1; lls++) {
+                ls = m - lls + lp1;
+                if (ls == l) break;
+                float test = 0.0f;
+                if (ls != m) test += fabsf(e[ls]);
+                if (ls != l + 1) test += fabsf(e[ls - 1]);
+                float ztest = test + fabsf(s[ls]);
+                if (ztest == test) {
+                    s[ls] = 0.0f;
+                    break;
+                }
+            }
+            if (ls == l)
+                kase = 3;
+            else if (ls == m)
+                kase = 1;
+            else {
+                kase = 2;
+                l = ls;
+            }
+        }
+        l = l + 1;
+        if (kase == 1) { /* deflate negligible s(m) */
+            const int mm1 = m - 1;
+            float f = e[m - 1];
+            e[m - 1] = 0.0f;
+            for (int kk = l; kk <= mm1; kk++) {
+                const int k = mm1 - kk + l;
+                float t1 = s[k], cs, sn;
+                sv_rotg(&t1, &f, &cs, &sn);
+                s[k] = t1;
+                if (k != l) {
+                    f = -sn * e[k - 1];
+                    e[k - 1] = cs * e[k - 1];
+                }
+                if (wantv) sv_rot(p, &V_(1, k), &V_(1, m), cs, sn);
+            }
+        } else if (kase == 2) { /* split at negligible s(l) */
+            float f = e[l - 1];
+            e[l - 1] = 0.0f;
+            for (int k = l; k <= m; k++) {
+                float t1 = s[k], cs, sn;
+                sv_rotg(&t1, &f, &cs, &sn);
+                s[k] = t1;
+                f = -sn * e[k];
+                e[k] = cs * e[k];
+                if (wantu) sv_rot(n, &U_(1, k), &U_(1, l - 1), cs, sn);
+            }
+        } else if (kase == 3) { /* one QR step */
+            float r6 = fabsf(s[m]), r7 = fabsf(s[m - 1]);
+            r6 = r6 >= r7 ? r6 : r7;
+            r7 = fabsf(e[m - 1]);
+            r6 = r6 >= r7 ? r6 : r7;
+            r7 = fabsf(s[l]);
+            r6 = r6 >= r7 ? r6 : r7;
+            r7 = fabsf(e[l]);
+            const float scale = r6 >= r7 ? r6 : r7;
+            const float sm = s[m] / scale, smm1 = s[m - 1] / scale, emm1 = e[m - 1] / scale;
+            const float sl = s[l] / scale, el = e[l] / scale;
+            const float b = ((smm1 + sm) * (smm1 - sm) + emm1 * emm1) / 2.0f;
+            float r1 = sm * emm1;
+            const float c = r1 * r1;
+            float shift = 0.0f;
+            if (!(b == 0.0f && c == 0.0f)) {
+                shift = (float)sqrt((double)(b * b + c));
+                if (b < 0.0f) shift = -shift;
+                shift = c / (b + shift);
+            }
+            float f = (sl + sm) * (sl - sm) + shift;
+            float g = sl * el;
+            const int mm1 = m - 1;
+            for (int k = l; k <= mm1; k++) {
+                float cs, sn;
+                sv_rotg(&f, &g, &cs, &sn);
+                if (k != l) e[k - 1] = f;
+                f = cs * s[k] + sn * e[k];
+                e[k] = cs * e[k] - sn * s[k];
+                g = sn * s[k + 1];
+                s[k + 1] = cs * s[k + 1];
+                if (wantv) sv_rot(p, &V_(1, k), &V_(1, k + 1), cs, sn);
+                sv_rotg(&f, &g, &cs, &sn);
+                s[k] = f;
+                f = cs * e[k] + sn * s[k + 1];
+                s[k + 1] = -sn * e[k] + cs * s[k + 1];
+                g = sn * e[k + 1];
+                e[k + 1] = cs * e[k + 1];
+                if (wantu && k < n) sv_rot(n, &U_(1, k), &U_(1, k + 1), cs, sn);
+            }
+            e[m - 1] = f;
+            ++iter;
+        } else { /* convergence */
+            if (s[l] < 0.0f) {
+                s[l] = -s[l];
+                if (wantv) sv_scal(p, -1.0f, &V_(1, l));
+            }
+            while (l != mm && !(s[l] >= s[l + 1])) {
+                float t = s[l];
+                s[l] = s[l + 1];
+                s[l + 1] = t;
+                if (wantv && l < p) sv_swap(p, &V_(1, l), &V_(1, l + 1));
+                if (wantu && l < n) sv_swap(n, &U_(1, l), &U_(1, l + 1));
+                ++l;
+            }
+            iter = 0;
+            --m;
+        }
+    }
+    for (int j = 0; j < 3; j++) {
+        w[j] = fabsf(s[j + 1]);
+        for (int i = 0; i < 3; i++) u_out[i * 3 + j] = U_(i + 1, j + 1);
+    }
+#undef X_
+#undef U_
+#undef V_
+    return info;
+}
+
+/* ITK's sform_and_qform_are_very_similar: with U, W from vnl_svd<float> of the two 3x3 blocks,
+ * U_s * inv(U_q) is the identity within 1e-4, the singular values agree within 1e-4, and so do the
+ * offsets and the bottom rows. */
+static int qs_very_similar(const m44 *s, const m44 *q)
+{
+    float as[9], aq[9], ws[3], wq[3], us[9], uq[9];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) {
+            as[r * 3 + c] = (float)s->m[r][c];
+            aq[r * 3 + c] = (float)q->m[r][c];
+        }
+    svd3f(as, ws, us);
+    svd3f(aq, wq, uq);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            double d = 0; /* U_q is orthogonal to float precision: inv(U_q) = U_q^T */
+            for (int k = 0; k < 3; k++) d += (double)us[i * 3 + k] * (double)uq[j * 3 + k];
+            if (fabs(d - (i == j ? 1.0 : 0.0)) > 1e-4) return 0;
+        }
+    for (int i = 0; i < 3; i++)
+        if (fabsf(ws[i] - wq[i]) > 1e-4f) return 0;
+    for (int r = 0; r < 3; r++)
+        if (fabs((double)(float)s->m[r][3] - (double)(float)q->m[r][3]) > 1e-4) return 0;
+    for (int c = 0; c < 4; c++)
+        if (fabs((double)(float)s->m[3][c] - (double)(float)q->m[3][c]) > 1e-4) return 0;
+    return 1;
+}
+
+/* returns 1 = sform, 0 = qform, -1 = neither usable */
+static int choose_sform(const m44 *s, const m44 *q, int qcode, int scode)
+{
+    int prefer_s = qs_similar(s, q);
+    if (!prefer_s || scode != NIFTI_XFORM_UNKNOWN) {
+        if (sform_decomposable(s)) {
+            if (qcode == NIFTI_XFORM_UNKNOWN && scode != NIFTI_XFORM_UNKNOWN)
+                prefer_s = 1;
+            else if (scode == NIFTI_XFORM_SCANNER_ANAT)
+                prefer_s = 1;
+            else if (qcode != NIFTI_XFORM_UNKNOWN && scode != NIFTI_XFORM_UNKNOWN)
+                prefer_s = qs_very_similar(s, q);
+        }
+    }
+    if (prefer_s) return 1;
+    if (qcode != NIFTI_XFORM_UNKNOWN) return 0;
+    return -1;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+static int is_gz(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 3 && strcasecmp(name + n - 3, ".gz") == 0;
+}
+
+radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
+{
+    nifti_set_debug_level(0);
+    nifti_set_skip_blank_ext(0);
+    nifti_set_allow_upper_fext(1);
+
+    nifti_image *nim = nifti_image_read(path, 0);
+    if (!nim)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a NIfTI or Analyze file (bad or truncated header)", path);
+
+    radx_status st = RADX_OK;
+    float *fbuf = NULL;
+    const int analyze = nim->nifti_type == NIFTI_FTYPE_ANALYZE;
+    int nifti1 = 1; /* NIfTI-1 (or Analyze): single-precision matrices, as ITK's nifti1_io has them */
+    if (!analyze) {
+        /* nifti_type does not tell NIfTI-2 from NIfTI-1 (both report 1 for a .nii); the header does */
+        int nver = 1;
+        void *h = nifti_read_header(nim->fname ? nim->fname : path, &nver, 0);
+        free(h);
+        nifti1 = nver != 2;
+    }
+
+    /* --- pixel type and dimensions --- */
+    radx_dtype dt;
+    if (!map_dtype(nim->datatype, &dt)) {
+        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: unsupported NIfTI pixel type %s (datatype %d)", path,
+                         nifti_dt_name(nim->datatype), nim->datatype);
+        goto done;
+    }
+    if (nim->intent_code == NIFTI_INTENT_VECTOR || nim->intent_code == NIFTI_INTENT_DISPVECT ||
+        nim->intent_code == NIFTI_INTENT_SYMMATRIX || nim->intent_code == NIFTI_INTENT_GENMATRIX) {
+        st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                         "%s: vector/matrix-valued NIfTI image (intent_code %d, %lld components) is not supported",
+                         path, nim->intent_code, (long long)nim->dim[5]);
+        goto done;
+    }
+    int64_t d0 = nim->dim[0];
+    if (d0 < 1 || d0 > 7) {
+        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid NIfTI dimension count %lld", path, (long long)d0);
+        goto done;
+    }
+    int realdim = (int)d0;
+    while (realdim > 3 && nim->dim[realdim] == 1) realdim--;
+    if (realdim > 3) {
+        if (realdim == 4)
+            st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                             "%s: 4-D image with %lld volumes; only single 2-D or 3-D volumes are supported", path,
+                             (long long)nim->dim[4]);
+        else
+            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: %d-D image; only 2-D and 3-D images are supported",
+                             path, realdim);
+        goto done;
+    }
+    if (realdim < 2) {
+        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: 1-D image; only 2-D and 3-D images are supported", path);
+        goto done;
+    }
+    int64_t nvox = 1;
+    for (int i = 1; i <= 3; i++) {
+        int64_t n = i <= realdim ? nim->dim[i] : 1;
+        if (n < 1) {
+            st = radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid image size %lld along axis %d", path, (long long)n,
+                             i - 1);
+            goto done;
+        }
+        if (n > RADX_MAX_VOXELS / nvox) {
+            st = radx_seterr(err, RADX_ERR_NOMEM,
+                             "%s: header claims a %lld x %lld x %lld image, more than the limit of %lld voxels", path,
+                             (long long)nim->dim[1], (long long)(realdim >= 2 ? nim->dim[2] : 1),
+                             (long long)(realdim >= 3 ? nim->dim[3] : 1), (long long)RADX_MAX_VOXELS);
+            goto done;
+        }
+        nvox *= n;
+        g->size[i - 1] = n;
+    }
+    if (nim->nvox != nvox) {
+        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: inconsistent NIfTI header (nvox %lld for %lld voxels)", path,
+                         (long long)nim->nvox, (long long)nvox);
+        goto done;
+    }
+    g->ndim = realdim;
+
+    /* --- does the data file hold that many bytes? --- */
+    {
+        uint64_t need = (uint64_t)nvox * (uint64_t)nim->nbyper;
+        struct stat sti;
+        if (!nim->iname || stat(nim->iname, &sti) != 0) {
+            st = radx_seterr(err, RADX_ERR_IO, "%s: image data file %s not found", path,
+                             nim->iname ? nim->iname : "(none)");
+            goto done;
+        }
+        uint64_t have = (uint64_t)sti.st_size;
+        if (is_gz(nim->iname)) {
+            if (need > radx_io_max_inflated(have)) {
+                st = radx_seterr(err, RADX_ERR_FORMAT,
+                                 "%s: header claims %llu bytes of voxel data, more than the %llu-byte compressed file "
+                                 "can hold",
+                                 path, (unsigned long long)need, (unsigned long long)have);
+                goto done;
+            }
+        } else if (nim->iname_offset < 0 || (uint64_t)nim->iname_offset + need > have) {
+            st = radx_seterr(err, RADX_ERR_FORMAT,
+                             "%s: truncated image data: header claims %llu bytes at offset %lld, file %s has %llu bytes",
+                             path, (unsigned long long)need, (long long)nim->iname_offset, nim->iname,
+                             (unsigned long long)have);
+            goto done;
+        }
+    }
+
+    /* --- geometry --- */
+    double spacingscale = 1.0;
+    switch (nim->xyz_units) {
+    case NIFTI_UNITS_METER: spacingscale = 1e3; break;
+    case NIFTI_UNITS_MM: spacingscale = 1e0; break;
+    case NIFTI_UNITS_MICRON: spacingscale = 1e-3; break;
+    }
+    {
+        const double dxyz[3] = { nim->dx, nim->dy, nim->dz };
+        for (int i = 0; i < 3; i++) {
+            g->spacing[i] = i < realdim ? dxyz[i] * spacingscale : 1.0;
+            g->origin[i] = 0.0;
+            for (int j = 0; j < 3; j++) g->dircol[i][j] = i == j ? 1.0 : 0.0;
+        }
+    }
+    if (!analyze && (nim->qform_code != NIFTI_XFORM_UNKNOWN || nim->sform_code != NIFTI_XFORM_UNKNOWN)) {
+        m44 q, s;
+        memset(&q, 0, sizeof q);
+        memset(&s, 0, sizeof s);
+        int qcode = nim->qform_code > 0 ? nim->qform_code : NIFTI_XFORM_UNKNOWN;
+        int scode = nim->sform_code > 0 ? nim->sform_code : NIFTI_XFORM_UNKNOWN;
+        if (nifti1) {
+            mat44 fq;
+            if (qcode != NIFTI_XFORM_UNKNOWN) {
+                fq = nifti_quatern_to_mat44((float)nim->quatern_b, (float)nim->quatern_c, (float)nim->quatern_d,
+                                            (float)nim->qoffset_x, (float)nim->qoffset_y, (float)nim->qoffset_z,
+                                            (float)nim->dx, (float)nim->dy, (float)nim->dz, (float)nim->qfac);
+            } else {
+                memset(&fq, 0, sizeof fq);
+                fq.m[0][0] = (float)nim->dx;
+                fq.m[1][1] = (float)nim->dy;
+                fq.m[2][2] = (float)nim->dz;
+                fq.m[3][3] = 1.0f;
+            }
+            for (int r = 0; r < 4; r++)
+                for (int c = 0; c < 4; c++) {
+                    q.m[r][c] = fq.m[r][c];
+                    if (scode != NIFTI_XFORM_UNKNOWN) s.m[r][c] = (float)nim->sto_xyz.m[r][c];
+                }
+        } else {
+            for (int r = 0; r < 4; r++)
+                for (int c = 0; c < 4; c++) {
+                    q.m[r][c] = nim->qto_xyz.m[r][c];
+                    if (scode != NIFTI_XFORM_UNKNOWN) s.m[r][c] = nim->sto_xyz.m[r][c];
+                }
+            if (qcode == NIFTI_XFORM_UNKNOWN) {
+                memset(&q, 0, sizeof q);
+                q.m[0][0] = nim->dx;
+                q.m[1][1] = nim->dy;
+                q.m[2][2] = nim->dz;
+                q.m[3][3] = 1.0;
+            }
+        }
+        int which = choose_sform(&s, &q, qcode, scode);
+        if (which < 0) {
+            st = radx_seterr(err, RADX_ERR_FORMAT,
+                             "%s: sform is not orthonormal and there is no qform: no orthonormal orientation "
+                             "(SimpleITK refuses it too unless ITK_NIFTI_SFORM_PERMISSIVE is set)",
+                             path);
+            goto done;
+        }
+        const m44 *m = which ? &s : &q;
+        g->origin[0] = -m->m[0][3] * spacingscale;
+        g->origin[1] = -m->m[1][3] * spacingscale;
+        if (realdim > 2) g->origin[2] = m->m[2][3] * spacingscale;
+        const int nd = realdim > 3 ? 3 : realdim;
+        for (int c = 0; c < nd; c++) {
+            double v[3] = { 0, 0, 0 }, sum = 0.0;
+            for (int r = 0; r < nd; r++) {
+                v[r] = m->m[r][c];
+                if (r < 2) v[r] *= -1.0;
+            }
+            for (int r = 0; r < nd; r++) sum += v[r] * v[r];
+            if (sum != 0.0) {
+                sum = sqrt(sum);
+                for (int r = 0; r < nd; r++) v[r] = v[r] / sum;
+            }
+            for (int r = 0; r < 3; r++) g->dircol[c][r] = v[r];
+        }
+    }
+
+    /* --- data --- */
+    if (nifti_image_load(nim) < 0 || !nim->data) {
+        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: truncated or corrupt image data (could not read %llu bytes%s)",
+                         path, (unsigned long long)((uint64_t)nvox * (uint64_t)nim->nbyper),
+                         is_gz(nim->iname) ? " from the gzip stream" : "");
+        goto done;
+    }
+    {
+        double slope = analyze ? 1.0 : nim->scl_slope;
+        double inter = analyze ? 0.0 : nim->scl_inter;
+        const double eps = 2.220446049250313e-16;
+        if (fabs(slope) < eps) slope = 1.0;
+        int must = fabs(slope) > eps && (fabs(slope - 1.0) > eps || fabs(inter) > eps);
+        if (must && dt == RADX_DT_F32) {
+            float *p = (float *)nim->data;
+            for (int64_t i = 0; i < nvox; i++) {
+                double t = (double)p[i] * slope;
+                t += inter;
+                p[i] = (float)t;
+            }
+        } else if (must && dt == RADX_DT_F64) {
+            double *p = (double *)nim->data;
+            for (int64_t i = 0; i < nvox; i++) {
+                double t = p[i] * slope;
+                t += inter;
+                p[i] = t;
+            }
+        } else if (must) {
+            fbuf = (float *)malloc((size_t)nvox * sizeof(float));
+            if (!fbuf) {
+                st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory rescaling %lld voxels", path, (long long)nvox);
+                goto done;
+            }
+            radx_volume tmp;
+            memset(&tmp, 0, sizeof tmp);
+            tmp.dtype = dt;
+            tmp.data = nim->data;
+            for (int64_t i = 0; i < nvox; i++) {
+                /* ITK: CastCopy to float, then RescaleFunction on the float buffer */
+                float f;
+                switch (dt) {
+                case RADX_DT_U64: f = (float)((const uint64_t *)nim->data)[i]; break;
+                case RADX_DT_I64: f = (float)((const int64_t *)nim->data)[i]; break;
+                case RADX_DT_U32: f = (float)((const uint32_t *)nim->data)[i]; break;
+                case RADX_DT_I32: f = (float)((const int32_t *)nim->data)[i]; break;
+                default: f = (float)radx_volume_get(&tmp, i); break; /* 8/16-bit: exact */
+                }
+                double t = (double)f * slope;
+                t += inter;
+                fbuf[i] = (float)t;
+            }
+            free(nim->data);
+            nim->data = fbuf;
+            fbuf = NULL;
+            dt = RADX_DT_F32;
+        }
+    }
+    *dtype = dt;
+    *data = nim->data;
+    nim->data = NULL;
+
+done:
+    free(fbuf);
+    nifti_image_free(nim);
+    return st;
+}

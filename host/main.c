@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The radx command line: a thin user of the public API (include/radx.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "radx.h"
+
+static const char *usage_text =
+    "usage: radx extract IMAGE MASK [-p PARAMS.yaml] [-s NAME:VALUE]... [--label N]\n"
+    "                    [--device auto|cpu|cuda] [-f txt|csv|json] [-o FILE] [-j THREADS]\n"
+    "       radx --version | --help\n"
+    "\n"
+    "  IMAGE, MASK     NIfTI (.nii, .nii.gz, .hdr) or NRRD (.nrrd, .nhdr) volumes on the same grid\n"
+    "  -p PARAMS       PyRadiomics parameter file (YAML or JSON)\n"
+    "  -s NAME:VALUE   override one setting, e.g. -s binWidth:10 -s distances:[1,2]\n"
+    "  --label N       mask value of the ROI (default: the 'label' setting, 1)\n"
+    "  --device D      auto (CUDA when a device is usable, else CPU), cpu, cuda\n"
+    "  -f FORMAT       txt (name: value lines, default), csv (header + one row), json (one object)\n"
+    "  -o FILE         write there (atomically: no file is left on error) instead of stdout\n"
+    "  -j THREADS      CPU threads (default: all cores)\n"
+    "\n"
+    "exit status: 0 ok; 2 usage or invalid setting; 3 unreadable or corrupt file; 4 image/mask\n"
+    "geometry, label or ROI problem; 5 not supported yet; 6 device unavailable; 7 out of memory;\n"
+    "8 internal error; 9 cannot write output\n";
+
+static int exit_code(radx_status s)
+{
+    switch (s) {
+    case RADX_OK: return 0;
+    case RADX_ERR_ARG: case RADX_ERR_PARAM: return 2;
+    case RADX_ERR_IO: case RADX_ERR_FORMAT: return 3;
+    case RADX_ERR_GEOMETRY: case RADX_ERR_LABEL: case RADX_ERR_ROI: case RADX_ERR_VALUE: return 4;
+    case RADX_ERR_UNSUPPORTED: return 5;
+    case RADX_ERR_DEVICE: return 6;
+    case RADX_ERR_NOMEM: return 7;
+    default: return 8;
+    }
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) { fputs(s, f); return; }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int write_result(FILE *f, const radx_result *r, const char *fmt)
+{
+    size_t n = radx_result_count(r);
+    if (strcmp(fmt, "json") == 0) {
+        fputc('{', f);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ",\n " : "\n ", f);
+            json_string(f, radx_result_name(r, i));
+            fputs(": ", f);
+            if (radx_result_is_number(r, i)) {
+                double v = radx_result_value(r, i);
+                if (isfinite(v)) fputs(radx_result_text(r, i), f);
+                else fputs("null", f); /* JSON has no NaN/Inf */
+            } else {
+                json_string(f, radx_result_text(r, i));
+            }
+        }
+        fputs("\n}\n", f);
+    } else if (strcmp(fmt, "csv") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (i) fputc(',', f);
+            csv_field(f, radx_result_name(r, i));
+        }
+        fputc('\n', f);
+        for (size_t i = 0; i < n; i++) {
+            if (i) fputc(',', f);
+            csv_field(f, radx_result_text(r, i));
+        }
+        fputc('\n', f);
+    } else {
+        for (size_t i = 0; i < n; i++) fprintf(f, "%s: %s\n", radx_result_name(r, i), radx_result_text(r, i));
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+    const char *paths[2] = {NULL, NULL};
+    int npaths = 0, label = 0, threads = 0;
+    const char *params_path = NULL, *out_path = NULL, *fmt = "txt", *device = "auto";
+    const char *sets[256];
+    int nsets = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+#define NEED_ARG()                                                                                 \
+    if (i + 1 >= argc) {                                                                           \
+        fprintf(stderr, "radx extract: option %s needs a value\n", a);                            \
+        return 2;                                                                                  \
+    }
+        if (!strcmp(a, "-p") || !strcmp(a, "--param")) { NEED_ARG(); params_path = argv[++i]; }
+        else if (!strcmp(a, "-s") || !strcmp(a, "--setting")) {
+            NEED_ARG();
+            if (nsets == 256) { fprintf(stderr, "radx extract: too many -s options\n"); return 2; }
+            sets[nsets++] = argv[++i];
+        }
+        else if (!strcmp(a, "--label")) {
+            NEED_ARG();
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 2147483647L) { fprintf(stderr, "radx extract: --label '%s': must be a positive integer\n", argv[i]); return 2; }
+            label = (int)v;
+        }
+        else if (!strcmp(a, "--device")) { NEED_ARG(); device = argv[++i]; }
+        else if (!strcmp(a, "-f") || !strcmp(a, "--format")) { NEED_ARG(); fmt = argv[++i]; }
+        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED_ARG(); out_path = argv[++i]; }
+        else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            NEED_ARG();
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 4096) { fprintf(stderr, "radx extract: -j '%s': must be a positive integer\n", argv[i]); return 2; }
+            threads = (int)v;
+        }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a); return 2; }
+        else if (npaths < 2) paths[npaths++] = a;
+        else { fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a); return 2; }
+#undef NEED_ARG
+    }
+    if (npaths != 2) { fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n"); return 2; }
+    if (strcmp(fmt, "txt") && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
+        fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", fmt);
+        return 2;
+    }
+    radx_backend backend;
+    if (!strcmp(device, "auto")) backend = RADX_BACKEND_AUTO;
+    else if (!strcmp(device, "cpu")) backend = RADX_BACKEND_CPU;
+    else if (!strcmp(device, "cuda")) backend = RADX_BACKEND_CUDA;
+    else { fprintf(stderr, "radx extract: --device '%s': must be auto, cpu or cuda\n", device); return 2; }
+
+    radx_ctx *ctx = NULL;
+    radx_params *p = NULL;
+    radx_plan *plan = NULL;
+    radx_result *r = NULL;
+    int rc = 0;
+    radx_status s = radx_ctx_create(&ctx);
+    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return exit_code(s); }
+    if (threads) radx_ctx_set_threads(ctx, threads);
+    s = radx_params_create(ctx, &p);
+    if (!s && params_path) s = radx_params_load(ctx, p, params_path);
+    for (int i = 0; !s && i < nsets; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", sets[i]);
+        char *colon = strchr(buf, ':');
+        if (!colon) {
+            fprintf(stderr, "radx extract: -s '%s': expected NAME:VALUE\n", sets[i]);
+            rc = 2;
+            goto out;
+        }
+        *colon = 0;
+        s = radx_params_set(ctx, p, buf, colon + 1);
+    }
+    if (!s) s = radx_plan_create(ctx, p, backend, &plan);
+    if (!s && backend == RADX_BACKEND_AUTO)
+        fprintf(stderr, "radx: using the %s backend%s\n", radx_backend_name(radx_plan_backend(plan)),
+                radx_plan_backend(plan) == RADX_BACKEND_CPU ? " (no usable CUDA device)" : "");
+    if (!s) s = radx_plan_execute(plan, paths[0], paths[1], label, &r);
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
+        rc = exit_code(s);
+        goto out;
+    }
+    if (out_path) {
+        /* write beside the target, then rename: never a half-written or stale-on-error file */
+        size_t l = strlen(out_path);
+        char *tmp = malloc(l + 16);
+        if (!tmp) { fprintf(stderr, "radx: out of memory\n"); rc = 7; goto out; }
+        snprintf(tmp, l + 16, "%s.tmpXXXXXX", out_path);
+        int fd = mkstemp(tmp);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+            fprintf(stderr, "radx: %s: cannot write: %s\n", out_path, strerror(errno));
+            if (fd >= 0) { close(fd); unlink(tmp); }
+            free(tmp);
+            rc = 9;
+            goto out;
+        }
+        int bad = write_result(f, r, fmt);
+        bad |= fflush(f) != 0;
+        bad |= fsync(fileno(f)) != 0;
+        bad |= fclose(f) != 0;
+        if (bad || rename(tmp, out_path) != 0) {
+            fprintf(stderr, "radx: %s: cannot write: %s\n", out_path, strerror(errno));
+            unlink(tmp);
+            rc = 9;
+        }
+        free(tmp);
+    } else if (write_result(stdout, r, fmt) || fflush(stdout)) {
+        fprintf(stderr, "radx: cannot write to standard output\n");
+        rc = 9;
+    }
+out:
+    radx_result_destroy(r);
+    radx_plan_destroy(plan);
+    radx_params_destroy(p);
+    radx_ctx_destroy(ctx);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { fputs(usage_text, stderr); return 2; }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) { printf("radx %s\n", radx_version()); return 0; }
+    if (!strcmp(argv[1], "extract")) return cmd_extract(argc - 2, argv + 2);
+    fprintf(stderr, "radx: unknown command '%s' (see radx --help)\n", argv[1]);
+    return 2;
+}

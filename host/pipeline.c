@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* One case, end to end: read, validate, normalise/resegment, crop, discretise, features.
+ * Follows PyRadiomics 3.0.1's RadiomicsFeatureExtractor.execute step by step; the comments
+ * name the PyRadiomics function each step reproduces. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backend.h"
+#include "discretise.h"
+#include "io.h"
+#include "pipeline.h"
+#include "result.h"
+
+static const char *const class_names[RADX_CLASS_COUNT] = {
+    "firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
+
+const char *radx_class_name(radx_class c) { return (c >= 0 && c < RADX_CLASS_COUNT) ? class_names[c] : "?"; }
+
+void radx_class_table(radx_class c, const radx_feature_info **tab, int *n)
+{
+    switch (c) {
+    case RADX_CLASS_FIRSTORDER: *tab = radx_firstorder_features; *n = radx_firstorder_nfeatures; break;
+    case RADX_CLASS_GLCM: *tab = radx_glcm_features; *n = radx_glcm_nfeatures; break;
+    case RADX_CLASS_GLDM: *tab = radx_gldm_features; *n = radx_gldm_nfeatures; break;
+    case RADX_CLASS_GLRLM: *tab = radx_glrlm_features; *n = radx_glrlm_nfeatures; break;
+    case RADX_CLASS_GLSZM: *tab = radx_glszm_features; *n = radx_glszm_nfeatures; break;
+    case RADX_CLASS_NGTDM: *tab = radx_ngtdm_features; *n = radx_ngtdm_nfeatures; break;
+    case RADX_CLASS_SHAPE: *tab = radx_shape_features; *n = radx_shape_nfeatures; break;
+    case RADX_CLASS_SHAPE2D: *tab = radx_shape2d_features; *n = radx_shape2d_nfeatures; break;
+    default: *tab = NULL; *n = 0;
+    }
+}
+
+/* Order of the enabled classes: file order when a parameter file named them, else PyRadiomics'
+ * module order. */
+static int class_order(const radx_params *p, radx_class *order)
+{
+    int n = 0;
+    if (p->n_class_order > 0) {
+        for (int i = 0; i < p->n_class_order; i++)
+            if (p->cls[p->class_order[i]].enabled) order[n++] = (radx_class)p->class_order[i];
+    } else {
+        for (int c = 0; c < RADX_CLASS_COUNT; c++)
+            if (p->cls[c].enabled) order[n++] = (radx_class)c;
+    }
+    return n;
+}
+
+/* Adds the enabled features of one class, computed into vals[], to the result. */
+static radx_status emit_class(radx_result *res, const char *prefix, radx_class c,
+                              const radx_params *p, const double *vals)
+{
+    const radx_feature_info *tab;
+    int nf;
+    radx_class_table(c, &tab, &nf);
+    const radx_class_sel *sel = &p->cls[c];
+    char name[256];
+    if (sel->all || sel->n == 0) {
+        for (int i = 0; i < nf; i++) {
+            if (tab[i].deprecated) continue;
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, class_names[c], tab[i].name);
+            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
+        }
+        return RADX_OK;
+    }
+    for (int k = 0; k < sel->n; k++) {
+        int dup = 0;
+        for (int j = 0; j < k; j++)
+            if (strcmp(sel->names[j], sel->names[k]) == 0) dup = 1;
+        if (dup) continue;
+        for (int i = 0; i < nf; i++) {
+            if (strcmp(tab[i].name, sel->names[k]) != 0 || tab[i].deprecated == 2) continue;
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, class_names[c], tab[i].name);
+            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
+        }
+    }
+    return RADX_OK;
+}
+
+/* --- small geometry helpers ------------------------------------------------------------- */
+
+static void index_to_physical(const radx_geom *g, const double idx[3], double out[3])
+{
+    for (int r = 0; r < 3; r++) {
+        out[r] = g->origin[r];
+        for (int c = 0; c < 3; c++) out[r] += g->direction[3 * r + c] * g->spacing[c] * idx[c];
+    }
+}
+
+static void fmt_tuple_d(char *buf, size_t len, const double *v, int n)
+{
+    char t[40];
+    size_t o = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < n && o < len; i++) {
+        radx_fmt_double(t, sizeof t, v[i]);
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", t);
+    }
+    if (o < len) snprintf(buf + o, len - o, ")");
+}
+
+static void fmt_tuple_i(char *buf, size_t len, const int64_t *v, int n)
+{
+    size_t o = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < n && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? ", " : "", (long long)v[i]);
+    if (o < len) snprintf(buf + o, len - o, ")");
+}
+
+/* sitk.Cast(mask, sitkUInt32) of one voxel. */
+static uint32_t mask_u32(const radx_volume *m, int64_t i)
+{
+    double v = radx_volume_get(m, i);
+    if (!(v == v)) return 0;
+    if (v < 0) return (uint32_t)(int64_t)v;
+    if (v >= 4294967296.0) return 0xFFFFFFFFu;
+    return (uint32_t)v;
+}
+
+/* --- geometry check (ITK ImageToImageFilter::VerifyInputInformation, as LabelStatistics) ---- */
+
+static radx_status check_geometry(const radx_geom *gi, const radx_geom *gm, const radx_params *p,
+                                  const char *ipath, const char *mpath, radx_err *err)
+{
+    if (gi->ndim != gm->ndim)
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D but image %s is %d-D", mpath,
+                           gm->ndim, ipath, gi->ndim);
+    for (int k = 0; k < 3; k++)
+        if (gi->size[k] != gm->size[k])
+            return radx_seterr(err, RADX_ERR_GEOMETRY,
+                               "%s: mask size %lldx%lldx%lld differs from image %s size %lldx%lldx%lld "
+                               "(set correctMask: True to resample the mask onto the image grid)",
+                               mpath, (long long)gm->size[0], (long long)gm->size[1], (long long)gm->size[2],
+                               ipath, (long long)gi->size[0], (long long)gi->size[1], (long long)gi->size[2]);
+    double tol = p->has_geometry_tolerance ? p->geometry_tolerance : 1e-6;
+    double ctol = fabs(tol * gi->spacing[0]);
+    for (int k = 0; k < 3; k++) {
+        if (fabs(gi->origin[k] - gm->origin[k]) > ctol)
+            return radx_seterr(err, RADX_ERR_GEOMETRY,
+                               "%s: mask origin differs from image %s origin (axis %d: %.9g vs %.9g mm, "
+                               "tolerance %.3g; see geometryTolerance / correctMask)",
+                               mpath, ipath, k, gm->origin[k], gi->origin[k], ctol);
+        if (fabs(gi->spacing[k] - gm->spacing[k]) > ctol)
+            return radx_seterr(err, RADX_ERR_GEOMETRY,
+                               "%s: mask spacing differs from image %s spacing (axis %d: %.9g vs %.9g mm, "
+                               "tolerance %.3g; see geometryTolerance / correctMask)",
+                               mpath, ipath, k, gm->spacing[k], gi->spacing[k], ctol);
+    }
+    for (int k = 0; k < 9; k++)
+        if (fabs(gi->direction[k] - gm->direction[k]) > tol)
+            return radx_seterr(err, RADX_ERR_GEOMETRY,
+                               "%s: mask direction differs from image %s direction (element %d: %.9g vs %.9g, "
+                               "tolerance %.3g; see geometryTolerance / correctMask)",
+                               mpath, ipath, k, gm->direction[k], gi->direction[k], tol);
+    return RADX_OK;
+}
+
+/* PyRadiomics _correctMask: check the ROI lies inside the image, then resample the mask onto the
+ * image grid with nearest-neighbour interpolation (ITK rounds half up; outside -> 0). Produces a
+ * uint32 label volume on the image grid. */
+static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, uint32_t label,
+                                const char *mpath, uint32_t **out, radx_err *err)
+{
+    const radx_geom *gi = &img->g, *gm = &msk->g;
+    /* inverse of mask index->physical: M = D * diag(s); idx = M^-1 (p - o) */
+    double M[9], inv[9];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) M[3 * r + c] = gm->direction[3 * r + c] * gm->spacing[c];
+    double det = M[0] * (M[4] * M[8] - M[5] * M[7]) - M[1] * (M[3] * M[8] - M[5] * M[6]) +
+                 M[2] * (M[3] * M[7] - M[4] * M[6]);
+    if (fabs(det) < 1e-300) return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: singular mask direction/spacing", mpath);
+    inv[0] = (M[4] * M[8] - M[5] * M[7]) / det; inv[1] = (M[2] * M[7] - M[1] * M[8]) / det;
+    inv[2] = (M[1] * M[5] - M[2] * M[4]) / det; inv[3] = (M[5] * M[6] - M[3] * M[8]) / det;
+    inv[4] = (M[0] * M[8] - M[2] * M[6]) / det; inv[5] = (M[2] * M[3] - M[0] * M[5]) / det;
+    inv[6] = (M[3] * M[7] - M[4] * M[6]) / det; inv[7] = (M[1] * M[6] - M[0] * M[7]) / det;
+    inv[8] = (M[0] * M[4] - M[1] * M[3]) / det;
+
+    /* _checkROI: the ROI bounding box must lie inside the image (tolerance 0.001 voxel) */
+    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
+    for (int64_t k = 0; k < gm->size[2]; k++)
+        for (int64_t j = 0; j < gm->size[1]; j++)
+            for (int64_t i = 0; i < gm->size[0]; i++) {
+                if (mask_u32(msk, i + gm->size[0] * (j + gm->size[1] * k)) != label) continue;
+                int64_t ijk[3] = {i, j, k};
+                for (int a = 0; a < 3; a++) {
+                    if (ijk[a] < lo[a]) lo[a] = ijk[a];
+                    if (ijk[a] > hi[a]) hi[a] = ijk[a];
+                }
+            }
+    /* image physical -> continuous index */
+    double Mi[9], invi[9];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) Mi[3 * r + c] = gi->direction[3 * r + c] * gi->spacing[c];
+    det = Mi[0] * (Mi[4] * Mi[8] - Mi[5] * Mi[7]) - Mi[1] * (Mi[3] * Mi[8] - Mi[5] * Mi[6]) +
+          Mi[2] * (Mi[3] * Mi[7] - Mi[4] * Mi[6]);
+    if (fabs(det) < 1e-300) return radx_seterr(err, RADX_ERR_GEOMETRY, "singular image direction/spacing");
+    invi[0] = (Mi[4] * Mi[8] - Mi[5] * Mi[7]) / det; invi[1] = (Mi[2] * Mi[7] - Mi[1] * Mi[8]) / det;
+    invi[2] = (Mi[1] * Mi[5] - Mi[2] * Mi[4]) / det; invi[3] = (Mi[5] * Mi[6] - Mi[3] * Mi[8]) / det;
+    invi[4] = (Mi[0] * Mi[8] - Mi[2] * Mi[6]) / det; invi[5] = (Mi[2] * Mi[3] - Mi[0] * Mi[5]) / det;
+    invi[6] = (Mi[3] * Mi[7] - Mi[4] * Mi[6]) / det; invi[7] = (Mi[1] * Mi[6] - Mi[0] * Mi[7]) / det;
+    invi[8] = (Mi[0] * Mi[4] - Mi[1] * Mi[3]) / det;
+    int ndim = gm->ndim;
+    for (int corner = 0; corner < 2; corner++) {
+        double ci[3], ph[3], cidx[3];
+        for (int a = 0; a < 3; a++) ci[a] = corner ? (double)hi[a] + 0.5 : (double)lo[a] - 0.5;
+        if (ndim == 2) ci[2] = 0;
+        index_to_physical(gm, ci, ph);
+        for (int r = 0; r < 3; r++) {
+            cidx[r] = 0;
+            for (int c = 0; c < 3; c++) cidx[r] += invi[3 * r + c] * (ph[c] - gi->origin[c]);
+        }
+        for (int a = 0; a < ndim; a++)
+            if (cidx[a] < -0.5 - 0.001 || cidx[a] > (double)gi->size[a] - 0.5 + 0.001)
+                return radx_seterr(err, RADX_ERR_GEOMETRY,
+                                   "%s: bounding box of the ROI lies outside the image space; cannot correct the mask",
+                                   mpath);
+    }
+    int64_t nvox = radx_geom_nvox(gi);
+    uint32_t *m = malloc(sizeof *m * (size_t)nvox);
+    if (!m) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory resampling the mask");
+    for (int64_t k = 0; k < gi->size[2]; k++)
+        for (int64_t j = 0; j < gi->size[1]; j++)
+            for (int64_t i = 0; i < gi->size[0]; i++) {
+                double idx[3] = {(double)i, (double)j, (double)k}, ph[3], c[3];
+                index_to_physical(gi, idx, ph);
+                int64_t mi[3];
+                int inside = 1;
+                for (int r = 0; r < 3; r++) {
+                    c[r] = 0;
+                    for (int q = 0; q < 3; q++) c[r] += inv[3 * r + q] * (ph[q] - gm->origin[q]);
+                    mi[r] = (int64_t)floor(c[r] + 0.5);
+                    if (mi[r] < 0 || mi[r] >= gm->size[r]) inside = 0;
+                }
+                m[i + gi->size[0] * (j + gi->size[1] * k)] =
+                    inside ? mask_u32(msk, mi[0] + gm->size[0] * (mi[1] + gm->size[1] * mi[2])) : 0;
+            }
+    *out = m;
+    return RADX_OK;
+}
+
+/* --- ROI box ------------------------------------------------------------------------------ */
+
+typedef struct roi_box {
+    int64_t lo[3], hi[3];   /* inclusive bounds, x y z */
+    int64_t n;              /* voxel count */
+} roi_box;
+
+static void box_of(const uint8_t *lab, const radx_geom *g, roi_box *b)
+{
+    for (int a = 0; a < 3; a++) { b->lo[a] = INT64_MAX; b->hi[a] = -1; }
+    b->n = 0;
+    for (int64_t k = 0; k < g->size[2]; k++)
+        for (int64_t j = 0; j < g->size[1]; j++) {
+            const uint8_t *row = lab + g->size[0] * (j + g->size[1] * k);
+            for (int64_t i = 0; i < g->size[0]; i++) {
+                if (!row[i]) continue;
+                b->n++;
+                if (i < b->lo[0]) b->lo[0] = i;
+                if (i > b->hi[0]) b->hi[0] = i;
+                if (j < b->lo[1]) b->lo[1] = j;
+                if (j > b->hi[1]) b->hi[1] = j;
+                if (k < b->lo[2]) b->lo[2] = k;
+                if (k > b->hi[2]) b->hi[2] = k;
+            }
+        }
+}
+
+/* imageoperations.checkMask: dimensions and size requirements */
+static radx_status check_roi(const roi_box *b, const radx_params *p, const char *mpath, int label,
+                             const char *what, radx_err *err)
+{
+    if (b->n == 0)
+        return radx_seterr(err, RADX_ERR_ROI, "%s: %sROI with label %d is empty", mpath, what, label);
+    int ndims = 0;
+    for (int a = 0; a < 3; a++) ndims += (b->hi[a] - b->lo[a] + 1) > 1;
+    if (ndims == 0)
+        return radx_seterr(err, RADX_ERR_ROI,
+                           "%s: %sROI with label %d is a single voxel; cannot extract features", mpath, what, label);
+    if (ndims < p->minimum_roi_dimensions)
+        return radx_seterr(err, RADX_ERR_ROI,
+                           "%s: %sROI with label %d spans %d dimension(s), minimumROIDimensions is %d",
+                           mpath, what, label, ndims, p->minimum_roi_dimensions);
+    if (p->has_minimum_roi_size && b->n <= p->minimum_roi_size)
+        return radx_seterr(err, RADX_ERR_ROI,
+                           "%s: %sROI with label %d has %lld voxels, minimumROISize requires more than %lld",
+                           mpath, what, label, (long long)b->n, (long long)p->minimum_roi_size);
+    return RADX_OK;
+}
+
+/* Number of 26-connected components (sitk ConnectedComponent, FullyConnectedOn). */
+static int64_t count_components(const uint8_t *lab, const radx_geom *g, const roi_box *b)
+{
+    int64_t nx = b->hi[0] - b->lo[0] + 1, ny = b->hi[1] - b->lo[1] + 1, nz = b->hi[2] - b->lo[2] + 1;
+    int64_t n = nx * ny * nz;
+    uint8_t *seen = calloc((size_t)n, 1);
+    int64_t *stack = malloc(sizeof *stack * (size_t)n);
+    if (!seen || !stack) { free(seen); free(stack); return -1; }
+    int64_t ncomp = 0;
+#define LAB(i, j, k) lab[((b->lo[0] + (i)) + g->size[0] * ((b->lo[1] + (j)) + g->size[1] * (b->lo[2] + (k))))]
+    for (int64_t k = 0; k < nz; k++)
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) {
+                int64_t id = i + nx * (j + ny * k);
+                if (seen[id] || !LAB(i, j, k)) continue;
+                ncomp++;
+                int64_t top = 0;
+                stack[top++] = id;
+                seen[id] = 1;
+                while (top) {
+                    int64_t c = stack[--top];
+                    int64_t ci = c % nx, cj = (c / nx) % ny, ck = c / (nx * ny);
+                    for (int dk = -1; dk <= 1; dk++)
+                        for (int dj = -1; dj <= 1; dj++)
+                            for (int di = -1; di <= 1; di++) {
+                                int64_t a = ci + di, bb = cj + dj, cc = ck + dk;
+                                if (a < 0 || bb < 0 || cc < 0 || a >= nx || bb >= ny || cc >= nz) continue;
+                                int64_t nid = a + nx * (bb + ny * cc);
+                                if (seen[nid] || !LAB(a, bb, cc)) continue;
+                                seen[nid] = 1;
+                                stack[top++] = nid;
+                            }
+                }
+            }
+#undef LAB
+    free(seen);
+    free(stack);
+    return ncomp;
+}
+
+/* --- the case ----------------------------------------------------------------------------- */
+
+typedef struct case_state {
+    radx_volume img, msk;
+    uint8_t *lab;       /* full grid: voxel has the label (after correction) */
+    uint8_t *lab_reseg; /* full grid after resegmentation (NULL if none) */
+    double norm_mean, norm_scale; /* normalisation: v' = (v - mean) * scale, clipped, * normalizeScale */
+    int normalized;
+} case_state;
+
+static double image_value(const case_state *cs, const radx_params *p, int64_t idx)
+{
+    double v = radx_volume_get(&cs->img, idx);
+    if (!cs->normalized) return v;
+    /* sitk.Normalize: ShiftScale with shift = -mean, scale = 1/sigma; then outliers; then *= scale */
+    v = (v + (-cs->norm_mean)) * cs->norm_scale;
+    if (p->has_remove_outliers) {
+        if (v > p->remove_outliers) v = p->remove_outliers;
+        if (v < -p->remove_outliers) v = -p->remove_outliers;
+    }
+    return v * p->normalize_scale;
+}
+
+static radx_status add_diag_text(radx_result *res, const char *name, const char *text)
+{
+    return radx_result_add_text(res, name, text);
+}
+
+static radx_status diagnostics(const case_state *cs, const radx_params *p, const roi_box *b,
+                               radx_result *res, radx_err *err)
+{
+    char buf[4096], name[128];
+    const radx_geom *gi = &cs->img.g, *gm = &cs->msk.g;
+    int nd = gi->ndim;
+#define ADD(n_, t_) do { if (add_diag_text(res, n_, t_)) goto nomem; } while (0)
+    ADD("diagnostics_Versions_radx", RADX_VERSION_STRING);
+    radx_params_format_settings(p, buf, sizeof buf);
+    ADD("diagnostics_Configuration_Settings", buf);
+    radx_params_format_imtypes(p, buf, sizeof buf);
+    ADD("diagnostics_Configuration_EnabledImageTypes", buf);
+    char hex[41];
+    if (radx_volume_sha1(&cs->img, 0, hex) == RADX_OK) ADD("diagnostics_Image-original_Hash", hex);
+    snprintf(buf, sizeof buf, "%dD", nd);
+    ADD("diagnostics_Image-original_Dimensionality", buf);
+    fmt_tuple_d(buf, sizeof buf, gi->spacing, nd);
+    ADD("diagnostics_Image-original_Spacing", buf);
+    fmt_tuple_i(buf, sizeof buf, gi->size, nd);
+    ADD("diagnostics_Image-original_Size", buf);
+    {
+        int64_t n = radx_geom_nvox(gi);
+        double sum = 0, c = 0, mn = INFINITY, mx = -INFINITY;
+        for (int64_t i = 0; i < n; i++) {
+            double v = radx_volume_get(&cs->img, i);
+            double t = sum + v;
+            c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
+            sum = t;
+            if (v < mn) mn = v;
+            if (v > mx) mx = v;
+        }
+        radx_fmt_double(buf, sizeof buf, (sum + c) / (double)n);
+        ADD("diagnostics_Image-original_Mean", buf);
+        radx_fmt_double(buf, sizeof buf, mn);
+        ADD("diagnostics_Image-original_Minimum", buf);
+        radx_fmt_double(buf, sizeof buf, mx);
+        ADD("diagnostics_Image-original_Maximum", buf);
+    }
+    if (radx_volume_sha1(&cs->msk, 1, hex) == RADX_OK) ADD("diagnostics_Mask-original_Hash", hex);
+    fmt_tuple_d(buf, sizeof buf, gm->spacing, nd);
+    ADD("diagnostics_Mask-original_Spacing", buf);
+    fmt_tuple_i(buf, sizeof buf, gm->size, nd);
+    ADD("diagnostics_Mask-original_Size", buf);
+    {
+        int64_t bb[6];
+        for (int a = 0; a < nd; a++) { bb[a] = b->lo[a]; bb[nd + a] = b->hi[a] - b->lo[a] + 1; }
+        fmt_tuple_i(buf, sizeof buf, bb, 2 * nd);
+        ADD("diagnostics_Mask-original_BoundingBox", buf);
+        snprintf(buf, sizeof buf, "%lld", (long long)b->n);
+        ADD("diagnostics_Mask-original_VoxelNum", buf);
+        int64_t nc = count_components(cs->lab, gi, b);
+        if (nc < 0) goto nomem;
+        snprintf(buf, sizeof buf, "%lld", (long long)nc);
+        ADD("diagnostics_Mask-original_VolumeNum", buf);
+        double s[3] = {0, 0, 0};
+        for (int64_t k = b->lo[2]; k <= b->hi[2]; k++)
+            for (int64_t j = b->lo[1]; j <= b->hi[1]; j++)
+                for (int64_t i = b->lo[0]; i <= b->hi[0]; i++)
+                    if (cs->lab[i + gi->size[0] * (j + gi->size[1] * k)]) {
+                        s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
+                    }
+        double com[3] = {s[0] / (double)b->n, s[1] / (double)b->n, s[2] / (double)b->n}, ph[3];
+        fmt_tuple_d(buf, sizeof buf, com, nd);
+        ADD("diagnostics_Mask-original_CenterOfMassIndex", buf);
+        index_to_physical(gm, com, ph);
+        fmt_tuple_d(buf, sizeof buf, ph, nd);
+        ADD("diagnostics_Mask-original_CenterOfMass", buf);
+    }
+    (void)name;
+    return RADX_OK;
+#undef ADD
+nomem:
+    return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
+}
+
+/* Crops the box of `lab` into numpy-ordered buffers: roi (uint8), and optionally values. */
+static radx_status crop(const case_state *cs, const radx_params *p, const uint8_t *lab,
+                        const roi_box *b, int64_t dims_zyx[3], uint8_t **roi_out, double **val_out,
+                        radx_err *err)
+{
+    const radx_geom *g = &cs->img.g;
+    int64_t nx = b->hi[0] - b->lo[0] + 1, ny = b->hi[1] - b->lo[1] + 1, nz = b->hi[2] - b->lo[2] + 1;
+    int64_t n = nx * ny * nz;
+    dims_zyx[0] = nz; dims_zyx[1] = ny; dims_zyx[2] = nx;
+    uint8_t *roi = malloc((size_t)n);
+    double *val = val_out ? malloc(sizeof *val * (size_t)n) : NULL;
+    if (!roi || (val_out && !val)) {
+        free(roi);
+        free(val);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a %lldx%lldx%lld ROI box",
+                           (long long)nx, (long long)ny, (long long)nz);
+    }
+    for (int64_t k = 0; k < nz; k++)
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) {
+                int64_t src = (b->lo[0] + i) + g->size[0] * ((b->lo[1] + j) + g->size[1] * (b->lo[2] + k));
+                int64_t dst = i + nx * (j + ny * k);
+                roi[dst] = lab[src] ? 1 : 0;
+                if (val) val[dst] = image_value(cs, p, src);
+            }
+    *roi_out = roi;
+    if (val_out) *val_out = val;
+    return RADX_OK;
+}
+
+static radx_status run_shape(const case_state *cs, const radx_params *p, const radx_backend_ops *ops,
+                             void *bctx, const uint8_t *lab, const roi_box *b, radx_result *res,
+                             radx_err *err)
+{
+    int want3 = p->cls[RADX_CLASS_SHAPE].enabled, want2 = p->cls[RADX_CLASS_SHAPE2D].enabled;
+    if (!want3 && !want2) return RADX_OK;
+    const radx_geom *g = &cs->img.g;
+    radx_shape_input in;
+    uint8_t *roi = NULL;
+    radx_status st = crop(cs, p, lab, b, in.dims_zyx, &roi, NULL, err);
+    if (st) return st;
+    in.roi = roi;
+    in.n_roi = b->n;
+    in.spacing_zyx[0] = g->spacing[2]; in.spacing_zyx[1] = g->spacing[1]; in.spacing_zyx[2] = g->spacing[0];
+    double vals[64];
+    if (want3 && g->ndim == 3) {
+        st = ops->shape(bctx, RADX_CLASS_SHAPE, &in, p, vals, err);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE, p, vals);
+    }
+    /* featureextractor.computeShape: shape2D for 2-D input, or 3-D input with force2D when the
+     * bounding-box size indexed (x, y, z) by force2Ddimension exceeds 1 (PyRadiomics' own test). */
+    if (!st && want2) {
+        int run = g->ndim == 2;
+        if (g->ndim == 3 && p->force2d) {
+            int d = p->force2d_dimension;
+            run = (b->hi[d] - b->lo[d] + 1) > 1;
+        }
+        if (run) {
+            st = ops->shape(bctx, RADX_CLASS_SHAPE2D, &in, p, vals, err);
+            if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals);
+        }
+    }
+    free(roi);
+    return st;
+}
+
+static radx_status run_image_type(const case_state *cs, const radx_params *p,
+                                  const radx_backend_ops *ops, void *bctx, const char *prefix,
+                                  const uint8_t *lab, const roi_box *b, radx_result *res,
+                                  const char *ipath, radx_err *err)
+{
+    radx_class order[RADX_CLASS_COUNT];
+    int ncls = class_order(p, order);
+    const radx_geom *g = &cs->img.g;
+    radx_texture_input tin;
+    uint8_t *roi = NULL;
+    double *val = NULL, *x = NULL, *edges = NULL;
+    int32_t *glbox = NULL, *gl = NULL;
+    int nedges = 0, ng = 0;
+    radx_status st = crop(cs, p, lab, b, tin.dims_zyx, &roi, &val, err);
+    if (st) return st;
+    int64_t nbox = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
+    x = malloc(sizeof *x * (size_t)b->n);
+    gl = malloc(sizeof *gl * (size_t)b->n);
+    glbox = calloc((size_t)nbox, sizeof *glbox);
+    if (!x || !gl || !glbox) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %lld ROI voxels", (long long)b->n);
+        goto done;
+    }
+    int64_t n = 0, nbad = 0, first_bad = -1;
+    for (int64_t i = 0; i < nbox; i++) {
+        if (!roi[i]) continue;
+        if (!isfinite(val[i])) {
+            if (first_bad < 0) first_bad = i;
+            nbad++;
+        }
+        x[n++] = val[i];
+    }
+    if (nbad) {
+        int64_t nx = tin.dims_zyx[2], ny = tin.dims_zyx[1];
+        st = radx_seterr(err, RADX_ERR_VALUE,
+                         "%s: %lld NaN or infinite voxel(s) inside the ROI, first at index (%lld, %lld, %lld)",
+                         ipath, (long long)nbad, (long long)(b->lo[0] + first_bad % nx),
+                         (long long)(b->lo[1] + (first_bad / nx) % ny), (long long)(b->lo[2] + first_bad / (nx * ny)));
+        goto done;
+    }
+    int f32 = cs->img.dtype == RADX_DT_F32 && !cs->normalized;
+    st = radx_bin_edges(x, n, p, f32, &edges, &nedges, err);
+    if (st) goto done;
+    const radx_backend_ops *dops = ops->discretise ? ops : &radx_cpu_backend;
+    st = dops->discretise(dops == ops ? bctx : NULL, x, n, edges, nedges, gl, &ng, err);
+    if (st) goto done;
+    for (int64_t i = 0, k = 0; i < nbox; i++)
+        if (roi[i]) glbox[i] = gl[k++];
+    tin.spacing_zyx[0] = g->spacing[2]; tin.spacing_zyx[1] = g->spacing[1]; tin.spacing_zyx[2] = g->spacing[0];
+    tin.gl = glbox;
+    tin.roi = roi;
+    tin.ng = ng;
+    tin.n_roi = n;
+    double vals[64];
+    for (int ci = 0; ci < ncls && !st; ci++) {
+        radx_class c = order[ci];
+        if (c == RADX_CLASS_SHAPE || c == RADX_CLASS_SHAPE2D) continue;
+        if (c == RADX_CLASS_FIRSTORDER) {
+            const radx_backend_ops *o = ops->firstorder ? ops : &radx_cpu_backend;
+            /* numpy.multiply.reduce(spacing): ((sx * sy) * sz) */
+            double vv = g->spacing[0] * g->spacing[1];
+            if (g->ndim == 3) vv *= g->spacing[2];
+            st = o->firstorder(o == ops ? bctx : NULL, x, gl, n, ng, vv, p, vals, err);
+        } else {
+            const radx_backend_ops *o = ops->texture ? ops : &radx_cpu_backend;
+            st = o->texture(o == ops ? bctx : NULL, c, &tin, p, vals, err);
+        }
+        if (!st && emit_class(res, prefix, c, p, vals)) st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+done:
+    free(roi);
+    free(val);
+    free(x);
+    free(gl);
+    free(glbox);
+    free(edges);
+    return st;
+}
+
+radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                              const char *ipath, const char *mpath, int label,
+                              radx_result **out, radx_err *err)
+{
+    *out = NULL;
+    case_state cs;
+    memset(&cs, 0, sizeof cs);
+    radx_result *res = NULL;
+    uint32_t *corrected = NULL;
+    roi_box box, box2;
+    radx_status st;
+    if (label <= 0) label = p->label;
+
+    /* loadImage: read both files */
+    st = radx_volume_read(ipath, &cs.img, err);
+    if (st) goto fail;
+    st = radx_volume_read(mpath, &cs.msk, err);
+    if (st) goto fail;
+
+    /* getMask: cast to uint32, at least two values, label present */
+    int64_t nm = radx_geom_nvox(&cs.msk.g);
+    {
+        uint32_t first = mask_u32(&cs.msk, 0);
+        int several = 0, found = 0;
+        uint32_t others[8];
+        int nothers = 0;
+        for (int64_t i = 0; i < nm; i++) {
+            uint32_t v = mask_u32(&cs.msk, i);
+            if (v != first) several = 1;
+            if (v == (uint32_t)label) found = 1;
+            else if (v != 0 && nothers < 8) {
+                int seen = 0;
+                for (int k = 0; k < nothers; k++) seen |= others[k] == v;
+                if (!seen) others[nothers++] = v;
+            }
+        }
+        if (!several) {
+            st = radx_seterr(err, RADX_ERR_LABEL, "%s: no labels found in the mask (every voxel is %u; nothing is segmented)", mpath, first);
+            goto fail;
+        }
+        if (!found) {
+            char lst[128] = "";
+            size_t o = 0;
+            for (int k = 0; k < nothers && o < sizeof lst; k++)
+                o += (size_t)snprintf(lst + o, sizeof lst - o, "%s%u", k ? ", " : "", others[k]);
+            st = radx_seterr(err, RADX_ERR_LABEL, "%s: label %d not present in the mask (labels present: %s)",
+                             mpath, label, nothers ? lst : "none");
+            goto fail;
+        }
+    }
+
+    /* checkMask: geometry (LabelStatisticsImageFilter), with correctMask */
+    st = check_geometry(&cs.img.g, &cs.msk.g, p, ipath, mpath, err);
+    int64_t nvox = radx_geom_nvox(&cs.img.g);
+    cs.lab = malloc((size_t)nvox);
+    if (!cs.lab) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath); goto fail; }
+    if (st == RADX_ERR_GEOMETRY && p->correct_mask) {
+        st = correct_mask(&cs.img, &cs.msk, (uint32_t)label, mpath, &corrected, err);
+        if (st) goto fail;
+        for (int64_t i = 0; i < nvox; i++) cs.lab[i] = corrected[i] == (uint32_t)label;
+    } else if (st) {
+        goto fail;
+    } else {
+        for (int64_t i = 0; i < nvox; i++) cs.lab[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
+    }
+    box_of(cs.lab, &cs.img.g, &box);
+    st = check_roi(&box, p, mpath, label, "", err);
+    if (st) goto fail;
+
+    /* normalizeImage (over the whole image, before anything else touches values) */
+    if (p->normalize) {
+        double s = 0, ss = 0, cs1 = 0, cs2 = 0;
+        for (int64_t i = 0; i < nvox; i++) {
+            double v = radx_volume_get(&cs.img, i);
+            double t = s + v;
+            cs1 += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
+            s = t;
+            double v2 = v * v, t2 = ss + v2;
+            cs2 += fabs(ss) >= fabs(v2) ? (ss - t2) + v2 : (v2 - t2) + ss;
+            ss = t2;
+        }
+        s += cs1;
+        ss += cs2;
+        double mean = s / (double)nvox;
+        double var = (ss - s * s / (double)nvox) / (double)(nvox - 1);
+        if (!(var > 0)) {
+            st = radx_seterr(err, RADX_ERR_VALUE, "%s: normalize: the image is constant (standard deviation 0)", ipath);
+            goto fail;
+        }
+        cs.norm_mean = mean;
+        cs.norm_scale = 1.0 / sqrt(var);
+        cs.normalized = 1;
+    }
+
+    res = radx_result_new();
+    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+
+    /* resegmentMask */
+    const uint8_t *feat_lab = cs.lab, *shape_lab = cs.lab;
+    const roi_box *feat_box = &box, *shape_box = &box;
+    if (p->n_reseg_range > 0) {
+        double th[2];
+        int nth = p->n_reseg_range;
+        double r0 = p->reseg_range[0], r1 = nth > 1 ? p->reseg_range[1] : 0;
+        if (nth > 1 && r1 < r0) { double t = r0; r0 = r1; r1 = t; }
+        double a = 1, c0 = 0;
+        if (p->reseg_mode == RADX_RESEG_RELATIVE) {
+            double mx = -INFINITY;
+            for (int64_t i = 0; i < nvox; i++)
+                if (cs.lab[i]) { double v = image_value(&cs, p, i); if (v > mx) mx = v; }
+            a = mx;
+        } else if (p->reseg_mode == RADX_RESEG_SIGMA) {
+            double s = 0, cc = 0;
+            int64_t n = 0;
+            for (int64_t i = 0; i < nvox; i++)
+                if (cs.lab[i]) { double v = image_value(&cs, p, i); double t = s + v; cc += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s; s = t; n++; }
+            double mean = (s + cc) / (double)n, dv = 0;
+            for (int64_t i = 0; i < nvox; i++)
+                if (cs.lab[i]) { double d = image_value(&cs, p, i) - mean; dv += d * d; }
+            c0 = mean;
+            a = sqrt(dv / (double)n);
+        }
+        if (p->reseg_mode == RADX_RESEG_ABSOLUTE) { th[0] = r0; th[1] = r1; }
+        else if (p->reseg_mode == RADX_RESEG_RELATIVE) { th[0] = a * r0; th[1] = a * r1; }
+        else { th[0] = c0 + a * r0; th[1] = c0 + a * r1; }
+        cs.lab_reseg = malloc((size_t)nvox);
+        if (!cs.lab_reseg) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+        int64_t kept = 0;
+        for (int64_t i = 0; i < nvox; i++) {
+            uint8_t l = cs.lab[i];
+            if (l) {
+                double v = image_value(&cs, p, i);
+                l = v >= th[0] && (nth < 2 || v <= th[1]);
+            }
+            cs.lab_reseg[i] = l;
+            kept += l;
+        }
+        if (kept <= 1) {
+            st = radx_seterr(err, RADX_ERR_ROI,
+                             "%s: resegmentation (resegmentRange) kept %lld voxel(s) of label %d; cannot extract features",
+                             mpath, (long long)kept, label);
+            goto fail;
+        }
+        box_of(cs.lab_reseg, &cs.img.g, &box2);
+        st = check_roi(&box2, p, mpath, label, "resegmented ", err);
+        if (st) goto fail;
+        feat_lab = cs.lab_reseg;
+        feat_box = &box2;
+        if (p->reseg_shape) { shape_lab = cs.lab_reseg; shape_box = &box2; }
+    }
+
+    if (p->additional_info) {
+        st = diagnostics(&cs, p, &box, res, err);
+        if (st) goto fail;
+    }
+
+    st = run_shape(&cs, p, ops, bctx, shape_lab, shape_box, res, err);
+    if (st) goto fail;
+
+    for (int t = 0; t < (p->n_imtype_order ? p->n_imtype_order : 1); t++) {
+        int it = p->n_imtype_order ? p->imtype_order[t] : RADX_IMG_ORIGINAL;
+        if (!p->imtype[it].enabled) continue;
+        if (it != RADX_IMG_ORIGINAL) {
+            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "image type %d is not implemented yet", it);
+            goto fail;
+        }
+        st = run_image_type(&cs, p, ops, bctx, "original", feat_lab, feat_box, res, ipath, err);
+        if (st) goto fail;
+    }
+
+    free(corrected);
+    free(cs.lab);
+    free(cs.lab_reseg);
+    radx_volume_free(&cs.img);
+    radx_volume_free(&cs.msk);
+    *out = res;
+    return RADX_OK;
+fail:
+    free(corrected);
+    free(cs.lab);
+    free(cs.lab_reseg);
+    radx_volume_free(&cs.img);
+    radx_volume_free(&cs.msk);
+    radx_result_destroy(res);
+    return st;
+}

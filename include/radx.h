@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file radx.h
+ * @brief radx: radiomics feature extraction (PyRadiomics-compatible), the one public C header.
+ *
+ * Shape of the API (plan once, execute many, like FFTW and cuFFT):
+ *
+ *     radx_ctx *ctx;            radx_ctx_create(&ctx);
+ *     radx_params *p;           radx_params_create(ctx, &p);
+ *                               radx_params_load(ctx, p, "Params.yaml");       // optional
+ *                               radx_params_set(ctx, p, "binWidth", "10");     // optional
+ *     radx_plan *plan;          radx_plan_create(ctx, p, RADX_BACKEND_AUTO, &plan);
+ *     radx_result *r;           radx_plan_execute(plan, "image.nrrd", "mask.nrrd", &r);
+ *     for (size_t i = 0; i < radx_result_count(r); i++) ... radx_result_name(r, i) ...
+ *     radx_result_destroy(r); radx_plan_destroy(plan); radx_params_destroy(p); radx_ctx_destroy(ctx);
+ *
+ * Every fallible call returns a radx_status; on failure radx_ctx_last_error(ctx) holds one line
+ * naming the file or setting and the problem.  The library never aborts and never exits.
+ *
+ * Threads: a context and everything created from it must be used by one thread at a time.
+ * Different contexts are independent and may be used concurrently.
+ */
+#ifndef RADX_H
+#define RADX_H
+
+#include <stddef.h>
+
+#if defined(_WIN32) && defined(RADX_BUILD_SHARED)
+#define RADX_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define RADX_API __attribute__((visibility("default")))
+#else
+#define RADX_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RADX_VERSION_STRING "0.1.0"
+
+/** Status codes.  0 is success; every other value is an error whose text is in the context. */
+typedef enum radx_status {
+    RADX_OK = 0,
+    RADX_ERR_ARG = 1,         /**< invalid argument (NULL handle, out of range) */
+    RADX_ERR_IO = 2,          /**< file missing, unreadable, empty */
+    RADX_ERR_FORMAT = 3,      /**< corrupt or unsupported file contents */
+    RADX_ERR_GEOMETRY = 4,    /**< image and mask grids do not match */
+    RADX_ERR_LABEL = 5,       /**< label absent from the mask */
+    RADX_ERR_ROI = 6,         /**< ROI empty or too small for the settings */
+    RADX_ERR_VALUE = 7,       /**< NaN or Inf voxel inside the ROI */
+    RADX_ERR_PARAM = 8,       /**< unknown setting or invalid value */
+    RADX_ERR_UNSUPPORTED = 9, /**< valid request that this build cannot do yet */
+    RADX_ERR_NOMEM = 10,      /**< allocation failed or request exceeds a memory limit */
+    RADX_ERR_DEVICE = 11,     /**< requested backend not available */
+    RADX_ERR_INTERNAL = 12
+} radx_status;
+
+typedef enum radx_backend {
+    RADX_BACKEND_AUTO = 0, /**< CUDA when a device is usable, else CPU */
+    RADX_BACKEND_CPU = 1,
+    RADX_BACKEND_CUDA = 2
+} radx_backend;
+
+typedef struct radx_ctx radx_ctx;       /**< error state and options; opaque */
+typedef struct radx_params radx_params; /**< extraction settings (PyRadiomics semantics); opaque */
+typedef struct radx_plan radx_plan;     /**< prepared extraction; opaque */
+typedef struct radx_result radx_result; /**< ordered named values of one case; opaque */
+
+/** @return a static, never-NULL description of a status code. */
+RADX_API const char *radx_status_string(radx_status s);
+/** @return the library version, e.g. "0.1.0". */
+RADX_API const char *radx_version(void);
+
+/** Creates a context.  @param[out] out receives the context (caller owns; radx_ctx_destroy).
+ *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM. */
+RADX_API radx_status radx_ctx_create(radx_ctx **out);
+/** Destroys a context.  NULL-safe.  Objects created from it must be destroyed first. */
+RADX_API void radx_ctx_destroy(radx_ctx *ctx);
+/** @return the message of the last failed call on ctx ("" if none); owned by ctx, valid until the
+ *  next call on ctx. */
+RADX_API const char *radx_ctx_last_error(const radx_ctx *ctx);
+/** Number of CPU threads radx may use (0 = all cores, the default). */
+RADX_API radx_status radx_ctx_set_threads(radx_ctx *ctx, int nthreads);
+
+/** Creates settings holding PyRadiomics' defaults (all default feature classes, Original image).
+ *  @param[out] out caller owns; radx_params_destroy.  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM. */
+RADX_API radx_status radx_params_create(radx_ctx *ctx, radx_params **out);
+/** Loads a PyRadiomics parameter file (YAML or JSON: setting / imageType / featureClass /
+ *  voxelSetting) over the current settings, as PyRadiomics does (a file replaces the enabled
+ *  classes and image types).  An unknown key or invalid value fails with RADX_ERR_PARAM naming the
+ *  key, value and file; a missing or unreadable file fails with RADX_ERR_IO.  On failure p is
+ *  unchanged. */
+RADX_API radx_status radx_params_load(radx_ctx *ctx, radx_params *p, const char *path);
+/** Sets one setting by its PyRadiomics name from text, as the CLI's -s NAME:VALUE does
+ *  (e.g. "binWidth", "10"; "distances", "[1,2]"; "resegmentRange", "[-3,3]").
+ *  @return RADX_OK or RADX_ERR_PARAM (p unchanged). */
+RADX_API radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, const char *value);
+/** Destroys settings.  NULL-safe. */
+RADX_API void radx_params_destroy(radx_params *p);
+
+/** @return 1 if the backend can run here (CPU: always; CUDA: built in and a device usable). */
+RADX_API int radx_backend_available(radx_backend b);
+/** @return "cpu" or "cuda". */
+RADX_API const char *radx_backend_name(radx_backend b);
+
+/** Prepares an extraction.  Settings are copied; p may be destroyed afterwards.
+ *  @param[out] out caller owns; radx_plan_destroy.
+ *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM, RADX_ERR_DEVICE (CUDA asked for but not usable),
+ *  RADX_ERR_UNSUPPORTED (a setting this build cannot compute yet, e.g. the LoG image type). */
+RADX_API radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend backend,
+                                      radx_plan **out);
+/** The backend a plan runs on (AUTO resolved). */
+RADX_API radx_backend radx_plan_backend(const radx_plan *plan);
+/** Runs one case: reads image and mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr), validates them,
+ *  and computes diagnostics and features.  @param[out] out caller owns; radx_result_destroy.
+ *  @param label mask value of the ROI, or 0 to use the plan's setting.
+ *  @return RADX_OK or any error status; on error *out is NULL. */
+RADX_API radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path,
+                                       int label, radx_result **out);
+/** Destroys a plan.  NULL-safe. */
+RADX_API void radx_plan_destroy(radx_plan *plan);
+
+/** Number of entries (diagnostics first, then features, PyRadiomics' order). */
+RADX_API size_t radx_result_count(const radx_result *r);
+/** Name of entry i, e.g. "original_glcm_Contrast"; owned by r. */
+RADX_API const char *radx_result_name(const radx_result *r, size_t i);
+/** 1 if entry i is a number (features), 0 if text (most diagnostics). */
+RADX_API int radx_result_is_number(const radx_result *r, size_t i);
+/** Value of a numeric entry (NaN for text entries). */
+RADX_API double radx_result_value(const radx_result *r, size_t i);
+/** Text of entry i: the diagnostic's text, or the number formatted with 17 significant digits;
+ *  owned by r. */
+RADX_API const char *radx_result_text(const radx_result *r, size_t i);
+/** Index of a named entry, or -1. */
+RADX_API long radx_result_find(const radx_result *r, const char *name);
+/** Destroys a result.  NULL-safe. */
+RADX_API void radx_result_destroy(radx_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The CUDA backend.  Today it provides the device probe and discretisation on the GPU, using the
+ * same per-voxel rule as the CPU (kernels/bin_index.h); ops it leaves NULL run on the CPU
+ * (host/backend.h).  The texture, shape, resampling and LoG kernels are issue 4. */
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "backend.h"
+#include "bin_index.h"
+#include "cuda_check.cuh"
+
+#define RADX_BIN_BLOCK 256
+
+extern "C" int radx_cuda_device_count(void)
+{
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess) {
+        cudaGetLastError(); /* clear the sticky error */
+        return 0;
+    }
+    return n;
+}
+
+static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
+                                  const double *__restrict__ edges, int nedges,
+                                  int32_t *__restrict__ gl, int *__restrict__ ng)
+{
+    int local_max = 0;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (int64_t)blockDim.x * gridDim.x) {
+        int b = radx_bin_index(edges, nedges, x[i]);
+        gl[i] = b;
+        local_max = b > local_max ? b : local_max;
+    }
+    atomicMax(ng, local_max);
+}
+
+struct cuda_ctx {
+    cudaStream_t stream;
+};
+
+static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const double *edges,
+                                   int nedges, int32_t *gl, int *ng, radx_err *err)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    double *d_x = NULL, *d_e = NULL;
+    int32_t *d_gl = NULL;
+    int *d_ng = NULL;
+    radx_status st = RADX_OK;
+    cudaError_t e = cudaSuccess;
+#define STEP(call)                                                                                 \
+    if (e == cudaSuccess) e = (call)
+    STEP(cudaMalloc(&d_x, sizeof(double) * (size_t)n));
+    STEP(cudaMalloc(&d_e, sizeof(double) * (size_t)nedges));
+    STEP(cudaMalloc(&d_gl, sizeof(int32_t) * (size_t)n));
+    STEP(cudaMalloc(&d_ng, sizeof(int)));
+    STEP(cudaMemcpyAsync(d_x, x, sizeof(double) * (size_t)n, cudaMemcpyHostToDevice, ctx->stream));
+    STEP(cudaMemcpyAsync(d_e, edges, sizeof(double) * (size_t)nedges, cudaMemcpyHostToDevice, ctx->stream));
+    STEP(cudaMemsetAsync(d_ng, 0, sizeof(int), ctx->stream));
+    if (e == cudaSuccess) {
+        int blocks = (int)((n + RADX_BIN_BLOCK - 1) / RADX_BIN_BLOCK);
+        if (blocks > 65535) blocks = 65535;
+        if (blocks < 1) blocks = 1;
+        bin_kernel<<<blocks, RADX_BIN_BLOCK, 0, ctx->stream>>>(d_x, n, d_e, nedges, d_gl, d_ng);
+        e = cudaGetLastError();
+    }
+    STEP(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, ctx->stream));
+    STEP(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, ctx->stream));
+    STEP(cudaStreamSynchronize(ctx->stream));
+#undef STEP
+    if (e != cudaSuccess)
+        st = radx_seterr(err, RADX_ERR_DEVICE, "CUDA discretisation failed: %s", cudaGetErrorString(e));
+    cudaFree(d_x);
+    cudaFree(d_e);
+    cudaFree(d_gl);
+    cudaFree(d_ng);
+    return st;
+}
+
+static void cuda_destroy(void *vctx)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    if (!ctx) return;
+    cudaStreamDestroy(ctx->stream);
+    free(ctx);
+}
+
+static const radx_backend_ops cuda_ops = {
+    "cuda", cuda_discretise, NULL, NULL, NULL, cuda_destroy,
+};
+
+extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)
+{
+    *ops = NULL;
+    *vctx = NULL;
+    int n = 0;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (e != cudaSuccess || n == 0) {
+        cudaGetLastError();
+        return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: no usable CUDA device (%s)",
+                           e != cudaSuccess ? cudaGetErrorString(e) : "no device found");
+    }
+    cudaDeviceProp prop;
+    RADX_CUDA_TRY(cudaGetDeviceProperties(&prop, 0), err);
+    if (prop.major < 7)
+        return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: device 0 (%s) has compute capability %d.%d; radx needs 7.0 or newer",
+                           prop.name, prop.major, prop.minor);
+    cuda_ctx *ctx = (cuda_ctx *)calloc(1, sizeof *ctx);
+    if (!ctx) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    e = cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking);
+    if (e != cudaSuccess) {
+        free(ctx);
+        return radx_seterr(err, RADX_ERR_DEVICE, "CUDA stream creation failed: %s", cudaGetErrorString(e));
+    }
+    *ops = &cuda_ops;
+    *vctx = ctx;
+    return RADX_OK;
+}

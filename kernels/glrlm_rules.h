@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* GLRLM run rules shared by the CPU (host/glrlm.c) and CUDA paths; PyRadiomics 3.0.1 semantics
+ * (cmatrices.c calculate_glrlm, glrlm.py _calculateMatrix).
+ *
+ * Volumes are the ROI bounding box in numpy order (nz, ny, nx), flat index x + nx*(y + ny*z).
+ * Angles are the 13 (3-D) or 4 (2-D / force2D) mono-directional offsets of distance 1 from
+ * kernels/angles.h.  Along an angle the box splits into lines; a line starts at a voxel whose
+ * predecessor (voxel - angle) is outside the box and runs forward until it leaves the box.
+ * On a line, a run is a maximal sequence of consecutive ROI voxels with the same gray level; a
+ * non-ROI voxel ends the current run.  Run of gray level g and length L adds one count at
+ * P(g, L - 1) of that angle.  If no line of the angle holds more than one ROI voxel (the ROI is
+ * "2-D" for that angle; PyRadiomics' multiElement), the whole matrix of that angle is zeroed. */
+#ifndef RADX_GLRLM_RULES_H
+#define RADX_GLRLM_RULES_H
+
+#include <math.h>
+#include "radx_hd.h"
+
+/* Weighting norms; numeric values equal radx_wnorm in host/radx_internal.h. */
+#define RADX_GLRLM_WN_NONE 0
+#define RADX_GLRLM_WN_MANHATTAN 1
+#define RADX_GLRLM_WN_EUCLIDEAN 2
+#define RADX_GLRLM_WN_INFINITY 3
+#define RADX_GLRLM_WN_NO_WEIGHTING 4
+
+RADX_HD int radx_glrlm_in_box(const long long dims[3], long long z, long long y, long long x)
+{
+    return z >= 0 && z < dims[0] && y >= 0 && y < dims[1] && x >= 0 && x < dims[2];
+}
+
+/* 1 when (z, y, x) starts a line along angle a = (dz, dy, dx): its predecessor is outside the box. */
+RADX_HD int radx_glrlm_is_line_start(const long long dims[3], long long z, long long y, long long x,
+                                     const int *a)
+{
+    return !radx_glrlm_in_box(dims, z - a[0], y - a[1], x - a[2]);
+}
+
+/* Run state along one line.  gl = -1: no open run. */
+typedef struct radx_glrlm_run {
+    int gl;          /* gray level (or level index) of the open run, -1 when none */
+    long long len;   /* length of the open run */
+    long long elems; /* ROI voxels seen on this line */
+} radx_glrlm_run;
+
+RADX_HD void radx_glrlm_run_init(radx_glrlm_run *r)
+{
+    r->gl = -1;
+    r->len = 0;
+    r->elems = 0;
+}
+
+/* Feeds the next voxel of the line: level = its gray level (or level index, >= 0) inside the ROI,
+ * -1 outside.  Returns 1 and sets *done_gl / *done_len when a run was closed by this voxel. */
+RADX_HD int radx_glrlm_run_step(radx_glrlm_run *r, int level, int *done_gl, long long *done_len)
+{
+    int closed = 0;
+    if (level >= 0) {
+        r->elems++;
+        if (r->gl == level) {
+            r->len++;
+        } else {
+            if (r->gl >= 0) {
+                *done_gl = r->gl;
+                *done_len = r->len;
+                closed = 1;
+            }
+            r->gl = level;
+            r->len = 1;
+        }
+    } else if (r->gl >= 0) {
+        *done_gl = r->gl;
+        *done_len = r->len;
+        closed = 1;
+        r->gl = -1;
+        r->len = 0;
+    }
+    return closed;
+}
+
+/* Closes the run still open at the end of the line. */
+RADX_HD int radx_glrlm_run_end(radx_glrlm_run *r, int *done_gl, long long *done_len)
+{
+    if (r->gl < 0) return 0;
+    *done_gl = r->gl;
+    *done_len = r->len;
+    r->gl = -1;
+    r->len = 0;
+    return 1;
+}
+
+/* Distance weight of one angle (glrlm.py): the norm of a * spacing itself (not exp'ed as in the
+ * GLCM).  no_weighting (and unknown norms) give 1. */
+RADX_HD double radx_glrlm_weight(const int *a, const double spacing_zyx[3], int norm)
+{
+    double d0 = fabs((double)a[0]) * spacing_zyx[0];
+    double d1 = fabs((double)a[1]) * spacing_zyx[1];
+    double d2 = fabs((double)a[2]) * spacing_zyx[2];
+    double m;
+    switch (norm) {
+    case RADX_GLRLM_WN_INFINITY:
+        m = d0 > d1 ? d0 : d1;
+        return m > d2 ? m : d2;
+    case RADX_GLRLM_WN_EUCLIDEAN:
+        return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
+    case RADX_GLRLM_WN_MANHATTAN:
+        return d0 + d1 + d2;
+    default:
+        return 1.0;
+    }
+}
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* NGTDM per-voxel rules (PyRadiomics 3.0.1 cmatrices.c calculate_ngtdm), shared by the CPU and
+ * GPU paths.
+ *
+ * For every ROI voxel, the neighbours are the angles (radx_angles_build with the `distances`
+ * setting, bidirectional = 1) whose target lies inside the box and the ROI.  With `count`
+ * neighbours whose gray levels sum to `sum`, the voxel contributes |gl - sum/count| to s_i of
+ * its gray level (0 when it has no neighbour) and 1 to n_i: voxels without neighbours still
+ * count in n_i, exactly as PyRadiomics does. */
+#ifndef RADX_NGTDM_RULES_H
+#define RADX_NGTDM_RULES_H
+
+#include <stdint.h>
+#include "radx_hd.h"
+#include "glszm_rules.h" /* radx_tex_neighbor */
+
+/* Absolute gray tone difference of one voxel, with PyRadiomics' operation order:
+ * diff = (double)gl - (sum / count), sum and count as doubles (sum of integer gray levels is
+ * exact in double below 2^53). */
+RADX_HD double radx_ngtdm_absdiff(int32_t gl, int64_t count, int64_t sum)
+{
+    double diff;
+    if (count == 0) return 0.0;
+    diff = (double)gl - ((double)sum / (double)count);
+    return diff < 0 ? -diff : diff;
+}
+
+#endif
