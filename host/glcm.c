@@ -26,6 +26,9 @@
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
+#define GLCM_OMP(...) _Pragma(#__VA_ARGS__)
+#else
+#define GLCM_OMP(...)
 #endif
 
 #include "radx_internal.h"
@@ -194,7 +197,7 @@ static void sym_tridiag(double *a, int n, double *d, double *e, double *v, doubl
             const double *RADX_RESTRICT row = &M_(i, 0);
             const double vi = v[i];
             double t = row[i] * vi;
-#pragma omp simd reduction(+ : t)
+            GLCM_OMP(omp simd reduction(+ : t))
             for (j = i + 1; j < n; j++) {
                 t += row[j] * v[j];
                 pv[j] += row[j] * vi;
@@ -210,7 +213,7 @@ static void sym_tridiag(double *a, int n, double *d, double *e, double *v, doubl
         for (i = k + 1; i < n; i++) {
             double *RADX_RESTRICT row = &M_(i, 0);
             const double vi = v[i], qi = pv[i];
-#pragma omp simd
+            GLCM_OMP(omp simd)
             for (j = i; j < n; j++) row[j] -= vi * pv[j] + qi * v[j];
         }
     }
@@ -601,7 +604,7 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         for (int a0 = 0; a0 < na; a0 += nb) {
             const int cnt = (na - a0) < nb ? (na - a0) : nb;
             int t;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(cnt)
+            GLCM_OMP(omp parallel for schedule(dynamic, 1) num_threads(cnt))
             for (t = 0; t < cnt; t++) count_angle(&c, a0 + t, bufs[t]);
             for (t = 0; t < cnt; t++) {
                 const double wgt = radx_glcm_weight(angles + 3 * (a0 + t), in->spacing_zyx, (int)p->weighting_norm);
@@ -640,16 +643,16 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         int lim = (int)fmin((double)nthr, fmax(1.0, 2147483648.0 / per));
         nthr = lim < 1 ? 1 : lim;
     }
-#pragma omp parallel num_threads(nthr)
+    GLCM_OMP(omp parallel num_threads(nthr))
     {
         glcm_ws w;
         int ok = ws_alloc(&w, n, ng, 1) == 0;
         if (!ok) {
-#pragma omp atomic write
+            GLCM_OMP(omp atomic write)
             nomem = 1;
         }
         int a;
-#pragma omp for schedule(dynamic, 1)
+        GLCM_OMP(omp for schedule(dynamic, 1))
         for (a = 0; a < na; a++) {
             if (!ok) continue;
             uint64_t total = count_angle(&c, a, w.cnt);

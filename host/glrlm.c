@@ -24,6 +24,9 @@
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
+#define GLRLM_OMP(...) _Pragma(#__VA_ARGS__)
+#else
+#define GLRLM_OMP(...)
 #endif
 
 #include "radx_internal.h"
@@ -54,48 +57,62 @@ typedef struct glrlm_ctx {
 
 /* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
  * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
+static void walk_line(const glrlm_ctx *c, const int *ang, long long z, long long y, long long x, long long step,
+                      uint32_t *cnt, uint64_t *runs, int *multi)
+{
+    const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2], L = c->L;
+    /* steps until the line leaves the box */
+    long long len = L, r;
+    if (ang[0] > 0 && (r = nz - z) < len) len = r;
+    if (ang[0] < 0 && (r = z + 1) < len) len = r;
+    if (ang[1] > 0 && (r = ny - y) < len) len = r;
+    if (ang[1] < 0 && (r = y + 1) < len) len = r;
+    if (ang[2] > 0 && (r = nx - x) < len) len = r;
+    if (ang[2] < 0 && (r = x + 1) < len) len = r;
+    const int32_t *v = c->li + (x + nx * (y + ny * z));
+    radx_glrlm_run run;
+    int g;
+    long long rl, t;
+    radx_glrlm_run_init(&run);
+    for (t = 0; t < len; t++, v += step) {
+        if (radx_glrlm_run_step(&run, *v, &g, &rl)) {
+            cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+            (*runs)++;
+        }
+    }
+    if (radx_glrlm_run_end(&run, &g, &rl)) {
+        cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+        (*runs)++;
+    }
+    if (run.elems > 1) *multi = 1;
+}
+
+/* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
+ * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
 static uint64_t count_angle(const glrlm_ctx *c, int a, uint32_t *cnt)
 {
     const int *ang = c->angles + 3 * a;
-    const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2], L = c->L;
+    const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2];
     const long long step = (long long)ang[2] + nx * ((long long)ang[1] + ny * (long long)ang[0]);
     long long z, y, x;
     uint64_t runs = 0;
     int multi = 0;
-    memset(cnt, 0, (size_t)c->n * (size_t)L * sizeof *cnt);
+    memset(cnt, 0, (size_t)c->n * (size_t)c->L * sizeof *cnt);
+    /* line starts (radx_glrlm_is_line_start), enumerated per (z, y) row: every voxel of the row when
+     * the row's predecessor row is outside the box, else only the x end the angle comes from */
     for (z = 0; z < nz; z++) {
         for (y = 0; y < ny; y++) {
-            for (x = 0; x < nx; x++) {
-                if (!radx_glrlm_is_line_start(c->dims, z, y, x, ang)) continue;
-                /* steps until the line leaves the box */
-                long long len = L, r;
-                if (ang[0] > 0 && (r = nz - z) < len) len = r;
-                if (ang[0] < 0 && (r = z + 1) < len) len = r;
-                if (ang[1] > 0 && (r = ny - y) < len) len = r;
-                if (ang[1] < 0 && (r = y + 1) < len) len = r;
-                if (ang[2] > 0 && (r = nx - x) < len) len = r;
-                if (ang[2] < 0 && (r = x + 1) < len) len = r;
-                const int32_t *v = c->li + (x + nx * (y + ny * z));
-                radx_glrlm_run run;
-                int g;
-                long long rl, t;
-                radx_glrlm_run_init(&run);
-                for (t = 0; t < len; t++, v += step) {
-                    if (radx_glrlm_run_step(&run, *v, &g, &rl)) {
-                        cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
-                        runs++;
-                    }
-                }
-                if (radx_glrlm_run_end(&run, &g, &rl)) {
-                    cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
-                    runs++;
-                }
-                if (run.elems > 1) multi = 1;
+            if (!radx_glrlm_in_box(c->dims, z - ang[0], y - ang[1], 0)) {
+                for (x = 0; x < nx; x++) walk_line(c, ang, z, y, x, step, cnt, &runs, &multi);
+            } else if (ang[2] > 0) {
+                walk_line(c, ang, z, y, 0, step, cnt, &runs, &multi);
+            } else if (ang[2] < 0) {
+                walk_line(c, ang, z, y, nx - 1, step, cnt, &runs, &multi);
             }
         }
     }
     if (!multi) { /* ROI is 2-D for this angle: PyRadiomics zeroes it (only length-1 runs exist) */
-        memset(cnt, 0, (size_t)c->n * (size_t)L * sizeof *cnt);
+        memset(cnt, 0, (size_t)c->n * (size_t)c->L * sizeof *cnt);
         runs = 0;
     }
     return runs;
@@ -291,7 +308,7 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
         for (int a0 = 0; a0 < na; a0 += nb) {
             const int cnt = (na - a0) < nb ? (na - a0) : nb;
             int t;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(cnt)
+            GLRLM_OMP(omp parallel for schedule(dynamic, 1) num_threads(cnt))
             for (t = 0; t < cnt; t++) count_angle(&c, a0 + t, bufs[t]);
             for (t = 0; t < cnt; t++) {
                 const double wgt = radx_glrlm_weight(angles + 3 * (a0 + t), in->spacing_zyx, (int)p->weighting_norm);
@@ -306,7 +323,7 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
     res = malloc((na > 0 ? (size_t)na : 1) * F_COUNT * sizeof *res);
     if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
     int nomem = 0;
-#pragma omp parallel
+    GLRLM_OMP(omp parallel)
     {
         uint32_t *cnt = malloc(nl * sizeof *cnt);
         double *P = malloc(nl * sizeof *P);
@@ -314,11 +331,11 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
         double *tpr = malloc((size_t)L * sizeof *tpr);
         int ok = cnt && P && tpg && tpr;
         if (!ok) {
-#pragma omp atomic write
+            GLRLM_OMP(omp atomic write)
             nomem = 1;
         }
         int a;
-#pragma omp for schedule(dynamic, 1)
+        GLRLM_OMP(omp for schedule(dynamic, 1))
         for (a = 0; a < na; a++) {
             if (!ok) continue;
             count_angle(&c, a, cnt);

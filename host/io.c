@@ -219,7 +219,8 @@ radx_status radx_volume_sha1(const radx_volume *v, int as_mask_uint32, char hex[
     if (!ctx) return RADX_ERR_NOMEM;
     int ok = EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1;
     const int le = host_is_little_endian();
-    if (ok && !as_mask_uint32 && (le || esz == 1)) {
+    const int same_bytes = !as_mask_uint32 || v->dtype == RADX_DT_U32 || v->dtype == RADX_DT_I32;
+    if (ok && same_bytes && (le || esz == 1)) {
         ok = EVP_DigestUpdate(ctx, v->data, n * esz) == 1;
     } else if (ok) {
         /* converted / byte-swapped in chunks: little-endian bytes of each element */

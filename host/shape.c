@@ -67,9 +67,16 @@ __extension__ typedef __int128 radx_i128;
  *       extreme), compute the 2-D hull vertices exactly in integer arithmetic (Andrew's
  *       monotone chain, collinear points dropped), and take all pairs of hull vertices;
  *     - 3-D diameter: candidates are the points that are hull vertices in all three of their
- *       plane sections (a superset of V); take all pairs of candidates.
+ *       axis-plane sections, then, among the remaining candidates, in the six diagonal plane
+ *       sections (z +- y, z +- x, y +- x = const); this is still a superset of V (each filter
+ *       only drops points that are not extreme in a subset of P).  All pairs of candidates are
+ *       then examined, skipping only pairs proven below a value already attained
+ *       (max_pairs_pruned: triangle inequality through a common centre).
  *   The answer is the maximum of exactly computed doubles, so it does not depend on the order
- *   of evaluation or on the thread count.  tests/test_shape.c also compares against all pairs.
+ *   of evaluation or on the thread count.  tests/test_shape.c also compares against all pairs
+ *   (bit for bit, random meshes with anisotropic spacing) and against PyRadiomics.
+ *   Cost: O(n) plus sorting the candidates; a sphere of radius 150 voxels (424k vertices) leaves
+ *   ~10k candidates, of which the pruning examines a small fraction.
  * ======================================================================================== */
 
 typedef struct hpt {

@@ -19,13 +19,6 @@
 #include "marching_cubes.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
-#ifndef RADX_SHARED_DIR
-#define RADX_SHARED_DIR "shared"
-#endif
-
 /* internal helpers of host/shape.c and host/shape2d.c */
 radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
                                  int planar_only, int brute, double diam[4], radx_err *err);

@@ -13,6 +13,7 @@ bounding box (no margin), which is what the C test embeds.
 """
 import sys
 import logging
+import textwrap
 
 import numpy as np
 import SimpleITK as sitk
@@ -139,6 +140,11 @@ def compute(cls, names, gl, roi, settings):
     return res, None
 
 
+def wrap(items, indent):
+    return textwrap.fill(', '.join(items), width=110, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False)
+
+
 def cnum(v):
     if v is None or np.isnan(v):
         return 'NAN'
@@ -154,8 +160,9 @@ def main():
     print('#define REF_NFEAT %d' % len(names))
     vols = volumes()
     for vi, (name, gl, roi) in enumerate(vols):
-        print('static const int32_t vol%d_gl[] = {%s};' % (vi, ','.join(str(int(v)) for v in gl.ravel())))
-        print('static const uint8_t vol%d_roi[] = {%s};' % (vi, ','.join(str(int(v)) for v in roi.ravel())))
+        print('/* %s: numpy shape (z, y, x) = %s */' % (name, gl.shape))
+        print('static const int32_t vol%d_gl[] = {\n%s\n};' % (vi, wrap([str(int(v)) for v in gl.ravel()], '    ')))
+        print('static const uint8_t vol%d_roi[] = {\n%s\n};' % (vi, wrap([str(int(v)) for v in roi.ravel()], '    ')))
     print('static const ref_volume ref_volumes[] = {')
     for vi, (name, gl, roi) in enumerate(vols):
         print('    {"%s", {%d, %d, %d}, vol%d_gl, vol%d_roi, %d, %d},' % (
@@ -168,7 +175,7 @@ def main():
             if vals is None:
                 print('    /* %s/%s: PyRadiomics raised %s */' % (name, sname, errmsg.replace('*/', '')))
                 continue
-            print('    {%d, "%s", {%s}},' % (vi, sname, ', '.join(cnum(v) for v in vals)))
+            print('    {%d, "%s", {\n%s}},' % (vi, sname, wrap([cnum(v) for v in vals], '        ')))
     print('};')
     print('/* ---- END GENERATED ---- */')
 

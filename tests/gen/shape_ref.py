@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Reference values for tests/test_shape.c, computed by PyRadiomics 3.0.1 itself.
 
-Run:  /work/venv/bin/python tests/gen/shape_ref.py > /tmp/shape_ref.inc
-and paste the printed C block into tests/test_shape.c.
+Run:  /work/venv/bin/python tests/gen/shape_ref.py --big > /tmp/shape_ref.inc
+and paste the printed C block into the cases[] table of tests/test_shape.c.  --big adds three
+large masks (sphere r=60, anisotropic sphere r=40, union of balls in a 72^3 box) on which
+PyRadiomics' all-pairs diameter search takes ~15 s in total.
 
 Every case is a numpy (z, y, x) uint8 mask and a numpy-order spacing.  The mask is cropped to
 its bounding box (what featureextractor.computeShape hands the shape classes: cropToTumorMask
