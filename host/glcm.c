@@ -68,9 +68,9 @@ typedef struct glcm_ws {
     double *padd;    /* 2*ng+1, indexed by i+j */
     double *psub;    /* ng, indexed by |i-j| */
     double *q;       /* n*n, MCC */
-    double *arow;    /* n */
-    int *act;        /* n */
-    double *wr, *wi, *tmp, *sq; /* n */
+    double *arow;    /* n: Householder vector */
+    int *act;        /* n: levels with px > 0 */
+    double *wr, *wi, *tmp, *sq; /* n: eigenvalues / tridiagonal, off-diagonal, scratch, sqrt(px) */
     size_t *cptr, *cfill;       /* n+1: p by columns (MCC) */
     int *crow;                  /* n*n */
     double *cval;               /* n*n */
@@ -79,7 +79,8 @@ typedef struct glcm_ws {
 static void ws_free(glcm_ws *w)
 {
     free(w->cnt); free(w->p); free(w->px); free(w->py); free(w->padd); free(w->psub); free(w->q);
-    free(w->arow); free(w->act); free(w->cptr); free(w->cfill); free(w->crow); free(w->cval); free(w->wr); free(w->wi); free(w->tmp); free(w->sq);
+    free(w->arow); free(w->act); free(w->wr); free(w->wi); free(w->tmp); free(w->sq);
+    free(w->cptr); free(w->cfill); free(w->crow); free(w->cval);
     memset(w, 0, sizeof *w);
 }
 
@@ -520,7 +521,7 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
     if (p->force2d && (p->force2d_dimension < 0 || p->force2d_dimension > 2))
         return radx_seterr(err, RADX_ERR_PARAM, "glcm: force2Ddimension %d is not 0, 1 or 2", p->force2d_dimension);
 
-    const int ng = in->ng;
+    int ng = in->ng; /* becomes the max level present (PyRadiomics' Ng) below */
     const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
     const size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
     radx_status st = RADX_OK;
@@ -551,6 +552,7 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
     for (i = 1; i <= ng; i++)
         if (map[i]) n++;
     if (n == 0) { st = radx_seterr(err, RADX_ERR_ROI, "glcm: ROI is empty"); goto done; }
+    while (!map[ng]) ng--; /* Ng = max gray level present, whatever in->ng says */
     if ((uint64_t)n * (uint64_t)n > ((uint64_t)1 << 31)) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: %d gray levels give a too large matrix; increase binWidth", n);
         goto done;

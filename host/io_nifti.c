@@ -537,7 +537,6 @@ static int is_gz(const char *name)
 radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
 {
     nifti_set_debug_level(0);
-    nifti_set_skip_blank_ext(0);
     nifti_set_allow_upper_fext(1);
 
     nifti_image *nim = nifti_image_read(path, 0);

@@ -47,8 +47,8 @@ static radx_status biff_error(const char *path, const char *what, radx_status st
     const char *msg = "";
     if (e) {
         /* biff lists the outermost call first; the last non-empty line is the root cause */
-        char *last = NULL;
-        for (char *line = strtok(e, "\n"); line; line = strtok(NULL, "\n"))
+        char *last = NULL, *save = NULL;
+        for (char *line = strtok_r(e, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
             if (*line) last = line;
         if (last) {
             while (*last == ' ') last++;

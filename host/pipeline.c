@@ -479,18 +479,17 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
         st = ops->shape(bctx, RADX_CLASS_SHAPE, &in, p, vals, err);
         if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE, p, vals);
     }
-    /* featureextractor.computeShape: shape2D for 2-D input, or 3-D input with force2D when the
-     * bounding-box size indexed (x, y, z) by force2Ddimension exceeds 1 (PyRadiomics' own test). */
-    if (!st && want2) {
-        int run = g->ndim == 2;
-        if (g->ndim == 3 && p->force2d) {
-            int d = p->force2d_dimension;
-            run = (b->hi[d] - b->lo[d] + 1) > 1;
+    /* featureextractor.computeShape's rule for shape2D (radx_shape2d_extractor_gate) */
+    if (!st && want2 && radx_shape2d_extractor_gate(g->ndim, p, in.dims_zyx)) {
+        radx_params q2;
+        const radx_params *pp = p;
+        if (g->ndim == 2) { /* PyRadiomics ignores force2D for 2-D masks: reduce along z */
+            q2 = *p;
+            q2.force2d = 0;
+            pp = &q2;
         }
-        if (run) {
-            st = ops->shape(bctx, RADX_CLASS_SHAPE2D, &in, p, vals, err);
-            if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals);
-        }
+        st = ops->shape(bctx, RADX_CLASS_SHAPE2D, &in, pp, vals, err);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals);
     }
     free(roi);
     return st;

@@ -225,6 +225,20 @@ typedef struct radx_shape_input {
 radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_shape2d_compute(const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);
 
+/* PyRadiomics' featureextractor.computeShape decision for shape2D (quirks documented in
+ * host/shape2d.c): 1 = call radx_shape2d_compute (which may return RADX_ERR_ROI where
+ * PyRadiomics raises and aborts the case), 0 = skip (PyRadiomics warns).  ndim: mask dimension
+ * as stored; bbox_dims_zyx: ROI bounding-box size, numpy order. */
+int radx_shape2d_extractor_gate(int ndim, const radx_params *p, const int64_t bbox_dims_zyx[3]);
+
+/* host/shape.c helpers shared with host/shape2d.c (and the shape test). */
+radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
+                                 int planar_only, int brute, double diam[4], radx_err *err);
+radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3],
+                                  double cov[3][3], int64_t *np_out, radx_err *err);
+void radx_shape_eigvals(int n, double a[3][3], double w[3]);
+radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,13 +45,6 @@
 #include "radx_internal.h"
 #include "marching_cubes.h"
 
-/* Defined in host/shape.c (shared with the 3-D class). */
-radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
-                                 int planar_only, int brute, double diam[4], radx_err *err);
-radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3],
-                                  double cov[3][3], int64_t *np_out, radx_err *err);
-void radx_shape_eigvals(int n, double a[3][3], double w[3]);
-radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err);
 
 #define RADX_SHAPE2D_PI 3.141592653589793238462643383279502884
 

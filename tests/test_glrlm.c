@@ -20,13 +20,6 @@
 #include "radx_internal.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
-#ifndef RADX_SHARED_DIR
-#define RADX_SHARED_DIR "../shared"
-#endif
-
 #define TOL 1e-9
 
 typedef struct ref_volume {

@@ -14,9 +14,9 @@
 #define TOL 1e-6
 
 static const char *const variants[] = {"base", "2d", "FBN", "combined", "flatRegion", "normalization",
-                                       "resegmentation"};
+                                       "resegmentation", "shape2D"};
 static const char *const cases[] = {"brain1", "breast1"};
-static const char *const classes[] = {"shape", "firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"};
+static const char *const classes[] = {"shape", "firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm", "shape2D"};
 
 int main(void)
 {
@@ -25,12 +25,13 @@ int main(void)
     double worst_all = 0;
     int total = 0;
     for (int ci = 0; ci < 2; ci++)
-        for (int vi = 0; vi < 7; vi++) {
+        for (int vi = 0; vi < 8; vi++) {
             char ref[1024], prm[1024], img[1024], msk[1024];
             snprintf(ref, sizeof ref, "%s/data/pyradiomics/reference/%s_%s.json", RADX_SOURCE_DIR, cases[ci], variants[vi]);
             snprintf(prm, sizeof prm, "%s/data/pyradiomics/baseline_params/%s.yaml", RADX_SOURCE_DIR, variants[vi]);
             snprintf(img, sizeof img, "%s/data/pyradiomics/%s_image.nrrd", RADX_SOURCE_DIR, cases[ci]);
-            snprintf(msk, sizeof msk, "%s/data/pyradiomics/%s_label.nrrd", RADX_SOURCE_DIR, cases[ci]);
+            snprintf(msk, sizeof msk, "%s/data/pyradiomics/%s_label%s.nrrd", RADX_SOURCE_DIR, cases[ci],
+                     vi == 7 ? "_2D" : "");
             FILE *f = fopen(ref, "r");
             CHECK(f != NULL, "cannot read %s", ref);
             if (!f) continue;
@@ -42,10 +43,10 @@ int main(void)
             if (!s) s = radx_plan_create(ctx, p, RADX_BACKEND_CPU, &plan);
             if (!s) s = radx_plan_execute(plan, img, msk, 0, &r);
             CHECK(s == RADX_OK, "%s %s: %s", cases[ci], variants[vi], radx_ctx_last_error(ctx));
-            double worst[7] = {0};
-            const char *worst_name[7] = {0};
-            char wn[7][128];
-            int count[7] = {0}, nref = 0;
+            double worst[8] = {0};
+            const char *worst_name[8] = {0};
+            char wn[8][128];
+            int count[8] = {0}, nref = 0;
             char line[4096];
             while (r && fgets(line, sizeof line, f)) {
                 char *q = strstr(line, "\"original_");
@@ -66,7 +67,7 @@ int main(void)
                 CHECK(e <= TOL, "%s %s %s: radx %.17g PyRadiomics %.17g (rel err %.3g)", cases[ci], variants[vi],
                       name, v, refv, e);
                 int c = 0;
-                for (int k = 0; k < 7; k++) {
+                for (int k = 0; k < 8; k++) {
                     char pre[64];
                     snprintf(pre, sizeof pre, "original_%s_", classes[k]);
                     if (strncmp(name, pre, strlen(pre)) == 0) c = k;
@@ -84,7 +85,7 @@ int main(void)
             for (size_t i = 0; r && i < radx_result_count(r); i++) nfeat += radx_result_is_number(r, i);
             CHECK(!r || (int)nfeat == nref, "%s %s: radx gives %zu features, PyRadiomics %d", cases[ci], variants[vi],
                   nfeat, nref);
-            for (int c = 0; c < 7; c++) {
+            for (int c = 0; c < 8; c++) {
                 if (!count[c]) continue;
                 printf("%-8s %-15s %-10s %3d features  max rel err %.2e  (%s)\n", cases[ci], variants[vi], classes[c],
                        count[c], worst[c], worst_name[c]);

@@ -45,6 +45,9 @@ for variant, settings in sorted(done.items()):
         # The baseline CSVs hold these classes; naming them keeps shape2D off (a parameter file
         # without featureClass enables shape2D too, which fails under force2D on a 3-D ROI).
         f.write('featureClass:\n')
-        for c in ('shape', 'firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm'):
+        classes = ('shape', 'firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm')
+        if variant == 'shape2D':  # run on the single-slice masks (tests/gen/make_2d_masks.py)
+            classes = ('shape2D',)
+        for c in classes:
             f.write('  %s:\n' % c)
     print(variant, settings)
