@@ -355,13 +355,74 @@ static radx_status add_diag_text(radx_result *res, const char *name, const char 
     return radx_result_add_text(res, name, text);
 }
 
-static radx_status diagnostics(const case_state *cs, const radx_params *p, const roi_box *b,
-                               radx_result *res, radx_err *err)
-{
-    char buf[4096], name[128];
-    const radx_geom *gi = &cs->img.g, *gm = &cs->msk.g;
-    int nd = gi->ndim;
 #define ADD(n_, t_) do { if (add_diag_text(res, n_, t_)) goto nomem; } while (0)
+
+/* generalinfo.addMaskElements: mask `lab` on grid g (the mask's own grid for "original", the
+ * image grid otherwise); with_image adds the image's mean/min/max inside the mask. */
+static radx_status mask_elements(const case_state *cs, const radx_params *p, const char *prefix,
+                                 const radx_geom *g, const uint8_t *lab, const roi_box *b,
+                                 int with_image, radx_result *res, radx_err *err)
+{
+    char buf[4096], name[160];
+    int nd = cs->img.g.ndim;
+#define NAME(what) (snprintf(name, sizeof name, "diagnostics_Mask-%s_%s", prefix, what), name)
+    fmt_tuple_d(buf, sizeof buf, g->spacing, nd);
+    ADD(NAME("Spacing"), buf);
+    fmt_tuple_i(buf, sizeof buf, g->size, nd);
+    ADD(NAME("Size"), buf);
+    int64_t bb[6];
+    for (int a = 0; a < nd; a++) { bb[a] = b->lo[a]; bb[nd + a] = b->hi[a] - b->lo[a] + 1; }
+    fmt_tuple_i(buf, sizeof buf, bb, 2 * nd);
+    ADD(NAME("BoundingBox"), buf);
+    snprintf(buf, sizeof buf, "%lld", (long long)b->n);
+    ADD(NAME("VoxelNum"), buf);
+    int64_t nc = count_components(lab, g, b);
+    if (nc < 0) goto nomem;
+    snprintf(buf, sizeof buf, "%lld", (long long)nc);
+    ADD(NAME("VolumeNum"), buf);
+    double s[3] = {0, 0, 0};
+    double vs = 0, vc = 0, vmin = INFINITY, vmax = -INFINITY;
+    for (int64_t k = b->lo[2]; k <= b->hi[2]; k++)
+        for (int64_t j = b->lo[1]; j <= b->hi[1]; j++)
+            for (int64_t i = b->lo[0]; i <= b->hi[0]; i++) {
+                int64_t idx = i + g->size[0] * (j + g->size[1] * k);
+                if (!lab[idx]) continue;
+                s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
+                if (with_image) {
+                    double v = image_value(cs, p, idx), t = vs + v;
+                    vc += fabs(vs) >= fabs(v) ? (vs - t) + v : (v - t) + vs;
+                    vs = t;
+                    if (v < vmin) vmin = v;
+                    if (v > vmax) vmax = v;
+                }
+            }
+    double com[3] = {s[0] / (double)b->n, s[1] / (double)b->n, s[2] / (double)b->n}, ph[3];
+    fmt_tuple_d(buf, sizeof buf, com, nd);
+    ADD(NAME("CenterOfMassIndex"), buf);
+    index_to_physical(g, com, ph);
+    fmt_tuple_d(buf, sizeof buf, ph, nd);
+    ADD(NAME("CenterOfMass"), buf);
+    if (with_image) {
+        radx_fmt_double(buf, sizeof buf, (vs + vc) / (double)b->n);
+        ADD(NAME("Mean"), buf);
+        radx_fmt_double(buf, sizeof buf, vmin);
+        ADD(NAME("Minimum"), buf);
+        radx_fmt_double(buf, sizeof buf, vmax);
+        ADD(NAME("Maximum"), buf);
+    }
+#undef NAME
+    return RADX_OK;
+nomem:
+    return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
+}
+
+/* generalinfo: versions, configuration, the original image and the original mask. */
+static radx_status diagnostics(const case_state *cs, const radx_params *p, const uint8_t *lab_orig,
+                               const roi_box *b, radx_result *res, radx_err *err)
+{
+    char buf[4096];
+    const radx_geom *gi = &cs->img.g;
+    int nd = gi->ndim;
     ADD("diagnostics_Versions_radx", RADX_VERSION_STRING);
     radx_params_format_settings(p, buf, sizeof buf);
     ADD("diagnostics_Configuration_Settings", buf);
@@ -394,41 +455,11 @@ static radx_status diagnostics(const case_state *cs, const radx_params *p, const
         ADD("diagnostics_Image-original_Maximum", buf);
     }
     if (radx_volume_sha1(&cs->msk, 1, hex) == RADX_OK) ADD("diagnostics_Mask-original_Hash", hex);
-    fmt_tuple_d(buf, sizeof buf, gm->spacing, nd);
-    ADD("diagnostics_Mask-original_Spacing", buf);
-    fmt_tuple_i(buf, sizeof buf, gm->size, nd);
-    ADD("diagnostics_Mask-original_Size", buf);
-    {
-        int64_t bb[6];
-        for (int a = 0; a < nd; a++) { bb[a] = b->lo[a]; bb[nd + a] = b->hi[a] - b->lo[a] + 1; }
-        fmt_tuple_i(buf, sizeof buf, bb, 2 * nd);
-        ADD("diagnostics_Mask-original_BoundingBox", buf);
-        snprintf(buf, sizeof buf, "%lld", (long long)b->n);
-        ADD("diagnostics_Mask-original_VoxelNum", buf);
-        int64_t nc = count_components(cs->lab, gi, b);
-        if (nc < 0) goto nomem;
-        snprintf(buf, sizeof buf, "%lld", (long long)nc);
-        ADD("diagnostics_Mask-original_VolumeNum", buf);
-        double s[3] = {0, 0, 0};
-        for (int64_t k = b->lo[2]; k <= b->hi[2]; k++)
-            for (int64_t j = b->lo[1]; j <= b->hi[1]; j++)
-                for (int64_t i = b->lo[0]; i <= b->hi[0]; i++)
-                    if (cs->lab[i + gi->size[0] * (j + gi->size[1] * k)]) {
-                        s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
-                    }
-        double com[3] = {s[0] / (double)b->n, s[1] / (double)b->n, s[2] / (double)b->n}, ph[3];
-        fmt_tuple_d(buf, sizeof buf, com, nd);
-        ADD("diagnostics_Mask-original_CenterOfMassIndex", buf);
-        index_to_physical(gm, com, ph);
-        fmt_tuple_d(buf, sizeof buf, ph, nd);
-        ADD("diagnostics_Mask-original_CenterOfMass", buf);
-    }
-    (void)name;
-    return RADX_OK;
-#undef ADD
+    return mask_elements(cs, p, "original", &cs->msk.g, lab_orig, b, 0, res, err);
 nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
+#undef ADD
 
 /* Crops the box of `lab` into numpy-ordered buffers: roi (uint8), and optionally values. */
 static radx_status crop(const case_state *cs, const radx_params *p, const uint8_t *lab,
@@ -583,7 +614,8 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     memset(&cs, 0, sizeof cs);
     radx_result *res = NULL;
     uint32_t *corrected = NULL;
-    roi_box box, box2;
+    uint8_t *lab_orig = NULL;
+    roi_box box, box2, box_orig;
     radx_status st;
     if (label <= 0) label = p->label;
 
@@ -726,7 +758,19 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     }
 
     if (p->additional_info) {
-        st = diagnostics(&cs, p, &box, res, err);
+        if (corrected) { /* Mask-original describes the mask as read, on its own grid */
+            int64_t nmv = radx_geom_nvox(&cs.msk.g);
+            lab_orig = malloc((size_t)nmv);
+            if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+            for (int64_t i = 0; i < nmv; i++) lab_orig[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
+            box_of(lab_orig, &cs.msk.g, &box_orig);
+            st = diagnostics(&cs, p, lab_orig, &box_orig, res, err);
+            if (!st) st = mask_elements(&cs, p, "corrected", &cs.img.g, cs.lab, &box, 1, res, err);
+        } else {
+            st = diagnostics(&cs, p, cs.lab, &box, res, err);
+        }
+        if (!st && cs.lab_reseg)
+            st = mask_elements(&cs, p, "resegmented", &cs.img.g, cs.lab_reseg, &box2, 1, res, err);
         if (st) goto fail;
     }
 
@@ -745,6 +789,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     }
 
     free(corrected);
+    free(lab_orig);
     free(cs.lab);
     free(cs.lab_reseg);
     radx_volume_free(&cs.img);
@@ -753,6 +798,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     return RADX_OK;
 fail:
     free(corrected);
+    free(lab_orig);
     free(cs.lab);
     free(cs.lab_reseg);
     radx_volume_free(&cs.img);

@@ -170,6 +170,14 @@ int main(void)
         write_nrrd("absurd.nrrd", "short", big, 3, NULL, 2, NULL);
         expect_error("absurd size in header", "absurd.nrrd lab.nrrd", "absurd.nrrd", 0);
     }
+    {
+        char blk[6 * 6 * 6 * 4] = {0};
+        write_nrrd("block.nrrd", "block", sz, 3, blk, 4, "block size: 4\n");
+        expect_error("unsupported pixel type", "block.nrrd lab.nrrd", "block.nrrd", 0);
+        int one_d[1] = {36};
+        write_nrrd("one_d.nrrd", "short", one_d, 1, vol, 2, NULL);
+        expect_error("1-D image", "one_d.nrrd lab.nrrd", "one_d.nrrd", 0);
+    }
     /* geometry, labels, ROI */
     snprintf(args, sizeof args, "%s %s", brain_img, breast_msk);
     expect_error("image/mask size mismatch", args, "breast1_label.nrrd", 0);

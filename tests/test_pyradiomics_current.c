@@ -2,8 +2,9 @@
 /* radx against the current PyRadiomics (3.0.1 from PyPI): references generated with
  * bench/pyradiomics_ref.py into data/pyradiomics/reference/<case>_<variant>.json (versions and
  * command inside each file), for brain1 and breast1 and the baseline variants.  Goal: every
- * feature within 1e-6 relative (0 exactly where PyRadiomics gives 0, NaN where it gives NaN).
- * Prints the largest relative error per class and case. */
+ * feature within 1e-6 relative (0 exactly where PyRadiomics gives 0, NaN where it gives NaN), and
+ * every diagnostics row but the versions textually identical.  Prints the largest relative error
+ * per class and case. */
 #include "radx.h"
 #include "radx_test.h"
 
@@ -48,7 +49,25 @@ int main(void)
             char wn[8][128];
             int count[8] = {0}, nref = 0;
             char line[4096];
+            int ndiag = 0, ndiag_ok = 0;
             while (r && fgets(line, sizeof line, f)) {
+                char *dq = strstr(line, "\"diagnostics_");
+                if (dq && !strstr(line, "diagnostics_Versions_")) {
+                    /* diagnostics: the same text PyRadiomics prints */
+                    char *e1 = strchr(dq + 1, '"');
+                    char *v0 = e1 ? strstr(e1, ": \"") : NULL;
+                    char *v1 = v0 ? strrchr(v0 + 3, '"') : NULL;
+                    if (!v1) continue;
+                    *e1 = 0;
+                    *v1 = 0;
+                    long i = radx_result_find(r, dq + 1);
+                    const char *mine = i >= 0 ? radx_result_text(r, (size_t)i) : "(missing)";
+                    ndiag++;
+                    int same = strcmp(mine, v0 + 3) == 0;
+                    ndiag_ok += same;
+                    CHECK(same, "%s %s %s: radx '%s' PyRadiomics '%s'", cases[ci], variants[vi], dq + 1, mine, v0 + 3);
+                    continue;
+                }
                 char *q = strstr(line, "\"original_");
                 if (!q) continue;
                 char *end = strchr(q + 1, '"');
@@ -85,6 +104,8 @@ int main(void)
             for (size_t i = 0; r && i < radx_result_count(r); i++) nfeat += radx_result_is_number(r, i);
             CHECK(!r || (int)nfeat == nref, "%s %s: radx gives %zu features, PyRadiomics %d", cases[ci], variants[vi],
                   nfeat, nref);
+            printf("%-8s %-15s diagnostics: %d of %d identical to PyRadiomics' text\n", cases[ci], variants[vi],
+                   ndiag_ok, ndiag);
             for (int c = 0; c < 8; c++) {
                 if (!count[c]) continue;
                 printf("%-8s %-15s %-10s %3d features  max rel err %.2e  (%s)\n", cases[ci], variants[vi], classes[c],
