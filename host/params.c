@@ -567,21 +567,6 @@ const char *radx_params_imtype_name(radx_imtype t)
     return ((int)t >= 0 && t < RADX_IMG_COUNT) ? imtype_names[t] : "?";
 }
 
-static void class_table(int c, const radx_feature_info **tab, int *n)
-{
-    switch (c) {
-    case RADX_CLASS_FIRSTORDER: *tab = radx_firstorder_features; *n = radx_firstorder_nfeatures; break;
-    case RADX_CLASS_GLCM: *tab = radx_glcm_features; *n = radx_glcm_nfeatures; break;
-    case RADX_CLASS_GLDM: *tab = radx_gldm_features; *n = radx_gldm_nfeatures; break;
-    case RADX_CLASS_GLRLM: *tab = radx_glrlm_features; *n = radx_glrlm_nfeatures; break;
-    case RADX_CLASS_GLSZM: *tab = radx_glszm_features; *n = radx_glszm_nfeatures; break;
-    case RADX_CLASS_NGTDM: *tab = radx_ngtdm_features; *n = radx_ngtdm_nfeatures; break;
-    case RADX_CLASS_SHAPE: *tab = radx_shape_features; *n = radx_shape_nfeatures; break;
-    case RADX_CLASS_SHAPE2D: *tab = radx_shape2d_features; *n = radx_shape2d_nfeatures; break;
-    default: *tab = NULL; *n = 0;
-    }
-}
-
 static int find_name(const char *const *names, int n, const char *s)
 {
     for (int i = 0; i < n; i++)
@@ -1619,7 +1604,7 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
                                RADX_MAX_NAMES);
         const radx_feature_info *tab;
         int nf;
-        class_table(c, &tab, &nf);
+        radx_class_table((radx_class)c, &tab, &nf);
         for (int j = 0; j < fv->n; j++) {
             const pval *e = &fv->items[j];
             int found = 0;

@@ -12,26 +12,6 @@
 #include "pipeline.h"
 #include "result.h"
 
-static const char *const class_names[RADX_CLASS_COUNT] = {
-    "firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
-
-const char *radx_class_name(radx_class c) { return (c >= 0 && c < RADX_CLASS_COUNT) ? class_names[c] : "?"; }
-
-void radx_class_table(radx_class c, const radx_feature_info **tab, int *n)
-{
-    switch (c) {
-    case RADX_CLASS_FIRSTORDER: *tab = radx_firstorder_features; *n = radx_firstorder_nfeatures; break;
-    case RADX_CLASS_GLCM: *tab = radx_glcm_features; *n = radx_glcm_nfeatures; break;
-    case RADX_CLASS_GLDM: *tab = radx_gldm_features; *n = radx_gldm_nfeatures; break;
-    case RADX_CLASS_GLRLM: *tab = radx_glrlm_features; *n = radx_glrlm_nfeatures; break;
-    case RADX_CLASS_GLSZM: *tab = radx_glszm_features; *n = radx_glszm_nfeatures; break;
-    case RADX_CLASS_NGTDM: *tab = radx_ngtdm_features; *n = radx_ngtdm_nfeatures; break;
-    case RADX_CLASS_SHAPE: *tab = radx_shape_features; *n = radx_shape_nfeatures; break;
-    case RADX_CLASS_SHAPE2D: *tab = radx_shape2d_features; *n = radx_shape2d_nfeatures; break;
-    default: *tab = NULL; *n = 0;
-    }
-}
-
 /* Order of the enabled classes: file order when a parameter file named them, else PyRadiomics'
  * module order. */
 static int class_order(const radx_params *p, radx_class *order)
@@ -59,7 +39,7 @@ static radx_status emit_class(radx_result *res, const char *prefix, radx_class c
     if (sel->all || sel->n == 0) {
         for (int i = 0; i < nf; i++) {
             if (tab[i].deprecated) continue;
-            snprintf(name, sizeof name, "%s_%s_%s", prefix, class_names[c], tab[i].name);
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
             if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
         }
         return RADX_OK;
@@ -71,7 +51,7 @@ static radx_status emit_class(radx_result *res, const char *prefix, radx_class c
         if (dup) continue;
         for (int i = 0; i < nf; i++) {
             if (strcmp(tab[i].name, sel->names[k]) != 0 || tab[i].deprecated == 2) continue;
-            snprintf(name, sizeof name, "%s_%s_%s", prefix, class_names[c], tab[i].name);
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
             if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
         }
     }

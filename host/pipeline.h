@@ -4,8 +4,6 @@
 #define RADX_PIPELINE_H
 #include "backend.h"
 
-const char *radx_class_name(radx_class c);
-void radx_class_table(radx_class c, const radx_feature_info **tab, int *n);
 
 /* Runs one case; label <= 0 uses p->label.  On success *out is a new result. */
 radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,

@@ -186,6 +186,10 @@ extern const radx_feature_info radx_ngtdm_features[];      extern const int radx
 extern const radx_feature_info radx_shape_features[];      extern const int radx_shape_nfeatures;
 extern const radx_feature_info radx_shape2d_features[];    extern const int radx_shape2d_nfeatures;
 
+/* The name ("glcm", "shape2D", ...) and feature table of a class (host/feature_tables.c). */
+const char *radx_class_name(radx_class c);
+void radx_class_table(radx_class c, const radx_feature_info **tab, int *n);
+
 /* Input to the texture classes: the ROI bounding box (cropped, no padding), numpy order.
  * dims_zyx = (nz, ny, nx); flat index = x + nx*(y + ny*z), identical to numpy C order. */
 typedef struct radx_texture_input {
