@@ -33,6 +33,7 @@ struct radx_params_extra {
     given_rec *given;
     int has_gsigma, n_gsigma;            /* setting: sigma (used by LoG without its own) */
     double gsigma[RADX_MAX_SIGMAS];
+    char gsigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each, as PyRadiomics names images */
     int n_custom[RADX_IMG_COUNT];
     custom_rec *custom[RADX_IMG_COUNT];
 };
@@ -463,7 +464,7 @@ typedef enum kid {
     K_BINCOUNT, K_NORMALIZE, K_NORMSCALE, K_REMOVEOUT, K_RESAMPLED, K_INTERP, K_PADDIST, K_DISTANCES,
     K_FORCE2D, K_FORCE2DDIM, K_RESEGRANGE, K_RESEGMODE, K_RESEGSHAPE, K_PRECROP, K_SIGMA, K_STARTLEVEL,
     K_LEVEL, K_WAVELET, K_GRADSPACING, K_LBP2DRADIUS, K_LBP2DSAMPLES, K_LBP2DMETHOD, K_LBP3DLEVELS,
-    K_LBP3DRADIUS, K_LBP3DSUBDIV, K_VOXSHIFT, K_SYMGLCM, K_WNORM, K_GLDMA, K_IBSIKURT, K_KERNELRADIUS,
+    K_LBP3DRADIUS, K_LBP3DSUBDIV, K_VOXSHIFT, K_SYMGLCM, K_WNORM, K_GLDMA, K_IBSIKURT, K_LOGKERNEL, K_KERNELRADIUS,
     K_MASKEDKERNEL, K_INITVALUE, K_VOXELBATCH, K_COUNT
 } kid;
 
@@ -478,6 +479,8 @@ typedef struct keydef {
     int sect;
     int nullok;        /* None accepted (optional setting off, or bool falsy) */
 } keydef;
+
+static void pv_number_str(const pval *v, char *out, size_t len);
 
 static const keydef keys[K_COUNT] = {
     [K_MINROIDIM] = {"minimumROIDimensions", T_INT, R_1_3, S_SETTING, 0},
@@ -518,6 +521,7 @@ static const keydef keys[K_COUNT] = {
     [K_WNORM] = {"weightingNorm", T_WNORM, R_NONE, S_SETTING, 1},
     [K_GLDMA] = {"gldm_a", T_INT, R_GE0, S_SETTING, 0},
     [K_IBSIKURT] = {"ibsiKurtosisExcess", T_BOOL, R_NONE, S_RADX, 1},
+    [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
     [K_KERNELRADIUS] = {"kernelRadius", T_INT, R_GT0, S_VOXEL, 0},
     [K_MASKEDKERNEL] = {"maskedKernel", T_BOOL, R_NONE, S_VOXEL, 1},
     [K_INITVALUE] = {"initValue", T_FLOAT, R_NONE, S_VOXEL, 0},
@@ -539,6 +543,7 @@ static const char *const interp_names[] = {
     "sitkLanczosWindowedSinc", "sitkBlackmanWindowedSinc"}; /* integer i (1..10) is [i - 1] */
 static const char *const wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
 static const char *const reseg_names[] = {"absolute", "relative", "sigma"};
+static const char *const logkernel_names[] = {"pyradiomics", "ibsi"};
 static const char *const lbp2d_methods[] = {"default", "ror", "uniform", "var"};
 /* pywt.wavelist() of PyWavelets 1.x (PyRadiomics' checkWavelet) */
 static const char *const wavelet_names[] = {
@@ -671,6 +676,7 @@ static struct radx_params_extra *extra_copy(const struct radx_params_extra *s)
     d->has_gsigma = s->has_gsigma;
     d->n_gsigma = s->n_gsigma;
     memcpy(d->gsigma, s->gsigma, sizeof d->gsigma);
+    memcpy(d->gsigma_text, s->gsigma_text, sizeof d->gsigma_text);
     if (s->n_given) {
         d->given = calloc((size_t)s->n_given, sizeof *d->given);
         if (!d->given) goto fail;
@@ -813,6 +819,7 @@ static int canon(const radx_params *p, int k, sbuf *b)
         return 1;
     case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
     case K_IBSIKURT: sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
+    case K_LOGKERNEL: sb_pystr(b, logkernel_names[p->log_mode == 1]); return 1;
     case K_KERNELRADIUS: sb_printf(b, "%d", p->kernel_radius); return 1;
     case K_MASKEDKERNEL: sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
     case K_INITVALUE: sb_float(b, p->init_value); return 1;
@@ -1033,6 +1040,9 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
         if (k == K_RESEGMODE) {
             if ((st = get_enum(a, kd, v, reseg_names, NELEM(reseg_names), &i))) return st;
             p->reseg_mode = (radx_reseg_mode)i;
+        } else if (k == K_LOGKERNEL) {
+            if ((st = get_enum(a, kd, v, logkernel_names, NELEM(logkernel_names), &i))) return st;
+            p->log_mode = i;
         } else if (k == K_LBP2DMETHOD) {
             if ((st = get_enum(a, kd, v, lbp2d_methods, NELEM(lbp2d_methods), &i))) return st;
         } else if (k == K_WAVELET) {
@@ -1100,7 +1110,10 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
             p->reseg_range[1] = v->n > 1 ? fl[1] : 0.0;
             break;
         case K_SIGMA:
-            return set_extra_sigma(p, 1, v->n, fl, a);
+            if ((st = set_extra_sigma(p, 1, v->n, fl, a))) return st;
+            for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++)
+                pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
+            return RADX_OK;
         default: break;
         }
         return RADX_OK;
@@ -1149,6 +1162,14 @@ static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *
     return RADX_OK;
 }
 
+/* Python's str() of a number as written in the file (int 3 -> "3", float 3.0 -> "3.0"). */
+static void pv_number_str(const pval *v, char *out, size_t len)
+{
+    if (v->k == PV_INT && !v->big) snprintf(out, len, "%lld", v->i);
+    else if (v->k == PV_FLOAT || v->k == PV_INT) py_float_repr(v->d, out, len);
+    else snprintf(out, len, "%s", v->s ? v->s : "?");
+}
+
 /* LoG runs with its own 'sigma' when the file gave one under imageType: LoG:, else with the
  * general setting (PyRadiomics: args = settings; args.update(customKwargs)). */
 static void sync_log_sigma(radx_params *p)
@@ -1164,13 +1185,17 @@ static void sync_log_sigma(radx_params *p)
                 double d = 0;
                 if (v->items[j].k == PV_STR) py_float(v->items[j].s, &d);
                 else d = v->items[j].d;
+                pv_number_str(&v->items[j], s->sigma_text[s->n_sigma], sizeof s->sigma_text[0]);
                 s->sigma[s->n_sigma++] = d;
             }
             return;
         }
     }
     if (x->has_gsigma)
-        for (int j = 0; j < x->n_gsigma; j++) s->sigma[s->n_sigma++] = x->gsigma[j];
+        for (int j = 0; j < x->n_gsigma; j++) {
+            snprintf(s->sigma_text[s->n_sigma], sizeof s->sigma_text[0], "%s", x->gsigma_text[j]);
+            s->sigma[s->n_sigma++] = x->gsigma[j];
+        }
 }
 
 /* ------------------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ typedef struct radx_imtype_sel {
     int enabled;
     int n_sigma;               /* LoG: sigma list (mm) */
     double sigma[RADX_MAX_SIGMAS];
+    char sigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each sigma (image type names) */
     /* custom per-image-type settings are stored verbatim for the diagnostics row */
     char custom[512];
 } radx_imtype_sel;
@@ -143,6 +144,7 @@ struct radx_params {
     int force2d; int force2d_dimension;          /* default 0, 0 (numpy axis: 0 = z) */
     /* --- first order / IBSI switches --- */
     int ibsi_kurtosis_excess;  /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
+    int log_mode;              /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
     /* --- voxel-based (issue 6; parsed now) --- */
     int kernel_radius; int masked_kernel; double init_value; int voxel_batch;
     /* --- what to compute --- */
@@ -242,6 +244,31 @@ radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const 
                                   double cov[3][3], int64_t *np_out, radx_err *err);
 void radx_shape_eigvals(int n, double a[3][3], double w[3]);
 radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err);
+
+/* ------------------------------------------------------------------------------------------
+ * Preprocessing (host/resample.c, host/log_filter.c)
+ * ---------------------------------------------------------------------------------------- */
+/* PyRadiomics' imageoperations.resampleImage (resampledPixelSpacing, interpolator, padDistance,
+ * label): resamples the image with p->interpolator and the mask with nearest neighbour onto the
+ * grid PyRadiomics/SimpleITK build (aligned to the mask origin, covering the ROI bounding box plus
+ * padDistance voxels of the new spacing), including PyRadiomics' shortcut when the new spacing
+ * equals the image's (mask resampled onto the image, then crop).  img may be any dtype (a
+ * normalised image arrives as F64); *img_out keeps img's dtype with values converted as ITK's
+ * ResampleImageFilter converts them; *mask_out is U32 with the mask values (not just the label).
+ * Errors: RADX_ERR_PARAM (bad spacing / unknown interpolator), RADX_ERR_GEOMETRY (ROI outside the
+ * image), RADX_ERR_NOMEM (grid above RADX_MAX_RESAMPLED_VOXELS or allocation failure). */
+#define RADX_MAX_RESAMPLED_VOXELS ((int64_t)1 << 28)
+radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                          uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
+
+/* Laplacian of Gaussian by FFT.  RADX_LOG_PYRADIOMICS reproduces SimpleITK's
+ * LaplacianRecursiveGaussianImageFilter (NormalizeAcrossScale on) as PyRadiomics applies it;
+ * RADX_LOG_IBSI is IBSI-2's Gaussian LoG.  sigma in mm.  *out: F32 volume, same geometry as in.
+ * Errors: RADX_ERR_PARAM (sigma <= 0, or too large for the image as PyRadiomics checks it),
+ * RADX_ERR_NOMEM. */
+typedef enum radx_log_mode { RADX_LOG_PYRADIOMICS = 0, RADX_LOG_IBSI = 1 } radx_log_mode;
+radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                            radx_volume *out, radx_err *err);
 
 #ifdef __cplusplus
 }
