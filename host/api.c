@@ -110,18 +110,18 @@ radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend b
     if (!ctx || !p || !out) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_plan_create: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
     radx_err e = {RADX_OK, ""};
-    /* what this build can compute */
+    /* what this build can compute: Original and LoG image types */
     for (int t = 0; t < RADX_IMG_COUNT; t++) {
-        if (t == RADX_IMG_ORIGINAL || !p->imtype[t].enabled) continue;
-        static const char *const names[RADX_IMG_COUNT] = {"Original", "LoG", "Wavelet", "Square", "SquareRoot",
-                                                          "Logarithm", "Exponential", "Gradient", "LBP2D", "LBP3D"};
-        radx_seterr(&e, RADX_ERR_UNSUPPORTED, "%s%simageType '%s' is not implemented in radx %s yet (only Original)",
-                    p->source[0] ? p->source : "", p->source[0] ? ": " : "", names[t], RADX_VERSION_STRING);
+        if (t == RADX_IMG_ORIGINAL || t == RADX_IMG_LOG || !p->imtype[t].enabled) continue;
+        radx_seterr(&e, RADX_ERR_UNSUPPORTED, "%s%simageType '%s' is not implemented in radx %s yet (Original and LoG are)",
+                    p->source[0] ? p->source : "", p->source[0] ? ": " : "", radx_params_imtype_name((radx_imtype)t),
+                    RADX_VERSION_STRING);
         return fail(ctx, &e);
     }
-    if (p->has_resampled_spacing && p->interpolator[0]) {
-        radx_seterr(&e, RADX_ERR_UNSUPPORTED, "%s%ssetting 'resampledPixelSpacing': resampling is not implemented in radx %s yet",
-                    p->source[0] ? p->source : "", p->source[0] ? ": " : "", RADX_VERSION_STRING);
+    if (p->imtype[RADX_IMG_LOG].enabled && p->imtype[RADX_IMG_LOG].n_sigma == 0) {
+        /* PyRadiomics silently computes nothing for LoG without sigma; radx says so */
+        radx_seterr(&e, RADX_ERR_PARAM, "%s%simageType 'LoG' has no 'sigma' values (give sigma: [...] under LoG or setting)",
+                    p->source[0] ? p->source : "", p->source[0] ? ": " : "");
         return fail(ctx, &e);
     }
     radx_plan *plan = calloc(1, sizeof *plan);

@@ -34,11 +34,7 @@
 #include "radx_internal.h"
 #include "angles.h"
 #include "glcm_rules.h"
-
-_Static_assert(RADX_WNORM_NONE == RADX_GLCM_WN_NONE && RADX_WNORM_MANHATTAN == RADX_GLCM_WN_MANHATTAN &&
-                   RADX_WNORM_EUCLIDEAN == RADX_GLCM_WN_EUCLIDEAN && RADX_WNORM_INFINITY == RADX_GLCM_WN_INFINITY &&
-                   RADX_WNORM_NO_WEIGHTING == RADX_GLCM_WN_NO_WEIGHTING,
-               "glcm_rules.h weighting codes must match radx_wnorm");
+#include "texture_common.h"
 
 /* Output slots, in radx_glcm_features[] order. */
 enum {
@@ -116,8 +112,9 @@ static int ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
 /* Co-occurrence counts of angle a into cnt (n*n), symmetrised when requested; returns the total.
  * Counts fit uint32: at most one pair per ROI voxel and angle, twice that when symmetrical, and the
  * ROI has fewer than 2^31 voxels. */
-static uint64_t count_angle(const glcm_ctx *c, int a, uint32_t *cnt)
+static uint64_t count_angle(const void *ctx, int a, uint32_t *cnt)
 {
+    const glcm_ctx *c = ctx;
     const int *ang = c->angles + 3 * a;
     const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2];
     const int n = c->n;
@@ -472,105 +469,54 @@ static void matrix_features(const glcm_ctx *c, glcm_ws *w, double *f)
     f[F_SSQ] = sx;
 }
 
-/* Per-angle outcome. */
-typedef struct angle_res {
-    int empty;          /* no pair in this angle */
-    int mcc_fail;       /* eigen solver failed */
-    double l2;          /* second largest eigenvalue of Q */
-    double f[F_COUNT];
-} angle_res;
-
 static void normalise(const uint32_t *cnt, double *p, size_t nn, double total)
 {
     size_t t;
     for (t = 0; t < nn; t++) p[t] = (double)cnt[t] / total;
 }
 
-static void matrix_all(const glcm_ctx *c, glcm_ws *w, angle_res *r)
+/* Features of the normalised matrix w->p into f, MCC included: the square root of the second
+ * largest eigenvalue of Q (numpy's sqrt of a round-off negative eigenvalue is NaN); NaN for a
+ * 1 x 1 matrix (the caller applies PyRadiomics' 1) and when the eigen solver failed, which
+ * returns 1.  (PyRadiomics takes the real part of a complex root when LAPACK returned complex
+ * eigenvalues; with Q's eigenvalues real in exact arithmetic that only concerns eigenvalues that
+ * are zero up to round-off.) */
+static int matrix_all(const glcm_ctx *c, glcm_ws *w, double *f)
 {
-    matrix_features(c, w, r->f);
-    r->mcc_fail = 0;
-    r->l2 = 0.0;
-    if (c->n >= 2 && mcc_lambda2(c, w, &r->l2) != 0) r->mcc_fail = 1;
-}
-
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
+    double l2 = 0.0;
+    matrix_features(c, w, f); /* f[F_MCC] = NaN */
+    if (c->n < 2) return 0;
+    if (mcc_lambda2(c, w, &l2) != 0) return 1;
+    f[F_MCC] = l2 >= 0.0 ? sqrt(l2) : NAN;
+    return 0;
 }
 
 radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
 {
     int i, k;
-    if (!in || !p || !out || !in->gl || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "glcm: NULL argument");
-    if (radx_glcm_nfeatures != F_COUNT)
-        return radx_seterr(err, RADX_ERR_INTERNAL, "glcm: feature table has %d entries, expected %d",
-                           radx_glcm_nfeatures, F_COUNT);
-    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
-    if (in->dims_zyx[0] < 1 || in->dims_zyx[1] < 1 || in->dims_zyx[2] < 1)
-        return radx_seterr(err, RADX_ERR_ARG, "glcm: empty ROI bounding box");
-    if (in->ng < 1 || in->ng > (1 << 24))
-        return radx_seterr(err, RADX_ERR_ARG, "glcm: number of gray levels %d out of range", in->ng);
-    if (p->n_distances < 1 || p->n_distances > RADX_MAX_DISTANCES)
-        return radx_seterr(err, RADX_ERR_PARAM, "glcm: distances: need 1 to %d values", RADX_MAX_DISTANCES);
-    if (p->force2d && (p->force2d_dimension < 0 || p->force2d_dimension > 2))
-        return radx_seterr(err, RADX_ERR_PARAM, "glcm: force2Ddimension %d is not 0, 1 or 2", p->force2d_dimension);
+    radx_status st = radx_tex_check_angular(in, p, "glcm", radx_glcm_nfeatures, F_COUNT, 1, out, err);
+    if (st != RADX_OK) return st;
 
-    int ng = in->ng; /* becomes the max level present (PyRadiomics' Ng) below */
     const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
-    const size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
-    radx_status st = RADX_OK;
-    int32_t *li = NULL, *map = NULL;
+    int32_t *li = NULL;
     double *vals = NULL;
     int *ivals = NULL, *angles = NULL;
-    angle_res *res = NULL;
-    uint32_t **bufs = NULL;
-    double *wsum = NULL;
-    int nthr = max_threads(), nbuf = 0;
-
-    map = calloc((size_t)ng + 1, sizeof *map);
-    li = malloc(nvox * sizeof *li);
-    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
-    if (!map || !li || !angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+    double *res = NULL, *wsum = NULL; /* res: F_COUNT features per angle */
+    int *mcc_fail = NULL;
+    int nthr = radx_tex_max_threads(), n = 0;
 
     /* gray levels present in the ROI */
-    for (size_t v = 0; v < nvox; v++) {
-        if (!in->roi[v]) continue;
-        int32_t g = in->gl[v];
-        if (g < 1 || g > ng) {
-            st = radx_seterr(err, RADX_ERR_ARG, "glcm: gray level %d inside the ROI is outside 1..%d", (int)g, ng);
-            goto done;
-        }
-        map[g] = 1;
-    }
-    int n = 0;
-    for (i = 1; i <= ng; i++)
-        if (map[i]) n++;
-    if (n == 0) { st = radx_seterr(err, RADX_ERR_ROI, "glcm: ROI is empty"); goto done; }
-    while (!map[ng]) ng--; /* Ng = max gray level present, whatever in->ng says */
+    st = radx_tex_level_index(in, "glcm", &li, &vals, &n, err);
+    if (st != RADX_OK) return st;
+    const int ng = (int)vals[n - 1]; /* Ng = max gray level present (PyRadiomics), whatever in->ng says */
     if ((uint64_t)n * (uint64_t)n > ((uint64_t)1 << 31)) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: %d gray levels give a too large matrix; increase binWidth", n);
         goto done;
     }
-    vals = malloc((size_t)n * sizeof *vals);
     ivals = malloc((size_t)n * sizeof *ivals);
-    if (!vals || !ivals) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
-    n = 0;
-    for (i = 1; i <= ng; i++) {
-        if (map[i]) {
-            vals[n] = (double)i;
-            ivals[n] = i;
-            map[i] = n++;
-        } else {
-            map[i] = -1;
-        }
-    }
-    for (size_t v = 0; v < nvox; v++) li[v] = in->roi[v] ? map[in->gl[v]] : -1;
+    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
+    if (!ivals || !angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+    for (i = 0; i < n; i++) ivals[i] = (int)vals[i];
 
     const int force = p->force2d ? p->force2d_dimension : -1;
     const int na = radx_angles_build(dims, p->distances, p->n_distances, 0, force, angles, RADX_MAX_ANGLES);
@@ -580,40 +526,16 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         goto done;
     }
 
-    glcm_ctx c;
-    memcpy(c.dims, dims, sizeof dims);
-    c.li = li;
-    c.n = n;
-    c.vals = vals;
-    c.ivals = ivals;
-    c.ng = ng;
-    c.sym = p->symmetrical_glcm ? 1 : 0;
-    c.angles = angles;
+    const glcm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .ivals = ivals,
+                        .ng = ng, .sym = p->symmetrical_glcm ? 1 : 0, .angles = angles};
     const size_t nn = (size_t)n * (size_t)n;
     double mcc_one_level = 1.0; /* PyRadiomics returns 1 when the matrices are 1 x 1 */
 
     if (p->weighting_norm != RADX_WNORM_NONE) {
         /* one matrix: sum_a w_a P_a, added in angle order */
-        int nb = nthr < 1 ? 1 : nthr, fail = 0;
-        if (nb > na) nb = na > 0 ? na : 1;
-        bufs = calloc((size_t)nb, sizeof *bufs);
-        wsum = calloc(nn, sizeof *wsum);
-        if (!bufs || !wsum) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
-        nbuf = nb;
-        for (i = 0; i < nb; i++)
-            if (!(bufs[i] = malloc(nn * sizeof **bufs))) fail = 1;
-        if (fail) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
-        for (int a0 = 0; a0 < na; a0 += nb) {
-            const int cnt = (na - a0) < nb ? (na - a0) : nb;
-            int t;
-            GLCM_OMP(omp parallel for schedule(dynamic, 1) num_threads(cnt))
-            for (t = 0; t < cnt; t++) count_angle(&c, a0 + t, bufs[t]);
-            for (t = 0; t < cnt; t++) {
-                const double wgt = radx_glcm_weight(angles + 3 * (a0 + t), in->spacing_zyx, (int)p->weighting_norm);
-                const uint32_t *b = bufs[t];
-                for (size_t e = 0; e < nn; e++) wsum[e] += wgt * (double)b[e];
-            }
-        }
+        st = radx_tex_weighted_sum("glcm", na, angles, nn, nthr, count_angle, &c, radx_glcm_weight, in->spacing_zyx,
+                                   (int)p->weighting_norm, &wsum, err);
+        if (st != RADX_OK) goto done;
         double total = 0.0;
         for (size_t e = 0; e < nn; e++) total += wsum[e];
         if (total == 0.0) {
@@ -625,19 +547,16 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         glcm_ws w;
         if (ws_alloc(&w, n, ng, 0) != 0) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
         for (size_t e = 0; e < nn; e++) w.p[e] = wsum[e] / total;
-        angle_res r;
-        matrix_all(&c, &w, &r);
+        matrix_all(&c, &w, out); /* MCC NaN when the eigen solver failed */
         ws_free(&w);
-        for (k = 0; k < F_COUNT; k++) out[k] = r.f[k];
         if (n < 2) out[F_MCC] = mcc_one_level;
-        else if (r.mcc_fail) out[F_MCC] = NAN;
-        else out[F_MCC] = r.l2 >= 0.0 ? sqrt(r.l2) : NAN;
         goto done;
     }
 
     /* no weighting: features per angle, then the mean over the non-empty angles */
-    res = calloc(na > 0 ? (size_t)na : 1, sizeof *res);
-    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+    res = malloc((na > 0 ? (size_t)na : 1) * F_COUNT * sizeof *res);
+    mcc_fail = calloc(na > 0 ? (size_t)na : 1, sizeof *mcc_fail);
+    if (!res || !mcc_fail) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
     int nomem = 0;
     /* workspace per thread is about 32 n^2 bytes: keep the total under ~2 GiB */
     {
@@ -645,87 +564,48 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         int lim = (int)fmin((double)nthr, fmax(1.0, 2147483648.0 / per));
         nthr = lim < 1 ? 1 : lim;
     }
-    GLCM_OMP(omp parallel num_threads(nthr))
+    GLCM_OMP(omp parallel num_threads(nthr) reduction(| : nomem))
     {
         glcm_ws w;
-        int ok = ws_alloc(&w, n, ng, 1) == 0;
-        if (!ok) {
-            GLCM_OMP(omp atomic write)
-            nomem = 1;
-        }
+        const int ok = ws_alloc(&w, n, ng, 1) == 0;
         int a;
+        nomem = !ok;
         GLCM_OMP(omp for schedule(dynamic, 1))
         for (a = 0; a < na; a++) {
+            double *f = res + (size_t)a * F_COUNT;
             if (!ok) continue;
             uint64_t total = count_angle(&c, a, w.cnt);
-            if (total == 0) {
-                res[a].empty = 1;
+            if (total == 0) { /* no pair: PyRadiomics deletes the angle, the mean skips its NaN */
+                for (int j = 0; j < F_COUNT; j++) f[j] = NAN;
                 continue;
             }
             normalise(w.cnt, w.p, nn, (double)total);
-            matrix_all(&c, &w, &res[a]);
+            mcc_fail[a] = matrix_all(&c, &w, f);
         }
         if (ok) ws_free(&w);
     }
     if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
 
-    int nvalid = 0, mcc_fail = 0;
-    for (int a = 0; a < na; a++) {
-        if (res[a].empty) continue;
-        nvalid++;
-        mcc_fail |= res[a].mcc_fail;
-    }
-    if (nvalid == 0) {
-        /* No pair in any angle.  PyRadiomics deletes all (empty) angles: every mean is NaN, but MCC
-         * still returns 1 for 1 x 1 matrices.  (With a single angle it would keep a NaN matrix and
-         * MCC would be NaN too; PyRadiomics' extractor pads the cropped box, so it generates more
-         * than one angle except for 1-D images; the padded box is the reference here.) */
-        if (n < 2) out[F_MCC] = mcc_one_level;
-        goto done;
-    }
-    for (k = 0; k < F_COUNT; k++) {
-        if (k == F_MCC) continue;
-        double s = 0.0;
-        int cnt = 0;
-        for (int a = 0; a < na; a++) {
-            if (res[a].empty || isnan(res[a].f[k])) continue;
-            s += res[a].f[k];
-            cnt++;
-        }
-        out[k] = cnt ? s / cnt : NAN;
-    }
+    /* numpy.nanmean over the angles.  With no pair in any angle, PyRadiomics deletes all (empty)
+     * angles: every mean is NaN, but MCC still returns 1 for 1 x 1 matrices.  (With a single angle
+     * it would keep a NaN matrix and MCC would be NaN too; PyRadiomics' extractor pads the cropped
+     * box, so it generates more than one angle except for 1-D images; the padded box is the
+     * reference here.) */
+    for (k = 0; k < F_COUNT; k++) out[k] = radx_tex_angle_nanmean(res, na, F_COUNT, k);
     if (n < 2) {
         out[F_MCC] = mcc_one_level;
-    } else if (mcc_fail) {
-        out[F_MCC] = NAN; /* numpy.linalg raised: PyRadiomics stores NaN */
     } else {
-        /* sqrt of the second largest eigenvalue per angle, nanmean; numpy's sqrt of a (round-off)
-         * negative eigenvalue is NaN, which nanmean skips.  (PyRadiomics takes the real part of a
-         * complex root when LAPACK returned complex eigenvalues for some angle; with Q's eigenvalues
-         * real in exact arithmetic that only concerns eigenvalues that are zero up to round-off.) */
-        double s = 0.0;
-        int cnt = 0;
-        for (int a = 0; a < na; a++) {
-            if (res[a].empty) continue;
-            const double v = res[a].l2 >= 0.0 ? sqrt(res[a].l2) : NAN;
-            if (isnan(v)) continue;
-            s += v;
-            cnt++;
-        }
-        out[F_MCC] = cnt ? s / cnt : NAN;
+        for (int a = 0; a < na; a++)
+            if (mcc_fail[a]) out[F_MCC] = NAN; /* numpy.linalg raised: PyRadiomics stores NaN */
     }
 
 done:
-    if (bufs) {
-        for (i = 0; i < nbuf; i++) free(bufs[i]);
-        free(bufs);
-    }
     free(wsum);
     free(res);
+    free(mcc_fail);
     free(angles);
     free(vals);
     free(ivals);
     free(li);
-    free(map);
     return st;
 }

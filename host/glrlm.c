@@ -32,11 +32,7 @@
 #include "radx_internal.h"
 #include "angles.h"
 #include "glrlm_rules.h"
-
-_Static_assert(RADX_WNORM_NONE == RADX_GLRLM_WN_NONE && RADX_WNORM_MANHATTAN == RADX_GLRLM_WN_MANHATTAN &&
-                   RADX_WNORM_EUCLIDEAN == RADX_GLRLM_WN_EUCLIDEAN && RADX_WNORM_INFINITY == RADX_GLRLM_WN_INFINITY &&
-                   RADX_WNORM_NO_WEIGHTING == RADX_GLRLM_WN_NO_WEIGHTING,
-               "glrlm_rules.h weighting codes must match radx_wnorm");
+#include "texture_common.h"
 
 /* Output slots, in radx_glrlm_features[] order. */
 enum {
@@ -89,8 +85,9 @@ static void walk_line(const glrlm_ctx *c, const int *ang, long long z, long long
 
 /* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
  * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
-static uint64_t count_angle(const glrlm_ctx *c, int a, uint32_t *cnt)
+static uint64_t count_angle(const void *ctx, int a, uint32_t *cnt)
 {
+    const glrlm_ctx *c = ctx;
     const int *ang = c->angles + 3 * a;
     const long long nz = c->dims[0], ny = c->dims[1], nx = c->dims[2];
     const long long step = (long long)ang[2] + nx * ((long long)ang[1] + ny * (long long)ang[0]);
@@ -206,116 +203,45 @@ static void matrix_features(const glrlm_ctx *c, const double *P, double *pg, dou
     f[F_SRLGLE] = srlgle / Nr;
 }
 
-static int max_threads(void)
-{
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
 radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
 {
-    int i, k;
-    if (!in || !p || !out || !in->gl || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "glrlm: NULL argument");
-    if (radx_glrlm_nfeatures != F_COUNT)
-        return radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: feature table has %d entries, expected %d",
-                           radx_glrlm_nfeatures, F_COUNT);
-    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
-    if (in->dims_zyx[0] < 1 || in->dims_zyx[1] < 1 || in->dims_zyx[2] < 1)
-        return radx_seterr(err, RADX_ERR_ARG, "glrlm: empty ROI bounding box");
-    if (in->ng < 1 || in->ng > (1 << 24))
-        return radx_seterr(err, RADX_ERR_ARG, "glrlm: number of gray levels %d out of range", in->ng);
-    if (p->force2d && (p->force2d_dimension < 0 || p->force2d_dimension > 2))
-        return radx_seterr(err, RADX_ERR_PARAM, "glrlm: force2Ddimension %d is not 0, 1 or 2", p->force2d_dimension);
+    int k;
+    radx_status st = radx_tex_check_angular(in, p, "glrlm", radx_glrlm_nfeatures, F_COUNT, 0, out, err);
+    if (st != RADX_OK) return st;
 
-    const int ng = in->ng;
     const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
-    const size_t nvox = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
     long long L = dims[0];
     if (dims[1] > L) L = dims[1];
     if (dims[2] > L) L = dims[2];
-    radx_status st = RADX_OK;
-    int32_t *li = NULL, *map = NULL;
+    int32_t *li = NULL;
     double *vals = NULL, *res = NULL, *wsum = NULL, *pg = NULL, *pr = NULL;
     int *angles = NULL;
-    uint32_t **bufs = NULL;
-    int nthr = max_threads(), nbuf = 0;
+    int nthr = radx_tex_max_threads(), n = 0;
 
-    map = calloc((size_t)ng + 1, sizeof *map);
-    li = malloc(nvox * sizeof *li);
-    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
-    if (!map || !li || !angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-
-    for (size_t v = 0; v < nvox; v++) {
-        if (!in->roi[v]) continue;
-        int32_t g = in->gl[v];
-        if (g < 1 || g > ng) {
-            st = radx_seterr(err, RADX_ERR_ARG, "glrlm: gray level %d inside the ROI is outside 1..%d", (int)g, ng);
-            goto done;
-        }
-        map[g] = 1;
-    }
-    int n = 0;
-    for (i = 1; i <= ng; i++)
-        if (map[i]) n++;
-    if (n == 0) { st = radx_seterr(err, RADX_ERR_ROI, "glrlm: ROI is empty"); goto done; }
+    st = radx_tex_level_index(in, "glrlm", &li, &vals, &n, err);
+    if (st != RADX_OK) return st;
     if ((uint64_t)n * (uint64_t)L > ((uint64_t)1 << 31)) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: %d gray levels x %lld run lengths is too large", n, L);
         goto done;
     }
-    vals = malloc((size_t)n * sizeof *vals);
-    if (!vals) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-    n = 0;
-    for (i = 1; i <= ng; i++) {
-        if (map[i]) {
-            vals[n] = (double)i;
-            map[i] = n++;
-        } else {
-            map[i] = -1;
-        }
-    }
-    for (size_t v = 0; v < nvox; v++) li[v] = in->roi[v] ? map[in->gl[v]] : -1;
+    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
+    if (!angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
 
     const int force = p->force2d ? p->force2d_dimension : -1;
     const int dist1 = 1;
     const int na = radx_angles_build(dims, &dist1, 1, 0, force, angles, RADX_MAX_ANGLES);
     if (na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto done; }
 
-    glrlm_ctx c;
-    memcpy(c.dims, dims, sizeof dims);
-    c.li = li;
-    c.n = n;
-    c.vals = vals;
-    c.L = L;
-    c.angles = angles;
+    const glrlm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .L = L, .angles = angles};
     const size_t nl = (size_t)n * (size_t)L;
 
     if (p->weighting_norm != RADX_WNORM_NONE) {
-        int nb = nthr < 1 ? 1 : nthr, fail = 0;
-        if (nb > na) nb = na > 0 ? na : 1;
-        bufs = calloc((size_t)nb, sizeof *bufs);
-        wsum = calloc(nl, sizeof *wsum);
         pg = malloc((size_t)n * sizeof *pg);
         pr = malloc((size_t)L * sizeof *pr);
-        if (!bufs || !wsum || !pg || !pr) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-        nbuf = nb;
-        for (i = 0; i < nb; i++)
-            if (!(bufs[i] = malloc(nl * sizeof **bufs))) fail = 1;
-        if (fail) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-        for (int a0 = 0; a0 < na; a0 += nb) {
-            const int cnt = (na - a0) < nb ? (na - a0) : nb;
-            int t;
-            GLRLM_OMP(omp parallel for schedule(dynamic, 1) num_threads(cnt))
-            for (t = 0; t < cnt; t++) count_angle(&c, a0 + t, bufs[t]);
-            for (t = 0; t < cnt; t++) {
-                const double wgt = radx_glrlm_weight(angles + 3 * (a0 + t), in->spacing_zyx, (int)p->weighting_norm);
-                const uint32_t *b = bufs[t];
-                for (size_t e = 0; e < nl; e++) wsum[e] += wgt * (double)b[e];
-            }
-        }
+        if (!pg || !pr) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+        st = radx_tex_weighted_sum("glrlm", na, angles, nl, nthr, count_angle, &c, radx_glrlm_weight,
+                                   in->spacing_zyx, (int)p->weighting_norm, &wsum, err);
+        if (st != RADX_OK) goto done;
         matrix_features(&c, wsum, pg, pr, out); /* NaN everywhere when empty */
         goto done;
     }
@@ -323,18 +249,15 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
     res = malloc((na > 0 ? (size_t)na : 1) * F_COUNT * sizeof *res);
     if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
     int nomem = 0;
-    GLRLM_OMP(omp parallel)
+    GLRLM_OMP(omp parallel reduction(| : nomem))
     {
         uint32_t *cnt = malloc(nl * sizeof *cnt);
         double *P = malloc(nl * sizeof *P);
         double *tpg = malloc((size_t)n * sizeof *tpg);
         double *tpr = malloc((size_t)L * sizeof *tpr);
-        int ok = cnt && P && tpg && tpr;
-        if (!ok) {
-            GLRLM_OMP(omp atomic write)
-            nomem = 1;
-        }
+        const int ok = cnt && P && tpg && tpr;
         int a;
+        nomem = !ok;
         GLRLM_OMP(omp for schedule(dynamic, 1))
         for (a = 0; a < na; a++) {
             if (!ok) continue;
@@ -348,23 +271,10 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
         free(tpr);
     }
     if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-    for (k = 0; k < F_COUNT; k++) {
-        double s = 0.0;
-        int cnt = 0;
-        for (int a = 0; a < na; a++) {
-            const double v = res[(size_t)a * F_COUNT + k];
-            if (isnan(v)) continue;
-            s += v;
-            cnt++;
-        }
-        out[k] = cnt ? s / cnt : NAN;
-    }
+    /* numpy.nanmean over the angles (empty angles are NaN everywhere) */
+    for (k = 0; k < F_COUNT; k++) out[k] = radx_tex_angle_nanmean(res, na, F_COUNT, k);
 
 done:
-    if (bufs) {
-        for (i = 0; i < nbuf; i++) free(bufs[i]);
-        free(bufs);
-    }
     free(wsum);
     free(pg);
     free(pr);
@@ -372,6 +282,5 @@ done:
     free(angles);
     free(vals);
     free(li);
-    free(map);
     return st;
 }

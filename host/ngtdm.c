@@ -15,103 +15,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "angles.h"
 #include "ngtdm_rules.h"
 #include "radx_internal.h"
-
-/* Neighbour offsets of the `distances` setting (bidirectional), in a malloc'ed buffer sized for
- * the box, so any distance list PyRadiomics accepts works.  *out receives the offsets (3 ints
- * each) and *na their count (0 is valid: no neighbour fits in the box). */
-static radx_status tex_angles(const int64_t dims[3], const radx_params *p, int f2d, int **out, int *na,
-                              radx_err *err)
-{
-    int maxd = 0, k, *angles;
-    int64_t cap = 1;
-    *out = NULL;
-    for (k = 0; k < p->n_distances; k++) {
-        if (p->distances[k] < 1) {
-            return radx_seterr(err, RADX_ERR_PARAM, "distances: %d is not a positive integer", p->distances[k]);
-        }
-        if (p->distances[k] > maxd) maxd = p->distances[k];
-    }
-    for (k = 0; k < 3; k++) {
-        const int64_t ext = 2 * (int64_t)maxd + 1 < 2 * dims[k] - 1 ? 2 * (int64_t)maxd + 1 : 2 * dims[k] - 1;
-        if (k != f2d) cap *= ext; /* bound on the offsets generated along this axis */
-    }
-    if (cap > ((int64_t)1 << 26)) {
-        return radx_seterr(err, RADX_ERR_NOMEM, "distances: %lld neighbour offsets exceed the limit", (long long)cap);
-    }
-    angles = malloc((size_t)(3 * cap) * sizeof *angles);
-    if (!angles) {
-        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory (%lld neighbour offsets)", (long long)cap);
-    }
-    {
-        const long long sz[3] = {(long long)dims[0], (long long)dims[1], (long long)dims[2]};
-        *na = radx_angles_build(sz, p->distances, p->n_distances, 1, f2d, angles, (int)cap);
-    }
-    if (*na < 0) {
-        free(angles);
-        return radx_seterr(err, RADX_ERR_INTERNAL, "cannot build the neighbour offsets");
-    }
-    *out = angles;
-    return RADX_OK;
-}
+#include "texture_common.h"
 
 radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
 {
-    int64_t dims[3], nvox, v, n_roi = 0, row;
+    int64_t dims[3], nvox, v, n_roi = 0;
     int64_t *ni = NULL;
     double *diff = NULL, *si = NULL;
     double *pv = NULL, *sv = NULL, *iv = NULL;
-    int *angles = NULL;
-    int64_t *flat = NULL, margin[3] = {0, 0, 0};
-    int na = 0, ngp = 0, g, f2d = -1, k, l;
+    radx_tex_nbhd nh;
+    int ngp = 0, g, f2d = -1, k, l;
     radx_status st = RADX_OK;
 
-    if (!in || !p || !out || !in->gl || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "ngtdm: NULL argument");
-    for (k = 0; k < radx_ngtdm_nfeatures; k++) out[k] = NAN;
-    for (k = 0; k < 3; k++) {
-        dims[k] = in->dims_zyx[k];
-        if (dims[k] < 1) return radx_seterr(err, RADX_ERR_ARG, "ngtdm: empty box (%lld x %lld x %lld)",
-                                            (long long)in->dims_zyx[0], (long long)in->dims_zyx[1],
-                                            (long long)in->dims_zyx[2]);
-    }
-    if (in->ng < 1) return radx_seterr(err, RADX_ERR_ARG, "ngtdm: ng = %d, expected >= 1", in->ng);
-    if (p->force2d) {
-        if (p->force2d_dimension < 0 || p->force2d_dimension > 2)
-            return radx_seterr(err, RADX_ERR_PARAM, "force2Ddimension: %d is not 0, 1 or 2", p->force2d_dimension);
-        f2d = p->force2d_dimension;
-    }
-    if (p->n_distances < 1 || p->n_distances > RADX_MAX_DISTANCES)
-        return radx_seterr(err, RADX_ERR_PARAM, "distances: %d values, expected 1..%d (PyRadiomics fails on an empty list)",
-                           p->n_distances, RADX_MAX_DISTANCES);
+    memset(&nh, 0, sizeof nh);
+    st = radx_tex_check_neighbourhood(in, p, "ngtdm", radx_ngtdm_nfeatures, 1, out, dims, &f2d, err);
+    if (st != RADX_OK) return st;
     nvox = dims[0] * dims[1] * dims[2];
 
-    for (v = 0; v < nvox; v++) {
-        if (!in->roi[v]) continue;
-        if (in->gl[v] < 1 || in->gl[v] > in->ng)
-            return radx_seterr(err, RADX_ERR_INTERNAL, "ngtdm: gray level %d outside 1..%d inside the ROI",
-                               (int)in->gl[v], in->ng);
-        n_roi++;
-    }
-    if (n_roi == 0) return radx_seterr(err, RADX_ERR_ROI, "ngtdm: ROI is empty");
-
-    st = tex_angles(dims, p, f2d, &angles, &na, err);
+    st = radx_tex_roi_levels(in, "ngtdm", &n_roi, NULL, NULL, NULL, err);
     if (st != RADX_OK) return st;
-    flat = malloc((size_t)(na > 0 ? na : 1) * sizeof *flat);
-    if (!flat) {
-        free(angles);
-        return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory");
-    }
-    for (k = 0; k < na; k++) {
-        int ax;
-        flat[k] = radx_tex_flat_offset(angles + 3 * k, dims);
-        for (ax = 0; ax < 3; ax++) {
-            const int64_t m = angles[3 * k + ax] < 0 ? -angles[3 * k + ax] : angles[3 * k + ax];
-            if (m > margin[ax]) margin[ax] = m;
-        }
-    }
+    st = radx_tex_nbhd_build(dims, p->distances, p->n_distances, f2d, "ngtdm", &nh, err);
+    if (st != RADX_OK) return st;
 
     diff = malloc((size_t)nvox * sizeof *diff);
     ni = calloc((size_t)in->ng + 1, sizeof *ni);
@@ -121,40 +47,8 @@ radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *
         goto done;
     }
 
-    /* per-voxel absolute gray tone difference; each row is written by one thread */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
-    for (row = 0; row < dims[0] * dims[1]; row++) {
-        const int64_t z = row / dims[1], y = row % dims[1];
-        const int64_t base = row * dims[2];
-        const int row_inner = z >= margin[0] && z < dims[0] - margin[0] && y >= margin[1] && y < dims[1] - margin[1];
-        int64_t x;
-        for (x = 0; x < dims[2]; x++) {
-            const int inner = row_inner && x >= margin[2] && x < dims[2] - margin[2];
-            const int64_t c = base + x;
-            int64_t count = 0, sum = 0;
-            int a;
-            if (!in->roi[c]) continue;
-            if (inner) {
-                for (a = 0; a < na; a++) {
-                    const int64_t nb = c + flat[a];
-                    const int r = in->roi[nb] != 0;
-                    count += r;
-                    sum += r ? in->gl[nb] : 0;
-                }
-            } else {
-                for (a = 0; a < na; a++) {
-                    const int64_t nb = radx_tex_neighbor(z, y, x, angles + 3 * a, dims);
-                    if (nb >= 0 && in->roi[nb]) {
-                        count++;
-                        sum += in->gl[nb];
-                    }
-                }
-            }
-            diff[c] = radx_ngtdm_absdiff(in->gl[c], count, sum);
-        }
-    }
+    /* per-voxel absolute gray tone difference (in parallel; each voxel writes its own slot) */
+    radx_tex_neighbour_pass(in, &nh, 0, NULL, diff);
     /* accumulate in C order, as PyRadiomics does */
     for (v = 0; v < nvox; v++) {
         if (!in->roi[v]) continue;
@@ -219,8 +113,7 @@ radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *
     }
 
 done:
-    free(angles);
-    free(flat);
+    radx_tex_nbhd_free(&nh);
     free(diff);
     free(ni);
     free(si);

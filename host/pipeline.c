@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "discretise.h"
 #include "io.h"
+#include "params.h"
 #include "pipeline.h"
 #include "result.h"
 
@@ -310,25 +311,10 @@ static int64_t count_components(const uint8_t *lab, const radx_geom *g, const ro
 /* --- the case ----------------------------------------------------------------------------- */
 
 typedef struct case_state {
-    radx_volume img, msk;
-    uint8_t *lab;       /* full grid: voxel has the label (after correction) */
-    uint8_t *lab_reseg; /* full grid after resegmentation (NULL if none) */
-    double norm_mean, norm_scale; /* normalisation: v' = (v - mean) * scale, clipped, * normalizeScale */
-    int normalized;
+    radx_volume img, msk; /* the working image and mask (as read, then normalised/resampled/cropped) */
+    uint8_t *lab;         /* working grid: voxel has the label (after correction) */
+    uint8_t *lab_reseg;   /* working grid after resegmentation (NULL if none) */
 } case_state;
-
-static double image_value(const case_state *cs, const radx_params *p, int64_t idx)
-{
-    double v = radx_volume_get(&cs->img, idx);
-    if (!cs->normalized) return v;
-    /* sitk.Normalize: ShiftScale with shift = -mean, scale = 1/sigma; then outliers; then *= scale */
-    v = (v + (-cs->norm_mean)) * cs->norm_scale;
-    if (p->has_remove_outliers) {
-        if (v > p->remove_outliers) v = p->remove_outliers;
-        if (v < -p->remove_outliers) v = -p->remove_outliers;
-    }
-    return v * p->normalize_scale;
-}
 
 static radx_status add_diag_text(radx_result *res, const char *name, const char *text)
 {
@@ -338,13 +324,12 @@ static radx_status add_diag_text(radx_result *res, const char *name, const char 
 #define ADD(n_, t_) do { if (add_diag_text(res, n_, t_)) goto nomem; } while (0)
 
 /* generalinfo.addMaskElements: mask `lab` on grid g (the mask's own grid for "original", the
- * image grid otherwise); with_image adds the image's mean/min/max inside the mask. */
-static radx_status mask_elements(const case_state *cs, const radx_params *p, const char *prefix,
-                                 const radx_geom *g, const uint8_t *lab, const roi_box *b,
-                                 int with_image, radx_result *res, radx_err *err)
+ * image grid otherwise); img (may be NULL) adds the image's mean/min/max inside the mask. */
+static radx_status mask_elements(const char *prefix, const radx_geom *g, const uint8_t *lab,
+                                 const roi_box *b, const radx_volume *img, int nd,
+                                 radx_result *res, radx_err *err)
 {
     char buf[4096], name[160];
-    int nd = cs->img.g.ndim;
 #define NAME(what) (snprintf(name, sizeof name, "diagnostics_Mask-%s_%s", prefix, what), name)
     fmt_tuple_d(buf, sizeof buf, g->spacing, nd);
     ADD(NAME("Spacing"), buf);
@@ -368,8 +353,8 @@ static radx_status mask_elements(const case_state *cs, const radx_params *p, con
                 int64_t idx = i + g->size[0] * (j + g->size[1] * k);
                 if (!lab[idx]) continue;
                 s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
-                if (with_image) {
-                    double v = image_value(cs, p, idx), t = vs + v;
+                if (img) {
+                    double v = radx_volume_get(img, idx), t = vs + v;
                     vc += fabs(vs) >= fabs(v) ? (vs - t) + v : (v - t) + vs;
                     vs = t;
                     if (v < vmin) vmin = v;
@@ -382,7 +367,7 @@ static radx_status mask_elements(const case_state *cs, const radx_params *p, con
     index_to_physical(g, com, ph);
     fmt_tuple_d(buf, sizeof buf, ph, nd);
     ADD(NAME("CenterOfMass"), buf);
-    if (with_image) {
+    if (img) {
         radx_fmt_double(buf, sizeof buf, (vs + vc) / (double)b->n);
         ADD(NAME("Mean"), buf);
         radx_fmt_double(buf, sizeof buf, vmin);
@@ -396,57 +381,67 @@ nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
 
-/* generalinfo: versions, configuration, the original image and the original mask. */
-static radx_status diagnostics(const case_state *cs, const radx_params *p, const uint8_t *lab_orig,
-                               const roi_box *b, radx_result *res, radx_err *err)
+/* generalinfo.addImageElements: spacing, size, mean/min/max over the whole image ("original"
+ * adds the hash and dimensionality first). */
+static radx_status image_elements(const char *prefix, const radx_volume *img, int nd, radx_result *res,
+                                  radx_err *err)
+{
+    char buf[4096], name[160];
+    const radx_geom *g = &img->g;
+#define NAME(what) (snprintf(name, sizeof name, "diagnostics_Image-%s_%s", prefix, what), name)
+    if (!strcmp(prefix, "original")) {
+        char hex[41];
+        if (radx_volume_sha1(img, 0, hex) == RADX_OK) ADD(NAME("Hash"), hex);
+        snprintf(buf, sizeof buf, "%dD", nd);
+        ADD(NAME("Dimensionality"), buf);
+    }
+    fmt_tuple_d(buf, sizeof buf, g->spacing, nd);
+    ADD(NAME("Spacing"), buf);
+    fmt_tuple_i(buf, sizeof buf, g->size, nd);
+    ADD(NAME("Size"), buf);
+    int64_t n = radx_geom_nvox(g);
+    double sum = 0, c = 0, mn = INFINITY, mx = -INFINITY;
+    for (int64_t i = 0; i < n; i++) {
+        double v = radx_volume_get(img, i);
+        double t = sum + v;
+        c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
+        sum = t;
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+    }
+    radx_fmt_double(buf, sizeof buf, (sum + c) / (double)n);
+    ADD(NAME("Mean"), buf);
+    radx_fmt_double(buf, sizeof buf, mn);
+    ADD(NAME("Minimum"), buf);
+    radx_fmt_double(buf, sizeof buf, mx);
+    ADD(NAME("Maximum"), buf);
+#undef NAME
+    return RADX_OK;
+nomem:
+    return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
+}
+
+/* generalinfo's static part: versions, configuration. */
+static radx_status config_elements(const radx_params *p, radx_result *res, radx_err *err)
 {
     char buf[4096];
-    const radx_geom *gi = &cs->img.g;
-    int nd = gi->ndim;
     ADD("diagnostics_Versions_radx", RADX_VERSION_STRING);
     radx_params_format_settings(p, buf, sizeof buf);
     ADD("diagnostics_Configuration_Settings", buf);
     radx_params_format_imtypes(p, buf, sizeof buf);
     ADD("diagnostics_Configuration_EnabledImageTypes", buf);
-    char hex[41];
-    if (radx_volume_sha1(&cs->img, 0, hex) == RADX_OK) ADD("diagnostics_Image-original_Hash", hex);
-    snprintf(buf, sizeof buf, "%dD", nd);
-    ADD("diagnostics_Image-original_Dimensionality", buf);
-    fmt_tuple_d(buf, sizeof buf, gi->spacing, nd);
-    ADD("diagnostics_Image-original_Spacing", buf);
-    fmt_tuple_i(buf, sizeof buf, gi->size, nd);
-    ADD("diagnostics_Image-original_Size", buf);
-    {
-        int64_t n = radx_geom_nvox(gi);
-        double sum = 0, c = 0, mn = INFINITY, mx = -INFINITY;
-        for (int64_t i = 0; i < n; i++) {
-            double v = radx_volume_get(&cs->img, i);
-            double t = sum + v;
-            c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
-            sum = t;
-            if (v < mn) mn = v;
-            if (v > mx) mx = v;
-        }
-        radx_fmt_double(buf, sizeof buf, (sum + c) / (double)n);
-        ADD("diagnostics_Image-original_Mean", buf);
-        radx_fmt_double(buf, sizeof buf, mn);
-        ADD("diagnostics_Image-original_Minimum", buf);
-        radx_fmt_double(buf, sizeof buf, mx);
-        ADD("diagnostics_Image-original_Maximum", buf);
-    }
-    if (radx_volume_sha1(&cs->msk, 1, hex) == RADX_OK) ADD("diagnostics_Mask-original_Hash", hex);
-    return mask_elements(cs, p, "original", &cs->msk.g, lab_orig, b, 0, res, err);
+    return RADX_OK;
 nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
 #undef ADD
 
-/* Crops the box of `lab` into numpy-ordered buffers: roi (uint8), and optionally values. */
-static radx_status crop(const case_state *cs, const radx_params *p, const uint8_t *lab,
-                        const roi_box *b, int64_t dims_zyx[3], uint8_t **roi_out, double **val_out,
-                        radx_err *err)
+/* Crops the box of `lab` into numpy-ordered buffers: roi (uint8), and optionally the values of
+ * img. */
+static radx_status crop(const radx_volume *img, const uint8_t *lab, const roi_box *b,
+                        int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err)
 {
-    const radx_geom *g = &cs->img.g;
+    const radx_geom *g = &img->g;
     int64_t nx = b->hi[0] - b->lo[0] + 1, ny = b->hi[1] - b->lo[1] + 1, nz = b->hi[2] - b->lo[2] + 1;
     int64_t n = nx * ny * nz;
     dims_zyx[0] = nz; dims_zyx[1] = ny; dims_zyx[2] = nx;
@@ -464,10 +459,33 @@ static radx_status crop(const case_state *cs, const radx_params *p, const uint8_
                 int64_t src = (b->lo[0] + i) + g->size[0] * ((b->lo[1] + j) + g->size[1] * (b->lo[2] + k));
                 int64_t dst = i + nx * (j + ny * k);
                 roi[dst] = lab[src] ? 1 : 0;
-                if (val) val[dst] = image_value(cs, p, src);
+                if (val) val[dst] = radx_volume_get(img, src);
             }
     *roi_out = roi;
     if (val_out) *val_out = val;
+    return RADX_OK;
+}
+
+/* A sub-volume [lo, hi] (inclusive, x y z) of v with its geometry (cropToTumorMask). */
+static radx_status crop_volume(const radx_volume *v, const int64_t lo[3], const int64_t hi[3],
+                               radx_volume *out, radx_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->g = v->g;
+    out->dtype = v->dtype;
+    for (int a = 0; a < 3; a++) out->g.size[a] = hi[a] - lo[a] + 1;
+    double l[3] = {(double)lo[0], (double)lo[1], (double)lo[2]};
+    index_to_physical(&v->g, l, out->g.origin);
+    size_t es = radx_dtype_size(v->dtype);
+    out->data = malloc(es * (size_t)radx_geom_nvox(&out->g));
+    if (!out->data) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory cropping the image");
+    for (int64_t k = 0; k < out->g.size[2]; k++)
+        for (int64_t j = 0; j < out->g.size[1]; j++) {
+            const char *src = (const char *)v->data +
+                              es * (size_t)(lo[0] + v->g.size[0] * ((lo[1] + j) + v->g.size[1] * (lo[2] + k)));
+            char *dst = (char *)out->data + es * (size_t)(out->g.size[0] * (j + out->g.size[1] * k));
+            memcpy(dst, src, es * (size_t)out->g.size[0]);
+        }
     return RADX_OK;
 }
 
@@ -480,7 +498,7 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
     const radx_geom *g = &cs->img.g;
     radx_shape_input in;
     uint8_t *roi = NULL;
-    radx_status st = crop(cs, p, lab, b, in.dims_zyx, &roi, NULL, err);
+    radx_status st = crop(&cs->img, lab, b, in.dims_zyx, &roi, NULL, err);
     if (st) return st;
     in.roi = roi;
     in.n_roi = b->n;
@@ -506,20 +524,21 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
     return st;
 }
 
-static radx_status run_image_type(const case_state *cs, const radx_params *p,
+/* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
+static radx_status run_image_type(const radx_volume *img, const radx_params *p,
                                   const radx_backend_ops *ops, void *bctx, const char *prefix,
                                   const uint8_t *lab, const roi_box *b, radx_result *res,
                                   const char *ipath, radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
     int ncls = class_order(p, order);
-    const radx_geom *g = &cs->img.g;
+    const radx_geom *g = &img->g;
     radx_texture_input tin;
     uint8_t *roi = NULL;
     double *val = NULL, *x = NULL, *edges = NULL;
     int32_t *glbox = NULL, *gl = NULL;
     int nedges = 0, ng = 0;
-    radx_status st = crop(cs, p, lab, b, tin.dims_zyx, &roi, &val, err);
+    radx_status st = crop(img, lab, b, tin.dims_zyx, &roi, &val, err);
     if (st) return st;
     int64_t nbox = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
     x = malloc(sizeof *x * (size_t)b->n);
@@ -541,13 +560,13 @@ static radx_status run_image_type(const case_state *cs, const radx_params *p,
     if (nbad) {
         int64_t nx = tin.dims_zyx[2], ny = tin.dims_zyx[1];
         st = radx_seterr(err, RADX_ERR_VALUE,
-                         "%s: %lld NaN or infinite voxel(s) inside the ROI, first at index (%lld, %lld, %lld)",
-                         ipath, (long long)nbad, (long long)(b->lo[0] + first_bad % nx),
+                         "%s: %lld NaN or infinite voxel(s) inside the ROI%s%s, first at index (%lld, %lld, %lld)",
+                         ipath, (long long)nbad, strcmp(prefix, "original") ? " of image type " : "",
+                         strcmp(prefix, "original") ? prefix : "", (long long)(b->lo[0] + first_bad % nx),
                          (long long)(b->lo[1] + (first_bad / nx) % ny), (long long)(b->lo[2] + first_bad / (nx * ny)));
         goto done;
     }
-    int f32 = cs->img.dtype == RADX_DT_F32 && !cs->normalized;
-    st = radx_bin_edges(x, n, p, f32, &edges, &nedges, err);
+    st = radx_bin_edges(x, n, p, img->dtype == RADX_DT_F32, &edges, &nedges, err);
     if (st) goto done;
     const radx_backend_ops *dops = ops->discretise ? ops : &radx_cpu_backend;
     st = dops->discretise(dops == ops ? bctx : NULL, x, n, edges, nedges, gl, &ng, err);
@@ -585,6 +604,67 @@ done:
     return st;
 }
 
+/* imageoperations.normalizeImage: sitk.Normalize over the whole image (mean, sample standard
+ * deviation; output float64), then removeOutliers clipping, then * normalizeScale. */
+static radx_status normalize_image(radx_volume *img, const radx_params *p, const char *ipath, radx_err *err)
+{
+    int64_t nvox = radx_geom_nvox(&img->g);
+    double s = 0, ss = 0, c1 = 0, c2 = 0;
+    for (int64_t i = 0; i < nvox; i++) {
+        double v = radx_volume_get(img, i);
+        double t = s + v;
+        c1 += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
+        s = t;
+        double v2 = v * v, t2 = ss + v2;
+        c2 += fabs(ss) >= fabs(v2) ? (ss - t2) + v2 : (v2 - t2) + ss;
+        ss = t2;
+    }
+    s += c1;
+    ss += c2;
+    double mean = s / (double)nvox;
+    double var = (ss - s * s / (double)nvox) / (double)(nvox - 1);
+    if (!(var > 0)) return radx_seterr(err, RADX_ERR_VALUE, "%s: normalize: the image is constant (standard deviation 0)", ipath);
+    double scale = 1.0 / sqrt(var);
+    double *d = malloc(sizeof *d * (size_t)nvox);
+    if (!d) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory normalising the image", ipath);
+    for (int64_t i = 0; i < nvox; i++) {
+        /* ITK ShiftScale: (v + shift) * scale with shift = -mean, scale = 1/sigma */
+        double v = (radx_volume_get(img, i) + (-mean)) * scale;
+        if (p->has_remove_outliers) {
+            if (v > p->remove_outliers) v = p->remove_outliers;
+            if (v < -p->remove_outliers) v = -p->remove_outliers;
+        }
+        d[i] = v * p->normalize_scale;
+    }
+    free(img->data);
+    img->data = d;
+    img->dtype = RADX_DT_F64;
+    return RADX_OK;
+}
+
+/* Wraps a uint8 label map as a U32 mask volume on grid g (label where set, 0 elsewhere). */
+static radx_status lab_to_mask(const uint8_t *lab, const radx_geom *g, uint32_t label, radx_volume *out,
+                               radx_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->g = *g;
+    out->dtype = RADX_DT_U32;
+    int64_t n = radx_geom_nvox(g);
+    uint32_t *m = malloc(sizeof *m * (size_t)n);
+    if (!m) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the mask");
+    for (int64_t i = 0; i < n; i++) m[i] = lab[i] ? label : 0;
+    out->data = m;
+    return RADX_OK;
+}
+
+/* "log-sigma-1-5-mm-3D": PyRadiomics' name, from str(sigma) with '.' -> '-'. */
+static void log_prefix(char *buf, size_t len, const char *sigma_text)
+{
+    size_t o = (size_t)snprintf(buf, len, "log-sigma-");
+    for (const char *c = sigma_text; *c && o + 1 < len; c++) buf[o++] = *c == '.' ? '-' : *c;
+    snprintf(buf + o, len - o, "-mm-3D");
+}
+
 radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
                               const char *ipath, const char *mpath, int label,
                               radx_result **out, radx_err *err)
@@ -595,8 +675,11 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     radx_result *res = NULL;
     uint32_t *corrected = NULL;
     uint8_t *lab_orig = NULL;
+    radx_volume filtered;
+    memset(&filtered, 0, sizeof filtered);
     roi_box box, box2, box_orig;
     radx_status st;
+    int nd;
     if (label <= 0) label = p->label;
 
     /* loadImage: read both files */
@@ -604,6 +687,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     if (st) goto fail;
     st = radx_volume_read(mpath, &cs.msk, err);
     if (st) goto fail;
+    nd = cs.img.g.ndim;
 
     /* getMask: cast to uint32, at least two values, label present */
     int64_t nm = radx_geom_nvox(&cs.msk.g);
@@ -637,6 +721,45 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         }
     }
 
+    res = radx_result_new();
+    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+    /* generalinfo: configuration, the image and the mask as read */
+    if (p->additional_info) {
+        lab_orig = malloc((size_t)nm);
+        if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+        for (int64_t i = 0; i < nm; i++) lab_orig[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
+        box_of(lab_orig, &cs.msk.g, &box_orig);
+        st = config_elements(p, res, err);
+        if (!st) st = image_elements("original", &cs.img, nd, res, err);
+        char hex[41];
+        if (!st && radx_volume_sha1(&cs.msk, 1, hex) == RADX_OK &&
+            radx_result_add_text(res, "diagnostics_Mask-original_Hash", hex))
+            st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        if (!st) st = mask_elements("original", &cs.msk.g, lab_orig, &box_orig, NULL, nd, res, err);
+        free(lab_orig);
+        lab_orig = NULL;
+        if (st) goto fail;
+    }
+
+    /* normalizeImage (whole image, before resampling) */
+    if (p->normalize) {
+        st = normalize_image(&cs.img, p, ipath, err);
+        if (st) goto fail;
+    }
+
+    /* resampleImage (interpolator and resampledPixelSpacing both set) */
+    int resampled = 0;
+    if (p->has_resampled_spacing && p->interpolator[0]) {
+        radx_volume ri, rm;
+        st = radx_resample(&cs.img, &cs.msk, p, (uint32_t)label, &ri, &rm, err);
+        if (st) goto fail;
+        radx_volume_free(&cs.img);
+        radx_volume_free(&cs.msk);
+        cs.img = ri;
+        cs.msk = rm;
+        resampled = 1;
+    }
+
     /* checkMask: geometry (LabelStatisticsImageFilter), with correctMask */
     st = check_geometry(&cs.img.g, &cs.msk.g, p, ipath, mpath, err);
     int64_t nvox = radx_geom_nvox(&cs.img.g);
@@ -654,34 +777,45 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     box_of(cs.lab, &cs.img.g, &box);
     st = check_roi(&box, p, mpath, label, "", err);
     if (st) goto fail;
-
-    /* normalizeImage (over the whole image, before anything else touches values) */
-    if (p->normalize) {
-        double s = 0, ss = 0, cs1 = 0, cs2 = 0;
-        for (int64_t i = 0; i < nvox; i++) {
-            double v = radx_volume_get(&cs.img, i);
-            double t = s + v;
-            cs1 += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
-            s = t;
-            double v2 = v * v, t2 = ss + v2;
-            cs2 += fabs(ss) >= fabs(v2) ? (ss - t2) + v2 : (v2 - t2) + ss;
-            ss = t2;
-        }
-        s += cs1;
-        ss += cs2;
-        double mean = s / (double)nvox;
-        double var = (ss - s * s / (double)nvox) / (double)(nvox - 1);
-        if (!(var > 0)) {
-            st = radx_seterr(err, RADX_ERR_VALUE, "%s: normalize: the image is constant (standard deviation 0)", ipath);
-            goto fail;
-        }
-        cs.norm_mean = mean;
-        cs.norm_scale = 1.0 / sqrt(var);
-        cs.normalized = 1;
+    if (resampled && p->additional_info) {
+        st = image_elements("interpolated", &cs.img, nd, res, err);
+        if (!st) st = mask_elements("interpolated", &cs.img.g, cs.lab, &box, &cs.img, nd, res, err);
+        if (st) goto fail;
+    }
+    if (corrected && p->additional_info) {
+        st = mask_elements("corrected", &cs.img.g, cs.lab, &box, &cs.img, nd, res, err);
+        if (st) goto fail;
     }
 
-    res = radx_result_new();
-    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+    /* preCrop (without resampling): crop image and mask to the ROI box plus padDistance */
+    if (!resampled && p->pre_crop) {
+        int64_t lo[3], hi[3];
+        for (int a = 0; a < 3; a++) {
+            lo[a] = box.lo[a] - p->pad_distance;
+            hi[a] = box.hi[a] + p->pad_distance;
+            if (lo[a] < 0) lo[a] = 0;
+            if (hi[a] > cs.img.g.size[a] - 1) hi[a] = cs.img.g.size[a] - 1;
+        }
+        const int64_t fx = cs.img.g.size[0], fy = cs.img.g.size[1];
+        const int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
+        uint8_t *nl = malloc((size_t)(nx * ny * nz));
+        if (!nl) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory cropping the mask"); goto fail; }
+        for (int64_t k = 0; k < nz; k++)
+            for (int64_t j = 0; j < ny; j++)
+                memcpy(nl + nx * (j + ny * k), cs.lab + (lo[0] + fx * ((lo[1] + j) + fy * (lo[2] + k))), (size_t)nx);
+        free(cs.lab);
+        cs.lab = nl;
+        radx_volume ci;
+        st = crop_volume(&cs.img, lo, hi, &ci, err);
+        if (st) goto fail;
+        radx_volume_free(&cs.img);
+        cs.img = ci;
+        radx_volume_free(&cs.msk);
+        st = lab_to_mask(cs.lab, &cs.img.g, (uint32_t)label, &cs.msk, err);
+        if (st) goto fail;
+        nvox = radx_geom_nvox(&cs.img.g);
+        box_of(cs.lab, &cs.img.g, &box);
+    }
 
     /* resegmentMask */
     const uint8_t *feat_lab = cs.lab, *shape_lab = cs.lab;
@@ -695,16 +829,16 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         if (p->reseg_mode == RADX_RESEG_RELATIVE) {
             double mx = -INFINITY;
             for (int64_t i = 0; i < nvox; i++)
-                if (cs.lab[i]) { double v = image_value(&cs, p, i); if (v > mx) mx = v; }
+                if (cs.lab[i]) { double v = radx_volume_get(&cs.img, i); if (v > mx) mx = v; }
             a = mx;
         } else if (p->reseg_mode == RADX_RESEG_SIGMA) {
             double s = 0, cc = 0;
             int64_t n = 0;
             for (int64_t i = 0; i < nvox; i++)
-                if (cs.lab[i]) { double v = image_value(&cs, p, i); double t = s + v; cc += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s; s = t; n++; }
+                if (cs.lab[i]) { double v = radx_volume_get(&cs.img, i); double t = s + v; cc += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s; s = t; n++; }
             double mean = (s + cc) / (double)n, dv = 0;
             for (int64_t i = 0; i < nvox; i++)
-                if (cs.lab[i]) { double d = image_value(&cs, p, i) - mean; dv += d * d; }
+                if (cs.lab[i]) { double d = radx_volume_get(&cs.img, i) - mean; dv += d * d; }
             c0 = mean;
             a = sqrt(dv / (double)n);
         }
@@ -717,7 +851,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         for (int64_t i = 0; i < nvox; i++) {
             uint8_t l = cs.lab[i];
             if (l) {
-                double v = image_value(&cs, p, i);
+                double v = radx_volume_get(&cs.img, i);
                 l = v >= th[0] && (nth < 2 || v <= th[1]);
             }
             cs.lab_reseg[i] = l;
@@ -737,34 +871,45 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         if (p->reseg_shape) { shape_lab = cs.lab_reseg; shape_box = &box2; }
     }
 
-    if (p->additional_info) {
-        if (corrected) { /* Mask-original describes the mask as read, on its own grid */
-            int64_t nmv = radx_geom_nvox(&cs.msk.g);
-            lab_orig = malloc((size_t)nmv);
-            if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
-            for (int64_t i = 0; i < nmv; i++) lab_orig[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
-            box_of(lab_orig, &cs.msk.g, &box_orig);
-            st = diagnostics(&cs, p, lab_orig, &box_orig, res, err);
-            if (!st) st = mask_elements(&cs, p, "corrected", &cs.img.g, cs.lab, &box, 1, res, err);
-        } else {
-            st = diagnostics(&cs, p, cs.lab, &box, res, err);
-        }
-        if (!st && cs.lab_reseg)
-            st = mask_elements(&cs, p, "resegmented", &cs.img.g, cs.lab_reseg, &box2, 1, res, err);
+    if (p->additional_info && cs.lab_reseg) {
+        st = mask_elements("resegmented", &cs.img.g, cs.lab_reseg, &box2, &cs.img, nd, res, err);
         if (st) goto fail;
     }
 
     st = run_shape(&cs, p, ops, bctx, shape_lab, shape_box, res, err);
     if (st) goto fail;
 
+    /* image types, in the order the parameter file lists them; each with its own settings */
     for (int t = 0; t < (p->n_imtype_order ? p->n_imtype_order : 1); t++) {
         int it = p->n_imtype_order ? p->imtype_order[t] : RADX_IMG_ORIGINAL;
         if (!p->imtype[it].enabled) continue;
-        if (it != RADX_IMG_ORIGINAL) {
-            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "image type %d is not implemented yet", it);
-            goto fail;
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        st = radx_params_for_imtype(&q, p, (radx_imtype)it, err);
+        if (st) goto fail;
+        if (it == RADX_IMG_ORIGINAL) {
+            st = run_image_type(&cs.img, &q, ops, bctx, "original", feat_lab, feat_box, res, ipath, err);
+        } else if (it == RADX_IMG_LOG) {
+            const radx_imtype_sel *ls = &q.imtype[RADX_IMG_LOG];
+            for (int k = 0; k < ls->n_sigma && !st; k++) {
+                char prefix[96];
+                log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
+                st = radx_log_filter(&cs.img, ls->sigma[k], (radx_log_mode)q.log_mode, &filtered, err);
+                if (st) {
+                    /* name the image: the filter's message names sigma and sizes */
+                    char m[RADX_ERR_LEN];
+                    snprintf(m, sizeof m, "%s", err ? err->msg : "");
+                    if (err) radx_seterr(err, st, "%s: %s", ipath, m);
+                    break;
+                }
+                st = run_image_type(&filtered, &q, ops, bctx, prefix, feat_lab, feat_box, res, ipath, err);
+                radx_volume_free(&filtered);
+            }
+        } else {
+            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "imageType '%s' is not implemented in radx %s yet",
+                             radx_params_imtype_name((radx_imtype)it), RADX_VERSION_STRING);
         }
-        st = run_image_type(&cs, p, ops, bctx, "original", feat_lab, feat_box, res, ipath, err);
+        radx_params_clear(&q);
         if (st) goto fail;
     }
 
@@ -777,6 +922,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     *out = res;
     return RADX_OK;
 fail:
+    radx_volume_free(&filtered);
     free(corrected);
     free(lab_orig);
     free(cs.lab);

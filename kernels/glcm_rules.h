@@ -11,13 +11,7 @@
 
 #include <math.h>
 #include "radx_hd.h"
-
-/* Weighting norms; numeric values equal radx_wnorm in host/radx_internal.h. */
-#define RADX_GLCM_WN_NONE 0
-#define RADX_GLCM_WN_MANHATTAN 1
-#define RADX_GLCM_WN_EUCLIDEAN 2
-#define RADX_GLCM_WN_INFINITY 3
-#define RADX_GLCM_WN_NO_WEIGHTING 4
+#include "texture_rules.h" /* weightingNorm codes, radx_tex_angle_length */
 
 /* Range [*lo, *hi) of a coordinate along one axis of size n for which both c and c + off lie in
  * [0, n). Empty (lo >= hi) when |off| >= n. */
@@ -38,26 +32,11 @@ RADX_HD long long radx_glcm_neighbor(const long long dims[3], long long z, long 
 }
 
 /* Distance weight of one angle (glcm.py): W = exp(-||a * spacing||^2) with the norm of the
- * setting (spacing in numpy order).  no_weighting (and unknown norms) give 1. */
+ * setting (spacing in numpy order; kernels/texture_rules.h).  no_weighting (and unknown norms)
+ * give 1. */
 RADX_HD double radx_glcm_weight(const int *a, const double spacing_zyx[3], int norm)
 {
-    double d0 = fabs((double)a[0]) * spacing_zyx[0];
-    double d1 = fabs((double)a[1]) * spacing_zyx[1];
-    double d2 = fabs((double)a[2]) * spacing_zyx[2];
-    double m, s;
-    switch (norm) {
-    case RADX_GLCM_WN_INFINITY:
-        m = d0 > d1 ? d0 : d1;
-        m = m > d2 ? m : d2;
-        return exp(-(m * m));
-    case RADX_GLCM_WN_EUCLIDEAN:
-        return exp(-(d0 * d0 + d1 * d1 + d2 * d2));
-    case RADX_GLCM_WN_MANHATTAN:
-        s = d0 + d1 + d2;
-        return exp(-(s * s));
-    default:
-        return 1.0;
-    }
+    return radx_tex_is_distance_norm(norm) ? exp(-radx_tex_angle_length(a, spacing_zyx, norm, 1)) : 1.0;
 }
 
 #endif

@@ -12,13 +12,34 @@
 
 #include <stdint.h>
 #include "radx_hd.h"
-#include "glszm_rules.h" /* radx_tex_neighbor */
+#include "texture_rules.h" /* radx_tex_nbhd */
 
 /* 1 when a neighbour with gray level gl_nb is dependent on a center with gray level gl. */
 RADX_HD int radx_gldm_dependent(int32_t gl, int32_t gl_nb, int alpha)
 {
     const int32_t d = gl > gl_nb ? gl - gl_nb : gl_nb - gl;
     return d <= alpha;
+}
+
+/* Dependent neighbours of the ROI voxel c = (z, y, x) of the box (gl, roi) over the neighbourhood
+ * nh: the count dep of the voxel. */
+RADX_HD int radx_gldm_voxel_dependence(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
+                                       int64_t z, int64_t y, int64_t x, int alpha)
+{
+    const int32_t g = gl[c];
+    int a, d = 0;
+    if (radx_tex_inner(nh, z, y, x)) {
+        for (a = 0; a < nh->na; a++) {
+            const int64_t nb = c + nh->flat[a];
+            d += roi[nb] && radx_gldm_dependent(g, gl[nb], alpha);
+        }
+    } else {
+        for (a = 0; a < nh->na; a++) {
+            const int64_t nb = radx_tex_neighbor(z, y, x, nh->off + 3 * a, nh->dims);
+            if (nb >= 0 && roi[nb] && radx_gldm_dependent(g, gl[nb], alpha)) d++;
+        }
+    }
+    return d;
 }
 
 /* Dependence size (PyRadiomics' jvector value) of a voxel with `dep` dependent neighbours. */

@@ -15,13 +15,7 @@
 
 #include <math.h>
 #include "radx_hd.h"
-
-/* Weighting norms; numeric values equal radx_wnorm in host/radx_internal.h. */
-#define RADX_GLRLM_WN_NONE 0
-#define RADX_GLRLM_WN_MANHATTAN 1
-#define RADX_GLRLM_WN_EUCLIDEAN 2
-#define RADX_GLRLM_WN_INFINITY 3
-#define RADX_GLRLM_WN_NO_WEIGHTING 4
+#include "texture_rules.h" /* weightingNorm codes, radx_tex_angle_length */
 
 RADX_HD int radx_glrlm_in_box(const long long dims[3], long long z, long long y, long long x)
 {
@@ -89,24 +83,10 @@ RADX_HD int radx_glrlm_run_end(radx_glrlm_run *r, int *done_gl, long long *done_
 }
 
 /* Distance weight of one angle (glrlm.py): the norm of a * spacing itself (not exp'ed as in the
- * GLCM).  no_weighting (and unknown norms) give 1. */
+ * GLCM; kernels/texture_rules.h).  no_weighting (and unknown norms) give 1. */
 RADX_HD double radx_glrlm_weight(const int *a, const double spacing_zyx[3], int norm)
 {
-    double d0 = fabs((double)a[0]) * spacing_zyx[0];
-    double d1 = fabs((double)a[1]) * spacing_zyx[1];
-    double d2 = fabs((double)a[2]) * spacing_zyx[2];
-    double m;
-    switch (norm) {
-    case RADX_GLRLM_WN_INFINITY:
-        m = d0 > d1 ? d0 : d1;
-        return m > d2 ? m : d2;
-    case RADX_GLRLM_WN_EUCLIDEAN:
-        return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
-    case RADX_GLRLM_WN_MANHATTAN:
-        return d0 + d1 + d2;
-    default:
-        return 1.0;
-    }
+    return radx_tex_is_distance_norm(norm) ? radx_tex_angle_length(a, spacing_zyx, norm, 0) : 1.0;
 }
 
 #endif

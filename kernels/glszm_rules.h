@@ -14,23 +14,7 @@
 
 #include <stdint.h>
 #include "radx_hd.h"
-
-/* Flat index of the voxel at (z, y, x) + off (off = dz, dy, dx), or -1 when that voxel lies
- * outside the box.  Shared by the GLSZM, GLDM and NGTDM neighbour loops. */
-RADX_HD int64_t radx_tex_neighbor(int64_t z, int64_t y, int64_t x, const int *RADX_RESTRICT off,
-                                  const int64_t *RADX_RESTRICT dims)
-{
-    const int64_t nz = z + off[0], ny = y + off[1], nx = x + off[2];
-    if (nz < 0 || nz >= dims[0] || ny < 0 || ny >= dims[1] || nx < 0 || nx >= dims[2]) return -1;
-    return nx + dims[2] * (ny + dims[1] * nz);
-}
-
-/* Flat index displacement of offset off (dz, dy, dx) in a box of dims (nz, ny, nx): for a voxel
- * at least max|off[k]| voxels away from every face, its neighbour is c + radx_tex_flat_offset. */
-RADX_HD int64_t radx_tex_flat_offset(const int *RADX_RESTRICT off, const int64_t *RADX_RESTRICT dims)
-{
-    return (int64_t)off[2] + dims[2] * ((int64_t)off[1] + dims[1] * (int64_t)off[0]);
-}
+#include "texture_rules.h" /* radx_tex_neighbor, radx_tex_nbhd */
 
 /* 1 when the neighbour (in_roi_nb, gl_nb) belongs to the zone of a voxel with gray level gl:
  * it is inside the ROI and has exactly the same discretised gray level. */

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 #include "radx_hd.h"
-#include "glszm_rules.h" /* radx_tex_neighbor */
+#include "texture_rules.h" /* radx_tex_nbhd */
 
 /* Absolute gray tone difference of one voxel, with PyRadiomics' operation order:
  * diff = (double)gl - (sum / count), sum and count as doubles (sum of integer gray levels is
@@ -23,6 +23,32 @@ RADX_HD double radx_ngtdm_absdiff(int32_t gl, int64_t count, int64_t sum)
     if (count == 0) return 0.0;
     diff = (double)gl - ((double)sum / (double)count);
     return diff < 0 ? -diff : diff;
+}
+
+/* Absolute gray tone difference of the ROI voxel c = (z, y, x) of the box (gl, roi) over the
+ * neighbourhood nh. */
+RADX_HD double radx_ngtdm_voxel_absdiff(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
+                                        int64_t z, int64_t y, int64_t x)
+{
+    int64_t count = 0, sum = 0;
+    int a;
+    if (radx_tex_inner(nh, z, y, x)) {
+        for (a = 0; a < nh->na; a++) {
+            const int64_t nb = c + nh->flat[a];
+            const int r = roi[nb] != 0;
+            count += r;
+            sum += r ? gl[nb] : 0;
+        }
+    } else {
+        for (a = 0; a < nh->na; a++) {
+            const int64_t nb = radx_tex_neighbor(z, y, x, nh->off + 3 * a, nh->dims);
+            if (nb >= 0 && roi[nb]) {
+                count++;
+                sum += gl[nb];
+            }
+        }
+    }
+    return radx_ngtdm_absdiff(gl[c], count, sum);
 }
 
 #endif

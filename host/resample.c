@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* PyRadiomics 3.0.1 imageoperations.resampleImage (with _checkROI and cropToTumorMask), on top of
+ * a reimplementation of SimpleITK 2.5.7's ResampleImageFilter (ITK 5.4) for an identity
+ * transform:
+ *   - the output grid: PyRadiomics' numpy arithmetic, operation for operation;
+ *   - the voxel -> input continuous index map: ITK's LinearThreadedGenerateData (both ends of
+ *     each output scanline mapped through physical space, voxels interpolated between them);
+ *   - interpolation: nearest neighbour, linear and cubic B-spline as ITK computes them (the
+ *     B-spline coefficients by BSplineDecompositionImageFilter's recursions on whole image lines,
+ *     x then y then z, but only for the lines that reach the voxels the output needs);
+ *   - the conversion to the output pixel type: clamp to the type's range, then truncate toward
+ *     zero (static_cast), as ResampleImageFilter::CastPixelWithBoundsChecking does; voxels
+ *     mapping outside the input get 0.
+ * All arithmetic follows ITK's order so the outputs are bit-identical to SimpleITK's for
+ * axis-aligned geometry (tests/test_resample.c).  Known limits: for oblique directions ITK
+ * inverts Direction*Spacing by SVD (vnl_svd), radx by cofactors, so continuous indices may
+ * differ in the last bits (visible only where an index falls exactly halfway between voxels);
+ * Gaussian, LabelGaussian and the windowed-sinc interpolators are not implemented
+ * (RADX_ERR_UNSUPPORTED). */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "radx_internal.h"
+
+/* Bit-identity with ITK needs separate roundings of every product and sum (no FMA). */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "resample_rules.h"
+
+typedef enum rs_interp { RS_NEAREST = 0, RS_LINEAR, RS_BSPLINE } rs_interp;
+
+/* ------------------------------------------------------------------------------------------
+ * Pixel access
+ * ---------------------------------------------------------------------------------------- */
+#define RS_FOR_TYPES(X)                                                                          \
+    X(RADX_DT_U8, uint8_t) X(RADX_DT_I8, int8_t) X(RADX_DT_U16, uint16_t) X(RADX_DT_I16, int16_t) \
+    X(RADX_DT_U32, uint32_t) X(RADX_DT_I32, int32_t) X(RADX_DT_U64, uint64_t)                     \
+    X(RADX_DT_I64, int64_t) X(RADX_DT_F32, float) X(RADX_DT_F64, double)
+
+/* n voxels of v from flat index off, as double, to dst[i * stride]. */
+static void load_row(const radx_volume *v, int64_t off, int64_t n, double *dst, int64_t stride)
+{
+    switch (v->dtype) {
+#define X(DT, T)                                                                \
+    case DT: {                                                                  \
+        const T *s = (const T *)v->data + off;                                  \
+        for (int64_t i = 0; i < n; i++) dst[i * stride] = (double)s[i];         \
+    } break;
+        RS_FOR_TYPES(X)
+#undef X
+    }
+}
+
+/* sitk.Cast(mask, sitkUInt32) of one value (as host/io.c documents it for the mask hash):
+ * integers wrap modulo 2^32; floats truncate toward zero to int64 (NaN, Inf, |x| >= 2^63 -> 0). */
+static uint32_t f64_to_u32(double x)
+{
+    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) return 0u;
+    return (uint32_t)(uint64_t)(int64_t)x;
+}
+
+static void load_mask_row(const radx_volume *v, int64_t off, int64_t n, uint32_t *dst)
+{
+    const void *d = v->data;
+    switch (v->dtype) {
+    case RADX_DT_U8: for (int64_t i = 0; i < n; i++) dst[i] = ((const uint8_t *)d)[off + i]; break;
+    case RADX_DT_I8: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int8_t *)d)[off + i]; break;
+    case RADX_DT_U16: for (int64_t i = 0; i < n; i++) dst[i] = ((const uint16_t *)d)[off + i]; break;
+    case RADX_DT_I16: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int16_t *)d)[off + i]; break;
+    case RADX_DT_U32: memcpy(dst, (const uint32_t *)d + off, sizeof *dst * (size_t)n); break;
+    case RADX_DT_I32: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const int32_t *)d)[off + i]; break;
+    case RADX_DT_U64: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const uint64_t *)d)[off + i]; break;
+    case RADX_DT_I64: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(uint64_t)((const int64_t *)d)[off + i]; break;
+    case RADX_DT_F32: for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const float *)d)[off + i]); break;
+    case RADX_DT_F64: for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const double *)d)[off + i]); break;
+    }
+}
+
+/* ResampleImageFilter::CastComponentWithBoundsChecking: value <= min -> min, value >= max -> max,
+ * else static_cast (truncation toward zero for integers, round-to-nearest for float).  A double
+ * output takes the value as is.  NaN into an integer type (undefined in ITK) gives 0. */
+#define RS_CLAMP_INT(T, LO, HI)                                                                   \
+    static inline T rs_to_##T(double x)                                                           \
+    {                                                                                             \
+        if (x <= (double)(LO)) return (T)(LO);                                                    \
+        if (x >= (double)(HI)) return (T)(HI);                                                    \
+        return x == x ? (T)x : (T)0;                                                              \
+    }
+RS_CLAMP_INT(uint8_t, 0, UINT8_MAX)
+RS_CLAMP_INT(int8_t, INT8_MIN, INT8_MAX)
+RS_CLAMP_INT(uint16_t, 0, UINT16_MAX)
+RS_CLAMP_INT(int16_t, INT16_MIN, INT16_MAX)
+RS_CLAMP_INT(uint32_t, 0, UINT32_MAX)
+RS_CLAMP_INT(int32_t, INT32_MIN, INT32_MAX)
+RS_CLAMP_INT(uint64_t, 0, UINT64_MAX)
+RS_CLAMP_INT(int64_t, INT64_MIN, INT64_MAX)
+#undef RS_CLAMP_INT
+static inline float rs_to_float(double x)
+{
+    if (x <= (double)-FLT_MAX) return -FLT_MAX;
+    if (x >= (double)FLT_MAX) return FLT_MAX;
+    return (float)x;
+}
+static inline double rs_to_double(double x) { return x; }
+
+static void store_row(radx_volume *v, int64_t off, int64_t n, const double *src)
+{
+    switch (v->dtype) {
+#define X(DT, T)                                                                \
+    case DT: {                                                                  \
+        T *d = (T *)v->data + off;                                              \
+        for (int64_t i = 0; i < n; i++) d[i] = rs_to_##T(src[i]);               \
+    } break;
+        RS_FOR_TYPES(X)
+#undef X
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Geometry (ITK ImageBase matrices)
+ * ---------------------------------------------------------------------------------------- */
+static void geom_i2p(const radx_geom *g, double m[9])
+{
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) m[3 * r + c] = g->direction[3 * r + c] * g->spacing[c];
+}
+
+/* inverse(Direction * diag(spacing)).  ITK inverts by SVD; for an axis-aligned direction (a
+ * signed permutation, the usual case) that is exactly 1/entry, reproduced here.  Otherwise the
+ * cofactor inverse, equal to ITK's up to rounding. */
+static int geom_p2i(const radx_geom *g, double inv[9])
+{
+    double m[9];
+    geom_i2p(g, m);
+    int perm = 1;
+    for (int r = 0; r < 3 && perm; r++) {
+        int nzr = 0, nzc = 0;
+        for (int c = 0; c < 3; c++) {
+            nzr += m[3 * r + c] != 0.0;
+            nzc += m[3 * c + r] != 0.0;
+        }
+        perm = nzr == 1 && nzc == 1;
+    }
+    if (perm) {
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 3; c++) inv[3 * c + r] = m[3 * r + c] != 0.0 ? 1.0 / m[3 * r + c] : 0.0;
+        return 1;
+    }
+    double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                 m[2] * (m[3] * m[7] - m[4] * m[6]);
+    if (!(fabs(det) > 0.0) || !isfinite(det)) return 0;
+    inv[0] = (m[4] * m[8] - m[5] * m[7]) / det; inv[1] = (m[2] * m[7] - m[1] * m[8]) / det;
+    inv[2] = (m[1] * m[5] - m[2] * m[4]) / det; inv[3] = (m[5] * m[6] - m[3] * m[8]) / det;
+    inv[4] = (m[0] * m[8] - m[2] * m[6]) / det; inv[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+    inv[6] = (m[3] * m[7] - m[4] * m[6]) / det; inv[7] = (m[1] * m[6] - m[0] * m[7]) / det;
+    inv[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The output-voxel -> input-index map of ResampleImageFilter (identity transform)
+ * ---------------------------------------------------------------------------------------- */
+typedef struct rs_map {
+    const radx_geom *gin;  /* input image */
+    double p2i[9];
+    const radx_geom *gout; /* full output grid */
+    double i2p[9];
+} rs_map;
+
+static int rs_map_init(rs_map *m, const radx_geom *gin, const radx_geom *gout)
+{
+    m->gin = gin;
+    m->gout = gout;
+    geom_i2p(gout, m->i2p);
+    return geom_p2i(gin, m->p2i);
+}
+
+/* Continuous input indices of output voxels (0, j, k) and (size[0], j, k). */
+static void rs_line_ends(const rs_map *m, int64_t j, int64_t k, double st[3], double en[3])
+{
+    double idx[3] = {0.0, (double)j, (double)k}, p[3];
+    radx_rs_index_to_point(m->i2p, m->gout->origin, idx, p);
+    radx_rs_point_to_cindex(m->p2i, m->gin->origin, p, st);
+    idx[0] = (double)m->gout->size[0];
+    radx_rs_index_to_point(m->i2p, m->gout->origin, idx, p);
+    radx_rs_point_to_cindex(m->p2i, m->gin->origin, p, en);
+}
+
+/* Input box [blo, blo + bsz) holding every input voxel that interpolator `it` reads for the
+ * output voxels [lo, hi) of the output grid.  Returns 0 when no such voxel maps inside the input
+ * (then every output voxel is the default 0). */
+static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
+                        int64_t blo[3], int64_t bsz[3])
+{
+    double cmin[3] = {INFINITY, INFINITY, INFINITY}, cmax[3] = {-INFINITY, -INFINITY, -INFINITY};
+    const int64_t sx = m->gout->size[0];
+    for (int64_t k = lo[2]; k < hi[2]; k++)
+        for (int64_t j = lo[1]; j < hi[1]; j++) {
+            double st[3], en[3];
+            rs_line_ends(m, j, k, st, en);
+            for (int d = 0; d < 3; d++) {
+                /* the map is monotone along a scanline: extremes at its first and last voxel */
+                double a = radx_rs_scan_index(st[d], en[d], lo[0], sx);
+                double b = radx_rs_scan_index(st[d], en[d], hi[0] - 1, sx);
+                double mn = a < b ? a : b, mx = a < b ? b : a;
+                if (mn < cmin[d]) cmin[d] = mn;
+                if (mx > cmax[d]) cmax[d] = mx;
+            }
+        }
+    for (int d = 0; d < 3; d++) {
+        const int64_t n = m->gin->size[d];
+        double a = cmin[d] < -0.5 ? -0.5 : cmin[d];
+        double b = cmax[d] > (double)n - 0.5 ? (double)n - 0.5 : cmax[d];
+        if (!(a <= b)) return 0;
+        int64_t l, h;
+        if (it == RS_BSPLINE) {
+            int64_t s0 = (int64_t)floorf((float)a) - 1, s1 = (int64_t)floorf((float)b) + 2;
+            l = INT64_MAX;
+            h = INT64_MIN;
+            for (int64_t i = s0; i <= s1; i++) {
+                int64_t mi = radx_rs_mirror(i, n);
+                if (mi < l) l = mi;
+                if (mi > h) h = mi;
+            }
+        } else {
+            l = (int64_t)floor(a) - 1;
+            h = (int64_t)floor(b) + 2;
+        }
+        if (l < 0) l = 0;
+        if (h > n - 1) h = n - 1;
+        blo[d] = l;
+        bsz[d] = h - l + 1;
+    }
+    return 1;
+}
+
+/* Output voxels [lo, hi) of the grid, interpolated from buf (input box [blo, blo + bsz); the
+ * B-spline coefficients for RS_BSPLINE), stored into out (whose grid is the box [lo, hi)) with
+ * out's pixel type.  buf == NULL: nothing maps inside, all 0. */
+static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
+                           const double *buf, const int64_t blo[3], const int64_t bsz[3],
+                           radx_volume *out, radx_err *err)
+{
+    const int64_t nx = hi[0] - lo[0], ny = hi[1] - lo[1], nz = hi[2] - lo[2];
+    const int64_t sx = m->gout->size[0];
+    const int64_t *nin = m->gin->size;
+    int failed = 0;
+#pragma omp parallel
+    {
+        double *row = malloc(sizeof *row * (size_t)nx);
+        if (!row) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t kk = 0; kk < nz; kk++) {
+            if (!row) continue;
+            for (int64_t jj = 0; jj < ny; jj++) {
+                const int64_t k = lo[2] + kk, j = lo[1] + jj;
+                double st[3], en[3];
+                rs_line_ends(m, j, k, st, en);
+                for (int64_t ii = 0; ii < nx; ii++) {
+                    const int64_t i = lo[0] + ii;
+                    double c[3];
+                    for (int d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, sx);
+                    double v = 0.0;
+                    if (buf && radx_rs_inside(c[0], nin[0]) && radx_rs_inside(c[1], nin[1]) &&
+                        radx_rs_inside(c[2], nin[2])) {
+                        if (it == RS_NEAREST) {
+                            int64_t a = radx_rs_nearest(c[0]) - blo[0], b = radx_rs_nearest(c[1]) - blo[1],
+                                    e = radx_rs_nearest(c[2]) - blo[2];
+                            v = buf[a + bsz[0] * (b + bsz[1] * e)];
+                        } else if (it == RS_LINEAR) {
+                            v = radx_rs_linear3(buf, blo, bsz, nin, c);
+                        } else {
+                            v = radx_rs_bspline3_eval(buf, blo, bsz, nin, c);
+                        }
+                    }
+                    row[ii] = v;
+                }
+                store_row(out, nx * (jj + ny * kk), nx, row);
+            }
+        }
+        free(row);
+    }
+    if (failed) return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for a scanline buffer");
+    return RADX_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Cubic B-spline coefficients (BSplineDecompositionImageFilter, order 3, mirror boundaries)
+ * ---------------------------------------------------------------------------------------- */
+
+/* DataToCoefficients1D on nl independent lines at once.  Each line sees exactly ITK's sequence of
+ * operations (gain, causal initialisation with the 1e-10 horizon, causal recursion, anticausal
+ * initialisation and recursion); only elements keep_from..len-1 are wanted, so the anticausal
+ * recursion stops there (elements below keep intermediate values).  Two layouts, one template:
+ *   prefilter_lanes: element i of line l at S[i * stride + l] (lines side by side, SIMD across);
+ *   prefilter_rows:  element i of line l at S[l * stride + i] (lines one after another). */
+#define RS_PREFILTER(NAME, AT, SIMD)                                                               \
+    static void NAME(double *S, int64_t len, int64_t nl, int64_t stride, int64_t keep_from)        \
+    {                                                                                              \
+        if (len == 1) return; /* ITK leaves lines of one sample alone */                           \
+        const double z = radx_rs_bspline3_pole();                                                  \
+        double c0 = 1.0;                                                                           \
+        c0 = c0 * (1.0 - z) * (1.0 - 1.0 / z);                                                     \
+        for (int64_t i = 0; i < len; i++) {                                                        \
+            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) *= c0;                                  \
+        }                                                                                          \
+        const int64_t horizon = (int64_t)ceil(log(1e-10) / log(fabs(z)));                         \
+        if (horizon < len) {                                                                       \
+            double zn = z;                                                                         \
+            for (int64_t i = 1; i < horizon; i++) {                                                \
+                SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) += zn * AT(i, l);                   \
+                zn *= z;                                                                           \
+            }                                                                                      \
+        } else {                                                                                   \
+            double zn = z;                                                                         \
+            const double iz = 1.0 / z;                                                             \
+            double z2n = pow(z, (double)(len - 1));                                                \
+            SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) = AT(0, l) + z2n * AT(len - 1, l);      \
+            z2n *= z2n * iz;                                                                       \
+            for (int64_t i = 1; i <= len - 2; i++) {                                               \
+                const double f = zn + z2n;                                                         \
+                SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) += f * AT(i, l);                    \
+                zn *= z;                                                                           \
+                z2n *= iz;                                                                         \
+            }                                                                                      \
+            const double q = 1.0 - zn * zn;                                                        \
+            SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) = AT(0, l) / q;                         \
+        }                                                                                          \
+        for (int64_t i = 1; i < len; i++) {                                                        \
+            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) += z * AT(i - 1, l);                    \
+        }                                                                                          \
+        const double f = z / (z * z - 1.0);                                                        \
+        SIMD for (int64_t l = 0; l < nl; l++) AT(len - 1, l) = f * (z * AT(len - 2, l) + AT(len - 1, l)); \
+        for (int64_t i = len - 2; i >= keep_from; i--) {                                           \
+            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) = z * (AT(i + 1, l) - AT(i, l));        \
+        }                                                                                          \
+    }
+#define RS_AT_LANES(i, l) S[(i) * stride + (l)]
+#define RS_AT_ROWS(i, l) S[(l) * stride + (i)]
+#define RS_SIMD _Pragma("omp simd")
+RS_PREFILTER(prefilter_lanes, RS_AT_LANES, RS_SIMD)
+RS_PREFILTER(prefilter_rows, RS_AT_ROWS, )
+#undef RS_AT_LANES
+#undef RS_AT_ROWS
+#undef RS_SIMD
+#undef RS_PREFILTER
+
+/* Coefficients of the box [blo, blo + bsz) of the whole-image decomposition: x lines of every
+ * slice in full, y lines (full length) only for the box's x range, z lines (full length) only
+ * for the box's x and y ranges.  *coef (malloc'ed, box layout) is what radx_rs_bspline3_eval
+ * reads; *base is the allocation to free. */
+#define RS_BLOCK 16
+static radx_status bspline_coefficients(const radx_volume *in, const int64_t blo[3], const int64_t bsz[3],
+                                        double **base, double **coef, radx_err *err)
+{
+    const int64_t nx = in->g.size[0], ny = in->g.size[1], nz = in->g.size[2];
+    const int64_t x0 = blo[0], rx = bsz[0], y0 = blo[1], ry = bsz[1], z0 = blo[2];
+    const size_t tn = (size_t)rx * (size_t)ry * (size_t)nz;
+    double *T = malloc(sizeof *T * tn);
+    if (!T)
+        return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for B-spline coefficients (%zu values)", tn);
+    int failed = 0;
+#pragma omp parallel
+    {
+        /* x lines in blocks of RS_BLOCK rows, run side by side for instruction-level parallelism */
+        const int64_t ld = nx + 8; /* row pitch off multiples of 4 KiB: no cache-set aliasing */
+        double *A = malloc(sizeof *A * (size_t)(ld * RS_BLOCK));
+        double *B = malloc(sizeof *B * (size_t)(ny * rx));
+        if (!A || !B) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t z = 0; z < nz; z++) {
+            if (!A || !B) continue;
+            for (int64_t yb = 0; yb < ny; yb += RS_BLOCK) {
+                const int64_t nl = ny - yb < RS_BLOCK ? ny - yb : RS_BLOCK;
+                for (int64_t l = 0; l < nl; l++) load_row(in, nx * (yb + l + ny * z), nx, A + l * ld, 1);
+                prefilter_rows(A, nx, nl, ld, x0);
+                for (int64_t l = 0; l < nl; l++) memcpy(B + (yb + l) * rx, A + l * ld + x0, sizeof *B * (size_t)rx);
+            }
+            prefilter_lanes(B, ny, rx, rx, y0);
+            memcpy(T + (size_t)(z * ry) * (size_t)rx, B + y0 * rx, sizeof *T * (size_t)(ry * rx));
+        }
+        free(A);
+        free(B);
+    }
+    if (failed) {
+        free(T);
+        return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for B-spline scratch lines");
+    }
+    const int64_t lanes = rx * ry;
+#pragma omp parallel
+    {
+#ifdef _OPENMP
+        int nt = omp_get_num_threads(), t = omp_get_thread_num();
+#else
+        int nt = 1, t = 0;
+#endif
+        int64_t a = lanes * t / nt, b = lanes * (t + 1) / nt;
+        if (b > a) prefilter_lanes(T + a, nz, b - a, lanes, z0);
+    }
+    *base = T;
+    *coef = T + (size_t)z0 * (size_t)lanes;
+    return RADX_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * One resampling (ResampleImageFilter::Execute) onto the voxels [lo, hi) of a grid
+ * ---------------------------------------------------------------------------------------- */
+static radx_status rs_resample(const radx_volume *in, int is_mask, rs_interp it, const radx_geom *gout,
+                               const int64_t lo[3], const int64_t hi[3], radx_volume *out, radx_err *err)
+{
+    rs_map m;
+    if (!rs_map_init(&m, &in->g, gout))
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: singular direction/spacing matrix of the input");
+    int64_t blo[3], bsz[3];
+    int any = rs_input_box(&m, it, lo, hi, blo, bsz);
+    double *buf = NULL, *base = NULL;
+    radx_status st = RADX_OK;
+    if (any && it == RS_BSPLINE) {
+        st = bspline_coefficients(in, blo, bsz, &base, &buf, err);
+        if (st) return st;
+    } else if (any) {
+        size_t nb = (size_t)bsz[0] * (size_t)bsz[1] * (size_t)bsz[2];
+        base = buf = malloc(sizeof *buf * nb);
+        uint32_t *mrow = is_mask ? malloc(sizeof *mrow * (size_t)bsz[0]) : NULL;
+        if (!buf || (is_mask && !mrow)) {
+            free(buf);
+            free(mrow);
+            return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for %zu input voxels", nb);
+        }
+        const int64_t *n = in->g.size;
+        for (int64_t k = 0; k < bsz[2]; k++)
+            for (int64_t j = 0; j < bsz[1]; j++) {
+                int64_t off = blo[0] + n[0] * ((blo[1] + j) + n[1] * (blo[2] + k));
+                double *dst = buf + bsz[0] * (j + bsz[1] * k);
+                if (is_mask) {
+                    load_mask_row(in, off, bsz[0], mrow);
+                    for (int64_t i = 0; i < bsz[0]; i++) dst[i] = (double)mrow[i];
+                } else {
+                    load_row(in, off, bsz[0], dst, 1);
+                }
+            }
+        free(mrow);
+    }
+    st = rs_eval(&m, it, lo, hi, buf, blo, bsz, out, err);
+    free(base);
+    return st;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * PyRadiomics resampleImage
+ * ---------------------------------------------------------------------------------------- */
+
+/* LabelShapeStatisticsImageFilter bounding box of `label` (voxels whose sitk.Cast UInt32 value is
+ * label): lo/hi inclusive.  Returns 1, or 0 if the label is absent. */
+static int row_extent(const radx_volume *v, int64_t off, int64_t n, uint32_t label, int64_t *first, int64_t *last)
+{
+    int64_t a = 0, b = n - 1;
+    if (v->dtype == RADX_DT_U8) {
+        if (label > 255) return 0;
+        const uint8_t *s = (const uint8_t *)v->data + off;
+        const uint8_t *f = memchr(s, (int)label, (size_t)n);
+        if (!f) return 0;
+        *first = f - s;
+        *last = (const uint8_t *)memrchr(s, (int)label, (size_t)n) - s;
+        return 1;
+    }
+    switch (v->dtype) {
+#define X(DT, T, CONV)                                                         \
+    case DT: {                                                                 \
+        const T *s = (const T *)v->data + off;                                 \
+        int any = 0;                                                           \
+        _Pragma("omp simd reduction(|:any)")                                   \
+        for (int64_t i = 0; i < n; i++) any |= CONV(s[i]) == label;            \
+        if (!any) return 0;                                                    \
+        while (CONV(s[a]) != label) a++;                                       \
+        while (CONV(s[b]) != label) b--;                                       \
+    } break;
+#define C_U(x) ((uint32_t)(x))
+#define C_S(x) ((uint32_t)(int32_t)(x))
+#define C_U64(x) ((uint32_t)(uint64_t)(x))
+        X(RADX_DT_U8, uint8_t, C_U) X(RADX_DT_I8, int8_t, C_S) X(RADX_DT_U16, uint16_t, C_U)
+        X(RADX_DT_I16, int16_t, C_S) X(RADX_DT_U32, uint32_t, C_U) X(RADX_DT_I32, int32_t, C_U)
+        X(RADX_DT_U64, uint64_t, C_U) X(RADX_DT_I64, int64_t, C_U64)
+        X(RADX_DT_F32, float, f64_to_u32) X(RADX_DT_F64, double, f64_to_u32)
+#undef C_U
+#undef C_S
+#undef C_U64
+#undef X
+    }
+    *first = a;
+    *last = b;
+    return 1;
+}
+
+static int label_bbox(const radx_volume *msk, uint32_t label, int64_t lo[3], int64_t hi[3])
+{
+    const int64_t *n = msk->g.size;
+    int64_t l0 = INT64_MAX, l1 = INT64_MAX, l2 = INT64_MAX, h0 = -1, h1 = -1, h2 = -1;
+#pragma omp parallel
+    {
+        int64_t a0 = INT64_MAX, a1 = INT64_MAX, a2 = INT64_MAX, b0 = -1, b1 = -1, b2 = -1;
+#pragma omp for schedule(static)
+        for (int64_t k = 0; k < n[2]; k++) {
+            for (int64_t j = 0; j < n[1]; j++) {
+                int64_t first, last;
+                if (!row_extent(msk, n[0] * (j + n[1] * k), n[0], label, &first, &last)) continue;
+                if (first < a0) a0 = first;
+                if (last > b0) b0 = last;
+                if (j < a1) a1 = j;
+                if (j > b1) b1 = j;
+                if (k < a2) a2 = k;
+                if (k > b2) b2 = k;
+            }
+        }
+#pragma omp critical(radx_resample_bbox)
+        {
+            if (a0 < l0) l0 = a0;
+            if (a1 < l1) l1 = a1;
+            if (a2 < l2) l2 = a2;
+            if (b0 > h0) h0 = b0;
+            if (b1 > h1) h1 = b1;
+            if (b2 > h2) h2 = b2;
+        }
+    }
+    if (h0 < 0) return 0;
+    lo[0] = l0; lo[1] = l1; lo[2] = l2;
+    hi[0] = h0; hi[1] = h1; hi[2] = h2;
+    return 1;
+}
+
+static radx_status volume_alloc(radx_volume *v, const radx_geom *g, radx_dtype t, radx_err *err)
+{
+    memset(v, 0, sizeof *v);
+    v->g = *g;
+    v->dtype = t;
+    size_t n = (size_t)radx_geom_nvox(g), es = radx_dtype_size(t);
+    v->data = malloc(n * es > 0 ? n * es : 1);
+    if (!v->data)
+        return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for a %lldx%lldx%lld %s volume",
+                           (long long)g->size[0], (long long)g->size[1], (long long)g->size[2], radx_dtype_name(t));
+    return RADX_OK;
+}
+
+static int parse_interpolator(const char *name, rs_interp *it)
+{
+    if (!strcmp(name, "sitkNearestNeighbor")) { *it = RS_NEAREST; return 1; }
+    if (!strcmp(name, "sitkLinear")) { *it = RS_LINEAR; return 1; }
+    if (!strcmp(name, "sitkBSpline")) { *it = RS_BSPLINE; return 1; }
+    static const char *const later[] = {"sitkGaussian", "sitkLabelGaussian", "sitkHammingWindowedSinc",
+                                        "sitkCosineWindowedSinc", "sitkWelchWindowedSinc",
+                                        "sitkLanczosWindowedSinc", "sitkBlackmanWindowedSinc"};
+    for (size_t i = 0; i < sizeof later / sizeof *later; i++)
+        if (!strcmp(name, later[i])) return 2;
+    return 0;
+}
+
+/* The equal-spacing shortcut: the mask resampled (nearest neighbour) onto the image grid, then
+ * image and mask cropped to the label's bounding box plus padDistance (cropToTumorMask).  Only
+ * the part of the image grid that the mask's label can reach is resampled to find the box. */
+static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint32_t label, int pad,
+                            radx_volume *img_out, radx_volume *mask_out, const int64_t mlo[3],
+                            const int64_t mhi[3], radx_err *err)
+{
+    const radx_geom *gi = &img->g, *gm = &msk->g;
+    double mi2p[9], ip2i[9];
+    geom_i2p(gm, mi2p);
+    if (!geom_p2i(gi, ip2i))
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: singular direction/spacing matrix of the image");
+    /* image-grid box reached by the mask voxels [mlo, mhi] (their cells, one voxel margin) */
+    int64_t lo[3], hi[3];
+    double cmin[3] = {INFINITY, INFINITY, INFINITY}, cmax[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (int corner = 0; corner < 8; corner++) {
+        double ci[3], p[3], c[3];
+        for (int d = 0; d < 3; d++) ci[d] = (corner >> d & 1) ? (double)mhi[d] + 0.5 : (double)mlo[d] - 0.5;
+        radx_rs_cindex_to_point(mi2p, gm->origin, ci, p);
+        radx_rs_point_to_cindex(ip2i, gi->origin, p, c);
+        for (int d = 0; d < 3; d++) {
+            if (c[d] < cmin[d]) cmin[d] = c[d];
+            if (c[d] > cmax[d]) cmax[d] = c[d];
+        }
+    }
+    for (int d = 0; d < 3; d++) {
+        double a = floor(cmin[d]) - 2, b = ceil(cmax[d]) + 2;
+        lo[d] = a < 0 ? 0 : a > (double)gi->size[d] ? gi->size[d] : (int64_t)a;
+        hi[d] = b < 0 ? 0 : b > (double)(gi->size[d] - 1) ? gi->size[d] : (int64_t)b + 1;
+        if (hi[d] <= lo[d]) {
+            lo[d] = 0;
+            hi[d] = gi->size[d];
+        }
+    }
+    radx_geom gbox = *gi;
+    for (int d = 0; d < 3; d++) gbox.size[d] = hi[d] - lo[d];
+    radx_volume box;
+    radx_status st = volume_alloc(&box, &gbox, RADX_DT_U32, err);
+    if (st) return st;
+    st = rs_resample(msk, 1, RS_NEAREST, gi, lo, hi, &box, err);
+    if (st) {
+        radx_volume_free(&box);
+        return st;
+    }
+    int64_t blo[3], bhi[3];
+    int found = label_bbox(&box, label, blo, bhi);
+    radx_volume_free(&box);
+    if (!found)
+        return radx_seterr(err, RADX_ERR_ROI,
+                           "resample: label %u vanishes when the mask is resampled onto the image grid "
+                           "(nearest neighbour); PyRadiomics fails here too", label);
+    /* cropToTumorMask(image, mask, bb, padDistance) */
+    int64_t clo[3], chi[3];
+    for (int d = 0; d < 3; d++) {
+        int64_t l = lo[d] + blo[d] - pad, h = lo[d] + bhi[d] + pad + 1;
+        clo[d] = l < 0 ? 0 : l;
+        chi[d] = h > gi->size[d] ? gi->size[d] : h;
+    }
+    radx_geom gc = *gi;
+    double idx[3] = {(double)clo[0], (double)clo[1], (double)clo[2]}, i2p[9];
+    geom_i2p(gi, i2p);
+    radx_rs_index_to_point(i2p, gi->origin, idx, gc.origin);
+    for (int d = 0; d < 3; d++) gc.size[d] = chi[d] - clo[d];
+    st = volume_alloc(mask_out, &gc, RADX_DT_U32, err);
+    if (!st) st = rs_resample(msk, 1, RS_NEAREST, gi, clo, chi, mask_out, err);
+    if (!st) st = volume_alloc(img_out, &gc, img->dtype, err);
+    if (st) {
+        radx_volume_free(mask_out);
+        radx_volume_free(img_out);
+        return st;
+    }
+    const size_t es = radx_dtype_size(img->dtype);
+    for (int64_t k = 0; k < gc.size[2]; k++)
+        for (int64_t j = 0; j < gc.size[1]; j++) {
+            const int64_t src = clo[0] + gi->size[0] * ((clo[1] + j) + gi->size[1] * (clo[2] + k));
+            memcpy((char *)img_out->data + (size_t)(gc.size[0] * (j + gc.size[1] * k)) * es,
+                   (const char *)img->data + (size_t)src * es, (size_t)gc.size[0] * es);
+        }
+    return RADX_OK;
+}
+
+radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                          uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
+{
+    if (img_out) memset(img_out, 0, sizeof *img_out);
+    if (mask_out) memset(mask_out, 0, sizeof *mask_out);
+    if (!img || !mask || !p || !img_out || !mask_out || !img->data || !mask->data)
+        return radx_seterr(err, RADX_ERR_ARG, "resample: NULL argument");
+    if (!p->has_resampled_spacing)
+        return radx_seterr(err, RADX_ERR_PARAM, "resample: resampledPixelSpacing is not set");
+    rs_interp it = RS_BSPLINE;
+    int known = parse_interpolator(p->interpolator, &it);
+    if (known == 0)
+        return radx_seterr(err, RADX_ERR_PARAM, "interpolator: '%s' is not an interpolator PyRadiomics accepts",
+                           p->interpolator);
+    if (known == 2)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                           "interpolator: %s is not implemented in radx (use sitkBSpline, sitkLinear or "
+                           "sitkNearestNeighbor)", p->interpolator);
+    if (mask->g.ndim != 3 || img->g.ndim != 3)
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "resampledPixelSpacing: 3 values given but the %s is %d-D (PyRadiomics requires one "
+                           "value per mask dimension)", mask->g.ndim != 3 ? "mask" : "image",
+                           mask->g.ndim != 3 ? mask->g.ndim : img->g.ndim);
+    if (p->pad_distance < 0)
+        return radx_seterr(err, RADX_ERR_PARAM, "padDistance: %d must be >= 0", p->pad_distance);
+    const radx_geom *gi = &img->g, *gm = &mask->g;
+    double rps[3];
+    for (int d = 0; d < 3; d++) {
+        double s = p->resampled_spacing[d];
+        if (!(s >= 0.0) || !isfinite(s))
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "resampledPixelSpacing: value %g (axis %d) must be a finite number >= 0", s, d);
+        rps[d] = s == 0.0 ? gm->spacing[d] : s; /* 0: keep the mask's spacing */
+    }
+
+    /* _checkROI: label present, ROI bounding box (voxel edges) inside the image, 1e-3 tolerance */
+    int64_t bblo[3], bbhi[3];
+    int found = label_bbox(mask, label, bblo, bbhi);
+    if (!found) return radx_seterr(err, RADX_ERR_LABEL, "resample: label %u not present in the mask", label);
+    {
+        double mi2p[9], ip2i[9], c[2][3];
+        geom_i2p(gm, mi2p);
+        if (!geom_p2i(gi, ip2i))
+            return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: singular direction/spacing matrix of the image");
+        for (int corner = 0; corner < 2; corner++) {
+            double ci[3], ph[3];
+            for (int d = 0; d < 3; d++)
+                ci[d] = corner ? (double)(bblo[d] + (bbhi[d] - bblo[d] + 1)) - 0.5 : (double)bblo[d] - 0.5;
+            radx_rs_cindex_to_point(mi2p, gm->origin, ci, ph);
+            radx_rs_point_to_cindex(ip2i, gi->origin, ph, c[corner]);
+        }
+        for (int d = 0; d < 3; d++) {
+            double mn = c[0][d] < c[1][d] ? c[0][d] : c[1][d], mx = c[0][d] < c[1][d] ? c[1][d] : c[0][d];
+            if (mn < -0.5 - 1e-3 || mx > (double)gi->size[d] - 0.5 + 1e-3)
+                return radx_seterr(err, RADX_ERR_GEOMETRY,
+                                   "resample: bounding box of the ROI (label %u) is larger than the image space "
+                                   "(axis %d: ROI edges %.6g..%.6g in image voxels, image size %lld)",
+                                   label, d, mn, mx, (long long)gi->size[d]);
+        }
+    }
+    /* no resampling along axes where the ROI is one voxel thick */
+    for (int d = 0; d < 3; d++)
+        if (bbhi[d] == bblo[d]) rps[d] = gm->spacing[d];
+
+    /* numpy.allclose(imageSpacing, resampledPixelSpacing): |a - b| <= 1e-8 + 1e-5 * |b| */
+    int same = 1;
+    for (int d = 0; d < 3; d++)
+        if (!(fabs(gi->spacing[d] - rps[d]) <= 1e-8 + 1e-5 * fabs(rps[d]))) same = 0;
+    if (same) return shortcut(img, mask, label, p->pad_distance, img_out, mask_out, bblo, bbhi, err);
+
+    /* the new grid, in PyRadiomics' numpy arithmetic */
+    const double pad = (double)p->pad_distance;
+    double ratio[3], lb[3], ub[3], nci[3];
+    int64_t size[3];
+    double total = 1.0;
+    for (int d = 0; d < 3; d++) {
+        ratio[d] = gm->spacing[d] / rps[d];
+        lb[d] = floor(((double)bblo[d] - 0.5) * ratio[d] - pad);
+        ub[d] = ceil(((double)(bblo[d] + (bbhi[d] - bblo[d] + 1)) - 0.5) * ratio[d] + pad);
+        double maxub = ceil((double)gm->size[d] * ratio[d]) - 1.0;
+        if (lb[d] < 0) lb[d] = 0;
+        if (ub[d] > maxub) ub[d] = maxub;
+        double s = ub[d] - lb[d] + 1.0;
+        if (!(s >= 1.0))
+            return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: empty resampled grid along axis %d", d);
+        total *= s;
+        double noi = 0.5 * (rps[d] - gm->spacing[d]) / gm->spacing[d];
+        nci[d] = noi + lb[d] / ratio[d];
+    }
+    if (!(total <= (double)RADX_MAX_RESAMPLED_VOXELS))
+        return radx_seterr(err, RADX_ERR_NOMEM,
+                           "resampledPixelSpacing: [%g, %g, %g] gives a resampled grid of %.0fx%.0fx%.0f = %.4g "
+                           "voxels, above the limit of %lld", rps[0], rps[1], rps[2], ub[0] - lb[0] + 1.0,
+                           ub[1] - lb[1] + 1.0, ub[2] - lb[2] + 1.0, total, (long long)RADX_MAX_RESAMPLED_VOXELS);
+    for (int d = 0; d < 3; d++) size[d] = (int64_t)(ub[d] - lb[d] + 1.0);
+    radx_geom g;
+    memset(&g, 0, sizeof g);
+    g.ndim = gm->ndim;
+    double mi2p[9];
+    geom_i2p(gm, mi2p);
+    radx_rs_cindex_to_point(mi2p, gm->origin, nci, g.origin);
+    for (int d = 0; d < 3; d++) {
+        g.size[d] = size[d];
+        g.spacing[d] = rps[d];
+    }
+    memcpy(g.direction, gm->direction, sizeof g.direction);
+
+    const int64_t lo[3] = {0, 0, 0};
+    radx_status st = volume_alloc(img_out, &g, img->dtype, err);
+    if (!st) st = rs_resample(img, 0, it, &g, lo, size, img_out, err);
+    if (!st) st = volume_alloc(mask_out, &g, RADX_DT_U32, err);
+    if (!st) st = rs_resample(mask, 1, RS_NEAREST, &g, lo, size, mask_out, err);
+    if (st) {
+        radx_volume_free(img_out);
+        radx_volume_free(mask_out);
+    }
+    return st;
+}

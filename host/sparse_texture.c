@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Sparse gray-level x size matrices and their features, shared by GLSZM and GLDM (see
+ * sparse_texture.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sparse_texture.h"
+
+/* Sparse gray-level x size matrix with integer counts. */
+typedef struct szm_sparse {
+    int64_t n;      /* entries */
+    int32_t *gi;    /* index into the present gray levels */
+    int64_t *j;     /* size (zone size, or dependence size dep + 1), >= 1 */
+    int64_t *c;     /* count, > 0 */
+} szm_sparse;
+
+static void szm_sparse_free(szm_sparse *s)
+{
+    free(s->gi);
+    free(s->j);
+    free(s->c);
+    memset(s, 0, sizeof *s);
+}
+
+/* Aggregates n items (gi[k], j[k]) (gi in [0, ngp), j in [1, jmax]) into distinct entries with
+ * counts.  A small matrix (ngp x jmax <= 4M cells) is a dense histogram (entries in (gi, j)
+ * order); otherwise, linear in n: items are bucketed by gi (counting sort), then counted per
+ * bucket with a scratch array over j (entries by gi, then by first occurrence of j).  Either
+ * way the order is deterministic.  Returns 0, or -1 when out of memory (*out is then empty). */
+static int szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, int64_t jmax,
+                         szm_sparse *out)
+{
+    int64_t *start = NULL, *pos = NULL, *order = NULL, *cnt = NULL, *touched = NULL;
+    int64_t k, e = 0;
+    int g;
+    memset(out, 0, sizeof *out);
+    if ((int64_t)ngp * (jmax + 1) <= ((int64_t)1 << 22)) {
+        /* small matrix: dense histogram, entries in (gi, j) order */
+        int64_t *h = calloc((size_t)ngp * (size_t)(jmax + 1), sizeof *h);
+        int64_t nz = 0;
+        if (!h) return -1;
+        for (k = 0; k < n; k++)
+            if (h[(int64_t)gi[k] * (jmax + 1) + j[k]]++ == 0) nz++;
+        out->gi = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->gi);
+        out->j = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->j);
+        out->c = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->c);
+        if (!out->gi || !out->j || !out->c) {
+            free(h);
+            szm_sparse_free(out);
+            return -1;
+        }
+        for (g = 0; g < ngp; g++) {
+            int64_t jj;
+            for (jj = 1; jj <= jmax; jj++) {
+                const int64_t c = h[(int64_t)g * (jmax + 1) + jj];
+                if (!c) continue;
+                out->gi[e] = g;
+                out->j[e] = jj;
+                out->c[e] = c;
+                e++;
+            }
+        }
+        out->n = e;
+        free(h);
+        return 0;
+    }
+    start = calloc((size_t)ngp + 1, sizeof *start);
+    pos = malloc(((size_t)ngp + 1) * sizeof *pos);
+    order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    cnt = calloc((size_t)jmax + 1, sizeof *cnt);
+    touched = malloc((size_t)(n > 0 ? n : 1) * sizeof *touched);
+    out->gi = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->gi);
+    out->j = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->j);
+    out->c = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->c);
+    if (!start || !pos || !order || !cnt || !touched || !out->gi || !out->j || !out->c) {
+        free(start); free(pos); free(order); free(cnt); free(touched);
+        szm_sparse_free(out);
+        return -1;
+    }
+    for (k = 0; k < n; k++) start[gi[k] + 1]++;
+    for (g = 0; g < ngp; g++) start[g + 1] += start[g];
+    for (g = 0; g < ngp; g++) pos[g] = start[g];
+    for (k = 0; k < n; k++) order[pos[gi[k]]++] = k;
+    for (g = 0; g < ngp; g++) {
+        int64_t nt = 0, t;
+        for (k = start[g]; k < start[g + 1]; k++) {
+            const int64_t jj = j[order[k]];
+            if (cnt[jj]++ == 0) touched[nt++] = jj;
+        }
+        for (t = 0; t < nt; t++) {
+            out->gi[e] = g;
+            out->j[e] = touched[t];
+            out->c[e] = cnt[touched[t]];
+            cnt[touched[t]] = 0;
+            e++;
+        }
+    }
+    out->n = e;
+    free(start); free(pos); free(order); free(cnt); free(touched);
+    return 0;
+}
+
+/* Features of s: ivals[gi] are the gray values of the ngp present levels, jmax bounds the sizes,
+ * nz = sum of all counts.  Returns 0, or -1 when out of memory. */
+static int szm_features(const szm_sparse *s, int ngp, const double *ivals, int64_t jmax, double nz,
+                        radx_szm_feats *f)
+{
+    const double eps = 2.220446049250313e-16; /* numpy.spacing(1) */
+    int64_t *pg = NULL, *ps = NULL, e, jj;
+    double mu, acc1, acc2, acc3, acc4;
+    int g;
+    memset(f, 0, sizeof *f);
+    pg = calloc((size_t)ngp, sizeof *pg);
+    ps = calloc((size_t)jmax + 1, sizeof *ps);
+    if (!pg || !ps) {
+        free(pg); free(ps);
+        return -1;
+    }
+    for (e = 0; e < s->n; e++) {
+        pg[s->gi[e]] += s->c[e];
+        ps[s->j[e]] += s->c[e];
+    }
+    /* gray level marginal */
+    acc1 = acc2 = acc3 = 0.0;
+    mu = 0.0;
+    for (g = 0; g < ngp; g++) {
+        const double p = (double)pg[g], i2 = ivals[g] * ivals[g];
+        acc1 += p * p;
+        acc2 += p * i2;
+        acc3 += p / i2;
+        mu += (p / nz) * ivals[g];
+    }
+    f->gln = acc1 / nz;
+    f->glnn = acc1 / (nz * nz);
+    f->hgl = acc2 / nz;
+    f->lgl = acc3 / nz;
+    acc4 = 0.0;
+    for (g = 0; g < ngp; g++) {
+        const double d = ivals[g] - mu;
+        acc4 += ((double)pg[g] / nz) * d * d;
+    }
+    f->glv = acc4;
+    /* size / dependence marginal */
+    acc1 = acc2 = acc3 = 0.0;
+    mu = 0.0;
+    for (jj = 1; jj <= jmax; jj++) {
+        double p, j2;
+        if (!ps[jj]) continue;
+        p = (double)ps[jj];
+        j2 = (double)jj * (double)jj;
+        acc1 += p * p;
+        acc2 += p * j2;
+        acc3 += p / j2;
+        mu += (p / nz) * (double)jj;
+    }
+    f->sn = acc1 / nz;
+    f->snn = acc1 / (nz * nz);
+    f->le = acc2 / nz;
+    f->se = acc3 / nz;
+    acc4 = 0.0;
+    for (jj = 1; jj <= jmax; jj++) {
+        double d;
+        if (!ps[jj]) continue;
+        d = (double)jj - mu;
+        acc4 += ((double)ps[jj] / nz) * d * d;
+    }
+    f->jvar = acc4;
+    /* joint */
+    {
+        double lahg = 0.0, lalg = 0.0, sahg = 0.0, salg = 0.0, ent = 0.0;
+        for (e = 0; e < s->n; e++) {
+            const double c = (double)s->c[e], i2 = ivals[s->gi[e]] * ivals[s->gi[e]];
+            const double j2 = (double)s->j[e] * (double)s->j[e];
+            const double p = c / nz;
+            lahg += c * i2 * j2;
+            lalg += c * j2 / i2;
+            sahg += c * i2 / j2;
+            salg += c / (i2 * j2);
+            ent += p * log2(p + eps);
+        }
+        f->lehg = lahg / nz;
+        f->lelg = lalg / nz;
+        f->sehg = sahg / nz;
+        f->selg = salg / nz;
+        f->ent = -ent;
+    }
+    free(pg);
+    free(ps);
+    return 0;
+}
+
+int radx_szm_item_features(int64_t n, const int32_t *gi, const int64_t *j, int ngp, const double *ivals,
+                           int64_t jmax, radx_szm_feats *f)
+{
+    szm_sparse sp;
+    int rc = szm_aggregate(n, gi, j, ngp, jmax, &sp);
+    if (rc == 0) rc = szm_features(&sp, ngp, ivals, jmax, (double)n, f);
+    szm_sparse_free(&sp);
+    return rc;
+}

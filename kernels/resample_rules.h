@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-voxel rules of image resampling as SimpleITK 2.5.7 / ITK 5.4 apply them
+ * (ResampleImageFilter with an identity transform, as PyRadiomics' resampleImage uses it).
+ * Shared by host/resample.c and, later, a CUDA kernel; every function reproduces ITK's floating-
+ * point operations in ITK's order, so results are bit-identical to SimpleITK's as long as the
+ * compiler does not contract a*b+c into fused multiply-adds (host/resample.c switches that off;
+ * nvcc needs -fmad=false or __dmul_rn/__dadd_rn).
+ *
+ * Conventions: continuous indices are ITK's (voxel centres at integers); an input axis has n
+ * voxels, start index 0, end index n - 1.  Matrices are row-major 3x3. */
+#ifndef RADX_RESAMPLE_RULES_H
+#define RADX_RESAMPLE_RULES_H
+
+#include <math.h>
+#include <stdint.h>
+#include "radx_hd.h"
+
+/* ITK Math::RoundHalfIntegerUp (SSE2 path): round-half-even(2x + 0.5), then floor-halve.
+ * Equals floor(x + 0.5) except where x + 0.5 itself would round. */
+RADX_HD int64_t radx_rs_round_half_up(double x)
+{
+    int64_t r = (int64_t)llrint(2.0 * x + 0.5);
+    return r >= 0 ? r / 2 : -((1 - r) / 2);
+}
+
+/* ITK ImageBase::TransformIndexToPhysicalPoint (integer index): origin first, then the terms. */
+RADX_HD void radx_rs_index_to_point(const double i2p[9], const double origin[3], const double idx[3],
+                                    double p[3])
+{
+    for (int r = 0; r < 3; r++) {
+        double s = origin[r];
+        for (int c = 0; c < 3; c++) s += i2p[3 * r + c] * idx[c];
+        p[r] = s;
+    }
+}
+
+/* ITK ImageBase::TransformContinuousIndexToPhysicalPoint: the terms first, origin last. */
+RADX_HD void radx_rs_cindex_to_point(const double i2p[9], const double origin[3], const double idx[3],
+                                     double p[3])
+{
+    for (int r = 0; r < 3; r++) {
+        double s = 0.0;
+        for (int c = 0; c < 3; c++) s += i2p[3 * r + c] * idx[c];
+        p[r] = s + origin[r];
+    }
+}
+
+/* ITK ImageBase::TransformPhysicalPointToContinuousIndex: p2i * (p - origin). */
+RADX_HD void radx_rs_point_to_cindex(const double p2i[9], const double origin[3], const double p[3],
+                                     double ci[3])
+{
+    double v[3];
+    for (int k = 0; k < 3; k++) v[k] = p[k] - origin[k];
+    for (int r = 0; r < 3; r++) {
+        double s = 0.0;
+        for (int c = 0; c < 3; c++) s += p2i[3 * r + c] * v[c];
+        ci[r] = s;
+    }
+}
+
+/* ResampleImageFilter::LinearThreadedGenerateData: along an output scanline of n voxels whose
+ * voxel 0 maps to `start` and (virtual) voxel n maps to `end`, voxel i maps to this. */
+RADX_HD double radx_rs_scan_index(double start, double end, int64_t i, int64_t n)
+{
+    const double alpha = (double)i / (double)n;
+    return start + alpha * (end - start);
+}
+
+/* ImageFunction::IsInsideBuffer for one axis: -0.5 <= c < n - 0.5 (false for NaN). */
+RADX_HD int radx_rs_inside(double c, int64_t n)
+{
+    return c >= -0.5 && c < (double)(n - 1) + 0.5;
+}
+
+/* NearestNeighborInterpolateImageFunction: the index of the voxel used along one axis
+ * (always in [0, n-1] when radx_rs_inside holds). */
+RADX_HD int64_t radx_rs_nearest(double c) { return radx_rs_round_half_up(c); }
+
+/* LinearInterpolateImageFunction, 3-D (EvaluateOptimized(Dispatch<3>)), over a double buffer
+ * holding the input voxels of the box [lo, lo + bsz) of an image of n voxels per axis
+ * (the box must contain every voxel the rule touches).  Same branches and the same
+ * a + (b - a) * d cascade (x, then y, then z) as ITK. */
+RADX_HD double radx_rs_linear3(const double *RADX_RESTRICT buf, const int64_t lo[3], const int64_t bsz[3],
+                               const int64_t n[3], const double c[3])
+{
+#define RADX_RS_AT(a, b, d) buf[((a) - lo[0]) + bsz[0] * (((b) - lo[1]) + bsz[1] * ((d) - lo[2]))]
+    int64_t b0 = (int64_t)floor(c[0]), b1 = (int64_t)floor(c[1]), b2 = (int64_t)floor(c[2]);
+    if (b0 < 0) b0 = 0;
+    if (b1 < 0) b1 = 0;
+    if (b2 < 0) b2 = 0;
+    const double d0 = c[0] - (double)b0, d1 = c[1] - (double)b1, d2 = c[2] - (double)b2;
+    const int64_t e0 = n[0] - 1, e1 = n[1] - 1, e2 = n[2] - 1;
+    const double v000 = RADX_RS_AT(b0, b1, b2);
+    if (d0 <= 0. && d1 <= 0. && d2 <= 0.) return v000;
+    if (d2 <= 0.) {
+        if (d1 <= 0.) { /* x */
+            if (b0 + 1 > e0) return v000;
+            const double v100 = RADX_RS_AT(b0 + 1, b1, b2);
+            return v000 + (v100 - v000) * d0;
+        } else if (d0 <= 0.) { /* y */
+            if (b1 + 1 > e1) return v000;
+            const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+            return v000 + (v010 - v000) * d1;
+        } else { /* xy */
+            if (b0 + 1 > e0) {
+                if (b1 + 1 > e1) return v000;
+                const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+                return v000 + (v010 - v000) * d1;
+            }
+            const double v100 = RADX_RS_AT(b0 + 1, b1, b2);
+            const double vx00 = v000 + (v100 - v000) * d0;
+            if (b1 + 1 > e1) return vx00;
+            const double v110 = RADX_RS_AT(b0 + 1, b1 + 1, b2);
+            const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+            const double vx10 = v010 + (v110 - v010) * d0;
+            return vx00 + (vx10 - vx00) * d1;
+        }
+    }
+    if (d1 <= 0.) {
+        if (d0 <= 0.) { /* z */
+            if (b2 + 1 > e2) return v000;
+            const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+            return v000 + (v001 - v000) * d2;
+        }
+        /* xz */
+        if (b0 + 1 > e0) {
+            if (b2 + 1 > e2) return v000;
+            const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+            return v000 + (v001 - v000) * d2;
+        }
+        const double v100 = RADX_RS_AT(b0 + 1, b1, b2);
+        const double vx00 = v000 + (v100 - v000) * d0;
+        if (b2 + 1 > e2) return vx00;
+        const double v101 = RADX_RS_AT(b0 + 1, b1, b2 + 1);
+        const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+        const double vx01 = v001 + (v101 - v001) * d0;
+        return vx00 + (vx01 - vx00) * d2;
+    }
+    if (d0 <= 0.) { /* yz */
+        if (b1 + 1 > e1) {
+            if (b2 + 1 > e2) return v000;
+            const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+            return v000 + (v001 - v000) * d2;
+        }
+        const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+        const double v0x0 = v000 + (v010 - v000) * d1;
+        if (b2 + 1 > e2) return v0x0;
+        const double v011 = RADX_RS_AT(b0, b1 + 1, b2 + 1);
+        const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+        const double v0x1 = v001 + (v011 - v001) * d1;
+        return v0x0 + (v0x1 - v0x0) * d2;
+    }
+    /* xyz */
+    if (b0 + 1 > e0) { /* yz */
+        if (b1 + 1 > e1) { /* z */
+            if (b2 + 1 > e2) return v000;
+            const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+            return v000 + (v001 - v000) * d2;
+        }
+        const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+        const double v0x0 = v000 + (v010 - v000) * d1;
+        if (b2 + 1 > e2) return v0x0;
+        const double v011 = RADX_RS_AT(b0, b1 + 1, b2 + 1);
+        const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+        const double v0x1 = v001 + (v011 - v001) * d1;
+        return v0x0 + (v0x1 - v0x0) * d2;
+    }
+    const double v100 = RADX_RS_AT(b0 + 1, b1, b2);
+    const double vx00 = v000 + (v100 - v000) * d0;
+    if (b1 + 1 > e1) { /* xz */
+        if (b2 + 1 > e2) return vx00;
+        const double v101 = RADX_RS_AT(b0 + 1, b1, b2 + 1);
+        const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+        const double vx01 = v001 + (v101 - v001) * d0;
+        return vx00 + (vx01 - vx00) * d2;
+    }
+    const double v110 = RADX_RS_AT(b0 + 1, b1 + 1, b2);
+    const double v010 = RADX_RS_AT(b0, b1 + 1, b2);
+    const double vx10 = v010 + (v110 - v010) * d0;
+    const double vxx0 = vx00 + (vx10 - vx00) * d1;
+    if (b2 + 1 > e2) return vxx0;
+    const double v011 = RADX_RS_AT(b0, b1 + 1, b2 + 1);
+    const double v111 = RADX_RS_AT(b0 + 1, b1 + 1, b2 + 1);
+    const double v101 = RADX_RS_AT(b0 + 1, b1, b2 + 1);
+    const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
+    const double vx01 = v001 + (v101 - v001) * d0;
+    const double vx11 = v011 + (v111 - v011) * d0;
+    const double vxx1 = vx01 + (vx11 - vx01) * d1;
+    return vxx0 + (vxx1 - vxx0) * d2;
+#undef RADX_RS_AT
+}
+
+/* ---- cubic B-spline (BSplineInterpolateImageFunction, spline order 3) ---- */
+
+/* The pole of the cubic B-spline prefilter (BSplineDecompositionImageFilter::SetPoles). */
+RADX_HD double radx_rs_bspline3_pole(void) { return sqrt(3.0) - 2.0; }
+
+/* DetermineRegionOfSupport + SetInterpolationWeights (order 3) along one axis: the first of the
+ * four support indices (before mirroring) and the weights.  ITK locates the support from the
+ * coordinate rounded to float (static_cast<float>), so near an integer the weight argument can
+ * be slightly negative; reproduced as is. */
+RADX_HD int64_t radx_rs_bspline3_weights(double c, double w[4])
+{
+    const float cf = (float)c;
+    const int64_t i1 = (int64_t)floorf(cf + 0.0f);
+    const double t = c - (double)i1;
+    w[3] = (1.0 / 6.0) * t * t * t;
+    w[0] = (1.0 / 6.0) + 0.5 * t * (t - 1.0) - w[3];
+    w[2] = t + w[0] - 2.0 * w[3];
+    w[1] = 1.0 - w[0] - w[2] - w[3];
+    return i1 - 1;
+}
+
+/* ApplyMirrorBoundaryConditions along an axis of n voxels (start 0, end n - 1).  For n == 2 and
+ * index 3 ITK's rule yields -1 (it then reads outside its buffer); radx mirrors once more to stay
+ * inside. */
+RADX_HD int64_t radx_rs_mirror(int64_t i, int64_t n)
+{
+    if (n == 1) return 0;
+    const int64_t e = n - 1;
+    if (i < 0) i = -i;
+    if (i >= e) i = e - (i - e);
+    if (i < 0) i = -i;
+    return i;
+}
+
+/* BSplineInterpolateImageFunction::EvaluateAtContinuousIndex (order 3): the 4x4x4 weighted sum of
+ * coefficients, x fastest, each weight formed as ((1 * wx) * wy) * wz and accumulated in that
+ * order from 0.0.  coef holds the coefficients of the box [lo, lo + bsz) of an image of n voxels
+ * per axis (the box must contain every mirrored support index). */
+RADX_HD double radx_rs_bspline3_eval(const double *RADX_RESTRICT coef, const int64_t lo[3],
+                                     const int64_t bsz[3], const int64_t n[3], const double c[3])
+{
+    double w[3][4];
+    int64_t ix[4], iy[4], iz[4];
+    int64_t s0 = radx_rs_bspline3_weights(c[0], w[0]);
+    int64_t s1 = radx_rs_bspline3_weights(c[1], w[1]);
+    int64_t s2 = radx_rs_bspline3_weights(c[2], w[2]);
+    for (int k = 0; k < 4; k++) {
+        ix[k] = radx_rs_mirror(s0 + k, n[0]) - lo[0];
+        iy[k] = (radx_rs_mirror(s1 + k, n[1]) - lo[1]) * bsz[0];
+        iz[k] = (radx_rs_mirror(s2 + k, n[2]) - lo[2]) * bsz[0] * bsz[1];
+    }
+    double v = 0.0;
+    for (int c2 = 0; c2 < 4; c2++)
+        for (int c1 = 0; c1 < 4; c1++) {
+            const double *row = coef + iz[c2] + iy[c1];
+            for (int c0 = 0; c0 < 4; c0++) {
+                double ww = 1.0;
+                ww *= w[0][c0];
+                ww *= w[1][c1];
+                ww *= w[2][c2];
+                v += ww * row[ix[c0]];
+            }
+        }
+    return v;
+}
+
+#endif
