@@ -233,7 +233,26 @@ int main(void)
     expect_error("bad distances", "img.nrrd lab.nrrd -s distances:[0]", "distances", 0);
     {
         const char *y = "setting:\n  binWidth: 25\n  notASetting: 3\n";
-        write_file("bad.yaml", y, strlen(y));
+        /* preprocessing settings */
+    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.7,-1,0]", brain_img, brain_msk);
+    expect_error("negative resampled spacing", args, "resampledPixelSpacing", 0);
+    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.001,0.001,0.001]", brain_img, brain_msk);
+    expect_error("resampled grid above memory limit", args, "resampledPixelSpacing", 0);
+    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[1,1,1] -s interpolator:sitkGaussian", brain_img, brain_msk);
+    expect_error("interpolator not implemented", args, "sitkGaussian", 0);
+    expect_error("unknown interpolator", "img.nrrd lab.nrrd -s interpolator:sitkFoo", "sitkFoo", 0);
+    {
+        const char *y = "imageType:\n  LoG:\n    sigma: [40.0]\n";
+        write_file("log_big.yaml", y, strlen(y));
+        expect_error("LoG sigma too large for image", "img.nrrd lab.nrrd -p log_big.yaml", "sigma", 0);
+        const char *y2 = "imageType:\n  LoG: {}\n";
+        write_file("log_nosigma.yaml", y2, strlen(y2));
+        expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
+        const char *y3 = "imageType:\n  Wavelet: {}\n";
+        write_file("wavelet.yaml", y3, strlen(y3));
+        expect_error("image type not implemented", "img.nrrd lab.nrrd -p wavelet.yaml", "Wavelet", 0);
+    }
+    write_file("bad.yaml", y, strlen(y));
     }
     expect_error("unknown key in params file", "img.nrrd lab.nrrd -p bad.yaml", "notASetting", 0);
     {
