@@ -6,11 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "radx.h"
 
 static const char *usage_text =
     "usage: radx extract IMAGE MASK [-p PARAMS.yaml] [-s NAME:VALUE]... [--label N]\n"
     "                    [--device auto|cpu|cuda] [-f txt|csv|json] [-o FILE] [-j THREADS]\n"
+    "       radx batch COHORT.csv -o OUT.csv [-p PARAMS] [-s NAME:VALUE]... [-j N]\n"
+    "                  [--device auto|cpu|cuda] [--resume] [--shard I/N]\n"
+    "       radx merge A.csv B.csv ... -o ALL.csv\n"
+    "       radx delta --baseline A.csv --followup B.csv --id COLUMN[,COLUMN...] -o DELTA.csv\n"
+    "                  [--relative]\n"
     "       radx --version | --help\n"
     "\n"
     "  IMAGE, MASK     NIfTI (.nii, .nii.gz, .hdr) or NRRD (.nrrd, .nhdr) volumes on the same grid\n"
@@ -22,11 +28,20 @@ static const char *usage_text =
     "  -o FILE         write there (atomically: no file is left on error) instead of stdout\n"
     "  -j THREADS      CPU threads (default: all cores)\n"
     "\n"
+    "batch: COHORT.csv is PyRadiomics' batch format: a header with Image and Mask (paths, relative\n"
+    "  ones from the CSV's folder), optional Label and Label_channel; every column is copied in\n"
+    "  front of the features.  -j N cases in flight.  Each finished row is appended whole and\n"
+    "  flushed; failed cases go to OUT.errors.csv and make the exit status 1.  --resume skips the\n"
+    "  cases already in OUT.csv; --shard I/N does rows I, I+N, I+2N, ... (1-based).\n"
+    "merge: joins shard outputs with identical headers (atomically).\n"
+    "delta: follow-up minus baseline for every feature of every ID in both files (--relative:\n"
+    "  (follow-up - baseline) / baseline).\n"
+    "\n"
     "exit status: 0 ok; 2 usage or invalid setting; 3 unreadable or corrupt file; 4 image/mask\n"
     "geometry, label or ROI problem; 5 not supported yet; 6 device unavailable; 7 out of memory;\n"
     "8 internal error; 9 cannot write output\n";
 
-static int exit_code(radx_status s)
+int radx_cli_exit_code(radx_status s)
 {
     switch (s) {
     case RADX_OK: return 0;
@@ -157,7 +172,7 @@ static int cmd_extract(int argc, char **argv)
     radx_result *r = NULL;
     int rc = 0;
     radx_status s = radx_ctx_create(&ctx);
-    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return exit_code(s); }
+    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
     if (threads) radx_ctx_set_threads(ctx, threads);
     s = radx_params_create(ctx, &p);
     if (!s && params_path) s = radx_params_load(ctx, p, params_path);
@@ -180,7 +195,7 @@ static int cmd_extract(int argc, char **argv)
     if (!s) s = radx_plan_execute(plan, paths[0], paths[1], label, &r);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
-        rc = exit_code(s);
+        rc = radx_cli_exit_code(s);
         goto out;
     }
     if (out_path) {
@@ -229,6 +244,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version")) { printf("radx %s\n", radx_version()); return 0; }
     if (!strcmp(argv[1], "extract")) return cmd_extract(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "batch")) return radx_cmd_batch(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "merge")) return radx_cmd_merge(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "delta")) return radx_cmd_delta(argc - 2, argv + 2);
     fprintf(stderr, "radx: unknown command '%s' (see radx --help)\n", argv[1]);
     return 2;
 }

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* CSV reading and writing for the cohort commands (RFC 4180: quoted fields may hold commas,
+ * quotes and newlines). */
+#ifndef RADX_CLI_CSV_H
+#define RADX_CLI_CSV_H
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct csv_row {
+    int n;
+    char **f;     /* fields (owned) */
+    long line;    /* 1-based line of the row's start in the file */
+} csv_row;
+
+typedef struct csv_doc {
+    int nrows;
+    csv_row *rows; /* rows[0] is the header when the file has one */
+    int trailing_partial; /* the file did not end with a newline (a cut-off last row) */
+    long partial_offset;  /* byte offset where that last, unterminated row starts */
+} csv_doc;
+
+/* Reads a whole CSV file.  Returns 0, or -1 with a one-line message in err (naming the file and
+ * line).  Blank lines are skipped. */
+int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen);
+void csv_doc_free(csv_doc *doc);
+void csv_row_free(csv_row *r);
+
+/* Appends one field, quoted when needed, to a growing buffer. */
+typedef struct sbuf_t {
+    char *s;
+    size_t n, cap;
+} sbuf_t;
+int sbuf_add(sbuf_t *b, const char *s, size_t n);
+int sbuf_field(sbuf_t *b, const char *field, int first);
+int sbuf_endrow(sbuf_t *b);
+void sbuf_free(sbuf_t *b);
+
+/* Index of column `name` in row r, or -1. */
+int csv_col(const csv_row *r, const char *name);
+#endif
