@@ -51,8 +51,9 @@ typedef struct glrlm_ctx {
     const int *angles;
 } glrlm_ctx;
 
-/* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
- * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
+/* Counts the runs of the line along angle ang that starts at (z, y, x) (step: the flat index
+ * displacement of ang) into cnt and *runs; sets *multi when the line holds more than one ROI
+ * voxel. */
 static void walk_line(const glrlm_ctx *c, const int *ang, long long z, long long y, long long x, long long step,
                       uint32_t *cnt, uint64_t *runs, int *multi)
 {
@@ -232,7 +233,8 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
     const int na = radx_angles_build(dims, &dist1, 1, 0, force, angles, RADX_MAX_ANGLES);
     if (na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto done; }
 
-    const glrlm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .L = L, .angles = angles};
+    const glrlm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .L = L,
+                         .angles = angles};
     const size_t nl = (size_t)n * (size_t)L;
 
     if (p->weighting_norm != RADX_WNORM_NONE) {

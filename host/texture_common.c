@@ -26,20 +26,22 @@ int radx_tex_max_threads(void)
 #endif
 }
 
-/* Sets mark[g] = 1 (mark: ng + 1 entries, zeroed; may be NULL) for every gray level g of an ROI
- * voxel and returns the number of ROI voxels, or -1 with *bad = the first ROI gray level outside
- * 1..ng. */
+/* Sets mark[g] = 1 (mark: ng + 1 entries, zeroed) for every gray level g of an ROI voxel and
+ * returns the number of ROI voxels, or -1 with *bad = the first ROI gray level outside 1..ng. */
 static int64_t mark_roi_levels(const radx_texture_input *in, int32_t *mark, int32_t *bad)
 {
     const int64_t nvox = in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2];
+    const int32_t *gl = in->gl;
+    const uint8_t *roi = in->roi;
+    const int ng = in->ng;
     int64_t v, n_roi = 0;
     for (v = 0; v < nvox; v++) {
-        if (!in->roi[v]) continue;
-        if (in->gl[v] < 1 || in->gl[v] > in->ng) {
-            *bad = in->gl[v];
+        if (!roi[v]) continue;
+        if (gl[v] < 1 || gl[v] > ng) {
+            *bad = gl[v];
             return -1;
         }
-        if (mark) mark[in->gl[v]] = 1;
+        mark[gl[v]] = 1;
         n_roi++;
     }
     return n_roi;
@@ -223,16 +225,15 @@ radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const rad
 radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, int64_t *n_roi, int32_t **lut,
                                 double **ivals, int *ngp, radx_err *err)
 {
-    int32_t *mark = NULL, bad = 0;
+    int32_t *mark = calloc((size_t)in->ng + 1, sizeof *mark), bad = 0;
     double *v = NULL;
     int cnt;
     if (lut) {
         *lut = NULL;
         *ivals = NULL;
         *ngp = 0;
-        mark = calloc((size_t)in->ng + 1, sizeof *mark);
-        if (!mark) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory (%d gray levels)", cls, in->ng);
     }
+    if (!mark) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory (%d gray levels)", cls, in->ng);
     *n_roi = mark_roi_levels(in, mark, &bad);
     if (*n_roi < 0) {
         free(mark);
@@ -243,7 +244,10 @@ radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, i
         free(mark);
         return radx_seterr(err, RADX_ERR_ROI, "%s: ROI is empty", cls);
     }
-    if (!lut) return RADX_OK;
+    if (!lut) {
+        free(mark);
+        return RADX_OK;
+    }
     cnt = count_marked(mark, in->ng);
     v = malloc((size_t)cnt * sizeof *v);
     if (!v) {
@@ -307,22 +311,42 @@ void radx_tex_nbhd_free(radx_tex_nbhd *nh)
     memset(nh, 0, sizeof *nh);
 }
 
+/* One (z, y) row of radx_tex_neighbour_pass; inlined into each of its loops, so that each is
+ * compiled for its own kernel (dep or diff NULL). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void neighbour_row(const radx_texture_input *in, const radx_tex_nbhd *nh, int64_t row, int alpha,
+                                 int32_t *dep, double *diff)
+{
+    const int64_t *d = nh->dims, *m = nh->margin;
+    const int64_t z = row / d[1], y = row % d[1];
+    const int row_inner = z >= m[0] && z < d[0] - m[0] && y >= m[1] && y < d[1] - m[1]; /* radx_tex_inner */
+    int64_t x;
+    for (x = 0; x < d[2]; x++) {
+        const int64_t c = row * d[2] + x;
+        const int inner = row_inner && x >= m[2] && x < d[2] - m[2];
+        if (!in->roi[c]) continue;
+        if (dep) dep[c] = radx_gldm_voxel_dependence(nh, in->gl, in->roi, c, z, y, x, inner, alpha);
+        if (diff) diff[c] = radx_ngtdm_voxel_absdiff(nh, in->gl, in->roi, c, z, y, x, inner);
+    }
+}
+
 void radx_tex_neighbour_pass(const radx_texture_input *in, const radx_tex_nbhd *nh, int alpha, int32_t *dep,
                              double *diff)
 {
-    const int64_t ny = nh->dims[1], nx = nh->dims[2];
+    const int64_t nrows = nh->dims[0] * nh->dims[1];
     int64_t row;
+    if (dep) {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
 #endif
-    for (row = 0; row < nh->dims[0] * ny; row++) {
-        const int64_t z = row / ny, y = row % ny;
-        int64_t x;
-        for (x = 0; x < nx; x++) {
-            const int64_t c = row * nx + x;
-            if (!in->roi[c]) continue;
-            if (dep) dep[c] = radx_gldm_voxel_dependence(nh, in->gl, in->roi, c, z, y, x, alpha);
-            if (diff) diff[c] = radx_ngtdm_voxel_absdiff(nh, in->gl, in->roi, c, z, y, x);
-        }
+        for (row = 0; row < nrows; row++) neighbour_row(in, nh, row, alpha, dep, NULL);
+    }
+    if (diff) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+        for (row = 0; row < nrows; row++) neighbour_row(in, nh, row, 0, NULL, diff);
     }
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Host helpers shared by the texture classes: argument checks, the gray levels present in the ROI,
- * the neighbour offsets of the `distances` setting and distance-weighted sums of per-angle
- * matrices.  Every message starts as the class module always wrote it ("glcm: ...").
+ * distance-weighted sums and nan-means of per-angle results, the neighbourhoods of the `distances`
+ * setting and the per-voxel neighbourhood passes.  Error messages are the ones each class module
+ * wrote before they were shared ("glcm: ...").
  *
  * Two families check their input differently (and say so in different words, kept as they were):
  *   - angular classes, one matrix per angle: GLCM (host/glcm.c) and GLRLM (host/glrlm.c);

@@ -22,13 +22,13 @@ RADX_HD int radx_gldm_dependent(int32_t gl, int32_t gl_nb, int alpha)
 }
 
 /* Dependent neighbours of the ROI voxel c = (z, y, x) of the box (gl, roi) over the neighbourhood
- * nh: the count dep of the voxel. */
+ * nh: the count dep of the voxel.  inner: radx_tex_inner(nh, z, y, x). */
 RADX_HD int radx_gldm_voxel_dependence(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
-                                       int64_t z, int64_t y, int64_t x, int alpha)
+                                       int64_t z, int64_t y, int64_t x, int inner, int alpha)
 {
     const int32_t g = gl[c];
     int a, d = 0;
-    if (radx_tex_inner(nh, z, y, x)) {
+    if (inner) {
         for (a = 0; a < nh->na; a++) {
             const int64_t nb = c + nh->flat[a];
             d += roi[nb] && radx_gldm_dependent(g, gl[nb], alpha);

@@ -26,13 +26,13 @@ RADX_HD double radx_ngtdm_absdiff(int32_t gl, int64_t count, int64_t sum)
 }
 
 /* Absolute gray tone difference of the ROI voxel c = (z, y, x) of the box (gl, roi) over the
- * neighbourhood nh. */
+ * neighbourhood nh.  inner: radx_tex_inner(nh, z, y, x). */
 RADX_HD double radx_ngtdm_voxel_absdiff(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
-                                        int64_t z, int64_t y, int64_t x)
+                                        int64_t z, int64_t y, int64_t x, int inner)
 {
     int64_t count = 0, sum = 0;
     int a;
-    if (radx_tex_inner(nh, z, y, x)) {
+    if (inner) {
         for (a = 0; a < nh->na; a++) {
             const int64_t nb = c + nh->flat[a];
             const int r = roi[nb] != 0;

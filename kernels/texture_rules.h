@@ -29,8 +29,8 @@ RADX_HD int64_t radx_tex_flat_offset(const int *RADX_RESTRICT off, const int64_t
     return (int64_t)off[2] + dims[2] * ((int64_t)off[1] + dims[1] * (int64_t)off[0]);
 }
 
-/* The neighbour offsets of a box: off (3 ints each), flat (their radx_tex_flat_offset), na of
- * them, and margin[k] = the largest |offset| along axis k. */
+/* The neighbour offsets of the box dims: off (3 ints each), flat (their radx_tex_flat_offset), na
+ * of them, and margin[k] = the largest |offset| along axis k (host/texture_common.c builds it). */
 typedef struct radx_tex_nbhd {
     int *off;
     int64_t *flat;
@@ -45,14 +45,6 @@ RADX_HD int radx_tex_inner(const radx_tex_nbhd *nh, int64_t z, int64_t y, int64_
 {
     return z >= nh->margin[0] && z < nh->dims[0] - nh->margin[0] && y >= nh->margin[1] &&
            y < nh->dims[1] - nh->margin[1] && x >= nh->margin[2] && x < nh->dims[2] - nh->margin[2];
-}
-
-/* Flat index of neighbour a of the voxel c = (z, y, x), or -1 outside the box; inner is
- * radx_tex_inner(nh, z, y, x). */
-RADX_HD int64_t radx_tex_nbhd_at(const radx_tex_nbhd *nh, int inner, int64_t c, int64_t z, int64_t y, int64_t x,
-                                 int a)
-{
-    return inner ? c + nh->flat[a] : radx_tex_neighbor(z, y, x, nh->off + 3 * a, nh->dims);
 }
 
 /* ---- distance weights (GLCM, GLRLM weightingNorm) ------------------------------------------- */
