@@ -22,6 +22,11 @@ typedef struct radx_backend_ops {
                            const radx_params *p, double *out, radx_err *err);
     radx_status (*shape)(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
                          double *out, radx_err *err);
+    /* preprocessing (contracts of radx_log_filter / radx_resample in radx_internal.h) */
+    radx_status (*log_filter)(void *ctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                              radx_volume *out, radx_err *err);
+    radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                            uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
     void (*destroy)(void *ctx); /* optional */
 } radx_backend_ops;
 

@@ -38,6 +38,18 @@ static radx_status cpu_shape(void *ctx, radx_class cls, const radx_shape_input *
     return radx_seterr(err, RADX_ERR_INTERNAL, "not a shape class: %d", (int)cls);
 }
 
+static radx_status cpu_log_filter(void *ctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                                  radx_volume *out, radx_err *err)
+{
+    return radx_log_filter(in, sigma_mm, mode, out, err);
+}
+
+static radx_status cpu_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                                uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
+{
+    return radx_resample(img, mask, p, label, img_out, mask_out, err);
+}
+
 const radx_backend_ops radx_cpu_backend = {
-    "cpu", cpu_discretise, cpu_firstorder, cpu_texture, cpu_shape, NULL,
+    "cpu", cpu_discretise, cpu_firstorder, cpu_texture, cpu_shape, cpu_log_filter, cpu_resample, NULL,
 };

@@ -1054,6 +1054,10 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
         if (v->k == PV_INT) { /* checkInterpolator: an int 1..10 (SimpleITK's legacy enum values) */
             if (v->big || v->i < 1 || v->i > 10)
                 return perr(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
+            /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
+             * then fails with "Interpolator not set" */
+            if (v->i == 3)
+                return perr(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
             snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[v->i - 1]);
             return RADX_OK;
         }

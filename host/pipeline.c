@@ -143,19 +143,8 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
                                 const char *mpath, uint32_t **out, radx_err *err)
 {
     const radx_geom *gi = &img->g, *gm = &msk->g;
-    /* inverse of mask index->physical: M = D * diag(s); idx = M^-1 (p - o) */
-    double M[9], inv[9];
-    for (int r = 0; r < 3; r++)
-        for (int c = 0; c < 3; c++) M[3 * r + c] = gm->direction[3 * r + c] * gm->spacing[c];
-    double det = M[0] * (M[4] * M[8] - M[5] * M[7]) - M[1] * (M[3] * M[8] - M[5] * M[6]) +
-                 M[2] * (M[3] * M[7] - M[4] * M[6]);
-    if (fabs(det) < 1e-300) return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: singular mask direction/spacing", mpath);
-    inv[0] = (M[4] * M[8] - M[5] * M[7]) / det; inv[1] = (M[2] * M[7] - M[1] * M[8]) / det;
-    inv[2] = (M[1] * M[5] - M[2] * M[4]) / det; inv[3] = (M[5] * M[6] - M[3] * M[8]) / det;
-    inv[4] = (M[0] * M[8] - M[2] * M[6]) / det; inv[5] = (M[2] * M[3] - M[0] * M[5]) / det;
-    inv[6] = (M[3] * M[7] - M[4] * M[6]) / det; inv[7] = (M[1] * M[6] - M[0] * M[7]) / det;
-    inv[8] = (M[0] * M[4] - M[1] * M[3]) / det;
-
+    if (gm->ndim != gi->ndim)
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D, image %d-D", mpath, gm->ndim, gi->ndim);
     /* _checkROI: the ROI bounding box must lie inside the image (tolerance 0.001 voxel) */
     int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
     for (int64_t k = 0; k < gm->size[2]; k++)
@@ -172,7 +161,7 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
     double Mi[9], invi[9];
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++) Mi[3 * r + c] = gi->direction[3 * r + c] * gi->spacing[c];
-    det = Mi[0] * (Mi[4] * Mi[8] - Mi[5] * Mi[7]) - Mi[1] * (Mi[3] * Mi[8] - Mi[5] * Mi[6]) +
+    double det = Mi[0] * (Mi[4] * Mi[8] - Mi[5] * Mi[7]) - Mi[1] * (Mi[3] * Mi[8] - Mi[5] * Mi[6]) +
           Mi[2] * (Mi[3] * Mi[7] - Mi[4] * Mi[6]);
     if (fabs(det) < 1e-300) return radx_seterr(err, RADX_ERR_GEOMETRY, "singular image direction/spacing");
     invi[0] = (Mi[4] * Mi[8] - Mi[5] * Mi[7]) / det; invi[1] = (Mi[2] * Mi[7] - Mi[1] * Mi[8]) / det;
@@ -196,26 +185,12 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
                                    "%s: bounding box of the ROI lies outside the image space; cannot correct the mask",
                                    mpath);
     }
-    int64_t nvox = radx_geom_nvox(gi);
-    uint32_t *m = malloc(sizeof *m * (size_t)nvox);
-    if (!m) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory resampling the mask");
-    for (int64_t k = 0; k < gi->size[2]; k++)
-        for (int64_t j = 0; j < gi->size[1]; j++)
-            for (int64_t i = 0; i < gi->size[0]; i++) {
-                double idx[3] = {(double)i, (double)j, (double)k}, ph[3], c[3];
-                index_to_physical(gi, idx, ph);
-                int64_t mi[3];
-                int inside = 1;
-                for (int r = 0; r < 3; r++) {
-                    c[r] = 0;
-                    for (int q = 0; q < 3; q++) c[r] += inv[3 * r + q] * (ph[q] - gm->origin[q]);
-                    mi[r] = (int64_t)floor(c[r] + 0.5);
-                    if (mi[r] < 0 || mi[r] >= gm->size[r]) inside = 0;
-                }
-                m[i + gi->size[0] * (j + gi->size[1] * k)] =
-                    inside ? mask_u32(msk, mi[0] + gm->size[0] * (mi[1] + gm->size[1] * mi[2])) : 0;
-            }
-    *out = m;
+    /* SimpleITK's nearest-neighbour resampling of the mask onto the image grid (ITK's exact
+     * index arithmetic, including half-voxel ties on oblique grids) */
+    radx_volume cm;
+    radx_status st = radx_resample_mask_onto(msk, gi, &cm, err);
+    if (st) return st;
+    *out = (uint32_t *)cm.data; /* malloc'ed; the caller frees it */
     return RADX_OK;
 }
 
@@ -751,7 +726,8 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     int resampled = 0;
     if (p->has_resampled_spacing && p->interpolator[0]) {
         radx_volume ri, rm;
-        st = radx_resample(&cs.img, &cs.msk, p, (uint32_t)label, &ri, &rm, err);
+        const radx_backend_ops *ro = ops->resample ? ops : &radx_cpu_backend;
+        st = ro->resample(ro == ops ? bctx : NULL, &cs.img, &cs.msk, p, (uint32_t)label, &ri, &rm, err);
         if (st) goto fail;
         radx_volume_free(&cs.img);
         radx_volume_free(&cs.msk);
@@ -894,7 +870,9 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
             for (int k = 0; k < ls->n_sigma && !st; k++) {
                 char prefix[96];
                 log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
-                st = radx_log_filter(&cs.img, ls->sigma[k], (radx_log_mode)q.log_mode, &filtered, err);
+                const radx_backend_ops *lo = ops->log_filter ? ops : &radx_cpu_backend;
+                st = lo->log_filter(lo == ops ? bctx : NULL, &cs.img, ls->sigma[k], (radx_log_mode)q.log_mode,
+                                    &filtered, err);
                 if (st) {
                     /* name the image: the filter's message names sigma and sizes */
                     char m[RADX_ERR_LEN];

@@ -261,6 +261,10 @@ radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, 
 radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
                           uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
 
+/* PyRadiomics _correctMask's resampling: mask -> grid g, nearest neighbour as SimpleITK does it;
+ * *out is U32 (mask values, 0 outside the mask).  RADX_ERR_NOMEM / RADX_ERR_ARG. */
+radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err);
+
 /* Laplacian of Gaussian by FFT.  RADX_LOG_PYRADIOMICS reproduces SimpleITK's
  * LaplacianRecursiveGaussianImageFilter (NormalizeAcrossScale on) as PyRadiomics applies it;
  * RADX_LOG_IBSI is IBSI-2's Gaussian LoG.  sigma in mm.  *out: F32 volume, same geometry as in.

@@ -3,20 +3,22 @@
  * a reimplementation of SimpleITK 2.5.7's ResampleImageFilter (ITK 5.4) for an identity
  * transform:
  *   - the output grid: PyRadiomics' numpy arithmetic, operation for operation;
+ *   - ITK's geometry: Direction*diag(Spacing) and its inverse, computed as ITK does (vnl_svd on
+ *     LINPACK dsvdc, transcribed below), so oblique images map points to the same bits;
  *   - the voxel -> input continuous index map: ITK's LinearThreadedGenerateData (both ends of
  *     each output scanline mapped through physical space, voxels interpolated between them);
- *   - interpolation: nearest neighbour, linear and cubic B-spline as ITK computes them (the
- *     B-spline coefficients by BSplineDecompositionImageFilter's recursions on whole image lines,
- *     x then y then z, but only for the lines that reach the voxels the output needs);
+ *   - interpolation: nearest neighbour, linear, cubic B-spline and the five radius-5 windowed
+ *     sincs, as ITK computes them (the B-spline coefficients by BSplineDecompositionImageFilter's
+ *     recursions on whole image lines, x then y then z, but only for the lines that reach the
+ *     voxels the output needs);
  *   - the conversion to the output pixel type: clamp to the type's range, then truncate toward
- *     zero (static_cast), as ResampleImageFilter::CastPixelWithBoundsChecking does; voxels
+ *     zero (static_cast), as ResampleImageFilter::CastComponentWithBoundsChecking does; voxels
  *     mapping outside the input get 0.
- * All arithmetic follows ITK's order so the outputs are bit-identical to SimpleITK's for
- * axis-aligned geometry (tests/test_resample.c).  Known limits: for oblique directions ITK
- * inverts Direction*Spacing by SVD (vnl_svd), radx by cofactors, so continuous indices may
- * differ in the last bits (visible only where an index falls exactly halfway between voxels);
- * Gaussian, LabelGaussian and the windowed-sinc interpolators are not implemented
- * (RADX_ERR_UNSUPPORTED). */
+ * All arithmetic follows ITK's order, so image and mask come out bit-identical to SimpleITK's
+ * (tests/test_resample.c; the per-voxel rules are in kernels/resample_rules.h).  Not
+ * implemented: sitkGaussian and sitkLabelGaussian (RADX_ERR_UNSUPPORTED; ITK evaluates them
+ * with vnl_erf, an incomplete-gamma series).  Threads (OpenMP) split output slices and image
+ * lines; every voxel's arithmetic is the same for any thread count. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -39,7 +41,10 @@
 
 #include "resample_rules.h"
 
-typedef enum rs_interp { RS_NEAREST = 0, RS_LINEAR, RS_BSPLINE } rs_interp;
+typedef enum rs_interp {
+    RS_NEAREST = 0, RS_LINEAR, RS_BSPLINE,
+    RS_WSINC, /* + window kind: RS_WSINC + RADX_RS_WS_HAMMING ... RS_WSINC + RADX_RS_WS_BLACKMAN */
+} rs_interp;
 
 /* ------------------------------------------------------------------------------------------
  * Pixel access
@@ -57,6 +62,22 @@ static void load_row(const radx_volume *v, int64_t off, int64_t n, double *dst, 
     case DT: {                                                                  \
         const T *s = (const T *)v->data + off;                                  \
         for (int64_t i = 0; i < n; i++) dst[i * stride] = (double)s[i];         \
+    } break;
+        RS_FOR_TYPES(X)
+#undef X
+    }
+}
+
+/* nl consecutive rows of n voxels from flat index off, as double, interleaved: dst[x * RS_BLOCK + l]. */
+#define RS_BLOCK 16
+static void load_block_t(const radx_volume *v, int64_t off, int64_t n, int64_t nl, double *dst)
+{
+    switch (v->dtype) {
+#define X(DT, T)                                                                \
+    case DT: {                                                                  \
+        const T *s = (const T *)v->data + off;                                  \
+        for (int64_t x = 0; x < n; x++)                                         \
+            for (int64_t l = 0; l < nl; l++) dst[x * RS_BLOCK + l] = (double)s[l * n + x]; \
     } break;
         RS_FOR_TYPES(X)
 #undef X
@@ -137,36 +158,350 @@ static void geom_i2p(const radx_geom *g, double m[9])
         for (int c = 0; c < 3; c++) m[3 * r + c] = g->direction[3 * r + c] * g->spacing[c];
 }
 
-/* inverse(Direction * diag(spacing)).  ITK inverts by SVD; for an axis-aligned direction (a
- * signed permutation, the usual case) that is exactly 1/entry, reproduced here.  Otherwise the
- * cofactor inverse, equal to ITK's up to rounding. */
+/* ---- ITK's matrix inverse: itk::Matrix::GetInverse = vnl_matrix_inverse = vnl_svd pseudo-inverse
+ * V * W^-1 * U^T, the SVD by LINPACK dsvdc (v3p netlib, with the reference BLAS it calls).  The
+ * 3x3 case is transcribed below operation for operation, so oblique geometries map points to
+ * exactly the continuous indices ITK computes (ties between two voxels are then broken alike). */
+
+/* reference BLAS on contiguous vectors (incx = incy = 1), in their order of operations */
+static double blas_dnrm2(int n, const double *x)
+{
+    if (n < 1) return 0.0;
+    if (n == 1) return fabs(x[0]);
+    double scale = 0.0, ssq = 1.0;
+    for (int i = 0; i < n; i++) {
+        if (x[i] != 0.0) {
+            double absxi = fabs(x[i]);
+            if (scale < absxi) {
+                double d = scale / absxi;
+                ssq = ssq * (d * d) + 1.0;
+                scale = absxi;
+            } else {
+                double d = absxi / scale;
+                ssq += d * d;
+            }
+        }
+    }
+    return scale * sqrt(ssq);
+}
+static double blas_ddot(int n, const double *x, const double *y)
+{
+    double t = 0.0;
+    for (int i = 0; i < n; i++) t += x[i] * y[i];
+    return t;
+}
+static void blas_daxpy(int n, double a, const double *x, double *y)
+{
+    if (n <= 0 || a == 0.0) return;
+    for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+static void blas_dscal(int n, double a, double *x)
+{
+    for (int i = 0; i < n; i++) x[i] = a * x[i];
+}
+static void blas_drot(int n, double *x, double *y, double c, double s)
+{
+    for (int i = 0; i < n; i++) {
+        double t = c * x[i] + s * y[i];
+        y[i] = c * y[i] - s * x[i];
+        x[i] = t;
+    }
+}
+static void blas_dswap(int n, double *x, double *y)
+{
+    for (int i = 0; i < n; i++) {
+        double t = x[i];
+        x[i] = y[i];
+        y[i] = t;
+    }
+}
+static double f_sign(double a, double b) { double x = a >= 0 ? a : -a; return b >= 0 ? x : -x; }
+static void blas_drotg(double *da, double *db, double *c, double *s)
+{
+    double roe = *db, r, z;
+    if (fabs(*da) > fabs(*db)) roe = *da;
+    double scale = fabs(*da) + fabs(*db);
+    if (scale == 0.0) {
+        *c = 1.0; *s = 0.0; r = 0.0; z = 0.0;
+    } else {
+        double d1 = *da / scale, d2 = *db / scale;
+        r = scale * sqrt(d1 * d1 + d2 * d2);
+        r = f_sign(1.0, roe) * r;
+        *c = *da / r;
+        *s = *db / r;
+        z = 1.0;
+        if (fabs(*da) > fabs(*db)) z = *s;
+        if (fabs(*db) >= fabs(*da) && *c != 0.0) z = 1.0 / *c;
+    }
+    *da = r;
+    *db = z;
+}
+
+/* LINPACK dsvdc for a 3x3 matrix x (column-major, destroyed), job = 21: singular values s[0..2],
+ * left vectors u and right vectors v (column-major).  Returns 0 on convergence. */
+static int linpack_dsvdc3(double *xm, double *s0, double *um, double *vm)
+{
+    enum { N = 3, P = 3 };
+    /* 1-based views, as in the Fortran */
+#define X_(i, j) xm[((i) - 1) + ((j) - 1) * N]
+#define U_(i, j) um[((i) - 1) + ((j) - 1) * N]
+#define V_(i, j) vm[((i) - 1) + ((j) - 1) * P]
+    double s[P + 2] = {0}, e[P + 2] = {0}, work[N + 2] = {0};
+    const int nct = N - 1 < P ? N - 1 : P;
+    const int nrt = (P - 2 < N ? P - 2 : N) > 0 ? (P - 2 < N ? P - 2 : N) : 0;
+    const int lu = nct > nrt ? nct : nrt;
+    const int ncu = N < P ? N : P;
+    int l, info = 0;
+    for (l = 1; l <= lu; l++) {
+        const int lp1 = l + 1;
+        if (l <= nct) {
+            s[l] = blas_dnrm2(N - l + 1, &X_(l, l));
+            if (s[l] != 0.0) {
+                if (X_(l, l) != 0.0) s[l] = f_sign(s[l], X_(l, l));
+                blas_dscal(N - l + 1, 1.0 / s[l], &X_(l, l));
+                X_(l, l) += 1.0;
+            }
+            s[l] = -s[l];
+        }
+        for (int j = lp1; j <= P; j++) {
+            if (l <= nct && s[l] != 0.0) {
+                double t = -blas_ddot(N - l + 1, &X_(l, l), &X_(l, j)) / X_(l, l);
+                blas_daxpy(N - l + 1, t, &X_(l, l), &X_(l, j));
+            }
+            e[j] = X_(l, j);
+        }
+        if (l <= nct)
+            for (int i = l; i <= N; i++) U_(i, l) = X_(i, l);
+        if (l <= nrt) {
+            e[l] = blas_dnrm2(P - l, &e[lp1]);
+            if (e[l] != 0.0) {
+                if (e[lp1] != 0.0) e[l] = f_sign(e[l], e[lp1]);
+                blas_dscal(P - l, 1.0 / e[l], &e[lp1]);
+                e[lp1] += 1.0;
+            }
+            e[l] = -e[l];
+            if (!(lp1 > N || e[l] == 0.0)) {
+                for (int i = lp1; i <= N; i++) work[i] = 0.0;
+                for (int j = lp1; j <= P; j++) blas_daxpy(N - l, e[j], &X_(lp1, j), &work[lp1]);
+                for (int j = lp1; j <= P; j++) blas_daxpy(N - l, -e[j] / e[lp1], &work[lp1], &X_(lp1, j));
+            }
+            for (int i = lp1; i <= P; i++) V_(i, l) = e[i];
+        }
+    }
+    int m = P < N + 1 ? P : N + 1;
+    const int nctp1 = nct + 1, nrtp1 = nrt + 1;
+    if (nct < P) s[nctp1] = X_(nctp1, nctp1);
+    if (N < m) s[m] = 0.0;
+    if (nrtp1 < m) e[nrtp1] = X_(nrtp1, m);
+    e[m] = 0.0;
+    /* generate u */
+    for (int j = nctp1; j <= ncu; j++) {
+        for (int i = 1; i <= N; i++) U_(i, j) = 0.0;
+        U_(j, j) = 1.0;
+    }
+    for (int ll = 1; ll <= nct; ll++) {
+        l = nct - ll + 1;
+        if (s[l] != 0.0) {
+            for (int j = l + 1; j <= ncu; j++) {
+                double t = -blas_ddot(N - l + 1, &U_(l, l), &U_(l, j)) / U_(l, l);
+                blas_daxpy(N - l + 1, t, &U_(l, l), &U_(l, j));
+            }
+            blas_dscal(N - l + 1, -1.0, &U_(l, l));
+            U_(l, l) += 1.0;
+            for (int i = 1; i <= l - 1; i++) U_(i, l) = 0.0;
+        } else {
+            for (int i = 1; i <= N; i++) U_(i, l) = 0.0;
+            U_(l, l) = 1.0;
+        }
+    }
+    /* generate v */
+    for (int ll = 1; ll <= P; ll++) {
+        l = P - ll + 1;
+        const int lp1 = l + 1;
+        if (l <= nrt && e[l] != 0.0) {
+            for (int j = lp1; j <= P; j++) {
+                double t = -blas_ddot(P - l, &V_(lp1, l), &V_(lp1, j)) / V_(lp1, l);
+                blas_daxpy(P - l, t, &V_(lp1, l), &V_(lp1, j));
+            }
+        }
+        for (int i = 1; i <= P; i++) V_(i, l) = 0.0;
+        V_(l, l) = 1.0;
+    }
+    /* main iteration loop for the singular values */
+    const int mm = m;
+    int iter = 0;
+    const int maxit = 1000;
+    for (;;) {
+        if (m == 0) break;
+        if (iter >= maxit) {
+            info = m;
+            break;
+        }
+        int kase, ls = 0;
+        for (int ll = 1; ll <= m; ll++) {
+            l = m - ll;
+            if (l == 0) break;
+            double test = fabs(s[l]) + fabs(s[l + 1]);
+            double ztest = test + fabs(e[l]);
+            if (ztest == test) {
+                e[l] = 0.0;
+                break;
+            }
+        }
+        if (l == m - 1) {
+            kase = 4;
+        } else {
+            const int lp1 = l + 1, mp1 = m + 1;
+            int lls;
+            for (lls = lp1; lls <= mp1; lls++) {
+                ls = m - lls + lp1;
+                if (ls == l) break;
+                double test = 0.0;
+                if (ls != m) test += fabs(e[ls]);
+                if (ls != l + 1) test += fabs(e[ls - 1]);
+                double ztest = test + fabs(s[ls]);
+                if (ztest == test) {
+                    s[ls] = 0.0;
+                    break;
+                }
+            }
+            if (ls == l) kase = 3;
+            else if (ls == m) kase = 1;
+            else {
+                kase = 2;
+                l = ls;
+            }
+        }
+        l = l + 1;
+        if (kase == 1) { /* deflate negligible s(m) */
+            const int mm1 = m - 1;
+            double f = e[m - 1];
+            e[m - 1] = 0.0;
+            for (int kk = l; kk <= mm1; kk++) {
+                const int k = mm1 - kk + l;
+                double t1 = s[k], cs, sn;
+                blas_drotg(&t1, &f, &cs, &sn);
+                s[k] = t1;
+                if (k != l) {
+                    f = -sn * e[k - 1];
+                    e[k - 1] = cs * e[k - 1];
+                }
+                blas_drot(P, &V_(1, k), &V_(1, m), cs, sn);
+            }
+        } else if (kase == 2) { /* split at negligible s(l) */
+            double f = e[l - 1];
+            e[l - 1] = 0.0;
+            for (int k = l; k <= m; k++) {
+                double t1 = s[k], cs, sn;
+                blas_drotg(&t1, &f, &cs, &sn);
+                s[k] = t1;
+                f = -sn * e[k];
+                e[k] = cs * e[k];
+                blas_drot(N, &U_(1, k), &U_(1, l - 1), cs, sn);
+            }
+        } else if (kase == 3) { /* one QR step */
+#define RS_MAX(a, b) ((a) >= (b) ? (a) : (b))
+            double scale = RS_MAX(fabs(s[m]), fabs(s[m - 1]));
+            scale = RS_MAX(scale, fabs(e[m - 1]));
+            scale = RS_MAX(scale, fabs(s[l]));
+            scale = RS_MAX(scale, fabs(e[l]));
+#undef RS_MAX
+            const double sm = s[m] / scale, smm1 = s[m - 1] / scale, emm1 = e[m - 1] / scale;
+            const double sl = s[l] / scale, el = e[l] / scale;
+            const double b = ((smm1 + sm) * (smm1 - sm) + emm1 * emm1) / 2.0;
+            const double c = (sm * emm1) * (sm * emm1);
+            double shift = 0.0;
+            if (!(b == 0.0 && c == 0.0)) {
+                shift = sqrt(b * b + c);
+                if (b < 0.0) shift = -shift;
+                shift = c / (b + shift);
+            }
+            double f = (sl + sm) * (sl - sm) + shift;
+            double g = sl * el;
+            const int mm1 = m - 1;
+            for (int k = l; k <= mm1; k++) {
+                double cs, sn;
+                blas_drotg(&f, &g, &cs, &sn);
+                if (k != l) e[k - 1] = f;
+                f = cs * s[k] + sn * e[k];
+                e[k] = cs * e[k] - sn * s[k];
+                g = sn * s[k + 1];
+                s[k + 1] = cs * s[k + 1];
+                blas_drot(P, &V_(1, k), &V_(1, k + 1), cs, sn);
+                blas_drotg(&f, &g, &cs, &sn);
+                s[k] = f;
+                f = cs * e[k] + sn * s[k + 1];
+                s[k + 1] = -sn * e[k] + cs * s[k + 1];
+                g = sn * e[k + 1];
+                e[k + 1] = cs * e[k + 1];
+                if (k < N) blas_drot(N, &U_(1, k), &U_(1, k + 1), cs, sn);
+            }
+            e[m - 1] = f;
+            iter++;
+        } else { /* convergence */
+            if (s[l] < 0.0) {
+                s[l] = -s[l];
+                blas_dscal(P, -1.0, &V_(1, l));
+            }
+            while (l != mm && !(s[l] >= s[l + 1])) {
+                double t = s[l];
+                s[l] = s[l + 1];
+                s[l + 1] = t;
+                if (l < P) blas_dswap(P, &V_(1, l), &V_(1, l + 1));
+                if (l < N) blas_dswap(N, &U_(1, l), &U_(1, l + 1));
+                l++;
+            }
+            iter = 0;
+            m--;
+        }
+    }
+    for (int i = 0; i < 3; i++) s0[i] = s[i + 1];
+#undef X_
+#undef U_
+#undef V_
+    return info;
+}
+
+/* vnl_matrix_inverse<double>(A).as_matrix() for a row-major 3x3 A. */
+static int itk_inverse3(const double a[9], double inv[9])
+{
+    double x[9], u[9] = {0}, v[9] = {0}, w[3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) x[i + 3 * j] = a[3 * i + j];
+    if (linpack_dsvdc3(x, w, u, v) != 0) return 0;
+    double winv[3];
+    for (int k = 0; k < 3; k++) {
+        w[k] = fabs(w[k]);
+        winv[k] = w[k] <= 0.0 ? 0.0 : 1.0 / w[k];
+    }
+    /* (V * diag(winv)) * U^T as vnl's dense products: terms summed in index order */
+    double vw[9];
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            double acc = 0.0;
+            for (int j = 0; j < 3; j++) acc += v[i + 3 * j] * (j == k ? winv[k] : 0.0);
+            vw[3 * i + k] = acc;
+        }
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            double acc = 0.0;
+            for (int j = 0; j < 3; j++) acc += vw[3 * i + j] * u[k + 3 * j];
+            inv[3 * i + k] = acc;
+        }
+    for (int k = 0; k < 9; k++)
+        if (!isfinite(inv[k])) return 0;
+    return 1;
+}
+
+/* m_PhysicalPointToIndex = inverse(Direction * diag(spacing)) exactly as ITK computes it. */
 static int geom_p2i(const radx_geom *g, double inv[9])
 {
     double m[9];
     geom_i2p(g, m);
-    int perm = 1;
-    for (int r = 0; r < 3 && perm; r++) {
-        int nzr = 0, nzc = 0;
-        for (int c = 0; c < 3; c++) {
-            nzr += m[3 * r + c] != 0.0;
-            nzc += m[3 * c + r] != 0.0;
-        }
-        perm = nzr == 1 && nzc == 1;
-    }
-    if (perm) {
-        for (int r = 0; r < 3; r++)
-            for (int c = 0; c < 3; c++) inv[3 * c + r] = m[3 * r + c] != 0.0 ? 1.0 / m[3 * r + c] : 0.0;
-        return 1;
-    }
     double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
                  m[2] * (m[3] * m[7] - m[4] * m[6]);
     if (!(fabs(det) > 0.0) || !isfinite(det)) return 0;
-    inv[0] = (m[4] * m[8] - m[5] * m[7]) / det; inv[1] = (m[2] * m[7] - m[1] * m[8]) / det;
-    inv[2] = (m[1] * m[5] - m[2] * m[4]) / det; inv[3] = (m[5] * m[6] - m[3] * m[8]) / det;
-    inv[4] = (m[0] * m[8] - m[2] * m[6]) / det; inv[5] = (m[2] * m[3] - m[0] * m[5]) / det;
-    inv[6] = (m[3] * m[7] - m[4] * m[6]) / det; inv[7] = (m[1] * m[6] - m[0] * m[7]) / det;
-    inv[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-    return 1;
+    return itk_inverse3(m, inv);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -234,6 +569,9 @@ static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], cons
                 if (mi < l) l = mi;
                 if (mi > h) h = mi;
             }
+        } else if (it >= RS_WSINC) {
+            l = (int64_t)floor(a) - (RADX_RS_WS_RADIUS - 1);
+            h = (int64_t)floor(b) + RADX_RS_WS_RADIUS;
         } else {
             l = (int64_t)floor(a) - 1;
             h = (int64_t)floor(b) + 2;
@@ -273,6 +611,20 @@ static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], c
                 rs_line_ends(m, j, k, st, en);
                 for (int64_t ii = 0; ii < nx; ii++) {
                     const int64_t i = lo[0] + ii;
+                    if (it == RS_BSPLINE && buf && ii + 1 < nx) { /* pairs: two interleaved sums */
+                        double ca[3], cb[3];
+                        for (int d = 0; d < 3; d++) {
+                            ca[d] = radx_rs_scan_index(st[d], en[d], i, sx);
+                            cb[d] = radx_rs_scan_index(st[d], en[d], i + 1, sx);
+                        }
+                        if (radx_rs_inside(ca[0], nin[0]) && radx_rs_inside(ca[1], nin[1]) &&
+                            radx_rs_inside(ca[2], nin[2]) && radx_rs_inside(cb[0], nin[0]) &&
+                            radx_rs_inside(cb[1], nin[1]) && radx_rs_inside(cb[2], nin[2])) {
+                            radx_rs_bspline3_eval2(buf, blo, bsz, nin, ca, cb, row + ii);
+                            ii++;
+                            continue;
+                        }
+                    }
                     double c[3];
                     for (int d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, sx);
                     double v = 0.0;
@@ -284,8 +636,10 @@ static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], c
                             v = buf[a + bsz[0] * (b + bsz[1] * e)];
                         } else if (it == RS_LINEAR) {
                             v = radx_rs_linear3(buf, blo, bsz, nin, c);
-                        } else {
+                        } else if (it == RS_BSPLINE) {
                             v = radx_rs_bspline3_eval(buf, blo, bsz, nin, c);
+                        } else {
+                            v = radx_rs_wsinc3_eval((int)it - RS_WSINC, buf, blo, bsz, nin, c);
                         }
                     }
                     row[ii] = v;
@@ -306,65 +660,76 @@ static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], c
 /* DataToCoefficients1D on nl independent lines at once.  Each line sees exactly ITK's sequence of
  * operations (gain, causal initialisation with the 1e-10 horizon, causal recursion, anticausal
  * initialisation and recursion); only elements keep_from..len-1 are wanted, so the anticausal
- * recursion stops there (elements below keep intermediate values).  Two layouts, one template:
- *   prefilter_lanes: element i of line l at S[i * stride + l] (lines side by side, SIMD across);
- *   prefilter_rows:  element i of line l at S[l * stride + i] (lines one after another). */
-#define RS_PREFILTER(NAME, AT, SIMD)                                                               \
-    static void NAME(double *S, int64_t len, int64_t nl, int64_t stride, int64_t keep_from)        \
-    {                                                                                              \
-        if (len == 1) return; /* ITK leaves lines of one sample alone */                           \
-        const double z = radx_rs_bspline3_pole();                                                  \
-        double c0 = 1.0;                                                                           \
-        c0 = c0 * (1.0 - z) * (1.0 - 1.0 / z);                                                     \
-        for (int64_t i = 0; i < len; i++) {                                                        \
-            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) *= c0;                                  \
-        }                                                                                          \
-        const int64_t horizon = (int64_t)ceil(log(1e-10) / log(fabs(z)));                         \
-        if (horizon < len) {                                                                       \
-            double zn = z;                                                                         \
-            for (int64_t i = 1; i < horizon; i++) {                                                \
-                SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) += zn * AT(i, l);                   \
-                zn *= z;                                                                           \
-            }                                                                                      \
-        } else {                                                                                   \
-            double zn = z;                                                                         \
-            const double iz = 1.0 / z;                                                             \
-            double z2n = pow(z, (double)(len - 1));                                                \
-            SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) = AT(0, l) + z2n * AT(len - 1, l);      \
-            z2n *= z2n * iz;                                                                       \
-            for (int64_t i = 1; i <= len - 2; i++) {                                               \
-                const double f = zn + z2n;                                                         \
-                SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) += f * AT(i, l);                    \
-                zn *= z;                                                                           \
-                z2n *= iz;                                                                         \
-            }                                                                                      \
-            const double q = 1.0 - zn * zn;                                                        \
-            SIMD for (int64_t l = 0; l < nl; l++) AT(0, l) = AT(0, l) / q;                         \
-        }                                                                                          \
-        for (int64_t i = 1; i < len; i++) {                                                        \
-            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) += z * AT(i - 1, l);                    \
-        }                                                                                          \
-        const double f = z / (z * z - 1.0);                                                        \
-        SIMD for (int64_t l = 0; l < nl; l++) AT(len - 1, l) = f * (z * AT(len - 2, l) + AT(len - 1, l)); \
-        for (int64_t i = len - 2; i >= keep_from; i--) {                                           \
-            SIMD for (int64_t l = 0; l < nl; l++) AT(i, l) = z * (AT(i + 1, l) - AT(i, l));        \
-        }                                                                                          \
+ * recursion stops there (elements below keep intermediate values).  Element i of line l is
+ * S[i * stride + l]: the lines lie side by side and every step runs across them (SIMD). */
+static void prefilter_lanes(double *S, int64_t len, int64_t nl, int64_t stride, int64_t keep_from)
+{
+    if (len == 1) return; /* ITK leaves lines of one sample alone */
+    const double z = radx_rs_bspline3_pole();
+    double c0 = 1.0;
+    c0 = c0 * (1.0 - z) * (1.0 - 1.0 / z);
+    for (int64_t i = 0; i < len; i++) {
+        double *s = S + i * stride;
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) s[l] *= c0;
     }
-#define RS_AT_LANES(i, l) S[(i) * stride + (l)]
-#define RS_AT_ROWS(i, l) S[(l) * stride + (i)]
-#define RS_SIMD _Pragma("omp simd")
-RS_PREFILTER(prefilter_lanes, RS_AT_LANES, RS_SIMD)
-RS_PREFILTER(prefilter_rows, RS_AT_ROWS, )
-#undef RS_AT_LANES
-#undef RS_AT_ROWS
-#undef RS_SIMD
-#undef RS_PREFILTER
+    /* SetInitialCausalCoefficient (mirror boundary; 1e-10 tolerance horizon) */
+    const int64_t horizon = (int64_t)ceil(log(1e-10) / log(fabs(z)));
+    if (horizon < len) {
+        double zn = z;
+        for (int64_t i = 1; i < horizon; i++) {
+            const double *s = S + i * stride;
+#pragma omp simd
+            for (int64_t l = 0; l < nl; l++) S[l] += zn * s[l];
+            zn *= z;
+        }
+    } else {
+        double zn = z;
+        const double iz = 1.0 / z;
+        double z2n = pow(z, (double)(len - 1));
+        const double *last = S + (len - 1) * stride;
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) S[l] = S[l] + z2n * last[l];
+        z2n *= z2n * iz;
+        for (int64_t i = 1; i <= len - 2; i++) {
+            const double *s = S + i * stride;
+            const double f = zn + z2n;
+#pragma omp simd
+            for (int64_t l = 0; l < nl; l++) S[l] += f * s[l];
+            zn *= z;
+            z2n *= iz;
+        }
+        const double q = 1.0 - zn * zn;
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) S[l] = S[l] / q;
+    }
+    /* causal recursion */
+    for (int64_t i = 1; i < len; i++) {
+        double *s = S + i * stride;
+        const double *p = s - stride;
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) s[l] += z * p[l];
+    }
+    /* SetInitialAntiCausalCoefficient, anticausal recursion */
+    {
+        double *s = S + (len - 1) * stride;
+        const double *p = s - stride;
+        const double f = z / (z * z - 1.0);
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) s[l] = f * (z * p[l] + s[l]);
+    }
+    for (int64_t i = len - 2; i >= keep_from; i--) {
+        double *s = S + i * stride;
+        const double *q = s + stride;
+#pragma omp simd
+        for (int64_t l = 0; l < nl; l++) s[l] = z * (q[l] - s[l]);
+    }
+}
 
 /* Coefficients of the box [blo, blo + bsz) of the whole-image decomposition: x lines of every
  * slice in full, y lines (full length) only for the box's x range, z lines (full length) only
  * for the box's x and y ranges.  *coef (malloc'ed, box layout) is what radx_rs_bspline3_eval
  * reads; *base is the allocation to free. */
-#define RS_BLOCK 16
 static radx_status bspline_coefficients(const radx_volume *in, const int64_t blo[3], const int64_t bsz[3],
                                         double **base, double **coef, radx_err *err)
 {
@@ -377,9 +742,8 @@ static radx_status bspline_coefficients(const radx_volume *in, const int64_t blo
     int failed = 0;
 #pragma omp parallel
     {
-        /* x lines in blocks of RS_BLOCK rows, run side by side for instruction-level parallelism */
-        const int64_t ld = nx + 8; /* row pitch off multiples of 4 KiB: no cache-set aliasing */
-        double *A = malloc(sizeof *A * (size_t)(ld * RS_BLOCK));
+        /* x lines in blocks of RS_BLOCK rows, interleaved [x][row] so the recursions run across rows */
+        double *A = malloc(sizeof *A * (size_t)(nx * RS_BLOCK));
         double *B = malloc(sizeof *B * (size_t)(ny * rx));
         if (!A || !B) {
 #pragma omp atomic write
@@ -390,9 +754,13 @@ static radx_status bspline_coefficients(const radx_volume *in, const int64_t blo
             if (!A || !B) continue;
             for (int64_t yb = 0; yb < ny; yb += RS_BLOCK) {
                 const int64_t nl = ny - yb < RS_BLOCK ? ny - yb : RS_BLOCK;
-                for (int64_t l = 0; l < nl; l++) load_row(in, nx * (yb + l + ny * z), nx, A + l * ld, 1);
-                prefilter_rows(A, nx, nl, ld, x0);
-                for (int64_t l = 0; l < nl; l++) memcpy(B + (yb + l) * rx, A + l * ld + x0, sizeof *B * (size_t)rx);
+                load_block_t(in, nx * (yb + ny * z), nx, nl, A);
+                prefilter_lanes(A, nx, nl, RS_BLOCK, x0);
+                for (int64_t l = 0; l < nl; l++) {
+                    double *b = B + (yb + l) * rx;
+                    const double *a = A + x0 * RS_BLOCK + l;
+                    for (int64_t x = 0; x < rx; x++) b[x] = a[x * RS_BLOCK];
+                }
             }
             prefilter_lanes(B, ny, rx, rx, y0);
             memcpy(T + (size_t)(z * ry) * (size_t)rx, B + y0 * rx, sizeof *T * (size_t)(ry * rx));
@@ -561,14 +929,20 @@ static radx_status volume_alloc(radx_volume *v, const radx_geom *g, radx_dtype t
 
 static int parse_interpolator(const char *name, rs_interp *it)
 {
-    if (!strcmp(name, "sitkNearestNeighbor")) { *it = RS_NEAREST; return 1; }
-    if (!strcmp(name, "sitkLinear")) { *it = RS_LINEAR; return 1; }
-    if (!strcmp(name, "sitkBSpline")) { *it = RS_BSPLINE; return 1; }
-    static const char *const later[] = {"sitkGaussian", "sitkLabelGaussian", "sitkHammingWindowedSinc",
-                                        "sitkCosineWindowedSinc", "sitkWelchWindowedSinc",
-                                        "sitkLanczosWindowedSinc", "sitkBlackmanWindowedSinc"};
-    for (size_t i = 0; i < sizeof later / sizeof *later; i++)
-        if (!strcmp(name, later[i])) return 2;
+    static const struct { const char *name; int it; } tab[] = {
+        {"sitkNearestNeighbor", RS_NEAREST}, {"sitkLinear", RS_LINEAR}, {"sitkBSpline", RS_BSPLINE},
+        {"sitkHammingWindowedSinc", RS_WSINC + RADX_RS_WS_HAMMING},
+        {"sitkCosineWindowedSinc", RS_WSINC + RADX_RS_WS_COSINE},
+        {"sitkWelchWindowedSinc", RS_WSINC + RADX_RS_WS_WELCH},
+        {"sitkLanczosWindowedSinc", RS_WSINC + RADX_RS_WS_LANCZOS},
+        {"sitkBlackmanWindowedSinc", RS_WSINC + RADX_RS_WS_BLACKMAN},
+        {"sitkGaussian", -1}, {"sitkLabelGaussian", -1}};
+    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+        if (!strcmp(name, tab[i].name)) {
+            if (tab[i].it < 0) return 2;
+            *it = (rs_interp)tab[i].it;
+            return 1;
+        }
     return 0;
 }
 
@@ -653,6 +1027,21 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
     return RADX_OK;
 }
 
+/* PyRadiomics' _correctMask resampling (ResampleImageFilter with SetReferenceImage(image) and
+ * nearest neighbour): *out is U32 on grid g with the mask's values (sitk.Cast UInt32), 0 where a
+ * voxel maps outside the mask.  (Prototype for radx_internal.h; declared here until it is.) */
+radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err);
+radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err)
+{
+    if (out) memset(out, 0, sizeof *out);
+    if (!mask || !mask->data || !g || !out) return radx_seterr(err, RADX_ERR_ARG, "resample: NULL argument");
+    const int64_t lo[3] = {0, 0, 0};
+    radx_status st = volume_alloc(out, g, RADX_DT_U32, err);
+    if (!st) st = rs_resample(mask, 1, RS_NEAREST, g, lo, g->size, out, err);
+    if (st) radx_volume_free(out);
+    return st;
+}
+
 radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
                           uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
@@ -669,8 +1058,8 @@ radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const
                            p->interpolator);
     if (known == 2)
         return radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                           "interpolator: %s is not implemented in radx (use sitkBSpline, sitkLinear or "
-                           "sitkNearestNeighbor)", p->interpolator);
+                           "interpolator: %s is not implemented in radx (use sitkBSpline, sitkLinear, "
+                           "sitkNearestNeighbor or a sitk*WindowedSinc)", p->interpolator);
     if (mask->g.ndim != 3 || img->g.ndim != 3)
         return radx_seterr(err, RADX_ERR_PARAM,
                            "resampledPixelSpacing: 3 values given but the %s is %d-D (PyRadiomics requires one "

@@ -86,7 +86,7 @@ static void cuda_destroy(void *vctx)
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, NULL, NULL, NULL, cuda_destroy,
+    "cuda", cuda_discretise, NULL, NULL, NULL, NULL, NULL, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

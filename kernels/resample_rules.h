@@ -256,4 +256,123 @@ RADX_HD double radx_rs_bspline3_eval(const double *RADX_RESTRICT coef, const int
     return v;
 }
 
+/* Two voxels at once (each with exactly the arithmetic of radx_rs_bspline3_eval): the two
+ * accumulation chains interleave, which hides the latency of the sequential sums. */
+RADX_HD void radx_rs_bspline3_eval2(const double *RADX_RESTRICT coef, const int64_t lo[3], const int64_t bsz[3],
+                                    const int64_t n[3], const double ca[3], const double cb[3], double out[2])
+{
+    double wa[3][4], wb[3][4];
+    int64_t xa[4], ya[4], za[4], xb[4], yb[4], zb[4];
+    int64_t a0 = radx_rs_bspline3_weights(ca[0], wa[0]), b0 = radx_rs_bspline3_weights(cb[0], wb[0]);
+    int64_t a1 = radx_rs_bspline3_weights(ca[1], wa[1]), b1 = radx_rs_bspline3_weights(cb[1], wb[1]);
+    int64_t a2 = radx_rs_bspline3_weights(ca[2], wa[2]), b2 = radx_rs_bspline3_weights(cb[2], wb[2]);
+    for (int k = 0; k < 4; k++) {
+        xa[k] = radx_rs_mirror(a0 + k, n[0]) - lo[0];
+        ya[k] = (radx_rs_mirror(a1 + k, n[1]) - lo[1]) * bsz[0];
+        za[k] = (radx_rs_mirror(a2 + k, n[2]) - lo[2]) * bsz[0] * bsz[1];
+        xb[k] = radx_rs_mirror(b0 + k, n[0]) - lo[0];
+        yb[k] = (radx_rs_mirror(b1 + k, n[1]) - lo[1]) * bsz[0];
+        zb[k] = (radx_rs_mirror(b2 + k, n[2]) - lo[2]) * bsz[0] * bsz[1];
+    }
+    double va = 0.0, vb = 0.0;
+    for (int c2 = 0; c2 < 4; c2++)
+        for (int c1 = 0; c1 < 4; c1++) {
+            const double *ra = coef + za[c2] + ya[c1], *rb = coef + zb[c2] + yb[c1];
+            for (int c0 = 0; c0 < 4; c0++) {
+                double wwa = 1.0, wwb = 1.0;
+                wwa *= wa[0][c0];
+                wwb *= wb[0][c0];
+                wwa *= wa[1][c1];
+                wwb *= wb[1][c1];
+                wwa *= wa[2][c2];
+                wwb *= wb[2][c2];
+                va += wwa * ra[xa[c0]];
+                vb += wwb * rb[xb[c0]];
+            }
+        }
+    out[0] = va;
+    out[1] = vb;
+}
+
+/* ---- windowed sinc (WindowedSincInterpolateImageFunction, radius 5, ZeroFluxNeumann boundary) ----
+ * SimpleITK's sitk*WindowedSinc interpolators: kernel K(t) = window(t) * sinc(t) over the 10
+ * voxels floor(c) - 4 .. floor(c) + 5 per axis, out-of-image voxels replaced by the nearest edge
+ * voxel, no normalisation. */
+enum { RADX_RS_WS_HAMMING = 0, RADX_RS_WS_COSINE, RADX_RS_WS_WELCH, RADX_RS_WS_LANCZOS, RADX_RS_WS_BLACKMAN };
+#define RADX_RS_WS_RADIUS 5
+#define RADX_RS_PI 3.14159265358979323846
+
+RADX_HD double radx_rs_window(int kind, double a)
+{
+    const double m = (double)RADX_RS_WS_RADIUS;
+    switch (kind) {
+    case RADX_RS_WS_COSINE: return cos(a * (RADX_RS_PI / (2 * m)));
+    case RADX_RS_WS_WELCH: return 1.0 - a * (1.0 / (RADX_RS_WS_RADIUS * RADX_RS_WS_RADIUS)) * a;
+    case RADX_RS_WS_LANCZOS: {
+        if (a == 0.0) return 1.0;
+        const double z = (RADX_RS_PI / m) * a;
+        return sin(z) / z;
+    }
+    case RADX_RS_WS_BLACKMAN:
+        return 0.42 + 0.5 * cos(a * (RADX_RS_PI / m)) + 0.08 * cos(a * (2.0 * RADX_RS_PI / m));
+    default: return 0.54 + 0.46 * cos(a * (RADX_RS_PI / m));
+    }
+}
+
+RADX_HD double radx_rs_sinc(double x)
+{
+    const double px = RADX_RS_PI * x;
+    return x == 0.0 ? 1.0 : sin(px) / px;
+}
+
+/* Weights of the offsets -4..5 from floor(c) along one axis; returns floor(c). */
+RADX_HD int64_t radx_rs_wsinc_weights(int kind, double c, double w[2 * RADX_RS_WS_RADIUS])
+{
+    const int64_t b = (int64_t)floor(c);
+    const double d = c - (double)b;
+    double x = d + RADX_RS_WS_RADIUS;
+    for (int i = 0; i < 2 * RADX_RS_WS_RADIUS; i++) {
+        if (d == 0.0) {
+            w[i] = i == RADX_RS_WS_RADIUS - 1 ? 1.0 : 0.0;
+        } else {
+            x -= 1.0;
+            w[i] = radx_rs_window(kind, x) * radx_rs_sinc(x);
+        }
+    }
+    return b;
+}
+
+RADX_HD int64_t radx_rs_clamp_index(int64_t i, int64_t n) { return i < 0 ? 0 : i > n - 1 ? n - 1 : i; }
+
+/* EvaluateAtContinuousIndex: sum over the 10x10x10 neighbourhood, x fastest, of
+ * ((value * wx) * wy) * wz, accumulated from 0.0.  buf as for radx_rs_linear3. */
+RADX_HD double radx_rs_wsinc3_eval(int kind, const double *RADX_RESTRICT buf, const int64_t lo[3],
+                                   const int64_t bsz[3], const int64_t n[3], const double c[3])
+{
+    double w[3][2 * RADX_RS_WS_RADIUS];
+    int64_t ix[2 * RADX_RS_WS_RADIUS], iy[2 * RADX_RS_WS_RADIUS], iz[2 * RADX_RS_WS_RADIUS];
+    const int64_t b0 = radx_rs_wsinc_weights(kind, c[0], w[0]);
+    const int64_t b1 = radx_rs_wsinc_weights(kind, c[1], w[1]);
+    const int64_t b2 = radx_rs_wsinc_weights(kind, c[2], w[2]);
+    for (int k = 0; k < 2 * RADX_RS_WS_RADIUS; k++) {
+        const int64_t o = k - (RADX_RS_WS_RADIUS - 1);
+        ix[k] = radx_rs_clamp_index(b0 + o, n[0]) - lo[0];
+        iy[k] = (radx_rs_clamp_index(b1 + o, n[1]) - lo[1]) * bsz[0];
+        iz[k] = (radx_rs_clamp_index(b2 + o, n[2]) - lo[2]) * bsz[0] * bsz[1];
+    }
+    double v = 0.0;
+    for (int c2 = 0; c2 < 2 * RADX_RS_WS_RADIUS; c2++)
+        for (int c1 = 0; c1 < 2 * RADX_RS_WS_RADIUS; c1++) {
+            const double *row = buf + iz[c2] + iy[c1];
+            for (int c0 = 0; c0 < 2 * RADX_RS_WS_RADIUS; c0++) {
+                double xv = row[ix[c0]];
+                xv *= w[0][c0];
+                xv *= w[1][c1];
+                xv *= w[2][c2];
+                v += xv;
+            }
+        }
+    return v;
+}
+
 #endif

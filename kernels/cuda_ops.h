@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The CUDA backend's per-stage entry points (C linkage, no CUDA types, so host C code and the
+ * backend table can name them).  Each runs one stage of one case on the plan's stream and
+ * returns when its results are on the host.  `stream` is the plan's cudaStream_t as void *.
+ * Implemented in kernels/<stage>.cu; dispatched by kernels/backend_cuda.cu.
+ *
+ * Rules: every per-voxel / per-pair rule comes from a kernels/*.h header the CPU path also uses;
+ * matrices are integer counts (bit-identical to the CPU's); the features are then computed on
+ * the host by the same C functions the CPU backend uses, so CPU and CUDA results are identical
+ * whenever the matrices are. */
+#ifndef RADX_CUDA_OPS_H
+#define RADX_CUDA_OPS_H
+#include "radx_internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* texture classes: same contract as radx_<class>_compute in host/radx_internal.h */
+radx_status radx_cuda_glcm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+radx_status radx_cuda_glrlm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+
+/* preprocessing: same contracts as radx_log_filter / radx_resample in host/radx_internal.h */
+radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                                 radx_volume *out, radx_err *err);
+radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                               uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
