@@ -14,6 +14,10 @@
  *
  * MCC needs the eigenvalues of Q(i,j) = sum_k p(i,k)p(j,k)/(px(i)py(k)+eps); see mcc_lambda2.
  *
+ * Steps (host/glcm_glrlm.h): radx_glcm_prepare (checks, level index, angles), the matrices
+ * (radx_glcm_count_angle here; kernels/glcm.cu on the GPU), radx_glcm_from_counts (steps 2-5,
+ * shared by both backends).  radx_glcm_compute chains them on the CPU.
+ *
  * Threads: non-weighted, each angle (matrix and features) is done by one thread and the mean is
  * taken in angle order; weighted, angle matrices are counted in parallel batches and added in
  * angle order.  Results do not depend on the thread count. */
@@ -33,6 +37,8 @@
 
 #include "radx_internal.h"
 #include "angles.h"
+#include "glcm_cuda.h" /* radx_glcm_cuda_counts, the test stream (stand-ins without CUDA: end of file) */
+#include "glcm_glrlm.h"
 #include "glcm_rules.h"
 #include "texture_common.h"
 
@@ -45,16 +51,8 @@ enum {
 
 #define GLCM_EPS 2.220446049250313e-16 /* numpy.spacing(1) */
 
-typedef struct glcm_ctx {
-    long long dims[3];
-    const int32_t *li;   /* level index (0..n-1) per box voxel, -1 outside the ROI */
-    int n;               /* gray levels present in the ROI */
-    const double *vals;  /* their gray values (ascending) */
-    const int *ivals;
-    int ng;              /* max gray level (PyRadiomics coefficients['Ng']) */
-    int sym;
-    const int *angles;
-} glcm_ctx;
+/* The prepared input (host/glcm_glrlm.h): dims, li, n, vals, ivals, ng, sym, angles. */
+typedef radx_angular_prep glcm_ctx;
 
 /* Per-thread workspace. */
 typedef struct glcm_ws {
@@ -109,10 +107,10 @@ static int ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
     return 0;
 }
 
-/* Co-occurrence counts of angle a into cnt (n*n), symmetrised when requested; returns the total.
- * Counts fit uint32: at most one pair per ROI voxel and angle, twice that when symmetrical, and the
- * ROI has fewer than 2^31 voxels. */
-static uint64_t count_angle(const void *ctx, int a, uint32_t *cnt)
+/* Co-occurrence counts of angle a into cnt (n*n, not symmetrised); returns the total.  Counts fit
+ * uint32: at most one pair per ROI voxel and angle (twice that once symmetrised), and the ROI has
+ * fewer than 2^31 voxels. */
+uint64_t radx_glcm_count_angle(const void *ctx, int a, uint32_t *cnt)
 {
     const glcm_ctx *c = ctx;
     const int *ang = c->angles + 3 * a;
@@ -130,22 +128,37 @@ static uint64_t count_angle(const void *ctx, int a, uint32_t *cnt)
             const int32_t *row = c->li + nx * (y + ny * z);
             const int32_t *nrow = row + off;
             for (x = x0; x < x1; x++) {
-                int32_t i = row[x], j = nrow[x];
-                if (i >= 0 && j >= 0) {
-                    cnt[(size_t)i * n + j]++;
+                const long long cell = radx_glcm_cell(row[x], nrow[x], n);
+                if (cell >= 0) {
+                    cnt[cell]++;
                     total++;
                 }
             }
         }
     }
-    if (c->sym) {
+    return total;
+}
+
+/* The matrix source of radx_glcm_from_counts with symmetricalGLCM applied: P += P^T. */
+typedef struct glcm_src {
+    radx_angular_count_fn count;
+    const void *ctx;
+    int n, sym;
+} glcm_src;
+
+static uint64_t src_count(const void *vsrc, int a, uint32_t *cnt)
+{
+    const glcm_src *s = vsrc;
+    const int n = s->n;
+    uint64_t total = s->count(s->ctx, a, cnt);
+    if (s->sym) {
         int i, j;
         for (i = 0; i < n; i++) {
             cnt[(size_t)i * n + i] *= 2u;
             for (j = i + 1; j < n; j++) {
-                uint32_t s = cnt[(size_t)i * n + j] + cnt[(size_t)j * n + i];
-                cnt[(size_t)i * n + j] = s;
-                cnt[(size_t)j * n + i] = s;
+                uint32_t t = cnt[(size_t)i * n + j] + cnt[(size_t)j * n + i];
+                cnt[(size_t)i * n + j] = t;
+                cnt[(size_t)j * n + i] = t;
             }
         }
         total *= 2;
@@ -491,49 +504,83 @@ static int matrix_all(const glcm_ctx *c, glcm_ws *w, double *f)
     return 0;
 }
 
-radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+void radx_angular_prep_free(radx_angular_prep *g)
 {
-    int i, k;
+    if (!g) return;
+    free(g->li);
+    free(g->vals);
+    free(g->ivals);
+    free(g->angles);
+    memset(g, 0, sizeof *g);
+}
+
+uint64_t radx_angular_counts_get(const void *ctx, int a, uint32_t *cnt)
+{
+    const radx_angular_counts *s = ctx;
+    const uint32_t *src = s->cnt + (size_t)a * s->ncell;
+    uint64_t total = 0;
+    size_t e;
+    for (e = 0; e < s->ncell; e++) total += (cnt[e] = src[e]);
+    return total;
+}
+
+radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
+                              radx_angular_prep *g, radx_err *err)
+{
+    int i;
+    memset(g, 0, sizeof *g);
     radx_status st = radx_tex_check_angular(in, p, "glcm", radx_glcm_nfeatures, F_COUNT, 1, out, err);
     if (st != RADX_OK) return st;
 
     const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
-    int32_t *li = NULL;
-    double *vals = NULL;
-    int *ivals = NULL, *angles = NULL;
-    double *res = NULL, *wsum = NULL; /* res: F_COUNT features per angle */
-    int *mcc_fail = NULL;
-    int nthr = radx_tex_max_threads(), n = 0;
-
+    memcpy(g->dims, dims, sizeof g->dims);
     /* gray levels present in the ROI */
-    st = radx_tex_level_index(in, "glcm", &li, &vals, &n, err);
+    st = radx_tex_level_index(in, "glcm", &g->li, &g->vals, &g->n, err);
     if (st != RADX_OK) return st;
-    const int ng = (int)vals[n - 1]; /* Ng = max gray level present (PyRadiomics), whatever in->ng says */
+    const int n = g->n;
+    g->ng = (int)g->vals[n - 1]; /* Ng = max gray level present (PyRadiomics), whatever in->ng says */
     if ((uint64_t)n * (uint64_t)n > ((uint64_t)1 << 31)) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: %d gray levels give a too large matrix; increase binWidth", n);
-        goto done;
+        goto fail;
     }
-    ivals = malloc((size_t)n * sizeof *ivals);
-    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
-    if (!ivals || !angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
-    for (i = 0; i < n; i++) ivals[i] = (int)vals[i];
+    g->ncell = (size_t)n * (size_t)n;
+    g->ivals = malloc((size_t)n * sizeof *g->ivals);
+    g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
+    if (!g->ivals || !g->angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto fail; }
+    for (i = 0; i < n; i++) g->ivals[i] = (int)g->vals[i];
 
     const int force = p->force2d ? p->force2d_dimension : -1;
-    const int na = radx_angles_build(dims, p->distances, p->n_distances, 0, force, angles, RADX_MAX_ANGLES);
-    if (na < 0) {
+    g->na = radx_angles_build(dims, p->distances, p->n_distances, 0, force, g->angles, RADX_MAX_ANGLES);
+    if (g->na < 0) {
         st = radx_seterr(err, RADX_ERR_PARAM, "glcm: distances: invalid value (< 1) or more than %d angles",
                          RADX_MAX_ANGLES);
-        goto done;
+        goto fail;
     }
+    g->sym = p->symmetrical_glcm ? 1 : 0;
+    return RADX_OK;
+fail:
+    radx_angular_prep_free(g);
+    return st;
+}
 
-    const glcm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .ivals = ivals,
-                        .ng = ng, .sym = p->symmetrical_glcm ? 1 : 0, .angles = angles};
+radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params *p, const double spacing_zyx[3],
+                                  radx_angular_count_fn count, const void *ctx, double *out, radx_err *err)
+{
+    int k;
+    const glcm_ctx *c = g;
+    const int n = g->n, ng = g->ng, na = g->na;
     const size_t nn = (size_t)n * (size_t)n;
+    const glcm_src src = {count, ctx, n, g->sym};
+    double *res = NULL, *wsum = NULL; /* res: F_COUNT features per angle */
+    int *mcc_fail = NULL;
+    int nthr = radx_tex_max_threads();
+    radx_status st = RADX_OK;
     double mcc_one_level = 1.0; /* PyRadiomics returns 1 when the matrices are 1 x 1 */
 
+    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
     if (p->weighting_norm != RADX_WNORM_NONE) {
         /* one matrix: sum_a w_a P_a, added in angle order */
-        st = radx_tex_weighted_sum("glcm", na, angles, nn, nthr, count_angle, &c, radx_glcm_weight, in->spacing_zyx,
+        st = radx_tex_weighted_sum("glcm", na, g->angles, nn, nthr, src_count, &src, radx_glcm_weight, spacing_zyx,
                                    (int)p->weighting_norm, &wsum, err);
         if (st != RADX_OK) goto done;
         double total = 0.0;
@@ -547,7 +594,7 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         glcm_ws w;
         if (ws_alloc(&w, n, ng, 0) != 0) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
         for (size_t e = 0; e < nn; e++) w.p[e] = wsum[e] / total;
-        matrix_all(&c, &w, out); /* MCC NaN when the eigen solver failed */
+        matrix_all(c, &w, out); /* MCC NaN when the eigen solver failed */
         ws_free(&w);
         if (n < 2) out[F_MCC] = mcc_one_level;
         goto done;
@@ -574,13 +621,13 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
         for (a = 0; a < na; a++) {
             double *f = res + (size_t)a * F_COUNT;
             if (!ok) continue;
-            uint64_t total = count_angle(&c, a, w.cnt);
+            uint64_t total = src_count(&src, a, w.cnt);
             if (total == 0) { /* no pair: PyRadiomics deletes the angle, the mean skips its NaN */
                 for (int j = 0; j < F_COUNT; j++) f[j] = NAN;
                 continue;
             }
             normalise(w.cnt, w.p, nn, (double)total);
-            mcc_fail[a] = matrix_all(&c, &w, f);
+            mcc_fail[a] = matrix_all(c, &w, f);
         }
         if (ok) ws_free(&w);
     }
@@ -603,9 +650,38 @@ done:
     free(wsum);
     free(res);
     free(mcc_fail);
-    free(angles);
-    free(vals);
-    free(ivals);
-    free(li);
     return st;
 }
+
+radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    radx_angular_prep g;
+    radx_status st = radx_glcm_prepare(in, p, out, &g, err);
+    if (st != RADX_OK) return st;
+    st = radx_glcm_from_counts(&g, p, in->spacing_zyx, radx_glcm_count_angle, &g, out, err);
+    radx_angular_prep_free(&g);
+    return st;
+}
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the GPU entry points of kernels/glcm.cu, so that the GPU tests
+ * (which skip before calling them) link in every build. */
+radx_status radx_cuda_glcm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
+                           radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "glcm: this radx was built without CUDA");
+}
+
+radx_status radx_glcm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt, radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "glcm: this radx was built without CUDA");
+}
+
+radx_status radx_angular_cuda_test_stream(void **stream, radx_err *err)
+{
+    *stream = NULL;
+    return radx_seterr(err, RADX_ERR_DEVICE, "this radx was built without CUDA");
+}
+
+void radx_angular_cuda_test_stream_destroy(void *stream) {}
+#endif

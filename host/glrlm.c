@@ -12,6 +12,10 @@
  *      Np = sum_j j * pr(j); features per angle, then nanmean over angles.
  * Deleting empty run-length columns (PyRadiomics does) changes no sum, so it is not done here.
  *
+ * Steps (host/glcm_glrlm.h): radx_glrlm_prepare (checks, level index, angles), the matrices
+ * (radx_glrlm_count_angle here; kernels/glrlm.cu on the GPU), radx_glrlm_from_counts (steps 2-3,
+ * shared by both backends).  radx_glrlm_compute chains them on the CPU.
+ *
  * Threads: non-weighted, each angle is done by one thread and the mean is taken in angle order;
  * weighted, angle matrices are counted in parallel batches and added in angle order.  Results do
  * not depend on the thread count. */
@@ -31,6 +35,8 @@
 
 #include "radx_internal.h"
 #include "angles.h"
+#include "glrlm_cuda.h" /* radx_glrlm_cuda_counts (stand-in without CUDA: end of file) */
+#include "glcm_glrlm.h"
 #include "glrlm_rules.h"
 #include "texture_common.h"
 
@@ -42,14 +48,8 @@ enum {
 
 #define GLRLM_EPS 2.220446049250313e-16 /* numpy.spacing(1) */
 
-typedef struct glrlm_ctx {
-    long long dims[3];
-    const int32_t *li;  /* level index (0..n-1) per box voxel, -1 outside the ROI */
-    int n;              /* gray levels present in the ROI */
-    const double *vals; /* their gray values */
-    long long L;        /* longest possible run: max box size */
-    const int *angles;
-} glrlm_ctx;
+/* The prepared input (host/glcm_glrlm.h): dims, li, n, vals, L, angles. */
+typedef radx_angular_prep glrlm_ctx;
 
 /* Counts the runs of the line along angle ang that starts at (z, y, x) (step: the flat index
  * displacement of ang) into cnt and *runs; sets *multi when the line holds more than one ROI
@@ -73,12 +73,12 @@ static void walk_line(const glrlm_ctx *c, const int *ang, long long z, long long
     radx_glrlm_run_init(&run);
     for (t = 0; t < len; t++, v += step) {
         if (radx_glrlm_run_step(&run, *v, &g, &rl)) {
-            cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+            cnt[radx_glrlm_cell(g, rl, L)]++;
             (*runs)++;
         }
     }
     if (radx_glrlm_run_end(&run, &g, &rl)) {
-        cnt[(size_t)g * (size_t)L + (size_t)(rl - 1)]++;
+        cnt[radx_glrlm_cell(g, rl, L)]++;
         (*runs)++;
     }
     if (run.elems > 1) *multi = 1;
@@ -86,7 +86,7 @@ static void walk_line(const glrlm_ctx *c, const int *ang, long long z, long long
 
 /* Run-length counts of angle a into cnt (n * L); returns the number of runs (0 when the angle is
  * zeroed).  Counts fit uint32: at most one run per ROI voxel. */
-static uint64_t count_angle(const void *ctx, int a, uint32_t *cnt)
+uint64_t radx_glrlm_count_angle(const void *ctx, int a, uint32_t *cnt)
 {
     const glrlm_ctx *c = ctx;
     const int *ang = c->angles + 3 * a;
@@ -204,9 +204,10 @@ static void matrix_features(const glrlm_ctx *c, const double *P, double *pg, dou
     f[F_SRLGLE] = srlgle / Nr;
 }
 
-radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
+                               radx_angular_prep *g, radx_err *err)
 {
-    int k;
+    memset(g, 0, sizeof *g);
     radx_status st = radx_tex_check_angular(in, p, "glrlm", radx_glrlm_nfeatures, F_COUNT, 0, out, err);
     if (st != RADX_OK) return st;
 
@@ -214,37 +215,51 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
     long long L = dims[0];
     if (dims[1] > L) L = dims[1];
     if (dims[2] > L) L = dims[2];
-    int32_t *li = NULL;
-    double *vals = NULL, *res = NULL, *wsum = NULL, *pg = NULL, *pr = NULL;
-    int *angles = NULL;
-    int nthr = radx_tex_max_threads(), n = 0;
+    memcpy(g->dims, dims, sizeof g->dims);
+    g->L = L;
 
-    st = radx_tex_level_index(in, "glrlm", &li, &vals, &n, err);
+    st = radx_tex_level_index(in, "glrlm", &g->li, &g->vals, &g->n, err);
     if (st != RADX_OK) return st;
+    const int n = g->n;
     if ((uint64_t)n * (uint64_t)L > ((uint64_t)1 << 31)) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: %d gray levels x %lld run lengths is too large", n, L);
-        goto done;
+        goto fail;
     }
-    angles = malloc(3 * RADX_MAX_ANGLES * sizeof *angles);
-    if (!angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    g->ncell = (size_t)n * (size_t)L;
+    g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
+    if (!g->angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto fail; }
 
     const int force = p->force2d ? p->force2d_dimension : -1;
     const int dist1 = 1;
-    const int na = radx_angles_build(dims, &dist1, 1, 0, force, angles, RADX_MAX_ANGLES);
-    if (na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto done; }
+    g->na = radx_angles_build(dims, &dist1, 1, 0, force, g->angles, RADX_MAX_ANGLES);
+    if (g->na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto fail; }
+    return RADX_OK;
+fail:
+    radx_angular_prep_free(g);
+    return st;
+}
 
-    const glrlm_ctx c = {.dims = {dims[0], dims[1], dims[2]}, .li = li, .n = n, .vals = vals, .L = L,
-                         .angles = angles};
+radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params *p, const double spacing_zyx[3],
+                                   radx_angular_count_fn count, const void *ctx, double *out, radx_err *err)
+{
+    int k;
+    const glrlm_ctx *c = g;
+    const int n = g->n, na = g->na;
+    const long long L = g->L;
     const size_t nl = (size_t)n * (size_t)L;
+    double *res = NULL, *wsum = NULL, *pg = NULL, *pr = NULL;
+    int nthr = radx_tex_max_threads();
+    radx_status st = RADX_OK;
 
+    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
     if (p->weighting_norm != RADX_WNORM_NONE) {
         pg = malloc((size_t)n * sizeof *pg);
         pr = malloc((size_t)L * sizeof *pr);
         if (!pg || !pr) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
-        st = radx_tex_weighted_sum("glrlm", na, angles, nl, nthr, count_angle, &c, radx_glrlm_weight,
-                                   in->spacing_zyx, (int)p->weighting_norm, &wsum, err);
+        st = radx_tex_weighted_sum("glrlm", na, g->angles, nl, nthr, count, ctx, radx_glrlm_weight, spacing_zyx,
+                                   (int)p->weighting_norm, &wsum, err);
         if (st != RADX_OK) goto done;
-        matrix_features(&c, wsum, pg, pr, out); /* NaN everywhere when empty */
+        matrix_features(c, wsum, pg, pr, out); /* NaN everywhere when empty */
         goto done;
     }
 
@@ -263,9 +278,9 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
         GLRLM_OMP(omp for schedule(dynamic, 1))
         for (a = 0; a < na; a++) {
             if (!ok) continue;
-            count_angle(&c, a, cnt);
+            count(ctx, a, cnt);
             for (size_t e = 0; e < nl; e++) P[e] = (double)cnt[e];
-            matrix_features(&c, P, tpg, tpr, res + (size_t)a * F_COUNT);
+            matrix_features(c, P, tpg, tpr, res + (size_t)a * F_COUNT);
         }
         free(cnt);
         free(P);
@@ -281,8 +296,30 @@ done:
     free(pg);
     free(pr);
     free(res);
-    free(angles);
-    free(vals);
-    free(li);
     return st;
 }
+
+radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    radx_angular_prep g;
+    radx_status st = radx_glrlm_prepare(in, p, out, &g, err);
+    if (st != RADX_OK) return st;
+    st = radx_glrlm_from_counts(&g, p, in->spacing_zyx, radx_glrlm_count_angle, &g, out, err);
+    radx_angular_prep_free(&g);
+    return st;
+}
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the GPU entry points of kernels/glrlm.cu, so that the GPU tests
+ * (which skip before calling them) link in every build. */
+radx_status radx_cuda_glrlm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
+                            radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "glrlm: this radx was built without CUDA");
+}
+
+radx_status radx_glrlm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt, radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "glrlm: this radx was built without CUDA");
+}
+#endif

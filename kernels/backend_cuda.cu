@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "backend.h"
 #include "bin_index.h"
+#include "cuda_ops.h"
 #include "cuda_check.cuh"
 
 #define RADX_BIN_BLOCK 256
@@ -77,6 +78,19 @@ static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const
     return st;
 }
 
+/* Texture classes run on the GPU where a kernel exists; the features are then computed on the
+ * host by the CPU's own functions from the downloaded integer matrices. */
+static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_input *in,
+                                const radx_params *p, double *out, radx_err *err)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    switch (cls) {
+    case RADX_CLASS_GLCM: return radx_cuda_glcm(ctx->stream, in, p, out, err);
+    case RADX_CLASS_GLRLM: return radx_cuda_glrlm(ctx->stream, in, p, out, err);
+    default: return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
+    }
+}
+
 static void cuda_destroy(void *vctx)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
@@ -86,7 +100,7 @@ static void cuda_destroy(void *vctx)
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, NULL, NULL, NULL, NULL, NULL, cuda_destroy,
+    "cuda", cuda_discretise, NULL, cuda_texture, NULL, NULL, NULL, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

@@ -4,7 +4,7 @@
  * returns when its results are on the host.  `stream` is the plan's cudaStream_t as void *.
  * Implemented in kernels/<stage>.cu; dispatched by kernels/backend_cuda.cu.
  *
- * Rules: every per-voxel / per-pair rule comes from a kernels/*.h header the CPU path also uses;
+ * Rules: every per-voxel / per-pair rule comes from a header under kernels/ that the CPU path uses;
  * matrices are integer counts (bit-identical to the CPU's); the features are then computed on
  * the host by the same C functions the CPU backend uses, so CPU and CUDA results are identical
  * whenever the matrices are. */

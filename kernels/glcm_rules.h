@@ -5,7 +5,10 @@
  * Volumes are the ROI bounding box in numpy order (nz, ny, nx), flat index x + nx*(y + ny*z).
  * Angles are (dz, dy, dx) offsets from kernels/angles.h (mono-directional, the `distances` setting).
  * A pair is (centre voxel c, neighbour c + angle), both inside the box and the ROI; it adds one count
- * to P(gl[c], gl[c + angle]) of that angle.  The symmetrical GLCM then adds the transpose. */
+ * to P(gl[c], gl[c + angle]) of that angle.  The symmetrical GLCM then adds the transpose.
+ * The CPU (host/glcm.c) walks each angle's valid range row by row (radx_glcm_axis_range); the GPU
+ * (kernels/glcm.cu) gives each voxel a thread and finds its neighbour with radx_glcm_neighbor; both
+ * count radx_glcm_cell. */
 #ifndef RADX_GLCM_RULES_H
 #define RADX_GLCM_RULES_H
 
@@ -29,6 +32,14 @@ RADX_HD long long radx_glcm_neighbor(const long long dims[3], long long z, long 
     long long nz = z + a[0], ny = y + a[1], nx = x + a[2];
     if (nz < 0 || nz >= dims[0] || ny < 0 || ny >= dims[1] || nx < 0 || nx >= dims[2]) return -1;
     return nx + dims[2] * (ny + dims[1] * nz);
+}
+
+/* Matrix cell (row-major n x n) of the pair (centre c, neighbour c + angle) from their level
+ * indices (0..n-1 inside the ROI, -1 outside): i * n + j, or -1 when either voxel is outside the
+ * ROI and the pair does not count. */
+RADX_HD long long radx_glcm_cell(int i, int j, int n)
+{
+    return (i >= 0 && j >= 0) ? (long long)i * (long long)n + (long long)j : -1;
 }
 
 /* Distance weight of one angle (glcm.py): W = exp(-||a * spacing||^2) with the norm of the

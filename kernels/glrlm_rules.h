@@ -82,6 +82,42 @@ RADX_HD int radx_glrlm_run_end(radx_glrlm_run *r, int *done_gl, long long *done_
     return 1;
 }
 
+/* Matrix cell (row-major n x L) of a run of level index g (0..n-1) and length len (1..L). */
+RADX_HD long long radx_glrlm_cell(int g, long long len, long long L)
+{
+    return (long long)g * L + (len - 1);
+}
+
+/* ---- the same runs seen from their first voxel (the GPU's formulation, kernels/glrlm.cu) ----
+ * Each run has exactly one first voxel: an ROI voxel whose predecessor on the line (voxel - angle)
+ * is outside the box or the ROI, or has another level.  Counting, for every such voxel, the run
+ * that follows it gives the same matrix as walking the lines with radx_glrlm_run_step. */
+
+/* Flat index of (z, y, x) + s * a, or -1 when that voxel is outside the box. */
+RADX_HD long long radx_glrlm_along(const long long dims[3], long long z, long long y, long long x, const int *a,
+                                   long long s)
+{
+    const long long pz = z + s * a[0], py = y + s * a[1], px = x + s * a[2];
+    if (!radx_glrlm_in_box(dims, pz, py, px)) return -1;
+    return px + dims[2] * (py + dims[1] * pz);
+}
+
+/* 1 when a voxel of level index `level` (-1: outside the ROI) starts a run, given the level index
+ * of its predecessor on the line (-1 when outside the box or the ROI). */
+RADX_HD int radx_glrlm_is_run_start(int level, int prev_level)
+{
+    return level >= 0 && prev_level != level;
+}
+
+/* multiElement from one run: 1 when the run's line certainly holds more than one ROI voxel,
+ * judged from the run's length and the level index of the voxel right after it (-1 when outside
+ * the box or the ROI).  When this gives 0 and the line goes on after the run, the line still
+ * holds another ROI voxel if one lies further on, past the non-ROI voxels after the run. */
+RADX_HD int radx_glrlm_run_multi(long long len, int next_level)
+{
+    return len > 1 || next_level >= 0;
+}
+
 /* Distance weight of one angle (glrlm.py): the norm of a * spacing itself (not exp'ed as in the
  * GLCM; kernels/texture_rules.h).  no_weighting (and unknown norms) give 1. */
 RADX_HD double radx_glrlm_weight(const int *a, const double spacing_zyx[3], int norm)

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The counting engine of the GPU GLCM and GLRLM (kernels/glcm.cu, kernels/glrlm.cu): one integer
+ * matrix per angle, counted from the level index volume of host/glcm_glrlm.h (0..n-1 inside the
+ * ROI, -1 outside), by a per-voxel operation Op that each class writes with its rules header
+ * (kernels/glcm_rules.h, kernels/glrlm_rules.h):
+ *
+ *   struct Op { __host__ __device__ void voxel(const int32_t *li, const long long dims[3], long long z,
+ *               long long y, long long x, int level, const int *angle, int a, uint32_t *m) const; }
+ *
+ * called for every ROI voxel (level = its level index) and every angle (a: index among all the
+ * angles, angle: its (dz, dy, dx)); it adds its counts to the angle's matrix m with radx_ang_add1
+ * (atomicAdd).  voxel() is __host__ __device__, so the operation can be checked on a CPU by
+ * calling it for every voxel in a loop.
+ *
+ * Accumulation (after the histogram sample of cuda-samples): the blocks of grid row y count a
+ * group of consecutive angles.  When a group's matrices fit in the block's shared memory
+ * (48 KiB, or the opt-in maximum for a single matrix: 227 KiB on H100), each block counts into
+ * its private shared copy and adds its non-zero cells to the global matrices at the end; otherwise
+ * every count is a global atomicAdd.  Integer counts: the result does not depend on the order.
+ *
+ * Device memory: the level index (4 bytes per box voxel), the angles, and the matrices of as many
+ * angles at a time as fit in the free device memory (at least one, else RADX_ERR_NOMEM); each
+ * batch is downloaded into the caller's host buffer before the next is counted. */
+#ifndef RADX_ANGULAR_COUNT_CUH
+#define RADX_ANGULAR_COUNT_CUH
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glcm_cuda.h"
+#include "glcm_glrlm.h"
+
+#define RADX_ANG_BLOCK 256                    /* threads per block */
+#define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
+#define RADX_ANG_SMEM_DEFAULT (48 * 1024)     /* shared memory a block gets without opting in */
+#define RADX_ANG_STATIC_SMEM (3 * RADX_ANG_GROUP_MAX * sizeof(int))
+#define RADX_ANG_MEM_RESERVE ((size_t)256 << 20) /* device memory left to others */
+
+/* Adds 1 to a matrix cell: atomically on the device; plainly on the host, where the per-voxel
+ * operations run only in single-threaded emulation (checks of the rules without a GPU). */
+static __host__ __device__ __forceinline__ void radx_ang_add1(uint32_t *cell)
+{
+#ifdef __CUDA_ARCH__
+    atomicAdd(cell, 1u);
+#else
+    (*cell)++;
+#endif
+}
+
+/* One launch over all ROI voxels for angles [abase, abase + na) of the batch: grid (bx, ngroups),
+ * group angles per grid row; cnt: the batch's na matrices of ncell cells. */
+template <class Op, bool SHARED>
+static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
+    radx_angular_count_kernel(Op op, const int32_t *__restrict__ li, long long nz, long long ny, long long nx,
+                              const int *__restrict__ angles, int abase, int na, int group, size_t ncell,
+                              uint32_t *__restrict__ cnt)
+{
+    extern __shared__ uint32_t s_cnt[];
+    __shared__ int s_ang[3 * RADX_ANG_GROUP_MAX];
+    const int a0 = (int)blockIdx.y * group;
+    const int ga = min(group, na - a0);
+    if (ga <= 0) return; /* uniform over the block */
+    for (int t = threadIdx.x; t < 3 * ga; t += blockDim.x) s_ang[t] = angles[3 * a0 + t];
+    if (SHARED)
+        for (size_t t = threadIdx.x; t < (size_t)ga * ncell; t += blockDim.x) s_cnt[t] = 0u;
+    __syncthreads();
+
+    uint32_t *m = SHARED ? s_cnt : cnt + (size_t)a0 * ncell;
+    const long long dims[3] = {nz, ny, nx};
+    const int64_t nvox = (int64_t)(nz * ny * nx);
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < nvox;
+         v += (int64_t)blockDim.x * gridDim.x) {
+        const int level = li[v];
+        if (level < 0) continue;
+        const long long x = v % nx, r = v / nx, y = r % ny, z = r / ny;
+        for (int k = 0; k < ga; k++)
+            op.voxel(li, dims, z, y, x, level, s_ang + 3 * k, abase + a0 + k, m + (size_t)k * ncell);
+    }
+
+    if (SHARED) {
+        __syncthreads();
+        uint32_t *g = cnt + (size_t)a0 * ncell;
+        for (size_t t = threadIdx.x; t < (size_t)ga * ncell; t += blockDim.x) {
+            const uint32_t c = s_cnt[t];
+            if (c) atomicAdd(g + t, c);
+        }
+    }
+}
+
+/* Launch shape of one batch. */
+typedef struct radx_ang_shape {
+    int shared;   /* shared-memory privatisation */
+    int group;    /* angles per grid row */
+    int ngroups;  /* grid rows */
+    size_t smem;  /* dynamic shared memory per block */
+} radx_ang_shape;
+
+/* Chooses the accumulation for matrices of ncell cells and na angles; returns -1 when mode is
+ * RADX_ANG_SHARED and one matrix does not fit in shared memory. */
+static inline int radx_ang_choose(size_t ncell, int na, int mode, int optin, radx_ang_shape *sh)
+{
+    const size_t per = ncell * sizeof(uint32_t);
+    const size_t stat = RADX_ANG_STATIC_SMEM;
+    int group = na < RADX_ANG_GROUP_MAX ? na : RADX_ANG_GROUP_MAX;
+    memset(sh, 0, sizeof *sh);
+    if (mode != RADX_ANG_GLOBAL && optin > 0 && per + stat <= (size_t)optin) {
+        size_t fit = (RADX_ANG_SMEM_DEFAULT - stat) / per; /* without opting in */
+        if (fit < 1) fit = 1;
+        if (fit < (size_t)group) group = (int)fit;
+        sh->shared = 1;
+    } else if (mode == RADX_ANG_SHARED) {
+        return -1;
+    }
+    if (group < 1) group = 1;
+    sh->ngroups = (na + group - 1) / group;
+    sh->group = (na + sh->ngroups - 1) / sh->ngroups; /* balanced groups */
+    sh->smem = sh->shared ? (size_t)sh->group * per : 0;
+    return 0;
+}
+
+/* Counts the batch [abase, abase + na) into d_cnt (zeroed here) on stream s. */
+template <class Op>
+static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long long dims[3], const int *d_angles,
+                                   int abase, int na, size_t ncell, const radx_ang_shape *sh, int sms,
+                                   uint32_t *d_cnt, cudaStream_t s)
+{
+    typedef void (*kernel_t)(Op, const int32_t *, long long, long long, long long, const int *, int, int, int,
+                             size_t, uint32_t *);
+    kernel_t kern = sh->shared ? radx_angular_count_kernel<Op, true> : radx_angular_count_kernel<Op, false>;
+    cudaError_t e = cudaMemsetAsync(d_cnt, 0, (size_t)na * ncell * sizeof(uint32_t), s);
+    if (e != cudaSuccess) return e;
+    if (sh->smem + RADX_ANG_STATIC_SMEM > RADX_ANG_SMEM_DEFAULT) {
+        e = cudaFuncSetAttribute(kern, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sh->smem);
+        if (e != cudaSuccess) return e;
+    }
+    int per_sm = 0;
+    e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kern, RADX_ANG_BLOCK, sh->smem);
+    if (e != cudaSuccess) return e;
+    if (per_sm < 1) per_sm = 1;
+    const long long nvox = dims[0] * dims[1] * dims[2];
+    /* enough blocks to fill the device once, no more than one voxel per thread, and (shared)
+     * at least two voxels per cell merged so the merge stays below the counting */
+    long long bx = ((long long)sms * per_sm + sh->ngroups - 1) / sh->ngroups;
+    const long long by_vox = (nvox + RADX_ANG_BLOCK - 1) / RADX_ANG_BLOCK;
+    if (bx > by_vox) bx = by_vox;
+    if (sh->shared) {
+        const long long by_merge = nvox / (2 * (long long)ncell);
+        if (bx > by_merge) bx = by_merge;
+    }
+    if (bx < 1) bx = 1;
+    if (bx > 0x7fffffffLL) bx = 0x7fffffffLL;
+    kern<<<dim3((unsigned)bx, (unsigned)sh->ngroups), RADX_ANG_BLOCK, sh->smem, s>>>(
+        op, d_li, dims[0], dims[1], dims[2], d_angles + 3 * (size_t)abase, abase, na, sh->group, ncell, d_cnt);
+    return cudaGetLastError();
+}
+
+/* The whole count: uploads g's level index and angles, counts every angle (in batches that fit
+ * the device memory) into the host buffer cnt (g->na * g->ncell).  With d_flags_host not NULL,
+ * op gets a zeroed device array of g->na ints (set_flags(op, ptr) stores it) that is downloaded
+ * into d_flags_host at the end (GLRLM's multiElement flags).  cls names the class in messages. */
+template <class Op>
+static radx_status radx_ang_count(const char *cls, void *stream, const radx_angular_prep *g, Op op,
+                                  void (*set_flags)(Op *, int *), int *flags_host, int mode, uint32_t *cnt,
+                                  radx_err *err)
+{
+    cudaStream_t s = (cudaStream_t)stream;
+    const size_t nvox = (size_t)g->dims[0] * (size_t)g->dims[1] * (size_t)g->dims[2];
+    const size_t per = g->ncell * sizeof(uint32_t);
+    const int na = g->na;
+    int32_t *d_li = NULL;
+    int *d_angles = NULL, *d_flags = NULL;
+    uint32_t *d_cnt = NULL;
+    const char *what = "";
+    cudaError_t e = cudaSuccess;
+    radx_status st = RADX_OK;
+    int dev = 0, sms = 1, optin = 0, batch = 0;
+    radx_ang_shape sh;
+    size_t freeb = 0, totalb = 0;
+
+    if (na <= 0) return RADX_OK;
+    if (!cnt || !g->li || !g->angles)
+        return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
+#define ANG_TRY(call)                                                                              \
+    do {                                                                                           \
+        e = (call);                                                                                \
+        if (e != cudaSuccess) {                                                                    \
+            what = #call;                                                                          \
+            goto done;                                                                             \
+        }                                                                                          \
+    } while (0)
+    ANG_TRY(cudaGetDevice(&dev));
+    ANG_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
+    ANG_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
+    if (radx_ang_choose(g->ncell, na, mode, optin, &sh) != 0) {
+        st = radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): a %zu-cell matrix does not fit in %d bytes of shared memory",
+                         cls, g->ncell, optin);
+        goto done;
+    }
+
+    /* device memory: the level index, the angles, the flags, then as many matrices as fit */
+    ANG_TRY(cudaMemGetInfo(&freeb, &totalb));
+    {
+        const size_t fixed = nvox * sizeof(int32_t) + (size_t)na * 4 * sizeof(int) + RADX_ANG_MEM_RESERVE;
+        const size_t avail = freeb > fixed ? freeb - fixed : 0;
+        if (avail < per) {
+            st = radx_seterr(err, RADX_ERR_NOMEM,
+                             "%s (CUDA): %d gray levels need %.0f MiB per angle matrix and %.0f MiB for the volume; "
+                             "the GPU has %.0f MiB free",
+                             cls, g->n, (double)per / 1048576.0, (double)(nvox * sizeof(int32_t)) / 1048576.0,
+                             (double)freeb / 1048576.0);
+            goto done;
+        }
+        const size_t fit = avail / per;
+        batch = fit < (size_t)na ? (int)fit : na;
+    }
+    ANG_TRY(cudaMalloc((void **)&d_li, nvox * sizeof(int32_t)));
+    ANG_TRY(cudaMalloc((void **)&d_angles, (size_t)na * 3 * sizeof(int)));
+    ANG_TRY(cudaMalloc((void **)&d_cnt, (size_t)batch * per));
+    ANG_TRY(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
+    ANG_TRY(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
+    if (flags_host) {
+        ANG_TRY(cudaMalloc((void **)&d_flags, (size_t)na * sizeof(int)));
+        ANG_TRY(cudaMemsetAsync(d_flags, 0, (size_t)na * sizeof(int), s));
+        set_flags(&op, d_flags);
+    }
+    for (int a0 = 0; a0 < na; a0 += batch) {
+        const int nb = na - a0 < batch ? na - a0 : batch;
+        radx_ang_shape bsh;
+        if (radx_ang_choose(g->ncell, nb, mode, optin, &bsh) != 0) bsh = sh; /* cannot fail: checked above */
+        ANG_TRY(radx_ang_launch(op, d_li, g->dims, d_angles, a0, nb, g->ncell, &bsh, sms, d_cnt, s));
+        ANG_TRY(cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
+    }
+    if (flags_host)
+        ANG_TRY(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
+    ANG_TRY(cudaStreamSynchronize(s));
+#undef ANG_TRY
+
+done:
+    if (e != cudaSuccess) {
+        cudaStreamSynchronize(s); /* nothing of ours may still run when the buffers go */
+        cudaGetLastError();       /* clear a non-sticky error */
+        st = radx_seterr(err, e == cudaErrorMemoryAllocation ? RADX_ERR_NOMEM : RADX_ERR_DEVICE,
+                         "%s (CUDA): %s failed: %s", cls, what, cudaGetErrorString(e));
+    }
+    cudaFree(d_li);
+    cudaFree(d_angles);
+    cudaFree(d_flags);
+    cudaFree(d_cnt);
+    return st;
+}
+
+#endif
