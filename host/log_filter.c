@@ -58,7 +58,12 @@
  * sigma 1.5 mm, 4 sigma, mirror padding; IBSI-2 uses mirror padding for all its phase 2 filters).
  *
  * Threads: OpenMP over rows; the mean is summed per z slice and then in slice order, so the
- * result does not depend on the thread count. */
+ * result does not depend on the thread count.
+ *
+ * CUDA: kernels/log_filter.cu runs the same steps on the device with cuFFT; the set-up
+ * (radx_log_setup_init: checks, FFT sizes, per-axis tables) is this file's, and every per-sample
+ * step (padding index, centring, spectrum multiplication, output) is a kernels/log_transfer.h
+ * function both loops call. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -88,62 +93,29 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode)
     o->truncate = 4.0;
 }
 
-/* Source index of buffer position j (relative to the image start) under the boundary rule,
- * or -1 for zero. */
-static int64_t log_ext(int64_t j, int64_t n, radx_log_boundary bc)
+void radx_log_setup_free(radx_log_setup *s)
 {
-    int64_t m;
-    switch (bc) {
-    case RADX_LOG_BC_ZERO:
-        return (j >= 0 && j < n) ? j : -1;
-    case RADX_LOG_BC_NEAREST:
-        return j < 0 ? 0 : (j >= n ? n - 1 : j);
-    case RADX_LOG_BC_MIRROR:
-        m = j % (2 * n);
-        if (m < 0) m += 2 * n;
-        return m >= n ? 2 * n - 1 - m : m;
-    case RADX_LOG_BC_PERIODIC:
-        m = j % n;
-        return m < 0 ? m + n : m;
+    int a;
+    if (!s) return;
+    for (a = 0; a < 3; a++) {
+        free(s->ax[a].g);
+        free(s->ax[a].d);
+        free(s->ax[a].map);
+        s->ax[a].g = s->ax[a].d = NULL;
+        s->ax[a].map = NULL;
     }
-    return -1;
 }
 
-typedef struct log_axis {
-    int64_t n;       /* image size */
-    int64_t L;       /* FFT size */
-    int64_t off;     /* image offset in the buffer */
-    int filtered;
-    double *g, *d;   /* per frequency k in [0, L): smoothing and second-derivative responses */
-    int64_t *map;    /* per buffer position: source index or -1 */
-} log_axis;
-
-static void log_axis_free(log_axis *a)
+radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+                                radx_log_setup *s, radx_err *err)
 {
-    free(a->g);
-    free(a->d);
-    free(a->map);
-    a->g = a->d = NULL;
-    a->map = NULL;
-}
-
-radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                               radx_volume *out, radx_err *err)
-{
-    log_axis ax[3];
     radx_itk_iir c0, c2;
-    radx_fft_plan *plan = NULL;
-    radx_fft_cpx *buf = NULL;
-    float *res = NULL;
-    double *zsum = NULL;
     radx_status st;
     radx_log_boundary bc;
-    int64_t nvox, nh, nbuf, z;
-    double cval = 0.0, t0, scale;
     int a, in_plane;
 
-    if (out) memset(out, 0, sizeof *out);
-    if (!in || !out || !o || !in->data) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    if (s) memset(s, 0, sizeof *s);
+    if (!in || !s || !o || !in->data) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
     if (!(sigma_mm > 0.0) || !isfinite(sigma_mm))
         return radx_seterr(err, RADX_ERR_PARAM, "LoG sigma %g mm: sigma must be greater than 0", sigma_mm);
     if (o->mode != RADX_LOG_PYRADIOMICS && o->mode != RADX_LOG_IBSI)
@@ -163,13 +135,13 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     if (bc != RADX_LOG_BC_ZERO && bc != RADX_LOG_BC_NEAREST && bc != RADX_LOG_BC_MIRROR &&
         bc != RADX_LOG_BC_PERIODIC)
         return radx_seterr(err, RADX_ERR_PARAM, "LoG: unknown boundary mode %d", (int)bc);
-    nvox = radx_geom_nvox(&in->g);
+    s->bc = bc;
+    s->nvox = radx_geom_nvox(&in->g);
 
     /* ---- geometry and per-axis transfer tables ---- */
-    memset(ax, 0, sizeof ax);
     st = RADX_OK;
     for (a = 0; a < 3 && st == RADX_OK; a++) {
-        log_axis *A = &ax[a];
+        radx_log_axis *A = &s->ax[a];
         const double sp = in->g.spacing[a];
         int64_t reach = 0, k;
         A->n = in->g.size[a];
@@ -204,7 +176,7 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
             st = radx_seterr(err, RADX_ERR_NOMEM, "LoG: out of memory");
             break;
         }
-        for (k = 0; k < A->L; k++) A->map[k] = log_ext(k - A->off, A->n, A->filtered ? bc : RADX_LOG_BC_NEAREST);
+        for (k = 0; k < A->L; k++) A->map[k] = radx_log_ext(k - A->off, A->n, A->filtered ? bc : RADX_LOG_BC_NEAREST);
         if (!A->filtered) {
             for (k = 0; k < A->L; k++) { A->g[k] = 1.0; A->d[k] = 0.0; }
         } else if (o->mode == RADX_LOG_PYRADIOMICS) {
@@ -224,22 +196,45 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
             }
         }
     }
-    if (st != RADX_OK) goto done;
+    if (st != RADX_OK) return st;
 
-    nh = ax[0].L / 2 + 1;
-    if (nh > LOG_MAX_BUFFER / ax[1].L || nh * ax[1].L > LOG_MAX_BUFFER / ax[2].L) {
-        st = radx_seterr(err, RADX_ERR_NOMEM,
-                         "LoG sigma %g mm: FFT buffer %lldx%lldx%lld exceeds the memory limit", sigma_mm,
-                         (long long)ax[0].L, (long long)ax[1].L, (long long)ax[2].L);
-        goto done;
-    }
-    nbuf = nh * ax[1].L * ax[2].L;
+    s->nh = s->ax[0].L / 2 + 1;
+    if (s->nh > LOG_MAX_BUFFER / s->ax[1].L || s->nh * s->ax[1].L > LOG_MAX_BUFFER / s->ax[2].L)
+        return radx_seterr(err, RADX_ERR_NOMEM,
+                           "LoG sigma %g mm: FFT buffer %lldx%lldx%lld exceeds the memory limit", sigma_mm,
+                           (long long)s->ax[0].L, (long long)s->ax[1].L, (long long)s->ax[2].L);
+    s->nbuf = s->nh * s->ax[1].L * s->ax[2].L;
+    s->scale = 1.0 / ((double)s->ax[0].L * (double)s->ax[1].L * (double)s->ax[2].L);
+    s->t0 = radx_log_transfer_sample(s->ax[0].g[0], s->ax[0].d[0], s->ax[1].g[0], s->ax[1].d[0], s->ax[2].g[0],
+                                     s->ax[2].d[0]);
+    return RADX_OK;
+}
+
+radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+                               radx_volume *out, radx_err *err)
+{
+    radx_log_setup S;
+    const radx_log_axis *ax = S.ax;
+    radx_fft_plan *plan = NULL;
+    radx_fft_cpx *buf = NULL;
+    float *res = NULL;
+    double *zsum = NULL;
+    radx_status st;
+    int64_t nvox, nh, z;
+    double cval = 0.0;
+
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    st = radx_log_setup_init(in, sigma_mm, o, &S, err);
+    if (st != RADX_OK) goto done;
+    nvox = S.nvox;
+    nh = S.nh;
     {
         const int64_t L3[3] = {ax[0].L, ax[1].L, ax[2].L};
         st = radx_fft_plan_3d(L3, &plan, err);
         if (st != RADX_OK) goto done;
     }
-    buf = (radx_fft_cpx *)malloc((size_t)nbuf * sizeof(radx_fft_cpx));
+    buf = (radx_fft_cpx *)malloc((size_t)S.nbuf * sizeof(radx_fft_cpx));
     res = (float *)malloc((size_t)nvox * sizeof(float));
     zsum = (double *)calloc((size_t)ax[2].n, sizeof(double));
     if (!buf || !res || !zsum) {
@@ -249,8 +244,9 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     }
 
     /* ---- 1. centring constant: the image mean (per slice, then in slice order) ---- */
-    if (bc != RADX_LOG_BC_ZERO) {
+    if (S.bc != RADX_LOG_BC_ZERO) {
         const int64_t nslice = ax[0].n * ax[1].n;
+        double sum = 0.0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
 #endif
@@ -260,15 +256,14 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
             for (i = 0; i < nslice; i++) s += radx_volume_get(in, z * nslice + i);
             zsum[z] = s;
         }
-        for (z = 0; z < ax[2].n; z++) cval += zsum[z];
-        cval /= (double)nvox;
-        if (!isfinite(cval)) cval = 0.0;
+        for (z = 0; z < ax[2].n; z++) sum += zsum[z];
+        cval = radx_log_centre(sum, nvox);
     }
     /* centred image as float (res doubles as this scratch until step 3) */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)
 #endif
-    for (z = 0; z < nvox; z++) res[z] = (float)(radx_volume_get(in, z) - cval);
+    for (z = 0; z < nvox; z++) res[z] = radx_log_centred(radx_volume_get(in, z), cval);
 
     /* ---- 2. extend into the FFT buffer (rows padded to 2 nh floats) ---- */
     {
@@ -300,7 +295,6 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     /* ---- 3. FFT, multiply, inverse FFT ---- */
     st = radx_fft_r2c(plan, buf, err);
     if (st != RADX_OK) goto done;
-    scale = 1.0 / ((double)ax[0].L * (double)ax[1].L * (double)ax[2].L);
     {
         const int64_t Ly = ax[1].L, rows = ax[1].L * ax[2].L;
         int64_t r;
@@ -312,20 +306,16 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
             const double gy = ax[1].g[ky], dy = ax[1].d[ky], gz = ax[2].g[kz], dz = ax[2].d[kz];
             radx_fft_cpx *row = buf + r * nh;
             int64_t kx;
-            for (kx = 0; kx < nh; kx++) {
-                const double t = radx_log_transfer_sample(ax[0].g[kx], ax[0].d[kx], gy, dy, gz, dz) * scale;
-                row[kx].re = (float)(row[kx].re * t);
-                row[kx].im = (float)(row[kx].im * t);
-            }
+            for (kx = 0; kx < nh; kx++)
+                radx_log_apply(&row[kx].re, &row[kx].im, ax[0].g[kx], ax[0].d[kx], gy, dy, gz, dz, S.scale);
         }
     }
     st = radx_fft_c2r(plan, buf, err);
     if (st != RADX_OK) goto done;
 
     /* ---- crop, add the constant's response ---- */
-    t0 = radx_log_transfer_sample(ax[0].g[0], ax[0].d[0], ax[1].g[0], ax[1].d[0], ax[2].g[0], ax[2].d[0]);
     {
-        const double add = cval * t0;
+        const double add = cval * S.t0;
         const int64_t rows = ax[1].n * ax[2].n;
         int64_t r;
 #ifdef _OPENMP
@@ -336,7 +326,7 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
             const float *row = (const float *)(buf + ((zz + ax[2].off) * ax[1].L + y + ax[1].off) * nh) + ax[0].off;
             float *dst = res + r * ax[0].n;
             int64_t x;
-            for (x = 0; x < ax[0].n; x++) dst[x] = (float)((double)row[x] + add);
+            for (x = 0; x < ax[0].n; x++) dst[x] = radx_log_output(row[x], add);
         }
     }
 
@@ -347,7 +337,7 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     st = RADX_OK;
 
 done:
-    for (a = 0; a < 3; a++) log_axis_free(&ax[a]);
+    radx_log_setup_free(&S);
     radx_fft_destroy(plan);
     free(buf);
     free(res);
@@ -355,15 +345,13 @@ done:
     return st;
 }
 
-radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_volume *out,
-                            radx_err *err)
+radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_log_opts *o,
+                             radx_err *err)
 {
-    radx_log_opts o;
     char dims[96];
     int nd, a, small = 0, toosmall = 0;
 
-    if (out) memset(out, 0, sizeof *out);
-    if (!in || !out || !in->data) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    if (!in || !o || !in->data) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
     if (!(sigma_mm > 0.0) || !isfinite(sigma_mm))
         return radx_seterr(err, RADX_ERR_PARAM, "LoG sigma %g mm: sigma must be greater than 0", sigma_mm);
     /* PyRadiomics' getLoGImage checks, on the image's own dimensions (2 for a 2-D image) */
@@ -387,6 +375,19 @@ radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mod
                            "ceil(sigma/spacing)+1 on every axis)", sigma_mm, dims);
     if (mode != RADX_LOG_PYRADIOMICS && mode != RADX_LOG_IBSI)
         return radx_seterr(err, RADX_ERR_PARAM, "LoG: unknown kernel %d", (int)mode);
-    radx_log_opts_default(&o, mode);
+    radx_log_opts_default(o, mode);
+    return RADX_OK;
+}
+
+radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_volume *out,
+                            radx_err *err)
+{
+    radx_log_opts o;
+    radx_status st;
+
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    st = radx_log_prepare(in, sigma_mm, mode, &o, err);
+    if (st != RADX_OK) return st;
     return radx_log_filter_ex(in, sigma_mm, &o, out, err);
 }

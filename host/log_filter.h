@@ -1,22 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* host/log_filter.c internals beyond radx_log_filter (radx_internal.h): the boundary mode and
- * 2-D (in-plane) filtering that the IBSI-2 response-map tests select per test. */
+ * 2-D (in-plane) filtering that the IBSI-2 response-map tests select per test, and the host-side
+ * set-up (argument checks, FFT grid, per-axis tables) that the CPU filter and the CUDA one
+ * (kernels/log_filter.cu) share. */
 #ifndef RADX_LOG_FILTER_H
 #define RADX_LOG_FILTER_H
 
 #include "radx_internal.h"
+#include "log_transfer.h" /* radx_log_boundary and the per-sample rules */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* IBSI-2 boundary conditions (how the image is extended beyond its border). */
-typedef enum radx_log_boundary {
-    RADX_LOG_BC_ZERO = 0,     /* 0 outside (IBSI "zero padding") */
-    RADX_LOG_BC_NEAREST = 1,  /* border voxel repeated (IBSI "nearest value padding") */
-    RADX_LOG_BC_MIRROR = 2,   /* d c b a | a b c d | d c b a (IBSI "mirror padding") */
-    RADX_LOG_BC_PERIODIC = 3  /* a b c d | a b c d (IBSI "periodic padding") */
-} radx_log_boundary;
 
 typedef struct radx_log_opts {
     radx_log_mode mode;
@@ -35,6 +30,37 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode);
  * RADX_ERR_PARAM (sigma, spacing or truncate invalid), RADX_ERR_NOMEM. */
 radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
                                radx_volume *out, radx_err *err);
+
+/* radx_log_filter's argument checks (PyRadiomics' getLoGImage size rules) and options: fills *o
+ * with radx_log_opts_default(mode).  Same errors as radx_log_filter. */
+radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_log_opts *o,
+                             radx_err *err);
+
+/* ---- The FFT grid and per-axis tables of one filtering (host side, both backends) ---- */
+typedef struct radx_log_axis {
+    int64_t n;       /* image size */
+    int64_t L;       /* FFT size */
+    int64_t off;     /* image offset in the buffer (the kernel's reach) */
+    int filtered;
+    double *g, *d;   /* per frequency k in [0, L): smoothing and second-derivative responses */
+    int64_t *map;    /* per buffer position p in [0, L): radx_log_ext(p - off, n, bc) */
+} radx_log_axis;
+
+typedef struct radx_log_setup {
+    radx_log_axis ax[3];
+    radx_log_boundary bc;  /* boundary actually used (the ITK kernel: nearest) */
+    int64_t nvox;          /* image voxels */
+    int64_t nh;            /* complex values per buffer row: L0 / 2 + 1 */
+    int64_t nbuf;          /* complex values in the buffer: nh L1 L2 (<= 2^29) */
+    double scale;          /* 1 / (L0 L1 L2) */
+    double t0;             /* T(0), the response to a constant */
+} radx_log_setup;
+
+/* Validates in / sigma / o as radx_log_filter_ex does and fills *s (tables malloc'ed; free with
+ * radx_log_setup_free, also after an error).  Errors as radx_log_filter_ex. */
+radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+                                radx_log_setup *s, radx_err *err);
+void radx_log_setup_free(radx_log_setup *s); /* NULL-safe, idempotent */
 
 #ifdef __cplusplus
 }

@@ -40,11 +40,19 @@
 #endif
 
 #include "resample_rules.h"
+#include "resample_eval.h"
+#include "resample.h"
 
 typedef enum rs_interp {
-    RS_NEAREST = 0, RS_LINEAR, RS_BSPLINE,
-    RS_WSINC, /* + window kind: RS_WSINC + RADX_RS_WS_HAMMING ... RS_WSINC + RADX_RS_WS_BLACKMAN */
+    RS_NEAREST = RADX_RS_NEAREST, RS_LINEAR = RADX_RS_LINEAR, RS_BSPLINE = RADX_RS_BSPLINE,
+    RS_WSINC = RADX_RS_WSINC, /* + window kind: RS_WSINC + RADX_RS_WS_HAMMING ... RS_WSINC + RADX_RS_WS_BLACKMAN */
 } rs_interp;
+
+/* A pluggable evaluator (host/resample.h); NULL members: the CPU loop below. */
+typedef struct rs_hook {
+    radx_rs_eval_fn fn;
+    void *ctx;
+} rs_hook;
 
 /* ------------------------------------------------------------------------------------------
  * Pixel access
@@ -525,12 +533,7 @@ static int rs_map_init(rs_map *m, const radx_geom *gin, const radx_geom *gout)
 /* Continuous input indices of output voxels (0, j, k) and (size[0], j, k). */
 static void rs_line_ends(const rs_map *m, int64_t j, int64_t k, double st[3], double en[3])
 {
-    double idx[3] = {0.0, (double)j, (double)k}, p[3];
-    radx_rs_index_to_point(m->i2p, m->gout->origin, idx, p);
-    radx_rs_point_to_cindex(m->p2i, m->gin->origin, p, st);
-    idx[0] = (double)m->gout->size[0];
-    radx_rs_index_to_point(m->i2p, m->gout->origin, idx, p);
-    radx_rs_point_to_cindex(m->p2i, m->gin->origin, p, en);
+    radx_rs_line_ends(m->i2p, m->gout->origin, m->gout->size[0], m->p2i, m->gin->origin, j, k, st, en);
 }
 
 /* Input box [blo, blo + bsz) holding every input voxel that interpolator `it` reads for the
@@ -625,24 +628,7 @@ static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], c
                             continue;
                         }
                     }
-                    double c[3];
-                    for (int d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, sx);
-                    double v = 0.0;
-                    if (buf && radx_rs_inside(c[0], nin[0]) && radx_rs_inside(c[1], nin[1]) &&
-                        radx_rs_inside(c[2], nin[2])) {
-                        if (it == RS_NEAREST) {
-                            int64_t a = radx_rs_nearest(c[0]) - blo[0], b = radx_rs_nearest(c[1]) - blo[1],
-                                    e = radx_rs_nearest(c[2]) - blo[2];
-                            v = buf[a + bsz[0] * (b + bsz[1] * e)];
-                        } else if (it == RS_LINEAR) {
-                            v = radx_rs_linear3(buf, blo, bsz, nin, c);
-                        } else if (it == RS_BSPLINE) {
-                            v = radx_rs_bspline3_eval(buf, blo, bsz, nin, c);
-                        } else {
-                            v = radx_rs_wsinc3_eval((int)it - RS_WSINC, buf, blo, bsz, nin, c);
-                        }
-                    }
-                    row[ii] = v;
+                    row[ii] = radx_rs_eval_voxel((int)it, buf, blo, bsz, nin, st, en, i, sx);
                 }
                 store_row(out, nx * (jj + ny * kk), nx, row);
             }
@@ -792,7 +778,8 @@ static radx_status bspline_coefficients(const radx_volume *in, const int64_t blo
  * One resampling (ResampleImageFilter::Execute) onto the voxels [lo, hi) of a grid
  * ---------------------------------------------------------------------------------------- */
 static radx_status rs_resample(const radx_volume *in, int is_mask, rs_interp it, const radx_geom *gout,
-                               const int64_t lo[3], const int64_t hi[3], radx_volume *out, radx_err *err)
+                               const int64_t lo[3], const int64_t hi[3], const rs_hook *hook, radx_volume *out,
+                               radx_err *err)
 {
     rs_map m;
     if (!rs_map_init(&m, &in->g, gout))
@@ -826,6 +813,46 @@ static radx_status rs_resample(const radx_volume *in, int is_mask, rs_interp it,
                 }
             }
         free(mrow);
+    }
+    if (buf && hook && hook->fn) { /* another backend evaluates; the cast stays here */
+        radx_rs_job job;
+        memset(&job, 0, sizeof job);
+        job.interp = (int)it;
+        job.is_mask = is_mask;
+        memcpy(job.out_i2p, m.i2p, sizeof job.out_i2p);
+        memcpy(job.in_p2i, m.p2i, sizeof job.in_p2i);
+        for (int d = 0; d < 3; d++) {
+            job.out_origin[d] = gout->origin[d];
+            job.out_size[d] = gout->size[d];
+            job.in_origin[d] = in->g.origin[d];
+            job.in_size[d] = in->g.size[d];
+            job.lo[d] = lo[d];
+            job.hi[d] = hi[d];
+            job.blo[d] = blo[d];
+            job.bsz[d] = bsz[d];
+        }
+        job.buf = buf;
+        const int64_t nx = hi[0] - lo[0], ny = hi[1] - lo[1], nz = hi[2] - lo[2];
+        double *vals = malloc(sizeof *vals * (size_t)(nx * ny * nz > 0 ? nx * ny * nz : 1));
+        if (!vals) {
+            free(base);
+            return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for %lld output values",
+                               (long long)(nx * ny * nz));
+        }
+        int handled = 0;
+        st = hook->fn(hook->ctx, &job, vals, &handled, err);
+        if (st == RADX_OK && handled) {
+            free(base);
+#pragma omp parallel for schedule(static)
+            for (int64_t r = 0; r < ny * nz; r++) store_row(out, nx * r, nx, vals + nx * r);
+            free(vals);
+            return RADX_OK;
+        }
+        free(vals);
+        if (st != RADX_OK) {
+            free(base);
+            return st;
+        }
     }
     st = rs_eval(&m, it, lo, hi, buf, blo, bsz, out, err);
     free(base);
@@ -951,7 +978,7 @@ static int parse_interpolator(const char *name, rs_interp *it)
  * the part of the image grid that the mask's label can reach is resampled to find the box. */
 static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint32_t label, int pad,
                             radx_volume *img_out, radx_volume *mask_out, const int64_t mlo[3],
-                            const int64_t mhi[3], radx_err *err)
+                            const int64_t mhi[3], const rs_hook *hook, radx_err *err)
 {
     const radx_geom *gi = &img->g, *gm = &msk->g;
     double mi2p[9], ip2i[9];
@@ -985,7 +1012,7 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
     radx_volume box;
     radx_status st = volume_alloc(&box, &gbox, RADX_DT_U32, err);
     if (st) return st;
-    st = rs_resample(msk, 1, RS_NEAREST, gi, lo, hi, &box, err);
+    st = rs_resample(msk, 1, RS_NEAREST, gi, lo, hi, hook, &box, err);
     if (st) {
         radx_volume_free(&box);
         return st;
@@ -1010,7 +1037,7 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
     radx_rs_index_to_point(i2p, gi->origin, idx, gc.origin);
     for (int d = 0; d < 3; d++) gc.size[d] = chi[d] - clo[d];
     st = volume_alloc(mask_out, &gc, RADX_DT_U32, err);
-    if (!st) st = rs_resample(msk, 1, RS_NEAREST, gi, clo, chi, mask_out, err);
+    if (!st) st = rs_resample(msk, 1, RS_NEAREST, gi, clo, chi, hook, mask_out, err);
     if (!st) st = volume_alloc(img_out, &gc, img->dtype, err);
     if (st) {
         radx_volume_free(mask_out);
@@ -1037,7 +1064,7 @@ radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g,
     if (!mask || !mask->data || !g || !out) return radx_seterr(err, RADX_ERR_ARG, "resample: NULL argument");
     const int64_t lo[3] = {0, 0, 0};
     radx_status st = volume_alloc(out, g, RADX_DT_U32, err);
-    if (!st) st = rs_resample(mask, 1, RS_NEAREST, g, lo, g->size, out, err);
+    if (!st) st = rs_resample(mask, 1, RS_NEAREST, g, lo, g->size, NULL, out, err);
     if (st) radx_volume_free(out);
     return st;
 }
@@ -1045,6 +1072,14 @@ radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g,
 radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
                           uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
+    return radx_resample_with(img, mask, p, label, NULL, NULL, img_out, mask_out, err);
+}
+
+radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                               uint32_t label, radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out,
+                               radx_volume *mask_out, radx_err *err)
+{
+    const rs_hook hook = {eval, eval_ctx};
     if (img_out) memset(img_out, 0, sizeof *img_out);
     if (mask_out) memset(mask_out, 0, sizeof *mask_out);
     if (!img || !mask || !p || !img_out || !mask_out || !img->data || !mask->data)
@@ -1110,7 +1145,7 @@ radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const
     int same = 1;
     for (int d = 0; d < 3; d++)
         if (!(fabs(gi->spacing[d] - rps[d]) <= 1e-8 + 1e-5 * fabs(rps[d]))) same = 0;
-    if (same) return shortcut(img, mask, label, p->pad_distance, img_out, mask_out, bblo, bbhi, err);
+    if (same) return shortcut(img, mask, label, p->pad_distance, img_out, mask_out, bblo, bbhi, &hook, err);
 
     /* the new grid, in PyRadiomics' numpy arithmetic */
     const double pad = (double)p->pad_distance;
@@ -1151,9 +1186,9 @@ radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const
 
     const int64_t lo[3] = {0, 0, 0};
     radx_status st = volume_alloc(img_out, &g, img->dtype, err);
-    if (!st) st = rs_resample(img, 0, it, &g, lo, size, img_out, err);
+    if (!st) st = rs_resample(img, 0, it, &g, lo, size, &hook, img_out, err);
     if (!st) st = volume_alloc(mask_out, &g, RADX_DT_U32, err);
-    if (!st) st = rs_resample(mask, 1, RS_NEAREST, &g, lo, size, mask_out, err);
+    if (!st) st = rs_resample(mask, 1, RS_NEAREST, &g, lo, size, &hook, mask_out, err);
     if (st) {
         radx_volume_free(img_out);
         radx_volume_free(mask_out);

@@ -8,6 +8,7 @@
 #include "backend.h"
 #include "bin_index.h"
 #include "cuda_ops.h"
+#include "fft_cufft.h"
 #include "cuda_check.cuh"
 
 #define RADX_BIN_BLOCK 256
@@ -91,16 +92,29 @@ static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_i
     }
 }
 
+static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                                   radx_volume *out, radx_err *err)
+{
+    return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err);
+}
+
+static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                                 uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
+{
+    return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err);
+}
+
 static void cuda_destroy(void *vctx)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
     if (!ctx) return;
+    radx_cufft_cache_clear(ctx->stream);
     cudaStreamDestroy(ctx->stream);
     free(ctx);
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, NULL, cuda_texture, NULL, NULL, NULL, cuda_destroy,
+    "cuda", cuda_discretise, NULL, cuda_texture, NULL, cuda_log_filter, cuda_resample, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

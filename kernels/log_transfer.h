@@ -43,6 +43,7 @@
 #define RADX_LOG_TRANSFER_H
 
 #include <math.h>
+#include <stdint.h>
 #include "radx_hd.h"
 
 #ifndef RADX_PI
@@ -192,5 +193,60 @@ RADX_HD double radx_log_transfer_sample(double gx, double dx, double gy, double 
 {
     return dx * gy * gz + gx * dy * gz + gx * gy * dz;
 }
+
+/* ---- Per-sample steps of the FFT filter (host/log_filter.c loops over them on the CPU,
+ * kernels/log_filter.cu in CUDA kernels; both call exactly these) ---- */
+
+/* IBSI-2 boundary conditions (how the image is extended beyond its border). */
+typedef enum radx_log_boundary {
+    RADX_LOG_BC_ZERO = 0,     /* 0 outside (IBSI "zero padding") */
+    RADX_LOG_BC_NEAREST = 1,  /* border voxel repeated (IBSI "nearest value padding") */
+    RADX_LOG_BC_MIRROR = 2,   /* d c b a | a b c d | d c b a (IBSI "mirror padding") */
+    RADX_LOG_BC_PERIODIC = 3  /* a b c d | a b c d (IBSI "periodic padding") */
+} radx_log_boundary;
+
+/* Padding index rule: the source index along an axis of n voxels for position j of the extended
+ * line (j relative to the image start, any sign), or -1 where the extension is 0. */
+RADX_HD int64_t radx_log_ext(int64_t j, int64_t n, radx_log_boundary bc)
+{
+    int64_t m;
+    switch (bc) {
+    case RADX_LOG_BC_ZERO:
+        return (j >= 0 && j < n) ? j : -1;
+    case RADX_LOG_BC_NEAREST:
+        return j < 0 ? 0 : (j >= n ? n - 1 : j);
+    case RADX_LOG_BC_MIRROR:
+        m = j % (2 * n);
+        if (m < 0) m += 2 * n;
+        return m >= n ? 2 * n - 1 - m : m;
+    case RADX_LOG_BC_PERIODIC:
+        m = j % n;
+        return m < 0 ? m + n : m;
+    }
+    return -1;
+}
+
+/* The centring constant c from the sum of the n input voxels: their mean, 0 if not finite. */
+RADX_HD double radx_log_centre(double sum, int64_t n)
+{
+    const double c = sum / (double)n;
+    return isfinite(c) ? c : 0.0;
+}
+
+/* One input voxel as the float FFT sees it: the voxel minus the centring constant. */
+RADX_HD float radx_log_centred(double v, double c) { return (float)(v - c); }
+
+/* One spectrum sample (kx, ky, kz) times T(k) / (Lx Ly Lz) (scale = 1 / (Lx Ly Lz)), per-axis
+ * responses from the tables. */
+RADX_HD void radx_log_apply(float *re, float *im, double gx, double dx, double gy, double dy, double gz,
+                            double dz, double scale)
+{
+    const double t = radx_log_transfer_sample(gx, dx, gy, dy, gz, dz) * scale;
+    *re = (float)(*re * t);
+    *im = (float)(*im * t);
+}
+
+/* One output voxel: the filtered centred value plus the constant's response add = c T(0). */
+RADX_HD float radx_log_output(float v, double add) { return (float)((double)v + add); }
 
 #endif

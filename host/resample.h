@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* host/resample.c internals beyond radx_resample (radx_internal.h): a pluggable evaluator for the
+ * per-voxel interpolation, so that another backend (kernels/resample.cu) evaluates the output
+ * voxels while host/resample.c keeps the set-up (PyRadiomics' grid, ITK's geometry matrices, the
+ * input box and the B-spline coefficients) and the cast to the output pixel type. */
+#ifndef RADX_RESAMPLE_H
+#define RADX_RESAMPLE_H
+
+#include <stdint.h>
+#include "radx_internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One ResampleImageFilter evaluation: the output voxels [lo, hi) of a grid. */
+typedef struct radx_rs_job {
+    int interp;              /* RADX_RS_* (kernels/resample_eval.h); RADX_RS_NEAREST for masks */
+    int is_mask;
+    double out_i2p[9];       /* output grid: index -> point matrix (Direction diag(Spacing)) */
+    double out_origin[3];
+    int64_t out_size[3];     /* the whole output grid (scanlines run over out_size[0] voxels) */
+    double in_p2i[9];        /* input image: point -> continuous index matrix (ITK's inverse) */
+    double in_origin[3];
+    int64_t in_size[3];
+    int64_t lo[3], hi[3];    /* the output voxels to evaluate */
+    const double *buf;       /* input box [blo, blo + bsz) as double (B-spline: coefficients), x fastest */
+    int64_t blo[3], bsz[3];
+} radx_rs_job;
+
+/* Fills vals ((hi-lo) box, x fastest) with radx_rs_eval_voxel of every output voxel of the job
+ * and sets *handled = 1; or leaves vals alone and sets *handled = 0 (host/resample.c then evaluates
+ * on the CPU); or returns an error.  Called only when some output voxel maps inside the input
+ * (buf != NULL). */
+typedef radx_status (*radx_rs_eval_fn)(void *ctx, const radx_rs_job *job, double *vals, int *handled,
+                                       radx_err *err);
+
+/* radx_resample with the voxel evaluation delegated to eval (NULL: the CPU's own loop). */
+radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                               uint32_t label, radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out,
+                               radx_volume *mask_out, radx_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

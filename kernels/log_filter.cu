@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Laplacian of Gaussian by FFT on the GPU: radx_cuda_log_filter (kernels/cuda_ops.h) and
+ * radx_cuda_log_filter_ex (kernels/log_cuda.h).
+ *
+ * The algorithm of host/log_filter.c, step for step, with the same set-up and per-sample rules:
+ *   - radx_log_prepare / radx_log_setup_init (host/log_filter.c) check the arguments and build the
+ *     FFT grid and the per-axis tables (g, d, padding map) on the host, exactly as the CPU does;
+ *   - the input is uploaded in its own pixel type; a kernel sums every z slice (double, one block
+ *     per slice, fixed tree order) and one thread adds the slice sums in slice order into the
+ *     centring constant (radx_log_centre);
+ *   - a kernel extends the centred image into the padded cuFFT buffer (radx_log_ext tables,
+ *     radx_log_centred), cuFFT R2C, a kernel multiplies every spectrum sample (radx_log_apply),
+ *     cuFFT C2R, a kernel crops and adds the constant's response (radx_log_output);
+ *   - the F32 result is downloaded into a new host volume.
+ *
+ * Agreement with the CPU: every per-sample step is the same arithmetic (float samples, double
+ * transfer function), but cuFFT and KissFFT round differently (both float, different
+ * factorisations and twiddles) and the slice sums of a float image are summed in another order
+ * (integer images: exact in double, so the same constant).  Expected difference: a few float
+ * ulps of the largest intermediate value, i.e. |GPU - CPU| <= ~1e-6 of the largest |response| or
+ * of the input range after centring (the float FFT's error is ~1e-7 relative to the signal's
+ * norm, growing like log2 of the size); tests/test_gpu_log.c checks max |GPU - CPU| / max |CPU|
+ * <= 1e-5 and prints what it achieves.
+ *
+ * Device memory: the input (its pixel type), the FFT buffer (8 (Lx/2+1) Ly Lz bytes), the F32
+ * output, the tables and cuFFT's work area; a shortage gives RADX_ERR_NOMEM with the sizes
+ * (after freeing the idle cached cuFFT plans and retrying once).  Everything is freed on every
+ * path.  Work is enqueued on the caller's stream only. */
+#include <cuda_runtime.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda_check.cuh"
+#include "cuda_ops.h"
+#include "fft_cufft.h"
+#include "log_cuda.h"
+#include "log_filter.h"
+#include "log_transfer.h"
+
+#define LF_BLOCK 256
+#define LF_MAX_GRID (1 << 20)
+
+static int lf_grid(int64_t n)
+{
+    int64_t b = (n + LF_BLOCK - 1) / LF_BLOCK;
+    if (b < 1) b = 1;
+    if (b > LF_MAX_GRID) b = LF_MAX_GRID;
+    return (int)b;
+}
+
+/* Per-axis tables on the device: g[L], d[L] (double) and map[L] (int64) for the three axes. */
+struct lf_tabs {
+    const double *g[3], *d[3];
+    const int64_t *map[3];
+    int64_t n[3], L[3], off[3];
+};
+
+/* ---- 1. slice sums (one block per z slice, fixed reduction order) ---- */
+template <typename T>
+static __global__ void lf_slice_sum(const T *__restrict__ in, int64_t nslice, int64_t nz, double *__restrict__ zsum)
+{
+    __shared__ double sh[LF_BLOCK];
+    for (int64_t z = blockIdx.x; z < nz; z += gridDim.x) {
+        const T *s = in + z * nslice;
+        double acc = 0.0;
+        for (int64_t i = threadIdx.x; i < nslice; i += LF_BLOCK) acc += (double)s[i];
+        sh[threadIdx.x] = acc;
+        __syncthreads();
+        for (int w = LF_BLOCK / 2; w > 0; w >>= 1) {
+            if ((int)threadIdx.x < w) sh[threadIdx.x] += sh[threadIdx.x + w];
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) zsum[z] = sh[0];
+        __syncthreads();
+    }
+}
+
+/* the slice sums in slice order, as the CPU adds them */
+static __global__ void lf_centre(const double *__restrict__ zsum, int64_t nz, int64_t nvox, double *__restrict__ cval)
+{
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    double sum = 0.0;
+    for (int64_t z = 0; z < nz; z++) sum += zsum[z];
+    *cval = radx_log_centre(sum, nvox);
+}
+
+/* ---- 2. the centred image, extended into the padded buffer (rows of 2 nh floats) ---- */
+template <typename T>
+static __global__ void lf_pad(const T *__restrict__ in, lf_tabs t, int64_t nh, const double *__restrict__ cval,
+                              float *__restrict__ buf)
+{
+    const int64_t row = 2 * nh, total = row * t.L[1] * t.L[2];
+    const double c = *cval;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t px = i % row, r = i / row;
+        const int64_t py = r % t.L[1], pz = r / t.L[1];
+        const int64_t sx = px < t.L[0] ? t.map[0][px] : -1;
+        const int64_t sy = t.map[1][py], sz = t.map[2][pz];
+        float v = 0.0f;
+        if (sx >= 0 && sy >= 0 && sz >= 0) v = radx_log_centred((double)in[sx + t.n[0] * (sy + t.n[1] * sz)], c);
+        buf[i] = v;
+    }
+}
+
+/* ---- 3. spectrum times T(k) / (Lx Ly Lz) ---- */
+static __global__ void lf_multiply(radx_fft_cpx *__restrict__ buf, lf_tabs t, int64_t nh, double scale)
+{
+    const int64_t total = nh * t.L[1] * t.L[2];
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t kx = i % nh, r = i / nh;
+        const int64_t ky = r % t.L[1], kz = r / t.L[1];
+        radx_fft_cpx v = buf[i];
+        radx_log_apply(&v.re, &v.im, t.g[0][kx], t.d[0][kx], t.g[1][ky], t.d[1][ky], t.g[2][kz], t.d[2][kz], scale);
+        buf[i] = v;
+    }
+}
+
+/* ---- 4. crop, add the constant's response c T(0) ---- */
+static __global__ void lf_crop(const float *__restrict__ buf, lf_tabs t, int64_t nh, const double *__restrict__ cval,
+                               double t0, float *__restrict__ out)
+{
+    const int64_t total = t.n[0] * t.n[1] * t.n[2];
+    const double add = *cval * t0;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t x = i % t.n[0], r = i / t.n[0];
+        const int64_t y = r % t.n[1], z = r / t.n[1];
+        const float v = buf[(x + t.off[0]) + 2 * nh * ((y + t.off[1]) + t.L[1] * (z + t.off[2]))];
+        out[i] = radx_log_output(v, add);
+    }
+}
+
+template <typename T>
+static cudaError_t lf_launch_in(const void *d_in, const radx_log_setup *S, const lf_tabs &t, double *d_zsum,
+                                double *d_cval, float *d_buf, cudaStream_t s)
+{
+    const T *in = (const T *)d_in;
+    if (S->bc != RADX_LOG_BC_ZERO) {
+        const int64_t nz = S->ax[2].n;
+        lf_slice_sum<T><<<(int)(nz < 65535 ? nz : 65535), LF_BLOCK, 0, s>>>(in, S->ax[0].n * S->ax[1].n, nz, d_zsum);
+        lf_centre<<<1, 1, 0, s>>>(d_zsum, nz, S->nvox, d_cval);
+    }
+    const int64_t nfl = 2 * S->nbuf;
+    lf_pad<T><<<lf_grid(nfl), LF_BLOCK, 0, s>>>(in, t, S->nh, d_cval, d_buf);
+    return cudaGetLastError();
+}
+
+static cudaError_t lf_launch_front(radx_dtype dt, const void *d_in, const radx_log_setup *S, const lf_tabs &t,
+                                   double *d_zsum, double *d_cval, float *d_buf, cudaStream_t s)
+{
+    switch (dt) {
+    case RADX_DT_U8: return lf_launch_in<uint8_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_I8: return lf_launch_in<int8_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_U16: return lf_launch_in<uint16_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_I16: return lf_launch_in<int16_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_U32: return lf_launch_in<uint32_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_I32: return lf_launch_in<int32_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_U64: return lf_launch_in<uint64_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_I64: return lf_launch_in<int64_t>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_F32: return lf_launch_in<float>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    case RADX_DT_F64: return lf_launch_in<double>(d_in, S, t, d_zsum, d_cval, d_buf, s);
+    }
+    return cudaErrorInvalidValue;
+}
+
+/* Device allocations of one filtering (freed together). */
+struct lf_dev {
+    void *in;
+    radx_fft_cpx *buf;
+    float *out;
+    char *tabs;   /* g, d per axis (double), then map per axis (int64) */
+    double *zsum; /* nz slice sums, then the centring constant */
+};
+
+static void lf_dev_free(lf_dev *d)
+{
+    cudaFree(d->in);
+    cudaFree(d->buf);
+    cudaFree(d->out);
+    cudaFree(d->tabs);
+    cudaFree(d->zsum);
+    memset(d, 0, sizeof *d);
+}
+
+static cudaError_t lf_dev_alloc(lf_dev *d, size_t in_bytes, size_t buf_bytes, size_t out_bytes, size_t tab_bytes,
+                                size_t zsum_bytes)
+{
+    cudaError_t e = cudaMalloc(&d->in, in_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d->buf, buf_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d->out, out_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d->tabs, tab_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d->zsum, zsum_bytes);
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        lf_dev_free(d);
+    }
+    return e;
+}
+
+extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *in, double sigma_mm,
+                                               const radx_log_opts *o, radx_volume *out, radx_err *err)
+{
+    radx_log_setup S;
+    radx_cufft_plan *plan = NULL;
+    lf_dev d;
+    float *res = NULL;
+    radx_status st;
+    cudaError_t e = cudaSuccess;
+    const char *what = "";
+    cudaStream_t s = (cudaStream_t)stream;
+
+    memset(&d, 0, sizeof d);
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    st = radx_log_setup_init(in, sigma_mm, o, &S, err);
+    if (st != RADX_OK) goto done;
+    {
+        const int64_t L3[3] = {S.ax[0].L, S.ax[1].L, S.ax[2].L};
+        st = radx_cufft_plan_3d(stream, L3, &plan, err);
+        if (st != RADX_OK) goto done;
+    }
+    {
+        const size_t es = radx_dtype_size(in->dtype);
+        const size_t in_bytes = (size_t)S.nvox * es, buf_bytes = (size_t)S.nbuf * sizeof(radx_fft_cpx);
+        const size_t out_bytes = (size_t)S.nvox * sizeof(float);
+        const size_t Lsum = (size_t)(S.ax[0].L + S.ax[1].L + S.ax[2].L);
+        const size_t tab_bytes = Lsum * (2 * sizeof(double) + sizeof(int64_t));
+        const size_t zsum_bytes = (size_t)(S.ax[2].n + 1) * sizeof(double);
+        e = lf_dev_alloc(&d, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+        if (e == cudaErrorMemoryAllocation) { /* idle cached FFT plans hold device memory */
+            radx_cufft_cache_clear(NULL);
+            e = lf_dev_alloc(&d, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+        }
+        if (e != cudaSuccess) {
+            size_t fr = 0, tot = 0;
+            cudaMemGetInfo(&fr, &tot);
+            cudaGetLastError();
+            st = radx_seterr(err, e == cudaErrorMemoryAllocation ? RADX_ERR_NOMEM : RADX_ERR_DEVICE,
+                             "LoG sigma %g mm: a %lldx%lldx%lld FFT needs %.1f MiB of device memory (%.1f MiB free): %s",
+                             sigma_mm, (long long)S.ax[0].L, (long long)S.ax[1].L, (long long)S.ax[2].L,
+                             (double)(in_bytes + buf_bytes + out_bytes + tab_bytes) / 1048576.0,
+                             (double)fr / 1048576.0, cudaGetErrorString(e));
+            goto done;
+        }
+        res = (float *)malloc(out_bytes > 0 ? out_bytes : 1);
+        if (!res) {
+            st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
+            goto done;
+        }
+
+        /* tables: g0 d0 g1 d1 g2 d2 (double), then map0 map1 map2 (int64) */
+        lf_tabs t;
+        {
+            char *p = d.tabs;
+            for (int a = 0; a < 3; a++) {
+                const size_t nb = (size_t)S.ax[a].L * sizeof(double);
+                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].g, nb, cudaMemcpyHostToDevice, s);
+                t.g[a] = (const double *)p;
+                p += nb;
+                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].d, nb, cudaMemcpyHostToDevice, s);
+                t.d[a] = (const double *)p;
+                p += nb;
+            }
+            for (int a = 0; a < 3; a++) {
+                const size_t nb = (size_t)S.ax[a].L * sizeof(int64_t);
+                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].map, nb, cudaMemcpyHostToDevice, s);
+                t.map[a] = (const int64_t *)p;
+                p += nb;
+                t.n[a] = S.ax[a].n;
+                t.L[a] = S.ax[a].L;
+                t.off[a] = S.ax[a].off;
+            }
+        }
+        double *d_cval = d.zsum + S.ax[2].n;
+        what = "upload";
+        if (e == cudaSuccess) e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
+        if (e == cudaSuccess) e = cudaMemsetAsync(d_cval, 0, sizeof(double), s); /* zero padding: c = 0 */
+        if (e == cudaSuccess) {
+            what = "LoG padding kernels";
+            e = lf_launch_front(in->dtype, d.in, &S, t, d.zsum, d_cval, (float *)d.buf, s);
+        }
+        if (e != cudaSuccess) goto cuda_fail;
+        st = radx_cufft_r2c(plan, d.buf, err);
+        if (st != RADX_OK) goto done;
+        lf_multiply<<<lf_grid(S.nbuf), LF_BLOCK, 0, s>>>(d.buf, t, S.nh, S.scale);
+        what = "LoG multiply kernel";
+        e = cudaGetLastError();
+        if (e != cudaSuccess) goto cuda_fail;
+        st = radx_cufft_c2r(plan, d.buf, err);
+        if (st != RADX_OK) goto done;
+        lf_crop<<<lf_grid(S.nvox), LF_BLOCK, 0, s>>>((const float *)d.buf, t, S.nh, d_cval, S.t0, d.out);
+        what = "LoG crop kernel";
+        e = cudaGetLastError();
+        if (e == cudaSuccess) {
+            what = "download";
+            e = cudaMemcpyAsync(res, d.out, out_bytes, cudaMemcpyDeviceToHost, s);
+        }
+        if (e == cudaSuccess) {
+            what = "LoG (stream synchronisation)";
+            e = cudaStreamSynchronize(s);
+        }
+        if (e != cudaSuccess) goto cuda_fail;
+    }
+    out->g = in->g;
+    out->dtype = RADX_DT_F32;
+    out->data = res;
+    res = NULL;
+    st = RADX_OK;
+    goto done;
+
+cuda_fail:
+    cudaGetLastError();
+    st = radx_seterr(err, RADX_ERR_DEVICE, "LoG sigma %g mm on the GPU: %s failed: %s", sigma_mm, what,
+                     cudaGetErrorString(e));
+    cudaStreamSynchronize(s); /* nothing queued may still use the buffers freed below */
+    cudaGetLastError();
+done:
+    if (plan) {
+        if (st != RADX_OK) cudaStreamSynchronize(s);
+        radx_cufft_release(plan);
+    }
+    lf_dev_free(&d); /* cudaFree waits for the work queued on them */
+    radx_log_setup_free(&S);
+    free(res);
+    return st;
+}
+
+extern "C" radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                                            radx_volume *out, radx_err *err)
+{
+    radx_log_opts o;
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    radx_status st = radx_log_prepare(in, sigma_mm, mode, &o, err);
+    if (st != RADX_OK) return st;
+    return radx_cuda_log_filter_ex(stream, in, sigma_mm, &o, out, err);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Resampling on the GPU: radx_cuda_resample (kernels/cuda_ops.h), same contract as radx_resample.
+ *
+ * Split of the work:
+ *   - host/resample.c (radx_resample_with, host/resample.h) does the set-up, as for the CPU:
+ *     PyRadiomics' grid, ITK's geometry matrices (its SVD-based inverse), the ROI checks, the
+ *     equal-spacing shortcut, the input box each evaluation reads and, for B-splines, the
+ *     coefficients of that box (BSplineDecompositionImageFilter's recursions); and afterwards the
+ *     cast of every value to the output pixel type;
+ *   - this file evaluates the output voxels: one kernel maps both ends of every output scanline to
+ *     input continuous indices (radx_rs_line_ends), one kernel evaluates every output voxel
+ *     (radx_rs_eval_voxel: scanline position, inside test, nearest / linear / cubic B-spline),
+ *     both from kernels/resample_eval.h over the rules of kernels/resample_rules.h, which the CPU
+ *     loop calls too.
+ * Every operation there is an IEEE-rounded +, -, *, /, sqrt, floor, float conversion or
+ * round-to-nearest-even, so the device reproduces the CPU's values bit for bit, provided nvcc does
+ * not contract a*b+c into fused multiply-adds: this file must be compiled with --fmad=false.  A
+ * probe kernel checks that at run time (radx_cuda_resample_exact); if products and sums are fused,
+ * every evaluation is handed back to the CPU (same voxels, no speed-up).  Also handed back to the
+ * CPU: the windowed-sinc interpolators (their weights use sin/cos, whose CUDA implementations are
+ * not glibc's, so the voxels could differ in the last bit and then flip an integer output), and
+ * evaluations whose buffers do not fit in device memory (the CPU gives the same voxels).
+ *
+ * Device memory per evaluation: the input box (8 bytes per voxel), the values (8 bytes per
+ * output voxel) and 48 bytes per output scanline; freed on every path. */
+#include <cuda_runtime.h>
+#include <atomic>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda_check.cuh"
+#include "cuda_ops.h"
+#include "resample_cuda.h"
+#include "resample_eval.h"
+
+#if defined(__has_include)
+#if __has_include("resample.h")
+#include "resample.h"
+#define RADX_RS_HOOK 1
+#endif
+#endif
+
+#define RS_BLOCK 128
+#define RS_MAX_GRID (1 << 20)
+
+static std::atomic<long long> g_on_device(0), g_on_cpu(0);
+
+extern "C" void radx_cuda_resample_counts(long long *on_device, long long *on_cpu)
+{
+    if (on_device) *on_device = g_on_device.load();
+    if (on_cpu) *on_cpu = g_on_cpu.load();
+}
+
+/* ---- the FMA probe: a*b + c with a*b = 1 - 2^-60 exactly; separate roundings give 0 ---- */
+static __global__ void rs_fma_probe(double a, double b, double c, double *out)
+{
+    if (blockIdx.x == 0 && threadIdx.x == 0) *out = a * b + c;
+}
+
+extern "C" int radx_cuda_resample_exact(void *stream, radx_err *err)
+{
+    static std::atomic<int> cached(-1);
+    int v = cached.load();
+    if (v >= 0) return v;
+    cudaStream_t s = (cudaStream_t)stream;
+    double *d = NULL, h = 1.0;
+    cudaError_t e = cudaMalloc(&d, sizeof(double));
+    if (e == cudaSuccess) {
+        rs_fma_probe<<<1, 1, 0, s>>>(1.0 + 0x1p-30, 1.0 - 0x1p-30, -1.0, d);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess) e = cudaMemcpyAsync(&h, d, sizeof(double), cudaMemcpyDeviceToHost, s);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s);
+    cudaFree(d);
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        radx_seterr(err, RADX_ERR_DEVICE, "resample on the GPU: arithmetic probe failed: %s", cudaGetErrorString(e));
+        return -1;
+    }
+    v = h == 0.0 ? 1 : 0;
+    cached.store(v);
+    return v;
+}
+
+#ifdef RADX_RS_HOOK
+
+/* The job as the kernels see it (device pointer to the box). */
+struct rs_dev_job {
+    int interp;
+    double out_i2p[9], out_origin[3];
+    int64_t out_nx;
+    double in_p2i[9], in_origin[3];
+    int64_t in_size[3];
+    int64_t lo[3], n[3]; /* output box: first voxel, size */
+    const double *buf;
+    int64_t blo[3], bsz[3];
+};
+
+static int rs_grid(int64_t n)
+{
+    int64_t b = (n + RS_BLOCK - 1) / RS_BLOCK;
+    if (b < 1) b = 1;
+    if (b > RS_MAX_GRID) b = RS_MAX_GRID;
+    return (int)b;
+}
+
+/* both ends of every output scanline of the box: ends[6 l .. 6 l + 5] = st[3], en[3] */
+static __global__ void rs_lines(rs_dev_job j, double *__restrict__ ends)
+{
+    const int64_t nl = j.n[1] * j.n[2];
+    for (int64_t l = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; l < nl; l += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t y = j.lo[1] + l % j.n[1], z = j.lo[2] + l / j.n[1];
+        double st[3], en[3];
+        radx_rs_line_ends(j.out_i2p, j.out_origin, j.out_nx, j.in_p2i, j.in_origin, y, z, st, en);
+        for (int d = 0; d < 3; d++) {
+            ends[6 * l + d] = st[d];
+            ends[6 * l + 3 + d] = en[d];
+        }
+    }
+}
+
+/* every output voxel of the box; INTERP a compile-time constant so that only its branch of
+ * radx_rs_eval_voxel is compiled in (registers: the windowed-sinc tables are large) */
+template <int INTERP>
+static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, double *__restrict__ vals)
+{
+    const int64_t total = j.n[0] * j.n[1] * j.n[2];
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t x = i % j.n[0], l = i / j.n[0];
+        double st[3], en[3];
+        for (int d = 0; d < 3; d++) {
+            st[d] = ends[6 * l + d];
+            en[d] = ends[6 * l + 3 + d];
+        }
+        vals[i] = radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx);
+    }
+}
+
+/* radx_rs_eval_fn for host/resample.c; ctx = the stream */
+static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+{
+    cudaStream_t s = (cudaStream_t)ctx;
+    *handled = 0;
+    if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE) {
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    const int ex = radx_cuda_resample_exact(ctx, err);
+    if (ex < 0) return RADX_ERR_DEVICE;
+    if (ex == 0) {
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    rs_dev_job j;
+    memset(&j, 0, sizeof j);
+    j.interp = job->interp;
+    memcpy(j.out_i2p, job->out_i2p, sizeof j.out_i2p);
+    memcpy(j.in_p2i, job->in_p2i, sizeof j.in_p2i);
+    j.out_nx = job->out_size[0];
+    for (int d = 0; d < 3; d++) {
+        j.out_origin[d] = job->out_origin[d];
+        j.in_origin[d] = job->in_origin[d];
+        j.in_size[d] = job->in_size[d];
+        j.lo[d] = job->lo[d];
+        j.n[d] = job->hi[d] - job->lo[d];
+        j.blo[d] = job->blo[d];
+        j.bsz[d] = job->bsz[d];
+    }
+    const int64_t nvals = j.n[0] * j.n[1] * j.n[2], nlines = j.n[1] * j.n[2];
+    if (nvals <= 0) {
+        *handled = 1;
+        return RADX_OK;
+    }
+    const size_t buf_bytes = sizeof(double) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
+    const size_t val_bytes = sizeof(double) * (size_t)nvals, end_bytes = 6 * sizeof(double) * (size_t)nlines;
+    double *d_buf = NULL, *d_vals = NULL, *d_ends = NULL;
+    const char *what = "allocation";
+    cudaError_t e = cudaMalloc((void **)&d_buf, buf_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d_vals, val_bytes);
+    if (e == cudaSuccess) e = cudaMalloc((void **)&d_ends, end_bytes);
+    if (e == cudaErrorMemoryAllocation) { /* the CPU gives the same voxels */
+        cudaGetLastError();
+        cudaFree(d_buf);
+        cudaFree(d_vals);
+        cudaFree(d_ends);
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    if (e == cudaSuccess) {
+        what = "upload";
+        e = cudaMemcpyAsync(d_buf, job->buf, buf_bytes, cudaMemcpyHostToDevice, s);
+    }
+    if (e == cudaSuccess) {
+        j.buf = d_buf;
+        what = "resampling kernels";
+        rs_lines<<<rs_grid(nlines), RS_BLOCK, 0, s>>>(j, d_ends);
+        if (j.interp == RADX_RS_NEAREST)
+            rs_voxels<RADX_RS_NEAREST><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+        else if (j.interp == RADX_RS_LINEAR)
+            rs_voxels<RADX_RS_LINEAR><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+        else
+            rs_voxels<RADX_RS_BSPLINE><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess) {
+        what = "download";
+        e = cudaMemcpyAsync(vals, d_vals, val_bytes, cudaMemcpyDeviceToHost, s);
+    }
+    if (e == cudaSuccess) {
+        what = "stream synchronisation";
+        e = cudaStreamSynchronize(s);
+    }
+    radx_status st = RADX_OK;
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        cudaStreamSynchronize(s);
+        cudaGetLastError();
+        st = radx_seterr(err, RADX_ERR_DEVICE, "resample on the GPU (%lldx%lldx%lld voxels): %s failed: %s",
+                         (long long)j.n[0], (long long)j.n[1], (long long)j.n[2], what, cudaGetErrorString(e));
+    } else {
+        *handled = 1;
+        g_on_device++;
+    }
+    cudaFree(d_buf);
+    cudaFree(d_vals);
+    cudaFree(d_ends);
+    return st;
+}
+
+extern "C" int radx_cuda_resample_available(void) { return 1; }
+
+extern "C" radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask,
+                                          const radx_params *p, uint32_t label, radx_volume *img_out,
+                                          radx_volume *mask_out, radx_err *err)
+{
+    return radx_resample_with(img, mask, p, label, cuda_rs_eval, stream, img_out, mask_out, err);
+}
+
+#else /* built before host/resample.h existed: no way to share host/resample.c's set-up */
+
+extern "C" int radx_cuda_resample_available(void) { return 0; }
+
+extern "C" radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask,
+                                          const radx_params *p, uint32_t label, radx_volume *img_out,
+                                          radx_volume *mask_out, radx_err *err)
+{
+    if (img_out) memset(img_out, 0, sizeof *img_out);
+    if (mask_out) memset(mask_out, 0, sizeof *mask_out);
+    return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                       "resample on the GPU: this build lacks host/resample.h (radx_resample_with); use the CPU");
+}
+
+#endif
