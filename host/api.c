@@ -170,3 +170,40 @@ void radx_plan_destroy(radx_plan *plan)
     radx_params_clear(&plan->p);
     free(plan);
 }
+
+/* ---- voxel-based feature maps (include/radx.h; host/voxelmap.c, host/map_write.c) ---------- */
+
+#include "voxelmap.h"
+
+radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path, int label,
+                                  radx_map_callback cb, void *user)
+{
+    if (!plan) return RADX_ERR_ARG;
+    if (!image_path || !mask_path || !cb)
+        return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute_map: NULL argument");
+    if (label < 0) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute_map: label must be >= 0");
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_voxelmap_run_public(&plan->p, plan->ops, plan->bctx, image_path, mask_path, label, cb,
+                                             user, &e);
+    return s ? fail(plan->ctx, &e) : RADX_OK;
+}
+
+radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path)
+{
+    if (!ctx) return RADX_ERR_ARG;
+    if (!map || !map->grid || !map->data || !path) return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save: NULL argument");
+    radx_geom g;
+    memset(&g, 0, sizeof g);
+    for (int a = 0; a < 3; a++) {
+        g.size[a] = (int64_t)map->grid->size[a];
+        g.spacing[a] = map->grid->spacing[a];
+        g.origin[a] = map->grid->origin[a];
+    }
+    memcpy(g.direction, map->grid->direction, sizeof g.direction);
+    g.ndim = map->grid->ndim;
+    if (g.size[0] < 1 || g.size[1] < 1 || g.size[2] < 1)
+        return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save: empty grid");
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_map_write(path, &g, map->data, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}

@@ -10,4 +10,5 @@ int radx_cli_exit_code(radx_status s);
 int radx_cmd_batch(int argc, char **argv);
 int radx_cmd_merge(int argc, char **argv);
 int radx_cmd_delta(int argc, char **argv);
+int radx_cmd_map(int argc, char **argv);   /* host/cli_map.c */
 #endif

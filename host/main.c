@@ -17,6 +17,8 @@ static const char *usage_text =
     "       radx merge A.csv B.csv ... -o ALL.csv\n"
     "       radx delta --baseline A.csv --followup B.csv --id COLUMN[,COLUMN...] -o DELTA.csv\n"
     "                  [--relative]\n"
+    "       radx map IMAGE MASK -o DIR [-p PARAMS] [-s NAME:VALUE]... [--label N]\n"
+    "                [--device auto|cpu|cuda] [-j THREADS] [-f nii.gz|nii|nrrd] [-q]\n"
     "       radx --version | --help\n"
     "\n"
     "  IMAGE, MASK     NIfTI (.nii, .nii.gz, .hdr) or NRRD (.nrrd, .nhdr) volumes on the same grid\n"
@@ -34,6 +36,10 @@ static const char *usage_text =
     "  flushed; failed cases go to OUT.errors.csv and make the exit status 1.  --resume skips the\n"
     "  cases already in OUT.csv; --shard I/N does rows I, I+N, I+2N, ... (1-based).\n"
     "merge: joins shard outputs with identical headers (atomically).\n"
+    "map: PyRadiomics' voxel-based extraction (voxelSetting kernelRadius, maskedKernel, initValue,\n"
+    "  voxelBatch): one float32 map per feature, DIR/<imageType>_<class>_<Feature>.nii.gz (.nrrd when\n"
+    "  IMAGE is NRRD, or as -f says) on the image's grid (the resampled grid when resampling), with\n"
+    "  initValue outside the ROI; progress on stderr (-q: none).  On error no map of the run is left.\n"
     "delta: follow-up minus baseline for every feature of every ID in both files (--relative:\n"
     "  (follow-up - baseline) / baseline).\n"
     "\n"
@@ -247,6 +253,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "batch")) return radx_cmd_batch(argc - 2, argv + 2);
     if (!strcmp(argv[1], "merge")) return radx_cmd_merge(argc - 2, argv + 2);
     if (!strcmp(argv[1], "delta")) return radx_cmd_delta(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "map")) return radx_cmd_map(argc - 2, argv + 2);
     fprintf(stderr, "radx: unknown command '%s' (see radx --help)\n", argv[1]);
     return 2;
 }

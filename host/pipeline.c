@@ -196,10 +196,7 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
 
 /* --- ROI box ------------------------------------------------------------------------------ */
 
-typedef struct roi_box {
-    int64_t lo[3], hi[3];   /* inclusive bounds, x y z */
-    int64_t n;              /* voxel count */
-} roi_box;
+typedef radx_roi_box roi_box; /* pipeline.h */
 
 static void box_of(const uint8_t *lab, const radx_geom *g, roi_box *b)
 {
@@ -285,11 +282,7 @@ static int64_t count_components(const uint8_t *lab, const radx_geom *g, const ro
 
 /* --- the case ----------------------------------------------------------------------------- */
 
-typedef struct case_state {
-    radx_volume img, msk; /* the working image and mask (as read, then normalised/resampled/cropped) */
-    uint8_t *lab;         /* working grid: voxel has the label (after correction) */
-    uint8_t *lab_reseg;   /* working grid after resegmentation (NULL if none) */
-} case_state;
+typedef radx_case case_state; /* pipeline.h */
 
 static radx_status add_diag_text(radx_result *res, const char *name, const char *text)
 {
@@ -640,22 +633,47 @@ static void log_prefix(char *buf, size_t len, const char *sigma_text)
     snprintf(buf + o, len - o, "-mm-3D");
 }
 
-radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                              const char *ipath, const char *mpath, int label,
-                              radx_result **out, radx_err *err)
+/* ---- preparation shared by extract and map (pipeline.h) ----------------------------------- */
+
+void radx_case_free(radx_case *cs)
 {
-    *out = NULL;
+    if (!cs) return;
+    free(cs->lab);
+    free(cs->lab_reseg);
+    radx_volume_free(&cs->img);
+    radx_volume_free(&cs->msk);
+    memset(cs, 0, sizeof *cs);
+}
+
+const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box)
+{
+    if (cs->lab_reseg) { *box = &cs->box2; return cs->lab_reseg; }
+    *box = &cs->box;
+    return cs->lab;
+}
+
+const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box)
+{
+    if (cs->lab_reseg && p->reseg_shape) { *box = &cs->box2; return cs->lab_reseg; }
+    *box = &cs->box;
+    return cs->lab;
+}
+
+radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                  const char *ipath, const char *mpath, int label,
+                                  radx_result *res, radx_case *cs_out, radx_err *err)
+{
     case_state cs;
     memset(&cs, 0, sizeof cs);
-    radx_result *res = NULL;
+    memset(cs_out, 0, sizeof *cs_out);
     uint32_t *corrected = NULL;
     uint8_t *lab_orig = NULL;
-    radx_volume filtered;
-    memset(&filtered, 0, sizeof filtered);
-    roi_box box, box2, box_orig;
+    roi_box box_orig;
     radx_status st;
     int nd;
     if (label <= 0) label = p->label;
+    cs.label = label;
+    const int diag = res != NULL && p->additional_info; /* diagnostics rows wanted */
 
     /* loadImage: read both files */
     st = radx_volume_read(ipath, &cs.img, err);
@@ -696,10 +714,8 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         }
     }
 
-    res = radx_result_new();
-    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
     /* generalinfo: configuration, the image and the mask as read */
-    if (p->additional_info) {
+    if (diag) {
         lab_orig = malloc((size_t)nm);
         if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
         for (int64_t i = 0; i < nm; i++) lab_orig[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
@@ -735,6 +751,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         cs.msk = rm;
         resampled = 1;
     }
+    cs.resampled = resampled;
 
     /* checkMask: geometry (LabelStatisticsImageFilter), with correctMask */
     st = check_geometry(&cs.img.g, &cs.msk.g, p, ipath, mpath, err);
@@ -750,16 +767,16 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     } else {
         for (int64_t i = 0; i < nvox; i++) cs.lab[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
     }
-    box_of(cs.lab, &cs.img.g, &box);
-    st = check_roi(&box, p, mpath, label, "", err);
+    box_of(cs.lab, &cs.img.g, &cs.box);
+    st = check_roi(&cs.box, p, mpath, label, "", err);
     if (st) goto fail;
-    if (resampled && p->additional_info) {
+    if (resampled && diag) {
         st = image_elements("interpolated", &cs.img, nd, res, err);
-        if (!st) st = mask_elements("interpolated", &cs.img.g, cs.lab, &box, &cs.img, nd, res, err);
+        if (!st) st = mask_elements("interpolated", &cs.img.g, cs.lab, &cs.box, &cs.img, nd, res, err);
         if (st) goto fail;
     }
-    if (corrected && p->additional_info) {
-        st = mask_elements("corrected", &cs.img.g, cs.lab, &box, &cs.img, nd, res, err);
+    if (corrected && diag) {
+        st = mask_elements("corrected", &cs.img.g, cs.lab, &cs.box, &cs.img, nd, res, err);
         if (st) goto fail;
     }
 
@@ -767,8 +784,8 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
     if (!resampled && p->pre_crop) {
         int64_t lo[3], hi[3];
         for (int a = 0; a < 3; a++) {
-            lo[a] = box.lo[a] - p->pad_distance;
-            hi[a] = box.hi[a] + p->pad_distance;
+            lo[a] = cs.box.lo[a] - p->pad_distance;
+            hi[a] = cs.box.hi[a] + p->pad_distance;
             if (lo[a] < 0) lo[a] = 0;
             if (hi[a] > cs.img.g.size[a] - 1) hi[a] = cs.img.g.size[a] - 1;
         }
@@ -790,12 +807,10 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         st = lab_to_mask(cs.lab, &cs.img.g, (uint32_t)label, &cs.msk, err);
         if (st) goto fail;
         nvox = radx_geom_nvox(&cs.img.g);
-        box_of(cs.lab, &cs.img.g, &box);
+        box_of(cs.lab, &cs.img.g, &cs.box);
     }
 
     /* resegmentMask */
-    const uint8_t *feat_lab = cs.lab, *shape_lab = cs.lab;
-    const roi_box *feat_box = &box, *shape_box = &box;
     if (p->n_reseg_range > 0) {
         double th[2];
         int nth = p->n_reseg_range;
@@ -839,22 +854,33 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
                              mpath, (long long)kept, label);
             goto fail;
         }
-        box_of(cs.lab_reseg, &cs.img.g, &box2);
-        st = check_roi(&box2, p, mpath, label, "resegmented ", err);
-        if (st) goto fail;
-        feat_lab = cs.lab_reseg;
-        feat_box = &box2;
-        if (p->reseg_shape) { shape_lab = cs.lab_reseg; shape_box = &box2; }
-    }
-
-    if (p->additional_info && cs.lab_reseg) {
-        st = mask_elements("resegmented", &cs.img.g, cs.lab_reseg, &box2, &cs.img, nd, res, err);
+        box_of(cs.lab_reseg, &cs.img.g, &cs.box2);
+        st = check_roi(&cs.box2, p, mpath, label, "resegmented ", err);
         if (st) goto fail;
     }
 
-    st = run_shape(&cs, p, ops, bctx, shape_lab, shape_box, res, err);
-    if (st) goto fail;
+    if (diag && cs.lab_reseg) {
+        st = mask_elements("resegmented", &cs.img.g, cs.lab_reseg, &cs.box2, &cs.img, nd, res, err);
+        if (st) goto fail;
+    }
 
+    free(corrected);
+    *cs_out = cs;
+    return RADX_OK;
+fail:
+    free(corrected);
+    free(lab_orig);
+    radx_case_free(&cs);
+    return st;
+}
+
+radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p,
+                                         const radx_backend_ops *ops, void *bctx, const char *ipath,
+                                         radx_image_type_fn fn, void *user, radx_err *err)
+{
+    radx_status st = RADX_OK;
+    radx_volume filtered;
+    memset(&filtered, 0, sizeof filtered);
     /* image types, in the order the parameter file lists them; each with its own settings */
     for (int t = 0; t < (p->n_imtype_order ? p->n_imtype_order : 1); t++) {
         int it = p->n_imtype_order ? p->imtype_order[t] : RADX_IMG_ORIGINAL;
@@ -862,16 +888,16 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
         radx_params q;
         memset(&q, 0, sizeof q);
         st = radx_params_for_imtype(&q, p, (radx_imtype)it, err);
-        if (st) goto fail;
+        if (st) return st;
         if (it == RADX_IMG_ORIGINAL) {
-            st = run_image_type(&cs.img, &q, ops, bctx, "original", feat_lab, feat_box, res, ipath, err);
+            st = fn(user, &cs->img, &q, "original", err);
         } else if (it == RADX_IMG_LOG) {
             const radx_imtype_sel *ls = &q.imtype[RADX_IMG_LOG];
             for (int k = 0; k < ls->n_sigma && !st; k++) {
                 char prefix[96];
                 log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
                 const radx_backend_ops *lo = ops->log_filter ? ops : &radx_cpu_backend;
-                st = lo->log_filter(lo == ops ? bctx : NULL, &cs.img, ls->sigma[k], (radx_log_mode)q.log_mode,
+                st = lo->log_filter(lo == ops ? bctx : NULL, &cs->img, ls->sigma[k], (radx_log_mode)q.log_mode,
                                     &filtered, err);
                 if (st) {
                     /* name the image: the filter's message names sigma and sizes */
@@ -880,7 +906,7 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
                     if (err) radx_seterr(err, st, "%s: %s", ipath, m);
                     break;
                 }
-                st = run_image_type(&filtered, &q, ops, bctx, prefix, feat_lab, feat_box, res, ipath, err);
+                st = fn(user, &filtered, &q, prefix, err);
                 radx_volume_free(&filtered);
             }
         } else {
@@ -888,25 +914,57 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
                              radx_params_imtype_name((radx_imtype)it), RADX_VERSION_STRING);
         }
         radx_params_clear(&q);
-        if (st) goto fail;
+        if (st) break;
     }
+    radx_volume_free(&filtered);
+    return st;
+}
 
-    free(corrected);
-    free(lab_orig);
-    free(cs.lab);
-    free(cs.lab_reseg);
-    radx_volume_free(&cs.img);
-    radx_volume_free(&cs.msk);
+/* ---- extract ------------------------------------------------------------------------------ */
+
+typedef struct extract_ctx {
+    const radx_backend_ops *ops;
+    void *bctx;
+    const uint8_t *feat_lab;
+    const roi_box *feat_box;
+    radx_result *res;
+    const char *ipath;
+} extract_ctx;
+
+static radx_status extract_image_type(void *user, const radx_volume *img, const radx_params *q,
+                                      const char *prefix, radx_err *err)
+{
+    const extract_ctx *x = user;
+    return run_image_type(img, q, x->ops, x->bctx, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
+}
+
+radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                              const char *ipath, const char *mpath, int label,
+                              radx_result **out, radx_err *err)
+{
+    *out = NULL;
+    case_state cs;
+    radx_status st;
+    radx_result *res = radx_result_new();
+    if (!res) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    st = radx_pipeline_prepare(p, ops, bctx, ipath, mpath, label, res, &cs, err);
+    if (st) goto fail;
+
+    const roi_box *shape_box, *feat_box;
+    const uint8_t *shape_lab = radx_case_shape_mask(&cs, p, &shape_box);
+    const uint8_t *feat_lab = radx_case_feature_mask(&cs, &feat_box);
+    st = run_shape(&cs, p, ops, bctx, shape_lab, shape_box, res, err);
+    if (st) goto fail;
+
+    extract_ctx x = {ops, bctx, feat_lab, feat_box, res, ipath};
+    st = radx_pipeline_for_each_image(&cs, p, ops, bctx, ipath, extract_image_type, &x, err);
+    if (st) goto fail;
+
+    radx_case_free(&cs);
     *out = res;
     return RADX_OK;
 fail:
-    radx_volume_free(&filtered);
-    free(corrected);
-    free(lab_orig);
-    free(cs.lab);
-    free(cs.lab_reseg);
-    radx_volume_free(&cs.img);
-    radx_volume_free(&cs.msk);
+    radx_case_free(&cs);
     radx_result_destroy(res);
     return st;
 }

@@ -9,4 +9,49 @@
 radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
                               const char *image_path, const char *mask_path, int label,
                               radx_result **out, radx_err *err);
+
+/* ---- the preparation shared by `extract` (radx_pipeline_run) and `map` (host/voxelmap.c) ----
+ * PyRadiomics' RadiomicsFeatureExtractor.execute steps 1, 2 and 5: loadImage (read, getMask,
+ * normalizeImage, resampleImage or preCrop), checkMask (geometry, correctMask, ROI checks) and
+ * resegmentMask.  Then, per enabled image type (Original, LoG per sigma), the (filtered) image
+ * and the settings of that image type. */
+
+typedef struct radx_roi_box {
+    int64_t lo[3], hi[3];   /* inclusive bounds, x y z */
+    int64_t n;              /* voxel count */
+} radx_roi_box;
+
+typedef struct radx_case {
+    radx_volume img, msk; /* the working image and mask (as read, then normalised/resampled/cropped) */
+    uint8_t *lab;         /* working grid: voxel has the label (after correction) */
+    uint8_t *lab_reseg;   /* working grid after resegmentation (NULL if none) */
+    radx_roi_box box;     /* box of lab */
+    radx_roi_box box2;    /* box of lab_reseg (when set) */
+    int resampled;        /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
+    int label;            /* the label used */
+} radx_case;
+
+/* Reads and prepares a case into *cs (zeroed first; radx_case_free releases it, also after a
+ * failure).  diag: when not NULL and p->additional_info, the diagnostics rows PyRadiomics adds
+ * during these steps are appended to it.  label <= 0 uses p->label. */
+radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                  const char *image_path, const char *mask_path, int label,
+                                  radx_result *diag, radx_case *cs, radx_err *err);
+void radx_case_free(radx_case *cs);
+
+/* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
+ * shape uses (resegmented only with resegmentShape). */
+const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
+const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
+
+/* Calls fn once per enabled image type (file order; LoG once per sigma) with the (filtered)
+ * image on the working grid, that image type's settings (radx_params_for_imtype) and PyRadiomics'
+ * image type name ("original", "log-sigma-1-0-mm-3D").  Filters run through ops (CPU fallback).
+ * Stops at the first error (fn's or a filter's, the latter prefixed with image_path).  An image
+ * type radx cannot compute is RADX_ERR_UNSUPPORTED. */
+typedef radx_status (*radx_image_type_fn)(void *user, const radx_volume *img, const radx_params *q,
+                                          const char *image_type, radx_err *err);
+radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p,
+                                         const radx_backend_ops *ops, void *bctx, const char *image_path,
+                                         radx_image_type_fn fn, void *user, radx_err *err);
 #endif

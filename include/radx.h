@@ -137,6 +137,69 @@ RADX_API long radx_result_find(const radx_result *r, const char *name);
 /** Destroys a result.  NULL-safe. */
 RADX_API void radx_result_destroy(radx_result *r);
 
+/* ============================================================================================
+ * Voxel-based feature maps (PyRadiomics' voxel-based extraction, execute(..., voxelBased=True))
+ *
+ *     radx_status on_map(void *user, const radx_map *m) {       // one call per finished map
+ *         ... m->name, m->grid, m->data (owned by radx, valid during the call) ...
+ *         return radx_map_save(ctx, m, path);                    // or copy m->data
+ *     }
+ *     radx_plan_execute_map(plan, "image.nrrd", "mask.nrrd", 0, on_map, NULL);
+ *
+ * Every ROI voxel gets the features of the kernel around it (voxelSetting: kernelRadius,
+ * maskedKernel, initValue, voxelBatch) with PyRadiomics 3.0.1's semantics, for every enabled
+ * image type and every enabled class except shape / shape2D (which have no voxel-based form).
+ * Maps are float32 on the working grid: the input image's grid, or the resampled grid when
+ * resampledPixelSpacing is set (preCrop: the cropped grid), as PyRadiomics' maps.  Voxels outside
+ * the ROI hold initValue.  The library keeps one map in memory at a time (plus the values of one
+ * class at the ROI voxels), so memory stays bounded however many maps the settings ask for.
+ * ========================================================================================== */
+
+/** Grid of a map, as ITK/SimpleITK report an image: voxel (i, j, k) is
+ *  data[i + size[0] * (j + size[1] * k)]. */
+typedef struct radx_map_grid {
+    long long size[3];       /**< voxels along x, y, z (size[2] == 1 for a 2-D image) */
+    double spacing[3];       /**< mm */
+    double origin[3];        /**< LPS world coordinates of voxel (0, 0, 0) */
+    double direction[9];     /**< row-major 3x3; column c is the world direction of index axis c */
+    int ndim;                /**< 2 or 3 */
+} radx_map_grid;
+
+/** One finished map.  Everything it points to is owned by radx and valid during the callback
+ *  only. */
+typedef struct radx_map {
+    const char *name;            /**< "<imageType>_<class>_<Feature>", e.g. "original_glcm_Contrast" */
+    const char *image_type;      /**< "original", "log-sigma-1-0-mm-3D" */
+    const char *feature_class;   /**< "firstorder", "glcm", ... */
+    const char *feature;         /**< "Contrast" */
+    size_t index;                /**< 0-based position of this map in the run */
+    size_t count;                /**< number of maps the run produces */
+    long long n_roi;             /**< ROI voxels (the voxels that were computed) */
+    const radx_map_grid *grid;
+    const float *data;           /**< size[0] * size[1] * size[2] values */
+} radx_map;
+
+/** Called once per map, in PyRadiomics' order (image types, classes, features), from the thread
+ *  that called radx_plan_execute_map.  Return RADX_OK to go on; any other status stops the run
+ *  and radx_plan_execute_map returns it. */
+typedef radx_status (*radx_map_callback)(void *user, const radx_map *map);
+
+/** Runs the voxel-based extraction of one case (the files as radx_plan_execute reads them) and
+ *  hands every map to cb.  label: mask value of the ROI, or 0 for the plan's setting.  The
+ *  per-voxel features run on the CPU (OpenMP, radx_ctx_set_threads; results do not depend on the
+ *  thread count); preprocessing (resampling, LoG) uses the plan's backend.
+ *  @return RADX_OK, any error status radx_plan_execute can return (errors in the input files and
+ *  settings are found before the first map is handed out), or the status cb returned. */
+RADX_API radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path,
+                                           int label, radx_map_callback cb, void *user);
+
+/** Writes a map to path: NIfTI-1 (".nii", ".nii.gz"; qform and sform from the grid, LPS converted
+ *  to NIfTI's RAS) or NRRD (".nrrd", gzip-encoded, LPS space), float32.  The file is written under
+ *  a temporary name in the same folder and renamed into place: on failure no file is left and an
+ *  existing one is unchanged.
+ *  @return RADX_OK, RADX_ERR_ARG (NULL argument, unknown extension), RADX_ERR_IO, RADX_ERR_NOMEM. */
+RADX_API radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path);
+
 #ifdef __cplusplus
 }
 #endif
