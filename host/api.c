@@ -8,6 +8,7 @@
 #endif
 #include "params.h"
 #include "pipeline.h"
+#include "plan_internal.h"
 #include "result.h"
 
 struct radx_ctx {
@@ -160,6 +161,17 @@ radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const cha
     if (label < 0) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute: label must be >= 0");
     radx_err e = {RADX_OK, ""};
     radx_status s = radx_pipeline_run(&plan->p, plan->ops, plan->bctx, image_path, mask_path, label, out, &e);
+    return s ? fail(plan->ctx, &e) : RADX_OK;
+}
+
+/* host/plan_internal.h: radx_plan_execute with volumes read ahead (radx batch). */
+radx_status radx_plan_execute_loaded(radx_plan *plan, const char *image_path, const char *mask_path,
+                                     radx_loaded *pre, int label, radx_result **out)
+{
+    if (!plan) return RADX_ERR_ARG;
+    if (!image_path || !mask_path || !out) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute: NULL argument");
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_pipeline_run_loaded(&plan->p, plan->ops, plan->bctx, image_path, mask_path, pre, label, out, &e);
     return s ? fail(plan->ctx, &e) : RADX_OK;
 }
 

@@ -14,12 +14,17 @@
 #include <unistd.h>
 #include "cli.h"
 #include "cli_csv.h"
+#include "plan_internal.h"
 #include "radx.h"
 
 /* ------------------------------------------------------------------------------------------ */
 
 typedef struct job {
     int row;            /* index in the cohort document (1 = first data row) */
+    char *ip, *mp;      /* resolved image and mask paths (NULL: the row is invalid, see msg) */
+    int label;
+    radx_loaded pre;    /* volumes read ahead by the reader thread */
+    int loaded;         /* pre filled (or nothing to read) */
     int done;           /* result ready */
     radx_result *res;   /* on success */
     char *msg;          /* on failure: one line */
@@ -38,6 +43,7 @@ typedef struct batch {
     int njobs;
     job *jobs;
     int next_take;      /* next job to hand to a worker */
+    int ahead;          /* how many cases the reader may hold beyond those taken */
     int next_write;     /* next job the writer waits for */
     int window;         /* workers stay within next_write + window */
     int abort;
@@ -71,7 +77,8 @@ static char *dupmsg(const char *fmt, const char *a, const char *b)
     return strdup(buf);
 }
 
-static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
+/* Checks a cohort row and resolves its paths (before the run starts). */
+static void setup_job(batch *B, job *J)
 {
     const csv_row *r = &B->cohort->rows[J->row];
     const char *img = B->col_image < r->n ? r->f[B->col_image] : "";
@@ -81,7 +88,6 @@ static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
         J->msg = dupmsg("empty %s%s column", !img[0] ? "Image" : "Mask", "");
         return;
     }
-    int label = 0;
     if (B->col_label >= 0 && B->col_label < r->n && r->f[B->col_label][0]) {
         char *end;
         long v = strtol(r->f[B->col_label], &end, 10);
@@ -90,7 +96,7 @@ static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
             J->msg = dupmsg("Label '%s': must be a positive integer%s", r->f[B->col_label], "");
             return;
         }
-        label = (int)v;
+        J->label = (int)v;
     }
     if (B->col_channel >= 0 && B->col_channel < r->n && r->f[B->col_channel][0] &&
         strcmp(r->f[B->col_channel], "0") != 0) {
@@ -99,18 +105,46 @@ static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
                         r->f[B->col_channel], "");
         return;
     }
-    char *ip = resolve(B->csv_dir, img), *mp = resolve(B->csv_dir, msk);
-    if (!ip || !mp) {
-        free(ip);
-        free(mp);
+    J->ip = resolve(B->csv_dir, img);
+    J->mp = resolve(B->csv_dir, msk);
+    if (!J->ip || !J->mp) {
         J->status = RADX_ERR_NOMEM;
         J->msg = strdup("out of memory");
-        return;
     }
-    J->status = radx_plan_execute(plan, ip, mp, label, &J->res);
+}
+
+/* The read-ahead thread: reads and decompresses the next cases' files while the workers
+ * compute, at most `ahead` cases beyond those the workers have taken (bounded memory). */
+static void *reader(void *arg)
+{
+    batch *B = arg;
+    for (int k = 0; k < B->njobs; k++) {
+        pthread_mutex_lock(&B->mu);
+        while (!B->abort && k >= B->next_take + B->ahead) pthread_cond_wait(&B->cv_room, &B->mu);
+        int stop = B->abort;
+        pthread_mutex_unlock(&B->mu);
+        if (stop) break;
+        job *J = &B->jobs[k];
+        if (!J->status && J->ip) radx_loaded_read(&J->pre, J->ip, J->mp);
+        pthread_mutex_lock(&B->mu);
+        J->loaded = 1;
+        pthread_cond_broadcast(&B->cv_done);
+        pthread_mutex_unlock(&B->mu);
+    }
+    /* wake anyone waiting for a case the reader will not load (abort) */
+    pthread_mutex_lock(&B->mu);
+    for (int k = 0; k < B->njobs; k++) B->jobs[k].loaded = 1;
+    pthread_cond_broadcast(&B->cv_done);
+    pthread_mutex_unlock(&B->mu);
+    return NULL;
+}
+
+static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
+{
+    if (J->status) return; /* invalid row, message set by setup_job */
+    J->status = radx_plan_execute_loaded(plan, J->ip, J->mp, J->pre.valid ? &J->pre : NULL, J->label, &J->res);
     if (J->status) J->msg = dupmsg("%s%s", radx_ctx_last_error(ctx), "");
-    free(ip);
-    free(mp);
+    radx_loaded_free(&J->pre);
 }
 
 static void *worker(void *arg)
@@ -130,10 +164,15 @@ static void *worker(void *arg)
             break;
         }
         job *J = &B->jobs[B->next_take++];
+        pthread_cond_broadcast(&B->cv_room); /* the reader may read further */
+        while (!J->loaded) pthread_cond_wait(&B->cv_done, &B->mu);
         pthread_mutex_unlock(&B->mu);
         if (st) {
-            J->status = st;
-            J->msg = dupmsg("%s%s", ctx ? radx_ctx_last_error(ctx) : "out of memory", "");
+            if (!J->status) {
+                J->status = st;
+                J->msg = dupmsg("%s%s", ctx ? radx_ctx_last_error(ctx) : "out of memory", "");
+            }
+            radx_loaded_free(&J->pre);
         } else {
             run_job(B, ctx, plan, J);
         }
@@ -398,11 +437,16 @@ int radx_cmd_batch(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     B.threads_per_case = jobs_n >= ncpu ? 1 : (int)(ncpu / jobs_n);
     B.window = 4 * jobs_n;
+    B.ahead = jobs_n; /* read ahead one case per worker: peak memory about 2 x jobs_n cases */
+    for (int k = 0; k < B.njobs; k++) setup_job(&B, &B.jobs[k]);
     pthread_mutex_init(&B.mu, NULL);
     pthread_cond_init(&B.cv_done, NULL);
     pthread_cond_init(&B.cv_room, NULL);
     int nthreads = jobs_n < B.njobs ? jobs_n : B.njobs;
-    pthread_t th[256];
+    pthread_t th[256], rth;
+    int have_reader = B.njobs > 0 && pthread_create(&rth, NULL, reader, &B) == 0;
+    if (!have_reader)
+        for (int k = 0; k < B.njobs; k++) B.jobs[k].loaded = 1; /* workers read the files themselves */
     for (int t = 0; t < nthreads; t++) pthread_create(&th[t], NULL, worker, &B);
 
     int tty = isatty(2), failed = 0, written = 0;
@@ -525,9 +569,13 @@ int radx_cmd_batch(int argc, char **argv)
     pthread_cond_broadcast(&B.cv_room);
     pthread_mutex_unlock(&B.mu);
     for (int t = 0; t < nthreads; t++) pthread_join(th[t], NULL);
+    if (have_reader) pthread_join(rth, NULL);
     for (int k = 0; k < B.njobs; k++) {
         radx_result_destroy(B.jobs[k].res);
         free(B.jobs[k].msg);
+        free(B.jobs[k].ip);
+        free(B.jobs[k].mp);
+        radx_loaded_free(&B.jobs[k].pre);
     }
     if (!rc) {
         if (failed)

@@ -663,6 +663,28 @@ radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *
                                   const char *ipath, const char *mpath, int label,
                                   radx_result *res, radx_case *cs_out, radx_err *err)
 {
+    return radx_pipeline_prepare_loaded(p, ops, bctx, ipath, mpath, NULL, label, res, cs_out, err);
+}
+
+void radx_loaded_free(radx_loaded *pre)
+{
+    if (!pre) return;
+    radx_volume_free(&pre->img);
+    radx_volume_free(&pre->msk);
+}
+
+void radx_loaded_read(radx_loaded *pre, const char *ipath, const char *mpath)
+{
+    memset(pre, 0, sizeof *pre);
+    pre->img_err.status = radx_volume_read(ipath, &pre->img, &pre->img_err);
+    if (!pre->img_err.status) pre->msk_err.status = radx_volume_read(mpath, &pre->msk, &pre->msk_err);
+    pre->valid = 1;
+}
+
+radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                         const char *ipath, const char *mpath, radx_loaded *pre, int label,
+                                         radx_result *res, radx_case *cs_out, radx_err *err)
+{
     case_state cs;
     memset(&cs, 0, sizeof cs);
     memset(cs_out, 0, sizeof *cs_out);
@@ -675,11 +697,20 @@ radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *
     cs.label = label;
     const int diag = res != NULL && p->additional_info; /* diagnostics rows wanted */
 
-    /* loadImage: read both files */
-    st = radx_volume_read(ipath, &cs.img, err);
-    if (st) goto fail;
-    st = radx_volume_read(mpath, &cs.msk, err);
-    if (st) goto fail;
+    /* loadImage: read both files (or take the volumes a read-ahead thread read, with its errors) */
+    if (pre && pre->valid) {
+        if (pre->img_err.status) { st = radx_seterr(err, pre->img_err.status, "%s", pre->img_err.msg); goto fail; }
+        if (pre->msk_err.status) { st = radx_seterr(err, pre->msk_err.status, "%s", pre->msk_err.msg); goto fail; }
+        cs.img = pre->img;
+        cs.msk = pre->msk;
+        memset(&pre->img, 0, sizeof pre->img); /* ownership moves to the case */
+        memset(&pre->msk, 0, sizeof pre->msk);
+    } else {
+        st = radx_volume_read(ipath, &cs.img, err);
+        if (st) goto fail;
+        st = radx_volume_read(mpath, &cs.msk, err);
+        if (st) goto fail;
+    }
     nd = cs.img.g.ndim;
 
     /* getMask: cast to uint32, at least two values, label present */
@@ -942,12 +973,19 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops,
                               const char *ipath, const char *mpath, int label,
                               radx_result **out, radx_err *err)
 {
+    return radx_pipeline_run_loaded(p, ops, bctx, ipath, mpath, NULL, label, out, err);
+}
+
+radx_status radx_pipeline_run_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                     const char *ipath, const char *mpath, radx_loaded *pre, int label,
+                                     radx_result **out, radx_err *err)
+{
     *out = NULL;
     case_state cs;
     radx_status st;
     radx_result *res = radx_result_new();
     if (!res) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-    st = radx_pipeline_prepare(p, ops, bctx, ipath, mpath, label, res, &cs, err);
+    st = radx_pipeline_prepare_loaded(p, ops, bctx, ipath, mpath, pre, label, res, &cs, err);
     if (st) goto fail;
 
     const roi_box *shape_box, *feat_box;

@@ -5,10 +5,24 @@
 #include "backend.h"
 
 
-/* Runs one case; label <= 0 uses p->label.  On success *out is a new result. */
+/* A case's two volumes read ahead of time (by a cohort's read-ahead thread), with the read
+ * errors, to be handed to the pipeline instead of the file names' contents. */
+typedef struct radx_loaded {
+    int valid;
+    radx_volume img, msk;
+    radx_err img_err, msk_err; /* status RADX_OK when that read succeeded */
+} radx_loaded;
+void radx_loaded_read(radx_loaded *pre, const char *image_path, const char *mask_path);
+void radx_loaded_free(radx_loaded *pre); /* volumes not taken by the pipeline */
+
+/* Runs one case; label <= 0 uses p->label.  On success *out is a new result.  _loaded: with
+ * volumes read ahead (pre may be NULL: read the files); the pipeline takes pre's volumes. */
 radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
                               const char *image_path, const char *mask_path, int label,
                               radx_result **out, radx_err *err);
+radx_status radx_pipeline_run_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                     const char *image_path, const char *mask_path, radx_loaded *pre,
+                                     int label, radx_result **out, radx_err *err);
 
 /* ---- the preparation shared by `extract` (radx_pipeline_run) and `map` (host/voxelmap.c) ----
  * PyRadiomics' RadiomicsFeatureExtractor.execute steps 1, 2 and 5: loadImage (read, getMask,
@@ -37,6 +51,9 @@ typedef struct radx_case {
 radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *ops, void *bctx,
                                   const char *image_path, const char *mask_path, int label,
                                   radx_result *diag, radx_case *cs, radx_err *err);
+radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                         const char *image_path, const char *mask_path, radx_loaded *pre,
+                                         int label, radx_result *diag, radx_case *cs, radx_err *err);
 void radx_case_free(radx_case *cs);
 
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
