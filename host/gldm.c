@@ -11,7 +11,11 @@
  * features use the actual gray values and dependence sizes dep + 1.  Nz = sum of P = number of
  * ROI voxels.  The deprecated features (DependencePercentage, GrayLevelNonUniformityNormalized)
  * raise DeprecationWarning in PyRadiomics, which then reports no value at all: radx writes NaN
- * in their slots. */
+ * in their slots.
+ *
+ * Three steps (host/texture_common.h), shared with the CUDA entry point (kernels/gldm.cu, which
+ * counts the same matrix on the GPU): radx_gldm_setup, the matrix (radx_gldm_matrix here),
+ * radx_gldm_from_matrix. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,57 +24,79 @@
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
+#ifndef RADX_HAVE_CUDA
+#include "cuda_ops.h"   /* the stand-ins at the end */
+#include "nbtex_cuda.h"
+#endif
 
-radx_status radx_gldm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+radx_status radx_gldm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                            radx_err *err)
 {
-    int64_t dims[3], nvox, v, n_roi = 0;
-    int32_t *lut = NULL, *dep = NULL, *item_gi = NULL;
-    int64_t *item_j = NULL;
-    double *ivals = NULL;
-    radx_tex_nbhd nh;
-    int ngp = 0, f2d = -1, alpha;
-    radx_status st = RADX_OK;
-    radx_szm_feats f;
-
-    memset(&nh, 0, sizeof nh);
-    st = radx_tex_check_neighbourhood(in, p, "gldm", radx_gldm_nfeatures, 1, out, dims, &f2d, err);
+    int f2d = -1;
+    radx_status st;
+    memset(s, 0, sizeof *s);
+    st = radx_tex_check_neighbourhood(in, p, "gldm", radx_gldm_nfeatures, 1, out, s->dims, &f2d, err);
     if (st != RADX_OK) return st;
     if (!(p->gldm_a >= 0.0) || p->gldm_a > 2147483647.0 || p->gldm_a != floor(p->gldm_a))
         return radx_seterr(err, RADX_ERR_PARAM, "gldm_a: %g is not an integer >= 0", p->gldm_a);
-    alpha = (int)p->gldm_a;
-    nvox = dims[0] * dims[1] * dims[2];
+    s->alpha = (int)p->gldm_a;
+    s->nvox = s->dims[0] * s->dims[1] * s->dims[2];
 
     /* gray levels present in the ROI */
-    st = radx_tex_roi_levels(in, "gldm", &n_roi, &lut, &ivals, &ngp, err);
+    st = radx_tex_roi_levels(in, "gldm", &s->n_roi, &s->lut, &s->ivals, &s->ngp, err);
     if (st != RADX_OK) return st;
-    st = radx_tex_nbhd_build(dims, p->distances, p->n_distances, f2d, "gldm", &nh, err);
-    if (st != RADX_OK) goto done;
+    st = radx_tex_nbhd_build(s->dims, p->distances, p->n_distances, f2d, "gldm", &s->nh, err);
+    if (st != RADX_OK) radx_tex_nbclass_free(s);
+    return st;
+}
 
-    dep = malloc((size_t)nvox * sizeof *dep);
-    item_gi = malloc((size_t)n_roi * sizeof *item_gi);
-    item_j = malloc((size_t)n_roi * sizeof *item_j);
-    if (!dep || !item_gi || !item_j) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)nvox);
+int64_t radx_gldm_jmax(const radx_tex_nbclass *s) { return (int64_t)s->nh.na + 1; }
+
+radx_status radx_gldm_matrix_from_dep(const radx_texture_input *in, const radx_tex_nbclass *s, const int32_t *dep,
+                                      radx_szm_sparse *m, radx_err *err)
+{
+    int32_t *item_gi = malloc((size_t)s->n_roi * sizeof *item_gi);
+    int64_t *item_j = malloc((size_t)s->n_roi * sizeof *item_j);
+    radx_status st = RADX_OK;
+    int64_t v, n = 0;
+    memset(m, 0, sizeof *m);
+    if (!item_gi || !item_j) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)s->nvox);
         goto done;
     }
+    for (v = 0; v < s->nvox; v++) {
+        if (!in->roi[v]) continue;
+        item_gi[n] = s->lut[in->gl[v]];
+        item_j[n] = radx_gldm_size_of(dep[v]); /* PyRadiomics' jvector: dependence size = dep + 1 */
+        n++;
+    }
+    if (radx_szm_aggregate(n, item_gi, item_j, s->ngp, radx_gldm_jmax(s), m) < 0)
+        st = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld ROI voxels)", (long long)s->n_roi);
+done:
+    free(item_gi);
+    free(item_j);
+    return st;
+}
 
+radx_status radx_gldm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                             radx_err *err)
+{
+    int32_t *dep = malloc((size_t)s->nvox * sizeof *dep);
+    radx_status st;
+    memset(m, 0, sizeof *m);
+    if (!dep) return radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)s->nvox);
     /* dependent neighbours per voxel (in parallel; each voxel writes its own slot) */
-    radx_tex_neighbour_pass(in, &nh, alpha, dep, NULL);
-    {
-        int64_t n = 0;
-        for (v = 0; v < nvox; v++) {
-            if (!in->roi[v]) continue;
-            item_gi[n] = lut[in->gl[v]];
-            item_j[n] = (int64_t)dep[v] + 1; /* PyRadiomics' jvector: dependence size = dep + 1 */
-            n++;
-        }
-    }
-    free(dep); dep = NULL;
+    radx_tex_neighbour_pass(in, &s->nh, s->alpha, dep, NULL);
+    st = radx_gldm_matrix_from_dep(in, s, dep, m, err);
+    free(dep);
+    return st;
+}
 
-    if (radx_szm_item_features(n_roi, item_gi, item_j, ngp, ivals, (int64_t)nh.na + 1, &f) < 0) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld ROI voxels)", (long long)n_roi);
-        goto done;
-    }
+radx_status radx_gldm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err)
+{
+    radx_szm_feats f;
+    if (radx_szm_features(m, s->ngp, s->ivals, &f) < 0)
+        return radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld ROI voxels)", (long long)s->n_roi);
 
     /* order of radx_gldm_features (host/feature_tables.c) */
     out[0] = f.ent;   /* DependenceEntropy */
@@ -89,13 +115,35 @@ radx_status radx_gldm_compute(const radx_texture_input *in, const radx_params *p
     out[13] = f.se;   /* SmallDependenceEmphasis */
     out[14] = f.sehg; /* SmallDependenceHighGrayLevelEmphasis */
     out[15] = f.selg; /* SmallDependenceLowGrayLevelEmphasis */
+    return RADX_OK;
+}
 
-done:
-    radx_tex_nbhd_free(&nh);
-    free(dep);
-    free(item_gi);
-    free(item_j);
-    free(ivals);
-    free(lut);
+radx_status radx_gldm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    radx_tex_nbclass s;
+    radx_szm_sparse m;
+    radx_status st = radx_gldm_setup(in, p, out, &s, err);
+    if (st != RADX_OK) return st;
+    st = radx_gldm_matrix(in, &s, &m, err);
+    if (st == RADX_OK) st = radx_gldm_from_matrix(&s, &m, out, err);
+    radx_szm_sparse_free(&m);
+    radx_tex_nbclass_free(&s);
     return st;
 }
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the GPU entry points of kernels/gldm.cu, so that
+ * tests/test_gpu_gldm.c (which skips before calling them) links in every build. */
+radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
+                           radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "gldm: this radx was built without CUDA");
+}
+
+radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+                                  radx_szm_sparse *m, radx_err *err)
+{
+    memset(m, 0, sizeof *m);
+    return radx_seterr(err, RADX_ERR_DEVICE, "gldm: this radx was built without CUDA");
+}
+#endif

@@ -9,7 +9,11 @@
  * O(zones) where PyRadiomics allocates Ng x maxZoneSize.  Gray levels absent from the ROI and
  * zone sizes that never occur carry no entry, which is what PyRadiomics' row/column deletion
  * does; the features use the actual gray values (coefficients['grayLevels']) and actual zone
- * sizes (jvector). */
+ * sizes (jvector).
+ *
+ * Three steps (host/texture_common.h), shared with the CUDA entry point (kernels/glszm.cu, which
+ * finds the zones by union-find and gives the same matrix): radx_glszm_setup, the matrix
+ * (radx_glszm_matrix here), radx_glszm_from_matrix. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,10 @@
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
+#ifndef RADX_HAVE_CUDA
+#include "cuda_ops.h"   /* the stand-ins at the end */
+#include "nbtex_cuda.h"
+#endif
 
 /* Pushes the neighbour nb = (z, y, x) + off onto the stack of the zone of gray level gl when it
  * joins the zone (see fill_zone); returns the new stack top. */
@@ -38,11 +46,12 @@ static inline int64_t join_zone(int64_t nb, int32_t gl, int32_t z, int32_t y, in
  * nh: open[] (the gray level of the ROI voxels not yet in a zone, else 0) is set to 0 for every
  * voxel of the zone, each pushed exactly once; stack and stack_xyz (z, y, x of the stacked voxels,
  * saving divisions) have room for every ROI voxel.  Returns the zone size. */
-static int64_t fill_zone(const radx_tex_nbhd *nh, int64_t v, int32_t gl, int32_t *RADX_RESTRICT open,
+static int64_t fill_zone(const radx_tex_nbhd *nhp, int64_t v, int32_t gl, int32_t *RADX_RESTRICT open,
                          int64_t *RADX_RESTRICT stack, int32_t *RADX_RESTRICT stack_xyz)
 {
-    const int na = nh->na, *off = nh->off;
-    const int64_t *flat = nh->flat, *dims = nh->dims;
+    const radx_tex_nbhd nh = *nhp; /* a local copy: its fields stay in registers */
+    const int na = nh.na, *off = nh.off;
+    const int64_t *flat = nh.flat, *dims = nh.dims;
     int64_t top = 1, size = 0;
     open[v] = 0;
     stack[0] = v;
@@ -54,7 +63,7 @@ static int64_t fill_zone(const radx_tex_nbhd *nh, int64_t v, int32_t gl, int32_t
         const int32_t z = stack_xyz[3 * top], y = stack_xyz[3 * top + 1], x = stack_xyz[3 * top + 2];
         int a;
         size++;
-        if (radx_tex_inner(nh, z, y, x)) {
+        if (radx_tex_inner(&nh, z, y, x)) {
             for (a = 0; a < na; a++)
                 top = join_zone(c + flat[a], gl, z, y, x, off + 3 * a, open, stack, stack_xyz, top);
         } else {
@@ -67,31 +76,37 @@ static int64_t fill_zone(const radx_tex_nbhd *nh, int64_t v, int32_t gl, int32_t
     return size;
 }
 
-radx_status radx_glszm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+radx_status radx_glszm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                             radx_err *err)
 {
-    int64_t dims[3], nvox, v, n_roi = 0, nzones = 0, maxsize = 0;
-    int32_t *lut = NULL, *zone_gi = NULL;
-    int64_t *zone_size = NULL, *stack = NULL;
-    int32_t *stack_xyz = NULL, *open = NULL; /* see fill_zone */
-    double *ivals = NULL;
-    radx_tex_nbhd nh;
-    int ngp = 0, f2d = -1;
     const int dist1 = 1;
-    radx_status st = RADX_OK;
-    radx_szm_feats f;
-
-    memset(&nh, 0, sizeof nh);
-    st = radx_tex_check_neighbourhood(in, p, "glszm", radx_glszm_nfeatures, 0, out, dims, &f2d, err);
+    int f2d = -1;
+    radx_status st;
+    memset(s, 0, sizeof *s);
+    st = radx_tex_check_neighbourhood(in, p, "glszm", radx_glszm_nfeatures, 0, out, s->dims, &f2d, err);
     if (st != RADX_OK) return st;
-    nvox = dims[0] * dims[1] * dims[2];
+    s->nvox = s->dims[0] * s->dims[1] * s->dims[2];
 
     /* gray levels present in the ROI */
-    st = radx_tex_roi_levels(in, "glszm", &n_roi, &lut, &ivals, &ngp, err);
+    st = radx_tex_roi_levels(in, "glszm", &s->n_roi, &s->lut, &s->ivals, &s->ngp, err);
     if (st != RADX_OK) return st;
 
-    st = radx_tex_nbhd_build(dims, &dist1, 1, f2d, "glszm", &nh, err);
-    if (st != RADX_OK) goto done;
+    st = radx_tex_nbhd_build(s->dims, &dist1, 1, f2d, "glszm", &s->nh, err);
+    if (st != RADX_OK) radx_tex_nbclass_free(s);
+    return st;
+}
 
+radx_status radx_glszm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                              radx_err *err)
+{
+    const int64_t nvox = s->nvox, n_roi = s->n_roi;
+    int64_t v, nzones = 0, maxsize = 0;
+    int32_t *zone_gi = NULL;
+    int64_t *zone_size = NULL, *stack = NULL;
+    int32_t *stack_xyz = NULL, *open = NULL; /* see fill_zone */
+    radx_status st = RADX_OK;
+
+    memset(m, 0, sizeof *m);
     open = malloc((size_t)nvox * sizeof *open);
     stack = malloc((size_t)n_roi * sizeof *stack);
     stack_xyz = malloc((size_t)n_roi * 3 * sizeof *stack_xyz);
@@ -103,12 +118,12 @@ radx_status radx_glszm_compute(const radx_texture_input *in, const radx_params *
     }
     for (v = 0; v < nvox; v++) open[v] = radx_glszm_open_label(in->roi[v] != 0, in->gl[v]);
 
-    /* flood fill, zone by zone */
+    /* flood fill, zone by zone; zones in the C order of their first voxel */
     for (v = 0; v < nvox; v++) {
         const int32_t gl = open[v];
         if (!gl) continue;
-        const int64_t size = fill_zone(&nh, v, gl, open, stack, stack_xyz);
-        zone_gi[nzones] = lut[gl];
+        const int64_t size = fill_zone(&s->nh, v, gl, open, stack, stack_xyz);
+        zone_gi[nzones] = s->lut[gl];
         zone_size[nzones] = size;
         nzones++;
         if (size > maxsize) maxsize = size;
@@ -117,37 +132,70 @@ radx_status radx_glszm_compute(const radx_texture_input *in, const radx_params *
     free(stack_xyz); stack_xyz = NULL;
     free(open); open = NULL;
 
-    if (radx_szm_item_features(nzones, zone_gi, zone_size, ngp, ivals, maxsize, &f) < 0) {
+    if (radx_szm_aggregate(nzones, zone_gi, zone_size, s->ngp, maxsize, m) < 0)
         st = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)nzones);
-        goto done;
-    }
-
-    /* order of radx_glszm_features (host/feature_tables.c) */
-    out[0] = f.gln;                           /* GrayLevelNonUniformity */
-    out[1] = f.glnn;                          /* GrayLevelNonUniformityNormalized */
-    out[2] = f.glv;                           /* GrayLevelVariance */
-    out[3] = f.hgl;                           /* HighGrayLevelZoneEmphasis */
-    out[4] = f.le;                            /* LargeAreaEmphasis */
-    out[5] = f.lehg;                          /* LargeAreaHighGrayLevelEmphasis */
-    out[6] = f.lelg;                          /* LargeAreaLowGrayLevelEmphasis */
-    out[7] = f.lgl;                           /* LowGrayLevelZoneEmphasis */
-    out[8] = f.sn;                            /* SizeZoneNonUniformity */
-    out[9] = f.snn;                           /* SizeZoneNonUniformityNormalized */
-    out[10] = f.se;                           /* SmallAreaEmphasis */
-    out[11] = f.sehg;                         /* SmallAreaHighGrayLevelEmphasis */
-    out[12] = f.selg;                         /* SmallAreaLowGrayLevelEmphasis */
-    out[13] = f.ent;                          /* ZoneEntropy */
-    out[14] = (double)nzones / (double)n_roi; /* ZonePercentage: Nz / Np, Np = sum of zone sizes */
-    out[15] = f.jvar;                         /* ZoneVariance */
 
 done:
-    radx_tex_nbhd_free(&nh);
     free(stack);
     free(stack_xyz);
     free(open);
     free(zone_gi);
     free(zone_size);
-    free(ivals);
-    free(lut);
     return st;
 }
+
+radx_status radx_glszm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err)
+{
+    radx_szm_feats f;
+    if (radx_szm_features(m, s->ngp, s->ivals, &f) < 0)
+        return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)m->nz);
+
+    /* order of radx_glszm_features (host/feature_tables.c) */
+    out[0] = f.gln;                                /* GrayLevelNonUniformity */
+    out[1] = f.glnn;                               /* GrayLevelNonUniformityNormalized */
+    out[2] = f.glv;                                /* GrayLevelVariance */
+    out[3] = f.hgl;                                /* HighGrayLevelZoneEmphasis */
+    out[4] = f.le;                                 /* LargeAreaEmphasis */
+    out[5] = f.lehg;                               /* LargeAreaHighGrayLevelEmphasis */
+    out[6] = f.lelg;                               /* LargeAreaLowGrayLevelEmphasis */
+    out[7] = f.lgl;                                /* LowGrayLevelZoneEmphasis */
+    out[8] = f.sn;                                 /* SizeZoneNonUniformity */
+    out[9] = f.snn;                                /* SizeZoneNonUniformityNormalized */
+    out[10] = f.se;                                /* SmallAreaEmphasis */
+    out[11] = f.sehg;                              /* SmallAreaHighGrayLevelEmphasis */
+    out[12] = f.selg;                              /* SmallAreaLowGrayLevelEmphasis */
+    out[13] = f.ent;                               /* ZoneEntropy */
+    out[14] = (double)m->nz / (double)s->n_roi;    /* ZonePercentage: Nz / Np, Np = sum of zone sizes */
+    out[15] = f.jvar;                              /* ZoneVariance */
+    return RADX_OK;
+}
+
+radx_status radx_glszm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    radx_tex_nbclass s;
+    radx_szm_sparse m;
+    radx_status st = radx_glszm_setup(in, p, out, &s, err);
+    if (st != RADX_OK) return st;
+    st = radx_glszm_matrix(in, &s, &m, err);
+    if (st == RADX_OK) st = radx_glszm_from_matrix(&s, &m, out, err);
+    radx_szm_sparse_free(&m);
+    radx_tex_nbclass_free(&s);
+    return st;
+}
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the GPU entry points of kernels/glszm.cu, so that
+ * tests/test_gpu_glszm.c (which skips before calling them) links in every build. */
+radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
+                            radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "glszm: this radx was built without CUDA");
+}
+
+radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+                                   radx_szm_sparse *m, radx_err *err)
+{
+    memset(m, 0, sizeof *m);
+    return radx_seterr(err, RADX_ERR_DEVICE, "glszm: this radx was built without CUDA");
+}
+#endif

@@ -10,7 +10,12 @@
  * Nvp = number of ROI voxels.  Gray levels with n_i = 0 are dropped; the features use the
  * actual gray values.  Homogeneous cases follow PyRadiomics: Coarseness 1e6 when
  * sum(p_i s_i) = 0, Contrast 0 when Ngp = 1, Busyness 0 when sum |i p_i - j p_j| = 0,
- * Strength 0 when sum s_i = 0. */
+ * Strength 0 when sum s_i = 0.
+ *
+ * Three steps (host/texture_common.h), shared with the CUDA entry point (kernels/ngtdm.cu, which
+ * computes the per-voxel differences on the GPU and sums them here, with radx_ngtdm_accumulate,
+ * in the same order): radx_ngtdm_setup, the matrix (radx_ngtdm_matrix here),
+ * radx_ngtdm_from_matrix. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,58 +23,98 @@
 #include "ngtdm_rules.h"
 #include "radx_internal.h"
 #include "texture_common.h"
+#ifndef RADX_HAVE_CUDA
+#include "cuda_ops.h"   /* the stand-ins at the end */
+#include "nbtex_cuda.h"
+#endif
 
-radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+radx_status radx_ngtdm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                             radx_err *err)
 {
-    int64_t dims[3], nvox, v, n_roi = 0;
-    int64_t *ni = NULL;
-    double *diff = NULL, *si = NULL;
-    double *pv = NULL, *sv = NULL, *iv = NULL;
-    radx_tex_nbhd nh;
-    int ngp = 0, g, f2d = -1, k, l;
-    radx_status st = RADX_OK;
-
-    memset(&nh, 0, sizeof nh);
-    st = radx_tex_check_neighbourhood(in, p, "ngtdm", radx_ngtdm_nfeatures, 1, out, dims, &f2d, err);
+    int f2d = -1;
+    radx_status st;
+    memset(s, 0, sizeof *s);
+    st = radx_tex_check_neighbourhood(in, p, "ngtdm", radx_ngtdm_nfeatures, 1, out, s->dims, &f2d, err);
     if (st != RADX_OK) return st;
-    nvox = dims[0] * dims[1] * dims[2];
+    s->nvox = s->dims[0] * s->dims[1] * s->dims[2];
 
-    st = radx_tex_roi_levels(in, "ngtdm", &n_roi, NULL, NULL, NULL, err);
+    st = radx_tex_roi_levels(in, "ngtdm", &s->n_roi, NULL, NULL, NULL, err);
     if (st != RADX_OK) return st;
-    st = radx_tex_nbhd_build(dims, p->distances, p->n_distances, f2d, "ngtdm", &nh, err);
-    if (st != RADX_OK) return st;
+    st = radx_tex_nbhd_build(s->dims, p->distances, p->n_distances, f2d, "ngtdm", &s->nh, err);
+    if (st != RADX_OK) radx_tex_nbclass_free(s);
+    return st;
+}
 
-    diff = malloc((size_t)nvox * sizeof *diff);
-    ni = calloc((size_t)in->ng + 1, sizeof *ni);
-    si = calloc((size_t)in->ng + 1, sizeof *si);
-    if (!diff || !ni || !si) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%lld voxels)", (long long)nvox);
-        goto done;
+int radx_ngtdm_mat_alloc(radx_ngtdm_mat *m, int ng)
+{
+    m->ng = ng;
+    m->ni = calloc((size_t)ng + 1, sizeof *m->ni);
+    m->si = calloc((size_t)ng + 1, sizeof *m->si);
+    if (!m->ni || !m->si) {
+        radx_ngtdm_mat_free(m);
+        return -1;
     }
+    return 0;
+}
 
-    /* per-voxel absolute gray tone difference (in parallel; each voxel writes its own slot) */
-    radx_tex_neighbour_pass(in, &nh, 0, NULL, diff);
-    /* accumulate in C order, as PyRadiomics does */
+void radx_ngtdm_mat_free(radx_ngtdm_mat *m)
+{
+    free(m->ni);
+    free(m->si);
+    memset(m, 0, sizeof *m);
+}
+
+void radx_ngtdm_accumulate(const radx_texture_input *in, const double *diff, int roi_only, radx_ngtdm_mat *m)
+{
+    const int64_t nvox = in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2];
+    int64_t v, k = 0;
     for (v = 0; v < nvox; v++) {
         if (!in->roi[v]) continue;
-        ni[in->gl[v]]++;
-        si[in->gl[v]] += diff[v];
+        m->ni[in->gl[v]]++;
+        m->si[in->gl[v]] += diff[roi_only ? k : v];
+        k++;
     }
-    free(diff); diff = NULL;
+}
 
-    for (g = 1; g <= in->ng; g++) if (ni[g]) ngp++;
-    pv = malloc((size_t)ngp * sizeof *pv);
-    sv = malloc((size_t)ngp * sizeof *sv);
-    iv = malloc((size_t)ngp * sizeof *iv);
+radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_ngtdm_mat *m,
+                              radx_err *err)
+{
+    double *diff = malloc((size_t)s->nvox * sizeof *diff);
+    memset(m, 0, sizeof *m);
+    if (!diff || radx_ngtdm_mat_alloc(m, in->ng) < 0) {
+        free(diff);
+        return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%lld voxels)", (long long)s->nvox);
+    }
+    /* per-voxel absolute gray tone difference (in parallel; each voxel writes its own slot) */
+    radx_tex_neighbour_pass(in, &s->nh, 0, NULL, diff);
+    /* accumulate in C order, as PyRadiomics does */
+    radx_ngtdm_accumulate(in, diff, 0, m);
+    free(diff);
+    return RADX_OK;
+}
+
+radx_status radx_ngtdm_from_matrix(const radx_tex_nbclass *s, const radx_ngtdm_mat *m, double *out, radx_err *err)
+{
+    const int64_t *ni = m->ni;
+    const double *si = m->si;
+    double *pv = NULL, *sv = NULL, *iv = NULL;
+    int ngp = 0, g, k, l;
+
+    for (g = 1; g <= m->ng; g++) if (ni[g]) ngp++;
+    pv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *pv);
+    sv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *sv);
+    iv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *iv);
     if (!pv || !sv || !iv) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%d gray levels)", ngp);
-        goto done;
+        free(pv);
+        free(sv);
+        free(iv);
+        return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%d gray levels)", ngp);
     }
     {
-        const double nvp = (double)n_roi; /* Nvp = sum n_i: every ROI voxel is counted */
+        const double nvp = (double)s->n_roi; /* Nvp = sum n_i: every ROI voxel is counted */
         double sum_ps = 0.0, sum_s = 0.0;
         double con = 0.0, absd = 0.0, cpx = 0.0, str = 0.0;
-        for (g = 1, k = 0; g <= in->ng; g++) {
+        for (g = 1, k = 0; g <= m->ng; g++) {
             if (!ni[g]) continue;
             pv[k] = (double)ni[g] / nvp;
             sv[k] = si[g];
@@ -111,14 +156,38 @@ radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *
         }
         out[4] = sum_s != 0.0 ? str / sum_s : 0.0;                  /* Strength */
     }
-
-done:
-    radx_tex_nbhd_free(&nh);
-    free(diff);
-    free(ni);
-    free(si);
     free(pv);
     free(sv);
     free(iv);
+    return RADX_OK;
+}
+
+radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err)
+{
+    radx_tex_nbclass s;
+    radx_ngtdm_mat m;
+    radx_status st = radx_ngtdm_setup(in, p, out, &s, err);
+    if (st != RADX_OK) return st;
+    st = radx_ngtdm_matrix(in, &s, &m, err);
+    if (st == RADX_OK) st = radx_ngtdm_from_matrix(&s, &m, out, err);
+    radx_ngtdm_mat_free(&m);
+    radx_tex_nbclass_free(&s);
     return st;
 }
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the GPU entry points of kernels/ngtdm.cu, so that
+ * tests/test_gpu_ngtdm.c (which skips before calling them) links in every build. */
+radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
+                            radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "ngtdm: this radx was built without CUDA");
+}
+
+radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+                                   radx_ngtdm_mat *m, radx_err *err)
+{
+    memset(m, 0, sizeof *m);
+    return radx_seterr(err, RADX_ERR_DEVICE, "ngtdm: this radx was built without CUDA");
+}
+#endif

@@ -7,15 +7,7 @@
 
 #include "sparse_texture.h"
 
-/* Sparse gray-level x size matrix with integer counts. */
-typedef struct szm_sparse {
-    int64_t n;      /* entries */
-    int32_t *gi;    /* index into the present gray levels */
-    int64_t *j;     /* size (zone size, or dependence size dep + 1), >= 1 */
-    int64_t *c;     /* count, > 0 */
-} szm_sparse;
-
-static void szm_sparse_free(szm_sparse *s)
+void radx_szm_sparse_free(radx_szm_sparse *s)
 {
     free(s->gi);
     free(s->j);
@@ -23,33 +15,47 @@ static void szm_sparse_free(szm_sparse *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Aggregates n items (gi[k], j[k]) (gi in [0, ngp), j in [1, jmax]) into distinct entries with
- * counts.  A small matrix (ngp x jmax <= 4M cells) is a dense histogram (entries in (gi, j)
- * order); otherwise, linear in n: items are bucketed by gi (counting sort), then counted per
- * bucket with a scratch array over j (entries by gi, then by first occurrence of j).  Either
- * way the order is deterministic.  Returns 0, or -1 when out of memory (*out is then empty). */
-static int szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, int64_t jmax,
-                         szm_sparse *out)
+int radx_szm_sparse_alloc(radx_szm_sparse *s, int64_t n)
+{
+    const size_t m = (size_t)(n > 0 ? n : 1);
+    memset(s, 0, sizeof *s);
+    s->gi = malloc(m * sizeof *s->gi);
+    s->j = malloc(m * sizeof *s->j);
+    s->c = malloc(m * sizeof *s->c);
+    if (!s->gi || !s->j || !s->c) {
+        radx_szm_sparse_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+int radx_szm_dense(int ngp, int64_t jmax) { return (int64_t)ngp * (jmax + 1) <= RADX_SZM_DENSE_MAX_CELLS; }
+
+/* A small matrix (radx_szm_dense) is a dense histogram (entries in (gi, j) order); otherwise,
+ * linear in n: items are bucketed by gi (counting sort), then counted per bucket with a scratch
+ * array over j (entries by gi, then by first occurrence of j).  Either way the order is
+ * deterministic. */
+int radx_szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, int64_t jmax, radx_szm_sparse *out)
 {
     int64_t *start = NULL, *pos = NULL, *order = NULL, *cnt = NULL, *touched = NULL;
     int64_t k, e = 0;
     int g;
     memset(out, 0, sizeof *out);
-    if ((int64_t)ngp * (jmax + 1) <= ((int64_t)1 << 22)) {
+    out->jmax = jmax;
+    out->nz = n;
+    if (radx_szm_dense(ngp, jmax)) {
         /* small matrix: dense histogram, entries in (gi, j) order */
         int64_t *h = calloc((size_t)ngp * (size_t)(jmax + 1), sizeof *h);
         int64_t nz = 0;
         if (!h) return -1;
         for (k = 0; k < n; k++)
             if (h[(int64_t)gi[k] * (jmax + 1) + j[k]]++ == 0) nz++;
-        out->gi = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->gi);
-        out->j = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->j);
-        out->c = malloc((size_t)(nz > 0 ? nz : 1) * sizeof *out->c);
-        if (!out->gi || !out->j || !out->c) {
+        if (radx_szm_sparse_alloc(out, nz) < 0) {
             free(h);
-            szm_sparse_free(out);
             return -1;
         }
+        out->jmax = jmax;
+        out->nz = n;
         for (g = 0; g < ngp; g++) {
             int64_t jj;
             for (jj = 1; jj <= jmax; jj++) {
@@ -70,14 +76,13 @@ static int szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp
     order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     cnt = calloc((size_t)jmax + 1, sizeof *cnt);
     touched = malloc((size_t)(n > 0 ? n : 1) * sizeof *touched);
-    out->gi = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->gi);
-    out->j = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->j);
-    out->c = malloc((size_t)(n > 0 ? n : 1) * sizeof *out->c);
-    if (!start || !pos || !order || !cnt || !touched || !out->gi || !out->j || !out->c) {
+    if (!start || !pos || !order || !cnt || !touched || radx_szm_sparse_alloc(out, n) < 0) {
         free(start); free(pos); free(order); free(cnt); free(touched);
-        szm_sparse_free(out);
+        radx_szm_sparse_free(out);
         return -1;
     }
+    out->jmax = jmax;
+    out->nz = n;
     for (k = 0; k < n; k++) start[gi[k] + 1]++;
     for (g = 0; g < ngp; g++) start[g + 1] += start[g];
     for (g = 0; g < ngp; g++) pos[g] = start[g];
@@ -101,12 +106,11 @@ static int szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp
     return 0;
 }
 
-/* Features of s: ivals[gi] are the gray values of the ngp present levels, jmax bounds the sizes,
- * nz = sum of all counts.  Returns 0, or -1 when out of memory. */
-static int szm_features(const szm_sparse *s, int ngp, const double *ivals, int64_t jmax, double nz,
-                        radx_szm_feats *f)
+int radx_szm_features(const radx_szm_sparse *s, int ngp, const double *ivals, radx_szm_feats *f)
 {
     const double eps = 2.220446049250313e-16; /* numpy.spacing(1) */
+    const int64_t jmax = s->jmax;
+    const double nz = (double)s->nz;
     int64_t *pg = NULL, *ps = NULL, e, jj;
     double mu, acc1, acc2, acc3, acc4;
     int g;
@@ -188,14 +192,4 @@ static int szm_features(const szm_sparse *s, int ngp, const double *ivals, int64
     free(pg);
     free(ps);
     return 0;
-}
-
-int radx_szm_item_features(int64_t n, const int32_t *gi, const int64_t *j, int ngp, const double *ivals,
-                           int64_t jmax, radx_szm_feats *f)
-{
-    szm_sparse sp;
-    int rc = szm_aggregate(n, gi, j, ngp, jmax, &sp);
-    if (rc == 0) rc = szm_features(&sp, ngp, ivals, jmax, (double)n, f);
-    szm_sparse_free(&sp);
-    return rc;
 }

@@ -7,11 +7,19 @@
  * occur, which is what PyRadiomics' deletion of empty rows and columns leaves: memory stays
  * O(entries) where PyRadiomics allocates Ng x max size.  Rows are indices into the gray levels
  * present in the ROI, whose actual gray values (coefficients['grayLevels']) the features use;
- * columns are actual sizes (jvector). */
+ * columns are actual sizes (jvector).
+ *
+ * The matrix is built on the CPU (radx_szm_aggregate over the items of a class) or on the GPU
+ * (kernels/nbtex_cuda.cu); either way the features come from radx_szm_features, and both
+ * builders give the same entries in the same order, so CPU and CUDA features are bit-identical. */
 #ifndef RADX_SPARSE_TEXTURE_H
 #define RADX_SPARSE_TEXTURE_H
 
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The features GLSZM and GLDM share, with GLSZM's names for the size terms. */
 typedef struct radx_szm_feats {
@@ -21,12 +29,39 @@ typedef struct radx_szm_feats {
     double ent;
 } radx_szm_feats;
 
-/* Features of the matrix of n items (gi[k], j[k]) (gi in [0, ngp), j in [1, jmax]): each item
- * adds one count at (gray level index gi, size j).  ivals[gi] are the gray values of the ngp
- * present levels; Nz = n (zones for GLSZM, ROI voxels for GLDM).  The items are aggregated into
- * the sparse matrix in a deterministic order (host/sparse_texture.c), so the features do not
- * depend on the thread count.  Returns 0, or -1 when out of memory. */
-int radx_szm_item_features(int64_t n, const int32_t *gi, const int64_t *j, int ngp, const double *ivals,
-                           int64_t jmax, radx_szm_feats *f);
+/* Sparse gray-level x size matrix with integer counts. */
+typedef struct radx_szm_sparse {
+    int64_t n;    /* entries */
+    int32_t *gi;  /* index into the present gray levels, [0, ngp) */
+    int64_t *j;   /* size (zone size, or dependence size dep + 1), [1, jmax] */
+    int64_t *c;   /* count, > 0 */
+    int64_t jmax; /* bound on the sizes: the extent of the size marginal */
+    int64_t nz;   /* sum of the counts: Nz (zones for GLSZM, ROI voxels for GLDM) */
+} radx_szm_sparse;
 
+/* Largest ngp x (jmax + 1) histogram that radx_szm_aggregate (and the GPU builder) aggregate
+ * densely, entries then in (gi, j) order. */
+#define RADX_SZM_DENSE_MAX_CELLS ((int64_t)1 << 22)
+
+/* 1 when a matrix of ngp gray levels and sizes up to jmax is aggregated densely: entries in
+ * (gi, j) order.  Otherwise entries are by gi, then by first occurrence of j in the items. */
+int radx_szm_dense(int ngp, int64_t jmax);
+
+/* Allocates room for n entries (at least 1) in a zeroed s; 0, or -1 when out of memory (s then
+ * holds nothing). */
+int radx_szm_sparse_alloc(radx_szm_sparse *s, int64_t n);
+void radx_szm_sparse_free(radx_szm_sparse *s); /* NULL-safe on a zeroed or freed s */
+
+/* Aggregates the n items (gi[k], j[k]) (gi in [0, ngp), j in [1, jmax]), each one count, into
+ * *out (distinct entries with counts, nz = n, jmax as given), in a deterministic order (see
+ * radx_szm_dense).  Returns 0, or -1 when out of memory (*out is then empty). */
+int radx_szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, int64_t jmax, radx_szm_sparse *out);
+
+/* Features of s: ivals[gi] are the gray values of the ngp present levels.  Returns 0, or -1
+ * when out of memory. */
+int radx_szm_features(const radx_szm_sparse *s, int ngp, const double *ivals, radx_szm_feats *f);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -11,6 +11,9 @@
 #include "gldm_rules.h"
 #include "ngtdm_rules.h"
 #include "texture_common.h"
+#ifndef RADX_HAVE_CUDA
+#include "nbtex_cuda.h" /* the stand-ins at the end */
+#endif
 
 _Static_assert(RADX_WNORM_NONE == RADX_TEX_WN_NONE && RADX_WNORM_MANHATTAN == RADX_TEX_WN_MANHATTAN &&
                    RADX_WNORM_EUCLIDEAN == RADX_TEX_WN_EUCLIDEAN && RADX_WNORM_INFINITY == RADX_TEX_WN_INFINITY &&
@@ -350,3 +353,18 @@ void radx_tex_neighbour_pass(const radx_texture_input *in, const radx_tex_nbhd *
         for (row = 0; row < nrows; row++) neighbour_row(in, nh, row, 0, NULL, diff);
     }
 }
+
+void radx_tex_nbclass_free(radx_tex_nbclass *s)
+{
+    radx_tex_nbhd_free(&s->nh);
+    free(s->lut);
+    free(s->ivals);
+    memset(s, 0, sizeof *s);
+}
+
+#ifndef RADX_HAVE_CUDA
+/* Built without CUDA: stand-ins for the test stream helpers of kernels/nbtex_cuda.cu, so that the
+ * GPU tests of GLSZM, GLDM and NGTDM (which skip before calling them) link in every build. */
+void *radx_cuda_nbtex_test_stream(void) { return NULL; }
+void radx_cuda_nbtex_test_stream_destroy(void *stream) {}
+#endif

@@ -14,7 +14,12 @@
 #include <stdint.h>
 
 #include "radx_internal.h"
-#include "texture_rules.h" /* radx_tex_nbhd */
+#include "sparse_texture.h" /* radx_szm_sparse */
+#include "texture_rules.h"  /* radx_tex_nbhd */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Threads an OpenMP parallel region gets by default (1 without OpenMP). */
 int radx_tex_max_threads(void);
@@ -82,4 +87,71 @@ void radx_tex_nbhd_free(radx_tex_nbhd *nh); /* NULL-safe on a zeroed or freed nh
 void radx_tex_neighbour_pass(const radx_texture_input *in, const radx_tex_nbhd *nh, int alpha, int32_t *dep,
                              double *diff);
 
+/* ---- neighbourhood classes: build the matrix, then features from it ------------------------- *
+ * Each class runs in three steps, shared by the CPU compute (radx_<class>_compute) and the CUDA
+ * entry points (kernels/glszm.cu, gldm.cu, ngtdm.cu): setup (argument checks, the gray levels
+ * present, the neighbourhood; the same errors in the same order for both backends), the matrix
+ * (CPU: radx_<class>_matrix; GPU: radx_cuda_<class>_matrix, kernels/nbtex_cuda.h, giving the same
+ * integer matrix, and for NGTDM the same s_i bit for bit), then the features from the matrix. */
+
+/* What setup leaves for the matrix and feature steps. */
+typedef struct radx_tex_nbclass {
+    int64_t dims[3]; /* the box, z y x */
+    int64_t nvox;    /* box voxels */
+    int64_t n_roi;   /* ROI voxels */
+    int32_t *lut;    /* GLSZM, GLDM: ng + 1 entries, index of each gray level among the present ones, -1 absent */
+    double *ivals;   /* GLSZM, GLDM: ngp present gray values, ascending */
+    int ngp;         /* GLSZM, GLDM: gray levels present in the ROI */
+    int alpha;       /* GLDM: gldm_a */
+    radx_tex_nbhd nh;
+} radx_tex_nbclass;
+void radx_tex_nbclass_free(radx_tex_nbclass *s); /* NULL-safe on a zeroed or freed s */
+
+/* Setup of each class: out[0..nfeatures) = NaN, then the checks; on error s holds nothing. */
+radx_status radx_glszm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                             radx_err *err);
+radx_status radx_gldm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                            radx_err *err);
+radx_status radx_ngtdm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
+                             radx_err *err);
+
+/* GLSZM matrix on the CPU (zones by flood fill): *m (free with radx_szm_sparse_free) has the zones'
+ * (gray level index, zone size) counts, jmax = the largest zone, nz = the number of zones. */
+radx_status radx_glszm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                              radx_err *err);
+/* GLSZM features from m into out (radx_glszm_features order). */
+radx_status radx_glszm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err);
+
+/* GLDM: the size bound of its matrix, jmax = Na + 1 (PyRadiomics' dependence sizes 1..Na+1). */
+int64_t radx_gldm_jmax(const radx_tex_nbclass *s);
+/* GLDM matrix from the per-voxel dependence counts dep (box-sized; read at ROI voxels, in C order):
+ * (gray level index, dep + 1) counts, jmax = radx_gldm_jmax, nz = ROI voxels. */
+radx_status radx_gldm_matrix_from_dep(const radx_texture_input *in, const radx_tex_nbclass *s, const int32_t *dep,
+                                      radx_szm_sparse *m, radx_err *err);
+/* GLDM matrix on the CPU (radx_tex_neighbour_pass, then radx_gldm_matrix_from_dep). */
+radx_status radx_gldm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                             radx_err *err);
+radx_status radx_gldm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err);
+
+/* NGTDM matrix: ni (n_i, integer) and si (s_i) of ng + 1 entries each, indexed by gray level. */
+typedef struct radx_ngtdm_mat {
+    int ng;
+    int64_t *ni;
+    double *si;
+} radx_ngtdm_mat;
+int radx_ngtdm_mat_alloc(radx_ngtdm_mat *m, int ng); /* zeroed; 0, or -1 out of memory */
+void radx_ngtdm_mat_free(radx_ngtdm_mat *m);         /* NULL-safe on a zeroed or freed m */
+/* Adds the ROI voxels of in, in C order (the order PyRadiomics sums in, so that s_i is
+ * bit-identical to its float sums): n_i += 1, s_i += the voxel's absolute difference, read from
+ * diff[v] (box-sized) when roi_only is 0, or from diff[k] for the k-th ROI voxel in C order when
+ * roi_only is 1. */
+void radx_ngtdm_accumulate(const radx_texture_input *in, const double *diff, int roi_only, radx_ngtdm_mat *m);
+/* NGTDM matrix on the CPU (radx_tex_neighbour_pass, then radx_ngtdm_accumulate); m allocated here. */
+radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_ngtdm_mat *m,
+                              radx_err *err);
+radx_status radx_ngtdm_from_matrix(const radx_tex_nbclass *s, const radx_ngtdm_mat *m, double *out, radx_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -88,6 +88,9 @@ static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_i
     switch (cls) {
     case RADX_CLASS_GLCM: return radx_cuda_glcm(ctx->stream, in, p, out, err);
     case RADX_CLASS_GLRLM: return radx_cuda_glrlm(ctx->stream, in, p, out, err);
+    case RADX_CLASS_GLSZM: return radx_cuda_glszm(ctx->stream, in, p, out, err);
+    case RADX_CLASS_GLDM: return radx_cuda_gldm(ctx->stream, in, p, out, err);
+    case RADX_CLASS_NGTDM: return radx_cuda_ngtdm(ctx->stream, in, p, out, err);
     default: return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
     }
 }

@@ -42,6 +42,10 @@ RADX_HD int radx_gldm_voxel_dependence(const radx_tex_nbhd *nh, const int32_t *g
     return d;
 }
 
+/* Column (PyRadiomics' dependence size, jvector) of a voxel with `dep` dependent neighbours in
+ * the sparse matrix: dep + 1, in 1..Na + 1. */
+RADX_HD int64_t radx_gldm_size_of(int dep) { return (int64_t)dep + 1; }
+
 /* Dependence size (PyRadiomics' jvector value) of a voxel with `dep` dependent neighbours. */
 RADX_HD double radx_gldm_dependence_size(int dep) { return (double)dep + 1.0; }
 

@@ -29,4 +29,18 @@ RADX_HD int radx_glszm_joins(int32_t gl, int in_roi_nb, int32_t gl_nb)
 RADX_HD int32_t radx_glszm_open_label(int in_roi, int32_t gl) { return in_roi ? gl : 0; }
 RADX_HD int radx_glszm_joins_open(int32_t gl, int32_t open_nb) { return open_nb == gl; }
 
+/* 1 for the offset (dz, dy, dx) of each mirrored pair (a, -a) of the GLSZM angles that a
+ * union-find pass visits: the one whose first non-zero component is negative, so the neighbour
+ * precedes the voxel in C order.  The angle set holds both members of every pair
+ * (bidirectional), so these offsets visit every connected pair of voxels exactly once. */
+RADX_HD int radx_glszm_backward(const int *off)
+{
+    return off[0] < 0 || (off[0] == 0 && (off[1] < 0 || (off[1] == 0 && off[2] < 0)));
+}
+
+/* The zone of a voxel is identified by its first voxel in C order (its smallest flat index):
+ * the seed of the CPU flood fill, and the root of the GPU union-find, which always hooks the
+ * larger root under the smaller.  Zones listed in the order of that voxel give both paths the
+ * same items in the same order. */
+
 #endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device plumbing shared by the GPU matrix builders of GLSZM, GLDM and NGTDM (see
+ * kernels/nbtex_cuda.cuh). */
+#include <cub/device/device_scan.cuh>
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbtex_cuda.cuh"
+
+namespace radx_nbtex {
+
+cudaError_t dmem_init(dmem *m, cudaStream_t st)
+{
+    int dev = 0, pools = 0;
+    memset(m, 0, sizeof *m);
+    m->st = st;
+    cudaError_t e = cudaGetDevice(&dev);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, dev);
+    m->async = e == cudaSuccess && pools;
+    return e;
+}
+
+cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes)
+{
+    cudaError_t e;
+    *ptr = NULL;
+    if (m->n >= RADX_NBTEX_MAX_BUFS) return cudaErrorMemoryAllocation; /* cannot happen: bounded per call */
+    e = m->async ? cudaMallocAsync(ptr, bytes, m->st) : cudaMalloc(ptr, bytes);
+    if (e != cudaSuccess) {
+        *ptr = NULL;
+        return e;
+    }
+    m->p[m->n++] = *ptr;
+    return cudaSuccess;
+}
+
+void dfree_all(dmem *m)
+{
+    int i;
+    for (i = m->n - 1; i >= 0; i--) {
+        if (m->async)
+            cudaFreeAsync(m->p[i], m->st);
+        else
+            cudaFree(m->p[i]);
+        m->p[i] = NULL;
+    }
+    m->n = 0;
+    if (m->async) cudaStreamSynchronize(m->st); /* the frees have run when the call returns */
+}
+
+radx_status cuda_status(cudaError_t e, const char *cls, const char *what, radx_err *err)
+{
+    if (e == cudaErrorMemoryAllocation)
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of GPU memory (%s)", cls, what);
+    return radx_seterr(err, RADX_ERR_DEVICE, "%s: CUDA: %s failed: %s", cls, what, cudaGetErrorString(e));
+}
+
+int sm_count(void)
+{
+    int dev = 0, n = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess) {
+        cudaGetLastError();
+        return 1;
+    }
+    return n > 0 ? n : 1;
+}
+
+int grid_for(int64_t n)
+{
+    const int64_t cap = 32 * (int64_t)sm_count();
+    int64_t g = (n + RADX_NBTEX_BLOCK - 1) / RADX_NBTEX_BLOCK;
+    if (g > cap) g = cap;
+    return g < 1 ? 1 : (int)g;
+}
+
+cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d)
+{
+    cudaError_t e = dmalloc_bytes(m, d, bytes > 0 ? bytes : 1);
+    if (e == cudaSuccess && bytes > 0) e = cudaMemcpyAsync(*d, h, bytes, cudaMemcpyHostToDevice, m->st);
+    return e;
+}
+
+cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b)
+{
+    void *gl = NULL, *roi = NULL;
+    cudaError_t e = upload(m, in->gl, (size_t)nvox * sizeof(int32_t), &gl);
+    if (e == cudaSuccess) e = upload(m, in->roi, (size_t)nvox, &roi);
+    b->gl = (const int32_t *)gl;
+    b->roi = (const uint8_t *)roi;
+    return e;
+}
+
+cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d)
+{
+    void *off = NULL, *flat = NULL;
+    cudaError_t e;
+    *d = *h;
+    e = upload(m, h->off, (size_t)3 * (size_t)h->na * sizeof(int), &off);
+    if (e == cudaSuccess) e = upload(m, h->flat, (size_t)h->na * sizeof(int64_t), &flat);
+    d->off = (int *)off;
+    d->flat = (int64_t *)flat;
+    return e;
+}
+
+static __global__ void roi_flags_kernel(const uint8_t *__restrict__ roi, int64_t n, uint32_t *__restrict__ flags)
+{
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x)
+        flags[v] = roi[v] != 0;
+}
+
+cudaError_t roi_flags(cudaStream_t st, const uint8_t *roi, int64_t nvox, uint32_t *flags)
+{
+    roi_flags_kernel<<<grid_for(nvox), RADX_NBTEX_BLOCK, 0, st>>>(roi, nvox, flags);
+    return cudaGetLastError();
+}
+
+cudaError_t scan_flags(dmem *m, uint32_t *flags, int64_t n, uint32_t *total)
+{
+    void *tmp = NULL;
+    size_t bytes = 0;
+    cudaError_t e = cub::DeviceScan::InclusiveSum(NULL, bytes, flags, n, m->st);
+    if (e == cudaSuccess) e = dmalloc_bytes(m, &tmp, bytes > 0 ? bytes : 1);
+    if (e == cudaSuccess) e = cub::DeviceScan::InclusiveSum(tmp, bytes, flags, n, m->st);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(total, flags + (n - 1), sizeof *total, cudaMemcpyDeviceToHost, m->st);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(m->st);
+    return e;
+}
+
+static __global__ void nonzero_flags_kernel(const unsigned long long *__restrict__ h, int64_t n,
+                                            uint32_t *__restrict__ flags)
+{
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x)
+        flags[i] = h[i] != 0;
+}
+
+/* pos: inclusive scan of the non-zero flags; the k-th non-zero cell goes to slot k. */
+static __global__ void gather_cells_kernel(const unsigned long long *__restrict__ h, const uint32_t *__restrict__ pos,
+                                           int64_t n, uint32_t *__restrict__ cell, unsigned long long *__restrict__ cnt)
+{
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x) {
+        const unsigned long long c = h[i];
+        if (!c) continue;
+        cell[pos[i] - 1] = (uint32_t)i;
+        cnt[pos[i] - 1] = c;
+    }
+}
+
+cudaError_t hist_to_sparse(dmem *m, const unsigned long long *h, int64_t ngp, int64_t jmax, int64_t nz,
+                           radx_szm_sparse *out, int *host_nomem)
+{
+    const int64_t ncell = ngp * (jmax + 1);
+    uint32_t *pos = NULL, *d_cell = NULL, total = 0, *cell = NULL;
+    unsigned long long *d_cnt = NULL, *cnt = NULL;
+    cudaError_t e;
+    int64_t k;
+    *host_nomem = 0;
+    memset(out, 0, sizeof *out);
+    e = dalloc(m, &pos, (size_t)ncell);
+    if (e != cudaSuccess) return e;
+    nonzero_flags_kernel<<<grid_for(ncell), RADX_NBTEX_BLOCK, 0, m->st>>>(h, ncell, pos);
+    e = cudaGetLastError();
+    if (e == cudaSuccess) e = scan_flags(m, pos, ncell, &total);
+    if (e == cudaSuccess) e = dalloc(m, &d_cell, total);
+    if (e == cudaSuccess) e = dalloc(m, &d_cnt, total);
+    if (e != cudaSuccess) return e;
+    gather_cells_kernel<<<grid_for(ncell), RADX_NBTEX_BLOCK, 0, m->st>>>(h, pos, ncell, d_cell, d_cnt);
+    e = cudaGetLastError();
+    if (e != cudaSuccess) return e;
+    cell = (uint32_t *)malloc((size_t)(total > 0 ? total : 1) * sizeof *cell);
+    cnt = (unsigned long long *)malloc((size_t)(total > 0 ? total : 1) * sizeof *cnt);
+    if (!cell || !cnt || radx_szm_sparse_alloc(out, total) < 0) {
+        free(cell);
+        free(cnt);
+        *host_nomem = 1;
+        return cudaSuccess;
+    }
+    e = cudaMemcpyAsync(cell, d_cell, (size_t)total * sizeof *cell, cudaMemcpyDeviceToHost, m->st);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(cnt, d_cnt, (size_t)total * sizeof *cnt, cudaMemcpyDeviceToHost, m->st);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(m->st);
+    if (e == cudaSuccess) {
+        for (k = 0; k < (int64_t)total; k++) {
+            out->gi[k] = (int32_t)(cell[k] / (uint64_t)(jmax + 1));
+            out->j[k] = (int64_t)(cell[k] % (uint64_t)(jmax + 1));
+            out->c[k] = (int64_t)cnt[k];
+        }
+        out->n = total;
+        out->jmax = jmax;
+        out->nz = nz;
+    } else {
+        radx_szm_sparse_free(out);
+    }
+    free(cell);
+    free(cnt);
+    return e;
+}
+
+} // namespace radx_nbtex
+
+extern "C" void *radx_cuda_nbtex_test_stream(void)
+{
+    cudaStream_t s = NULL;
+    if (cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking) != cudaSuccess) {
+        cudaGetLastError();
+        return NULL;
+    }
+    return (void *)s;
+}
+
+extern "C" void radx_cuda_nbtex_test_stream_destroy(void *stream)
+{
+    if (stream) cudaStreamDestroy((cudaStream_t)stream);
+}

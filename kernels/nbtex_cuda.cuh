@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device plumbing shared by the GPU matrix builders of GLSZM, GLDM and NGTDM (kernels/glszm.cu,
+ * gldm.cu, ngtdm.cu; host functions in kernels/nbtex_cuda.cu).  No per-voxel rule lives here:
+ * those are the kernels/<class>_rules.h functions the CPU path calls too.  Here: device buffers freed
+ * together on every path, uploads, the error -> radx_status mapping, launch sizes, the
+ * privatised histogram of (gray level index, size) cells and its compaction into the host's
+ * sparse matrix (same entries, same order as radx_szm_aggregate's dense branch), and the
+ * stream compaction by flags (an inclusive scan, CUB).
+ *
+ * Sizes: flat voxel indices are int64_t in the loops; labels, flags and scan positions are
+ * uint32_t, so a box must have fewer than 2^32 - 1 voxels (radx reads at most 2^31). */
+#ifndef RADX_NBTEX_CUDA_CUH
+#define RADX_NBTEX_CUDA_CUH
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "nbtex_cuda.h"
+#include "radx_internal.h"
+#include "sparse_texture.h"
+#include "texture_common.h"
+
+#define RADX_NBTEX_BLOCK 256         /* threads per block (a multiple of 32) */
+#define RADX_NBTEX_SMEM_CELLS 12288  /* 48 KiB of uint32 counts: largest block-private histogram */
+#define RADX_NBTEX_MAX_BUFS 32
+
+namespace radx_nbtex {
+
+/* The device buffers of one call, allocated stream-ordered when the device has memory pools
+ * (cudaMallocAsync; no device-wide synchronisation) and freed together by dfree_all. */
+struct dmem {
+    void *p[RADX_NBTEX_MAX_BUFS];
+    int n;
+    int async; /* 1: cudaMallocAsync / cudaFreeAsync on st */
+    cudaStream_t st;
+};
+/* Starts *m on stream st (queries the device once). */
+cudaError_t dmem_init(dmem *m, cudaStream_t st);
+cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes);
+template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t count)
+{
+    void *q = NULL;
+    cudaError_t e = dmalloc_bytes(m, &q, (count > 0 ? count : 1) * sizeof(T));
+    *ptr = (T *)q;
+    return e;
+}
+/* Frees every buffer of m (after the stream's pending work when stream-ordered). */
+void dfree_all(dmem *m);
+
+/* RADX_ERR_NOMEM for an allocation failure, else RADX_ERR_DEVICE, naming the class and the call. */
+radx_status cuda_status(cudaError_t e, const char *cls, const char *what, radx_err *err);
+
+/* Blocks for a grid-stride loop over n items (at least 1, at most 32 per SM). */
+int grid_for(int64_t n);
+/* Streaming multiprocessors of the current device (1 when unknown). */
+int sm_count(void);
+
+/* The box on the device. */
+struct dbox {
+    const int32_t *gl;
+    const uint8_t *roi;
+};
+cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b);
+/* A copy of host array h (count elements) on the device. */
+cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
+/* The neighbourhood h with its offsets on the device (*d's off and flat are device pointers;
+ * dims, na and margin as in h). */
+cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d);
+
+/* In place inclusive scan of n flags (0/1); *total = their sum (synchronises the stream). */
+cudaError_t scan_flags(dmem *m, uint32_t *flags, int64_t n, uint32_t *total);
+
+/* The non-zero cells of the dense ngp x (jmax + 1) histogram h on the device, as host entries
+ * (gi = cell / (jmax + 1), j = cell % (jmax + 1), count) in cell order, which is the order of
+ * radx_szm_aggregate's dense branch; out->jmax = jmax, out->nz = nz.  *host_nomem = 1 when the
+ * host allocation failed (then the return is cudaSuccess and *out is empty). */
+cudaError_t hist_to_sparse(dmem *m, const unsigned long long *h, int64_t ngp, int64_t jmax, int64_t nz,
+                           radx_szm_sparse *out, int *host_nomem);
+
+/* Histogram of items: f(v) gives, for item v in [0, n), its cell in [0, ncell) or -1 for none.
+ * Block-private uint32 counts in shared memory when the histogram has at most
+ * RADX_NBTEX_SMEM_CELLS cells (merged with one global atomic per non-zero cell and block),
+ * global 64-bit atomics otherwise.  h: ncell zeroed counts. */
+template <class F>
+static __global__ void hist_kernel(F f, int64_t n, int64_t ncell, int priv, unsigned long long *__restrict__ h)
+{
+    extern __shared__ unsigned int radx_nbtex_sh[];
+    if (priv) {
+        for (int64_t i = threadIdx.x; i < ncell; i += blockDim.x) radx_nbtex_sh[i] = 0u;
+        __syncthreads();
+    }
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t cell = f(v);
+        if (cell < 0) continue;
+        if (priv)
+            atomicAdd(radx_nbtex_sh + cell, 1u);
+        else
+            atomicAdd(h + cell, 1ull);
+    }
+    if (priv) {
+        __syncthreads();
+        for (int64_t i = threadIdx.x; i < ncell; i += blockDim.x)
+            if (radx_nbtex_sh[i]) atomicAdd(h + i, (unsigned long long)radx_nbtex_sh[i]);
+    }
+}
+
+template <class F>
+static inline cudaError_t launch_hist(cudaStream_t st, F f, int64_t n, int64_t ncell, unsigned long long *h)
+{
+    const int priv = ncell <= RADX_NBTEX_SMEM_CELLS;
+    int grid = grid_for(n);
+    if (priv) {
+        /* few blocks: each merges its whole private histogram */
+        const int cap = 4 * sm_count();
+        if (grid > cap) grid = cap;
+    }
+    hist_kernel<F><<<grid, RADX_NBTEX_BLOCK, priv ? (size_t)ncell * sizeof(unsigned int) : 0, st>>>(f, n, ncell,
+                                                                                                   priv, h);
+    return cudaGetLastError();
+}
+
+/* flags[v] = 1 for the ROI voxels, else 0. */
+cudaError_t roi_flags(cudaStream_t st, const uint8_t *roi, int64_t nvox, uint32_t *flags);
+
+/* Grid-stride loop helpers: the voxel (z, y, x) of flat index v. */
+static __device__ __forceinline__ void zyx_of(int64_t v, const int64_t *dims, int64_t *z, int64_t *y, int64_t *x)
+{
+    const int64_t t = v / dims[2];
+    *x = v - t * dims[2];
+    *z = t / dims[1];
+    *y = t - *z * dims[1];
+}
+
+} // namespace radx_nbtex
+
+#endif
