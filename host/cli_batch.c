@@ -250,32 +250,24 @@ static int parse_shard(const char *s, int *i, int *n)
 
 int radx_cmd_batch(int argc, char **argv)
 {
-    const char *cohort_path = NULL, *out_path = NULL, *params_path = NULL, *device = "auto";
-    const char *sets[256];
-    int nsets = 0, jobs_n = 1, resume = 0, shard_i = 1, shard_n = 1;
+    const char *cohort_path = NULL, *out_path = NULL;
+    int resume = 0, shard_i = 1, shard_n = 1;
+    radx_cli_opts co;
+    memset(&co, 0, sizeof co);
+    co.cmd = "batch";
+    co.max_jobs = 256;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-#define NEED()                                                                                     \
-    if (i + 1 >= argc) {                                                                           \
-        fprintf(stderr, "radx batch: option %s needs a value\n", a);                              \
-        return 2;                                                                                  \
-    }
-        if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED(); out_path = argv[++i]; }
-        else if (!strcmp(a, "-p") || !strcmp(a, "--param")) { NEED(); params_path = argv[++i]; }
-        else if (!strcmp(a, "-s") || !strcmp(a, "--setting")) {
-            NEED();
-            if (nsets == 256) { fprintf(stderr, "radx batch: too many -s options\n"); return 2; }
-            sets[nsets++] = argv[++i];
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            NEED();
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 256) { fprintf(stderr, "radx batch: -j '%s': must be 1..256\n", argv[i]); return 2; }
-            jobs_n = (int)v;
-        } else if (!strcmp(a, "--device")) { NEED(); device = argv[++i]; }
+        int c = radx_cli_common_opt(&co, argc, argv, &i);
+        if (c < 0) return 2;
+        if (c) continue;
+        if ((!strcmp(a, "-o") || !strcmp(a, "--out") || !strcmp(a, "--shard")) && i + 1 >= argc) {
+            fprintf(stderr, "radx batch: option %s needs a value\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) out_path = argv[++i];
         else if (!strcmp(a, "--resume")) resume = 1;
         else if (!strcmp(a, "--shard")) {
-            NEED();
             if (parse_shard(argv[++i], &shard_i, &shard_n)) {
                 fprintf(stderr, "radx batch: --shard '%s': expected I/N with 1 <= I <= N\n", argv[i]);
                 return 2;
@@ -283,14 +275,12 @@ int radx_cmd_batch(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx batch: unknown option '%s' (see radx --help)\n", a); return 2; }
         else if (!cohort_path) cohort_path = a;
         else { fprintf(stderr, "radx batch: unexpected argument '%s'\n", a); return 2; }
-#undef NEED
     }
+    if (co.label) { fprintf(stderr, "radx batch: --label: give per-case labels in the cohort's Label column (or -s label:N)\n"); return 2; }
+    const int jobs_n = co.jobs ? co.jobs : 1;
     if (!cohort_path || !out_path) { fprintf(stderr, "radx batch: needs COHORT.csv and -o OUT.csv (see radx --help)\n"); return 2; }
     radx_backend backend;
-    if (!strcmp(device, "auto")) backend = RADX_BACKEND_AUTO;
-    else if (!strcmp(device, "cpu")) backend = RADX_BACKEND_CPU;
-    else if (!strcmp(device, "cuda")) backend = RADX_BACKEND_CUDA;
-    else { fprintf(stderr, "radx batch: --device '%s': must be auto, cpu or cuda\n", device); return 2; }
+    if (radx_cli_backend(&co, &backend)) return 2;
 
     char err[2048];
     csv_doc cohort;
@@ -341,16 +331,9 @@ int radx_cmd_batch(int argc, char **argv)
 
     /* settings, checked once before any case runs */
     radx_status s = radx_ctx_create(&ctx);
-    if (!s) s = radx_params_create(ctx, &params);
-    if (!s && params_path) s = radx_params_load(ctx, params, params_path);
-    for (int i = 0; !s && i < nsets; i++) {
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", sets[i]);
-        char *colon = strchr(buf, ':');
-        if (!colon) { fprintf(stderr, "radx batch: -s '%s': expected NAME:VALUE\n", sets[i]); rc = 2; goto out; }
-        *colon = 0;
-        s = radx_params_set(ctx, params, buf, colon + 1);
-    }
+    if (s) { fprintf(stderr, "radx batch: %s\n", radx_status_string(s)); rc = radx_cli_exit_code(s); goto out; }
+    rc = radx_cli_params(&co, ctx, &params);
+    if (rc) goto out;
     if (!s) s = radx_plan_create(ctx, params, backend, &probe);
     if (s) { fprintf(stderr, "radx batch: %s\n", radx_ctx_last_error(ctx)); rc = radx_cli_exit_code(s); goto out; }
     if (backend == RADX_BACKEND_AUTO)

@@ -96,46 +96,29 @@ static int ends_with(const char *s, const char *suf)
 int radx_cmd_map(int argc, char **argv)
 {
     const char *paths[2] = {NULL, NULL};
-    int npaths = 0, label = 0, threads = 0, quiet = 0;
-    const char *params_path = NULL, *out_dir = NULL, *device = "auto", *fmt = NULL;
-    const char *sets[256];
-    int nsets = 0;
+    int npaths = 0, quiet = 0;
+    const char *out_dir = NULL, *fmt = NULL;
+    radx_cli_opts co;
+    memset(&co, 0, sizeof co);
+    co.cmd = "map";
+    co.max_jobs = 4096;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-#define NEED_ARG()                                                                                 \
-    if (i + 1 >= argc) {                                                                           \
-        fprintf(stderr, "radx map: option %s needs a value\n", a);                                \
-        return 2;                                                                                  \
-    }
-        if (!strcmp(a, "-p") || !strcmp(a, "--param")) { NEED_ARG(); params_path = argv[++i]; }
-        else if (!strcmp(a, "-s") || !strcmp(a, "--setting")) {
-            NEED_ARG();
-            if (nsets == 256) { fprintf(stderr, "radx map: too many -s options\n"); return 2; }
-            sets[nsets++] = argv[++i];
+        int c = radx_cli_common_opt(&co, argc, argv, &i);
+        if (c < 0) return 2;
+        if (c) continue;
+        if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
+            fprintf(stderr, "radx map: option %s needs a value\n", a);
+            return 2;
         }
-        else if (!strcmp(a, "--label")) {
-            NEED_ARG();
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 2147483647L) { fprintf(stderr, "radx map: --label '%s': must be a positive integer\n", argv[i]); return 2; }
-            label = (int)v;
-        }
-        else if (!strcmp(a, "--device")) { NEED_ARG(); device = argv[++i]; }
-        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED_ARG(); out_dir = argv[++i]; }
-        else if (!strcmp(a, "-f") || !strcmp(a, "--format")) { NEED_ARG(); fmt = argv[++i]; }
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) out_dir = argv[++i];
+        else if (!strcmp(a, "-f") || !strcmp(a, "--format")) fmt = argv[++i];
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
-        else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            NEED_ARG();
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 4096) { fprintf(stderr, "radx map: -j '%s': must be a positive integer\n", argv[i]); return 2; }
-            threads = (int)v;
-        }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx map: unknown option '%s' (see radx --help)\n", a); return 2; }
         else if (npaths < 2) paths[npaths++] = a;
         else { fprintf(stderr, "radx map: unexpected argument '%s' (see radx --help)\n", a); return 2; }
-#undef NEED_ARG
     }
+    const int label = co.label, threads = co.jobs;
     if (npaths != 2) { fprintf(stderr, "radx map: needs IMAGE and MASK (see radx --help)\n"); return 2; }
     if (!out_dir) { fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n"); return 2; }
     const char *ext;
@@ -145,10 +128,7 @@ int radx_cmd_map(int argc, char **argv)
     else if (!strcmp(fmt, "nrrd")) ext = ".nrrd";
     else { fprintf(stderr, "radx map: -f '%s': format must be nii.gz, nii or nrrd\n", fmt); return 2; }
     radx_backend backend;
-    if (!strcmp(device, "auto")) backend = RADX_BACKEND_AUTO;
-    else if (!strcmp(device, "cpu")) backend = RADX_BACKEND_CPU;
-    else if (!strcmp(device, "cuda")) backend = RADX_BACKEND_CUDA;
-    else { fprintf(stderr, "radx map: --device '%s': must be auto, cpu or cuda\n", device); return 2; }
+    if (radx_cli_backend(&co, &backend)) return 2;
 
     radx_ctx *ctx = NULL;
     radx_params *p = NULL;
@@ -159,20 +139,8 @@ int radx_cmd_map(int argc, char **argv)
     radx_status s = radx_ctx_create(&ctx);
     if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
     if (threads) radx_ctx_set_threads(ctx, threads);
-    s = radx_params_create(ctx, &p);
-    if (!s && params_path) s = radx_params_load(ctx, p, params_path);
-    for (int i = 0; !s && i < nsets; i++) {
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", sets[i]);
-        char *colon = strchr(buf, ':');
-        if (!colon) {
-            fprintf(stderr, "radx map: -s '%s': expected NAME:VALUE\n", sets[i]);
-            rc = 2;
-            goto out;
-        }
-        *colon = 0;
-        s = radx_params_set(ctx, p, buf, colon + 1);
-    }
+    rc = radx_cli_params(&co, ctx, &p);
+    if (rc) goto out;
     if (!s) s = radx_plan_create(ctx, p, backend, &plan);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));

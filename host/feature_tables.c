@@ -189,3 +189,16 @@ void radx_class_table(radx_class c, const radx_feature_info **tab, int *n)
     *tab = tabs[c];
     *n = *counts[c];
 }
+
+int radx_class_order(const radx_params *p, radx_class *order)
+{
+    int n = 0;
+    if (p->n_class_order > 0) {
+        for (int i = 0; i < p->n_class_order; i++)
+            if (p->cls[p->class_order[i]].enabled) order[n++] = (radx_class)p->class_order[i];
+    } else {
+        for (int c = 0; c < RADX_CLASS_COUNT; c++)
+            if (p->cls[c].enabled) order[n++] = (radx_class)c;
+    }
+    return n;
+}

@@ -122,44 +122,26 @@ static int write_result(FILE *f, const radx_result *r, const char *fmt)
 static int cmd_extract(int argc, char **argv)
 {
     const char *paths[2] = {NULL, NULL};
-    int npaths = 0, label = 0, threads = 0;
-    const char *params_path = NULL, *out_path = NULL, *fmt = "txt", *device = "auto";
-    const char *sets[256];
-    int nsets = 0;
+    int npaths = 0;
+    const char *out_path = NULL, *fmt = "txt";
+    radx_cli_opts o;
+    memset(&o, 0, sizeof o);
+    o.cmd = "extract";
+    o.max_jobs = 4096;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-#define NEED_ARG()                                                                                 \
-    if (i + 1 >= argc) {                                                                           \
-        fprintf(stderr, "radx extract: option %s needs a value\n", a);                            \
-        return 2;                                                                                  \
-    }
-        if (!strcmp(a, "-p") || !strcmp(a, "--param")) { NEED_ARG(); params_path = argv[++i]; }
-        else if (!strcmp(a, "-s") || !strcmp(a, "--setting")) {
-            NEED_ARG();
-            if (nsets == 256) { fprintf(stderr, "radx extract: too many -s options\n"); return 2; }
-            sets[nsets++] = argv[++i];
+        int c = radx_cli_common_opt(&o, argc, argv, &i);
+        if (c < 0) return 2;
+        if (c) continue;
+        if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
+            fprintf(stderr, "radx extract: option %s needs a value\n", a);
+            return 2;
         }
-        else if (!strcmp(a, "--label")) {
-            NEED_ARG();
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 2147483647L) { fprintf(stderr, "radx extract: --label '%s': must be a positive integer\n", argv[i]); return 2; }
-            label = (int)v;
-        }
-        else if (!strcmp(a, "--device")) { NEED_ARG(); device = argv[++i]; }
-        else if (!strcmp(a, "-f") || !strcmp(a, "--format")) { NEED_ARG(); fmt = argv[++i]; }
-        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED_ARG(); out_path = argv[++i]; }
-        else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            NEED_ARG();
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 4096) { fprintf(stderr, "radx extract: -j '%s': must be a positive integer\n", argv[i]); return 2; }
-            threads = (int)v;
-        }
+        if (!strcmp(a, "-f") || !strcmp(a, "--format")) fmt = argv[++i];
+        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) out_path = argv[++i];
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a); return 2; }
         else if (npaths < 2) paths[npaths++] = a;
         else { fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a); return 2; }
-#undef NEED_ARG
     }
     if (npaths != 2) { fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n"); return 2; }
     if (strcmp(fmt, "txt") && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
@@ -167,10 +149,8 @@ static int cmd_extract(int argc, char **argv)
         return 2;
     }
     radx_backend backend;
-    if (!strcmp(device, "auto")) backend = RADX_BACKEND_AUTO;
-    else if (!strcmp(device, "cpu")) backend = RADX_BACKEND_CPU;
-    else if (!strcmp(device, "cuda")) backend = RADX_BACKEND_CUDA;
-    else { fprintf(stderr, "radx extract: --device '%s': must be auto, cpu or cuda\n", device); return 2; }
+    if (radx_cli_backend(&o, &backend)) return 2;
+    const int label = o.label, threads = o.jobs;
 
     radx_ctx *ctx = NULL;
     radx_params *p = NULL;
@@ -180,20 +160,8 @@ static int cmd_extract(int argc, char **argv)
     radx_status s = radx_ctx_create(&ctx);
     if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
     if (threads) radx_ctx_set_threads(ctx, threads);
-    s = radx_params_create(ctx, &p);
-    if (!s && params_path) s = radx_params_load(ctx, p, params_path);
-    for (int i = 0; !s && i < nsets; i++) {
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", sets[i]);
-        char *colon = strchr(buf, ':');
-        if (!colon) {
-            fprintf(stderr, "radx extract: -s '%s': expected NAME:VALUE\n", sets[i]);
-            rc = 2;
-            goto out;
-        }
-        *colon = 0;
-        s = radx_params_set(ctx, p, buf, colon + 1);
-    }
+    rc = radx_cli_params(&o, ctx, &p);
+    if (rc) goto out;
     if (!s) s = radx_plan_create(ctx, p, backend, &plan);
     if (!s && backend == RADX_BACKEND_AUTO)
         fprintf(stderr, "radx: using the %s backend%s\n", radx_backend_name(radx_plan_backend(plan)),

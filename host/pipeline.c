@@ -13,20 +13,6 @@
 #include "pipeline.h"
 #include "result.h"
 
-/* Order of the enabled classes: file order when a parameter file named them, else PyRadiomics'
- * module order. */
-static int class_order(const radx_params *p, radx_class *order)
-{
-    int n = 0;
-    if (p->n_class_order > 0) {
-        for (int i = 0; i < p->n_class_order; i++)
-            if (p->cls[p->class_order[i]].enabled) order[n++] = (radx_class)p->class_order[i];
-    } else {
-        for (int c = 0; c < RADX_CLASS_COUNT; c++)
-            if (p->cls[c].enabled) order[n++] = (radx_class)c;
-    }
-    return n;
-}
 
 /* Adds the enabled features of one class, computed into vals[], to the result. */
 static radx_status emit_class(radx_result *res, const char *prefix, radx_class c,
@@ -499,7 +485,7 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
                                   const char *ipath, radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
-    int ncls = class_order(p, order);
+    int ncls = radx_class_order(p, order);
     const radx_geom *g = &img->g;
     radx_texture_input tin;
     uint8_t *roi = NULL;

@@ -191,6 +191,9 @@ extern const radx_feature_info radx_shape2d_features[];    extern const int radx
 /* The name ("glcm", "shape2D", ...) and feature table of a class (host/feature_tables.c). */
 const char *radx_class_name(radx_class c);
 void radx_class_table(radx_class c, const radx_feature_info **tab, int *n);
+/* The enabled classes in output order: file order when a parameter file named them, else
+ * PyRadiomics' module order.  order has RADX_CLASS_COUNT slots; returns how many. */
+int radx_class_order(const radx_params *p, radx_class *order);
 
 /* Input to the texture classes: the ROI bounding box (cropped, no padding), numpy order.
  * dims_zyx = (nz, ny, nx); flat index = x + nx*(y + ny*z), identical to numpy C order. */

@@ -85,20 +85,6 @@ int radx_voxelmap_select(const radx_params *p, radx_class c, int *sel)
     return n;
 }
 
-/* Order of the enabled classes: file order when a parameter file named them, else PyRadiomics'
- * module order (as host/pipeline.c). */
-static int class_order(const radx_params *p, radx_class *order)
-{
-    int n = 0;
-    if (p->n_class_order > 0) {
-        for (int i = 0; i < p->n_class_order; i++)
-            if (p->cls[p->class_order[i]].enabled) order[n++] = (radx_class)p->class_order[i];
-    } else {
-        for (int c = 0; c < RADX_CLASS_COUNT; c++)
-            if (p->cls[c].enabled) order[n++] = (radx_class)c;
-    }
-    return n;
-}
 
 static int table_index(radx_class c, const char *name)
 {
@@ -527,7 +513,7 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
     if (g->ndim == 3) im.voxel_volume *= g->spacing[2];
 
     radx_class order[RADX_CLASS_COUNT];
-    int ncls = class_order(p, order);
+    int ncls = radx_class_order(p, order);
     for (int ci = 0; ci < ncls && !st; ci++) {
         radx_class c = order[ci];
         int sel[128];
