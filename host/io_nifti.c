@@ -46,6 +46,7 @@
 
 #include "nifti2_io.h"
 
+#include <zlib.h>
 #include "io.h"
 
 typedef struct { double m[4][4]; } m44;
@@ -214,8 +215,67 @@ static int is_gz(const char *name)
     return n >= 3 && strcasecmp(name + n - 3, ".gz") == 0;
 }
 
+/* Checks the fixed part of a NIfTI-1/2 (or Analyze) header before libnifti sees it: libnifti
+ * prints to stderr (whatever its debug level) on a bad datatype or dimension, and overruns its
+ * own arrays on a dim[0] above 7 (found by fuzzing).  0 when plausible, else a message. */
+static int nifti_precheck(const char *path, char *why, size_t wlen)
+{
+    unsigned char h[540];
+    char hdr[4096];
+    size_t pl = strlen(path);
+    snprintf(hdr, sizeof hdr, "%s", path);
+    /* an Analyze / NIfTI pair named by its data file: the header is the .hdr beside it */
+    if (pl >= 4 && pl < sizeof hdr && !strcasecmp(path + pl - 4, ".img")) memcpy(hdr + pl - 4, ".hdr", 4);
+    else if (pl >= 7 && pl < sizeof hdr && !strcasecmp(path + pl - 7, ".img.gz")) memcpy(hdr + pl - 7, ".hdr", 4);
+    gzFile f = gzopen(hdr, "rb");
+    if (!f) { snprintf(why, wlen, "cannot open"); return -1; }
+    int n = gzread(f, h, sizeof h);
+    gzclose(f);
+    if (n < 348) { snprintf(why, wlen, "too short for a NIfTI or Analyze header (%d bytes)", n < 0 ? 0 : n); return -1; }
+    uint32_t sz = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    uint32_t szs = (uint32_t)h[3] | (uint32_t)h[2] << 8 | (uint32_t)h[1] << 16 | (uint32_t)h[0] << 24;
+    int swap = 0, v2;
+    if (sz == 348 || sz == 540) v2 = sz == 540;
+    else if (szs == 348 || szs == 540) { v2 = szs == 540; swap = 1; }
+    else { snprintf(why, wlen, "not a NIfTI or Analyze header (sizeof_hdr %u)", sz); return -1; }
+    if (v2 && n < 540) { snprintf(why, wlen, "truncated NIfTI-2 header"); return -1; }
+#define RD16(o) (swap ? (int)(int16_t)((h[o] << 8) | h[(o) + 1]) : (int)(int16_t)(h[o] | (h[(o) + 1] << 8)))
+    int64_t dim[8];
+    int datatype;
+    if (v2) {
+        datatype = RD16(12);
+        for (int i = 0; i < 8; i++) {
+            uint64_t x = 0;
+            for (int b = 0; b < 8; b++) x |= (uint64_t)h[16 + 8 * i + (swap ? 7 - b : b)] << (8 * b);
+            dim[i] = (int64_t)x;
+        }
+    } else {
+        datatype = RD16(70);
+        for (int i = 0; i < 8; i++) dim[i] = RD16(40 + 2 * i);
+    }
+#undef RD16
+    if (dim[0] < 1 || dim[0] > 7) { snprintf(why, wlen, "invalid header: dim[0] = %lld (must be 1..7)", (long long)dim[0]); return -1; }
+    int64_t nvox = 1;
+    for (int i = 1; i <= dim[0]; i++) {
+        if (dim[i] < 1) { snprintf(why, wlen, "invalid header: dim[%d] = %lld", i, (long long)dim[i]); return -1; }
+        if (nvox > RADX_MAX_VOXELS / dim[i]) {
+            snprintf(why, wlen, "header claims more than the limit of %lld voxels", (long long)RADX_MAX_VOXELS);
+            return -1;
+        }
+        nvox *= dim[i];
+    }
+    static const int known[] = {2, 4, 8, 16, 32, 64, 128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304};
+    int ok = 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) ok |= datatype == known[i];
+    if (!ok) { snprintf(why, wlen, "invalid or unsupported NIfTI datatype %d", datatype); return -1; }
+    return 0;
+}
+
 radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
 {
+    char why[160];
+    if (nifti_precheck(path, why, sizeof why) != 0)
+        return radx_seterr(err, strstr(why, "limit") ? RADX_ERR_NOMEM : RADX_ERR_FORMAT, "%s: %s", path, why);
     nifti_set_debug_level(0);
     nifti_set_allow_upper_fext(1);
 

@@ -2,6 +2,11 @@
 /* Laplacian of Gaussian by FFT: radx_log_filter (radx_internal.h) and radx_log_filter_ex
  * (log_filter.h).
  *
+ * Method: on the CPU, RADX_LOG_PYRADIOMICS runs by default ITK's own recursive algorithm in space
+ * (radx_log_opts.method = RADX_LOG_METHOD_RECURSIVE, host/log_recursive.c: O(N) per pass,
+ * independent of sigma, SimpleITK's float32 output reproduced to its last bit in tests);
+ * RADX_LOG_METHOD_FFT selects the FFT evaluation below, which is also what the CUDA filter runs.
+ *
  * Both kernels are separable sums (kernels/log_transfer.h), so the filter is one pointwise
  * multiplication in the frequency domain:
  *
@@ -91,6 +96,7 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode)
     o->boundary = mode == RADX_LOG_IBSI ? RADX_LOG_BC_MIRROR : RADX_LOG_BC_NEAREST;
     o->in_plane = 0;
     o->truncate = 4.0;
+    o->method = RADX_LOG_METHOD_RECURSIVE;
 }
 
 void radx_log_setup_free(radx_log_setup *s)
@@ -225,6 +231,8 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
 
     if (out) memset(out, 0, sizeof *out);
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE)
+        return radx_log_filter_recursive(in, sigma_mm, o, out, err); /* host/log_recursive.c */
     st = radx_log_setup_init(in, sigma_mm, o, &S, err);
     if (st != RADX_OK) goto done;
     nvox = S.nvox;

@@ -13,16 +13,23 @@
 extern "C" {
 #endif
 
+/* How the CPU computes RADX_LOG_PYRADIOMICS (the CUDA filter always uses the FFT). */
+typedef enum radx_log_method {
+    RADX_LOG_METHOD_RECURSIVE = 0, /* ITK's recursive algorithm in space (host/log_recursive.c) */
+    RADX_LOG_METHOD_FFT = 1        /* its exact frequency response on a padded FFT grid */
+} radx_log_method;
+
 typedef struct radx_log_opts {
     radx_log_mode mode;
     radx_log_boundary boundary; /* RADX_LOG_IBSI only; the ITK kernel always extends with the
                                    border value to infinity, as ITK's recursive filter does */
     int in_plane;               /* 1: filter along x and y only (2-D LoG on every z slice) */
     double truncate;            /* RADX_LOG_IBSI: kernel radius floor(truncate sigma + 0.5) voxels */
+    int method;                 /* RADX_LOG_PYRADIOMICS on the CPU: a radx_log_method */
 } radx_log_opts;
 
 /* Defaults of radx_log_filter: ITK kernel, or IBSI kernel with mirror padding and 4 sigma;
- * in_plane = 0. */
+ * in_plane = 0; method RADX_LOG_METHOD_RECURSIVE. */
 void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode);
 
 /* radx_log_filter without PyRadiomics' size checks, with explicit options.  A 2-D image
@@ -30,6 +37,12 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode);
  * RADX_ERR_PARAM (sigma, spacing or truncate invalid), RADX_ERR_NOMEM. */
 radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
                                radx_volume *out, radx_err *err);
+
+/* RADX_LOG_PYRADIOMICS by ITK's recursive algorithm (host/log_recursive.c): what
+ * radx_log_filter_ex runs for o->method == RADX_LOG_METHOD_RECURSIVE; images with fewer than 4
+ * voxels along a filtered axis go to the FFT method.  Same errors as radx_log_filter_ex. */
+radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+                                      radx_volume *out, radx_err *err);
 
 /* radx_log_filter's argument checks (PyRadiomics' getLoGImage size rules) and options: fills *o
  * with radx_log_opts_default(mode).  Same errors as radx_log_filter. */

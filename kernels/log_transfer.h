@@ -108,7 +108,7 @@ RADX_HD void radx_itk_iir_setup(double sigma_mm, double spacing, int order, int 
         double alpha0;
         radx_itk_ncoef(sigmad, a1[0], b1[0], w1, l1, a2[0], b2[0], w2, l2, n, &sn, &dn, &en);
         alpha0 = 2 * sn / sd - n[0];
-        c->n0 = n[0] / alpha0; c->n1 = n[1] / alpha0; c->n2 = n[2] / alpha0; c->n3 = n[3] / alpha0;
+        c->n0 = n[0] * (1.0 / alpha0); c->n1 = n[1] * (1.0 / alpha0); c->n2 = n[2] * (1.0 / alpha0); c->n3 = n[3] * (1.0 / alpha0);
     } else {
         double n0[4], n2[4], sn0, dn0, en0, sn2, dn2, en2, beta, alpha2, scale;
         const double asn = normalize_across_scale ? sigma_mm * sigma_mm : 1.0;

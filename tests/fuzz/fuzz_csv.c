@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* libFuzzer target: the cohort CSV reader of radx batch / merge / delta. */
+#include "fuzz_common.h"
+#include "cli_csv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path = fuzz_write(data, size, ".csv");
+    csv_doc d;
+    char err[512];
+    if (csv_read_file(path, &d, err, sizeof err) == 0) {
+        sbuf_t b = {0};
+        for (int r = 0; r < d.nrows; r++) {
+            for (int c = 0; c < d.rows[r].n; c++) sbuf_field(&b, d.rows[r].f[c], c == 0);
+            sbuf_endrow(&b);
+        }
+        sbuf_free(&b);
+        csv_doc_free(&d);
+    }
+    return 0;
+}
