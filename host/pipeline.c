@@ -74,14 +74,45 @@ static void fmt_tuple_i(char *buf, size_t len, const int64_t *v, int n)
     if (o < len) snprintf(buf + o, len - o, ")");
 }
 
-/* sitk.Cast(mask, sitkUInt32) of one voxel. */
-static uint32_t mask_u32(const radx_volume *m, int64_t i)
+/* sitk.Cast(mask, sitkUInt32) of one value. */
+static inline uint32_t u32_of(double v)
 {
-    double v = radx_volume_get(m, i);
     if (!(v == v)) return 0;
     if (v < 0) return (uint32_t)(int64_t)v;
     if (v >= 4294967296.0) return 0xFFFFFFFFu;
     return (uint32_t)v;
+}
+
+/* sitk.Cast(mask, sitkUInt32) of one voxel. */
+static uint32_t mask_u32(const radx_volume *m, int64_t i) { return u32_of(radx_volume_get(m, i)); }
+
+/* The whole mask cast to uint32 in one typed pass (the per-voxel type switch of radx_volume_get
+ * costs more than the rest of a small case).  Returns m->data itself for a U32 mask
+ * (*owned = 0), else a malloc'ed array (*owned = 1); NULL when out of memory. */
+static const uint32_t *mask_values(const radx_volume *m, int *owned)
+{
+    *owned = 0;
+    if (m->dtype == RADX_DT_U32) return (const uint32_t *)m->data;
+    int64_t n = radx_geom_nvox(&m->g);
+    uint32_t *o = malloc(sizeof *o * (size_t)(n ? n : 1));
+    if (!o) return NULL;
+    *owned = 1;
+#define CONV(T)                                                                                        do {                                                                                                   const T *d = (const T *)m->data;                                                                   for (int64_t i = 0; i < n; i++) o[i] = u32_of((double)d[i]);                                  } while (0)
+    switch (m->dtype) {
+    case RADX_DT_U8: CONV(uint8_t); break;
+    case RADX_DT_I8: CONV(int8_t); break;
+    case RADX_DT_U16: CONV(uint16_t); break;
+    case RADX_DT_I16: CONV(int16_t); break;
+    case RADX_DT_I32: CONV(int32_t); break;
+    case RADX_DT_U64: CONV(uint64_t); break;
+    case RADX_DT_I64: CONV(int64_t); break;
+    case RADX_DT_F32: CONV(float); break;
+    case RADX_DT_F64: CONV(double); break;
+    default:
+        for (int64_t i = 0; i < n; i++) o[i] = mask_u32(m, i);
+    }
+#undef CONV
+    return o;
 }
 
 /* --- geometry check (ITK ImageToImageFilter::VerifyInputInformation, as LabelStatistics) ---- */
@@ -355,14 +386,31 @@ static radx_status image_elements(const char *prefix, const radx_volume *img, in
     ADD(NAME("Size"), buf);
     int64_t n = radx_geom_nvox(g);
     double sum = 0, c = 0, mn = INFINITY, mx = -INFINITY;
-    for (int64_t i = 0; i < n; i++) {
-        double v = radx_volume_get(img, i);
-        double t = sum + v;
-        c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
-        sum = t;
-        if (v < mn) mn = v;
-        if (v > mx) mx = v;
+    /* one typed pass (Neumaier-compensated sum), the type switch outside the loop */
+#define STATS(T)                                                                                   \
+    do {                                                                                           \
+        const T *d = (const T *)img->data;                                                         \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            double v = (double)d[i], t = sum + v;                                                  \
+            c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;                             \
+            sum = t;                                                                               \
+            if (v < mn) mn = v;                                                                    \
+            if (v > mx) mx = v;                                                                    \
+        }                                                                                          \
+    } while (0)
+    switch (img->dtype) {
+    case RADX_DT_U8: STATS(uint8_t); break;
+    case RADX_DT_I8: STATS(int8_t); break;
+    case RADX_DT_U16: STATS(uint16_t); break;
+    case RADX_DT_I16: STATS(int16_t); break;
+    case RADX_DT_U32: STATS(uint32_t); break;
+    case RADX_DT_I32: STATS(int32_t); break;
+    case RADX_DT_U64: STATS(uint64_t); break;
+    case RADX_DT_I64: STATS(int64_t); break;
+    case RADX_DT_F32: STATS(float); break;
+    case RADX_DT_F64: STATS(double); break;
     }
+#undef STATS
     radx_fmt_double(buf, sizeof buf, (sum + c) / (double)n);
     ADD(NAME("Mean"), buf);
     radx_fmt_double(buf, sizeof buf, mn);
@@ -702,12 +750,15 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
     /* getMask: cast to uint32, at least two values, label present */
     int64_t nm = radx_geom_nvox(&cs.msk.g);
     {
-        uint32_t first = mask_u32(&cs.msk, 0);
+        int owned_mv = 0;
+        const uint32_t *mv = mask_values(&cs.msk, &owned_mv);
+        if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the mask", mpath); goto fail; }
+        uint32_t first = mv[0];
         int several = 0, found = 0;
         uint32_t others[8];
         int nothers = 0;
         for (int64_t i = 0; i < nm; i++) {
-            uint32_t v = mask_u32(&cs.msk, i);
+            uint32_t v = mv[i];
             if (v != first) several = 1;
             if (v == (uint32_t)label) found = 1;
             else if (v != 0 && nothers < 8) {
@@ -716,6 +767,7 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
                 if (!seen) others[nothers++] = v;
             }
         }
+        if (owned_mv) free((void *)mv);
         if (!several) {
             st = radx_seterr(err, RADX_ERR_LABEL, "%s: no labels found in the mask (every voxel is %u; nothing is segmented)", mpath, first);
             goto fail;
@@ -735,7 +787,13 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
     if (diag) {
         lab_orig = malloc((size_t)nm);
         if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
-        for (int64_t i = 0; i < nm; i++) lab_orig[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
+        {
+            int owned = 0;
+            const uint32_t *mv = mask_values(&cs.msk, &owned);
+            if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
+            for (int64_t i = 0; i < nm; i++) lab_orig[i] = mv[i] == (uint32_t)label;
+            if (owned) free((void *)mv);
+        }
         box_of(lab_orig, &cs.msk.g, &box_orig);
         st = config_elements(p, res, err);
         if (!st) st = image_elements("original", &cs.img, nd, res, err);
@@ -782,7 +840,11 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
     } else if (st) {
         goto fail;
     } else {
-        for (int64_t i = 0; i < nvox; i++) cs.lab[i] = mask_u32(&cs.msk, i) == (uint32_t)label;
+        int owned = 0;
+        const uint32_t *mv = mask_values(&cs.msk, &owned);
+        if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath); goto fail; }
+        for (int64_t i = 0; i < nvox; i++) cs.lab[i] = mv[i] == (uint32_t)label;
+        if (owned) free((void *)mv);
     }
     box_of(cs.lab, &cs.img.g, &cs.box);
     st = check_roi(&cs.box, p, mpath, label, "", err);
