@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ksum.h"
 #include "radx_internal.h"
 
 enum {
@@ -40,16 +41,6 @@ static double np_percentile(const double *s, int64_t n, double q)
     return np_lerp(s[i0], s[i1], gamma);
 }
 
-/* Neumaier-compensated sum: within an ulp or two of numpy's pairwise sum for any n. */
-typedef struct { double s, c; } ksum;
-static inline void kadd(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v)) k->c += (k->s - t) + v;
-    else k->c += (v - t) + k->s;
-    k->s = t;
-}
-static inline double kval(const ksum *k) { return k->s + k->c; }
 
 radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
                                     double voxel_volume, const radx_params *p, double *out,
@@ -68,51 +59,51 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
     for (int64_t i = 0; i < n; i++) hist[gl[i]]++;
 
     const double shift = p->voxel_array_shift;
-    ksum sum = {0, 0}, sum_sq_shift = {0, 0};
+    radx_ksum sum = {0, 0}, sum_sq_shift = {0, 0};
     for (int64_t i = 0; i < n; i++) {
-        kadd(&sum, x[i]);
+        radx_kadd(&sum, x[i]);
         double v = x[i] + shift;
-        kadd(&sum_sq_shift, v * v);
+        radx_kadd(&sum_sq_shift, v * v);
     }
-    const double mean = kval(&sum) / (double)n;
-    ksum m2 = {0, 0}, m3 = {0, 0}, m4 = {0, 0}, mad = {0, 0};
+    const double mean = radx_kval(&sum) / (double)n;
+    radx_ksum m2 = {0, 0}, m3 = {0, 0}, m4 = {0, 0}, mad = {0, 0};
     for (int64_t i = 0; i < n; i++) {
         double d = x[i] - mean, d2 = d * d;
-        kadd(&m2, d2);
-        kadd(&m3, d2 * d);
-        kadd(&m4, d2 * d2);
-        kadd(&mad, fabs(d));
+        radx_kadd(&m2, d2);
+        radx_kadd(&m3, d2 * d);
+        radx_kadd(&m4, d2 * d2);
+        radx_kadd(&mad, fabs(d));
     }
-    double mom2 = kval(&m2) / (double)n, mom3 = kval(&m3) / (double)n, mom4 = kval(&m4) / (double)n;
+    double mom2 = radx_kval(&m2) / (double)n, mom3 = radx_kval(&m3) / (double)n, mom4 = radx_kval(&m4) / (double)n;
 
     const double p10 = np_percentile(s, n, 10), p90 = np_percentile(s, n, 90);
     /* Robust MAD: voxels with p10 <= x <= p90 (PyRadiomics keeps both ends) */
-    ksum rsum = {0, 0};
+    radx_ksum rsum = {0, 0};
     int64_t rn = 0;
     for (int64_t i = 0; i < n; i++)
-        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) { kadd(&rsum, x[i]); rn++; }
-    double rmean = rn ? kval(&rsum) / (double)rn : NAN;
-    ksum rdev = {0, 0};
+        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) { radx_kadd(&rsum, x[i]); rn++; }
+    double rmean = rn ? radx_kval(&rsum) / (double)rn : NAN;
+    radx_ksum rdev = {0, 0};
     for (int64_t i = 0; i < n; i++)
-        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) kadd(&rdev, fabs(x[i] - rmean));
+        if (!(x[i] - p10 < 0) && !(x[i] - p90 > 0)) radx_kadd(&rdev, fabs(x[i] - rmean));
 
     /* histogram of discretised levels present (numpy.unique counts), p_i = count / N */
     const double eps = 2.220446049250313e-16; /* numpy.spacing(1) */
-    ksum ent = {0, 0}, uni = {0, 0};
+    radx_ksum ent = {0, 0}, uni = {0, 0};
     for (int g = 0; g <= ng; g++) {
         if (!hist[g]) continue;
         double pi = (double)hist[g] / (double)n;
-        kadd(&ent, pi * log2(pi + eps));
-        kadd(&uni, pi * pi);
+        radx_kadd(&ent, pi * log2(pi + eps));
+        radx_kadd(&uni, pi * pi);
     }
 
     double median = (n % 2) ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
-    double energy = kval(&sum_sq_shift);
+    double energy = radx_kval(&sum_sq_shift);
 
     out[FO_P10] = p10;
     out[FO_P90] = p90;
     out[FO_ENERGY] = energy;
-    out[FO_ENTROPY] = -1.0 * kval(&ent);
+    out[FO_ENTROPY] = -1.0 * radx_kval(&ent);
     out[FO_IQR] = np_percentile(s, n, 75) - np_percentile(s, n, 25);
     /* PyRadiomics sets m2 = 1 where it is 0 (its m3/m4 reset never triggers: both are 0 then) */
     double m2d = mom2 == 0 ? 1.0 : mom2;
@@ -120,16 +111,16 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
     if (p->ibsi_kurtosis_excess) out[FO_KURTOSIS] -= 3.0;
     out[FO_MAX] = s[n - 1];
     out[FO_MEAN] = mean;
-    out[FO_MAD] = kval(&mad) / (double)n;
+    out[FO_MAD] = radx_kval(&mad) / (double)n;
     out[FO_MEDIAN] = median;
     out[FO_MIN] = s[0];
     out[FO_RANGE] = s[n - 1] - s[0];
-    out[FO_RMAD] = rn ? kval(&rdev) / (double)rn : NAN;
+    out[FO_RMAD] = rn ? radx_kval(&rdev) / (double)rn : NAN;
     out[FO_RMS] = sqrt(energy / (double)n);
     out[FO_SKEWNESS] = mom3 / pow(m2d, 1.5);
     out[FO_STD] = sqrt(mom2);
     out[FO_TOTALENERGY] = energy * voxel_volume;
-    out[FO_UNIFORMITY] = kval(&uni);
+    out[FO_UNIFORMITY] = radx_kval(&uni);
     /* numpy.nanstd(x) ** 2: sqrt then square, as PyRadiomics does */
     double sd = sqrt(mom2);
     out[FO_VARIANCE] = sd * sd;

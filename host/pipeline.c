@@ -8,6 +8,7 @@
 #include <string.h>
 #include "backend.h"
 #include "discretise.h"
+#include "ksum.h"
 #include "io.h"
 #include "params.h"
 #include "pipeline.h"
@@ -331,7 +332,8 @@ static radx_status mask_elements(const char *prefix, const radx_geom *g, const u
     snprintf(buf, sizeof buf, "%lld", (long long)nc);
     ADD(NAME("VolumeNum"), buf);
     double s[3] = {0, 0, 0};
-    double vs = 0, vc = 0, vmin = INFINITY, vmax = -INFINITY;
+    radx_ksum vsum = {0, 0};
+    double vmin = INFINITY, vmax = -INFINITY;
     for (int64_t k = b->lo[2]; k <= b->hi[2]; k++)
         for (int64_t j = b->lo[1]; j <= b->hi[1]; j++)
             for (int64_t i = b->lo[0]; i <= b->hi[0]; i++) {
@@ -339,9 +341,8 @@ static radx_status mask_elements(const char *prefix, const radx_geom *g, const u
                 if (!lab[idx]) continue;
                 s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
                 if (img) {
-                    double v = radx_volume_get(img, idx), t = vs + v;
-                    vc += fabs(vs) >= fabs(v) ? (vs - t) + v : (v - t) + vs;
-                    vs = t;
+                    double v = radx_volume_get(img, idx);
+                    radx_kadd(&vsum, v);
                     if (v < vmin) vmin = v;
                     if (v > vmax) vmax = v;
                 }
@@ -353,7 +354,7 @@ static radx_status mask_elements(const char *prefix, const radx_geom *g, const u
     fmt_tuple_d(buf, sizeof buf, ph, nd);
     ADD(NAME("CenterOfMass"), buf);
     if (img) {
-        radx_fmt_double(buf, sizeof buf, (vs + vc) / (double)b->n);
+        radx_fmt_double(buf, sizeof buf, radx_kval(&vsum) / (double)b->n);
         ADD(NAME("Mean"), buf);
         radx_fmt_double(buf, sizeof buf, vmin);
         ADD(NAME("Minimum"), buf);
@@ -385,15 +386,15 @@ static radx_status image_elements(const char *prefix, const radx_volume *img, in
     fmt_tuple_i(buf, sizeof buf, g->size, nd);
     ADD(NAME("Size"), buf);
     int64_t n = radx_geom_nvox(g);
-    double sum = 0, c = 0, mn = INFINITY, mx = -INFINITY;
-    /* one typed pass (Neumaier-compensated sum), the type switch outside the loop */
+    radx_ksum sum = {0, 0};
+    double mn = INFINITY, mx = -INFINITY;
+    /* one typed pass (compensated sum), the type switch outside the loop */
 #define STATS(T)                                                                                   \
     do {                                                                                           \
         const T *d = (const T *)img->data;                                                         \
         for (int64_t i = 0; i < n; i++) {                                                          \
-            double v = (double)d[i], t = sum + v;                                                  \
-            c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;                             \
-            sum = t;                                                                               \
+            double v = (double)d[i];                                                               \
+            radx_kadd(&sum, v);                                                                    \
             if (v < mn) mn = v;                                                                    \
             if (v > mx) mx = v;                                                                    \
         }                                                                                          \
@@ -411,7 +412,7 @@ static radx_status image_elements(const char *prefix, const radx_volume *img, in
     case RADX_DT_F64: STATS(double); break;
     }
 #undef STATS
-    radx_fmt_double(buf, sizeof buf, (sum + c) / (double)n);
+    radx_fmt_double(buf, sizeof buf, radx_kval(&sum) / (double)n);
     ADD(NAME("Mean"), buf);
     radx_fmt_double(buf, sizeof buf, mn);
     ADD(NAME("Minimum"), buf);
@@ -611,18 +612,13 @@ done:
 static radx_status normalize_image(radx_volume *img, const radx_params *p, const char *ipath, radx_err *err)
 {
     int64_t nvox = radx_geom_nvox(&img->g);
-    double s = 0, ss = 0, c1 = 0, c2 = 0;
+    radx_ksum ks = {0, 0}, kss = {0, 0};
     for (int64_t i = 0; i < nvox; i++) {
         double v = radx_volume_get(img, i);
-        double t = s + v;
-        c1 += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s;
-        s = t;
-        double v2 = v * v, t2 = ss + v2;
-        c2 += fabs(ss) >= fabs(v2) ? (ss - t2) + v2 : (v2 - t2) + ss;
-        ss = t2;
+        radx_kadd(&ks, v);
+        radx_kadd(&kss, v * v);
     }
-    s += c1;
-    ss += c2;
+    const double s = radx_kval(&ks), ss = radx_kval(&kss);
     double mean = s / (double)nvox;
     double var = (ss - s * s / (double)nvox) / (double)(nvox - 1);
     if (!(var > 0)) return radx_seterr(err, RADX_ERR_VALUE, "%s: normalize: the image is constant (standard deviation 0)", ipath);
@@ -902,11 +898,14 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
                 if (cs.lab[i]) { double v = radx_volume_get(&cs.img, i); if (v > mx) mx = v; }
             a = mx;
         } else if (p->reseg_mode == RADX_RESEG_SIGMA) {
-            double s = 0, cc = 0;
+            radx_ksum ks = {0, 0};
             int64_t n = 0;
             for (int64_t i = 0; i < nvox; i++)
-                if (cs.lab[i]) { double v = radx_volume_get(&cs.img, i); double t = s + v; cc += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s; s = t; n++; }
-            double mean = (s + cc) / (double)n, dv = 0;
+                if (cs.lab[i]) {
+                    radx_kadd(&ks, radx_volume_get(&cs.img, i));
+                    n++;
+                }
+            double mean = radx_kval(&ks) / (double)n, dv = 0;
             for (int64_t i = 0; i < nvox; i++)
                 if (cs.lab[i]) { double d = radx_volume_get(&cs.img, i) - mean; dv += d * d; }
             c0 = mean;
