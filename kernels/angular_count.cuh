@@ -31,6 +31,7 @@
 
 #include "glcm_cuda.h"
 #include "glcm_glrlm.h"
+#include "cuda_check.cuh"
 
 #define RADX_ANG_BLOCK 256                    /* threads per block */
 #define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
@@ -182,17 +183,9 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     if (na <= 0) return RADX_OK;
     if (!cnt || !g->li || !g->angles)
         return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
-#define ANG_TRY(call)                                                                              \
-    do {                                                                                           \
-        e = (call);                                                                                \
-        if (e != cudaSuccess) {                                                                    \
-            what = #call;                                                                          \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
-    ANG_TRY(cudaGetDevice(&dev));
-    ANG_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-    ANG_TRY(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
+    RADX_CUDA_TRY_GOTO(cudaGetDevice(&dev));
+    RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
+    RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
     if (radx_ang_choose(g->ncell, na, mode, optin, &sh) != 0) {
         st = radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): a %zu-cell matrix does not fit in %d bytes of shared memory",
                          cls, g->ncell, optin);
@@ -200,7 +193,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     }
 
     /* device memory: the level index, the angles, the flags, then as many matrices as fit */
-    ANG_TRY(cudaMemGetInfo(&freeb, &totalb));
+    RADX_CUDA_TRY_GOTO(cudaMemGetInfo(&freeb, &totalb));
     {
         const size_t fixed = nvox * sizeof(int32_t) + (size_t)na * 4 * sizeof(int) + RADX_ANG_MEM_RESERVE;
         const size_t avail = freeb > fixed ? freeb - fixed : 0;
@@ -215,27 +208,26 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         const size_t fit = avail / per;
         batch = fit < (size_t)na ? (int)fit : na;
     }
-    ANG_TRY(cudaMalloc((void **)&d_li, nvox * sizeof(int32_t)));
-    ANG_TRY(cudaMalloc((void **)&d_angles, (size_t)na * 3 * sizeof(int)));
-    ANG_TRY(cudaMalloc((void **)&d_cnt, (size_t)batch * per));
-    ANG_TRY(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
-    ANG_TRY(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
+    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_li, nvox * sizeof(int32_t)));
+    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_angles, (size_t)na * 3 * sizeof(int)));
+    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_cnt, (size_t)batch * per));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
     if (flags_host) {
-        ANG_TRY(cudaMalloc((void **)&d_flags, (size_t)na * sizeof(int)));
-        ANG_TRY(cudaMemsetAsync(d_flags, 0, (size_t)na * sizeof(int), s));
+        RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_flags, (size_t)na * sizeof(int)));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_flags, 0, (size_t)na * sizeof(int), s));
         set_flags(&op, d_flags);
     }
     for (int a0 = 0; a0 < na; a0 += batch) {
         const int nb = na - a0 < batch ? na - a0 : batch;
         radx_ang_shape bsh;
         if (radx_ang_choose(g->ncell, nb, mode, optin, &bsh) != 0) bsh = sh; /* cannot fail: checked above */
-        ANG_TRY(radx_ang_launch(op, d_li, g->dims, d_angles, a0, nb, g->ncell, &bsh, sms, d_cnt, s));
-        ANG_TRY(cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
+        RADX_CUDA_TRY_GOTO(radx_ang_launch(op, d_li, g->dims, d_angles, a0, nb, g->ncell, &bsh, sms, d_cnt, s));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
     }
     if (flags_host)
-        ANG_TRY(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
-    ANG_TRY(cudaStreamSynchronize(s));
-#undef ANG_TRY
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
 
 done:
     if (e != cudaSuccess) {

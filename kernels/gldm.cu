@@ -24,6 +24,7 @@
 #include "gldm_rules.h"
 #include "nbtex_cuda.cuh"
 #include "texture_rules.h"
+#include "cuda_check.cuh"
 
 using namespace radx_nbtex;
 
@@ -78,53 +79,44 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
     if (n >= (int64_t)UINT32_MAX)
         return radx_seterr(err, RADX_ERR_ARG, "gldm: box of %lld voxels is too large for the GPU path", (long long)n);
 
-#define CK(call)                                                                                   \
-    do {                                                                                           \
-        e = (call);                                                                                \
-        if (e != cudaSuccess) {                                                                    \
-            what = #call;                                                                          \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
     e = dmem_init(&dm, st);
     if (e != cudaSuccess) return cuda_status(e, cls, "device query", err);
-    CK(upload_box(&dm, in, n, &b));
-    CK(upload_nbhd(&dm, &s->nh, &dh));
+    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
+    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
 
     if (radx_szm_dense(s->ngp, jmax)) {
         const int64_t ncell = (int64_t)s->ngp * (jmax + 1);
         unsigned long long *hist = NULL;
         int host_nomem = 0;
         dep_cell f;
-        CK(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
-        CK(dalloc(&dm, &hist, (size_t)ncell));
-        CK(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
+        RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &hist, (size_t)ncell));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
         f.gl = b.gl;
         f.roi = b.roi;
         f.lut = d_lut;
         f.nh = dh;
         f.alpha = s->alpha;
         f.jmax = jmax;
-        CK(launch_hist(st, f, n, ncell, hist));
-        CK(hist_to_sparse(&dm, hist, s->ngp, jmax, s->n_roi, m, &host_nomem));
+        RADX_CUDA_TRY_GOTO(launch_hist(st, f, n, ncell, hist));
+        RADX_CUDA_TRY_GOTO(hist_to_sparse(&dm, hist, s->ngp, jmax, s->n_roi, m, &host_nomem));
         if (host_nomem)
             rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld matrix cells)", (long long)ncell);
     } else {
         int32_t *d_dep = NULL;
-        CK(dalloc(&dm, &d_dep, (size_t)n));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_dep, (size_t)n));
         dep_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, dh, s->alpha, n, d_dep);
-        CK(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
         h_dep = (int32_t *)malloc((size_t)n * sizeof *h_dep);
         if (!h_dep) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)n);
             goto done;
         }
-        CK(cudaMemcpyAsync(h_dep, d_dep, (size_t)n * sizeof *h_dep, cudaMemcpyDeviceToHost, st));
-        CK(cudaStreamSynchronize(st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_dep, d_dep, (size_t)n * sizeof *h_dep, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
         rs = radx_gldm_matrix_from_dep(in, s, h_dep, m, err);
     }
-#undef CK
 
 done:
     if (e != cudaSuccess) rs = cuda_status(e, cls, what, err);

@@ -39,6 +39,7 @@
 #include "glszm_rules.h"
 #include "nbtex_cuda.cuh"
 #include "texture_rules.h"
+#include "cuda_check.cuh"
 
 using namespace radx_nbtex;
 
@@ -242,14 +243,6 @@ extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_i
         return radx_seterr(err, RADX_ERR_ARG, "glszm: box of %lld voxels is too large for the GPU path", (long long)n);
     if (half_nbhd(&s->nh, &hh) < 0) return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory");
 
-#define CK(call)                                                                                   \
-    do {                                                                                           \
-        e = (call);                                                                                \
-        if (e != cudaSuccess) {                                                                    \
-            what = #call;                                                                          \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
     e = dmem_init(&dm, st);
     if (e != cudaSuccess) {
@@ -257,25 +250,25 @@ extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_i
         free(hh.flat);
         return cuda_status(e, cls, "device query", err);
     }
-    CK(upload_box(&dm, in, n, &b));
-    CK(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
-    CK(upload_nbhd(&dm, &hh, &dh));
-    CK(dalloc(&dm, &lab, (size_t)n));
-    CK(dalloc(&dm, &size, (size_t)n));
-    CK(dalloc(&dm, &d_stats, 2));
-    CK(cudaMemsetAsync(size, 0, (size_t)n * sizeof(uint32_t), st));
-    CK(cudaMemsetAsync(d_stats, 0, 2 * sizeof(unsigned long long), st));
+    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
+    RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
+    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &hh, &dh));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &lab, (size_t)n));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &size, (size_t)n));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_stats, 2));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(size, 0, (size_t)n * sizeof(uint32_t), st));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_stats, 0, 2 * sizeof(unsigned long long), st));
 
     init_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(lab, n);
-    CK(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
     merge_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, dh, lab, n);
-    CK(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
     resolve_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.roi, lab, size, n);
-    CK(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
     stats_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.roi, lab, size, n, d_stats);
-    CK(cudaGetLastError());
-    CK(cudaMemcpyAsync(stats, d_stats, sizeof stats, cudaMemcpyDeviceToHost, st));
-    CK(cudaStreamSynchronize(st));
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(stats, d_stats, sizeof stats, cudaMemcpyDeviceToHost, st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
     nzones = (int64_t)stats[0];
     jmax = (int64_t)stats[1];
     if (nzones < 1 || jmax < 1 || jmax > s->n_roi) {
@@ -289,48 +282,47 @@ extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_i
         unsigned long long *hist = NULL;
         int host_nomem = 0;
         zone_cell f;
-        CK(dalloc(&dm, &hist, (size_t)ncell));
-        CK(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &hist, (size_t)ncell));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
         f.gl = b.gl;
         f.roi = b.roi;
         f.lut = d_lut;
         f.lab = lab;
         f.size = size;
         f.jmax = jmax;
-        CK(launch_hist(st, f, n, ncell, hist));
-        CK(hist_to_sparse(&dm, hist, s->ngp, jmax, nzones, m, &host_nomem));
+        RADX_CUDA_TRY_GOTO(launch_hist(st, f, n, ncell, hist));
+        RADX_CUDA_TRY_GOTO(hist_to_sparse(&dm, hist, s->ngp, jmax, nzones, m, &host_nomem));
         if (host_nomem)
             rs = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld matrix cells)", (long long)ncell);
     } else {
         uint32_t *pos = NULL, total = 0;
         int32_t *d_gi = NULL;
         int64_t *d_j = NULL;
-        CK(dalloc(&dm, &pos, (size_t)n));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)n));
         root_flags_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.roi, lab, n, pos);
-        CK(cudaGetLastError());
-        CK(scan_flags(&dm, pos, n, &total));
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(scan_flags(&dm, pos, n, &total));
         if ((int64_t)total != nzones) {
             rs = radx_seterr(err, RADX_ERR_INTERNAL, "glszm: GPU zone count %lld vs %lld roots", (long long)nzones,
                              (long long)total);
             goto done;
         }
-        CK(dalloc(&dm, &d_gi, (size_t)nzones));
-        CK(dalloc(&dm, &d_j, (size_t)nzones));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_gi, (size_t)nzones));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_j, (size_t)nzones));
         zone_items_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, d_lut, lab, size, pos, n, d_gi, d_j);
-        CK(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
         h_gi = (int32_t *)malloc((size_t)nzones * sizeof *h_gi);
         h_j = (int64_t *)malloc((size_t)nzones * sizeof *h_j);
         if (!h_gi || !h_j) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)nzones);
             goto done;
         }
-        CK(cudaMemcpyAsync(h_gi, d_gi, (size_t)nzones * sizeof *h_gi, cudaMemcpyDeviceToHost, st));
-        CK(cudaMemcpyAsync(h_j, d_j, (size_t)nzones * sizeof *h_j, cudaMemcpyDeviceToHost, st));
-        CK(cudaStreamSynchronize(st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_gi, d_gi, (size_t)nzones * sizeof *h_gi, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_j, d_j, (size_t)nzones * sizeof *h_j, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
         if (radx_szm_aggregate(nzones, h_gi, h_j, s->ngp, jmax, m) < 0)
             rs = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)nzones);
     }
-#undef CK
 
 done:
     if (e != cudaSuccess) rs = cuda_status(e, cls, what, err);

@@ -21,6 +21,7 @@
 #include "nbtex_cuda.cuh"
 #include "ngtdm_rules.h"
 #include "texture_rules.h"
+#include "cuda_check.cuh"
 
 using namespace radx_nbtex;
 
@@ -63,14 +64,6 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%lld voxels)", (long long)n);
     }
 
-#define CK(call)                                                                                   \
-    do {                                                                                           \
-        e = (call);                                                                                \
-        if (e != cudaSuccess) {                                                                    \
-            what = #call;                                                                          \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
     e = dmem_init(&dm, st);
     if (e != cudaSuccess) {
@@ -78,24 +71,23 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         radx_ngtdm_mat_free(m);
         return cuda_status(e, cls, "device query", err);
     }
-    CK(upload_box(&dm, in, n, &b));
-    CK(upload_nbhd(&dm, &s->nh, &dh));
-    CK(dalloc(&dm, &pos, (size_t)n));
-    CK(dalloc(&dm, &d_diff, (size_t)s->n_roi));
-    CK(roi_flags(st, b.roi, n, pos));
-    CK(scan_flags(&dm, pos, n, &total));
+    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
+    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)n));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_diff, (size_t)s->n_roi));
+    RADX_CUDA_TRY_GOTO(roi_flags(st, b.roi, n, pos));
+    RADX_CUDA_TRY_GOTO(scan_flags(&dm, pos, n, &total));
     if ((int64_t)total != s->n_roi) {
         rs = radx_seterr(err, RADX_ERR_INTERNAL, "ngtdm: %lld ROI voxels on the GPU, %lld expected", (long long)total,
                          (long long)s->n_roi);
         goto done;
     }
     absdiff_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, dh, pos, n, d_diff);
-    CK(cudaGetLastError());
-    CK(cudaMemcpyAsync(h_diff, d_diff, (size_t)s->n_roi * sizeof *h_diff, cudaMemcpyDeviceToHost, st));
-    CK(cudaStreamSynchronize(st));
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_diff, d_diff, (size_t)s->n_roi * sizeof *h_diff, cudaMemcpyDeviceToHost, st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
     /* sum in C order, as the CPU path and PyRadiomics do */
     radx_ngtdm_accumulate(in, h_diff, 1, m);
-#undef CK
 
 done:
     if (e != cudaSuccess) rs = cuda_status(e, cls, what, err);
