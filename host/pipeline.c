@@ -164,44 +164,12 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
     if (gm->ndim != gi->ndim)
         return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D, image %d-D", mpath, gm->ndim, gi->ndim);
     /* _checkROI: the ROI bounding box must lie inside the image (tolerance 0.001 voxel) */
-    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
-    for (int64_t k = 0; k < gm->size[2]; k++)
-        for (int64_t j = 0; j < gm->size[1]; j++)
-            for (int64_t i = 0; i < gm->size[0]; i++) {
-                if (mask_u32(msk, i + gm->size[0] * (j + gm->size[1] * k)) != label) continue;
-                int64_t ijk[3] = {i, j, k};
-                for (int a = 0; a < 3; a++) {
-                    if (ijk[a] < lo[a]) lo[a] = ijk[a];
-                    if (ijk[a] > hi[a]) hi[a] = ijk[a];
-                }
-            }
-    /* image physical -> continuous index */
-    double Mi[9], invi[9];
-    for (int r = 0; r < 3; r++)
-        for (int c = 0; c < 3; c++) Mi[3 * r + c] = gi->direction[3 * r + c] * gi->spacing[c];
-    double det = Mi[0] * (Mi[4] * Mi[8] - Mi[5] * Mi[7]) - Mi[1] * (Mi[3] * Mi[8] - Mi[5] * Mi[6]) +
-          Mi[2] * (Mi[3] * Mi[7] - Mi[4] * Mi[6]);
-    if (fabs(det) < 1e-300) return radx_seterr(err, RADX_ERR_GEOMETRY, "singular image direction/spacing");
-    invi[0] = (Mi[4] * Mi[8] - Mi[5] * Mi[7]) / det; invi[1] = (Mi[2] * Mi[7] - Mi[1] * Mi[8]) / det;
-    invi[2] = (Mi[1] * Mi[5] - Mi[2] * Mi[4]) / det; invi[3] = (Mi[5] * Mi[6] - Mi[3] * Mi[8]) / det;
-    invi[4] = (Mi[0] * Mi[8] - Mi[2] * Mi[6]) / det; invi[5] = (Mi[2] * Mi[3] - Mi[0] * Mi[5]) / det;
-    invi[6] = (Mi[3] * Mi[7] - Mi[4] * Mi[6]) / det; invi[7] = (Mi[1] * Mi[6] - Mi[0] * Mi[7]) / det;
-    invi[8] = (Mi[0] * Mi[4] - Mi[1] * Mi[3]) / det;
-    int ndim = gm->ndim;
-    for (int corner = 0; corner < 2; corner++) {
-        double ci[3], ph[3], cidx[3];
-        for (int a = 0; a < 3; a++) ci[a] = corner ? (double)hi[a] + 0.5 : (double)lo[a] - 0.5;
-        if (ndim == 2) ci[2] = 0;
-        index_to_physical(gm, ci, ph);
-        for (int r = 0; r < 3; r++) {
-            cidx[r] = 0;
-            for (int c = 0; c < 3; c++) cidx[r] += invi[3 * r + c] * (ph[c] - gi->origin[c]);
-        }
-        for (int a = 0; a < ndim; a++)
-            if (cidx[a] < -0.5 - 0.001 || cidx[a] > (double)gi->size[a] - 0.5 + 0.001)
-                return radx_seterr(err, RADX_ERR_GEOMETRY,
-                                   "%s: bounding box of the ROI lies outside the image space; cannot correct the mask",
-                                   mpath);
+    int64_t lo[3], hi[3];
+    radx_status cst = radx_check_roi_in_image(img, msk, label, lo, hi, err);
+    if (cst) {
+        char m[RADX_ERR_LEN];
+        snprintf(m, sizeof m, "%s", err ? err->msg : "");
+        return radx_seterr(err, cst, "%s: %s; cannot correct the mask", mpath, m);
     }
     /* SimpleITK's nearest-neighbour resampling of the mask onto the image grid (ITK's exact
      * index arithmetic, including half-voxel ties on oblique grids) */

@@ -268,6 +268,12 @@ radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const
  * *out is U32 (mask values, 0 outside the mask).  RADX_ERR_NOMEM / RADX_ERR_ARG. */
 radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err);
 
+/* PyRadiomics' _checkROI: label present in mask, the ROI bounding box (voxel edges, mapped with
+ * ITK's index arithmetic) inside img within 1e-3 voxel; fills the box (mask indices, inclusive).
+ * RADX_ERR_LABEL / RADX_ERR_GEOMETRY; the message names no file (callers prefix it). */
+radx_status radx_check_roi_in_image(const radx_volume *img, const radx_volume *mask, uint32_t label,
+                                    int64_t bblo[3], int64_t bbhi[3], radx_err *err);
+
 /* Laplacian of Gaussian by FFT.  RADX_LOG_PYRADIOMICS reproduces SimpleITK's
  * LaplacianRecursiveGaussianImageFilter (NormalizeAcrossScale on) as PyRadiomics applies it;
  * RADX_LOG_IBSI is IBSI-2's Gaussian LoG.  sigma in mm.  *out: F32 volume, same geometry as in.

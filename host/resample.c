@@ -763,6 +763,38 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
 /* PyRadiomics' _correctMask resampling (ResampleImageFilter with SetReferenceImage(image) and
  * nearest neighbour): *out is U32 on grid g with the mask's values (sitk.Cast UInt32), 0 where a
  * voxel maps outside the mask.  (Prototype for radx_internal.h; declared here until it is.) */
+/* PyRadiomics' _checkROI: the label is present in the mask and the ROI's bounding box (voxel
+ * edges, mapped through physical space with ITK's index arithmetic) lies inside the image,
+ * within 1e-3 voxel.  Fills the box (mask voxel indices, inclusive).  RADX_ERR_LABEL /
+ * RADX_ERR_GEOMETRY with a message that names neither file (callers prefix it). */
+radx_status radx_check_roi_in_image(const radx_volume *img, const radx_volume *mask, uint32_t label,
+                                    int64_t bblo[3], int64_t bbhi[3], radx_err *err)
+{
+    const radx_geom *gi = &img->g, *gm = &mask->g;
+    if (!label_bbox(mask, label, bblo, bbhi)) return radx_seterr(err, RADX_ERR_LABEL, "label %u not present in the mask", label);
+    double mi2p[9], ip2i[9], c[2][3];
+    geom_i2p(gm, mi2p);
+    if (!geom_p2i(gi, ip2i)) return radx_seterr(err, RADX_ERR_GEOMETRY, "singular direction/spacing matrix of the image");
+    const int nd = gm->ndim == 2 ? 2 : 3; /* a 2-D mask: its single plane, z not tested */
+    for (int corner = 0; corner < 2; corner++) {
+        double ci[3], ph[3];
+        for (int d = 0; d < 3; d++)
+            ci[d] = corner ? (double)(bblo[d] + (bbhi[d] - bblo[d] + 1)) - 0.5 : (double)bblo[d] - 0.5;
+        if (nd == 2) ci[2] = 0;
+        radx_rs_cindex_to_point(mi2p, gm->origin, ci, ph);
+        radx_rs_point_to_cindex(ip2i, gi->origin, ph, c[corner]);
+    }
+    for (int d = 0; d < nd; d++) {
+        double mn = c[0][d] < c[1][d] ? c[0][d] : c[1][d], mx = c[0][d] < c[1][d] ? c[1][d] : c[0][d];
+        if (mn < -0.5 - 1e-3 || mx > (double)gi->size[d] - 0.5 + 1e-3)
+            return radx_seterr(err, RADX_ERR_GEOMETRY,
+                               "bounding box of the ROI (label %u) is larger than the image space "
+                               "(axis %d: ROI edges %.6g..%.6g in image voxels, image size %lld)",
+                               label, d, mn, mx, (long long)gi->size[d]);
+    }
+    return RADX_OK;
+}
+
 radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err);
 radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err)
 {
@@ -820,28 +852,11 @@ radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, 
 
     /* _checkROI: label present, ROI bounding box (voxel edges) inside the image, 1e-3 tolerance */
     int64_t bblo[3], bbhi[3];
-    int found = label_bbox(mask, label, bblo, bbhi);
-    if (!found) return radx_seterr(err, RADX_ERR_LABEL, "resample: label %u not present in the mask", label);
-    {
-        double mi2p[9], ip2i[9], c[2][3];
-        geom_i2p(gm, mi2p);
-        if (!geom_p2i(gi, ip2i))
-            return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: singular direction/spacing matrix of the image");
-        for (int corner = 0; corner < 2; corner++) {
-            double ci[3], ph[3];
-            for (int d = 0; d < 3; d++)
-                ci[d] = corner ? (double)(bblo[d] + (bbhi[d] - bblo[d] + 1)) - 0.5 : (double)bblo[d] - 0.5;
-            radx_rs_cindex_to_point(mi2p, gm->origin, ci, ph);
-            radx_rs_point_to_cindex(ip2i, gi->origin, ph, c[corner]);
-        }
-        for (int d = 0; d < 3; d++) {
-            double mn = c[0][d] < c[1][d] ? c[0][d] : c[1][d], mx = c[0][d] < c[1][d] ? c[1][d] : c[0][d];
-            if (mn < -0.5 - 1e-3 || mx > (double)gi->size[d] - 0.5 + 1e-3)
-                return radx_seterr(err, RADX_ERR_GEOMETRY,
-                                   "resample: bounding box of the ROI (label %u) is larger than the image space "
-                                   "(axis %d: ROI edges %.6g..%.6g in image voxels, image size %lld)",
-                                   label, d, mn, mx, (long long)gi->size[d]);
-        }
+    radx_status cst = radx_check_roi_in_image(img, mask, label, bblo, bbhi, err);
+    if (cst) {
+        char m[RADX_ERR_LEN];
+        snprintf(m, sizeof m, "%s", err ? err->msg : "");
+        return radx_seterr(err, cst, "resample: %s", m);
     }
     /* no resampling along axes where the ROI is one voxel thick */
     for (int d = 0; d < 3; d++)

@@ -197,6 +197,22 @@ int main(void)
         free(b);
     }
     expect_error("mask origin mismatch", "img.nrrd lab_shifted.nrrd", "lab_shifted.nrrd", 0);
+    {
+        /* correctMask cannot help when the ROI lies outside the image: mask moved by 20 mm */
+        char p[512];
+        snprintf(p, sizeof p, "%s/lab_shifted.nrrd", dir);
+        size_t n;
+        char *b = slurp(p, &n);
+        char *o = strstr(b, "space origin: (2,0,0)");
+        snprintf(p, sizeof p, "%s/lab_far.nrrd", dir);
+        FILE *f = fopen(p, "wb");
+        fwrite(b, 1, (size_t)(o - b), f);
+        fputs("space origin: (20,0,0)", f);
+        fwrite(o + strlen("space origin: (2,0,0)"), 1, n - (size_t)(o - b) - strlen("space origin: (2,0,0)"), f);
+        fclose(f);
+        free(b);
+        expect_error("correctMask, ROI outside the image", "img.nrrd lab_far.nrrd -s correctMask:true", "lab_far.nrrd", 0);
+    }
     expect_error("label absent", "img.nrrd lab.nrrd --label 7", "label 7", 0);
     {
         short zero[6 * 6 * 6] = {0};
