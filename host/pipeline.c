@@ -711,18 +711,26 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
     }
     nd = cs.img.g.ndim;
 
-    /* getMask: cast to uint32, at least two values, label present */
+    /* getMask: cast to uint32, at least two values, label present; the same pass builds the
+     * label map of the mask as read (lab_orig), used by the diagnostics and, when the mask is
+     * neither resampled nor corrected, as the working label map */
     int64_t nm = radx_geom_nvox(&cs.msk.g);
     {
         int owned_mv = 0;
         const uint32_t *mv = mask_values(&cs.msk, &owned_mv);
-        if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the mask", mpath); goto fail; }
+        lab_orig = malloc((size_t)nm);
+        if (!mv || !lab_orig) {
+            if (owned_mv) free((void *)mv);
+            st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the mask", mpath);
+            goto fail;
+        }
         uint32_t first = mv[0];
         int several = 0, found = 0;
         uint32_t others[8];
         int nothers = 0;
         for (int64_t i = 0; i < nm; i++) {
             uint32_t v = mv[i];
+            lab_orig[i] = v == (uint32_t)label;
             if (v != first) several = 1;
             if (v == (uint32_t)label) found = 1;
             else if (v != 0 && nothers < 8) {
@@ -749,15 +757,6 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
 
     /* generalinfo: configuration, the image and the mask as read */
     if (diag) {
-        lab_orig = malloc((size_t)nm);
-        if (!lab_orig) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
-        {
-            int owned = 0;
-            const uint32_t *mv = mask_values(&cs.msk, &owned);
-            if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto fail; }
-            for (int64_t i = 0; i < nm; i++) lab_orig[i] = mv[i] == (uint32_t)label;
-            if (owned) free((void *)mv);
-        }
         box_of(lab_orig, &cs.msk.g, &box_orig);
         st = config_elements(p, res, err);
         if (!st) st = image_elements("original", &cs.img, nd, res, err);
@@ -766,8 +765,6 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
             radx_result_add_text(res, "diagnostics_Mask-original_Hash", hex))
             st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
         if (!st) st = mask_elements("original", &cs.msk.g, lab_orig, &box_orig, NULL, nd, res, err);
-        free(lab_orig);
-        lab_orig = NULL;
         if (st) goto fail;
     }
 
@@ -795,21 +792,31 @@ radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backen
     /* checkMask: geometry (LabelStatisticsImageFilter), with correctMask */
     st = check_geometry(&cs.img.g, &cs.msk.g, p, ipath, mpath, err);
     int64_t nvox = radx_geom_nvox(&cs.img.g);
-    cs.lab = malloc((size_t)nvox);
-    if (!cs.lab) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath); goto fail; }
     if (st == RADX_ERR_GEOMETRY && p->correct_mask) {
         st = correct_mask(&cs.img, &cs.msk, (uint32_t)label, mpath, &corrected, err);
         if (st) goto fail;
+        cs.lab = malloc((size_t)nvox);
+        if (!cs.lab) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath); goto fail; }
         for (int64_t i = 0; i < nvox; i++) cs.lab[i] = corrected[i] == (uint32_t)label;
     } else if (st) {
         goto fail;
+    } else if (!resampled) {
+        cs.lab = lab_orig; /* the mask as read is on the image grid */
+        lab_orig = NULL;
     } else {
         int owned = 0;
         const uint32_t *mv = mask_values(&cs.msk, &owned);
-        if (!mv) { st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath); goto fail; }
+        cs.lab = malloc((size_t)nvox);
+        if (!mv || !cs.lab) {
+            if (owned) free((void *)mv);
+            st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the label map", mpath);
+            goto fail;
+        }
         for (int64_t i = 0; i < nvox; i++) cs.lab[i] = mv[i] == (uint32_t)label;
         if (owned) free((void *)mv);
     }
+    free(lab_orig);
+    lab_orig = NULL;
     box_of(cs.lab, &cs.img.g, &cs.box);
     st = check_roi(&cs.box, p, mpath, label, "", err);
     if (st) goto fail;
