@@ -606,6 +606,62 @@ static int64_t next_active_cube(const uint8_t *o, const uint8_t *a, int64_t x, i
     return n - 1;
 }
 
+/* The shape features from a mesh: per-triangle terms vol6/area in cshape.c's order (summed here,
+ * in that order), the crossing-edge vertices (doubled coordinates, any order) and the ROI voxel
+ * count np.  Shared by the CPU loop above and the CUDA backend (kernels/shape.cu), which builds
+ * the same arrays on the device, so both give the same features bit for bit. */
+radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6, const double *area, int64_t ntri,
+                                 const int32_t *vtx, int64_t nvtx, int64_t np, double *out, radx_err *err)
+{
+    double V = 0, A = 0, diam[4], cov[3][3], w[3];
+    int64_t z, P0 = in->dims_zyx[0] + 2, P1 = in->dims_zyx[1] + 2, P2 = in->dims_zyx[2] + 2;
+    radx_status st;
+    /* cshape.c's running sums, same order */
+    for (z = 0; z < ntri; z++) {
+        V += vol6[z];
+        A += area[z];
+    }
+    V = V / 6;
+
+    {
+        int64_t ext[3];
+        ext[0] = 2 * (P0 - 1) + 1; ext[1] = 2 * (P1 - 1) + 1; ext[2] = 2 * (P2 - 1) + 1;
+        st = radx_shape_diameters(vtx, nvtx, ext, in->spacing_zyx, 0, 0, diam, err);
+    }
+    if (st != RADX_OK) return st;
+    {
+        int64_t npc;
+        st = radx_shape_covariance(in->roi, in->dims_zyx, in->spacing_zyx, cov, &npc, err);
+        if (st != RADX_OK) return st;
+        radx_shape_eigvals(3, cov, w);
+    }
+
+    {
+        const double pi = RADX_SHAPE_PI;
+        const double sz = in->spacing_zyx[0], sy = in->spacing_zyx[1], sx = in->spacing_zyx[2];
+        /* shape.py, operation for operation (Python float ** is C pow) */
+        double sph = pow(36 * pi * pow(V, 2.0), 1.0 / 3.0);
+        out[0] = V / (pow(A, 3.0 / 2.0) * sqrt(pi));                     /* Compactness1 */
+        out[1] = (36.0 * pi) * pow(V, 2.0) / pow(A, 3.0);                /* Compactness2 */
+        out[2] = (w[1] < 0 || w[2] < 0) ? NAN : sqrt(w[1] / w[2]);       /* Elongation */
+        out[3] = (w[0] < 0 || w[2] < 0) ? NAN : sqrt(w[0] / w[2]);       /* Flatness */
+        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                        /* LeastAxisLength */
+        out[5] = w[2] < 0 ? NAN : sqrt(w[2]) * 4;                        /* MajorAxisLength */
+        out[6] = diam[1];                                                /* Maximum2DDiameterColumn */
+        out[7] = diam[2];                                                /* Maximum2DDiameterRow */
+        out[8] = diam[0];                                                /* Maximum2DDiameterSlice */
+        out[9] = diam[3];                                                /* Maximum3DDiameter */
+        out[10] = V;                                                     /* MeshVolume */
+        out[11] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                       /* MinorAxisLength */
+        out[12] = A / sph;                                               /* SphericalDisproportion */
+        out[13] = sph / A;                                               /* Sphericity */
+        out[14] = A;                                                     /* SurfaceArea */
+        out[15] = A / V;                                                 /* SurfaceVolumeRatio */
+        out[16] = (double)np * (sz * sx * sy);                           /* VoxelVolume */
+    }
+    return RADX_OK;
+}
+
 radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p, double *out, radx_err *err)
 {
     int64_t P0, P1, P2, ncz, z, ntri = 0, nvtx = 0, np = 0;
@@ -613,7 +669,6 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     uint8_t *m = NULL;
     double *vol6 = NULL, *area = NULL;
     int32_t *vtx = NULL;
-    double V = 0, A = 0, diam[4], cov[3][3], w[3];
     int8_t ntab[128];
     radx_status st;
     int k, fail = 0;
@@ -718,56 +773,10 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     if (fail) goto nomem;
     free(m);
     m = NULL;
-    /* cshape.c's running sums, same order */
-    for (z = 0; z < ntri; z++) {
-        V += vol6[z];
-        A += area[z];
-    }
-    V = V / 6;
-    free(vol6); free(area);
-    vol6 = area = NULL;
-
-    {
-        int64_t ext[3];
-        ext[0] = 2 * (P0 - 1) + 1; ext[1] = 2 * (P1 - 1) + 1; ext[2] = 2 * (P2 - 1) + 1;
-        st = radx_shape_diameters(vtx, nvtx, ext, in->spacing_zyx, 0, 0, diam, err);
-    }
-    free(vtx); free(cnt);
-    vtx = NULL; cnt = NULL;
-    if (st != RADX_OK) return st;
-
-    {
-        int64_t npc;
-        st = radx_shape_covariance(in->roi, in->dims_zyx, in->spacing_zyx, cov, &npc, err);
-        if (st != RADX_OK) return st;
-        radx_shape_eigvals(3, cov, w);
-    }
-
-    {
-        const double pi = RADX_SHAPE_PI;
-        const double sz = in->spacing_zyx[0], sy = in->spacing_zyx[1], sx = in->spacing_zyx[2];
-        /* shape.py, operation for operation (Python float ** is C pow) */
-        double sph = pow(36 * pi * pow(V, 2.0), 1.0 / 3.0);
-        out[0] = V / (pow(A, 3.0 / 2.0) * sqrt(pi));                     /* Compactness1 */
-        out[1] = (36.0 * pi) * pow(V, 2.0) / pow(A, 3.0);                /* Compactness2 */
-        out[2] = (w[1] < 0 || w[2] < 0) ? NAN : sqrt(w[1] / w[2]);       /* Elongation */
-        out[3] = (w[0] < 0 || w[2] < 0) ? NAN : sqrt(w[0] / w[2]);       /* Flatness */
-        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                        /* LeastAxisLength */
-        out[5] = w[2] < 0 ? NAN : sqrt(w[2]) * 4;                        /* MajorAxisLength */
-        out[6] = diam[1];                                                /* Maximum2DDiameterColumn */
-        out[7] = diam[2];                                                /* Maximum2DDiameterRow */
-        out[8] = diam[0];                                                /* Maximum2DDiameterSlice */
-        out[9] = diam[3];                                                /* Maximum3DDiameter */
-        out[10] = V;                                                     /* MeshVolume */
-        out[11] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                       /* MinorAxisLength */
-        out[12] = A / sph;                                               /* SphericalDisproportion */
-        out[13] = sph / A;                                               /* Sphericity */
-        out[14] = A;                                                     /* SurfaceArea */
-        out[15] = A / V;                                                 /* SurfaceVolumeRatio */
-        out[16] = (double)np * (sz * sx * sy);                           /* VoxelVolume */
-    }
+    st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, np, out, err);
+    free(vol6); free(area); free(vtx); free(cnt);
     (void)p;
-    return RADX_OK;
+    return st;
 
 nomem:
     free(m); free(cnt); free(vol6); free(area); free(vtx);

@@ -95,6 +95,13 @@ static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_i
     }
 }
 
+static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
+                              double *out, radx_err *err)
+{
+    if (cls == RADX_CLASS_SHAPE) return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err);
+    return radx_cpu_backend.shape(NULL, cls, in, p, out, err); /* shape2D: a few hundred squares */
+}
+
 static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                    radx_volume *out, radx_err *err)
 {
@@ -117,7 +124,7 @@ static void cuda_destroy(void *vctx)
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, NULL, cuda_texture, NULL, cuda_log_filter, cuda_resample, cuda_destroy,
+    "cuda", cuda_discretise, NULL, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

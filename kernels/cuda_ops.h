@@ -23,6 +23,9 @@ radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const ra
 radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 
+/* shape (3-D): same contract as radx_shape_compute; bit-identical features (kernels/shape.cu) */
+radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);
+
 /* preprocessing: same contracts as radx_log_filter / radx_resample in host/radx_internal.h */
 radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                  radx_volume *out, radx_err *err);

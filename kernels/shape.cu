@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shape (3-D) on the GPU: the marching-cubes mesh of PyRadiomics' cshape.c, built with the
+ * per-cube rules of kernels/marching_cubes.h that host/shape.c uses.
+ *
+ *   1. the ROI box is uploaded and padded by one zero voxel on every side (as cshape.c pads);
+ *      the ROI voxels are counted (warp ballots);
+ *   2. one thread per cube: its folded index gives its triangle and crossing-edge vertex
+ *      counts; two exclusive scans (CUB) turn them into each cube's output offsets, so the
+ *      triangles land in the order of the CPU loop (cube z, y, x; triangle t of the table);
+ *   3. one thread per cube writes its triangles' signed tetrahedron volumes and areas
+ *      (radx_mc_triangle, evaluated with the non-contracting _rn intrinsics) and its vertices;
+ *   4. the per-triangle terms and the vertices come back to the host, and
+ *      radx_shape_from_mesh (host/shape.c, the CPU backend's own code) sums the terms in
+ *      cshape.c's order and finds the diameters (convex hull) and the PCA axes.
+ *
+ * So the features are bit-identical to the CPU backend's.  The terms are kept per triangle
+ * rather than reduced on the device because a device reduction would change the summation
+ * order (and with it the last bits PyRadiomics gets); the transfer is 16 bytes per triangle.
+ * The diameter search stays on the host: on the convex hull it costs far less than an
+ * all-pairs search would on the device. */
+#include <cub/device/device_scan.cuh>
+#include <cuda_runtime.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cuda_check.cuh"
+#include "cuda_ops.h"
+#include "marching_cubes.h"
+#include "nbtex_cuda.cuh"
+
+using namespace radx_nbtex;
+
+/* m: the padded box (P0 x P1 x P2, zeros around); np: ROI voxels. */
+static __global__ void pad_kernel(const uint8_t *__restrict__ roi, int64_t d0, int64_t d1, int64_t d2,
+                                  uint8_t *__restrict__ m, unsigned long long *__restrict__ np)
+{
+    const int64_t P1 = d1 + 2, P2 = d2 + 2, n = (d0 + 2) * P1 * P2;
+    const int64_t stride = (int64_t)blockDim.x * gridDim.x;
+    /* every lane of a warp runs the same number of iterations, so the ballot is warp-wide */
+    const int64_t iters = (n + stride - 1) / stride;
+    int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    for (int64_t it = 0; it < iters; it++, v += stride) {
+        int inside = 0;
+        if (v < n) {
+            const int64_t t = v / P2, x = v - t * P2, z = t / P1, y = t - z * P1;
+            if (z >= 1 && z <= d0 && y >= 1 && y <= d1 && x >= 1 && x <= d2)
+                inside = roi[((z - 1) * d1 + (y - 1)) * d2 + (x - 1)] != 0;
+            m[v] = (uint8_t)inside;
+        }
+        const unsigned b = __ballot_sync(0xffffffffu, inside);
+        if ((threadIdx.x & 31) == 0 && b) atomicAdd(np, (unsigned long long)__popc(b));
+    }
+}
+
+/* Cube c = (iz, iy, ix) of the (P0-1) x (P1-1) x (P2-1) cubes. */
+static __device__ __forceinline__ int cube_at(const uint8_t *m, int64_t P1, int64_t P2, int64_t c, int64_t *iz,
+                                              int64_t *iy, int64_t *ix, int *sign)
+{
+    const int64_t cy = P1 - 1, cx = P2 - 1;
+    const int64_t t = c / cx;
+    *ix = c - t * cx;
+    *iz = t / cy;
+    *iy = t - *iz * cy;
+    return radx_mc_fold(radx_mc_cube_index(m + (*iz * P1 + *iy) * P2 + *ix, P1 * P2, P2), sign);
+}
+
+static __global__ void count_kernel(const uint8_t *__restrict__ m, int64_t P1, int64_t P2, int64_t ncube,
+                                    unsigned long long *__restrict__ nt, unsigned long long *__restrict__ nv)
+{
+    for (int64_t c = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; c < ncube; c += (int64_t)blockDim.x * gridDim.x) {
+        int64_t iz, iy, ix;
+        int sign;
+        const int idx = cube_at(m, P1, P2, c, &iz, &iy, &ix, &sign);
+        nt[c] = (unsigned long long)radx_mc_ntri(idx);
+        nv[c] = (unsigned long long)(((idx >> 6) & 1) + ((idx >> 4) & 1) + ((idx >> 3) & 1));
+    }
+}
+
+/* ot, ov: exclusive scans of count_kernel's counts (one element past the last cube). */
+static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, int64_t P2, int64_t ncube, double sz,
+                                   double sy, double sx, const unsigned long long *__restrict__ ot,
+                                   const unsigned long long *__restrict__ ov, double *__restrict__ vol6,
+                                   double *__restrict__ area, int32_t *__restrict__ vtx)
+{
+    const double sp[3] = {sz, sy, sx};
+    for (int64_t c = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; c < ncube; c += (int64_t)blockDim.x * gridDim.x) {
+        const unsigned long long t0 = ot[c], nt = ot[c + 1] - t0;
+        if (nt == 0 && ov[c + 1] == ov[c]) continue;
+        int64_t iz, iy, ix;
+        int sign;
+        const int idx = cube_at(m, P1, P2, c, &iz, &iy, &ix, &sign);
+        radx_mc_cube_vertices(idx, iz, iy, ix, vtx + 3 * ov[c]);
+        for (int t = 0; t < (int)nt; t++) radx_mc_triangle(iz, iy, ix, idx, t, sign, sp, vol6 + t0 + t, area + t0 + t);
+    }
+}
+
+/* In place exclusive scan of n + 1 counts (the last one zero on entry): a[n] is the total. */
+static cudaError_t scan_counts(dmem *mem, unsigned long long *a, int64_t n1)
+{
+    void *tmp = NULL;
+    size_t bytes = 0;
+    cudaError_t e = cub::DeviceScan::ExclusiveSum(NULL, bytes, a, a, n1, mem->st);
+    if (e == cudaSuccess) e = dmalloc_bytes(mem, &tmp, bytes > 0 ? bytes : 1);
+    if (e == cudaSuccess) e = cub::DeviceScan::ExclusiveSum(tmp, bytes, a, a, n1, mem->st);
+    return e;
+}
+
+extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out,
+                                       radx_err *err)
+{
+    radx_status st = radx_shape_check_input(in, "shape", err);
+    if (st != RADX_OK) return st;
+    (void)p;
+    for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
+
+    const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
+    const int64_t P0 = d0 + 2, P1 = d1 + 2, P2 = d2 + 2;
+    const int64_t ncube = (P0 - 1) * (P1 - 1) * (P2 - 1);
+    dmem mem;
+    cudaError_t e = dmem_init(&mem, (cudaStream_t)stream);
+    const char *what = "cudaGetDevice";
+    void *d_roi = NULL;
+    uint8_t *d_m = NULL;
+    unsigned long long *d_np = NULL, *d_t = NULL, *d_v = NULL, h_np = 0, tot[2] = {0, 0};
+    double *d_vol = NULL, *d_area = NULL, *vol6 = NULL, *area = NULL;
+    int32_t *d_vtx = NULL, *vtx = NULL;
+    int host_nomem = 0;
+
+    if (e != cudaSuccess) goto done;
+    what = "staging the ROI";
+    RADX_CUDA_TRY_GOTO(upload(&mem, in->roi, (size_t)(d0 * d1 * d2), &d_roi));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_m, (size_t)(P0 * P1 * P2)));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_np, 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_np, 0, sizeof *d_np, mem.st));
+    pad_kernel<<<grid_for(P0 * P1 * P2), RADX_NBTEX_BLOCK, 0, mem.st>>>((const uint8_t *)d_roi, d0, d1, d2, d_m, d_np);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+
+    what = "counting the mesh";
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_t, (size_t)ncube + 1));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_v, (size_t)ncube + 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_t + ncube, 0, sizeof *d_t, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_v + ncube, 0, sizeof *d_v, mem.st));
+    count_kernel<<<grid_for(ncube), RADX_NBTEX_BLOCK, 0, mem.st>>>(d_m, P1, P2, ncube, d_t, d_v);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(scan_counts(&mem, d_t, ncube + 1));
+    RADX_CUDA_TRY_GOTO(scan_counts(&mem, d_v, ncube + 1));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&tot[0], d_t + ncube, sizeof tot[0], cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&tot[1], d_v + ncube, sizeof tot[1], cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&h_np, d_np, sizeof h_np, cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+    if (h_np == 0) goto done;
+
+    what = "building the mesh";
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vol, (size_t)tot[0]));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_area, (size_t)tot[0]));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vtx, 3 * (size_t)tot[1]));
+    emit_kernel<<<grid_for(ncube), RADX_NBTEX_BLOCK, 0, mem.st>>>(d_m, P1, P2, ncube, in->spacing_zyx[0],
+                                                                  in->spacing_zyx[1], in->spacing_zyx[2], d_t, d_v,
+                                                                  d_vol, d_area, d_vtx);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    vol6 = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
+    area = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
+    vtx = (int32_t *)malloc(sizeof(int32_t) * 3 * (size_t)(tot[1] ? tot[1] : 1));
+    if (!vol6 || !area || !vtx) {
+        host_nomem = 1;
+        goto done;
+    }
+    what = "downloading the mesh";
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vol6, d_vol, sizeof(double) * (size_t)tot[0], cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(area, d_area, sizeof(double) * (size_t)tot[0], cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vtx, d_vtx, sizeof(int32_t) * 3 * (size_t)tot[1], cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+
+done:
+    dfree_all(&mem);
+    if (e != cudaSuccess)
+        st = cuda_status(e, "shape (CUDA)", what, err);
+    else if (host_nomem)
+        st = radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): out of host memory for a mesh of %llu triangles",
+                         tot[0]);
+    else if (h_np == 0)
+        st = radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
+    else
+        st = radx_shape_from_mesh(in, vol6, area, (int64_t)tot[0], vtx, (int64_t)tot[1], (int64_t)h_np, out, err);
+    free(vol6);
+    free(area);
+    free(vtx);
+    return st;
+}
