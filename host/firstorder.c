@@ -57,7 +57,21 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
     memcpy(s, x, sizeof *s * (size_t)n);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     for (int64_t i = 0; i < n; i++) hist[gl[i]]++;
+    radx_status st = radx_firstorder_from_sorted(s, n, hist, ng, voxel_volume, p, out, err);
+    free(s);
+    free(hist);
+    return st;
+}
 
+/* Every sum runs over the sorted values (compensated, so the order hardly matters; sorted so
+ * that the CUDA backend, which sorts on the device, gets the same bits), and the robust range
+ * p10 <= x <= p90 is a contiguous run of them. */
+radx_status radx_firstorder_from_sorted(const double *s, int64_t n, const int64_t *hist, int ng,
+                                        double voxel_volume, const radx_params *p, double *out,
+                                        radx_err *err)
+{
+    if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "first order: empty ROI");
+    const double *x = s;
     const double shift = p->voxel_array_shift;
     radx_ksum sum = {0, 0}, sum_sq_shift = {0, 0};
     for (int64_t i = 0; i < n; i++) {
@@ -124,8 +138,5 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
     /* numpy.nanstd(x) ** 2: sqrt then square, as PyRadiomics does */
     double sd = sqrt(mom2);
     out[FO_VARIANCE] = sd * sd;
-
-    free(s);
-    free(hist);
     return RADX_OK;
 }

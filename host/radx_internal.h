@@ -220,6 +220,10 @@ radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *
 radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
                                     double voxel_volume, const radx_params *p, double *out,
                                     radx_err *err);
+/* The same from the values sorted ascending and the level counts hist[0..ng] (host/firstorder.c;
+ * radx_firstorder_compute sorts and counts, the CUDA backend does both on the device). */
+radx_status radx_firstorder_from_sorted(const double *sorted, int64_t n, const int64_t *hist, int ng,
+                                        double voxel_volume, const radx_params *p, double *out, radx_err *err);
 
 /* Shape: roi is the ROI bounding box (no padding; the module pads internally), numpy order as
  * in radx_texture_input.  shape2d requires force2D-style input (one slice along

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The CUDA backend.  Today it provides the device probe and discretisation on the GPU, using the
- * same per-voxel rule as the CPU (kernels/bin_index.h); ops it leaves NULL run on the CPU
- * (host/backend.h).  The texture, shape, resampling and LoG kernels are issue 4. */
+/* The CUDA backend: the device probe and the op table (host/backend.h).  Every op runs on the
+ * GPU (discretisation here, with the CPU's rule from kernels/bin_index.h; the others in
+ * kernels/<stage>.cu) except shape2D, which goes to the CPU op. */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -95,6 +95,12 @@ static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_i
     }
 }
 
+static radx_status cuda_firstorder(void *vctx, const double *x, const int32_t *gl, int64_t n, int ng,
+                                   double voxel_volume, const radx_params *p, double *out, radx_err *err)
+{
+    return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err);
+}
+
 static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
                               double *out, radx_err *err)
 {
@@ -124,7 +130,7 @@ static void cuda_destroy(void *vctx)
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, NULL, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
+    "cuda", cuda_discretise, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

@@ -23,6 +23,10 @@ radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const ra
 radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 
+/* first order: same contract as radx_firstorder_compute; bit-identical features (kernels/firstorder.cu) */
+radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,
+                                 double voxel_volume, const radx_params *p, double *out, radx_err *err);
+
 /* shape (3-D): same contract as radx_shape_compute; bit-identical features (kernels/shape.cu) */
 radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);
 
