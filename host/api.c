@@ -153,6 +153,15 @@ radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend b
 
 radx_backend radx_plan_backend(const radx_plan *plan) { return plan ? plan->backend : RADX_BACKEND_CPU; }
 
+void radx_device_memory(unsigned long long *peak_bytes, unsigned long long *budget_bytes, long long *cpu_fallbacks)
+{
+    radx_cuda_memstats m = {0, 0, 0};
+    if (radx_cuda_device_count() > 0) radx_cuda_memory_stats(&m);
+    if (peak_bytes) *peak_bytes = m.peak_bytes;
+    if (budget_bytes) *budget_bytes = m.budget_bytes;
+    if (cpu_fallbacks) *cpu_fallbacks = m.cpu_fallbacks;
+}
+
 radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path, int label,
                               radx_result **out)
 {

@@ -34,6 +34,15 @@ extern const radx_backend_ops radx_cpu_backend;
 
 /* CUDA side (kernels/backend_cuda.cu, or host/backend_cuda_stub.c without CUDA). */
 int radx_cuda_device_count(void);                  /* 0 when not built, no driver or no device */
+/* Device memory of this process (kernels/device_mem.cu): the most radx held at once, the budget
+ * (90 % of the device, or RADX_CUDA_MEMORY_MIB), and how many stages ran on the CPU because the
+ * device could not hold them.  All zero without CUDA. */
+typedef struct radx_cuda_memstats {
+    unsigned long long peak_bytes, budget_bytes;
+    long long cpu_fallbacks;
+} radx_cuda_memstats;
+void radx_cuda_memory_stats(radx_cuda_memstats *s);
+void radx_cuda_note_cpu_fallback(void);
 radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **ctx, radx_err *err);
 #ifdef __cplusplus
 }

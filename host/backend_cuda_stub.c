@@ -10,3 +10,12 @@ radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **ctx, r
     *ctx = NULL;
     return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: this radx was built without CUDA (RADX_CUDA=OFF or no nvcc)");
 }
+
+void radx_cuda_memory_stats(radx_cuda_memstats *s)
+{
+    s->peak_bytes = 0;
+    s->budget_bytes = 0;
+    s->cpu_fallbacks = 0;
+}
+
+void radx_cuda_note_cpu_fallback(void) {}

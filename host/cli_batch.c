@@ -566,6 +566,7 @@ int radx_cmd_batch(int argc, char **argv)
                     failed, errpath);
         else
             fprintf(stderr, "radx batch: %d case(s) written to %s\n", written, out_path);
+        radx_cli_report_device(backend);
         if (failed) rc = 1;
     }
 out:

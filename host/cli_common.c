@@ -53,6 +53,18 @@ int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i)
     return 1;
 }
 
+void radx_cli_report_device(radx_backend used)
+{
+    unsigned long long peak, budget;
+    long long fb;
+    if (used != RADX_BACKEND_CUDA) return;
+    radx_device_memory(&peak, &budget, &fb);
+    fprintf(stderr, "radx: CUDA device memory: peak %.1f MiB of a %.0f MiB budget", (double)peak / 1048576.0,
+            (double)budget / 1048576.0);
+    if (fb) fprintf(stderr, "; %lld stage(s) ran on the CPU for lack of device memory", fb);
+    fputc('\n', stderr);
+}
+
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b)
 {
     const char *d = o->device ? o->device : "auto";

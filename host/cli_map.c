@@ -176,6 +176,7 @@ int radx_cmd_map(int argc, char **argv)
         fprintf(stderr, "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
                 "preprocessing on the %s backend, voxel features on the CPU)\n", o.nwritten, out_dir, t,
                 t - o.t_write, o.t_write, radx_backend_name(radx_plan_backend(plan)));
+        radx_cli_report_device(radx_plan_backend(plan));
     }
 out:
     for (size_t i = 0; i < o.nwritten; i++) free(o.written[i]);

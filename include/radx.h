@@ -112,6 +112,12 @@ RADX_API radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_
                                       radx_plan **out);
 /** The backend a plan runs on (AUTO resolved). */
 RADX_API radx_backend radx_plan_backend(const radx_plan *plan);
+/** CUDA device memory of this process: the most radx held at once, the budget it keeps within
+ *  (90 % of the device's memory, or the environment variable RADX_CUDA_MEMORY_MIB), and how many
+ *  stages ran on the CPU because the device could not hold them.  All zero without CUDA or
+ *  before the first CUDA plan ran. */
+RADX_API void radx_device_memory(unsigned long long *peak_bytes, unsigned long long *budget_bytes,
+                                 long long *cpu_fallbacks);
 /** Runs one case: reads image and mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr), validates them,
  *  and computes diagnostics and features.  @param[out] out caller owns; radx_result_destroy.
  *  @param label mask value of the ROI, or 0 to use the plan's setting.

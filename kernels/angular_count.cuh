@@ -32,6 +32,7 @@
 #include "glcm_cuda.h"
 #include "glcm_glrlm.h"
 #include "cuda_check.cuh"
+#include "device_mem.cuh"
 
 #define RADX_ANG_BLOCK 256                    /* threads per block */
 #define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
@@ -178,11 +179,14 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     radx_status st = RADX_OK;
     int dev = 0, sms = 1, optin = 0, batch = 0;
     radx_ang_shape sh;
-    size_t freeb = 0, totalb = 0;
+    size_t freeb = 0;
+    radx_dev::dmem mem;
+    memset(&mem, 0, sizeof mem);
 
     if (na <= 0) return RADX_OK;
     if (!cnt || !g->li || !g->angles)
         return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
+    RADX_CUDA_TRY_GOTO(radx_dev::dmem_init(&mem, s));
     RADX_CUDA_TRY_GOTO(cudaGetDevice(&dev));
     RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
     RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
@@ -192,15 +196,16 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         goto done;
     }
 
-    /* device memory: the level index, the angles, the flags, then as many matrices as fit */
-    RADX_CUDA_TRY_GOTO(cudaMemGetInfo(&freeb, &totalb));
+    /* device memory: the level index, the angles, the flags, then as many matrices as fit in
+     * the budget and the device (kernels/device_mem.cuh) */
+    freeb = radx_dev::available();
     {
         const size_t fixed = nvox * sizeof(int32_t) + (size_t)na * 4 * sizeof(int) + RADX_ANG_MEM_RESERVE;
         const size_t avail = freeb > fixed ? freeb - fixed : 0;
         if (avail < per) {
             st = radx_seterr(err, RADX_ERR_NOMEM,
                              "%s (CUDA): %d gray levels need %.0f MiB per angle matrix and %.0f MiB for the volume; "
-                             "the GPU has %.0f MiB free",
+                             "radx may still use %.0f MiB of the GPU",
                              cls, g->n, (double)per / 1048576.0, (double)(nvox * sizeof(int32_t)) / 1048576.0,
                              (double)freeb / 1048576.0);
             goto done;
@@ -208,13 +213,13 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         const size_t fit = avail / per;
         batch = fit < (size_t)na ? (int)fit : na;
     }
-    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_li, nvox * sizeof(int32_t)));
-    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_angles, (size_t)na * 3 * sizeof(int)));
-    RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_cnt, (size_t)batch * per));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, nvox));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_angles, (size_t)na * 3));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, (char **)&d_cnt, (size_t)batch * per));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
     if (flags_host) {
-        RADX_CUDA_TRY_GOTO(cudaMalloc((void **)&d_flags, (size_t)na * sizeof(int)));
+        RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_flags, (size_t)na));
         RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_flags, 0, (size_t)na * sizeof(int), s));
         set_flags(&op, d_flags);
     }
@@ -236,10 +241,7 @@ done:
         st = radx_seterr(err, e == cudaErrorMemoryAllocation ? RADX_ERR_NOMEM : RADX_ERR_DEVICE,
                          "%s (CUDA): %s failed: %s", cls, what, cudaGetErrorString(e));
     }
-    cudaFree(d_li);
-    cudaFree(d_angles);
-    cudaFree(d_flags);
-    cudaFree(d_cnt);
+    radx_dev::dfree_all(&mem);
     return st;
 }
 

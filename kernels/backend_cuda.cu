@@ -10,8 +10,7 @@
 #include "cuda_ops.h"
 #include "fft_cufft.h"
 #include "cuda_check.cuh"
-
-#define RADX_BIN_BLOCK 256
+#include "device_mem.cuh"
 
 extern "C" int radx_cuda_device_count(void)
 {
@@ -45,79 +44,105 @@ static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const
                                    int nedges, int32_t *gl, int *ng, radx_err *err)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
-    double *d_x = NULL, *d_e = NULL;
+    radx_dev::dmem mem;
+    void *d_x = NULL, *d_e = NULL;
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
-    radx_status st = RADX_OK;
-    cudaError_t e = cudaSuccess;
-#define STEP(call)                                                                                 \
-    if (e == cudaSuccess) e = (call)
-    STEP(cudaMalloc(&d_x, sizeof(double) * (size_t)n));
-    STEP(cudaMalloc(&d_e, sizeof(double) * (size_t)nedges));
-    STEP(cudaMalloc(&d_gl, sizeof(int32_t) * (size_t)n));
-    STEP(cudaMalloc(&d_ng, sizeof(int)));
-    STEP(cudaMemcpyAsync(d_x, x, sizeof(double) * (size_t)n, cudaMemcpyHostToDevice, ctx->stream));
-    STEP(cudaMemcpyAsync(d_e, edges, sizeof(double) * (size_t)nedges, cudaMemcpyHostToDevice, ctx->stream));
-    STEP(cudaMemsetAsync(d_ng, 0, sizeof(int), ctx->stream));
-    if (e == cudaSuccess) {
-        int blocks = (int)((n + RADX_BIN_BLOCK - 1) / RADX_BIN_BLOCK);
-        if (blocks > 65535) blocks = 65535;
-        if (blocks < 1) blocks = 1;
-        bin_kernel<<<blocks, RADX_BIN_BLOCK, 0, ctx->stream>>>(d_x, n, d_e, nedges, d_gl, d_ng);
-        e = cudaGetLastError();
+    const char *what = "cudaGetDevice";
+    cudaError_t e = radx_dev::dmem_init(&mem, ctx->stream);
+    if (e != cudaSuccess) goto done;
+    what = "staging the values";
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, x, sizeof(double) * (size_t)n, &d_x));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)n));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_ng, 0, sizeof(int), ctx->stream));
+    what = "the bin kernel";
+    bin_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, ctx->stream>>>((const double *)d_x, n, (const double *)d_e,
+                                                                           nedges, d_gl, d_ng);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    what = "downloading the levels";
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, ctx->stream));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, ctx->stream));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(ctx->stream));
+done:
+    radx_dev::dfree_all(&mem);
+    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
+}
+
+/* Runs a stage on the GPU; when the device could not hold it (the memory budget or the driver
+ * refused an allocation, kernels/device_mem.cuh), runs the CPU op instead, so a case too big
+ * for the device is computed, not refused.  The fallback is counted (radx_cuda_memory_stats). */
+template <class Gpu, class Cpu> static radx_status gpu_or_cpu(Gpu gpu, Cpu cpu, radx_err *err)
+{
+    radx_dev::clear_oom();
+    radx_status st = gpu();
+    if (st == RADX_ERR_NOMEM && radx_dev::oom()) {
+        radx_cuda_note_cpu_fallback();
+        err->status = RADX_OK;
+        err->msg[0] = 0;
+        st = cpu();
     }
-    STEP(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, ctx->stream));
-    STEP(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, ctx->stream));
-    STEP(cudaStreamSynchronize(ctx->stream));
-#undef STEP
-    if (e != cudaSuccess)
-        st = radx_seterr(err, RADX_ERR_DEVICE, "CUDA discretisation failed: %s", cudaGetErrorString(e));
-    cudaFree(d_x);
-    cudaFree(d_e);
-    cudaFree(d_gl);
-    cudaFree(d_ng);
     return st;
 }
 
-/* Texture classes run on the GPU where a kernel exists; the features are then computed on the
- * host by the CPU's own functions from the downloaded integer matrices. */
-static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_input *in,
-                                const radx_params *p, double *out, radx_err *err)
+static radx_status cuda_discretise_op(void *vctx, const double *x, int64_t n, const double *edges, int nedges,
+                                      int32_t *gl, int *ng, radx_err *err)
 {
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    switch (cls) {
-    case RADX_CLASS_GLCM: return radx_cuda_glcm(ctx->stream, in, p, out, err);
-    case RADX_CLASS_GLRLM: return radx_cuda_glrlm(ctx->stream, in, p, out, err);
-    case RADX_CLASS_GLSZM: return radx_cuda_glszm(ctx->stream, in, p, out, err);
-    case RADX_CLASS_GLDM: return radx_cuda_gldm(ctx->stream, in, p, out, err);
-    case RADX_CLASS_NGTDM: return radx_cuda_ngtdm(ctx->stream, in, p, out, err);
-    default: return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
-    }
+    return gpu_or_cpu([&] { return cuda_discretise(vctx, x, n, edges, nedges, gl, ng, err); },
+                      [&] { return radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err); }, err);
 }
 
 static radx_status cuda_firstorder(void *vctx, const double *x, const int32_t *gl, int64_t n, int ng,
                                    double voxel_volume, const radx_params *p, double *out, radx_err *err)
 {
-    return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err);
+    return gpu_or_cpu(
+        [&] { return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err); },
+        [&] { return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, voxel_volume, p, out, err); }, err);
+}
+
+/* Texture classes: integer matrices on the GPU, features on the host by the CPU's own functions. */
+static radx_status cuda_texture_gpu(cudaStream_t s, radx_class cls, const radx_texture_input *in,
+                                    const radx_params *p, double *out, radx_err *err)
+{
+    switch (cls) {
+    case RADX_CLASS_GLCM: return radx_cuda_glcm(s, in, p, out, err);
+    case RADX_CLASS_GLRLM: return radx_cuda_glrlm(s, in, p, out, err);
+    case RADX_CLASS_GLSZM: return radx_cuda_glszm(s, in, p, out, err);
+    case RADX_CLASS_GLDM: return radx_cuda_gldm(s, in, p, out, err);
+    case RADX_CLASS_NGTDM: return radx_cuda_ngtdm(s, in, p, out, err);
+    default: return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
+    }
+}
+
+static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_input *in,
+                                const radx_params *p, double *out, radx_err *err)
+{
+    return gpu_or_cpu([&] { return cuda_texture_gpu(((cuda_ctx *)vctx)->stream, cls, in, p, out, err); },
+                      [&] { return radx_cpu_backend.texture(NULL, cls, in, p, out, err); }, err);
 }
 
 static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
                               double *out, radx_err *err)
 {
-    if (cls == RADX_CLASS_SHAPE) return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err);
-    return radx_cpu_backend.shape(NULL, cls, in, p, out, err); /* shape2D: a few hundred squares */
+    if (cls != RADX_CLASS_SHAPE) return radx_cpu_backend.shape(NULL, cls, in, p, out, err); /* shape2D: small */
+    return gpu_or_cpu([&] { return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err); },
+                      [&] { return radx_cpu_backend.shape(NULL, cls, in, p, out, err); }, err);
 }
 
 static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                    radx_volume *out, radx_err *err)
 {
-    return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err);
+    return gpu_or_cpu([&] { return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err); },
+                      [&] { return radx_cpu_backend.log_filter(NULL, in, sigma_mm, mode, out, err); }, err);
 }
 
 static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                  uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
-    return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err);
+    return gpu_or_cpu(
+        [&] { return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err); },
+        [&] { return radx_cpu_backend.resample(NULL, img, mask, p, label, img_out, mask_out, err); }, err);
 }
 
 static void cuda_destroy(void *vctx)
@@ -130,7 +155,7 @@ static void cuda_destroy(void *vctx)
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
+    "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
 };
 
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)

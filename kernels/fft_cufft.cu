@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cuda_check.cuh"
+#include "device_mem.cuh"
 #include "fft_cufft.h"
 
 struct radx_cufft_plan {
@@ -53,7 +54,7 @@ static void plan_free(radx_cufft_plan *p)
     if (!p) return;
     if (p->have_r2c) cufftDestroy(p->r2c);
     if (p->have_c2r) cufftDestroy(p->c2r);
-    if (p->work) cudaFree(p->work);
+    if (p->work) radx_dev::persistent_free(p->work, p->work_size);
     free(p);
 }
 
@@ -94,7 +95,7 @@ static radx_status plan_make(cudaStream_t s, const int64_t n[3], radx_cufft_plan
     }
     p->work_size = ws[0] > ws[1] ? ws[0] : ws[1];
     if (p->work_size > 0) {
-        cudaError_t e = cudaMalloc(&p->work, p->work_size);
+        cudaError_t e = radx_dev::persistent_alloc(&p->work, p->work_size);
         if (e != cudaSuccess) {
             cudaGetLastError();
             p->work = NULL;
@@ -161,6 +162,7 @@ extern "C" radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx
         radx_cufft_cache_clear(NULL);
         st = plan_make(s, n, &p, &oom, err);
     }
+    if (st != RADX_OK && oom) radx_dev::note_oom();
     if (st != RADX_OK) return st;
     p->in_use = 1;
     radx_cufft_plan *victim = NULL;

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "cuda_check.cuh"
+#include "device_mem.cuh"
 #include "cuda_ops.h"
 #include "fft_cufft.h"
 #include "log_cuda.h"
@@ -164,8 +165,9 @@ static cudaError_t lf_launch_front(radx_dtype dt, const void *d_in, const radx_l
     return cudaErrorInvalidValue;
 }
 
-/* Device allocations of one filtering (freed together). */
+/* Device allocations of one filtering (freed together; kernels/device_mem.cuh). */
 struct lf_dev {
+    radx_dev::dmem mem;
     void *in;
     radx_fft_cpx *buf;
     float *out;
@@ -175,22 +177,19 @@ struct lf_dev {
 
 static void lf_dev_free(lf_dev *d)
 {
-    cudaFree(d->in);
-    cudaFree(d->buf);
-    cudaFree(d->out);
-    cudaFree(d->tabs);
-    cudaFree(d->zsum);
+    radx_dev::dfree_all(&d->mem); /* after the work queued on them */
     memset(d, 0, sizeof *d);
 }
 
-static cudaError_t lf_dev_alloc(lf_dev *d, size_t in_bytes, size_t buf_bytes, size_t out_bytes, size_t tab_bytes,
-                                size_t zsum_bytes)
+static cudaError_t lf_dev_alloc(lf_dev *d, cudaStream_t s, size_t in_bytes, size_t buf_bytes, size_t out_bytes,
+                                size_t tab_bytes, size_t zsum_bytes)
 {
-    cudaError_t e = cudaMalloc(&d->in, in_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d->buf, buf_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d->out, out_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d->tabs, tab_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d->zsum, zsum_bytes);
+    cudaError_t e = radx_dev::dmem_init(&d->mem, s);
+    if (e == cudaSuccess) e = radx_dev::dmalloc_bytes(&d->mem, &d->in, in_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->buf, buf_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->out, out_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, &d->tabs, tab_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->zsum, zsum_bytes);
     if (e != cudaSuccess) {
         cudaGetLastError();
         lf_dev_free(d);
@@ -227,10 +226,10 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
         const size_t Lsum = (size_t)(S.ax[0].L + S.ax[1].L + S.ax[2].L);
         const size_t tab_bytes = Lsum * (2 * sizeof(double) + sizeof(int64_t));
         const size_t zsum_bytes = (size_t)(S.ax[2].n + 1) * sizeof(double);
-        e = lf_dev_alloc(&d, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+        e = lf_dev_alloc(&d, s, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
         if (e == cudaErrorMemoryAllocation) { /* idle cached FFT plans hold device memory */
             radx_cufft_cache_clear(NULL);
-            e = lf_dev_alloc(&d, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+            e = lf_dev_alloc(&d, s, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
         }
         if (e != cudaSuccess) {
             size_t fr = 0, tot = 0;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Device plumbing shared by the GPU matrix builders of GLSZM, GLDM and NGTDM (kernels/glszm.cu,
  * gldm.cu, ngtdm.cu; host functions in kernels/nbtex_cuda.cu).  No per-voxel rule lives here:
- * those are the kernels/<class>_rules.h functions the CPU path calls too.  Here: device buffers freed
- * together on every path, uploads, the error -> radx_status mapping, launch sizes, the
- * privatised histogram of (gray level index, size) cells and its compaction into the host's
+ * those are the kernels/<class>_rules.h functions the CPU path calls too.  Here (buffers, uploads,
+ * error mapping and launch sizes come from kernels/device_mem.cuh): the privatised histogram of (gray level index, size) cells and its compaction into the host's
  * sparse matrix (same entries, same order as radx_szm_aggregate's dense branch), and the
  * stream compaction by flags (an inclusive scan, CUB).
  *
@@ -15,45 +14,18 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 
+#include "device_mem.cuh"
 #include "nbtex_cuda.h"
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
 
-#define RADX_NBTEX_BLOCK 256         /* threads per block (a multiple of 32) */
+#define RADX_NBTEX_BLOCK RADX_DEV_BLOCK /* threads per block (grid_for sizes grids for it) */
 #define RADX_NBTEX_SMEM_CELLS 12288  /* 48 KiB of uint32 counts: largest block-private histogram */
-#define RADX_NBTEX_MAX_BUFS 32
 
 namespace radx_nbtex {
 
-/* The device buffers of one call, allocated stream-ordered when the device has memory pools
- * (cudaMallocAsync; no device-wide synchronisation) and freed together by dfree_all. */
-struct dmem {
-    void *p[RADX_NBTEX_MAX_BUFS];
-    int n;
-    int async; /* 1: cudaMallocAsync / cudaFreeAsync on st */
-    cudaStream_t st;
-};
-/* Starts *m on stream st (queries the device once). */
-cudaError_t dmem_init(dmem *m, cudaStream_t st);
-cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes);
-template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t count)
-{
-    void *q = NULL;
-    cudaError_t e = dmalloc_bytes(m, &q, (count > 0 ? count : 1) * sizeof(T));
-    *ptr = (T *)q;
-    return e;
-}
-/* Frees every buffer of m (after the stream's pending work when stream-ordered). */
-void dfree_all(dmem *m);
-
-/* RADX_ERR_NOMEM for an allocation failure, else RADX_ERR_DEVICE, naming the class and the call. */
-radx_status cuda_status(cudaError_t e, const char *cls, const char *what, radx_err *err);
-
-/* Blocks for a grid-stride loop over n items (at least 1, at most 32 per SM). */
-int grid_for(int64_t n);
-/* Streaming multiprocessors of the current device (1 when unknown). */
-int sm_count(void);
+using namespace radx_dev; /* dmem, dalloc, upload, cuda_status, grid_for, sm_count */
 
 /* The box on the device. */
 struct dbox {
@@ -61,8 +33,6 @@ struct dbox {
     const uint8_t *roi;
 };
 cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b);
-/* A copy of host array h (count elements) on the device. */
-cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
 /* The neighbourhood h with its offsets on the device (*d's off and flat are device pointers;
  * dims, na and margin as in h). */
 cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d);

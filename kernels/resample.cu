@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "cuda_check.cuh"
+#include "device_mem.cuh"
 #include "cuda_ops.h"
 #include "resample_cuda.h"
 #include "resample_eval.h"
@@ -176,14 +177,14 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals,
     const size_t val_bytes = sizeof(double) * (size_t)nvals, end_bytes = 6 * sizeof(double) * (size_t)nlines;
     double *d_buf = NULL, *d_vals = NULL, *d_ends = NULL;
     const char *what = "allocation";
-    cudaError_t e = cudaMalloc((void **)&d_buf, buf_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d_vals, val_bytes);
-    if (e == cudaSuccess) e = cudaMalloc((void **)&d_ends, end_bytes);
+    radx_dev::dmem mem;
+    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_buf, buf_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_vals, val_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_ends, end_bytes);
     if (e == cudaErrorMemoryAllocation) { /* the CPU gives the same voxels */
         cudaGetLastError();
-        cudaFree(d_buf);
-        cudaFree(d_vals);
-        cudaFree(d_ends);
+        radx_dev::dfree_all(&mem);
         g_on_cpu++;
         return RADX_OK;
     }
@@ -222,9 +223,7 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals,
         *handled = 1;
         g_on_device++;
     }
-    cudaFree(d_buf);
-    cudaFree(d_vals);
-    cudaFree(d_ends);
+    radx_dev::dfree_all(&mem);
     return st;
 }
 

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device memory for every CUDA stage: see kernels/device_mem.cuh. */
+#include <atomic>
+#include <mutex>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "device_mem.cuh"
+
+namespace {
+std::atomic<unsigned long long> g_in_use(0), g_peak(0);
+std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
+std::atomic<long long> g_fallbacks(0);
+std::once_flag g_setup;
+thread_local int t_oom;
+
+void setup_once(void)
+{
+    int dev = 0, pools = 0;
+    size_t freeb = 0, total = 0;
+    unsigned long long budget = 0;
+    if (cudaGetDevice(&dev) == cudaSuccess && cudaMemGetInfo(&freeb, &total) == cudaSuccess)
+        budget = (unsigned long long)((double)total * 0.9);
+    cudaGetLastError();
+    const char *env = getenv("RADX_CUDA_MEMORY_MIB");
+    if (env && *env) {
+        char *end = NULL;
+        const double mib = strtod(env, &end);
+        if (end != env && mib > 0) budget = (unsigned long long)(mib * 1048576.0);
+    }
+    if (budget == 0) budget = 1ull << 30;
+    g_budget.store(budget);
+    /* keep freed blocks in the pool for the next case, up to the budget */
+    if (cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, dev) == cudaSuccess && pools) {
+        cudaMemPool_t pool;
+        if (cudaDeviceGetDefaultMemPool(&pool, dev) == cudaSuccess) {
+            uint64_t thr = (uint64_t)budget;
+            cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &thr);
+        }
+    }
+    cudaGetLastError();
+}
+
+/* Reserves bytes against the budget; 0 when over it. */
+int reserve(size_t bytes)
+{
+    std::call_once(g_setup, setup_once);
+    unsigned long long cur = g_in_use.load();
+    do {
+        if (cur + bytes > g_budget.load()) return 0;
+    } while (!g_in_use.compare_exchange_weak(cur, cur + bytes));
+    unsigned long long now = cur + bytes, pk = g_peak.load();
+    while (now > pk && !g_peak.compare_exchange_weak(pk, now)) {
+    }
+    return 1;
+}
+
+void unreserve(size_t bytes) { g_in_use.fetch_sub(bytes); }
+} // namespace
+
+namespace radx_dev {
+
+cudaError_t dmem_init(dmem *m, cudaStream_t st)
+{
+    int dev = 0, pools = 0;
+    memset(m, 0, sizeof *m);
+    m->st = st;
+    std::call_once(g_setup, setup_once);
+    cudaError_t e = cudaGetDevice(&dev);
+    if (e == cudaSuccess) e = cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, dev);
+    m->async = e == cudaSuccess && pools;
+    return e;
+}
+
+cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes)
+{
+    cudaError_t e;
+    *ptr = NULL;
+    if (m->n >= RADX_DEV_MAX_BUFS) return cudaErrorMemoryAllocation; /* cannot happen: bounded per call */
+    if (!reserve(bytes)) {
+        t_oom = 1;
+        return cudaErrorMemoryAllocation;
+    }
+    e = m->async ? cudaMallocAsync(ptr, bytes, m->st) : cudaMalloc(ptr, bytes);
+    if (e != cudaSuccess) {
+        if (e == cudaErrorMemoryAllocation) t_oom = 1;
+        unreserve(bytes);
+        *ptr = NULL;
+        return e;
+    }
+    m->bytes[m->n] = bytes;
+    m->p[m->n++] = *ptr;
+    return cudaSuccess;
+}
+
+void dfree_all(dmem *m)
+{
+    int i;
+    if (m->n > 0) cudaStreamSynchronize(m->st); /* nothing queued may still use them */
+    cudaGetLastError();
+    for (i = m->n - 1; i >= 0; i--) {
+        if (m->async)
+            cudaFreeAsync(m->p[i], m->st);
+        else
+            cudaFree(m->p[i]);
+        unreserve(m->bytes[i]);
+        m->p[i] = NULL;
+    }
+    m->n = 0;
+    if (m->async) cudaStreamSynchronize(m->st); /* the frees have run when the call returns */
+    cudaGetLastError();
+}
+
+cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d)
+{
+    cudaError_t e = dmalloc_bytes(m, d, bytes > 0 ? bytes : 1);
+    if (e == cudaSuccess && bytes > 0) e = cudaMemcpyAsync(*d, h, bytes, cudaMemcpyHostToDevice, m->st);
+    return e;
+}
+
+cudaError_t persistent_alloc(void **ptr, size_t bytes)
+{
+    *ptr = NULL;
+    if (!reserve(bytes)) {
+        t_oom = 1;
+        return cudaErrorMemoryAllocation;
+    }
+    cudaError_t e = cudaMalloc(ptr, bytes);
+    if (e != cudaSuccess) {
+        if (e == cudaErrorMemoryAllocation) t_oom = 1;
+        unreserve(bytes);
+        *ptr = NULL;
+    }
+    return e;
+}
+
+void persistent_free(void *ptr, size_t bytes)
+{
+    if (!ptr) return;
+    cudaFree(ptr);
+    unreserve(bytes);
+}
+
+void clear_oom(void) { t_oom = 0; }
+void note_oom(void) { t_oom = 1; }
+int oom(void) { return t_oom; }
+
+size_t available(void)
+{
+    std::call_once(g_setup, setup_once);
+    size_t freeb = 0, total = 0;
+    const unsigned long long b = g_budget.load(), u = g_in_use.load();
+    const size_t left = b > u ? (size_t)(b - u) : 0;
+    if (cudaMemGetInfo(&freeb, &total) != cudaSuccess) {
+        cudaGetLastError();
+        return left;
+    }
+    /* memory the pool keeps for reuse is free for us too, though the driver counts it as used */
+    int dev = 0;
+    cudaMemPool_t pool;
+    uint64_t reserved = 0, used = 0;
+    if (cudaGetDevice(&dev) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, dev) == cudaSuccess &&
+        cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReservedMemCurrent, &reserved) == cudaSuccess &&
+        cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used) == cudaSuccess && reserved > used)
+        freeb += (size_t)(reserved - used);
+    cudaGetLastError();
+    return left < freeb ? left : freeb;
+}
+
+radx_status cuda_status(cudaError_t e, const char *stage, const char *what, radx_err *err)
+{
+    cudaGetLastError();
+    if (e == cudaErrorMemoryAllocation)
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of GPU memory (%s)", stage, what);
+    return radx_seterr(err, RADX_ERR_DEVICE, "%s: CUDA: %s failed: %s", stage, what, cudaGetErrorString(e));
+}
+
+int sm_count(void)
+{
+    int dev = 0, n = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess) {
+        cudaGetLastError();
+        return 1;
+    }
+    return n > 0 ? n : 1;
+}
+
+int grid_for(int64_t n)
+{
+    const int64_t cap = 32 * (int64_t)sm_count();
+    int64_t g = (n + RADX_DEV_BLOCK - 1) / RADX_DEV_BLOCK;
+    if (g > cap) g = cap;
+    return g < 1 ? 1 : (int)g;
+}
+
+} // namespace radx_dev
+
+extern "C" void radx_cuda_note_cpu_fallback(void) { g_fallbacks.fetch_add(1); }
+
+extern "C" void radx_cuda_memory_stats(radx_cuda_memstats *s)
+{
+    std::call_once(g_setup, setup_once);
+    s->peak_bytes = g_peak.load();
+    s->budget_bytes = g_budget.load();
+    s->cpu_fallbacks = g_fallbacks.load();
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device memory for every CUDA stage (kernels/device_mem.cu).
+ *
+ * One allocator, so that device memory is reused across the cases of a cohort, bounded, and
+ * reported:
+ *   - buffers are stream-ordered (cudaMallocAsync / cudaFreeAsync on the plan's stream) when the
+ *     device has memory pools, and the default pool keeps freed memory up to the budget instead
+ *     of returning it to the driver (cudaMemPoolAttrReleaseThreshold), so a cohort's second and
+ *     later cases get their buffers from the pool without a driver allocation or a device-wide
+ *     synchronisation (as the CUDA samples' streamOrderedAllocation shows, and as PyTorch's
+ *     caching allocator does by hand);
+ *   - every byte radx asks for is counted against a budget: 90 % of the device's memory at the
+ *     first plan, or RADX_CUDA_MEMORY_MIB from the environment.  A request over the budget fails
+ *     as an out-of-memory error would, and the backend then runs that stage on the CPU for that
+ *     case (kernels/backend_cuda.cu), so a case too big for the device is computed, not refused;
+ *   - the peak is kept and reported (radx_cuda_memory_stats, printed by the CLI).
+ * No per-voxel rule lives here. */
+#ifndef RADX_DEVICE_MEM_CUH
+#define RADX_DEVICE_MEM_CUH
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "radx_internal.h"
+
+#define RADX_DEV_BLOCK 256    /* threads per block of the grid-stride helpers (a multiple of 32) */
+#define RADX_DEV_MAX_BUFS 32  /* buffers one call may hold */
+
+namespace radx_dev {
+
+/* The device buffers of one call, freed together by dfree_all on every path. */
+struct dmem {
+    void *p[RADX_DEV_MAX_BUFS];
+    size_t bytes[RADX_DEV_MAX_BUFS];
+    int n;
+    int async; /* 1: cudaMallocAsync / cudaFreeAsync on st */
+    cudaStream_t st;
+};
+/* Starts *m on stream st (queries the device once). */
+cudaError_t dmem_init(dmem *m, cudaStream_t st);
+/* cudaErrorMemoryAllocation when the budget or the device is exhausted. */
+cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes);
+template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t count)
+{
+    void *q = NULL;
+    cudaError_t e = dmalloc_bytes(m, &q, (count > 0 ? count : 1) * sizeof(T));
+    *ptr = (T *)q;
+    return e;
+}
+/* Frees every buffer of m after the stream's pending work, and returns when they are free. */
+void dfree_all(dmem *m);
+/* A copy of host memory h on the device. */
+cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
+
+/* Long-lived buffers outside a dmem (the cuFFT work areas of cached plans): counted against
+ * the same budget. */
+cudaError_t persistent_alloc(void **ptr, size_t bytes);
+void persistent_free(void *ptr, size_t bytes);
+
+/* Device out-of-memory seen by this thread since clear_oom (the budget or the driver refused an
+ * allocation): the backend then runs the stage on the CPU. */
+void clear_oom(void);
+void note_oom(void);
+int oom(void);
+
+/* Bytes a new request may still take: the smaller of the budget left and the device's free
+ * memory. */
+size_t available(void);
+
+/* RADX_ERR_NOMEM for an allocation failure ("out of GPU memory"), else RADX_ERR_DEVICE, naming
+ * the stage and the call; clears a non-sticky CUDA error. */
+radx_status cuda_status(cudaError_t e, const char *stage, const char *what, radx_err *err);
+
+/* Blocks for a grid-stride loop over n items (at least 1, at most 32 per SM). */
+int grid_for(int64_t n);
+/* Streaming multiprocessors of the current device (1 when unknown). */
+int sm_count(void);
+
+} // namespace radx_dev
+
+#endif
