@@ -1036,7 +1036,7 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
         }
         return RADX_OK;
     case T_STR: {
-        int i;
+        int i = 0;
         if (k == K_RESEGMODE) {
             if ((st = get_enum(a, kd, v, reseg_names, NELEM(reseg_names), &i))) return st;
             p->reseg_mode = (radx_reseg_mode)i;
@@ -1063,13 +1063,13 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
         }
         if (v->k != PV_STR)
             return perr(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
-        int i;
+        int i = 0;
         if ((st = get_enum(a, kd, v, interp_names, NELEM(interp_names), &i))) return st;
         snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[i]);
         return RADX_OK;
     }
     case T_WNORM: {
-        int i;
+        int i = 0;
         if ((st = get_enum(a, kd, v, wnorm_names, NELEM(wnorm_names), &i))) return st;
         p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
         return RADX_OK;

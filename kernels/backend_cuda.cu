@@ -158,6 +158,9 @@ static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
 };
 
+/* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */
+extern "C" void *radx_cuda_backend_stream(void *vctx) { return vctx ? (void *)((cuda_ctx *)vctx)->stream : NULL; }
+
 extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)
 {
     *ops = NULL;

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Per-stage timings of the flagship configuration (data/lung_ct_egfr_delta.yaml: B-spline
+// resampling to 0.702 mm in-plane, LoG sigma 1.5 / 3 / 5 mm, binCount 50) on the CUDA issue's
+// target case: a synthetic 512 x 512 x 300 CT (int16, 0.78 x 0.78 x 1.25 mm) with an
+// ellipsoidal lesion of 100 voxels across on every axis, for both backends side by side:
+//   cpu/<stage>   the CPU backend (radx_cpu_backend, OpenMP threads), wall time;
+//   cuda/<stage>  the CUDA backend (its op table), timed with CUDA events on the backend's
+//                 stream (manual time); skipped with a message when no CUDA device is usable.
+// Stages: resample, log/sigma, discretise, firstorder, glcm, glrlm, glszm, gldm, ngtdm, shape,
+// and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
+// types, every class, diagnostics; reading and decompression excluded, see bench_families'
+// read_nrrd for that).  Counters: items = ROI voxels (voxels/s), box = voxels of the stage's
+// input, and for CUDA dev_MiB = the device-memory peak so far (radx_device_memory).
+//   ./build/bench/bench_stages [--benchmark_filter=cuda/]
+#include <benchmark/benchmark.h>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+#ifdef RADX_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
+extern "C" {
+#include "backend.h"
+#include "discretise.h"
+#include "params.h"
+#include "pipeline.h"
+#include "radx_internal.h"
+}
+
+#ifdef RADX_HAVE_CUDA
+extern "C" void *radx_cuda_backend_stream(void *ctx);
+#endif
+
+namespace {
+
+constexpr int64_t NX = 512, NY = 512, NZ = 300;
+constexpr double SX = 0.78, SY = 0.78, SZ = 1.25;
+
+// Deterministic value noise in [-1, 1].
+double hash01(int64_t i, int64_t j, int64_t k)
+{
+    uint64_t h = (uint64_t)i * 0x9e3779b97f4a7c15ull ^ (uint64_t)j * 0xc2b2ae3d27d4eb4full ^ (uint64_t)k * 0x165667b19e3779f9ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return (double)(h >> 11) / 4503599627370496.0 - 1.0;
+}
+
+struct Target {
+    bool ok = false;
+    std::string why;
+    radx_params p;
+    radx_volume img{}, msk{};   // the synthetic CT and its mask
+    radx_volume rimg{}, rmsk{}; // resampled (CPU), the LoG input
+    // inputs of the feature stages, from the resampled original image
+    std::vector<double> x, edges;
+    std::vector<int32_t> gl, glbox;
+    std::vector<uint8_t> roi;
+    radx_texture_input tin{};
+    radx_shape_input sin{};
+    int64_t nbox = 0;
+};
+
+void fail(Target &t, const char *what, const radx_err &e)
+{
+    t.why = std::string(what) + ": " + e.msg;
+}
+
+Target &target()
+{
+    static Target t;
+    static bool done = false;
+    if (done) return t;
+    done = true;
+    radx_err e{};
+    radx_params_init_defaults(&t.p);
+    const std::string params = std::string(RADX_SOURCE_DIR) + "/data/lung_ct_egfr_delta.yaml";
+    if (radx_params_load_file(&t.p, params.c_str(), &e)) { fail(t, "flagship parameters", e); return t; }
+
+    const int64_t n = NX * NY * NZ;
+    for (radx_volume *v : {&t.img, &t.msk}) {
+        v->g.size[0] = NX; v->g.size[1] = NY; v->g.size[2] = NZ;
+        v->g.spacing[0] = SX; v->g.spacing[1] = SY; v->g.spacing[2] = SZ;
+        v->g.origin[0] = -199.5; v->g.origin[1] = -199.5; v->g.origin[2] = -180.0;
+        std::memset(v->g.direction, 0, sizeof v->g.direction);
+        v->g.direction[0] = v->g.direction[4] = v->g.direction[8] = 1.0;
+        v->g.ndim = 3;
+    }
+    t.img.dtype = RADX_DT_I16;
+    t.msk.dtype = RADX_DT_U8;
+    int16_t *im = (int16_t *)std::malloc(sizeof(int16_t) * (size_t)n);
+    uint8_t *mk = (uint8_t *)std::calloc((size_t)n, 1);
+    if (!im || !mk) { t.why = "out of memory"; return t; }
+    t.img.data = im;
+    t.msk.data = mk;
+    const double cx = 250, cy = 270, cz = 150, r = 50; // lesion: 100 voxels across on every axis
+    for (int64_t k = 0; k < NZ; k++)
+        for (int64_t j = 0; j < NY; j++)
+            for (int64_t i = 0; i < NX; i++) {
+                const int64_t v = i + NX * (j + NY * k);
+                const double dx = (i - cx) / r, dy = (j - cy) / r, dz = (k - cz) / r;
+                const double d2 = dx * dx + dy * dy + dz * dz;
+                const double body = ((i - 256.0) * (i - 256.0) / (230.0 * 230.0) + (j - 256.0) * (j - 256.0) / (180.0 * 180.0)) < 1;
+                double hu = body ? -820 + 60 * std::sin(0.05 * i) * std::cos(0.07 * j) : -1000;
+                if (d2 <= 1.0) {
+                    mk[v] = 1;
+                    hu = 30 + 80 * std::sin(0.31 * i + 0.17 * k) * std::cos(0.23 * j) + 25 * hash01(i, j, k) - 60 * d2;
+                } else if (d2 <= 1.2) {
+                    hu = -300 + 200 * hash01(i, j, k);
+                }
+                im[v] = (int16_t)std::lround(hu + 15 * hash01(k, i, j));
+            }
+
+    // resample once on the CPU: the LoG and feature stages start from its output
+    if (radx_resample(&t.img, &t.msk, &t.p, 1, &t.rimg, &t.rmsk, &e)) { fail(t, "resample", e); return t; }
+    const radx_geom &g = t.rimg.g;
+    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
+    for (int64_t k = 0; k < g.size[2]; k++)
+        for (int64_t j = 0; j < g.size[1]; j++)
+            for (int64_t i = 0; i < g.size[0]; i++)
+                if (radx_volume_get(&t.rmsk, i + g.size[0] * (j + g.size[1] * k)) == 1) {
+                    const int64_t q[3] = {i, j, k};
+                    for (int a = 0; a < 3; a++) {
+                        if (q[a] < lo[a]) lo[a] = q[a];
+                        if (q[a] > hi[a]) hi[a] = q[a];
+                    }
+                }
+    if (hi[0] < 0) { t.why = "the resampled ROI is empty"; return t; }
+    const int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
+    t.nbox = nx * ny * nz;
+    t.roi.assign((size_t)t.nbox, 0);
+    std::vector<double> val((size_t)t.nbox);
+    for (int64_t k = 0; k < nz; k++)
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) {
+                const int64_t s = (lo[0] + i) + g.size[0] * ((lo[1] + j) + g.size[1] * (lo[2] + k));
+                const int64_t d = i + nx * (j + ny * k);
+                t.roi[d] = radx_volume_get(&t.rmsk, s) == 1;
+                if (t.roi[d]) t.x.push_back(radx_volume_get(&t.rimg, s));
+            }
+    double *edges = nullptr;
+    int nedges = 0;
+    if (radx_bin_edges(t.x.data(), (int64_t)t.x.size(), &t.p, 0, &edges, &nedges, &e)) { fail(t, "bin edges", e); return t; }
+    t.edges.assign(edges, edges + nedges);
+    std::free(edges);
+    t.gl.resize(t.x.size());
+    const int ng = radx_discretise(t.x.data(), (int64_t)t.x.size(), t.edges.data(), nedges, t.gl.data());
+    t.glbox.assign((size_t)t.nbox, 0);
+    for (size_t i = 0, k = 0; i < t.roi.size(); i++)
+        if (t.roi[i]) t.glbox[i] = t.gl[k++];
+    t.tin.dims_zyx[0] = nz; t.tin.dims_zyx[1] = ny; t.tin.dims_zyx[2] = nx;
+    t.tin.spacing_zyx[0] = g.spacing[2]; t.tin.spacing_zyx[1] = g.spacing[1]; t.tin.spacing_zyx[2] = g.spacing[0];
+    t.tin.gl = t.glbox.data();
+    t.tin.roi = t.roi.data();
+    t.tin.ng = ng;
+    t.tin.n_roi = (int64_t)t.x.size();
+    std::memcpy(t.sin.dims_zyx, t.tin.dims_zyx, sizeof t.sin.dims_zyx);
+    std::memcpy(t.sin.spacing_zyx, t.tin.spacing_zyx, sizeof t.sin.spacing_zyx);
+    t.sin.roi = t.roi.data();
+    t.sin.n_roi = t.tin.n_roi;
+    std::fprintf(stderr,
+                 "bench_stages: CT %lldx%lldx%lld, resampled crop %lldx%lldx%lld, ROI box %lldx%lldx%lld, "
+                 "%lld ROI voxels, %d gray levels\n",
+                 (long long)NX, (long long)NY, (long long)NZ, (long long)g.size[0], (long long)g.size[1],
+                 (long long)g.size[2], (long long)nx, (long long)ny, (long long)nz, (long long)t.tin.n_roi, ng);
+    t.ok = true;
+    return t;
+}
+
+// A backend to time: the CPU op table, or the CUDA one with its stream for events.
+struct Backend {
+    const radx_backend_ops *ops = nullptr;
+    void *ctx = nullptr;
+    bool cuda = false;
+    std::string why;
+};
+
+Backend &backend(bool cuda)
+{
+    static Backend b[2];
+    static bool made[2] = {false, false};
+    Backend &k = b[cuda];
+    if (made[cuda]) return k;
+    made[cuda] = true;
+    k.cuda = cuda;
+    if (!cuda) {
+        k.ops = &radx_cpu_backend;
+        return k;
+    }
+    radx_err e{};
+    if (radx_cuda_device_count() <= 0) {
+        k.why = "no usable CUDA device (or radx built without CUDA)";
+        return k;
+    }
+    if (radx_cuda_backend_create(&k.ops, &k.ctx, &e)) {
+        k.ops = nullptr;
+        k.why = e.msg;
+    }
+    return k;
+}
+
+// Times one call of f per iteration (after an untimed prep()): CUDA events on the backend's
+// stream, or wall time.
+template <class F, class P> void timed(benchmark::State &st, Backend &b, F f, P prep)
+{
+#ifdef RADX_HAVE_CUDA
+    if (b.cuda) {
+        cudaStream_t s = (cudaStream_t)radx_cuda_backend_stream(b.ctx);
+        cudaEvent_t e0, e1;
+        cudaEventCreate(&e0);
+        cudaEventCreate(&e1);
+        for (auto _ : st) {
+            prep();
+            cudaEventRecord(e0, s);
+            const bool ok = f();
+            cudaEventRecord(e1, s);
+            cudaEventSynchronize(e1);
+            float ms = 0;
+            cudaEventElapsedTime(&ms, e0, e1);
+            st.SetIterationTime(ms * 1e-3);
+            if (!ok) break;
+        }
+        cudaEventDestroy(e0);
+        cudaEventDestroy(e1);
+        unsigned long long peak = 0;
+        radx_device_memory(&peak, nullptr, nullptr);
+        st.counters["dev_MiB"] = (double)peak / 1048576.0;
+        return;
+    }
+#endif
+    for (auto _ : st) {
+        prep();
+        const auto t0 = std::chrono::steady_clock::now();
+        const bool ok = f();
+        st.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        if (!ok) break;
+    }
+}
+
+template <class F> void timed(benchmark::State &st, Backend &b, F f)
+{
+    timed(st, b, f, [] {});
+}
+
+bool ready(benchmark::State &st, Target &t, Backend &b)
+{
+    if (!t.ok) {
+        st.SkipWithError(("target case: " + t.why).c_str());
+        return false;
+    }
+    if (!b.ops) {
+        st.SkipWithError(b.why.c_str());
+        return false;
+    }
+    return true;
+}
+
+void finish(benchmark::State &st, Target &t, int64_t box)
+{
+    st.SetItemsProcessed(st.iterations() * t.tin.n_roi);
+    st.counters["box"] = (double)box;
+}
+
+void BM_resample(benchmark::State &st, bool cuda)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    timed(st, b, [&] {
+        radx_volume a{}, m{};
+        radx_err e{};
+        const radx_status s = b.ops->resample(b.ctx, &t.img, &t.msk, &t.p, 1, &a, &m, &e);
+        radx_volume_free(&a);
+        radx_volume_free(&m);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, radx_geom_nvox(&t.rimg.g));
+}
+
+void BM_log(benchmark::State &st, bool cuda, double sigma)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    timed(st, b, [&] {
+        radx_volume o{};
+        radx_err e{};
+        const radx_status s = b.ops->log_filter(b.ctx, &t.rimg, sigma, (radx_log_mode)t.p.log_mode, &o, &e);
+        radx_volume_free(&o);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, radx_geom_nvox(&t.rimg.g));
+}
+
+void BM_discretise(benchmark::State &st, bool cuda)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    std::vector<int32_t> gl(t.x.size());
+    timed(st, b, [&] {
+        radx_err e{};
+        int ng = 0;
+        const radx_status s = b.ops->discretise(b.ctx, t.x.data(), (int64_t)t.x.size(), t.edges.data(),
+                                                (int)t.edges.size(), gl.data(), &ng, &e);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, (int64_t)t.x.size());
+}
+
+void BM_firstorder(benchmark::State &st, bool cuda)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    double out[64];
+    timed(st, b, [&] {
+        radx_err e{};
+        const radx_status s = b.ops->firstorder(b.ctx, t.x.data(), t.gl.data(), (int64_t)t.x.size(), t.tin.ng,
+                                                SX * SY * SZ, &t.p, out, &e);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, (int64_t)t.x.size());
+}
+
+void BM_texture(benchmark::State &st, bool cuda, radx_class cls)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    double out[64];
+    timed(st, b, [&] {
+        radx_err e{};
+        const radx_status s = b.ops->texture(b.ctx, cls, &t.tin, &t.p, out, &e);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, t.nbox);
+}
+
+void BM_shape(benchmark::State &st, bool cuda)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    double out[64];
+    timed(st, b, [&] {
+        radx_err e{};
+        const radx_status s = b.ops->shape(b.ctx, RADX_CLASS_SHAPE, &t.sin, &t.p, out, &e);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
+    finish(st, t, t.nbox);
+}
+
+// The whole pipeline on volumes in memory (copied in before each run, outside the timing).
+void BM_end_to_end(benchmark::State &st, bool cuda)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    const size_t ib = (size_t)radx_geom_nvox(&t.img.g) * radx_dtype_size(t.img.dtype);
+    const size_t mb = (size_t)radx_geom_nvox(&t.msk.g) * radx_dtype_size(t.msk.dtype);
+    radx_loaded pre{};
+    auto load = [&] {
+        radx_loaded_free(&pre);
+        std::memset(&pre, 0, sizeof pre);
+        pre.valid = 1;
+        pre.img = t.img;
+        pre.msk = t.msk;
+        pre.img.data = std::malloc(ib);
+        pre.msk.data = std::malloc(mb);
+        std::memcpy(pre.img.data, t.img.data, ib);
+        std::memcpy(pre.msk.data, t.msk.data, mb);
+    };
+    timed(
+        st, b,
+        [&] {
+            radx_result *r = nullptr;
+            radx_err e{};
+            const radx_status s =
+                radx_pipeline_run_loaded(&t.p, b.ops, b.ctx, "synthetic_ct", "synthetic_mask", &pre, 1, &r, &e);
+            radx_result_destroy(r);
+            if (s) st.SkipWithError(e.msg);
+            return s == RADX_OK;
+        },
+        load);
+    radx_loaded_free(&pre);
+    finish(st, t, radx_geom_nvox(&t.img.g));
+}
+
+void register_all()
+{
+    const double sigmas[3] = {1.5, 3.0, 5.0};
+    const struct {
+        const char *name;
+        radx_class cls;
+    } tex[5] = {{"glcm", RADX_CLASS_GLCM},
+                {"glrlm", RADX_CLASS_GLRLM},
+                {"glszm", RADX_CLASS_GLSZM},
+                {"gldm", RADX_CLASS_GLDM},
+                {"ngtdm", RADX_CLASS_NGTDM}};
+    for (int c = 0; c < 2; c++) {
+        const bool cuda = c == 1;
+        const std::string be = cuda ? "cuda/" : "cpu/";
+        auto reg = [&](const std::string &n, auto fn) {
+            benchmark::RegisterBenchmark((be + n).c_str(), fn)->UseManualTime()->Unit(benchmark::kMillisecond);
+        };
+        reg("resample", [cuda](benchmark::State &s) { BM_resample(s, cuda); });
+        for (double sg : sigmas) {
+            char n[32];
+            std::snprintf(n, sizeof n, "log/sigma_%.1f", sg);
+            reg(n, [cuda, sg](benchmark::State &s) { BM_log(s, cuda, sg); });
+        }
+        reg("discretise", [cuda](benchmark::State &s) { BM_discretise(s, cuda); });
+        reg("firstorder", [cuda](benchmark::State &s) { BM_firstorder(s, cuda); });
+        for (const auto &k : tex) {
+            const radx_class cls = k.cls;
+            reg(k.name, [cuda, cls](benchmark::State &s) { BM_texture(s, cuda, cls); });
+        }
+        reg("shape", [cuda](benchmark::State &s) { BM_shape(s, cuda); });
+        reg("end_to_end", [cuda](benchmark::State &s) { BM_end_to_end(s, cuda); });
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    register_all();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
