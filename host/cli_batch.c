@@ -345,7 +345,8 @@ int radx_cmd_batch(int argc, char **argv)
 
     /* the existing output: --resume continues it; without --resume it is never overwritten */
     struct stat sb;
-    int out_exists = stat(out_path, &sb) == 0 && sb.st_size > 0;
+    const int out_present = stat(out_path, &sb) == 0;
+    int out_exists = out_present && sb.st_size > 0;
     if (out_exists && !resume) {
         fprintf(stderr, "radx batch: %s already exists; use --resume to continue it, or remove it\n", out_path);
         rc = 2;
@@ -560,8 +561,17 @@ int radx_cmd_batch(int argc, char **argv)
         free(B.jobs[k].mp);
         radx_loaded_free(&B.jobs[k].pre);
     }
+    /* a run that created OUT and wrote nothing into it leaves no empty file behind */
+    int removed = 0;
+    if (!out_present && fd >= 0) {
+        struct stat osb;
+        if (fstat(fd, &osb) == 0 && osb.st_size == 0 && unlink(out_path) == 0) removed = 1;
+    }
     if (!rc) {
-        if (failed)
+        if (failed && removed)
+            fprintf(stderr, "radx batch: no case written (%s not created), %d failed (listed in %s)\n", out_path,
+                    failed, errpath);
+        else if (failed)
             fprintf(stderr, "radx batch: %d case(s) written to %s, %d failed (listed in %s)\n", written, out_path,
                     failed, errpath);
         else

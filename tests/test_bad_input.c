@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Bad input through the CLI: each case must end with exactly one line on stderr that names the
- * file or setting, an exit status in 1..127, no output file, and an existing output file left
- * untouched. */
+/* Bad input through the CLI, each case through `radx extract`, `radx map` and `radx batch`: it must
+ * end, within the hang guard, with exactly one line on stderr that names the file or setting, an
+ * exit status in 1..127, no output file (no map, no batch output when the run is refused), an
+ * existing output file left untouched, and no temporary file; in a batch, a bad case fails alone
+ * (one line, listed in the errors file) and the good case beside it is written. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -66,28 +68,51 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-/* Runs `radx extract ARGS -o OUT`; checks the error contract; `must_name` must appear in the
- * message.  If `preexisting`, OUT exists beforehand and must be unchanged. */
-static void expect_error(const char *what, const char *args, const char *must_name, int preexisting)
+/* Counts stderr lines, skipping the informational "radx: using the ... backend" line; *last: the
+ * first other line. */
+static int error_lines(char *msg, char **last)
+{
+    int lines = 0;
+    for (char *c = msg; c && *c; c++) lines += *c == '\n';
+    *last = msg;
+    if (msg && strncmp(msg, "radx: using the ", 16) == 0) {
+        char *nl = strchr(msg, '\n');
+        if (nl) { *last = nl + 1; lines--; }
+    }
+    return lines;
+}
+
+static int run_cmd(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void no_temporaries(const char *what, const char *cmdname)
+{
+    char ls[600];
+    snprintf(ls, sizeof ls, "find %s -name '*tmp*' | grep -q .", dir);
+    CHECK(system(ls) != 0, "%s (%s): a temporary output file was left behind", what, cmdname);
+}
+
+/* Every command runs under `timeout -s KILL`: a hang ends as 137, outside 1..127. */
+#define HANG_GUARD "timeout -s KILL 120 "
+
+/* `radx extract ARGS -o OUT`: the error contract; `must_name` must appear in the message.  If
+ * `preexisting`, OUT exists beforehand and must be unchanged. */
+static void expect_error_extract(const char *what, const char *args, const char *must_name, int preexisting)
 {
     char out[512], err[512], cmd[4096];
     snprintf(out, sizeof out, "%s/out.csv", dir);
     snprintf(err, sizeof err, "%s/stderr.txt", dir);
     unlink(out);
     if (preexisting) write_file("out.csv", "previous results\n", 17);
-    snprintf(cmd, sizeof cmd, "cd %s && %s extract -f csv -o %s %s 2>%s >/dev/null", dir, RADX_CLI, out, args, err);
-    int st = system(cmd);
-    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    char *msg = slurp(err, NULL);
-    int lines = 0;
-    for (char *c = msg; c && *c; c++) lines += *c == '\n';
-    /* "radx: using the cpu backend" is informational and may precede the error line */
-    char *last = msg;
-    if (msg && strncmp(msg, "radx: using the ", 16) == 0) {
-        char *nl = strchr(msg, '\n');
-        if (nl) { last = nl + 1; lines--; }
-    }
-    printf("%-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
+    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s extract -f csv -o %s %s 2>%s >/dev/null", dir, RADX_CLI, out,
+             args, err);
+    int code = run_cmd(cmd);
+    char *msg = slurp(err, NULL), *last;
+    int lines = error_lines(msg, &last);
+    printf("extract %-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
     CHECK(code >= 1 && code <= 127, "%s: exit status %d", what, code);
     CHECK(lines == 1, "%s: %d lines on stderr", what, lines);
     CHECK(last && strstr(last, must_name), "%s: message does not name '%s'", what, must_name);
@@ -99,11 +124,168 @@ static void expect_error(const char *what, const char *args, const char *must_na
     } else {
         CHECK(stat(out, &sb) != 0, "%s: an output file was written", what);
     }
-    /* no temporary files left behind */
-    char ls[600];
-    snprintf(ls, sizeof ls, "ls %s | grep -c tmp >/dev/null", dir);
-    CHECK(system(ls) != 0, "%s: a temporary output file was left behind", what);
+    no_temporaries(what, "extract");
     free(msg);
+}
+
+/* `radx map ARGS -o DIR -q`: the same contract; no map is left in DIR, and a file already there
+ * (preexisting) is untouched. */
+static void expect_error_map(const char *what, const char *args, const char *must_name, int preexisting)
+{
+    char maps[512], err[512], cmd[4096];
+    snprintf(maps, sizeof maps, "%s/maps", dir);
+    snprintf(err, sizeof err, "%s/stderr.txt", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", maps);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", maps);
+    if (preexisting) {
+        mkdir(maps, 0777);
+        write_file("maps/previous.nii.gz", "previous map\n", 13);
+    }
+    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s map %s -o %s -q 2>%s >/dev/null", dir, RADX_CLI, args, maps, err);
+    int code = run_cmd(cmd);
+    char *msg = slurp(err, NULL), *last;
+    int lines = error_lines(msg, &last);
+    printf("map     %-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
+    CHECK(code >= 1 && code <= 127, "map %s: exit status %d", what, code);
+    CHECK(lines == 1, "map %s: %d lines on stderr", what, lines);
+    CHECK(last && strstr(last, must_name), "map %s: message does not name '%s'", what, must_name);
+    snprintf(cmd, sizeof cmd, "test -d %s && ls -A %s | grep -v '^previous.nii.gz$' | grep -q .", maps, maps);
+    CHECK(system(cmd) != 0, "map %s: maps were left in the output folder", what);
+    if (preexisting) {
+        char *o = slurp("maps/previous.nii.gz", NULL);
+        char pp[600];
+        snprintf(pp, sizeof pp, "%s/maps/previous.nii.gz", dir);
+        free(o);
+        o = slurp(pp, NULL);
+        CHECK(o && strcmp(o, "previous map\n") == 0, "map %s: a file already in the folder was changed", what);
+        free(o);
+    }
+    no_temporaries(what, "map");
+    free(msg);
+}
+
+/* `radx batch` on a cohort of a good case and the bad one (IMAGE MASK of args; --label N becomes
+ * the Label column; the other options are passed on).  Either the whole run is refused (a bad
+ * setting: exit 1..127, one line naming it, no output file), or the bad case fails alone (exit 1,
+ * one "failed" line naming the problem, the good case written, the bad one in the errors file);
+ * all_fail: a setting that no case can satisfy, so both fail, both are listed, and no output
+ * file is left. */
+static void expect_error_batch(const char *what, const char *args, const char *must_name, int all_fail)
+{
+    char img[512] = "", msk[512] = "", opts[2048] = "", label[32] = "";
+    char out[512], errs[512], err[512], cmd[4096];
+    {
+        char buf[2048];
+        snprintf(buf, sizeof buf, "%s", args);
+        int k = 0;
+        for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "), k++) {
+            if (k == 0) snprintf(img, sizeof img, "%s", t);
+            else if (k == 1) snprintf(msk, sizeof msk, "%s", t);
+            else if (!strcmp(t, "--label")) {
+                t = strtok(NULL, " ");
+                snprintf(label, sizeof label, "%s", t ? t : "");
+            } else
+                snprintf(opts + strlen(opts), sizeof opts - strlen(opts), " %s", t);
+        }
+    }
+    char csv[2200];
+    if (label[0])
+        snprintf(csv, sizeof csv, "Image,Mask,Label\nimg.nrrd,lab.nrrd,1\n%s,%s,%s\n", img, msk, label);
+    else
+        snprintf(csv, sizeof csv, "Image,Mask\nimg.nrrd,lab.nrrd\n%s,%s\n", img, msk);
+    write_file("cohort.csv", csv, strlen(csv));
+    snprintf(out, sizeof out, "%s/batch.csv", dir);
+    snprintf(errs, sizeof errs, "%s/batch.errors.csv", dir);
+    snprintf(err, sizeof err, "%s/stderr.txt", dir);
+    unlink(out);
+    unlink(errs);
+    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s batch cohort.csv -o %s -j 1%s 2>%s >/dev/null", dir, RADX_CLI,
+             out, opts, err);
+    int code = run_cmd(cmd);
+    char *msg = slurp(err, NULL), *last;
+    int lines = error_lines(msg, &last);
+    struct stat sb;
+    const int per_case = code == 1 && strstr(msg ? msg : "", " failed: ") != NULL;
+    if (!per_case) { /* refused as a whole */
+        printf("batch   %-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
+        CHECK(code >= 1 && code <= 127, "batch %s: exit status %d", what, code);
+        CHECK(lines == 1, "batch %s: %d lines on stderr", what, lines);
+        CHECK(last && strstr(last, must_name), "batch %s: message does not name '%s'", what, must_name);
+        CHECK(stat(out, &sb) != 0, "batch %s: an output file was written", what);
+    } else { /* the bad case failed alone */
+        int nfail = 0;
+        char *fl = NULL;
+        for (char *l = msg; l && *l;) {
+            char *nl = strchr(l, '\n');
+            if (nl) *nl = 0;
+            if (strstr(l, " failed: ")) {
+                nfail++;
+                fl = l;
+            }
+            l = nl ? nl + 1 : l + strlen(l);
+        }
+        printf("batch   %-34s exit %3d  %s\n", what, code, fl ? fl : "(no failure line)");
+        CHECK(nfail == (all_fail ? 2 : 1), "batch %s: %d 'failed' lines", what, nfail);
+        CHECK(fl && strstr(fl, must_name), "batch %s: failure line does not name '%s'", what, must_name);
+        char *o = slurp(out, NULL), *e = slurp(errs, NULL);
+        if (all_fail) {
+            CHECK(!o, "batch %s: every case failed, yet an output file was left", what);
+            CHECK(e && strstr(e, must_name), "batch %s: the errors file does not name '%s'", what, must_name);
+            free(o);
+            free(e);
+            no_temporaries(what, "batch");
+            free(msg);
+            return;
+        }
+        int rows = 0;
+        for (char *c = o; c && *c; c++) rows += *c == '\n';
+        CHECK(rows == 2, "batch %s: %d lines in the output (header + the good case expected)", what, rows);
+        CHECK(o && strstr(o, "img.nrrd,lab.nrrd"), "batch %s: the good case is missing from the output", what);
+        CHECK(e && strstr(e, must_name), "batch %s: the errors file does not name '%s'", what, must_name);
+        free(o);
+        free(e);
+    }
+    no_temporaries(what, "batch");
+    free(msg);
+}
+
+enum { EXTRACT = 1, MAP = 2, BATCH = 4, ALL = 7, BATCH_ALL_FAIL = 8 };
+
+/* A whole command line (after `radx `) that must fail by the contract, leaving `must_not_exist`
+ * (relative to the test folder; NULL: nothing to check) absent. */
+static void expect_error_cmd(const char *what, const char *cmdline, const char *must_name, const char *must_not_exist)
+{
+    char err[512], cmd[4096];
+    snprintf(err, sizeof err, "%s/stderr.txt", dir);
+    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s %s 2>%s >/dev/null", dir, RADX_CLI, cmdline, err);
+    int code = run_cmd(cmd);
+    char *msg = slurp(err, NULL), *last;
+    int lines = error_lines(msg, &last);
+    printf("%-42s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
+    CHECK(code >= 1 && code <= 127, "%s: exit status %d", what, code);
+    CHECK(lines == 1, "%s: %d lines on stderr", what, lines);
+    CHECK(last && strstr(last, must_name), "%s: message does not name '%s'", what, must_name);
+    if (must_not_exist) {
+        char pth[600];
+        struct stat sb;
+        snprintf(pth, sizeof pth, "%s/%s", dir, must_not_exist);
+        CHECK(stat(pth, &sb) != 0, "%s: %s was written", what, must_not_exist);
+    }
+    no_temporaries(what, "cmd");
+    free(msg);
+}
+
+/* The case through extract, map and batch (those in cmds). */
+static void expect_error_in(int cmds, const char *what, const char *args, const char *must_name, int preexisting)
+{
+    if (cmds & EXTRACT) expect_error_extract(what, args, must_name, preexisting);
+    if (cmds & MAP) expect_error_map(what, args, must_name, preexisting);
+    if (cmds & BATCH) expect_error_batch(what, args, must_name, (cmds & BATCH_ALL_FAIL) != 0);
+}
+
+static void expect_error(const char *what, const char *args, const char *must_name, int preexisting)
+{
+    expect_error_in(ALL, what, args, must_name, preexisting);
 }
 
 int main(void)
@@ -117,6 +299,18 @@ int main(void)
     snprintf(breast_msk, sizeof breast_msk, "%s/data/pyradiomics/breast1_label.nrrd", RADX_SOURCE_DIR);
     snprintf(breast_nii, sizeof breast_nii, "%s/data/pyradiomics/breast1_image.nii.gz", RADX_SOURCE_DIR);
     char args[2048];
+
+    /* the small good case (img.nrrd, lab.nrrd) that batch runs beside each bad one */
+    int sz[4] = {6, 6, 6, 2};
+    short vol[6 * 6 * 6 * 2];
+    short lab[6 * 6 * 6];
+    for (int i = 0; i < 6 * 6 * 6 * 2; i++) vol[i] = (short)(i % 17);
+    for (int i = 0; i < 6 * 6 * 6; i++) {
+        int x = i % 6, y = (i / 6) % 6, z = i / 36;
+        lab[i] = (x > 0 && x < 5 && y > 0 && y < 5 && z > 0 && z < 5) ? 1 : 0;
+    }
+    write_nrrd("img.nrrd", "short", sz, 3, vol, 2, NULL);
+    write_nrrd("lab.nrrd", "short", sz, 3, lab, 2, NULL);
 
     /* files */
     snprintf(args, sizeof args, "missing_image.nrrd %s", brain_msk);
@@ -144,16 +338,6 @@ int main(void)
         snprintf(args, sizeof args, "garbage.nii %s", breast_msk);
         expect_error("garbage bytes (.nii)", args, "garbage.nii", 0);
     }
-    int sz[4] = {6, 6, 6, 2};
-    short vol[6 * 6 * 6 * 2];
-    short lab[6 * 6 * 6];
-    for (int i = 0; i < 6 * 6 * 6 * 2; i++) vol[i] = (short)(i % 17);
-    for (int i = 0; i < 6 * 6 * 6; i++) {
-        int x = i % 6, y = (i / 6) % 6, z = i / 36;
-        lab[i] = (x > 0 && x < 5 && y > 0 && y < 5 && z > 0 && z < 5) ? 1 : 0;
-    }
-    write_nrrd("img.nrrd", "short", sz, 3, vol, 2, NULL);
-    write_nrrd("lab.nrrd", "short", sz, 3, lab, 2, NULL);
     write_nrrd("truncated_raw.nrrd", "short", sz, 3, NULL, 2, NULL);
     {
         char p[512];
@@ -227,8 +411,8 @@ int main(void)
         write_nrrd("lab_flat.nrrd", "short", sz, 3, flat, 2, NULL);
         expect_error("ROI below minimumROIDimensions", "img.nrrd lab_flat.nrrd -s minimumROIDimensions:3",
                      "minimumROIDimensions", 0);
-        expect_error("ROI below minimumROISize", "img.nrrd lab.nrrd -s minimumROISize:1000", "minimumROISize", 0);
-        expect_error("resegmentation empties ROI", "img.nrrd lab.nrrd -s resegmentRange:[1000,2000]",
+        expect_error_in(ALL | BATCH_ALL_FAIL, "ROI below minimumROISize", "img.nrrd lab.nrrd -s minimumROISize:1000", "minimumROISize", 0);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "resegmentation empties ROI", "img.nrrd lab.nrrd -s resegmentRange:[1000,2000]",
                      "resegment", 0);
     }
     {
@@ -253,14 +437,14 @@ int main(void)
     snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.7,-1,0]", brain_img, brain_msk);
     expect_error("negative resampled spacing", args, "resampledPixelSpacing", 0);
     snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.001,0.001,0.001]", brain_img, brain_msk);
-    expect_error("resampled grid above memory limit", args, "resampledPixelSpacing", 0);
+    expect_error_in(ALL | BATCH_ALL_FAIL, "resampled grid above memory limit", args, "resampledPixelSpacing", 0);
     snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[1,1,1] -s interpolator:sitkGaussian", brain_img, brain_msk);
-    expect_error("interpolator not implemented", args, "sitkGaussian", 0);
+    expect_error_in(ALL | BATCH_ALL_FAIL, "interpolator not implemented", args, "sitkGaussian", 0);
     expect_error("unknown interpolator", "img.nrrd lab.nrrd -s interpolator:sitkFoo", "sitkFoo", 0);
     {
         const char *y = "imageType:\n  LoG:\n    sigma: [40.0]\n";
         write_file("log_big.yaml", y, strlen(y));
-        expect_error("LoG sigma too large for image", "img.nrrd lab.nrrd -p log_big.yaml", "sigma", 0);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "LoG sigma too large for image", "img.nrrd lab.nrrd -p log_big.yaml", "sigma", 0);
         const char *y2 = "imageType:\n  LoG: {}\n";
         write_file("log_nosigma.yaml", y2, strlen(y2));
         expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
@@ -278,7 +462,27 @@ int main(void)
     expect_error("YAML syntax error", "img.nrrd lab.nrrd -p bad2.yaml", "bad2.yaml", 0);
     expect_error("missing params file", "img.nrrd lab.nrrd -p nothere.yaml", "nothere.yaml", 0);
     expect_error("bad --device", "img.nrrd lab.nrrd --device tpu", "tpu", 0);
-    expect_error("bad format", "img.nrrd lab.nrrd -f xml", "xml", 0);
+    expect_error_in(EXTRACT | MAP, "bad format", "img.nrrd lab.nrrd -f xml", "xml", 0);
+
+    /* inputs of batch and map themselves */
+    expect_error_cmd("batch: missing cohort file", "batch nocohort.csv -o b.csv", "nocohort.csv", "b.csv");
+    write_file("cohort_empty.csv", "", 0);
+    expect_error_cmd("batch: empty cohort file", "batch cohort_empty.csv -o b.csv", "cohort_empty.csv", "b.csv");
+    write_file("cohort_nomask.csv", "Image,Label\nimg.nrrd,1\n", 22);
+    expect_error_cmd("batch: cohort without a Mask column", "batch cohort_nomask.csv -o b.csv", "Mask", "b.csv");
+    {
+        char garbage[2048];
+        for (int i = 0; i < 2048; i++) garbage[i] = (char)((i * 131 + 7) & 0xff);
+        write_file("cohort_garbage.csv", garbage, sizeof garbage);
+        expect_error_cmd("batch: garbage cohort file", "batch cohort_garbage.csv -o b.csv", "cohort_garbage.csv", "b.csv");
+    }
+    write_file("cohort_ok.csv", "Image,Mask\nimg.nrrd,lab.nrrd\n", 29);
+    expect_error_cmd("batch: bad --shard", "batch cohort_ok.csv -o b.csv --shard 3/2", "--shard", "b.csv");
+    expect_error_cmd("batch: -j 0", "batch cohort_ok.csv -o b.csv -j 0", "-j", "b.csv");
+    write_file("notadir", "x", 1);
+    expect_error_cmd("map: -o names a file", "map img.nrrd lab.nrrd -o notadir -q", "notadir", NULL);
+    expect_error_cmd("map: no -o", "map img.nrrd lab.nrrd -q", "-o", NULL);
+    expect_error_cmd("map: bad kernelRadius", "map img.nrrd lab.nrrd -o m2 -q -s kernelRadius:0", "kernelRadius", "m2");
 
     /* and a good run writes the file */
     char cmd[2048];
