@@ -78,7 +78,7 @@ static void lr_setup(double sigma_mm, double spacing, int order, lr_coef *k)
 
 /* ITK's FilterDataArray on w interleaved lines of ln >= 4 samples: x[i w + j] is sample i of
  * line j; the result goes to y (causal part, then + anticausal part), s is scratch. */
-static void lr_filter_block(const lr_coef *k, const double *x, double *y, double *s, int64_t ln, int w)
+RADX_SIMD_CLONES static void lr_filter_block(const lr_coef *k, const double *x, double *y, double *s, int64_t ln, int w)
 {
     const double n0 = k->n0, n1 = k->n1, n2 = k->n2, n3 = k->n3;
     const double d1 = k->d1, d2 = k->d2, d3 = k->d3, d4 = k->d4;

@@ -22,6 +22,17 @@ typedef struct radx_err {
     char msg[RADX_ERR_LEN];
 } radx_err;
 
+/* Hot loops over independent lanes get an AVX2 clone besides the baseline x86-64 one, chosen
+ * when the program loads (GCC/Clang function multi-versioning).  AVX2 without FMA, and the
+ * project builds with -ffp-contract=off: both clones round every operation the same way, so
+ * results do not depend on the CPU. */
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(RADX_NO_CLONES)
+#define RADX_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RADX_SIMD_CLONES
+#endif
+
 /* Sets err (if not NULL) and returns status.  printf-style. */
 radx_status radx_seterr(radx_err *err, radx_status status, const char *fmt, ...)
 #if defined(__GNUC__)
