@@ -265,100 +265,81 @@ void finish(benchmark::State &st, Target &t, int64_t box)
     st.counters["box"] = (double)box;
 }
 
-void BM_resample(benchmark::State &st, bool cuda)
+// One op call per iteration on the CPU or CUDA backend: call(t, b, e) runs it and returns its
+// status; items = ROI voxels, box = box(t).
+template <class Box, class Call> void run_op(benchmark::State &st, bool cuda, Box box, Call call)
 {
     Target &t = target();
     Backend &b = backend(cuda);
     if (!ready(st, t, b)) return;
     timed(st, b, [&] {
-        radx_volume a{}, m{};
         radx_err e{};
-        const radx_status s = b.ops->resample(b.ctx, &t.img, &t.msk, &t.p, 1, &a, &m, &e);
-        radx_volume_free(&a);
-        radx_volume_free(&m);
+        const radx_status s = call(t, b, e);
         if (s) st.SkipWithError(e.msg);
         return s == RADX_OK;
     });
-    finish(st, t, radx_geom_nvox(&t.rimg.g));
+    finish(st, t, box(t));
+}
+
+int64_t crop_voxels(const Target &t) { return radx_geom_nvox(&t.rimg.g); }
+int64_t roi_voxels(const Target &t) { return (int64_t)t.x.size(); }
+int64_t box_voxels(const Target &t) { return t.nbox; }
+
+void BM_resample(benchmark::State &st, bool cuda)
+{
+    run_op(st, cuda, crop_voxels, [](Target &t, Backend &b, radx_err &e) {
+        radx_volume a{}, m{};
+        const radx_status s = b.ops->resample(b.ctx, &t.img, &t.msk, &t.p, 1, &a, &m, &e);
+        radx_volume_free(&a);
+        radx_volume_free(&m);
+        return s;
+    });
 }
 
 void BM_log(benchmark::State &st, bool cuda, double sigma)
 {
-    Target &t = target();
-    Backend &b = backend(cuda);
-    if (!ready(st, t, b)) return;
-    timed(st, b, [&] {
+    run_op(st, cuda, crop_voxels, [sigma](Target &t, Backend &b, radx_err &e) {
         radx_volume o{};
-        radx_err e{};
         const radx_status s = b.ops->log_filter(b.ctx, &t.rimg, sigma, (radx_log_mode)t.p.log_mode, &o, &e);
         radx_volume_free(&o);
-        if (s) st.SkipWithError(e.msg);
-        return s == RADX_OK;
+        return s;
     });
-    finish(st, t, radx_geom_nvox(&t.rimg.g));
 }
 
 void BM_discretise(benchmark::State &st, bool cuda)
 {
-    Target &t = target();
-    Backend &b = backend(cuda);
-    if (!ready(st, t, b)) return;
-    std::vector<int32_t> gl(t.x.size());
-    timed(st, b, [&] {
-        radx_err e{};
+    std::vector<int32_t> gl;
+    run_op(st, cuda, roi_voxels, [&gl](Target &t, Backend &b, radx_err &e) {
         int ng = 0;
-        const radx_status s = b.ops->discretise(b.ctx, t.x.data(), (int64_t)t.x.size(), t.edges.data(),
-                                                (int)t.edges.size(), gl.data(), &ng, &e);
-        if (s) st.SkipWithError(e.msg);
-        return s == RADX_OK;
+        gl.resize(t.x.size());
+        return b.ops->discretise(b.ctx, t.x.data(), (int64_t)t.x.size(), t.edges.data(), (int)t.edges.size(),
+                                 gl.data(), &ng, &e);
     });
-    finish(st, t, (int64_t)t.x.size());
 }
 
 void BM_firstorder(benchmark::State &st, bool cuda)
 {
-    Target &t = target();
-    Backend &b = backend(cuda);
-    if (!ready(st, t, b)) return;
-    double out[64];
-    timed(st, b, [&] {
-        radx_err e{};
-        const radx_status s = b.ops->firstorder(b.ctx, t.x.data(), t.gl.data(), (int64_t)t.x.size(), t.tin.ng,
-                                                SX * SY * SZ, &t.p, out, &e);
-        if (s) st.SkipWithError(e.msg);
-        return s == RADX_OK;
+    run_op(st, cuda, roi_voxels, [](Target &t, Backend &b, radx_err &e) {
+        double out[64];
+        return b.ops->firstorder(b.ctx, t.x.data(), t.gl.data(), (int64_t)t.x.size(), t.tin.ng, SX * SY * SZ, &t.p,
+                                 out, &e);
     });
-    finish(st, t, (int64_t)t.x.size());
 }
 
 void BM_texture(benchmark::State &st, bool cuda, radx_class cls)
 {
-    Target &t = target();
-    Backend &b = backend(cuda);
-    if (!ready(st, t, b)) return;
-    double out[64];
-    timed(st, b, [&] {
-        radx_err e{};
-        const radx_status s = b.ops->texture(b.ctx, cls, &t.tin, &t.p, out, &e);
-        if (s) st.SkipWithError(e.msg);
-        return s == RADX_OK;
+    run_op(st, cuda, box_voxels, [cls](Target &t, Backend &b, radx_err &e) {
+        double out[64];
+        return b.ops->texture(b.ctx, cls, &t.tin, &t.p, out, &e);
     });
-    finish(st, t, t.nbox);
 }
 
 void BM_shape(benchmark::State &st, bool cuda)
 {
-    Target &t = target();
-    Backend &b = backend(cuda);
-    if (!ready(st, t, b)) return;
-    double out[64];
-    timed(st, b, [&] {
-        radx_err e{};
-        const radx_status s = b.ops->shape(b.ctx, RADX_CLASS_SHAPE, &t.sin, &t.p, out, &e);
-        if (s) st.SkipWithError(e.msg);
-        return s == RADX_OK;
+    run_op(st, cuda, box_voxels, [](Target &t, Backend &b, radx_err &e) {
+        double out[64];
+        return b.ops->shape(b.ctx, RADX_CLASS_SHAPE, &t.sin, &t.p, out, &e);
     });
-    finish(st, t, t.nbox);
 }
 
 // The whole pipeline on volumes in memory (copied in before each run, outside the timing).

@@ -13,9 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "radx.h"
+#include "gpu_plan_harness.h"
 #include "radx_internal.h"
-#include "radx_test.h"
 #include "cuda_ops.h"
 #include "fft_cufft.h"
 
@@ -78,22 +77,6 @@ static void one(void *stream, int64_t n, int kind, int nlev, uint64_t seed, int 
     free(gl);
 }
 
-static radx_result *run(radx_ctx *ctx, radx_backend b)
-{
-    radx_params *p;
-    radx_plan *plan = NULL;
-    radx_result *r = NULL;
-    char img[512], msk[512];
-    snprintf(img, sizeof img, "%s/data/pyradiomics/brain1_image.nrrd", RADX_SOURCE_DIR);
-    snprintf(msk, sizeof msk, "%s/data/pyradiomics/brain1_label.nrrd", RADX_SOURCE_DIR);
-    radx_params_create(ctx, &p);
-    if (radx_plan_create(ctx, p, b, &plan) == RADX_OK) radx_plan_execute(plan, img, msk, 0, &r);
-    CHECK(r != NULL, "brain1 (%s): %s", radx_backend_name(b), radx_ctx_last_error(ctx));
-    radx_plan_destroy(plan);
-    radx_params_destroy(p);
-    return r;
-}
-
 int main(void)
 {
     if (!radx_backend_available(RADX_BACKEND_CUDA)) {
@@ -118,16 +101,10 @@ int main(void)
 
     radx_ctx *ctx;
     radx_ctx_create(&ctx);
-    radx_result *cpu = run(ctx, RADX_BACKEND_CPU), *gpu = run(ctx, RADX_BACKEND_CUDA);
+    radx_result *cpu = gp_run(ctx, RADX_BACKEND_CPU, "brain1", NULL), *gpu = gp_run(ctx, RADX_BACKEND_CUDA, "brain1", NULL);
     if (cpu && gpu) {
         int n = 0;
-        for (size_t i = 0; i < radx_result_count(cpu); i++) {
-            if (!radx_result_is_number(cpu, i) || !strstr(radx_result_name(cpu, i), "_firstorder_")) continue;
-            long j = radx_result_find(gpu, radx_result_name(cpu, i));
-            const double a = radx_result_value(cpu, i), b = j >= 0 ? radx_result_value(gpu, (size_t)j) : NAN;
-            CHECK(a == b || (isnan(a) && isnan(b)), "brain1 %s: CPU %.17g CUDA %.17g", radx_result_name(cpu, i), a, b);
-            n++;
-        }
+        gp_compare(cpu, gpu, "_firstorder_", &n);
         printf("brain1: %d first-order values compared, CPU plan vs CUDA plan\n", n);
     }
     radx_result_destroy(cpu);
