@@ -95,6 +95,24 @@ static void no_temporaries(const char *what, const char *cmdname)
     CHECK(system(ls) != 0, "%s (%s): a temporary output file was left behind", what, cmdname);
 }
 
+/* Runs cmd (stderr to the test folder's stderr.txt) and checks the one-line contract: exit 1..127,
+ * one line on stderr (besides "using the ... backend"), naming must_name.  Returns the stderr
+ * text (caller frees). */
+static char *run_and_check(const char *label, const char *what, const char *cmd, const char *must_name, int *code_out)
+{
+    char err[512];
+    snprintf(err, sizeof err, "%s/stderr.txt", dir);
+    int code = run_cmd(cmd);
+    char *msg = slurp(err, NULL), *last;
+    int lines = error_lines(msg, &last);
+    printf("%-8s%-34s exit %3d  %s", label, what, code, last ? last : "(no stderr)\n");
+    CHECK(code >= 1 && code <= 127, "%s%s: exit status %d", label, what, code);
+    CHECK(lines == 1, "%s%s: %d lines on stderr", label, what, lines);
+    CHECK(last && strstr(last, must_name), "%s%s: message does not name '%s'", label, what, must_name);
+    if (code_out) *code_out = code;
+    return msg;
+}
+
 /* Every command runs under `timeout -s KILL`: a hang ends as 137, outside 1..127. */
 #define HANG_GUARD "timeout -s KILL 120 "
 
@@ -109,13 +127,7 @@ static void expect_error_extract(const char *what, const char *args, const char 
     if (preexisting) write_file("out.csv", "previous results\n", 17);
     snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s extract -f csv -o %s %s 2>%s >/dev/null", dir, RADX_CLI, out,
              args, err);
-    int code = run_cmd(cmd);
-    char *msg = slurp(err, NULL), *last;
-    int lines = error_lines(msg, &last);
-    printf("extract %-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
-    CHECK(code >= 1 && code <= 127, "%s: exit status %d", what, code);
-    CHECK(lines == 1, "%s: %d lines on stderr", what, lines);
-    CHECK(last && strstr(last, must_name), "%s: message does not name '%s'", what, must_name);
+    char *msg = run_and_check("extract ", what, cmd, must_name, NULL);
     struct stat sb;
     if (preexisting) {
         char *o = slurp(out, NULL);
@@ -142,13 +154,7 @@ static void expect_error_map(const char *what, const char *args, const char *mus
         write_file("maps/previous.nii.gz", "previous map\n", 13);
     }
     snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s map %s -o %s -q 2>%s >/dev/null", dir, RADX_CLI, args, maps, err);
-    int code = run_cmd(cmd);
-    char *msg = slurp(err, NULL), *last;
-    int lines = error_lines(msg, &last);
-    printf("map     %-34s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
-    CHECK(code >= 1 && code <= 127, "map %s: exit status %d", what, code);
-    CHECK(lines == 1, "map %s: %d lines on stderr", what, lines);
-    CHECK(last && strstr(last, must_name), "map %s: message does not name '%s'", what, must_name);
+    char *msg = run_and_check("map     ", what, cmd, must_name, NULL);
     snprintf(cmd, sizeof cmd, "test -d %s && ls -A %s | grep -v '^previous.nii.gz$' | grep -q .", maps, maps);
     CHECK(system(cmd) != 0, "map %s: maps were left in the output folder", what);
     if (preexisting) {
@@ -258,13 +264,7 @@ static void expect_error_cmd(const char *what, const char *cmdline, const char *
     char err[512], cmd[4096];
     snprintf(err, sizeof err, "%s/stderr.txt", dir);
     snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s %s 2>%s >/dev/null", dir, RADX_CLI, cmdline, err);
-    int code = run_cmd(cmd);
-    char *msg = slurp(err, NULL), *last;
-    int lines = error_lines(msg, &last);
-    printf("%-42s exit %3d  %s", what, code, last ? last : "(no stderr)\n");
-    CHECK(code >= 1 && code <= 127, "%s: exit status %d", what, code);
-    CHECK(lines == 1, "%s: %d lines on stderr", what, lines);
-    CHECK(last && strstr(last, must_name), "%s: message does not name '%s'", what, must_name);
+    char *msg = run_and_check("", what, cmd, must_name, NULL);
     if (must_not_exist) {
         char pth[600];
         struct stat sb;
