@@ -263,9 +263,11 @@ radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const 
 void radx_shape_eigvals(int n, double a[3][3], double w[3]);
 radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err);
 /* Shape features from a built mesh (host/shape.c; the CPU loop and kernels/shape.cu share it):
- * per-triangle terms in cube order, crossing-edge vertices, ROI voxel count. */
+ * per-triangle terms in cube order, crossing-edge vertices (or the diameters found from them,
+ * diam_given: Slice, Column, Row, 3-D), ROI voxel count. */
 radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6, const double *area, int64_t ntri,
-                                 const int32_t *vtx, int64_t nvtx, int64_t np, double *out, radx_err *err);
+                                 const int32_t *vtx, int64_t nvtx, const double *diam_given, int64_t np, double *out,
+                                 radx_err *err);
 
 /* ------------------------------------------------------------------------------------------
  * Preprocessing (host/resample.c, host/log_filter.c)

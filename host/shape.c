@@ -166,13 +166,6 @@ static int filter_sections(const int32_t *v, int32_t *cand, int64_t *nc, const i
     return 0;
 }
 
-static void vtx_point(const int32_t *v, int64_t i, const double sp[3], double p[3])
-{
-    p[0] = (0.5 * (double)v[3 * i]) * sp[0];
-    p[1] = (0.5 * (double)v[3 * i + 1]) * sp[1];
-    p[2] = (0.5 * (double)v[3 * i + 2]) * sp[2];
-}
-
 typedef struct rpt {
     double r, p[3];
     int32_t idx;
@@ -204,7 +197,7 @@ static int max_pairs_pruned(const int32_t *v, const int32_t *cand, int64_t nc, c
     q = (rpt *)malloc(sizeof(rpt) * (size_t)nc);
     if (!q) return -1;
     for (i = 0; i < nc; i++) {
-        vtx_point(v, cand[i], sp, q[i].p);
+        radx_mc_vertex_point(v, cand[i], sp, q[i].p);
         q[i].idx = cand[i];
         for (k = 0; k < 3; k++) {
             if (q[i].p[k] < lo[k]) lo[k] = q[i].p[k];
@@ -264,10 +257,10 @@ static void diameters_all_pairs(const int32_t *v, int64_t n, const double sp[3],
     for (i = 1; i < n; i++) {
         double pa[3], pb[3];
         int64_t j;
-        vtx_point(v, i, sp, pa);
+        radx_mc_vertex_point(v, i, sp, pa);
         for (j = 0; j < i; j++) {
             double d;
-            vtx_point(v, j, sp, pb);
+            radx_mc_vertex_point(v, j, sp, pb);
             d = radx_mc_dist2(pa, pb);
             if (d > b3) b3 = d;
             if (planar_only) continue;
@@ -360,10 +353,10 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
                     for (x = 0; x < nh; x++) flag[hull[x].idx] |= (uint8_t)(1u << f);
                     for (x = 1; x < nh; x++) {
                         double pa[3], pb[3];
-                        vtx_point(v, hull[x].idx, sp, pa);
+                        radx_mc_vertex_point(v, hull[x].idx, sp, pa);
                         for (y = 0; y < x; y++) {
                             double d;
-                            vtx_point(v, hull[y].idx, sp, pb);
+                            radx_mc_vertex_point(v, hull[y].idx, sp, pb);
                             d = radx_mc_dist2(pa, pb);
                             if (d > fb) fb = d;
                         }
@@ -607,11 +600,13 @@ static int64_t next_active_cube(const uint8_t *o, const uint8_t *a, int64_t x, i
 }
 
 /* The shape features from a mesh: per-triangle terms vol6/area in cshape.c's order (summed here,
- * in that order), the crossing-edge vertices (doubled coordinates, any order) and the ROI voxel
- * count np.  Shared by the CPU loop above and the CUDA backend (kernels/shape.cu), which builds
+ * in that order), the crossing-edge vertices (doubled coordinates, any order) or, when
+ * diam_given is not NULL, the four diameters already found from them (Slice, Column, Row, 3-D,
+ * square-rooted, as radx_shape_diameters gives them), and the ROI voxel count np.  Shared by the CPU loop above and the CUDA backend (kernels/shape.cu), which builds
  * the same arrays on the device, so both give the same features bit for bit. */
 radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6, const double *area, int64_t ntri,
-                                 const int32_t *vtx, int64_t nvtx, int64_t np, double *out, radx_err *err)
+                                 const int32_t *vtx, int64_t nvtx, const double *diam_given, int64_t np, double *out,
+                                 radx_err *err)
 {
     double V = 0, A = 0, diam[4], cov[3][3], w[3];
     int64_t z, P0 = in->dims_zyx[0] + 2, P1 = in->dims_zyx[1] + 2, P2 = in->dims_zyx[2] + 2;
@@ -623,12 +618,14 @@ radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6,
     }
     V = V / 6;
 
-    {
+    if (diam_given) {
+        memcpy(diam, diam_given, sizeof diam);
+    } else {
         int64_t ext[3];
         ext[0] = 2 * (P0 - 1) + 1; ext[1] = 2 * (P1 - 1) + 1; ext[2] = 2 * (P2 - 1) + 1;
         st = radx_shape_diameters(vtx, nvtx, ext, in->spacing_zyx, 0, 0, diam, err);
+        if (st != RADX_OK) return st;
     }
-    if (st != RADX_OK) return st;
     {
         int64_t npc;
         st = radx_shape_covariance(in->roi, in->dims_zyx, in->spacing_zyx, cov, &npc, err);
@@ -773,7 +770,7 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     if (fail) goto nomem;
     free(m);
     m = NULL;
-    st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, np, out, err);
+    st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, err);
     free(vol6); free(area); free(vtx); free(cnt);
     (void)p;
     return st;

@@ -310,6 +310,15 @@ RADX_HD int radx_mc_cube_vertices(int idx, int64_t iz, int64_t iy, int64_t ix, i
     return n;
 }
 
+/* Physical position (numpy order, mm) of vertex i of v (doubled integer coordinates), as
+ * cshape.c places it: (0.5 * doubled) * spacing; the halving is exact. */
+RADX_HD void radx_mc_vertex_point(const int32_t *v, int64_t i, const double sp[3], double p[3])
+{
+    p[0] = RADX_MC_MUL(0.5 * (double)v[3 * i], sp[0]);
+    p[1] = RADX_MC_MUL(0.5 * (double)v[3 * i + 1], sp[1]);
+    p[2] = RADX_MC_MUL(0.5 * (double)v[3 * i + 2], sp[2]);
+}
+
 /* Squared distance between two vertices as cshape.c's calculate_meshDiameter computes it:
  * ((a0-b0)^2 + (a1-b1)^2) + (a2-b2)^2, each square rounded.  For vertices in one plane the
  * zero term is exact, so this is also calculate_meshDiameter2D's distance. */

@@ -9,19 +9,23 @@
  *      triangles land in the order of the CPU loop (cube z, y, x; triangle t of the table);
  *   3. one thread per cube writes its triangles' signed tetrahedron volumes and areas
  *      (radx_mc_triangle, evaluated with the non-contracting _rn intrinsics) and its vertices;
- *   4. the per-triangle terms and the vertices come back to the host, and
- *      radx_shape_from_mesh (host/shape.c, the CPU backend's own code) sums the terms in
- *      cshape.c's order and finds the diameters (convex hull) and the PCA axes.
+ *   4. the four diameters (3-D, and within one slice, row or column) by an all-pairs search over
+ *      the vertices, shared-memory tiles, each pair's squared distance by the CPU's
+ *      radx_mc_dist2 (the maximum of a set does not depend on the order it is searched in, and
+ *      the CPU's hull-pruned search is exact, so both give the same values); meshes of more
+ *      than RADX_SHAPE_GPU_DIAM_MAX vertices go to the host's convex-hull search instead, which
+ *      grows with the hull rather than with the square of the vertex count;
+ *   5. the per-triangle terms come back to the host, and radx_shape_from_mesh (host/shape.c, the
+ *      CPU backend's own code) sums them in cshape.c's order and computes the PCA axes.
  *
  * So the features are bit-identical to the CPU backend's.  The terms are kept per triangle
  * rather than reduced on the device because a device reduction would change the summation
- * order (and with it the last bits PyRadiomics gets); the transfer is 16 bytes per triangle.
- * The diameter search stays on the host: on the convex hull it costs far less than an
- * all-pairs search would on the device. */
+ * order (and with it the last bits PyRadiomics gets); the transfer is 16 bytes per triangle. */
 #include <cub/device/device_scan.cuh>
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cuda_check.cuh"
 #include "cuda_ops.h"
@@ -94,6 +98,66 @@ static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, in
     }
 }
 
+/* Vertices of more than this many go to the host's hull search (all pairs: n^2 / 2 distances,
+ * about 2 ms at 2^18 on a current data-centre GPU). */
+#define RADX_SHAPE_GPU_DIAM_MAX (1 << 18)
+#define RADX_DIAM_TILE 256
+
+/* best[0..3]: the largest squared distance between two vertices with the same z (Slice), the
+ * same y (Column), the same x (Row), and overall, as the bit patterns of non-negative doubles
+ * (ordered as the doubles are), over the pairs i < j.  Block b's threads own vertices
+ * b * TILE + t and visit the tiles from their own onward. */
+static __global__ void diam_kernel(const int32_t *__restrict__ vtx, int64_t n, double sz, double sy, double sx,
+                                   unsigned long long *__restrict__ best)
+{
+    __shared__ double tp[3 * RADX_DIAM_TILE];
+    __shared__ int32_t tv[3 * RADX_DIAM_TILE];
+    __shared__ double red[4][RADX_DIAM_TILE / 32];
+    const double sp[3] = {sz, sy, sx};
+    const int64_t i = (int64_t)blockIdx.x * RADX_DIAM_TILE + threadIdx.x;
+    double pa[3] = {0, 0, 0}, b[4] = {0, 0, 0, 0};
+    int32_t va[3] = {0, 0, 0};
+    if (i < n) {
+        radx_mc_vertex_point(vtx, i, sp, pa);
+        va[0] = vtx[3 * i];
+        va[1] = vtx[3 * i + 1];
+        va[2] = vtx[3 * i + 2];
+    }
+    for (int64_t t0 = (int64_t)blockIdx.x * RADX_DIAM_TILE; t0 < n; t0 += RADX_DIAM_TILE) {
+        const int64_t j = t0 + threadIdx.x;
+        __syncthreads();
+        if (j < n) {
+            radx_mc_vertex_point(vtx, j, sp, tp + 3 * threadIdx.x);
+            tv[3 * threadIdx.x] = vtx[3 * j];
+            tv[3 * threadIdx.x + 1] = vtx[3 * j + 1];
+            tv[3 * threadIdx.x + 2] = vtx[3 * j + 2];
+        }
+        __syncthreads();
+        if (i >= n) continue;
+        const int kn = n - t0 < RADX_DIAM_TILE ? (int)(n - t0) : RADX_DIAM_TILE;
+        for (int k = 0; k < kn; k++) {
+            if (t0 + k <= i) continue;
+            const double d = radx_mc_dist2(pa, tp + 3 * k);
+            b[3] = fmax(b[3], d);
+            if (va[0] == tv[3 * k]) b[0] = fmax(b[0], d);
+            if (va[1] == tv[3 * k + 1]) b[1] = fmax(b[1], d);
+            if (va[2] == tv[3 * k + 2]) b[2] = fmax(b[2], d);
+        }
+    }
+    /* block maximum: warps, then the first warp */
+    for (int q = 0; q < 4; q++)
+        for (int o = 16; o > 0; o >>= 1) b[q] = fmax(b[q], __shfl_down_sync(0xffffffffu, b[q], o));
+    if ((threadIdx.x & 31) == 0)
+        for (int q = 0; q < 4; q++) red[q][threadIdx.x >> 5] = b[q];
+    __syncthreads();
+    if (threadIdx.x == 0)
+        for (int q = 0; q < 4; q++) {
+            double m = 0;
+            for (int w = 0; w < RADX_DIAM_TILE / 32; w++) m = fmax(m, red[q][w]);
+            atomicMax(best + q, (unsigned long long)__double_as_longlong(m));
+        }
+}
+
 /* In place exclusive scan of n + 1 counts (the last one zero on entry): a[n] is the total. */
 static cudaError_t scan_counts(dmem *mem, unsigned long long *a, int64_t n1)
 {
@@ -124,7 +188,9 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
     unsigned long long *d_np = NULL, *d_t = NULL, *d_v = NULL, h_np = 0, tot[2] = {0, 0};
     double *d_vol = NULL, *d_area = NULL, *vol6 = NULL, *area = NULL;
     int32_t *d_vtx = NULL, *vtx = NULL;
-    int host_nomem = 0;
+    unsigned long long *d_best = NULL, best[4] = {0, 0, 0, 0};
+    double diam[4];
+    int host_nomem = 0, diam_on_device = 0;
 
     if (e != cudaSuccess) goto done;
     what = "staging the ROI";
@@ -158,18 +224,35 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
                                                                   in->spacing_zyx[1], in->spacing_zyx[2], d_t, d_v,
                                                                   d_vol, d_area, d_vtx);
     RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    diam_on_device = tot[1] <= RADX_SHAPE_GPU_DIAM_MAX;
+    if (diam_on_device && tot[1] >= 2) {
+        what = "the diameter search";
+        RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_best, 4));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_best, 0, 4 * sizeof *d_best, mem.st));
+        diam_kernel<<<(unsigned)((tot[1] + RADX_DIAM_TILE - 1) / RADX_DIAM_TILE), RADX_DIAM_TILE, 0, mem.st>>>(
+            d_vtx, (int64_t)tot[1], in->spacing_zyx[0], in->spacing_zyx[1], in->spacing_zyx[2], d_best);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(best, d_best, sizeof best, cudaMemcpyDeviceToHost, mem.st));
+    }
     vol6 = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
     area = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
-    vtx = (int32_t *)malloc(sizeof(int32_t) * 3 * (size_t)(tot[1] ? tot[1] : 1));
-    if (!vol6 || !area || !vtx) {
+    if (!diam_on_device) vtx = (int32_t *)malloc(sizeof(int32_t) * 3 * (size_t)(tot[1] ? tot[1] : 1));
+    if (!vol6 || !area || (!diam_on_device && !vtx)) {
         host_nomem = 1;
         goto done;
     }
     what = "downloading the mesh";
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vol6, d_vol, sizeof(double) * (size_t)tot[0], cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(area, d_area, sizeof(double) * (size_t)tot[0], cudaMemcpyDeviceToHost, mem.st));
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vtx, d_vtx, sizeof(int32_t) * 3 * (size_t)tot[1], cudaMemcpyDeviceToHost, mem.st));
+    if (!diam_on_device)
+        RADX_CUDA_TRY_GOTO(
+            cudaMemcpyAsync(vtx, d_vtx, sizeof(int32_t) * 3 * (size_t)tot[1], cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+    for (int q = 0; q < 4; q++) {
+        double d2;
+        memcpy(&d2, &best[q], sizeof d2);
+        diam[q] = sqrt(d2); /* as radx_shape_diameters takes the roots */
+    }
 
 done:
     dfree_all(&mem);
@@ -181,7 +264,8 @@ done:
     else if (h_np == 0)
         st = radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
     else
-        st = radx_shape_from_mesh(in, vol6, area, (int64_t)tot[0], vtx, (int64_t)tot[1], (int64_t)h_np, out, err);
+        st = radx_shape_from_mesh(in, vol6, area, (int64_t)tot[0], vtx, (int64_t)tot[1], diam_on_device ? diam : NULL,
+                                  (int64_t)h_np, out, err);
     free(vol6);
     free(area);
     free(vtx);

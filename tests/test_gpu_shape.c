@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Shape (3-D), CPU vs CUDA (kernels/shape.cu): the 17 features must be bit-identical (the mesh is
  * built with the same per-cube rules of kernels/marching_cubes.h and summed on the host in the
- * same order by radx_shape_from_mesh).  Inputs: balls with isotropic and anisotropic spacing,
+ * same order by radx_shape_from_mesh; the device's all-pairs diameters must equal the CPU's
+ * hull-pruned search).  Inputs: balls with isotropic and anisotropic spacing,
  * random ROIs at 5-100 % fill (many disconnected pieces, every cube configuration), one voxel,
  * one slice, one row, a full box, a 100^3 ball (with timings), and the masks of
  * data/pyradiomics/brain1 and breast1 (their bounding boxes).  An empty ROI must fail the same
