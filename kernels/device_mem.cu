@@ -42,6 +42,29 @@ void setup_once(void)
     cudaGetLastError();
 }
 
+/* The calling thread's pinned host slots (radx_dev::pinned), freed when the thread ends. */
+struct pinned_slots {
+    void *p[RADX_PINNED_SLOTS] = {};
+    size_t cap[RADX_PINNED_SLOTS] = {};
+    bool host_pinned[RADX_PINNED_SLOTS] = {};
+    void release(int k)
+    {
+        if (!p[k]) return;
+        if (host_pinned[k])
+            cudaFreeHost(p[k]);
+        else
+            free(p[k]);
+        p[k] = NULL;
+        cap[k] = 0;
+    }
+    ~pinned_slots()
+    {
+        for (int k = 0; k < RADX_PINNED_SLOTS; k++) release(k);
+        cudaGetLastError();
+    }
+};
+thread_local pinned_slots t_pinned;
+
 /* Reserves bytes against the budget; 0 when over it. */
 int reserve(size_t bytes)
 {
@@ -140,6 +163,25 @@ void persistent_free(void *ptr, size_t bytes)
     if (!ptr) return;
     cudaFree(ptr);
     unreserve(bytes);
+}
+
+void *pinned(int slot, size_t bytes)
+{
+    pinned_slots &ps = t_pinned;
+    if (slot < 0 || slot >= RADX_PINNED_SLOTS) return NULL;
+    if (bytes == 0) bytes = 1;
+    if (ps.p[slot] && ps.cap[slot] >= bytes) return ps.p[slot];
+    ps.release(slot);
+    const size_t want = bytes + bytes / 4; /* room for the next, slightly larger case */
+    if (cudaHostAlloc(&ps.p[slot], want, cudaHostAllocDefault) == cudaSuccess) {
+        ps.host_pinned[slot] = true;
+    } else {
+        cudaGetLastError();
+        ps.p[slot] = malloc(want);
+        ps.host_pinned[slot] = false;
+    }
+    ps.cap[slot] = ps.p[slot] ? want : 0;
+    return ps.p[slot];
 }
 
 void clear_oom(void) { t_oom = 0; }

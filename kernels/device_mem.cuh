@@ -52,6 +52,15 @@ void dfree_all(dmem *m);
 /* A copy of host memory h on the device. */
 cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
 
+/* Pinned (page-locked) host memory for results coming back from the device: slot k (0..3) of
+ * the calling thread, grown to at least `bytes` and kept for the thread's next cases, so a
+ * download is one DMA straight into memory the host code then reads, with no driver bounce
+ * copy and no cudaHostAlloc per case.  Falls back to ordinary memory when pinning fails
+ * (the copy is then staged by the driver).  NULL only when no memory at all is left.  Valid
+ * until the same thread asks for the same slot again. */
+#define RADX_PINNED_SLOTS 4
+void *pinned(int slot, size_t bytes);
+
 /* Long-lived buffers outside a dmem (the cuFFT work areas of cached plans): counted against
  * the same budget. */
 cudaError_t persistent_alloc(void **ptr, size_t bytes);

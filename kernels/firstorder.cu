@@ -52,7 +52,7 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     level_cell f;
 
     if (e != cudaSuccess) goto done;
-    s = (double *)malloc(sizeof *s * (size_t)n);
+    s = (double *)pinned(0, sizeof *s * (size_t)n); /* the sorted values come straight back here */
     h = (unsigned long long *)malloc(sizeof *h * ((size_t)ng + 1));
     hist = (int64_t *)malloc(sizeof *hist * ((size_t)ng + 1));
     if (!s || !h || !hist) {
@@ -93,7 +93,6 @@ done:
         for (int g = 0; g <= ng; g++) hist[g] = (int64_t)h[g];
         st = radx_firstorder_from_sorted(s, n, hist, ng, voxel_volume, p, out, err);
     }
-    free(s);
     free(h);
     free(hist);
     return st;

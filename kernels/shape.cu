@@ -234,9 +234,10 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
         RADX_CUDA_TRY_GOTO(cudaGetLastError());
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(best, d_best, sizeof best, cudaMemcpyDeviceToHost, mem.st));
     }
-    vol6 = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
-    area = (double *)malloc(sizeof(double) * (size_t)(tot[0] ? tot[0] : 1));
-    if (!diam_on_device) vtx = (int32_t *)malloc(sizeof(int32_t) * 3 * (size_t)(tot[1] ? tot[1] : 1));
+    /* the mesh comes straight back into the thread's pinned host slots */
+    vol6 = (double *)pinned(0, sizeof(double) * (size_t)tot[0]);
+    area = (double *)pinned(1, sizeof(double) * (size_t)tot[0]);
+    if (!diam_on_device) vtx = (int32_t *)pinned(2, sizeof(int32_t) * 3 * (size_t)tot[1]);
     if (!vol6 || !area || (!diam_on_device && !vtx)) {
         host_nomem = 1;
         goto done;
@@ -266,8 +267,5 @@ done:
     else
         st = radx_shape_from_mesh(in, vol6, area, (int64_t)tot[0], vtx, (int64_t)tot[1], diam_on_device ? diam : NULL,
                                   (int64_t)h_np, out, err);
-    free(vol6);
-    free(area);
-    free(vtx);
     return st;
 }
