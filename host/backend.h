@@ -4,11 +4,27 @@
  * pipeline then runs the CPU op for it (the CUDA backend fills its ops in issue 4). */
 #ifndef RADX_BACKEND_H
 #define RADX_BACKEND_H
+#include "firstorder_rules.h" /* RADX_FO_N */
 #include "radx_internal.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A voxel-map image type for the per-voxel first-order op: the array A (x fastest) the kernels
+ * live in and its ROI voxels (host/voxelmap.c). */
+typedef struct radx_vfo_input {
+    int64_t dim[3];      /* A's size, x y z */
+    const uint8_t *mk;   /* voxel takes part in kernels (the ROI, or all of A unmasked) */
+    const double *val;   /* values */
+    const int32_t *gl;   /* first order's discretised levels (0 outside mk) */
+    const int64_t *aidx; /* ROI voxels as indices into A, ascending */
+    int64_t nroi;
+    int r;               /* kernelRadius */
+    int f2d_xyz;         /* force2D axis (x y z), -1 without force2D */
+    double voxel_volume, shift;
+    int excess;          /* ibsiKurtosisExcess */
+} radx_vfo_input;
 
 typedef struct radx_backend_ops {
     const char *name;
@@ -28,6 +44,10 @@ typedef struct radx_backend_ops {
     radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
     void (*destroy)(void *ctx); /* optional */
+    /* optional, voxel maps: the first-order features of every ROI voxel's kernel into
+     * out[v * RADX_FO_N + feature]; RADX_ERR_UNSUPPORTED or RADX_ERR_NOMEM (no room on the
+     * device) make the caller run its CPU loop instead */
+    radx_status (*voxel_firstorder)(void *ctx, const radx_vfo_input *in, double *out, radx_err *err);
 } radx_backend_ops;
 
 extern const radx_backend_ops radx_cpu_backend;

@@ -174,8 +174,10 @@ int radx_cmd_map(int argc, char **argv)
     if (!quiet) {
         double t = now_s() - o.t0;
         fprintf(stderr, "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
-                "preprocessing on the %s backend, voxel features on the CPU)\n", o.nwritten, out_dir, t,
-                t - o.t_write, o.t_write, radx_backend_name(radx_plan_backend(plan)));
+                "%s)\n", o.nwritten, out_dir, t, t - o.t_write, o.t_write,
+                radx_plan_backend(plan) == RADX_BACKEND_CUDA
+                    ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
+                    : "on the cpu backend");
         radx_cli_report_device(radx_plan_backend(plan));
     }
 out:

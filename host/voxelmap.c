@@ -58,6 +58,7 @@
 #include "discretise.h"
 #include "params.h"
 #include "pipeline.h"
+#include "voxel_rules.h"
 #include "voxelmap.h"
 
 int radx_voxelmap_select(const radx_params *p, radx_class c, int *sel)
@@ -126,6 +127,8 @@ typedef struct vm_image {
 
 typedef struct vm_run {
     const radx_params *p;
+    const radx_backend_ops *ops;  /* the plan's backend (per-voxel ops where it has them) */
+    void *bctx;
     const radx_case *cs;
     const radx_vmap_sink *sink;
     const uint8_t *lab;
@@ -141,22 +144,16 @@ typedef struct vm_ws {
     uint8_t *kroi;            /* kernel box membership */
     double *x;                /* first order: values */
     int32_t *xgl;             /* first order: levels */
+    int64_t *cnt;             /* first order: level counts */
     uint32_t *stamp;          /* ng + 1 */
     uint32_t gen;
     double out[64];
 } vm_ws;
 
-/* Kernel box of ROI voxel at A index ai: [k0, k1] inclusive per axis, x y z (A coordinates). */
+/* Kernel box of ROI voxel at A index ai (kernels/voxel_rules.h, the GPU kernels' rule too). */
 static void kernel_box(const vm_image *im, int64_t ai, int64_t k0[3], int64_t k1[3])
 {
-    int64_t c[3] = {ai % im->dim[0], (ai / im->dim[0]) % im->dim[1], ai / (im->dim[0] * im->dim[1])};
-    for (int a = 0; a < 3; a++) {
-        if (a == im->f2d_xyz) { k0[a] = k1[a] = c[a]; continue; }
-        k0[a] = c[a] - im->r;
-        k1[a] = c[a] + im->r;
-        if (k0[a] < 0) k0[a] = 0;
-        if (k1[a] > im->dim[a] - 1) k1[a] = im->dim[a] - 1;
-    }
+    radx_vm_kernel_box(im->dim, im->r, im->f2d_xyz, ai, k0, k1);
 }
 
 /* Fills the texture input for the kernel box (numpy order, x fastest).  extra_x: columns appended
@@ -227,6 +224,38 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     const radx_params *q = im->q;
     const int64_t nroi = im->nroi;
     const int r = im->r;
+    if (c == RADX_CLASS_FIRSTORDER && run->ops && run->ops->voxel_firstorder) {
+        /* the backend's per-voxel path (CUDA); it declines (RADX_ERR_UNSUPPORTED, or no room on the
+         * device: RADX_ERR_NOMEM) and the loop below runs instead */
+        radx_vfo_input in;
+        double *fo = malloc(sizeof *fo * (size_t)(nroi > 0 ? nroi : 1) * RADX_FO_N);
+        if (!fo) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
+        memcpy(in.dim, im->dim, sizeof in.dim);
+        in.mk = im->mk;
+        in.val = im->val;
+        in.gl = im->gl_fo;
+        in.aidx = im->aidx;
+        in.nroi = nroi;
+        in.r = r;
+        in.f2d_xyz = im->f2d_xyz;
+        in.voxel_volume = im->voxel_volume;
+        in.shift = q->voxel_array_shift;
+        in.excess = q->ibsi_kurtosis_excess;
+        radx_err e = {RADX_OK, ""};
+        const radx_status st = run->ops->voxel_firstorder(run->bctx, &in, fo, &e);
+        if (st == RADX_OK) {
+            for (int64_t v = 0; v < nroi; v++)
+                for (int k = 0; k < nsel; k++)
+                    vals[(size_t)k * (size_t)nroi + (size_t)v] = fo[(size_t)v * RADX_FO_N + (size_t)sel[k]];
+            free(fo);
+            return RADX_OK;
+        }
+        free(fo);
+        if (st != RADX_ERR_UNSUPPORTED && st != RADX_ERR_NOMEM) {
+            *err = e;
+            return st;
+        }
+    }
     int dmax = 0;
     for (int i = 0; i < q->n_distances; i++)
         if (q->distances[i] > dmax) dmax = q->distances[i];
@@ -236,6 +265,9 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     int64_t kmax[3];
     for (int a = 0; a < 3; a++) kmax[a] = 2 * (int64_t)r + 1 < im->dim[a] ? 2 * (int64_t)r + 1 : im->dim[a];
     const size_t boxcap = (size_t)((kmax[0] + extra_x) * kmax[1] * kmax[2]);
+    /* first order: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule, larger ones by
+     * the segment function (radix sort) */
+    const int fo_rule = radx_vm_kernel_max(im->dim, r, im->f2d_xyz) <= RADX_VFO_MAX;
 
     /* GLCM: A's angle list (PyRadiomics' voxel mode builds it from the cropped array) */
     int *angA = NULL, naA = 0, nw = 1;
@@ -279,8 +311,9 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         w.kroi = malloc(boxcap);
         w.x = malloc(boxcap * sizeof *w.x);
         w.xgl = malloc(boxcap * sizeof *w.xgl);
+        w.cnt = malloc(boxcap * sizeof *w.cnt);
         w.stamp = calloc((size_t)im->ng + 1, sizeof *w.stamp);
-        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.stamp;
+        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp;
         if (!ok) nomem = 1;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 8)
@@ -292,7 +325,11 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
             int64_t k0[3], k1[3];
             kernel_box(im, im->aidx[v], k0, k1);
             for (int k = 0; k < 64; k++) w.out[k] = NAN;
-            if (c == RADX_CLASS_FIRSTORDER) {
+            if (c == RADX_CLASS_FIRSTORDER && fo_rule) {
+                /* the per-voxel rule the CUDA kernel runs too (kernels/voxel_rules.h) */
+                radx_vfo_voxel(im->dim, im->mk, im->val, im->gl_fo, im->aidx[v], r, im->f2d_xyz, q->voxel_array_shift,
+                               q->ibsi_kurtosis_excess, im->voxel_volume, w.x, w.xgl, w.cnt, w.out);
+            } else if (c == RADX_CLASS_FIRSTORDER) {
                 int64_t n = 0;
                 for (int64_t z = k0[2]; z <= k1[2]; z++)
                     for (int64_t y = k0[1]; y <= k1[1]; y++)
@@ -356,6 +393,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         free(w.kroi);
         free(w.x);
         free(w.xgl);
+        free(w.cnt);
         free(w.stamp);
     }
     radx_status st = RADX_OK;
@@ -557,6 +595,8 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_backend_ops *ops,
     vm_run run;
     memset(&run, 0, sizeof run);
     run.p = p;
+    run.ops = ops;
+    run.bctx = bctx;
     run.cs = &cs;
     run.sink = sink;
     run.ipath = ipath;

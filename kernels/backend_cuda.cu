@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The CUDA backend: the device probe and the op table (host/backend.h).  Every op runs on the
  * GPU (discretisation here, with the CPU's rule from kernels/bin_index.h; the others in
- * kernels/<stage>.cu) except shape2D, which goes to the CPU op. */
+ * kernels/<stage>.cu) except shape2D, which goes to the CPU op; of the per-voxel map work, first
+ * order (kernels/voxel_firstorder.cu). */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -145,6 +146,16 @@ static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_
         [&] { return radx_cpu_backend.resample(NULL, img, mask, p, label, img_out, mask_out, err); }, err);
 }
 
+/* Voxel maps, first order: declined kernels and lack of device memory go back to the map's CPU
+ * loop (host/voxelmap.c); the latter counts as a CPU fallback. */
+static radx_status cuda_voxel_firstorder(void *vctx, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    radx_dev::clear_oom();
+    const radx_status st = radx_cuda_voxel_firstorder(((cuda_ctx *)vctx)->stream, in, out, err);
+    if (st == RADX_ERR_NOMEM && radx_dev::oom()) radx_cuda_note_cpu_fallback();
+    return st;
+}
+
 static void cuda_destroy(void *vctx)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
@@ -156,6 +167,7 @@ static void cuda_destroy(void *vctx)
 
 static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
+    cuda_voxel_firstorder,
 };
 
 /* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */

@@ -10,6 +10,7 @@
  * whenever the matrices are. */
 #ifndef RADX_CUDA_OPS_H
 #define RADX_CUDA_OPS_H
+#include "backend.h"
 #include "radx_internal.h"
 
 #ifdef __cplusplus
@@ -26,6 +27,10 @@ radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const ra
 /* first order: same contract as radx_firstorder_compute; bit-identical features (kernels/firstorder.cu) */
 radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,
                                  double voxel_volume, const radx_params *p, double *out, radx_err *err);
+
+/* voxel maps, first order: the backend op voxel_firstorder (host/backend.h); kernelRadius <= 3
+ * (kernels/voxel_firstorder.cu) */
+radx_status radx_cuda_voxel_firstorder(void *stream, const radx_vfo_input *in, double *out, radx_err *err);
 
 /* shape (3-D): same contract as radx_shape_compute; bit-identical features (kernels/shape.cu) */
 radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The voxel-map hook for a backend's per-voxel first order (host/voxelmap.c, backend op
+ * voxel_firstorder), exercised on the CPU with stand-in ops, since the CUDA op cannot run here:
+ *   - an op that computes every voxel by radx_vfo_voxel (kernels/voxel_rules.h, what the CUDA
+ *     kernel runs per thread) must give the CPU loop's maps exactly (the scatter into the selected
+ *     features, the voxel order, the initValue outside the ROI);
+ *   - an op that declines (RADX_ERR_UNSUPPORTED, RADX_ERR_NOMEM) must leave the CPU loop's maps;
+ *   - an op that fails otherwise must fail the run with its message.
+ * Settings: breast1, first order (all features, and a named subset in another order), kernelRadius
+ * 1 and 2, masked and unmasked, force2D. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "params.h"
+#include "radx_internal.h"
+#include "radx_test.h"
+#include "voxel_rules.h"
+#include "voxelmap.h"
+
+#ifndef RADX_SOURCE_DIR
+#define RADX_SOURCE_DIR "."
+#endif
+
+static int calls;
+
+static radx_status op_rule(void *ctx, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    double s[RADX_VFO_MAX], o[RADX_FO_N];
+    int32_t g[RADX_VFO_MAX];
+    int64_t cnt[RADX_VFO_MAX];
+    calls++;
+    if (radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz) > RADX_VFO_MAX)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+    for (int64_t v = in->nroi - 1; v >= 0; v--) { /* any order: each voxel is independent */
+        radx_vfo_voxel(in->dim, in->mk, in->val, in->gl, in->aidx[v], in->r, in->f2d_xyz, in->shift, in->excess,
+                       in->voxel_volume, s, g, cnt, o);
+        memcpy(out + (size_t)v * RADX_FO_N, o, sizeof o);
+    }
+    return RADX_OK;
+}
+
+static radx_status op_decline(void *ctx, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    calls++;
+    memset(out, 0xff, sizeof(double) * (size_t)in->nroi * RADX_FO_N); /* garbage that must not be used */
+    return radx_seterr(err, (calls & 1) ? RADX_ERR_UNSUPPORTED : RADX_ERR_NOMEM, "declined");
+}
+
+static radx_status op_fail(void *ctx, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    calls++;
+    return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
+}
+
+typedef struct maps {
+    int n;
+    char *name[64];
+    float *data[64];
+    size_t nvox;
+} maps;
+
+static radx_status keep(void *user, const radx_map *m)
+{
+    maps *s = user;
+    if (s->n >= 64) return RADX_ERR_INTERNAL;
+    s->nvox = (size_t)(m->grid->size[0] * m->grid->size[1] * m->grid->size[2]);
+    s->name[s->n] = strdup(m->name);
+    s->data[s->n] = malloc(s->nvox * sizeof(float));
+    memcpy(s->data[s->n], m->data, s->nvox * sizeof(float));
+    s->n++;
+    return RADX_OK;
+}
+
+static void maps_free(maps *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        free(s->name[i]);
+        free(s->data[i]);
+    }
+    s->n = 0;
+}
+
+static radx_status run(const radx_params *p, const radx_backend_ops *ops, maps *m, radx_err *e)
+{
+    char img[512], msk[512];
+    snprintf(img, sizeof img, "%s/data/pyradiomics/breast1_image.nrrd", RADX_SOURCE_DIR);
+    snprintf(msk, sizeof msk, "%s/data/pyradiomics/breast1_label.nrrd", RADX_SOURCE_DIR);
+    return radx_voxelmap_run_public(p, ops, NULL, img, msk, 0, keep, m, e);
+}
+
+static void same(const char *what, const maps *a, const maps *b)
+{
+    CHECK(a->n == b->n && a->n > 0, "%s: %d and %d maps", what, a->n, b->n);
+    for (int i = 0; i < a->n && i < b->n; i++) {
+        CHECK(!strcmp(a->name[i], b->name[i]), "%s: map %d: %s vs %s", what, i, a->name[i], b->name[i]);
+        CHECK(!memcmp(a->data[i], b->data[i], a->nvox * sizeof(float)), "%s: %s differs", what, a->name[i]);
+    }
+}
+
+static void one(const char *what, const char *yaml)
+{
+    char path[] = "/tmp/radx_voxel_op_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        CHECK(0, "cannot write a parameter file");
+        return;
+    }
+    fputs(yaml, f);
+    fclose(f);
+    radx_params p;
+    radx_err e = {RADX_OK, ""};
+    radx_params_init_defaults(&p);
+    radx_status st = radx_params_load_file(&p, path, &e);
+    unlink(path);
+    CHECK(st == RADX_OK, "%s: parameters: %s", what, e.msg);
+    if (st) return;
+    radx_backend_ops rule = radx_cpu_backend, decline = radx_cpu_backend, fail = radx_cpu_backend;
+    rule.voxel_firstorder = op_rule;
+    decline.voxel_firstorder = op_decline;
+    fail.voxel_firstorder = op_fail;
+    maps cpu = {0}, r = {0}, d = {0}, x = {0};
+    st = run(&p, &radx_cpu_backend, &cpu, &e);
+    CHECK(st == RADX_OK, "%s: CPU: %s", what, e.msg);
+    calls = 0;
+    st = run(&p, &rule, &r, &e);
+    CHECK(st == RADX_OK && calls == 1, "%s: rule op: %s (%d calls)", what, e.msg, calls);
+    same(what, &cpu, &r);
+    calls = 0;
+    st = run(&p, &decline, &d, &e);
+    CHECK(st == RADX_OK && calls == 1, "%s: declining op: %s (%d calls)", what, e.msg, calls);
+    same(what, &cpu, &d);
+    st = run(&p, &fail, &x, &e);
+    CHECK(st == RADX_ERR_DEVICE && strstr(e.msg, "fell over"), "%s: failing op gave status %d (%s)", what, (int)st,
+          e.msg);
+    printf("%-44s %d maps: op maps equal the CPU loop's; declined: equal; failure: reported\n", what, cpu.n);
+    maps_free(&cpu);
+    maps_free(&r);
+    maps_free(&d);
+    maps_free(&x);
+}
+
+int main(void)
+{
+    one("first order, r=1, masked", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 1\n");
+    one("first order subset, r=2, unmasked",
+        "featureClass:\n  firstorder: [Skewness, Entropy, Median, TotalEnergy]\nvoxelSetting:\n  kernelRadius: 2\n"
+        "  maskedKernel: false\n");
+    one("first order + glcm, r=2, force2D",
+        "featureClass:\n  firstorder:\n  glcm: [Contrast]\nsetting:\n  force2D: true\nvoxelSetting:\n  kernelRadius: 2\n");
+    one("first order, r=4 (too large for the rule op)", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 4\n");
+    return radx_test_finish("test_voxel_op");
+}
