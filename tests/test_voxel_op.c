@@ -116,7 +116,10 @@ static void one(const char *what, const char *yaml)
     radx_status st = radx_params_load_file(&p, path, &e);
     unlink(path);
     CHECK(st == RADX_OK, "%s: parameters: %s", what, e.msg);
-    if (st) return;
+    if (st) {
+        radx_params_clear(&p);
+        return;
+    }
     radx_backend_ops rule = radx_cpu_backend, decline = radx_cpu_backend, fail = radx_cpu_backend;
     rule.voxel_firstorder = op_rule;
     decline.voxel_firstorder = op_decline;
@@ -140,6 +143,7 @@ static void one(const char *what, const char *yaml)
     maps_free(&r);
     maps_free(&d);
     maps_free(&x);
+    radx_params_clear(&p);
 }
 
 int main(void)
