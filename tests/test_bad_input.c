@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "radx.h"
 #include "radx_test.h"
 
 #ifndef RADX_CLI
@@ -462,6 +463,8 @@ int main(void)
     expect_error("YAML syntax error", "img.nrrd lab.nrrd -p bad2.yaml", "bad2.yaml", 0);
     expect_error("missing params file", "img.nrrd lab.nrrd -p nothere.yaml", "nothere.yaml", 0);
     expect_error("bad --device", "img.nrrd lab.nrrd --device tpu", "tpu", 0);
+    if (!radx_backend_available(RADX_BACKEND_CUDA)) /* on a machine with a usable GPU this runs */
+        expect_error("--device cuda without a GPU", "img.nrrd lab.nrrd --device cuda", "cuda", 0);
     expect_error_in(EXTRACT | MAP, "bad format", "img.nrrd lab.nrrd -f xml", "xml", 0);
 
     /* inputs of batch and map themselves */
