@@ -6,8 +6,9 @@
 //   cpu/<stage>   the CPU backend (radx_cpu_backend, OpenMP threads), wall time;
 //   cuda/<stage>  the CUDA backend (its op table), timed with CUDA events on the backend's
 //                 stream (manual time); skipped with a message when no CUDA device is usable.
-// Stages: resample, log/sigma, discretise, firstorder, glcm, glrlm, glszm, gldm, ngtdm, shape,
-// and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
+// Stages: read_nii_gz (reading and inflating the CT, host only), resample, log/sigma, discretise,
+// firstorder, glcm, glrlm, glszm, gldm, ngtdm (and glcm / glrlm split into matrix and features),
+// shape, and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
 // types, every class, diagnostics; reading and decompression excluded, see bench_families'
 // read_nrrd for that).  Counters: items = ROI voxels (voxels/s), box = voxels of the stage's
 // input, and for CUDA dev_MiB = the device-memory peak so far (radx_device_memory).
@@ -25,6 +26,10 @@
 #endif
 extern "C" {
 #include "backend.h"
+#include "glcm_cuda.h"
+#include "glcm_glrlm.h"
+#include "glrlm_cuda.h"
+#include "voxelmap.h"
 #include "discretise.h"
 #include "params.h"
 #include "pipeline.h"
@@ -33,6 +38,8 @@ extern "C" {
 
 #ifdef RADX_HAVE_CUDA
 extern "C" void *radx_cuda_backend_stream(void *ctx);
+#else
+extern "C" void *radx_cuda_backend_stream(void *ctx) { return nullptr; }
 #endif
 
 namespace {
@@ -342,6 +349,97 @@ void BM_shape(benchmark::State &st, bool cuda)
     });
 }
 
+// GLCM / GLRLM split into their two steps: the matrices of every angle (level index included:
+// prepare + counting; on CUDA the device count of kernels/angular_count.cuh) and the features
+// from those counts (host code on both backends).
+using PrepFn = radx_status (*)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *,
+                               radx_err *);
+using CountFn = uint64_t (*)(const void *, int, uint32_t *);
+using CudaCountFn = radx_status (*)(void *, const radx_angular_prep *, int, uint32_t *, radx_err *);
+using FromFn = radx_status (*)(const radx_angular_prep *, const radx_params *, const double *, radx_angular_count_fn,
+                               const void *, double *, radx_err *);
+
+radx_status count_all(Backend &b, const radx_angular_prep &g, CountFn cpu, CudaCountFn cuda,
+                      std::vector<uint32_t> &cnt, radx_err &e)
+{
+    cnt.resize((size_t)g.na * g.ncell);
+    if (b.cuda) return cuda(radx_cuda_backend_stream(b.ctx), &g, RADX_ANG_AUTO, cnt.data(), &e);
+    for (int a = 0; a < g.na; a++) cpu(&g, a, cnt.data() + (size_t)a * g.ncell);
+    return RADX_OK;
+}
+
+void BM_angular_matrix(benchmark::State &st, bool cuda, PrepFn prep, CountFn cpu, CudaCountFn gpu)
+{
+    std::vector<uint32_t> cnt;
+    run_op(st, cuda, box_voxels, [&](Target &t, Backend &b, radx_err &e) {
+        double out[64];
+        radx_angular_prep g;
+        radx_status s = prep(&t.tin, &t.p, out, &g, &e);
+        if (!s) s = count_all(b, g, cpu, gpu, cnt, e);
+        radx_angular_prep_free(&g);
+        return s;
+    });
+}
+
+void BM_angular_features(benchmark::State &st, bool cuda, PrepFn prep, CountFn cpu, CudaCountFn gpu, FromFn from)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    radx_angular_prep g;
+    std::vector<uint32_t> cnt;
+    double out[64];
+    radx_err e{};
+    if (prep(&t.tin, &t.p, out, &g, &e) || count_all(b, g, cpu, gpu, cnt, e)) {
+        st.SkipWithError(e.msg);
+        return;
+    }
+    radx_angular_counts src{cnt.data(), g.ncell};
+    run_op(st, cuda, box_voxels, [&](Target &tt, Backend &, radx_err &ee) {
+        return from(&g, &tt.p, tt.tin.spacing_zyx, radx_angular_counts_get, &src, out, &ee);
+    });
+    radx_angular_prep_free(&g);
+}
+
+// Reading and decompressing the synthetic CT from a .nii.gz written once (float32, as radx writes
+// maps); the host does it for both backends.
+void BM_read_nii_gz(benchmark::State &st)
+{
+    Target &t = target();
+    if (!t.ok) {
+        st.SkipWithError(("target case: " + t.why).c_str());
+        return;
+    }
+    static std::string path;
+    if (path.empty()) {
+        char dir[] = "/tmp/radx_bench_XXXXXX";
+        if (!mkdtemp(dir)) {
+            st.SkipWithError("cannot make a temporary folder");
+            return;
+        }
+        path = std::string(dir) + "/ct.nii.gz";
+        const int64_t n = radx_geom_nvox(&t.img.g);
+        std::vector<float> f((size_t)n);
+        for (int64_t i = 0; i < n; i++) f[(size_t)i] = (float)((const int16_t *)t.img.data)[i];
+        radx_err e{};
+        if (radx_map_write(path.c_str(), &t.img.g, f.data(), &e)) {
+            st.SkipWithError(e.msg);
+            path.clear();
+            return;
+        }
+    }
+    for (auto _ : st) {
+        radx_volume v{};
+        radx_err e{};
+        if (radx_volume_read(path.c_str(), &v, &e)) {
+            st.SkipWithError(e.msg);
+            break;
+        }
+        radx_volume_free(&v);
+    }
+    st.SetItemsProcessed(st.iterations() * radx_geom_nvox(&t.img.g));
+}
+
 // The whole pipeline on volumes in memory (copied in before each run, outside the timing).
 void BM_end_to_end(benchmark::State &st, bool cuda)
 {
@@ -380,6 +478,7 @@ void BM_end_to_end(benchmark::State &st, bool cuda)
 
 void register_all()
 {
+    benchmark::RegisterBenchmark("cpu/read_nii_gz", BM_read_nii_gz)->UseRealTime()->Unit(benchmark::kMillisecond);
     const double sigmas[3] = {1.5, 3.0, 5.0};
     const struct {
         const char *name;
@@ -407,6 +506,20 @@ void register_all()
             const radx_class cls = k.cls;
             reg(k.name, [cuda, cls](benchmark::State &s) { BM_texture(s, cuda, cls); });
         }
+        reg("glcm/matrix", [cuda](benchmark::State &s) {
+            BM_angular_matrix(s, cuda, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_cuda_counts);
+        });
+        reg("glcm/features", [cuda](benchmark::State &s) {
+            BM_angular_features(s, cuda, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_cuda_counts,
+                                radx_glcm_from_counts);
+        });
+        reg("glrlm/matrix", [cuda](benchmark::State &s) {
+            BM_angular_matrix(s, cuda, radx_glrlm_prepare, radx_glrlm_count_angle, radx_glrlm_cuda_counts);
+        });
+        reg("glrlm/features", [cuda](benchmark::State &s) {
+            BM_angular_features(s, cuda, radx_glrlm_prepare, radx_glrlm_count_angle, radx_glrlm_cuda_counts,
+                                radx_glrlm_from_counts);
+        });
         reg("shape", [cuda](benchmark::State &s) { BM_shape(s, cuda); });
         reg("end_to_end", [cuda](benchmark::State &s) { BM_end_to_end(s, cuda); });
     }
