@@ -47,6 +47,9 @@
 #include "nifti2_io.h"
 
 #include <zlib.h>
+#ifdef RADX_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #include "io.h"
 
 typedef struct { double m[4][4]; } m44;
@@ -271,6 +274,68 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
     return 0;
 }
 
+/* The voxel data of a gzipped image (.nii.gz, .img.gz) decompressed by libdeflate, with what
+ * libnifti's nifti_image_load then does to them (nifti_read_buffer: byte swap to the CPU's
+ * order, non-finite floats set to 0, as SimpleITK's reader gets them), so that the result is
+ * nifti_image_load's.  Returns 1 when nim->data holds them; 0 leaves the reading to libnifti
+ * (no libdeflate, not gzipped, or anything unusual: a short or corrupt stream, extra members),
+ * which also reports the errors. */
+static int load_gz_fast(nifti_image *nim)
+{
+#ifdef RADX_HAVE_LIBDEFLATE
+    if (!nim || !nim->iname || !is_gz(nim->iname) || nim->iname_offset < 0 || nim->nbyper <= 0) return 0;
+    const uint64_t nbytes = (uint64_t)nim->nvox * (uint64_t)nim->nbyper;
+    const uint64_t want = (uint64_t)nim->iname_offset + nbytes;
+    FILE *f = fopen(nim->iname, "rb");
+    if (!f) return 0;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || sb.st_size <= 0) {
+        fclose(f);
+        return 0;
+    }
+    const size_t insize = (size_t)sb.st_size;
+    unsigned char *in = malloc(insize), *out = malloc(want > 0 ? (size_t)want : 1);
+    int ok = in && out && fread(in, 1, insize, f) == insize;
+    fclose(f);
+    struct libdeflate_decompressor *d = ok ? libdeflate_alloc_decompressor() : NULL;
+    size_t inpos = 0, outpos = 0;
+    ok = ok && d;
+    /* gzip members one after another until the data are complete */
+    while (ok && outpos < want && inpos < insize) {
+        size_t used_in = 0, used_out = 0;
+        const enum libdeflate_result r = libdeflate_gzip_decompress_ex(d, in + inpos, insize - inpos, out + outpos,
+                                                                       (size_t)want - outpos, &used_in, &used_out);
+        if (r != LIBDEFLATE_SUCCESS || used_in == 0) ok = 0;
+        inpos += used_in;
+        outpos += used_out;
+    }
+    libdeflate_free_decompressor(d);
+    free(in);
+    if (!ok || outpos < want) {
+        free(out);
+        return 0;
+    }
+    if (nim->iname_offset > 0) memmove(out, out + nim->iname_offset, (size_t)nbytes);
+    if (nim->swapsize > 1 && nim->byteorder != nifti_short_order())
+        nifti_swap_Nbytes((int64_t)(nbytes / (uint64_t)nim->swapsize), nim->swapsize, out);
+    if (nim->datatype == NIFTI_TYPE_FLOAT32 || nim->datatype == NIFTI_TYPE_COMPLEX64) {
+        float *v = (float *)out;
+        for (uint64_t i = 0; i < nbytes / sizeof(float); i++)
+            if (!isfinite(v[i])) v[i] = 0;
+    } else if (nim->datatype == NIFTI_TYPE_FLOAT64 || nim->datatype == NIFTI_TYPE_COMPLEX128) {
+        double *v = (double *)out;
+        for (uint64_t i = 0; i < nbytes / sizeof(double); i++)
+            if (!isfinite(v[i])) v[i] = 0;
+    }
+    free(nim->data);
+    nim->data = out;
+    return 1;
+#else
+    (void)nim;
+    return 0;
+#endif
+}
+
 radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
 {
     char why[160];
@@ -464,7 +529,7 @@ radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dt
     }
 
     /* --- data --- */
-    if (nifti_image_load(nim) < 0 || !nim->data) {
+    if (!load_gz_fast(nim) && (nifti_image_load(nim) < 0 || !nim->data)) {
         st = radx_seterr(err, RADX_ERR_FORMAT, "%s: truncated or corrupt image data (could not read %llu bytes%s)",
                          path, (unsigned long long)((uint64_t)nvox * (uint64_t)nim->nbyper),
                          is_gz(nim->iname) ? " from the gzip stream" : "");
