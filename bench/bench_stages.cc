@@ -6,9 +6,9 @@
 //   cpu/<stage>   the CPU backend (radx_cpu_backend, OpenMP threads), wall time;
 //   cuda/<stage>  the CUDA backend (its op table), timed with CUDA events on the backend's
 //                 stream (manual time); skipped with a message when no CUDA device is usable.
-// Stages: read_nii_gz (reading and inflating the CT, host only), resample, log/sigma, discretise,
-// firstorder, glcm, glrlm, glszm, gldm, ngtdm (and glcm / glrlm split into matrix and features),
-// shape, and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
+// Stages: read_nii_gz (reading and inflating the CT, host only), crop (host only), resample,
+// log/sigma, discretise, firstorder, glcm, glrlm, glszm, gldm, ngtdm (and each texture class split
+// into its matrix and its features), shape, and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
 // types, every class, diagnostics; reading and decompression excluded, see bench_families'
 // read_nrrd for that).  Counters: items = ROI voxels (voxels/s), box = voxels of the stage's
 // input, and for CUDA dev_MiB = the device-memory peak so far (radx_device_memory).
@@ -29,6 +29,9 @@ extern "C" {
 #include "glcm_cuda.h"
 #include "glcm_glrlm.h"
 #include "glrlm_cuda.h"
+#include "nbtex_cuda.h"
+#include "sparse_texture.h"
+#include "texture_common.h"
 #include "voxelmap.h"
 #include "discretise.h"
 #include "params.h"
@@ -70,6 +73,8 @@ struct Target {
     radx_texture_input tin{};
     radx_shape_input sin{};
     int64_t nbox = 0;
+    std::vector<uint8_t> lab; // the resampled mask as a label map (1 in the ROI)
+    radx_roi_box box{};       // its bounding box
 };
 
 void fail(Target &t, const char *what, const radx_err &e)
@@ -137,6 +142,13 @@ Target &target()
                     }
                 }
     if (hi[0] < 0) { t.why = "the resampled ROI is empty"; return t; }
+    t.lab.assign((size_t)radx_geom_nvox(&g), 0);
+    for (int64_t i = 0; i < radx_geom_nvox(&g); i++) t.lab[(size_t)i] = radx_volume_get(&t.rmsk, i) == 1;
+    for (int a = 0; a < 3; a++) {
+        t.box.lo[a] = lo[a];
+        t.box.hi[a] = hi[a];
+    }
+    t.box.n = 0;
     const int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
     t.nbox = nx * ny * nz;
     t.roi.assign((size_t)t.nbox, 0);
@@ -401,6 +413,72 @@ void BM_angular_features(benchmark::State &st, bool cuda, PrepFn prep, CountFn c
     radx_angular_prep_free(&g);
 }
 
+// GLSZM, GLDM, NGTDM split into their matrix (setup included; zones / dependences /
+// neighbourhood differences, on the device for CUDA) and their features (host code on both).
+template <class M> struct NbClass {
+    radx_status (*setup)(const radx_texture_input *, const radx_params *, double *, radx_tex_nbclass *, radx_err *);
+    radx_status (*cpu)(const radx_texture_input *, const radx_tex_nbclass *, M *, radx_err *);
+    radx_status (*gpu)(void *, const radx_texture_input *, const radx_tex_nbclass *, M *, radx_err *);
+    radx_status (*features)(const radx_tex_nbclass *, const M *, double *, radx_err *);
+    void (*free_matrix)(M *);
+};
+
+template <class M>
+radx_status nb_matrix(const NbClass<M> &k, Backend &b, const Target &t, radx_tex_nbclass &s, M &m, radx_err &e)
+{
+    double out[64];
+    std::memset(&m, 0, sizeof m);
+    radx_status st = k.setup(&t.tin, &t.p, out, &s, &e);
+    if (st) return st;
+    return b.cuda ? k.gpu(radx_cuda_backend_stream(b.ctx), &t.tin, &s, &m, &e) : k.cpu(&t.tin, &s, &m, &e);
+}
+
+template <class M> void BM_nb_matrix(benchmark::State &st, bool cuda, NbClass<M> k)
+{
+    run_op(st, cuda, box_voxels, [&](Target &t, Backend &b, radx_err &e) {
+        radx_tex_nbclass s{};
+        M m;
+        const radx_status r = nb_matrix(k, b, t, s, m, e);
+        k.free_matrix(&m);
+        radx_tex_nbclass_free(&s);
+        return r;
+    });
+}
+
+template <class M> void BM_nb_features(benchmark::State &st, bool cuda, NbClass<M> k)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    radx_tex_nbclass s{};
+    M m;
+    radx_err e{};
+    if (nb_matrix(k, b, t, s, m, e)) {
+        st.SkipWithError(e.msg);
+    } else {
+        run_op(st, cuda, box_voxels, [&](Target &, Backend &, radx_err &ee) {
+            double out[64];
+            return k.features(&s, &m, out, &ee);
+        });
+    }
+    k.free_matrix(&m);
+    radx_tex_nbclass_free(&s);
+}
+
+// Cropping the resampled image and mask to the ROI box (numpy-ordered values and ROI).
+void BM_crop(benchmark::State &st, bool cuda)
+{
+    run_op(st, cuda, box_voxels, [](Target &t, Backend &, radx_err &e) {
+        int64_t dims[3];
+        uint8_t *roi = nullptr;
+        double *val = nullptr;
+        const radx_status s = radx_pipeline_crop(&t.rimg, t.lab.data(), &t.box, dims, &roi, &val, &e);
+        std::free(roi);
+        std::free(val);
+        return s;
+    });
+}
+
 // Reading and decompressing the synthetic CT from a .nii.gz written once (float32, as radx writes
 // maps); the host does it for both backends.
 void BM_read_nii_gz(benchmark::State &st)
@@ -506,6 +584,19 @@ void register_all()
             const radx_class cls = k.cls;
             reg(k.name, [cuda, cls](benchmark::State &s) { BM_texture(s, cuda, cls); });
         }
+        const NbClass<radx_szm_sparse> szm{radx_glszm_setup, radx_glszm_matrix, radx_cuda_glszm_matrix,
+                                           radx_glszm_from_matrix, radx_szm_sparse_free};
+        const NbClass<radx_szm_sparse> dm{radx_gldm_setup, radx_gldm_matrix, radx_cuda_gldm_matrix,
+                                          radx_gldm_from_matrix, radx_szm_sparse_free};
+        const NbClass<radx_ngtdm_mat> ng{radx_ngtdm_setup, radx_ngtdm_matrix, radx_cuda_ngtdm_matrix,
+                                         radx_ngtdm_from_matrix, radx_ngtdm_mat_free};
+        reg("glszm/matrix", [cuda, szm](benchmark::State &s) { BM_nb_matrix(s, cuda, szm); });
+        reg("glszm/features", [cuda, szm](benchmark::State &s) { BM_nb_features(s, cuda, szm); });
+        reg("gldm/matrix", [cuda, dm](benchmark::State &s) { BM_nb_matrix(s, cuda, dm); });
+        reg("gldm/features", [cuda, dm](benchmark::State &s) { BM_nb_features(s, cuda, dm); });
+        reg("ngtdm/matrix", [cuda, ng](benchmark::State &s) { BM_nb_matrix(s, cuda, ng); });
+        reg("ngtdm/features", [cuda, ng](benchmark::State &s) { BM_nb_features(s, cuda, ng); });
+        if (!cuda) reg("crop", [](benchmark::State &s) { BM_crop(s, false); });
         reg("glcm/matrix", [cuda](benchmark::State &s) {
             BM_angular_matrix(s, cuda, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_cuda_counts);
         });

@@ -407,10 +407,9 @@ nomem:
 }
 #undef ADD
 
-/* Crops the box of `lab` into numpy-ordered buffers: roi (uint8), and optionally the values of
- * img. */
-static radx_status crop(const radx_volume *img, const uint8_t *lab, const roi_box *b,
-                        int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err)
+/* Crops the box of `lab` into numpy-ordered buffers (pipeline.h). */
+radx_status radx_pipeline_crop(const radx_volume *img, const uint8_t *lab, const radx_roi_box *b,
+                               int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err)
 {
     const radx_geom *g = &img->g;
     int64_t nx = b->hi[0] - b->lo[0] + 1, ny = b->hi[1] - b->lo[1] + 1, nz = b->hi[2] - b->lo[2] + 1;
@@ -469,7 +468,7 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
     const radx_geom *g = &cs->img.g;
     radx_shape_input in;
     uint8_t *roi = NULL;
-    radx_status st = crop(&cs->img, lab, b, in.dims_zyx, &roi, NULL, err);
+    radx_status st = radx_pipeline_crop(&cs->img, lab, b, in.dims_zyx, &roi, NULL, err);
     if (st) return st;
     in.roi = roi;
     in.n_roi = b->n;
@@ -509,7 +508,7 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     double *val = NULL, *x = NULL, *edges = NULL;
     int32_t *glbox = NULL, *gl = NULL;
     int nedges = 0, ng = 0;
-    radx_status st = crop(img, lab, b, tin.dims_zyx, &roi, &val, err);
+    radx_status st = radx_pipeline_crop(img, lab, b, tin.dims_zyx, &roi, &val, err);
     if (st) return st;
     int64_t nbox = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
     x = malloc(sizeof *x * (size_t)b->n);

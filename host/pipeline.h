@@ -59,6 +59,11 @@ void radx_case_free(radx_case *cs);
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
  * shape uses (resegmented only with resegmentShape). */
 const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
+/* The box b of the label map lab (img's grid) cropped into numpy-ordered buffers: *roi_out
+ * (uint8, 1 in the ROI) and, when val_out is not NULL, img's values as double; dims_zyx gets the
+ * box size.  Caller frees.  RADX_ERR_NOMEM. */
+radx_status radx_pipeline_crop(const radx_volume *img, const uint8_t *lab, const radx_roi_box *b,
+                               int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err);
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
 
 /* Calls fn once per enabled image type (file order; LoG once per sigma) with the (filtered)
