@@ -58,6 +58,7 @@
 #include "discretise.h"
 #include "params.h"
 #include "pipeline.h"
+#include "voxel_glcm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -267,7 +268,30 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     const size_t boxcap = (size_t)((kmax[0] + extra_x) * kmax[1] * kmax[2]);
     /* first order: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule, larger ones by
      * the segment function (radix sort) */
-    const int fo_rule = radx_vm_kernel_max(im->dim, r, im->f2d_xyz) <= RADX_VFO_MAX;
+    const int64_t kvox = radx_vm_kernel_max(im->dim, r, im->f2d_xyz);
+    const int fo_rule = kvox <= RADX_VFO_MAX;
+    /* GLCM: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule (kernels/voxel_glcm.h),
+     * larger ones by the segment function on the box with the phantom voxel */
+    const int glcm_rule = is_glcm && kvox <= RADX_VFO_MAX;
+    radx_vglcm_in gin;
+    memset(&gin, 0, sizeof gin);
+    if (glcm_rule) {
+        memcpy(gin.dim, im->dim, sizeof gin.dim);
+        gin.mk = im->mk;
+        gin.gl = im->gl;
+        gin.present = im->present;
+        gin.ng = im->ng;
+        gin.nlev = im->nlev;
+        gin.r = r;
+        gin.f2d_xyz = im->f2d_xyz;
+        gin.force2d_dim = q->force2d ? q->force2d_dimension : -1;
+        gin.distances = q->distances;
+        gin.ndist = q->n_distances;
+        gin.dmax = dmax;
+        gin.sym = q->symmetrical_glcm ? 1 : 0;
+        gin.norm = (int)q->weighting_norm;
+        memcpy(gin.spacing_zyx, im->spacing_zyx, sizeof gin.spacing_zyx);
+    }
 
     /* GLCM: A's angle list (PyRadiomics' voxel mode builds it from the cropped array) */
     int *angA = NULL, naA = 0, nw = 1;
@@ -313,7 +337,16 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         w.xgl = malloc(boxcap * sizeof *w.xgl);
         w.cnt = malloc(boxcap * sizeof *w.cnt);
         w.stamp = calloc((size_t)im->ng + 1, sizeof *w.stamp);
-        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp;
+        radx_vglcm_ws gw;
+        void *gmem = NULL;
+        if (glcm_rule) {
+            gmem = malloc(radx_vglcm_ws_size(kvox, im->ng));
+            if (gmem) {
+                radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
+                memset(gw.stamp, 0, ((size_t)im->ng + 1) * sizeof *gw.stamp);
+            }
+        }
+        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!glcm_rule || gmem);
         if (!ok) nomem = 1;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 8)
@@ -329,6 +362,11 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                 /* the per-voxel rule the CUDA kernel runs too (kernels/voxel_rules.h) */
                 radx_vfo_voxel(im->dim, im->mk, im->val, im->gl_fo, im->aidx[v], r, im->f2d_xyz, q->voxel_array_shift,
                                q->ibsi_kurtosis_excess, im->voxel_volume, w.x, w.xgl, w.cnt, w.out);
+            } else if (glcm_rule) {
+                if (radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0)
+                    st = radx_seterr(&e, RADX_ERR_PARAM, "glcm: distances: more than %d angles", RADX_MAX_ANGLES);
+                glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
+                if (weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
             } else if (c == RADX_CLASS_FIRSTORDER) {
                 int64_t n = 0;
                 for (int64_t z = k0[2]; z <= k1[2]; z++)
@@ -395,6 +433,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         free(w.xgl);
         free(w.cnt);
         free(w.stamp);
+        free(gmem);
     }
     radx_status st = RADX_OK;
     if (nomem) {
