@@ -320,6 +320,28 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         }
     }
 
+    /* the backend's per-voxel GLCM (CUDA): its values replace the loop's computation below, which
+     * then only records the angle bits for the batch rules; when it declines, the loop computes */
+    double *gout = NULL;
+    if (glcm_rule && run->ops && run->ops->voxel_glcm) {
+        gout = malloc(sizeof *gout * (size_t)(nroi > 0 ? nroi : 1) * GLCM_F_COUNT);
+        if (!gout) {
+            free(angA); free(bits); free(empty_w);
+            return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
+        }
+        radx_err ge = {RADX_OK, ""};
+        const radx_status gs = run->ops->voxel_glcm(run->bctx, &gin, im->aidx, nroi, gout, &ge);
+        if (gs != RADX_OK) {
+            free(gout);
+            gout = NULL;
+            if (gs != RADX_ERR_UNSUPPORTED && gs != RADX_ERR_NOMEM) {
+                free(angA); free(bits); free(empty_w);
+                *err = ge;
+                return gs;
+            }
+        }
+    }
+
     vm_err first = {-1, {RADX_OK, ""}};
     int nomem = 0;
 #ifdef _OPENMP
@@ -339,14 +361,14 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         w.stamp = calloc((size_t)im->ng + 1, sizeof *w.stamp);
         radx_vglcm_ws gw;
         void *gmem = NULL;
-        if (glcm_rule) {
+        if (glcm_rule && !gout) {
             gmem = malloc(radx_vglcm_ws_size(kvox, im->ng));
             if (gmem) {
                 radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
                 memset(gw.stamp, 0, ((size_t)im->ng + 1) * sizeof *gw.stamp);
             }
         }
-        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!glcm_rule || gmem);
+        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!glcm_rule || gout || gmem);
         if (!ok) nomem = 1;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 8)
@@ -363,7 +385,9 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                 radx_vfo_voxel(im->dim, im->mk, im->val, im->gl_fo, im->aidx[v], r, im->f2d_xyz, q->voxel_array_shift,
                                q->ibsi_kurtosis_excess, im->voxel_volume, w.x, w.xgl, w.cnt, w.out);
             } else if (glcm_rule) {
-                if (radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0)
+                if (gout)
+                    memcpy(w.out, gout + (size_t)v * GLCM_F_COUNT, GLCM_F_COUNT * sizeof *w.out);
+                else if (radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0)
                     st = radx_seterr(&e, RADX_ERR_PARAM, "glcm: distances: more than %d angles", RADX_MAX_ANGLES);
                 glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
                 if (weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
@@ -486,6 +510,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     free(angA);
     free(bits);
     free(empty_w);
+    free(gout);
     return st;
 }
 

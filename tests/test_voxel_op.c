@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The voxel-map hook for a backend's per-voxel first order (host/voxelmap.c, backend op
- * voxel_firstorder), exercised on the CPU with stand-in ops, since the CUDA op cannot run here:
- *   - an op that computes every voxel by radx_vfo_voxel (kernels/voxel_rules.h, what the CUDA
- *     kernel runs per thread) must give the CPU loop's maps exactly (the scatter into the selected
- *     features, the voxel order, the initValue outside the ROI);
+/* The voxel-map hooks for a backend's per-voxel first order and GLCM (host/voxelmap.c, backend ops
+ * voxel_firstorder and voxel_glcm), exercised on the CPU with stand-in ops, since the CUDA ops
+ * cannot run here:
+ *   - ops that compute every voxel by radx_vfo_voxel / radx_vglcm_voxel (kernels/voxel_rules.h,
+ *     voxel_glcm.h: what the CUDA kernels run per thread) must give the CPU loop's maps exactly
+ *     (the scatter into the selected features, the voxel order, initValue outside the ROI, GLCM's
+ *     batch rules for NaN angles and MCC);
  *   - an op that declines (RADX_ERR_UNSUPPORTED, RADX_ERR_NOMEM) must leave the CPU loop's maps;
  *   - an op that fails otherwise must fail the run with its message.
- * Settings: breast1, first order (all features, and a named subset in another order), kernelRadius
- * 1 and 2, masked and unmasked, force2D. */
+ * Settings: breast1, first order (all features, and a named subset in another order) and GLCM
+ * (all features; weighted with two distances; asymmetric; voxelBatch), kernelRadius 1 and 2,
+ * masked and unmasked, force2D, and kernelRadius 4 (declined). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "params.h"
 #include "radx_internal.h"
 #include "radx_test.h"
+#include "voxel_glcm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -49,6 +53,37 @@ static radx_status op_decline(void *ctx, const radx_vfo_input *in, double *out, 
 }
 
 static radx_status op_fail(void *ctx, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    calls++;
+    return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
+}
+
+/* GLCM: what the CUDA kernel does, on the CPU (one workspace, the voxels in reverse order) */
+static radx_status gop_rule(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
+                            radx_err *err)
+{
+    calls++;
+    const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
+    if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+    void *mem = calloc(1, radx_vglcm_ws_size(kvox, in->ng));
+    radx_vglcm_ws w;
+    if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    radx_vglcm_ws_carve(mem, kvox, in->ng, &w);
+    for (int64_t v = nroi - 1; v >= 0; v--) radx_vglcm_voxel(in, aidx[v], &w, out + (size_t)v * GLCM_F_COUNT);
+    free(mem);
+    return RADX_OK;
+}
+
+static radx_status gop_decline(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
+                               radx_err *err)
+{
+    calls++;
+    memset(out, 0xff, sizeof(double) * (size_t)nroi * GLCM_F_COUNT);
+    return radx_seterr(err, (calls & 1) ? RADX_ERR_UNSUPPORTED : RADX_ERR_NOMEM, "declined");
+}
+
+static radx_status gop_fail(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
+                            radx_err *err)
 {
     calls++;
     return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
@@ -99,7 +134,8 @@ static void same(const char *what, const maps *a, const maps *b)
     }
 }
 
-static void one(const char *what, const char *yaml)
+/* nops: how many op calls the settings make (first order, GLCM) */
+static void one(const char *what, const char *yaml, int nops)
 {
     char path[] = "/tmp/radx_voxel_op_XXXXXX";
     int fd = mkstemp(path);
@@ -124,16 +160,19 @@ static void one(const char *what, const char *yaml)
     rule.voxel_firstorder = op_rule;
     decline.voxel_firstorder = op_decline;
     fail.voxel_firstorder = op_fail;
+    rule.voxel_glcm = gop_rule;
+    decline.voxel_glcm = gop_decline;
+    fail.voxel_glcm = gop_fail;
     maps cpu = {0}, r = {0}, d = {0}, x = {0};
     st = run(&p, &radx_cpu_backend, &cpu, &e);
     CHECK(st == RADX_OK, "%s: CPU: %s", what, e.msg);
     calls = 0;
     st = run(&p, &rule, &r, &e);
-    CHECK(st == RADX_OK && calls == 1, "%s: rule op: %s (%d calls)", what, e.msg, calls);
+    CHECK(st == RADX_OK && calls == nops, "%s: rule op: %s (%d calls)", what, e.msg, calls);
     same(what, &cpu, &r);
     calls = 0;
     st = run(&p, &decline, &d, &e);
-    CHECK(st == RADX_OK && calls == 1, "%s: declining op: %s (%d calls)", what, e.msg, calls);
+    CHECK(st == RADX_OK && calls == nops, "%s: declining op: %s (%d calls)", what, e.msg, calls);
     same(what, &cpu, &d);
     st = run(&p, &fail, &x, &e);
     CHECK(st == RADX_ERR_DEVICE && strstr(e.msg, "fell over"), "%s: failing op gave status %d (%s)", what, (int)st,
@@ -148,12 +187,17 @@ static void one(const char *what, const char *yaml)
 
 int main(void)
 {
-    one("first order, r=1, masked", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 1\n");
+    one("first order, r=1, masked", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 1\n", 1);
     one("first order subset, r=2, unmasked",
         "featureClass:\n  firstorder: [Skewness, Entropy, Median, TotalEnergy]\nvoxelSetting:\n  kernelRadius: 2\n"
-        "  maskedKernel: false\n");
+        "  maskedKernel: false\n", 1);
     one("first order + glcm, r=2, force2D",
-        "featureClass:\n  firstorder:\n  glcm: [Contrast]\nsetting:\n  force2D: true\nvoxelSetting:\n  kernelRadius: 2\n");
-    one("first order, r=4 (too large for the rule op)", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 4\n");
+        "featureClass:\n  firstorder:\n  glcm: [Contrast]\nsetting:\n  force2D: true\nvoxelSetting:\n  kernelRadius: 2\n", 2);
+    one("first order, r=4 (too large for the rule op)", "featureClass:\n  firstorder:\nvoxelSetting:\n  kernelRadius: 4\n", 1);
+    one("glcm, r=1, all features, voxelBatch 20", "featureClass:\n  glcm:\nvoxelSetting:\n  kernelRadius: 1\n  voxelBatch: 20\n", 1);
+    one("glcm, r=1, unmasked, weighted, distances 1 and 2",
+        "featureClass:\n  glcm: [MCC, JointAverage, Imc2, Idmn]\nsetting:\n  weightingNorm: euclidean\n  distances: [1, 2]\n"
+        "voxelSetting:\n  kernelRadius: 1\n  maskedKernel: false\n", 1);
+    one("glcm, r=2, asymmetric", "featureClass:\n  glcm:\nsetting:\n  symmetricalGLCM: false\nvoxelSetting:\n  kernelRadius: 2\n", 1);
     return radx_test_finish("test_voxel_op");
 }
