@@ -14,40 +14,12 @@
 
 #include "radx.h"
 #include "radx_test.h"
+#include "map_keep.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
 #endif
 
-#define MAXMAPS 64
-
-typedef struct maps {
-    int n;
-    char *name[MAXMAPS];
-    float *data[MAXMAPS];
-    size_t nvox;
-} maps;
-
-static radx_status keep(void *user, const radx_map *m)
-{
-    maps *s = user;
-    if (s->n >= MAXMAPS) return RADX_ERR_INTERNAL;
-    s->nvox = (size_t)(m->grid->size[0] * m->grid->size[1] * m->grid->size[2]);
-    s->name[s->n] = strdup(m->name);
-    s->data[s->n] = malloc(s->nvox * sizeof(float));
-    memcpy(s->data[s->n], m->data, s->nvox * sizeof(float));
-    s->n++;
-    return RADX_OK;
-}
-
-static void maps_free(maps *s)
-{
-    for (int i = 0; i < s->n; i++) {
-        free(s->name[i]);
-        free(s->data[i]);
-    }
-    s->n = 0;
-}
 
 static int run(radx_ctx *ctx, radx_backend b, const char *cs, const char *const *sets, maps *out)
 {

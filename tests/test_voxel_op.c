@@ -19,6 +19,7 @@
 #include "params.h"
 #include "radx_internal.h"
 #include "radx_test.h"
+#include "map_keep.h"
 #include "voxel_glcm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
@@ -89,33 +90,6 @@ static radx_status gop_fail(void *ctx, const radx_vglcm_in *in, const int64_t *a
     return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
 }
 
-typedef struct maps {
-    int n;
-    char *name[64];
-    float *data[64];
-    size_t nvox;
-} maps;
-
-static radx_status keep(void *user, const radx_map *m)
-{
-    maps *s = user;
-    if (s->n >= 64) return RADX_ERR_INTERNAL;
-    s->nvox = (size_t)(m->grid->size[0] * m->grid->size[1] * m->grid->size[2]);
-    s->name[s->n] = strdup(m->name);
-    s->data[s->n] = malloc(s->nvox * sizeof(float));
-    memcpy(s->data[s->n], m->data, s->nvox * sizeof(float));
-    s->n++;
-    return RADX_OK;
-}
-
-static void maps_free(maps *s)
-{
-    for (int i = 0; i < s->n; i++) {
-        free(s->name[i]);
-        free(s->data[i]);
-    }
-    s->n = 0;
-}
 
 static radx_status run(const radx_params *p, const radx_backend_ops *ops, maps *m, radx_err *e)
 {
