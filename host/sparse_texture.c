@@ -108,87 +108,14 @@ int radx_szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, 
 
 int radx_szm_features(const radx_szm_sparse *s, int ngp, const double *ivals, radx_szm_feats *f)
 {
-    const double eps = 2.220446049250313e-16; /* numpy.spacing(1) */
-    const int64_t jmax = s->jmax;
-    const double nz = (double)s->nz;
-    int64_t *pg = NULL, *ps = NULL, e, jj;
-    double mu, acc1, acc2, acc3, acc4;
-    int g;
+    int64_t *pg = calloc((size_t)ngp, sizeof *pg), *ps = calloc((size_t)s->jmax + 1, sizeof *ps);
     memset(f, 0, sizeof *f);
-    pg = calloc((size_t)ngp, sizeof *pg);
-    ps = calloc((size_t)jmax + 1, sizeof *ps);
     if (!pg || !ps) {
-        free(pg); free(ps);
+        free(pg);
+        free(ps);
         return -1;
     }
-    for (e = 0; e < s->n; e++) {
-        pg[s->gi[e]] += s->c[e];
-        ps[s->j[e]] += s->c[e];
-    }
-    /* gray level marginal */
-    acc1 = acc2 = acc3 = 0.0;
-    mu = 0.0;
-    for (g = 0; g < ngp; g++) {
-        const double p = (double)pg[g], i2 = ivals[g] * ivals[g];
-        acc1 += p * p;
-        acc2 += p * i2;
-        acc3 += p / i2;
-        mu += (p / nz) * ivals[g];
-    }
-    f->gln = acc1 / nz;
-    f->glnn = acc1 / (nz * nz);
-    f->hgl = acc2 / nz;
-    f->lgl = acc3 / nz;
-    acc4 = 0.0;
-    for (g = 0; g < ngp; g++) {
-        const double d = ivals[g] - mu;
-        acc4 += ((double)pg[g] / nz) * d * d;
-    }
-    f->glv = acc4;
-    /* size / dependence marginal */
-    acc1 = acc2 = acc3 = 0.0;
-    mu = 0.0;
-    for (jj = 1; jj <= jmax; jj++) {
-        double p, j2;
-        if (!ps[jj]) continue;
-        p = (double)ps[jj];
-        j2 = (double)jj * (double)jj;
-        acc1 += p * p;
-        acc2 += p * j2;
-        acc3 += p / j2;
-        mu += (p / nz) * (double)jj;
-    }
-    f->sn = acc1 / nz;
-    f->snn = acc1 / (nz * nz);
-    f->le = acc2 / nz;
-    f->se = acc3 / nz;
-    acc4 = 0.0;
-    for (jj = 1; jj <= jmax; jj++) {
-        double d;
-        if (!ps[jj]) continue;
-        d = (double)jj - mu;
-        acc4 += ((double)ps[jj] / nz) * d * d;
-    }
-    f->jvar = acc4;
-    /* joint */
-    {
-        double lahg = 0.0, lalg = 0.0, sahg = 0.0, salg = 0.0, ent = 0.0;
-        for (e = 0; e < s->n; e++) {
-            const double c = (double)s->c[e], i2 = ivals[s->gi[e]] * ivals[s->gi[e]];
-            const double j2 = (double)s->j[e] * (double)s->j[e];
-            const double p = c / nz;
-            lahg += c * i2 * j2;
-            lalg += c * j2 / i2;
-            sahg += c * i2 / j2;
-            salg += c / (i2 * j2);
-            ent += p * log2(p + eps);
-        }
-        f->lehg = lahg / nz;
-        f->lelg = lalg / nz;
-        f->sehg = sahg / nz;
-        f->selg = salg / nz;
-        f->ent = -ent;
-    }
+    radx_szm_features_core(s->gi, s->j, s->c, s->n, ngp, s->jmax, s->nz, ivals, pg, ps, f);
     free(pg);
     free(ps);
     return 0;
