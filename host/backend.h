@@ -6,6 +6,7 @@
 #define RADX_BACKEND_H
 #include "firstorder_rules.h" /* RADX_FO_N */
 #include "voxel_glcm.h"       /* radx_vglcm_in */
+#include "voxel_gldm.h"       /* radx_vgldm_in */
 #include "radx_internal.h"
 
 #ifdef __cplusplus
@@ -49,10 +50,12 @@ typedef struct radx_backend_ops {
      * out[v * RADX_FO_N + feature]; RADX_ERR_UNSUPPORTED or RADX_ERR_NOMEM (no room on the
      * device) make the caller run its CPU loop instead */
     radx_status (*voxel_firstorder)(void *ctx, const radx_vfo_input *in, double *out, radx_err *err);
-    /* optional, voxel maps: the GLCM features (kernels/voxel_glcm.h) of the ROI voxels aidx[0..nroi)
-     * into out[v * GLCM_F_COUNT + feature]; declines as voxel_firstorder does */
-    radx_status (*voxel_glcm)(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
-                              radx_err *err);
+    /* optional, voxel maps: a texture class's per-voxel rule over the ROI voxels aidx[0..nroi):
+     * cls RADX_CLASS_GLCM (in: radx_vglcm_in, kernels/voxel_glcm.h; out[v * GLCM_F_COUNT + f]) or
+     * RADX_CLASS_GLDM (in: radx_vgldm_in, kernels/voxel_gldm.h; out[v * RADX_GLDM_NOUT + f]);
+     * declines (any other class included) as voxel_firstorder does */
+    radx_status (*voxel_texture)(void *ctx, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
+                                 double *out, radx_err *err);
 } radx_backend_ops;
 
 extern const radx_backend_ops radx_cpu_backend;

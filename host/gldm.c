@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "gldm_rules.h"
+#include "voxel_gldm.h" /* radx_gldm_out */
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
@@ -98,23 +99,7 @@ radx_status radx_gldm_from_matrix(const radx_tex_nbclass *s, const radx_szm_spar
     if (radx_szm_features(m, s->ngp, s->ivals, &f) < 0)
         return radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld ROI voxels)", (long long)s->n_roi);
 
-    /* order of radx_gldm_features (host/feature_tables.c) */
-    out[0] = f.ent;   /* DependenceEntropy */
-    out[1] = f.sn;    /* DependenceNonUniformity */
-    out[2] = f.snn;   /* DependenceNonUniformityNormalized */
-    out[3] = NAN;     /* DependencePercentage: deprecated, PyRadiomics reports no value */
-    out[4] = f.jvar;  /* DependenceVariance */
-    out[5] = f.gln;   /* GrayLevelNonUniformity */
-    out[6] = NAN;     /* GrayLevelNonUniformityNormalized: deprecated, PyRadiomics reports no value */
-    out[7] = f.glv;   /* GrayLevelVariance */
-    out[8] = f.hgl;   /* HighGrayLevelEmphasis */
-    out[9] = f.le;    /* LargeDependenceEmphasis */
-    out[10] = f.lehg; /* LargeDependenceHighGrayLevelEmphasis */
-    out[11] = f.lelg; /* LargeDependenceLowGrayLevelEmphasis */
-    out[12] = f.lgl;  /* LowGrayLevelEmphasis */
-    out[13] = f.se;   /* SmallDependenceEmphasis */
-    out[14] = f.sehg; /* SmallDependenceHighGrayLevelEmphasis */
-    out[15] = f.selg; /* SmallDependenceLowGrayLevelEmphasis */
+    radx_gldm_out(&f, out); /* kernels/voxel_gldm.h */
     return RADX_OK;
 }
 

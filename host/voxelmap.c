@@ -59,6 +59,7 @@
 #include "params.h"
 #include "pipeline.h"
 #include "voxel_glcm.h"
+#include "voxel_gldm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -273,8 +274,26 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     /* GLCM: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule (kernels/voxel_glcm.h),
      * larger ones by the segment function on the box with the phantom voxel */
     const int glcm_rule = is_glcm && kvox <= RADX_VFO_MAX;
+    const int gldm_rule = c == RADX_CLASS_GLDM && kvox <= RADX_VFO_MAX;
+    const int tex_rule = glcm_rule || gldm_rule;   /* a per-voxel texture rule (kernels/voxel_*.h) */
+    const int nrule = glcm_rule ? GLCM_F_COUNT : RADX_GLDM_NOUT; /* its output slots */
     radx_vglcm_in gin;
+    radx_vgldm_in din;
     memset(&gin, 0, sizeof gin);
+    memset(&din, 0, sizeof din);
+    if (gldm_rule) {
+        memcpy(din.dim, im->dim, sizeof din.dim);
+        din.mk = im->mk;
+        din.gl = im->gl;
+        din.ng = im->ng;
+        din.r = r;
+        din.f2d_xyz = im->f2d_xyz;
+        din.force2d_dim = q->force2d ? q->force2d_dimension : -1;
+        din.distances = q->distances;
+        din.ndist = q->n_distances;
+        din.dmax = dmax;
+        din.alpha = (int)q->gldm_a;
+    }
     if (glcm_rule) {
         memcpy(gin.dim, im->dim, sizeof gin.dim);
         gin.mk = im->mk;
@@ -320,17 +339,20 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         }
     }
 
-    /* the backend's per-voxel GLCM (CUDA): its values replace the loop's computation below, which
-     * then only records the angle bits for the batch rules; when it declines, the loop computes */
+    /* the backend's per-voxel texture rule (CUDA: GLCM, GLDM): its values replace the loop's
+     * computation below (which for GLCM then only records the angle bits for the batch rules);
+     * when it declines, the loop computes */
     double *gout = NULL;
-    if (glcm_rule && run->ops && run->ops->voxel_glcm) {
-        gout = malloc(sizeof *gout * (size_t)(nroi > 0 ? nroi : 1) * GLCM_F_COUNT);
+    if (tex_rule && run->ops && run->ops->voxel_texture) {
+        gout = malloc(sizeof *gout * (size_t)(nroi > 0 ? nroi : 1) * (size_t)nrule);
         if (!gout) {
             free(angA); free(bits); free(empty_w);
             return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
         }
         radx_err ge = {RADX_OK, ""};
-        const radx_status gs = run->ops->voxel_glcm(run->bctx, &gin, im->aidx, nroi, gout, &ge);
+        const radx_status gs =
+            run->ops->voxel_texture(run->bctx, c, glcm_rule ? (const void *)&gin : (const void *)&din, im->aidx, nroi,
+                                    gout, &ge);
         if (gs != RADX_OK) {
             free(gout);
             gout = NULL;
@@ -360,15 +382,16 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         w.cnt = malloc(boxcap * sizeof *w.cnt);
         w.stamp = calloc((size_t)im->ng + 1, sizeof *w.stamp);
         radx_vglcm_ws gw;
+        radx_vgldm_ws dw;
         void *gmem = NULL;
-        if (glcm_rule && !gout) {
-            gmem = malloc(radx_vglcm_ws_size(kvox, im->ng));
-            if (gmem) {
-                radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
-                memset(gw.stamp, 0, ((size_t)im->ng + 1) * sizeof *gw.stamp);
-            }
+        memset(&gw, 0, sizeof gw);
+        memset(&dw, 0, sizeof dw);
+        if (tex_rule && !gout) {
+            gmem = calloc(1, glcm_rule ? radx_vglcm_ws_size(kvox, im->ng) : radx_vgldm_ws_size(kvox, im->ng, dmax));
+            if (gmem && glcm_rule) radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
+            if (gmem && gldm_rule) radx_vgldm_ws_carve(gmem, kvox, im->ng, dmax, &dw);
         }
-        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!glcm_rule || gout || gmem);
+        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!tex_rule || gout || gmem);
         if (!ok) nomem = 1;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 8)
@@ -384,13 +407,21 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                 /* the per-voxel rule the CUDA kernel runs too (kernels/voxel_rules.h) */
                 radx_vfo_voxel(im->dim, im->mk, im->val, im->gl_fo, im->aidx[v], r, im->f2d_xyz, q->voxel_array_shift,
                                q->ibsi_kurtosis_excess, im->voxel_volume, w.x, w.xgl, w.cnt, w.out);
-            } else if (glcm_rule) {
+            } else if (tex_rule) {
+                int bad = 0;
                 if (gout)
-                    memcpy(w.out, gout + (size_t)v * GLCM_F_COUNT, GLCM_F_COUNT * sizeof *w.out);
-                else if (radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0)
-                    st = radx_seterr(&e, RADX_ERR_PARAM, "glcm: distances: more than %d angles", RADX_MAX_ANGLES);
-                glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
-                if (weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
+                    memcpy(w.out, gout + (size_t)v * (size_t)nrule, (size_t)nrule * sizeof *w.out);
+                else if (glcm_rule)
+                    bad = radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0;
+                else
+                    bad = radx_vgldm_voxel(&din, im->aidx[v], &dw, w.out) != 0;
+                if (bad)
+                    st = radx_seterr(&e, RADX_ERR_PARAM, "%s: distances: more neighbour offsets than supported",
+                                     radx_class_name(c));
+                if (glcm_rule) {
+                    glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
+                    if (weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
+                }
             } else if (c == RADX_CLASS_FIRSTORDER) {
                 int64_t n = 0;
                 for (int64_t z = k0[2]; z <= k1[2]; z++)

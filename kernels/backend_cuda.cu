@@ -2,7 +2,7 @@
 /* The CUDA backend: the device probe and the op table (host/backend.h).  Every op runs on the
  * GPU (discretisation here, with the CPU's rule from kernels/bin_index.h; the others in
  * kernels/<stage>.cu) except shape2D, which goes to the CPU op; of the per-voxel map work, first
- * order and GLCM (kernels/voxel_firstorder.cu, voxel_glcm.cu). */
+ * order, GLCM and GLDM (kernels/voxel_firstorder.cu, voxel_texture.cu). */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -156,11 +156,11 @@ static radx_status cuda_voxel_firstorder(void *vctx, const radx_vfo_input *in, d
     return st;
 }
 
-static radx_status cuda_voxel_glcm(void *vctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi,
-                                   double *out, radx_err *err)
+static radx_status cuda_voxel_texture(void *vctx, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
+                                      double *out, radx_err *err)
 {
     radx_dev::clear_oom();
-    const radx_status st = radx_cuda_voxel_glcm(((cuda_ctx *)vctx)->stream, in, aidx, nroi, out, err);
+    const radx_status st = radx_cuda_voxel_texture(((cuda_ctx *)vctx)->stream, cls, in, aidx, nroi, out, err);
     if (st == RADX_ERR_NOMEM && radx_dev::oom()) radx_cuda_note_cpu_fallback();
     return st;
 }
@@ -176,7 +176,7 @@ static void cuda_destroy(void *vctx)
 
 static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
-    cuda_voxel_firstorder, cuda_voxel_glcm,
+    cuda_voxel_firstorder, cuda_voxel_texture,
 };
 
 /* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */

@@ -32,10 +32,10 @@ radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *g
  * (kernels/voxel_firstorder.cu) */
 radx_status radx_cuda_voxel_firstorder(void *stream, const radx_vfo_input *in, double *out, radx_err *err);
 
-/* voxel maps, GLCM: the backend op voxel_glcm (host/backend.h); kernelRadius <= 3
- * (kernels/voxel_glcm.cu) */
-radx_status radx_cuda_voxel_glcm(void *stream, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi,
-                                 double *out, radx_err *err);
+/* voxel maps, texture classes with a per-voxel rule (GLCM, GLDM): the backend op voxel_texture
+ * (host/backend.h); kernelRadius <= 3 (kernels/voxel_texture.cu) */
+radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
+                                    double *out, radx_err *err);
 
 /* shape (3-D): same contract as radx_shape_compute; bit-identical features (kernels/shape.cu) */
 radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);

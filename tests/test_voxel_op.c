@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The voxel-map hooks for a backend's per-voxel first order and GLCM (host/voxelmap.c, backend ops
- * voxel_firstorder and voxel_glcm), exercised on the CPU with stand-in ops, since the CUDA ops
- * cannot run here:
- *   - ops that compute every voxel by radx_vfo_voxel / radx_vglcm_voxel (kernels/voxel_rules.h,
- *     voxel_glcm.h: what the CUDA kernels run per thread) must give the CPU loop's maps exactly
+/* The voxel-map hooks for a backend's per-voxel first order, GLCM and GLDM (host/voxelmap.c,
+ * backend ops voxel_firstorder and voxel_texture), exercised on the CPU with stand-in ops, since
+ * the CUDA ops cannot run here:
+ *   - ops that compute every voxel by radx_vfo_voxel / radx_vglcm_voxel / radx_vgldm_voxel
+ *     (kernels/voxel_rules.h, voxel_glcm.h, voxel_gldm.h: what the CUDA kernels run per thread)
+ *     must give the CPU loop's maps exactly
  *     (the scatter into the selected features, the voxel order, initValue outside the ROI, GLCM's
  *     batch rules for NaN angles and MCC);
  *   - an op that declines (RADX_ERR_UNSUPPORTED, RADX_ERR_NOMEM) must leave the CPU loop's maps;
  *   - an op that fails otherwise must fail the run with its message.
- * Settings: breast1, first order (all features, and a named subset in another order) and GLCM
- * (all features; weighted with two distances; asymmetric; voxelBatch), kernelRadius 1 and 2,
- * masked and unmasked, force2D, and kernelRadius 4 (declined). */
+ * Settings: breast1, first order (all features, and a named subset in another order), GLCM (all
+ * features; weighted with two distances; asymmetric; voxelBatch) and GLDM (gldm_a 0 and 1, two
+ * distances), kernelRadius 1 and 2, masked and unmasked, force2D, and kernelRadius 4 (declined). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "radx_test.h"
 #include "map_keep.h"
 #include "voxel_glcm.h"
+#include "voxel_gldm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -59,37 +61,53 @@ static radx_status op_fail(void *ctx, const radx_vfo_input *in, double *out, rad
     return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
 }
 
-/* GLCM: what the CUDA kernel does, on the CPU (one workspace, the voxels in reverse order) */
-static radx_status gop_rule(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
-                            radx_err *err)
+/* Texture classes: what the CUDA kernels do, on the CPU (one workspace, the voxels in reverse
+ * order) */
+static radx_status top_rule(void *ctx, radx_class cls, const void *vin, const int64_t *aidx, int64_t nroi,
+                            double *out, radx_err *err)
 {
     calls++;
-    const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-    if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-    void *mem = calloc(1, radx_vglcm_ws_size(kvox, in->ng));
-    radx_vglcm_ws w;
-    if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-    radx_vglcm_ws_carve(mem, kvox, in->ng, &w);
-    for (int64_t v = nroi - 1; v >= 0; v--) radx_vglcm_voxel(in, aidx[v], &w, out + (size_t)v * GLCM_F_COUNT);
-    free(mem);
-    return RADX_OK;
+    if (cls == RADX_CLASS_GLCM) {
+        const radx_vglcm_in *in = vin;
+        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
+        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+        void *mem = calloc(1, radx_vglcm_ws_size(kvox, in->ng));
+        radx_vglcm_ws w;
+        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        radx_vglcm_ws_carve(mem, kvox, in->ng, &w);
+        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglcm_voxel(in, aidx[v], &w, out + (size_t)v * GLCM_F_COUNT);
+        free(mem);
+        return RADX_OK;
+    }
+    if (cls == RADX_CLASS_GLDM) {
+        const radx_vgldm_in *in = vin;
+        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
+        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+        void *mem = calloc(1, radx_vgldm_ws_size(kvox, in->ng, in->dmax));
+        radx_vgldm_ws w;
+        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        radx_vgldm_ws_carve(mem, kvox, in->ng, in->dmax, &w);
+        for (int64_t v = nroi - 1; v >= 0; v--) radx_vgldm_voxel(in, aidx[v], &w, out + (size_t)v * RADX_GLDM_NOUT);
+        free(mem);
+        return RADX_OK;
+    }
+    return radx_seterr(err, RADX_ERR_UNSUPPORTED, "no rule for this class");
 }
 
-static radx_status gop_decline(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
-                               radx_err *err)
+static radx_status top_decline(void *ctx, radx_class cls, const void *vin, const int64_t *aidx, int64_t nroi,
+                               double *out, radx_err *err)
 {
     calls++;
-    memset(out, 0xff, sizeof(double) * (size_t)nroi * GLCM_F_COUNT);
+    memset(out, 0xff, sizeof(double) * (size_t)nroi * RADX_GLDM_NOUT);
     return radx_seterr(err, (calls & 1) ? RADX_ERR_UNSUPPORTED : RADX_ERR_NOMEM, "declined");
 }
 
-static radx_status gop_fail(void *ctx, const radx_vglcm_in *in, const int64_t *aidx, int64_t nroi, double *out,
-                            radx_err *err)
+static radx_status top_fail(void *ctx, radx_class cls, const void *vin, const int64_t *aidx, int64_t nroi,
+                            double *out, radx_err *err)
 {
     calls++;
     return radx_seterr(err, RADX_ERR_DEVICE, "the device fell over");
 }
-
 
 static radx_status run(const radx_params *p, const radx_backend_ops *ops, maps *m, radx_err *e)
 {
@@ -134,9 +152,9 @@ static void one(const char *what, const char *yaml, int nops)
     rule.voxel_firstorder = op_rule;
     decline.voxel_firstorder = op_decline;
     fail.voxel_firstorder = op_fail;
-    rule.voxel_glcm = gop_rule;
-    decline.voxel_glcm = gop_decline;
-    fail.voxel_glcm = gop_fail;
+    rule.voxel_texture = top_rule;
+    decline.voxel_texture = top_decline;
+    fail.voxel_texture = top_fail;
     maps cpu = {0}, r = {0}, d = {0}, x = {0};
     st = run(&p, &radx_cpu_backend, &cpu, &e);
     CHECK(st == RADX_OK, "%s: CPU: %s", what, e.msg);
@@ -173,5 +191,11 @@ int main(void)
         "featureClass:\n  glcm: [MCC, JointAverage, Imc2, Idmn]\nsetting:\n  weightingNorm: euclidean\n  distances: [1, 2]\n"
         "voxelSetting:\n  kernelRadius: 1\n  maskedKernel: false\n", 1);
     one("glcm, r=2, asymmetric", "featureClass:\n  glcm:\nsetting:\n  symmetricalGLCM: false\nvoxelSetting:\n  kernelRadius: 2\n", 1);
+    one("gldm, r=1, all features", "featureClass:\n  gldm:\nvoxelSetting:\n  kernelRadius: 1\n", 1);
+    one("gldm, r=2, gldm_a 1, distances 1 and 2, unmasked",
+        "featureClass:\n  gldm:\nsetting:\n  gldm_a: 1\n  distances: [1, 2]\nvoxelSetting:\n  kernelRadius: 2\n"
+        "  maskedKernel: false\n", 1);
+    one("gldm + glcm, r=1, force2D", "featureClass:\n  gldm:\n  glcm: [Contrast]\nsetting:\n  force2D: true\n"
+        "voxelSetting:\n  kernelRadius: 1\n", 2);
     return radx_test_finish("test_voxel_op");
 }
