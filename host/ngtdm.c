@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngtdm_features.h"
 #include "ngtdm_rules.h"
 #include "radx_internal.h"
 #include "texture_common.h"
@@ -95,67 +96,18 @@ radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbcla
 
 radx_status radx_ngtdm_from_matrix(const radx_tex_nbclass *s, const radx_ngtdm_mat *m, double *out, radx_err *err)
 {
-    const int64_t *ni = m->ni;
-    const double *si = m->si;
-    double *pv = NULL, *sv = NULL, *iv = NULL;
-    int ngp = 0, g, k, l;
-
-    for (g = 1; g <= m->ng; g++) if (ni[g]) ngp++;
-    pv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *pv);
-    sv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *sv);
-    iv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *iv);
+    int ngp = 0, g;
+    for (g = 1; g <= m->ng; g++) if (m->ni[g]) ngp++;
+    double *pv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *pv);
+    double *sv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *sv);
+    double *iv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *iv);
     if (!pv || !sv || !iv) {
         free(pv);
         free(sv);
         free(iv);
         return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%d gray levels)", ngp);
     }
-    {
-        const double nvp = (double)s->n_roi; /* Nvp = sum n_i: every ROI voxel is counted */
-        double sum_ps = 0.0, sum_s = 0.0;
-        double con = 0.0, absd = 0.0, cpx = 0.0, str = 0.0;
-        for (g = 1, k = 0; g <= m->ng; g++) {
-            if (!ni[g]) continue;
-            pv[k] = (double)ni[g] / nvp;
-            sv[k] = si[g];
-            iv[k] = (double)g;
-            k++;
-        }
-        for (k = 0; k < ngp; k++) {
-            sum_ps += pv[k] * sv[k];
-            sum_s += sv[k];
-        }
-        /* pair sums over present levels; every term is symmetric and vanishes on the diagonal */
-        for (k = 0; k < ngp; k++) {
-            const double ipk = iv[k] * pv[k], psk = pv[k] * sv[k];
-            double c1 = 0.0, c2 = 0.0, c3 = 0.0, c4 = 0.0;
-            for (l = k + 1; l < ngp; l++) {
-                const double d = iv[k] - iv[l], d2 = d * d;
-                c1 += pv[k] * pv[l] * d2;
-                c2 += fabs(ipk - iv[l] * pv[l]);
-                c3 += fabs(d) * (psk + pv[l] * sv[l]) / (pv[k] + pv[l]);
-                c4 += (pv[k] + pv[l]) * d2;
-            }
-            con += c1;
-            absd += c2;
-            cpx += c3;
-            str += c4;
-        }
-        con *= 2.0;
-        absd *= 2.0;
-        cpx *= 2.0;
-        str *= 2.0;
-
-        /* order of radx_ngtdm_features (host/feature_tables.c) */
-        out[0] = absd != 0.0 ? sum_ps / absd : 0.0;                 /* Busyness */
-        out[1] = sum_ps != 0.0 ? 1.0 / sum_ps : 1e6;                /* Coarseness */
-        out[2] = cpx / nvp;                                         /* Complexity */
-        {
-            const double div = (double)ngp * (double)(ngp - 1);
-            out[3] = div != 0.0 ? con * sum_s / nvp / div : 0.0;    /* Contrast */
-        }
-        out[4] = sum_s != 0.0 ? str / sum_s : 0.0;                  /* Strength */
-    }
+    radx_ngtdm_features_core(m->ni, m->si, m->ng, (double)s->n_roi, pv, sv, iv, out); /* kernels/ngtdm_features.h */
     free(pv);
     free(sv);
     free(iv);
