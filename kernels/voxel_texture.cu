@@ -5,7 +5,9 @@
  *     angles, integer counts, the weighted or per-angle steps, the per-matrix features and MCC of
  *     kernels/glcm_features.h;
  *   - GLDM: radx_vgldm_voxel (kernels/voxel_gldm.h): dependence counts over the box's
- *     neighbourhood, the dense (level, size) histogram, kernels/szm_features.h.
+ *     neighbourhood, the dense (level, size) histogram, kernels/szm_features.h;
+ *   - NGTDM: radx_vngtdm_voxel (kernels/voxel_ngtdm.h): gray tone differences over the box's
+ *     neighbourhood summed in C order, kernels/ngtdm_features.h.
  * Each thread's workspace (the rule's ws_size) lives in one device slab; as many threads run as
  * the slab the memory budget allows holds (kernels/device_mem.cuh), up to the ROI size, and each
  * walks the voxels with a stride.  Kernels of more than RADX_VFO_MAX voxels, and the classes
@@ -21,6 +23,7 @@
 #include "device_mem.cuh"
 #include "voxel_glcm.h"
 #include "voxel_gldm.h"
+#include "voxel_ngtdm.h"
 
 #define RADX_VTEX_BLOCK 64
 
@@ -72,6 +75,21 @@ struct gldm_rule {
         d->gl = (const int32_t *)gl;
         d->distances = (const int *)dist;
         return e;
+    }
+};
+
+struct ngtdm_rule : gldm_rule { /* the same description and uploads */
+    typedef radx_vngtdm_ws Ws;
+    static const int nout = RADX_NGTDM_NOUT;
+    static const char *name() { return "NGTDM voxel map (CUDA)"; }
+    static size_t ws_size(const In &in, int64_t kvox) { return radx_vngtdm_ws_size(kvox, in.ng, in.dmax); }
+    __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w)
+    {
+        radx_vngtdm_ws_carve(m, kvox, in.ng, in.dmax, w);
+    }
+    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
+    {
+        return radx_vngtdm_voxel(&in, ai, w, out);
     }
 };
 
@@ -149,6 +167,8 @@ extern "C" radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, con
         return run_rule<glcm_rule>((cudaStream_t)stream, *(const radx_vglcm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_GLDM:
         return run_rule<gldm_rule>((cudaStream_t)stream, *(const radx_vgldm_in *)in, aidx, nroi, out, err);
+    case RADX_CLASS_NGTDM:
+        return run_rule<ngtdm_rule>((cudaStream_t)stream, *(const radx_vngtdm_in *)in, aidx, nroi, out, err);
     default:
         return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s voxel map: no GPU rule yet", radx_class_name(cls));
     }
