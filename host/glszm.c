@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "glszm_rules.h"
+#include "voxel_glszm.h" /* radx_glszm_out */
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
@@ -150,23 +151,7 @@ radx_status radx_glszm_from_matrix(const radx_tex_nbclass *s, const radx_szm_spa
     if (radx_szm_features(m, s->ngp, s->ivals, &f) < 0)
         return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)m->nz);
 
-    /* order of radx_glszm_features (host/feature_tables.c) */
-    out[0] = f.gln;                                /* GrayLevelNonUniformity */
-    out[1] = f.glnn;                               /* GrayLevelNonUniformityNormalized */
-    out[2] = f.glv;                                /* GrayLevelVariance */
-    out[3] = f.hgl;                                /* HighGrayLevelZoneEmphasis */
-    out[4] = f.le;                                 /* LargeAreaEmphasis */
-    out[5] = f.lehg;                               /* LargeAreaHighGrayLevelEmphasis */
-    out[6] = f.lelg;                               /* LargeAreaLowGrayLevelEmphasis */
-    out[7] = f.lgl;                                /* LowGrayLevelZoneEmphasis */
-    out[8] = f.sn;                                 /* SizeZoneNonUniformity */
-    out[9] = f.snn;                                /* SizeZoneNonUniformityNormalized */
-    out[10] = f.se;                                /* SmallAreaEmphasis */
-    out[11] = f.sehg;                              /* SmallAreaHighGrayLevelEmphasis */
-    out[12] = f.selg;                              /* SmallAreaLowGrayLevelEmphasis */
-    out[13] = f.ent;                               /* ZoneEntropy */
-    out[14] = (double)m->nz / (double)s->n_roi;    /* ZonePercentage: Nz / Np, Np = sum of zone sizes */
-    out[15] = f.jvar;                              /* ZoneVariance */
+    radx_glszm_out(&f, m->nz, s->n_roi, out); /* kernels/voxel_glszm.h */
     return RADX_OK;
 }
 

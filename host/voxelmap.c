@@ -61,6 +61,7 @@
 #include "voxel_glcm.h"
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
+#include "voxel_glszm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -277,13 +278,17 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     const int glcm_rule = is_glcm && kvox <= RADX_VFO_MAX;
     const int gldm_rule = c == RADX_CLASS_GLDM && kvox <= RADX_VFO_MAX;
     const int ngtdm_rule = c == RADX_CLASS_NGTDM && kvox <= RADX_VFO_MAX;
-    const int tex_rule = glcm_rule || gldm_rule || ngtdm_rule; /* a per-voxel texture rule (kernels/voxel_*.h) */
-    const int nrule = glcm_rule ? GLCM_F_COUNT : gldm_rule ? RADX_GLDM_NOUT : RADX_NGTDM_NOUT; /* its outputs */
+    const int glszm_rule = c == RADX_CLASS_GLSZM && kvox <= RADX_VFO_MAX;
+    const int tex_rule = glcm_rule || gldm_rule || ngtdm_rule || glszm_rule; /* kernels/voxel_*.h */
+    const int nrule = glcm_rule    ? GLCM_F_COUNT
+                      : gldm_rule  ? RADX_GLDM_NOUT
+                      : ngtdm_rule ? RADX_NGTDM_NOUT
+                                   : RADX_GLSZM_NOUT; /* its output slots */
     radx_vglcm_in gin;
     radx_vgldm_in din;
     memset(&gin, 0, sizeof gin);
     memset(&din, 0, sizeof din);
-    if (gldm_rule || ngtdm_rule) { /* NGTDM shares GLDM's description */
+    if (gldm_rule || ngtdm_rule || glszm_rule) { /* NGTDM and GLSZM share GLDM's description */
         memcpy(din.dim, im->dim, sizeof din.dim);
         din.mk = im->mk;
         din.gl = im->gl;
@@ -341,7 +346,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         }
     }
 
-    /* the backend's per-voxel texture rule (CUDA: GLCM, GLDM, NGTDM): its values replace the loop's
+    /* the backend's per-voxel texture rule (CUDA: GLCM, GLSZM, GLDM, NGTDM): its values replace the loop's
      * computation below (which for GLCM then only records the angle bits for the batch rules);
      * when it declines, the loop computes */
     double *gout = NULL;
@@ -386,17 +391,21 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         radx_vglcm_ws gw;
         radx_vgldm_ws dw;
         radx_vngtdm_ws nw_;
+        radx_vglszm_ws zw;
         void *gmem = NULL;
+        memset(&zw, 0, sizeof zw);
         memset(&gw, 0, sizeof gw);
         memset(&dw, 0, sizeof dw);
         memset(&nw_, 0, sizeof nw_);
         if (tex_rule && !gout) {
-            gmem = calloc(1, glcm_rule  ? radx_vglcm_ws_size(kvox, im->ng)
-                             : gldm_rule ? radx_vgldm_ws_size(kvox, im->ng, dmax)
-                                         : radx_vngtdm_ws_size(kvox, im->ng, dmax));
+            gmem = calloc(1, glcm_rule    ? radx_vglcm_ws_size(kvox, im->ng)
+                             : gldm_rule  ? radx_vgldm_ws_size(kvox, im->ng, dmax)
+                             : ngtdm_rule ? radx_vngtdm_ws_size(kvox, im->ng, dmax)
+                                          : radx_vglszm_ws_size(kvox, im->ng));
             if (gmem && glcm_rule) radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
             if (gmem && gldm_rule) radx_vgldm_ws_carve(gmem, kvox, im->ng, dmax, &dw);
             if (gmem && ngtdm_rule) radx_vngtdm_ws_carve(gmem, kvox, im->ng, dmax, &nw_);
+            if (gmem && glszm_rule) radx_vglszm_ws_carve(gmem, kvox, im->ng, &zw);
         }
         const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!tex_rule || gout || gmem);
         if (!ok) nomem = 1;
@@ -422,8 +431,10 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                     bad = radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0;
                 else if (gldm_rule)
                     bad = radx_vgldm_voxel(&din, im->aidx[v], &dw, w.out) != 0;
-                else
+                else if (ngtdm_rule)
                     bad = radx_vngtdm_voxel(&din, im->aidx[v], &nw_, w.out) != 0;
+                else
+                    bad = radx_vglszm_voxel(&din, im->aidx[v], &zw, w.out) != 0;
                 if (bad)
                     st = radx_seterr(&e, RADX_ERR_PARAM, "%s: distances: more neighbour offsets than supported",
                                      radx_class_name(c));

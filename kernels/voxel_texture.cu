@@ -7,7 +7,9 @@
  *   - GLDM: radx_vgldm_voxel (kernels/voxel_gldm.h): dependence counts over the box's
  *     neighbourhood, the dense (level, size) histogram, kernels/szm_features.h;
  *   - NGTDM: radx_vngtdm_voxel (kernels/voxel_ngtdm.h): gray tone differences over the box's
- *     neighbourhood summed in C order, kernels/ngtdm_features.h.
+ *     neighbourhood summed in C order, kernels/ngtdm_features.h;
+ *   - GLSZM: radx_vglszm_voxel (kernels/voxel_glszm.h): zones by flood fill inside the kernel box
+ *     (a per-thread stack), kernels/szm_features.h.
  * Each thread's workspace (the rule's ws_size) lives in one device slab; as many threads run as
  * the slab the memory budget allows holds (kernels/device_mem.cuh), up to the ROI size, and each
  * walks the voxels with a stride.  Kernels of more than RADX_VFO_MAX voxels, and the classes
@@ -24,6 +26,7 @@
 #include "voxel_glcm.h"
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
+#include "voxel_glszm.h"
 
 #define RADX_VTEX_BLOCK 64
 
@@ -90,6 +93,18 @@ struct ngtdm_rule : gldm_rule { /* the same description and uploads */
     __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
     {
         return radx_vngtdm_voxel(&in, ai, w, out);
+    }
+};
+
+struct glszm_rule : gldm_rule { /* the same description and uploads */
+    typedef radx_vglszm_ws Ws;
+    static const int nout = RADX_GLSZM_NOUT;
+    static const char *name() { return "GLSZM voxel map (CUDA)"; }
+    static size_t ws_size(const In &in, int64_t kvox) { return radx_vglszm_ws_size(kvox, in.ng); }
+    __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w) { radx_vglszm_ws_carve(m, kvox, in.ng, w); }
+    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
+    {
+        return radx_vglszm_voxel(&in, ai, w, out);
     }
 };
 
@@ -167,6 +182,8 @@ extern "C" radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, con
         return run_rule<glcm_rule>((cudaStream_t)stream, *(const radx_vglcm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_GLDM:
         return run_rule<gldm_rule>((cudaStream_t)stream, *(const radx_vgldm_in *)in, aidx, nroi, out, err);
+    case RADX_CLASS_GLSZM:
+        return run_rule<glszm_rule>((cudaStream_t)stream, *(const radx_vglszm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_NGTDM:
         return run_rule<ngtdm_rule>((cudaStream_t)stream, *(const radx_vngtdm_in *)in, aidx, nroi, out, err);
     default:

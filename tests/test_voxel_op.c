@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The voxel-map hooks for a backend's per-voxel first order, GLCM, GLDM and NGTDM (host/voxelmap.c,
+/* The voxel-map hooks for a backend's per-voxel first order, GLCM, GLSZM, GLDM and NGTDM
+ * (host/voxelmap.c,
  * backend ops voxel_firstorder and voxel_texture), exercised on the CPU with stand-in ops, since
  * the CUDA ops cannot run here:
- *   - ops that compute every voxel by radx_vfo_voxel / radx_vglcm_voxel / radx_vgldm_voxel /
- *     radx_vngtdm_voxel (kernels/voxel_rules.h, voxel_glcm.h, voxel_gldm.h, voxel_ngtdm.h: what
- *     the CUDA kernels run per thread)
+ *   - ops that compute every voxel by the per-voxel rules (kernels/voxel_rules.h, voxel_glcm.h,
+ *     voxel_glszm.h, voxel_gldm.h, voxel_ngtdm.h: what the CUDA kernels run per thread)
  *     must give the CPU loop's maps exactly
  *     (the scatter into the selected features, the voxel order, initValue outside the ROI, GLCM's
  *     batch rules for NaN angles and MCC);
@@ -12,7 +12,7 @@
  *   - an op that fails otherwise must fail the run with its message.
  * Settings: breast1, first order (all features, and a named subset in another order), GLCM (all
  * features; weighted with two distances; asymmetric; voxelBatch), GLDM (gldm_a 0 and 1, two
- * distances) and NGTDM (two distances), kernelRadius 1 and 2, masked and unmasked, force2D, and kernelRadius 4 (declined). */
+ * distances), NGTDM (two distances) and GLSZM, kernelRadius 1 and 2, masked and unmasked, force2D, and kernelRadius 4 (declined). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,7 @@
 #include "voxel_glcm.h"
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
+#include "voxel_glszm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -105,6 +106,18 @@ static radx_status top_rule(void *ctx, radx_class cls, const void *vin, const in
         free(mem);
         return RADX_OK;
     }
+    if (cls == RADX_CLASS_GLSZM) {
+        const radx_vglszm_in *in = vin;
+        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
+        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+        void *mem = calloc(1, radx_vglszm_ws_size(kvox, in->ng));
+        radx_vglszm_ws w;
+        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        radx_vglszm_ws_carve(mem, kvox, in->ng, &w);
+        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglszm_voxel(in, aidx[v], &w, out + (size_t)v * RADX_GLSZM_NOUT);
+        free(mem);
+        return RADX_OK;
+    }
     return radx_seterr(err, RADX_ERR_UNSUPPORTED, "no rule for this class");
 }
 
@@ -112,7 +125,10 @@ static radx_status top_decline(void *ctx, radx_class cls, const void *vin, const
                                double *out, radx_err *err)
 {
     calls++;
-    const int nout = cls == RADX_CLASS_GLCM ? GLCM_F_COUNT : cls == RADX_CLASS_GLDM ? RADX_GLDM_NOUT : RADX_NGTDM_NOUT;
+    const int nout = cls == RADX_CLASS_GLCM    ? GLCM_F_COUNT
+                     : cls == RADX_CLASS_GLDM  ? RADX_GLDM_NOUT
+                     : cls == RADX_CLASS_GLSZM ? RADX_GLSZM_NOUT
+                                               : RADX_NGTDM_NOUT;
     memset(out, 0xff, sizeof(double) * (size_t)nroi * (size_t)nout); /* garbage that must not be used */
     return radx_seterr(err, (calls & 1) ? RADX_ERR_UNSUPPORTED : RADX_ERR_NOMEM, "declined");
 }
@@ -214,6 +230,9 @@ int main(void)
     one("ngtdm, r=2, distances 1 and 2, unmasked, force2D",
         "featureClass:\n  ngtdm:\nsetting:\n  distances: [1, 2]\n  force2D: true\nvoxelSetting:\n  kernelRadius: 2\n"
         "  maskedKernel: false\n", 1);
+    one("glszm, r=1", "featureClass:\n  glszm:\nvoxelSetting:\n  kernelRadius: 1\n", 1);
+    one("glszm, r=2, unmasked, force2D", "featureClass:\n  glszm:\nsetting:\n  force2D: true\nvoxelSetting:\n"
+        "  kernelRadius: 2\n  maskedKernel: false\n", 1);
     one("gldm + glcm, r=1, force2D", "featureClass:\n  gldm:\n  glcm: [Contrast]\nsetting:\n  force2D: true\n"
         "voxelSetting:\n  kernelRadius: 1\n", 2);
     return radx_test_finish("test_voxel_op");
