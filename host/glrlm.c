@@ -37,16 +37,10 @@
 #include "angles.h"
 #include "glrlm_cuda.h" /* radx_glrlm_cuda_counts (stand-in without CUDA: end of file) */
 #include "glcm_glrlm.h"
+#include "glrlm_features.h"
 #include "glrlm_rules.h"
 #include "texture_common.h"
 
-/* Output slots, in radx_glrlm_features[] order. */
-enum {
-    F_GLN = 0, F_GLNN, F_GLV, F_HGLRE, F_LRE, F_LRHGLE, F_LRLGLE, F_LGLRE, F_RE, F_RLN, F_RLNN, F_RP, F_RV,
-    F_SRE, F_SRHGLE, F_SRLGLE, F_COUNT
-};
-
-#define GLRLM_EPS 2.220446049250313e-16 /* numpy.spacing(1) */
 
 /* The prepared input (host/glcm_glrlm.h): dims, li, n, vals, L, angles. */
 typedef radx_angular_prep glrlm_ctx;
@@ -116,99 +110,11 @@ uint64_t radx_glrlm_count_angle(const void *ctx, int a, uint32_t *cnt)
     return runs;
 }
 
-/* Features of one matrix P (n x L, counts or weighted counts) into f. */
-static void matrix_features(const glrlm_ctx *c, const double *P, double *pg, double *pr, double *f)
-{
-    const int n = c->n;
-    const long long L = c->L;
-    const double eps = GLRLM_EPS;
-    long long j;
-    int i, k;
-    double Nr = 0.0;
-
-    for (j = 0; j < L; j++) pr[j] = 0.0;
-    for (i = 0; i < n; i++) {
-        const double *row = P + (size_t)i * (size_t)L;
-        double s = 0.0;
-        for (j = 0; j < L; j++) {
-            s += row[j];
-            pr[j] += row[j];
-        }
-        pg[i] = s;
-        Nr += s;
-    }
-    if (Nr == 0.0) {
-        for (k = 0; k < F_COUNT; k++) f[k] = NAN;
-        return;
-    }
-    double sre = 0.0, lre = 0.0, rln = 0.0, np = 0.0, ur = 0.0;
-    for (j = 0; j < L; j++) {
-        const double q = pr[j], jd = (double)(j + 1), j2 = jd * jd;
-        if (q == 0.0) continue;
-        sre += q / j2;
-        lre += q * j2;
-        rln += q * q;
-        np += q * jd;
-        ur += (q / Nr) * jd;
-    }
-    double rv = 0.0;
-    for (j = 0; j < L; j++) {
-        const double q = pr[j], d = (double)(j + 1) - ur;
-        if (q != 0.0) rv += (q / Nr) * (d * d);
-    }
-    double gln = 0.0, ug = 0.0, lglre = 0.0, hglre = 0.0;
-    for (i = 0; i < n; i++) {
-        const double q = pg[i], v2 = c->vals[i] * c->vals[i];
-        if (q == 0.0) continue;
-        gln += q * q;
-        ug += (q / Nr) * c->vals[i];
-        lglre += q / v2;
-        hglre += q * v2;
-    }
-    double glv = 0.0;
-    for (i = 0; i < n; i++) {
-        const double q = pg[i], d = c->vals[i] - ug;
-        if (q != 0.0) glv += (q / Nr) * (d * d);
-    }
-    double re = 0.0, srlgle = 0.0, srhgle = 0.0, lrlgle = 0.0, lrhgle = 0.0;
-    for (i = 0; i < n; i++) {
-        const double *row = P + (size_t)i * (size_t)L;
-        const double v2 = c->vals[i] * c->vals[i];
-        if (pg[i] == 0.0) continue;
-        for (j = 0; j < L; j++) {
-            const double q = row[j];
-            if (q == 0.0) continue;
-            const double jd = (double)(j + 1), j2 = jd * jd, pn = q / Nr;
-            re -= pn * log2(pn + eps);
-            srlgle += q / (v2 * j2);
-            srhgle += q * v2 / j2;
-            lrlgle += q * j2 / v2;
-            lrhgle += q * (j2 * v2);
-        }
-    }
-    f[F_GLN] = gln / Nr;
-    f[F_GLNN] = gln / (Nr * Nr);
-    f[F_GLV] = glv;
-    f[F_HGLRE] = hglre / Nr;
-    f[F_LRE] = lre / Nr;
-    f[F_LRHGLE] = lrhgle / Nr;
-    f[F_LRLGLE] = lrlgle / Nr;
-    f[F_LGLRE] = lglre / Nr;
-    f[F_RE] = re;
-    f[F_RLN] = rln / Nr;
-    f[F_RLNN] = rln / (Nr * Nr);
-    f[F_RP] = Nr / np;
-    f[F_RV] = rv;
-    f[F_SRE] = sre / Nr;
-    f[F_SRHGLE] = srhgle / Nr;
-    f[F_SRLGLE] = srlgle / Nr;
-}
-
 radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
                                radx_angular_prep *g, radx_err *err)
 {
     memset(g, 0, sizeof *g);
-    radx_status st = radx_tex_check_angular(in, p, "glrlm", radx_glrlm_nfeatures, F_COUNT, 0, out, err);
+    radx_status st = radx_tex_check_angular(in, p, "glrlm", radx_glrlm_nfeatures, GLRLM_F_COUNT, 0, out, err);
     if (st != RADX_OK) return st;
 
     const long long dims[3] = {in->dims_zyx[0], in->dims_zyx[1], in->dims_zyx[2]};
@@ -243,7 +149,6 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
                                    radx_angular_count_fn count, const void *ctx, double *out, radx_err *err)
 {
     int k;
-    const glrlm_ctx *c = g;
     const int n = g->n, na = g->na;
     const long long L = g->L;
     const size_t nl = (size_t)n * (size_t)L;
@@ -251,7 +156,7 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
     int nthr = radx_tex_max_threads();
     radx_status st = RADX_OK;
 
-    for (k = 0; k < F_COUNT; k++) out[k] = NAN;
+    for (k = 0; k < GLRLM_F_COUNT; k++) out[k] = NAN;
     if (p->weighting_norm != RADX_WNORM_NONE) {
         pg = malloc((size_t)n * sizeof *pg);
         pr = malloc((size_t)L * sizeof *pr);
@@ -259,11 +164,11 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
         st = radx_tex_weighted_sum("glrlm", na, g->angles, nl, nthr, count, ctx, radx_glrlm_weight, spacing_zyx,
                                    (int)p->weighting_norm, &wsum, err);
         if (st != RADX_OK) goto done;
-        matrix_features(c, wsum, pg, pr, out); /* NaN everywhere when empty */
+        radx_glrlm_matrix_features(n, L, g->vals, wsum, pg, pr, out); /* NaN everywhere when empty */
         goto done;
     }
 
-    res = malloc((na > 0 ? (size_t)na : 1) * F_COUNT * sizeof *res);
+    res = malloc((na > 0 ? (size_t)na : 1) * GLRLM_F_COUNT * sizeof *res);
     if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
     int nomem = 0;
     GLRLM_OMP(omp parallel reduction(| : nomem))
@@ -280,7 +185,7 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
             if (!ok) continue;
             count(ctx, a, cnt);
             for (size_t e = 0; e < nl; e++) P[e] = (double)cnt[e];
-            matrix_features(c, P, tpg, tpr, res + (size_t)a * F_COUNT);
+            radx_glrlm_matrix_features(n, L, g->vals, P, tpg, tpr, res + (size_t)a * GLRLM_F_COUNT);
         }
         free(cnt);
         free(P);
@@ -289,7 +194,7 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
     }
     if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
     /* numpy.nanmean over the angles (empty angles are NaN everywhere) */
-    for (k = 0; k < F_COUNT; k++) out[k] = radx_tex_angle_nanmean(res, na, F_COUNT, k);
+    for (k = 0; k < GLRLM_F_COUNT; k++) out[k] = radx_tex_angle_nanmean(res, na, GLRLM_F_COUNT, k);
 
 done:
     free(wsum);
