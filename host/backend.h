@@ -9,6 +9,7 @@
 #include "voxel_gldm.h"       /* radx_vgldm_in */
 #include "voxel_ngtdm.h"      /* radx_vngtdm_in */
 #include "voxel_glszm.h"      /* radx_vglszm_in */
+#include "voxel_glrlm.h"      /* radx_vglrlm_in */
 #include "radx_internal.h"
 
 #ifdef __cplusplus
@@ -56,7 +57,8 @@ typedef struct radx_backend_ops {
      * cls RADX_CLASS_GLCM (in: radx_vglcm_in, kernels/voxel_glcm.h; out[v * GLCM_F_COUNT + f]) or
      * RADX_CLASS_GLDM (in: radx_vgldm_in, kernels/voxel_gldm.h; out[v * RADX_GLDM_NOUT + f]) or
      * RADX_CLASS_NGTDM (in: radx_vngtdm_in, kernels/voxel_ngtdm.h; out[v * RADX_NGTDM_NOUT + f]) or
-     * RADX_CLASS_GLSZM (in: radx_vglszm_in, kernels/voxel_glszm.h; out[v * RADX_GLSZM_NOUT + f]);
+     * RADX_CLASS_GLSZM (in: radx_vglszm_in, kernels/voxel_glszm.h; out[v * RADX_GLSZM_NOUT + f]) or
+     * RADX_CLASS_GLRLM (in: radx_vglrlm_in, kernels/voxel_glrlm.h; out[v * GLRLM_F_COUNT + f]);
      * declines (any other class included) as voxel_firstorder does */
     radx_status (*voxel_texture)(void *ctx, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
                                  double *out, radx_err *err);

@@ -62,6 +62,7 @@
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
 #include "voxel_glszm.h"
+#include "voxel_glrlm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -279,11 +280,27 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
     const int gldm_rule = c == RADX_CLASS_GLDM && kvox <= RADX_VFO_MAX;
     const int ngtdm_rule = c == RADX_CLASS_NGTDM && kvox <= RADX_VFO_MAX;
     const int glszm_rule = c == RADX_CLASS_GLSZM && kvox <= RADX_VFO_MAX;
-    const int tex_rule = glcm_rule || gldm_rule || ngtdm_rule || glszm_rule; /* kernels/voxel_*.h */
+    const int glrlm_rule = c == RADX_CLASS_GLRLM && kvox <= RADX_VFO_MAX;
+    const int tex_rule = glcm_rule || gldm_rule || ngtdm_rule || glszm_rule || glrlm_rule; /* kernels/voxel_*.h */
     const int nrule = glcm_rule    ? GLCM_F_COUNT
                       : gldm_rule  ? RADX_GLDM_NOUT
                       : ngtdm_rule ? RADX_NGTDM_NOUT
-                                   : RADX_GLSZM_NOUT; /* its output slots */
+                      : glszm_rule ? RADX_GLSZM_NOUT
+                                   : GLRLM_F_COUNT; /* its output slots */
+    const int64_t lmax = 2 * (int64_t)r + 1; /* GLRLM: longest run */
+    radx_vglrlm_in rin;
+    memset(&rin, 0, sizeof rin);
+    if (glrlm_rule) {
+        memcpy(rin.dim, im->dim, sizeof rin.dim);
+        rin.mk = im->mk;
+        rin.gl = im->gl;
+        rin.ng = im->ng;
+        rin.r = r;
+        rin.f2d_xyz = im->f2d_xyz;
+        rin.force2d_dim = q->force2d ? q->force2d_dimension : -1;
+        rin.norm = (int)q->weighting_norm;
+        memcpy(rin.spacing_zyx, im->spacing_zyx, sizeof rin.spacing_zyx);
+    }
     radx_vglcm_in gin;
     radx_vgldm_in din;
     memset(&gin, 0, sizeof gin);
@@ -346,7 +363,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         }
     }
 
-    /* the backend's per-voxel texture rule (CUDA: GLCM, GLSZM, GLDM, NGTDM): its values replace the loop's
+    /* the backend's per-voxel texture rule (CUDA: every texture class): its values replace the loop's
      * computation below (which for GLCM then only records the angle bits for the batch rules);
      * when it declines, the loop computes */
     double *gout = NULL;
@@ -358,8 +375,11 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         }
         radx_err ge = {RADX_OK, ""};
         const radx_status gs =
-            run->ops->voxel_texture(run->bctx, c, glcm_rule ? (const void *)&gin : (const void *)&din, im->aidx, nroi,
-                                    gout, &ge);
+            run->ops->voxel_texture(run->bctx, c,
+                                    glcm_rule    ? (const void *)&gin
+                                    : glrlm_rule ? (const void *)&rin
+                                                 : (const void *)&din,
+                                    im->aidx, nroi, gout, &ge);
         if (gs != RADX_OK) {
             free(gout);
             gout = NULL;
@@ -392,8 +412,10 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         radx_vgldm_ws dw;
         radx_vngtdm_ws nw_;
         radx_vglszm_ws zw;
+        radx_vglrlm_ws rw;
         void *gmem = NULL;
         memset(&zw, 0, sizeof zw);
+        memset(&rw, 0, sizeof rw);
         memset(&gw, 0, sizeof gw);
         memset(&dw, 0, sizeof dw);
         memset(&nw_, 0, sizeof nw_);
@@ -401,11 +423,13 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
             gmem = calloc(1, glcm_rule    ? radx_vglcm_ws_size(kvox, im->ng)
                              : gldm_rule  ? radx_vgldm_ws_size(kvox, im->ng, dmax)
                              : ngtdm_rule ? radx_vngtdm_ws_size(kvox, im->ng, dmax)
-                                          : radx_vglszm_ws_size(kvox, im->ng));
+                             : glszm_rule ? radx_vglszm_ws_size(kvox, im->ng)
+                                          : radx_vglrlm_ws_size(kvox, im->ng, lmax));
             if (gmem && glcm_rule) radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
             if (gmem && gldm_rule) radx_vgldm_ws_carve(gmem, kvox, im->ng, dmax, &dw);
             if (gmem && ngtdm_rule) radx_vngtdm_ws_carve(gmem, kvox, im->ng, dmax, &nw_);
             if (gmem && glszm_rule) radx_vglszm_ws_carve(gmem, kvox, im->ng, &zw);
+            if (gmem && glrlm_rule) radx_vglrlm_ws_carve(gmem, kvox, im->ng, lmax, &rw);
         }
         const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!tex_rule || gout || gmem);
         if (!ok) nomem = 1;
@@ -433,8 +457,10 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                     bad = radx_vgldm_voxel(&din, im->aidx[v], &dw, w.out) != 0;
                 else if (ngtdm_rule)
                     bad = radx_vngtdm_voxel(&din, im->aidx[v], &nw_, w.out) != 0;
-                else
+                else if (glszm_rule)
                     bad = radx_vglszm_voxel(&din, im->aidx[v], &zw, w.out) != 0;
+                else
+                    bad = radx_vglrlm_voxel(&rin, im->aidx[v], &rw, w.out) != 0;
                 if (bad)
                     st = radx_seterr(&e, RADX_ERR_PARAM, "%s: distances: more neighbour offsets than supported",
                                      radx_class_name(c));

@@ -9,7 +9,9 @@
  *   - NGTDM: radx_vngtdm_voxel (kernels/voxel_ngtdm.h): gray tone differences over the box's
  *     neighbourhood summed in C order, kernels/ngtdm_features.h;
  *   - GLSZM: radx_vglszm_voxel (kernels/voxel_glszm.h): zones by flood fill inside the kernel box
- *     (a per-thread stack), kernels/szm_features.h.
+ *     (a per-thread stack), kernels/szm_features.h;
+ *   - GLRLM: radx_vglrlm_voxel (kernels/voxel_glrlm.h): runs of every line of the box per angle,
+ *     the weighted or per-angle steps, kernels/glrlm_features.h.
  * Each thread's workspace (the rule's ws_size) lives in one device slab; as many threads run as
  * the slab the memory budget allows holds (kernels/device_mem.cuh), up to the ROI size, and each
  * walks the voxels with a stride.  Kernels of more than RADX_VFO_MAX voxels, and the classes
@@ -27,6 +29,7 @@
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
 #include "voxel_glszm.h"
+#include "voxel_glrlm.h"
 
 #define RADX_VTEX_BLOCK 64
 
@@ -108,6 +111,32 @@ struct glszm_rule : gldm_rule { /* the same description and uploads */
     }
 };
 
+struct glrlm_rule {
+    typedef radx_vglrlm_in In;
+    typedef radx_vglrlm_ws Ws;
+    static const int nout = GLRLM_F_COUNT;
+    static const char *name() { return "GLRLM voxel map (CUDA)"; }
+    static size_t ws_size(const In &in, int64_t kvox) { return radx_vglrlm_ws_size(kvox, in.ng, 2 * (int64_t)in.r + 1); }
+    __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w)
+    {
+        radx_vglrlm_ws_carve(m, kvox, in.ng, 2 * (int64_t)in.r + 1, w);
+    }
+    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
+    {
+        return radx_vglrlm_voxel(&in, ai, w, out);
+    }
+    static cudaError_t upload(radx_dev::dmem *m, const In &h, int64_t na, In *d)
+    {
+        void *mk = NULL, *gl = NULL;
+        cudaError_t e = radx_dev::upload(m, h.mk, (size_t)na, &mk);
+        if (e == cudaSuccess) e = radx_dev::upload(m, h.gl, sizeof(int32_t) * (size_t)na, &gl);
+        *d = h;
+        d->mk = (const uint8_t *)mk;
+        d->gl = (const int32_t *)gl;
+        return e;
+    }
+};
+
 template <class R>
 __global__ void __launch_bounds__(RADX_VTEX_BLOCK)
     vtex_kernel(typename R::In in, const int64_t *__restrict__ aidx, int64_t nroi, char *slab, size_t wsbytes,
@@ -182,6 +211,8 @@ extern "C" radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, con
         return run_rule<glcm_rule>((cudaStream_t)stream, *(const radx_vglcm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_GLDM:
         return run_rule<gldm_rule>((cudaStream_t)stream, *(const radx_vgldm_in *)in, aidx, nroi, out, err);
+    case RADX_CLASS_GLRLM:
+        return run_rule<glrlm_rule>((cudaStream_t)stream, *(const radx_vglrlm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_GLSZM:
         return run_rule<glszm_rule>((cudaStream_t)stream, *(const radx_vglszm_in *)in, aidx, nroi, out, err);
     case RADX_CLASS_NGTDM:

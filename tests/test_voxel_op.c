@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The voxel-map hooks for a backend's per-voxel first order, GLCM, GLSZM, GLDM and NGTDM
- * (host/voxelmap.c,
+/* The voxel-map hooks for a backend's per-voxel first order and texture classes (host/voxelmap.c,
  * backend ops voxel_firstorder and voxel_texture), exercised on the CPU with stand-in ops, since
  * the CUDA ops cannot run here:
  *   - ops that compute every voxel by the per-voxel rules (kernels/voxel_rules.h, voxel_glcm.h,
- *     voxel_glszm.h, voxel_gldm.h, voxel_ngtdm.h: what the CUDA kernels run per thread)
+ *     voxel_glrlm.h, voxel_glszm.h, voxel_gldm.h, voxel_ngtdm.h: what the CUDA kernels run per
+ *     thread)
  *     must give the CPU loop's maps exactly
  *     (the scatter into the selected features, the voxel order, initValue outside the ROI, GLCM's
  *     batch rules for NaN angles and MCC);
@@ -12,7 +12,7 @@
  *   - an op that fails otherwise must fail the run with its message.
  * Settings: breast1, first order (all features, and a named subset in another order), GLCM (all
  * features; weighted with two distances; asymmetric; voxelBatch), GLDM (gldm_a 0 and 1, two
- * distances), NGTDM (two distances) and GLSZM, kernelRadius 1 and 2, masked and unmasked, force2D, and kernelRadius 4 (declined). */
+ * distances), NGTDM (two distances), GLSZM and GLRLM (weighted, force2D), kernelRadius 1 and 2, masked and unmasked, force2D, and kernelRadius 4 (declined). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
 #include "voxel_glszm.h"
+#include "voxel_glrlm.h"
 #include "voxel_rules.h"
 #include "voxelmap.h"
 
@@ -118,6 +119,18 @@ static radx_status top_rule(void *ctx, radx_class cls, const void *vin, const in
         free(mem);
         return RADX_OK;
     }
+    if (cls == RADX_CLASS_GLRLM) {
+        const radx_vglrlm_in *in = vin;
+        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz), lmax = 2 * (int64_t)in->r + 1;
+        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
+        void *mem = calloc(1, radx_vglrlm_ws_size(kvox, in->ng, lmax));
+        radx_vglrlm_ws w;
+        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        radx_vglrlm_ws_carve(mem, kvox, in->ng, lmax, &w);
+        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglrlm_voxel(in, aidx[v], &w, out + (size_t)v * GLRLM_F_COUNT);
+        free(mem);
+        return RADX_OK;
+    }
     return radx_seterr(err, RADX_ERR_UNSUPPORTED, "no rule for this class");
 }
 
@@ -128,6 +141,7 @@ static radx_status top_decline(void *ctx, radx_class cls, const void *vin, const
     const int nout = cls == RADX_CLASS_GLCM    ? GLCM_F_COUNT
                      : cls == RADX_CLASS_GLDM  ? RADX_GLDM_NOUT
                      : cls == RADX_CLASS_GLSZM ? RADX_GLSZM_NOUT
+                     : cls == RADX_CLASS_GLRLM ? GLRLM_F_COUNT
                                                : RADX_NGTDM_NOUT;
     memset(out, 0xff, sizeof(double) * (size_t)nroi * (size_t)nout); /* garbage that must not be used */
     return radx_seterr(err, (calls & 1) ? RADX_ERR_UNSUPPORTED : RADX_ERR_NOMEM, "declined");
@@ -233,6 +247,10 @@ int main(void)
     one("glszm, r=1", "featureClass:\n  glszm:\nvoxelSetting:\n  kernelRadius: 1\n", 1);
     one("glszm, r=2, unmasked, force2D", "featureClass:\n  glszm:\nsetting:\n  force2D: true\nvoxelSetting:\n"
         "  kernelRadius: 2\n  maskedKernel: false\n", 1);
+    one("glrlm, r=1", "featureClass:\n  glrlm:\nvoxelSetting:\n  kernelRadius: 1\n", 1);
+    one("glrlm, r=2, weighted (manhattan), unmasked", "featureClass:\n  glrlm:\nsetting:\n  weightingNorm: manhattan\n"
+        "voxelSetting:\n  kernelRadius: 2\n  maskedKernel: false\n", 1);
+    one("glrlm, r=1, force2D", "featureClass:\n  glrlm:\nsetting:\n  force2D: true\nvoxelSetting:\n  kernelRadius: 1\n", 1);
     one("gldm + glcm, r=1, force2D", "featureClass:\n  gldm:\n  glcm: [Contrast]\nsetting:\n  force2D: true\n"
         "voxelSetting:\n  kernelRadius: 1\n", 2);
     return radx_test_finish("test_voxel_op");
