@@ -87,38 +87,31 @@ RADX_HD void radx_vglcm_ws_carve(void *mem, int64_t kmax, int ng, radx_vglcm_ws 
 {
     const size_t n = (size_t)radx_vglcm_nmax(kmax, ng), nn = n * n, g2 = 2 * (size_t)ng + 1;
     char *p = (char *)mem;
-#define RADX_VG_TAKE(ptr, type, count)                                                             \
-    do {                                                                                           \
-        p = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);                                          \
-        (ptr) = (type *)p;                                                                         \
-        p += (size_t)(count) * sizeof(type);                                                       \
-    } while (0)
-    RADX_VG_TAKE(w->m.p, double, nn);
-    RADX_VG_TAKE(w->m.q, double, nn);
-    RADX_VG_TAKE(w->m.cval, double, nn);
-    RADX_VG_TAKE(w->wsum, double, nn);
-    RADX_VG_TAKE(w->m.px, double, n);
-    RADX_VG_TAKE(w->m.py, double, n);
-    RADX_VG_TAKE(w->m.arow, double, n);
-    RADX_VG_TAKE(w->m.wr, double, n);
-    RADX_VG_TAKE(w->m.wi, double, n);
-    RADX_VG_TAKE(w->m.tmp, double, n);
-    RADX_VG_TAKE(w->m.sq, double, n);
-    RADX_VG_TAKE(w->m.padd, double, g2);
-    RADX_VG_TAKE(w->m.psub, double, ng);
-    RADX_VG_TAKE(w->vals, double, n);
-    RADX_VG_TAKE(w->res, double, (size_t)RADX_MAX_ANGLES * GLCM_F_COUNT);
-    RADX_VG_TAKE(w->m.cptr, size_t, n + 1);
-    RADX_VG_TAKE(w->m.cfill, size_t, n + 1);
-    RADX_VG_TAKE(w->m.cnt, uint32_t, nn);
-    RADX_VG_TAKE(w->m.crow, int, nn);
-    RADX_VG_TAKE(w->m.act, int, n);
-    RADX_VG_TAKE(w->ivals, int, n);
-    RADX_VG_TAKE(w->li, int32_t, kmax);
-    RADX_VG_TAKE(w->stamp, uint32_t, (size_t)ng + 1);
-    RADX_VG_TAKE(w->angles, int, 3 * RADX_MAX_ANGLES);
-    RADX_VG_TAKE(w->mcc_fail, int, RADX_MAX_ANGLES);
-#undef RADX_VG_TAKE
+    RADX_VM_TAKE(p, w->m.p, double, nn);
+    RADX_VM_TAKE(p, w->m.q, double, nn);
+    RADX_VM_TAKE(p, w->m.cval, double, nn);
+    RADX_VM_TAKE(p, w->wsum, double, nn);
+    RADX_VM_TAKE(p, w->m.px, double, n);
+    RADX_VM_TAKE(p, w->m.py, double, n);
+    RADX_VM_TAKE(p, w->m.arow, double, n);
+    RADX_VM_TAKE(p, w->m.wr, double, n);
+    RADX_VM_TAKE(p, w->m.wi, double, n);
+    RADX_VM_TAKE(p, w->m.tmp, double, n);
+    RADX_VM_TAKE(p, w->m.sq, double, n);
+    RADX_VM_TAKE(p, w->m.padd, double, g2);
+    RADX_VM_TAKE(p, w->m.psub, double, ng);
+    RADX_VM_TAKE(p, w->vals, double, n);
+    RADX_VM_TAKE(p, w->res, double, (size_t)RADX_MAX_ANGLES * GLCM_F_COUNT);
+    RADX_VM_TAKE(p, w->m.cptr, size_t, n + 1);
+    RADX_VM_TAKE(p, w->m.cfill, size_t, n + 1);
+    RADX_VM_TAKE(p, w->m.cnt, uint32_t, nn);
+    RADX_VM_TAKE(p, w->m.crow, int, nn);
+    RADX_VM_TAKE(p, w->m.act, int, n);
+    RADX_VM_TAKE(p, w->ivals, int, n);
+    RADX_VM_TAKE(p, w->li, int32_t, kmax);
+    RADX_VM_TAKE(p, w->stamp, uint32_t, (size_t)ng + 1);
+    RADX_VM_TAKE(p, w->angles, int, 3 * RADX_MAX_ANGLES);
+    RADX_VM_TAKE(p, w->mcc_fail, int, RADX_MAX_ANGLES);
 }
 
 /* Counts of angle a over the kernel box (k0..k1, A coordinates, x y z) into w->m.cnt (n x n),
@@ -170,36 +163,16 @@ RADX_HD int radx_vglcm_voxel(const radx_vglcm_in *in, int64_t ai, radx_vglcm_ws 
     for (int k = 0; k < GLCM_F_COUNT; k++) out[k] = NAN;
 
     /* levels of the kernel's voxels, ascending, and the phantom */
-    int nk = 0;
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++)
-            for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = (k0[0] + x) + in->dim[0] * ((k0[1] + y) + in->dim[1] * (k0[2] + z));
-                if (in->mk[i] && !w->stamp[in->gl[i]]) {
-                    w->stamp[in->gl[i]] = 1;
-                    nk++;
-                }
-            }
+    const int nk = radx_vm_mark_levels(in->dim, in->mk, in->gl, k0, k1, w->stamp);
     int ph = 0;
     if (!w->stamp[in->ng]) ph = in->ng;
     else if (nk < in->nlev)
         for (int g = 1; g <= in->ng && !ph; g++)
             if (in->present[g] && !w->stamp[g]) ph = g;
     if (ph) w->stamp[ph] = 1;
-    int n = 0;
-    for (int g = 0; g <= in->ng; g++)
-        if (w->stamp[g]) {
-            w->vals[n] = (double)g;
-            w->ivals[n] = g;
-            w->stamp[g] = (uint32_t)(++n); /* 1 + index */
-        }
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++)
-            for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = (k0[0] + x) + in->dim[0] * ((k0[1] + y) + in->dim[1] * (k0[2] + z));
-                w->li[x + kx * (y + ky * z)] = in->mk[i] ? (int32_t)w->stamp[in->gl[i]] - 1 : -1;
-            }
-    for (int j = 0; j < n; j++) w->stamp[w->ivals[j]] = 0; /* zero again for the next voxel */
+    const int n = radx_vm_index_levels(w->stamp, in->ng, w->vals, w->ivals);
+    radx_vm_level_index(in->dim, in->mk, in->gl, k0, k1, w->stamp, w->li);
+    radx_vm_unmark_levels(w->stamp, w->vals, n); /* zero again for the next voxel */
     const radx_glcm_levels lv = {n, w->ivals[n - 1], w->vals, w->ivals};
 
     /* the angles of the box with the phantom's columns */
@@ -238,17 +211,7 @@ RADX_HD int radx_vglcm_voxel(const radx_vglcm_in *in, int64_t ai, radx_vglcm_ws 
         radx_glcm_normalise(w->m.cnt, w->m.p, nn, (double)total);
         w->mcc_fail[a] = radx_glcm_matrix_all(&lv, &w->m, f);
     }
-    for (int k = 0; k < GLCM_F_COUNT; k++) { /* numpy.nanmean over the angles */
-        double s = 0.0;
-        int cnt = 0;
-        for (int a = 0; a < na; a++) {
-            const double v = w->res[(size_t)a * GLCM_F_COUNT + k];
-            if (isnan(v)) continue;
-            s += v;
-            cnt++;
-        }
-        out[k] = cnt ? s / cnt : NAN;
-    }
+    for (int k = 0; k < GLCM_F_COUNT; k++) out[k] = radx_vm_nanmean(w->res, na, GLCM_F_COUNT, k);
     if (n < 2) {
         out[GLCM_F_MCC] = mcc_one_level;
     } else {

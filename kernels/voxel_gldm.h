@@ -87,22 +87,15 @@ RADX_HD void radx_vgldm_ws_carve(void *mem, int64_t kmax, int ng, int dmax, radx
 {
     const size_t mo = (size_t)radx_vgldm_maxoff(dmax), k = (size_t)kmax;
     char *p = (char *)mem;
-#define RADX_VD_TAKE(ptr, type, count)                                                             \
-    do {                                                                                           \
-        p = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);                                          \
-        (ptr) = (type *)p;                                                                         \
-        p += (size_t)(count) * sizeof(type);                                                       \
-    } while (0)
-    RADX_VD_TAKE(w->ivals, double, k);
-    RADX_VD_TAKE(w->hist, int64_t, k * (mo + 2));
-    RADX_VD_TAKE(w->ej, int64_t, k);
-    RADX_VD_TAKE(w->ec, int64_t, k);
-    RADX_VD_TAKE(w->pg, int64_t, k);
-    RADX_VD_TAKE(w->ps, int64_t, mo + 2);
-    RADX_VD_TAKE(w->off, int, 3 * mo);
-    RADX_VD_TAKE(w->egi, int32_t, k);
-    RADX_VD_TAKE(w->stamp, uint32_t, (size_t)ng + 1);
-#undef RADX_VD_TAKE
+    RADX_VM_TAKE(p, w->ivals, double, k);
+    RADX_VM_TAKE(p, w->hist, int64_t, k * (mo + 2));
+    RADX_VM_TAKE(p, w->ej, int64_t, k);
+    RADX_VM_TAKE(p, w->ec, int64_t, k);
+    RADX_VM_TAKE(p, w->pg, int64_t, k);
+    RADX_VM_TAKE(p, w->ps, int64_t, mo + 2);
+    RADX_VM_TAKE(p, w->off, int, 3 * mo);
+    RADX_VM_TAKE(p, w->egi, int32_t, k);
+    RADX_VM_TAKE(p, w->stamp, uint32_t, (size_t)ng + 1);
 }
 
 /* The GLDM features (out[0..RADX_GLDM_NOUT)) of the kernel of the ROI voxel at A index ai.
@@ -113,26 +106,16 @@ RADX_HD int radx_vgldm_voxel(const radx_vgldm_in *in, int64_t ai, radx_vgldm_ws 
     radx_vm_kernel_box(in->dim, in->r, in->f2d_xyz, ai, k0, k1);
     const int64_t kx = k1[0] - k0[0] + 1, ky = k1[1] - k0[1] + 1, kz = k1[2] - k0[2] + 1;
     for (int k = 0; k < RADX_GLDM_NOUT; k++) out[k] = NAN;
-#define RADX_VD_AT(x, y, z) ((k0[0] + (x)) + in->dim[0] * ((k0[1] + (y)) + in->dim[1] * (k0[2] + (z))))
+#define RADX_VD_AT(x, y, z) radx_vm_at(in->dim, k0, (x), (y), (z))
     /* the kernel's levels, ascending */
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++)
-            for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = RADX_VD_AT(x, y, z);
-                if (in->mk[i]) w->stamp[in->gl[i]] = 1;
-            }
-    int ngp = 0;
-    for (int g = 0; g <= in->ng; g++)
-        if (w->stamp[g]) {
-            w->ivals[ngp] = (double)g;
-            w->stamp[g] = (uint32_t)(++ngp);
-        }
+    radx_vm_mark_levels(in->dim, in->mk, in->gl, k0, k1, w->stamp);
+    const int ngp = radx_vm_index_levels(w->stamp, in->ng, w->ivals, NULL);
     /* the box's neighbourhood */
     const long long box[3] = {kz, ky, kx};
     const int na = radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off,
                                      (int)radx_vgldm_maxoff(in->dmax));
     if (na < 0) {
-        for (int g = 0; g < ngp; g++) w->stamp[(int)w->ivals[g]] = 0;
+        radx_vm_unmark_levels(w->stamp, w->ivals, ngp);
         return -1;
     }
     const int64_t jmax = (int64_t)na + 1, cols = jmax + 1;
@@ -155,7 +138,7 @@ RADX_HD int radx_vgldm_voxel(const radx_vgldm_in *in, int64_t ai, radx_vgldm_ws 
                 nz++;
             }
 #undef RADX_VD_AT
-    for (int g = 0; g < ngp; g++) w->stamp[(int)w->ivals[g]] = 0; /* zero again for the next voxel */
+    radx_vm_unmark_levels(w->stamp, w->ivals, ngp); /* zero again for the next voxel */
     /* entries in (level, size) order */
     int64_t ne = 0;
     for (int g = 0; g < ngp; g++)

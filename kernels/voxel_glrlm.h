@@ -59,23 +59,16 @@ RADX_HD void radx_vglrlm_ws_carve(void *mem, int64_t kmax, int ng, int64_t lmax,
 {
     const size_t k = (size_t)kmax, kl = k * (size_t)lmax;
     char *p = (char *)mem;
-#define RADX_VR_TAKE(ptr, type, count)                                                             \
-    do {                                                                                           \
-        p = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);                                          \
-        (ptr) = (type *)p;                                                                         \
-        p += (size_t)(count) * sizeof(type);                                                       \
-    } while (0)
-    RADX_VR_TAKE(w->vals, double, k);
-    RADX_VR_TAKE(w->P, double, kl);
-    RADX_VR_TAKE(w->wsum, double, kl);
-    RADX_VR_TAKE(w->pg, double, k);
-    RADX_VR_TAKE(w->pr, double, (size_t)lmax);
-    RADX_VR_TAKE(w->res, double, RADX_VGLRLM_MAXANG * GLRLM_F_COUNT);
-    RADX_VR_TAKE(w->cnt, uint32_t, kl);
-    RADX_VR_TAKE(w->li, int32_t, k);
-    RADX_VR_TAKE(w->angles, int, 3 * RADX_VGLRLM_MAXANG);
-    RADX_VR_TAKE(w->stamp, uint32_t, (size_t)ng + 1);
-#undef RADX_VR_TAKE
+    RADX_VM_TAKE(p, w->vals, double, k);
+    RADX_VM_TAKE(p, w->P, double, kl);
+    RADX_VM_TAKE(p, w->wsum, double, kl);
+    RADX_VM_TAKE(p, w->pg, double, k);
+    RADX_VM_TAKE(p, w->pr, double, (size_t)lmax);
+    RADX_VM_TAKE(p, w->res, double, RADX_VGLRLM_MAXANG * GLRLM_F_COUNT);
+    RADX_VM_TAKE(p, w->cnt, uint32_t, kl);
+    RADX_VM_TAKE(p, w->li, int32_t, k);
+    RADX_VM_TAKE(p, w->angles, int, 3 * RADX_VGLRLM_MAXANG);
+    RADX_VM_TAKE(p, w->stamp, uint32_t, (size_t)ng + 1);
 }
 
 /* Runs of angle a over the box (dims zyx, li) into cnt (n x L); returns the number of runs, 0
@@ -128,25 +121,10 @@ RADX_HD int radx_vglrlm_voxel(const radx_vglrlm_in *in, int64_t ai, radx_vglrlm_
     if (dims[1] > L) L = dims[1];
     if (dims[2] > L) L = dims[2];
     /* the kernel's levels, ascending, and each box voxel's level index */
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++)
-            for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = (k0[0] + x) + in->dim[0] * ((k0[1] + y) + in->dim[1] * (k0[2] + z));
-                if (in->mk[i]) w->stamp[in->gl[i]] = 1;
-            }
-    int n = 0;
-    for (int g = 0; g <= in->ng; g++)
-        if (w->stamp[g]) {
-            w->vals[n] = (double)g;
-            w->stamp[g] = (uint32_t)(++n);
-        }
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++)
-            for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = (k0[0] + x) + in->dim[0] * ((k0[1] + y) + in->dim[1] * (k0[2] + z));
-                w->li[x + kx * (y + ky * z)] = in->mk[i] ? (int32_t)w->stamp[in->gl[i]] - 1 : -1;
-            }
-    for (int g = 0; g < n; g++) w->stamp[(int)w->vals[g]] = 0; /* zero again for the next voxel */
+    radx_vm_mark_levels(in->dim, in->mk, in->gl, k0, k1, w->stamp);
+    const int n = radx_vm_index_levels(w->stamp, in->ng, w->vals, NULL);
+    radx_vm_level_index(in->dim, in->mk, in->gl, k0, k1, w->stamp, w->li);
+    radx_vm_unmark_levels(w->stamp, w->vals, n); /* zero again for the next voxel */
     const int dist1 = 1;
     const int na = radx_angles_build(dims, &dist1, 1, 0, in->force2d_dim, w->angles, RADX_VGLRLM_MAXANG);
     if (na < 0) return -1;
@@ -166,17 +144,7 @@ RADX_HD int radx_vglrlm_voxel(const radx_vglrlm_in *in, int64_t ai, radx_vglrlm_
         for (size_t e = 0; e < nl; e++) w->P[e] = (double)w->cnt[e];
         radx_glrlm_matrix_features(n, L, w->vals, w->P, w->pg, w->pr, w->res + (size_t)a * GLRLM_F_COUNT);
     }
-    for (int k = 0; k < GLRLM_F_COUNT; k++) { /* numpy.nanmean over the angles */
-        double s = 0.0;
-        int cnt = 0;
-        for (int a = 0; a < na; a++) {
-            const double v = w->res[(size_t)a * GLRLM_F_COUNT + k];
-            if (isnan(v)) continue;
-            s += v;
-            cnt++;
-        }
-        out[k] = cnt ? s / cnt : NAN;
-    }
+    for (int k = 0; k < GLRLM_F_COUNT; k++) out[k] = radx_vm_nanmean(w->res, na, GLRLM_F_COUNT, k);
     return 0;
 }
 #endif

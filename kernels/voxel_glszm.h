@@ -70,24 +70,17 @@ RADX_HD void radx_vglszm_ws_carve(void *mem, int64_t kmax, int ng, radx_vglszm_w
 {
     const size_t k = (size_t)kmax;
     char *p = (char *)mem;
-#define RADX_VZ_TAKE(ptr, type, count)                                                             \
-    do {                                                                                           \
-        p = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);                                          \
-        (ptr) = (type *)p;                                                                         \
-        p += (size_t)(count) * sizeof(type);                                                       \
-    } while (0)
-    RADX_VZ_TAKE(w->ivals, double, k);
-    RADX_VZ_TAKE(w->stack, int64_t, k);
-    RADX_VZ_TAKE(w->key, int64_t, k);
-    RADX_VZ_TAKE(w->ej, int64_t, k);
-    RADX_VZ_TAKE(w->ec, int64_t, k);
-    RADX_VZ_TAKE(w->pg, int64_t, k);
-    RADX_VZ_TAKE(w->ps, int64_t, k + 1);
-    RADX_VZ_TAKE(w->off, int, 81);
-    RADX_VZ_TAKE(w->open, int32_t, k);
-    RADX_VZ_TAKE(w->egi, int32_t, k);
-    RADX_VZ_TAKE(w->stamp, uint32_t, (size_t)ng + 1);
-#undef RADX_VZ_TAKE
+    RADX_VM_TAKE(p, w->ivals, double, k);
+    RADX_VM_TAKE(p, w->stack, int64_t, k);
+    RADX_VM_TAKE(p, w->key, int64_t, k);
+    RADX_VM_TAKE(p, w->ej, int64_t, k);
+    RADX_VM_TAKE(p, w->ec, int64_t, k);
+    RADX_VM_TAKE(p, w->pg, int64_t, k);
+    RADX_VM_TAKE(p, w->ps, int64_t, k + 1);
+    RADX_VM_TAKE(p, w->off, int, 81);
+    RADX_VM_TAKE(p, w->open, int32_t, k);
+    RADX_VM_TAKE(p, w->egi, int32_t, k);
+    RADX_VM_TAKE(p, w->stamp, uint32_t, (size_t)ng + 1);
 }
 
 /* The GLSZM features (out[0..RADX_GLSZM_NOUT)) of the kernel of the ROI voxel at A index ai.
@@ -107,7 +100,7 @@ RADX_HD int radx_vglszm_voxel(const radx_vglszm_in *in, int64_t ai, radx_vglszm_
     for (int64_t z = 0; z < kz; z++)
         for (int64_t y = 0; y < ky; y++)
             for (int64_t x = 0; x < kx; x++) {
-                const int64_t i = (k0[0] + x) + in->dim[0] * ((k0[1] + y) + in->dim[1] * (k0[2] + z));
+                const int64_t i = radx_vm_at(in->dim, k0, x, y, z);
                 const int32_t lab = radx_glszm_open_label(in->mk[i] != 0, in->gl[i]);
                 w->open[x + kx * (y + ky * z)] = lab;
                 if (lab) {
@@ -115,12 +108,7 @@ RADX_HD int radx_vglszm_voxel(const radx_vglszm_in *in, int64_t ai, radx_vglszm_
                     np++;
                 }
             }
-    int ngp = 0;
-    for (int g = 0; g <= in->ng; g++)
-        if (w->stamp[g]) {
-            w->ivals[ngp] = (double)g;
-            w->stamp[g] = (uint32_t)(++ngp);
-        }
+    const int ngp = radx_vm_index_levels(w->stamp, in->ng, w->ivals, NULL);
     /* zones by flood fill, seeds in C order; item key = level index * (nb + 1) + size */
     int64_t nzones = 0, maxsize = 0;
     for (int64_t v = 0; v < nb; v++) {
@@ -145,7 +133,7 @@ RADX_HD int radx_vglszm_voxel(const radx_vglszm_in *in, int64_t ai, radx_vglszm_
         w->key[nzones++] = (int64_t)(w->stamp[gl] - 1) * (nb + 1) + size;
         if (size > maxsize) maxsize = size;
     }
-    for (int g = 0; g < ngp; g++) w->stamp[(int)w->ivals[g]] = 0; /* zero again for the next voxel */
+    radx_vm_unmark_levels(w->stamp, w->ivals, ngp); /* zero again for the next voxel */
     /* items into (level, size) order (insertion: a few hundred at most), counted into entries */
     for (int64_t i = 1; i < nzones; i++) {
         const int64_t t = w->key[i];

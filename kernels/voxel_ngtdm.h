@@ -43,19 +43,12 @@ RADX_HD void radx_vngtdm_ws_carve(void *mem, int64_t kmax, int ng, int dmax, rad
 {
     const size_t g = (size_t)ng + 1, k = (size_t)(kmax < (int64_t)ng ? kmax : (int64_t)ng) + 1;
     char *p = (char *)mem;
-#define RADX_VN_TAKE(ptr, type, count)                                                             \
-    do {                                                                                           \
-        p = (char *)(((uintptr_t)p + 7) & ~(uintptr_t)7);                                          \
-        (ptr) = (type *)p;                                                                         \
-        p += (size_t)(count) * sizeof(type);                                                       \
-    } while (0)
-    RADX_VN_TAKE(w->ni, int64_t, g);
-    RADX_VN_TAKE(w->si, double, g);
-    RADX_VN_TAKE(w->pv, double, k);
-    RADX_VN_TAKE(w->sv, double, k);
-    RADX_VN_TAKE(w->iv, double, k);
-    RADX_VN_TAKE(w->off, int, 3 * (size_t)radx_vgldm_maxoff(dmax));
-#undef RADX_VN_TAKE
+    RADX_VM_TAKE(p, w->ni, int64_t, g);
+    RADX_VM_TAKE(p, w->si, double, g);
+    RADX_VM_TAKE(p, w->pv, double, k);
+    RADX_VM_TAKE(p, w->sv, double, k);
+    RADX_VM_TAKE(p, w->iv, double, k);
+    RADX_VM_TAKE(p, w->off, int, 3 * (size_t)radx_vgldm_maxoff(dmax));
 }
 
 /* The NGTDM features (out[0..RADX_NGTDM_NOUT)) of the kernel of the ROI voxel at A index ai.
@@ -70,7 +63,7 @@ RADX_HD int radx_vngtdm_voxel(const radx_vngtdm_in *in, int64_t ai, radx_vngtdm_
     const int na = radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off,
                                      (int)radx_vgldm_maxoff(in->dmax));
     if (na < 0) return -1;
-#define RADX_VN_AT(x, y, z) ((k0[0] + (x)) + in->dim[0] * ((k0[1] + (y)) + in->dim[1] * (k0[2] + (z))))
+#define RADX_VN_AT(x, y, z) radx_vm_at(in->dim, k0, (x), (y), (z))
     int64_t nvp = 0;
     for (int64_t z = 0; z < kz; z++)
         for (int64_t y = 0; y < ky; y++)

@@ -71,66 +71,33 @@ static radx_status top_rule(void *ctx, radx_class cls, const void *vin, const in
                             double *out, radx_err *err)
 {
     calls++;
-    if (cls == RADX_CLASS_GLCM) {
-        const radx_vglcm_in *in = vin;
-        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-        void *mem = calloc(1, radx_vglcm_ws_size(kvox, in->ng));
-        radx_vglcm_ws w;
-        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-        radx_vglcm_ws_carve(mem, kvox, in->ng, &w);
-        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglcm_voxel(in, aidx[v], &w, out + (size_t)v * GLCM_F_COUNT);
-        free(mem);
-        return RADX_OK;
+    /* one class: its input type, workspace type, workspace size and carve arguments, rule, outputs */
+#define RULE(CLS, IN, WS, SIZE, CARVE, VOXEL, NOUT)                                                \
+    if (cls == CLS) {                                                                              \
+        const IN *in = vin;                                                                        \
+        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);                      \
+        const int64_t lmax = 2 * (int64_t)in->r + 1;                                               \
+        (void)lmax;                                                                                \
+        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large"); \
+        void *mem = calloc(1, SIZE);                                                               \
+        WS w;                                                                                      \
+        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");                       \
+        CARVE;                                                                                     \
+        for (int64_t v = nroi - 1; v >= 0; v--) VOXEL(in, aidx[v], &w, out + (size_t)v * NOUT);    \
+        free(mem);                                                                                 \
+        return RADX_OK;                                                                            \
     }
-    if (cls == RADX_CLASS_GLDM) {
-        const radx_vgldm_in *in = vin;
-        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-        void *mem = calloc(1, radx_vgldm_ws_size(kvox, in->ng, in->dmax));
-        radx_vgldm_ws w;
-        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-        radx_vgldm_ws_carve(mem, kvox, in->ng, in->dmax, &w);
-        for (int64_t v = nroi - 1; v >= 0; v--) radx_vgldm_voxel(in, aidx[v], &w, out + (size_t)v * RADX_GLDM_NOUT);
-        free(mem);
-        return RADX_OK;
-    }
-    if (cls == RADX_CLASS_NGTDM) {
-        const radx_vngtdm_in *in = vin;
-        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-        void *mem = calloc(1, radx_vngtdm_ws_size(kvox, in->ng, in->dmax));
-        radx_vngtdm_ws w;
-        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-        radx_vngtdm_ws_carve(mem, kvox, in->ng, in->dmax, &w);
-        for (int64_t v = nroi - 1; v >= 0; v--) radx_vngtdm_voxel(in, aidx[v], &w, out + (size_t)v * RADX_NGTDM_NOUT);
-        free(mem);
-        return RADX_OK;
-    }
-    if (cls == RADX_CLASS_GLSZM) {
-        const radx_vglszm_in *in = vin;
-        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-        void *mem = calloc(1, radx_vglszm_ws_size(kvox, in->ng));
-        radx_vglszm_ws w;
-        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-        radx_vglszm_ws_carve(mem, kvox, in->ng, &w);
-        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglszm_voxel(in, aidx[v], &w, out + (size_t)v * RADX_GLSZM_NOUT);
-        free(mem);
-        return RADX_OK;
-    }
-    if (cls == RADX_CLASS_GLRLM) {
-        const radx_vglrlm_in *in = vin;
-        const int64_t kvox = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz), lmax = 2 * (int64_t)in->r + 1;
-        if (kvox > RADX_VFO_MAX) return radx_seterr(err, RADX_ERR_UNSUPPORTED, "kernel too large");
-        void *mem = calloc(1, radx_vglrlm_ws_size(kvox, in->ng, lmax));
-        radx_vglrlm_ws w;
-        if (!mem) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-        radx_vglrlm_ws_carve(mem, kvox, in->ng, lmax, &w);
-        for (int64_t v = nroi - 1; v >= 0; v--) radx_vglrlm_voxel(in, aidx[v], &w, out + (size_t)v * GLRLM_F_COUNT);
-        free(mem);
-        return RADX_OK;
-    }
+    RULE(RADX_CLASS_GLCM, radx_vglcm_in, radx_vglcm_ws, radx_vglcm_ws_size(kvox, in->ng),
+         radx_vglcm_ws_carve(mem, kvox, in->ng, &w), radx_vglcm_voxel, GLCM_F_COUNT)
+    RULE(RADX_CLASS_GLRLM, radx_vglrlm_in, radx_vglrlm_ws, radx_vglrlm_ws_size(kvox, in->ng, lmax),
+         radx_vglrlm_ws_carve(mem, kvox, in->ng, lmax, &w), radx_vglrlm_voxel, GLRLM_F_COUNT)
+    RULE(RADX_CLASS_GLSZM, radx_vglszm_in, radx_vglszm_ws, radx_vglszm_ws_size(kvox, in->ng),
+         radx_vglszm_ws_carve(mem, kvox, in->ng, &w), radx_vglszm_voxel, RADX_GLSZM_NOUT)
+    RULE(RADX_CLASS_GLDM, radx_vgldm_in, radx_vgldm_ws, radx_vgldm_ws_size(kvox, in->ng, in->dmax),
+         radx_vgldm_ws_carve(mem, kvox, in->ng, in->dmax, &w), radx_vgldm_voxel, RADX_GLDM_NOUT)
+    RULE(RADX_CLASS_NGTDM, radx_vngtdm_in, radx_vngtdm_ws, radx_vngtdm_ws_size(kvox, in->ng, in->dmax),
+         radx_vngtdm_ws_carve(mem, kvox, in->ng, in->dmax, &w), radx_vngtdm_voxel, RADX_NGTDM_NOUT)
+#undef RULE
     return radx_seterr(err, RADX_ERR_UNSUPPORTED, "no rule for this class");
 }
 
