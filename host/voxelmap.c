@@ -288,24 +288,11 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                       : glszm_rule ? RADX_GLSZM_NOUT
                                    : GLRLM_F_COUNT; /* its output slots */
     const int64_t lmax = 2 * (int64_t)r + 1; /* GLRLM: longest run */
-    radx_vglrlm_in rin;
-    memset(&rin, 0, sizeof rin);
-    if (glrlm_rule) {
-        memcpy(rin.dim, im->dim, sizeof rin.dim);
-        rin.mk = im->mk;
-        rin.gl = im->gl;
-        rin.ng = im->ng;
-        rin.r = r;
-        rin.f2d_xyz = im->f2d_xyz;
-        rin.force2d_dim = q->force2d ? q->force2d_dimension : -1;
-        rin.norm = (int)q->weighting_norm;
-        memcpy(rin.spacing_zyx, im->spacing_zyx, sizeof rin.spacing_zyx);
-    }
     radx_vglcm_in gin;
     radx_vgldm_in din;
     memset(&gin, 0, sizeof gin);
     memset(&din, 0, sizeof din);
-    if (gldm_rule || ngtdm_rule || glszm_rule) { /* NGTDM and GLSZM share GLDM's description */
+    if (gldm_rule || ngtdm_rule || glszm_rule || glrlm_rule) { /* one description (kernels/voxel_gldm.h) */
         memcpy(din.dim, im->dim, sizeof din.dim);
         din.mk = im->mk;
         din.gl = im->gl;
@@ -317,6 +304,8 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         din.ndist = q->n_distances;
         din.dmax = dmax;
         din.alpha = (int)q->gldm_a;
+        din.norm = (int)q->weighting_norm;
+        memcpy(din.spacing_zyx, im->spacing_zyx, sizeof din.spacing_zyx);
     }
     if (glcm_rule) {
         memcpy(gin.dim, im->dim, sizeof gin.dim);
@@ -376,9 +365,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
         radx_err ge = {RADX_OK, ""};
         const radx_status gs =
             run->ops->voxel_texture(run->bctx, c,
-                                    glcm_rule    ? (const void *)&gin
-                                    : glrlm_rule ? (const void *)&rin
-                                                 : (const void *)&din,
+                                    glcm_rule ? (const void *)&gin : (const void *)&din,
                                     im->aidx, nroi, gout, &ge);
         if (gs != RADX_OK) {
             free(gout);
@@ -460,7 +447,7 @@ static radx_status compute_class(const vm_run *run, const vm_image *im, radx_cla
                 else if (glszm_rule)
                     bad = radx_vglszm_voxel(&din, im->aidx[v], &zw, w.out) != 0;
                 else
-                    bad = radx_vglrlm_voxel(&rin, im->aidx[v], &rw, w.out) != 0;
+                    bad = radx_vglrlm_voxel(&din, im->aidx[v], &rw, w.out) != 0;
                 if (bad)
                     st = radx_seterr(&e, RADX_ERR_PARAM, "%s: distances: more neighbour offsets than supported",
                                      radx_class_name(c));

@@ -46,7 +46,8 @@ RADX_HD void radx_gldm_out(const radx_szm_feats *f, double *out)
     out[15] = f->selg; /* SmallDependenceLowGrayLevelEmphasis */
 }
 
-/* What every voxel of one map image type shares. */
+/* What every voxel of one map image type shares: the description the GLDM, GLRLM, GLSZM and
+ * NGTDM rules take (each reads the fields it needs). */
 typedef struct radx_vgldm_in {
     int64_t dim[3];      /* A's size, x y z */
     const uint8_t *mk;   /* voxel takes part in kernels */
@@ -57,6 +58,8 @@ typedef struct radx_vgldm_in {
     const int *distances;
     int ndist, dmax;
     int alpha;           /* gldm_a */
+    int norm;            /* weightingNorm (radx_wnorm; GLRLM) */
+    double spacing_zyx[3]; /* for the weighting (GLRLM) */
 } radx_vgldm_in;
 
 /* Neighbour offsets a kernel box can have (bound): (2 dmax + 1)^3. */

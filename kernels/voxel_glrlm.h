@@ -20,21 +20,13 @@
 #include "glrlm_features.h"
 #include "glrlm_rules.h"
 #include "radx_hd.h"
+#include "voxel_gldm.h" /* radx_vgldm_in */
 #include "voxel_rules.h"
 
 #define RADX_VGLRLM_MAXANG 13 /* distance 1, mono-directional */
 
-/* What every voxel of one map image type shares. */
-typedef struct radx_vglrlm_in {
-    int64_t dim[3];      /* A's size, x y z */
-    const uint8_t *mk;   /* voxel takes part in kernels */
-    const int32_t *gl;   /* gray level (0 outside mk) */
-    int ng;              /* the ROI's largest level */
-    int r, f2d_xyz;      /* kernelRadius; force2D axis (x y z) or -1 */
-    int force2d_dim;     /* force2D axis in numpy order, or -1 */
-    int norm;            /* weightingNorm (radx_wnorm) */
-    double spacing_zyx[3];
-} radx_vglrlm_in;
+/* GLRLM uses GLDM's description of the image type (distances and alpha unused: distance 1). */
+typedef radx_vgldm_in radx_vglrlm_in;
 
 typedef struct radx_vglrlm_ws {
     uint32_t *stamp;  /* ng + 1: level -> 1 + its index while a voxel is processed, else 0 */

@@ -111,8 +111,7 @@ struct glszm_rule : gldm_rule { /* the same description and uploads */
     }
 };
 
-struct glrlm_rule {
-    typedef radx_vglrlm_in In;
+struct glrlm_rule : gldm_rule { /* the same description and uploads */
     typedef radx_vglrlm_ws Ws;
     static const int nout = GLRLM_F_COUNT;
     static const char *name() { return "GLRLM voxel map (CUDA)"; }
@@ -124,16 +123,6 @@ struct glrlm_rule {
     __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
     {
         return radx_vglrlm_voxel(&in, ai, w, out);
-    }
-    static cudaError_t upload(radx_dev::dmem *m, const In &h, int64_t na, In *d)
-    {
-        void *mk = NULL, *gl = NULL;
-        cudaError_t e = radx_dev::upload(m, h.mk, (size_t)na, &mk);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.gl, sizeof(int32_t) * (size_t)na, &gl);
-        *d = h;
-        d->mk = (const uint8_t *)mk;
-        d->gl = (const int32_t *)gl;
-        return e;
     }
 };
 
