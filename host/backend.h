@@ -62,7 +62,23 @@ typedef struct radx_backend_ops {
      * declines (any other class included) as voxel_firstorder does */
     radx_status (*voxel_texture)(void *ctx, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
                                  double *out, radx_err *err);
+    /* optional, device residency (host/resident.h): the caller promises that h[0..bytes) stays
+     * unchanged from now until release(ctx, h) (except by the next op, when it writes that very
+     * range as its output), so the backend may upload it once and let every later op read the
+     * device copy.  release(ctx, NULL) ends every hold; the caller releases before freeing. */
+    void (*hold)(void *ctx, const void *h, size_t bytes);
+    void (*release)(void *ctx, const void *h);
+    /* optional, host memory for arrays the backend will upload (CUDA: page-locked, from a pool
+     * kept across cases, so uploads are direct DMA).  NULL: malloc / free. */
+    void *(*host_alloc)(void *ctx, size_t bytes);
+    void (*host_free)(void *ctx, void *p);
 } radx_backend_ops;
+
+/* The optional ops above, or their plain defaults (host/pipeline.c). */
+void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, size_t bytes);
+void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h);
+void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes);
+void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p);
 
 extern const radx_backend_ops radx_cpu_backend;
 
@@ -74,6 +90,8 @@ int radx_cuda_device_count(void);                  /* 0 when not built, no drive
 typedef struct radx_cuda_memstats {
     unsigned long long peak_bytes, budget_bytes;
     long long cpu_fallbacks;
+    /* host -> device bytes not copied because a stage read a device-resident copy (hold) */
+    unsigned long long resident_bytes_saved;
 } radx_cuda_memstats;
 void radx_cuda_memory_stats(radx_cuda_memstats *s);
 void radx_cuda_note_cpu_fallback(void);

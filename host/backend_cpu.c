@@ -53,4 +53,5 @@ static radx_status cpu_resample(void *ctx, const radx_volume *img, const radx_vo
 const radx_backend_ops radx_cpu_backend = {
     "cpu", cpu_discretise, cpu_firstorder, cpu_texture, cpu_shape, cpu_log_filter, cpu_resample, NULL,
     NULL, NULL, /* voxel maps: host/voxelmap.c runs its own loop */
+    NULL, NULL, NULL, NULL, /* residency, host memory: nothing to keep on a device */
 };

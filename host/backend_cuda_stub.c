@@ -16,6 +16,7 @@ void radx_cuda_memory_stats(radx_cuda_memstats *s)
     s->peak_bytes = 0;
     s->budget_bytes = 0;
     s->cpu_fallbacks = 0;
+    s->resident_bytes_saved = 0;
 }
 
 void radx_cuda_note_cpu_fallback(void) {}

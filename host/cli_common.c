@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "backend.h"
 #include "cli.h"
 
 static int need(const radx_cli_opts *o, int argc, int i, const char *a)
@@ -62,6 +63,11 @@ void radx_cli_report_device(radx_backend used)
     fprintf(stderr, "radx: CUDA device memory: peak %.1f MiB of a %.0f MiB budget", (double)peak / 1048576.0,
             (double)budget / 1048576.0);
     if (fb) fprintf(stderr, "; %lld stage(s) ran on the CPU for lack of device memory", fb);
+    radx_cuda_memstats ms;
+    radx_cuda_memory_stats(&ms);
+    if (ms.resident_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of uploads served by device-resident copies",
+                (double)ms.resident_bytes_saved / 1048576.0);
     fputc('\n', stderr);
 }
 

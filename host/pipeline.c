@@ -494,7 +494,37 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
     return st;
 }
 
-/* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
+/* ---- the backend's optional residency and host-memory ops (host/backend.h) ---------------- */
+
+void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, size_t bytes)
+{
+    if (ops && ops->hold && h && bytes) ops->hold(ctx, h, bytes);
+}
+
+void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h)
+{
+    if (ops && ops->release) ops->release(ctx, h);
+}
+
+void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes)
+{
+    return ops && ops->host_alloc ? ops->host_alloc(ctx, bytes) : malloc(bytes);
+}
+
+void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p)
+{
+    if (!p) return;
+    if (ops && ops->host_free)
+        ops->host_free(ctx, p);
+    else
+        free(p);
+}
+
+/* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class.
+ * The ROI values x, their levels gl, the level box and the ROI box are read by first order and
+ * every texture class unchanged: they come from the backend's host memory and are held on it
+ * (host/resident.h), so a device backend uploads each once per image type (the levels not at
+ * all: the device discretisation hands its own copy over). */
 static radx_status run_image_type(const radx_volume *img, const radx_params *p,
                                   const radx_backend_ops *ops, void *bctx, const char *prefix,
                                   const uint8_t *lab, const roi_box *b, radx_result *res,
@@ -511,9 +541,10 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     radx_status st = radx_pipeline_crop(img, lab, b, tin.dims_zyx, &roi, &val, err);
     if (st) return st;
     int64_t nbox = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
-    x = malloc(sizeof *x * (size_t)b->n);
-    gl = malloc(sizeof *gl * (size_t)b->n);
-    glbox = calloc((size_t)nbox, sizeof *glbox);
+    x = radx_backend_host_alloc(ops, bctx, sizeof *x * (size_t)b->n);
+    gl = radx_backend_host_alloc(ops, bctx, sizeof *gl * (size_t)b->n);
+    glbox = radx_backend_host_alloc(ops, bctx, sizeof *glbox * (size_t)nbox);
+    if (glbox) memset(glbox, 0, sizeof *glbox * (size_t)nbox);
     if (!x || !gl || !glbox) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %lld ROI voxels", (long long)b->n);
         goto done;
@@ -538,11 +569,15 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     }
     st = radx_bin_edges(x, n, p, img->dtype == RADX_DT_F32, &edges, &nedges, err);
     if (st) goto done;
+    radx_backend_hold(ops, bctx, x, sizeof *x * (size_t)n);
+    radx_backend_hold(ops, bctx, gl, sizeof *gl * (size_t)n); /* written by discretise, then read */
     const radx_backend_ops *dops = ops->discretise ? ops : &radx_cpu_backend;
     st = dops->discretise(dops == ops ? bctx : NULL, x, n, edges, nedges, gl, &ng, err);
     if (st) goto done;
     for (int64_t i = 0, k = 0; i < nbox; i++)
         if (roi[i]) glbox[i] = gl[k++];
+    radx_backend_hold(ops, bctx, glbox, sizeof *glbox * (size_t)nbox);
+    radx_backend_hold(ops, bctx, roi, (size_t)nbox);
     tin.spacing_zyx[0] = g->spacing[2]; tin.spacing_zyx[1] = g->spacing[1]; tin.spacing_zyx[2] = g->spacing[0];
     tin.gl = glbox;
     tin.roi = roi;
@@ -565,11 +600,15 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
         if (!st && emit_class(res, prefix, c, p, vals)) st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     }
 done:
+    radx_backend_release(ops, bctx, x);
+    radx_backend_release(ops, bctx, gl);
+    radx_backend_release(ops, bctx, glbox);
+    radx_backend_release(ops, bctx, roi);
     free(roi);
     free(val);
-    free(x);
-    free(gl);
-    free(glbox);
+    radx_backend_host_free(ops, bctx, x);
+    radx_backend_host_free(ops, bctx, gl);
+    radx_backend_host_free(ops, bctx, glbox);
     free(edges);
     return st;
 }
@@ -933,6 +972,9 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
     radx_status st = RADX_OK;
     radx_volume filtered;
     memset(&filtered, 0, sizeof filtered);
+    /* every LoG sigma filters this image: a device backend uploads it once */
+    const void *held = cs->img.data;
+    radx_backend_hold(ops, bctx, held, radx_dtype_size(cs->img.dtype) * (size_t)radx_geom_nvox(&cs->img.g));
     /* image types, in the order the parameter file lists them; each with its own settings */
     for (int t = 0; t < (p->n_imtype_order ? p->n_imtype_order : 1); t++) {
         int it = p->n_imtype_order ? p->imtype_order[t] : RADX_IMG_ORIGINAL;
@@ -968,6 +1010,7 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
         radx_params_clear(&q);
         if (st) break;
     }
+    radx_backend_release(ops, bctx, held);
     radx_volume_free(&filtered);
     return st;
 }

@@ -130,7 +130,7 @@ radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, 
         goto fail;
     }
     index_marked(map, in->ng, v);
-    for (k = 0; k < nvox; k++) idx[k] = in->roi[k] ? map[in->gl[k]] : -1;
+    for (k = 0; k < nvox; k++) idx[k] = radx_tex_level_index_of(in->roi[k], in->gl[k], map);
     free(map);
     *li = idx;
     *vals = v;

@@ -33,6 +33,7 @@
 #include "glcm_glrlm.h"
 #include "cuda_check.cuh"
 #include "device_mem.cuh"
+#include "texture_rules.h"
 
 #define RADX_ANG_BLOCK 256                    /* threads per block */
 #define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
@@ -89,6 +90,42 @@ static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
             if (c) atomicAdd(g + t, c);
         }
     }
+}
+
+/* The level index on the device from the device-resident level and ROI boxes, by the rule
+ * radx_tex_level_index uses on the host (kernels/texture_rules.h). */
+static __global__ void radx_ang_level_index_kernel(const int32_t *__restrict__ gl, const uint8_t *__restrict__ roi,
+                                                   const int32_t *__restrict__ lut, int64_t n, int32_t *__restrict__ li)
+{
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x)
+        li[v] = radx_tex_level_index_of(roi[v], gl[v], lut);
+}
+
+/* d_li from g's source boxes when the backend holds both on the device; 0 when it did (queued on
+ * s) with *done = 1; *done = 0 when the caller must upload g->li.  lut: radx_tex_level_map of
+ * the n present levels g->vals. */
+static inline cudaError_t radx_ang_level_index_resident(radx_dev::dmem *mem, const radx_angular_prep *g, size_t nvox,
+                                                        int32_t *d_li, cudaStream_t s, int *done)
+{
+    *done = 0;
+    if (!g->src_gl || !g->src_roi || g->n < 1 || !g->vals) return cudaSuccess;
+    const void *r_gl = radx_dev::resident(g->src_gl, nvox * sizeof(int32_t));
+    const void *r_roi = r_gl ? radx_dev::resident(g->src_roi, nvox) : NULL;
+    if (!r_gl || !r_roi) return cudaSuccess;
+    const int top = (int)g->vals[g->n - 1];
+    int32_t *lut = (int32_t *)malloc(((size_t)top + 1) * sizeof *lut);
+    if (!lut) return cudaSuccess; /* upload g->li instead */
+    radx_tex_level_map(g->vals, g->n, lut, top);
+    void *d_lut = NULL;
+    cudaError_t e = radx_dev::upload(mem, lut, ((size_t)top + 1) * sizeof *lut, &d_lut);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s); /* lut is pageable host memory: free it after */
+    free(lut);
+    if (e != cudaSuccess) return e;
+    radx_ang_level_index_kernel<<<radx_dev::grid_for((int64_t)nvox), RADX_DEV_BLOCK, 0, s>>>(
+        (const int32_t *)r_gl, (const uint8_t *)r_roi, (const int32_t *)d_lut, (int64_t)nvox, d_li);
+    e = cudaGetLastError();
+    if (e == cudaSuccess) *done = 1;
+    return e;
 }
 
 /* Launch shape of one batch. */
@@ -216,7 +253,11 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, nvox));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_angles, (size_t)na * 3));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, (char **)&d_cnt, (size_t)batch * per));
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
+    {
+        int on_device = 0;
+        RADX_CUDA_TRY_GOTO(radx_ang_level_index_resident(&mem, g, nvox, d_li, s, &on_device));
+        if (!on_device) RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
+    }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
     if (flags_host) {
         RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_flags, (size_t)na));

@@ -39,6 +39,8 @@ static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
 
 struct cuda_ctx {
     cudaStream_t stream;
+    radx_resident res;        /* device copies of the ranges the pipeline holds (host/resident.h) */
+    radx_dev::host_pool pool; /* page-locked host memory for arrays that go up (host_alloc) */
 };
 
 static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const double *edges,
@@ -46,14 +48,15 @@ static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
     radx_dev::dmem mem;
-    void *d_x = NULL, *d_e = NULL;
+    const void *d_x = NULL;
+    void *d_e = NULL;
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
     const char *what = "cudaGetDevice";
     cudaError_t e = radx_dev::dmem_init(&mem, ctx->stream);
     if (e != cudaSuccess) goto done;
     what = "staging the values";
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, x, sizeof(double) * (size_t)n, &d_x));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x));
     RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)n));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
@@ -66,6 +69,8 @@ static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, ctx->stream));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, ctx->stream));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(ctx->stream));
+    /* the levels stay on the device for first order when the pipeline holds gl */
+    radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
 done:
     radx_dev::dfree_all(&mem);
     return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
@@ -74,8 +79,9 @@ done:
 /* Runs a stage on the GPU; when the device could not hold it (the memory budget or the driver
  * refused an allocation, kernels/device_mem.cuh), runs the CPU op instead, so a case too big
  * for the device is computed, not refused.  The fallback is counted (radx_cuda_memory_stats). */
-template <class Gpu, class Cpu> static radx_status gpu_or_cpu(Gpu gpu, Cpu cpu, radx_err *err)
+template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gpu, Cpu cpu, radx_err *err)
 {
+    radx_dev::resident_scope scope(&((cuda_ctx *)vctx)->res);
     radx_dev::clear_oom();
     radx_status st = gpu();
     if (st == RADX_ERR_NOMEM && radx_dev::oom()) {
@@ -90,7 +96,7 @@ template <class Gpu, class Cpu> static radx_status gpu_or_cpu(Gpu gpu, Cpu cpu, 
 static radx_status cuda_discretise_op(void *vctx, const double *x, int64_t n, const double *edges, int nedges,
                                       int32_t *gl, int *ng, radx_err *err)
 {
-    return gpu_or_cpu([&] { return cuda_discretise(vctx, x, n, edges, nedges, gl, ng, err); },
+    return gpu_or_cpu(vctx, [&] { return cuda_discretise(vctx, x, n, edges, nedges, gl, ng, err); },
                       [&] { return radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err); }, err);
 }
 
@@ -98,7 +104,7 @@ static radx_status cuda_firstorder(void *vctx, const double *x, const int32_t *g
                                    double voxel_volume, const radx_params *p, double *out, radx_err *err)
 {
     return gpu_or_cpu(
-        [&] { return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err); },
+        vctx, [&] { return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err); },
         [&] { return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, voxel_volume, p, out, err); }, err);
 }
 
@@ -119,7 +125,7 @@ static radx_status cuda_texture_gpu(cudaStream_t s, radx_class cls, const radx_t
 static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_input *in,
                                 const radx_params *p, double *out, radx_err *err)
 {
-    return gpu_or_cpu([&] { return cuda_texture_gpu(((cuda_ctx *)vctx)->stream, cls, in, p, out, err); },
+    return gpu_or_cpu(vctx, [&] { return cuda_texture_gpu(((cuda_ctx *)vctx)->stream, cls, in, p, out, err); },
                       [&] { return radx_cpu_backend.texture(NULL, cls, in, p, out, err); }, err);
 }
 
@@ -127,14 +133,14 @@ static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input
                               double *out, radx_err *err)
 {
     if (cls != RADX_CLASS_SHAPE) return radx_cpu_backend.shape(NULL, cls, in, p, out, err); /* shape2D: small */
-    return gpu_or_cpu([&] { return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err); },
+    return gpu_or_cpu(vctx, [&] { return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err); },
                       [&] { return radx_cpu_backend.shape(NULL, cls, in, p, out, err); }, err);
 }
 
 static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                    radx_volume *out, radx_err *err)
 {
-    return gpu_or_cpu([&] { return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err); },
+    return gpu_or_cpu(vctx, [&] { return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err); },
                       [&] { return radx_cpu_backend.log_filter(NULL, in, sigma_mm, mode, out, err); }, err);
 }
 
@@ -142,7 +148,7 @@ static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_
                                  uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
     return gpu_or_cpu(
-        [&] { return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err); },
+        vctx, [&] { return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err); },
         [&] { return radx_cpu_backend.resample(NULL, img, mask, p, label, img_out, mask_out, err); }, err);
 }
 
@@ -165,10 +171,33 @@ static radx_status cuda_voxel_texture(void *vctx, radx_class cls, const void *in
     return st;
 }
 
+/* Residency (host/resident.h): holds are recorded now and uploaded at their first use. */
+static void cuda_hold(void *vctx, const void *h, size_t bytes)
+{
+    radx_resident_hold(&((cuda_ctx *)vctx)->res, h, bytes);
+}
+
+static void cuda_release(void *vctx, const void *h)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    const unsigned long long saved = ctx->res.bytes_saved;
+    radx_resident_release(&ctx->res, h);
+    /* no copy from the host range may still be in flight when the caller frees it */
+    cudaStreamSynchronize(ctx->stream);
+    cudaGetLastError();
+    ctx->res.bytes_saved = 0;
+    if (saved) radx_cuda_note_resident_saved(saved);
+}
+
+static void *cuda_host_alloc(void *vctx, size_t bytes) { return radx_dev::host_pool_alloc(&((cuda_ctx *)vctx)->pool, bytes); }
+static void cuda_host_free(void *vctx, void *p) { radx_dev::host_pool_free(&((cuda_ctx *)vctx)->pool, p); }
+
 static void cuda_destroy(void *vctx)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
     if (!ctx) return;
+    cuda_release(ctx, NULL);
+    radx_dev::host_pool_clear(&ctx->pool);
     radx_cufft_cache_clear(ctx->stream);
     cudaStreamDestroy(ctx->stream);
     free(ctx);
@@ -176,7 +205,7 @@ static void cuda_destroy(void *vctx)
 
 static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
-    cuda_voxel_firstorder, cuda_voxel_texture,
+    cuda_voxel_firstorder, cuda_voxel_texture, cuda_hold, cuda_release, cuda_host_alloc, cuda_host_free,
 };
 
 /* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */
@@ -205,6 +234,8 @@ extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, vo
         free(ctx);
         return radx_seterr(err, RADX_ERR_DEVICE, "CUDA stream creation failed: %s", cudaGetErrorString(e));
     }
+    radx_resident_dev rd = radx_dev::resident_dev(&ctx->stream);
+    radx_resident_init(&ctx->res, &rd);
     *ops = &cuda_ops;
     *vctx = ctx;
     return RADX_OK;

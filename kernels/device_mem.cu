@@ -12,6 +12,7 @@ namespace {
 std::atomic<unsigned long long> g_in_use(0), g_peak(0);
 std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
 std::atomic<long long> g_fallbacks(0);
+std::atomic<unsigned long long> g_res_saved(0);
 std::once_flag g_setup;
 thread_local int t_oom;
 
@@ -80,6 +81,53 @@ int reserve(size_t bytes)
 }
 
 void unreserve(size_t bytes) { g_in_use.fetch_sub(bytes); }
+
+thread_local radx_resident *t_res;
+
+int pools_supported(void)
+{
+    int dev = 0, pools = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess ||
+        cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, dev) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    return pools;
+}
+
+/* radx_resident_dev hooks: u is the backend's cudaStream_t *. */
+void *res_alloc(void *u, size_t bytes)
+{
+    cudaStream_t st = *(cudaStream_t *)u;
+    void *d = NULL;
+    std::call_once(g_setup, setup_once);
+    if (!reserve(bytes)) return NULL; /* not an error: the stage uploads as it would anyway */
+    cudaError_t e = pools_supported() ? cudaMallocAsync(&d, bytes, st) : cudaMalloc(&d, bytes);
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        unreserve(bytes);
+        return NULL;
+    }
+    return d;
+}
+
+int res_upload(void *u, void *d, const void *h, size_t bytes)
+{
+    cudaError_t e = cudaMemcpyAsync(d, h, bytes, cudaMemcpyHostToDevice, *(cudaStream_t *)u);
+    if (e != cudaSuccess) cudaGetLastError();
+    return e == cudaSuccess ? 0 : -1;
+}
+
+void res_free(void *u, void *d, size_t bytes)
+{
+    cudaStream_t st = *(cudaStream_t *)u;
+    if (pools_supported())
+        cudaFreeAsync(d, st);
+    else
+        cudaFree(d);
+    cudaGetLastError();
+    unreserve(bytes);
+}
 } // namespace
 
 namespace radx_dev {
@@ -140,6 +188,106 @@ cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d)
     cudaError_t e = dmalloc_bytes(m, d, bytes > 0 ? bytes : 1);
     if (e == cudaSuccess && bytes > 0) e = cudaMemcpyAsync(*d, h, bytes, cudaMemcpyHostToDevice, m->st);
     return e;
+}
+
+cudaError_t upload_ro(dmem *m, const void *h, size_t bytes, const void **d)
+{
+    const void *r = resident(h, bytes);
+    if (r) {
+        *d = r;
+        return cudaSuccess;
+    }
+    void *q = NULL;
+    cudaError_t e = upload(m, h, bytes, &q);
+    *d = q;
+    return e;
+}
+
+void set_resident(radx_resident *r) { t_res = r; }
+
+const void *resident(const void *h, size_t bytes)
+{
+    return t_res && h ? radx_resident_find(t_res, h, bytes) : NULL;
+}
+
+int keep(dmem *m, void *d, const void *h, size_t bytes)
+{
+    int i;
+    if (!t_res) return 0;
+    for (i = 0; i < m->n && m->p[i] != d; i++) {
+    }
+    /* exactly the range: the entry frees (and unreserves) as many bytes as m reserved */
+    if (i == m->n || m->bytes[i] != bytes || m->async != pools_supported()) return 0;
+    if (!radx_resident_adopt(t_res, h, bytes, d)) return 0;
+    for (; i + 1 < m->n; i++) {
+        m->p[i] = m->p[i + 1];
+        m->bytes[i] = m->bytes[i + 1];
+    }
+    m->n--;
+    return 1;
+}
+
+radx_resident_dev resident_dev(cudaStream_t *st)
+{
+    radx_resident_dev d;
+    d.alloc = res_alloc;
+    d.upload = res_upload;
+    d.free = res_free;
+    d.u = (void *)st;
+    return d;
+}
+
+void *host_pool_alloc(host_pool *hp, size_t bytes)
+{
+    int best = -1;
+    if (bytes == 0) bytes = 1;
+    for (int i = 0; i < hp->n; i++)
+        if (!hp->used[i] && hp->cap[i] >= bytes && (best < 0 || hp->cap[i] < hp->cap[best])) best = i;
+    if (best < 0) {
+        /* room for a new block: evict the largest unused one if the table or the cap is full */
+        const size_t want = bytes + bytes / 4; /* the next case is often a little larger */
+        int victim = -1;
+        for (int i = 0; i < hp->n; i++)
+            if (!hp->used[i] && (victim < 0 || hp->cap[i] > hp->cap[victim])) victim = i;
+        if ((hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES) && victim >= 0) {
+            cudaFreeHost(hp->p[victim]);
+            hp->pinned_bytes -= hp->cap[victim];
+            hp->p[victim] = hp->p[hp->n - 1];
+            hp->cap[victim] = hp->cap[hp->n - 1];
+            hp->used[victim] = hp->used[hp->n - 1];
+            hp->n--;
+        }
+        void *p = NULL;
+        if (hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES ||
+            cudaHostAlloc(&p, want, cudaHostAllocDefault) != cudaSuccess) {
+            cudaGetLastError();
+            return malloc(bytes); /* host_pool_free tells it from the pool's blocks */
+        }
+        best = hp->n++;
+        hp->p[best] = p;
+        hp->cap[best] = want;
+        hp->pinned_bytes += want;
+    }
+    hp->used[best] = true;
+    return hp->p[best];
+}
+
+void host_pool_free(host_pool *hp, void *p)
+{
+    if (!p) return;
+    for (int i = 0; i < hp->n; i++)
+        if (hp->p[i] == p) {
+            hp->used[i] = false;
+            return;
+        }
+    free(p);
+}
+
+void host_pool_clear(host_pool *hp)
+{
+    for (int i = 0; i < hp->n; i++) cudaFreeHost(hp->p[i]);
+    cudaGetLastError();
+    memset(hp, 0, sizeof *hp);
 }
 
 cudaError_t persistent_alloc(void **ptr, size_t bytes)
@@ -241,10 +389,13 @@ int grid_for(int64_t n)
 
 extern "C" void radx_cuda_note_cpu_fallback(void) { g_fallbacks.fetch_add(1); }
 
+void radx_cuda_note_resident_saved(unsigned long long bytes) { g_res_saved.fetch_add(bytes); }
+
 extern "C" void radx_cuda_memory_stats(radx_cuda_memstats *s)
 {
     std::call_once(g_setup, setup_once);
     s->peak_bytes = g_peak.load();
     s->budget_bytes = g_budget.load();
     s->cpu_fallbacks = g_fallbacks.load();
+    s->resident_bytes_saved = g_res_saved.load();
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "radx_internal.h"
+#include "resident.h"
 
 #define RADX_DEV_BLOCK 256    /* threads per block of the grid-stride helpers (a multiple of 32) */
 #define RADX_DEV_MAX_BUFS 32  /* buffers one call may hold */
@@ -51,6 +52,39 @@ template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t cou
 void dfree_all(dmem *m);
 /* A copy of host memory h on the device. */
 cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
+/* The same for a stage that only reads *d: when the calling op's backend holds h (residency,
+ * host/resident.h), *d is the device-resident copy and nothing is copied; else as upload. */
+cudaError_t upload_ro(dmem *m, const void *h, size_t bytes, const void **d);
+
+/* Residency: the backend sets the residency of the context an op runs for (resident_scope),
+ * so that upload_ro, resident and keep find it.  NULL: none. */
+void set_resident(radx_resident *r);
+/* The device copy of held host range h (uploaded now at its first use), or NULL. */
+const void *resident(const void *h, size_t bytes);
+/* A stage that wrote host range h from device buffer d of m offers d to the residency: when h is
+ * held, d leaves m (dfree_all no longer frees it) and stays as h's device copy.  1 when taken. */
+int keep(dmem *m, void *d, const void *h, size_t bytes);
+/* Device hooks for a residency on stream st: buffers from the same budget and pool. */
+radx_resident_dev resident_dev(cudaStream_t *st);
+struct resident_scope {
+    explicit resident_scope(radx_resident *r) { set_resident(r); }
+    ~resident_scope() { set_resident(NULL); }
+};
+/* Page-locked host memory from a pool kept across cases (one per backend context): blocks are
+ * reused best-fit; at most RADX_HOST_POOL_BLOCKS blocks and RADX_HOST_POOL_MAX_BYTES pinned;
+ * beyond that, or when pinning fails, ordinary memory. */
+#define RADX_HOST_POOL_BLOCKS 16
+#define RADX_HOST_POOL_MAX_BYTES ((size_t)2 << 30)
+struct host_pool {
+    void *p[RADX_HOST_POOL_BLOCKS];
+    size_t cap[RADX_HOST_POOL_BLOCKS];
+    bool used[RADX_HOST_POOL_BLOCKS];
+    int n;
+    size_t pinned_bytes;
+};
+void *host_pool_alloc(host_pool *hp, size_t bytes);
+void host_pool_free(host_pool *hp, void *p);
+void host_pool_clear(host_pool *hp); /* frees every block (none may be in use) */
 
 /* Pinned (page-locked) host memory for results coming back from the device: slot k (0..3) of
  * the calling thread, grown to at least `bytes` and kept for the thread's next cases, so a
@@ -86,5 +120,8 @@ int grid_for(int64_t n);
 int sm_count(void);
 
 } // namespace radx_dev
+
+/* Adds to radx_cuda_memory_stats' resident_bytes_saved. */
+void radx_cuda_note_resident_saved(unsigned long long bytes);
 
 #endif

@@ -42,7 +42,8 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     dmem mem;
     cudaError_t e = dmem_init(&mem, (cudaStream_t)stream);
     const char *what = "cudaGetDevice";
-    void *d_x = NULL, *d_gl = NULL, *tmp = NULL;
+    const void *d_x = NULL, *d_gl = NULL;
+    void *tmp = NULL;
     double *d_s = NULL, *s = NULL;
     unsigned long long *d_h = NULL, *h = NULL;
     int64_t *hist = NULL;
@@ -60,8 +61,8 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
         goto done;
     }
     what = "staging the ROI values";
-    RADX_CUDA_TRY_GOTO(upload(&mem, x, sizeof(double) * (size_t)n, &d_x));
-    RADX_CUDA_TRY_GOTO(upload(&mem, gl, sizeof(int32_t) * (size_t)n, &d_gl));
+    RADX_CUDA_TRY_GOTO(upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x)); /* device-resident when held */
+    RADX_CUDA_TRY_GOTO(upload_ro(&mem, gl, sizeof(int32_t) * (size_t)n, &d_gl));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_s, (size_t)n));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_h, (size_t)ng + 1));
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_h, 0, sizeof *d_h * ((size_t)ng + 1), mem.st));

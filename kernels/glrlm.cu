@@ -87,6 +87,8 @@ extern "C" radx_status radx_cuda_glrlm(void *stream, const radx_texture_input *i
     uint32_t *cnt = NULL;
     radx_status st = radx_glrlm_prepare(in, p, out, &g, err);
     if (st != RADX_OK) return st;
+    g.src_gl = in->gl; /* the device may hold them (angular_count.cuh) */
+    g.src_roi = in->roi;
     if (g.na > 0) {
         cnt = (uint32_t *)malloc((size_t)g.na * g.ncell * sizeof *cnt);
         if (!cnt)

@@ -226,10 +226,14 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
         const size_t Lsum = (size_t)(S.ax[0].L + S.ax[1].L + S.ax[2].L);
         const size_t tab_bytes = Lsum * (2 * sizeof(double) + sizeof(int64_t));
         const size_t zsum_bytes = (size_t)(S.ax[2].n + 1) * sizeof(double);
-        e = lf_dev_alloc(&d, s, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+        /* the image every sigma filters: device-resident when the pipeline holds it (uploaded at
+         * the first sigma), so only the first sigma copies it up */
+        const void *d_in = radx_dev::resident(in->data, in_bytes);
+        const size_t in_alloc = d_in ? 1 : in_bytes;
+        e = lf_dev_alloc(&d, s, in_alloc, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
         if (e == cudaErrorMemoryAllocation) { /* idle cached FFT plans hold device memory */
             radx_cufft_cache_clear(NULL);
-            e = lf_dev_alloc(&d, s, in_bytes, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
+            e = lf_dev_alloc(&d, s, in_alloc, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
         }
         if (e != cudaSuccess) {
             size_t fr = 0, tot = 0;
@@ -273,11 +277,14 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
         }
         double *d_cval = d.zsum + S.ax[2].n;
         what = "upload";
-        if (e == cudaSuccess) e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
+        if (e == cudaSuccess && !d_in) {
+            e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
+            d_in = d.in;
+        }
         if (e == cudaSuccess) e = cudaMemsetAsync(d_cval, 0, sizeof(double), s); /* zero padding: c = 0 */
         if (e == cudaSuccess) {
             what = "LoG padding kernels";
-            e = lf_launch_front(in->dtype, d.in, &S, t, d.zsum, d_cval, (float *)d.buf, s);
+            e = lf_launch_front(in->dtype, d_in, &S, t, d.zsum, d_cval, (float *)d.buf, s);
         }
         if (e != cudaSuccess) goto cuda_fail;
         st = radx_cufft_r2c(plan, d.buf, err);

@@ -13,9 +13,9 @@ namespace radx_nbtex {
 
 cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b)
 {
-    void *gl = NULL, *roi = NULL;
-    cudaError_t e = upload(m, in->gl, (size_t)nvox * sizeof(int32_t), &gl);
-    if (e == cudaSuccess) e = upload(m, in->roi, (size_t)nvox, &roi);
+    const void *gl = NULL, *roi = NULL; /* device-resident when the pipeline holds them */
+    cudaError_t e = upload_ro(m, in->gl, (size_t)nvox * sizeof(int32_t), &gl);
+    if (e == cudaSuccess) e = upload_ro(m, in->roi, (size_t)nvox, &roi);
     b->gl = (const int32_t *)gl;
     b->roi = (const uint8_t *)roi;
     return e;

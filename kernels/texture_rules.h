@@ -10,6 +10,24 @@
 #include <stdint.h>
 #include "radx_hd.h"
 
+/* ---- level index (GLCM, GLRLM) ------------------------------------------------------------- */
+
+/* A box voxel's level index: the index of its gray level gl among the levels present in the ROI
+ * (map[gl]), -1 outside the ROI (host/texture_common.c radx_tex_level_index; the CUDA path makes
+ * it from device-resident boxes, kernels/angular_count.cuh). */
+RADX_HD int32_t radx_tex_level_index_of(uint8_t roi, int32_t gl, const int32_t *RADX_RESTRICT map)
+{
+    return roi ? map[gl] : -1;
+}
+
+/* map[0..top] for the n levels present, vals[0..n) (ascending integers, top = vals[n-1]):
+ * map[vals[i]] = i, -1 for the levels absent. */
+RADX_HD void radx_tex_level_map(const double *RADX_RESTRICT vals, int n, int32_t *RADX_RESTRICT map, int top)
+{
+    for (int k = 0; k <= top; k++) map[k] = -1;
+    for (int i = 0; i < n; i++) map[(int)vals[i]] = i;
+}
+
 /* ---- neighbourhoods (GLSZM, GLDM, NGTDM) ---------------------------------------------------- */
 
 /* Flat index of the voxel at (z, y, x) + off (off = dz, dy, dx), or -1 when that voxel lies

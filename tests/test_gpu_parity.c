@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* CPU vs CUDA: the same cases through both backends must give identical features (the GPU ops
- * share their per-voxel rules with the CPU, and matrices are integer counts).  Exits 77 (CTest:
- * skipped) when radx was built without CUDA or no usable device is present. */
+ * share their per-voxel rules with the CPU, and matrices are integer counts).  The CUDA runs
+ * chain the stages of an image type on the device (host/resident.h): the levels, level box and
+ * ROI box go up once and first order and the texture classes read the device copies, so the
+ * backend must report uploads it did not make.  Exits 77 (CTest: skipped) when radx was built
+ * without CUDA or no usable device is present. */
+#include "backend.h"
 #include "gpu_plan_harness.h"
 
 int main(void)
@@ -24,6 +28,10 @@ int main(void)
             radx_result_destroy(cpu);
             radx_result_destroy(gpu);
         }
+    radx_cuda_memstats ms;
+    radx_cuda_memory_stats(&ms);
+    CHECK(ms.resident_bytes_saved > 0, "no stage read a device-resident copy");
+    printf("device-resident copies spared %.1f MiB of uploads\n", (double)ms.resident_bytes_saved / 1048576.0);
     radx_ctx_destroy(ctx);
     return radx_test_finish("test_gpu_parity");
 }

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device-resident copies of host arrays that stay unchanged across several backend ops
+ * (the functions below): the bookkeeping behind the backend ops hold / release (host/backend.h).
+ *
+ * The pipeline knows which of its host arrays several stages read without changing them: the
+ * image every LoG sigma filters, and per image type the ROI values, their levels, the level
+ * box and the ROI box that first order and all five texture classes read.  It *holds* each such
+ * range for as long as that is true and releases it after.  A device backend then copies a held
+ * range to the device once, at the first stage that uploads it, and every later stage that would
+ * upload the same range (or a part of it) gets the device copy instead; a stage that computed a
+ * held range on the device (discretisation: the levels) may hand its device buffer over instead
+ * (adopt), so that range never crosses the bus upwards at all.
+ *
+ * Nothing is keyed on a host pointer that could be freed and reused while held: an entry lives
+ * from hold to release, and the pipeline releases before it frees.  The device itself is
+ * reached through callbacks, so that the rules here are tested on the CPU (tests/test_resident.c)
+ * with a stand-in device; kernels/device_mem.cu supplies the CUDA ones.  Not thread-safe: one
+ * per backend context, and a context is used by one thread at a time. */
+#ifndef RADX_RESIDENT_H
+#define RADX_RESIDENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct radx_resident_dev {
+    /* a device buffer of `bytes`, or NULL when the device (or its budget) has no room */
+    void *(*alloc)(void *u, size_t bytes);
+    /* host -> device copy, ordered before every later use on the backend's stream; 0 on success */
+    int (*upload)(void *u, void *d, const void *h, size_t bytes);
+    void (*free)(void *u, void *d, size_t bytes);
+    void *u;
+} radx_resident_dev;
+
+#define RADX_RESIDENT_MAX 16
+
+typedef struct radx_resident_entry {
+    const char *h; /* held host range [h, h + bytes) */
+    size_t bytes;
+    void *d;       /* its device copy; NULL until a stage first needs it (or adopts one) */
+} radx_resident_entry;
+
+typedef struct radx_resident {
+    radx_resident_dev dev;
+    radx_resident_entry e[RADX_RESIDENT_MAX];
+    int n;
+    /* counters: uploads done here, stage uploads answered by a device copy, buffers adopted */
+    long long uploads, hits, adopted;
+    unsigned long long bytes_saved; /* host -> device bytes the hits and adoptions did not copy */
+} radx_resident;
+
+/* static inline, so that the C host code and the CUDA backend's C++ share one copy without a
+ * link-order dependency between the two static libraries. */
+
+static inline void radx_resident_init(radx_resident *r, const radx_resident_dev *dev)
+{
+    memset(r, 0, sizeof *r);
+    if (dev) r->dev = *dev;
+}
+
+/* Declares [h, h + bytes) unchanged until released.  Returns 0, or -1 when the table is full or
+ * the range overlaps one already held (nothing is then held; stages upload as before). */
+static inline int radx_resident_hold(radx_resident *r, const void *h, size_t bytes)
+{
+    const char *c = (const char *)h;
+    if (!h || bytes == 0 || r->n >= RADX_RESIDENT_MAX) return -1;
+    for (int i = 0; i < r->n; i++)
+        if (c < r->e[i].h + r->e[i].bytes && r->e[i].h < c + bytes) return -1; /* overlaps */
+    r->e[r->n].h = c;
+    r->e[r->n].bytes = bytes;
+    r->e[r->n].d = NULL;
+    r->n++;
+    return 0;
+}
+
+/* The device copy of [h, h + bytes) when a held range contains it (uploading the whole held
+ * range at its first use), else NULL: the caller uploads as it would without residency.  NULL
+ * also when the device has no room for the copy. */
+static inline void *radx_resident_find(radx_resident *r, const void *h, size_t bytes)
+{
+    const char *c = (const char *)h;
+    if (!h) return NULL;
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (c < e->h || c + bytes > e->h + e->bytes) continue;
+        if (!e->d) {
+            if (!r->dev.alloc || !r->dev.upload) return NULL;
+            void *d = r->dev.alloc(r->dev.u, e->bytes);
+            if (!d) return NULL;
+            if (r->dev.upload(r->dev.u, d, e->h, e->bytes) != 0) {
+                r->dev.free(r->dev.u, d, e->bytes);
+                return NULL;
+            }
+            e->d = d;
+            r->uploads++;
+        } else {
+            r->hits++;
+            r->bytes_saved += bytes;
+        }
+        return (char *)e->d + (c - e->h);
+    }
+    return NULL;
+}
+
+/* A stage that wrote exactly the held range [h, h + bytes) on the host and holds the same bytes
+ * in device buffer d offers d: returns 1 when the entry took it (the caller must then not free
+ * d), 0 when no held range is exactly that or it already has a device copy. */
+static inline int radx_resident_adopt(radx_resident *r, const void *h, size_t bytes, void *d)
+{
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (e->h != (const char *)h || e->bytes != bytes || e->d) continue;
+        e->d = d;
+        r->adopted++;
+        return 1;
+    }
+    return 0;
+}
+
+/* Ends the holds on the ranges that begin at h (NULL: every hold), freeing their device copies. */
+static inline void radx_resident_release(radx_resident *r, const void *h)
+{
+    int k = 0;
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (h && e->h != (const char *)h) {
+            r->e[k++] = *e;
+            continue;
+        }
+        if (e->d && r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
+    }
+    r->n = k;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

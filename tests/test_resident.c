@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Device residency (host/resident.h), the part of the CUDA backend's chaining that decides which
+ * device copy a stage reads, checked on the CPU:
+ *   1. the residency table with a stand-in device (host buffers for device buffers): a held
+ *      range is uploaded once, at its first use, and then served (whole or a part) without a
+ *      copy; adoption, overlaps, a full table, a device without room, release;
+ *   2. the rule by which the CUDA path makes GLCM's and GLRLM's level index from the resident
+ *      boxes (radx_tex_level_map + radx_tex_level_index_of) equals the host's level index;
+ *   3. the pipeline's promise behind every hold, watched by a backend made of the CPU ops plus
+ *      hold / release / host_alloc / host_free hooks: a held range never changes between its
+ *      first use and its release (else a device copy would be stale), except by the op that
+ *      writes it as its output (discretise's levels, which the device adopts); every hold is
+ *      released before its memory is freed; every array from host_alloc goes back to
+ *      host_free; and the features equal the plain CPU backend's.  Cases: brain1 with
+ *      resampling and LoG (the image held across the sigmas), breast1 with every class. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "params.h"
+#include "pipeline.h"
+#include "radx.h"
+#include "radx_internal.h"
+#include "radx_test.h"
+#include "resident.h"
+#include "texture_common.h"
+#include "texture_rules.h"
+
+#ifndef RADX_SOURCE_DIR
+#define RADX_SOURCE_DIR "."
+#endif
+
+/* ---- 1. the table, with a stand-in device -------------------------------------------------- */
+
+typedef struct fake_dev {
+    int allocs, frees, uploads, room; /* room: allocations still allowed (-1: any) */
+} fake_dev;
+
+static void *fd_alloc(void *u, size_t bytes)
+{
+    fake_dev *f = u;
+    if (f->room == 0) return NULL;
+    if (f->room > 0) f->room--;
+    f->allocs++;
+    return malloc(bytes);
+}
+
+static int fd_upload(void *u, void *d, const void *h, size_t bytes)
+{
+    ((fake_dev *)u)->uploads++;
+    memcpy(d, h, bytes);
+    return 0;
+}
+
+static void fd_free(void *u, void *d, size_t bytes)
+{
+    (void)bytes;
+    ((fake_dev *)u)->frees++;
+    free(d);
+}
+
+static void table(void)
+{
+    fake_dev f = {0, 0, 0, -1};
+    radx_resident_dev dev = {fd_alloc, fd_upload, fd_free, &f};
+    radx_resident r;
+    radx_resident_init(&r, &dev);
+    double a[100], b[50];
+    int32_t c[10];
+    for (int i = 0; i < 100; i++) a[i] = i * 0.5;
+    for (int i = 0; i < 50; i++) b[i] = -i;
+    for (int i = 0; i < 10; i++) c[i] = 7 * i;
+
+    CHECK(radx_resident_find(&r, a, sizeof a) == NULL, "nothing held: no device copy");
+    CHECK(radx_resident_hold(&r, a, sizeof a) == 0, "hold a");
+    CHECK(radx_resident_hold(&r, b, sizeof b) == 0, "hold b");
+    CHECK(radx_resident_hold(&r, a + 10, 8) == -1, "an overlapping hold is refused");
+    CHECK(f.uploads == 0 && f.allocs == 0, "holding copies nothing (%d uploads)", f.uploads);
+    const double *da = radx_resident_find(&r, a, sizeof a);
+    CHECK(da && f.uploads == 1 && !memcmp(da, a, sizeof a), "first use uploads the range");
+    const double *da2 = radx_resident_find(&r, a, sizeof a);
+    CHECK(da2 == da && f.uploads == 1 && r.hits == 1, "second use is served without a copy");
+    const double *part = radx_resident_find(&r, a + 20, 30 * sizeof(double));
+    CHECK(part == da + 20 && f.uploads == 1, "a part of a held range is served from its copy");
+    CHECK(radx_resident_find(&r, a + 90, 20 * sizeof(double)) == NULL, "a range reaching past the hold is not");
+    CHECK(radx_resident_find(&r, c, sizeof c) == NULL, "an unheld range is not");
+    CHECK(r.bytes_saved == sizeof a + 30 * sizeof(double), "bytes saved %llu", r.bytes_saved);
+
+    /* adoption: exactly the held range, only while it has no copy */
+    int32_t *dc = malloc(sizeof c);
+    memcpy(dc, c, sizeof c);
+    CHECK(radx_resident_adopt(&r, c, sizeof c, dc) == 0, "an unheld range is not adopted");
+    CHECK(radx_resident_hold(&r, c, sizeof c) == 0, "hold c");
+    CHECK(radx_resident_adopt(&r, c, sizeof c - 4, dc) == 0, "a different size is not adopted");
+    CHECK(radx_resident_adopt(&r, a, sizeof a, dc) == 0, "a range with a copy already is not adopted");
+    CHECK(radx_resident_adopt(&r, c, sizeof c, dc) == 1 && r.adopted == 1, "adopt c");
+    CHECK(radx_resident_find(&r, c, sizeof c) == dc && f.uploads == 1, "the adopted buffer is c's copy, not uploaded");
+
+    /* release one, then all: every device copy freed once (adopted ones included) */
+    radx_resident_release(&r, b); /* never used: nothing to free */
+    CHECK(r.n == 2 && f.frees == 0, "release b: %d left, %d frees", r.n, f.frees);
+    CHECK(radx_resident_find(&r, b, sizeof b) == NULL, "b no longer held");
+    radx_resident_release(&r, NULL);
+    CHECK(r.n == 0 && f.frees == 2, "release all: %d frees (a's upload and the adopted c)", f.frees);
+    CHECK(f.allocs + 1 == f.frees, "allocations %d + 1 adopted = frees %d", f.allocs, f.frees);
+
+    /* a device without room: no copy, the stage uploads itself; nothing leaks */
+    f.room = 0;
+    CHECK(radx_resident_hold(&r, a, sizeof a) == 0, "hold again");
+    CHECK(radx_resident_find(&r, a, sizeof a) == NULL, "no room: no device copy");
+    f.room = -1;
+    CHECK(radx_resident_find(&r, a, sizeof a) != NULL, "room again: copied at the next use");
+    radx_resident_release(&r, NULL);
+
+    /* a full table */
+    static char many[RADX_RESIDENT_MAX + 1][8];
+    int ok = 0;
+    for (int i = 0; i <= RADX_RESIDENT_MAX; i++) ok += radx_resident_hold(&r, many[i], 8) == 0;
+    CHECK(ok == RADX_RESIDENT_MAX, "a full table refuses the next hold (%d held)", ok);
+    radx_resident_release(&r, NULL);
+    CHECK(f.allocs == f.frees - 1, "no device buffer left: %d allocations, %d frees", f.allocs, f.frees);
+    printf("table: %d uploads, %lld hits, 1 adopted; overlaps, full table, no room: as specified\n", f.uploads,
+           r.hits);
+}
+
+/* ---- 2. the device's level index rule ------------------------------------------------------ */
+
+static void level_index(void)
+{
+    uint64_t s = 12345;
+    int boxes = 0;
+    for (int t = 0; t < 40; t++) {
+        const int64_t nz = 1 + t % 5, ny = 2 + t % 7, nx = 3 + t % 11, n = nz * ny * nx;
+        const int ng = 1 + (t * 7) % 60;
+        int32_t *gl = malloc(sizeof *gl * (size_t)n);
+        uint8_t *roi = malloc((size_t)n);
+        int64_t nroi = 0;
+        for (int64_t v = 0; v < n; v++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            roi[v] = (s >> 33) % 3 != 0;
+            gl[v] = roi[v] ? 1 + (int32_t)((s >> 40) % (uint64_t)ng) : 0;
+            nroi += roi[v];
+        }
+        if (!nroi) {
+            roi[0] = 1;
+            gl[0] = ng;
+        }
+        radx_texture_input in;
+        memset(&in, 0, sizeof in);
+        in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
+        in.gl = gl;
+        in.roi = roi;
+        in.ng = ng;
+        int32_t *li = NULL;
+        double *vals = NULL;
+        int nl = 0;
+        radx_err e = {RADX_OK, ""};
+        radx_status st = radx_tex_level_index(&in, "test", &li, &vals, &nl, &e);
+        CHECK(st == RADX_OK, "box %d: %s", t, e.msg);
+        if (st == RADX_OK) {
+            const int top = (int)vals[nl - 1];
+            int32_t *map = malloc(sizeof *map * ((size_t)top + 1));
+            radx_tex_level_map(vals, nl, map, top);
+            int64_t bad = 0;
+            for (int64_t v = 0; v < n; v++) bad += radx_tex_level_index_of(roi[v], gl[v], map) != li[v];
+            CHECK(bad == 0, "box %d: %lld voxels differ", t, (long long)bad);
+            boxes++;
+            free(map);
+        }
+        free(li);
+        free(vals);
+        free(gl);
+        free(roi);
+    }
+    printf("level index from resident boxes: equal to the host's in %d random boxes\n", boxes);
+}
+
+/* ---- 3. the pipeline's promise, watched ---------------------------------------------------- */
+
+#define WMAX 64
+typedef struct watch {
+    struct {
+        const char *h;
+        size_t bytes;
+        char *snap; /* the content at the first op after the hold (what a device would copy) */
+    } e[WMAX];
+    int n;
+    void *alloc[WMAX];
+    int nalloc;
+    long long holds, releases, checked, violations, host_allocs;
+} watch;
+
+static void snap(watch *w, int i)
+{
+    w->e[i].snap = malloc(w->e[i].bytes);
+    memcpy(w->e[i].snap, w->e[i].h, w->e[i].bytes);
+}
+
+/* Before an op: every held range is still what it was at its first use; ranges not used yet are
+ * taken now, but for the op's own output range. */
+static void before(watch *w, const void *out)
+{
+    for (int i = 0; i < w->n; i++) {
+        if (w->e[i].snap) {
+            w->checked++;
+            if (memcmp(w->e[i].snap, w->e[i].h, w->e[i].bytes)) {
+                w->violations++;
+                fprintf(stderr, "held range %p (%zu bytes) changed while held\n", (const void *)w->e[i].h,
+                        w->e[i].bytes);
+            }
+        } else if (w->e[i].h != (const char *)out) {
+            snap(w, i);
+        }
+    }
+}
+
+/* After an op that wrote range out: a device backend adopts its device copy of it. */
+static void after(watch *w, const void *out)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->e[i].h == (const char *)out && !w->e[i].snap) snap(w, i);
+}
+
+static void w_hold(void *ctx, const void *h, size_t bytes)
+{
+    watch *w = ctx;
+    w->holds++;
+    if (w->n < WMAX) {
+        w->e[w->n].h = h;
+        w->e[w->n].bytes = bytes;
+        w->e[w->n].snap = NULL;
+        w->n++;
+    }
+}
+
+static void w_release(void *ctx, const void *h)
+{
+    watch *w = ctx;
+    before(w, NULL); /* the range must not have changed up to its release either */
+    int k = 0;
+    for (int i = 0; i < w->n; i++) {
+        if (h && w->e[i].h != (const char *)h) {
+            w->e[k++] = w->e[i];
+            continue;
+        }
+        w->releases++;
+        free(w->e[i].snap);
+    }
+    w->n = k;
+}
+
+static void *w_host_alloc(void *ctx, size_t bytes)
+{
+    watch *w = ctx;
+    void *p = malloc(bytes);
+    w->host_allocs++;
+    if (p && w->nalloc < WMAX) w->alloc[w->nalloc++] = p;
+    return p;
+}
+
+static void w_host_free(void *ctx, void *p)
+{
+    watch *w = ctx;
+    int found = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->e[i].h == (const char *)p) {
+            w->violations++;
+            fprintf(stderr, "host_free of %p while held\n", p);
+        }
+    for (int i = 0; i < w->nalloc; i++)
+        if (w->alloc[i] == p) {
+            w->alloc[i] = w->alloc[--w->nalloc];
+            found = 1;
+            break;
+        }
+    if (!found) {
+        w->violations++;
+        fprintf(stderr, "host_free of %p, not from host_alloc\n", p);
+    }
+    free(p);
+}
+
+static radx_status w_discretise(void *ctx, const double *x, int64_t n, const double *edges, int nedges, int32_t *gl,
+                                 int *ng, radx_err *err)
+{
+    before(ctx, gl);
+    radx_status st = radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err);
+    after(ctx, gl);
+    return st;
+}
+
+static radx_status w_firstorder(void *ctx, const double *x, const int32_t *gl, int64_t n, int ng, double vv,
+                                const radx_params *p, double *out, radx_err *err)
+{
+    before(ctx, NULL);
+    return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, vv, p, out, err);
+}
+
+static radx_status w_texture(void *ctx, radx_class cls, const radx_texture_input *in, const radx_params *p,
+                             double *out, radx_err *err)
+{
+    before(ctx, NULL);
+    return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
+}
+
+static radx_status w_shape(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p, double *out,
+                           radx_err *err)
+{
+    before(ctx, NULL);
+    return radx_cpu_backend.shape(NULL, cls, in, p, out, err);
+}
+
+static radx_status w_log(void *ctx, const radx_volume *in, double sigma, radx_log_mode mode, radx_volume *out,
+                         radx_err *err)
+{
+    before(ctx, NULL);
+    return radx_cpu_backend.log_filter(NULL, in, sigma, mode, out, err);
+}
+
+static radx_status w_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                              uint32_t label, radx_volume *io, radx_volume *mo, radx_err *err)
+{
+    before(ctx, NULL);
+    return radx_cpu_backend.resample(NULL, img, mask, p, label, io, mo, err);
+}
+
+static void pipeline_case(const char *what, const char *img, const char *msk, const char *yaml, int want_image_hold)
+{
+    char ip[512], mp[512], path[] = "/tmp/radx_resident_XXXXXX";
+    snprintf(ip, sizeof ip, "%s/data/pyradiomics/%s", RADX_SOURCE_DIR, img);
+    snprintf(mp, sizeof mp, "%s/data/pyradiomics/%s", RADX_SOURCE_DIR, msk);
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        CHECK(0, "cannot write a parameter file");
+        return;
+    }
+    fputs(yaml, f);
+    fclose(f);
+    radx_params p;
+    radx_err e = {RADX_OK, ""};
+    radx_params_init_defaults(&p);
+    radx_status st = radx_params_load_file(&p, path, &e);
+    unlink(path);
+    CHECK(st == RADX_OK, "%s: parameters: %s", what, e.msg);
+    if (st) return;
+
+    radx_backend_ops ops = radx_cpu_backend;
+    ops.name = "watch";
+    ops.discretise = w_discretise;
+    ops.firstorder = w_firstorder;
+    ops.texture = w_texture;
+    ops.shape = w_shape;
+    ops.log_filter = w_log;
+    ops.resample = w_resample;
+    ops.hold = w_hold;
+    ops.release = w_release;
+    ops.host_alloc = w_host_alloc;
+    ops.host_free = w_host_free;
+    watch w;
+    memset(&w, 0, sizeof w);
+    radx_result *cpu = NULL, *wr = NULL;
+    st = radx_pipeline_run(&p, &radx_cpu_backend, NULL, ip, mp, 1, &cpu, &e);
+    CHECK(st == RADX_OK, "%s: CPU: %s", what, e.msg);
+    st = radx_pipeline_run(&p, &ops, &w, ip, mp, 1, &wr, &e);
+    CHECK(st == RADX_OK, "%s: watched: %s", what, e.msg);
+    CHECK(w.violations == 0, "%s: %lld violations of the holding rules", what, w.violations);
+    CHECK(w.n == 0 && w.holds == w.releases, "%s: %lld holds, %lld released, %d still held", what, w.holds,
+          w.releases, w.n);
+    CHECK(w.nalloc == 0 && w.host_allocs > 0, "%s: %lld host arrays, %d not returned", what, w.host_allocs, w.nalloc);
+    /* per image type: x, gl, the level box, the ROI box; plus the image across the LoG sigmas */
+    CHECK(w.holds >= 4 + want_image_hold, "%s: only %lld holds", what, w.holds);
+    CHECK(w.checked > 0, "%s: no held range was ever re-checked", what);
+    size_t same = 0, n = cpu && wr ? radx_result_count(cpu) : 0;
+    CHECK(n > 0 && wr && radx_result_count(wr) == n, "%s: %zu and %zu results", what, n,
+          wr ? radx_result_count(wr) : 0);
+    for (size_t i = 0; wr && i < n && i < radx_result_count(wr); i++) {
+        const double a = radx_result_value(cpu, i), b = radx_result_value(wr, i);
+        const int eq = !strcmp(radx_result_name(cpu, i), radx_result_name(wr, i)) &&
+                       ((isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a));
+        same += eq;
+        CHECK(eq, "%s: %s differs", what, radx_result_name(cpu, i));
+    }
+    printf("%-34s %lld holds released, %lld held-range checks, 0 violations; %zu/%zu values equal the CPU's\n", what,
+           w.releases, w.checked, same, n);
+    radx_result_destroy(cpu);
+    radx_result_destroy(wr);
+    radx_params_clear(&p);
+}
+
+int main(void)
+{
+    table();
+    level_index();
+    pipeline_case("brain1, resampled, LoG 1 and 2 mm", "brain1_image.nrrd", "brain1_label.nrrd",
+                  "imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0, 2.0]\n"
+                  "setting:\n  binWidth: 25\n  interpolator: sitkBSpline\n  resampledPixelSpacing: [2, 2, 2]\n",
+                  1);
+    pipeline_case("breast1, every class", "breast1_image.nrrd", "breast1_label.nrrd",
+                  "featureClass:\n  shape:\n  firstorder:\n  glcm:\n  glrlm:\n  glszm:\n  gldm:\n  ngtdm:\n"
+                  "setting:\n  binWidth: 25\n",
+                  0);
+    return radx_test_finish("test_resident");
+}
