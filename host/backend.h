@@ -92,6 +92,8 @@ typedef struct radx_cuda_memstats {
     long long cpu_fallbacks;
     /* host -> device bytes not copied because a stage read a device-resident copy (hold) */
     unsigned long long resident_bytes_saved;
+    /* stages the device held only in tiles (z-slabs), for lack of memory for the whole box */
+    long long tiled_stages;
 } radx_cuda_memstats;
 void radx_cuda_memory_stats(radx_cuda_memstats *s);
 void radx_cuda_note_cpu_fallback(void);

@@ -17,6 +17,7 @@ void radx_cuda_memory_stats(radx_cuda_memstats *s)
     s->budget_bytes = 0;
     s->cpu_fallbacks = 0;
     s->resident_bytes_saved = 0;
+    s->tiled_stages = 0;
 }
 
 void radx_cuda_note_cpu_fallback(void) {}

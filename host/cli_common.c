@@ -65,6 +65,7 @@ void radx_cli_report_device(radx_backend used)
     if (fb) fprintf(stderr, "; %lld stage(s) ran on the CPU for lack of device memory", fb);
     radx_cuda_memstats ms;
     radx_cuda_memory_stats(&ms);
+    if (ms.tiled_stages) fprintf(stderr, "; %lld stage(s) processed in tiles", ms.tiled_stages);
     if (ms.resident_bytes_saved)
         fprintf(stderr, "; %.1f MiB of uploads served by device-resident copies",
                 (double)ms.resident_bytes_saved / 1048576.0);

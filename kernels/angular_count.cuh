@@ -34,6 +34,7 @@
 #include "cuda_check.cuh"
 #include "device_mem.cuh"
 #include "texture_rules.h"
+#include "tile_rules.h"
 
 #define RADX_ANG_BLOCK 256                    /* threads per block */
 #define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
@@ -57,8 +58,8 @@ static __host__ __device__ __forceinline__ void radx_ang_add1(uint32_t *cell)
 template <class Op, bool SHARED>
 static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
     radx_angular_count_kernel(Op op, const int32_t *__restrict__ li, long long nz, long long ny, long long nx,
-                              const int *__restrict__ angles, int abase, int na, int group, size_t ncell,
-                              uint32_t *__restrict__ cnt)
+                              int64_t v0, int64_t v1, const int *__restrict__ angles, int abase, int na, int group,
+                              size_t ncell, uint32_t *__restrict__ cnt)
 {
     extern __shared__ uint32_t s_cnt[];
     __shared__ int s_ang[3 * RADX_ANG_GROUP_MAX];
@@ -72,8 +73,7 @@ static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
 
     uint32_t *m = SHARED ? s_cnt : cnt + (size_t)a0 * ncell;
     const long long dims[3] = {nz, ny, nx};
-    const int64_t nvox = (int64_t)(nz * ny * nx);
-    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < nvox;
+    for (int64_t v = v0 + (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < v1;
          v += (int64_t)blockDim.x * gridDim.x) {
         const int level = li[v];
         if (level < 0) continue;
@@ -159,16 +159,18 @@ static inline int radx_ang_choose(size_t ncell, int na, int mode, int optin, rad
     return 0;
 }
 
-/* Counts the batch [abase, abase + na) into d_cnt (zeroed here) on stream s. */
+/* Counts the batch [abase, abase + na) into d_cnt on stream s, for the centre voxels [v0, v1) of
+ * the box dims that d_li holds (the whole box, or a slab of it: kernels/tile_rules.h); zeroes
+ * d_cnt first when zero is set (else adds to it: the next slab). */
 template <class Op>
-static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long long dims[3], const int *d_angles,
-                                   int abase, int na, size_t ncell, const radx_ang_shape *sh, int sms,
-                                   uint32_t *d_cnt, cudaStream_t s)
+static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long long dims[3], int64_t v0, int64_t v1,
+                                   const int *d_angles, int abase, int na, size_t ncell, const radx_ang_shape *sh,
+                                   int sms, int zero, uint32_t *d_cnt, cudaStream_t s)
 {
-    typedef void (*kernel_t)(Op, const int32_t *, long long, long long, long long, const int *, int, int, int,
-                             size_t, uint32_t *);
+    typedef void (*kernel_t)(Op, const int32_t *, long long, long long, long long, int64_t, int64_t, const int *, int,
+                             int, int, size_t, uint32_t *);
     kernel_t kern = sh->shared ? radx_angular_count_kernel<Op, true> : radx_angular_count_kernel<Op, false>;
-    cudaError_t e = cudaMemsetAsync(d_cnt, 0, (size_t)na * ncell * sizeof(uint32_t), s);
+    cudaError_t e = zero ? cudaMemsetAsync(d_cnt, 0, (size_t)na * ncell * sizeof(uint32_t), s) : cudaSuccess;
     if (e != cudaSuccess) return e;
     if (sh->smem + RADX_ANG_STATIC_SMEM > RADX_ANG_SMEM_DEFAULT) {
         e = cudaFuncSetAttribute(kern, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sh->smem);
@@ -178,7 +180,8 @@ static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long
     e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kern, RADX_ANG_BLOCK, sh->smem);
     if (e != cudaSuccess) return e;
     if (per_sm < 1) per_sm = 1;
-    const long long nvox = dims[0] * dims[1] * dims[2];
+    const long long nvox = (long long)(v1 - v0);
+    if (nvox <= 0) return cudaSuccess;
     /* enough blocks to fill the device once, no more than one voxel per thread, and (shared)
      * at least two voxels per cell merged so the merge stays below the counting */
     long long bx = ((long long)sms * per_sm + sh->ngroups - 1) / sh->ngroups;
@@ -191,7 +194,7 @@ static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long
     if (bx < 1) bx = 1;
     if (bx > 0x7fffffffLL) bx = 0x7fffffffLL;
     kern<<<dim3((unsigned)bx, (unsigned)sh->ngroups), RADX_ANG_BLOCK, sh->smem, s>>>(
-        op, d_li, dims[0], dims[1], dims[2], d_angles + 3 * (size_t)abase, abase, na, sh->group, ncell, d_cnt);
+        op, d_li, dims[0], dims[1], dims[2], v0, v1, d_angles + 3 * (size_t)abase, abase, na, sh->group, ncell, d_cnt);
     return cudaGetLastError();
 }
 
@@ -217,6 +220,10 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     int dev = 0, sms = 1, optin = 0, batch = 0;
     radx_ang_shape sh;
     size_t freeb = 0;
+    const int64_t nz = (int64_t)g->dims[0], nxy = (int64_t)g->dims[1] * (int64_t)g->dims[2];
+    const size_t slice = (size_t)nxy * sizeof(int32_t);
+    int64_t slab_t = 0; /* centre slices per slab; nz: the whole box at once */
+    int halo = 0, tiles = 0;
     radx_dev::dmem mem;
     memset(&mem, 0, sizeof mem);
 
@@ -234,12 +241,32 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     }
 
     /* device memory: the level index, the angles, the flags, then as many matrices as fit in
-     * the budget and the device (kernels/device_mem.cuh) */
+     * the budget and the device (kernels/device_mem.cuh).  When the whole level index and one
+     * matrix do not fit, a class whose rule allows it (Op::tiles) counts the box in z-slabs
+     * (kernels/tile_rules.h): as many matrices as fit in half of what is left, slabs as thick
+     * as the rest allows. */
     freeb = radx_dev::available();
     {
         const size_t fixed = nvox * sizeof(int32_t) + (size_t)na * 4 * sizeof(int) + RADX_ANG_MEM_RESERVE;
         const size_t avail = freeb > fixed ? freeb - fixed : 0;
-        if (avail < per) {
+        if (avail >= per) {
+            const size_t fit = avail / per;
+            batch = fit < (size_t)na ? (int)fit : na;
+            slab_t = nz;
+        } else if (Op::tiles) {
+            const size_t rsv = RADX_ANG_MEM_RESERVE < freeb / 4 ? RADX_ANG_MEM_RESERVE : freeb / 4;
+            const size_t small = (size_t)na * 4 * sizeof(int) + rsv;
+            const size_t left = freeb > small ? freeb - small : 0;
+            halo = radx_slab_halo(g->angles, na);
+            size_t fit = left / 2 / per;
+            batch = fit < 1 ? 1 : (fit < (size_t)na ? (int)fit : na);
+            slab_t = (size_t)batch * per <= left ? radx_slab_fit(nz, halo, slice, left - (size_t)batch * per) : 0;
+            if (slab_t == 0 && batch > 1) {
+                batch = 1;
+                slab_t = per <= left ? radx_slab_fit(nz, halo, slice, left - per) : 0;
+            }
+        }
+        if (slab_t == 0) {
             st = radx_seterr(err, RADX_ERR_NOMEM,
                              "%s (CUDA): %d gray levels need %.0f MiB per angle matrix and %.0f MiB for the volume; "
                              "radx may still use %.0f MiB of the GPU",
@@ -247,13 +274,14 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
                              (double)freeb / 1048576.0);
             goto done;
         }
-        const size_t fit = avail / per;
-        batch = fit < (size_t)na ? (int)fit : na;
     }
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, nvox));
+    {
+        const int64_t held = slab_t >= nz ? nz : (slab_t + 2 * (int64_t)halo < nz ? slab_t + 2 * (int64_t)halo : nz);
+        RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, (size_t)held * (size_t)nxy));
+    }
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_angles, (size_t)na * 3));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, (char **)&d_cnt, (size_t)batch * per));
-    {
+    if (slab_t >= nz) { /* the whole box at once */
         int on_device = 0;
         RADX_CUDA_TRY_GOTO(radx_ang_level_index_resident(&mem, g, nvox, d_li, s, &on_device));
         if (!on_device) RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
@@ -268,12 +296,27 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         const int nb = na - a0 < batch ? na - a0 : batch;
         radx_ang_shape bsh;
         if (radx_ang_choose(g->ncell, nb, mode, optin, &bsh) != 0) bsh = sh; /* cannot fail: checked above */
-        RADX_CUDA_TRY_GOTO(radx_ang_launch(op, d_li, g->dims, d_angles, a0, nb, g->ncell, &bsh, sms, d_cnt, s));
+        if (slab_t >= nz) {
+            RADX_CUDA_TRY_GOTO(radx_ang_launch(op, d_li, g->dims, 0, (int64_t)nvox, d_angles, a0, nb, g->ncell, &bsh,
+                                               sms, 1, d_cnt, s));
+        } else { /* slab after slab into the same matrices; each slab's level index from the host */
+            for (int64_t k = 0; k < radx_slab_count(nz, slab_t); k++) {
+                const radx_slab b = radx_slab_at(nz, slab_t, halo, k);
+                const long long ldims[3] = {(long long)(b.hi - b.lo), g->dims[1], g->dims[2]};
+                RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li + (size_t)b.lo * (size_t)nxy,
+                                                   (size_t)(b.hi - b.lo) * (size_t)nxy * sizeof(int32_t),
+                                                   cudaMemcpyHostToDevice, s));
+                RADX_CUDA_TRY_GOTO(radx_ang_launch(op, d_li, ldims, (b.z0 - b.lo) * nxy, (b.z1 - b.lo) * nxy, d_angles,
+                                                   a0, nb, g->ncell, &bsh, sms, k == 0, d_cnt, s));
+            }
+            tiles++;
+        }
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
     }
     if (flags_host)
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
+    if (tiles) radx_cuda_note_tiled();
 
 done:
     if (e != cudaSuccess) {

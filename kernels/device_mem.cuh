@@ -121,7 +121,8 @@ int sm_count(void);
 
 } // namespace radx_dev
 
-/* Adds to radx_cuda_memory_stats' resident_bytes_saved. */
+/* Add to radx_cuda_memory_stats' resident_bytes_saved and tiled_stages. */
 void radx_cuda_note_resident_saved(unsigned long long bytes);
+void radx_cuda_note_tiled(void);
 
 #endif

@@ -21,14 +21,13 @@
 
 /* Per-voxel GLCM operation of radx_angular_count_kernel. */
 struct radx_glcm_op {
+    static constexpr bool tiles = true; /* a pair looks at most max|dz| slices away: z-slabs add up */
     int n; /* gray levels present: the matrix is n x n */
     __host__ __device__ __forceinline__ void voxel(const int32_t *__restrict__ li, const long long dims[3], long long z,
                                           long long y, long long x, int level, const int *angle, int a,
                                           uint32_t *m) const
     {
-        const long long nb = radx_glcm_neighbor(dims, z, y, x, angle);
-        if (nb < 0) return;
-        const long long cell = radx_glcm_cell(level, li[nb], n);
+        const long long cell = radx_glcm_pair(li, dims, z, y, x, level, angle, n);
         if (cell >= 0) radx_ang_add1(m + cell);
     }
 };

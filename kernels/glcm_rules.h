@@ -13,6 +13,7 @@
 #define RADX_GLCM_RULES_H
 
 #include <math.h>
+#include <stdint.h>
 #include "radx_hd.h"
 #include "texture_rules.h" /* weightingNorm codes, radx_tex_angle_length */
 
@@ -40,6 +41,17 @@ RADX_HD long long radx_glcm_neighbor(const long long dims[3], long long z, long 
 RADX_HD long long radx_glcm_cell(int i, int j, int n)
 {
     return (i >= 0 && j >= 0) ? (long long)i * (long long)n + (long long)j : -1;
+}
+
+/* The cell one centre voxel (z, y, x) of level index `level` (>= 0) adds to angle a's matrix:
+ * radx_glcm_cell of its level and its neighbour's, or -1 (no count).  The GPU's per-voxel
+ * operation (kernels/glcm.cu); li and dims may be a whole box or a z-slab of it holding the
+ * centre's neighbours (kernels/tile_rules.h). */
+RADX_HD long long radx_glcm_pair(const int32_t *li, const long long dims[3], long long z, long long y, long long x,
+                                 int level, const int *a, int n)
+{
+    const long long nb = radx_glcm_neighbor(dims, z, y, x, a);
+    return nb < 0 ? -1 : radx_glcm_cell(level, li[nb], n);
 }
 
 /* Distance weight of one angle (glcm.py): W = exp(-||a * spacing||^2) with the norm of the

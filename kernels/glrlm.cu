@@ -26,6 +26,7 @@
 
 /* Per-voxel GLRLM operation of radx_angular_count_kernel. */
 struct radx_glrlm_op {
+    static constexpr bool tiles = false; /* a run may span the whole box: no z-slabs */
     long long L; /* columns: run lengths 1..L */
     int *multi;  /* per angle: the multiElement flag */
     __host__ __device__ __forceinline__ void voxel(const int32_t *__restrict__ li, const long long dims[3], long long z,

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Tiles on the GPU: with a device budget of 1 MiB (RADX_CUDA_MEMORY_MIB, set before the first
+ * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM counts
+ * it in z-slabs (kernels/angular_count.cuh, kernels/tile_rules.h).  Its matrices must equal the
+ * CPU's cell for cell (distances 1 and {1, 3}), the backend must report tiled stages, and it
+ * must stay within the budget.  The slab arithmetic itself is tested on the CPU (test_tiles).
+ * Exits 77 without a CUDA device. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "glcm_cuda.h"
+#include "glcm_glrlm.h"
+#include "params.h"
+#include "radx.h"
+#include "radx_internal.h"
+#include "radx_test.h"
+
+int main(void)
+{
+    if (!radx_backend_available(RADX_BACKEND_CUDA)) {
+        printf("test_gpu_tiles: no CUDA backend or device here: skipped\n");
+        return RADX_TEST_SKIP;
+    }
+    setenv("RADX_CUDA_MEMORY_MIB", "1", 1);
+    void *stream = NULL;
+    radx_err e = {RADX_OK, ""};
+    if (radx_angular_cuda_test_stream(&stream, &e) != RADX_OK) {
+        CHECK(0, "stream: %s", e.msg);
+        return radx_test_finish("test_gpu_tiles");
+    }
+    const int64_t nz = 240, ny = 96, nx = 64, n = nz * ny * nx;
+    int32_t *gl = malloc(sizeof *gl * (size_t)n);
+    uint8_t *roi = malloc((size_t)n);
+    uint64_t s = 42;
+    int64_t nroi = 0;
+    for (int64_t v = 0; v < n; v++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        const int64_t x = v % nx, y = (v / nx) % ny, z = v / (nx * ny);
+        const double r2 = (x - 32.0) * (x - 32.0) + (y - 48.0) * (y - 48.0) + (z - 120.0) * (z - 120.0) / 4.0;
+        roi[v] = r2 < 30.0 * 30.0;
+        gl[v] = roi[v] ? 1 + (int32_t)(((s >> 40) % 25) + (uint64_t)(z / 10)) : 0; /* 48 levels */
+        nroi += roi[v];
+    }
+    radx_texture_input in;
+    memset(&in, 0, sizeof in);
+    in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
+    in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
+    in.gl = gl;
+    in.roi = roi;
+    in.ng = 48;
+    in.n_roi = nroi;
+    const char *dist[] = {"[1]", "[1, 3]"};
+    for (int d = 0; d < 2; d++) {
+        radx_params p;
+        radx_params_init_defaults(&p);
+        CHECK(radx_params_set_text(&p, "distances", dist[d], &e) == RADX_OK, "distances: %s", e.msg);
+        radx_angular_prep g;
+        double out[64];
+        if (radx_glcm_prepare(&in, &p, out, &g, &e) != RADX_OK) {
+            CHECK(0, "prepare: %s", e.msg);
+            radx_params_clear(&p);
+            continue;
+        }
+        uint32_t *cpu = malloc(g.ncell * sizeof *cpu), *gpu = malloc((size_t)g.na * g.ncell * sizeof *gpu);
+        radx_status st = radx_glcm_cuda_counts(stream, &g, RADX_ANG_AUTO, gpu, &e);
+        CHECK(st == RADX_OK, "distances %s: CUDA counts: %s", dist[d], e.msg);
+        long long differ = 0;
+        for (int a = 0; st == RADX_OK && a < g.na; a++) {
+            radx_glcm_count_angle(&g, a, cpu);
+            for (size_t c = 0; c < g.ncell; c++) differ += cpu[c] != gpu[(size_t)a * g.ncell + c];
+        }
+        CHECK(differ == 0, "distances %s: %lld cells differ", dist[d], differ);
+        printf("distances %s: %d angles of %d x %d counted in slabs: %lld cells differ from the CPU's\n", dist[d], g.na,
+               g.n, g.n, differ);
+        free(cpu);
+        free(gpu);
+        radx_angular_prep_free(&g);
+        radx_params_clear(&p);
+    }
+    radx_cuda_memstats ms;
+    radx_cuda_memory_stats(&ms);
+    printf("budget %.2f MiB: peak %.3f MiB, %lld tiled stage(s)\n", ms.budget_bytes / 1048576.0,
+           ms.peak_bytes / 1048576.0, ms.tiled_stages);
+    CHECK(ms.tiled_stages >= 2, "the 1 MiB budget should have forced tiles (%lld tiled)", ms.tiled_stages);
+    CHECK(ms.peak_bytes <= ms.budget_bytes, "peak %llu over the budget %llu", ms.peak_bytes, ms.budget_bytes);
+    radx_angular_cuda_test_stream_destroy(stream);
+    free(gl);
+    free(roi);
+    return radx_test_finish("test_gpu_tiles");
+}

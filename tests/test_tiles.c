@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Tiles (kernels/tile_rules.h), checked on the CPU: when a box's level index does not fit on the
+ * device, the CUDA GLCM counts it in z-slabs (kernels/angular_count.cuh), each slab uploaded with
+ * the halo its centres' neighbours need, and adds the slabs' counts.  Here the same slabs are
+ * cut, copied out of the level index as the device would receive them, and counted voxel by
+ * voxel with the GPU's per-voxel rule (radx_glcm_pair, the body of the CUDA kernel's operation),
+ * for every slab thickness from 1 to the whole box; the sums must equal the CPU's matrices
+ * (radx_glcm_count_angle) cell for cell.  Boxes: random ROIs and levels of many shapes (one
+ * slice, thin, tall), distances 1, 2, 3 and {1, 3}, force2D.  Also the slab plan itself: the centres cover every slice once, the halo
+ * stays inside the box, radx_slab_fit never exceeds the bytes it is given. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glcm_glrlm.h"
+#include "glcm_rules.h"
+#include "params.h"
+#include "radx_internal.h"
+#include "radx_test.h"
+#include "tile_rules.h"
+
+static long long g_slabbings, g_cells;
+
+/* Counts angle a of g over the slabs of t centre slices as the device does; 0 when equal to ref. */
+static int count_tiled(const radx_angular_prep *g, int a, int64_t t, const uint32_t *ref, uint32_t *cnt)
+{
+    const int64_t nz = g->dims[0], nxy = g->dims[1] * g->dims[2];
+    const int h = radx_slab_halo(g->angles, g->na);
+    memset(cnt, 0, g->ncell * sizeof *cnt);
+    int32_t *slab = malloc(sizeof *slab * (size_t)((t + 2 * h < nz ? t + 2 * h : nz) * nxy));
+    for (int64_t k = 0; k < radx_slab_count(nz, t); k++) {
+        const radx_slab b = radx_slab_at(nz, t, h, k);
+        memcpy(slab, g->li + b.lo * nxy, sizeof *slab * (size_t)((b.hi - b.lo) * nxy)); /* the upload */
+        const long long ld[3] = {b.hi - b.lo, g->dims[1], g->dims[2]};
+        for (int64_t v = (b.z0 - b.lo) * nxy; v < (b.z1 - b.lo) * nxy; v++) {
+            const int level = slab[v];
+            if (level < 0) continue;
+            const long long x = v % ld[2], r = v / ld[2], y = r % ld[1], z = r / ld[1];
+            const long long cell = radx_glcm_pair(slab, ld, z, y, x, level, g->angles + 3 * a, g->n);
+            if (cell >= 0) cnt[cell]++;
+        }
+    }
+    free(slab);
+    g_slabbings++;
+    g_cells += (long long)g->ncell;
+    return memcmp(cnt, ref, g->ncell * sizeof *cnt) != 0;
+}
+
+static void one_box(const char *what, const radx_texture_input *in, const radx_params *p)
+{
+    radx_angular_prep g;
+    radx_err e = {RADX_OK, ""};
+    double out[64];
+    radx_status st = radx_glcm_prepare(in, p, out, &g, &e);
+    CHECK(st == RADX_OK, "%s: prepare: %s", what, e.msg);
+    if (st) return;
+    uint32_t *ref = malloc(g.ncell * sizeof *ref), *cnt = malloc(g.ncell * sizeof *cnt);
+    int bad = 0;
+    for (int a = 0; a < g.na; a++) {
+        radx_glcm_count_angle(&g, a, ref);
+        for (int64_t t = 1; t <= g.dims[0]; t++) bad += count_tiled(&g, a, t, ref, cnt);
+    }
+    CHECK(bad == 0, "%s: %d slabbings differ from the whole box's counts", what, bad);
+    free(ref);
+    free(cnt);
+    radx_angular_prep_free(&g);
+}
+
+static void plan_checks(void)
+{
+    int bad = 0;
+    for (int64_t nz = 1; nz <= 40; nz++)
+        for (int64_t t = 1; t <= nz + 2; t++)
+            for (int h = 0; h <= 4; h++) {
+                int64_t next = 0;
+                for (int64_t k = 0; k < radx_slab_count(nz, t); k++) {
+                    const radx_slab b = radx_slab_at(nz, t, h, k);
+                    bad += b.z0 != next || b.z1 <= b.z0 || b.z1 > nz; /* centres: consecutive, once */
+                    bad += b.lo != (b.z0 - h > 0 ? b.z0 - h : 0) || b.hi != (b.z1 + h < nz ? b.z1 + h : nz);
+                    next = b.z1;
+                }
+                bad += next != nz;
+            }
+    CHECK(bad == 0, "slab plan: %d faults", bad);
+    /* fit: t + 2h slices of slice bytes within the bytes given, t <= nz; 0 when none */
+    int fbad = 0;
+    for (size_t bytes = 0; bytes < 4000; bytes += 37)
+        for (int h = 0; h <= 3; h++) {
+            const int64_t t = radx_slab_fit(50, h, 100, bytes);
+            if (t) fbad += (size_t)(t + 2 * h) * 100 > bytes || t > 50 || (t < 50 && (size_t)(t + 1 + 2 * h) * 100 <= bytes);
+            else fbad += (size_t)(1 + 2 * h) * 100 <= bytes;
+        }
+    CHECK(fbad == 0, "radx_slab_fit: %d faults", fbad);
+    const int ang[] = {0, 1, 1, -2, 0, 1, 1, 0, 0, 3, -1, 0};
+    CHECK(radx_slab_halo(ang, 4) == 3 && radx_slab_halo(ang, 2) == 2 && radx_slab_halo(ang, 1) == 0, "halo");
+}
+
+int main(void)
+{
+    plan_checks();
+    uint64_t s = 987654321;
+    static const char *dist[] = {"[1]", "[2]", "[3]", "[1, 3]"};
+    int boxes = 0;
+    for (int c = 0; c < 36; c++) {
+        const int64_t nz = 1 + c % 9, ny = 1 + (c * 5) % 8, nx = 2 + (c * 3) % 7, n = nz * ny * nx;
+        const int ng = 1 + (c * 11) % 17;
+        int32_t *gl = malloc(sizeof *gl * (size_t)n);
+        uint8_t *roi = malloc((size_t)n);
+        for (int64_t v = 0; v < n; v++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            roi[v] = (s >> 35) % 4 != 0 || v == 0;
+            gl[v] = roi[v] ? 1 + (int32_t)((s >> 41) % (uint64_t)ng) : 0;
+        }
+        radx_texture_input in;
+        memset(&in, 0, sizeof in);
+        in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
+        in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
+        in.gl = gl;
+        in.roi = roi;
+        in.ng = ng;
+        for (int64_t v = 0; v < n; v++) in.n_roi += roi[v];
+        radx_params p;
+        radx_err e = {RADX_OK, ""};
+        radx_params_init_defaults(&p);
+        CHECK(radx_params_set_text(&p, "distances", dist[c % 4], &e) == RADX_OK, "distances: %s", e.msg);
+        if (c % 7 == 3) CHECK(radx_params_set_text(&p, "force2D", "true", &e) == RADX_OK, "force2D: %s", e.msg);
+        char what[96];
+        snprintf(what, sizeof what, "box %lldx%lldx%lld, %d levels, distances %s%s", (long long)nz, (long long)ny,
+                 (long long)nx, ng, dist[c % 4], c % 7 == 3 ? ", force2D" : "");
+        one_box(what, &in, &p);
+        boxes++;
+        radx_params_clear(&p);
+        free(gl);
+        free(roi);
+    }
+    printf("GLCM counted in z-slabs of every thickness: %d random boxes, %lld slabbings (%lld cells) equal the "
+           "whole box's matrices\n",
+           boxes, g_slabbings, g_cells);
+    return radx_test_finish("test_tiles");
+}
