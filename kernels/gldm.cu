@@ -38,7 +38,7 @@ __device__ __forceinline__ int voxel_dep(const radx_tex_nbhd *nh, const int32_t 
     return radx_gldm_voxel_dependence(nh, gl, roi, c, z, y, x, radx_tex_inner(nh, z, y, x), alpha);
 }
 
-/* The histogram cell of an ROI voxel, -1 outside the ROI. */
+/* The histogram cell of voxel c0 + v of the box (or slab) gl / roi, -1 outside the ROI. */
 struct dep_cell {
     const int32_t *gl;
     const uint8_t *roi;
@@ -46,18 +46,21 @@ struct dep_cell {
     radx_tex_nbhd nh;
     int alpha;
     int64_t jmax;
-    __device__ int64_t operator()(int64_t c) const
+    int64_t c0;
+    __device__ int64_t operator()(int64_t v) const
     {
+        const int64_t c = c0 + v;
         if (!roi[c]) return -1;
         return (int64_t)lut[gl[c]] * (jmax + 1) + radx_gldm_size_of(voxel_dep(&nh, gl, roi, c, alpha));
     }
 };
 
+/* dep[v] for the voxels c0 + v, v < n, of the box (or slab) gl / roi. */
 __global__ void dep_kernel(const int32_t *__restrict__ gl, const uint8_t *__restrict__ roi, radx_tex_nbhd nh, int alpha,
-                           int64_t n, int32_t *__restrict__ dep)
+                           int64_t c0, int64_t n, int32_t *__restrict__ dep)
 {
-    for (int64_t c = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; c < n; c += (int64_t)blockDim.x * gridDim.x)
-        dep[c] = roi[c] ? voxel_dep(&nh, gl, roi, c, alpha) : 0;
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x)
+        dep[v] = roi[c0 + v] ? voxel_dep(&nh, gl, roi, c0 + v, alpha) : 0;
 }
 
 } // namespace
@@ -82,40 +85,73 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
 
     e = dmem_init(&dm, st);
     if (e != cudaSuccess) return cuda_status(e, cls, "device query", err);
-    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
-    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-
-    if (radx_szm_dense(s->ngp, jmax)) {
+    {
+        /* the whole box, or z-slabs when its boxes do not fit (nbtex_cuda.cuh) */
+        const int dense = radx_szm_dense(s->ngp, jmax);
         const int64_t ncell = (int64_t)s->ngp * (jmax + 1);
-        unsigned long long *hist = NULL;
-        int host_nomem = 0;
-        dep_cell f;
-        RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
-        RADX_CUDA_TRY_GOTO(dalloc(&dm, &hist, (size_t)ncell));
-        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
-        f.gl = b.gl;
-        f.roi = b.roi;
-        f.lut = d_lut;
-        f.nh = dh;
-        f.alpha = s->alpha;
-        f.jmax = jmax;
-        RADX_CUDA_TRY_GOTO(launch_hist(st, f, n, ncell, hist));
-        RADX_CUDA_TRY_GOTO(hist_to_sparse(&dm, hist, s->ngp, jmax, s->n_roi, m, &host_nomem));
-        if (host_nomem)
-            rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld matrix cells)", (long long)ncell);
-    } else {
-        int32_t *d_dep = NULL;
-        RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_dep, (size_t)n));
-        dep_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, dh, s->alpha, n, d_dep);
-        RADX_CUDA_TRY_GOTO(cudaGetLastError());
-        h_dep = (int32_t *)malloc((size_t)n * sizeof *h_dep);
-        if (!h_dep) {
-            rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)n);
+        const slabs sp = plan_slabs(&s->nh, dense ? 0 : sizeof(int32_t),
+                                    dense ? (size_t)ncell * 3 * sizeof(unsigned long long) : 0);
+        if (sp.t == 0) {
+            rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of GPU memory for even one slice of the box");
+            note_oom();
             goto done;
         }
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_dep, d_dep, (size_t)n * sizeof *h_dep, cudaMemcpyDeviceToHost, st));
-        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
-        rs = radx_gldm_matrix_from_dep(in, s, h_dep, m, err);
+        const int tiled = sp.t < sp.nz;
+        const int64_t nslab = tiled ? radx_slab_count(sp.nz, sp.t) : 1;
+        int32_t *s_gl = NULL;
+        uint8_t *s_roi = NULL;
+        RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
+        if (!tiled) {
+            RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b)); /* device-resident when held */
+        } else {
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_gl, (size_t)(slab_held(sp) * sp.nxy)));
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_roi, (size_t)(slab_held(sp) * sp.nxy)));
+        }
+        if (dense) {
+            unsigned long long *hist = NULL;
+            int host_nomem = 0;
+            dep_cell f;
+            RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &hist, (size_t)ncell));
+            RADX_CUDA_TRY_GOTO(cudaMemsetAsync(hist, 0, (size_t)ncell * sizeof *hist, st));
+            f.lut = d_lut;
+            f.alpha = s->alpha;
+            f.jmax = jmax;
+            for (int64_t k = 0; k < nslab; k++) { /* counts of every slab into the one histogram */
+                const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
+                if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
+                f.gl = tiled ? s_gl : b.gl;
+                f.roi = tiled ? s_roi : b.roi;
+                f.nh = slab_nbhd(dh, sb);
+                f.c0 = (sb.z0 - sb.lo) * sp.nxy;
+                RADX_CUDA_TRY_GOTO(launch_hist(st, f, (sb.z1 - sb.z0) * sp.nxy, ncell, hist));
+            }
+            RADX_CUDA_TRY_GOTO(hist_to_sparse(&dm, hist, s->ngp, jmax, s->n_roi, m, &host_nomem));
+            if (host_nomem)
+                rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld matrix cells)", (long long)ncell);
+        } else {
+            int32_t *d_dep = NULL;
+            h_dep = (int32_t *)malloc((size_t)n * sizeof *h_dep);
+            if (!h_dep) {
+                rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of memory (%lld voxels)", (long long)n);
+                goto done;
+            }
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_dep, (size_t)(tiled ? sp.t * sp.nxy : n)));
+            for (int64_t k = 0; k < nslab; k++) { /* each slab's centre voxels into their place */
+                const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
+                const int64_t nc = (sb.z1 - sb.z0) * sp.nxy;
+                if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
+                dep_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(tiled ? s_gl : b.gl, tiled ? s_roi : b.roi,
+                                                                      slab_nbhd(dh, sb), s->alpha,
+                                                                      (sb.z0 - sb.lo) * sp.nxy, nc, d_dep);
+                RADX_CUDA_TRY_GOTO(cudaGetLastError());
+                RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_dep + sb.z0 * sp.nxy, d_dep, (size_t)nc * sizeof *h_dep,
+                                                   cudaMemcpyDeviceToHost, st));
+            }
+            RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
+            rs = radx_gldm_matrix_from_dep(in, s, h_dep, m, err);
+        }
+        if (tiled && rs == RADX_OK) radx_cuda_note_tiled();
     }
 
 done:

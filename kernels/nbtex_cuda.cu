@@ -21,6 +21,29 @@ cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox
     return e;
 }
 
+slabs plan_slabs(const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
+{
+    slabs p;
+    p.nz = nh->dims[0];
+    p.nxy = nh->dims[1] * nh->dims[2];
+    p.h = (int)nh->margin[0];
+    const size_t slice = (size_t)p.nxy * (5 + per_voxel), avail = available();
+    if (slice * (size_t)p.nz + fixed <= avail)
+        p.t = p.nz;
+    else
+        p.t = avail > fixed ? radx_slab_fit(p.nz, p.h, slice, avail - fixed) : 0;
+    return p;
+}
+
+cudaError_t upload_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &b,
+                        int32_t *d_gl, uint8_t *d_roi)
+{
+    const size_t nv = (size_t)(b.hi - b.lo) * (size_t)p.nxy, off = (size_t)b.lo * (size_t)p.nxy;
+    cudaError_t e = cudaMemcpyAsync(d_gl, in->gl + off, nv * sizeof(int32_t), cudaMemcpyHostToDevice, st);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(d_roi, in->roi + off, nv, cudaMemcpyHostToDevice, st);
+    return e;
+}
+
 cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d)
 {
     void *off = NULL, *flat = NULL;

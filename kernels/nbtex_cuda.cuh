@@ -19,6 +19,7 @@
 #include "radx_internal.h"
 #include "sparse_texture.h"
 #include "texture_common.h"
+#include "tile_rules.h"
 
 #define RADX_NBTEX_BLOCK RADX_DEV_BLOCK /* threads per block (grid_for sizes grids for it) */
 #define RADX_NBTEX_SMEM_CELLS 12288  /* 48 KiB of uint32 counts: largest block-private histogram */
@@ -33,6 +34,28 @@ struct dbox {
     const uint8_t *roi;
 };
 cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b);
+
+/* Tiles (kernels/tile_rules.h): a box whose level and ROI boxes do not fit on the device is
+ * processed in z-slabs holding each slab's centre slices and the halo of the neighbourhood's
+ * largest |dz| (nh->margin[0]); every voxel rule runs unchanged on the slab's neighbourhood. */
+struct slabs {
+    int64_t nz, nxy; /* the box: slices, voxels per slice */
+    int64_t t;       /* centre slices per slab; nz: the whole box at once; 0: not even one fits */
+    int h;           /* halo slices */
+};
+/* The whole box when its 5 bytes (level, ROI) plus per_voxel more bytes per voxel and `fixed`
+ * bytes fit in what radx may still use on the device, else the thickest slabs that do. */
+slabs plan_slabs(const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
+/* Slices held for the thickest slab. */
+static inline int64_t slab_held(const slabs &p)
+{
+    return p.t >= p.nz ? p.nz : (p.t + 2 * (int64_t)p.h < p.nz ? p.t + 2 * (int64_t)p.h : p.nz);
+}
+/* Copies slab b's slices [lo, hi) of the level and ROI boxes into d_gl and d_roi. */
+cudaError_t upload_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &b,
+                        int32_t *d_gl, uint8_t *d_roi);
+/* The neighbourhood of slab b (radx_slab_nbhd, kernels/tile_rules.h). */
+static inline radx_tex_nbhd slab_nbhd(const radx_tex_nbhd &nh, const radx_slab &b) { return radx_slab_nbhd(nh, b); }
 /* The neighbourhood h with its offsets on the device (*d's off and flat are device pointers;
  * dims, na and margin as in h). */
 cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d);

@@ -27,15 +27,17 @@ using namespace radx_nbtex;
 
 namespace {
 
-/* pos: inclusive scan of the ROI flags; the k-th ROI voxel (C order) writes diff[k]. */
+/* The voxels c0 + v, v < n, of the box (or slab) gl / roi; pos: inclusive scan of their ROI
+ * flags; the k-th ROI voxel among them (C order) writes diff[k]. */
 __global__ void absdiff_kernel(const int32_t *__restrict__ gl, const uint8_t *__restrict__ roi, radx_tex_nbhd nh,
-                               const uint32_t *__restrict__ pos, int64_t n, double *__restrict__ diff)
+                               const uint32_t *__restrict__ pos, int64_t c0, int64_t n, double *__restrict__ diff)
 {
-    for (int64_t c = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; c < n; c += (int64_t)blockDim.x * gridDim.x) {
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t c = c0 + v;
         if (!roi[c]) continue;
         int64_t z, y, x;
         zyx_of(c, nh.dims, &z, &y, &x);
-        diff[pos[c] - 1] = radx_ngtdm_voxel_absdiff(&nh, gl, roi, c, z, y, x, radx_tex_inner(&nh, z, y, x));
+        diff[pos[v] - 1] = radx_ngtdm_voxel_absdiff(&nh, gl, roi, c, z, y, x, radx_tex_inner(&nh, z, y, x));
     }
 }
 
@@ -71,21 +73,53 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         radx_ngtdm_mat_free(m);
         return cuda_status(e, cls, "device query", err);
     }
-    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
-    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-    RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)n));
-    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_diff, (size_t)s->n_roi));
-    RADX_CUDA_TRY_GOTO(roi_flags(st, b.roi, n, pos));
-    RADX_CUDA_TRY_GOTO(scan_flags(&dm, pos, n, &total));
-    if ((int64_t)total != s->n_roi) {
-        rs = radx_seterr(err, RADX_ERR_INTERNAL, "ngtdm: %lld ROI voxels on the GPU, %lld expected", (long long)total,
-                         (long long)s->n_roi);
-        goto done;
+    {
+        /* the whole box, or z-slabs when it does not fit (nbtex_cuda.cuh): per voxel the level
+         * and ROI, the scan position (4 B) and at most one difference (8 B) */
+        const slabs sp = plan_slabs(&s->nh, sizeof(uint32_t) + sizeof(double), 0);
+        if (sp.t == 0) {
+            rs = radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of GPU memory for even one slice of the box");
+            note_oom();
+            goto done;
+        }
+        const int tiled = sp.t < sp.nz;
+        const int64_t nslab = tiled ? radx_slab_count(sp.nz, sp.t) : 1, most = tiled ? sp.t * sp.nxy : n;
+        int32_t *s_gl = NULL;
+        uint8_t *s_roi = NULL;
+        int64_t done_roi = 0; /* ROI voxels whose differences came back, in C order */
+        RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
+        if (!tiled) {
+            RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b)); /* device-resident when held */
+        } else {
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_gl, (size_t)(slab_held(sp) * sp.nxy)));
+            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_roi, (size_t)(slab_held(sp) * sp.nxy)));
+        }
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)most));
+        RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_diff, (size_t)(tiled ? most : s->n_roi)));
+        for (int64_t k = 0; k < nslab; k++) {
+            const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
+            const int64_t c0 = (sb.z0 - sb.lo) * sp.nxy, nc = (sb.z1 - sb.z0) * sp.nxy;
+            if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
+            const int32_t *g_ = tiled ? s_gl : b.gl;
+            const uint8_t *r_ = tiled ? s_roi : b.roi;
+            RADX_CUDA_TRY_GOTO(roi_flags(st, r_ + c0, nc, pos));
+            RADX_CUDA_TRY_GOTO(scan_flags(&dm, pos, nc, &total));
+            if (done_roi + (int64_t)total > s->n_roi) break; /* reported below */
+            absdiff_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(g_, r_, slab_nbhd(dh, sb), pos, c0, nc, d_diff);
+            RADX_CUDA_TRY_GOTO(cudaGetLastError());
+            if (total > 0)
+                RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_diff + done_roi, d_diff, (size_t)total * sizeof *h_diff,
+                                                   cudaMemcpyDeviceToHost, st));
+            RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st)); /* before the next slab reuses pos and d_diff */
+            done_roi += (int64_t)total;
+        }
+        if (done_roi != s->n_roi) {
+            rs = radx_seterr(err, RADX_ERR_INTERNAL, "ngtdm: %lld ROI voxels on the GPU, %lld expected",
+                             (long long)done_roi, (long long)s->n_roi);
+            goto done;
+        }
+        if (tiled) radx_cuda_note_tiled();
     }
-    absdiff_kernel<<<grid_for(n), RADX_NBTEX_BLOCK, 0, st>>>(b.gl, b.roi, dh, pos, n, d_diff);
-    RADX_CUDA_TRY_GOTO(cudaGetLastError());
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_diff, d_diff, (size_t)s->n_roi * sizeof *h_diff, cudaMemcpyDeviceToHost, st));
-    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
     /* sum in C order, as the CPU path and PyRadiomics do */
     radx_ngtdm_accumulate(in, h_diff, 1, m);
 

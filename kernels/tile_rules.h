@@ -4,8 +4,10 @@
  * |dz| of its angles).  Slab k holds the centre slices [z0, z1) and, around them, the halo
  * slices its centres' neighbours may lie in, clipped to the box: [lo, hi).  A centre's neighbour
  * is then inside the slab exactly when it is inside the box, so the counts of the slabs, added,
- * are the counts of the whole box (integers: in any order).  Used by the CUDA angular engine
- * (kernels/angular_count.cuh) and tested on the CPU (tests/test_tiles.c).  Box order as in
+ * are the counts of the whole box (integers: in any order).  The same holds for the per-voxel
+ * values of GLDM and NGTDM (halo: the neighbourhood's largest |dz|).  Used by the CUDA angular
+ * engine (kernels/angular_count.cuh) and kernels/nbtex_cuda.cuh, tested on the CPU
+ * (tests/test_tiles.c).  Box order as in
  * kernels/texture_rules.h: (nz, ny, nx), flat index x + nx * (y + ny * z). */
 #ifndef RADX_TILE_RULES_H
 #define RADX_TILE_RULES_H
@@ -13,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "radx_hd.h"
+#include "texture_rules.h"
 
 typedef struct radx_slab {
     int64_t z0, z1; /* centre slices */
@@ -53,6 +56,15 @@ RADX_HD int64_t radx_slab_fit(int64_t nz, int64_t h, size_t slice_bytes, size_t 
     const int64_t t = slices - 2 * h;
     if (t < 1) return 0;
     return t < nz ? t : nz;
+}
+
+/* The neighbourhood of slab b of a box whose neighbourhood is nh (GLDM, NGTDM): the same offsets
+ * (their flat displacements depend only on ny and nx) and margins, dims[0] = the slab's slices;
+ * its halo must be nh->margin[0]. */
+RADX_HD radx_tex_nbhd radx_slab_nbhd(radx_tex_nbhd nh, radx_slab b)
+{
+    nh.dims[0] = b.hi - b.lo;
+    return nh;
 }
 
 #endif

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Tiles on the GPU: with a device budget of 1 MiB (RADX_CUDA_MEMORY_MIB, set before the first
- * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM counts
- * it in z-slabs (kernels/angular_count.cuh, kernels/tile_rules.h).  Its matrices must equal the
- * CPU's cell for cell (distances 1 and {1, 3}), the backend must report tiled stages, and it
- * must stay within the budget.  The slab arithmetic itself is tested on the CPU (test_tiles).
- * Exits 77 without a CUDA device. */
+ * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM, GLDM
+ * and NGTDM process it in z-slabs (kernels/angular_count.cuh, kernels/nbtex_cuda.cuh,
+ * kernels/tile_rules.h).  GLCM's matrices must equal the CPU's cell for cell (distances 1 and
+ * {1, 3}); GLDM's and NGTDM's features the CPU's bit for bit; the backend must report the tiled
+ * stages and stay within the budget.  The slab arithmetic itself is tested on the CPU
+ * (test_tiles).  Exits 77 without a CUDA device. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
+#include "cuda_ops.h"
 #include "glcm_cuda.h"
 #include "glcm_glrlm.h"
 #include "params.h"
@@ -78,11 +80,28 @@ int main(void)
         radx_angular_prep_free(&g);
         radx_params_clear(&p);
     }
+    /* GLDM and NGTDM: features of the tiled GPU path vs the CPU's */
+    {
+        radx_params p;
+        radx_params_init_defaults(&p);
+        double c[64], g[64];
+        int differ = 0;
+        radx_status a = radx_gldm_compute(&in, &p, c, &e), b = radx_cuda_gldm(stream, &in, &p, g, &e);
+        CHECK(a == RADX_OK && b == RADX_OK, "gldm: %s", e.msg);
+        for (int f = 0; f < radx_gldm_nfeatures; f++) differ += memcmp(&c[f], &g[f], sizeof c[f]) != 0;
+        a = radx_ngtdm_compute(&in, &p, c, &e);
+        b = radx_cuda_ngtdm(stream, &in, &p, g, &e);
+        CHECK(a == RADX_OK && b == RADX_OK, "ngtdm: %s", e.msg);
+        for (int f = 0; f < radx_ngtdm_nfeatures; f++) differ += memcmp(&c[f], &g[f], sizeof c[f]) != 0;
+        CHECK(differ == 0, "GLDM/NGTDM: %d features differ between the tiled GPU path and the CPU", differ);
+        printf("GLDM and NGTDM in slabs: %d features differ from the CPU's\n", differ);
+        radx_params_clear(&p);
+    }
     radx_cuda_memstats ms;
     radx_cuda_memory_stats(&ms);
     printf("budget %.2f MiB: peak %.3f MiB, %lld tiled stage(s)\n", ms.budget_bytes / 1048576.0,
            ms.peak_bytes / 1048576.0, ms.tiled_stages);
-    CHECK(ms.tiled_stages >= 2, "the 1 MiB budget should have forced tiles (%lld tiled)", ms.tiled_stages);
+    CHECK(ms.tiled_stages >= 4, "the 1 MiB budget should have forced tiles (%lld tiled)", ms.tiled_stages);
     CHECK(ms.peak_bytes <= ms.budget_bytes, "peak %llu over the budget %llu", ms.peak_bytes, ms.budget_bytes);
     radx_angular_cuda_test_stream_destroy(stream);
     free(gl);

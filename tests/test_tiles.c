@@ -5,7 +5,9 @@
  * cut, copied out of the level index as the device would receive them, and counted voxel by
  * voxel with the GPU's per-voxel rule (radx_glcm_pair, the body of the CUDA kernel's operation),
  * for every slab thickness from 1 to the whole box; the sums must equal the CPU's matrices
- * (radx_glcm_count_angle) cell for cell.  Boxes: random ROIs and levels of many shapes (one
+ * (radx_glcm_count_angle) cell for cell.  Likewise every ROI voxel's GLDM dependence (alpha 0
+ * and 1) and NGTDM difference computed on a slab with its neighbourhood (radx_slab_nbhd) must
+ * equal the whole box's, bit for bit.  Boxes: random ROIs and levels of many shapes (one
  * slice, thin, tall), distances 1, 2, 3 and {1, 3}, force2D.  Also the slab plan itself: the centres cover every slice once, the halo
  * stays inside the box, radx_slab_fit never exceeds the bytes it is given. */
 #include <stdint.h>
@@ -14,12 +16,57 @@
 
 #include "glcm_glrlm.h"
 #include "glcm_rules.h"
+#include "gldm_rules.h"
+#include "ngtdm_rules.h"
+#include "texture_common.h"
 #include "params.h"
 #include "radx_internal.h"
 #include "radx_test.h"
 #include "tile_rules.h"
 
-static long long g_slabbings, g_cells;
+static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
+
+/* GLDM dependence and NGTDM difference of every ROI voxel, by the whole box's neighbourhood and
+ * by the slabs of t centre slices (radx_slab_nbhd), must agree bit for bit (alpha 0 and 1). */
+static int nbtex_tiled(const radx_texture_input *in, const int *dist, int ndist, int f2d)
+{
+    radx_tex_nbhd nh;
+    radx_err e = {RADX_OK, ""};
+    if (radx_tex_nbhd_build(in->dims_zyx, dist, ndist, f2d, "test", &nh, &e) != RADX_OK) {
+        CHECK(0, "neighbourhood: %s", e.msg);
+        return 1;
+    }
+    const int64_t nz = in->dims_zyx[0], nxy = in->dims_zyx[1] * in->dims_zyx[2], n = nz * nxy;
+    const int h = (int)nh.margin[0];
+    int bad = 0;
+    int32_t *sgl = malloc(sizeof *sgl * (size_t)n);
+    uint8_t *sroi = malloc((size_t)n);
+    for (int64_t t = 1; t <= nz; t++)
+        for (int64_t k = 0; k < radx_slab_count(nz, t); k++) {
+            const radx_slab b = radx_slab_at(nz, t, h, k);
+            const radx_tex_nbhd l = radx_slab_nbhd(nh, b);
+            memcpy(sgl, in->gl + b.lo * nxy, sizeof *sgl * (size_t)((b.hi - b.lo) * nxy)); /* the uploads */
+            memcpy(sroi, in->roi + b.lo * nxy, (size_t)((b.hi - b.lo) * nxy));
+            for (int64_t c = b.z0 * nxy; c < b.z1 * nxy; c++) {
+                if (!in->roi[c]) continue;
+                const int64_t x = c % in->dims_zyx[2], y = (c / in->dims_zyx[2]) % in->dims_zyx[1], z = c / nxy;
+                const int64_t lc = c - b.lo * nxy, lz = z - b.lo;
+                for (int alpha = 0; alpha <= 1; alpha++)
+                    bad += radx_gldm_voxel_dependence(&nh, in->gl, in->roi, c, z, y, x, radx_tex_inner(&nh, z, y, x),
+                                                      alpha) !=
+                           radx_gldm_voxel_dependence(&l, sgl, sroi, lc, lz, y, x, radx_tex_inner(&l, lz, y, x), alpha);
+                const double dw = radx_ngtdm_voxel_absdiff(&nh, in->gl, in->roi, c, z, y, x, radx_tex_inner(&nh, z, y, x));
+                const double ds = radx_ngtdm_voxel_absdiff(&l, sgl, sroi, lc, lz, y, x, radx_tex_inner(&l, lz, y, x));
+                bad += memcmp(&dw, &ds, sizeof dw) != 0;
+                g_nb_voxels++;
+            }
+            g_nb_slabbings += k == 0;
+        }
+    free(sgl);
+    free(sroi);
+    radx_tex_nbhd_free(&nh);
+    return bad;
+}
 
 /* Counts angle a of g over the slabs of t centre slices as the device does; 0 when equal to ref. */
 static int count_tiled(const radx_angular_prep *g, int a, int64_t t, const uint32_t *ref, uint32_t *cnt)
@@ -128,6 +175,8 @@ int main(void)
         snprintf(what, sizeof what, "box %lldx%lldx%lld, %d levels, distances %s%s", (long long)nz, (long long)ny,
                  (long long)nx, ng, dist[c % 4], c % 7 == 3 ? ", force2D" : "");
         one_box(what, &in, &p);
+        const int nbad = nbtex_tiled(&in, p.distances, p.n_distances, p.force2d ? p.force2d_dimension : -1);
+        CHECK(nbad == 0, "%s: GLDM/NGTDM: %d voxel values differ between the slabs and the whole box", what, nbad);
         boxes++;
         radx_params_clear(&p);
         free(gl);
@@ -136,5 +185,8 @@ int main(void)
     printf("GLCM counted in z-slabs of every thickness: %d random boxes, %lld slabbings (%lld cells) equal the "
            "whole box's matrices\n",
            boxes, g_slabbings, g_cells);
+    printf("GLDM dependences and NGTDM differences in z-slabs: %lld slabbings, %lld voxel values equal the whole "
+           "box's\n",
+           g_nb_slabbings, g_nb_voxels);
     return radx_test_finish("test_tiles");
 }
