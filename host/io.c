@@ -12,8 +12,54 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#ifdef RADX_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "io.h"
+
+int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want)
+{
+#ifdef RADX_HAVE_LIBDEFLATE
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    size_t inpos = 0, outpos = 0;
+    int ok = d != NULL;
+    while (ok && outpos < want && inpos < insize) {
+        size_t used_in = 0, used_out = 0;
+        const enum libdeflate_result r =
+            libdeflate_gzip_decompress_ex(d, in + inpos, insize - inpos, out + outpos, want - outpos, &used_in, &used_out);
+        if (r != LIBDEFLATE_SUCCESS || used_in == 0) ok = 0;
+        inpos += used_in;
+        outpos += used_out;
+    }
+    libdeflate_free_decompressor(d);
+    return ok && outpos == want;
+#else
+    (void)in;
+    (void)insize;
+    (void)out;
+    (void)want;
+    return 0;
+#endif
+}
+
+unsigned char *radx_io_slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    unsigned char *buf = NULL;
+    *size = 0;
+    if (!f) return NULL;
+    if (fstat(fileno(f), &sb) == 0 && sb.st_size > 0 && (buf = malloc((size_t)sb.st_size)) != NULL &&
+        fread(buf, 1, (size_t)sb.st_size, f) == (size_t)sb.st_size) {
+        *size = (size_t)sb.st_size;
+    } else {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
 
 size_t radx_dtype_size(radx_dtype t)
 {

@@ -47,9 +47,6 @@
 #include "nifti2_io.h"
 
 #include <zlib.h>
-#ifdef RADX_HAVE_LIBDEFLATE
-#include <libdeflate.h>
-#endif
 #include "io.h"
 
 typedef struct { double m[4][4]; } m44;
@@ -286,32 +283,11 @@ static int load_gz_fast(nifti_image *nim)
     if (!nim || !nim->iname || !is_gz(nim->iname) || nim->iname_offset < 0 || nim->nbyper <= 0) return 0;
     const uint64_t nbytes = (uint64_t)nim->nvox * (uint64_t)nim->nbyper;
     const uint64_t want = (uint64_t)nim->iname_offset + nbytes;
-    FILE *f = fopen(nim->iname, "rb");
-    if (!f) return 0;
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || sb.st_size <= 0) {
-        fclose(f);
-        return 0;
-    }
-    const size_t insize = (size_t)sb.st_size;
-    unsigned char *in = malloc(insize), *out = malloc(want > 0 ? (size_t)want : 1);
-    int ok = in && out && fread(in, 1, insize, f) == insize;
-    fclose(f);
-    struct libdeflate_decompressor *d = ok ? libdeflate_alloc_decompressor() : NULL;
-    size_t inpos = 0, outpos = 0;
-    ok = ok && d;
-    /* gzip members one after another until the data are complete */
-    while (ok && outpos < want && inpos < insize) {
-        size_t used_in = 0, used_out = 0;
-        const enum libdeflate_result r = libdeflate_gzip_decompress_ex(d, in + inpos, insize - inpos, out + outpos,
-                                                                       (size_t)want - outpos, &used_in, &used_out);
-        if (r != LIBDEFLATE_SUCCESS || used_in == 0) ok = 0;
-        inpos += used_in;
-        outpos += used_out;
-    }
-    libdeflate_free_decompressor(d);
+    size_t insize = 0;
+    unsigned char *in = radx_io_slurp(nim->iname, &insize), *out = in ? malloc(want > 0 ? (size_t)want : 1) : NULL;
+    const int ok = in && out && radx_io_gunzip(in, insize, out, (size_t)want);
     free(in);
-    if (!ok || outpos < want) {
+    if (!ok) {
         free(out);
         return 0;
     }

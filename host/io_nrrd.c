@@ -65,6 +65,43 @@ static radx_status biff_error(const char *path, const char *what, radx_status st
     return s;
 }
 
+/* The data of a gzip-encoded NRRD with an attached header (the common case, e.g. Slicer's .nrrd),
+ * inflated by libdeflate instead of teem's zlib reader (about 10x faster): the file after the
+ * header's terminating empty line, exactly nbytes, byte-swapped to this machine's order as teem
+ * does.  NULL leaves the reading to teem (detached data, line or byte skips, no libdeflate, or a
+ * stream that does not give exactly nbytes: teem then also reports the error). */
+static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t nbytes, size_t esz)
+{
+    if (nio->encoding != nrrdEncodingGzip || (nio->dataFNArr && nio->dataFNArr->len) || nio->dataFSkip ||
+        nio->lineSkip || nio->byteSkip || nbytes == 0)
+        return NULL;
+    size_t size = 0, pos = 0, start = 0;
+    unsigned char *in = radx_io_slurp(path, &size), *out = NULL;
+    if (!in) return NULL;
+    /* the header ends at the first empty line ("\n" or "\r\n" line ends) */
+    while (pos < size && !start) {
+        const unsigned char *nl = memchr(in + pos, '\n', size - pos);
+        if (!nl) break;
+        const size_t end = (size_t)(nl - in);
+        if (end == pos || (end == pos + 1 && in[pos] == '\r')) start = end + 1;
+        pos = end + 1;
+    }
+    if (start && (out = malloc(nbytes)) != NULL && !radx_io_gunzip(in + start, size - start, out, nbytes)) {
+        free(out);
+        out = NULL;
+    }
+    free(in);
+    if (out && esz > 1 && nio->endian != airMyEndian()) {
+        for (size_t i = 0; i < nbytes; i += esz)
+            for (size_t a = 0, b = esz - 1; a < b; a++, b--) {
+                const unsigned char t = out[i + a];
+                out[i + a] = out[i + b];
+                out[i + b] = t;
+            }
+    }
+    return out;
+}
+
 static int64_t file_size(const char *p)
 {
     struct stat st;
@@ -262,7 +299,15 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
         }
     }
 
-    /* data */
+    /* data: gzip attached to the header through libdeflate, everything else through teem */
+    if (getenv("RADX_NRRD_TEEM") == NULL) {
+        void *fast = gz_attached_fast(path, nio, (size_t)nvox * nrrdElementSize(hdr), nrrdElementSize(hdr));
+        if (fast) {
+            *dtype = dt;
+            *data = fast;
+            goto done;
+        }
+    }
     full = nrrdNew();
     if (!full) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
