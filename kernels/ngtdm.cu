@@ -60,16 +60,15 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
     memset(m, 0, sizeof *m);
     if (n >= (int64_t)UINT32_MAX)
         return radx_seterr(err, RADX_ERR_ARG, "ngtdm: box of %lld voxels is too large for the GPU path", (long long)n);
-    h_diff = (double *)malloc((size_t)s->n_roi * sizeof *h_diff);
+    /* the differences come straight back into the thread's page-locked slot 3 (device_mem.cuh) */
+    h_diff = (double *)pinned(3, (size_t)s->n_roi * sizeof *h_diff);
     if (!h_diff || radx_ngtdm_mat_alloc(m, in->ng) < 0) {
-        free(h_diff);
         return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%lld voxels)", (long long)n);
     }
 
 
     e = dmem_init(&dm, st);
     if (e != cudaSuccess) {
-        free(h_diff);
         radx_ngtdm_mat_free(m);
         return cuda_status(e, cls, "device query", err);
     }
@@ -127,7 +126,6 @@ done:
     if (e != cudaSuccess) rs = cuda_status(e, cls, what, err);
     if (rs != RADX_OK) radx_ngtdm_mat_free(m);
     dfree_all(&dm);
-    free(h_diff);
     return rs;
 }
 
