@@ -74,7 +74,8 @@ typedef struct radx_backend_ops {
     void (*host_free)(void *ctx, void *p);
 } radx_backend_ops;
 
-/* The optional ops above, or their plain defaults (host/pipeline.c). */
+/* The optional ops above, or their plain defaults (host/pipeline.c).  radx_backend_release
+ * ignores h NULL (it never ends every hold). */
 void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, size_t bytes);
 void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h);
 void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes);

@@ -503,7 +503,7 @@ void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, si
 
 void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h)
 {
-    if (ops && ops->release) ops->release(ctx, h);
+    if (ops && ops->release && h) ops->release(ctx, h); /* h NULL: nothing was held (an allocation failed) */
 }
 
 void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes)
@@ -982,7 +982,10 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
         radx_params q;
         memset(&q, 0, sizeof q);
         st = radx_params_for_imtype(&q, p, (radx_imtype)it, err);
-        if (st) return st;
+        if (st) {
+            radx_params_clear(&q);
+            break; /* to the release below */
+        }
         if (it == RADX_IMG_ORIGINAL) {
             st = fn(user, &cs->img, &q, "original", err);
         } else if (it == RADX_IMG_LOG) {

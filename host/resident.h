@@ -121,6 +121,22 @@ static inline int radx_resident_adopt(radx_resident *r, const void *h, size_t by
     return 0;
 }
 
+/* Frees every device copy but keeps every hold, so that a stage short of device memory can have
+ * the room; a held range is uploaded again at its next use (its host copy is valid: a range gets
+ * a device copy only once it has been written).  Returns the bytes freed. */
+static inline size_t radx_resident_evict(radx_resident *r)
+{
+    size_t freed = 0;
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (!e->d) continue;
+        if (r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
+        e->d = NULL;
+        freed += e->bytes;
+    }
+    return freed;
+}
+
 /* Ends the holds on the ranges that begin at h (NULL: every hold), freeing their device copies. */
 static inline void radx_resident_release(radx_resident *r, const void *h)
 {

@@ -118,6 +118,11 @@ static inline cudaError_t radx_ang_level_index_resident(radx_dev::dmem *mem, con
     radx_tex_level_map(g->vals, g->n, lut, top);
     void *d_lut = NULL;
     cudaError_t e = radx_dev::upload(mem, lut, ((size_t)top + 1) * sizeof *lut, &d_lut);
+    if (e == cudaErrorMemoryAllocation) { /* no room for the table: upload g->li instead */
+        cudaGetLastError();
+        free(lut);
+        return cudaSuccess;
+    }
     if (e == cudaSuccess) e = cudaStreamSynchronize(s); /* lut is pageable host memory: free it after */
     free(lut);
     if (e != cudaSuccess) return e;
@@ -267,6 +272,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
             }
         }
         if (slab_t == 0) {
+            radx_dev::note_oom(); /* the backend then runs the stage on the CPU */
             st = radx_seterr(err, RADX_ERR_NOMEM,
                              "%s (CUDA): %d gray levels need %.0f MiB per angle matrix and %.0f MiB for the volume; "
                              "radx may still use %.0f MiB of the GPU",

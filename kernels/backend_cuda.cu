@@ -81,9 +81,18 @@ done:
  * for the device is computed, not refused.  The fallback is counted (radx_cuda_memory_stats). */
 template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gpu, Cpu cpu, radx_err *err)
 {
-    radx_dev::resident_scope scope(&((cuda_ctx *)vctx)->res);
+    radx_resident *res = &((cuda_ctx *)vctx)->res;
+    radx_dev::resident_scope scope(res);
     radx_dev::clear_oom();
     radx_status st = gpu();
+    if (st == RADX_ERR_NOMEM && radx_dev::oom() && radx_resident_evict(res) > 0) {
+        /* the device-resident copies took the room: free them (they come back at their next
+         * use) and try the GPU once more */
+        radx_dev::clear_oom();
+        err->status = RADX_OK;
+        err->msg[0] = 0;
+        st = gpu();
+    }
     if (st == RADX_ERR_NOMEM && radx_dev::oom()) {
         radx_cuda_note_cpu_fallback();
         err->status = RADX_OK;

@@ -149,7 +149,8 @@ cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes)
 {
     cudaError_t e;
     *ptr = NULL;
-    if (m->n >= RADX_DEV_MAX_BUFS) return cudaErrorMemoryAllocation; /* cannot happen: bounded per call */
+    /* a call holds a bounded number of buffers; more is a bug, not a memory shortage */
+    if (m->n >= RADX_DEV_MAX_BUFS) return cudaErrorInvalidValue;
     if (!reserve(bytes)) {
         t_oom = 1;
         return cudaErrorMemoryAllocation;

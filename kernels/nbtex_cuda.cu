@@ -68,16 +68,32 @@ cudaError_t roi_flags(cudaStream_t st, const uint8_t *roi, int64_t nvox, uint32_
     return cudaGetLastError();
 }
 
-cudaError_t scan_flags(dmem *m, uint32_t *flags, int64_t n, uint32_t *total)
+cudaError_t scan_temp(dmem *m, int64_t n, void **tmp, size_t *bytes)
 {
-    void *tmp = NULL;
-    size_t bytes = 0;
-    cudaError_t e = cub::DeviceScan::InclusiveSum(NULL, bytes, flags, n, m->st);
-    if (e == cudaSuccess) e = dmalloc_bytes(m, &tmp, bytes > 0 ? bytes : 1);
+    *tmp = NULL;
+    *bytes = 0;
+    cudaError_t e = cub::DeviceScan::InclusiveSum(NULL, *bytes, (uint32_t *)NULL, (uint32_t *)NULL, n, m->st);
+    if (e == cudaSuccess) e = dmalloc_bytes(m, tmp, *bytes > 0 ? *bytes : 1);
+    return e;
+}
+
+cudaError_t scan_flags_with(dmem *m, void *tmp, size_t bytes, uint32_t *flags, int64_t n, uint32_t *total)
+{
+    size_t need = 0;
+    cudaError_t e = cub::DeviceScan::InclusiveSum(NULL, need, flags, n, m->st);
+    if (e == cudaSuccess && need > bytes) e = cudaErrorInvalidValue; /* tmp was sized for fewer items */
     if (e == cudaSuccess) e = cub::DeviceScan::InclusiveSum(tmp, bytes, flags, n, m->st);
     if (e == cudaSuccess) e = cudaMemcpyAsync(total, flags + (n - 1), sizeof *total, cudaMemcpyDeviceToHost, m->st);
     if (e == cudaSuccess) e = cudaStreamSynchronize(m->st);
     return e;
+}
+
+cudaError_t scan_flags(dmem *m, uint32_t *flags, int64_t n, uint32_t *total)
+{
+    void *tmp = NULL;
+    size_t bytes = 0;
+    cudaError_t e = scan_temp(m, n, &tmp, &bytes);
+    return e == cudaSuccess ? scan_flags_with(m, tmp, bytes, flags, n, total) : e;
 }
 
 static __global__ void nonzero_flags_kernel(const unsigned long long *__restrict__ h, int64_t n,

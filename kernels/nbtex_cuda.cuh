@@ -62,6 +62,10 @@ cudaError_t upload_nbhd(dmem *m, const radx_tex_nbhd *h, radx_tex_nbhd *d);
 
 /* In place inclusive scan of n flags (0/1); *total = their sum (synchronises the stream). */
 cudaError_t scan_flags(dmem *m, uint32_t *flags, int64_t n, uint32_t *total);
+/* The same in two steps, for scans repeated in a loop (one buffer of m, not one per scan):
+ * scan_temp allocates CUB's scratch for up to n items, scan_flags_with scans with it. */
+cudaError_t scan_temp(dmem *m, int64_t n, void **tmp, size_t *bytes);
+cudaError_t scan_flags_with(dmem *m, void *tmp, size_t bytes, uint32_t *flags, int64_t n, uint32_t *total);
 
 /* The non-zero cells of the dense ngp x (jmax + 1) histogram h on the device, as host entries
  * (gi = cell / (jmax + 1), j = cell % (jmax + 1), count) in cell order, which is the order of

@@ -93,8 +93,11 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
             RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_gl, (size_t)(slab_held(sp) * sp.nxy)));
             RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_roi, (size_t)(slab_held(sp) * sp.nxy)));
         }
+        void *scan_tmp = NULL;
+        size_t scan_bytes = 0;
         RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)most));
         RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_diff, (size_t)(tiled ? most : s->n_roi)));
+        RADX_CUDA_TRY_GOTO(scan_temp(&dm, most, &scan_tmp, &scan_bytes)); /* once for every slab */
         for (int64_t k = 0; k < nslab; k++) {
             const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
             const int64_t c0 = (sb.z0 - sb.lo) * sp.nxy, nc = (sb.z1 - sb.z0) * sp.nxy;
@@ -102,7 +105,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
             const int32_t *g_ = tiled ? s_gl : b.gl;
             const uint8_t *r_ = tiled ? s_roi : b.roi;
             RADX_CUDA_TRY_GOTO(roi_flags(st, r_ + c0, nc, pos));
-            RADX_CUDA_TRY_GOTO(scan_flags(&dm, pos, nc, &total));
+            RADX_CUDA_TRY_GOTO(scan_flags_with(&dm, scan_tmp, scan_bytes, pos, nc, &total));
             if (done_roi + (int64_t)total > s->n_roi) break; /* reported below */
             absdiff_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(g_, r_, slab_nbhd(dh, sb), pos, c0, nc, d_diff);
             RADX_CUDA_TRY_GOTO(cudaGetLastError());

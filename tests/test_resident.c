@@ -97,13 +97,23 @@ static void table(void)
     CHECK(radx_resident_adopt(&r, c, sizeof c, dc) == 1 && r.adopted == 1, "adopt c");
     CHECK(radx_resident_find(&r, c, sizeof c) == dc && f.uploads == 1, "the adopted buffer is c's copy, not uploaded");
 
+    /* eviction frees the copies but keeps the holds: the next use uploads again */
+    const int up_before = f.uploads, frees_before = f.frees;
+    CHECK(radx_resident_evict(&r) == sizeof a + sizeof c && f.frees == frees_before + 2 && r.n == 3,
+          "evict: %d frees, %d held", f.frees - frees_before, r.n);
+    const double *da3 = radx_resident_find(&r, a, sizeof a);
+    CHECK(da3 && f.uploads == up_before + 1 && !memcmp(da3, a, sizeof a), "after eviction a is uploaded again");
+    int32_t *dc2 = malloc(sizeof c);
+    memcpy(dc2, c, sizeof c);
+    CHECK(radx_resident_adopt(&r, c, sizeof c, dc2) == 1, "an evicted range may adopt again");
+
     /* release one, then all: every device copy freed once (adopted ones included) */
     radx_resident_release(&r, b); /* never used: nothing to free */
-    CHECK(r.n == 2 && f.frees == 0, "release b: %d left, %d frees", r.n, f.frees);
+    CHECK(r.n == 2 && f.frees == frees_before + 2, "release b: %d left, %d frees", r.n, f.frees - frees_before);
     CHECK(radx_resident_find(&r, b, sizeof b) == NULL, "b no longer held");
     radx_resident_release(&r, NULL);
-    CHECK(r.n == 0 && f.frees == 2, "release all: %d frees (a's upload and the adopted c)", f.frees);
-    CHECK(f.allocs + 1 == f.frees, "allocations %d + 1 adopted = frees %d", f.allocs, f.frees);
+    CHECK(r.n == 0 && f.frees == frees_before + 4, "release all: %d frees", f.frees - frees_before);
+    CHECK(f.allocs + 2 == f.frees, "allocations %d + 2 adopted = frees %d", f.allocs, f.frees);
 
     /* a device without room: no copy, the stage uploads itself; nothing leaks */
     f.room = 0;
@@ -119,9 +129,9 @@ static void table(void)
     for (int i = 0; i <= RADX_RESIDENT_MAX; i++) ok += radx_resident_hold(&r, many[i], 8) == 0;
     CHECK(ok == RADX_RESIDENT_MAX, "a full table refuses the next hold (%d held)", ok);
     radx_resident_release(&r, NULL);
-    CHECK(f.allocs == f.frees - 1, "no device buffer left: %d allocations, %d frees", f.allocs, f.frees);
-    printf("table: %d uploads, %lld hits, 1 adopted; overlaps, full table, no room: as specified\n", f.uploads,
-           r.hits);
+    CHECK(f.allocs == f.frees - 2, "no device buffer left: %d allocations, %d frees", f.allocs, f.frees);
+    printf("table: %d uploads, %lld hits, 2 adopted; eviction, overlaps, full table, no room: as specified\n",
+           f.uploads, r.hits);
 }
 
 /* ---- 2. the device's level index rule ------------------------------------------------------ */
@@ -189,7 +199,18 @@ typedef struct watch {
     void *alloc[WMAX];
     int nalloc;
     long long holds, releases, checked, violations, host_allocs;
+    radx_resident tab; /* the real table, no device: a refused hold (overlap, full) is a pipeline fault */
+    long long refused;
+    int calls, fail_at; /* op calls so far; the call that fails (injected), 0: none */
 } watch;
+
+/* The injected failure of op call number w->fail_at. */
+static int inject(watch *w, radx_err *err)
+{
+    if (++w->calls != w->fail_at) return 0;
+    radx_seterr(err, RADX_ERR_DEVICE, "injected failure of op call %d", w->calls);
+    return 1;
+}
 
 static void snap(watch *w, int i)
 {
@@ -226,6 +247,7 @@ static void w_hold(void *ctx, const void *h, size_t bytes)
 {
     watch *w = ctx;
     w->holds++;
+    w->refused += radx_resident_hold(&w->tab, h, bytes) != 0;
     if (w->n < WMAX) {
         w->e[w->n].h = h;
         w->e[w->n].bytes = bytes;
@@ -238,6 +260,11 @@ static void w_release(void *ctx, const void *h)
 {
     watch *w = ctx;
     before(w, NULL); /* the range must not have changed up to its release either */
+    if (!h) {
+        w->violations++;
+        fprintf(stderr, "release of every hold from the pipeline\n");
+    }
+    radx_resident_release(&w->tab, h);
     int k = 0;
     for (int i = 0; i < w->n; i++) {
         if (h && w->e[i].h != (const char *)h) {
@@ -284,6 +311,7 @@ static void w_host_free(void *ctx, void *p)
 static radx_status w_discretise(void *ctx, const double *x, int64_t n, const double *edges, int nedges, int32_t *gl,
                                  int *ng, radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, gl);
     radx_status st = radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err);
     after(ctx, gl);
@@ -293,6 +321,7 @@ static radx_status w_discretise(void *ctx, const double *x, int64_t n, const dou
 static radx_status w_firstorder(void *ctx, const double *x, const int32_t *gl, int64_t n, int ng, double vv,
                                 const radx_params *p, double *out, radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
     return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, vv, p, out, err);
 }
@@ -300,6 +329,7 @@ static radx_status w_firstorder(void *ctx, const double *x, const int32_t *gl, i
 static radx_status w_texture(void *ctx, radx_class cls, const radx_texture_input *in, const radx_params *p,
                              double *out, radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
     return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
 }
@@ -307,6 +337,7 @@ static radx_status w_texture(void *ctx, radx_class cls, const radx_texture_input
 static radx_status w_shape(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p, double *out,
                            radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
     return radx_cpu_backend.shape(NULL, cls, in, p, out, err);
 }
@@ -314,6 +345,7 @@ static radx_status w_shape(void *ctx, radx_class cls, const radx_shape_input *in
 static radx_status w_log(void *ctx, const radx_volume *in, double sigma, radx_log_mode mode, radx_volume *out,
                          radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
     return radx_cpu_backend.log_filter(NULL, in, sigma, mode, out, err);
 }
@@ -321,6 +353,7 @@ static radx_status w_log(void *ctx, const radx_volume *in, double sigma, radx_lo
 static radx_status w_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                               uint32_t label, radx_volume *io, radx_volume *mo, radx_err *err)
 {
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
     return radx_cpu_backend.resample(NULL, img, mask, p, label, io, mo, err);
 }
@@ -372,6 +405,7 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
     /* per image type: x, gl, the level box, the ROI box; plus the image across the LoG sigmas */
     CHECK(w.holds >= 4 + want_image_hold, "%s: only %lld holds", what, w.holds);
     CHECK(w.checked > 0, "%s: no held range was ever re-checked", what);
+    CHECK(w.refused == 0, "%s: %lld holds overlapped a held range or found the table full", what, w.refused);
     size_t same = 0, n = cpu && wr ? radx_result_count(cpu) : 0;
     CHECK(n > 0 && wr && radx_result_count(wr) == n, "%s: %zu and %zu results", what, n,
           wr ? radx_result_count(wr) : 0);
@@ -384,6 +418,26 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
     }
     printf("%-34s %lld holds released, %lld held-range checks, 0 violations; %zu/%zu values equal the CPU's\n", what,
            w.releases, w.checked, same, n);
+
+    /* every op call failing in turn: the run fails with that error, and still releases every
+     * hold and returns every host array */
+    const int ncalls = w.calls;
+    int leaks = 0;
+    for (int k = 1; k <= ncalls; k++) {
+        watch v;
+        memset(&v, 0, sizeof v);
+        v.fail_at = k;
+        radx_result *r = NULL;
+        radx_err ek = {RADX_OK, ""};
+        st = radx_pipeline_run(&p, &ops, &v, ip, mp, 1, &r, &ek);
+        CHECK(st == RADX_ERR_DEVICE && strstr(ek.msg, "injected"), "%s: op call %d failing gave %d (%s)", what, k,
+              (int)st, ek.msg);
+        leaks += v.n != 0 || v.nalloc != 0 || v.violations != 0 || v.refused != 0;
+        for (int i = 0; i < v.n; i++) free(v.e[i].snap);
+        radx_result_destroy(r);
+    }
+    CHECK(leaks == 0, "%s: %d failing runs left holds, host arrays or violations", what, leaks);
+    printf("%-34s each of its %d op calls failing in turn: error reported, every hold released\n", what, ncalls);
     radx_result_destroy(cpu);
     radx_result_destroy(wr);
     radx_params_clear(&p);
