@@ -36,6 +36,7 @@ extern "C" {
 #include "discretise.h"
 #include "params.h"
 #include "pipeline.h"
+#include "result.h"
 #include "radx_internal.h"
 }
 
@@ -149,6 +150,7 @@ Target &target()
         t.box.hi[a] = hi[a];
     }
     t.box.n = 0;
+    for (const uint8_t l : t.lab) t.box.n += l; /* the box's ROI voxels (radx_roi_box.n) */
     const int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
     t.nbox = nx * ny * nz;
     t.roi.assign((size_t)t.nbox, 0);
@@ -518,6 +520,46 @@ void BM_read_nii_gz(benchmark::State &st)
     st.SetItemsProcessed(st.iterations() * radx_geom_nvox(&t.img.g));
 }
 
+// One image type's features as `extract` computes them (crop, discretise, first order, the five
+// texture classes) on the resampled image: chained, through the backend's residency ops (the
+// arrays the stages share go up once), or unchained, with those ops taken away (every stage
+// uploads its own inputs).  On the CPU the two are the same work.
+void BM_image_type(benchmark::State &st, bool cuda, bool chained)
+{
+    Target &t = target();
+    Backend &b = backend(cuda);
+    if (!ready(st, t, b)) return;
+    radx_backend_ops ops = *b.ops;
+    if (!chained) {
+        ops.hold = nullptr;
+        ops.release = nullptr;
+        ops.host_alloc = nullptr;
+        ops.host_free = nullptr;
+    }
+    radx_params q;
+    std::memset(&q, 0, sizeof q);
+    radx_err e{};
+    if (radx_params_for_imtype(&q, &t.p, RADX_IMG_ORIGINAL, &e)) {
+        st.SkipWithError(e.msg);
+        return;
+    }
+    timed(
+        st, b,
+        [&] {
+            radx_result *r = radx_result_new();
+            radx_err e2{};
+            const radx_status s = r ? radx_pipeline_image_type(&t.rimg, &q, &ops, b.ctx, "original", t.lab.data(),
+                                                               &t.box, r, "synthetic_ct", &e2)
+                                    : RADX_ERR_NOMEM;
+            radx_result_destroy(r);
+            if (s) st.SkipWithError(e2.msg);
+            return s == RADX_OK;
+        },
+        [] {});
+    radx_params_clear(&q);
+    finish(st, t, t.tin.n_roi);
+}
+
 // The whole pipeline on volumes in memory (copied in before each run, outside the timing).
 void BM_end_to_end(benchmark::State &st, bool cuda)
 {
@@ -612,6 +654,8 @@ void register_all()
                                 radx_glrlm_from_counts);
         });
         reg("shape", [cuda](benchmark::State &s) { BM_shape(s, cuda); });
+        reg("image_type/chained", [cuda](benchmark::State &s) { BM_image_type(s, cuda, true); });
+        reg("image_type/unchained", [cuda](benchmark::State &s) { BM_image_type(s, cuda, false); });
         reg("end_to_end", [cuda](benchmark::State &s) { BM_end_to_end(s, cuda); });
     }
 }

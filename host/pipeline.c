@@ -613,6 +613,13 @@ done:
     return st;
 }
 
+radx_status radx_pipeline_image_type(const radx_volume *img, const radx_params *p, const radx_backend_ops *ops,
+                                     void *bctx, const char *prefix, const uint8_t *lab, const radx_roi_box *b,
+                                     radx_result *res, const char *ipath, radx_err *err)
+{
+    return run_image_type(img, p, ops, bctx, prefix, lab, b, res, ipath, err);
+}
+
 /* imageoperations.normalizeImage: sitk.Normalize over the whole image (mean, sample standard
  * deviation; output float64), then removeOutliers clipping, then * normalizeScale. */
 static radx_status normalize_image(radx_volume *img, const radx_params *p, const char *ipath, radx_err *err)

@@ -66,6 +66,14 @@ radx_status radx_pipeline_crop(const radx_volume *img, const uint8_t *lab, const
                                int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err);
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
 
+/* The features of one image type, as `extract` computes them: img cropped to box b of the label
+ * map lab, discretised with p's settings, every enabled class but shape, named "<prefix>_..."
+ * into res, through ops (with its residency and host-memory ops when it has them).  ipath names
+ * the image in errors (bench/bench_stages times it chained and unchained on the CUDA backend). */
+radx_status radx_pipeline_image_type(const radx_volume *img, const radx_params *p, const radx_backend_ops *ops,
+                                     void *bctx, const char *prefix, const uint8_t *lab, const radx_roi_box *b,
+                                     radx_result *res, const char *ipath, radx_err *err);
+
 /* Calls fn once per enabled image type (file order; LoG once per sigma) with the (filtered)
  * image on the working grid, that image type's settings (radx_params_for_imtype) and PyRadiomics'
  * image type name ("original", "log-sigma-1-0-mm-3D").  Filters run through ops (CPU fallback).
