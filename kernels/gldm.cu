@@ -72,7 +72,6 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
     const int64_t n = s->nvox, jmax = radx_gldm_jmax(s);
     cudaStream_t st = (cudaStream_t)stream;
     dmem dm;
-    dbox b;
     radx_tex_nbhd dh;
     int32_t *d_lut = NULL, *h_dep = NULL;
     radx_status rs = RADX_OK;
@@ -97,16 +96,9 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
             goto done;
         }
         const int tiled = sp.t < sp.nz;
-        const int64_t nslab = tiled ? radx_slab_count(sp.nz, sp.t) : 1;
-        int32_t *s_gl = NULL;
-        uint8_t *s_roi = NULL;
+        dslabs ds;
         RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-        if (!tiled) {
-            RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b)); /* device-resident when held */
-        } else {
-            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_gl, (size_t)(slab_held(sp) * sp.nxy)));
-            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_roi, (size_t)(slab_held(sp) * sp.nxy)));
-        }
+        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, in, n, sp, &ds));
         if (dense) {
             unsigned long long *hist = NULL;
             int host_nomem = 0;
@@ -117,11 +109,11 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
             f.lut = d_lut;
             f.alpha = s->alpha;
             f.jmax = jmax;
-            for (int64_t k = 0; k < nslab; k++) { /* counts of every slab into the one histogram */
-                const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
-                if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
-                f.gl = tiled ? s_gl : b.gl;
-                f.roi = tiled ? s_roi : b.roi;
+            for (int64_t k = 0; k < slab_count(sp); k++) { /* counts of every slab into the one histogram */
+                const radx_slab sb = slab_k(sp, k);
+                RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+                f.gl = ds.b.gl;
+                f.roi = ds.b.roi;
                 f.nh = slab_nbhd(dh, sb);
                 f.c0 = (sb.z0 - sb.lo) * sp.nxy;
                 RADX_CUDA_TRY_GOTO(launch_hist(st, f, (sb.z1 - sb.z0) * sp.nxy, ncell, hist));
@@ -137,12 +129,11 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
                 goto done;
             }
             RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_dep, (size_t)(tiled ? sp.t * sp.nxy : n)));
-            for (int64_t k = 0; k < nslab; k++) { /* each slab's centre voxels into their place */
-                const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
+            for (int64_t k = 0; k < slab_count(sp); k++) { /* each slab's centre voxels into their place */
+                const radx_slab sb = slab_k(sp, k);
                 const int64_t nc = (sb.z1 - sb.z0) * sp.nxy;
-                if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
-                dep_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(tiled ? s_gl : b.gl, tiled ? s_roi : b.roi,
-                                                                      slab_nbhd(dh, sb), s->alpha,
+                RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+                dep_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(ds.b.gl, ds.b.roi, slab_nbhd(dh, sb), s->alpha,
                                                                       (sb.z0 - sb.lo) * sp.nxy, nc, d_dep);
                 RADX_CUDA_TRY_GOTO(cudaGetLastError());
                 RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_dep + sb.z0 * sp.nxy, d_dep, (size_t)nc * sizeof *h_dep,

@@ -35,12 +35,24 @@ slabs plan_slabs(const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
     return p;
 }
 
-cudaError_t upload_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &b,
-                        int32_t *d_gl, uint8_t *d_roi)
+cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, const slabs &p, dslabs *d)
 {
-    const size_t nv = (size_t)(b.hi - b.lo) * (size_t)p.nxy, off = (size_t)b.lo * (size_t)p.nxy;
-    cudaError_t e = cudaMemcpyAsync(d_gl, in->gl + off, nv * sizeof(int32_t), cudaMemcpyHostToDevice, st);
-    if (e == cudaSuccess) e = cudaMemcpyAsync(d_roi, in->roi + off, nv, cudaMemcpyHostToDevice, st);
+    memset(d, 0, sizeof *d);
+    if (p.t >= p.nz) return upload_box(m, in, nvox, &d->b);
+    const size_t held = (size_t)(slab_held(p) * p.nxy);
+    cudaError_t e = dalloc(m, &d->gl, held);
+    if (e == cudaSuccess) e = dalloc(m, &d->roi, held);
+    d->b.gl = d->gl;
+    d->b.roi = d->roi;
+    return e;
+}
+
+cudaError_t load_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &sb, dslabs *d)
+{
+    if (!d->gl) return cudaSuccess; /* the whole box is there already */
+    const size_t nv = (size_t)(sb.hi - sb.lo) * (size_t)p.nxy, off = (size_t)sb.lo * (size_t)p.nxy;
+    cudaError_t e = cudaMemcpyAsync(d->gl, in->gl + off, nv * sizeof(int32_t), cudaMemcpyHostToDevice, st);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(d->roi, in->roi + off, nv, cudaMemcpyHostToDevice, st);
     return e;
 }
 

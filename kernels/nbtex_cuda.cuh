@@ -51,9 +51,22 @@ static inline int64_t slab_held(const slabs &p)
 {
     return p.t >= p.nz ? p.nz : (p.t + 2 * (int64_t)p.h < p.nz ? p.t + 2 * (int64_t)p.h : p.nz);
 }
-/* Copies slab b's slices [lo, hi) of the level and ROI boxes into d_gl and d_roi. */
-cudaError_t upload_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &b,
-                        int32_t *d_gl, uint8_t *d_roi);
+/* Slab k of the plan (the whole box when p.t >= p.nz), and how many there are. */
+static inline radx_slab slab_k(const slabs &p, int64_t k)
+{
+    return p.t >= p.nz ? radx_slab_at(p.nz, p.nz, 0, 0) : radx_slab_at(p.nz, p.t, p.h, k);
+}
+static inline int64_t slab_count(const slabs &p) { return p.t >= p.nz ? 1 : radx_slab_count(p.nz, p.t); }
+/* The level and ROI boxes the kernels read (b): the whole box (device-resident when held), or
+ * buffers for the thickest slab (gl, roi; NULL for the whole box) that load_slab fills. */
+struct dslabs {
+    dbox b;
+    int32_t *gl;
+    uint8_t *roi;
+};
+cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, const slabs &p, dslabs *d);
+/* Copies slab sb's slices [lo, hi) into d's buffers (nothing for the whole box). */
+cudaError_t load_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &sb, dslabs *d);
 /* The neighbourhood of slab b (radx_slab_nbhd, kernels/tile_rules.h). */
 static inline radx_tex_nbhd slab_nbhd(const radx_tex_nbhd &nh, const radx_slab &b) { return radx_slab_nbhd(nh, b); }
 /* The neighbourhood h with its offsets on the device (*d's off and flat are device pointers;

@@ -50,7 +50,6 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
     const int64_t n = s->nvox;
     cudaStream_t st = (cudaStream_t)stream;
     dmem dm;
-    dbox b;
     radx_tex_nbhd dh;
     uint32_t *pos = NULL, total = 0;
     double *d_diff = NULL, *h_diff = NULL;
@@ -82,28 +81,22 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
             goto done;
         }
         const int tiled = sp.t < sp.nz;
-        const int64_t nslab = tiled ? radx_slab_count(sp.nz, sp.t) : 1, most = tiled ? sp.t * sp.nxy : n;
-        int32_t *s_gl = NULL;
-        uint8_t *s_roi = NULL;
+        const int64_t most = tiled ? sp.t * sp.nxy : n;
         int64_t done_roi = 0; /* ROI voxels whose differences came back, in C order */
+        dslabs ds;
         RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-        if (!tiled) {
-            RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b)); /* device-resident when held */
-        } else {
-            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_gl, (size_t)(slab_held(sp) * sp.nxy)));
-            RADX_CUDA_TRY_GOTO(dalloc(&dm, &s_roi, (size_t)(slab_held(sp) * sp.nxy)));
-        }
+        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, in, n, sp, &ds));
         void *scan_tmp = NULL;
         size_t scan_bytes = 0;
         RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)most));
         RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_diff, (size_t)(tiled ? most : s->n_roi)));
         RADX_CUDA_TRY_GOTO(scan_temp(&dm, most, &scan_tmp, &scan_bytes)); /* once for every slab */
-        for (int64_t k = 0; k < nslab; k++) {
-            const radx_slab sb = tiled ? radx_slab_at(sp.nz, sp.t, sp.h, k) : radx_slab_at(sp.nz, sp.nz, 0, 0);
+        for (int64_t k = 0; k < slab_count(sp); k++) {
+            const radx_slab sb = slab_k(sp, k);
             const int64_t c0 = (sb.z0 - sb.lo) * sp.nxy, nc = (sb.z1 - sb.z0) * sp.nxy;
-            if (tiled) RADX_CUDA_TRY_GOTO(upload_slab(st, in, sp, sb, s_gl, s_roi));
-            const int32_t *g_ = tiled ? s_gl : b.gl;
-            const uint8_t *r_ = tiled ? s_roi : b.roi;
+            RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+            const int32_t *g_ = ds.b.gl;
+            const uint8_t *r_ = ds.b.roi;
             RADX_CUDA_TRY_GOTO(roi_flags(st, r_ + c0, nc, pos));
             RADX_CUDA_TRY_GOTO(scan_flags_with(&dm, scan_tmp, scan_bytes, pos, nc, &total));
             if (done_roi + (int64_t)total > s->n_roi) break; /* reported below */

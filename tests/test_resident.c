@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "params.h"
+#include "params_yaml.h"
 #include "pipeline.h"
 #include "radx.h"
 #include "radx_internal.h"
@@ -360,24 +361,17 @@ static radx_status w_resample(void *ctx, const radx_volume *img, const radx_volu
 
 static void pipeline_case(const char *what, const char *img, const char *msk, const char *yaml, int want_image_hold)
 {
-    char ip[512], mp[512], path[] = "/tmp/radx_resident_XXXXXX";
+    char ip[512], mp[512];
     snprintf(ip, sizeof ip, "%s/data/pyradiomics/%s", RADX_SOURCE_DIR, img);
     snprintf(mp, sizeof mp, "%s/data/pyradiomics/%s", RADX_SOURCE_DIR, msk);
-    int fd = mkstemp(path);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        CHECK(0, "cannot write a parameter file");
-        return;
-    }
-    fputs(yaml, f);
-    fclose(f);
     radx_params p;
     radx_err e = {RADX_OK, ""};
-    radx_params_init_defaults(&p);
-    radx_status st = radx_params_load_file(&p, path, &e);
-    unlink(path);
+    radx_status st = radx_test_params_yaml(yaml, &p, &e);
     CHECK(st == RADX_OK, "%s: parameters: %s", what, e.msg);
-    if (st) return;
+    if (st) {
+        radx_params_clear(&p);
+        return;
+    }
 
     radx_backend_ops ops = radx_cpu_backend;
     ops.name = "watch";

@@ -22,6 +22,7 @@
 #include "radx_internal.h"
 #include "radx_test.h"
 #include "map_keep.h"
+#include "params_yaml.h"
 #include "voxel_glcm.h"
 #include "voxel_gldm.h"
 #include "voxel_ngtdm.h"
@@ -141,20 +142,9 @@ static void same(const char *what, const maps *a, const maps *b)
 /* nops: how many op calls the settings make (first order, GLCM) */
 static void one(const char *what, const char *yaml, int nops)
 {
-    char path[] = "/tmp/radx_voxel_op_XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        CHECK(0, "cannot write a parameter file");
-        return;
-    }
-    fputs(yaml, f);
-    fclose(f);
     radx_params p;
     radx_err e = {RADX_OK, ""};
-    radx_params_init_defaults(&p);
-    radx_status st = radx_params_load_file(&p, path, &e);
-    unlink(path);
+    radx_status st = radx_test_params_yaml(yaml, &p, &e);
     CHECK(st == RADX_OK, "%s: parameters: %s", what, e.msg);
     if (st) {
         radx_params_clear(&p);
