@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Built without CUDA: stand-ins for the GPU entry points of kernels/log_filter.cu,
- * resample.cu, shape.cu, firstorder.cu and fft_cufft.cu that the tests test_gpu_log.c,
- * test_gpu_resample.c, test_gpu_shape.c and test_gpu_firstorder.c name, so that those tests
+ * resample.cu, shape.cu, discretise.cu, firstorder.cu and fft_cufft.cu that the tests
+ * test_gpu_log.c, test_gpu_resample.c, test_gpu_shape.c, test_gpu_discretise.c and
+ * test_gpu_firstorder.c name, so that those tests
  * (which skip before calling them) link in every build.  With CUDA (RADX_HAVE_CUDA) this file is empty. */
 #include "radx_internal.h"
 
@@ -32,6 +33,12 @@ radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_
     if (img_out) memset(img_out, 0, sizeof *img_out);
     if (mask_out) memset(mask_out, 0, sizeof *mask_out);
     return radx_seterr(err, RADX_ERR_DEVICE, "resample: this radx was built without CUDA");
+}
+
+radx_status radx_cuda_discretise(void *stream, const double *x, int64_t n, const double *edges, int nedges, int32_t *gl,
+                                 int *ng, radx_err *err)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "discretisation: this radx was built without CUDA");
 }
 
 radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,

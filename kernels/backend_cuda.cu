@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The CUDA backend: the device probe and the op table (host/backend.h).  Every op runs on the
- * GPU (discretisation here, with the CPU's rule from kernels/bin_index.h; the others in
- * kernels/<stage>.cu) except shape2D, which goes to the CPU op; of the per-voxel map work, first
+ * GPU (kernels/<stage>.cu) except shape2D, which goes to the CPU op; of the per-voxel map work, first
  * order, GLCM and GLDM (kernels/voxel_firstorder.cu, voxel_texture.cu). */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "backend.h"
-#include "bin_index.h"
 #include "cuda_ops.h"
 #include "fft_cufft.h"
 #include "cuda_check.cuh"
@@ -23,58 +21,11 @@ extern "C" int radx_cuda_device_count(void)
     return n;
 }
 
-static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
-                                  const double *__restrict__ edges, int nedges,
-                                  int32_t *__restrict__ gl, int *__restrict__ ng)
-{
-    int local_max = 0;
-    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (int64_t)blockDim.x * gridDim.x) {
-        int b = radx_bin_index(edges, nedges, x[i]);
-        gl[i] = b;
-        local_max = b > local_max ? b : local_max;
-    }
-    atomicMax(ng, local_max);
-}
-
 struct cuda_ctx {
     cudaStream_t stream;
     radx_resident res;        /* device copies of the ranges the pipeline holds (host/resident.h) */
     radx_dev::host_pool pool; /* page-locked host memory for arrays that go up (host_alloc) */
 };
-
-static radx_status cuda_discretise(void *vctx, const double *x, int64_t n, const double *edges,
-                                   int nedges, int32_t *gl, int *ng, radx_err *err)
-{
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    radx_dev::dmem mem;
-    const void *d_x = NULL;
-    void *d_e = NULL;
-    int32_t *d_gl = NULL;
-    int *d_ng = NULL;
-    const char *what = "cudaGetDevice";
-    cudaError_t e = radx_dev::dmem_init(&mem, ctx->stream);
-    if (e != cudaSuccess) goto done;
-    what = "staging the values";
-    RADX_CUDA_TRY_GOTO(radx_dev::upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x));
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)n));
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
-    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_ng, 0, sizeof(int), ctx->stream));
-    what = "the bin kernel";
-    bin_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, ctx->stream>>>((const double *)d_x, n, (const double *)d_e,
-                                                                           nedges, d_gl, d_ng);
-    RADX_CUDA_TRY_GOTO(cudaGetLastError());
-    what = "downloading the levels";
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, ctx->stream));
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, ctx->stream));
-    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(ctx->stream));
-    /* the levels stay on the device for first order when the pipeline holds gl */
-    radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
-done:
-    radx_dev::dfree_all(&mem);
-    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
-}
 
 /* Runs a stage on the GPU; when the device could not hold it (the memory budget or the driver
  * refused an allocation, kernels/device_mem.cuh), runs the CPU op instead, so a case too big
@@ -105,7 +56,7 @@ template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gp
 static radx_status cuda_discretise_op(void *vctx, const double *x, int64_t n, const double *edges, int nedges,
                                       int32_t *gl, int *ng, radx_err *err)
 {
-    return gpu_or_cpu(vctx, [&] { return cuda_discretise(vctx, x, n, edges, nedges, gl, ng, err); },
+    return gpu_or_cpu(vctx, [&] { return radx_cuda_discretise(((cuda_ctx *)vctx)->stream, x, n, edges, nedges, gl, ng, err); },
                       [&] { return radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err); }, err);
 }
 

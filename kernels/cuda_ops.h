@@ -24,6 +24,11 @@ radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const ra
 radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 
+/* discretisation: gl[i] = radx_bin_index(edges, x[i]) for the n values, *ng the largest
+ * (kernels/discretise.cu; the CPU op's contract, host/backend.h) */
+radx_status radx_cuda_discretise(void *stream, const double *x, int64_t n, const double *edges, int nedges, int32_t *gl,
+                                 int *ng, radx_err *err);
+
 /* first order: same contract as radx_firstorder_compute; bit-identical features (kernels/firstorder.cu) */
 radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,
                                  double voxel_volume, const radx_params *p, double *out, radx_err *err);

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Discretisation on the GPU: every ROI value's level by the CPU's rule (radx_bin_index,
+ * kernels/bin_index.h, which host/discretise.c calls), and the largest level.  When the pipeline
+ * holds the ROI values and the levels (host/resident.h), the values are read from their device
+ * copy and the levels stay on the device for first order.  Tested against the CPU by
+ * tests/test_gpu_discretise.c. */
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "bin_index.h"
+#include "cuda_check.cuh"
+#include "cuda_ops.h"
+#include "device_mem.cuh"
+
+static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
+                                  const double *__restrict__ edges, int nedges,
+                                  int32_t *__restrict__ gl, int *__restrict__ ng)
+{
+    int local_max = 0;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (int64_t)blockDim.x * gridDim.x) {
+        int b = radx_bin_index(edges, nedges, x[i]);
+        gl[i] = b;
+        local_max = b > local_max ? b : local_max;
+    }
+    atomicMax(ng, local_max);
+}
+
+extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64_t n, const double *edges, int nedges,
+                                           int32_t *gl, int *ng, radx_err *err)
+{
+    cudaStream_t s = (cudaStream_t)stream;
+    radx_dev::dmem mem;
+    const void *d_x = NULL;
+    void *d_e = NULL;
+    int32_t *d_gl = NULL;
+    int *d_ng = NULL;
+    const char *what = "cudaGetDevice";
+    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    if (e != cudaSuccess) goto done;
+    what = "staging the values";
+    RADX_CUDA_TRY_GOTO(radx_dev::upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)n));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_ng, 0, sizeof(int), s));
+    what = "the bin kernel";
+    bin_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, s>>>((const double *)d_x, n, (const double *)d_e, nedges,
+                                                                 d_gl, d_ng);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    what = "downloading the levels";
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, s));
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
+    /* the levels stay on the device for first order when the pipeline holds gl */
+    radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
+done:
+    radx_dev::dfree_all(&mem);
+    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
+}
