@@ -88,7 +88,7 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
         /* the whole box, or z-slabs when its boxes do not fit (nbtex_cuda.cuh) */
         const int dense = radx_szm_dense(s->ngp, jmax);
         const int64_t ncell = (int64_t)s->ngp * (jmax + 1);
-        const slabs sp = plan_slabs(&s->nh, dense ? 0 : sizeof(int32_t),
+        const slabs sp = plan_slabs(in, &s->nh, dense ? 0 : sizeof(int32_t),
                                     dense ? (size_t)ncell * 3 * sizeof(unsigned long long) : 0);
         if (sp.t == 0) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of GPU memory for even one slice of the box");

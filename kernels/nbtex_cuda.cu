@@ -21,14 +21,16 @@ cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox
     return e;
 }
 
-slabs plan_slabs(const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
+slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
 {
     slabs p;
     p.nz = nh->dims[0];
     p.nxy = nh->dims[1] * nh->dims[2];
     p.h = (int)nh->margin[0];
-    const size_t slice = (size_t)p.nxy * (5 + per_voxel), avail = available();
-    if (slice * (size_t)p.nz + fixed <= avail)
+    const size_t nvox = (size_t)(p.nz * p.nxy), avail = available();
+    const int held = resident(in->gl, nvox * sizeof(int32_t)) && resident(in->roi, nvox);
+    const size_t slice = (size_t)p.nxy * (5 + per_voxel);
+    if ((size_t)p.nxy * (held ? per_voxel : 5 + per_voxel) * (size_t)p.nz + fixed <= avail)
         p.t = p.nz;
     else
         p.t = avail > fixed ? radx_slab_fit(p.nz, p.h, slice, avail - fixed) : 0;

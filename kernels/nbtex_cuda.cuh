@@ -44,8 +44,10 @@ struct slabs {
     int h;           /* halo slices */
 };
 /* The whole box when its 5 bytes (level, ROI) plus per_voxel more bytes per voxel and `fixed`
- * bytes fit in what radx may still use on the device, else the thickest slabs that do. */
-slabs plan_slabs(const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
+ * bytes fit in what radx may still use on the device, else the thickest slabs that do.  When
+ * the backend holds in's level and ROI boxes, their device copies (made now if need be) count as
+ * there already. */
+slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
 /* Slices held for the thickest slab. */
 static inline int64_t slab_held(const slabs &p)
 {

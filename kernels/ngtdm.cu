@@ -74,7 +74,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
     {
         /* the whole box, or z-slabs when it does not fit (nbtex_cuda.cuh): per voxel the level
          * and ROI, the scan position (4 B) and at most one difference (8 B) */
-        const slabs sp = plan_slabs(&s->nh, sizeof(uint32_t) + sizeof(double), 0);
+        const slabs sp = plan_slabs(in, &s->nh, sizeof(uint32_t) + sizeof(double), 0);
         if (sp.t == 0) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of GPU memory for even one slice of the box");
             note_oom();
