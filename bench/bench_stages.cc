@@ -540,6 +540,7 @@ void BM_image_type(benchmark::State &st, bool cuda, bool chained)
     std::memset(&q, 0, sizeof q);
     radx_err e{};
     if (radx_params_for_imtype(&q, &t.p, RADX_IMG_ORIGINAL, &e)) {
+        radx_params_clear(&q);
         st.SkipWithError(e.msg);
         return;
     }

@@ -18,8 +18,9 @@
 
 #include "io.h"
 
-int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want)
+int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want, size_t *in_used)
 {
+    if (in_used) *in_used = 0;
 #ifdef RADX_HAVE_LIBDEFLATE
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
     size_t inpos = 0, outpos = 0;
@@ -33,12 +34,14 @@ int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, s
         outpos += used_out;
     }
     libdeflate_free_decompressor(d);
+    if (in_used) *in_used = inpos;
     return ok && outpos == want;
 #else
     (void)in;
     (void)insize;
     (void)out;
     (void)want;
+    (void)in_used;
     return 0;
 #endif
 }

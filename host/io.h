@@ -43,10 +43,14 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
 static inline uint64_t radx_io_max_inflated(uint64_t file_bytes) { return file_bytes * 1040u + 65536u; }
 
 /* Inflates the gzip members in[0..insize) (one after another) into exactly out[0..want) with
- * libdeflate; 1 when the members gave at least `want` bytes without error, 0 otherwise (a short or
- * corrupt stream, a member larger than the room left, or radx built without libdeflate): the
- * caller then reads through its format library, which also reports the error. */
-int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want);
+ * libdeflate; 1 when the members gave exactly `want` bytes without error (*in_used, when not
+ * NULL: the input bytes they took), 0 otherwise (a short or corrupt stream, a member larger than
+ * the room left, or radx built without libdeflate): the caller then reads through its format
+ * library, which also reports the error. */
+int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want, size_t *in_used);
+
+/* Gzip NRRD data read by libdeflate rather than teem so far in this process (tests). */
+long radx_io_nrrd_fast_reads(void);
 
 /* The whole file into malloc'ed memory (*size bytes); NULL when it cannot be read. */
 unsigned char *radx_io_slurp(const char *path, size_t *size);

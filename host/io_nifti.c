@@ -285,7 +285,7 @@ static int load_gz_fast(nifti_image *nim)
     const uint64_t want = (uint64_t)nim->iname_offset + nbytes;
     size_t insize = 0;
     unsigned char *in = radx_io_slurp(nim->iname, &insize), *out = in ? malloc(want > 0 ? (size_t)want : 1) : NULL;
-    const int ok = in && out && radx_io_gunzip(in, insize, out, (size_t)want);
+    const int ok = in && out && radx_io_gunzip(in, insize, out, (size_t)want, NULL);
     free(in);
     if (!ok) {
         free(out);

@@ -72,8 +72,8 @@ static radx_status biff_error(const char *path, const char *what, radx_status st
  * stream that does not give exactly nbytes: teem then also reports the error). */
 static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t nbytes, size_t esz)
 {
-    if (nio->encoding != nrrdEncodingGzip || (nio->dataFNArr && nio->dataFNArr->len) || nio->dataFSkip ||
-        nio->lineSkip || nio->byteSkip || nbytes == 0)
+    if (nio->encoding != nrrdEncodingGzip || (nio->dataFNArr && nio->dataFNArr->len) || nio->dataFNFormat ||
+        nio->dataFSkip || nio->lineSkip || nio->byteSkip || nbytes == 0)
         return NULL;
     size_t size = 0, pos = 0, start = 0;
     unsigned char *in = radx_io_slurp(path, &size), *out = NULL;
@@ -86,7 +86,11 @@ static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t n
         if (end == pos || (end == pos + 1 && in[pos] == '\r')) start = end + 1;
         pos = end + 1;
     }
-    if (start && (out = malloc(nbytes)) != NULL && !radx_io_gunzip(in + start, size - start, out, nbytes)) {
+    size_t used = 0;
+    if (start && (out = malloc(nbytes)) != NULL &&
+        (!radx_io_gunzip(in + start, size - start, out, nbytes, &used) ||
+         /* another gzip member after the data: teem reads into it (and may refuse the file) */
+         (size - start - used >= 2 && in[start + used] == 0x1f && in[start + used + 1] == 0x8b))) {
         free(out);
         out = NULL;
     }
@@ -101,6 +105,9 @@ static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t n
     }
     return out;
 }
+
+static long g_fast_reads; /* under the reader lock (host/io.c) */
+long radx_io_nrrd_fast_reads(void) { return g_fast_reads; }
 
 static int64_t file_size(const char *p)
 {
@@ -303,6 +310,7 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
     if (getenv("RADX_NRRD_TEEM") == NULL) {
         void *fast = gz_attached_fast(path, nio, (size_t)nvox * nrrdElementSize(hdr), nrrdElementSize(hdr));
         if (fast) {
+            g_fast_reads++;
             *dtype = dt;
             *data = fast;
             goto done;

@@ -106,6 +106,18 @@ static inline void *radx_resident_find(radx_resident *r, const void *h, size_t b
     return NULL;
 }
 
+/* The existing device copy of [h, h + bytes) when a held range with a copy contains it, else
+ * NULL; uploads nothing and counts nothing (for planning memory). */
+static inline const void *radx_resident_peek(const radx_resident *r, const void *h, size_t bytes)
+{
+    const char *c = (const char *)h;
+    for (int i = 0; h && i < r->n; i++) {
+        const radx_resident_entry *e = &r->e[i];
+        if (e->d && c >= e->h && c + bytes <= e->h + e->bytes) return (const char *)e->d + (c - e->h);
+    }
+    return NULL;
+}
+
 /* A stage that wrote exactly the held range [h, h + bytes) on the host and holds the same bytes
  * in device buffer d offers d: returns 1 when the entry took it (the caller must then not free
  * d), 0 when no held range is exactly that or it already has a device copy. */

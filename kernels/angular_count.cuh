@@ -117,9 +117,11 @@ static inline cudaError_t radx_ang_level_index_resident(radx_dev::dmem *mem, con
     if (!lut) return cudaSuccess; /* upload g->li instead */
     radx_tex_level_map(g->vals, g->n, lut, top);
     void *d_lut = NULL;
+    const int was_oom = radx_dev::oom();
     cudaError_t e = radx_dev::upload(mem, lut, ((size_t)top + 1) * sizeof *lut, &d_lut);
     if (e == cudaErrorMemoryAllocation) { /* no room for the table: upload g->li instead */
         cudaGetLastError();
+        if (!was_oom) radx_dev::clear_oom(); /* recovered: not a shortage the backend must act on */
         free(lut);
         return cudaSuccess;
     }

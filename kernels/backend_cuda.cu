@@ -38,7 +38,9 @@ template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gp
     radx_status st = gpu();
     if (st == RADX_ERR_NOMEM && radx_dev::oom() && radx_resident_evict(res) > 0) {
         /* the device-resident copies took the room: free them (they come back at their next
-         * use) and try the GPU once more */
+         * use) and try the GPU once more, after the frees have run (the pool's figures) */
+        cudaStreamSynchronize(((cuda_ctx *)vctx)->stream);
+        cudaGetLastError();
         radx_dev::clear_oom();
         err->status = RADX_OK;
         err->msg[0] = 0;

@@ -212,6 +212,11 @@ const void *resident(const void *h, size_t bytes)
     return t_res && h ? radx_resident_find(t_res, h, bytes) : NULL;
 }
 
+const void *resident_peek(const void *h, size_t bytes)
+{
+    return t_res && h ? radx_resident_peek(t_res, h, bytes) : NULL;
+}
+
 int keep(dmem *m, void *d, const void *h, size_t bytes)
 {
     int i;

@@ -61,6 +61,8 @@ cudaError_t upload_ro(dmem *m, const void *h, size_t bytes, const void **d);
 void set_resident(radx_resident *r);
 /* The device copy of held host range h (uploaded now at its first use), or NULL. */
 const void *resident(const void *h, size_t bytes);
+/* The device copy of h only if it exists already (nothing uploaded or counted), or NULL. */
+const void *resident_peek(const void *h, size_t bytes);
 /* A stage that wrote host range h from device buffer d of m offers d to the residency: when h is
  * held, d leaves m (dfree_all no longer frees it) and stays as h's device copy.  1 when taken. */
 int keep(dmem *m, void *d, const void *h, size_t bytes);

@@ -28,7 +28,8 @@ slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t p
     p.nxy = nh->dims[1] * nh->dims[2];
     p.h = (int)nh->margin[0];
     const size_t nvox = (size_t)(p.nz * p.nxy), avail = available();
-    const int held = resident(in->gl, nvox * sizeof(int32_t)) && resident(in->roi, nvox);
+    /* copies already on the device take no more room; held boxes without a copy yet do */
+    const int held = resident_peek(in->gl, nvox * sizeof(int32_t)) && resident_peek(in->roi, nvox);
     const size_t slice = (size_t)p.nxy * (5 + per_voxel);
     if ((size_t)p.nxy * (held ? per_voxel : 5 + per_voxel) * (size_t)p.nz + fixed <= avail)
         p.t = p.nz;

@@ -44,9 +44,8 @@ struct slabs {
     int h;           /* halo slices */
 };
 /* The whole box when its 5 bytes (level, ROI) plus per_voxel more bytes per voxel and `fixed`
- * bytes fit in what radx may still use on the device, else the thickest slabs that do.  When
- * the backend holds in's level and ROI boxes, their device copies (made now if need be) count as
- * there already. */
+ * bytes fit in what radx may still use on the device, else the thickest slabs that do.  Device
+ * copies of in's level and ROI boxes that the backend already has count as there. */
 slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
 /* Slices held for the thickest slab. */
 static inline int64_t slab_held(const slabs &p)

@@ -75,11 +75,13 @@ static void table(void)
 
     CHECK(radx_resident_find(&r, a, sizeof a) == NULL, "nothing held: no device copy");
     CHECK(radx_resident_hold(&r, a, sizeof a) == 0, "hold a");
+    CHECK(radx_resident_peek(&r, a, sizeof a) == NULL && f.uploads == 0, "peek neither uploads nor invents a copy");
     CHECK(radx_resident_hold(&r, b, sizeof b) == 0, "hold b");
     CHECK(radx_resident_hold(&r, a + 10, 8) == -1, "an overlapping hold is refused");
     CHECK(f.uploads == 0 && f.allocs == 0, "holding copies nothing (%d uploads)", f.uploads);
     const double *da = radx_resident_find(&r, a, sizeof a);
     CHECK(da && f.uploads == 1 && !memcmp(da, a, sizeof a), "first use uploads the range");
+    CHECK(radx_resident_peek(&r, a + 5, 8) == da + 5 && r.hits == 0, "peek sees the copy and counts nothing");
     const double *da2 = radx_resident_find(&r, a, sizeof a);
     CHECK(da2 == da && f.uploads == 1 && r.hits == 1, "second use is served without a copy");
     const double *part = radx_resident_find(&r, a + 20, 30 * sizeof(double));
