@@ -64,6 +64,28 @@ static int sort_doubles(double *s, int64_t n)
     return 0;
 }
 
+int radx_firstorder_merge_runs(const double *src, const int64_t *bounds, int k, double *dst)
+{
+    int64_t *head = malloc(sizeof *head * (size_t)(k > 0 ? k : 1));
+    if (!head) return -1;
+    for (int r = 0; r < k; r++) head[r] = bounds[r];
+    for (int64_t o = 0; o < bounds[k] - bounds[0]; o++) {
+        int best = -1;
+        uint64_t bk = 0;
+        for (int r = 0; r < k; r++) { /* k is small (the chunks of one sort): a scan of the heads */
+            if (head[r] >= bounds[r + 1]) continue;
+            const uint64_t key = sort_key(src[head[r]]);
+            if (best < 0 || key < bk) {
+                best = r;
+                bk = key;
+            }
+        }
+        dst[o] = src[head[best]++];
+    }
+    free(head);
+    return 0;
+}
+
 radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
                                     double voxel_volume, const radx_params *p, double *out,
                                     radx_err *err)

@@ -235,6 +235,10 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
  * radx_firstorder_compute sorts and counts, the CUDA backend does both on the device). */
 radx_status radx_firstorder_from_sorted(const double *sorted, int64_t n, const int64_t *hist, int ng,
                                         double voxel_volume, const radx_params *p, double *out, radx_err *err);
+/* Merges the k runs src[bounds[r] .. bounds[r + 1]), each sorted ascending in the order
+ * radx_firstorder_compute sorts by (-0.0 before +0.0), into dst: the whole array in that order
+ * (the CUDA first order sorts a too large ROI chunk by chunk).  -1 when out of memory. */
+int radx_firstorder_merge_runs(const double *src, const int64_t *bounds, int k, double *dst);
 
 /* Shape: roi is the ROI bounding box (no padding; the module pads internally), numpy order as
  * in radx_texture_input.  shape2d requires force2D-style input (one slice along

@@ -30,6 +30,69 @@ struct level_cell {
         return (g >= 0 && g <= ng) ? (int64_t)g : -1;
     }
 };
+/* CUB's scratch bytes for sorting m doubles. */
+cudaError_t sort_temp_bytes(int64_t m, cudaStream_t st, size_t *bytes)
+{
+    *bytes = 0;
+    return cub::DeviceRadixSort::SortKeys(NULL, *bytes, (const double *)NULL, (double *)NULL, (int)m, 0,
+                                          (int)(8 * sizeof(double)), st);
+}
+
+/* A ROI whose values, levels, sorted copy and sort scratch do not fit on the device: chunks of c
+ * values are sorted on the device one after another (their levels counted into the one
+ * histogram d_h) and come back as sorted runs, which the host merges
+ * (radx_firstorder_merge_runs) into *sorted (malloc'ed).  Tiles of the first-order stage. */
+cudaError_t sort_in_chunks(dmem *mem, const double *x, const int32_t *gl, int64_t n, int64_t c, int ng,
+                           unsigned long long *d_h, double **sorted, int *host_nomem)
+{
+    const int64_t k = (n + c - 1) / c;
+    double *d_x = NULL, *d_s = NULL;
+    int32_t *d_gl = NULL;
+    void *tmp = NULL;
+    size_t tb = 0;
+    *sorted = NULL;
+    *host_nomem = 0;
+    double *runs = (double *)pinned(0, sizeof *runs * (size_t)n); /* the runs come straight back here */
+    int64_t *bounds = (int64_t *)malloc(sizeof *bounds * (size_t)(k + 1));
+    if (!runs || !bounds) {
+        free(bounds);
+        *host_nomem = 1;
+        return cudaSuccess;
+    }
+    cudaError_t e = sort_temp_bytes(c, mem->st, &tb);
+    if (e == cudaSuccess) e = dalloc(mem, &d_x, (size_t)c);
+    if (e == cudaSuccess) e = dalloc(mem, &d_gl, (size_t)c);
+    if (e == cudaSuccess) e = dalloc(mem, &d_s, (size_t)c);
+    if (e == cudaSuccess) e = dmalloc_bytes(mem, &tmp, tb > 0 ? tb : 1);
+    level_cell f;
+    f.gl = d_gl;
+    f.ng = ng;
+    for (int64_t r = 0; r < k && e == cudaSuccess; r++) { /* all in stream order on mem->st */
+        const int64_t off = r * c, m = n - off < c ? n - off : c;
+        bounds[r] = off;
+        e = cudaMemcpyAsync(d_x, x + off, sizeof *d_x * (size_t)m, cudaMemcpyHostToDevice, mem->st);
+        if (e == cudaSuccess)
+            e = cudaMemcpyAsync(d_gl, gl + off, sizeof *d_gl * (size_t)m, cudaMemcpyHostToDevice, mem->st);
+        if (e == cudaSuccess)
+            e = cub::DeviceRadixSort::SortKeys(tmp, tb, (const double *)d_x, d_s, (int)m, 0, (int)(8 * sizeof(double)),
+                                               mem->st);
+        if (e == cudaSuccess) e = launch_hist(mem->st, f, m, (int64_t)ng + 1, d_h);
+        if (e == cudaSuccess)
+            e = cudaMemcpyAsync(runs + off, d_s, sizeof *d_s * (size_t)m, cudaMemcpyDeviceToHost, mem->st);
+    }
+    bounds[k] = n;
+    if (e == cudaSuccess) e = cudaStreamSynchronize(mem->st);
+    if (e == cudaSuccess) {
+        *sorted = (double *)malloc(sizeof **sorted * (size_t)n);
+        if (!*sorted || radx_firstorder_merge_runs(runs, bounds, (int)k, *sorted) != 0) {
+            free(*sorted);
+            *sorted = NULL;
+            *host_nomem = 1;
+        }
+    }
+    free(bounds);
+    return e;
+}
 } // namespace
 
 extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,
@@ -49,14 +112,56 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     int64_t *hist = NULL;
     size_t bytes = 0;
     int host_nomem = 0;
+    double *merged = NULL; /* chunked: the merged runs */
+    int64_t c = n;         /* values sorted at once */
     radx_status st = RADX_OK;
     level_cell f;
 
     if (e != cudaSuccess) goto done;
-    s = (double *)pinned(0, sizeof *s * (size_t)n); /* the sorted values come straight back here */
     h = (unsigned long long *)malloc(sizeof *h * ((size_t)ng + 1));
     hist = (int64_t *)malloc(sizeof *hist * ((size_t)ng + 1));
-    if (!s || !h || !hist) {
+    if (!h || !hist) {
+        host_nomem = 1;
+        goto done;
+    }
+    {
+        /* device memory: values and levels (unless device-resident already), the sorted copy and
+         * CUB's scratch; when the whole ROI does not fit, chunks as large as fit (tiles) */
+        const size_t avail = available(), fixed = sizeof *d_h * ((size_t)ng + 1);
+        const int held = resident_peek(x, sizeof(double) * (size_t)n) && resident_peek(gl, sizeof(int32_t) * (size_t)n);
+        size_t tb = 0;
+        what = "sizing the sort";
+        RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &tb));
+        if ((size_t)n * (held ? 8 : 20) + tb + fixed > avail) {
+            size_t need = 0;
+            c = n;
+            do {
+                c = (c + 1) / 2;
+                RADX_CUDA_TRY_GOTO(sort_temp_bytes(c, mem.st, &tb));
+                need = (size_t)c * 20 + tb + fixed;
+            } while (need > avail && c > 4096);
+            if (need > avail) {
+                note_oom(); /* the backend runs first order on the CPU */
+                e = cudaErrorMemoryAllocation;
+                what = "even a chunk of the ROI values";
+                goto done;
+            }
+        }
+    }
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_h, (size_t)ng + 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_h, 0, sizeof *d_h * ((size_t)ng + 1), mem.st));
+    if (c < n) {
+        what = "sorting the ROI values in chunks";
+        RADX_CUDA_TRY_GOTO(sort_in_chunks(&mem, x, gl, n, c, ng, d_h, &merged, &host_nomem));
+        if (host_nomem) goto done;
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h, d_h, sizeof *h * ((size_t)ng + 1), cudaMemcpyDeviceToHost, mem.st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+        s = merged;
+        radx_cuda_note_tiled();
+        goto done;
+    }
+    s = (double *)pinned(0, sizeof *s * (size_t)n); /* the sorted values come straight back here */
+    if (!s) {
         host_nomem = 1;
         goto done;
     }
@@ -64,8 +169,6 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     RADX_CUDA_TRY_GOTO(upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x)); /* device-resident when held */
     RADX_CUDA_TRY_GOTO(upload_ro(&mem, gl, sizeof(int32_t) * (size_t)n, &d_gl));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_s, (size_t)n));
-    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_h, (size_t)ng + 1));
-    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_h, 0, sizeof *d_h * ((size_t)ng + 1), mem.st));
 
     what = "sorting the ROI values";
     RADX_CUDA_TRY_GOTO(cub::DeviceRadixSort::SortKeys(NULL, bytes, (const double *)d_x, d_s, (int)n, 0,
@@ -96,5 +199,6 @@ done:
     }
     free(h);
     free(hist);
+    free(merged);
     return st;
 }

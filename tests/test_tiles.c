@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "discretise.h"
 #include "glcm_glrlm.h"
 #include "glcm_rules.h"
 #include "gldm_rules.h"
@@ -142,9 +143,73 @@ static void plan_checks(void)
     CHECK(radx_slab_halo(ang, 4) == 3 && radx_slab_halo(ang, 2) == 2 && radx_slab_halo(ang, 1) == 0, "halo");
 }
 
+/* First order in chunks (kernels/firstorder.cu, sort_in_chunks): runs sorted one by one and
+ * merged by radx_firstorder_merge_runs must give first order's features bit for bit. */
+static uint64_t key_of(double v) /* the sort order of host/firstorder.c: -0.0 before +0.0 */
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : (u | 0x8000000000000000ull);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const uint64_t x = key_of(*(const double *)a), y = key_of(*(const double *)b);
+    return x < y ? -1 : x > y;
+}
+
+static void firstorder_chunks(void)
+{
+    uint64_t s = 99;
+    int bad = 0, sets = 0;
+    for (int t = 0; t < 12; t++) {
+        const int64_t n = 1000 + 3777 * t;
+        double *x = malloc(sizeof *x * (size_t)n), *runs = malloc(sizeof *runs * (size_t)n),
+               *merged = malloc(sizeof *merged * (size_t)n);
+        int32_t *gl = malloc(sizeof *gl * (size_t)n);
+        for (int64_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            const int64_t r = (int64_t)(s >> 44);
+            x[i] = (r % 7 == 0) ? ((r & 8) ? -0.0 : 0.0) : (double)(r % 2001 - 1000) * (t % 3 == 0 ? 0.25 : 1.5);
+        }
+        radx_params p;
+        radx_err e = {RADX_OK, ""};
+        radx_params_init_defaults(&p);
+        double *edges = NULL;
+        int nedges = 0;
+        CHECK(radx_bin_edges(x, n, &p, 0, &edges, &nedges, &e) == RADX_OK, "edges: %s", e.msg);
+        const int ng = radx_discretise(x, n, edges, nedges, gl);
+        int64_t *hist = calloc((size_t)ng + 1, sizeof *hist);
+        for (int64_t i = 0; i < n; i++) hist[gl[i]]++;
+        const int k = 1 + t % 6;
+        int64_t bounds[8];
+        for (int r = 0; r <= k; r++) bounds[r] = n * r / k - (r > 0 && r < k ? 17 * r : 0);
+        memcpy(runs, x, sizeof *x * (size_t)n);
+        for (int r = 0; r < k; r++)
+            qsort(runs + bounds[r], (size_t)(bounds[r + 1] - bounds[r]), sizeof *runs, by_key);
+        CHECK(radx_firstorder_merge_runs(runs, bounds, k, merged) == 0, "merge");
+        double a[64], b[64];
+        CHECK(radx_firstorder_compute(x, gl, n, ng, 1.0, &p, a, &e) == RADX_OK, "first order: %s", e.msg);
+        CHECK(radx_firstorder_from_sorted(merged, n, hist, ng, 1.0, &p, b, &e) == RADX_OK, "from sorted: %s", e.msg);
+        for (int f = 0; f < radx_firstorder_nfeatures; f++) bad += memcmp(&a[f], &b[f], sizeof a[f]) != 0;
+        for (int64_t i = 1; i < n; i++) bad += key_of(merged[i - 1]) > key_of(merged[i]);
+        sets++;
+        free(x);
+        free(runs);
+        free(merged);
+        free(gl);
+        free(hist);
+        free(edges);
+        radx_params_clear(&p);
+    }
+    CHECK(bad == 0, "first order from merged runs: %d differences", bad);
+    printf("first order from 1 to 6 merged sorted runs: %d value sets, features equal the whole sort's\n", sets);
+}
+
 int main(void)
 {
     plan_checks();
+    firstorder_chunks();
     uint64_t s = 987654321;
     static const char *dist[] = {"[1]", "[2]", "[3]", "[1, 3]"};
     int boxes = 0;
