@@ -30,6 +30,8 @@ struct level_cell {
         return (g >= 0 && g <= ng) ? (int64_t)g : -1;
     }
 };
+#define RADX_FO_MAX_CHUNKS 64 /* more chunks than this: first order runs on the CPU instead */
+
 /* CUB's scratch bytes for sorting m doubles. */
 cudaError_t sort_temp_bytes(int64_t m, cudaStream_t st, size_t *bytes)
 {
@@ -140,7 +142,8 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
                 RADX_CUDA_TRY_GOTO(sort_temp_bytes(c, mem.st, &tb));
                 need = (size_t)c * 20 + tb + fixed;
             } while (need > avail && c > 4096);
-            if (need > avail) {
+            /* the host merges the runs by scanning their heads: a bounded number of them */
+            if (need > avail || (n + c - 1) / c > RADX_FO_MAX_CHUNKS) {
                 note_oom(); /* the backend runs first order on the CPU */
                 e = cudaErrorMemoryAllocation;
                 what = "even a chunk of the ROI values";
