@@ -284,8 +284,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         }
     }
     {
-        const int64_t held = slab_t >= nz ? nz : (slab_t + 2 * (int64_t)halo < nz ? slab_t + 2 * (int64_t)halo : nz);
-        RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, (size_t)held * (size_t)nxy));
+        RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_li, (size_t)radx_slab_held(nz, slab_t, halo) * (size_t)nxy));
     }
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_angles, (size_t)na * 3));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, (char **)&d_cnt, (size_t)batch * per));

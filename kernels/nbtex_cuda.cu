@@ -42,7 +42,7 @@ cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, co
 {
     memset(d, 0, sizeof *d);
     if (p.t >= p.nz) return upload_box(m, in, nvox, &d->b);
-    const size_t held = (size_t)(slab_held(p) * p.nxy);
+    const size_t held = (size_t)(radx_slab_held(p.nz, p.t, p.h) * p.nxy);
     cudaError_t e = dalloc(m, &d->gl, held);
     if (e == cudaSuccess) e = dalloc(m, &d->roi, held);
     d->b.gl = d->gl;

@@ -47,11 +47,6 @@ struct slabs {
  * bytes fit in what radx may still use on the device, else the thickest slabs that do.  Device
  * copies of in's level and ROI boxes that the backend already has count as there. */
 slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
-/* Slices held for the thickest slab. */
-static inline int64_t slab_held(const slabs &p)
-{
-    return p.t >= p.nz ? p.nz : (p.t + 2 * (int64_t)p.h < p.nz ? p.t + 2 * (int64_t)p.h : p.nz);
-}
 /* Slab k of the plan (the whole box when p.t >= p.nz), and how many there are. */
 static inline radx_slab slab_k(const slabs &p, int64_t k)
 {

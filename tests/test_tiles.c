@@ -75,7 +75,7 @@ static int count_tiled(const radx_angular_prep *g, int a, int64_t t, const uint3
     const int64_t nz = g->dims[0], nxy = g->dims[1] * g->dims[2];
     const int h = radx_slab_halo(g->angles, g->na);
     memset(cnt, 0, g->ncell * sizeof *cnt);
-    int32_t *slab = malloc(sizeof *slab * (size_t)((t + 2 * h < nz ? t + 2 * h : nz) * nxy));
+    int32_t *slab = malloc(sizeof *slab * (size_t)(radx_slab_held(nz, t, h) * nxy)); /* as the device sizes it */
     for (int64_t k = 0; k < radx_slab_count(nz, t); k++) {
         const radx_slab b = radx_slab_at(nz, t, h, k);
         memcpy(slab, g->li + b.lo * nxy, sizeof *slab * (size_t)((b.hi - b.lo) * nxy)); /* the upload */
@@ -125,6 +125,7 @@ static void plan_checks(void)
                     const radx_slab b = radx_slab_at(nz, t, h, k);
                     bad += b.z0 != next || b.z1 <= b.z0 || b.z1 > nz; /* centres: consecutive, once */
                     bad += b.lo != (b.z0 - h > 0 ? b.z0 - h : 0) || b.hi != (b.z1 + h < nz ? b.z1 + h : nz);
+                    bad += b.hi - b.lo > radx_slab_held(nz, t, h); /* fits the buffer the device sizes */
                     next = b.z1;
                 }
                 bad += next != nz;
