@@ -131,11 +131,10 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
          * CUB's scratch; when the whole ROI does not fit, chunks as large as fit (tiles) */
         const size_t avail = available(), fixed = sizeof *d_h * ((size_t)ng + 1);
         const int held = resident_peek(x, sizeof(double) * (size_t)n) && resident_peek(gl, sizeof(int32_t) * (size_t)n);
-        size_t tb = 0;
         what = "sizing the sort";
-        RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &tb));
-        if ((size_t)n * (held ? 8 : 20) + tb + fixed > avail) {
-            size_t need = 0;
+        RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &bytes)); /* the whole sort's scratch, used below */
+        if ((size_t)n * (held ? 8 : 20) + bytes + fixed > avail) {
+            size_t need = 0, tb = 0;
             c = n;
             do {
                 c = (c + 1) / 2;
@@ -174,8 +173,6 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_s, (size_t)n));
 
     what = "sorting the ROI values";
-    RADX_CUDA_TRY_GOTO(cub::DeviceRadixSort::SortKeys(NULL, bytes, (const double *)d_x, d_s, (int)n, 0,
-                                                      (int)(8 * sizeof(double)), mem.st));
     RADX_CUDA_TRY_GOTO(dmalloc_bytes(&mem, &tmp, bytes > 0 ? bytes : 1));
     RADX_CUDA_TRY_GOTO(cub::DeviceRadixSort::SortKeys(tmp, bytes, (const double *)d_x, d_s, (int)n, 0,
                                                       (int)(8 * sizeof(double)), mem.st));
