@@ -80,42 +80,43 @@ static inline int radx_resident_hold(radx_resident *r, const void *h, size_t byt
 /* The device copy of [h, h + bytes) when a held range contains it (uploading the whole held
  * range at its first use), else NULL: the caller uploads as it would without residency.  NULL
  * also when the device has no room for the copy. */
-static inline void *radx_resident_find(radx_resident *r, const void *h, size_t bytes)
+/* The index of the held range that contains [h, h + bytes), or -1. */
+static inline int radx_resident_entry_of(const radx_resident *r, const void *h, size_t bytes)
 {
     const char *c = (const char *)h;
-    if (!h) return NULL;
-    for (int i = 0; i < r->n; i++) {
-        radx_resident_entry *e = &r->e[i];
-        if (c < e->h || c + bytes > e->h + e->bytes) continue;
-        if (!e->d) {
-            if (!r->dev.alloc || !r->dev.upload) return NULL;
-            void *d = r->dev.alloc(r->dev.u, e->bytes);
-            if (!d) return NULL;
-            if (r->dev.upload(r->dev.u, d, e->h, e->bytes) != 0) {
-                r->dev.free(r->dev.u, d, e->bytes);
-                return NULL;
-            }
-            e->d = d;
-            r->uploads++;
-        } else {
-            r->hits++;
-            r->bytes_saved += bytes;
+    for (int i = 0; h && i < r->n; i++)
+        if (c >= r->e[i].h && c + bytes <= r->e[i].h + r->e[i].bytes) return i;
+    return -1;
+}
+
+static inline void *radx_resident_find(radx_resident *r, const void *h, size_t bytes)
+{
+    const int i = radx_resident_entry_of(r, h, bytes);
+    if (i < 0) return NULL;
+    radx_resident_entry *e = &r->e[i];
+    if (e->d) {
+        r->hits++;
+        r->bytes_saved += bytes;
+    } else {
+        if (!r->dev.alloc || !r->dev.upload) return NULL;
+        void *d = r->dev.alloc(r->dev.u, e->bytes);
+        if (!d) return NULL;
+        if (r->dev.upload(r->dev.u, d, e->h, e->bytes) != 0) {
+            r->dev.free(r->dev.u, d, e->bytes);
+            return NULL;
         }
-        return (char *)e->d + (c - e->h);
+        e->d = d;
+        r->uploads++;
     }
-    return NULL;
+    return (char *)e->d + ((const char *)h - e->h);
 }
 
 /* The existing device copy of [h, h + bytes) when a held range with a copy contains it, else
  * NULL; uploads nothing and counts nothing (for planning memory). */
 static inline const void *radx_resident_peek(const radx_resident *r, const void *h, size_t bytes)
 {
-    const char *c = (const char *)h;
-    for (int i = 0; h && i < r->n; i++) {
-        const radx_resident_entry *e = &r->e[i];
-        if (e->d && c >= e->h && c + bytes <= e->h + e->bytes) return (const char *)e->d + (c - e->h);
-    }
-    return NULL;
+    const int i = radx_resident_entry_of(r, h, bytes);
+    return i >= 0 && r->e[i].d ? (const char *)r->e[i].d + ((const char *)h - r->e[i].h) : NULL;
 }
 
 /* A stage that wrote exactly the held range [h, h + bytes) on the host and holds the same bytes
