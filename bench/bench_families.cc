@@ -11,19 +11,15 @@
 #include <string>
 #include <algorithm>
 extern "C" {
+#include "bench_roi.h"
 #include "discretise.h"
 #include "radx_internal.h"
 }
 
 namespace {
 
-struct Case {
+struct Case : BenchRoi { // brain1's ROI box, levels and class inputs
     radx_params p;
-    radx_texture_input tin{};
-    radx_shape_input sin{};
-    std::vector<double> x;
-    std::vector<int32_t> gl, glbox;
-    std::vector<uint8_t> roi;
     bool ok = false;
     std::string image, mask;
 };
@@ -43,46 +39,11 @@ Case &brain1()
         std::fprintf(stderr, "bench: %s\n", err.msg);
         return c;
     }
-    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
-    const radx_geom &g = img.g;
-    for (int64_t k = 0; k < g.size[2]; k++)
-        for (int64_t j = 0; j < g.size[1]; j++)
-            for (int64_t i = 0; i < g.size[0]; i++)
-                if (radx_volume_get(&msk, i + g.size[0] * (j + g.size[1] * k)) == 1) {
-                    int64_t v[3] = {i, j, k};
-                    for (int a = 0; a < 3; a++) { lo[a] = std::min(lo[a], v[a]); hi[a] = std::max(hi[a], v[a]); }
-                }
-    int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
-    c.roi.assign(nx * ny * nz, 0);
-    std::vector<double> val(nx * ny * nz);
-    for (int64_t k = 0; k < nz; k++)
-        for (int64_t j = 0; j < ny; j++)
-            for (int64_t i = 0; i < nx; i++) {
-                int64_t s = (lo[0] + i) + g.size[0] * ((lo[1] + j) + g.size[1] * (lo[2] + k));
-                int64_t d = i + nx * (j + ny * k);
-                c.roi[d] = radx_volume_get(&msk, s) == 1;
-                val[d] = radx_volume_get(&img, s);
-                if (c.roi[d]) c.x.push_back(val[d]);
-            }
-    double *edges = nullptr;
-    int nedges = 0;
-    if (radx_bin_edges(c.x.data(), (int64_t)c.x.size(), &c.p, 0, &edges, &nedges, &err)) return c;
-    c.gl.resize(c.x.size());
-    int ng = radx_discretise(c.x.data(), (int64_t)c.x.size(), edges, nedges, c.gl.data());
-    std::free(edges);
-    c.glbox.assign(c.roi.size(), 0);
-    for (size_t i = 0, k = 0; i < c.roi.size(); i++)
-        if (c.roi[i]) c.glbox[i] = c.gl[k++];
-    c.tin.dims_zyx[0] = nz; c.tin.dims_zyx[1] = ny; c.tin.dims_zyx[2] = nx;
-    c.tin.spacing_zyx[0] = g.spacing[2]; c.tin.spacing_zyx[1] = g.spacing[1]; c.tin.spacing_zyx[2] = g.spacing[0];
-    c.tin.gl = c.glbox.data();
-    c.tin.roi = c.roi.data();
-    c.tin.ng = ng;
-    c.tin.n_roi = (int64_t)c.x.size();
-    std::memcpy(c.sin.dims_zyx, c.tin.dims_zyx, sizeof c.sin.dims_zyx);
-    std::memcpy(c.sin.spacing_zyx, c.tin.spacing_zyx, sizeof c.sin.spacing_zyx);
-    c.sin.roi = c.roi.data();
-    c.sin.n_roi = c.tin.n_roi;
+    if (!bench_roi_box(img, msk, &c) || !bench_roi_levels(img.g, &c.p, &c, &err)) {
+        radx_volume_free(&img);
+        radx_volume_free(&msk);
+        return c;
+    }
     radx_volume_free(&img);
     radx_volume_free(&msk);
     c.ok = true;

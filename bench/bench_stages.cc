@@ -26,6 +26,7 @@
 #endif
 extern "C" {
 #include "backend.h"
+#include "bench_roi.h"
 #include "glcm_cuda.h"
 #include "glcm_glrlm.h"
 #include "glrlm_cuda.h"
@@ -61,18 +62,12 @@ double hash01(int64_t i, int64_t j, int64_t k)
     return (double)(h >> 11) / 4503599627370496.0 - 1.0;
 }
 
-struct Target {
+struct Target : BenchRoi { // the feature stages' inputs, from the resampled original image
     bool ok = false;
     std::string why;
     radx_params p;
     radx_volume img{}, msk{};   // the synthetic CT and its mask
     radx_volume rimg{}, rmsk{}; // resampled (CPU), the LoG input
-    // inputs of the feature stages, from the resampled original image
-    std::vector<double> x, edges;
-    std::vector<int32_t> gl, glbox;
-    std::vector<uint8_t> roi;
-    radx_texture_input tin{};
-    radx_shape_input sin{};
     int64_t nbox = 0;
     std::vector<uint8_t> lab; // the resampled mask as a label map (1 in the ROI)
     radx_roi_box box{};       // its bounding box
@@ -131,58 +126,18 @@ Target &target()
     // resample once on the CPU: the LoG and feature stages start from its output
     if (radx_resample(&t.img, &t.msk, &t.p, 1, &t.rimg, &t.rmsk, &e)) { fail(t, "resample", e); return t; }
     const radx_geom &g = t.rimg.g;
-    int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
-    for (int64_t k = 0; k < g.size[2]; k++)
-        for (int64_t j = 0; j < g.size[1]; j++)
-            for (int64_t i = 0; i < g.size[0]; i++)
-                if (radx_volume_get(&t.rmsk, i + g.size[0] * (j + g.size[1] * k)) == 1) {
-                    const int64_t q[3] = {i, j, k};
-                    for (int a = 0; a < 3; a++) {
-                        if (q[a] < lo[a]) lo[a] = q[a];
-                        if (q[a] > hi[a]) hi[a] = q[a];
-                    }
-                }
-    if (hi[0] < 0) { t.why = "the resampled ROI is empty"; return t; }
+    if (!bench_roi_box(t.rimg, t.rmsk, &t)) { t.why = "the resampled ROI is empty"; return t; }
     t.lab.assign((size_t)radx_geom_nvox(&g), 0);
     for (int64_t i = 0; i < radx_geom_nvox(&g); i++) t.lab[(size_t)i] = radx_volume_get(&t.rmsk, i) == 1;
     for (int a = 0; a < 3; a++) {
-        t.box.lo[a] = lo[a];
-        t.box.hi[a] = hi[a];
+        t.box.lo[a] = t.lo[a];
+        t.box.hi[a] = t.hi[a];
     }
-    t.box.n = 0;
-    for (const uint8_t l : t.lab) t.box.n += l; /* the box's ROI voxels (radx_roi_box.n) */
-    const int64_t nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
-    t.nbox = nx * ny * nz;
-    t.roi.assign((size_t)t.nbox, 0);
-    std::vector<double> val((size_t)t.nbox);
-    for (int64_t k = 0; k < nz; k++)
-        for (int64_t j = 0; j < ny; j++)
-            for (int64_t i = 0; i < nx; i++) {
-                const int64_t s = (lo[0] + i) + g.size[0] * ((lo[1] + j) + g.size[1] * (lo[2] + k));
-                const int64_t d = i + nx * (j + ny * k);
-                t.roi[d] = radx_volume_get(&t.rmsk, s) == 1;
-                if (t.roi[d]) t.x.push_back(radx_volume_get(&t.rimg, s));
-            }
-    double *edges = nullptr;
-    int nedges = 0;
-    if (radx_bin_edges(t.x.data(), (int64_t)t.x.size(), &t.p, 0, &edges, &nedges, &e)) { fail(t, "bin edges", e); return t; }
-    t.edges.assign(edges, edges + nedges);
-    std::free(edges);
-    t.gl.resize(t.x.size());
-    const int ng = radx_discretise(t.x.data(), (int64_t)t.x.size(), t.edges.data(), nedges, t.gl.data());
-    t.glbox.assign((size_t)t.nbox, 0);
-    for (size_t i = 0, k = 0; i < t.roi.size(); i++)
-        if (t.roi[i]) t.glbox[i] = t.gl[k++];
-    t.tin.dims_zyx[0] = nz; t.tin.dims_zyx[1] = ny; t.tin.dims_zyx[2] = nx;
-    t.tin.spacing_zyx[0] = g.spacing[2]; t.tin.spacing_zyx[1] = g.spacing[1]; t.tin.spacing_zyx[2] = g.spacing[0];
-    t.tin.gl = t.glbox.data();
-    t.tin.roi = t.roi.data();
-    t.tin.ng = ng;
-    t.tin.n_roi = (int64_t)t.x.size();
-    std::memcpy(t.sin.dims_zyx, t.tin.dims_zyx, sizeof t.sin.dims_zyx);
-    std::memcpy(t.sin.spacing_zyx, t.tin.spacing_zyx, sizeof t.sin.spacing_zyx);
-    t.sin.roi = t.roi.data();
-    t.sin.n_roi = t.tin.n_roi;
+    t.box.n = (int64_t)t.x.size(); /* the box's ROI voxels (radx_roi_box.n) */
+    t.nbox = (int64_t)t.roi.size();
+    if (!bench_roi_levels(g, &t.p, &t, &e)) { fail(t, "bin edges", e); return t; }
+    const int ng = t.tin.ng;
+    const int64_t nx = t.nx, ny = t.ny, nz = t.nz;
     std::fprintf(stderr,
                  "bench_stages: CT %lldx%lldx%lld, resampled crop %lldx%lldx%lld, ROI box %lldx%lldx%lld, "
                  "%lld ROI voxels, %d gray levels\n",
