@@ -308,6 +308,27 @@ static void expect_fail(const char *name, radx_status want)
 
 static void nrrd_gzip_fast_path(void);
 
+/* a[0..na) gzip-compressed (two members, split at byte `split`, when 0 < split < na) into
+ * out[0..cap), through a temporary file in g_tmp; returns the compressed size. */
+static size_t gzip_bytes(const void *a, size_t na, size_t split, uint8_t *out, size_t cap)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/tmp.gz", g_tmp);
+    const size_t first = split > 0 && split < na ? split : na;
+    gzFile gz = gzopen(p, "wb");
+    gzwrite(gz, a, (unsigned)first);
+    gzclose(gz);
+    if (first < na) {
+        gz = gzopen(p, "ab");
+        gzwrite(gz, (const uint8_t *)a + first, (unsigned)(na - first));
+        gzclose(gz);
+    }
+    FILE *f = fopen(p, "rb");
+    const size_t n = f ? fread(out, 1, cap, f) : 0;
+    if (f) fclose(f);
+    return n;
+}
+
 static void bad_input_tests(void)
 {
     snprintf(g_tmp, sizeof g_tmp, "/tmp/radx_test_io_XXXXXX");
@@ -377,14 +398,7 @@ static void bad_input_tests(void)
                           "NRRD0004\ntype: short\ndimension: 3\nsizes: 64 64 16\nencoding: gzip\nendian: little\n\n");
         uLongf cl = compressBound((uLong)nb) + 64;
         uint8_t *c = (uint8_t *)malloc(cl);
-        /* gzip wrapper: write through gzopen into a temporary, then append */
-        snprintf(p, sizeof p, "%s/tmp.gz", g_tmp);
-        gz = gzopen(p, "wb");
-        gzwrite(gz, d, (unsigned)nb);
-        gzclose(gz);
-        FILE *f = fopen(p, "rb");
-        size_t n = fread(c, 1, cl, f);
-        fclose(f);
+        const size_t n = gzip_bytes(d, nb, 0, c, cl);
         write_file("trunc_gz.nrrd", hdr, (size_t)hl, c, n / 2);
         expect_fail("trunc_gz.nrrd", RADX_ERR_FORMAT);
         free(c);
@@ -602,22 +616,8 @@ static void nrrd_gzip_fast_path(void)
     for (int k = 0; k < 3; k++) {
         char p[512], name[64];
         snprintf(name, sizeof name, "fast%d.nrrd", k);
-        snprintf(p, sizeof p, "%s/tmp.gz", g_tmp);
-        gzFile gz = gzopen(p, "wb");
-        const int16_t *src = k == 0 ? sw : v;
-        if (k == 2) { /* two members */
-            gzwrite(gz, src, 40 * sizeof *src);
-            gzclose(gz);
-            gz = gzopen(p, "ab");
-            gzwrite(gz, src + 40, 20 * sizeof *src);
-        } else {
-            gzwrite(gz, src, sizeof v);
-        }
-        gzclose(gz);
         uint8_t c[4096];
-        FILE *f = fopen(p, "rb");
-        const size_t nc = f ? fread(c, 1, sizeof c, f) : 0;
-        if (f) fclose(f);
+        const size_t nc = gzip_bytes(k == 0 ? sw : v, sizeof v, k == 2 ? 40 * sizeof *v : 0, c, sizeof c); /* k 2: two members */
         write_file(name, hdr[k], strlen(hdr[k]), c, nc);
         snprintf(p, sizeof p, "%s/%s", g_tmp, name);
         bad += !nrrd_fast_equals_teem(p);
@@ -633,30 +633,16 @@ static void nrrd_gzip_fast_path(void)
     /* after the data: a broken gzip member (teem's verdict stands), plain junk (read as teem does) */
     {
         char p[512];
-        snprintf(p, sizeof p, "%s/tmp.gz", g_tmp);
-        gzFile gz = gzopen(p, "wb");
-        gzwrite(gz, v, sizeof v);
-        gzclose(gz);
         uint8_t c[4096];
-        FILE *f = fopen(p, "rb");
-        size_t nc = f ? fread(c, 1, sizeof c - 8, f) : 0;
-        if (f) fclose(f);
+        const size_t nc = gzip_bytes(v, sizeof v, 0, c, sizeof c - 8);
         static const uint8_t magic[3] = {0x1f, 0x8b, 0x07}, junk[4] = {'j', 'u', 'n', 'k'};
-        write_file("fast_magic.nrrd", hdr[2], strlen(hdr[2]), c, nc);
+        memcpy(c + nc, magic, sizeof magic);
+        write_file("fast_magic.nrrd", hdr[2], strlen(hdr[2]), c, nc + sizeof magic);
         snprintf(p, sizeof p, "%s/fast_magic.nrrd", g_tmp);
-        FILE *a = fopen(p, "ab");
-        if (a) {
-            fwrite(magic, 1, sizeof magic, a);
-            fclose(a);
-        }
         bad += !nrrd_fast_equals_teem(p);
-        write_file("fast_junk.nrrd", hdr[2], strlen(hdr[2]), c, nc);
+        memcpy(c + nc, junk, sizeof junk);
+        write_file("fast_junk.nrrd", hdr[2], strlen(hdr[2]), c, nc + sizeof junk);
         snprintf(p, sizeof p, "%s/fast_junk.nrrd", g_tmp);
-        a = fopen(p, "ab");
-        if (a) {
-            fwrite(junk, 1, sizeof junk, a);
-            fclose(a);
-        }
         bad += !nrrd_fast_equals_teem(p);
         n += 2;
         /* is libdeflate there?  a gzip stream it must inflate */
