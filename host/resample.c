@@ -243,28 +243,29 @@ static void rs_line_ends(const rs_map *m, int64_t j, int64_t k, double st[3], do
 }
 
 /* Input box [blo, blo + bsz) holding every input voxel that interpolator `it` reads for the
- * output voxels [lo, hi) of the output grid.  Returns 0 when no such voxel maps inside the input
- * (then every output voxel is the default 0). */
-static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
-                        int64_t blo[3], int64_t bsz[3])
+ * output voxels [lo, hi) of the output grid (index -> point: i2p, out_origin; out_nx voxels per
+ * scanline) from the input image (point -> continuous index: p2i, in_origin; nin voxels).
+ * Returns 0 when no such voxel maps inside the input (then every output voxel is the default 0). */
+static int input_box(const double i2p[9], const double out_origin[3], int64_t out_nx, const double p2i[9],
+                     const double in_origin[3], const int64_t nin[3], rs_interp it, const int64_t lo[3],
+                     const int64_t hi[3], int64_t blo[3], int64_t bsz[3])
 {
     double cmin[3] = {INFINITY, INFINITY, INFINITY}, cmax[3] = {-INFINITY, -INFINITY, -INFINITY};
-    const int64_t sx = m->gout->size[0];
     for (int64_t k = lo[2]; k < hi[2]; k++)
         for (int64_t j = lo[1]; j < hi[1]; j++) {
             double st[3], en[3];
-            rs_line_ends(m, j, k, st, en);
+            radx_rs_line_ends(i2p, out_origin, out_nx, p2i, in_origin, j, k, st, en);
             for (int d = 0; d < 3; d++) {
                 /* the map is monotone along a scanline: extremes at its first and last voxel */
-                double a = radx_rs_scan_index(st[d], en[d], lo[0], sx);
-                double b = radx_rs_scan_index(st[d], en[d], hi[0] - 1, sx);
+                double a = radx_rs_scan_index(st[d], en[d], lo[0], out_nx);
+                double b = radx_rs_scan_index(st[d], en[d], hi[0] - 1, out_nx);
                 double mn = a < b ? a : b, mx = a < b ? b : a;
                 if (mn < cmin[d]) cmin[d] = mn;
                 if (mx > cmax[d]) cmax[d] = mx;
             }
         }
     for (int d = 0; d < 3; d++) {
-        const int64_t n = m->gin->size[d];
+        const int64_t n = nin[d];
         double a = cmin[d] < -0.5 ? -0.5 : cmin[d];
         double b = cmax[d] > (double)n - 0.5 ? (double)n - 0.5 : cmax[d];
         if (!(a <= b)) return 0;
@@ -291,6 +292,76 @@ static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], cons
         bsz[d] = h - l + 1;
     }
     return 1;
+}
+
+static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
+                        int64_t blo[3], int64_t bsz[3])
+{
+    return input_box(m->i2p, m->gout->origin, m->gout->size[0], m->p2i, m->gin->origin, m->gin->size, it, lo, hi,
+                     blo, bsz);
+}
+
+void radx_rs_job_slab(const radx_rs_job *job, int64_t z0, int64_t z1, radx_rs_job *sub)
+{
+    int64_t blo[3], bsz[3];
+    *sub = *job;
+    sub->lo[2] = z0;
+    sub->hi[2] = z1;
+    if (!job->buf || !input_box(job->out_i2p, job->out_origin, job->out_size[0], job->in_p2i, job->in_origin,
+                                job->in_size, (rs_interp)job->interp, sub->lo, sub->hi, blo, bsz)) {
+        sub->buf = NULL; /* nothing of these slices maps inside the input: all 0 */
+        sub->blo[2] = job->blo[2];
+        sub->bsz[2] = 0;
+        return;
+    }
+    /* the slices' box lies inside the job's (the same extremes over fewer scanlines); clip anyway */
+    int64_t l = blo[2], h = blo[2] + bsz[2];
+    if (l < job->blo[2]) l = job->blo[2];
+    if (h > job->blo[2] + job->bsz[2]) h = job->blo[2] + job->bsz[2];
+    if (h < l) h = l;
+    sub->blo[2] = l;
+    sub->bsz[2] = h - l;
+    sub->buf = job->buf + (size_t)(l - job->blo[2]) * (size_t)job->bsz[0] * (size_t)job->bsz[1];
+}
+
+size_t radx_rs_job_bytes(const radx_rs_job *job)
+{
+    const size_t nx = (size_t)(job->hi[0] - job->lo[0]), ny = (size_t)(job->hi[1] - job->lo[1]),
+                 nz = (size_t)(job->hi[2] - job->lo[2]);
+    const size_t box = job->buf ? (size_t)job->bsz[0] * (size_t)job->bsz[1] * (size_t)job->bsz[2] : 0;
+    return sizeof(double) * (box + nx * ny * nz) + 6 * sizeof(double) * ny * nz;
+}
+
+radx_status radx_rs_eval_slabs(const radx_rs_job *job, double *vals, radx_rs_slab_fn eval_slab, void *ctx,
+                               int *nslabs, radx_err *err)
+{
+    const int64_t z_lo = job->lo[2], z_hi = job->hi[2];
+    const size_t plane = (size_t)(job->hi[0] - job->lo[0]) * (size_t)(job->hi[1] - job->lo[1]);
+    int64_t t = z_hi - z_lo, z = z_lo;
+    int count = 0;
+    while (z < z_hi) {
+        const int64_t z1 = z + t < z_hi ? z + t : z_hi;
+        radx_rs_job sub;
+        radx_rs_job_slab(job, z, z1, &sub);
+        double *v = vals + plane * (size_t)(z - z_lo);
+        radx_status st = RADX_OK;
+        if (sub.buf)
+            st = eval_slab(ctx, &sub, v, err);
+        else
+            memset(v, 0, sizeof *v * plane * (size_t)(z1 - z));
+        if (st == RADX_ERR_NOMEM && t > 1) { /* thinner slabs; the slices done so far stay */
+            t /= 2;
+            continue;
+        }
+        if (st != RADX_OK) {
+            if (nslabs) *nslabs = count;
+            return st;
+        }
+        count++;
+        z = z1;
+    }
+    if (nslabs) *nslabs = count;
+    return RADX_OK;
 }
 
 /* Output voxels [lo, hi) of the grid, interpolated from buf (input box [blo, blo + bsz); the

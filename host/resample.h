@@ -35,6 +35,25 @@ typedef struct radx_rs_job {
 typedef radx_status (*radx_rs_eval_fn)(void *ctx, const radx_rs_job *job, double *vals, int *handled,
                                        radx_err *err);
 
+/* Tiles: a job too large for a device is evaluated in slabs of output slices.
+ * radx_rs_job_slab: the part of job for the output slices [z0, z1) (job->lo[2] <= z0 < z1 <=
+ * job->hi[2]): the same job over those slices; its box keeps x and y and holds only the input
+ * slices those voxels read (their input_box), and its buf points into job->buf; buf NULL when none
+ * of them maps inside the input (their values are all 0). */
+void radx_rs_job_slab(const radx_rs_job *job, int64_t z0, int64_t z1, radx_rs_job *sub);
+/* Device bytes of a job's evaluation: its box and its values (8 bytes per voxel) and both ends of
+ * every output scanline (48 bytes). */
+size_t radx_rs_job_bytes(const radx_rs_job *job);
+/* One slab's values ((hi - lo) box, x fastest) into vals; RADX_ERR_NOMEM when its buffers do not
+ * fit (radx_rs_eval_slabs then tries thinner slabs). */
+typedef radx_status (*radx_rs_slab_fn)(void *ctx, const radx_rs_job *sub, double *vals, radx_err *err);
+/* Evaluates job slab after slab with eval_slab: the whole job first, then, on RADX_ERR_NOMEM,
+ * slabs of half as many slices, and so on (the slices already done stay); slabs whose voxels all
+ * map outside the input are set to 0 without eval_slab.  RADX_ERR_NOMEM when a single slice does
+ * not fit.  *nslabs (may be NULL): how many slabs were evaluated (1: the whole job at once). */
+radx_status radx_rs_eval_slabs(const radx_rs_job *job, double *vals, radx_rs_slab_fn eval_slab, void *ctx,
+                               int *nslabs, radx_err *err);
+
 /* radx_resample with the voxel evaluation delegated to eval (NULL: the CPU's own loop). */
 radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                uint32_t label, radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out,

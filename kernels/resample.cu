@@ -19,10 +19,13 @@
  * every evaluation is handed back to the CPU (same voxels, no speed-up).  Also handed back to the
  * CPU: the windowed-sinc interpolators (their weights use sin/cos, whose CUDA implementations are
  * not glibc's, so the voxels could differ in the last bit and then flip an integer output), and
- * evaluations whose buffers do not fit in device memory (the CPU gives the same voxels).
+ * evaluations of which not even one output slice fits in device memory (the CPU gives the same
+ * voxels).
  *
  * Device memory per evaluation: the input box (8 bytes per voxel), the values (8 bytes per
- * output voxel) and 48 bytes per output scanline; freed on every path. */
+ * output voxel) and 48 bytes per output scanline; freed on every path.  When that does not fit,
+ * the output is evaluated in slabs of slices (tiles), each with only the input slices its voxels
+ * read (radx_rs_eval_slabs, host/resample.c; tested on the CPU by test_resample). */
 #include <cuda_runtime.h>
 #include <atomic>
 #include <stdint.h>
@@ -138,21 +141,11 @@ static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, 
     }
 }
 
-/* radx_rs_eval_fn for host/resample.c; ctx = the stream */
-static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+/* One job (or slab of one, host/resample.h) on the device into vals; RADX_ERR_NOMEM (nothing
+ * noted) when its buffers do not fit. */
+static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, double *vals, radx_err *err)
 {
     cudaStream_t s = (cudaStream_t)ctx;
-    *handled = 0;
-    if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE) {
-        g_on_cpu++;
-        return RADX_OK;
-    }
-    const int ex = radx_cuda_resample_exact(ctx, err);
-    if (ex < 0) return RADX_ERR_DEVICE;
-    if (ex == 0) {
-        g_on_cpu++;
-        return RADX_OK;
-    }
     rs_dev_job j;
     memset(&j, 0, sizeof j);
     j.interp = job->interp;
@@ -169,24 +162,21 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals,
         j.bsz[d] = job->bsz[d];
     }
     const int64_t nvals = j.n[0] * j.n[1] * j.n[2], nlines = j.n[1] * j.n[2];
-    if (nvals <= 0) {
-        *handled = 1;
-        return RADX_OK;
-    }
+    if (nvals <= 0) return RADX_OK;
     const size_t buf_bytes = sizeof(double) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
     const size_t val_bytes = sizeof(double) * (size_t)nvals, end_bytes = 6 * sizeof(double) * (size_t)nlines;
     double *d_buf = NULL, *d_vals = NULL, *d_ends = NULL;
     const char *what = "allocation";
     radx_dev::dmem mem;
+    if (radx_rs_job_bytes(job) > radx_dev::available()) return RADX_ERR_NOMEM; /* not even worth a try */
     cudaError_t e = radx_dev::dmem_init(&mem, s);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_buf, buf_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_vals, val_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_ends, end_bytes);
-    if (e == cudaErrorMemoryAllocation) { /* the CPU gives the same voxels */
+    if (e == cudaErrorMemoryAllocation) { /* thinner slabs, or the CPU (same voxels) */
         cudaGetLastError();
         radx_dev::dfree_all(&mem);
-        g_on_cpu++;
-        return RADX_OK;
+        return RADX_ERR_NOMEM;
     }
     if (e == cudaSuccess) {
         what = "upload";
@@ -219,12 +209,42 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals,
         cudaGetLastError();
         st = radx_seterr(err, RADX_ERR_DEVICE, "resample on the GPU (%lldx%lldx%lld voxels): %s failed: %s",
                          (long long)j.n[0], (long long)j.n[1], (long long)j.n[2], what, cudaGetErrorString(e));
-    } else {
-        *handled = 1;
-        g_on_device++;
     }
     radx_dev::dfree_all(&mem);
     return st;
+}
+
+/* radx_rs_eval_fn for host/resample.c; ctx = the stream.  A job whose buffers do not fit is
+ * evaluated in slabs of output slices, each with only the input slices it reads
+ * (radx_rs_eval_slabs); when not even one slice fits, the CPU evaluates it. */
+static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+{
+    *handled = 0;
+    if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE) {
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    const int ex = radx_cuda_resample_exact(ctx, err);
+    if (ex < 0) return RADX_ERR_DEVICE;
+    if (ex == 0) {
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    const int was_oom = radx_dev::oom();
+    int nslabs = 0;
+    radx_status st = radx_rs_eval_slabs(job, vals, rs_device_eval, ctx, &nslabs, err);
+    if (st == RADX_ERR_NOMEM) { /* not even one slice fits: the CPU gives the same voxels */
+        if (!was_oom) radx_dev::clear_oom();
+        radx_cuda_note_cpu_fallback();
+        g_on_cpu++;
+        return RADX_OK;
+    }
+    if (st != RADX_OK) return st;
+    if (!was_oom) radx_dev::clear_oom(); /* recovered in slabs: not a shortage the backend must act on */
+    if (nslabs > 1) radx_cuda_note_tiled();
+    *handled = 1;
+    g_on_device++;
+    return RADX_OK;
 }
 
 extern "C" int radx_cuda_resample_available(void) { return 1; }

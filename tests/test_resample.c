@@ -29,6 +29,8 @@
 #include "io.h"
 #include "radx_internal.h"
 #include "radx_test.h"
+#include "resample.h"
+#include "resample_eval.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
@@ -523,6 +525,125 @@ static void threads_and_timing(void)
     radx_volume_free(&s.msk);
 }
 
+/* ---- tiles: the evaluation in slabs of output slices (radx_rs_eval_slabs), as the CUDA backend
+ * does when a job does not fit in device memory.  Each slab is evaluated voxel by voxel with
+ * radx_rs_eval_voxel (the device's rule) from a copy of only the input slices radx_rs_job_slab
+ * says it reads, in a buffer of exactly that size (AddressSanitizer builds catch a read outside
+ * it); the output must be the CPU's, bit for bit. */
+typedef struct tile_eval {
+    double frac;          /* a slab fits when its bytes are at most frac * the whole job's */
+    size_t limit;
+    long jobs, tiled, refused, slabs, empty_slabs;
+} tile_eval;
+
+static radx_status tile_slab(void *ctx, const radx_rs_job *sub, double *vals, radx_err *err)
+{
+    tile_eval *t = ctx;
+    (void)err;
+    if (radx_rs_job_bytes(sub) > t->limit) return RADX_ERR_NOMEM;
+    const size_t nb = (size_t)sub->bsz[0] * (size_t)sub->bsz[1] * (size_t)sub->bsz[2];
+    double *box = malloc(sizeof *box * (nb ? nb : 1));
+    if (!box) return RADX_ERR_NOMEM;
+    memcpy(box, sub->buf, sizeof *box * nb);
+    const int64_t nx = sub->hi[0] - sub->lo[0], ny = sub->hi[1] - sub->lo[1], nz = sub->hi[2] - sub->lo[2];
+    for (int64_t k = 0; k < nz; k++)
+        for (int64_t j = 0; j < ny; j++) {
+            double st[3], en[3];
+            radx_rs_line_ends(sub->out_i2p, sub->out_origin, sub->out_size[0], sub->in_p2i, sub->in_origin,
+                              sub->lo[1] + j, sub->lo[2] + k, st, en);
+            for (int64_t i = 0; i < nx; i++)
+                vals[i + nx * (j + ny * k)] = radx_rs_eval_voxel(sub->interp, box, sub->blo, sub->bsz, sub->in_size,
+                                                                 st, en, sub->lo[0] + i, sub->out_size[0]);
+        }
+    free(box);
+    t->slabs++;
+    return RADX_OK;
+}
+
+static radx_status tile_eval_fn(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+{
+    tile_eval *t = ctx;
+    int nslabs = 0;
+    *handled = 0;
+    t->jobs++;
+    t->limit = (size_t)(t->frac * (double)radx_rs_job_bytes(job));
+    /* slabs that map wholly outside the input are not evaluated: count them */
+    for (int64_t z = job->lo[2]; z < job->hi[2]; z++) {
+        radx_rs_job one;
+        radx_rs_job_slab(job, z, z + 1, &one);
+        t->empty_slabs += one.buf == NULL;
+    }
+    radx_status st = radx_rs_eval_slabs(job, vals, tile_slab, t, &nslabs, err);
+    if (st == RADX_ERR_NOMEM) { /* not one slice fits: the CPU evaluates (as the backend) */
+        t->refused++;
+        return RADX_OK;
+    }
+    if (st != RADX_OK) return st;
+    t->tiled += nslabs > 1;
+    *handled = 1;
+    return RADX_OK;
+}
+
+static void tiles_case(const rs_case *c, double frac, tile_eval *t)
+{
+    radx_err err = {0};
+    src_vols s;
+    radx_volume img;
+    char name[160];
+    snprintf(name, sizeof name, "tiles %.2f %s/%s %s", frac, c->src, c->xform, c->interp);
+    if (!load_src(c->src, &s, &err)) {
+        CHECK(0, "%s: cannot load inputs: %s", name, err.msg);
+        return;
+    }
+    if (!transform(&s.img, c->xform, &img)) {
+        CHECK(0, "%s: out of memory", name);
+        radx_volume_free(&s.img);
+        radx_volume_free(&s.msk);
+        return;
+    }
+    radx_params p;
+    set_params(&p, c->sp, c->interp, c->pad);
+    radx_volume io, mo, to, tm;
+    t->frac = frac;
+    radx_status st = radx_resample(&img, &s.msk, &p, 1, &io, &mo, &err);
+    radx_status st2 = st == RADX_OK ? radx_resample_with(&img, &s.msk, &p, 1, tile_eval_fn, t, &to, &tm, &err) : st;
+    radx_params_clear(&p);
+    CHECK(st == RADX_OK && st2 == RADX_OK, "%s: %s", name, err.msg);
+    if (st == RADX_OK && st2 == RADX_OK) {
+        char h[4][41];
+        radx_volume_sha1(&io, 0, h[0]);
+        radx_volume_sha1(&to, 0, h[1]);
+        radx_volume_sha1(&mo, 0, h[2]);
+        radx_volume_sha1(&tm, 0, h[3]);
+        CHECK(!strcmp(h[0], h[1]) && !strcmp(h[2], h[3]), "%s: tiled output differs (image %s vs %s, mask %s vs %s)",
+              name, h[1], h[0], h[3], h[2]);
+        radx_volume_free(&to);
+        radx_volume_free(&tm);
+    }
+    if (st == RADX_OK) {
+        radx_volume_free(&io);
+        radx_volume_free(&mo);
+    }
+    radx_volume_free(&img);
+    radx_volume_free(&s.img);
+    radx_volume_free(&s.msk);
+}
+
+static void tiles_cases(void)
+{
+    static const double fracs[] = {1.0, 0.6, 0.3, 0.12, 0.02};
+    tile_eval t;
+    memset(&t, 0, sizeof t);
+    for (size_t f = 0; f < sizeof fracs / sizeof *fracs; f++)
+        for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+            if (cases[k].interp && strstr(cases[k].interp, "WindowedSinc") == NULL) tiles_case(&cases[k], fracs[f], &t);
+    printf("  tiles: %ld evaluations (%ld in several slabs, %ld slabs in all; %ld with not one slice fitting, "
+           "left to the CPU; %ld single slices mapping wholly outside the input), all bit-identical to the "
+           "whole evaluation\n", t.jobs, t.tiled, t.slabs, t.refused, t.empty_slabs);
+    CHECK(t.tiled > 0 && t.refused > 0, "tiles: the budgets did not exercise both slabs (%ld) and refusals (%ld)",
+          t.tiled, t.refused);
+}
+
 int main(void)
 {
     double worst = 0;
@@ -530,6 +651,7 @@ int main(void)
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) run_case(&cases[k], &worst);
     correct_mask_case();
     printf("  largest relative voxel difference over all cases: %.3g\n", worst);
+    tiles_cases();
     threads_and_timing();
     error_cases();
     return radx_test_finish("test_resample");
