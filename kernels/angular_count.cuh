@@ -20,7 +20,12 @@
  *
  * Device memory: the level index (4 bytes per box voxel), the angles, and the matrices of as many
  * angles at a time as fit in the free device memory (at least one, else RADX_ERR_NOMEM); each
- * batch is downloaded into the caller's host buffer before the next is counted. */
+ * batch is downloaded into the caller's host buffer before the next is counted.
+ *
+ * Tiles (Op::tiles): when that does not fit, the box is counted in z-slabs (kernels/tile_rules.h).
+ * An Op with Op::carry (GLRLM: runs cross slabs) also gets two carry planes of halo slices per
+ * angle through op.at_slab(c0, c1, carry_in, carry_out, plane, abase) before every launch (slab
+ * k reads what slab k - 1 wrote), and slabs of at least halo centre slices. */
 #ifndef RADX_ANGULAR_COUNT_CUH
 #define RADX_ANGULAR_COUNT_CUH
 
@@ -212,7 +217,7 @@ static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long
 template <class Op>
 static radx_status radx_ang_count(const char *cls, void *stream, const radx_angular_prep *g, Op op,
                                   void (*set_flags)(Op *, int *), int *flags_host, int mode, uint32_t *cnt,
-                                  radx_err *err)
+                                  int *tiled_out, radx_err *err)
 {
     cudaStream_t s = (cudaStream_t)stream;
     const size_t nvox = (size_t)g->dims[0] * (size_t)g->dims[1] * (size_t)g->dims[2];
@@ -221,6 +226,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     int32_t *d_li = NULL;
     int *d_angles = NULL, *d_flags = NULL;
     uint32_t *d_cnt = NULL;
+    int32_t *d_carry[2] = {NULL, NULL};
     const char *what = "";
     cudaError_t e = cudaSuccess;
     radx_status st = RADX_OK;
@@ -234,6 +240,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     radx_dev::dmem mem;
     memset(&mem, 0, sizeof mem);
 
+    if (tiled_out) *tiled_out = 0;
     if (na <= 0) return RADX_OK;
     if (!cnt || !g->li || !g->angles)
         return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
@@ -265,13 +272,17 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
             const size_t small = (size_t)na * 4 * sizeof(int) + rsv;
             const size_t left = freeb > small ? freeb - small : 0;
             halo = radx_slab_halo(g->angles, na);
-            size_t fit = left / 2 / per;
+            /* per angle: its matrix, and (Op::carry) two carry planes of halo slices */
+            const size_t per_a = per + (Op::carry ? 2 * (size_t)halo * slice : 0);
+            size_t fit = left / 2 / per_a;
             batch = fit < 1 ? 1 : (fit < (size_t)na ? (int)fit : na);
-            slab_t = (size_t)batch * per <= left ? radx_slab_fit(nz, halo, slice, left - (size_t)batch * per) : 0;
+            slab_t = (size_t)batch * per_a <= left ? radx_slab_fit(nz, halo, slice, left - (size_t)batch * per_a) : 0;
             if (slab_t == 0 && batch > 1) {
                 batch = 1;
-                slab_t = per <= left ? radx_slab_fit(nz, halo, slice, left - per) : 0;
+                slab_t = per_a <= left ? radx_slab_fit(nz, halo, slice, left - per_a) : 0;
             }
+            /* a carried run's next voxel must lie among the next slab's centres */
+            if (Op::carry && slab_t < halo) slab_t = 0;
         }
         if (slab_t == 0) {
             radx_dev::note_oom(); /* the backend then runs the stage on the CPU */
@@ -288,6 +299,9 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     }
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_angles, (size_t)na * 3));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, (char **)&d_cnt, (size_t)batch * per));
+    if (Op::carry && slab_t < nz && halo > 0)
+        for (int c = 0; c < 2; c++)
+            RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_carry[c], (size_t)batch * (size_t)halo * (size_t)nxy));
     if (slab_t >= nz) { /* the whole box at once */
         int on_device = 0;
         RADX_CUDA_TRY_GOTO(radx_ang_level_index_resident(&mem, g, nvox, d_li, s, &on_device));
@@ -304,12 +318,17 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         radx_ang_shape bsh;
         if (radx_ang_choose(g->ncell, nb, mode, optin, &bsh) != 0) bsh = sh; /* cannot fail: checked above */
         if (slab_t >= nz) {
+            if constexpr (Op::carry) op.at_slab(0, nz, NULL, NULL, 0, a0);
             RADX_CUDA_TRY_GOTO(radx_ang_launch(op, d_li, g->dims, 0, (int64_t)nvox, d_angles, a0, nb, g->ncell, &bsh,
                                                sms, 1, d_cnt, s));
         } else { /* slab after slab into the same matrices; each slab's level index from the host */
             for (int64_t k = 0; k < radx_slab_count(nz, slab_t); k++) {
                 const radx_slab b = radx_slab_at(nz, slab_t, halo, k);
                 const long long ldims[3] = {(long long)(b.hi - b.lo), g->dims[1], g->dims[2]};
+                /* slab k reads the carries slab k - 1 wrote and writes the other plane */
+                if constexpr (Op::carry)
+                    op.at_slab(b.z0 - b.lo, b.z1 - b.lo, d_carry[(k + 1) & 1], d_carry[k & 1],
+                               (long long)halo * nxy, a0);
                 RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li + (size_t)b.lo * (size_t)nxy,
                                                    (size_t)(b.hi - b.lo) * (size_t)nxy * sizeof(int32_t),
                                                    cudaMemcpyHostToDevice, s));
@@ -324,6 +343,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
     if (tiles) radx_cuda_note_tiled();
+    if (tiled_out) *tiled_out = tiles > 0;
 
 done:
     if (e != cudaSuccess) {

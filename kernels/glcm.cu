@@ -22,6 +22,7 @@
 /* Per-voxel GLCM operation of radx_angular_count_kernel. */
 struct radx_glcm_op {
     static constexpr bool tiles = true; /* a pair looks at most max|dz| slices away: z-slabs add up */
+    static constexpr bool carry = false; /* nothing goes from one slab to the next */
     int n; /* gray levels present: the matrix is n x n */
     __host__ __device__ __forceinline__ void voxel(const int32_t *__restrict__ li, const long long dims[3], long long z,
                                           long long y, long long x, int level, const int *angle, int a,
@@ -37,7 +38,7 @@ extern "C" radx_status radx_glcm_cuda_counts(void *stream, const radx_angular_pr
 {
     radx_glcm_op op;
     op.n = g->n;
-    return radx_ang_count<radx_glcm_op>("glcm", stream, g, op, NULL, NULL, mode, cnt, err);
+    return radx_ang_count<radx_glcm_op>("glcm", stream, g, op, NULL, NULL, mode, cnt, NULL, err);
 }
 
 extern "C" radx_status radx_cuda_glcm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,

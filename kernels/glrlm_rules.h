@@ -14,6 +14,7 @@
 #define RADX_GLRLM_RULES_H
 
 #include <math.h>
+#include <stdint.h>
 #include "radx_hd.h"
 #include "texture_rules.h" /* weightingNorm codes, radx_tex_angle_length */
 
@@ -116,6 +117,73 @@ RADX_HD int radx_glrlm_is_run_start(int level, int prev_level)
 RADX_HD int radx_glrlm_run_multi(long long len, int next_level)
 {
     return len > 1 || next_level >= 0;
+}
+
+/* ---- one voxel of the GPU's count, whole box or z-slab (kernels/glrlm.cu, tests/test_tiles.c) ----
+ * The box may be held in z-slabs (kernels/tile_rules.h): li then holds the slab's centre slices
+ * [c0, c1) (slab-local z) and, where the box has them, the h = largest dz slices below and above
+ * them; slabs hold at least h centre slices.  Angles have dz >= 0 (PyRadiomics' mono-directional
+ * angles do).  A run is counted by the slab that holds its last voxel.  A run that goes on past
+ * c1 hands its length so far on through a carry plane: carry_out[(zz - c1) * nxy + yy * nx + xx]
+ * for its first voxel (zz, yy, xx) past c1, zz in [c1, c1 + dz).  The next slab holds that voxel
+ * among its first dz centre slices, with the run's previous voxel in its halo below: it goes on
+ * walking from the carried length (carry_in, indexed from its c0 the same way).  Each voxel has
+ * one predecessor, so one run at most enters it: a plane slot is written once per slab.  The
+ * whole box is the slab c0 = 0, c1 = nz, which carries nothing.
+ *
+ * radx_glrlm_slab_voxel is the whole per-voxel operation for the ROI voxel (z, y, x) of level index
+ * `level` and angle a: it adds the run that starts (or continues) here to the angle's matrix m
+ * (n x L cells) when the run ends in this slab, or writes its carry; and sets *multi (the angle's
+ * multiElement flag) when the line certainly holds two ROI voxels (radx_glrlm_run_multi, or a
+ * carried run, or, while *multi is still clear, an ROI voxel further on past a lone voxel's gap, as
+ * far as li holds the line).  The flag is only ever set: in slabs, an angle it leaves clear is
+ * decided by the host on the whole box (radx_glrlm_count_angle). */
+RADX_HD void radx_glrlm_add1(uint32_t *cell)
+{
+#ifdef __CUDA_ARCH__
+    atomicAdd(cell, 1u);
+#else
+    (*cell)++; /* the host runs it single-threaded (checks of the rule) */
+#endif
+}
+
+RADX_HD void radx_glrlm_slab_voxel(const int32_t *li, const long long dims[3], long long c0, long long c1,
+                                   long long z, long long y, long long x, int level, const int *a, long long L,
+                                   const int32_t *carry_in, int32_t *carry_out, uint32_t *m, int *multi)
+{
+    const long long nxy = dims[1] * dims[2];
+    const long long prev = radx_glrlm_along(dims, z, y, x, a, -1);
+    long long len = 1, s, idx;
+    int next;
+    if (!radx_glrlm_is_run_start(level, prev < 0 ? -1 : li[prev])) {
+        if (z - a[0] >= c0) return; /* inside the run: its first voxel counts it */
+        len = (long long)carry_in[(z - c0) * nxy + y * dims[2] + x] + 1; /* continued from the slab below */
+    }
+    for (s = 1;; s++, len++) { /* to the first voxel after the run */
+        idx = radx_glrlm_along(dims, z, y, x, a, s);
+        next = idx < 0 ? -1 : li[idx];
+        if (next != level) break;
+        if (z + s * a[0] >= c1) { /* goes on in the next slab */
+            carry_out[(z + s * a[0] - c1) * nxy + idx % nxy] = (int32_t)len;
+            *(volatile int *)multi = 1;
+            return;
+        }
+    }
+    radx_glrlm_add1(m + radx_glrlm_cell(level, len, L));
+
+    volatile int *flag = multi;
+    if (*flag) return;
+    if (radx_glrlm_run_multi(len, next)) {
+        *flag = 1;
+        return;
+    }
+    while (idx >= 0) { /* non-ROI voxels after a lone voxel: another ROI voxel on the line? */
+        idx = radx_glrlm_along(dims, z, y, x, a, ++s);
+        if (idx >= 0 && li[idx] >= 0) {
+            *flag = 1;
+            return;
+        }
+    }
 }
 
 /* Distance weight of one angle (glrlm.py): the norm of a * spacing itself (not exp'ed as in the

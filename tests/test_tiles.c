@@ -9,7 +9,14 @@
  * and 1) and NGTDM difference computed on a slab with its neighbourhood (radx_slab_nbhd) must
  * equal the whole box's, bit for bit.  Boxes: random ROIs and levels of many shapes (one
  * slice, thin, tall), distances 1, 2, 3 and {1, 3}, force2D.  Also the slab plan itself: the centres cover every slice once, the halo
- * stays inside the box, radx_slab_fit never exceeds the bytes it is given. */
+ * stays inside the box, radx_slab_fit never exceeds the bytes it is given.
+ *
+ * GLRLM likewise, with the runs that cross slabs: each slab runs the GPU's whole per-voxel
+ * operation (radx_glrlm_slab_voxel) over its centres, a run that goes on past them leaves its
+ * length in a carry plane for the next slab (zeroed before each slab here, so that a read of a
+ * slot nobody wrote shows as a wrong length), and an angle whose multiElement flag the slabs leave
+ * clear is decided on the whole box (radx_glrlm_count_angle), as the CUDA GLRLM does; for every
+ * slab thickness from the halo to the whole box the matrices must equal the CPU's. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +24,7 @@
 #include "discretise.h"
 #include "glcm_glrlm.h"
 #include "glcm_rules.h"
+#include "glrlm_rules.h"
 #include "gldm_rules.h"
 #include "ngtdm_rules.h"
 #include "texture_common.h"
@@ -26,6 +34,7 @@
 #include "tile_rules.h"
 
 static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
+static long long g_rl_slabbings, g_rl_carried, g_rl_host;
 
 /* GLDM dependence and NGTDM difference of every ROI voxel, by the whole box's neighbourhood and
  * by the slabs of t centre slices (radx_slab_nbhd), must agree bit for bit (alpha 0 and 1). */
@@ -92,6 +101,71 @@ static int count_tiled(const radx_angular_prep *g, int a, int64_t t, const uint3
     g_slabbings++;
     g_cells += (long long)g->ncell;
     return memcmp(cnt, ref, g->ncell * sizeof *cnt) != 0;
+}
+
+/* GLRLM angle a of g over the slabs of t centre slices (t >= halo) as the CUDA engine counts it;
+ * 0 when equal to ref. */
+static int glrlm_tiled(const radx_angular_prep *g, int a, int64_t t, const uint32_t *ref, uint32_t *cnt)
+{
+    const int64_t nz = g->dims[0], nxy = g->dims[1] * g->dims[2];
+    const int h = radx_slab_halo(g->angles, g->na);
+    const int *ang = g->angles + 3 * a;
+    const size_t plane = (size_t)(h > 0 ? h : 1) * (size_t)nxy;
+    int32_t *slab = malloc(sizeof *slab * (size_t)(radx_slab_held(nz, t, h) * nxy));
+    int32_t *carry[2] = {calloc(plane, sizeof(int32_t)), calloc(plane, sizeof(int32_t))};
+    int multi = 0;
+    memset(cnt, 0, g->ncell * sizeof *cnt);
+    const int64_t nslabs = radx_slab_count(nz, t);
+    for (int64_t k = 0; k < nslabs; k++) {
+        const radx_slab b = radx_slab_at(nz, t, h, k);
+        memcpy(slab, g->li + b.lo * nxy, sizeof *slab * (size_t)((b.hi - b.lo) * nxy));
+        const long long ld[3] = {b.hi - b.lo, g->dims[1], g->dims[2]};
+        const int32_t *cin = carry[(k + 1) & 1];
+        int32_t *cout = carry[k & 1];
+        memset(cout, 0, plane * sizeof *cout);
+        for (int64_t v = (b.z0 - b.lo) * nxy; v < (b.z1 - b.lo) * nxy; v++) {
+            const int level = slab[v];
+            if (level < 0) continue;
+            const long long x = v % ld[2], r = v / ld[2], y = r % ld[1], z = r / ld[1];
+            radx_glrlm_slab_voxel(slab, ld, b.z0 - b.lo, b.z1 - b.lo, z, y, x, level, ang, g->L, cin, cout, cnt,
+                                  &multi);
+        }
+        for (size_t i = 0; i < plane && k + 1 < nslabs; i++) g_rl_carried += cout[i] != 0;
+    }
+    if (!multi) {
+        if (nslabs > 1) { /* the host decides on the whole box */
+            radx_glrlm_count_angle(g, a, cnt);
+            g_rl_host++;
+        } else {
+            memset(cnt, 0, g->ncell * sizeof *cnt);
+        }
+    }
+    free(slab);
+    free(carry[0]);
+    free(carry[1]);
+    g_rl_slabbings++;
+    return memcmp(cnt, ref, g->ncell * sizeof *cnt) != 0;
+}
+
+static void glrlm_box(const char *what, const radx_texture_input *in, const radx_params *p)
+{
+    radx_angular_prep g;
+    radx_err e = {RADX_OK, ""};
+    double out[64];
+    radx_status st = radx_glrlm_prepare(in, p, out, &g, &e);
+    CHECK(st == RADX_OK, "%s: GLRLM prepare: %s", what, e.msg);
+    if (st) return;
+    const int h = radx_slab_halo(g.angles, g.na);
+    uint32_t *ref = malloc(g.ncell * sizeof *ref), *cnt = malloc(g.ncell * sizeof *cnt);
+    int bad = 0;
+    for (int a = 0; a < g.na; a++) {
+        radx_glrlm_count_angle(&g, a, ref);
+        for (int64_t t = h > 1 ? h : 1; t <= g.dims[0]; t++) bad += glrlm_tiled(&g, a, t, ref, cnt);
+    }
+    CHECK(bad == 0, "%s: GLRLM: %d slabbings differ from the whole box's run-length matrices", what, bad);
+    free(ref);
+    free(cnt);
+    radx_angular_prep_free(&g);
 }
 
 static void one_box(const char *what, const radx_texture_input *in, const radx_params *p)
@@ -241,6 +315,7 @@ int main(void)
         snprintf(what, sizeof what, "box %lldx%lldx%lld, %d levels, distances %s%s", (long long)nz, (long long)ny,
                  (long long)nx, ng, dist[c % 4], c % 7 == 3 ? ", force2D" : "");
         one_box(what, &in, &p);
+        glrlm_box(what, &in, &p);
         const int nbad = nbtex_tiled(&in, p.distances, p.n_distances, p.force2d ? p.force2d_dimension : -1);
         CHECK(nbad == 0, "%s: GLDM/NGTDM: %d voxel values differ between the slabs and the whole box", what, nbad);
         boxes++;
@@ -254,5 +329,10 @@ int main(void)
     printf("GLDM dependences and NGTDM differences in z-slabs: %lld slabbings, %lld voxel values equal the whole "
            "box's\n",
            g_nb_slabbings, g_nb_voxels);
+    printf("GLRLM counted in z-slabs of every thickness from the halo up: %lld slabbings, %lld runs carried "
+           "from one slab to the next, %lld angles decided on the host; the matrices equal the whole box's\n",
+           g_rl_slabbings, g_rl_carried, g_rl_host);
+    CHECK(g_rl_carried > 0 && g_rl_host > 0, "GLRLM tiles: the boxes carried no run (%lld) or left no angle to the "
+          "host (%lld)", g_rl_carried, g_rl_host);
     return radx_test_finish("test_tiles");
 }
