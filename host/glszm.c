@@ -97,6 +97,95 @@ radx_status radx_glszm_setup(const radx_texture_input *in, const radx_params *p,
     return st;
 }
 
+/* Union-find over the zones of the slabs (radx_glszm_stitch): a set's root is its smallest id,
+ * the part whose first voxel comes first in C order. */
+static int64_t stitch_find(int64_t *parent, int64_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]]; /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
+static void stitch_union(int64_t *parent, int64_t a, int64_t b)
+{
+    a = stitch_find(parent, a);
+    b = stitch_find(parent, b);
+    if (a < b)
+        parent[b] = a;
+    else if (b < a)
+        parent[a] = b;
+}
+
+radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl,
+                              int nsl, radx_szm_sparse *m, radx_err *err)
+{
+    const int64_t ny = s->dims[1], nx = s->dims[2], nxy = ny * nx;
+    int64_t total = 0, nzones = 0, jmax = 0;
+    radx_status st = RADX_OK;
+    memset(m, 0, sizeof *m);
+    for (int a = 0; a < s->nh.na; a++)
+        if (s->nh.off[3 * a] > 1 || s->nh.off[3 * a] < -1)
+            return radx_seterr(err, RADX_ERR_ARG, "glszm: slabs need neighbours at most one slice away");
+    for (int k = 0; k < nsl; k++) total += sl[k].nzones;
+    int64_t *parent = malloc(sizeof *parent * (size_t)(total > 0 ? total : 1));
+    int64_t *base = malloc(sizeof *base * (size_t)(nsl + 1));
+    int64_t *size = calloc((size_t)(total > 0 ? total : 1), sizeof *size);
+    int32_t *ogi = malloc(sizeof *ogi * (size_t)(total > 0 ? total : 1));
+    int64_t *oj = malloc(sizeof *oj * (size_t)(total > 0 ? total : 1));
+    if (!parent || !base || !size || !ogi || !oj) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory stitching %lld zones", (long long)total);
+        goto done;
+    }
+    base[0] = 0;
+    for (int k = 0; k < nsl; k++) base[k + 1] = base[k] + sl[k].nzones;
+    for (int64_t i = 0; i < total; i++) parent[i] = i;
+    /* a voxel of a slab's first slice joins the zone of a neighbour in the slice below (the
+     * previous slab's last): dz = -1 visits each such pair once (the angles are mirrored) */
+    for (int k = 0; k + 1 < nsl; k++) {
+        const int64_t zb = sl[k + 1].z0;
+        for (int a = 0; a < s->nh.na; a++) {
+            const int *o = s->nh.off + 3 * a;
+            if (o[0] != -1) continue;
+            for (int64_t y = 0; y < ny; y++) {
+                const int64_t yy = y + o[1];
+                if (yy < 0 || yy >= ny) continue;
+                for (int64_t x = 0; x < nx; x++) {
+                    const int64_t xx = x + o[2];
+                    if (xx < 0 || xx >= nx) continue;
+                    const int64_t ov = sl[k + 1].bottom[y * nx + x], ou = sl[k].top[yy * nx + xx];
+                    if (ov < 0 || ou < 0) continue;
+                    const int64_t v = zb * nxy + y * nx + x, u = (zb - 1) * nxy + yy * nx + xx;
+                    if (radx_glszm_joins(in->gl[v], in->roi[u] != 0, in->gl[u]))
+                        stitch_union(parent, base[k + 1] + ov, base[k] + ou);
+                }
+            }
+        }
+    }
+    for (int k = 0; k < nsl; k++)
+        for (int64_t i = 0; i < sl[k].nzones; i++) size[stitch_find(parent, base[k] + i)] += sl[k].j[i];
+    /* the roots in id order: the zones in the C order of their first voxel */
+    for (int k = 0; k < nsl; k++)
+        for (int64_t i = 0; i < sl[k].nzones; i++) {
+            const int64_t id = base[k] + i;
+            if (parent[id] != id) continue;
+            ogi[nzones] = sl[k].gi[i];
+            oj[nzones] = size[id];
+            if (size[id] > jmax) jmax = size[id];
+            nzones++;
+        }
+    if (nzones > 0 && radx_szm_aggregate(nzones, ogi, oj, s->ngp, jmax, m) < 0)
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)nzones);
+done:
+    free(parent);
+    free(base);
+    free(size);
+    free(ogi);
+    free(oj);
+    return st;
+}
+
 radx_status radx_glszm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
                               radx_err *err)
 {

@@ -119,6 +119,22 @@ radx_status radx_ngtdm_setup(const radx_texture_input *in, const radx_params *p,
  * (gray level index, zone size) counts, jmax = the largest zone, nz = the number of zones. */
 radx_status radx_glszm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
                               radx_err *err);
+/* GLSZM in z-slabs (the CUDA GLSZM when the box does not fit on the device): the zones of each
+ * slab of centre slices [z0, z1), labelled alone, are stitched across the slab boundaries into the
+ * zones of the whole box.  Per slab: its zones in the C order of their first voxel (level index
+ * gi, size j), and for its first and last slice the ordinal of each voxel's zone (-1 outside the
+ * ROI).  The zones of the box come out in the C order of their first voxel, the CPU flood fill's
+ * order, so *m is radx_glszm_matrix's entry for entry.  Slabs in z order, covering the box. */
+typedef struct radx_szm_slab {
+    int64_t z0, z1;
+    int64_t nzones;
+    int32_t *gi;
+    int64_t *j;
+    int64_t *bottom, *top; /* dims[1] * dims[2] each: slice z0, slice z1 - 1 */
+} radx_szm_slab;
+radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl,
+                              int nsl, radx_szm_sparse *m, radx_err *err);
+
 /* GLSZM features from m into out (radx_glszm_features order). */
 radx_status radx_glszm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err);
 

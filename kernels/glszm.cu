@@ -29,7 +29,10 @@
  *
  * Device memory: gl (4 B), roi (1 B), labels (4 B), sizes (4 B) per box voxel, plus the dense
  * histogram (8 B per cell, at most 2^22 cells) and its compaction (4 + 4 + 8 B per cell), or in
- * the fallback 4 B per voxel of flags and 12 B per zone. */
+ * the fallback 4 B per voxel of flags and 12 B per zone.
+ *
+ * Tiles: a box that does not fit is labelled in z-slabs and the zones crossing the slab
+ * boundaries are stitched on the host (glszm_slabs, radx_glszm_stitch). */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -188,6 +191,17 @@ __global__ void zone_items_kernel(const int32_t *__restrict__ gl, const uint8_t 
     }
 }
 
+/* The zone ordinal of every voxel of one slice (its first voxel: off) after resolve_kernel and the
+ * scan of the root flags (pos), -1 outside the ROI: what radx_glszm_stitch joins on. */
+__global__ void plane_ord_kernel(const uint8_t *__restrict__ roi, const uint32_t *__restrict__ lab,
+                                 const uint32_t *__restrict__ pos, int64_t off, int64_t nxy, int64_t *__restrict__ ord)
+{
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < nxy; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t v = off + i;
+        ord[i] = roi[v] ? (int64_t)pos[lab[v]] - 1 : -1;
+    }
+}
+
 /* The backward half of nh's offsets (radx_glszm_backward), in a host neighbourhood h. */
 int half_nbhd(const radx_tex_nbhd *nh, radx_tex_nbhd *h)
 {
@@ -220,12 +234,169 @@ int half_nbhd(const radx_tex_nbhd *nh, radx_tex_nbhd *h)
 
 } // namespace
 
+/* Device bytes of the whole-box path, at most: gl and roi (unless the pipeline holds them on the
+ * device), labels and sizes, and the root flags with a zone list as long as the ROI. */
+static size_t whole_bytes(const radx_texture_input *in, const radx_tex_nbclass *s)
+{
+    const size_t n = (size_t)s->nvox;
+    const int held = resident_peek(in->gl, n * sizeof(int32_t)) && resident_peek(in->roi, n);
+    return n * ((held ? 0 : 5) + 4 + 4 + 4) + (size_t)s->n_roi * 12 + ((size_t)in->ng + 1) * sizeof(int32_t);
+}
+
+/* Device bytes per box voxel of a slab: gl, roi, labels, sizes, root flags, and a zone item
+ * (level index, size) per voxel at most. */
+#define GLSZM_SLAB_PER_VOXEL (4 + 1 + 4 + 4 + 4 + 4 + 8)
+
+/* GLSZM in z-slabs, for a box the device cannot hold: each slab of centre slices is labelled
+ * alone (the same kernels on the slab as a box of its own), its zones (level index, size) in the C
+ * order of their first voxel and the zone ordinals of its first and last slice come down, and
+ * the host stitches the zones that cross the slab boundaries (radx_glszm_stitch, host/glszm.c,
+ * tested on the CPU by test_tiles).  The zones come out in the CPU's order, so the matrix is the
+ * CPU's entry for entry. */
+static radx_status glszm_slabs(cudaStream_t st, const radx_texture_input *in, const radx_tex_nbclass *s,
+                               radx_szm_sparse *m, radx_err *err)
+{
+    const char *cls = "glszm", *what = "";
+    const int64_t nz = s->dims[0], nxy = s->dims[1] * s->dims[2];
+    radx_status rs = RADX_OK;
+    cudaError_t e = cudaSuccess;
+    radx_tex_nbhd hh, dh;
+    dmem dm;
+    int32_t *d_gl = NULL, *d_lut = NULL, *d_gi = NULL;
+    uint8_t *d_roi = NULL;
+    uint32_t *lab = NULL, *size = NULL, *pos = NULL;
+    int64_t *d_j = NULL, *d_ord = NULL;
+    void *tmp = NULL;
+    size_t tmpb = 0;
+    radx_szm_slab *sl = NULL;
+    int nsl = 0;
+
+    memset(m, 0, sizeof *m);
+    memset(&hh, 0, sizeof hh);
+    const size_t avail = available();
+    const size_t fixed = ((size_t)in->ng + 1) * sizeof(int32_t) + 2 * (size_t)nxy * sizeof(int64_t) +
+                         ((size_t)64 << 10); /* CUB's scan scratch, the neighbourhood */
+    int64_t t = avail > fixed ? (int64_t)((avail - fixed) / ((size_t)nxy * GLSZM_SLAB_PER_VOXEL)) : 0;
+    if (t > nz) t = nz;
+    while (t > 1 && t * nxy >= (int64_t)UINT32_MAX) t--; /* slab labels are 32-bit */
+    if (t < 1 || nxy >= (int64_t)UINT32_MAX) {
+        note_oom();
+        return radx_seterr(err, RADX_ERR_NOMEM, "glszm (CUDA): not even one slice of %lld voxels fits in %.0f MiB",
+                           (long long)nxy, (double)avail / 1048576.0);
+    }
+    nsl = (int)radx_slab_count(nz, t);
+    sl = (radx_szm_slab *)calloc((size_t)nsl, sizeof *sl);
+    if (!sl || half_nbhd(&s->nh, &hh) < 0) {
+        free(sl);
+        return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory");
+    }
+    const size_t cap = (size_t)(t * nxy);
+    e = dmem_init(&dm, st);
+    if (e != cudaSuccess) {
+        free(sl);
+        free(hh.off);
+        free(hh.flat);
+        return cuda_status(e, cls, "device query", err);
+    }
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_gl, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_roi, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &lab, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &size, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_gi, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_j, cap));
+    RADX_CUDA_TRY_GOTO(dalloc(&dm, &d_ord, 2 * (size_t)nxy));
+    RADX_CUDA_TRY_GOTO(scan_temp(&dm, (int64_t)cap, &tmp, &tmpb));
+    RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
+    RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &hh, &dh));
+    for (int k = 0; k < nsl; k++) {
+        radx_szm_slab *o = &sl[k];
+        o->z0 = (int64_t)k * t;
+        o->z1 = o->z0 + t < nz ? o->z0 + t : nz;
+        const int64_t nk = (o->z1 - o->z0) * nxy, off = o->z0 * nxy;
+        radx_tex_nbhd dk = dh;
+        dk.dims[0] = o->z1 - o->z0;
+        uint32_t total = 0;
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_gl, in->gl + off, (size_t)nk * sizeof(int32_t), cudaMemcpyHostToDevice, st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_roi, in->roi + off, (size_t)nk, cudaMemcpyHostToDevice, st));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(size, 0, (size_t)nk * sizeof(uint32_t), st));
+        init_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(lab, nk);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        merge_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(d_gl, d_roi, dk, lab, nk);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        resolve_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, lab, size, nk);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        root_flags_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, lab, nk, pos);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(scan_flags_with(&dm, tmp, tmpb, pos, nk, &total));
+        o->nzones = (int64_t)total;
+        o->gi = (int32_t *)malloc(sizeof *o->gi * (size_t)(total ? total : 1));
+        o->j = (int64_t *)malloc(sizeof *o->j * (size_t)(total ? total : 1));
+        o->bottom = (int64_t *)malloc(sizeof *o->bottom * (size_t)nxy);
+        o->top = (int64_t *)malloc(sizeof *o->top * (size_t)nxy);
+        if (!o->gi || !o->j || !o->bottom || !o->top) {
+            rs = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones of a slab)", (long long)total);
+            goto done;
+        }
+        zone_items_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(d_gl, d_roi, d_lut, lab, size, pos, nk, d_gi, d_j);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        plane_ord_kernel<<<grid_for(nxy), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, lab, pos, 0, nxy, d_ord);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        plane_ord_kernel<<<grid_for(nxy), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, lab, pos, nk - nxy, nxy, d_ord + nxy);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        if (total > 0) {
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->gi, d_gi, sizeof *o->gi * total, cudaMemcpyDeviceToHost, st));
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->j, d_j, sizeof *o->j * total, cudaMemcpyDeviceToHost, st));
+        }
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->bottom, d_ord, sizeof *o->bottom * (size_t)nxy, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->top, d_ord + nxy, sizeof *o->top * (size_t)nxy, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st)); /* the buffers serve the next slab */
+    }
+    rs = radx_glszm_stitch(in, s, sl, nsl, m, err);
+    if (rs == RADX_OK && nsl > 1) radx_cuda_note_tiled();
+
+done:
+    if (e != cudaSuccess) {
+        cudaStreamSynchronize(st);
+        rs = cuda_status(e, cls, what, err);
+    }
+    if (rs != RADX_OK) radx_szm_sparse_free(m);
+    dfree_all(&dm);
+    for (int k = 0; k < nsl; k++) {
+        free(sl[k].gi);
+        free(sl[k].j);
+        free(sl[k].bottom);
+        free(sl[k].top);
+    }
+    free(sl);
+    free(hh.off);
+    free(hh.flat);
+    return rs;
+}
+
+static radx_status glszm_whole(cudaStream_t stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+                               radx_szm_sparse *m, radx_err *err);
+
 extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
                                               radx_szm_sparse *m, radx_err *err)
 {
+    cudaStream_t st = (cudaStream_t)stream;
+    const int was_oom = oom();
+    if (s->nvox < (int64_t)UINT32_MAX && whole_bytes(in, s) <= available()) {
+        const radx_status rs = glszm_whole(st, in, s, m, err);
+        if (rs != RADX_ERR_NOMEM) return rs;
+    }
+    const radx_status rs = glszm_slabs(st, in, s, m, err);
+    if (rs == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */
+    return rs;
+}
+
+static radx_status glszm_whole(cudaStream_t stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+                               radx_szm_sparse *m, radx_err *err)
+{
     const char *cls = "glszm", *what = "";
     const int64_t n = s->nvox;
-    cudaStream_t st = (cudaStream_t)stream;
+    cudaStream_t st = stream;
     dmem dm;
     dbox b;
     radx_tex_nbhd hh, dh;

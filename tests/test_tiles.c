@@ -16,7 +16,11 @@
  * length in a carry plane for the next slab (zeroed before each slab here, so that a read of a
  * slot nobody wrote shows as a wrong length), and an angle whose multiElement flag the slabs leave
  * clear is decided on the whole box (radx_glrlm_count_angle), as the CUDA GLRLM does; for every
- * slab thickness from the halo to the whole box the matrices must equal the CPU's. */
+ * slab thickness from the halo to the whole box the matrices must equal the CPU's.
+ *
+ * GLSZM: each slab's zones labelled alone (here by a flood fill restricted to the slab, as the
+ * device's union-find labels a slab), stitched across the slab boundaries by the host
+ * (radx_glszm_stitch), must give radx_glszm_matrix's entries in its order, for every thickness. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,7 @@
 
 static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
 static long long g_rl_slabbings, g_rl_carried, g_rl_host;
+static long long g_sz_slabbings, g_sz_joins;
 
 /* GLDM dependence and NGTDM difference of every ROI voxel, by the whole box's neighbourhood and
  * by the slabs of t centre slices (radx_slab_nbhd), must agree bit for bit (alpha 0 and 1). */
@@ -166,6 +171,101 @@ static void glrlm_box(const char *what, const radx_texture_input *in, const radx
     free(ref);
     free(cnt);
     radx_angular_prep_free(&g);
+}
+
+/* The zones of the slices [z0, z1) alone, in the C order of their first voxel, and the zone
+ * ordinals of the first and last slice (what the CUDA GLSZM downloads per slab). */
+static void label_slab(const radx_texture_input *in, const radx_tex_nbclass *s, int64_t z0, int64_t z1,
+                       radx_szm_slab *o, int64_t *lab, int64_t *stack)
+{
+    const int64_t ny = s->dims[1], nx = s->dims[2], nxy = ny * nx, n = (z1 - z0) * nxy;
+    o->z0 = z0;
+    o->z1 = z1;
+    o->nzones = 0;
+    o->gi = malloc(sizeof *o->gi * (size_t)n);
+    o->j = malloc(sizeof *o->j * (size_t)n);
+    o->bottom = malloc(sizeof *o->bottom * (size_t)nxy);
+    o->top = malloc(sizeof *o->top * (size_t)nxy);
+    for (int64_t v = 0; v < n; v++) lab[v] = -1;
+    for (int64_t v = 0; v < n; v++) {
+        const int64_t gv = z0 * nxy + v;
+        if (!in->roi[gv] || lab[v] >= 0) continue;
+        const int64_t id = o->nzones++;
+        int64_t top = 0, size = 0;
+        lab[v] = id;
+        stack[top++] = v;
+        while (top > 0) {
+            const int64_t c = stack[--top];
+            const int64_t z = c / nxy, y = (c / nx) % ny, x = c % nx;
+            size++;
+            for (int a = 0; a < s->nh.na; a++) {
+                const int *d = s->nh.off + 3 * a;
+                const int64_t zz = z + d[0], yy = y + d[1], xx = x + d[2];
+                if (zz < 0 || zz >= z1 - z0 || yy < 0 || yy >= ny || xx < 0 || xx >= nx) continue;
+                const int64_t nb = zz * nxy + yy * nx + xx;
+                if (lab[nb] >= 0 || !in->roi[z0 * nxy + nb] || in->gl[z0 * nxy + nb] != in->gl[gv]) continue;
+                lab[nb] = id;
+                stack[top++] = nb;
+            }
+        }
+        o->gi[id] = s->lut[in->gl[gv]];
+        o->j[id] = size;
+    }
+    for (int64_t i = 0; i < nxy; i++) {
+        o->bottom[i] = lab[i];
+        o->top[i] = lab[(z1 - z0 - 1) * nxy + i];
+    }
+}
+
+static void glszm_box(const char *what, const radx_texture_input *in, const radx_params *p)
+{
+    radx_tex_nbclass s;
+    radx_szm_sparse ref, m;
+    radx_err e = {RADX_OK, ""};
+    double out[64];
+    radx_status st = radx_glszm_setup(in, p, out, &s, &e);
+    if (st == RADX_OK) st = radx_glszm_matrix(in, &s, &ref, &e);
+    CHECK(st == RADX_OK, "%s: GLSZM: %s", what, e.msg);
+    if (st) {
+        radx_tex_nbclass_free(&s);
+        return;
+    }
+    const int64_t nz = s.dims[0], nxy = s.dims[1] * s.dims[2];
+    int64_t *lab = malloc(sizeof *lab * (size_t)s.nvox), *stack = malloc(sizeof *stack * (size_t)s.nvox);
+    radx_szm_slab *sl = calloc((size_t)nz, sizeof *sl);
+    int bad = 0;
+    for (int64_t t = 1; t <= nz; t++) {
+        const int nsl = (int)radx_slab_count(nz, t);
+        int64_t parts = 0;
+        for (int k = 0; k < nsl; k++) {
+            const radx_slab b = radx_slab_at(nz, t, 0, k);
+            label_slab(in, &s, b.z0, b.z1, &sl[k], lab + b.z0 * nxy, stack);
+            parts += sl[k].nzones;
+        }
+        st = radx_glszm_stitch(in, &s, sl, nsl, &m, &e);
+        CHECK(st == RADX_OK, "%s: stitch: %s", what, e.msg);
+        if (st == RADX_OK) {
+            int same = m.n == ref.n && m.jmax == ref.jmax && m.nz == ref.nz;
+            for (int64_t i = 0; same && i < m.n; i++)
+                same = m.gi[i] == ref.gi[i] && m.j[i] == ref.j[i] && m.c[i] == ref.c[i];
+            bad += !same;
+            g_sz_joins += parts - m.nz;
+            radx_szm_sparse_free(&m);
+        }
+        for (int k = 0; k < nsl; k++) {
+            free(sl[k].gi);
+            free(sl[k].j);
+            free(sl[k].bottom);
+            free(sl[k].top);
+        }
+        g_sz_slabbings++;
+    }
+    CHECK(bad == 0, "%s: GLSZM: %d slabbings stitch to another matrix than the whole box's", what, bad);
+    free(lab);
+    free(stack);
+    free(sl);
+    radx_szm_sparse_free(&ref);
+    radx_tex_nbclass_free(&s);
 }
 
 static void one_box(const char *what, const radx_texture_input *in, const radx_params *p)
@@ -316,6 +416,7 @@ int main(void)
                  (long long)nx, ng, dist[c % 4], c % 7 == 3 ? ", force2D" : "");
         one_box(what, &in, &p);
         glrlm_box(what, &in, &p);
+        glszm_box(what, &in, &p);
         const int nbad = nbtex_tiled(&in, p.distances, p.n_distances, p.force2d ? p.force2d_dimension : -1);
         CHECK(nbad == 0, "%s: GLDM/NGTDM: %d voxel values differ between the slabs and the whole box", what, nbad);
         boxes++;
@@ -332,6 +433,9 @@ int main(void)
     printf("GLRLM counted in z-slabs of every thickness from the halo up: %lld slabbings, %lld runs carried "
            "from one slab to the next, %lld angles decided on the host; the matrices equal the whole box's\n",
            g_rl_slabbings, g_rl_carried, g_rl_host);
+    printf("GLSZM zones labelled per z-slab and stitched on the host: %lld slabbings, %lld zone parts joined "
+           "across slabs; the matrices equal the whole box's entry for entry\n", g_sz_slabbings, g_sz_joins);
+    CHECK(g_sz_joins > 0, "GLSZM tiles: no zone crossed a slab boundary");
     CHECK(g_rl_carried > 0 && g_rl_host > 0, "GLRLM tiles: the boxes carried no run (%lld) or left no angle to the "
           "host (%lld)", g_rl_carried, g_rl_host);
     return radx_test_finish("test_tiles");
