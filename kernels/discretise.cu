@@ -2,8 +2,10 @@
 /* Discretisation on the GPU: every ROI value's level by the CPU's rule (radx_bin_index,
  * kernels/bin_index.h, which host/discretise.c calls), and the largest level.  When the pipeline
  * holds the ROI values and the levels (host/resident.h), the values are read from their device
- * copy and the levels stay on the device for first order.  Tested against the CPU by
- * tests/test_gpu_discretise.c. */
+ * copy and the levels stay on the device for first order.  Values that do not fit on the device
+ * at once are binned in chunks (tiles: 12 bytes per value on the device), the largest level being
+ * the largest of the chunks'.  Tested against the CPU by tests/test_gpu_discretise.c, and in
+ * chunks by tests/test_gpu_tiles.c. */
 #include <cuda_runtime.h>
 #include <stdint.h>
 
@@ -26,6 +28,51 @@ static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
     atomicMax(ng, local_max);
 }
 
+/* The values in chunks that fit (no device-resident copies: each chunk goes up and down). */
+static radx_status discretise_chunks(cudaStream_t s, const double *x, int64_t n, const double *edges, int nedges,
+                                     int32_t *gl, int *ng, radx_err *err)
+{
+    radx_dev::dmem mem;
+    void *d_e = NULL;
+    double *d_x = NULL;
+    int32_t *d_gl = NULL;
+    int *d_ng = NULL;
+    const char *what = "cudaGetDevice";
+    const size_t fixed = sizeof(double) * (size_t)nedges + sizeof(int) + ((size_t)4 << 10);
+    const size_t avail = radx_dev::available();
+    int64_t c = avail > fixed ? (int64_t)((avail - fixed) / (sizeof(double) + sizeof(int32_t))) : 0;
+    if (c > n) c = n;
+    if (c < 1) {
+        radx_dev::note_oom();
+        return radx_seterr(err, RADX_ERR_NOMEM, "discretisation (CUDA): no device memory left for the values");
+    }
+    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    if (e != cudaSuccess) goto done;
+    what = "staging the values";
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_x, (size_t)c));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)c));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_ng, 0, sizeof(int), s));
+    for (int64_t i0 = 0; i0 < n; i0 += c) {
+        const int64_t k = n - i0 < c ? n - i0 : c;
+        what = "staging the values";
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_x, x + i0, sizeof(double) * (size_t)k, cudaMemcpyHostToDevice, s));
+        what = "the bin kernel";
+        bin_kernel<<<radx_dev::grid_for(k), RADX_DEV_BLOCK, 0, s>>>(d_x, k, (const double *)d_e, nedges, d_gl, d_ng);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        what = "downloading the levels";
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl + i0, d_gl, sizeof(int32_t) * (size_t)k, cudaMemcpyDeviceToHost, s));
+        /* the buffers serve the next chunk: stream order keeps the copies apart */
+    }
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
+    if (c < n) radx_cuda_note_tiled();
+done:
+    radx_dev::dfree_all(&mem);
+    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
+}
+
 extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64_t n, const double *edges, int nedges,
                                            int32_t *gl, int *ng, radx_err *err)
 {
@@ -36,6 +83,7 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
     const char *what = "cudaGetDevice";
+    const int was_oom = radx_dev::oom();
     cudaError_t e = radx_dev::dmem_init(&mem, s);
     if (e != cudaSuccess) goto done;
     what = "staging the values";
@@ -56,5 +104,11 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
 done:
     radx_dev::dfree_all(&mem);
+    if (e == cudaErrorMemoryAllocation) { /* too many values at once: in chunks */
+        cudaGetLastError();
+        const radx_status st = discretise_chunks(s, x, n, edges, nedges, gl, ng, err);
+        if (st == RADX_OK && !was_oom) radx_dev::clear_oom(); /* recovered: not a shortage to act on */
+        return st;
+    }
     return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
 }

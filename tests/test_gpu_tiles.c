@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Tiles on the GPU: with a device budget of 1 MiB (RADX_CUDA_MEMORY_MIB, set before the first
  * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM, GLRLM,
- * GLDM and NGTDM process it in z-slabs (kernels/angular_count.cuh, kernels/nbtex_cuda.cuh,
- * kernels/tile_rules.h), and first order sorts its 1.47 M values in chunks merged on the host.
- * GLCM's and GLRLM's matrices must equal the CPU's cell for cell (distances 1 and {1, 3}; GLRLM's
- * runs cross the slabs through carry planes); GLSZM's (zones labelled per slab and stitched on
- * the host), GLDM's, NGTDM's
- * and first order's features the CPU's bit for bit; the backend must report the tiled
- * stages and stay within the budget.  The slab arithmetic itself is tested on the CPU
- * (test_tiles).  Exits 77 without a CUDA device. */
+ * GLSZM, GLDM and NGTDM process it in z-slabs (kernels/angular_count.cuh, kernels/glszm.cu,
+ * kernels/nbtex_cuda.cuh, kernels/tile_rules.h), discretisation bins its 1.47 M values in chunks,
+ * and first order sorts them in chunks merged on the host.  Required: GLCM's and GLRLM's matrices
+ * equal to the CPU's cell for cell (distances 1 and {1, 3}; GLRLM's runs cross the slabs through
+ * carry planes); GLSZM's (zones labelled per slab, stitched on the host), GLDM's, NGTDM's and
+ * first order's features equal to the CPU's bit for bit; the levels equal to the CPU's; the
+ * backend reporting the tiled stages and staying within the budget.  The slab arithmetic itself
+ * is tested on the CPU (test_tiles).  Exits 77 without a CUDA device. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +126,15 @@ int main(void)
         for (int64_t v = 0; v < n; v++) x[v] = (double)gl[v] * 12.5 + (double)(v % 97) * 0.01 - 300.0;
         CHECK(radx_bin_edges(x, n, &p, 0, &edges, &nedges, &e) == RADX_OK, "edges: %s", e.msg);
         const int ng = radx_discretise(x, n, edges, nedges, lv);
+        /* discretisation in chunks (12 bytes a value: 17 MiB here) */
+        int32_t *lv2 = malloc(sizeof *lv2 * (size_t)n);
+        int ng2 = -1;
+        long long ldiff = 0;
+        CHECK(radx_cuda_discretise(stream, x, n, edges, nedges, lv2, &ng2, &e) == RADX_OK, "discretise: %s", e.msg);
+        for (int64_t v = 0; v < n; v++) ldiff += lv[v] != lv2[v];
+        CHECK(ldiff == 0 && ng2 == ng, "discretisation in chunks: %lld levels differ, largest %d vs %d", ldiff, ng2, ng);
+        printf("discretisation in chunks: %lld of %lld levels differ from the CPU's\n", ldiff, (long long)n);
+        free(lv2);
         radx_status a = radx_firstorder_compute(x, lv, n, ng, 1.0, &p, c, &e);
         radx_status b = radx_cuda_firstorder(stream, x, lv, n, ng, 1.0, &p, g, &e);
         CHECK(a == RADX_OK && b == RADX_OK, "first order: %s", e.msg);
@@ -141,7 +150,7 @@ int main(void)
     radx_cuda_memory_stats(&ms);
     printf("budget %.2f MiB: peak %.3f MiB, %lld tiled stage(s)\n", ms.budget_bytes / 1048576.0,
            ms.peak_bytes / 1048576.0, ms.tiled_stages);
-    CHECK(ms.tiled_stages >= 8, "the 1 MiB budget should have forced tiles (%lld tiled)", ms.tiled_stages);
+    CHECK(ms.tiled_stages >= 9, "the 1 MiB budget should have forced tiles (%lld tiled)", ms.tiled_stages);
     CHECK(ms.peak_bytes <= ms.budget_bytes, "peak %llu over the budget %llu", ms.peak_bytes, ms.budget_bytes);
     radx_angular_cuda_test_stream_destroy(stream);
     free(gl);
