@@ -63,6 +63,22 @@ RADX_HD int radx_mc_cube_index(const uint8_t *m, int64_t sz, int64_t sy)
     return idx;
 }
 
+/* Tiles (the CUDA shape in z-slabs): the padded mask is P0 = d0 + 2 slices (zeros around the ROI
+ * box of d0 slices); the cube layers [c0, c1) read its slices [c0, c1], which hold the ROI slices
+ * [c0 - 1, c1 - 1] clipped to [0, d0): roi holds the ROI slices [r0, r1) (d1 x d2 each) that the
+ * slab needs.  Slice s of the slab's sub-mask, which starts at padded slice c0, is 1 at (y, x)
+ * of the padded slice (P1 x P2) when the ROI voxel (c0 + s - 1, y - 1, x - 1) is set.  Its cubes
+ * are numbered from cube layer 0; cube layer l of the slab is cube layer c0 + l of the whole
+ * mesh (its triangles and vertices take that z).  Slab after slab, the triangles and vertices
+ * come in the whole mesh's order (cube z, y, x). */
+RADX_HD uint8_t radx_mc_slab_mask(const uint8_t *roi, int64_t r0, int64_t r1, int64_t d1, int64_t d2, int64_t c0,
+                                  int64_t s, int64_t y, int64_t x)
+{
+    const int64_t z = c0 + s - 1;
+    if (z < r0 || z >= r1 || y < 1 || y > d1 || x < 1 || x > d2) return 0;
+    return roi[((z - r0) * d1 + (y - 1)) * d2 + (x - 1)] != 0;
+}
+
 /* PyRadiomics' half-size table rule: an index with corner 7 set is replaced by its complement
  * (same surface, opposite orientation) and the tetrahedron volumes of its triangles change
  * sign.  Returns the table index (0..127); *sign gets +1 or -1. */

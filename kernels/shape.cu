@@ -81,8 +81,9 @@ static __global__ void count_kernel(const uint8_t *__restrict__ m, int64_t P1, i
 }
 
 /* ot, ov: exclusive scans of count_kernel's counts (one element past the last cube). */
-static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, int64_t P2, int64_t ncube, double sz,
-                                   double sy, double sx, const unsigned long long *__restrict__ ot,
+/* z0: the whole mesh's cube layer of m's first (0, or a slab's c0: radx_mc_slab_mask) */
+static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, int64_t P2, int64_t ncube, int64_t z0,
+                                   double sz, double sy, double sx, const unsigned long long *__restrict__ ot,
                                    const unsigned long long *__restrict__ ov, double *__restrict__ vol6,
                                    double *__restrict__ area, int32_t *__restrict__ vtx)
 {
@@ -93,6 +94,7 @@ static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, in
         int64_t iz, iy, ix;
         int sign;
         const int idx = cube_at(m, P1, P2, c, &iz, &iy, &ix, &sign);
+        iz += z0;
         radx_mc_cube_vertices(idx, iz, iy, ix, vtx + 3 * ov[c]);
         for (int t = 0; t < (int)nt; t++) radx_mc_triangle(iz, iy, ix, idx, t, sign, sp, vol6 + t0 + t, area + t0 + t);
     }
@@ -169,6 +171,157 @@ static cudaError_t scan_counts(dmem *mem, unsigned long long *a, int64_t n1)
     return e;
 }
 
+/* A slab's sub-mask: ns slices of P1 x P2 from the ROI slices [r0, r1) held in roi
+ * (radx_mc_slab_mask). */
+static __global__ void slab_pad_kernel(const uint8_t *__restrict__ roi, int64_t r0, int64_t r1, int64_t d1, int64_t d2,
+                                       int64_t c0, int64_t ns, uint8_t *__restrict__ m)
+{
+    const int64_t P1 = d1 + 2, P2 = d2 + 2, n = ns * P1 * P2;
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t x = v % P2, t = v / P2, y = t % P1, sl = t / P1;
+        m[v] = radx_mc_slab_mask(roi, r0, r1, d1, d2, c0, sl, y, x);
+    }
+}
+
+/* Grows a host array to hold at least n elements of size es (doubling). */
+static int grow(void **p, size_t *cap, size_t n, size_t es)
+{
+    if (n <= *cap) return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < n) c *= 2;
+    void *q = realloc(*p, c * es);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* Shape in z-slabs of cube layers, for an ROI box the device cannot hold at once: each slab's
+ * sub-mask (radx_mc_slab_mask, from only the ROI slices it reads) is counted, scanned and emitted
+ * by the whole-box kernels with its cube layers offset, and its triangles and vertices are
+ * appended on the host, which so receives the whole mesh in cube order; a slab whose mesh does
+ * not fit the buffers is halved.  The diameters then come from the host's hull search.  Same
+ * features as the CPU, bit for bit. */
+static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, double *out, radx_err *err)
+{
+    const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
+    const int64_t P1 = d1 + 2, P2 = d2 + 2, ncl = d0 + 1, layer = (P1 - 1) * (P2 - 1);
+    const size_t avail = available();
+    const size_t per_layer = (size_t)(P1 * P2) + 2 * sizeof(unsigned long long) * (size_t)layer + (size_t)(d1 * d2);
+    const size_t fixed = (size_t)(P1 * P2) + ((size_t)64 << 10) + 16;
+    int64_t t = avail / 2 > fixed ? (int64_t)((avail / 2 - fixed) / per_layer) : 0;
+    if (t > ncl) t = ncl;
+    const char *what = "planning";
+    dmem mem;
+    uint8_t *d_roi = NULL, *d_m = NULL;
+    unsigned long long *d_t = NULL, *d_v = NULL, tot[2] = {0, 0};
+    double *d_vol = NULL, *d_area = NULL, *vol6 = NULL, *area = NULL;
+    int32_t *d_vtx = NULL, *vtx = NULL;
+    void *tmp = NULL;
+    size_t tmpb = 0, cap_tri = 0, cap_vtx = 0, hcap_tri = 0, hcap_area = 0, hcap_vtx = 0;
+    int64_t ntri = 0, nvtx = 0, np = 0, slabs = 0;
+    int host_nomem = 0;
+    radx_status rs = RADX_OK;
+    cudaError_t e = cudaSuccess;
+    if (t < 1) {
+        note_oom();
+        return radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): not even one slice of %lld x %lld voxels fits",
+                           (long long)d1, (long long)d2);
+    }
+    for (int64_t v = 0; v < d0 * d1 * d2; v++) np += in->roi[v] != 0;
+    if (np == 0) return radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
+    e = dmem_init(&mem, st);
+    if (e != cudaSuccess) goto done;
+    what = "allocating the slab buffers";
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_roi, (size_t)(t * d1 * d2)));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_m, (size_t)((t + 1) * P1 * P2)));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_t, (size_t)(t * layer) + 1));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_v, (size_t)(t * layer) + 1));
+    RADX_CUDA_TRY_GOTO(cub::DeviceScan::ExclusiveSum(NULL, tmpb, d_t, d_t, t * layer + 1, st));
+    RADX_CUDA_TRY_GOTO(dmalloc_bytes(&mem, &tmp, tmpb > 0 ? tmpb : 1));
+    {
+        /* what is left: half for the triangles (16 bytes), half for the vertices (12 bytes) */
+        const size_t left = available(), keep = left / 8;
+        cap_tri = left > keep ? (left - keep) / 2 / (2 * sizeof(double)) : 0;
+        cap_vtx = left > keep ? (left - keep) / 2 / (3 * sizeof(int32_t)) : 0;
+        if (cap_tri < 1 || cap_vtx < 1) {
+            e = cudaErrorMemoryAllocation;
+            goto done;
+        }
+        RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vol, cap_tri));
+        RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_area, cap_tri));
+        RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vtx, 3 * cap_vtx));
+    }
+    for (int64_t c0 = 0; c0 < ncl;) {
+        const int64_t c1 = c0 + t < ncl ? c0 + t : ncl, nc = (c1 - c0) * layer;
+        const int64_t r0 = c0 - 1 > 0 ? c0 - 1 : 0, r1 = c1 < d0 ? c1 : d0;
+        what = "counting a slab's mesh";
+        if (r1 > r0)
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_roi, in->roi + (size_t)(r0 * d1 * d2), (size_t)((r1 - r0) * d1 * d2),
+                                               cudaMemcpyHostToDevice, st));
+        slab_pad_kernel<<<grid_for((c1 - c0 + 1) * P1 * P2), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, r0, r1, d1, d2, c0,
+                                                                                       c1 - c0 + 1, d_m);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_t + nc, 0, sizeof *d_t, st));
+        RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_v + nc, 0, sizeof *d_v, st));
+        count_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(d_m, P1, P2, nc, d_t, d_v);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cub::DeviceScan::ExclusiveSum(tmp, tmpb, d_t, d_t, nc + 1, st));
+        RADX_CUDA_TRY_GOTO(cub::DeviceScan::ExclusiveSum(tmp, tmpb, d_v, d_v, nc + 1, st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&tot[0], d_t + nc, sizeof tot[0], cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&tot[1], d_v + nc, sizeof tot[1], cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
+        if (tot[0] > cap_tri || tot[1] > cap_vtx) { /* the slab's mesh does not fit: thinner slabs */
+            if (c1 - c0 == 1) {
+                e = cudaErrorMemoryAllocation;
+                goto done;
+            }
+            t = (c1 - c0) / 2;
+            continue;
+        }
+        if (grow((void **)&vol6, &hcap_tri, (size_t)(ntri + (int64_t)tot[0]), sizeof *vol6) ||
+            grow((void **)&area, &hcap_area, (size_t)(ntri + (int64_t)tot[0]), sizeof *area) ||
+            grow((void **)&vtx, &hcap_vtx, 3 * (size_t)(nvtx + (int64_t)tot[1]), sizeof *vtx)) {
+            host_nomem = 1;
+            goto done;
+        }
+        what = "building a slab's mesh";
+        emit_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(d_m, P1, P2, nc, c0, in->spacing_zyx[0],
+                                                               in->spacing_zyx[1], in->spacing_zyx[2], d_t, d_v, d_vol,
+                                                               d_area, d_vtx);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        if (tot[0] > 0) {
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vol6 + ntri, d_vol, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(area + ntri, d_area, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
+        }
+        if (tot[1] > 0)
+            RADX_CUDA_TRY_GOTO(
+                cudaMemcpyAsync(vtx + 3 * nvtx, d_vtx, sizeof(int32_t) * 3 * tot[1], cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st)); /* pageable host memory; the buffers serve the next slab */
+        ntri += (int64_t)tot[0];
+        nvtx += (int64_t)tot[1];
+        slabs++;
+        c0 = c1;
+    }
+
+done:
+    if (e != cudaSuccess) cudaStreamSynchronize(st);
+    dfree_all(&mem);
+    if (e != cudaSuccess)
+        rs = cuda_status(e, "shape (CUDA)", what, err);
+    else if (host_nomem)
+        rs = radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): out of host memory for the mesh");
+    else
+        rs = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, err);
+    if (rs == RADX_OK && slabs > 1) radx_cuda_note_tiled();
+    free(vol6);
+    free(area);
+    free(vtx);
+    return rs;
+}
+
+static radx_status shape_whole(void *stream, const radx_shape_input *in, double *out, radx_err *err);
+
 extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out,
                                        radx_err *err)
 {
@@ -176,7 +329,19 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
     if (st != RADX_OK) return st;
     (void)p;
     for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
+    const int was_oom = oom();
+    st = shape_whole(stream, in, out, err);
+    if (st != RADX_ERR_NOMEM) return st;
+    for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
+    st = shape_slabs((cudaStream_t)stream, in, out, err);
+    if (st == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */
+    return st;
+}
 
+/* The whole padded box at once. */
+static radx_status shape_whole(void *stream, const radx_shape_input *in, double *out, radx_err *err)
+{
+    radx_status st = RADX_OK;
     const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
     const int64_t P0 = d0 + 2, P1 = d1 + 2, P2 = d2 + 2;
     const int64_t ncube = (P0 - 1) * (P1 - 1) * (P2 - 1);
@@ -220,7 +385,7 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vol, (size_t)tot[0]));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_area, (size_t)tot[0]));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_vtx, 3 * (size_t)tot[1]));
-    emit_kernel<<<grid_for(ncube), RADX_NBTEX_BLOCK, 0, mem.st>>>(d_m, P1, P2, ncube, in->spacing_zyx[0],
+    emit_kernel<<<grid_for(ncube), RADX_NBTEX_BLOCK, 0, mem.st>>>(d_m, P1, P2, ncube, 0, in->spacing_zyx[0],
                                                                   in->spacing_zyx[1], in->spacing_zyx[2], d_t, d_v,
                                                                   d_vol, d_area, d_vtx);
     RADX_CUDA_TRY_GOTO(cudaGetLastError());

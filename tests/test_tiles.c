@@ -20,7 +20,12 @@
  *
  * GLSZM: each slab's zones labelled alone (here by a flood fill restricted to the slab, as the
  * device's union-find labels a slab), stitched across the slab boundaries by the host
- * (radx_glszm_stitch), must give radx_glszm_matrix's entries in its order, for every thickness. */
+ * (radx_glszm_stitch), must give radx_glszm_matrix's entries in its order, for every thickness.
+ *
+ * Shape: the mesh built slab of cube layers after slab (each slab's sub-mask from only the ROI
+ * slices radx_mc_slab_mask says it reads, copied into a buffer of exactly that size; cube layers
+ * offset), appended, must give radx_shape_compute's features bit for bit, for every thickness. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,7 @@
 #include "glcm_glrlm.h"
 #include "glcm_rules.h"
 #include "glrlm_rules.h"
+#include "marching_cubes.h"
 #include "gldm_rules.h"
 #include "ngtdm_rules.h"
 #include "texture_common.h"
@@ -39,7 +45,7 @@
 
 static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
 static long long g_rl_slabbings, g_rl_carried, g_rl_host;
-static long long g_sz_slabbings, g_sz_joins;
+static long long g_sz_slabbings, g_sz_joins, g_sh_slabbings;
 
 /* GLDM dependence and NGTDM difference of every ROI voxel, by the whole box's neighbourhood and
  * by the slabs of t centre slices (radx_slab_nbhd), must agree bit for bit (alpha 0 and 1). */
@@ -268,6 +274,76 @@ static void glszm_box(const char *what, const radx_texture_input *in, const radx
     radx_tex_nbclass_free(&s);
 }
 
+/* Shape from the mesh of slabs of t cube layers, as the CUDA shape_slabs builds it; 0 when its
+ * features equal ref bit for bit. */
+static int shape_tiled(const radx_shape_input *in, int64_t t, const double *ref)
+{
+    const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
+    const int64_t P1 = d1 + 2, P2 = d2 + 2, ncl = d0 + 1, layer = (P1 - 1) * (P2 - 1);
+    const int64_t maxc = (ncl) * layer;
+    double *vol6 = malloc(sizeof *vol6 * (size_t)(5 * maxc + 1)), *area = malloc(sizeof *area * (size_t)(5 * maxc + 1));
+    int32_t *vtx = malloc(sizeof *vtx * (size_t)(9 * maxc + 3));
+    int64_t ntri = 0, nvtx = 0, np = 0;
+    for (int64_t v = 0; v < d0 * d1 * d2; v++) np += in->roi[v] != 0;
+    for (int64_t c0 = 0; c0 < ncl; c0 += t) {
+        const int64_t c1 = c0 + t < ncl ? c0 + t : ncl, ns = c1 - c0 + 1;
+        const int64_t r0 = c0 - 1 > 0 ? c0 - 1 : 0, r1 = c1 < d0 ? c1 : d0;
+        const size_t held = (size_t)((r1 > r0 ? r1 - r0 : 0) * d1 * d2);
+        uint8_t *roi = malloc(held ? held : 1), *m = malloc((size_t)(ns * P1 * P2));
+        if (held) memcpy(roi, in->roi + r0 * d1 * d2, held);
+        for (int64_t sl = 0; sl < ns; sl++)
+            for (int64_t y = 0; y < P1; y++)
+                for (int64_t x = 0; x < P2; x++)
+                    m[(sl * P1 + y) * P2 + x] = radx_mc_slab_mask(roi, r0, r1, d1, d2, c0, sl, y, x);
+        for (int64_t c = 0; c < (c1 - c0) * layer; c++) { /* the kernels' cube order */
+            const int64_t ix = c % (P2 - 1), r = c / (P2 - 1), iy = r % (P1 - 1), iz = r / (P1 - 1);
+            int sign;
+            const int idx = radx_mc_fold(radx_mc_cube_index(m + (iz * P1 + iy) * P2 + ix, P1 * P2, P2), &sign);
+            nvtx += radx_mc_cube_vertices(idx, iz + c0, iy, ix, vtx + 3 * nvtx);
+            const double sp[3] = {in->spacing_zyx[0], in->spacing_zyx[1], in->spacing_zyx[2]};
+            for (int k = 0; k < radx_mc_ntri(idx); k++, ntri++)
+                radx_mc_triangle(iz + c0, iy, ix, idx, k, sign, sp, vol6 + ntri, area + ntri);
+        }
+        free(roi);
+        free(m);
+    }
+    double out[64];
+    radx_err e = {RADX_OK, ""};
+    radx_status st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, &e);
+    CHECK(st == RADX_OK, "shape from the slabs' mesh: %s", e.msg);
+    int bad = st != RADX_OK;
+    for (int f = 0; st == RADX_OK && f < radx_shape_nfeatures; f++)
+        bad += memcmp(&out[f], &ref[f], sizeof out[f]) != 0 && !(isnan(out[f]) && isnan(ref[f]));
+    free(vol6);
+    free(area);
+    free(vtx);
+    g_sh_slabbings++;
+    return bad;
+}
+
+static void shape_box(const char *what, const radx_texture_input *tin)
+{
+    radx_shape_input in;
+    radx_params p;
+    radx_err e = {RADX_OK, ""};
+    double ref[64];
+    memset(&in, 0, sizeof in);
+    for (int d = 0; d < 3; d++) {
+        in.dims_zyx[d] = tin->dims_zyx[d];
+        in.spacing_zyx[d] = 0.5 + 0.25 * d;
+    }
+    in.roi = tin->roi;
+    in.n_roi = tin->n_roi;
+    radx_params_init_defaults(&p);
+    radx_status st = radx_shape_compute(&in, &p, ref, &e);
+    radx_params_clear(&p);
+    CHECK(st == RADX_OK, "%s: shape: %s", what, e.msg);
+    if (st) return;
+    int bad = 0;
+    for (int64_t t = 1; t <= in.dims_zyx[0] + 1; t++) bad += shape_tiled(&in, t, ref) != 0;
+    CHECK(bad == 0, "%s: shape: %d slabbings give other features than the whole mesh", what, bad);
+}
+
 static void one_box(const char *what, const radx_texture_input *in, const radx_params *p)
 {
     radx_angular_prep g;
@@ -417,6 +493,7 @@ int main(void)
         one_box(what, &in, &p);
         glrlm_box(what, &in, &p);
         glszm_box(what, &in, &p);
+        shape_box(what, &in);
         const int nbad = nbtex_tiled(&in, p.distances, p.n_distances, p.force2d ? p.force2d_dimension : -1);
         CHECK(nbad == 0, "%s: GLDM/NGTDM: %d voxel values differ between the slabs and the whole box", what, nbad);
         boxes++;
@@ -435,6 +512,8 @@ int main(void)
            g_rl_slabbings, g_rl_carried, g_rl_host);
     printf("GLSZM zones labelled per z-slab and stitched on the host: %lld slabbings, %lld zone parts joined "
            "across slabs; the matrices equal the whole box's entry for entry\n", g_sz_slabbings, g_sz_joins);
+    printf("shape from the mesh built in slabs of cube layers: %lld slabbings, features equal the whole mesh's bit for "
+           "bit\n", g_sh_slabbings);
     CHECK(g_sz_joins > 0, "GLSZM tiles: no zone crossed a slab boundary");
     CHECK(g_rl_carried > 0 && g_rl_host > 0, "GLRLM tiles: the boxes carried no run (%lld) or left no angle to the "
           "host (%lld)", g_rl_carried, g_rl_host);
