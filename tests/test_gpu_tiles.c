@@ -3,12 +3,13 @@
  * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM, GLRLM,
  * GLSZM, GLDM and NGTDM process it in z-slabs (kernels/angular_count.cuh, kernels/glszm.cu,
  * kernels/nbtex_cuda.cuh, kernels/tile_rules.h), discretisation bins its 1.47 M values in chunks,
- * first order sorts them in chunks merged on the host, and shape builds its mesh in slabs.  Required: GLCM's and GLRLM's matrices
- * equal to the CPU's cell for cell (distances 1 and {1, 3}; GLRLM's runs cross the slabs through
- * carry planes); GLSZM's (zones labelled per slab, stitched on the host), GLDM's, NGTDM's and
- * first order's and shape's features equal to the CPU's bit for bit; the levels equal to the CPU's; the
- * backend reporting the tiled stages and staying within the budget.  The slab arithmetic itself
- * is tested on the CPU (test_tiles).  Exits 77 without a CUDA device. */
+ * first order sorts them in chunks merged on the host, and shape builds its mesh in slabs of cube
+ * layers.  Required: GLCM's and GLRLM's matrices equal to the CPU's cell for cell (distances 1
+ * and {1, 3}; GLRLM's runs cross the slabs through carry planes); the features of GLSZM (zones
+ * labelled per slab, stitched on the host), GLDM, NGTDM, first order and shape equal to the
+ * CPU's bit for bit; the levels equal to the CPU's; the backend reporting the tiled stages and
+ * staying within the budget.  The slab arithmetic itself is tested on the CPU (test_tiles).
+ * Exits 77 without a CUDA device. */
 #include <stdlib.h>
 #include <string.h>
 
