@@ -216,6 +216,26 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
     return RADX_OK;
 }
 
+double radx_log_centring(const radx_volume *in, const radx_log_setup *S, double *zsum)
+{
+    const radx_log_axis *ax = S->ax;
+    const int64_t nslice = ax[0].n * ax[1].n;
+    double sum = 0.0;
+    int64_t z;
+    if (S->bc == RADX_LOG_BC_ZERO) return 0.0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static)
+#endif
+    for (z = 0; z < ax[2].n; z++) {
+        double s = 0.0;
+        int64_t i;
+        for (i = 0; i < nslice; i++) s += radx_volume_get(in, z * nslice + i);
+        zsum[z] = s;
+    }
+    for (z = 0; z < ax[2].n; z++) sum += zsum[z];
+    return radx_log_centre(sum, S->nvox);
+}
+
 radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
                                radx_volume *out, radx_err *err)
 {
@@ -251,22 +271,8 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
         goto done;
     }
 
-    /* ---- 1. centring constant: the image mean (per slice, then in slice order) ---- */
-    if (S.bc != RADX_LOG_BC_ZERO) {
-        const int64_t nslice = ax[0].n * ax[1].n;
-        double sum = 0.0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static)
-#endif
-        for (z = 0; z < ax[2].n; z++) {
-            double s = 0.0;
-            int64_t i;
-            for (i = 0; i < nslice; i++) s += radx_volume_get(in, z * nslice + i);
-            zsum[z] = s;
-        }
-        for (z = 0; z < ax[2].n; z++) sum += zsum[z];
-        cval = radx_log_centre(sum, nvox);
-    }
+    /* ---- 1. centring constant ---- */
+    cval = radx_log_centring(in, &S, zsum);
     /* centred image as float (res doubles as this scratch until step 3) */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static)

@@ -75,6 +75,10 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
                                 radx_log_setup *s, radx_err *err);
 void radx_log_setup_free(radx_log_setup *s); /* NULL-safe, idempotent */
 
+/* The centring constant c of the filtering s sets up (0 for zero padding): the image mean, summed
+ * per z slice (into zsum, ax[2].n values) and then in slice order. */
+double radx_log_centring(const radx_volume *in, const radx_log_setup *s, double *zsum);
+
 #ifdef __cplusplus
 }
 #endif

@@ -249,4 +249,33 @@ RADX_HD void radx_log_apply(float *re, float *im, double gx, double dx, double g
 /* One output voxel: the filtered centred value plus the constant's response add = c T(0). */
 RADX_HD float radx_log_output(float v, double add) { return (float)((double)v + add); }
 
+/* ---- Tiles: the filter in two passes (kernels/log_filter.cu, when the device cannot hold the
+ * 3-D FFT).  T = Gz (Dx Gy + Gx Dy) + Dz (Gx Gy), so:
+ *   pass 1: every z slice of the padded grid, FFT'd in x and y (L0 x L1), gives two images,
+ *           A = Gx Gy and B = Dx Gy + Gx Dy (radx_log_apply_xy, scale 1 / (L0 L1)), of which only
+ *           the image's x and y are kept; the padded slice p is the image slice map2[p] (or 0),
+ *           so the image's own slices suffice;
+ *   pass 2: every z line of the padded grid (p -> A, B of slice map2[p], 0 where map2[p] < 0),
+ *           FFT'd along z (L2), gives Dz A + Gz B (radx_log_apply_z, scale 1 / L2).
+ * The same response as the 3-D transform up to float rounding (tests/test_log.c checks it on the
+ * CPU against the 3-D FFT and ITK's recursive filter). */
+RADX_HD void radx_log_apply_xy(float re, float im, double gx, double dx, double gy, double dy, double scale,
+                               float *are, float *aim, float *bre, float *bim)
+{
+    const double ta = gx * gy * scale, tb = (dx * gy + gx * dy) * scale;
+    *are = (float)(re * ta);
+    *aim = (float)(im * ta);
+    *bre = (float)(re * tb);
+    *bim = (float)(im * tb);
+}
+
+/* Pass 2 at one frequency kz: (re, im) holds A's sample on entry and the result on exit. */
+RADX_HD void radx_log_apply_z(float *re, float *im, float bre, float bim, double gz, double dz, double scale)
+{
+    const double ta = dz * scale, tb = gz * scale;
+    const double r = (double)*re * ta + (double)bre * tb, i = (double)*im * ta + (double)bim * tb;
+    *re = (float)r;
+    *im = (float)i;
+}
+
 #endif
