@@ -14,6 +14,7 @@
 
 struct radx_cufft_plan {
     int64_t n[3];
+    int axes;            /* transformed axes: 3, or the first 1 or 2 with the others batched */
     cudaStream_t stream;
     cufftHandle r2c, c2r;
     int have_r2c, have_c2r;
@@ -59,34 +60,52 @@ static void plan_free(radx_cufft_plan *p)
 }
 
 /* Creates both plans; *oom = 1 when the failure was a device allocation. */
-static radx_status plan_make(cudaStream_t s, const int64_t n[3], radx_cufft_plan **out, int *oom, radx_err *err)
+static radx_status plan_make(cudaStream_t s, const int64_t n[3], int axes, radx_cufft_plan **out, int *oom,
+                             radx_err *err)
 {
     *out = NULL;
     *oom = 0;
     radx_cufft_plan *p = (radx_cufft_plan *)calloc(1, sizeof *p);
     if (!p) return radx_seterr(err, RADX_ERR_NOMEM, "cuFFT: out of host memory");
     memcpy(p->n, n, sizeof p->n);
+    p->axes = axes;
     p->stream = s;
     /* cuFFT lists dimensions slowest first; axes of size 1 (other than x) are dropped: the same
      * memory layout as a lower-rank transform */
-    long long dims[3];
+    long long dims[3], rembed[3], cembed[3], *re = NULL, *ce = NULL, batch = 1, rdist = 0, cdist = 0;
     int rank = 0;
-    if (n[2] > 1) dims[rank++] = (long long)n[2];
-    if (n[1] > 1) dims[rank++] = (long long)n[1];
-    dims[rank++] = (long long)n[0];
+    if (axes == 3) {
+        if (n[2] > 1) dims[rank++] = (long long)n[2];
+        if (n[1] > 1) dims[rank++] = (long long)n[1];
+        dims[rank++] = (long long)n[0];
+    } else { /* batches of the first `axes` axes, in place, rows padded to 2 (n[0] / 2 + 1) floats */
+        const long long nh = (long long)(n[0] / 2 + 1);
+        if (axes == 2) dims[rank++] = (long long)n[1];
+        dims[rank++] = (long long)n[0];
+        batch = axes == 2 ? (long long)n[2] : (long long)(n[1] * n[2]);
+        for (int k = 0; k < rank; k++) rembed[k] = cembed[k] = dims[k];
+        rembed[rank - 1] = 2 * nh;
+        cembed[rank - 1] = nh;
+        rdist = (axes == 2 ? (long long)n[1] : 1) * 2 * nh;
+        cdist = (axes == 2 ? (long long)n[1] : 1) * nh;
+        re = rembed;
+        ce = cembed;
+    }
     size_t ws[2] = {0, 0};
     cufftResult r = cufftCreate(&p->r2c);
     if (r == CUFFT_SUCCESS) {
         p->have_r2c = 1;
         r = cufftSetAutoAllocation(p->r2c, 0);
     }
-    if (r == CUFFT_SUCCESS) r = cufftMakePlanMany64(p->r2c, rank, dims, NULL, 1, 0, NULL, 1, 0, CUFFT_R2C, 1, &ws[0]);
+    if (r == CUFFT_SUCCESS)
+        r = cufftMakePlanMany64(p->r2c, rank, dims, re, 1, rdist, ce, 1, cdist, CUFFT_R2C, batch, &ws[0]);
     if (r == CUFFT_SUCCESS) {
         r = cufftCreate(&p->c2r);
         if (r == CUFFT_SUCCESS) p->have_c2r = 1;
     }
     if (r == CUFFT_SUCCESS) r = cufftSetAutoAllocation(p->c2r, 0);
-    if (r == CUFFT_SUCCESS) r = cufftMakePlanMany64(p->c2r, rank, dims, NULL, 1, 0, NULL, 1, 0, CUFFT_C2R, 1, &ws[1]);
+    if (r == CUFFT_SUCCESS)
+        r = cufftMakePlanMany64(p->c2r, rank, dims, ce, 1, cdist, re, 1, rdist, CUFFT_C2R, batch, &ws[1]);
     if (r != CUFFT_SUCCESS) {
         *oom = r == CUFFT_ALLOC_FAILED;
         plan_free(p);
@@ -135,19 +154,29 @@ static int cache_take_idle(cudaStream_t s, int any_stream, radx_cufft_plan **vic
 
 extern "C" radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx_cufft_plan **out, radx_err *err)
 {
+    return radx_cufft_plan_many(stream, n, 3, out, err);
+}
+
+extern "C" radx_status radx_cufft_plan_many(void *stream, const int64_t n[3], int axes, radx_cufft_plan **out,
+                                            radx_err *err)
+{
     if (!out || !n) return radx_seterr(err, RADX_ERR_ARG, "cuFFT: NULL argument");
     *out = NULL;
+    if (axes < 1 || axes > 3) return radx_seterr(err, RADX_ERR_ARG, "cuFFT: %d axes", axes);
     for (int a = 0; a < 3; a++)
         if (n[a] < 1 || n[a] >= ((int64_t)1 << 30))
             return radx_seterr(err, RADX_ERR_ARG, "cuFFT: size %lld along axis %d out of range", (long long)n[a], a);
-    if (n[0] % 2)
+    if (axes == 3 && n[0] % 2)
         return radx_seterr(err, RADX_ERR_ARG, "cuFFT: size %lld along x must be even", (long long)n[0]);
+    if (axes < 3 && n[0] < 2)
+        return radx_seterr(err, RADX_ERR_ARG, "cuFFT: batched transforms of size %lld", (long long)n[0]);
     cudaStream_t s = (cudaStream_t)stream;
     {
         std::lock_guard<std::mutex> lk(g_mu);
         for (int i = 0; i < RADX_CUFFT_CACHE; i++) {
             radx_cufft_plan *p = g_cache[i];
-            if (p && !p->in_use && p->stream == s && p->n[0] == n[0] && p->n[1] == n[1] && p->n[2] == n[2]) {
+            if (p && !p->in_use && p->stream == s && p->axes == axes && p->n[0] == n[0] && p->n[1] == n[1] &&
+                p->n[2] == n[2]) {
                 p->in_use = 1;
                 p->last_use = ++g_tick;
                 *out = p;
@@ -157,10 +186,10 @@ extern "C" radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx
     }
     radx_cufft_plan *p = NULL;
     int oom = 0;
-    radx_status st = plan_make(s, n, &p, &oom, err);
+    radx_status st = plan_make(s, n, axes, &p, &oom, err);
     if (st != RADX_OK && oom) { /* the idle cached plans hold device memory: free them, retry once */
         radx_cufft_cache_clear(NULL);
-        st = plan_make(s, n, &p, &oom, err);
+        st = plan_make(s, n, axes, &p, &oom, err);
     }
     if (st != RADX_OK && oom) radx_dev::note_oom();
     if (st != RADX_OK) return st;

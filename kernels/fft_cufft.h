@@ -48,6 +48,11 @@ typedef struct radx_cufft_plan radx_cufft_plan;
  * for the work area, after evicting the idle cached plans), RADX_ERR_DEVICE (other cuFFT/CUDA
  * failures). */
 radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx_cufft_plan **out, radx_err *err);
+/* Batches of lower-rank transforms on the same buffer layout (the LoG's tiles, kernels/
+ * log_filter.cu): axes = 2 transforms every x-y plane (n[2] of them), axes = 1 every x row (n[1]
+ * n[2] of them; n[0] >= 2, odd allowed: rows still hold n[0]/2+1 complex values); axes = 3 is
+ * radx_cufft_plan_3d.  Cached like it (the key includes axes). */
+radx_status radx_cufft_plan_many(void *stream, const int64_t n[3], int axes, radx_cufft_plan **out, radx_err *err);
 /* Complex elements of the buffer: (n[0]/2+1) n[1] n[2]. */
 int64_t radx_cufft_buffer_len(const radx_cufft_plan *p);
 /* Bytes of device work area the plan holds (for memory budgeting). */

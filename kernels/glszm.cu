@@ -235,17 +235,23 @@ int half_nbhd(const radx_tex_nbhd *nh, radx_tex_nbhd *h)
 } // namespace
 
 /* Device bytes of the whole-box path, at most: gl and roi (unless the pipeline holds them on the
- * device), labels and sizes, and the root flags with a zone list as long as the ROI. */
+ * device), labels and sizes, the larger of the dense histogram with its compaction (24 bytes a
+ * cell) and the root flags with a zone list as long as the ROI, CUB's scan scratch (under a
+ * byte a voxel) and the lookup table. */
 static size_t whole_bytes(const radx_texture_input *in, const radx_tex_nbclass *s)
 {
     const size_t n = (size_t)s->nvox;
     const int held = resident_peek(in->gl, n * sizeof(int32_t)) && resident_peek(in->roi, n);
-    return n * ((held ? 0 : 5) + 4 + 4 + 4) + (size_t)s->n_roi * 12 + ((size_t)in->ng + 1) * sizeof(int32_t);
+    size_t cells = (size_t)s->ngp * ((size_t)s->n_roi + 1);
+    if (cells > (size_t)RADX_SZM_DENSE_MAX_CELLS) cells = (size_t)RADX_SZM_DENSE_MAX_CELLS;
+    const size_t dense = cells * 24, list = n * 4 + (size_t)s->n_roi * 12;
+    return n * ((held ? 0 : 5) + 4 + 4 + 1) + (dense > list ? dense : list) +
+           ((size_t)in->ng + 1) * sizeof(int32_t) + ((size_t)64 << 10);
 }
 
-/* Device bytes per box voxel of a slab: gl, roi, labels, sizes, root flags, and a zone item
- * (level index, size) per voxel at most. */
-#define GLSZM_SLAB_PER_VOXEL (4 + 1 + 4 + 4 + 4 + 4 + 8)
+/* Device bytes per box voxel of a slab: gl, roi, labels, sizes, root flags, a zone item (level
+ * index, size) per voxel at most, and a byte for CUB's scan scratch (which needs far less). */
+#define GLSZM_SLAB_PER_VOXEL (4 + 1 + 4 + 4 + 4 + 4 + 8 + 1)
 
 /* GLSZM in z-slabs, for a box the device cannot hold: each slab of centre slices is labelled
  * alone (the same kernels on the slab as a box of its own), its zones (level index, size) in the C
@@ -385,6 +391,10 @@ extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_i
     if (s->nvox < (int64_t)UINT32_MAX && whole_bytes(in, s) <= available()) {
         const radx_status rs = glszm_whole(st, in, s, m, err);
         if (rs != RADX_ERR_NOMEM) return rs;
+        if (err) { /* the slabs may still do it */
+            err->status = RADX_OK;
+            err->msg[0] = '\0';
+        }
     }
     const radx_status rs = glszm_slabs(st, in, s, m, err);
     if (rs == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */

@@ -165,6 +165,352 @@ static cudaError_t lf_launch_front(radx_dtype dt, const void *d_in, const radx_l
     return cudaErrorInvalidValue;
 }
 
+/* ---- tiles: the filter in two passes (kernels/log_transfer.h, radx_log_apply_xy / _z) ---- */
+
+/* pass 1: the padded x-y planes of ns image slices held in `in` (slice s of buf: image slice s) */
+template <typename T>
+static __global__ void lf_pad_xy(const T *__restrict__ in, lf_tabs t, int64_t nh, int64_t ns, double c,
+                                 float *__restrict__ buf)
+{
+    const int64_t row = 2 * nh, total = row * t.L[1] * ns;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t px = i % row, r = i / row, py = r % t.L[1], sl = r / t.L[1];
+        const int64_t sx = px < t.L[0] ? t.map[0][px] : -1, sy = t.map[1][py];
+        float v = 0.0f;
+        if (sx >= 0 && sy >= 0) v = radx_log_centred((double)in[sx + t.n[0] * (sy + t.n[1] * sl)], c);
+        buf[i] = v;
+    }
+}
+
+/* pass 1: the spectra of ns planes in a, times Gx Gy into a and times Dx Gy + Gx Dy into b */
+static __global__ void lf_mul_xy(radx_fft_cpx *__restrict__ a, radx_fft_cpx *__restrict__ b, lf_tabs t, int64_t nh,
+                                 int64_t ns, double scale)
+{
+    const int64_t total = nh * t.L[1] * ns;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t kx = i % nh, ky = (i / nh) % t.L[1];
+        radx_fft_cpx va = a[i], vb;
+        radx_log_apply_xy(va.re, va.im, t.g[0][kx], t.d[0][kx], t.g[1][ky], t.d[1][ky], scale, &va.re, &va.im, &vb.re,
+                          &vb.im);
+        a[i] = va;
+        b[i] = vb;
+    }
+}
+
+/* pass 1: the image's x and y of the ns filtered planes into A and B (n0 x n1 x ns) */
+static __global__ void lf_crop_xy(const float *__restrict__ a, const float *__restrict__ b, lf_tabs t, int64_t nh,
+                                  int64_t ns, float *__restrict__ A, float *__restrict__ B)
+{
+    const int64_t total = t.n[0] * t.n[1] * ns;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t x = i % t.n[0], r = i / t.n[0], y = r % t.n[1], sl = r / t.n[1];
+        const int64_t src = (x + t.off[0]) + 2 * nh * ((y + t.off[1]) + t.L[1] * sl);
+        A[i] = a[src];
+        B[i] = b[src];
+    }
+}
+
+/* pass 2: the padded z lines of the rows [y0, y0 + ty) (A, B hold them: x + n0 (yy + ty z)) as
+ * rows of 2 nz2 floats, line l = x + n0 yy */
+static __global__ void lf_gather_z(const float *__restrict__ A, const float *__restrict__ B, lf_tabs t, int64_t ty,
+                                   int64_t nz2, float *__restrict__ la, float *__restrict__ lb)
+{
+    const int64_t row = 2 * nz2, total = row * t.n[0] * ty;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t p = i % row, l = i / row;
+        const int64_t sz = p < t.L[2] ? t.map[2][p] : -1;
+        float va = 0.0f, vb = 0.0f;
+        if (sz >= 0) {
+            va = A[l + t.n[0] * ty * sz];
+            vb = B[l + t.n[0] * ty * sz];
+        }
+        la[i] = va;
+        lb[i] = vb;
+    }
+}
+
+/* pass 2: Dz A + Gz B per z frequency, into a */
+static __global__ void lf_mul_z(radx_fft_cpx *__restrict__ a, const radx_fft_cpx *__restrict__ b, lf_tabs t,
+                                int64_t nz2, int64_t nlines, double scale)
+{
+    const int64_t total = nz2 * nlines;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t kz = i % nz2;
+        radx_fft_cpx va = a[i];
+        const radx_fft_cpx vb = b[i];
+        radx_log_apply_z(&va.re, &va.im, vb.re, vb.im, t.g[2][kz], t.d[2][kz], scale);
+        a[i] = va;
+    }
+}
+
+/* pass 2: the image's z of every line, plus the constant's response, into out (x + n0 (yy + ty z)) */
+static __global__ void lf_crop_z(const float *__restrict__ la, lf_tabs t, int64_t ty, int64_t nz2, double add,
+                                 float *__restrict__ out)
+{
+    const int64_t nl = t.n[0] * ty, total = nl * t.n[2];
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t l = i % nl, z = i / nl;
+        out[i] = radx_log_output(la[2 * nz2 * l + z + t.off[2]], add);
+    }
+}
+
+template <typename T>
+static void lf_pad_xy_launch(const void *in, const lf_tabs &t, int64_t nh, int64_t ns, double c, float *buf,
+                             cudaStream_t s)
+{
+    lf_pad_xy<T><<<lf_grid(2 * nh * t.L[1] * ns), LF_BLOCK, 0, s>>>((const T *)in, t, nh, ns, c, buf);
+}
+
+static cudaError_t lf_pad_xy_any(radx_dtype dt, const void *in, const lf_tabs &t, int64_t nh, int64_t ns, double c,
+                                 float *buf, cudaStream_t s)
+{
+    switch (dt) {
+    case RADX_DT_U8: lf_pad_xy_launch<uint8_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_I8: lf_pad_xy_launch<int8_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_U16: lf_pad_xy_launch<uint16_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_I16: lf_pad_xy_launch<int16_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_U32: lf_pad_xy_launch<uint32_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_I32: lf_pad_xy_launch<int32_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_U64: lf_pad_xy_launch<uint64_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_I64: lf_pad_xy_launch<int64_t>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_F32: lf_pad_xy_launch<float>(in, t, nh, ns, c, buf, s); break;
+    case RADX_DT_F64: lf_pad_xy_launch<double>(in, t, nh, ns, c, buf, s); break;
+    default: return cudaErrorInvalidValue;
+    }
+    return cudaGetLastError();
+}
+
+/* The per-axis tables on the device (g, d per axis as double, then map per axis as int64) from
+ * S into tabs (allocated by the caller: lf_tab_bytes), and their description t. */
+static size_t lf_tab_bytes(const radx_log_setup *S)
+{
+    return (size_t)(S->ax[0].L + S->ax[1].L + S->ax[2].L) * (2 * sizeof(double) + sizeof(int64_t));
+}
+
+static cudaError_t lf_upload_tabs(const radx_log_setup *S, char *tabs, lf_tabs *t, cudaStream_t s)
+{
+    cudaError_t e = cudaSuccess;
+    char *p = tabs;
+    for (int a = 0; a < 3; a++) {
+        const size_t nb = (size_t)S->ax[a].L * sizeof(double);
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].g, nb, cudaMemcpyHostToDevice, s);
+        t->g[a] = (const double *)p;
+        p += nb;
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].d, nb, cudaMemcpyHostToDevice, s);
+        t->d[a] = (const double *)p;
+        p += nb;
+    }
+    for (int a = 0; a < 3; a++) {
+        const size_t nb = (size_t)S->ax[a].L * sizeof(int64_t);
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].map, nb, cudaMemcpyHostToDevice, s);
+        t->map[a] = (const int64_t *)p;
+        p += nb;
+        t->n[a] = S->ax[a].n;
+        t->L[a] = S->ax[a].L;
+        t->off[a] = S->ax[a].off;
+    }
+    return e;
+}
+
+/* Pass 1 over the image slices [z0, z0 + ns) into the host arrays A, B (n0 n1 n2 floats). */
+static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t,
+                            double c, int64_t z0, int64_t ns, float *A, float *B, radx_err *err)
+{
+    const int64_t n01 = S->ax[0].n * S->ax[1].n, nh = S->nh, L1 = S->ax[1].L;
+    const size_t es = radx_dtype_size(in->dtype), nbuf = (size_t)(nh * L1 * ns);
+    const int64_t dims[3] = {S->ax[0].L, L1, ns};
+    radx_cufft_plan *plan = NULL;
+    radx_dev::dmem mem;
+    void *d_in = NULL;
+    radx_fft_cpx *ba = NULL, *bb = NULL;
+    float *dA = NULL, *dB = NULL;
+    const char *what = "allocation";
+    radx_status st = radx_cufft_plan_many(s, dims, 2, &plan, err);
+    if (st != RADX_OK) return st;
+    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    if (e == cudaSuccess) e = radx_dev::dmalloc_bytes(&mem, &d_in, (size_t)(n01 * ns) * es);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &ba, nbuf);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &bb, nbuf);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dA, (size_t)(n01 * ns));
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dB, (size_t)(n01 * ns));
+    if (e == cudaSuccess) {
+        what = "pass 1";
+        e = cudaMemcpyAsync(d_in, (const char *)in->data + (size_t)(z0 * n01) * es, (size_t)(n01 * ns) * es,
+                            cudaMemcpyHostToDevice, s);
+    }
+    if (e == cudaSuccess) e = lf_pad_xy_any(in->dtype, d_in, t, nh, ns, c, (float *)ba, s);
+    if (e == cudaSuccess) st = radx_cufft_r2c(plan, ba, err);
+    if (e == cudaSuccess && st == RADX_OK) {
+        lf_mul_xy<<<lf_grid((int64_t)nbuf), LF_BLOCK, 0, s>>>(ba, bb, t, nh, ns,
+                                                            1.0 / ((double)S->ax[0].L * (double)L1));
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_c2r(plan, ba, err);
+    if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_c2r(plan, bb, err);
+    if (e == cudaSuccess && st == RADX_OK) {
+        lf_crop_xy<<<lf_grid(n01 * ns), LF_BLOCK, 0, s>>>((const float *)ba, (const float *)bb, t, nh, ns, dA, dB);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess && st == RADX_OK)
+        e = cudaMemcpyAsync(A + z0 * n01, dA, sizeof(float) * (size_t)(n01 * ns), cudaMemcpyDeviceToHost, s);
+    if (e == cudaSuccess && st == RADX_OK)
+        e = cudaMemcpyAsync(B + z0 * n01, dB, sizeof(float) * (size_t)(n01 * ns), cudaMemcpyDeviceToHost, s);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s); /* pageable host memory; the buffers go next */
+    if (e != cudaSuccess) {
+        cudaStreamSynchronize(s);
+        st = radx_dev::cuda_status(e, "LoG (two passes)", what, err);
+    }
+    radx_cufft_release(plan);
+    radx_dev::dfree_all(&mem);
+    return st;
+}
+
+/* Pass 2 over the image rows [y0, y0 + ty) from the host arrays A, B into res (n0 n1 n2). */
+static radx_status lf_pass2(cudaStream_t s, const radx_log_setup *S, const lf_tabs &t, double add, int64_t y0,
+                            int64_t ty, const float *A, const float *B, float *res, radx_err *err)
+{
+    const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, L2 = S->ax[2].L, nz2 = L2 / 2 + 1;
+    const int64_t nl = n0 * ty;
+    const size_t nbuf = (size_t)(nz2 * nl), slab = (size_t)(nl * n2);
+    const int64_t dims[3] = {L2, nl, 1};
+    radx_cufft_plan *plan = NULL;
+    radx_dev::dmem mem;
+    radx_fft_cpx *la = NULL, *lb = NULL;
+    float *dA = NULL, *dB = NULL, *dout = NULL;
+    const char *what = "allocation";
+    const size_t row = sizeof(float) * (size_t)nl, pitch = sizeof(float) * (size_t)(n0 * n1);
+    radx_status st = radx_cufft_plan_many(s, dims, 1, &plan, err);
+    if (st != RADX_OK) return st;
+    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dA, slab);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dB, slab);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dout, slab);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &la, nbuf);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &lb, nbuf);
+    if (e == cudaSuccess) {
+        what = "pass 2";
+        /* rows [y0, y0 + ty) of every slice: n2 runs of n0 ty floats */
+        e = cudaMemcpy2DAsync(dA, row, A + y0 * n0, pitch, row, (size_t)n2, cudaMemcpyHostToDevice, s);
+    }
+    if (e == cudaSuccess) e = cudaMemcpy2DAsync(dB, row, B + y0 * n0, pitch, row, (size_t)n2, cudaMemcpyHostToDevice, s);
+    if (e == cudaSuccess) {
+        lf_gather_z<<<lf_grid((int64_t)(2 * nbuf)), LF_BLOCK, 0, s>>>(dA, dB, t, ty, nz2, (float *)la, (float *)lb);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess) st = radx_cufft_r2c(plan, la, err);
+    if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_r2c(plan, lb, err);
+    if (e == cudaSuccess && st == RADX_OK) {
+        lf_mul_z<<<lf_grid((int64_t)nbuf), LF_BLOCK, 0, s>>>(la, lb, t, nz2, nl, 1.0 / (double)L2);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_c2r(plan, la, err);
+    if (e == cudaSuccess && st == RADX_OK) {
+        lf_crop_z<<<lf_grid((int64_t)slab), LF_BLOCK, 0, s>>>((const float *)la, t, ty, nz2, add, dout);
+        e = cudaGetLastError();
+    }
+    if (e == cudaSuccess && st == RADX_OK)
+        e = cudaMemcpy2DAsync(res + y0 * n0, pitch, dout, row, row, (size_t)n2, cudaMemcpyDeviceToHost, s);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s);
+    if (e != cudaSuccess) {
+        cudaStreamSynchronize(s);
+        st = radx_dev::cuda_status(e, "LoG (two passes)", what, err);
+    }
+    radx_cufft_release(plan);
+    radx_dev::dfree_all(&mem);
+    return st;
+}
+
+/* A shortage that thinner slabs get round: no error after all. */
+static radx_status lf_retry(radx_err *err)
+{
+    if (err) {
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+    }
+    return RADX_OK;
+}
+
+/* The filter in two passes, for an image whose 3-D FFT the device cannot hold: pass 1 in slabs
+ * of z slices, pass 2 in slabs of y rows, each as thick as fits (halved on a shortage; what is
+ * done stays done).  A and B (the pass-1 images) wait on the host.  The centring constant is the
+ * CPU's (radx_log_centring); the result agrees with the 3-D transform to float rounding. */
+static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, double sigma_mm,
+                               float *res, int *slabs, radx_err *err)
+{
+    const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, n01 = n0 * n1;
+    const size_t es = radx_dtype_size(in->dtype);
+    float *A = (float *)malloc(sizeof(float) * (size_t)(n01 * n2)), *B = (float *)malloc(sizeof(float) * (size_t)(n01 * n2));
+    double *zsum = (double *)calloc((size_t)n2, sizeof(double));
+    radx_dev::dmem mem;
+    char *tabs = NULL;
+    lf_tabs t;
+    radx_status st = RADX_OK;
+    *slabs = 0;
+    if (!A || !B || !zsum) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of host memory for the two passes", sigma_mm);
+        goto out;
+    }
+    {
+        const double c = radx_log_centring(in, S, zsum), add = c * S->t0;
+        cudaError_t e = radx_dev::dmem_init(&mem, s);
+        if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &tabs, lf_tab_bytes(S));
+        if (e == cudaSuccess) e = lf_upload_tabs(S, tabs, &t, s);
+        if (e != cudaSuccess) {
+            st = radx_dev::cuda_status(e, "LoG (two passes)", "tables", err);
+            goto out;
+        }
+        /* pass 1: slices; per slice the input, two spectra, two crops, and about as much again
+         * for cuFFT's work area */
+        const size_t per_slice = (size_t)n01 * (es + 2 * sizeof(float)) +
+                                 4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
+        int64_t ts = (int64_t)(radx_dev::available() / (per_slice ? per_slice : 1));
+        if (ts > n2) ts = n2;
+        if (ts < 1) ts = 1;
+        for (int64_t z0 = 0; st == RADX_OK && z0 < n2;) {
+            const int64_t ns = z0 + ts < n2 ? ts : n2 - z0;
+            st = lf_pass1(s, in, S, t, c, z0, ns, A, B, err);
+            if (st == RADX_ERR_NOMEM && ns > 1) { /* thinner slabs */
+                ts = ns / 2;
+                st = lf_retry(err);
+                continue;
+            }
+            z0 += ns;
+            (*slabs)++;
+        }
+        if (st == RADX_OK && S->ax[2].L == 1) { /* one slice, no z padding: the 1-point transform is the identity */
+            for (int64_t i = 0; i < n01; i++) {
+                float re = A[i], im = 0.0f;
+                radx_log_apply_z(&re, &im, B[i], 0.0f, S->ax[2].g[0], S->ax[2].d[0], 1.0);
+                res[i] = radx_log_output(re, add);
+            }
+            goto out;
+        }
+        /* pass 2: rows; per row the A, B and output slabs, two line spectra, cuFFT's work area */
+        const int64_t nz2 = S->ax[2].L / 2 + 1;
+        const size_t per_row = (size_t)(n0 * n2) * 3 * sizeof(float) + 4 * (size_t)(n0 * nz2) * sizeof(radx_fft_cpx);
+        int64_t ty = (int64_t)(radx_dev::available() / (per_row ? per_row : 1));
+        if (ty > n1) ty = n1;
+        if (ty < 1) ty = 1;
+        for (int64_t y0 = 0; st == RADX_OK && y0 < n1;) {
+            const int64_t ny = y0 + ty < n1 ? ty : n1 - y0;
+            st = lf_pass2(s, S, t, add, y0, ny, A, B, res, err);
+            if (st == RADX_ERR_NOMEM && ny > 1) {
+                ty = ny / 2;
+                st = lf_retry(err);
+                continue;
+            }
+            y0 += ny;
+            (*slabs)++;
+        }
+    }
+out:
+    radx_dev::dfree_all(&mem);
+    free(A);
+    free(B);
+    free(zsum);
+    return st;
+}
+
 /* Device allocations of one filtering (freed together; kernels/device_mem.cuh). */
 struct lf_dev {
     radx_dev::dmem mem;
@@ -208,6 +554,8 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
     cudaError_t e = cudaSuccess;
     const char *what = "";
     cudaStream_t s = (cudaStream_t)stream;
+    const int was_oom = radx_dev::oom();
+    int slabs = 0;
 
     memset(&d, 0, sizeof d);
     if (out) memset(out, 0, sizeof *out);
@@ -217,6 +565,7 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
     {
         const int64_t L3[3] = {S.ax[0].L, S.ax[1].L, S.ax[2].L};
         st = radx_cufft_plan_3d(stream, L3, &plan, err);
+        if (st == RADX_ERR_NOMEM) goto tiles;
         if (st != RADX_OK) goto done;
     }
     {
@@ -235,6 +584,7 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
             radx_cufft_cache_clear(NULL);
             e = lf_dev_alloc(&d, s, in_alloc, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
         }
+        if (e == cudaErrorMemoryAllocation) goto tiles;
         if (e != cudaSuccess) {
             size_t fr = 0, tot = 0;
             cudaMemGetInfo(&fr, &tot);
@@ -313,6 +663,32 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
     out->data = res;
     res = NULL;
     st = RADX_OK;
+    goto done;
+
+tiles: /* the 3-D transform does not fit: two passes in slabs (lf_two_pass) */
+    cudaGetLastError();
+    if (plan) {
+        radx_cufft_release(plan);
+        plan = NULL;
+    }
+    lf_dev_free(&d);
+    lf_retry(err);
+    res = (float *)malloc(sizeof(float) * (size_t)(S.nvox > 0 ? S.nvox : 1));
+    if (!res) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
+        goto done;
+    }
+    st = lf_two_pass(s, in, &S, sigma_mm, res, &slabs, err);
+    if (st == RADX_OK) {
+        if (!was_oom) radx_dev::clear_oom(); /* done in slabs: not a shortage the backend must act on */
+        radx_cuda_note_tiled();
+        out->g = in->g;
+        out->dtype = RADX_DT_F32;
+        out->data = res;
+        res = NULL;
+    } else if (st == RADX_ERR_NOMEM) {
+        radx_dev::note_oom();
+    }
     goto done;
 
 cuda_fail:

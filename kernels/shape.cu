@@ -333,6 +333,10 @@ extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in,
     st = shape_whole(stream, in, out, err);
     if (st != RADX_ERR_NOMEM) return st;
     for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
+    if (err) { /* the slabs may still do it */
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+    }
     st = shape_slabs((cudaStream_t)stream, in, out, err);
     if (st == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */
     return st;
