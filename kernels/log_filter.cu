@@ -442,6 +442,7 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
     float *A = (float *)malloc(sizeof(float) * (size_t)(n01 * n2)), *B = (float *)malloc(sizeof(float) * (size_t)(n01 * n2));
     double *zsum = (double *)calloc((size_t)n2, sizeof(double));
     radx_dev::dmem mem;
+    memset(&mem, 0, sizeof mem); /* freed on every path, dmem_init or not */
     char *tabs = NULL;
     lf_tabs t;
     radx_status st = RADX_OK;
@@ -469,7 +470,8 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
         for (int64_t z0 = 0; st == RADX_OK && z0 < n2;) {
             const int64_t ns = z0 + ts < n2 ? ts : n2 - z0;
             st = lf_pass1(s, in, S, t, c, z0, ns, A, B, err);
-            if (st == RADX_ERR_NOMEM && ns > 1) { /* thinner slabs */
+            if (st == RADX_ERR_NOMEM && ns > 1) { /* thinner slabs, without the thicker slabs' idle plans */
+                radx_cufft_cache_clear(s);
                 ts = ns / 2;
                 st = lf_retry(err);
                 continue;
@@ -495,6 +497,7 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
             const int64_t ny = y0 + ty < n1 ? ty : n1 - y0;
             st = lf_pass2(s, S, t, add, y0, ny, A, B, res, err);
             if (st == RADX_ERR_NOMEM && ny > 1) {
+                radx_cufft_cache_clear(s);
                 ty = ny / 2;
                 st = lf_retry(err);
                 continue;
@@ -672,6 +675,7 @@ tiles: /* the 3-D transform does not fit: two passes in slabs (lf_two_pass) */
         plan = NULL;
     }
     lf_dev_free(&d);
+    radx_cufft_cache_clear(stream); /* idle plans' work areas would eat the slabs' room */
     lf_retry(err);
     res = (float *)malloc(sizeof(float) * (size_t)(S.nvox > 0 ? S.nvox : 1));
     if (!res) {

@@ -208,7 +208,9 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
     const int64_t P1 = d1 + 2, P2 = d2 + 2, ncl = d0 + 1, layer = (P1 - 1) * (P2 - 1);
     const size_t avail = available();
     const size_t per_layer = (size_t)(P1 * P2) + 2 * sizeof(unsigned long long) * (size_t)layer + (size_t)(d1 * d2);
-    const size_t fixed = (size_t)(P1 * P2) + ((size_t)64 << 10) + 16;
+    /* beyond the per-layer buffers: the sub-mask's extra slice, the ROI's extra slice (a middle
+     * slab reads t + 1), CUB's scratch */
+    const size_t fixed = (size_t)(P1 * P2) + (size_t)(d1 * d2) + ((size_t)64 << 10) + 16;
     int64_t t = avail / 2 > fixed ? (int64_t)((avail / 2 - fixed) / per_layer) : 0;
     if (t > ncl) t = ncl;
     const char *what = "planning";
@@ -233,7 +235,7 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
     e = dmem_init(&mem, st);
     if (e != cudaSuccess) goto done;
     what = "allocating the slab buffers";
-    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_roi, (size_t)(t * d1 * d2)));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_roi, (size_t)((t + 1) * d1 * d2)));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_m, (size_t)((t + 1) * P1 * P2)));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_t, (size_t)(t * layer) + 1));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_v, (size_t)(t * layer) + 1));
@@ -245,6 +247,7 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
         cap_tri = left > keep ? (left - keep) / 2 / (2 * sizeof(double)) : 0;
         cap_vtx = left > keep ? (left - keep) / 2 / (3 * sizeof(int32_t)) : 0;
         if (cap_tri < 1 || cap_vtx < 1) {
+            note_oom();
             e = cudaErrorMemoryAllocation;
             goto done;
         }
@@ -273,6 +276,7 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
         RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
         if (tot[0] > cap_tri || tot[1] > cap_vtx) { /* the slab's mesh does not fit: thinner slabs */
             if (c1 - c0 == 1) {
+                note_oom();
                 e = cudaErrorMemoryAllocation;
                 goto done;
             }
