@@ -117,31 +117,19 @@ static void load_mask_row(const radx_volume *v, int64_t off, int64_t n, uint32_t
     }
 }
 
-/* ResampleImageFilter::CastComponentWithBoundsChecking: value <= min -> min, value >= max -> max,
- * else static_cast (truncation toward zero for integers, round-to-nearest for float).  A double
- * output takes the value as is.  NaN into an integer type (undefined in ITK) gives 0. */
-#define RS_CLAMP_INT(T, LO, HI)                                                                   \
-    static inline T rs_to_##T(double x)                                                           \
-    {                                                                                             \
-        if (x <= (double)(LO)) return (T)(LO);                                                    \
-        if (x >= (double)(HI)) return (T)(HI);                                                    \
-        return x == x ? (T)x : (T)0;                                                              \
-    }
-RS_CLAMP_INT(uint8_t, 0, UINT8_MAX)
-RS_CLAMP_INT(int8_t, INT8_MIN, INT8_MAX)
-RS_CLAMP_INT(uint16_t, 0, UINT16_MAX)
-RS_CLAMP_INT(int16_t, INT16_MIN, INT16_MAX)
-RS_CLAMP_INT(uint32_t, 0, UINT32_MAX)
-RS_CLAMP_INT(int32_t, INT32_MIN, INT32_MAX)
-RS_CLAMP_INT(uint64_t, 0, UINT64_MAX)
-RS_CLAMP_INT(int64_t, INT64_MIN, INT64_MAX)
-#undef RS_CLAMP_INT
-static inline float rs_to_float(double x)
-{
-    if (x <= (double)-FLT_MAX) return -FLT_MAX;
-    if (x >= (double)FLT_MAX) return FLT_MAX;
-    return (float)x;
-}
+/* The output cast (radx_rs_to_*, kernels/resample_eval.h), by C type. */
+#define RS_CAST(T, F)                                                                             \
+    static inline T rs_to_##T(double x) { return radx_rs_to_##F(x); }
+RS_CAST(uint8_t, u8)
+RS_CAST(int8_t, i8)
+RS_CAST(uint16_t, u16)
+RS_CAST(int16_t, i16)
+RS_CAST(uint32_t, u32)
+RS_CAST(int32_t, i32)
+RS_CAST(uint64_t, u64)
+RS_CAST(int64_t, i64)
+RS_CAST(float, f32)
+#undef RS_CAST
 static inline double rs_to_double(double x) { return x; }
 
 static void store_row(radx_volume *v, int64_t off, int64_t n, const double *src)
@@ -329,26 +317,28 @@ size_t radx_rs_job_bytes(const radx_rs_job *job)
     const size_t nx = (size_t)(job->hi[0] - job->lo[0]), ny = (size_t)(job->hi[1] - job->lo[1]),
                  nz = (size_t)(job->hi[2] - job->lo[2]);
     const size_t box = job->buf ? (size_t)job->bsz[0] * (size_t)job->bsz[1] * (size_t)job->bsz[2] : 0;
-    return sizeof(double) * (box + nx * ny * nz) + 6 * sizeof(double) * ny * nz;
+    return sizeof(double) * box + radx_dtype_size((radx_dtype)job->out_dtype) * nx * ny * nz +
+           6 * sizeof(double) * ny * nz;
 }
 
-radx_status radx_rs_eval_slabs(const radx_rs_job *job, double *vals, radx_rs_slab_fn eval_slab, void *ctx,
+radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_fn eval_slab, void *ctx,
                                int *nslabs, radx_err *err)
 {
     const int64_t z_lo = job->lo[2], z_hi = job->hi[2];
-    const size_t plane = (size_t)(job->hi[0] - job->lo[0]) * (size_t)(job->hi[1] - job->lo[1]);
+    const size_t plane = (size_t)(job->hi[0] - job->lo[0]) * (size_t)(job->hi[1] - job->lo[1]) *
+                         radx_dtype_size((radx_dtype)job->out_dtype);
     int64_t t = z_hi - z_lo, z = z_lo;
     int count = 0;
     while (z < z_hi) {
         const int64_t z1 = z + t < z_hi ? z + t : z_hi;
         radx_rs_job sub;
         radx_rs_job_slab(job, z, z1, &sub);
-        double *v = vals + plane * (size_t)(z - z_lo);
+        char *v = (char *)out + plane * (size_t)(z - z_lo);
         radx_status st = RADX_OK;
         if (sub.buf)
             st = eval_slab(ctx, &sub, v, err);
-        else
-            memset(v, 0, sizeof *v * plane * (size_t)(z1 - z));
+        else /* every voxel maps outside the input: the default 0 (all zero bytes in every type) */
+            memset(v, 0, plane * (size_t)(z1 - z));
         if (st == RADX_ERR_NOMEM && t > 1) { /* thinner slabs; the slices done so far stay */
             t /= 2;
             continue;
@@ -591,7 +581,7 @@ static radx_status rs_resample(const radx_volume *in, int is_mask, rs_interp it,
             }
         free(mrow);
     }
-    if (buf && hook && hook->fn) { /* another backend evaluates; the cast stays here */
+    if (buf && hook && hook->fn) { /* another backend evaluates, casts and stores */
         radx_rs_job job;
         memset(&job, 0, sizeof job);
         job.interp = (int)it;
@@ -609,23 +599,13 @@ static radx_status rs_resample(const radx_volume *in, int is_mask, rs_interp it,
             job.bsz[d] = bsz[d];
         }
         job.buf = buf;
-        const int64_t nx = hi[0] - lo[0], ny = hi[1] - lo[1], nz = hi[2] - lo[2];
-        double *vals = malloc(sizeof *vals * (size_t)(nx * ny * nz > 0 ? nx * ny * nz : 1));
-        if (!vals) {
-            free(base);
-            return radx_seterr(err, RADX_ERR_NOMEM, "resample: out of memory for %lld output values",
-                               (long long)(nx * ny * nz));
-        }
+        job.out_dtype = (int)out->dtype;
         int handled = 0;
-        st = hook->fn(hook->ctx, &job, vals, &handled, err);
+        st = hook->fn(hook->ctx, &job, out->data, &handled, err);
         if (st == RADX_OK && handled) {
             free(base);
-#pragma omp parallel for schedule(static)
-            for (int64_t r = 0; r < ny * nz; r++) store_row(out, nx * r, nx, vals + nx * r);
-            free(vals);
             return RADX_OK;
         }
-        free(vals);
         if (st != RADX_OK) {
             free(base);
             return st;

@@ -26,13 +26,14 @@ typedef struct radx_rs_job {
     int64_t lo[3], hi[3];    /* the output voxels to evaluate */
     const double *buf;       /* input box [blo, blo + bsz) as double (B-spline: coefficients), x fastest */
     int64_t blo[3], bsz[3];
+    int out_dtype;           /* the output's radx_dtype: values are cast by radx_rs_store */
 } radx_rs_job;
 
-/* Fills vals ((hi-lo) box, x fastest) with radx_rs_eval_voxel of every output voxel of the job
- * and sets *handled = 1; or leaves vals alone and sets *handled = 0 (host/resample.c then evaluates
- * on the CPU); or returns an error.  Called only when some output voxel maps inside the input
- * (buf != NULL). */
-typedef radx_status (*radx_rs_eval_fn)(void *ctx, const radx_rs_job *job, double *vals, int *handled,
+/* Fills out ((hi-lo) box, x fastest, pixel type job->out_dtype) with radx_rs_store of
+ * radx_rs_eval_voxel of every output voxel of the job and sets *handled = 1; or sets *handled = 0
+ * (host/resample.c then evaluates on the CPU, writing every voxel again); or returns an error.
+ * Called only when some output voxel maps inside the input (buf != NULL). */
+typedef radx_status (*radx_rs_eval_fn)(void *ctx, const radx_rs_job *job, void *out, int *handled,
                                        radx_err *err);
 
 /* Tiles: a job too large for a device is evaluated in slabs of output slices.
@@ -41,17 +42,17 @@ typedef radx_status (*radx_rs_eval_fn)(void *ctx, const radx_rs_job *job, double
  * slices those voxels read (their input_box), and its buf points into job->buf; buf NULL when none
  * of them maps inside the input (their values are all 0). */
 void radx_rs_job_slab(const radx_rs_job *job, int64_t z0, int64_t z1, radx_rs_job *sub);
-/* Device bytes of a job's evaluation: its box and its values (8 bytes per voxel) and both ends of
- * every output scanline (48 bytes). */
+/* Device bytes of a job's evaluation: its box (8 bytes per voxel), its output (the output pixel
+ * type) and both ends of every output scanline (48 bytes). */
 size_t radx_rs_job_bytes(const radx_rs_job *job);
-/* One slab's values ((hi - lo) box, x fastest) into vals; RADX_ERR_NOMEM when its buffers do not
- * fit (radx_rs_eval_slabs then tries thinner slabs). */
-typedef radx_status (*radx_rs_slab_fn)(void *ctx, const radx_rs_job *sub, double *vals, radx_err *err);
+/* One slab's output ((hi - lo) box, x fastest, pixel type sub->out_dtype) into out;
+ * RADX_ERR_NOMEM when its buffers do not fit (radx_rs_eval_slabs then tries thinner slabs). */
+typedef radx_status (*radx_rs_slab_fn)(void *ctx, const radx_rs_job *sub, void *out, radx_err *err);
 /* Evaluates job slab after slab with eval_slab: the whole job first, then, on RADX_ERR_NOMEM,
  * slabs of half as many slices, and so on (the slices already done stay); slabs whose voxels all
  * map outside the input are set to 0 without eval_slab.  RADX_ERR_NOMEM when a single slice does
  * not fit.  *nslabs (may be NULL): how many slabs were evaluated (1: the whole job at once). */
-radx_status radx_rs_eval_slabs(const radx_rs_job *job, double *vals, radx_rs_slab_fn eval_slab, void *ctx,
+radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_fn eval_slab, void *ctx,
                                int *nslabs, radx_err *err);
 
 /* radx_resample with the voxel evaluation delegated to eval (NULL: the CPU's own loop). */

@@ -22,8 +22,9 @@
  * evaluations of which not even one output slice fits in device memory (the CPU gives the same
  * voxels).
  *
- * Device memory per evaluation: the input box (8 bytes per voxel), the values (8 bytes per
- * output voxel) and 48 bytes per output scanline; freed on every path.  When that does not fit,
+ * Device memory per evaluation: the input box (8 bytes per voxel), the output (in the output pixel
+ * type, cast on the device by the CPU's rule radx_rs_store: a CT's int16 comes back in 2 bytes a
+ * voxel) and 48 bytes per output scanline; freed on every path.  When that does not fit,
  * the output is evaluated in slabs of slices (tiles), each with only the input slices its voxels
  * read (radx_rs_eval_slabs, host/resample.c; tested on the CPU by test_resample). */
 #include <cuda_runtime.h>
@@ -127,7 +128,7 @@ static __global__ void rs_lines(rs_dev_job j, double *__restrict__ ends)
 /* every output voxel of the box; INTERP a compile-time constant so that only its branch of
  * radx_rs_eval_voxel is compiled in (registers: the windowed-sinc tables are large) */
 template <int INTERP>
-static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, double *__restrict__ vals)
+static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, int dt, void *__restrict__ out)
 {
     const int64_t total = j.n[0] * j.n[1] * j.n[2];
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
@@ -137,13 +138,14 @@ static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, 
             st[d] = ends[6 * l + d];
             en[d] = ends[6 * l + 3 + d];
         }
-        vals[i] = radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx);
+        radx_rs_store(dt, out, i, radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx));
     }
 }
 
-/* One job (or slab of one, host/resample.h) on the device into vals; RADX_ERR_NOMEM (nothing
+/* One job (or slab of one, host/resample.h) on the device into out (the output pixel type: the
+ * cast is done there, so a CT comes back in 2 bytes a voxel, not 8); RADX_ERR_NOMEM (nothing
  * noted) when its buffers do not fit. */
-static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, double *vals, radx_err *err)
+static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, void *out, radx_err *err)
 {
     cudaStream_t s = (cudaStream_t)ctx;
     rs_dev_job j;
@@ -164,14 +166,16 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, double *val
     const int64_t nvals = j.n[0] * j.n[1] * j.n[2], nlines = j.n[1] * j.n[2];
     if (nvals <= 0) return RADX_OK;
     const size_t buf_bytes = sizeof(double) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
-    const size_t val_bytes = sizeof(double) * (size_t)nvals, end_bytes = 6 * sizeof(double) * (size_t)nlines;
-    double *d_buf = NULL, *d_vals = NULL, *d_ends = NULL;
+    const size_t val_bytes = radx_dtype_size((radx_dtype)job->out_dtype) * (size_t)nvals,
+                 end_bytes = 6 * sizeof(double) * (size_t)nlines;
+    double *d_buf = NULL, *d_ends = NULL;
+    char *d_vals = NULL;
     const char *what = "allocation";
     radx_dev::dmem mem;
     if (radx_rs_job_bytes(job) > radx_dev::available()) return RADX_ERR_NOMEM; /* not even worth a try */
     cudaError_t e = radx_dev::dmem_init(&mem, s);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_buf, buf_bytes);
-    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_vals, val_bytes);
+    if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &d_vals, val_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_ends, end_bytes);
     if (e == cudaErrorMemoryAllocation) { /* thinner slabs, or the CPU (same voxels) */
         cudaGetLastError();
@@ -186,17 +190,18 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, double *val
         j.buf = d_buf;
         what = "resampling kernels";
         rs_lines<<<rs_grid(nlines), RS_BLOCK, 0, s>>>(j, d_ends);
+        const int dt = job->out_dtype;
         if (j.interp == RADX_RS_NEAREST)
-            rs_voxels<RADX_RS_NEAREST><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+            rs_voxels<RADX_RS_NEAREST><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, dt, d_vals);
         else if (j.interp == RADX_RS_LINEAR)
-            rs_voxels<RADX_RS_LINEAR><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+            rs_voxels<RADX_RS_LINEAR><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, dt, d_vals);
         else
-            rs_voxels<RADX_RS_BSPLINE><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, d_vals);
+            rs_voxels<RADX_RS_BSPLINE><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, dt, d_vals);
         e = cudaGetLastError();
     }
     if (e == cudaSuccess) {
         what = "download";
-        e = cudaMemcpyAsync(vals, d_vals, val_bytes, cudaMemcpyDeviceToHost, s);
+        e = cudaMemcpyAsync(out, d_vals, val_bytes, cudaMemcpyDeviceToHost, s);
     }
     if (e == cudaSuccess) {
         what = "stream synchronisation";
@@ -217,7 +222,7 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, double *val
 /* radx_rs_eval_fn for host/resample.c; ctx = the stream.  A job whose buffers do not fit is
  * evaluated in slabs of output slices, each with only the input slices it reads
  * (radx_rs_eval_slabs); when not even one slice fits, the CPU evaluates it. */
-static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, void *out, int *handled, radx_err *err)
 {
     *handled = 0;
     if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE) {
@@ -232,7 +237,7 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, double *vals,
     }
     const int was_oom = radx_dev::oom();
     int nslabs = 0;
-    radx_status st = radx_rs_eval_slabs(job, vals, rs_device_eval, ctx, &nslabs, err);
+    radx_status st = radx_rs_eval_slabs(job, out, rs_device_eval, ctx, &nslabs, err);
     if (st == RADX_ERR_NOMEM) { /* not even one slice fits: the CPU gives the same voxels */
         if (!was_oom) radx_dev::clear_oom();
         radx_cuda_note_cpu_fallback();

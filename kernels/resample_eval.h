@@ -11,8 +11,10 @@
 #ifndef RADX_RESAMPLE_EVAL_H
 #define RADX_RESAMPLE_EVAL_H
 
+#include <float.h>
 #include <stdint.h>
 #include "radx_hd.h"
+#include "radx_internal.h" /* radx_dtype */
 #include "resample_rules.h"
 
 enum {
@@ -60,6 +62,50 @@ RADX_HD double radx_rs_eval_voxel(int interp, const double *RADX_RESTRICT buf, c
     if (interp == RADX_RS_LINEAR) return radx_rs_linear3(buf, blo, bsz, n, c);
     if (interp == RADX_RS_BSPLINE) return radx_rs_bspline3_eval(buf, blo, bsz, n, c);
     return radx_rs_wsinc3_eval(interp - RADX_RS_WSINC, buf, blo, bsz, n, c);
+}
+
+/* ResampleImageFilter::CastComponentWithBoundsChecking into the output pixel type: value <= min
+ * -> min, value >= max -> max, else static_cast (truncation toward zero for integers,
+ * round-to-nearest for float).  A double output takes the value as is.  NaN into an integer type
+ * (undefined in ITK) gives 0.  The CPU's store and the device's (kernels/resample.cu) both. */
+#define RADX_RS_CLAMP_INT(NAME, T, LO, HI)                                                         \
+    RADX_HD T radx_rs_to_##NAME(double x)                                                          \
+    {                                                                                              \
+        if (x <= (double)(LO)) return (T)(LO);                                                     \
+        if (x >= (double)(HI)) return (T)(HI);                                                     \
+        return x == x ? (T)x : (T)0;                                                               \
+    }
+RADX_RS_CLAMP_INT(u8, uint8_t, 0, UINT8_MAX)
+RADX_RS_CLAMP_INT(i8, int8_t, INT8_MIN, INT8_MAX)
+RADX_RS_CLAMP_INT(u16, uint16_t, 0, UINT16_MAX)
+RADX_RS_CLAMP_INT(i16, int16_t, INT16_MIN, INT16_MAX)
+RADX_RS_CLAMP_INT(u32, uint32_t, 0, UINT32_MAX)
+RADX_RS_CLAMP_INT(i32, int32_t, INT32_MIN, INT32_MAX)
+RADX_RS_CLAMP_INT(u64, uint64_t, 0, UINT64_MAX)
+RADX_RS_CLAMP_INT(i64, int64_t, INT64_MIN, INT64_MAX)
+#undef RADX_RS_CLAMP_INT
+RADX_HD float radx_rs_to_f32(double x)
+{
+    if (x <= (double)-FLT_MAX) return -FLT_MAX;
+    if (x >= (double)FLT_MAX) return FLT_MAX;
+    return (float)x;
+}
+
+/* Element i of an output buffer of pixel type dt gets v, cast as above. */
+RADX_HD void radx_rs_store(int dt, void *out, int64_t i, double v)
+{
+    switch (dt) {
+    case RADX_DT_U8: ((uint8_t *)out)[i] = radx_rs_to_u8(v); break;
+    case RADX_DT_I8: ((int8_t *)out)[i] = radx_rs_to_i8(v); break;
+    case RADX_DT_U16: ((uint16_t *)out)[i] = radx_rs_to_u16(v); break;
+    case RADX_DT_I16: ((int16_t *)out)[i] = radx_rs_to_i16(v); break;
+    case RADX_DT_U32: ((uint32_t *)out)[i] = radx_rs_to_u32(v); break;
+    case RADX_DT_I32: ((int32_t *)out)[i] = radx_rs_to_i32(v); break;
+    case RADX_DT_U64: ((uint64_t *)out)[i] = radx_rs_to_u64(v); break;
+    case RADX_DT_I64: ((int64_t *)out)[i] = radx_rs_to_i64(v); break;
+    case RADX_DT_F32: ((float *)out)[i] = radx_rs_to_f32(v); break;
+    default: ((double *)out)[i] = v; break;
+    }
 }
 
 #endif

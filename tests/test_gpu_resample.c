@@ -244,7 +244,7 @@ static int same_volume(const char *name, const char *what, const radx_volume *a,
 /* ---- part 1: the device loops, on the host ---- */
 static long long g_emu_jobs;
 
-static radx_status emu_eval(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+static radx_status emu_eval(void *ctx, const radx_rs_job *job, void *out, int *handled, radx_err *err)
 {
     *handled = 0;
     if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE)
@@ -256,10 +256,11 @@ static radx_status emu_eval(void *ctx, const radx_rs_job *job, double *vals, int
     for (int64_t l = 0; l < nl; l++) /* kernel rs_lines */
         radx_rs_line_ends(job->out_i2p, job->out_origin, job->out_size[0], job->in_p2i, job->in_origin,
                           job->lo[1] + l % n1, job->lo[2] + l / n1, ends + 6 * l, ends + 6 * l + 3);
-    for (int64_t i = 0; i < n0 * nl; i++) { /* kernel rs_voxels */
+    for (int64_t i = 0; i < n0 * nl; i++) { /* kernel rs_voxels: evaluate, cast, store */
         const int64_t x = i % n0, l = i / n0;
-        vals[i] = radx_rs_eval_voxel(job->interp, job->buf, job->blo, job->bsz, job->in_size, ends + 6 * l,
-                                     ends + 6 * l + 3, job->lo[0] + x, job->out_size[0]);
+        radx_rs_store(job->out_dtype, out, i,
+                      radx_rs_eval_voxel(job->interp, job->buf, job->blo, job->bsz, job->in_size, ends + 6 * l,
+                                         ends + 6 * l + 3, job->lo[0] + x, job->out_size[0]));
     }
     free(ends);
     g_emu_jobs++;

@@ -536,7 +536,7 @@ typedef struct tile_eval {
     long jobs, tiled, refused, slabs, empty_slabs;
 } tile_eval;
 
-static radx_status tile_slab(void *ctx, const radx_rs_job *sub, double *vals, radx_err *err)
+static radx_status tile_slab(void *ctx, const radx_rs_job *sub, void *out, radx_err *err)
 {
     tile_eval *t = ctx;
     (void)err;
@@ -552,15 +552,16 @@ static radx_status tile_slab(void *ctx, const radx_rs_job *sub, double *vals, ra
             radx_rs_line_ends(sub->out_i2p, sub->out_origin, sub->out_size[0], sub->in_p2i, sub->in_origin,
                               sub->lo[1] + j, sub->lo[2] + k, st, en);
             for (int64_t i = 0; i < nx; i++)
-                vals[i + nx * (j + ny * k)] = radx_rs_eval_voxel(sub->interp, box, sub->blo, sub->bsz, sub->in_size,
-                                                                 st, en, sub->lo[0] + i, sub->out_size[0]);
+                radx_rs_store(sub->out_dtype, out, i + nx * (j + ny * k),
+                              radx_rs_eval_voxel(sub->interp, box, sub->blo, sub->bsz, sub->in_size, st, en,
+                                                 sub->lo[0] + i, sub->out_size[0]));
         }
     free(box);
     t->slabs++;
     return RADX_OK;
 }
 
-static radx_status tile_eval_fn(void *ctx, const radx_rs_job *job, double *vals, int *handled, radx_err *err)
+static radx_status tile_eval_fn(void *ctx, const radx_rs_job *job, void *out, int *handled, radx_err *err)
 {
     tile_eval *t = ctx;
     int nslabs = 0;
@@ -573,7 +574,7 @@ static radx_status tile_eval_fn(void *ctx, const radx_rs_job *job, double *vals,
         radx_rs_job_slab(job, z, z + 1, &one);
         t->empty_slabs += one.buf == NULL;
     }
-    radx_status st = radx_rs_eval_slabs(job, vals, tile_slab, t, &nslabs, err);
+    radx_status st = radx_rs_eval_slabs(job, out, tile_slab, t, &nslabs, err);
     if (st == RADX_ERR_NOMEM) { /* not one slice fits: the CPU evaluates (as the backend) */
         t->refused++;
         return RADX_OK;
