@@ -651,15 +651,20 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
         lf_crop<<<lf_grid(S.nvox), LF_BLOCK, 0, s>>>((const float *)d.buf, t, S.nh, d_cval, S.t0, d.out);
         what = "LoG crop kernel";
         e = cudaGetLastError();
+        /* the result comes down at full DMA rate into the thread's page-locked slot, then into
+         * the output volume (a transfer from ordinary memory is staged by the driver at a
+         * fraction of the rate, and the device's copy engine is busy for longer) */
+        float *stage = (float *)radx_dev::pinned(0, out_bytes);
         if (e == cudaSuccess) {
             what = "download";
-            e = cudaMemcpyAsync(res, d.out, out_bytes, cudaMemcpyDeviceToHost, s);
+            e = cudaMemcpyAsync(stage ? stage : res, d.out, out_bytes, cudaMemcpyDeviceToHost, s);
         }
         if (e == cudaSuccess) {
             what = "LoG (stream synchronisation)";
             e = cudaStreamSynchronize(s);
         }
         if (e != cudaSuccess) goto cuda_fail;
+        if (stage) memcpy(res, stage, out_bytes);
     }
     out->g = in->g;
     out->dtype = RADX_DT_F32;
