@@ -4,6 +4,7 @@
 #include <mutex>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "device_mem.cuh"
@@ -45,6 +46,42 @@ void setup_once(void)
 }
 
 /* The calling thread's pinned host slots (radx_dev::pinned), freed when the thread ends. */
+/* Page-locked host memory of the whole process (every backend context's pool and every thread's
+ * slots): pinning takes pages from the operating system for good, so `radx batch -j N` with N
+ * contexts must not pin N times as much.  The cap: RADX_CUDA_PINNED_MIB, or a quarter of the
+ * physical memory, at most RADX_HOST_POOL_MAX_BYTES per context times 4.  Beyond it, ordinary
+ * memory (the copies are then staged by the driver). */
+static std::atomic<unsigned long long> g_pinned_total(0);
+static std::once_flag g_pin_setup;
+static unsigned long long g_pin_cap;
+
+static void pin_setup(void)
+{
+    const char *env = getenv("RADX_CUDA_PINNED_MIB");
+    char *end = NULL;
+    const double mib = env ? strtod(env, &end) : -1.0;
+    if (env && end != env && mib >= 0) {
+        g_pin_cap = (unsigned long long)(mib * 1048576.0);
+        return;
+    }
+    const long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    const unsigned long long phys = pages > 0 && psz > 0 ? (unsigned long long)pages * (unsigned long long)psz : 0;
+    const unsigned long long most = 4ull * RADX_HOST_POOL_MAX_BYTES;
+    g_pin_cap = phys ? (phys / 4 < most ? phys / 4 : most) : RADX_HOST_POOL_MAX_BYTES;
+}
+
+/* Takes bytes from the process's page-locked allowance; 0 when that would pass the cap. */
+static int pin_take(size_t bytes)
+{
+    std::call_once(g_pin_setup, pin_setup);
+    unsigned long long cur = g_pinned_total.load();
+    do {
+        if (cur + bytes > g_pin_cap) return 0;
+    } while (!g_pinned_total.compare_exchange_weak(cur, cur + bytes));
+    return 1;
+}
+static void pin_give(size_t bytes) { g_pinned_total -= bytes; }
+
 struct pinned_slots {
     void *p[RADX_PINNED_SLOTS] = {};
     size_t cap[RADX_PINNED_SLOTS] = {};
@@ -52,10 +89,12 @@ struct pinned_slots {
     void release(int k)
     {
         if (!p[k]) return;
-        if (host_pinned[k])
+        if (host_pinned[k]) {
             cudaFreeHost(p[k]);
-        else
+            pin_give(cap[k]);
+        } else {
             free(p[k]);
+        }
         p[k] = NULL;
         cap[k] = 0;
     }
@@ -258,6 +297,7 @@ void *host_pool_alloc(host_pool *hp, size_t bytes)
             if (!hp->used[i] && (victim < 0 || hp->cap[i] > hp->cap[victim])) victim = i;
         if ((hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES) && victim >= 0) {
             cudaFreeHost(hp->p[victim]);
+            pin_give(hp->cap[victim]);
             hp->pinned_bytes -= hp->cap[victim];
             hp->p[victim] = hp->p[hp->n - 1];
             hp->cap[victim] = hp->cap[hp->n - 1];
@@ -265,10 +305,12 @@ void *host_pool_alloc(host_pool *hp, size_t bytes)
             hp->n--;
         }
         void *p = NULL;
-        if (hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES ||
-            cudaHostAlloc(&p, want, cudaHostAllocDefault) != cudaSuccess) {
-            cudaGetLastError();
+        if (hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES || !pin_take(want))
             return malloc(bytes); /* host_pool_free tells it from the pool's blocks */
+        if (cudaHostAlloc(&p, want, cudaHostAllocDefault) != cudaSuccess) {
+            cudaGetLastError();
+            pin_give(want);
+            return malloc(bytes);
         }
         best = hp->n++;
         hp->p[best] = p;
@@ -292,7 +334,10 @@ void host_pool_free(host_pool *hp, void *p)
 
 void host_pool_clear(host_pool *hp)
 {
-    for (int i = 0; i < hp->n; i++) cudaFreeHost(hp->p[i]);
+    for (int i = 0; i < hp->n; i++) {
+        cudaFreeHost(hp->p[i]);
+        pin_give(hp->cap[i]);
+    }
     cudaGetLastError();
     memset(hp, 0, sizeof *hp);
 }
@@ -328,7 +373,12 @@ void *pinned(int slot, size_t bytes)
     if (ps.p[slot] && ps.cap[slot] >= bytes) return ps.p[slot];
     ps.release(slot);
     const size_t want = bytes + bytes / 4; /* room for the next, slightly larger case */
-    if (cudaHostAlloc(&ps.p[slot], want, cudaHostAllocDefault) == cudaSuccess) {
+    bool ok = false;
+    if (pin_take(want)) {
+        ok = cudaHostAlloc(&ps.p[slot], want, cudaHostAllocDefault) == cudaSuccess;
+        if (!ok) pin_give(want);
+    }
+    if (ok) {
         ps.host_pinned[slot] = true;
     } else {
         cudaGetLastError();

@@ -73,8 +73,9 @@ struct resident_scope {
     ~resident_scope() { set_resident(NULL); }
 };
 /* Page-locked host memory from a pool kept across cases (one per backend context): blocks are
- * reused best-fit; at most RADX_HOST_POOL_BLOCKS blocks and RADX_HOST_POOL_MAX_BYTES pinned;
- * beyond that, or when pinning fails, ordinary memory. */
+ * reused best-fit; at most RADX_HOST_POOL_BLOCKS blocks and RADX_HOST_POOL_MAX_BYTES pinned, and
+ * the whole process (pools and slots) at most RADX_CUDA_PINNED_MIB, or a quarter of the physical
+ * memory; beyond that, or when pinning fails, ordinary memory. */
 #define RADX_HOST_POOL_BLOCKS 16
 #define RADX_HOST_POOL_MAX_BYTES ((size_t)2 << 30)
 struct host_pool {
