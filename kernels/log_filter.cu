@@ -312,6 +312,21 @@ static cudaError_t lf_upload_tabs(const radx_log_setup *S, char *tabs, lf_tabs *
     return e;
 }
 
+/* The end of a pass: waits for its copies (pageable host memory; its buffers go next), turns a
+ * CUDA failure into the status, returns the plan and frees the buffers. */
+static radx_status lf_pass_end(cudaStream_t s, cudaError_t e, radx_status st, const char *what,
+                               radx_cufft_plan *plan, radx_dev::dmem *mem, radx_err *err)
+{
+    if (e == cudaSuccess) e = cudaStreamSynchronize(s);
+    if (e != cudaSuccess) {
+        cudaStreamSynchronize(s);
+        st = radx_dev::cuda_status(e, "LoG (two passes)", what, err);
+    }
+    radx_cufft_release(plan);
+    radx_dev::dfree_all(mem);
+    return st;
+}
+
 /* Pass 1 over the image slices [z0, z0 + ns) into the host arrays A, B (n0 n1 n2 floats). */
 static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t,
                             double c, int64_t z0, int64_t ns, float *A, float *B, radx_err *err)
@@ -355,14 +370,7 @@ static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_lo
         e = cudaMemcpyAsync(A + z0 * n01, dA, sizeof(float) * (size_t)(n01 * ns), cudaMemcpyDeviceToHost, s);
     if (e == cudaSuccess && st == RADX_OK)
         e = cudaMemcpyAsync(B + z0 * n01, dB, sizeof(float) * (size_t)(n01 * ns), cudaMemcpyDeviceToHost, s);
-    if (e == cudaSuccess) e = cudaStreamSynchronize(s); /* pageable host memory; the buffers go next */
-    if (e != cudaSuccess) {
-        cudaStreamSynchronize(s);
-        st = radx_dev::cuda_status(e, "LoG (two passes)", what, err);
-    }
-    radx_cufft_release(plan);
-    radx_dev::dfree_all(&mem);
-    return st;
+    return lf_pass_end(s, e, st, what, plan, &mem, err);
 }
 
 /* Pass 2 over the image rows [y0, y0 + ty) from the host arrays A, B into res (n0 n1 n2). */
@@ -410,17 +418,37 @@ static radx_status lf_pass2(cudaStream_t s, const radx_log_setup *S, const lf_ta
     }
     if (e == cudaSuccess && st == RADX_OK)
         e = cudaMemcpy2DAsync(res + y0 * n0, pitch, dout, row, row, (size_t)n2, cudaMemcpyDeviceToHost, s);
-    if (e == cudaSuccess) e = cudaStreamSynchronize(s);
-    if (e != cudaSuccess) {
-        cudaStreamSynchronize(s);
-        st = radx_dev::cuda_status(e, "LoG (two passes)", what, err);
-    }
-    radx_cufft_release(plan);
-    radx_dev::dfree_all(&mem);
-    return st;
+    return lf_pass_end(s, e, st, what, plan, &mem, err);
 }
 
 /* A shortage that thinner slabs get round: no error after all. */
+static radx_status lf_retry(radx_err *err);
+
+/* Runs pass(lo, k) over [0, n) in slabs as thick as the device memory allows at `per` bytes a
+ * slice (at least 1), halving on a shortage (without the thicker slabs' idle cuFFT plans); what
+ * is done stays done.  *slabs counts the slabs run. */
+template <class Pass>
+static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, int *slabs, radx_err *err, Pass pass)
+{
+    int64_t t = (int64_t)(radx_dev::available() / (per ? per : 1));
+    if (t > n) t = n;
+    if (t < 1) t = 1;
+    radx_status st = RADX_OK;
+    for (int64_t lo = 0; st == RADX_OK && lo < n;) {
+        const int64_t k = lo + t < n ? t : n - lo;
+        st = pass(lo, k);
+        if (st == RADX_ERR_NOMEM && k > 1) {
+            radx_cufft_cache_clear(s);
+            t = k / 2;
+            st = lf_retry(err);
+            continue;
+        }
+        lo += k;
+        (*slabs)++;
+    }
+    return st;
+}
+
 static radx_status lf_retry(radx_err *err)
 {
     if (err) {
@@ -464,21 +492,8 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
          * for cuFFT's work area */
         const size_t per_slice = (size_t)n01 * (es + 2 * sizeof(float)) +
                                  4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
-        int64_t ts = (int64_t)(radx_dev::available() / (per_slice ? per_slice : 1));
-        if (ts > n2) ts = n2;
-        if (ts < 1) ts = 1;
-        for (int64_t z0 = 0; st == RADX_OK && z0 < n2;) {
-            const int64_t ns = z0 + ts < n2 ? ts : n2 - z0;
-            st = lf_pass1(s, in, S, t, c, z0, ns, A, B, err);
-            if (st == RADX_ERR_NOMEM && ns > 1) { /* thinner slabs, without the thicker slabs' idle plans */
-                radx_cufft_cache_clear(s);
-                ts = ns / 2;
-                st = lf_retry(err);
-                continue;
-            }
-            z0 += ns;
-            (*slabs)++;
-        }
+        st = lf_slabs(s, n2, per_slice, slabs, err,
+                      [&](int64_t z0, int64_t ns) { return lf_pass1(s, in, S, t, c, z0, ns, A, B, err); });
         if (st == RADX_OK && S->ax[2].L == 1) { /* one slice, no z padding: the 1-point transform is the identity */
             for (int64_t i = 0; i < n01; i++) {
                 float re = A[i], im = 0.0f;
@@ -490,21 +505,9 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
         /* pass 2: rows; per row the A, B and output slabs, two line spectra, cuFFT's work area */
         const int64_t nz2 = S->ax[2].L / 2 + 1;
         const size_t per_row = (size_t)(n0 * n2) * 3 * sizeof(float) + 4 * (size_t)(n0 * nz2) * sizeof(radx_fft_cpx);
-        int64_t ty = (int64_t)(radx_dev::available() / (per_row ? per_row : 1));
-        if (ty > n1) ty = n1;
-        if (ty < 1) ty = 1;
-        for (int64_t y0 = 0; st == RADX_OK && y0 < n1;) {
-            const int64_t ny = y0 + ty < n1 ? ty : n1 - y0;
-            st = lf_pass2(s, S, t, add, y0, ny, A, B, res, err);
-            if (st == RADX_ERR_NOMEM && ny > 1) {
-                radx_cufft_cache_clear(s);
-                ty = ny / 2;
-                st = lf_retry(err);
-                continue;
-            }
-            y0 += ny;
-            (*slabs)++;
-        }
+        if (st == RADX_OK)
+            st = lf_slabs(s, n1, per_row, slabs, err,
+                          [&](int64_t y0, int64_t ny) { return lf_pass2(s, S, t, add, y0, ny, A, B, res, err); });
     }
 out:
     radx_dev::dfree_all(&mem);

@@ -694,6 +694,18 @@ static void test_errors(void)
  * of 4 and 5 voxels, sigma from 0.4 to 4 voxels); axes below 4 voxels (where ITK's recursion
  * refuses to run) go from the recursive method to the FFT; both are bit-identical for any
  * thread count. */
+/* A random volume (values about -300..700 with a ramp along x) of int16 or float. */
+static void random_volume(radx_volume *v, radx_dtype dt, const int64_t n[3], const double sp[3], int ndim)
+{
+    make_volume(v, dt, n[0], n[1], n[2], sp[0], sp[1], sp[2]);
+    v->g.ndim = ndim;
+    for (int64_t i = 0; i < n[0] * n[1] * n[2]; i++) {
+        const double r = urand() * 1000 - 300 + 3.0 * (double)(i % n[0]);
+        if (dt == RADX_DT_F32) ((float *)v->data)[i] = (float)r;
+        else ((int16_t *)v->data)[i] = (int16_t)r;
+    }
+}
+
 static void test_methods(void)
 {
     static const struct { int64_t n[3]; double sp[3], sigma; int ndim, in_plane; } c[] = {
@@ -710,14 +722,7 @@ static void test_methods(void)
         radx_err err = {0};
         const int64_t nv = c[t].n[0] * c[t].n[1] * c[t].n[2];
         double mn = INFINITY, mx = -INFINITY, d = 0;
-        make_volume(&v, t % 2 ? RADX_DT_F32 : RADX_DT_I16, c[t].n[0], c[t].n[1], c[t].n[2], c[t].sp[0], c[t].sp[1],
-                    c[t].sp[2]);
-        v.g.ndim = c[t].ndim;
-        for (int64_t i = 0; i < nv; i++) {
-            const double r = urand() * 1000 - 300 + 3.0 * (double)(i % c[t].n[0]);
-            if (v.dtype == RADX_DT_F32) ((float *)v.data)[i] = (float)r;
-            else ((int16_t *)v.data)[i] = (int16_t)r;
-        }
+        random_volume(&v, t % 2 ? RADX_DT_F32 : RADX_DT_I16, c[t].n, c[t].sp, c[t].ndim);
         for (int m = 0; m < 2; m++) {
             radx_log_opts lo;
             radx_log_opts_default(&lo, RADX_LOG_PYRADIOMICS);
@@ -908,14 +913,7 @@ static void test_two_pass(void)
         radx_volume v, ref;
         radx_err err = {0};
         const int64_t nv = c[t].n[0] * c[t].n[1] * c[t].n[2];
-        make_volume(&v, t % 2 ? RADX_DT_F32 : RADX_DT_I16, c[t].n[0], c[t].n[1], c[t].n[2], c[t].sp[0], c[t].sp[1],
-                    c[t].sp[2]);
-        v.g.ndim = c[t].ndim;
-        for (int64_t i = 0; i < nv; i++) {
-            const double r = urand() * 1000 - 300 + 3.0 * (double)(i % c[t].n[0]);
-            if (v.dtype == RADX_DT_F32) ((float *)v.data)[i] = (float)r;
-            else ((int16_t *)v.data)[i] = (int16_t)r;
-        }
+        random_volume(&v, t % 2 ? RADX_DT_F32 : RADX_DT_I16, c[t].n, c[t].sp, c[t].ndim);
         radx_log_opts lo;
         radx_log_opts_default(&lo, (radx_log_mode)c[t].mode);
         lo.in_plane = c[t].in_plane;

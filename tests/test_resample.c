@@ -304,6 +304,24 @@ static int smoothing(const char *interp)
     return !strcmp(interp, "sitkBSpline") || strstr(interp, "WindowedSinc") != NULL;
 }
 
+/* The case's inputs: its source volumes and its transformed image; 0 (checked) when they cannot be
+ * made. */
+static int case_inputs(const rs_case *c, const char *name, src_vols *s, radx_volume *img)
+{
+    radx_err err = {0};
+    if (!load_src(c->src, s, &err)) {
+        CHECK(0, "%s: cannot load inputs: %s", name, err.msg);
+        return 0;
+    }
+    if (!transform(&s->img, c->xform, img)) {
+        CHECK(0, "%s: out of memory", name);
+        radx_volume_free(&s->img);
+        radx_volume_free(&s->msk);
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- one reference case ---- */
 static void run_case(const rs_case *c, double *worst_rel)
 {
@@ -312,17 +330,8 @@ static void run_case(const rs_case *c, double *worst_rel)
     char name[160];
     snprintf(name, sizeof name, "%s/%s [%g,%g,%g] %s pad %d", c->src, c->xform, c->sp[0], c->sp[1], c->sp[2],
              c->interp, c->pad);
-    if (!load_src(c->src, &s, &err)) {
-        CHECK(0, "%s: cannot load inputs: %s", name, err.msg);
-        return;
-    }
     radx_volume img;
-    if (!transform(&s.img, c->xform, &img)) {
-        CHECK(0, "%s: out of memory", name);
-        radx_volume_free(&s.img);
-        radx_volume_free(&s.msk);
-        return;
-    }
+    if (!case_inputs(c, name, &s, &img)) return;
     radx_params p;
     set_params(&p, c->sp, c->interp, c->pad);
     radx_volume io, mo;
@@ -592,16 +601,7 @@ static void tiles_case(const rs_case *c, double frac, tile_eval *t)
     radx_volume img;
     char name[160];
     snprintf(name, sizeof name, "tiles %.2f %s/%s %s", frac, c->src, c->xform, c->interp);
-    if (!load_src(c->src, &s, &err)) {
-        CHECK(0, "%s: cannot load inputs: %s", name, err.msg);
-        return;
-    }
-    if (!transform(&s.img, c->xform, &img)) {
-        CHECK(0, "%s: out of memory", name);
-        radx_volume_free(&s.img);
-        radx_volume_free(&s.msk);
-        return;
-    }
+    if (!case_inputs(c, name, &s, &img)) return;
     radx_params p;
     set_params(&p, c->sp, c->interp, c->pad);
     radx_volume io, mo, to, tm;

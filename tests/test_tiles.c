@@ -158,27 +158,6 @@ static int glrlm_tiled(const radx_angular_prep *g, int a, int64_t t, const uint3
     return memcmp(cnt, ref, g->ncell * sizeof *cnt) != 0;
 }
 
-static void glrlm_box(const char *what, const radx_texture_input *in, const radx_params *p)
-{
-    radx_angular_prep g;
-    radx_err e = {RADX_OK, ""};
-    double out[64];
-    radx_status st = radx_glrlm_prepare(in, p, out, &g, &e);
-    CHECK(st == RADX_OK, "%s: GLRLM prepare: %s", what, e.msg);
-    if (st) return;
-    const int h = radx_slab_halo(g.angles, g.na);
-    uint32_t *ref = malloc(g.ncell * sizeof *ref), *cnt = malloc(g.ncell * sizeof *cnt);
-    int bad = 0;
-    for (int a = 0; a < g.na; a++) {
-        radx_glrlm_count_angle(&g, a, ref);
-        for (int64_t t = h > 1 ? h : 1; t <= g.dims[0]; t++) bad += glrlm_tiled(&g, a, t, ref, cnt);
-    }
-    CHECK(bad == 0, "%s: GLRLM: %d slabbings differ from the whole box's run-length matrices", what, bad);
-    free(ref);
-    free(cnt);
-    radx_angular_prep_free(&g);
-}
-
 /* The zones of the slices [z0, z1) alone, in the C order of their first voxel, and the zone
  * ordinals of the first and last slice (what the CUDA GLSZM downloads per slab). */
 static void label_slab(const radx_texture_input *in, const radx_tex_nbclass *s, int64_t z0, int64_t z1,
@@ -344,25 +323,40 @@ static void shape_box(const char *what, const radx_texture_input *tin)
     CHECK(bad == 0, "%s: shape: %d slabbings give other features than the whole mesh", what, bad);
 }
 
-static void one_box(const char *what, const radx_texture_input *in, const radx_params *p)
+/* An angular class (GLCM or GLRLM) counted in slabs of every thickness from min(halo, 1) up (the
+ * GLRLM engine needs slabs of at least the halo), against its whole-box counts. */
+typedef struct ang_class {
+    const char *name;
+    radx_status (*prepare)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *,
+                           radx_err *);
+    uint64_t (*count)(const void *, int, uint32_t *);
+    int (*tiled)(const radx_angular_prep *, int, int64_t, const uint32_t *, uint32_t *);
+    int t_from_halo;
+} ang_class;
+
+static void angular_box(const char *what, const ang_class *k, const radx_texture_input *in, const radx_params *p)
 {
     radx_angular_prep g;
     radx_err e = {RADX_OK, ""};
     double out[64];
-    radx_status st = radx_glcm_prepare(in, p, out, &g, &e);
-    CHECK(st == RADX_OK, "%s: prepare: %s", what, e.msg);
+    radx_status st = k->prepare(in, p, out, &g, &e);
+    CHECK(st == RADX_OK, "%s: %s prepare: %s", what, k->name, e.msg);
     if (st) return;
+    const int h = radx_slab_halo(g.angles, g.na);
     uint32_t *ref = malloc(g.ncell * sizeof *ref), *cnt = malloc(g.ncell * sizeof *cnt);
     int bad = 0;
     for (int a = 0; a < g.na; a++) {
-        radx_glcm_count_angle(&g, a, ref);
-        for (int64_t t = 1; t <= g.dims[0]; t++) bad += count_tiled(&g, a, t, ref, cnt);
+        k->count(&g, a, ref);
+        for (int64_t t = k->t_from_halo && h > 1 ? h : 1; t <= g.dims[0]; t++) bad += k->tiled(&g, a, t, ref, cnt);
     }
-    CHECK(bad == 0, "%s: %d slabbings differ from the whole box's counts", what, bad);
+    CHECK(bad == 0, "%s: %s: %d slabbings differ from the whole box's counts", what, k->name, bad);
     free(ref);
     free(cnt);
     radx_angular_prep_free(&g);
 }
+
+static const ang_class k_glcm = {"GLCM", radx_glcm_prepare, radx_glcm_count_angle, count_tiled, 0};
+static const ang_class k_glrlm = {"GLRLM", radx_glrlm_prepare, radx_glrlm_count_angle, glrlm_tiled, 1};
 
 static void plan_checks(void)
 {
@@ -490,8 +484,8 @@ int main(void)
         char what[96];
         snprintf(what, sizeof what, "box %lldx%lldx%lld, %d levels, distances %s%s", (long long)nz, (long long)ny,
                  (long long)nx, ng, dist[c % 4], c % 7 == 3 ? ", force2D" : "");
-        one_box(what, &in, &p);
-        glrlm_box(what, &in, &p);
+        angular_box(what, &k_glcm, &in, &p);
+        angular_box(what, &k_glrlm, &in, &p);
         glszm_box(what, &in, &p);
         shape_box(what, &in);
         const int nbad = nbtex_tiled(&in, p.distances, p.n_distances, p.force2d ? p.force2d_dimension : -1);
