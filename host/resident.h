@@ -11,6 +11,12 @@
  * held range on the device (discretisation: the levels) may hand its device buffer over instead
  * (adopt), so that range never crosses the bus upwards at all.
  *
+ * A stage may also leave its output on the device only (adopt_stale): the held host range is then
+ * out of date (stale) until radx_resident_materialize copies the device copy down.  Whoever reads
+ * such a range on the host materializes it first: the pipeline before its own reads, the
+ * backend before it runs a CPU op in place of a device one; eviction materializes before it
+ * frees, release does not (the caller is done with the range).
+ *
  * Nothing is keyed on a host pointer that could be freed and reused while held: an entry lives
  * from hold to release, and the pipeline releases before it frees.  The device itself is
  * reached through callbacks, so that the rules here are tested on the CPU (tests/test_resident.c)
@@ -33,6 +39,8 @@ typedef struct radx_resident_dev {
     /* host -> device copy, ordered before every later use on the backend's stream; 0 on success */
     int (*upload)(void *u, void *d, const void *h, size_t bytes);
     void (*free)(void *u, void *d, size_t bytes);
+    /* device -> host copy, complete when it returns; 0 on success (NULL: no stale ranges) */
+    int (*download)(void *u, void *h, const void *d, size_t bytes);
     void *u;
 } radx_resident_dev;
 
@@ -42,6 +50,7 @@ typedef struct radx_resident_entry {
     const char *h; /* held host range [h, h + bytes) */
     size_t bytes;
     void *d;       /* its device copy; NULL until a stage first needs it (or adopts one) */
+    int stale;     /* the host copy is out of date: only d holds the values */
 } radx_resident_entry;
 
 typedef struct radx_resident {
@@ -49,7 +58,7 @@ typedef struct radx_resident {
     radx_resident_entry e[RADX_RESIDENT_MAX];
     int n;
     /* counters: uploads done here, stage uploads answered by a device copy, buffers adopted */
-    long long uploads, hits, adopted;
+    long long uploads, hits, adopted, materialized;
     unsigned long long bytes_saved; /* host -> device bytes the hits and adoptions did not copy */
 } radx_resident;
 
@@ -73,6 +82,7 @@ static inline int radx_resident_hold(radx_resident *r, const void *h, size_t byt
     r->e[r->n].h = c;
     r->e[r->n].bytes = bytes;
     r->e[r->n].d = NULL;
+    r->e[r->n].stale = 0;
     r->n++;
     return 0;
 }
@@ -134,6 +144,47 @@ static inline int radx_resident_adopt(radx_resident *r, const void *h, size_t by
     return 0;
 }
 
+/* adopt for a stage that wrote the held range [h, h + bytes) only on the device: the host copy
+ * is stale until materialized (requires the device's download hook).  1 when taken. */
+static inline int radx_resident_adopt_stale(radx_resident *r, const void *h, size_t bytes, void *d)
+{
+    if (!r->dev.download) return 0;
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (e->h != (const char *)h || e->bytes != bytes || e->d) continue;
+        e->d = d;
+        e->stale = 1;
+        r->adopted++;
+        return 1;
+    }
+    return 0;
+}
+
+/* 1 when [h, h + bytes) lies in a held range whose host copy is stale. */
+static inline int radx_resident_is_stale(const radx_resident *r, const void *h, size_t bytes)
+{
+    const int i = radx_resident_entry_of(r, h, bytes);
+    return i >= 0 && r->e[i].stale;
+}
+
+/* Brings the host copy of the held range containing h (NULL: of every held range) up to date
+ * from its device copy.  0, or -1 when a download failed (that range stays stale). */
+static inline int radx_resident_materialize(radx_resident *r, const void *h)
+{
+    int rc = 0;
+    for (int i = 0; i < r->n; i++) {
+        radx_resident_entry *e = &r->e[i];
+        if (!e->stale || (h && !((const char *)h >= e->h && (const char *)h < e->h + e->bytes))) continue;
+        if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) {
+            rc = -1;
+            continue;
+        }
+        e->stale = 0;
+        r->materialized++;
+    }
+    return rc;
+}
+
 /* Frees every device copy but keeps every hold, so that a stage short of device memory can have
  * the room; a held range is uploaded again at its next use (its host copy is valid: a range gets
  * a device copy only once it has been written).  Returns the bytes freed. */
@@ -143,6 +194,12 @@ static inline size_t radx_resident_evict(radx_resident *r)
     for (int i = 0; i < r->n; i++) {
         radx_resident_entry *e = &r->e[i];
         if (!e->d) continue;
+        /* a stale range's only copy is on the device: bring it down first (kept if that fails) */
+        if (e->stale) {
+            if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) continue; /* its only copy */
+            e->stale = 0;
+            r->materialized++;
+        }
         if (r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
         e->d = NULL;
         freed += e->bytes;
@@ -150,7 +207,8 @@ static inline size_t radx_resident_evict(radx_resident *r)
     return freed;
 }
 
-/* Ends the holds on the ranges that begin at h (NULL: every hold), freeing their device copies. */
+/* Ends the holds on the ranges that begin at h (NULL: every hold), freeing their device copies;
+ * a stale host copy stays stale (the caller is done with the range). */
 static inline void radx_resident_release(radx_resident *r, const void *h)
 {
     int k = 0;

@@ -36,6 +36,7 @@
 
 typedef struct fake_dev {
     int allocs, frees, uploads, room; /* room: allocations still allowed (-1: any) */
+    int downloads, fail_download;
 } fake_dev;
 
 static void *fd_alloc(void *u, size_t bytes)
@@ -54,6 +55,15 @@ static int fd_upload(void *u, void *d, const void *h, size_t bytes)
     return 0;
 }
 
+static int fd_download(void *u, void *h, const void *d, size_t bytes)
+{
+    fake_dev *f = u;
+    if (f->fail_download) return -1;
+    f->downloads++;
+    memcpy(h, d, bytes);
+    return 0;
+}
+
 static void fd_free(void *u, void *d, size_t bytes)
 {
     (void)bytes;
@@ -63,8 +73,8 @@ static void fd_free(void *u, void *d, size_t bytes)
 
 static void table(void)
 {
-    fake_dev f = {0, 0, 0, -1};
-    radx_resident_dev dev = {fd_alloc, fd_upload, fd_free, &f};
+    fake_dev f = {0, 0, 0, -1, 0, 0};
+    radx_resident_dev dev = {fd_alloc, fd_upload, fd_free, fd_download, &f};
     radx_resident r;
     radx_resident_init(&r, &dev);
     double a[100], b[50];
@@ -135,6 +145,52 @@ static void table(void)
     CHECK(f.allocs == f.frees - 2, "no device buffer left: %d allocations, %d frees", f.allocs, f.frees);
     printf("table: %d uploads, %lld hits, 2 adopted; eviction, overlaps, full table, no room: as specified\n",
            f.uploads, r.hits);
+
+    /* stale host copies: a stage that left its output on the device only */
+    double s1[20], s2[30];
+    for (int i = 0; i < 20; i++) s1[i] = -1.0; /* what the host holds: out of date */
+    for (int i = 0; i < 30; i++) s2[i] = -2.0;
+    double *d1 = malloc(sizeof s1), *d2 = malloc(sizeof s2);
+    for (int i = 0; i < 20; i++) d1[i] = i;
+    for (int i = 0; i < 30; i++) d2[i] = 100 + i;
+    CHECK(radx_resident_adopt_stale(&r, s1, sizeof s1, d1) == 0, "an unheld range is not adopted stale");
+    CHECK(radx_resident_hold(&r, s1, sizeof s1) == 0 && radx_resident_hold(&r, s2, sizeof s2) == 0, "hold s1 s2");
+    CHECK(radx_resident_adopt_stale(&r, s1, sizeof s1, d1) == 1 && radx_resident_adopt_stale(&r, s2, sizeof s2, d2) == 1,
+          "adopt s1, s2 stale");
+    CHECK(radx_resident_is_stale(&r, s1 + 3, 8) && radx_resident_find(&r, s1, sizeof s1) == d1 && s1[5] == -1.0,
+          "a stale range is served from the device; its host copy untouched");
+    CHECK(radx_resident_materialize(&r, s1 + 7) == 0 && f.downloads == 1 && s1[19] == 19.0 &&
+              !radx_resident_is_stale(&r, s1, sizeof s1) && s2[0] == -2.0,
+          "materialize(a pointer inside s1) brings s1 down, only s1");
+    CHECK(radx_resident_materialize(&r, s1) == 0 && f.downloads == 1, "a second materialize copies nothing");
+    f.fail_download = 1;
+    const int fr0 = f.frees;
+    CHECK(radx_resident_evict(&r) == sizeof s1 && f.frees == fr0 + 1 && radx_resident_is_stale(&r, s2, sizeof s2),
+          "eviction keeps a stale range whose download fails (its only copy)");
+    f.fail_download = 0;
+    CHECK(radx_resident_evict(&r) == sizeof s2 && s2[29] == 129.0 && f.downloads == 2 && f.frees == fr0 + 2,
+          "eviction brings a stale range down before it frees the copy");
+    CHECK(radx_resident_find(&r, s2, sizeof s2) != NULL && f.uploads > 0, "and uploads it again at its next use");
+    for (int i = 0; i < 20; i++) s1[i] = -1.0;
+    d1 = malloc(sizeof s1);
+    for (int i = 0; i < 20; i++) d1[i] = i;
+    radx_resident_evict(&r);
+    CHECK(radx_resident_adopt_stale(&r, s1, sizeof s1, d1) == 1, "adopt s1 stale again");
+    const int dl0 = f.downloads;
+    radx_resident_release(&r, NULL);
+    CHECK(r.n == 0 && f.downloads == dl0 && s1[0] == -1.0, "release does not bring a stale range down");
+    radx_resident_dev nodl = dev;
+    nodl.download = NULL;
+    radx_resident q;
+    radx_resident_init(&q, &nodl);
+    CHECK(radx_resident_hold(&q, s1, sizeof s1) == 0 && radx_resident_adopt_stale(&q, s1, sizeof s1, d1) == 0,
+          "no download hook: nothing is adopted stale");
+    radx_resident_release(&q, NULL);
+    /* freed: every allocation, the two buffers adopted above and the three adopted stale */
+    CHECK(f.allocs + 2 + 3 == f.frees, "stale: every device buffer freed (%d allocations, %d frees)", f.allocs,
+          f.frees);
+    printf("stale host copies: served from the device, materialized on demand (one range or all), brought down "
+           "before eviction, not on release\n");
 }
 
 /* ---- 2. the device's level index rule ------------------------------------------------------ */
