@@ -31,6 +31,13 @@ typedef struct radx_vfo_input {
     int excess;          /* ibsiKurtosisExcess */
 } radx_vfo_input;
 
+/* The ROI values' statistics (roi_values op). */
+typedef struct radx_roi_stats {
+    double min, max;         /* of the values (meaningful when nonfinite == 0) */
+    int64_t nonfinite;       /* NaN or infinite values */
+    int64_t first_nonfinite; /* box index (x fastest) of the first one, -1 when none */
+} radx_roi_stats;
+
 typedef struct radx_backend_ops {
     const char *name;
     /* gl[i] = radx_bin_index(edges, x[i]) for n values; returns max gray level via *ng */
@@ -43,7 +50,10 @@ typedef struct radx_backend_ops {
                            const radx_params *p, double *out, radx_err *err);
     radx_status (*shape)(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
                          double *out, radx_err *err);
-    /* preprocessing (contracts of radx_log_filter / radx_resample in radx_internal.h) */
+    /* preprocessing (contracts of radx_log_filter / radx_resample in radx_internal.h).  log_filter:
+     * when out->data is not NULL on entry it is the caller's buffer of in's voxel count floats,
+     * which the filter writes (F32) instead of allocating one; a device backend may then leave the
+     * result on the device only when the caller holds that buffer (stale: see materialize) */
     radx_status (*log_filter)(void *ctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                               radx_volume *out, radx_err *err);
     radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
@@ -72,7 +82,21 @@ typedef struct radx_backend_ops {
      * kept across cases, so uploads are direct DMA).  NULL: malloc / free. */
     void *(*host_alloc)(void *ctx, size_t bytes);
     void (*host_free)(void *ctx, void *p);
+    /* optional: the values of img's voxels inside the ROI box (roi: the box's mask, numpy order
+     * dims_zyx; the box starts at img voxel lo_xyz) in box order into x[0..n) (n: the mask's
+     * voxels), and their statistics.  A device backend may leave x on the device only when the
+     * caller holds it (stale).  NULL: radx_roi_values_host. */
+    radx_status (*roi_values)(void *ctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
+                              const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err);
+    /* optional, with a backend that leaves held ranges on the device only (host/resident.h): brings
+     * the host copy of the held range containing h (NULL: of every held range) up to date; the
+     * caller does so before it reads such a range on the host.  NULL: host copies are never stale. */
+    void (*materialize)(void *ctx, const void *h);
 } radx_backend_ops;
+
+/* roi_values on the host (the CPU backend's op), by kernels/roi_rules.h. */
+radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
+                                 const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err);
 
 /* The optional ops above, or their plain defaults (host/pipeline.c).  radx_backend_release
  * ignores h NULL (it never ends every hold). */
@@ -80,6 +104,7 @@ void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, si
 void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h);
 void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes);
 void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p);
+void radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h);
 
 extern const radx_backend_ops radx_cpu_backend;
 

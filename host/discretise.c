@@ -16,14 +16,20 @@ static double py_mod(double a, double b)
 radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32,
                            double **edges, int *nedges, radx_err *err)
 {
-    *edges = NULL;
-    *nedges = 0;
-    if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "no voxels to discretise");
-    double mn = x[0], mx = x[0];
+    double mn = n > 0 ? x[0] : 0.0, mx = mn;
     for (int64_t i = 1; i < n; i++) {
         if (x[i] < mn) mn = x[i];
         if (x[i] > mx) mx = x[i];
     }
+    return radx_bin_edges_range(mn, mx, n, p, values_f32, edges, nedges, err);
+}
+
+radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32,
+                                 double **edges, int *nedges, radx_err *err)
+{
+    *edges = NULL;
+    *nedges = 0;
+    if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "no voxels to discretise");
     if (p->has_bin_count) {
         /* numpy.histogram(values, binCount)[1]; then edges[-1] += 1 */
         int nb = p->bin_count;

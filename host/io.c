@@ -17,6 +17,7 @@
 #endif
 
 #include "io.h"
+#include "roi_rules.h" /* radx_value_at */
 
 int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want, size_t *in_used)
 {
@@ -93,23 +94,7 @@ const char *radx_dtype_name(radx_dtype t)
     return "unknown pixel type";
 }
 
-double radx_volume_get(const radx_volume *v, int64_t idx)
-{
-    const void *d = v->data;
-    switch (v->dtype) {
-    case RADX_DT_U8: return ((const uint8_t *)d)[idx];
-    case RADX_DT_I8: return ((const int8_t *)d)[idx];
-    case RADX_DT_U16: return ((const uint16_t *)d)[idx];
-    case RADX_DT_I16: return ((const int16_t *)d)[idx];
-    case RADX_DT_U32: return ((const uint32_t *)d)[idx];
-    case RADX_DT_I32: return ((const int32_t *)d)[idx];
-    case RADX_DT_U64: return (double)((const uint64_t *)d)[idx];
-    case RADX_DT_I64: return (double)((const int64_t *)d)[idx];
-    case RADX_DT_F32: return ((const float *)d)[idx];
-    case RADX_DT_F64: return ((const double *)d)[idx];
-    }
-    return NAN;
-}
+double radx_volume_get(const radx_volume *v, int64_t idx) { return radx_value_at((int)v->dtype, v->data, idx); }
 
 void radx_volume_free(radx_volume *v)
 {

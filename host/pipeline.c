@@ -511,6 +511,11 @@ void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t byt
     return ops && ops->host_alloc ? ops->host_alloc(ctx, bytes) : malloc(bytes);
 }
 
+void radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h)
+{
+    if (ops && ops->materialize) ops->materialize(ctx, h);
+}
+
 void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p)
 {
     if (!p) return;
@@ -523,8 +528,10 @@ void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p)
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class.
  * The ROI values x, their levels gl, the level box and the ROI box are read by first order and
  * every texture class unchanged: they come from the backend's host memory and are held on it
- * (host/resident.h), so a device backend uploads each once per image type (the levels not at
- * all: the device discretisation hands its own copy over). */
+ * (host/resident.h), so a device backend uploads each once per image type (the values and the
+ * levels not at all: the device gathers the values from its copy of the image and keeps them,
+ * its discretisation hands its own copy of the levels over).  The host itself reads the image
+ * only through the roi_values op, and the values only through their statistics. */
 static radx_status run_image_type(const radx_volume *img, const radx_params *p,
                                   const radx_backend_ops *ops, void *bctx, const char *prefix,
                                   const uint8_t *lab, const roi_box *b, radx_result *res,
@@ -535,41 +542,44 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     const radx_geom *g = &img->g;
     radx_texture_input tin;
     uint8_t *roi = NULL;
-    double *val = NULL, *x = NULL, *edges = NULL;
+    double *x = NULL, *edges = NULL;
     int32_t *glbox = NULL, *gl = NULL;
     int nedges = 0, ng = 0;
-    radx_status st = radx_pipeline_crop(img, lab, b, tin.dims_zyx, &roi, &val, err);
+    radx_status st = radx_pipeline_crop(img, lab, b, tin.dims_zyx, &roi, NULL, err);
     if (st) return st;
     int64_t nbox = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
-    x = radx_backend_host_alloc(ops, bctx, sizeof *x * (size_t)b->n);
-    gl = radx_backend_host_alloc(ops, bctx, sizeof *gl * (size_t)b->n);
+    const int64_t n = b->n;
+    x = radx_backend_host_alloc(ops, bctx, sizeof *x * (size_t)n);
+    gl = radx_backend_host_alloc(ops, bctx, sizeof *gl * (size_t)n);
     glbox = radx_backend_host_alloc(ops, bctx, sizeof *glbox * (size_t)nbox);
     if (glbox) memset(glbox, 0, sizeof *glbox * (size_t)nbox);
     if (!x || !gl || !glbox) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %lld ROI voxels", (long long)b->n);
         goto done;
     }
-    int64_t n = 0, nbad = 0, first_bad = -1;
-    for (int64_t i = 0; i < nbox; i++) {
-        if (!roi[i]) continue;
-        if (!isfinite(val[i])) {
-            if (first_bad < 0) first_bad = i;
-            nbad++;
-        }
-        x[n++] = val[i];
+    /* the ROI values: written by roi_values (a device backend may keep them on the device only:
+     * the host reads no value of x below, only their statistics), then read by discretisation
+     * and first order */
+    radx_backend_hold(ops, bctx, x, sizeof *x * (size_t)n);
+    radx_backend_hold(ops, bctx, roi, (size_t)nbox);
+    radx_roi_stats rs;
+    {
+        const int64_t lo[3] = {b->lo[0], b->lo[1], b->lo[2]};
+        st = ops->roi_values ? ops->roi_values(bctx, img, roi, tin.dims_zyx, lo, x, n, &rs, err)
+                             : radx_roi_values_host(img, roi, tin.dims_zyx, lo, x, n, &rs, err);
     }
-    if (nbad) {
-        int64_t nx = tin.dims_zyx[2], ny = tin.dims_zyx[1];
+    if (st) goto done;
+    if (rs.nonfinite) {
+        const int64_t nx = tin.dims_zyx[2], ny = tin.dims_zyx[1], fb = rs.first_nonfinite;
         st = radx_seterr(err, RADX_ERR_VALUE,
                          "%s: %lld NaN or infinite voxel(s) inside the ROI%s%s, first at index (%lld, %lld, %lld)",
-                         ipath, (long long)nbad, strcmp(prefix, "original") ? " of image type " : "",
-                         strcmp(prefix, "original") ? prefix : "", (long long)(b->lo[0] + first_bad % nx),
-                         (long long)(b->lo[1] + (first_bad / nx) % ny), (long long)(b->lo[2] + first_bad / (nx * ny)));
+                         ipath, (long long)rs.nonfinite, strcmp(prefix, "original") ? " of image type " : "",
+                         strcmp(prefix, "original") ? prefix : "", (long long)(b->lo[0] + fb % nx),
+                         (long long)(b->lo[1] + (fb / nx) % ny), (long long)(b->lo[2] + fb / (nx * ny)));
         goto done;
     }
-    st = radx_bin_edges(x, n, p, img->dtype == RADX_DT_F32, &edges, &nedges, err);
+    st = radx_bin_edges_range(rs.min, rs.max, n, p, img->dtype == RADX_DT_F32, &edges, &nedges, err);
     if (st) goto done;
-    radx_backend_hold(ops, bctx, x, sizeof *x * (size_t)n);
     radx_backend_hold(ops, bctx, gl, sizeof *gl * (size_t)n); /* written by discretise, then read */
     const radx_backend_ops *dops = ops->discretise ? ops : &radx_cpu_backend;
     st = dops->discretise(dops == ops ? bctx : NULL, x, n, edges, nedges, gl, &ng, err);
@@ -577,7 +587,6 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     for (int64_t i = 0, k = 0; i < nbox; i++)
         if (roi[i]) glbox[i] = gl[k++];
     radx_backend_hold(ops, bctx, glbox, sizeof *glbox * (size_t)nbox);
-    radx_backend_hold(ops, bctx, roi, (size_t)nbox);
     tin.spacing_zyx[0] = g->spacing[2]; tin.spacing_zyx[1] = g->spacing[1]; tin.spacing_zyx[2] = g->spacing[0];
     tin.gl = glbox;
     tin.roi = roi;
@@ -605,7 +614,6 @@ done:
     radx_backend_release(ops, bctx, glbox);
     radx_backend_release(ops, bctx, roi);
     free(roi);
-    free(val);
     radx_backend_host_free(ops, bctx, x);
     radx_backend_host_free(ops, bctx, gl);
     radx_backend_host_free(ops, bctx, glbox);
@@ -972,13 +980,17 @@ fail:
     return st;
 }
 
-radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p,
-                                         const radx_backend_ops *ops, void *bctx, const char *ipath,
-                                         radx_image_type_fn fn, void *user, radx_err *err)
+/* defer: fn reads a filtered image only through backend ops (run_image_type), so a device
+ * backend that can leave ranges on the device (materialize) filters into a held buffer of the
+ * pipeline's and keeps the result there; otherwise each filtered image comes back whole. */
+static radx_status for_each_image(const radx_case *cs, const radx_params *p, const radx_backend_ops *ops, void *bctx,
+                                  const char *ipath, radx_image_type_fn fn, void *user, int defer, radx_err *err)
 {
     radx_status st = RADX_OK;
     radx_volume filtered;
     memset(&filtered, 0, sizeof filtered);
+    defer = defer && ops->materialize;
+    const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&cs->img.g);
     /* every LoG sigma filters this image: a device backend uploads it once */
     const void *held = cs->img.data;
     radx_backend_hold(ops, bctx, held, radx_dtype_size(cs->img.dtype) * (size_t)radx_geom_nvox(&cs->img.g));
@@ -1001,17 +1013,32 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
                 char prefix[96];
                 log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
                 const radx_backend_ops *lo = ops->log_filter ? ops : &radx_cpu_backend;
+                void *buf = NULL;
+                if (defer) { /* the filter's output: the pipeline's buffer, held while fn reads it */
+                    buf = radx_backend_host_alloc(ops, bctx, fbytes);
+                    if (!buf) {
+                        st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+                        break;
+                    }
+                    filtered.data = buf;
+                    radx_backend_hold(ops, bctx, buf, fbytes);
+                }
                 st = lo->log_filter(lo == ops ? bctx : NULL, &cs->img, ls->sigma[k], (radx_log_mode)q.log_mode,
                                     &filtered, err);
-                if (st) {
-                    /* name the image: the filter's message names sigma and sizes */
+                if (!st) {
+                    st = fn(user, &filtered, &q, prefix, err);
+                } else if (err) { /* name the image: the filter's message names sigma and sizes */
                     char m[RADX_ERR_LEN];
-                    snprintf(m, sizeof m, "%s", err ? err->msg : "");
-                    if (err) radx_seterr(err, st, "%s: %s", ipath, m);
-                    break;
+                    snprintf(m, sizeof m, "%s", err->msg);
+                    radx_seterr(err, st, "%s: %s", ipath, m);
                 }
-                st = fn(user, &filtered, &q, prefix, err);
-                radx_volume_free(&filtered);
+                if (buf) {
+                    radx_backend_release(ops, bctx, buf);
+                    radx_backend_host_free(ops, bctx, buf);
+                    memset(&filtered, 0, sizeof filtered);
+                } else {
+                    radx_volume_free(&filtered);
+                }
             }
         } else {
             st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "imageType '%s' is not implemented in radx %s yet",
@@ -1023,6 +1050,13 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
     radx_backend_release(ops, bctx, held);
     radx_volume_free(&filtered);
     return st;
+}
+
+radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p,
+                                         const radx_backend_ops *ops, void *bctx, const char *ipath,
+                                         radx_image_type_fn fn, void *user, radx_err *err)
+{
+    return for_each_image(cs, p, ops, bctx, ipath, fn, user, 0, err);
 }
 
 /* ---- extract ------------------------------------------------------------------------------ */
@@ -1069,7 +1103,7 @@ radx_status radx_pipeline_run_loaded(const radx_params *p, const radx_backend_op
     if (st) goto fail;
 
     extract_ctx x = {ops, bctx, feat_lab, feat_box, res, ipath};
-    st = radx_pipeline_for_each_image(&cs, p, ops, bctx, ipath, extract_image_type, &x, err);
+    st = for_each_image(&cs, p, ops, bctx, ipath, extract_image_type, &x, 1, err);
     if (st) goto fail;
 
     radx_case_free(&cs);

@@ -261,7 +261,73 @@ typedef struct watch {
     radx_resident tab; /* the real table, no device: a refused hold (overlap, full) is a pipeline fault */
     long long refused;
     int calls, fail_at; /* op calls so far; the call that fails (injected), 0: none */
+    /* outputs left "on the device": the values in shadow, poison in the host range until
+     * materialized (a host read before that shows in the features) */
+    struct {
+        char *h;
+        size_t bytes;
+        char *shadow;
+    } st[WMAX];
+    int nst;
+    long long deferred, materialized;
 } watch;
+
+/* What an op reads at p: the "device" copy of a range left there, else the host. */
+static const void *dev_view(const watch *w, const void *p)
+{
+    for (int i = 0; i < w->nst; i++)
+        if ((const char *)p >= w->st[i].h && (const char *)p < w->st[i].h + w->st[i].bytes)
+            return w->st[i].shadow + ((const char *)p - w->st[i].h);
+    return p;
+}
+
+/* An op just wrote the range h on the host: when it is held, keep the values as the only valid
+ * copy and poison the host range (0xff bytes: NaN in every float and double). */
+static void defer_output(watch *w, void *h, size_t bytes)
+{
+    int held = 0;
+    for (int i = 0; i < w->n; i++) held |= w->e[i].h == (const char *)h && w->e[i].bytes == bytes;
+    if (!held || w->nst >= WMAX) return;
+    w->st[w->nst].h = h;
+    w->st[w->nst].bytes = bytes;
+    w->st[w->nst].shadow = malloc(bytes);
+    memcpy(w->st[w->nst].shadow, h, bytes);
+    memset(h, 0xff, bytes);
+    w->nst++;
+    w->deferred++;
+}
+
+static void w_materialize(void *ctx, const void *h)
+{
+    watch *w = ctx;
+    int k = 0;
+    for (int i = 0; i < w->nst; i++) {
+        if (h && !((const char *)h >= w->st[i].h && (const char *)h < w->st[i].h + w->st[i].bytes)) {
+            w->st[k++] = w->st[i];
+            continue;
+        }
+        memcpy(w->st[i].h, w->st[i].shadow, w->st[i].bytes);
+        for (int j = 0; j < w->n; j++) /* the range's value did not change: only its host copy */
+            if (w->e[j].h == w->st[i].h && w->e[j].snap) memcpy(w->e[j].snap, w->e[j].h, w->e[j].bytes);
+        free(w->st[i].shadow);
+        w->materialized++;
+    }
+    w->nst = k;
+}
+
+/* Drops the "device" copies of the ranges that begin at h (NULL: all), as release does. */
+static void drop_deferred(watch *w, const void *h)
+{
+    int k = 0;
+    for (int i = 0; i < w->nst; i++) {
+        if (h && w->st[i].h != (const char *)h) {
+            w->st[k++] = w->st[i];
+            continue;
+        }
+        free(w->st[i].shadow);
+    }
+    w->nst = k;
+}
 
 /* The injected failure of op call number w->fail_at. */
 static int inject(watch *w, radx_err *err)
@@ -324,6 +390,7 @@ static void w_release(void *ctx, const void *h)
         fprintf(stderr, "release of every hold from the pipeline\n");
     }
     radx_resident_release(&w->tab, h);
+    drop_deferred(w, h);
     int k = 0;
     for (int i = 0; i < w->n; i++) {
         if (h && w->e[i].h != (const char *)h) {
@@ -372,7 +439,7 @@ static radx_status w_discretise(void *ctx, const double *x, int64_t n, const dou
 {
     if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, gl);
-    radx_status st = radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err);
+    radx_status st = radx_cpu_backend.discretise(NULL, dev_view(ctx, x), n, edges, nedges, gl, ng, err);
     after(ctx, gl);
     return st;
 }
@@ -382,7 +449,7 @@ static radx_status w_firstorder(void *ctx, const double *x, const int32_t *gl, i
 {
     if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
-    return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, vv, p, out, err);
+    return radx_cpu_backend.firstorder(NULL, dev_view(ctx, x), dev_view(ctx, gl), n, ng, vv, p, out, err);
 }
 
 static radx_status w_texture(void *ctx, radx_class cls, const radx_texture_input *in, const radx_params *p,
@@ -390,7 +457,10 @@ static radx_status w_texture(void *ctx, radx_class cls, const radx_texture_input
 {
     if (inject(ctx, err)) return RADX_ERR_DEVICE;
     before(ctx, NULL);
-    return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
+    radx_texture_input v = *in;
+    v.gl = dev_view(ctx, in->gl);
+    v.roi = dev_view(ctx, in->roi);
+    return radx_cpu_backend.texture(NULL, cls, &v, p, out, err);
 }
 
 static radx_status w_shape(void *ctx, radx_class cls, const radx_shape_input *in, const radx_params *p, double *out,
@@ -405,8 +475,27 @@ static radx_status w_log(void *ctx, const radx_volume *in, double sigma, radx_lo
                          radx_err *err)
 {
     if (inject(ctx, err)) return RADX_ERR_DEVICE;
-    before(ctx, NULL);
-    return radx_cpu_backend.log_filter(NULL, in, sigma, mode, out, err);
+    void *buf = out->data; /* the caller's buffer, if any: the output range */
+    before(ctx, buf);
+    radx_volume v = *in;
+    v.data = (void *)dev_view(ctx, in->data);
+    radx_status st = radx_cpu_backend.log_filter(NULL, &v, sigma, mode, out, err);
+    if (st == RADX_OK && buf) defer_output(ctx, buf, sizeof(float) * (size_t)radx_geom_nvox(&out->g));
+    after(ctx, buf);
+    return st;
+}
+
+static radx_status w_roi_values(void *ctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
+                                const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
+{
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
+    before(ctx, x);
+    radx_volume v = *img;
+    v.data = (void *)dev_view(ctx, img->data);
+    radx_status st = radx_roi_values_host(&v, dev_view(ctx, roi), dims_zyx, lo_xyz, x, n, s, err);
+    if (st == RADX_OK) defer_output(ctx, x, sizeof *x * (size_t)n);
+    after(ctx, x);
+    return st;
 }
 
 static radx_status w_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
@@ -443,6 +532,8 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
     ops.release = w_release;
     ops.host_alloc = w_host_alloc;
     ops.host_free = w_host_free;
+    ops.roi_values = w_roi_values;
+    ops.materialize = w_materialize;
     watch w;
     memset(&w, 0, sizeof w);
     radx_result *cpu = NULL, *wr = NULL;
@@ -458,6 +549,9 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
     CHECK(w.holds >= 4 + want_image_hold, "%s: only %lld holds", what, w.holds);
     CHECK(w.checked > 0, "%s: no held range was ever re-checked", what);
     CHECK(w.refused == 0, "%s: %lld holds overlapped a held range or found the table full", what, w.refused);
+    /* per image type the ROI values, and every filtered image, stay "on the device" */
+    CHECK(w.deferred >= 1 + want_image_hold && w.nst == 0, "%s: %lld outputs left on the device, %d not dropped",
+          what, w.deferred, w.nst);
     size_t same = 0, n = cpu && wr ? radx_result_count(cpu) : 0;
     CHECK(n > 0 && wr && radx_result_count(wr) == n, "%s: %zu and %zu results", what, n,
           wr ? radx_result_count(wr) : 0);
@@ -468,8 +562,9 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
         same += eq;
         CHECK(eq, "%s: %s differs", what, radx_result_name(cpu, i));
     }
-    printf("%-34s %lld holds released, %lld held-range checks, 0 violations; %zu/%zu values equal the CPU's\n", what,
-           w.releases, w.checked, same, n);
+    printf("%-34s %lld holds released, %lld held-range checks, 0 violations; %lld outputs left on the device "
+           "(host copies poisoned), %lld brought down; %zu/%zu values equal the CPU's\n",
+           what, w.releases, w.checked, w.deferred, w.materialized, same, n);
 
     /* every op call failing in turn: the run fails with that error, and still releases every
      * hold and returns every host array */
@@ -484,7 +579,7 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
         st = radx_pipeline_run(&p, &ops, &v, ip, mp, 1, &r, &ek);
         CHECK(st == RADX_ERR_DEVICE && strstr(ek.msg, "injected"), "%s: op call %d failing gave %d (%s)", what, k,
               (int)st, ek.msg);
-        leaks += v.n != 0 || v.nalloc != 0 || v.violations != 0 || v.refused != 0;
+        leaks += v.n != 0 || v.nalloc != 0 || v.violations != 0 || v.refused != 0 || v.nst != 0;
         for (int i = 0; i < v.n; i++) free(v.e[i].snap);
         radx_result_destroy(r);
     }
