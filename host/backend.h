@@ -120,6 +120,9 @@ typedef struct radx_cuda_memstats {
     unsigned long long resident_bytes_saved;
     /* stages the device held only in tiles (z-slabs), for lack of memory for the whole box */
     long long tiled_stages;
+    /* device -> host bytes not copied because the result stayed on the device (the ROI values,
+     * filtered images) and no host read needed it */
+    unsigned long long download_bytes_saved;
 } radx_cuda_memstats;
 void radx_cuda_memory_stats(radx_cuda_memstats *s);
 void radx_cuda_note_cpu_fallback(void);

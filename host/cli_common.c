@@ -69,6 +69,9 @@ void radx_cli_report_device(radx_backend used)
     if (ms.resident_bytes_saved)
         fprintf(stderr, "; %.1f MiB of uploads served by device-resident copies",
                 (double)ms.resident_bytes_saved / 1048576.0);
+    if (ms.download_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of results kept on the device, never downloaded",
+                (double)ms.download_bytes_saved / 1048576.0);
     fputc('\n', stderr);
 }
 

@@ -60,6 +60,7 @@ typedef struct radx_resident {
     /* counters: uploads done here, stage uploads answered by a device copy, buffers adopted */
     long long uploads, hits, adopted, materialized;
     unsigned long long bytes_saved; /* host -> device bytes the hits and adoptions did not copy */
+    unsigned long long bytes_kept;  /* device -> host bytes stale adoptions did not copy (so far) */
 } radx_resident;
 
 /* static inline, so that the C host code and the CUDA backend's C++ share one copy without a
@@ -155,6 +156,7 @@ static inline int radx_resident_adopt_stale(radx_resident *r, const void *h, siz
         e->d = d;
         e->stale = 1;
         r->adopted++;
+        r->bytes_kept += bytes;
         return 1;
     }
     return 0;
@@ -181,6 +183,7 @@ static inline int radx_resident_materialize(radx_resident *r, const void *h)
         }
         e->stale = 0;
         r->materialized++;
+        r->bytes_kept -= e->bytes;
     }
     return rc;
 }
@@ -199,6 +202,7 @@ static inline size_t radx_resident_evict(radx_resident *r)
             if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) continue; /* its only copy */
             e->stale = 0;
             r->materialized++;
+            r->bytes_kept -= e->bytes;
         }
         if (r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
         e->d = NULL;

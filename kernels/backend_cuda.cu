@@ -50,6 +50,9 @@ template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gp
         radx_cuda_note_cpu_fallback();
         err->status = RADX_OK;
         err->msg[0] = 0;
+        /* the CPU reads host copies: bring down what the device kept alone */
+        if (radx_resident_materialize(res, NULL) != 0)
+            return radx_seterr(err, RADX_ERR_DEVICE, "device: a device-resident array could not be brought down");
         st = cpu();
     }
     return st;
@@ -133,6 +136,30 @@ static radx_status cuda_voxel_texture(void *vctx, radx_class cls, const void *in
     return st;
 }
 
+static radx_status cuda_roi_values(void *vctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
+                                   const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    radx_status st = gpu_or_cpu(
+        vctx, [&] { return radx_cuda_roi_values(ctx->stream, img, roi, dims_zyx, lo_xyz, x, n, s, err); },
+        [&] { return radx_roi_values_host(img, roi, dims_zyx, lo_xyz, x, n, s, err); }, err);
+    if (st == RADX_ERR_UNSUPPORTED) { /* the image is not on the device: gather on the host */
+        err->status = RADX_OK;
+        err->msg[0] = 0;
+        if (radx_resident_materialize(&ctx->res, img->data) != 0)
+            return radx_seterr(err, RADX_ERR_DEVICE, "device: the filtered image could not be brought down");
+        st = radx_roi_values_host(img, roi, dims_zyx, lo_xyz, x, n, s, err);
+    }
+    return st;
+}
+
+/* A host read of ranges the device kept alone (host/resident.h): bring them down first. */
+static void cuda_materialize(void *vctx, const void *h)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    radx_resident_materialize(&ctx->res, h);
+}
+
 /* Residency (host/resident.h): holds are recorded now and uploaded at their first use. */
 static void cuda_hold(void *vctx, const void *h, size_t bytes)
 {
@@ -143,7 +170,12 @@ static void cuda_release(void *vctx, const void *h)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
     const unsigned long long saved = ctx->res.bytes_saved;
+    /* a stale range released: its download was never needed (radx_resident_release drops it) */
+    unsigned long long kept = 0;
+    for (int i = 0; i < ctx->res.n; i++)
+        if (ctx->res.e[i].stale && (!h || ctx->res.e[i].h == (const char *)h)) kept += ctx->res.e[i].bytes;
     radx_resident_release(&ctx->res, h);
+    if (kept) radx_cuda_note_download_saved(kept);
     /* no copy from the host range may still be in flight when the caller frees it */
     cudaStreamSynchronize(ctx->stream);
     cudaGetLastError();
@@ -168,6 +200,7 @@ static void cuda_destroy(void *vctx)
 static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
     cuda_voxel_firstorder, cuda_voxel_texture, cuda_hold, cuda_release, cuda_host_alloc, cuda_host_free,
+    cuda_roi_values, cuda_materialize,
 };
 
 /* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */

@@ -45,6 +45,11 @@ radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, const void *in
 /* shape (3-D): same contract as radx_shape_compute; bit-identical features (kernels/shape.cu) */
 radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out, radx_err *err);
 
+/* the roi_values op (host/backend.h) from the device copy of a held image (kernels/roi_values.cu);
+ * RADX_ERR_UNSUPPORTED when the image is not on the device (the caller gathers on the host) */
+radx_status radx_cuda_roi_values(void *stream, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
+                                 const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err);
+
 /* preprocessing: same contracts as radx_log_filter / radx_resample in host/radx_internal.h */
 radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                  radx_volume *out, radx_err *err);

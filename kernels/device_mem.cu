@@ -13,7 +13,7 @@ namespace {
 std::atomic<unsigned long long> g_in_use(0), g_peak(0);
 std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
 std::atomic<long long> g_fallbacks(0);
-std::atomic<unsigned long long> g_res_saved(0);
+std::atomic<unsigned long long> g_res_saved(0), g_kept(0);
 std::atomic<long long> g_tiled(0);
 std::once_flag g_setup;
 thread_local int t_oom;
@@ -158,6 +158,15 @@ int res_upload(void *u, void *d, const void *h, size_t bytes)
     return e == cudaSuccess ? 0 : -1;
 }
 
+int res_download(void *u, void *h, const void *d, size_t bytes)
+{
+    cudaStream_t st = *(cudaStream_t *)u;
+    cudaError_t e = cudaMemcpyAsync(h, d, bytes, cudaMemcpyDeviceToHost, st);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(st);
+    if (e != cudaSuccess) cudaGetLastError();
+    return e == cudaSuccess ? 0 : -1;
+}
+
 void res_free(void *u, void *d, size_t bytes)
 {
     cudaStream_t st = *(cudaStream_t *)u;
@@ -256,7 +265,7 @@ const void *resident_peek(const void *h, size_t bytes)
     return t_res && h ? radx_resident_peek(t_res, h, bytes) : NULL;
 }
 
-int keep(dmem *m, void *d, const void *h, size_t bytes)
+static int keep_as(dmem *m, void *d, const void *h, size_t bytes, int stale)
 {
     int i;
     if (!t_res) return 0;
@@ -264,7 +273,7 @@ int keep(dmem *m, void *d, const void *h, size_t bytes)
     }
     /* exactly the range: the entry frees (and unreserves) as many bytes as m reserved */
     if (i == m->n || m->bytes[i] != bytes || m->async != pools_supported()) return 0;
-    if (!radx_resident_adopt(t_res, h, bytes, d)) return 0;
+    if (!(stale ? radx_resident_adopt_stale(t_res, h, bytes, d) : radx_resident_adopt(t_res, h, bytes, d))) return 0;
     for (; i + 1 < m->n; i++) {
         m->p[i] = m->p[i + 1];
         m->bytes[i] = m->bytes[i + 1];
@@ -273,12 +282,21 @@ int keep(dmem *m, void *d, const void *h, size_t bytes)
     return 1;
 }
 
+int keep(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 0); }
+int keep_stale(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 1); }
+
+void host_ready(const void *h)
+{
+    if (t_res && h) radx_resident_materialize(t_res, h);
+}
+
 radx_resident_dev resident_dev(cudaStream_t *st)
 {
     radx_resident_dev d;
     d.alloc = res_alloc;
     d.upload = res_upload;
     d.free = res_free;
+    d.download = res_download;
     d.u = (void *)st;
     return d;
 }
@@ -447,6 +465,7 @@ int grid_for(int64_t n)
 extern "C" void radx_cuda_note_cpu_fallback(void) { g_fallbacks.fetch_add(1); }
 
 void radx_cuda_note_resident_saved(unsigned long long bytes) { g_res_saved.fetch_add(bytes); }
+void radx_cuda_note_download_saved(unsigned long long bytes) { g_kept.fetch_add(bytes); }
 
 void radx_cuda_note_tiled(void) { g_tiled.fetch_add(1); }
 
@@ -458,4 +477,5 @@ extern "C" void radx_cuda_memory_stats(radx_cuda_memstats *s)
     s->cpu_fallbacks = g_fallbacks.load();
     s->resident_bytes_saved = g_res_saved.load();
     s->tiled_stages = g_tiled.load();
+    s->download_bytes_saved = g_kept.load();
 }

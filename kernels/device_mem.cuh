@@ -66,6 +66,12 @@ const void *resident_peek(const void *h, size_t bytes);
 /* A stage that wrote host range h from device buffer d of m offers d to the residency: when h is
  * held, d leaves m (dfree_all no longer frees it) and stays as h's device copy.  1 when taken. */
 int keep(dmem *m, void *d, const void *h, size_t bytes);
+/* The same for a stage that wrote h only on the device: the host copy is stale until
+ * materialized (host/resident.h), so the caller skips the download.  1 when taken. */
+int keep_stale(dmem *m, void *d, const void *h, size_t bytes);
+/* Before a stage reads host range h itself (not through upload_ro / resident: tiles, chunks): brings
+ * its host copy up to date when it is a stale held range. */
+void host_ready(const void *h);
 /* Device hooks for a residency on stream st: buffers from the same budget and pool. */
 radx_resident_dev resident_dev(cudaStream_t *st);
 struct resident_scope {
@@ -127,5 +133,7 @@ int sm_count(void);
 /* Add to radx_cuda_memory_stats' resident_bytes_saved and tiled_stages. */
 void radx_cuda_note_resident_saved(unsigned long long bytes);
 void radx_cuda_note_tiled(void);
+/* Add to radx_cuda_memory_stats' download_bytes_saved. */
+void radx_cuda_note_download_saved(unsigned long long bytes);
 
 #endif

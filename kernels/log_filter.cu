@@ -562,6 +562,8 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
     cudaStream_t s = (cudaStream_t)stream;
     const int was_oom = radx_dev::oom();
     int slabs = 0;
+    /* the caller's output buffer, if any (host/backend.h): held, the result may stay on the device */
+    float *const preset = out ? (float *)out->data : NULL;
 
     memset(&d, 0, sizeof d);
     if (out) memset(out, 0, sizeof *out);
@@ -602,7 +604,7 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
                              (double)fr / 1048576.0, cudaGetErrorString(e));
             goto done;
         }
-        res = (float *)malloc(out_bytes > 0 ? out_bytes : 1);
+        res = preset ? preset : (float *)malloc(out_bytes > 0 ? out_bytes : 1);
         if (!res) {
             st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
             goto done;
@@ -654,11 +656,14 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
         lf_crop<<<lf_grid(S.nvox), LF_BLOCK, 0, s>>>((const float *)d.buf, t, S.nh, d_cval, S.t0, d.out);
         what = "LoG crop kernel";
         e = cudaGetLastError();
-        /* the result comes down at full DMA rate into the thread's page-locked slot, then into
-         * the output volume (a transfer from ordinary memory is staged by the driver at a
-         * fraction of the rate, and the device's copy engine is busy for longer) */
-        float *stage = (float *)radx_dev::pinned(0, out_bytes);
-        if (e == cudaSuccess) {
+        /* the result stays on the device when the caller holds its buffer (the pipeline gathers
+         * the ROI values there: kernels/roi_values.cu); else it comes down at full DMA rate into
+         * the thread's page-locked slot, then into the output volume (a transfer from ordinary
+         * memory is staged by the driver at a fraction of the rate, and the device's copy
+         * engine is busy for longer) */
+        const int kept = e == cudaSuccess && preset && radx_dev::keep_stale(&d.mem, d.out, preset, out_bytes);
+        float *stage = kept ? NULL : (float *)radx_dev::pinned(0, out_bytes);
+        if (e == cudaSuccess && !kept) {
             what = "download";
             e = cudaMemcpyAsync(stage ? stage : res, d.out, out_bytes, cudaMemcpyDeviceToHost, s);
         }
@@ -667,7 +672,7 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
             e = cudaStreamSynchronize(s);
         }
         if (e != cudaSuccess) goto cuda_fail;
-        if (stage) memcpy(res, stage, out_bytes);
+        if (!kept && stage) memcpy(res, stage, out_bytes);
     }
     out->g = in->g;
     out->dtype = RADX_DT_F32;
@@ -685,7 +690,7 @@ tiles: /* the 3-D transform does not fit: two passes in slabs (lf_two_pass) */
     lf_dev_free(&d);
     radx_cufft_cache_clear(stream); /* idle plans' work areas would eat the slabs' room */
     lf_retry(err);
-    res = (float *)malloc(sizeof(float) * (size_t)(S.nvox > 0 ? S.nvox : 1));
+    res = preset ? preset : (float *)malloc(sizeof(float) * (size_t)(S.nvox > 0 ? S.nvox : 1));
     if (!res) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
         goto done;
@@ -716,7 +721,7 @@ done:
     }
     lf_dev_free(&d); /* cudaFree waits for the work queued on them */
     radx_log_setup_free(&S);
-    free(res);
+    if (res != preset) free(res);
     return st;
 }
 
@@ -724,8 +729,10 @@ extern "C" radx_status radx_cuda_log_filter(void *stream, const radx_volume *in,
                                             radx_volume *out, radx_err *err)
 {
     radx_log_opts o;
-    if (out) memset(out, 0, sizeof *out);
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
+    void *const preset = out->data; /* the caller's buffer, if any (radx_cuda_log_filter_ex) */
+    memset(out, 0, sizeof *out);
+    out->data = preset;
     radx_status st = radx_log_prepare(in, sigma_mm, mode, &o, err);
     if (st != RADX_OK) return st;
     return radx_cuda_log_filter_ex(stream, in, sigma_mm, &o, out, err);

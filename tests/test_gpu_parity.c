@@ -2,8 +2,9 @@
 /* CPU vs CUDA: the same cases through both backends must give identical features (the GPU ops
  * share their per-voxel rules with the CPU, and matrices are integer counts).  The CUDA runs
  * chain the stages of an image type on the device (host/resident.h): the levels, level box and
- * ROI box go up once and first order and the texture classes read the device copies, so the
- * backend must report uploads it did not make.  Exits 77 (CTest: skipped) when radx was built
+ * ROI box go up once and first order and the texture classes read the device copies, and the ROI
+ * values are gathered on the device and stay there, so the backend must report uploads and
+ * downloads it did not make.  Exits 77 (CTest: skipped) when radx was built
  * without CUDA or no usable device is present. */
 #include "backend.h"
 #include "gpu_plan_harness.h"
@@ -32,6 +33,10 @@ int main(void)
     radx_cuda_memory_stats(&ms);
     CHECK(ms.resident_bytes_saved > 0, "no stage read a device-resident copy");
     printf("device-resident copies spared %.1f MiB of uploads\n", (double)ms.resident_bytes_saved / 1048576.0);
+    /* the ROI values are gathered on the device from the held image and never come down */
+    CHECK(ms.download_bytes_saved > 0, "no result stayed on the device");
+    CHECK(ms.cpu_fallbacks == 0, "%lld stage(s) fell back to the CPU", ms.cpu_fallbacks);
+    printf("results kept on the device spared %.1f MiB of downloads\n", (double)ms.download_bytes_saved / 1048576.0);
     radx_ctx_destroy(ctx);
     return radx_test_finish("test_gpu_parity");
 }

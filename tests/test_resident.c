@@ -163,6 +163,7 @@ static void table(void)
               !radx_resident_is_stale(&r, s1, sizeof s1) && s2[0] == -2.0,
           "materialize(a pointer inside s1) brings s1 down, only s1");
     CHECK(radx_resident_materialize(&r, s1) == 0 && f.downloads == 1, "a second materialize copies nothing");
+    CHECK(r.bytes_kept == sizeof s2, "bytes kept on the device: %llu", r.bytes_kept);
     f.fail_download = 1;
     const int fr0 = f.frees;
     CHECK(radx_resident_evict(&r) == sizeof s1 && f.frees == fr0 + 1 && radx_resident_is_stale(&r, s2, sizeof s2),
