@@ -105,8 +105,14 @@ static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input
 static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                    radx_volume *out, radx_err *err)
 {
-    return gpu_or_cpu(vctx, [&] { return radx_cuda_log_filter(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, out, err); },
-                      [&] { return radx_cpu_backend.log_filter(NULL, in, sigma_mm, mode, out, err); }, err);
+    float *const buf = (float *)out->data; /* the caller's buffer, if any (host/backend.h) */
+    return gpu_or_cpu(
+        vctx, [&] { return radx_cuda_log_filter_into(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, buf, out, err); },
+        [&] {
+            out->data = buf; /* the GPU attempt cleared out */
+            return radx_cpu_backend.log_filter(NULL, in, sigma_mm, mode, out, err);
+        },
+        err);
 }
 
 static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,

@@ -53,6 +53,10 @@ radx_status radx_cuda_roi_values(void *stream, const radx_volume *img, const uin
 /* preprocessing: same contracts as radx_log_filter / radx_resample in host/radx_internal.h */
 radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                  radx_volume *out, radx_err *err);
+/* The same into the caller's buffer buf (in's voxel count floats; NULL: a new one): when the
+ * backend holds buf (host/resident.h), the result stays on the device only (stale) */
+radx_status radx_cuda_log_filter_into(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                                      float *buf, radx_volume *out, radx_err *err);
 radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
 

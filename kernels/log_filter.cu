@@ -549,8 +549,10 @@ static cudaError_t lf_dev_alloc(lf_dev *d, cudaStream_t s, size_t in_bytes, size
     return e;
 }
 
-extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *in, double sigma_mm,
-                                               const radx_log_opts *o, radx_volume *out, radx_err *err)
+/* radx_cuda_log_filter_ex into preset (in's voxel count floats), or a new buffer when NULL: when
+ * the backend holds preset (host/resident.h), the result stays on the device only (stale). */
+static radx_status log_filter_into(void *stream, const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+                                   float *const preset, radx_volume *out, radx_err *err)
 {
     radx_log_setup S;
     radx_cufft_plan *plan = NULL;
@@ -562,8 +564,6 @@ extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *
     cudaStream_t s = (cudaStream_t)stream;
     const int was_oom = radx_dev::oom();
     int slabs = 0;
-    /* the caller's output buffer, if any (host/backend.h): held, the result may stay on the device */
-    float *const preset = out ? (float *)out->data : NULL;
 
     memset(&d, 0, sizeof d);
     if (out) memset(out, 0, sizeof *out);
@@ -725,15 +725,25 @@ done:
     return st;
 }
 
+extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *in, double sigma_mm,
+                                               const radx_log_opts *o, radx_volume *out, radx_err *err)
+{
+    return log_filter_into(stream, in, sigma_mm, o, NULL, out, err);
+}
+
 extern "C" radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                             radx_volume *out, radx_err *err)
 {
+    return radx_cuda_log_filter_into(stream, in, sigma_mm, mode, NULL, out, err);
+}
+
+extern "C" radx_status radx_cuda_log_filter_into(void *stream, const radx_volume *in, double sigma_mm,
+                                                 radx_log_mode mode, float *buf, radx_volume *out, radx_err *err)
+{
     radx_log_opts o;
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    void *const preset = out->data; /* the caller's buffer, if any (radx_cuda_log_filter_ex) */
     memset(out, 0, sizeof *out);
-    out->data = preset;
     radx_status st = radx_log_prepare(in, sigma_mm, mode, &o, err);
     if (st != RADX_OK) return st;
-    return radx_cuda_log_filter_ex(stream, in, sigma_mm, &o, out, err);
+    return log_filter_into(stream, in, sigma_mm, &o, buf, out, err);
 }
