@@ -504,9 +504,14 @@ void BM_image_type(benchmark::State &st, bool cuda, bool chained)
         [&] {
             radx_result *r = radx_result_new();
             radx_err e2{};
+            /* the image held as the pipeline holds it (for_each_image): the ROI values are gathered
+             * from its device copy */
+            const size_t ib = radx_dtype_size(t.rimg.dtype) * (size_t)radx_geom_nvox(&t.rimg.g);
+            radx_backend_hold(&ops, b.ctx, t.rimg.data, ib);
             const radx_status s = r ? radx_pipeline_image_type(&t.rimg, &q, &ops, b.ctx, "original", t.lab.data(),
                                                                &t.box, r, "synthetic_ct", &e2)
                                     : RADX_ERR_NOMEM;
+            radx_backend_release(&ops, b.ctx, t.rimg.data);
             radx_result_destroy(r);
             if (s) st.SkipWithError(e2.msg);
             return s == RADX_OK;

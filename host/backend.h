@@ -91,7 +91,7 @@ typedef struct radx_backend_ops {
     /* optional, with a backend that leaves held ranges on the device only (host/resident.h): brings
      * the host copy of the held range containing h (NULL: of every held range) up to date; the
      * caller does so before it reads such a range on the host.  NULL: host copies are never stale. */
-    void (*materialize)(void *ctx, const void *h);
+    radx_status (*materialize)(void *ctx, const void *h);
 } radx_backend_ops;
 
 /* roi_values on the host (the CPU backend's op), by kernels/roi_rules.h. */
@@ -104,7 +104,7 @@ void radx_backend_hold(const radx_backend_ops *ops, void *ctx, const void *h, si
 void radx_backend_release(const radx_backend_ops *ops, void *ctx, const void *h);
 void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t bytes);
 void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p);
-void radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h);
+radx_status radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h);
 
 extern const radx_backend_ops radx_cpu_backend;
 

@@ -511,9 +511,9 @@ void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t byt
     return ops && ops->host_alloc ? ops->host_alloc(ctx, bytes) : malloc(bytes);
 }
 
-void radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h)
+radx_status radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h)
 {
-    if (ops && ops->materialize) ops->materialize(ctx, h);
+    return ops && ops->materialize ? ops->materialize(ctx, h) : RADX_OK;
 }
 
 void radx_backend_host_free(const radx_backend_ops *ops, void *ctx, void *p)
@@ -565,8 +565,13 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     radx_roi_stats rs;
     {
         const int64_t lo[3] = {b->lo[0], b->lo[1], b->lo[2]};
-        st = ops->roi_values ? ops->roi_values(bctx, img, roi, tin.dims_zyx, lo, x, n, &rs, err)
-                             : radx_roi_values_host(img, roi, tin.dims_zyx, lo, x, n, &rs, err);
+        if (ops->roi_values) {
+            st = ops->roi_values(bctx, img, roi, tin.dims_zyx, lo, x, n, &rs, err);
+        } else { /* the host reads the image: bring it down if the backend kept it */
+            st = radx_backend_materialize(ops, bctx, img->data);
+            if (st) radx_seterr(err, st, "%s: the filtered image could not be brought down from the device", ipath);
+            else st = radx_roi_values_host(img, roi, tin.dims_zyx, lo, x, n, &rs, err);
+        }
     }
     if (st) goto done;
     if (rs.nonfinite) {

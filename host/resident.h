@@ -51,6 +51,7 @@ typedef struct radx_resident_entry {
     size_t bytes;
     void *d;       /* its device copy; NULL until a stage first needs it (or adopts one) */
     int stale;     /* the host copy is out of date: only d holds the values */
+    int kept;      /* d was adopted stale: a stage's output that was never on the host */
 } radx_resident_entry;
 
 typedef struct radx_resident {
@@ -84,6 +85,7 @@ static inline int radx_resident_hold(radx_resident *r, const void *h, size_t byt
     r->e[r->n].bytes = bytes;
     r->e[r->n].d = NULL;
     r->e[r->n].stale = 0;
+    r->e[r->n].kept = 0;
     r->n++;
     return 0;
 }
@@ -107,7 +109,7 @@ static inline void *radx_resident_find(radx_resident *r, const void *h, size_t b
     radx_resident_entry *e = &r->e[i];
     if (e->d) {
         r->hits++;
-        r->bytes_saved += bytes;
+        if (!e->kept) r->bytes_saved += bytes; /* a kept output was never to be uploaded */
     } else {
         if (!r->dev.alloc || !r->dev.upload) return NULL;
         void *d = r->dev.alloc(r->dev.u, e->bytes);
@@ -155,6 +157,7 @@ static inline int radx_resident_adopt_stale(radx_resident *r, const void *h, siz
         if (e->h != (const char *)h || e->bytes != bytes || e->d) continue;
         e->d = d;
         e->stale = 1;
+        e->kept = 1;
         r->adopted++;
         r->bytes_kept += bytes;
         return 1;
@@ -206,6 +209,7 @@ static inline size_t radx_resident_evict(radx_resident *r)
         }
         if (r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
         e->d = NULL;
+        e->kept = 0; /* its next copy is an upload */
         freed += e->bytes;
     }
     return freed;
@@ -222,6 +226,7 @@ static inline void radx_resident_release(radx_resident *r, const void *h)
             r->e[k++] = *e;
             continue;
         }
+        if (e->stale) r->bytes_kept -= e->bytes; /* never brought down: no longer counted as kept */
         if (e->d && r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
     }
     r->n = k;

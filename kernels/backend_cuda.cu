@@ -105,6 +105,7 @@ static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input
 static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
                                    radx_volume *out, radx_err *err)
 {
+    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
     float *const buf = (float *)out->data; /* the caller's buffer, if any (host/backend.h) */
     return gpu_or_cpu(
         vctx, [&] { return radx_cuda_log_filter_into(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, buf, out, err); },
@@ -160,10 +161,10 @@ static radx_status cuda_roi_values(void *vctx, const radx_volume *img, const uin
 }
 
 /* A host read of ranges the device kept alone (host/resident.h): bring them down first. */
-static void cuda_materialize(void *vctx, const void *h)
+static radx_status cuda_materialize(void *vctx, const void *h)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
-    radx_resident_materialize(&ctx->res, h);
+    return radx_resident_materialize(&ctx->res, h) == 0 ? RADX_OK : RADX_ERR_DEVICE;
 }
 
 /* Residency (host/resident.h): holds are recorded now and uploaded at their first use. */

@@ -285,9 +285,9 @@ static int keep_as(dmem *m, void *d, const void *h, size_t bytes, int stale)
 int keep(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 0); }
 int keep_stale(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 1); }
 
-void host_ready(const void *h)
+int host_ready(const void *h)
 {
-    if (t_res && h) radx_resident_materialize(t_res, h);
+    return t_res && h ? radx_resident_materialize(t_res, h) : 0;
 }
 
 radx_resident_dev resident_dev(cudaStream_t *st)

@@ -70,8 +70,9 @@ int keep(dmem *m, void *d, const void *h, size_t bytes);
  * materialized (host/resident.h), so the caller skips the download.  1 when taken. */
 int keep_stale(dmem *m, void *d, const void *h, size_t bytes);
 /* Before a stage reads host range h itself (not through upload_ro / resident: tiles, chunks): brings
- * its host copy up to date when it is a stale held range. */
-void host_ready(const void *h);
+ * its host copy up to date when it is a stale held range.  0, or -1 when that download failed
+ * (the host copy is then not to be read). */
+int host_ready(const void *h);
 /* Device hooks for a residency on stream st: buffers from the same budget and pool. */
 radx_resident_dev resident_dev(cudaStream_t *st);
 struct resident_scope {

@@ -38,7 +38,8 @@ static radx_status discretise_chunks(cudaStream_t s, const double *x, int64_t n,
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
     const char *what = "cudaGetDevice";
-    radx_dev::host_ready(x); /* the chunks go up from the host copy */
+    if (radx_dev::host_ready(x) != 0) /* the chunks go up from the host copy */
+        return radx_seterr(err, RADX_ERR_DEVICE, "discretisation (CUDA): the ROI values could not be brought down");
     const size_t fixed = sizeof(double) * (size_t)nedges + sizeof(int) + ((size_t)4 << 10);
     const size_t avail = radx_dev::available();
     int64_t c = avail > fixed ? (int64_t)((avail - fixed) / (sizeof(double) + sizeof(int32_t))) : 0;

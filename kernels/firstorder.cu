@@ -54,8 +54,8 @@ cudaError_t sort_in_chunks(dmem *mem, const double *x, const int32_t *gl, int64_
     size_t tb = 0;
     *sorted = NULL;
     *host_nomem = 0;
-    host_ready(x); /* the chunks go up from the host copies */
-    host_ready(gl);
+    if (host_ready(x) != 0 || host_ready(gl) != 0) /* the chunks go up from the host copies */
+        return cudaErrorUnknown;
     double *runs = (double *)pinned(0, sizeof *runs * (size_t)n); /* the runs come straight back here */
     int64_t *bounds = (int64_t *)malloc(sizeof *bounds * (size_t)(k + 1));
     if (!runs || !bounds) {

@@ -31,12 +31,6 @@ struct gather_job {
     int64_t size[3], dims[3], lo[3];
 };
 
-__global__ void roi_flags_kernel(const uint8_t *__restrict__ roi, int64_t n, uint32_t *__restrict__ pos)
-{
-    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x)
-        pos[v] = roi[v] != 0;
-}
-
 /* pos: inclusive scan of the ROI flags; the k-th ROI voxel's value goes to x[k]; stats[0] counts
  * the non-finite values, stats[1] their smallest box index */
 __global__ void gather_kernel(gather_job j, const uint8_t *__restrict__ roi, const uint32_t *__restrict__ pos,
@@ -62,9 +56,11 @@ extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img
     cudaStream_t st = (cudaStream_t)stream;
     const int64_t nbox = dims_zyx[0] * dims_zyx[1] * dims_zyx[2];
     const size_t img_bytes = radx_dtype_size(img->dtype) * (size_t)radx_geom_nvox(&img->g);
+    /* 32-bit places and CUB's int counts: larger boxes are gathered on the host */
+    if (n <= 0 || n > (int64_t)INT32_MAX || nbox >= (int64_t)UINT32_MAX) return RADX_ERR_UNSUPPORTED;
     /* the device copy of the image, when the pipeline holds it (uploaded at its first use) */
     const void *d_img = resident(img->data, img_bytes);
-    if (!d_img || n <= 0 || nbox >= (int64_t)UINT32_MAX) return RADX_ERR_UNSUPPORTED;
+    if (!d_img) return RADX_ERR_UNSUPPORTED;
     dmem mem;
     const void *d_roi = NULL;
     uint32_t *pos = NULL;
@@ -92,8 +88,7 @@ extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_st, 2));
     hst[1] = ~0ull;
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_st, hst, sizeof hst, cudaMemcpyHostToDevice, st));
-    roi_flags_kernel<<<grid_for(nbox), RADX_NBTEX_BLOCK, 0, st>>>((const uint8_t *)d_roi, nbox, pos);
-    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(roi_flags(st, (const uint8_t *)d_roi, nbox, pos));
     RADX_CUDA_TRY_GOTO(scan_flags(&mem, pos, nbox, &total)); /* synchronises */
     if ((int64_t)total != n) {
         dfree_all(&mem);

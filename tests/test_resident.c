@@ -298,7 +298,7 @@ static void defer_output(watch *w, void *h, size_t bytes)
     w->deferred++;
 }
 
-static void w_materialize(void *ctx, const void *h)
+static radx_status w_materialize(void *ctx, const void *h)
 {
     watch *w = ctx;
     int k = 0;
@@ -314,6 +314,7 @@ static void w_materialize(void *ctx, const void *h)
         w->materialized++;
     }
     w->nst = k;
+    return RADX_OK;
 }
 
 /* Drops the "device" copies of the ranges that begin at h (NULL: all), as release does. */
