@@ -69,17 +69,24 @@ radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, con
     s->first_nonfinite = -1;
     s->min = INFINITY;
     s->max = -INFINITY;
-    for (int64_t v = 0; v < nbox; v++) {
-        if (!roi[v]) continue;
-        if (k == n) return radx_seterr(err, RADX_ERR_INTERNAL, "ROI values: more than the %lld expected", (long long)n);
-        const double val = radx_value_at((int)img->dtype, img->data, radx_roi_src_index(v, dims_zyx, lo_xyz, img->g.size));
-        x[k++] = val;
-        if (!isfinite(val)) {
-            if (s->first_nonfinite < 0) s->first_nonfinite = v;
-            s->nonfinite++;
+    const int64_t nx = dims_zyx[2];
+    for (int64_t row = 0; row < nbox; row += nx) {
+        /* one box row is one run of image voxels: the rule's index for its first, then + i */
+        const int64_t src0 = radx_roi_src_index(row, dims_zyx, lo_xyz, img->g.size);
+        for (int64_t i = 0; i < nx; i++) {
+            const int64_t v = row + i;
+            if (!roi[v]) continue;
+            if (k == n)
+                return radx_seterr(err, RADX_ERR_INTERNAL, "ROI values: more than the %lld expected", (long long)n);
+            const double val = radx_value_at((int)img->dtype, img->data, src0 + i);
+            x[k++] = val;
+            if (!isfinite(val)) {
+                if (s->first_nonfinite < 0) s->first_nonfinite = v;
+                s->nonfinite++;
+            }
+            if (val < s->min) s->min = val;
+            if (val > s->max) s->max = val;
         }
-        if (val < s->min) s->min = val;
-        if (val > s->max) s->max = val;
     }
     if (k != n) return radx_seterr(err, RADX_ERR_INTERNAL, "ROI values: %lld, not the %lld expected", (long long)k, (long long)n);
     return RADX_OK;
