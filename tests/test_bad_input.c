@@ -422,6 +422,7 @@ int main(void)
         fv[2 + 6 * (2 + 6 * 2)] = NAN;
         write_nrrd("nan.nrrd", "float", sz, 3, fv, 4, NULL);
         expect_error("NaN voxel in ROI", "nan.nrrd lab.nrrd", "nan.nrrd", 0);
+        expect_error("NaN voxel in ROI: its index", "nan.nrrd lab.nrrd", "first at index (2, 2, 2)", 0);
         fv[2 + 6 * (2 + 6 * 2)] = INFINITY;
         write_nrrd("inf.nrrd", "float", sz, 3, fv, 4, NULL);
         expect_error("Inf voxel in ROI", "inf.nrrd lab.nrrd", "inf.nrrd", 0);
