@@ -146,10 +146,13 @@ static int sform_decomposable(const m44 *s)
 #include "linpack_svd.h"
 
 /* in: a (row-major 3x3).  out: w = |singular values| (descending), u row-major (u[r*3+c]).
- * returns 0, or the LINPACK info (non-convergence) */
+ * returns 0, or the LINPACK info (non-convergence), or -1 for a non-finite element (a corrupt
+ * header: there is no decomposition, and the iteration would not end) */
 static int svd3f(const float a[9], float w[3], float u_out[9])
 {
     float x[9], s[3], u[9], v[9];
+    for (int i = 0; i < 9; i++)
+        if (!isfinite(a[i])) return -1;
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++) x[i + 3 * j] = a[i * 3 + j];
     const int info = radx_svdc_f(x, s, u, v);
@@ -171,8 +174,7 @@ static int qs_very_similar(const m44 *s, const m44 *q)
             as[r * 3 + c] = (float)s->m[r][c];
             aq[r * 3 + c] = (float)q->m[r][c];
         }
-    svd3f(as, ws, us);
-    svd3f(aq, wq, uq);
+    if (svd3f(as, ws, us) < 0 || svd3f(aq, wq, uq) < 0) return 0; /* not finite: no decomposition, not similar */
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++) {
             double d = 0; /* U_q is orthogonal to float precision: inv(U_q) = U_q^T */

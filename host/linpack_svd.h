@@ -233,10 +233,12 @@ static int RADX_SVD_FN(radx_svdc)(RADX_SVD_T xm[9], RADX_SVD_T s0[3], RADX_SVD_T
     }
     /* main iteration loop for the singular values */
     const int mm = m;
-    int iter = 0;
+    int iter = 0, steps = 0;
     const int maxit = 1000;
     while (m != 0) {
-        if (iter >= maxit) {
+        /* maxit bounds the QR steps per singular value (LINPACK's rule); steps bounds every pass,
+         * deflations and splits included, which non-finite input could otherwise repeat forever */
+        if (iter >= maxit || ++steps > 100 * maxit) {
             info = m;
             break;
         }
