@@ -135,33 +135,40 @@ static inline const void *radx_resident_peek(const radx_resident *r, const void 
 /* A stage that wrote exactly the held range [h, h + bytes) on the host and holds the same bytes
  * in device buffer d offers d: returns 1 when the entry took it (the caller must then not free
  * d), 0 when no held range is exactly that or it already has a device copy. */
-static inline int radx_resident_adopt(radx_resident *r, const void *h, size_t bytes, void *d)
+static inline int radx_resident_adopt_as(radx_resident *r, const void *h, size_t bytes, void *d, int stale)
 {
     for (int i = 0; i < r->n; i++) {
         radx_resident_entry *e = &r->e[i];
         if (e->h != (const char *)h || e->bytes != bytes || e->d) continue;
         e->d = d;
+        e->stale = e->kept = stale;
         r->adopted++;
+        if (stale) r->bytes_kept += bytes;
         return 1;
     }
     return 0;
+}
+
+static inline int radx_resident_adopt(radx_resident *r, const void *h, size_t bytes, void *d)
+{
+    return radx_resident_adopt_as(r, h, bytes, d, 0);
 }
 
 /* adopt for a stage that wrote the held range [h, h + bytes) only on the device: the host copy
  * is stale until materialized (requires the device's download hook).  1 when taken. */
 static inline int radx_resident_adopt_stale(radx_resident *r, const void *h, size_t bytes, void *d)
 {
-    if (!r->dev.download) return 0;
-    for (int i = 0; i < r->n; i++) {
-        radx_resident_entry *e = &r->e[i];
-        if (e->h != (const char *)h || e->bytes != bytes || e->d) continue;
-        e->d = d;
-        e->stale = 1;
-        e->kept = 1;
-        r->adopted++;
-        r->bytes_kept += bytes;
-        return 1;
-    }
+    return r->dev.download ? radx_resident_adopt_as(r, h, bytes, d, 1) : 0;
+}
+
+/* Brings a stale entry's host copy up to date from its device copy: 0, or -1 when the download
+ * failed (it stays stale). */
+static inline int radx_resident_download(radx_resident *r, radx_resident_entry *e)
+{
+    if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) return -1;
+    e->stale = 0;
+    r->materialized++;
+    r->bytes_kept -= e->bytes;
     return 0;
 }
 
@@ -180,13 +187,7 @@ static inline int radx_resident_materialize(radx_resident *r, const void *h)
     for (int i = 0; i < r->n; i++) {
         radx_resident_entry *e = &r->e[i];
         if (!e->stale || (h && !((const char *)h >= e->h && (const char *)h < e->h + e->bytes))) continue;
-        if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) {
-            rc = -1;
-            continue;
-        }
-        e->stale = 0;
-        r->materialized++;
-        r->bytes_kept -= e->bytes;
+        if (radx_resident_download(r, e) != 0) rc = -1;
     }
     return rc;
 }
@@ -201,12 +202,7 @@ static inline size_t radx_resident_evict(radx_resident *r)
         radx_resident_entry *e = &r->e[i];
         if (!e->d) continue;
         /* a stale range's only copy is on the device: bring it down first (kept if that fails) */
-        if (e->stale) {
-            if (r->dev.download(r->dev.u, (void *)e->h, e->d, e->bytes) != 0) continue; /* its only copy */
-            e->stale = 0;
-            r->materialized++;
-            r->bytes_kept -= e->bytes;
-        }
+        if (e->stale && radx_resident_download(r, e) != 0) continue;
         if (r->dev.free) r->dev.free(r->dev.u, e->d, e->bytes);
         e->d = NULL;
         e->kept = 0; /* its next copy is an upload */

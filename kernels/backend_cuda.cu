@@ -176,13 +176,10 @@ static void cuda_hold(void *vctx, const void *h, size_t bytes)
 static void cuda_release(void *vctx, const void *h)
 {
     cuda_ctx *ctx = (cuda_ctx *)vctx;
-    const unsigned long long saved = ctx->res.bytes_saved;
-    /* a stale range released: its download was never needed (radx_resident_release drops it) */
-    unsigned long long kept = 0;
-    for (int i = 0; i < ctx->res.n; i++)
-        if (ctx->res.e[i].stale && (!h || ctx->res.e[i].h == (const char *)h)) kept += ctx->res.e[i].bytes;
+    const unsigned long long saved = ctx->res.bytes_saved, kept0 = ctx->res.bytes_kept;
     radx_resident_release(&ctx->res, h);
-    if (kept) radx_cuda_note_download_saved(kept);
+    /* the stale ranges released: their downloads were never needed */
+    if (kept0 > ctx->res.bytes_kept) radx_cuda_note_download_saved(kept0 - ctx->res.bytes_kept);
     /* no copy from the host range may still be in flight when the caller frees it */
     cudaStreamSynchronize(ctx->stream);
     cudaGetLastError();

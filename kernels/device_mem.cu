@@ -45,7 +45,6 @@ void setup_once(void)
     cudaGetLastError();
 }
 
-/* The calling thread's pinned host slots (radx_dev::pinned), freed when the thread ends. */
 /* Page-locked host memory of the whole process (every backend context's pool and every thread's
  * slots): pinning takes pages from the operating system for good, so `radx batch -j N` with N
  * contexts must not pin N times as much.  The cap: RADX_CUDA_PINNED_MIB, or a quarter of the
@@ -82,6 +81,24 @@ static int pin_take(size_t bytes)
 }
 static void pin_give(size_t bytes) { g_pinned_total -= bytes; }
 
+/* Page-locked host memory within the process's allowance: *p, or 0 (nothing taken). */
+static int pin_alloc(void **p, size_t bytes)
+{
+    if (!pin_take(bytes)) return 0;
+    if (cudaHostAlloc(p, bytes, cudaHostAllocDefault) == cudaSuccess) return 1;
+    cudaGetLastError();
+    pin_give(bytes);
+    *p = NULL;
+    return 0;
+}
+
+static void pin_free(void *p, size_t bytes)
+{
+    cudaFreeHost(p);
+    pin_give(bytes);
+}
+
+/* The calling thread's pinned host slots (radx_dev::pinned), freed when the thread ends. */
 struct pinned_slots {
     void *p[RADX_PINNED_SLOTS] = {};
     size_t cap[RADX_PINNED_SLOTS] = {};
@@ -89,12 +106,10 @@ struct pinned_slots {
     void release(int k)
     {
         if (!p[k]) return;
-        if (host_pinned[k]) {
-            cudaFreeHost(p[k]);
-            pin_give(cap[k]);
-        } else {
+        if (host_pinned[k])
+            pin_free(p[k], cap[k]);
+        else
             free(p[k]);
-        }
         p[k] = NULL;
         cap[k] = 0;
     }
@@ -314,8 +329,7 @@ void *host_pool_alloc(host_pool *hp, size_t bytes)
         for (int i = 0; i < hp->n; i++)
             if (!hp->used[i] && (victim < 0 || hp->cap[i] > hp->cap[victim])) victim = i;
         if ((hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES) && victim >= 0) {
-            cudaFreeHost(hp->p[victim]);
-            pin_give(hp->cap[victim]);
+            pin_free(hp->p[victim], hp->cap[victim]);
             hp->pinned_bytes -= hp->cap[victim];
             hp->p[victim] = hp->p[hp->n - 1];
             hp->cap[victim] = hp->cap[hp->n - 1];
@@ -323,13 +337,9 @@ void *host_pool_alloc(host_pool *hp, size_t bytes)
             hp->n--;
         }
         void *p = NULL;
-        if (hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES || !pin_take(want))
+        if (hp->n == RADX_HOST_POOL_BLOCKS || hp->pinned_bytes + want > RADX_HOST_POOL_MAX_BYTES ||
+            !pin_alloc(&p, want))
             return malloc(bytes); /* host_pool_free tells it from the pool's blocks */
-        if (cudaHostAlloc(&p, want, cudaHostAllocDefault) != cudaSuccess) {
-            cudaGetLastError();
-            pin_give(want);
-            return malloc(bytes);
-        }
         best = hp->n++;
         hp->p[best] = p;
         hp->cap[best] = want;
@@ -352,10 +362,7 @@ void host_pool_free(host_pool *hp, void *p)
 
 void host_pool_clear(host_pool *hp)
 {
-    for (int i = 0; i < hp->n; i++) {
-        cudaFreeHost(hp->p[i]);
-        pin_give(hp->cap[i]);
-    }
+    for (int i = 0; i < hp->n; i++) pin_free(hp->p[i], hp->cap[i]);
     cudaGetLastError();
     memset(hp, 0, sizeof *hp);
 }
@@ -391,15 +398,9 @@ void *pinned(int slot, size_t bytes)
     if (ps.p[slot] && ps.cap[slot] >= bytes) return ps.p[slot];
     ps.release(slot);
     const size_t want = bytes + bytes / 4; /* room for the next, slightly larger case */
-    bool ok = false;
-    if (pin_take(want)) {
-        ok = cudaHostAlloc(&ps.p[slot], want, cudaHostAllocDefault) == cudaSuccess;
-        if (!ok) pin_give(want);
-    }
-    if (ok) {
+    if (pin_alloc(&ps.p[slot], want)) {
         ps.host_pinned[slot] = true;
     } else {
-        cudaGetLastError();
         ps.p[slot] = malloc(want);
         ps.host_pinned[slot] = false;
     }
