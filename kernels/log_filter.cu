@@ -426,9 +426,9 @@ static radx_status lf_retry(radx_err *err);
 
 /* Runs pass(lo, k) over [0, n) in slabs as thick as the device memory allows at `per` bytes a
  * slice (at least 1), halving on a shortage (without the thicker slabs' idle cuFFT plans); what
- * is done stays done.  *slabs counts the slabs run. */
+ * is done stays done. */
 template <class Pass>
-static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, int *slabs, radx_err *err, Pass pass)
+static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, radx_err *err, Pass pass)
 {
     int64_t t = (int64_t)(radx_dev::available() / (per ? per : 1));
     if (t > n) t = n;
@@ -444,7 +444,6 @@ static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, int *slabs, r
             continue;
         }
         lo += k;
-        (*slabs)++;
     }
     return st;
 }
@@ -463,7 +462,7 @@ static radx_status lf_retry(radx_err *err)
  * done stays done).  A and B (the pass-1 images) wait on the host.  The centring constant is the
  * CPU's (radx_log_centring); the result agrees with the 3-D transform to float rounding. */
 static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, double sigma_mm,
-                               float *res, int *slabs, radx_err *err)
+                               float *res, radx_err *err)
 {
     const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, n01 = n0 * n1;
     const size_t es = radx_dtype_size(in->dtype);
@@ -474,7 +473,6 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
     char *tabs = NULL;
     lf_tabs t;
     radx_status st = RADX_OK;
-    *slabs = 0;
     if (!A || !B || !zsum) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of host memory for the two passes", sigma_mm);
         goto out;
@@ -492,7 +490,7 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
          * for cuFFT's work area */
         const size_t per_slice = (size_t)n01 * (es + 2 * sizeof(float)) +
                                  4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
-        st = lf_slabs(s, n2, per_slice, slabs, err,
+        st = lf_slabs(s, n2, per_slice, err,
                       [&](int64_t z0, int64_t ns) { return lf_pass1(s, in, S, t, c, z0, ns, A, B, err); });
         if (st == RADX_OK && S->ax[2].L == 1) { /* one slice, no z padding: the 1-point transform is the identity */
             for (int64_t i = 0; i < n01; i++) {
@@ -506,7 +504,7 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
         const int64_t nz2 = S->ax[2].L / 2 + 1;
         const size_t per_row = (size_t)(n0 * n2) * 3 * sizeof(float) + 4 * (size_t)(n0 * nz2) * sizeof(radx_fft_cpx);
         if (st == RADX_OK)
-            st = lf_slabs(s, n1, per_row, slabs, err,
+            st = lf_slabs(s, n1, per_row, err,
                           [&](int64_t y0, int64_t ny) { return lf_pass2(s, S, t, add, y0, ny, A, B, res, err); });
     }
 out:
@@ -563,7 +561,6 @@ static radx_status log_filter_into(void *stream, const radx_volume *in, double s
     const char *what = "";
     cudaStream_t s = (cudaStream_t)stream;
     const int was_oom = radx_dev::oom();
-    int slabs = 0;
 
     memset(&d, 0, sizeof d);
     if (out) memset(out, 0, sizeof *out);
@@ -695,7 +692,7 @@ tiles: /* the 3-D transform does not fit: two passes in slabs (lf_two_pass) */
         st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
         goto done;
     }
-    st = lf_two_pass(s, in, &S, sigma_mm, res, &slabs, err);
+    st = lf_two_pass(s, in, &S, sigma_mm, res, err);
     if (st == RADX_OK) {
         if (!was_oom) radx_dev::clear_oom(); /* done in slabs: not a shortage the backend must act on */
         radx_cuda_note_tiled();
