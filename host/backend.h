@@ -92,11 +92,21 @@ typedef struct radx_backend_ops {
      * the host copy of the held range containing h (NULL: of every held range) up to date; the
      * caller does so before it reads such a range on the host.  NULL: host copies are never stale. */
     radx_status (*materialize)(void *ctx, const void *h);
+    /* optional: the level box into glbox (radx_level_box_host's contract), which the caller holds;
+     * a device backend may build the box's device copy from its copies of gl and roi instead of
+     * uploading glbox at its first use.  NULL: radx_level_box_host. */
+    radx_status (*level_box)(void *ctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
+                             int32_t *glbox, radx_err *err);
 } radx_backend_ops;
 
 /* roi_values on the host (the CPU backend's op), by kernels/roi_rules.h. */
 radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
                                  const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err);
+
+/* The level box on the host (the CPU backend's op): glbox[i] = gl[k] for the box's k-th ROI voxel
+ * i (roi[i] != 0, C order), 0 elsewhere; n: the ROI voxels. */
+radx_status radx_level_box_host(const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox, int32_t *glbox,
+                                radx_err *err);
 
 /* The optional ops above, or their plain defaults (host/pipeline.c).  radx_backend_release
  * ignores h NULL (it never ends every hold). */

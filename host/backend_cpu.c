@@ -92,6 +92,13 @@ radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, con
     return RADX_OK;
 }
 
+static radx_status cpu_level_box(void *ctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
+                                 int32_t *glbox, radx_err *err)
+{
+    (void)ctx;
+    return radx_level_box_host(gl, n, roi, nbox, glbox, err);
+}
+
 static radx_status cpu_roi_values(void *ctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
                                   const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -110,4 +117,5 @@ const radx_backend_ops radx_cpu_backend = {
     NULL, NULL, /* voxel maps: host/voxelmap.c runs its own loop */
     NULL, NULL, NULL, NULL, /* residency, host memory: nothing to keep on a device */
     cpu_roi_values, NULL,   /* host copies are never stale */
+    cpu_level_box,
 };

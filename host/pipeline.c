@@ -511,6 +511,20 @@ void *radx_backend_host_alloc(const radx_backend_ops *ops, void *ctx, size_t byt
     return ops && ops->host_alloc ? ops->host_alloc(ctx, bytes) : malloc(bytes);
 }
 
+radx_status radx_level_box_host(const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox, int32_t *glbox,
+                                radx_err *err)
+{
+    int64_t k = 0;
+    for (int64_t i = 0; i < nbox; i++) {
+        glbox[i] = roi[i] && k < n ? gl[k] : 0;
+        k += roi[i] != 0;
+    }
+    if (k != n)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "level box: %lld ROI voxels in the box, %lld levels",
+                           (long long)k, (long long)n);
+    return RADX_OK;
+}
+
 radx_status radx_backend_materialize(const radx_backend_ops *ops, void *ctx, const void *h)
 {
     return ops && ops->materialize ? ops->materialize(ctx, h) : RADX_OK;
@@ -589,9 +603,11 @@ static radx_status run_image_type(const radx_volume *img, const radx_params *p,
     const radx_backend_ops *dops = ops->discretise ? ops : &radx_cpu_backend;
     st = dops->discretise(dops == ops ? bctx : NULL, x, n, edges, nedges, gl, &ng, err);
     if (st) goto done;
-    for (int64_t i = 0, k = 0; i < nbox; i++)
-        if (roi[i]) glbox[i] = gl[k++];
+    /* the level box: held first, so a device backend may keep the copy it builds from gl and roi */
     radx_backend_hold(ops, bctx, glbox, sizeof *glbox * (size_t)nbox);
+    st = ops->level_box ? ops->level_box(bctx, gl, n, roi, nbox, glbox, err)
+                        : radx_level_box_host(gl, n, roi, nbox, glbox, err);
+    if (st) goto done;
     tin.spacing_zyx[0] = g->spacing[2]; tin.spacing_zyx[1] = g->spacing[1]; tin.spacing_zyx[2] = g->spacing[0];
     tin.gl = glbox;
     tin.roi = roi;

@@ -160,6 +160,21 @@ static radx_status cuda_roi_values(void *vctx, const radx_volume *img, const uin
     return st;
 }
 
+/* The level box: the host's copy from the host's levels (which discretisation brought down), the
+ * device's from the device's copies of the levels and the ROI mask, so it need not go up. */
+static radx_status cuda_level_box(void *vctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
+                                  int32_t *glbox, radx_err *err)
+{
+    cuda_ctx *ctx = (cuda_ctx *)vctx;
+    if (radx_resident_materialize(&ctx->res, gl) != 0)
+        return radx_seterr(err, RADX_ERR_DEVICE, "device: the levels could not be brought down");
+    radx_status st = radx_level_box_host(gl, n, roi, nbox, glbox, err);
+    if (st) return st;
+    radx_dev::resident_scope scope(&ctx->res);
+    radx_dev::clear_oom();
+    return radx_cuda_level_box(ctx->stream, gl, n, roi, nbox, glbox, err);
+}
+
 /* A host read of ranges the device kept alone (host/resident.h): bring them down first. */
 static radx_status cuda_materialize(void *vctx, const void *h)
 {
@@ -204,7 +219,7 @@ static void cuda_destroy(void *vctx)
 static const radx_backend_ops cuda_ops = {
     "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
     cuda_voxel_firstorder, cuda_voxel_texture, cuda_hold, cuda_release, cuda_host_alloc, cuda_host_free,
-    cuda_roi_values, cuda_materialize,
+    cuda_roi_values, cuda_materialize, cuda_level_box,
 };
 
 /* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */

@@ -49,6 +49,11 @@ radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx
  * RADX_ERR_UNSUPPORTED when the image is not on the device (the caller gathers on the host) */
 radx_status radx_cuda_roi_values(void *stream, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
                                  const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err);
+/* the level_box op's device half (kernels/roi_values.cu): when the device has copies of the held
+ * gl and roi, builds the held glbox's device copy from them (the host fills glbox itself);
+ * otherwise (or without room) nothing, and glbox goes up at its first use */
+radx_status radx_cuda_level_box(void *stream, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
+                                const int32_t *glbox, radx_err *err);
 
 /* preprocessing: same contracts as radx_log_filter / radx_resample in host/radx_internal.h */
 radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,

@@ -47,6 +47,15 @@ __global__ void gather_kernel(gather_job j, const uint8_t *__restrict__ roi, con
     }
 }
 
+/* pos: inclusive scan of the ROI flags; box[v] = the level of the ROI voxel v (the pos[v]-th in
+ * C order), 0 outside the ROI: radx_level_box_host's rule */
+__global__ void level_box_kernel(const uint8_t *__restrict__ roi, const uint32_t *__restrict__ pos, int64_t nbox,
+                                 const int32_t *__restrict__ gl, int32_t *__restrict__ box)
+{
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < nbox; v += (int64_t)blockDim.x * gridDim.x)
+        box[v] = roi[v] ? gl[pos[v] - 1] : 0;
+}
+
 } // namespace
 
 extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img, const uint8_t *roi,
@@ -118,4 +127,43 @@ extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img
 done:
     dfree_all(&mem);
     return e == cudaSuccess ? RADX_OK : cuda_status(e, "ROI values (CUDA)", what, err);
+}
+
+extern "C" radx_status radx_cuda_level_box(void *stream, const int32_t *gl, int64_t n, const uint8_t *roi,
+                                           int64_t nbox, const int32_t *glbox, radx_err *err)
+{
+    cudaStream_t st = (cudaStream_t)stream;
+    if (n <= 0 || nbox >= (int64_t)UINT32_MAX) return RADX_OK;
+    /* only from copies the device has already (nothing uploaded for this) */
+    const void *d_gl = resident_peek(gl, sizeof(int32_t) * (size_t)n), *d_roi = resident_peek(roi, (size_t)nbox);
+    if (!d_gl || !d_roi) return RADX_OK;
+    const int was_oom = oom();
+    dmem mem;
+    uint32_t *pos = NULL, total = 0;
+    int32_t *d_box = NULL;
+    const char *what = "cudaGetDevice";
+    cudaError_t e = dmem_init(&mem, st);
+    if (e != cudaSuccess) goto done;
+    what = "building the level box";
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_box, (size_t)nbox));
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &pos, (size_t)nbox));
+    RADX_CUDA_TRY_GOTO(roi_flags(st, (const uint8_t *)d_roi, nbox, pos));
+    RADX_CUDA_TRY_GOTO(scan_flags(&mem, pos, nbox, &total)); /* synchronises */
+    if ((int64_t)total != n) {
+        dfree_all(&mem);
+        return radx_seterr(err, RADX_ERR_INTERNAL, "level box (CUDA): %lld ROI voxels, not the %lld expected",
+                           (long long)total, (long long)n);
+    }
+    level_box_kernel<<<grid_for(nbox), RADX_NBTEX_BLOCK, 0, st>>>((const uint8_t *)d_roi, pos, nbox,
+                                                                   (const int32_t *)d_gl, d_box);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    keep(&mem, d_box, glbox, sizeof(int32_t) * (size_t)nbox); /* the box's device copy: no upload */
+done:
+    dfree_all(&mem);
+    if (e == cudaErrorMemoryAllocation) { /* no room: the box goes up at its first use instead */
+        cudaGetLastError();
+        if (!was_oom) clear_oom();
+        return RADX_OK;
+    }
+    return e == cudaSuccess ? RADX_OK : cuda_status(e, "level box (CUDA)", what, err);
 }

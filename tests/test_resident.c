@@ -446,6 +446,16 @@ static radx_status w_discretise(void *ctx, const double *x, int64_t n, const dou
     return st;
 }
 
+static radx_status w_level_box(void *ctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
+                               int32_t *glbox, radx_err *err)
+{
+    if (inject(ctx, err)) return RADX_ERR_DEVICE;
+    before(ctx, glbox);
+    radx_status st = radx_level_box_host(dev_view(ctx, gl), n, dev_view(ctx, roi), nbox, glbox, err);
+    after(ctx, glbox);
+    return st;
+}
+
 static radx_status w_firstorder(void *ctx, const double *x, const int32_t *gl, int64_t n, int ng, double vv,
                                 const radx_params *p, double *out, radx_err *err)
 {
@@ -536,6 +546,7 @@ static void pipeline_case(const char *what, const char *img, const char *msk, co
     ops.host_free = w_host_free;
     ops.roi_values = w_roi_values;
     ops.materialize = w_materialize;
+    ops.level_box = w_level_box;
     watch w;
     memset(&w, 0, sizeof w);
     radx_result *cpu = NULL, *wr = NULL;
