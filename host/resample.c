@@ -312,6 +312,26 @@ void radx_rs_job_slab(const radx_rs_job *job, int64_t z0, int64_t z1, radx_rs_jo
     sub->buf = job->buf + (size_t)(l - job->blo[2]) * (size_t)job->bsz[0] * (size_t)job->bsz[1];
 }
 
+int radx_rs_mask_palette(const double *buf, size_t n, uint8_t *idx, double pal[256])
+{
+    int np = 1, last = 0;
+    pal[0] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double v = buf[i];
+        if (pal[last] != v) { /* labels come in runs: the last one first, then the rest */
+            int k = 0;
+            while (k < np && pal[k] != v) k++;
+            if (k == np) {
+                if (np == 256) return 0;
+                pal[np++] = v;
+            }
+            last = k;
+        }
+        idx[i] = (uint8_t)last;
+    }
+    return np;
+}
+
 size_t radx_rs_job_bytes(const radx_rs_job *job)
 {
     const size_t nx = (size_t)(job->hi[0] - job->lo[0]), ny = (size_t)(job->hi[1] - job->lo[1]),

@@ -55,6 +55,13 @@ typedef radx_status (*radx_rs_slab_fn)(void *ctx, const radx_rs_job *sub, void *
 radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_fn eval_slab, void *ctx,
                                int *nslabs, radx_err *err);
 
+/* Masks on a device in 1 byte a voxel: the box of a mask job (buf: labels, whole numbers as
+ * double) as indices idx[0..n) into pal, pal[0] = 0 (index 0 also stands for the 0 a voxel
+ * outside the input gets; radx_rs_nearest_index, kernels/resample_eval.h).  Returns the number
+ * of palette entries, or 0 when the box holds more than 255 labels besides 0 (the box then goes
+ * as it is). */
+int radx_rs_mask_palette(const double *buf, size_t n, uint8_t *idx, double pal[256]);
+
 /* radx_resample with the voxel evaluation delegated to eval (NULL: the CPU's own loop). */
 radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                uint32_t label, radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out,

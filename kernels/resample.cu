@@ -142,12 +142,41 @@ static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, 
     }
 }
 
+/* masks: the palette index of every output voxel of the box, from the box of indices */
+static __global__ void rs_mask_indices(rs_dev_job j, const double *__restrict__ ends, const uint8_t *__restrict__ idx,
+                                       uint8_t *__restrict__ out)
+{
+    const int64_t total = j.n[0] * j.n[1] * j.n[2];
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
+        const int64_t x = i % j.n[0], l = i / j.n[0];
+        double st[3], en[3];
+        for (int d = 0; d < 3; d++) {
+            st[d] = ends[6 * l + d];
+            en[d] = ends[6 * l + 3 + d];
+        }
+        out[i] = radx_rs_nearest_index(idx, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx);
+    }
+}
+
+/* What the slab evaluator needs besides the slab: the stream and, for a mask whose labels fit a
+ * palette, the whole job's box as palette indices (a slab's part of it lies at the same offset
+ * as its part of the job's buf). */
+struct rs_eval_ctx {
+    cudaStream_t s;
+    const double *buf;  /* the whole job's box */
+    const uint8_t *idx; /* its palette indices, or NULL: the box goes up as double */
+    const double *pal;
+};
+
 /* One job (or slab of one, host/resample.h) on the device into out (the output pixel type: the
  * cast is done there, so a CT comes back in 2 bytes a voxel, not 8); RADX_ERR_NOMEM (nothing
  * noted) when its buffers do not fit. */
-static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, void *out, radx_err *err)
+static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out, radx_err *err)
 {
-    cudaStream_t s = (cudaStream_t)ctx;
+    const rs_eval_ctx *ctx = (const rs_eval_ctx *)vctx;
+    cudaStream_t s = ctx->s;
+    /* a mask in palette indices: 1 byte a voxel up and down (the host maps them to labels) */
+    const uint8_t *h_idx = ctx->idx ? ctx->idx + (job->buf - ctx->buf) : NULL;
     rs_dev_job j;
     memset(&j, 0, sizeof j);
     j.interp = job->interp;
@@ -165,9 +194,11 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, void *out, 
     }
     const int64_t nvals = j.n[0] * j.n[1] * j.n[2], nlines = j.n[1] * j.n[2];
     if (nvals <= 0) return RADX_OK;
-    const size_t buf_bytes = sizeof(double) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
-    const size_t val_bytes = radx_dtype_size((radx_dtype)job->out_dtype) * (size_t)nvals,
+    const size_t buf_bytes = (h_idx ? 1 : sizeof(double)) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
+    const size_t val_bytes = (h_idx ? 1 : radx_dtype_size((radx_dtype)job->out_dtype)) * (size_t)nvals,
                  end_bytes = 6 * sizeof(double) * (size_t)nlines;
+    uint8_t *h_oi = NULL; /* the output indices come back here */
+    if (h_idx && !(h_oi = (uint8_t *)radx_dev::pinned(1, val_bytes))) return RADX_ERR_NOMEM;
     double *d_buf = NULL, *d_ends = NULL;
     char *d_vals = NULL;
     const char *what = "allocation";
@@ -184,14 +215,17 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, void *out, 
     }
     if (e == cudaSuccess) {
         what = "upload";
-        e = cudaMemcpyAsync(d_buf, job->buf, buf_bytes, cudaMemcpyHostToDevice, s);
+        e = cudaMemcpyAsync(d_buf, h_idx ? (const void *)h_idx : (const void *)job->buf, buf_bytes,
+                            cudaMemcpyHostToDevice, s);
     }
     if (e == cudaSuccess) {
         j.buf = d_buf;
         what = "resampling kernels";
         rs_lines<<<rs_grid(nlines), RS_BLOCK, 0, s>>>(j, d_ends);
         const int dt = job->out_dtype;
-        if (j.interp == RADX_RS_NEAREST)
+        if (h_idx)
+            rs_mask_indices<<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, (const uint8_t *)d_buf, (uint8_t *)d_vals);
+        else if (j.interp == RADX_RS_NEAREST)
             rs_voxels<RADX_RS_NEAREST><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, dt, d_vals);
         else if (j.interp == RADX_RS_LINEAR)
             rs_voxels<RADX_RS_LINEAR><<<rs_grid(nvals), RS_BLOCK, 0, s>>>(j, d_ends, dt, d_vals);
@@ -201,12 +235,14 @@ static radx_status rs_device_eval(void *ctx, const radx_rs_job *job, void *out, 
     }
     if (e == cudaSuccess) {
         what = "download";
-        e = cudaMemcpyAsync(out, d_vals, val_bytes, cudaMemcpyDeviceToHost, s);
+        e = cudaMemcpyAsync(h_idx ? (void *)h_oi : out, d_vals, val_bytes, cudaMemcpyDeviceToHost, s);
     }
     if (e == cudaSuccess) {
         what = "stream synchronisation";
         e = cudaStreamSynchronize(s);
     }
+    if (e == cudaSuccess && h_idx) /* the labels, cast as the CPU casts its box's values */
+        for (int64_t i = 0; i < nvals; i++) radx_rs_store(job->out_dtype, out, i, ctx->pal[h_oi[i]]);
     radx_status st = RADX_OK;
     if (e != cudaSuccess) {
         cudaGetLastError();
@@ -237,7 +273,18 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, void *out, in
     }
     const int was_oom = radx_dev::oom();
     int nslabs = 0;
-    radx_status st = radx_rs_eval_slabs(job, out, rs_device_eval, ctx, &nslabs, err);
+    rs_eval_ctx ec = {(cudaStream_t)ctx, job->buf, NULL, NULL};
+    double pal[256];
+    uint8_t *idx = NULL;
+    if (job->interp == RADX_RS_NEAREST && job->is_mask) { /* labels: as palette indices when they fit */
+        const size_t nb = (size_t)job->bsz[0] * (size_t)job->bsz[1] * (size_t)job->bsz[2];
+        idx = (uint8_t *)radx_dev::pinned(0, nb);
+        if (idx && radx_rs_mask_palette(job->buf, nb, idx, pal) > 0) {
+            ec.idx = idx;
+            ec.pal = pal;
+        }
+    }
+    radx_status st = radx_rs_eval_slabs(job, out, rs_device_eval, &ec, &nslabs, err);
     if (st == RADX_ERR_NOMEM) { /* not even one slice fits: the CPU gives the same voxels */
         if (!was_oom) radx_dev::clear_oom();
         radx_cuda_note_cpu_fallback();

@@ -42,6 +42,20 @@ RADX_HD void radx_rs_line_ends(const double out_i2p[9], const double out_origin[
     radx_rs_point_to_cindex(in_p2i, in_origin, p, en);
 }
 
+/* Nearest neighbour: the offset in the input box [blo, blo + bsz) of the voxel output voxel i (of
+ * out_nx) of the scanline [st, en) takes its value from, or -1 when it maps outside the input (n
+ * voxels per axis; its value is then 0). */
+RADX_HD int64_t radx_rs_nearest_offset(const int64_t blo[3], const int64_t bsz[3], const int64_t n[3],
+                                       const double st[3], const double en[3], int64_t i, int64_t out_nx)
+{
+    double c[3];
+    int d;
+    for (d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, out_nx);
+    if (!radx_rs_inside(c[0], n[0]) || !radx_rs_inside(c[1], n[1]) || !radx_rs_inside(c[2], n[2])) return -1;
+    return (radx_rs_nearest(c[0]) - blo[0]) +
+           bsz[0] * ((radx_rs_nearest(c[1]) - blo[1]) + bsz[1] * (radx_rs_nearest(c[2]) - blo[2]));
+}
+
 /* Value of output voxel i (of out_nx) of the scanline [st, en) before the cast to the output
  * pixel type: 0 outside the input (n voxels per axis), else the interpolator `interp` over buf
  * (the input box [blo, blo + bsz) as double; for RADX_RS_BSPLINE its coefficients). */
@@ -51,17 +65,27 @@ RADX_HD double radx_rs_eval_voxel(int interp, const double *RADX_RESTRICT buf, c
 {
     double c[3];
     int d;
+    if (interp == RADX_RS_NEAREST) {
+        const int64_t o = buf ? radx_rs_nearest_offset(blo, bsz, n, st, en, i, out_nx) : -1;
+        return o < 0 ? 0.0 : buf[o];
+    }
     for (d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, out_nx);
     if (!buf || !radx_rs_inside(c[0], n[0]) || !radx_rs_inside(c[1], n[1]) || !radx_rs_inside(c[2], n[2]))
         return 0.0;
-    if (interp == RADX_RS_NEAREST) {
-        const int64_t a = radx_rs_nearest(c[0]) - blo[0], b = radx_rs_nearest(c[1]) - blo[1],
-                      e = radx_rs_nearest(c[2]) - blo[2];
-        return buf[a + bsz[0] * (b + bsz[1] * e)];
-    }
     if (interp == RADX_RS_LINEAR) return radx_rs_linear3(buf, blo, bsz, n, c);
     if (interp == RADX_RS_BSPLINE) return radx_rs_bspline3_eval(buf, blo, bsz, n, c);
     return radx_rs_wsinc3_eval(interp - RADX_RS_WSINC, buf, blo, bsz, n, c);
+}
+
+/* Masks from a box of 1-byte palette indices (radx_rs_mask_palette, host/resample.h): the index
+ * output voxel i takes; index 0 (palette value 0) outside the input.  The palette value of it is
+ * the value radx_rs_eval_voxel gives from the box of labels. */
+RADX_HD uint8_t radx_rs_nearest_index(const uint8_t *RADX_RESTRICT idx, const int64_t blo[3], const int64_t bsz[3],
+                                      const int64_t n[3], const double st[3], const double en[3], int64_t i,
+                                      int64_t out_nx)
+{
+    const int64_t o = radx_rs_nearest_offset(blo, bsz, n, st, en, i, out_nx);
+    return o < 0 ? (uint8_t)0 : idx[o];
 }
 
 /* ResampleImageFilter::CastComponentWithBoundsChecking into the output pixel type: value <= min

@@ -542,7 +542,11 @@ static void threads_and_timing(void)
 typedef struct tile_eval {
     double frac;          /* a slab fits when its bytes are at most frac * the whole job's */
     size_t limit;
-    long jobs, tiled, refused, slabs, empty_slabs;
+    long jobs, tiled, refused, slabs, empty_slabs, palette_jobs;
+    /* masks go as the device sends them: 1-byte palette indices (radx_rs_mask_palette) */
+    const double *base;   /* the job's box */
+    uint8_t *idx;         /* its indices (NULL: the box as double) */
+    double pal[256];
 } tile_eval;
 
 static radx_status tile_slab(void *ctx, const radx_rs_job *sub, void *out, radx_err *err)
@@ -551,9 +555,17 @@ static radx_status tile_slab(void *ctx, const radx_rs_job *sub, void *out, radx_
     (void)err;
     if (radx_rs_job_bytes(sub) > t->limit) return RADX_ERR_NOMEM;
     const size_t nb = (size_t)sub->bsz[0] * (size_t)sub->bsz[1] * (size_t)sub->bsz[2];
-    double *box = malloc(sizeof *box * (nb ? nb : 1));
-    if (!box) return RADX_ERR_NOMEM;
-    memcpy(box, sub->buf, sizeof *box * nb);
+    double *box = NULL;
+    uint8_t *ibox = NULL;
+    if (t->idx) { /* the slab's part of the job's indices, at the offset of its part of the box */
+        ibox = malloc(nb ? nb : 1);
+        if (!ibox) return RADX_ERR_NOMEM;
+        memcpy(ibox, t->idx + (sub->buf - t->base), nb);
+    } else {
+        box = malloc(sizeof *box * (nb ? nb : 1));
+        if (!box) return RADX_ERR_NOMEM;
+        memcpy(box, sub->buf, sizeof *box * nb);
+    }
     const int64_t nx = sub->hi[0] - sub->lo[0], ny = sub->hi[1] - sub->lo[1], nz = sub->hi[2] - sub->lo[2];
     for (int64_t k = 0; k < nz; k++)
         for (int64_t j = 0; j < ny; j++) {
@@ -562,10 +574,13 @@ static radx_status tile_slab(void *ctx, const radx_rs_job *sub, void *out, radx_
                               sub->lo[1] + j, sub->lo[2] + k, st, en);
             for (int64_t i = 0; i < nx; i++)
                 radx_rs_store(sub->out_dtype, out, i + nx * (j + ny * k),
-                              radx_rs_eval_voxel(sub->interp, box, sub->blo, sub->bsz, sub->in_size, st, en,
-                                                 sub->lo[0] + i, sub->out_size[0]));
+                              ibox ? t->pal[radx_rs_nearest_index(ibox, sub->blo, sub->bsz, sub->in_size, st, en,
+                                                                  sub->lo[0] + i, sub->out_size[0])]
+                                   : radx_rs_eval_voxel(sub->interp, box, sub->blo, sub->bsz, sub->in_size, st, en,
+                                                        sub->lo[0] + i, sub->out_size[0]));
         }
     free(box);
+    free(ibox);
     t->slabs++;
     return RADX_OK;
 }
@@ -583,7 +598,21 @@ static radx_status tile_eval_fn(void *ctx, const radx_rs_job *job, void *out, in
         radx_rs_job_slab(job, z, z + 1, &one);
         t->empty_slabs += one.buf == NULL;
     }
+    t->idx = NULL;
+    t->base = job->buf;
+    if (job->is_mask && job->interp == RADX_RS_NEAREST) {
+        const size_t nb = (size_t)job->bsz[0] * (size_t)job->bsz[1] * (size_t)job->bsz[2];
+        t->idx = malloc(nb ? nb : 1);
+        if (t->idx && radx_rs_mask_palette(job->buf, nb, t->idx, t->pal) > 0) {
+            t->palette_jobs++;
+        } else {
+            free(t->idx);
+            t->idx = NULL;
+        }
+    }
     radx_status st = radx_rs_eval_slabs(job, out, tile_slab, t, &nslabs, err);
+    free(t->idx);
+    t->idx = NULL;
     if (st == RADX_ERR_NOMEM) { /* not one slice fits: the CPU evaluates (as the backend) */
         t->refused++;
         return RADX_OK;
@@ -639,10 +668,12 @@ static void tiles_cases(void)
         for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
             if (cases[k].interp && strstr(cases[k].interp, "WindowedSinc") == NULL) tiles_case(&cases[k], fracs[f], &t);
     printf("  tiles: %ld evaluations (%ld in several slabs, %ld slabs in all; %ld with not one slice fitting, "
-           "left to the CPU; %ld single slices mapping wholly outside the input), all bit-identical to the "
-           "whole evaluation\n", t.jobs, t.tiled, t.slabs, t.refused, t.empty_slabs);
+           "left to the CPU; %ld single slices mapping wholly outside the input; %ld masks as 1-byte palette "
+           "indices), all bit-identical to the whole evaluation\n", t.jobs, t.tiled, t.slabs, t.refused,
+           t.empty_slabs, t.palette_jobs);
     CHECK(t.tiled > 0 && t.refused > 0, "tiles: the budgets did not exercise both slabs (%ld) and refusals (%ld)",
           t.tiled, t.refused);
+    CHECK(t.palette_jobs > 0, "tiles: no mask went as palette indices");
 }
 
 int main(void)
