@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ngtdm_features.h"
+#include "narrow_rules.h"
 #include "ngtdm_rules.h"
 #include "radx_internal.h"
 #include "texture_common.h"
@@ -74,6 +75,19 @@ void radx_ngtdm_accumulate(const radx_texture_input *in, const double *diff, int
         m->ni[in->gl[v]]++;
         m->si[in->gl[v]] += diff[roi_only ? k : v];
         k++;
+    }
+}
+
+void radx_ngtdm_accumulate_codes(const radx_texture_input *in, const void *codes, int w, int64_t na, radx_ngtdm_mat *m)
+{
+    const int64_t nvox = in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2];
+    int64_t v, k = 0;
+    for (v = 0; v < nvox; v++) {
+        if (!in->roi[v]) continue;
+        int64_t count, sum;
+        radx_ngtdm_uncode(na, radx_code_get(codes, w, k++), &count, &sum);
+        m->ni[in->gl[v]]++;
+        m->si[in->gl[v]] += radx_ngtdm_absdiff(in->gl[v], count, sum);
     }
 }
 

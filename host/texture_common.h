@@ -162,6 +162,10 @@ void radx_ngtdm_mat_free(radx_ngtdm_mat *m);         /* NULL-safe on a zeroed or
  * diff[v] (box-sized) when roi_only is 0, or from diff[k] for the k-th ROI voxel in C order when
  * roi_only is 1. */
 void radx_ngtdm_accumulate(const radx_texture_input *in, const double *diff, int roi_only, radx_ngtdm_mat *m);
+/* The same from the k-th ROI voxel's (C order) neighbour count and sum, packed by radx_ngtdm_code
+ * (kernels/narrow_rules.h; na neighbour angles) in w-byte codes: each difference is
+ * radx_ngtdm_absdiff of the same integers, so m equals radx_ngtdm_accumulate's bit for bit. */
+void radx_ngtdm_accumulate_codes(const radx_texture_input *in, const void *codes, int w, int64_t na, radx_ngtdm_mat *m);
 /* NGTDM matrix on the CPU (radx_tex_neighbour_pass, then radx_ngtdm_accumulate); m allocated here. */
 radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_ngtdm_mat *m,
                               radx_err *err);

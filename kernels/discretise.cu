@@ -13,6 +13,7 @@
 #include "cuda_check.cuh"
 #include "cuda_ops.h"
 #include "device_mem.cuh"
+#include "narrow_rules.h"
 
 static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
                                   const double *__restrict__ edges, int nedges,
@@ -26,6 +27,13 @@ static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
         local_max = b > local_max ? b : local_max;
     }
     atomicMax(ng, local_max);
+}
+
+/* y[i] = gl[i] in w bytes (radx_level_put, kernels/narrow_rules.h) */
+static __global__ void narrow_levels_kernel(const int32_t *__restrict__ gl, int64_t n, int w, void *__restrict__ y)
+{
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x)
+        radx_level_put(y, w, i, gl[i]);
 }
 
 /* The values in chunks that fit (no device-resident copies: each chunk goes up and down). */
@@ -84,6 +92,10 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     void *d_e = NULL;
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
+    void *d_n = NULL, *h_n = NULL;
+    /* levels are at most nedges: they come down in 1 byte each for up to 255 bins (the device
+     * keeps its int32 copy) */
+    int w = radx_level_width(nedges);
     const char *what = "cudaGetDevice";
     const int was_oom = radx_dev::oom();
     cudaError_t e = radx_dev::dmem_init(&mem, s);
@@ -99,9 +111,25 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
                                                                  d_gl, d_ng);
     RADX_CUDA_TRY_GOTO(cudaGetLastError());
     what = "downloading the levels";
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, s));
+    if (w < 4) {
+        h_n = radx_dev::pinned(2, (size_t)n * (size_t)w);
+        if (!h_n || radx_dev::dmalloc_bytes(&mem, &d_n, (size_t)n * (size_t)w) != cudaSuccess) {
+            cudaGetLastError(); /* no room for the narrow copy: the int32 levels come down */
+            if (!was_oom) radx_dev::clear_oom(); /* not a shortage the backend must act on */
+            w = 4;
+        }
+    }
+    if (w < 4) {
+        narrow_levels_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, s>>>(d_gl, n, w, d_n);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_n, d_n, (size_t)n * (size_t)w, cudaMemcpyDeviceToHost, s));
+    } else {
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(gl, d_gl, sizeof(int32_t) * (size_t)n, cudaMemcpyDeviceToHost, s));
+    }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
+    if (w < 4)
+        for (int64_t i = 0; i < n; i++) gl[i] = radx_level_get(h_n, w, i);
     /* the levels stay on the device for first order when the pipeline holds gl */
     radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
 done:

@@ -7,7 +7,9 @@
  * median and range from the sorted values, the moments as compensated sums over them, entropy
  * and uniformity from the counts.  Both backends therefore give the same bits (the only
  * possible difference: which of -0.0 and +0.0 is reported as a minimum or maximum of exactly
- * zero, since qsort leaves equal keys in any order). */
+ * zero, since qsort leaves equal keys in any order).  The sorted values come down in the fewest
+ * bytes that give them back exactly (kernels/narrow_rules.h: a flags pass over them first): a
+ * CT's as int16 (2 B a value), a filtered image's as float (4 B), others as double. */
 #include <cub/device/device_radix_sort.cuh>
 #include <cuda_runtime.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 
 #include "cuda_check.cuh"
 #include "cuda_ops.h"
+#include "narrow_rules.h"
 #include "nbtex_cuda.cuh"
 
 using namespace radx_nbtex;
@@ -30,6 +33,22 @@ struct level_cell {
         return (g >= 0 && g <= ng) ? (int64_t)g : -1;
     }
 };
+/* OR of radx_value_flags over x[0..n) into *flags (kernels/narrow_rules.h) */
+__global__ void value_flags_kernel(const double *__restrict__ x, int64_t n, unsigned *__restrict__ flags)
+{
+    unsigned f = 0;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x)
+        f |= radx_value_flags(x[i]);
+    for (int o = 16; o > 0; o >>= 1) f |= __shfl_xor_sync(0xffffffffu, f, o); /* whole warps (block: 256) */
+    if ((threadIdx.x & 31) == 0 && f) atomicOr(flags, f);
+}
+
+/* y[i] = x[i] in w bytes (radx_value_put) */
+__global__ void narrow_values_kernel(const double *__restrict__ x, int64_t n, int w, void *__restrict__ y)
+{
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x)
+        radx_value_put(y, w, i, x[i]);
+}
 #define RADX_FO_MAX_CHUNKS 64 /* more chunks than this: first order runs on the CPU instead */
 
 /* CUB's scratch bytes for sorting m doubles. */
@@ -113,6 +132,9 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     void *tmp = NULL;
     double *d_s = NULL, *s = NULL;
     unsigned long long *d_h = NULL, *h = NULL;
+    unsigned *d_flags = NULL, flags = ~0u;
+    void *d_n = NULL, *h_n = NULL;
+    int w = 8;
     int64_t *hist = NULL;
     size_t bytes = 0;
     int host_nomem = 0;
@@ -135,7 +157,7 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
         const int held = resident_peek(x, sizeof(double) * (size_t)n) && resident_peek(gl, sizeof(int32_t) * (size_t)n);
         what = "sizing the sort";
         RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &bytes)); /* the whole sort's scratch, used below */
-        if ((size_t)n * (held ? 8 : 20) + bytes + fixed > avail) {
+        if ((size_t)n * (held ? 12 : 24) + bytes + fixed > avail) {
             size_t need = 0, tb = 0;
             c = n;
             do {
@@ -184,10 +206,37 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     f.ng = ng;
     RADX_CUDA_TRY_GOTO(launch_hist(mem.st, f, n, (int64_t)ng + 1, d_h));
 
+    /* the sorted values come down in the fewest bytes that give them back exactly: a CT's as
+     * int16, a filtered image's as float (kernels/narrow_rules.h) */
+    what = "sizing the values";
+    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_flags, 1));
+    RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_flags, 0, sizeof *d_flags, mem.st));
+    value_flags_kernel<<<grid_for(n), RADX_DEV_BLOCK, 0, mem.st>>>(d_s, n, d_flags);
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&flags, d_flags, sizeof flags, cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+    w = radx_value_width(flags);
+    if (w < 8) {
+        const int was_oom = oom();
+        h_n = pinned(1, (size_t)n * (size_t)w);
+        if (!h_n || dmalloc_bytes(&mem, &d_n, (size_t)n * (size_t)w) != cudaSuccess) {
+            cudaGetLastError(); /* no room for the narrow copy: the doubles come down */
+            if (!was_oom) clear_oom(); /* not a shortage the backend must act on */
+            w = 8;
+        }
+    }
     what = "downloading";
-    RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(s, d_s, sizeof *s * (size_t)n, cudaMemcpyDeviceToHost, mem.st));
+    if (w < 8) {
+        narrow_values_kernel<<<grid_for(n), RADX_DEV_BLOCK, 0, mem.st>>>(d_s, n, w, d_n);
+        RADX_CUDA_TRY_GOTO(cudaGetLastError());
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h_n, d_n, (size_t)n * (size_t)w, cudaMemcpyDeviceToHost, mem.st));
+    } else {
+        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(s, d_s, sizeof *s * (size_t)n, cudaMemcpyDeviceToHost, mem.st));
+    }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h, d_h, sizeof *h * ((size_t)ng + 1), cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+    if (w < 8)
+        for (int64_t i = 0; i < n; i++) s[i] = radx_value_get(h_n, w, i);
 
 done:
     dfree_all(&mem);

@@ -25,10 +25,10 @@ RADX_HD double radx_ngtdm_absdiff(int32_t gl, int64_t count, int64_t sum)
     return diff < 0 ? -diff : diff;
 }
 
-/* Absolute gray tone difference of the ROI voxel c = (z, y, x) of the box (gl, roi) over the
- * neighbourhood nh.  inner: radx_tex_inner(nh, z, y, x). */
-RADX_HD double radx_ngtdm_voxel_absdiff(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
-                                        int64_t z, int64_t y, int64_t x, int inner)
+/* Neighbour count and the sum of their gray levels of the ROI voxel c = (z, y, x) of the box
+ * (gl, roi) over the neighbourhood nh.  inner: radx_tex_inner(nh, z, y, x). */
+RADX_HD void radx_ngtdm_voxel_sums(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
+                                   int64_t z, int64_t y, int64_t x, int inner, int64_t *count_out, int64_t *sum_out)
 {
     int64_t count = 0, sum = 0;
     int a;
@@ -48,6 +48,16 @@ RADX_HD double radx_ngtdm_voxel_absdiff(const radx_tex_nbhd *nh, const int32_t *
             }
         }
     }
+    *count_out = count;
+    *sum_out = sum;
+}
+
+/* Absolute gray tone difference of the ROI voxel c = (z, y, x): radx_ngtdm_absdiff of its sums. */
+RADX_HD double radx_ngtdm_voxel_absdiff(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
+                                        int64_t z, int64_t y, int64_t x, int inner)
+{
+    int64_t count, sum;
+    radx_ngtdm_voxel_sums(nh, gl, roi, c, z, y, x, inner, &count, &sum);
     return radx_ngtdm_absdiff(gl[c], count, sum);
 }
 
