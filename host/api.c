@@ -155,7 +155,7 @@ radx_backend radx_plan_backend(const radx_plan *plan) { return plan ? plan->back
 
 void radx_device_memory(unsigned long long *peak_bytes, unsigned long long *budget_bytes, long long *cpu_fallbacks)
 {
-    radx_cuda_memstats m = {0, 0, 0, 0, 0, 0};
+    radx_cuda_memstats m = {0, 0, 0, 0, 0, 0, 0};
     if (radx_cuda_device_count() > 0) radx_cuda_memory_stats(&m);
     if (peak_bytes) *peak_bytes = m.peak_bytes;
     if (budget_bytes) *budget_bytes = m.budget_bytes;

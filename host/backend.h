@@ -133,6 +133,9 @@ typedef struct radx_cuda_memstats {
     /* device -> host bytes not copied because the result stayed on the device (the ROI values,
      * filtered images) and no host read needed it */
     unsigned long long download_bytes_saved;
+    /* bytes not copied because what crossed went narrow (kernels/narrow_rules.h: levels, sorted
+     * values, NGTDM codes, mask palette indices) */
+    unsigned long long narrow_bytes_saved;
 } radx_cuda_memstats;
 void radx_cuda_memory_stats(radx_cuda_memstats *s);
 void radx_cuda_note_cpu_fallback(void);

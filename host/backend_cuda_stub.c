@@ -19,6 +19,7 @@ void radx_cuda_memory_stats(radx_cuda_memstats *s)
     s->resident_bytes_saved = 0;
     s->tiled_stages = 0;
     s->download_bytes_saved = 0;
+    s->narrow_bytes_saved = 0;
 }
 
 void radx_cuda_note_cpu_fallback(void) {}

@@ -72,6 +72,8 @@ void radx_cli_report_device(radx_backend used)
     if (ms.download_bytes_saved)
         fprintf(stderr, "; %.1f MiB of results kept on the device, never downloaded",
                 (double)ms.download_bytes_saved / 1048576.0);
+    if (ms.narrow_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of copies spared by narrow transfers", (double)ms.narrow_bytes_saved / 1048576.0);
     fputc('\n', stderr);
 }
 

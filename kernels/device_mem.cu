@@ -13,7 +13,7 @@ namespace {
 std::atomic<unsigned long long> g_in_use(0), g_peak(0);
 std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
 std::atomic<long long> g_fallbacks(0);
-std::atomic<unsigned long long> g_res_saved(0), g_kept(0);
+std::atomic<unsigned long long> g_res_saved(0), g_kept(0), g_narrow(0);
 std::atomic<long long> g_tiled(0);
 std::once_flag g_setup;
 thread_local int t_oom;
@@ -467,6 +467,7 @@ extern "C" void radx_cuda_note_cpu_fallback(void) { g_fallbacks.fetch_add(1); }
 
 void radx_cuda_note_resident_saved(unsigned long long bytes) { g_res_saved.fetch_add(bytes); }
 void radx_cuda_note_download_saved(unsigned long long bytes) { g_kept.fetch_add(bytes); }
+void radx_cuda_note_narrow_saved(unsigned long long bytes) { g_narrow.fetch_add(bytes); }
 
 void radx_cuda_note_tiled(void) { g_tiled.fetch_add(1); }
 
@@ -479,4 +480,5 @@ extern "C" void radx_cuda_memory_stats(radx_cuda_memstats *s)
     s->resident_bytes_saved = g_res_saved.load();
     s->tiled_stages = g_tiled.load();
     s->download_bytes_saved = g_kept.load();
+    s->narrow_bytes_saved = g_narrow.load();
 }

@@ -136,5 +136,7 @@ void radx_cuda_note_resident_saved(unsigned long long bytes);
 void radx_cuda_note_tiled(void);
 /* Add to radx_cuda_memory_stats' download_bytes_saved. */
 void radx_cuda_note_download_saved(unsigned long long bytes);
+/* Add to radx_cuda_memory_stats' narrow_bytes_saved. */
+void radx_cuda_note_narrow_saved(unsigned long long bytes);
 
 #endif

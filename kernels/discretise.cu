@@ -128,8 +128,10 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
-    if (w < 4)
+    if (w < 4) {
         for (int64_t i = 0; i < n; i++) gl[i] = radx_level_get(h_n, w, i);
+        radx_cuda_note_narrow_saved((unsigned long long)n * (unsigned long long)(4 - w));
+    }
     /* the levels stay on the device for first order when the pipeline holds gl */
     radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
 done:

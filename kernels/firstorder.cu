@@ -235,8 +235,10 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h, d_h, sizeof *h * ((size_t)ng + 1), cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
-    if (w < 8)
+    if (w < 8) {
         for (int64_t i = 0; i < n; i++) s[i] = radx_value_get(h_n, w, i);
+        radx_cuda_note_narrow_saved((unsigned long long)n * (unsigned long long)(8 - w));
+    }
 
 done:
     dfree_all(&mem);

@@ -144,7 +144,10 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         if (tiled) radx_cuda_note_tiled();
     }
     /* sum in C order, as the CPU path and PyRadiomics do */
-    if (cw) radx_ngtdm_accumulate_codes(in, h_diff, cw, s->nh.na, m);
+    if (cw) {
+        radx_ngtdm_accumulate_codes(in, h_diff, cw, s->nh.na, m);
+        radx_cuda_note_narrow_saved((unsigned long long)s->n_roi * (unsigned long long)(sizeof(double) - cw));
+    }
     else radx_ngtdm_accumulate(in, (const double *)h_diff, 1, m);
 
 done:

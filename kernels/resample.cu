@@ -241,8 +241,11 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
         what = "stream synchronisation";
         e = cudaStreamSynchronize(s);
     }
-    if (e == cudaSuccess && h_idx) /* the labels, cast as the CPU casts its box's values */
+    if (e == cudaSuccess && h_idx) { /* the labels, cast as the CPU casts its box's values */
         for (int64_t i = 0; i < nvals; i++) radx_rs_store(job->out_dtype, out, i, ctx->pal[h_oi[i]]);
+        radx_cuda_note_narrow_saved((unsigned long long)buf_bytes * (sizeof(double) - 1) +
+                                    (unsigned long long)nvals * (radx_dtype_size((radx_dtype)job->out_dtype) - 1));
+    }
     radx_status st = RADX_OK;
     if (e != cudaSuccess) {
         cudaGetLastError();
