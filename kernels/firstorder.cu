@@ -153,11 +153,13 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     {
         /* device memory: values and levels (unless device-resident already), the sorted copy and
          * CUB's scratch; when the whole ROI does not fit, chunks as large as fit (tiles) */
-        const size_t avail = available(), fixed = sizeof *d_h * ((size_t)ng + 1);
+        const size_t avail = available(), fixed = sizeof *d_h * ((size_t)ng + 1) + sizeof(unsigned);
         const int held = resident_peek(x, sizeof(double) * (size_t)n) && resident_peek(gl, sizeof(int32_t) * (size_t)n);
         what = "sizing the sort";
         RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &bytes)); /* the whole sort's scratch, used below */
-        if ((size_t)n * (held ? 12 : 24) + bytes + fixed > avail) {
+        /* (the narrow copy of the sorted values is left out: without room for it they come down
+         * as doubles, which costs less than chunks) */
+        if ((size_t)n * (held ? 8 : 20) + bytes + fixed > avail) {
             size_t need = 0, tb = 0;
             c = n;
             do {

@@ -24,7 +24,10 @@
  *
  * Device memory per evaluation: the input box (8 bytes per voxel), the output (in the output pixel
  * type, cast on the device by the CPU's rule radx_rs_store: a CT's int16 comes back in 2 bytes a
- * voxel) and 48 bytes per output scanline; freed on every path.  When that does not fit,
+ * voxel) and 48 bytes per output scanline; freed on every path.  A mask whose box holds at most
+ * 255 labels besides 0 goes up and comes back in 1 byte a voxel: indices into a palette of its
+ * labels (radx_rs_mask_palette), evaluated by radx_rs_nearest_index (the CPU's nearest-neighbour
+ * offset) and mapped back to labels on the host with the CPU's cast.  When that does not fit,
  * the output is evaluated in slabs of slices (tiles), each with only the input slices its voxels
  * read (radx_rs_eval_slabs, host/resample.c; tested on the CPU by test_resample). */
 #include <cuda_runtime.h>
@@ -197,13 +200,13 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     const size_t buf_bytes = (h_idx ? 1 : sizeof(double)) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
     const size_t val_bytes = (h_idx ? 1 : radx_dtype_size((radx_dtype)job->out_dtype)) * (size_t)nvals,
                  end_bytes = 6 * sizeof(double) * (size_t)nlines;
+    if (buf_bytes + val_bytes + end_bytes > radx_dev::available()) return RADX_ERR_NOMEM; /* not even worth a try */
     uint8_t *h_oi = NULL; /* the output indices come back here */
     if (h_idx && !(h_oi = (uint8_t *)radx_dev::pinned(1, val_bytes))) return RADX_ERR_NOMEM;
     double *d_buf = NULL, *d_ends = NULL;
     char *d_vals = NULL;
     const char *what = "allocation";
     radx_dev::dmem mem;
-    if (radx_rs_job_bytes(job) > radx_dev::available()) return RADX_ERR_NOMEM; /* not even worth a try */
     cudaError_t e = radx_dev::dmem_init(&mem, s);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_buf, buf_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &d_vals, val_bytes);
