@@ -128,6 +128,15 @@ static __global__ void rs_lines(rs_dev_job j, double *__restrict__ ends)
     }
 }
 
+/* both ends of output scanline l, from rs_lines' table */
+static __device__ __forceinline__ void rs_ends_of(const double *__restrict__ ends, int64_t l, double st[3], double en[3])
+{
+    for (int d = 0; d < 3; d++) {
+        st[d] = ends[6 * l + d];
+        en[d] = ends[6 * l + 3 + d];
+    }
+}
+
 /* every output voxel of the box; INTERP a compile-time constant so that only its branch of
  * radx_rs_eval_voxel is compiled in (registers: the windowed-sinc tables are large) */
 template <int INTERP>
@@ -137,10 +146,7 @@ static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, 
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
         const int64_t x = i % j.n[0], l = i / j.n[0];
         double st[3], en[3];
-        for (int d = 0; d < 3; d++) {
-            st[d] = ends[6 * l + d];
-            en[d] = ends[6 * l + 3 + d];
-        }
+        rs_ends_of(ends, l, st, en);
         radx_rs_store(dt, out, i, radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx));
     }
 }
@@ -153,10 +159,7 @@ static __global__ void rs_mask_indices(rs_dev_job j, const double *__restrict__ 
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)blockDim.x * gridDim.x) {
         const int64_t x = i % j.n[0], l = i / j.n[0];
         double st[3], en[3];
-        for (int d = 0; d < 3; d++) {
-            st[d] = ends[6 * l + d];
-            en[d] = ends[6 * l + 3 + d];
-        }
+        rs_ends_of(ends, l, st, en);
         out[i] = radx_rs_nearest_index(idx, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx);
     }
 }

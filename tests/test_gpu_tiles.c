@@ -27,6 +27,7 @@
 #include "radx.h"
 #include "radx_internal.h"
 #include "radx_test.h"
+#include "tex_box.h"
 
 /* Every call below must note a tiled stage (radx_cuda_memory_stats) and none may run on the CPU. */
 static long long g_tiled0, g_fb0;
@@ -71,14 +72,7 @@ int main(void)
         gl[v] = roi[v] ? 1 + (int32_t)(((s >> 40) % 25) + (uint64_t)(z / 10)) : 0; /* 48 levels */
         nroi += roi[v];
     }
-    radx_texture_input in;
-    memset(&in, 0, sizeof in);
-    in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
-    in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
-    in.gl = gl;
-    in.roi = roi;
-    in.ng = 48;
-    in.n_roi = nroi;
+    radx_texture_input in = tex_box(gl, roi, nz, ny, nx, 48);
     const char *dist[] = {"[1]", "[1, 3]"};
     typedef struct {
         const char *name;

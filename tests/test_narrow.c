@@ -26,6 +26,7 @@
 #include "radx_test.h"
 #include "resample.h"
 #include "texture_common.h"
+#include "tex_box.h"
 
 static uint64_t g_s = 0x9E3779B97F4A7C15ull;
 static uint64_t rnd(void)
@@ -141,14 +142,7 @@ static void ngtdm_box(int c)
         gl[v] = roi[v] ? 1 + (int32_t)(rnd() % (uint64_t)ng) : 0;
     }
     if (c % 3 == 0) gl[0] = ng; /* the largest level present */
-    radx_texture_input in;
-    memset(&in, 0, sizeof in);
-    in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
-    in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
-    in.gl = gl;
-    in.roi = roi;
-    in.ng = ng;
-    for (int64_t v = 0; v < n; v++) in.n_roi += roi[v];
+    radx_texture_input in = tex_box(gl, roi, nz, ny, nx, ng);
     radx_params p;
     radx_err e = {RADX_OK, ""};
     radx_params_init_defaults(&p);

@@ -42,6 +42,7 @@
 #include "radx_internal.h"
 #include "radx_test.h"
 #include "tile_rules.h"
+#include "tex_box.h"
 
 static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
 static long long g_rl_slabbings, g_rl_carried, g_rl_host;
@@ -468,14 +469,7 @@ int main(void)
             roi[v] = (s >> 35) % 4 != 0 || v == 0;
             gl[v] = roi[v] ? 1 + (int32_t)((s >> 41) % (uint64_t)ng) : 0;
         }
-        radx_texture_input in;
-        memset(&in, 0, sizeof in);
-        in.dims_zyx[0] = nz; in.dims_zyx[1] = ny; in.dims_zyx[2] = nx;
-        in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
-        in.gl = gl;
-        in.roi = roi;
-        in.ng = ng;
-        for (int64_t v = 0; v < n; v++) in.n_roi += roi[v];
+        radx_texture_input in = tex_box(gl, roi, nz, ny, nx, ng);
         radx_params p;
         radx_err e = {RADX_OK, ""};
         radx_params_init_defaults(&p);
