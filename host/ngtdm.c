@@ -85,7 +85,7 @@ void radx_ngtdm_accumulate_codes(const radx_texture_input *in, const void *codes
     for (v = 0; v < nvox; v++) {
         if (!in->roi[v]) continue;
         int64_t count, sum;
-        radx_ngtdm_uncode(na, radx_code_get(codes, w, k++), &count, &sum);
+        radx_ngtdm_uncode(na, radx_uint_get(codes, w, k++), &count, &sum);
         m->ni[in->gl[v]]++;
         m->si[in->gl[v]] += radx_ngtdm_absdiff(in->gl[v], count, sum);
     }

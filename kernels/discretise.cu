@@ -29,11 +29,11 @@ static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
     atomicMax(ng, local_max);
 }
 
-/* y[i] = gl[i] in w bytes (radx_level_put, kernels/narrow_rules.h) */
+/* y[i] = gl[i] in w bytes (radx_uint_put, kernels/narrow_rules.h) */
 static __global__ void narrow_levels_kernel(const int32_t *__restrict__ gl, int64_t n, int w, void *__restrict__ y)
 {
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x)
-        radx_level_put(y, w, i, gl[i]);
+        radx_uint_put(y, w, i, (uint32_t)gl[i]);
 }
 
 /* The values in chunks that fit (no device-resident copies: each chunk goes up and down). */
@@ -129,7 +129,7 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
     if (w < 4) {
-        for (int64_t i = 0; i < n; i++) gl[i] = radx_level_get(h_n, w, i);
+        for (int64_t i = 0; i < n; i++) gl[i] = (int32_t)radx_uint_get(h_n, w, i);
         radx_cuda_note_narrow_saved((unsigned long long)n * (unsigned long long)(4 - w));
     }
     /* the levels stay on the device for first order when the pipeline holds gl */

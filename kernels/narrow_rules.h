@@ -28,18 +28,19 @@ RADX_HD int radx_level_width(int64_t maxlevel)
     return maxlevel <= 0xFF ? 1 : maxlevel <= 0xFFFF ? 2 : 4;
 }
 
-RADX_HD void radx_level_put(void *dst, int w, int64_t i, int32_t v)
+/* Element i of an array of w-byte (1, 2 or 4) unsigned integers: levels (>= 0) and NGTDM codes. */
+RADX_HD void radx_uint_put(void *dst, int w, int64_t i, uint32_t v)
 {
     if (w == 1) ((uint8_t *)dst)[i] = (uint8_t)v;
     else if (w == 2) ((uint16_t *)dst)[i] = (uint16_t)v;
-    else ((int32_t *)dst)[i] = v;
+    else ((uint32_t *)dst)[i] = v;
 }
 
-RADX_HD int32_t radx_level_get(const void *src, int w, int64_t i)
+RADX_HD uint32_t radx_uint_get(const void *src, int w, int64_t i)
 {
-    if (w == 1) return (int32_t)((const uint8_t *)src)[i];
-    if (w == 2) return (int32_t)((const uint16_t *)src)[i];
-    return ((const int32_t *)src)[i];
+    if (w == 1) return ((const uint8_t *)src)[i];
+    if (w == 2) return ((const uint16_t *)src)[i];
+    return ((const uint32_t *)src)[i];
 }
 
 /* ---- values ---- */
@@ -105,17 +106,6 @@ RADX_HD void radx_ngtdm_uncode(int64_t na, uint32_t code, int64_t *count, int64_
 {
     *count = (int64_t)(code % (uint32_t)(na + 1));
     *sum = (int64_t)(code / (uint32_t)(na + 1));
-}
-
-RADX_HD void radx_code_put(void *dst, int w, int64_t i, uint32_t c)
-{
-    if (w == 2) ((uint16_t *)dst)[i] = (uint16_t)c;
-    else ((uint32_t *)dst)[i] = c;
-}
-
-RADX_HD uint32_t radx_code_get(const void *src, int w, int64_t i)
-{
-    return w == 2 ? (uint32_t)((const uint16_t *)src)[i] : ((const uint32_t *)src)[i];
 }
 
 #endif

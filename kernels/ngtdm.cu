@@ -56,7 +56,7 @@ __global__ void code_kernel(const int32_t *__restrict__ gl, const uint8_t *__res
         int64_t z, y, x, count, sum;
         zyx_of(c, nh.dims, &z, &y, &x);
         radx_ngtdm_voxel_sums(&nh, gl, roi, c, z, y, x, radx_tex_inner(&nh, z, y, x), &count, &sum);
-        radx_code_put(codes, w, pos[v] - 1, radx_ngtdm_code(nh.na, count, sum));
+        radx_uint_put(codes, w, pos[v] - 1, radx_ngtdm_code(nh.na, count, sum));
     }
 }
 

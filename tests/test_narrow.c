@@ -119,8 +119,8 @@ static void levels(void)
         CHECK(w == widths[k], "levels: up to %lld in %d bytes, expected %d", (long long)maxes[k], w, widths[k]);
         int32_t vals[4] = {0, 1, (int32_t)(maxes[k] / 2), (int32_t)maxes[k]};
         char buf[16];
-        for (int i = 0; i < 4; i++) radx_level_put(buf, w, i, vals[i]);
-        for (int i = 0; i < 4; i++) bad += radx_level_get(buf, w, i) != vals[i];
+        for (int i = 0; i < 4; i++) radx_uint_put(buf, w, i, (uint32_t)vals[i]);
+        for (int i = 0; i < 4; i++) bad += (int32_t)radx_uint_get(buf, w, i) != vals[i];
     }
     CHECK(bad == 0, "levels: %d levels did not come back", bad);
     printf("levels: every width boundary comes back\n");
@@ -168,7 +168,7 @@ static void ngtdm_box(int c)
         const int64_t x = v % nx, y = (v / nx) % ny, z = v / (nx * ny);
         int64_t count, sum;
         radx_ngtdm_voxel_sums(&s.nh, gl, roi, v, z, y, x, radx_tex_inner(&s.nh, z, y, x), &count, &sum);
-        radx_code_put(codes, w, k++, radx_ngtdm_code(s.nh.na, count, sum));
+        radx_uint_put(codes, w, k++, radx_ngtdm_code(s.nh.na, count, sum));
     }
     CHECK(radx_ngtdm_matrix(&in, &s, &a, &e) == RADX_OK, "box %d: %s", c, e.msg);
     CHECK(radx_ngtdm_mat_alloc(&b, ng) == 0, "box %d: out of memory", c);
