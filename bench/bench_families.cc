@@ -12,8 +12,8 @@
 #include <algorithm>
 extern "C" {
 #include "bench_roi.h"
-#include "discretise.h"
-#include "radx_internal.h"
+#include "pipeline/discretise.h"
+#include "core/radx_internal.h"
 }
 
 namespace {

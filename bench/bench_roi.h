@@ -10,8 +10,8 @@
 #include <cstring>
 #include <vector>
 
-#include "discretise.h"
-#include "radx_internal.h"
+#include "pipeline/discretise.h"
+#include "core/radx_internal.h"
 
 struct BenchRoi {
     int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1}; // x y z, inclusive

@@ -25,20 +25,20 @@
 #include <cuda_runtime.h>
 #endif
 extern "C" {
-#include "backend.h"
+#include "backend/backend.h"
 #include "bench_roi.h"
-#include "glcm_cuda.h"
-#include "glcm_glrlm.h"
-#include "glrlm_cuda.h"
-#include "nbtex_cuda.h"
-#include "sparse_texture.h"
-#include "texture_common.h"
-#include "voxelmap.h"
-#include "discretise.h"
-#include "params.h"
-#include "pipeline.h"
-#include "result.h"
-#include "radx_internal.h"
+#include "cuda/glcm_cuda.h"
+#include "features/angular_classes.h"
+#include "cuda/glrlm_cuda.h"
+#include "cuda/neighbourhood_texture.h"
+#include "features/size_matrix.h"
+#include "features/texture_common.h"
+#include "pipeline/voxelmap.h"
+#include "pipeline/discretise.h"
+#include "params/params.h"
+#include "pipeline/pipeline.h"
+#include "api/result.h"
+#include "core/radx_internal.h"
 }
 
 #ifdef RADX_HAVE_CUDA
@@ -319,7 +319,7 @@ void BM_shape(benchmark::State &st, bool cuda)
 }
 
 // GLCM / GLRLM split into their two steps: the matrices of every angle (level index included:
-// prepare + counting; on CUDA the device count of kernels/angular_count.cuh) and the features
+// prepare + counting; on CUDA the device count of kernels/cuda/angular_count.cuh) and the features
 // from those counts (host code on both backends).
 using PrepFn = radx_status (*)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *,
                                radx_err *);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared body of tests/test_gpu_glcm.c and tests/test_gpu_glrlm.c: the CPU and the CUDA backends
  * must give the same integer matrices, cell for cell, and therefore the same features, bit for bit
- * (host/glcm_glrlm.h: both compute the features with the same C function from those matrices).
+ * (host/features/angular_classes.h: both compute the features with the same C function from those matrices).
  *
  * Cases: the synthetic volumes of the PyRadiomics reference tests (tests/glcm_glrlm_volumes.h)
  * under all their settings; generated boxes of several shapes (one voxel, a single gray level,
@@ -19,10 +19,10 @@
 #include "texture_harness.h"
 #include "glcm_glrlm_volumes.h"
 
-#include "cuda_ops.h"
-#include "discretise.h"
-#include "glcm_cuda.h"
-#include "glcm_glrlm.h"
+#include "cuda/stages.h"
+#include "pipeline/discretise.h"
+#include "cuda/glcm_cuda.h"
+#include "features/angular_classes.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
@@ -173,7 +173,7 @@ static inline int ga_box(int kind, int64_t nz, int64_t ny, int64_t nx, int nlev,
 }
 
 /* brain1 (data/pyradiomics): label 1 cropped to its bounding box and discretised with binWidth 25
- * as the pipeline does (bin edges of host/discretise.h).  Returns 0, or -1 (message printed) when
+ * as the pipeline does (bin edges of host/pipeline/discretise.h).  Returns 0, or -1 (message printed) when
  * the files cannot be read. */
 static inline int ga_brain1(radx_texture_input *in, int32_t **glb, uint8_t **roib)
 {

@@ -16,7 +16,7 @@
  * and setting (0 expected), with CPU and CUDA timings on 100^3.
  *
  * Without a usable CUDA device, or in a build without CUDA (where the entry points are stand-ins
- * at the end of host/glszm.c, gldm.c, ngtdm.c and texture_common.c that are never called), the
+ * at the end of host/features/glszm.c, gldm.c, ngtdm.c and texture_common.c that are never called), the
  * test returns 77. */
 #ifndef RADX_GPU_NBTEX_HARNESS_H
 #define RADX_GPU_NBTEX_HARNESS_H
@@ -28,12 +28,12 @@
 #include <string.h>
 
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 #include "szm_dm_ngtdm_volumes.h" /* cases[], and tests/texture_harness.h */
-#include "texture_common.h"
-#include "cuda_ops.h"
-#include "nbtex_cuda.h"
+#include "features/texture_common.h"
+#include "cuda/stages.h"
+#include "cuda/neighbourhood_texture.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

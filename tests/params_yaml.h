@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "params.h"
-#include "radx_internal.h"
+#include "params/params.h"
+#include "core/radx_internal.h"
 
 static inline radx_status radx_test_params_yaml(const char *yaml, radx_params *p, radx_err *e)
 {

@@ -4,9 +4,9 @@
  * nothing (the readers' libraries must not write to stderr). */
 #include <dirent.h>
 #include <fcntl.h>
-#include "cli_csv.h"
-#include "io.h"
-#include "params.h"
+#include "cli/csv.h"
+#include "io/io.h"
+#include "params/params.h"
 #include "radx_test.h"
 
 #ifndef RADX_SOURCE_DIR

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Discretisation, CPU vs CUDA (kernels/discretise.cu): for the bin edges radx_bin_edges makes
+/* Discretisation, CPU vs CUDA (kernels/cuda/discretise.cu): for the bin edges radx_bin_edges makes
  * from binWidth (25, 0.5, 1e-3) and binCount (16, 64), on values drawn around and exactly on the
  * edges, negative ranges, a constant ROI, float32-rounded values and an empty array, the GPU's
  * levels and largest level must equal radx_discretise's exactly.  Exits 77 (skipped) without
@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda_ops.h"
-#include "discretise.h"
-#include "glcm_cuda.h"
-#include "params.h"
+#include "cuda/stages.h"
+#include "pipeline/discretise.h"
+#include "cuda/glcm_cuda.h"
+#include "params/params.h"
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 
 static int g_sets;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* First order, CPU vs CUDA (kernels/firstorder.cu): the device sorts the values and counts the
+/* First order, CPU vs CUDA (kernels/cuda/firstorder.cu): the device sorts the values and counts the
  * levels, the host computes the features with the CPU's radx_firstorder_from_sorted, so the 18
  * features must be equal (==, NaN where the CPU has NaN).  Inputs: 1, 2 and 3 voxels, constant
  * values, many ties, negative and positive values of mixed magnitudes, 10 to 5000 levels
@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "gpu_plan_harness.h"
-#include "radx_internal.h"
-#include "cuda_ops.h"
-#include "fft_cufft.h"
+#include "core/radx_internal.h"
+#include "cuda/stages.h"
+#include "cuda/fft_cufft.h"
 
 static double now(void)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* GLDM, CPU vs CUDA (kernels/gldm.cu): identical matrices (per-voxel dependence counts from the
- * same rule, kernels/gldm_rules.h) and bit-identical features on synthetic volumes and brain1,
+/* GLDM, CPU vs CUDA (kernels/cuda/gldm.cu): identical matrices (per-voxel dependence counts from the
+ * same rule, kernels/rules/gldm_rules.h) and bit-identical features on synthetic volumes and brain1,
  * including gldm_a 1 and 3 and distances up to [1..5]; see tests/gpu_nbtex_harness.h.  Exits 77
  * without a CUDA device. */
 #include "gpu_nbtex_harness.h"

@@ -4,7 +4,7 @@
  * synthetic volumes and brain1; the cases are listed in tests/gpu_angular_harness.h.  Skipped (77)
  * without a CUDA device. */
 #include "gpu_angular_harness.h"
-#include "glrlm_cuda.h"
+#include "cuda/glrlm_cuda.h"
 
 int main(void)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* GLSZM, CPU vs CUDA (kernels/glszm.cu): identical matrices (zones by flood fill on the CPU, by
+/* GLSZM, CPU vs CUDA (kernels/cuda/glszm.cu): identical matrices (zones by flood fill on the CPU, by
  * union-find on the GPU) and bit-identical features on synthetic volumes and brain1; see
  * tests/gpu_nbtex_harness.h.  Exits 77 without a CUDA device. */
 #include "gpu_nbtex_harness.h"

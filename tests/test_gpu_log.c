@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* LoG on the GPU (kernels/log_filter.cu, cuFFT in kernels/fft_cufft.cu) against the CPU filter
- * (host/log_filter.c, KissFFT): same set-up (radx_log_setup_init) and the same per-sample rules
- * (kernels/log_transfer.h), different float FFTs.
+/* LoG on the GPU (kernels/cuda/log_filter.cu, cuFFT in kernels/cuda/fft_cufft.cu) against the CPU filter
+ * (host/cpu/log_filter.c, KissFFT): same set-up (radx_log_setup_init) and the same per-sample rules
+ * (kernels/rules/log_transfer.h), different float FFTs.
  *
  * Tolerance: both FFTs are single precision; measured against a double-precision evaluation of the
  * same algorithm (numpy, on the tables radx_log_setup_init builds), the CPU filter is within
@@ -22,7 +22,7 @@
  * error paths (same status and message as the CPU); timings (printed).
  *
  * Runs only with a CUDA build and a usable device; otherwise exits 77 (CTest: skipped).  Without
- * CUDA the entry points are stand-ins (host/preproc_cuda_standins.c) that are never called. */
+ * CUDA the entry points are stand-ins (host/backend/no_cuda_stages.c) that are never called. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -34,13 +34,13 @@
 #include <time.h>
 
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "log_filter.h"
+#include "cpu/log_filter.h"
 
-#include "cuda_ops.h"
-#include "fft_cufft.h"
-#include "log_cuda.h"
+#include "cuda/stages.h"
+#include "cuda/fft_cufft.h"
+#include "cuda/log_cuda.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Voxel maps, CPU plan vs CUDA plan (radx_plan_execute_map): every class runs per voxel on the
- * GPU (kernels/voxel_firstorder.cu, voxel_texture.cu: the CPU loop's own rules), kernelRadius 4 on
+ * GPU (kernels/cuda/voxel_firstorder.cu, voxel_texture.cu: the CPU loop's own rules), kernelRadius 4 on
  * the CPU, preprocessing on the GPU.  Every map must agree voxel by voxel with the CPU
  * plan's: equal, or within one float32 ulp, or (GLCM features built from cancelling sums, such
  * as Imc2, Correlation or MCC, where the device's log2 / exp / sqrt rounding the last bit of a

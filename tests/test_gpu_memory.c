@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The CUDA device-memory budget (kernels/device_mem.cu): with a budget far too small for brain1
+/* The CUDA device-memory budget (kernels/cuda/device_mem.cu): with a budget far too small for brain1
  * (RADX_CUDA_MEMORY_MIB=0.25, set before the first CUDA call), a CUDA plan must still give every
  * feature of the CPU plan (stages the budget cannot hold at once run in tiles, or on the CPU),
  * report them, and never hold more than the budget.  Exits 77 without a CUDA device. */
 #include <stdlib.h>
-#include "backend.h" /* radx_cuda_memory_stats */
+#include "backend/backend.h" /* radx_cuda_memory_stats */
 #include "gpu_plan_harness.h"
 
 int main(void)

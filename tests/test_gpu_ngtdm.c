@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* NGTDM, CPU vs CUDA (kernels/ngtdm.cu): the same n_i and bit-identical s_i (per-voxel differences
- * from the same rule, kernels/ngtdm_rules.h, summed in C order on the host) and bit-identical
+/* NGTDM, CPU vs CUDA (kernels/cuda/ngtdm.cu): the same n_i and bit-identical s_i (per-voxel differences
+ * from the same rule, kernels/rules/ngtdm_rules.h, summed in C order on the host) and bit-identical
  * features on synthetic volumes and brain1; see tests/gpu_nbtex_harness.h.  Exits 77 without
  * a CUDA device. */
 #include "gpu_nbtex_harness.h"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* CPU vs CUDA: the same cases through both backends must give identical features (the GPU ops
  * share their per-voxel rules with the CPU, and matrices are integer counts).  The CUDA runs
- * chain the stages of an image type on the device (host/resident.h): the levels, level box and
+ * chain the stages of an image type on the device (host/backend/resident.h): the levels, level box and
  * ROI box go up once and first order and the texture classes read the device copies, and the ROI
  * values are gathered on the device and stay there, so the backend must report uploads and
  * downloads it did not make.  Exits 77 (CTest: skipped) when radx was built
  * without CUDA or no usable device is present. */
-#include "backend.h"
+#include "backend/backend.h"
 #include "gpu_plan_harness.h"
 
 int main(void)
@@ -37,7 +37,7 @@ int main(void)
     CHECK(ms.download_bytes_saved > 0, "no result stayed on the device");
     CHECK(ms.cpu_fallbacks == 0, "%lld stage(s) fell back to the CPU", ms.cpu_fallbacks);
     printf("results kept on the device spared %.1f MiB of downloads\n", (double)ms.download_bytes_saved / 1048576.0);
-    /* levels, sorted values and NGTDM sums come down narrow (kernels/narrow_rules.h) */
+    /* levels, sorted values and NGTDM sums come down narrow (kernels/rules/narrow_rules.h) */
     CHECK(ms.narrow_bytes_saved > 0, "nothing came down narrow");
     printf("narrow transfers spared %.1f MiB of copies\n", (double)ms.narrow_bytes_saved / 1048576.0);
     radx_ctx_destroy(ctx);

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Resampling on the GPU (kernels/resample.cu) against the CPU (host/resample.c): the same set-up
- * (radx_resample_with, host/resample.h), the same per-voxel functions (kernels/resample_eval.h over
- * kernels/resample_rules.h), so image and mask must be BIT-IDENTICAL (grid and every voxel), for
+/* Resampling on the GPU (kernels/cuda/resample.cu) against the CPU (host/cpu/resample.c): the same set-up
+ * (radx_resample_with, host/cpu/resample.h), the same per-voxel functions (kernels/rules/resample_eval.h over
+ * kernels/rules/resample_rules.h), so image and mask must be BIT-IDENTICAL (grid and every voxel), for
  * nearest neighbour, linear and cubic B-spline (evaluated on the device) and the windowed sincs
  * (handed back to the CPU by design; checked to be identical too).
  *
- * Part 1 (any build with host/resample.h): the device evaluator's loops run on the host (one loop
+ * Part 1 (any build with host/cpu/resample.h): the device evaluator's loops run on the host (one loop
  * over scanlines calling radx_rs_line_ends, one over voxels calling radx_rs_eval_voxel, exactly the
  * two kernels' bodies), plugged into radx_resample_with, must reproduce radx_resample bit for bit.
  * This checks the job hand-over (grid matrices, boxes, offsets) without a GPU.
  * Part 2 (CUDA build and a device; otherwise exit 77 after part 1, or 1 if part 1 failed):
  * radx_cuda_resample vs
  * radx_resample on the same cases; the arithmetic probe must report separate roundings
- * (kernels/resample.cu compiled with --fmad=false), and the evaluations of the nearest / linear /
+ * (kernels/cuda/resample.cu compiled with --fmad=false), and the evaluations of the nearest / linear /
  * B-spline cases must have run on the device; error cases give the same status and message;
  * timings printed.
  *
@@ -31,7 +31,7 @@
 #include <time.h>
 
 /* the host copy of the device loops must round every product and sum separately, as
- * host/resample.c does */
+ * host/cpu/resample.c does */
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
@@ -39,20 +39,20 @@
 #endif
 
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 
 #if defined(__has_include)
 #if __has_include("resample.h")
-#include "resample.h"
-#include "resample_eval.h"
+#include "cpu/resample.h"
+#include "rules/resample_eval.h"
 #define HAVE_RS_HOOK 1
 #endif
 #endif
 
-#include "cuda_ops.h"
-#include "fft_cufft.h"
-#include "resample_cuda.h"
+#include "cuda/stages.h"
+#include "cuda/fft_cufft.h"
+#include "cuda/resample_cuda.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
@@ -381,11 +381,11 @@ int main(void)
     }
     void *stream = radx_cuda_test_stream();
     CHECK(stream != NULL, "cannot create a CUDA stream");
-    CHECK(radx_cuda_resample_available(), "radx_cuda_resample was built without host/resample.h");
+    CHECK(radx_cuda_resample_available(), "radx_cuda_resample was built without host/cpu/resample.h");
     if (!stream || !radx_cuda_resample_available()) return radx_test_finish("test_gpu_resample");
     radx_err err = {0};
     int ex = radx_cuda_resample_exact(stream, &err);
-    CHECK(ex == 1, "the device fuses a*b+c (%d%s%s): compile kernels/resample.cu with --fmad=false", ex,
+    CHECK(ex == 1, "the device fuses a*b+c (%d%s%s): compile kernels/cuda/resample.cu with --fmad=false", ex,
           ex < 0 ? ": " : "", ex < 0 ? err.msg : "");
     printf("part 2: radx_cuda_resample vs radx_resample (device arithmetic %s)\n",
            ex == 1 ? "separately rounded: exact" : "FUSED: everything falls back to the CPU");
@@ -407,11 +407,11 @@ int main(void)
     return radx_test_finish("test_gpu_resample");
 }
 
-#else /* no host/resample.h yet */
+#else /* no host/cpu/resample.h yet */
 
 int main(void)
 {
-    printf("test_gpu_resample: host/resample.h (radx_resample_with) not present: skipped\n");
+    printf("test_gpu_resample: host/cpu/resample.h (radx_resample_with) not present: skipped\n");
     return RADX_TEST_SKIP;
 }
 

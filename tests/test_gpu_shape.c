@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Shape (3-D), CPU vs CUDA (kernels/shape.cu): the 17 features must be bit-identical (the mesh is
- * built with the same per-cube rules of kernels/marching_cubes.h and summed on the host in the
+/* Shape (3-D), CPU vs CUDA (kernels/cuda/shape.cu): the 17 features must be bit-identical (the mesh is
+ * built with the same per-cube rules of kernels/rules/marching_cubes.h and summed on the host in the
  * same order by radx_shape_from_mesh; the device's all-pairs diameters must equal the CPU's
  * hull-pruned search).  Inputs: balls with isotropic and anisotropic spacing,
  * random ROIs at 5-100 % fill (many disconnected pieces, every cube configuration), one voxel,
@@ -15,10 +15,10 @@
 #include <time.h>
 
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "cuda_ops.h"
-#include "fft_cufft.h"
+#include "cuda/stages.h"
+#include "cuda/fft_cufft.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

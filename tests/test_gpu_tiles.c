@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Tiles on the GPU: with a device budget of 1 MiB (RADX_CUDA_MEMORY_MIB, set before the first
  * CUDA call), a 64 x 96 x 240 box's level index (5.6 MiB) does not fit, so the CUDA GLCM, GLRLM,
- * GLSZM, GLDM and NGTDM process it in z-slabs (kernels/angular_count.cuh, kernels/glszm.cu,
- * kernels/nbtex_cuda.cuh, kernels/tile_rules.h), discretisation bins its 1.47 M values in chunks,
+ * GLSZM, GLDM and NGTDM process it in z-slabs (kernels/cuda/angular_count.cuh, kernels/cuda/glszm.cu,
+ * kernels/cuda/neighbourhood_texture.cuh, kernels/rules/tile_rules.h), discretisation bins its 1.47 M values in chunks,
  * first order sorts them in chunks merged on the host, shape builds its mesh in slabs of cube
  * layers, resampling evaluates slabs of output slices, and LoG filters in two passes (x-y slices,
  * then z lines; to 1e-5 of the largest response, as test_gpu_log).  Required: GLCM's and GLRLM's matrices equal to the CPU's cell for cell (distances 1
@@ -14,18 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "cuda_ops.h"
-#include "discretise.h"
-#include "glcm_cuda.h"
-#include "glcm_glrlm.h"
-#include "glrlm_cuda.h"
-#include "log_filter.h"
-#include "resample_cuda.h"
+#include "backend/backend.h"
+#include "cuda/stages.h"
+#include "pipeline/discretise.h"
+#include "cuda/glcm_cuda.h"
+#include "features/angular_classes.h"
+#include "cuda/glrlm_cuda.h"
+#include "cpu/log_filter.h"
+#include "cuda/resample_cuda.h"
 #include <math.h>
-#include "params.h"
+#include "params/params.h"
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 #include "tex_box.h"
 

@@ -42,7 +42,7 @@
  *   voxelArrayShift 0 and the kurtosis made excess by ibsi_kurtosis_excess).
  * Printed per feature: radx value, reference, tolerance, |error| / tolerance; fails when any
  * |error| > tolerance.  Also printed: ROI voxel counts after each step, and the run time.
- * Before the phantom is read, synthetic checks of host/ibsi_preprocess.c run (grid size and
+ * Before the phantom is read, synthetic checks of tests/ibsi_preprocess.c run (grid size and
  * centring, interpolators reproduce the samples where the grid hits voxel centres, constant
  * images stay constant, rounding half to even, inclusive re-segmentation, error paths).
  *
@@ -63,10 +63,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 #include "csv_read.h"
-#include "log_filter.h"
+#include "cpu/log_filter.h"
 #include "ibsi_preprocess.h"
 
 #ifndef RADX_SOURCE_DIR
@@ -156,7 +156,7 @@ static int ibsi_stats(const double *x, int64_t n, double out[S_N])
     radx_params_clear(&p);
     free(gl);
     if (rc) { fprintf(stderr, "firstorder: %s\n", err.msg); free(s); return -1; }
-    /* radx_firstorder_features order (host/feature_tables.c) */
+    /* radx_firstorder_features order (host/features/feature_tables.c) */
     out[S_P10] = fo[0];
     out[S_P90] = fo[1];
     out[S_ENERGY] = fo[2];

@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "io.h"
-#include "radx_internal.h"
+#include "io/io.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 
 #ifndef RADX_SOURCE_DIR
@@ -584,7 +584,7 @@ static int nrrd_fast_equals_teem(const char *path)
     return same;
 }
 
-/* gzip NRRDs read through libdeflate (host/io_nrrd.c) must give teem's bytes: every shipped NRRD,
+/* gzip NRRDs read through libdeflate (host/io/nrrd_read.c) must give teem's bytes: every shipped NRRD,
  * and written here a big-endian file, a header with CRLF line ends, data in two gzip members;
  * and teem's verdict where the fast path must step aside (a broken gzip member after the data)
  * or may read on (other trailing bytes).  With libdeflate, the fast path must have read the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Tests radx_log_filter / radx_log_filter_ex (host/log_filter.c, FFT in host/fft_cpu.c) and the
- * recursive method of the PyRadiomics kernel (host/log_recursive.c, the CPU default).
+/* Tests radx_log_filter / radx_log_filter_ex (host/cpu/log_filter.c, FFT in host/cpu/fft_kissfft.c) and the
+ * recursive method of the PyRadiomics kernel (host/cpu/log_recursive.c, the CPU default).
  *
  * 1. PyRadiomics-compatible kernel, both methods, against SimpleITK's LaplacianRecursiveGaussianImageFilter as
  *    PyRadiomics 3.0.1's getLoGImage runs it (sigma 1.5, 3, 5 mm) on brain1 (whole image, and
@@ -39,11 +39,11 @@
 #include <omp.h>
 #endif
 
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "log_filter.h"
-#include "log_transfer.h"
-#include "fft.h"
+#include "cpu/log_filter.h"
+#include "rules/log_transfer.h"
+#include "cpu/fft.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
@@ -810,9 +810,9 @@ static void test_timing(void)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Tiles: the CUDA filter's two passes (kernels/log_filter.cu, when the device cannot hold the
+ * Tiles: the CUDA filter's two passes (kernels/cuda/log_filter.cu, when the device cannot hold the
  * 3-D FFT), modelled on the CPU with the same per-sample rules (radx_log_apply_xy,
- * radx_log_apply_z): pass 1 by host/fft.h's 2-D transform of every image slice, pass 2 by a
+ * radx_log_apply_z): pass 1 by host/cpu/fft.h's 2-D transform of every image slice, pass 2 by a
  * direct DFT in double along the padded z axis.  Must give the 3-D FFT's response.
  * ---------------------------------------------------------------------------------------- */
 static int two_pass_model(const radx_volume *in, double sigma, const radx_log_opts *o, float *out)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Voxel-based feature maps (radx map, radx_plan_execute_map; host/voxelmap.c).
+/* Voxel-based feature maps (radx map, radx_plan_execute_map; host/pipeline/voxelmap.c).
  *
  *  1. Kernel = segment: the map value at a voxel equals the segment extraction (the public
  *     radx_plan_execute) on a mask holding just that voxel's kernel (ROI voxels of the box
@@ -35,10 +35,10 @@
 #endif
 
 #include "radx_test.h"
-#include "radx_internal.h"
-#include "params.h"
-#include "backend.h"
-#include "voxelmap.h"
+#include "core/radx_internal.h"
+#include "params/params.h"
+#include "backend/backend.h"
+#include "pipeline/voxelmap.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Narrow transfers (kernels/narrow_rules.h), checked on the CPU: what the CUDA stages send in
+/* Narrow transfers (kernels/rules/narrow_rules.h), checked on the CPU: what the CUDA stages send in
  * fewer bytes must come back out bit for bit.
  *   - values (first order's sorted values): for a million values of every kind (int16 values,
  *     float values, doubles, signed zeros, infinities, NaN, subnormals, the edges of the int16 and
@@ -18,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "narrow_rules.h"
-#include "ngtdm_rules.h"
-#include "params.h"
-#include "radx_internal.h"
+#include "backend/backend.h"
+#include "rules/narrow_rules.h"
+#include "rules/ngtdm_rules.h"
+#include "params/params.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "resample.h"
-#include "texture_common.h"
+#include "cpu/resample.h"
+#include "features/texture_common.h"
 #include "tex_box.h"
 
 static uint64_t g_s = 0x9E3779B97F4A7C15ull;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* host/params.c: PyRadiomics parameter files and -s overrides, checked against what PyRadiomics
+/* host/params/params.c: PyRadiomics parameter files and -s overrides, checked against what PyRadiomics
  * 3.0.1 itself makes of the same files (tests/gen/params_ref.py):
  *  - every example parameter file of ../shared and the files under tests/params/ load, and give
  *    PyRadiomics' settings dict (diagnostics_Configuration_Settings text, exact), enabled image
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include "radx_test.h"
-#include "params.h"
+#include "params/params.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

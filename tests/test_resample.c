@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Resampling (host/resample.c, kernels/resample_rules.h) against PyRadiomics 3.0.1
+/* Resampling (host/cpu/resample.c, kernels/rules/resample_rules.h) against PyRadiomics 3.0.1
  * imageoperations.resampleImage on SimpleITK 2.5.7: brain1 and breast1 (data/pyradiomics) with
  * resampledPixelSpacing [2,2,2], [0.702,0.702,0], [1,1,0], [0.5,0.5,3], padDistance 5 and 10,
  * B-spline / linear / nearest-neighbour / windowed-sinc interpolators, int16, float64, float32 and
@@ -26,11 +26,11 @@
 #include <omp.h>
 #endif
 
-#include "io.h"
-#include "radx_internal.h"
+#include "io/io.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "resample.h"
-#include "resample_eval.h"
+#include "cpu/resample.h"
+#include "rules/resample_eval.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Device residency (host/resident.h), the part of the CUDA backend's chaining that decides which
+/* Device residency (host/backend/resident.h), the part of the CUDA backend's chaining that decides which
  * device copy a stage reads, checked on the CPU:
  *   1. the residency table with a stand-in device (host buffers for device buffers): a held
  *      range is uploaded once, at its first use, and then served (whole or a part) without a
@@ -17,16 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "params.h"
+#include "backend/backend.h"
+#include "params/params.h"
 #include "params_yaml.h"
-#include "pipeline.h"
+#include "pipeline/pipeline.h"
 #include "radx.h"
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "resident.h"
-#include "texture_common.h"
-#include "texture_rules.h"
+#include "backend/resident.h"
+#include "features/texture_common.h"
+#include "rules/texture_rules.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

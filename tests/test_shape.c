@@ -15,11 +15,11 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "radx_internal.h"
-#include "marching_cubes.h"
+#include "core/radx_internal.h"
+#include "rules/marching_cubes.h"
 #include "radx_test.h"
 
-/* internal helpers of host/shape.c and host/shape2d.c */
+/* internal helpers of host/features/shape.c and host/features/shape2d.c */
 radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
                                  int planar_only, int brute, double diam[4], radx_err *err);
 int radx_shape2d_extractor_gate(int ndim, const radx_params *p, const int64_t bbox_dims_zyx[3]);

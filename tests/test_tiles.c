@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Tiles (kernels/tile_rules.h), checked on the CPU: when a box's level index does not fit on the
- * device, the CUDA GLCM counts it in z-slabs (kernels/angular_count.cuh), each slab uploaded with
+/* Tiles (kernels/rules/tile_rules.h), checked on the CPU: when a box's level index does not fit on the
+ * device, the CUDA GLCM counts it in z-slabs (kernels/cuda/angular_count.cuh), each slab uploaded with
  * the halo its centres' neighbours need, and adds the slabs' counts.  Here the same slabs are
  * cut, copied out of the level index as the device would receive them, and counted voxel by
  * voxel with the GPU's per-voxel rule (radx_glcm_pair, the body of the CUDA kernel's operation),
@@ -30,18 +30,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "discretise.h"
-#include "glcm_glrlm.h"
-#include "glcm_rules.h"
-#include "glrlm_rules.h"
-#include "marching_cubes.h"
-#include "gldm_rules.h"
-#include "ngtdm_rules.h"
-#include "texture_common.h"
-#include "params.h"
-#include "radx_internal.h"
+#include "pipeline/discretise.h"
+#include "features/angular_classes.h"
+#include "rules/glcm_rules.h"
+#include "rules/glrlm_rules.h"
+#include "rules/marching_cubes.h"
+#include "rules/gldm_rules.h"
+#include "rules/ngtdm_rules.h"
+#include "features/texture_common.h"
+#include "params/params.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
-#include "tile_rules.h"
+#include "rules/tile_rules.h"
 #include "tex_box.h"
 
 static long long g_slabbings, g_cells, g_nb_slabbings, g_nb_voxels;
@@ -389,9 +389,9 @@ static void plan_checks(void)
     CHECK(radx_slab_halo(ang, 4) == 3 && radx_slab_halo(ang, 2) == 2 && radx_slab_halo(ang, 1) == 0, "halo");
 }
 
-/* First order in chunks (kernels/firstorder.cu, sort_in_chunks): runs sorted one by one and
+/* First order in chunks (kernels/cuda/firstorder.cu, sort_in_chunks): runs sorted one by one and
  * merged by radx_firstorder_merge_runs must give first order's features bit for bit. */
-static uint64_t key_of(double v) /* the sort order of host/firstorder.c: -0.0 before +0.0 */
+static uint64_t key_of(double v) /* the sort order of host/features/firstorder.c: -0.0 before +0.0 */
 {
     uint64_t u;
     memcpy(&u, &v, sizeof u);

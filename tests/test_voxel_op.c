@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The voxel-map hooks for a backend's per-voxel first order and texture classes (host/voxelmap.c,
+/* The voxel-map hooks for a backend's per-voxel first order and texture classes (host/pipeline/voxelmap.c,
  * backend ops voxel_firstorder and voxel_texture), exercised on the CPU with stand-in ops, since
  * the CUDA ops cannot run here:
- *   - ops that compute every voxel by the per-voxel rules (kernels/voxel_rules.h, voxel_glcm.h,
+ *   - ops that compute every voxel by the per-voxel rules (kernels/rules/voxel_rules.h, voxel_glcm.h,
  *     voxel_glrlm.h, voxel_glszm.h, voxel_gldm.h, voxel_ngtdm.h: what the CUDA kernels run per
  *     thread)
  *     must give the CPU loop's maps exactly
@@ -17,19 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "params.h"
-#include "radx_internal.h"
+#include "backend/backend.h"
+#include "params/params.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 #include "map_keep.h"
 #include "params_yaml.h"
-#include "voxel_glcm.h"
-#include "voxel_gldm.h"
-#include "voxel_ngtdm.h"
-#include "voxel_glszm.h"
-#include "voxel_glrlm.h"
-#include "voxel_rules.h"
-#include "voxelmap.h"
+#include "rules/voxel_glcm.h"
+#include "rules/voxel_gldm.h"
+#include "rules/voxel_ngtdm.h"
+#include "rules/voxel_glszm.h"
+#include "rules/voxel_glrlm.h"
+#include "rules/voxel_rules.h"
+#include "pipeline/voxelmap.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."

@@ -6,7 +6,7 @@
 #define RADX_TEX_BOX_H
 #include <stdint.h>
 #include <string.h>
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 
 static inline radx_texture_input tex_box(int32_t *gl, uint8_t *roi, int64_t nz, int64_t ny, int64_t nx, int ng)
 {

@@ -25,7 +25,7 @@
 #include <omp.h>
 #endif
 
-#include "radx_internal.h"
+#include "core/radx_internal.h"
 #include "radx_test.h"
 
 #define TH_TOL 1e-9 /* relative; see tests/radx_test.h radx_test_relerr */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the cohort CSV reader of radx batch / merge / delta. */
 #include "fuzz_common.h"
-#include "cli_csv.h"
+#include "cli/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

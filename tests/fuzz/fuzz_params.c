@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the PyRadiomics parameter-file parser (YAML / JSON). */
 #include "fuzz_common.h"
-#include "params.h"
+#include "params/params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the NIfTI or NRRD reader (FUZZ_SUFFIX chooses which, at compile time). */
 #include "fuzz_common.h"
-#include "io.h"
+#include "io/io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The radx command line's commands (host/cli/main.c dispatches). */
+#ifndef RADX_CLI_H
+#define RADX_CLI_H
+#include "radx.h"
+
+/* exit status of a failed call: 2 usage/setting, 3 file, 4 geometry/label/ROI/value,
+ * 5 unsupported, 6 device, 7 memory, 8 internal */
+int radx_cli_exit_code(radx_status s);
+int radx_cmd_batch(int argc, char **argv);
+
+/* Options shared by extract, map and batch (host/cli/common.c). */
+#define RADX_CLI_MAX_SETS 256
+typedef struct radx_cli_opts {
+    const char *cmd;                      /* "extract", "map", "batch": for messages */
+    const char *params_path;              /* -p */
+    const char *sets[RADX_CLI_MAX_SETS];  /* -s NAME:VALUE, in order */
+    int nsets;
+    int label;                            /* --label, 0 = the label setting */
+    const char *device;                   /* --device, NULL = auto */
+    int jobs;                             /* -j, 0 = unset */
+    long max_jobs;                        /* upper bound for -j */
+} radx_cli_opts;
+/* Consumes argv[*i] (and its value) when it is -p, -s, --label, --device or -j: returns 1; 0 when
+ * it is none of them; -1 after printing a one-line error (exit status 2). */
+int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i);
+/* --device as a backend; -1 after printing an error. */
+int radx_cli_backend(const radx_cli_opts *o, radx_backend *b);
+/* After a successful run on CUDA: one stderr line with the device memory peak, budget and CPU
+ * fallbacks (nothing for the CPU backend). */
+void radx_cli_report_device(radx_backend used);
+/* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */
+int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
+int radx_cmd_merge(int argc, char **argv);
+int radx_cmd_delta(int argc, char **argv);
+int radx_cmd_map(int argc, char **argv);   /* host/cli/map.c */
+#endif

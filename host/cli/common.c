@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Options shared by `radx extract`, `map` and `batch`: -p, -s, --label, --device, -j. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backend/backend.h"
+#include "cli.h"
+
+static int need(const radx_cli_opts *o, int argc, int i, const char *a)
+{
+    if (i + 1 < argc) return 0;
+    fprintf(stderr, "radx %s: option %s needs a value\n", o->cmd, a);
+    return -1;
+}
+
+static int parse_int(const radx_cli_opts *o, const char *opt, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!v[0] || *end || x < lo || x > hi) {
+        fprintf(stderr, "radx %s: %s '%s': must be an integer from %ld to %ld\n", o->cmd, opt, v, lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    long v;
+    if (!strcmp(a, "-p") || !strcmp(a, "--param")) {
+        if (need(o, argc, *i, a)) return -1;
+        o->params_path = argv[++*i];
+    } else if (!strcmp(a, "-s") || !strcmp(a, "--setting")) {
+        if (need(o, argc, *i, a)) return -1;
+        if (o->nsets == RADX_CLI_MAX_SETS) {
+            fprintf(stderr, "radx %s: too many -s options\n", o->cmd);
+            return -1;
+        }
+        o->sets[o->nsets++] = argv[++*i];
+    } else if (!strcmp(a, "--label")) {
+        if (need(o, argc, *i, a) || parse_int(o, a, argv[++*i], 1, 2147483647L, &v)) return -1;
+        o->label = (int)v;
+    } else if (!strcmp(a, "--device")) {
+        if (need(o, argc, *i, a)) return -1;
+        o->device = argv[++*i];
+    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        if (need(o, argc, *i, a) || parse_int(o, "-j", argv[++*i], 1, o->max_jobs, &v)) return -1;
+        o->jobs = (int)v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+void radx_cli_report_device(radx_backend used)
+{
+    unsigned long long peak, budget;
+    long long fb;
+    if (used != RADX_BACKEND_CUDA) return;
+    radx_device_memory(&peak, &budget, &fb);
+    fprintf(stderr, "radx: CUDA device memory: peak %.1f MiB of a %.0f MiB budget", (double)peak / 1048576.0,
+            (double)budget / 1048576.0);
+    if (fb) fprintf(stderr, "; %lld stage(s) ran on the CPU for lack of device memory", fb);
+    radx_cuda_memstats ms;
+    radx_cuda_memory_stats(&ms);
+    if (ms.tiled_stages) fprintf(stderr, "; %lld stage(s) processed in tiles", ms.tiled_stages);
+    if (ms.resident_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of uploads served by device-resident copies",
+                (double)ms.resident_bytes_saved / 1048576.0);
+    if (ms.download_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of results kept on the device, never downloaded",
+                (double)ms.download_bytes_saved / 1048576.0);
+    if (ms.narrow_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of copies spared by narrow transfers", (double)ms.narrow_bytes_saved / 1048576.0);
+    fputc('\n', stderr);
+}
+
+int radx_cli_backend(const radx_cli_opts *o, radx_backend *b)
+{
+    const char *d = o->device ? o->device : "auto";
+    if (!strcmp(d, "auto")) *b = RADX_BACKEND_AUTO;
+    else if (!strcmp(d, "cpu")) *b = RADX_BACKEND_CPU;
+    else if (!strcmp(d, "cuda")) *b = RADX_BACKEND_CUDA;
+    else {
+        fprintf(stderr, "radx %s: --device '%s': must be auto, cpu or cuda\n", o->cmd, d);
+        return -1;
+    }
+    return 0;
+}
+
+int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **out)
+{
+    radx_params *p = NULL;
+    radx_status s = radx_params_create(ctx, &p);
+    if (!s && o->params_path) s = radx_params_load(ctx, p, o->params_path);
+    for (int i = 0; !s && i < o->nsets; i++) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", o->sets[i]);
+        char *colon = strchr(buf, ':');
+        if (!colon) {
+            fprintf(stderr, "radx %s: -s '%s': expected NAME:VALUE\n", o->cmd, o->sets[i]);
+            radx_params_destroy(p);
+            return 2;
+        }
+        *colon = 0;
+        s = radx_params_set(ctx, p, buf, colon + 1);
+    }
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
+        radx_params_destroy(p);
+        return radx_cli_exit_code(s);
+    }
+    *out = p;
+    return 0;
+}

@@ -1,0 +1,1883 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* PyRadiomics 3.0.1 parameter files (YAML and JSON, parsed with libyaml) and -s NAME:VALUE
+ * overrides.  See params.h for the semantics; the validation rules are those of PyRadiomics'
+ * schemas/paramSchema.yaml and schemas/schemaFuncs.py, the YAML scalar typing is that of the
+ * ruamel.yaml loader PyRadiomics validates with (YAML 1.2 core schema). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "params/params.h"
+
+/* Layout of the opaque part of radx_params (field 'extra', owned by this file). */
+typedef struct pval pval;
+
+typedef struct given_rec {  /* one key of PyRadiomics' settings dict beyond the defaults */
+    char *key;
+    char *repr;             /* Python repr of the value as PyRadiomics holds it */
+    char *canon;            /* struct state right after it was set (NULL: no struct field) */
+} given_rec;
+
+typedef struct custom_rec { /* one imageType custom setting */
+    char *key;
+    pval *val;
+} custom_rec;
+
+struct radx_params_extra {
+    int n_given, cap_given;
+    given_rec *given;
+    int has_gsigma, n_gsigma;            /* setting: sigma (used by LoG without its own) */
+    double gsigma[RADX_MAX_SIGMAS];
+    char gsigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each, as PyRadiomics names images */
+    int n_custom[RADX_IMG_COUNT];
+    custom_rec *custom[RADX_IMG_COUNT];
+};
+
+/* ------------------------------------------------------------------------------------------
+ * Generic values (what PyRadiomics' loader would hand to the validator).
+ * ---------------------------------------------------------------------------------------- */
+typedef enum { PV_NULL, PV_BOOL, PV_INT, PV_FLOAT, PV_STR, PV_SEQ, PV_MAP } pv_kind;
+
+struct pval {
+    pv_kind k;
+    int plain;          /* scalar written without quotes (messages show it verbatim) */
+    int b;              /* PV_BOOL */
+    int big;            /* PV_INT beyond long long */
+    long long i;        /* PV_INT */
+    double d;           /* PV_FLOAT, and PV_INT as double */
+    char *s;            /* PV_STR: the string; other scalars: the source text (may be NULL) */
+    int n;              /* PV_SEQ / PV_MAP entries */
+    pval *items;
+    char **keys;        /* PV_MAP */
+    size_t line, col;   /* 1-based source position, 0 if none */
+    size_t kline;       /* value of a mapping entry: line of its key */
+};
+
+static void pval_free(pval *v)
+{
+    if (!v) return;
+    free(v->s);
+    for (int i = 0; i < v->n; i++) {
+        pval_free(&v->items[i]);
+        if (v->keys) free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    memset(v, 0, sizeof *v);
+}
+
+static char *xstrdup(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *r = malloc(n);
+    if (r) memcpy(r, s, n);
+    return r;
+}
+
+static int pval_copy(pval *dst, const pval *src)
+{
+    *dst = *src;
+    dst->s = NULL;
+    dst->items = NULL;
+    dst->keys = NULL;
+    dst->n = 0;
+    if (src->s && !(dst->s = xstrdup(src->s))) return -1;
+    if (src->n > 0) {
+        dst->items = calloc((size_t)src->n, sizeof *dst->items);
+        if (!dst->items) return -1;
+        if (src->keys && !(dst->keys = calloc((size_t)src->n, sizeof *dst->keys))) return -1;
+        for (int i = 0; i < src->n; i++) {
+            dst->n = i + 1;
+            if (pval_copy(&dst->items[i], &src->items[i])) return -1;
+            if (src->keys && !(dst->keys[i] = xstrdup(src->keys[i]))) return -1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Growable string and Python reprs.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_putn(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->n + n + 1) cap *= 2;
+        char *q = realloc(b->p, cap);
+        if (!q) { b->oom = 1; return; }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+static void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+static void sb_printf(sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) { sb_putn(b, tmp, (size_t)n); return; }
+    char *big = malloc((size_t)n + 1);
+    if (!big) { b->oom = 1; return; }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_putn(b, big, (size_t)n);
+    free(big);
+}
+/* Takes the string (never NULL unless out of memory). */
+static char *sb_take(sbuf *b)
+{
+    if (b->oom) { free(b->p); return NULL; }
+    if (!b->p) return xstrdup("");
+    return b->p;
+}
+
+/* repr(float) of Python 3: shortest round-trip digits, fixed notation for 1e-4 <= |x| < 1e16. */
+static void py_float_repr(double d, char *out, size_t len)
+{
+    if (isnan(d)) { snprintf(out, len, "nan"); return; }
+    if (isinf(d)) { snprintf(out, len, d < 0 ? "-inf" : "inf"); return; }
+    char tmp[64];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        if (strtod(tmp, NULL) == d) break;
+    }
+    const char *q = tmp;
+    int neg = 0;
+    if (*q == '-') { neg = 1; q++; }
+    char dig[32];
+    int nd = 0;
+    for (; *q && *q != 'e'; q++)
+        if (isdigit((unsigned char)*q) && nd < 31) dig[nd++] = *q;
+    int ex = (*q == 'e') ? atoi(q + 1) : 0;
+    while (nd > 1 && dig[nd - 1] == '0') nd--;
+    dig[nd] = 0;
+    char res[64];
+    int r = 0;
+    if (neg) res[r++] = '-';
+    if (ex >= -4 && ex < 16) {
+        if (ex >= 0) {
+            for (int i = 0; i <= ex; i++) res[r++] = i < nd ? dig[i] : '0';
+            res[r++] = '.';
+            if (nd > ex + 1)
+                for (int i = ex + 1; i < nd; i++) res[r++] = dig[i];
+            else
+                res[r++] = '0';
+        } else {
+            res[r++] = '0';
+            res[r++] = '.';
+            for (int i = 0; i < -ex - 1; i++) res[r++] = '0';
+            for (int i = 0; i < nd; i++) res[r++] = dig[i];
+        }
+        res[r] = 0;
+    } else {
+        res[r++] = dig[0];
+        if (nd > 1) {
+            res[r++] = '.';
+            for (int i = 1; i < nd; i++) res[r++] = dig[i];
+        }
+        snprintf(res + r, sizeof res - (size_t)r, "e%c%02d", ex < 0 ? '-' : '+', ex < 0 ? -ex : ex);
+    }
+    snprintf(out, len, "%s", res);
+}
+
+static void sb_float(sbuf *b, double d)
+{
+    char t[64];
+    py_float_repr(d, t, sizeof t);
+    sb_puts(b, t);
+}
+
+/* repr(str) of Python 3 (printable non-ASCII is kept as is). */
+static void sb_pystr(sbuf *b, const char *s)
+{
+    char q = '\'';
+    if (strchr(s, '\'') && !strchr(s, '"')) q = '"';
+    sb_putn(b, &q, 1);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        char t[8];
+        if (*c == (unsigned char)q || *c == '\\') { t[0] = '\\'; t[1] = (char)*c; sb_putn(b, t, 2); }
+        else if (*c == '\n') sb_puts(b, "\\n");
+        else if (*c == '\r') sb_puts(b, "\\r");
+        else if (*c == '\t') sb_puts(b, "\\t");
+        else if (*c < 0x20 || *c == 0x7f) { snprintf(t, sizeof t, "\\x%02x", *c); sb_puts(b, t); }
+        else sb_putn(b, (const char *)c, 1);
+    }
+    sb_putn(b, &q, 1);
+}
+
+static void sb_repr(sbuf *b, const pval *v)
+{
+    switch (v->k) {
+    case PV_NULL: sb_puts(b, "None"); break;
+    case PV_BOOL: sb_puts(b, v->b ? "True" : "False"); break;
+    case PV_INT:
+        if (v->big && v->s) sb_puts(b, v->s); /* digits as written (decimal in practice) */
+        else sb_printf(b, "%lld", v->i);
+        break;
+    case PV_FLOAT: sb_float(b, v->d); break;
+    case PV_STR: sb_pystr(b, v->s ? v->s : ""); break;
+    case PV_SEQ:
+        sb_puts(b, "[");
+        for (int i = 0; i < v->n; i++) {
+            if (i) sb_puts(b, ", ");
+            sb_repr(b, &v->items[i]);
+        }
+        sb_puts(b, "]");
+        break;
+    case PV_MAP:
+        sb_puts(b, "{");
+        for (int i = 0; i < v->n; i++) {
+            if (i) sb_puts(b, ", ");
+            sb_pystr(b, v->keys[i]);
+            sb_puts(b, ": ");
+            sb_repr(b, &v->items[i]);
+        }
+        sb_puts(b, "}");
+        break;
+    }
+}
+
+/* How a value is shown in messages: plain scalars as written, the rest as Python repr. */
+static void show_value(const pval *v, char *out, size_t len)
+{
+    if (v->plain && v->s) {
+        snprintf(out, len, "%s", v->s);
+    } else {
+        sbuf b = {0};
+        sb_repr(&b, v);
+        if (b.oom || !b.p) snprintf(out, len, "?");
+        else snprintf(out, len, "%s", b.p);
+        free(b.p);
+    }
+    if (strlen(out) > 120) strcpy(out + 117, "...");
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Number syntax: YAML 1.2 core schema as ruamel.yaml resolves plain scalars, and Python's
+ * int() / float() for text (pykwalify's float check and the CLI's parser use float()).
+ * ---------------------------------------------------------------------------------------- */
+/* digits with single underscores between them (Python and ruamel), copied without them */
+static const char *scan_digitpart(const char *s, int (*isdig)(int), char *out, size_t *no, size_t cap, int allow_us)
+{
+    if (!isdig((unsigned char)*s)) return NULL;
+    while (*s) {
+        if (isdig((unsigned char)*s)) {
+            if (*no + 1 < cap) out[(*no)++] = *s;
+            s++;
+        } else if (*s == '_' && allow_us) {
+            s++;
+            if (allow_us == 1 && !isdig((unsigned char)*s)) return NULL; /* Python: digit_ digit */
+        } else {
+            break;
+        }
+    }
+    return s;
+}
+static int isoct(int c) { return c >= '0' && c <= '7'; }
+static int isbin(int c) { return c == '0' || c == '1'; }
+
+/* Python int(text): [ws][sign]digits[_digits]...[ws], base 10.  0 ok, -1 syntax, -2 overflow. */
+static int py_int(const char *text, long long *out)
+{
+    const char *s = text;
+    while (isspace((unsigned char)*s)) s++;
+    char buf[128];
+    size_t n = 0;
+    if (*s == '+' || *s == '-') buf[n++] = *s++;
+    s = scan_digitpart(s, isdigit, buf, &n, sizeof buf, 1);
+    if (!s) return -1;
+    while (isspace((unsigned char)*s)) s++;
+    if (*s) return -1;
+    buf[n] = 0;
+    errno = 0;
+    long long v = strtoll(buf, NULL, 10);
+    if (errno == ERANGE || n >= sizeof buf - 1) return -2;
+    *out = v;
+    return 0;
+}
+
+static int ci_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+    return *a == *b;
+}
+
+/* Python float(text).  0 ok, -1 syntax. */
+static int py_float(const char *text, double *out)
+{
+    const char *s = text;
+    while (isspace((unsigned char)*s)) s++;
+    size_t len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    if (len == 0 || len > 200) return -1;
+    char w[256];
+    memcpy(w, s, len);
+    w[len] = 0;
+    const char *q = w;
+    int neg = 0;
+    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
+    if (ci_eq(q, "inf") || ci_eq(q, "infinity")) { *out = neg ? -INFINITY : INFINITY; return 0; }
+    if (ci_eq(q, "nan")) { *out = NAN; return 0; }
+    char buf[256];
+    size_t n = 0;
+    buf[n++] = neg ? '-' : '+';
+    int have = 0;
+    if (isdigit((unsigned char)*q)) {
+        q = scan_digitpart(q, isdigit, buf, &n, sizeof buf, 1);
+        if (!q) return -1;
+        have = 1;
+    }
+    if (*q == '.') {
+        buf[n++] = *q++;
+        if (isdigit((unsigned char)*q)) {
+            q = scan_digitpart(q, isdigit, buf, &n, sizeof buf, 1);
+            if (!q) return -1;
+            have = 1;
+        }
+    }
+    if (!have) return -1;
+    if (*q == 'e' || *q == 'E') {
+        buf[n++] = *q++;
+        if (*q == '+' || *q == '-') buf[n++] = *q++;
+        q = scan_digitpart(q, isdigit, buf, &n, sizeof buf, 1);
+        if (!q) return -1;
+    }
+    if (*q) return -1;
+    buf[n] = 0;
+    *out = strtod(buf, NULL);
+    return 0;
+}
+
+/* Types a plain YAML scalar as ruamel.yaml (YAML 1.2) does: null, bool, int, float or str. */
+static int resolve_plain(const char *s, pval *v, int json)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+    static const char *const trues[] = {"true", "True", "TRUE"};
+    static const char *const falses[] = {"false", "False", "FALSE"};
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return 0; }
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return 0; }
+        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return 0; }
+    }
+    if (json) { /* Python's json module reads these as floats */
+        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return 0; }
+        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return 0; }
+        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return 0; }
+    }
+    const char *q = s;
+    int neg = 0;
+    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
+    /* special floats */
+    if (!strcmp(q, ".inf") || !strcmp(q, ".Inf") || !strcmp(q, ".INF")) {
+        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return 0;
+    }
+    if (q == s && (!strcmp(q, ".nan") || !strcmp(q, ".NaN") || !strcmp(q, ".NAN"))) {
+        v->k = PV_FLOAT; v->d = NAN; return 0;
+    }
+    char buf[256];
+    size_t n = 0;
+    if (strlen(s) > 200) { v->k = PV_STR; return 0; }
+    /* hexadecimal, octal, binary ints */
+    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b')) {
+        int base = q[1] == 'x' ? 16 : q[1] == 'o' ? 8 : 2;
+        const char *e = scan_digitpart(q + 2, base == 16 ? isxdigit : base == 8 ? isoct : isbin, buf, &n,
+                                       sizeof buf, 2);
+        if (e && !*e && n > 0) {
+            buf[n] = 0;
+            errno = 0;
+            unsigned long long u = strtoull(buf, NULL, base);
+            v->k = PV_INT;
+            if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) { v->big = 1; v->d = neg ? -(double)u : (double)u; }
+            else { v->i = neg ? -(long long)u : (long long)u; v->d = (double)v->i; }
+            return 0;
+        }
+        v->k = PV_STR;
+        return 0;
+    }
+    /* decimal int or float */
+    buf[n++] = neg ? '-' : '+';
+    int isfloat = 0, have = 0;
+    const char *e = q;
+    if (isdigit((unsigned char)*e)) {
+        e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 2);
+        have = 1;
+    }
+    if (e && *e == '.') {
+        isfloat = 1;
+        buf[n++] = *e++;
+        if (isdigit((unsigned char)*e)) { e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 2); have = 1; }
+    }
+    if (e && have && (*e == 'e' || *e == 'E')) {
+        isfloat = 1;
+        buf[n++] = *e++;
+        if (*e == '+' || *e == '-') buf[n++] = *e++;
+        if (!isdigit((unsigned char)*e)) e = NULL;
+        else e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 0);
+    }
+    if (!e || *e || !have) { v->k = PV_STR; return 0; }
+    buf[n] = 0;
+    if (isfloat) {
+        v->k = PV_FLOAT;
+        v->d = strtod(buf, NULL);
+    } else {
+        v->k = PV_INT;
+        errno = 0;
+        v->i = strtoll(buf, NULL, 10);
+        v->d = strtod(buf, NULL);
+        if (errno == ERANGE) v->big = 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The settings PyRadiomics knows (schema order), and the defaults (_getDefaultSettings order).
+ * ---------------------------------------------------------------------------------------- */
+typedef enum kid {
+    K_MINROIDIM, K_MINROISIZE, K_GEOMTOL, K_CORRECTMASK, K_ADDINFO, K_LABEL, K_LABELCH, K_BINWIDTH,
+    K_BINCOUNT, K_NORMALIZE, K_NORMSCALE, K_REMOVEOUT, K_RESAMPLED, K_INTERP, K_PADDIST, K_DISTANCES,
+    K_FORCE2D, K_FORCE2DDIM, K_RESEGRANGE, K_RESEGMODE, K_RESEGSHAPE, K_PRECROP, K_SIGMA, K_STARTLEVEL,
+    K_LEVEL, K_WAVELET, K_GRADSPACING, K_LBP2DRADIUS, K_LBP2DSAMPLES, K_LBP2DMETHOD, K_LBP3DLEVELS,
+    K_LBP3DRADIUS, K_LBP3DSUBDIV, K_VOXSHIFT, K_SYMGLCM, K_WNORM, K_GLDMA, K_IBSIKURT, K_LOGKERNEL, K_KERNELRADIUS,
+    K_MASKEDKERNEL, K_INITVALUE, K_VOXELBATCH, K_COUNT
+} kid;
+
+typedef enum { T_INT, T_FLOAT, T_BOOL, T_STR, T_SEQI, T_SEQF, T_INTERP, T_WNORM } ktype;
+typedef enum { R_NONE, R_GT0, R_GE0, R_1_3, R_0_2 } krange;
+enum { S_SETTING = 1, S_VOXEL = 2, S_RADX = 4 }; /* where a key may appear */
+
+typedef struct keydef {
+    const char *name;
+    ktype t;
+    krange r;
+    int sect;
+    int nullok;        /* None accepted (optional setting off, or bool falsy) */
+} keydef;
+
+static void pv_number_str(const pval *v, char *out, size_t len);
+
+static const keydef keys[K_COUNT] = {
+    [K_MINROIDIM] = {"minimumROIDimensions", T_INT, R_1_3, S_SETTING, 0},
+    [K_MINROISIZE] = {"minimumROISize", T_INT, R_GT0, S_SETTING, 1},
+    [K_GEOMTOL] = {"geometryTolerance", T_FLOAT, R_GT0, S_SETTING, 1},
+    [K_CORRECTMASK] = {"correctMask", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_ADDINFO] = {"additionalInfo", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_LABEL] = {"label", T_INT, R_GT0, S_SETTING, 0},
+    [K_LABELCH] = {"label_channel", T_INT, R_GE0, S_SETTING, 0},
+    [K_BINWIDTH] = {"binWidth", T_FLOAT, R_GT0, S_SETTING, 0},
+    [K_BINCOUNT] = {"binCount", T_INT, R_GT0, S_SETTING, 1},
+    [K_NORMALIZE] = {"normalize", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_NORMSCALE] = {"normalizeScale", T_FLOAT, R_GT0, S_SETTING, 0},
+    [K_REMOVEOUT] = {"removeOutliers", T_FLOAT, R_GT0, S_SETTING, 1},
+    [K_RESAMPLED] = {"resampledPixelSpacing", T_SEQF, R_GE0, S_SETTING, 1},
+    [K_INTERP] = {"interpolator", T_INTERP, R_NONE, S_SETTING, 1},
+    [K_PADDIST] = {"padDistance", T_INT, R_GE0, S_SETTING, 0},
+    [K_DISTANCES] = {"distances", T_SEQI, R_GT0, S_SETTING, 0},
+    [K_FORCE2D] = {"force2D", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_FORCE2DDIM] = {"force2Ddimension", T_INT, R_0_2, S_SETTING, 0},
+    [K_RESEGRANGE] = {"resegmentRange", T_SEQF, R_NONE, S_SETTING, 1},
+    [K_RESEGMODE] = {"resegmentMode", T_STR, R_NONE, S_SETTING, 0},
+    [K_RESEGSHAPE] = {"resegmentShape", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_PRECROP] = {"preCrop", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_SIGMA] = {"sigma", T_SEQF, R_GT0, S_SETTING, 0},
+    [K_STARTLEVEL] = {"start_level", T_INT, R_GE0, S_SETTING, 0},
+    [K_LEVEL] = {"level", T_INT, R_GT0, S_SETTING, 0},
+    [K_WAVELET] = {"wavelet", T_STR, R_NONE, S_SETTING, 0},
+    [K_GRADSPACING] = {"gradientUseSpacing", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_LBP2DRADIUS] = {"lbp2DRadius", T_FLOAT, R_GT0, S_SETTING, 0},
+    [K_LBP2DSAMPLES] = {"lbp2DSamples", T_INT, R_GT0, S_SETTING, 0},
+    [K_LBP2DMETHOD] = {"lbp2DMethod", T_STR, R_NONE, S_SETTING, 0},
+    [K_LBP3DLEVELS] = {"lbp3DLevels", T_INT, R_GT0, S_SETTING, 0},
+    [K_LBP3DRADIUS] = {"lbp3DIcosphereRadius", T_FLOAT, R_GT0, S_SETTING, 0},
+    [K_LBP3DSUBDIV] = {"lbp3DIcosphereSubdivision", T_INT, R_GE0, S_SETTING, 0},
+    [K_VOXSHIFT] = {"voxelArrayShift", T_INT, R_NONE, S_SETTING, 0},
+    [K_SYMGLCM] = {"symmetricalGLCM", T_BOOL, R_NONE, S_SETTING, 1},
+    [K_WNORM] = {"weightingNorm", T_WNORM, R_NONE, S_SETTING, 1},
+    [K_GLDMA] = {"gldm_a", T_INT, R_GE0, S_SETTING, 0},
+    [K_IBSIKURT] = {"ibsiKurtosisExcess", T_BOOL, R_NONE, S_RADX, 1},
+    [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
+    [K_KERNELRADIUS] = {"kernelRadius", T_INT, R_GT0, S_VOXEL, 0},
+    [K_MASKEDKERNEL] = {"maskedKernel", T_BOOL, R_NONE, S_VOXEL, 1},
+    [K_INITVALUE] = {"initValue", T_FLOAT, R_NONE, S_VOXEL, 0},
+    [K_VOXELBATCH] = {"voxelBatch", T_INT, R_GT0, S_VOXEL, 0},
+};
+
+/* PyRadiomics' _getDefaultSettings(), in its order, with the values as it prints them. */
+static const struct { kid k; const char *repr; } pydefaults[] = {
+    {K_MINROIDIM, "2"}, {K_MINROISIZE, "None"}, {K_NORMALIZE, "False"}, {K_NORMSCALE, "1"},
+    {K_REMOVEOUT, "None"}, {K_RESAMPLED, "None"}, {K_INTERP, "'sitkBSpline'"}, {K_PRECROP, "False"},
+    {K_PADDIST, "5"}, {K_DISTANCES, "[1]"}, {K_FORCE2D, "False"}, {K_FORCE2DDIM, "0"},
+    {K_RESEGRANGE, "None"}, {K_LABEL, "1"}, {K_ADDINFO, "True"},
+};
+#define N_PYDEFAULTS ((int)(sizeof pydefaults / sizeof pydefaults[0]))
+
+static const char *const interp_names[] = {
+    "sitkNearestNeighbor", "sitkLinear", "sitkBSpline", "sitkGaussian", "sitkLabelGaussian",
+    "sitkHammingWindowedSinc", "sitkCosineWindowedSinc", "sitkWelchWindowedSinc",
+    "sitkLanczosWindowedSinc", "sitkBlackmanWindowedSinc"}; /* integer i (1..10) is [i - 1] */
+static const char *const wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
+static const char *const reseg_names[] = {"absolute", "relative", "sigma"};
+static const char *const logkernel_names[] = {"pyradiomics", "ibsi"};
+static const char *const lbp2d_methods[] = {"default", "ror", "uniform", "var"};
+/* pywt.wavelist() of PyWavelets 1.x (PyRadiomics' checkWavelet) */
+static const char *const wavelet_names[] = {
+    "bior1.1", "bior1.3", "bior1.5", "bior2.2", "bior2.4", "bior2.6", "bior2.8", "bior3.1", "bior3.3",
+    "bior3.5", "bior3.7", "bior3.9", "bior4.4", "bior5.5", "bior6.8", "cgau1", "cgau2", "cgau3", "cgau4",
+    "cgau5", "cgau6", "cgau7", "cgau8", "cmor", "coif1", "coif2", "coif3", "coif4", "coif5", "coif6",
+    "coif7", "coif8", "coif9", "coif10", "coif11", "coif12", "coif13", "coif14", "coif15", "coif16",
+    "coif17", "db1", "db2", "db3", "db4", "db5", "db6", "db7", "db8", "db9", "db10", "db11", "db12",
+    "db13", "db14", "db15", "db16", "db17", "db18", "db19", "db20", "db21", "db22", "db23", "db24",
+    "db25", "db26", "db27", "db28", "db29", "db30", "db31", "db32", "db33", "db34", "db35", "db36",
+    "db37", "db38", "dmey", "fbsp", "gaus1", "gaus2", "gaus3", "gaus4", "gaus5", "gaus6", "gaus7",
+    "gaus8", "haar", "mexh", "morl", "rbio1.1", "rbio1.3", "rbio1.5", "rbio2.2", "rbio2.4", "rbio2.6",
+    "rbio2.8", "rbio3.1", "rbio3.3", "rbio3.5", "rbio3.7", "rbio3.9", "rbio4.4", "rbio5.5", "rbio6.8",
+    "shan", "sym2", "sym3", "sym4", "sym5", "sym6", "sym7", "sym8", "sym9", "sym10", "sym11", "sym12",
+    "sym13", "sym14", "sym15", "sym16", "sym17", "sym18", "sym19", "sym20"};
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const imtype_names[RADX_IMG_COUNT] = {
+    "Original", "LoG", "Wavelet", "Square", "SquareRoot", "Logarithm", "Exponential", "Gradient",
+    "LBP2D", "LBP3D"};
+static const char *const cls_names[RADX_CLASS_COUNT] = {
+    "firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
+
+const char *radx_params_imtype_name(radx_imtype t)
+{
+    return ((int)t >= 0 && t < RADX_IMG_COUNT) ? imtype_names[t] : "?";
+}
+
+static int find_name(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], s)) return i;
+    return -1;
+}
+
+static int find_key(const char *name)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (!strcmp(keys[k].name, name)) return k;
+    return -1;
+}
+
+static void join_names(char *out, size_t len, const char *const *names, int n)
+{
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < n && o + 1 < len; i++) {
+        int w = snprintf(out + o, len - o, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0) break;
+        o += (size_t)w;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Defaults, clear, copy.
+ * ---------------------------------------------------------------------------------------- */
+void radx_params_init_defaults(radx_params *p)
+{
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->label = 1;
+    p->label_channel = 0;
+    p->additional_info = 1;
+    p->minimum_roi_dimensions = 2;
+    p->pad_distance = 5;
+    p->normalize_scale = 1.0;
+    p->reseg_mode = RADX_RESEG_ABSOLUTE;
+    snprintf(p->interpolator, sizeof p->interpolator, "sitkBSpline");
+    p->bin_width = 25.0;
+    p->n_distances = 1;
+    p->distances[0] = 1;
+    p->symmetrical_glcm = 1;
+    p->weighting_norm = RADX_WNORM_NONE;
+    p->kernel_radius = 1;
+    p->masked_kernel = 1;
+    p->init_value = 0.0;
+    p->voxel_batch = -1;
+    p->imtype[RADX_IMG_ORIGINAL].enabled = 1;
+    for (int t = 0; t < RADX_IMG_COUNT; t++) snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "{}");
+    p->imtype_order[0] = RADX_IMG_ORIGINAL;
+    p->n_imtype_order = 1;
+    for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+        if (c == RADX_CLASS_SHAPE2D) continue; /* PyRadiomics does not enable shape2D by default */
+        p->cls[c].enabled = 1;
+        p->cls[c].all = 1;
+        p->class_order[p->n_class_order++] = c;
+    }
+    p->source[0] = 0;
+    p->extra = NULL;
+}
+
+static void extra_free(struct radx_params_extra *x)
+{
+    if (!x) return;
+    for (int i = 0; i < x->n_given; i++) {
+        free(x->given[i].key);
+        free(x->given[i].repr);
+        free(x->given[i].canon);
+    }
+    free(x->given);
+    for (int t = 0; t < RADX_IMG_COUNT; t++) {
+        for (int i = 0; i < x->n_custom[t]; i++) {
+            free(x->custom[t][i].key);
+            pval_free(x->custom[t][i].val);
+            free(x->custom[t][i].val);
+        }
+        free(x->custom[t]);
+    }
+    free(x);
+}
+
+void radx_params_clear(radx_params *p)
+{
+    if (!p) return;
+    for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+        for (int i = 0; i < p->cls[c].n && i < RADX_MAX_NAMES; i++) {
+            free(p->cls[c].names[i]);
+            p->cls[c].names[i] = NULL;
+        }
+        p->cls[c].n = 0;
+    }
+    extra_free(p->extra);
+    p->extra = NULL;
+}
+
+static struct radx_params_extra *extra_copy(const struct radx_params_extra *s)
+{
+    struct radx_params_extra *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->has_gsigma = s->has_gsigma;
+    d->n_gsigma = s->n_gsigma;
+    memcpy(d->gsigma, s->gsigma, sizeof d->gsigma);
+    memcpy(d->gsigma_text, s->gsigma_text, sizeof d->gsigma_text);
+    if (s->n_given) {
+        d->given = calloc((size_t)s->n_given, sizeof *d->given);
+        if (!d->given) goto fail;
+        d->cap_given = s->n_given;
+        for (int i = 0; i < s->n_given; i++) {
+            d->n_given = i + 1;
+            d->given[i].key = xstrdup(s->given[i].key);
+            d->given[i].repr = xstrdup(s->given[i].repr);
+            d->given[i].canon = s->given[i].canon ? xstrdup(s->given[i].canon) : NULL;
+            if (!d->given[i].key || !d->given[i].repr || (s->given[i].canon && !d->given[i].canon)) goto fail;
+        }
+    }
+    for (int t = 0; t < RADX_IMG_COUNT; t++) {
+        if (!s->n_custom[t]) continue;
+        d->custom[t] = calloc((size_t)s->n_custom[t], sizeof *d->custom[t]);
+        if (!d->custom[t]) goto fail;
+        for (int i = 0; i < s->n_custom[t]; i++) {
+            d->n_custom[t] = i + 1;
+            d->custom[t][i].key = xstrdup(s->custom[t][i].key);
+            d->custom[t][i].val = calloc(1, sizeof(pval));
+            if (!d->custom[t][i].key || !d->custom[t][i].val) goto fail;
+            if (pval_copy(d->custom[t][i].val, s->custom[t][i].val)) goto fail;
+        }
+    }
+    return d;
+fail:
+    extra_free(d);
+    return NULL;
+}
+
+radx_status radx_params_copy(radx_params *dst, const radx_params *src, radx_err *err)
+{
+    if (!dst || !src) return radx_seterr(err, RADX_ERR_ARG, "radx_params_copy: NULL argument");
+    if (dst == src) return RADX_OK;
+    *dst = *src;
+    for (int c = 0; c < RADX_CLASS_COUNT; c++)
+        for (int i = 0; i < RADX_MAX_NAMES; i++) dst->cls[c].names[i] = NULL;
+    dst->extra = NULL;
+    for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+        int n = src->cls[c].n;
+        dst->cls[c].n = 0;
+        for (int i = 0; i < n && i < RADX_MAX_NAMES; i++) {
+            dst->cls[c].names[i] = xstrdup(src->cls[c].names[i]);
+            dst->cls[c].n = i + 1;
+            if (src->cls[c].names[i] && !dst->cls[c].names[i]) goto nomem;
+        }
+    }
+    if (src->extra && !(dst->extra = extra_copy(src->extra))) goto nomem;
+    return RADX_OK;
+nomem:
+    radx_params_clear(dst);
+    return radx_seterr(err, RADX_ERR_NOMEM, "out of memory copying settings");
+}
+
+static int ensure_extra(radx_params *p)
+{
+    if (!p->extra) p->extra = calloc(1, sizeof *p->extra);
+    return p->extra ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Canonical text of a setting from the struct (NULL-free; "" when the key has no field).
+ * Used to tell whether a field still holds what was given, and to print changed fields.
+ * ---------------------------------------------------------------------------------------- */
+static void sb_int_or_float(sbuf *b, double d)
+{
+    if (d == floor(d) && fabs(d) < 9.0e15) sb_printf(b, "%.0f", d);
+    else sb_float(b, d);
+}
+
+static int canon(const radx_params *p, int k, sbuf *b)
+{
+    switch (k) {
+    case K_MINROIDIM: sb_printf(b, "%d", p->minimum_roi_dimensions); return 1;
+    case K_MINROISIZE:
+        if (p->has_minimum_roi_size) sb_printf(b, "%lld", (long long)p->minimum_roi_size);
+        else sb_puts(b, "None");
+        return 1;
+    case K_GEOMTOL:
+        if (p->has_geometry_tolerance) sb_float(b, p->geometry_tolerance);
+        else sb_puts(b, "None");
+        return 1;
+    case K_CORRECTMASK: sb_puts(b, p->correct_mask ? "True" : "False"); return 1;
+    case K_ADDINFO: sb_puts(b, p->additional_info ? "True" : "False"); return 1;
+    case K_LABEL: sb_printf(b, "%d", p->label); return 1;
+    case K_LABELCH: sb_printf(b, "%d", p->label_channel); return 1;
+    case K_BINWIDTH: sb_float(b, p->bin_width); return 1;
+    case K_BINCOUNT:
+        if (p->has_bin_count) sb_printf(b, "%d", p->bin_count);
+        else sb_puts(b, "None");
+        return 1;
+    case K_NORMALIZE: sb_puts(b, p->normalize ? "True" : "False"); return 1;
+    case K_NORMSCALE: sb_float(b, p->normalize_scale); return 1;
+    case K_REMOVEOUT:
+        if (p->has_remove_outliers) sb_float(b, p->remove_outliers);
+        else sb_puts(b, "None");
+        return 1;
+    case K_RESAMPLED:
+        if (!p->has_resampled_spacing) { sb_puts(b, "None"); return 1; }
+        sb_puts(b, "[");
+        for (int i = 0; i < 3; i++) {
+            if (i) sb_puts(b, ", ");
+            sb_float(b, p->resampled_spacing[i]);
+        }
+        sb_puts(b, "]");
+        return 1;
+    case K_INTERP:
+        if (p->interpolator[0]) sb_pystr(b, p->interpolator);
+        else sb_puts(b, "None");
+        return 1;
+    case K_PADDIST: sb_printf(b, "%d", p->pad_distance); return 1;
+    case K_DISTANCES:
+        sb_puts(b, "[");
+        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
+        sb_puts(b, "]");
+        return 1;
+    case K_FORCE2D: sb_puts(b, p->force2d ? "True" : "False"); return 1;
+    case K_FORCE2DDIM: sb_printf(b, "%d", p->force2d_dimension); return 1;
+    case K_RESEGRANGE:
+        if (p->n_reseg_range <= 0) { sb_puts(b, "None"); return 1; }
+        sb_puts(b, "[");
+        for (int i = 0; i < p->n_reseg_range && i < 2; i++) {
+            if (i) sb_puts(b, ", ");
+            sb_float(b, p->reseg_range[i]);
+        }
+        sb_puts(b, "]");
+        return 1;
+    case K_RESEGMODE:
+        sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? reseg_names[p->reseg_mode] : "?");
+        return 1;
+    case K_RESEGSHAPE: sb_puts(b, p->reseg_shape ? "True" : "False"); return 1;
+    case K_PRECROP: sb_puts(b, p->pre_crop ? "True" : "False"); return 1;
+    case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
+    case K_SYMGLCM: sb_puts(b, p->symmetrical_glcm ? "True" : "False"); return 1;
+    case K_WNORM:
+        if (p->weighting_norm == RADX_WNORM_NONE) sb_puts(b, "None");
+        else if (p->weighting_norm >= RADX_WNORM_MANHATTAN && p->weighting_norm <= RADX_WNORM_NO_WEIGHTING)
+            sb_pystr(b, wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
+        else sb_puts(b, "?");
+        return 1;
+    case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
+    case K_IBSIKURT: sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
+    case K_LOGKERNEL: sb_pystr(b, logkernel_names[p->log_mode == 1]); return 1;
+    case K_KERNELRADIUS: sb_printf(b, "%d", p->kernel_radius); return 1;
+    case K_MASKEDKERNEL: sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
+    case K_INITVALUE: sb_float(b, p->init_value); return 1;
+    case K_VOXELBATCH: sb_printf(b, "%d", p->voxel_batch); return 1;
+    default: return 0; /* settings radx keeps but has no field for */
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Validation and application of one setting.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct actx {
+    const char *file;      /* for messages; NULL for -s */
+    const char *section;   /* "setting", "voxelSetting", "imageType 'LoG': setting" */
+    radx_err *err;
+} actx;
+
+static radx_status perr(const actx *a, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static radx_status perr(const actx *a, const char *key, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (a->file)
+        return radx_seterr(a->err, RADX_ERR_PARAM, "%s: %s '%s': %s", a->file, a->section, key, msg);
+    return radx_seterr(a->err, RADX_ERR_PARAM, "%s '%s': %s", a->section, key, msg);
+}
+
+static const char *range_text(krange r)
+{
+    switch (r) {
+    case R_GT0: return "> 0";
+    case R_GE0: return ">= 0";
+    case R_1_3: return "between 1 and 3";
+    case R_0_2: return "between 0 and 2";
+    default: return "";
+    }
+}
+
+static int in_range_ll(krange r, long long v)
+{
+    switch (r) {
+    case R_GT0: return v > 0;
+    case R_GE0: return v >= 0;
+    case R_1_3: return v >= 1 && v <= 3;
+    case R_0_2: return v >= 0 && v <= 2;
+    default: return 1;
+    }
+}
+
+static int in_range_d(krange r, double v)
+{
+    switch (r) {
+    case R_GT0: return isfinite(v) && v > 0;
+    case R_GE0: return isfinite(v) && v >= 0;
+    default: return 1;
+    }
+}
+
+/* "value X" for a scalar, "element i = X of [..]" for an element of the list seq. */
+static void what_text(char *out, size_t len, const pval *v, const pval *seq, int i)
+{
+    char sh[160], ss[160];
+    show_value(v, sh, sizeof sh);
+    if (!seq) { snprintf(out, len, "value %s", sh); return; }
+    show_value(seq, ss, sizeof ss);
+    snprintf(out, len, "element %d = %s of %s", i, sh, ss);
+}
+
+/* An int-typed scalar (pykwalify is_int: int, not bool). */
+static radx_status get_int(const actx *a, const keydef *kd, const pval *v, const pval *seq, int idx, long long lo,
+                           long long hi, long long *out)
+{
+    char what[400];
+    what_text(what, sizeof what, v, seq, idx);
+    if (v->k != PV_INT) return perr(a, kd->name, "%s is not an integer", what);
+    if (v->big || v->i < lo || v->i > hi) return perr(a, kd->name, "%s is out of range", what);
+    if (!in_range_ll(kd->r, v->i)) return perr(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    *out = v->i;
+    return RADX_OK;
+}
+
+/* A float-typed scalar (pykwalify is_float: float, int, or text Python's float() reads). */
+static radx_status get_float(const actx *a, const keydef *kd, const pval *v, const pval *seq, int idx, double *out)
+{
+    char what[400];
+    what_text(what, sizeof what, v, seq, idx);
+    double d;
+    if (v->k == PV_FLOAT || v->k == PV_INT) d = v->d;
+    else if (v->k == PV_STR && v->s && py_float(v->s, &d) == 0) { /* e.g. initValue: nan */ }
+    else return perr(a, kd->name, "%s is not a number", what);
+    if (kd->r != R_NONE && !isfinite(d)) return perr(a, kd->name, "%s is not a finite number", what);
+    if (!in_range_d(kd->r, d)) return perr(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    if (seq && isnan(d) && kd->r == R_NONE) return perr(a, kd->name, "%s: NaN is not allowed", what);
+    *out = d;
+    return RADX_OK;
+}
+
+static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, const char *const *names, int n,
+                            int *out)
+{
+    char sh[160], list[1600];
+    show_value(v, sh, sizeof sh);
+    if (v->k != PV_STR) return perr(a, kd->name, "value %s is not a string", sh);
+    int i = find_name(names, n, v->s);
+    if (i < 0) {
+        join_names(list, sizeof list, names, n);
+        if (n > 20) snprintf(list, sizeof list, "the names of pywt.wavelist(), e.g. haar, coif1, db2, sym4");
+        return perr(a, kd->name, "value '%s' is not one of: %s", v->s, list);
+    }
+    *out = i;
+    return RADX_OK;
+}
+
+static radx_status set_extra_sigma(radx_params *p, int has, int n, const double *s, const actx *a)
+{
+    if (ensure_extra(p)) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    p->extra->has_gsigma = has;
+    p->extra->n_gsigma = n;
+    for (int i = 0; i < n; i++) p->extra->gsigma[i] = s[i];
+    return RADX_OK;
+}
+
+/* Validates v for key k and stores it in *p.  Does not record it (see record_given). */
+static radx_status apply_value(radx_params *p, int k, const pval *v, const actx *a)
+{
+    const keydef *kd = &keys[k];
+    char sh[160];
+    show_value(v, sh, sizeof sh);
+    long long iv = 0;
+    double dv = 0;
+    radx_status st;
+
+    if (v->k == PV_NULL) {
+        if (!kd->nullok) return perr(a, kd->name, "value None is not allowed");
+        switch (k) {
+        case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
+        case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
+        case K_BINCOUNT: p->has_bin_count = 0; p->bin_count = 0; break;
+        case K_REMOVEOUT: p->has_remove_outliers = 0; p->remove_outliers = 0; break;
+        case K_RESAMPLED: p->has_resampled_spacing = 0; memset(p->resampled_spacing, 0, sizeof p->resampled_spacing); break;
+        case K_INTERP: p->interpolator[0] = 0; break;
+        case K_RESEGRANGE: p->n_reseg_range = 0; p->reseg_range[0] = p->reseg_range[1] = 0; break;
+        case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
+        /* booleans: None is falsy where PyRadiomics tests them */
+        case K_CORRECTMASK: p->correct_mask = 0; break;
+        case K_ADDINFO: p->additional_info = 0; break;
+        case K_NORMALIZE: p->normalize = 0; break;
+        case K_FORCE2D: p->force2d = 0; break;
+        case K_RESEGSHAPE: p->reseg_shape = 0; break;
+        case K_PRECROP: p->pre_crop = 0; break;
+        case K_SYMGLCM: p->symmetrical_glcm = 0; break;
+        case K_IBSIKURT: p->ibsi_kurtosis_excess = 0; break;
+        case K_MASKEDKERNEL: p->masked_kernel = 0; break;
+        default: break; /* gradientUseSpacing: kept as text only */
+        }
+        return RADX_OK;
+    }
+
+    switch (kd->t) {
+    case T_BOOL: {
+        if (v->k != PV_BOOL) return perr(a, kd->name, "value %s is not a boolean (true or false)", sh);
+        int b = v->b;
+        switch (k) {
+        case K_CORRECTMASK: p->correct_mask = b; break;
+        case K_ADDINFO: p->additional_info = b; break;
+        case K_NORMALIZE: p->normalize = b; break;
+        case K_FORCE2D: p->force2d = b; break;
+        case K_RESEGSHAPE: p->reseg_shape = b; break;
+        case K_PRECROP: p->pre_crop = b; break;
+        case K_SYMGLCM: p->symmetrical_glcm = b; break;
+        case K_IBSIKURT: p->ibsi_kurtosis_excess = b; break;
+        case K_MASKEDKERNEL: p->masked_kernel = b; break;
+        default: break;
+        }
+        return RADX_OK;
+    }
+    case T_INT: {
+        long long lo = LLONG_MIN, hi = LLONG_MAX;
+        if (k != K_MINROISIZE && k != K_VOXSHIFT && k != K_GLDMA) { lo = INT_MIN; hi = INT_MAX; }
+        if (k == K_VOXSHIFT || k == K_GLDMA) { lo = -(1LL << 53); hi = 1LL << 53; } /* stored as double */
+        if ((st = get_int(a, kd, v, NULL, 0, lo, hi, &iv))) return st;
+        switch (k) {
+        case K_MINROIDIM: p->minimum_roi_dimensions = (int)iv; break;
+        case K_MINROISIZE: p->has_minimum_roi_size = 1; p->minimum_roi_size = (int64_t)iv; break;
+        case K_LABEL: p->label = (int)iv; break;
+        case K_LABELCH: p->label_channel = (int)iv; break;
+        case K_BINCOUNT: p->has_bin_count = 1; p->bin_count = (int)iv; break;
+        case K_PADDIST: p->pad_distance = (int)iv; break;
+        case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
+        case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
+        case K_GLDMA: p->gldm_a = (double)iv; break;
+        case K_KERNELRADIUS: p->kernel_radius = (int)iv; break;
+        case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
+        default: break; /* start_level, level, lbp*: validated, kept as text */
+        }
+        return RADX_OK;
+    }
+    case T_FLOAT:
+        if ((st = get_float(a, kd, v, NULL, 0, &dv))) return st;
+        switch (k) {
+        case K_GEOMTOL: p->has_geometry_tolerance = 1; p->geometry_tolerance = dv; break;
+        case K_BINWIDTH: p->bin_width = dv; break;
+        case K_NORMSCALE: p->normalize_scale = dv; break;
+        case K_REMOVEOUT: p->has_remove_outliers = 1; p->remove_outliers = dv; break;
+        case K_INITVALUE: p->init_value = dv; break;
+        default: break; /* lbp radii */
+        }
+        return RADX_OK;
+    case T_STR: {
+        int i = 0;
+        if (k == K_RESEGMODE) {
+            if ((st = get_enum(a, kd, v, reseg_names, NELEM(reseg_names), &i))) return st;
+            p->reseg_mode = (radx_reseg_mode)i;
+        } else if (k == K_LOGKERNEL) {
+            if ((st = get_enum(a, kd, v, logkernel_names, NELEM(logkernel_names), &i))) return st;
+            p->log_mode = i;
+        } else if (k == K_LBP2DMETHOD) {
+            if ((st = get_enum(a, kd, v, lbp2d_methods, NELEM(lbp2d_methods), &i))) return st;
+        } else if (k == K_WAVELET) {
+            if ((st = get_enum(a, kd, v, wavelet_names, NELEM(wavelet_names), &i))) return st;
+        }
+        return RADX_OK;
+    }
+    case T_INTERP: {
+        if (v->k == PV_INT) { /* checkInterpolator: an int 1..10 (SimpleITK's legacy enum values) */
+            if (v->big || v->i < 1 || v->i > 10)
+                return perr(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
+            /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
+             * then fails with "Interpolator not set" */
+            if (v->i == 3)
+                return perr(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
+            snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[v->i - 1]);
+            return RADX_OK;
+        }
+        if (v->k != PV_STR)
+            return perr(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
+        int i = 0;
+        if ((st = get_enum(a, kd, v, interp_names, NELEM(interp_names), &i))) return st;
+        snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[i]);
+        return RADX_OK;
+    }
+    case T_WNORM: {
+        int i = 0;
+        if ((st = get_enum(a, kd, v, wnorm_names, NELEM(wnorm_names), &i))) return st;
+        p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
+        return RADX_OK;
+    }
+    case T_SEQI:
+    case T_SEQF: {
+        if (v->k != PV_SEQ) return perr(a, kd->name, "value %s is not a list", sh);
+        int maxn = 64, minn = 0;
+        if (k == K_DISTANCES) { maxn = RADX_MAX_DISTANCES; minn = 1; }
+        if (k == K_SIGMA) maxn = RADX_MAX_SIGMAS;
+        if (k == K_RESAMPLED) minn = maxn = 3;
+        if (k == K_RESEGRANGE) { minn = 1; maxn = 2; }
+        if (v->n < minn || v->n > maxn) {
+            if (k == K_RESAMPLED) return perr(a, kd->name, "value %s must have 3 values (x, y, z)", sh);
+            if (k == K_RESEGRANGE) return perr(a, kd->name, "value %s must have 1 or 2 values (lower [, upper] bound)", sh);
+            if (v->n < minn) return perr(a, kd->name, "value %s must have at least %d value(s)", sh, minn);
+            return perr(a, kd->name, "value %s has more than %d values", sh, maxn);
+        }
+        double fl[64];
+        int il[64];
+        for (int i = 0; i < v->n; i++) {
+            if (kd->t == T_SEQI) {
+                if ((st = get_int(a, kd, &v->items[i], v, i, INT_MIN, INT_MAX, &iv))) return st;
+                il[i] = (int)iv;
+            } else {
+                if ((st = get_float(a, kd, &v->items[i], v, i, &dv))) return st;
+                fl[i] = dv;
+            }
+        }
+        switch (k) {
+        case K_DISTANCES:
+            p->n_distances = v->n;
+            for (int i = 0; i < v->n; i++) p->distances[i] = il[i];
+            break;
+        case K_RESAMPLED:
+            p->has_resampled_spacing = 1;
+            for (int i = 0; i < 3; i++) p->resampled_spacing[i] = fl[i];
+            break;
+        case K_RESEGRANGE:
+            p->n_reseg_range = v->n;
+            p->reseg_range[0] = fl[0];
+            p->reseg_range[1] = v->n > 1 ? fl[1] : 0.0;
+            break;
+        case K_SIGMA:
+            if ((st = set_extra_sigma(p, 1, v->n, fl, a))) return st;
+            for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++)
+                pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
+            return RADX_OK;
+        default: break;
+        }
+        return RADX_OK;
+    }
+    }
+    return RADX_OK;
+}
+
+/* Remembers key = repr in PyRadiomics' settings dict order (update keeps an existing key's slot). */
+static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *err)
+{
+    if (ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    struct radx_params_extra *x = p->extra;
+    sbuf r = {0}, c = {0};
+    sb_repr(&r, v);
+    int has_canon = canon(p, k, &c);
+    char *repr = sb_take(&r);
+    char *cn = has_canon ? sb_take(&c) : (free(c.p), NULL);
+    if (!repr || (has_canon && !cn)) {
+        free(repr);
+        free(cn);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < x->n_given; i++) {
+        if (!strcmp(x->given[i].key, keys[k].name)) {
+            free(x->given[i].repr);
+            free(x->given[i].canon);
+            x->given[i].repr = repr;
+            x->given[i].canon = cn;
+            return RADX_OK;
+        }
+    }
+    if (x->n_given == x->cap_given) {
+        int cap = x->cap_given ? 2 * x->cap_given : 16;
+        given_rec *g = realloc(x->given, (size_t)cap * sizeof *g);
+        if (!g) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+        x->given = g;
+        x->cap_given = cap;
+    }
+    given_rec *g = &x->given[x->n_given];
+    g->key = xstrdup(keys[k].name);
+    if (!g->key) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    g->repr = repr;
+    g->canon = cn;
+    x->n_given++;
+    return RADX_OK;
+}
+
+/* Python's str() of a number as written in the file (int 3 -> "3", float 3.0 -> "3.0"). */
+static void pv_number_str(const pval *v, char *out, size_t len)
+{
+    if (v->k == PV_INT && !v->big) snprintf(out, len, "%lld", v->i);
+    else if (v->k == PV_FLOAT || v->k == PV_INT) py_float_repr(v->d, out, len);
+    else snprintf(out, len, "%s", v->s ? v->s : "?");
+}
+
+/* LoG runs with its own 'sigma' when the file gave one under imageType: LoG:, else with the
+ * general setting (PyRadiomics: args = settings; args.update(customKwargs)). */
+static void sync_log_sigma(radx_params *p)
+{
+    radx_imtype_sel *s = &p->imtype[RADX_IMG_LOG];
+    const struct radx_params_extra *x = p->extra;
+    s->n_sigma = 0;
+    if (!x) return;
+    for (int i = 0; i < x->n_custom[RADX_IMG_LOG]; i++) {
+        if (!strcmp(x->custom[RADX_IMG_LOG][i].key, "sigma")) {
+            const pval *v = x->custom[RADX_IMG_LOG][i].val;
+            for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++) {
+                double d = 0;
+                if (v->items[j].k == PV_STR) py_float(v->items[j].s, &d);
+                else d = v->items[j].d;
+                pv_number_str(&v->items[j], s->sigma_text[s->n_sigma], sizeof s->sigma_text[0]);
+                s->sigma[s->n_sigma++] = d;
+            }
+            return;
+        }
+    }
+    if (x->has_gsigma)
+        for (int j = 0; j < x->n_gsigma; j++) {
+            snprintf(s->sigma_text[s->n_sigma], sizeof s->sigma_text[0], "%s", x->gsigma_text[j]);
+            s->sigma[s->n_sigma++] = x->gsigma[j];
+        }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Formatting (diagnostics).
+ * ---------------------------------------------------------------------------------------- */
+static void copy_out(char *buf, size_t len, sbuf *b)
+{
+    if (!buf || !len) { free(b->p); return; }
+    if (b->oom || !b->p) snprintf(buf, len, "{}");
+    else snprintf(buf, len, "%s", b->p);
+    free(b->p);
+}
+
+static const given_rec *find_given(const radx_params *p, const char *key)
+{
+    if (!p->extra) return NULL;
+    for (int i = 0; i < p->extra->n_given; i++)
+        if (!strcmp(p->extra->given[i].key, key)) return &p->extra->given[i];
+    return NULL;
+}
+
+/* Value text of key k: what was given while the struct still holds it, else the struct. */
+static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int k, const given_rec *g,
+                      const char *default_repr)
+{
+    sbuf cur = {0}, d = {0};
+    int has = canon(p, k, &cur);
+    if (g) {
+        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p))) sb_puts(b, g->repr);
+        else sb_puts(b, cur.p ? cur.p : "?");
+    } else {
+        canon(def, k, &d);
+        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p)) sb_puts(b, default_repr);
+        else sb_puts(b, cur.p ? cur.p : "?");
+    }
+    free(cur.p);
+    free(d.p);
+}
+
+void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
+{
+    if (!buf || !len) return;
+    if (!p) { snprintf(buf, len, "{}"); return; }
+    radx_params def;
+    radx_params_init_defaults(&def);
+    sbuf b = {0};
+    int first = 1, isdef[K_COUNT] = {0};
+    sb_puts(&b, "{");
+    for (int i = 0; i < N_PYDEFAULTS; i++) {
+        int k = pydefaults[i].k;
+        isdef[k] = 1;
+        sb_printf(&b, "%s'%s': ", first ? "" : ", ", keys[k].name);
+        first = 0;
+        put_value(&b, p, &def, k, find_given(p, keys[k].name), pydefaults[i].repr);
+    }
+    int shown[K_COUNT] = {0};
+    if (p->extra) {
+        for (int i = 0; i < p->extra->n_given; i++) {
+            const given_rec *g = &p->extra->given[i];
+            int k = find_key(g->key);
+            if (k < 0 || isdef[k]) continue;
+            shown[k] = 1;
+            sb_printf(&b, "%s'%s': ", first ? "" : ", ", g->key);
+            first = 0;
+            put_value(&b, p, &def, k, g, NULL);
+        }
+    }
+    /* fields changed in the struct without a setting given: show them too */
+    for (int k = 0; k < K_COUNT; k++) {
+        if (isdef[k] || shown[k]) continue;
+        sbuf c1 = {0}, c2 = {0};
+        if (canon(p, k, &c1) && canon(&def, k, &c2) && c1.p && c2.p && strcmp(c1.p, c2.p)) {
+            sb_printf(&b, "%s'%s': %s", first ? "" : ", ", keys[k].name, c1.p);
+            first = 0;
+        }
+        free(c1.p);
+        free(c2.p);
+    }
+    sb_puts(&b, "}");
+    copy_out(buf, len, &b);
+}
+
+void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
+{
+    if (!buf || !len) return;
+    if (!p) { snprintf(buf, len, "{}"); return; }
+    sbuf b = {0};
+    sb_puts(&b, "{");
+    int first = 1, done[RADX_IMG_COUNT] = {0};
+    for (int i = 0; i < p->n_imtype_order && i < RADX_IMG_COUNT; i++) {
+        int t = p->imtype_order[i];
+        if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
+        done[t] = 1;
+        sb_printf(&b, "%s'%s': %s", first ? "" : ", ", imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
+        if (done[t] || !p->imtype[t].enabled) continue;
+        sb_printf(&b, "%s'%s': %s", first ? "" : ", ", imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    sb_puts(&b, "}");
+    copy_out(buf, len, &b);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * YAML -> pval.
+ * ---------------------------------------------------------------------------------------- */
+typedef struct lctx {
+    const char *file;
+    int json;
+    long nodes;
+    radx_err *err;
+} lctx;
+
+#define MAX_DEPTH 32
+#define MAX_NODES 200000L
+
+static radx_status node_to_pval(yaml_document_t *doc, yaml_node_t *node, pval *v, int depth, lctx *c)
+{
+    memset(v, 0, sizeof *v);
+    if (!node) return radx_seterr(c->err, RADX_ERR_FORMAT, "%s: malformed YAML document", c->file);
+    v->line = node->start_mark.line + 1;
+    v->col = node->start_mark.column + 1;
+    if (depth > MAX_DEPTH)
+        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: nesting deeper than %d levels", c->file, v->line, v->col, MAX_DEPTH);
+    if (++c->nodes > MAX_NODES)
+        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: more than %ld values (alias expansion?)", c->file, v->line,
+                           v->col, MAX_NODES);
+    switch (node->type) {
+    case YAML_SCALAR_NODE: {
+        const char *text = (const char *)node->data.scalar.value;
+        size_t n = node->data.scalar.length;
+        if (strlen(text) != n)
+            return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: NUL character in a value", c->file, v->line, v->col);
+        v->s = xstrdup(text);
+        if (!v->s) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
+        if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+            v->plain = 1;
+            resolve_plain(v->s, v, c->json);
+        } else {
+            v->k = PV_STR;
+        }
+        return RADX_OK;
+    }
+    case YAML_SEQUENCE_NODE: {
+        v->k = PV_SEQ;
+        int n = (int)(node->data.sequence.items.top - node->data.sequence.items.start);
+        if (n > 0 && !(v->items = calloc((size_t)n, sizeof *v->items)))
+            return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
+        for (int i = 0; i < n; i++) {
+            v->n = i + 1;
+            radx_status st = node_to_pval(doc, yaml_document_get_node(doc, node->data.sequence.items.start[i]),
+                                          &v->items[i], depth + 1, c);
+            if (st) return st;
+        }
+        return RADX_OK;
+    }
+    case YAML_MAPPING_NODE: {
+        v->k = PV_MAP;
+        int n = (int)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+        if (n > 0 && (!(v->items = calloc((size_t)n, sizeof *v->items)) || !(v->keys = calloc((size_t)n, sizeof *v->keys))))
+            return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
+        for (int i = 0; i < n; i++) {
+            yaml_node_pair_t *pr = &node->data.mapping.pairs.start[i];
+            yaml_node_t *kn = yaml_document_get_node(doc, pr->key);
+            v->n = i + 1;
+            if (!kn || kn->type != YAML_SCALAR_NODE)
+                return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: mapping key is not a plain name", c->file,
+                                   kn ? kn->start_mark.line + 1 : v->line, kn ? kn->start_mark.column + 1 : v->col);
+            const char *ks = (const char *)kn->data.scalar.value;
+            for (int j = 0; j < i; j++)
+                if (!strcmp(v->keys[j], ks))
+                    return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: duplicate key '%s'", c->file,
+                                       kn->start_mark.line + 1, kn->start_mark.column + 1, ks);
+            if (!(v->keys[i] = xstrdup(ks))) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
+            radx_status st = node_to_pval(doc, yaml_document_get_node(doc, pr->value), &v->items[i], depth + 1, c);
+            v->items[i].kline = kn->start_mark.line + 1;
+            if (st) return st;
+        }
+        return RADX_OK;
+    }
+    default:
+        return radx_seterr(c->err, RADX_ERR_FORMAT, "%s:%zu:%zu: empty YAML node", c->file, v->line, v->col);
+    }
+}
+
+static radx_status yaml_error(const yaml_parser_t *ps, const char *file, radx_err *err)
+{
+    const char *what = ps->problem ? ps->problem : "syntax error";
+    size_t line = ps->problem_mark.line + 1, col = ps->problem_mark.column + 1;
+    if (ps->error == YAML_READER_ERROR)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a text file (%s at byte %zu)", file, what, ps->problem_offset);
+    if (ps->error == YAML_MEMORY_ERROR) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory parsing YAML", file);
+    if (ps->context)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s:%zu:%zu: YAML syntax error: %s (%s started at line %zu, column %zu)",
+                           file, line, col, what, ps->context, ps->context_mark.line + 1, ps->context_mark.column + 1);
+    return radx_seterr(err, RADX_ERR_FORMAT, "%s:%zu:%zu: YAML syntax error: %s", file, line, col, what);
+}
+
+#define MAX_FILE_BYTES (16L << 20)
+
+static radx_status read_text(const char *path, unsigned char **out, size_t *n, radx_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return radx_seterr(err, RADX_ERR_IO, "%s: cannot open parameter file: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    unsigned char *b = malloc(cap);
+    if (!b) { fclose(f); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    for (;;) {
+        if (len == cap) {
+            if (cap >= (size_t)MAX_FILE_BYTES) {
+                free(b);
+                fclose(f);
+                return radx_seterr(err, RADX_ERR_PARAM, "%s: parameter file larger than %ld bytes", path, MAX_FILE_BYTES);
+            }
+            unsigned char *q = realloc(b, cap * 2);
+            if (!q) { free(b); fclose(f); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+            b = q;
+            cap *= 2;
+        }
+        size_t r = fread(b + len, 1, cap - len, f);
+        len += r;
+        if (r == 0) break;
+    }
+    int bad = ferror(f);
+    int e = errno;
+    fclose(f);
+    if (bad) {
+        free(b);
+        return radx_seterr(err, RADX_ERR_IO, "%s: cannot read parameter file: %s", path, strerror(e));
+    }
+    *out = b;
+    *n = len;
+    return RADX_OK;
+}
+
+static radx_status parse_file(const char *path, pval *root, radx_err *err)
+{
+    unsigned char *text;
+    size_t n;
+    radx_status st = read_text(path, &text, &n, err);
+    if (st) return st;
+    if (n == 0) { free(text); return radx_seterr(err, RADX_ERR_IO, "%s: parameter file is empty", path); }
+    yaml_parser_t ps;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&ps)) { free(text); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    yaml_parser_set_input_string(&ps, text, n);
+    if (!yaml_parser_load(&ps, &doc)) {
+        st = yaml_error(&ps, path, err);
+        yaml_parser_delete(&ps);
+        free(text);
+        return st;
+    }
+    yaml_node_t *rn = yaml_document_get_root_node(&doc);
+    if (!rn) {
+        yaml_document_delete(&doc);
+        yaml_parser_delete(&ps);
+        free(text);
+        return radx_seterr(err, RADX_ERR_IO, "%s: parameter file is empty (no YAML document)", path);
+    }
+    size_t l = strlen(path);
+    lctx c = {path, l >= 5 && !strcmp(path + l - 5, ".json"), 0, err};
+    st = node_to_pval(&doc, rn, root, 0, &c);
+    yaml_document_delete(&doc);
+    if (st) {
+        pval_free(root);
+    } else { /* a second document is an error (ruamel's load() refuses it too) */
+        yaml_document_t d2;
+        if (!yaml_parser_load(&ps, &d2)) {
+            st = yaml_error(&ps, path, err);
+        } else {
+            yaml_node_t *r2 = yaml_document_get_root_node(&d2);
+            if (r2)
+                st = radx_seterr(err, RADX_ERR_FORMAT, "%s:%zu:%zu: more than one YAML document", path,
+                                 r2->start_mark.line + 1, r2->start_mark.column + 1);
+            yaml_document_delete(&d2);
+        }
+        if (st) pval_free(root);
+    }
+    yaml_parser_delete(&ps);
+    free(text);
+    return st;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Sections of a file.
+ * ---------------------------------------------------------------------------------------- */
+static radx_status section_map(const pval *v, const char *file, const char *name, radx_err *err)
+{
+    if (v->k == PV_MAP) return RADX_OK;
+    char sh[160];
+    show_value(v, sh, sizeof sh);
+    return radx_seterr(err, RADX_ERR_PARAM, "%s: section '%s': value %s is not a mapping (line %zu)", file, name,
+                       v->k == PV_NULL ? "None" : sh, v->kline);
+}
+
+static radx_status apply_settings_map(radx_params *p, const pval *m, int sect, const char *file, radx_err *err)
+{
+    actx a = {file, sect == S_VOXEL ? "voxelSetting" : "setting", err};
+    for (int i = 0; i < m->n; i++) {
+        int k = find_key(m->keys[i]);
+        if (k < 0 || !(keys[k].sect & (sect | (sect == S_SETTING ? S_RADX : 0)))) {
+            if (k >= 0 && (keys[k].sect & S_VOXEL))
+                return perr(&a, m->keys[i], "unknown setting here; it belongs under voxelSetting: (line %zu)",
+                            m->items[i].kline);
+            if (k >= 0)
+                return perr(&a, m->keys[i], "unknown setting here; it belongs under setting: (line %zu)", m->items[i].kline);
+            return perr(&a, m->keys[i], "unknown setting (not a PyRadiomics parameter; line %zu)", m->items[i].kline);
+        }
+        radx_status st = apply_value(p, k, &m->items[i], &a);
+        if (!st) st = record_given(p, k, &m->items[i], err);
+        if (st) return st;
+    }
+    return RADX_OK;
+}
+
+static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file, radx_err *err)
+{
+    char list[256];
+    join_names(list, sizeof list, imtype_names, RADX_IMG_COUNT);
+    for (int t = 0; t < RADX_IMG_COUNT; t++) {
+        p->imtype[t].enabled = 0;
+        snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "{}");
+    }
+    p->n_imtype_order = 0;
+    if (m->n == 0) { /* PyRadiomics: no image types -> Original */
+        p->imtype[RADX_IMG_ORIGINAL].enabled = 1;
+        p->imtype_order[p->n_imtype_order++] = RADX_IMG_ORIGINAL;
+        return RADX_OK;
+    }
+    if (ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < m->n; i++) {
+        int t = find_name(imtype_names, RADX_IMG_COUNT, m->keys[i]);
+        if (t < 0)
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': unknown image type (line %zu; expected one of %s)",
+                               file, m->keys[i], m->items[i].kline, list);
+        const pval *cv = &m->items[i];
+        if (cv->k != PV_MAP) {
+            char sh[160];
+            show_value(cv, sh, sizeof sh);
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "%s: imageType '%s': value %s is not a mapping of custom settings (use {} for none; line %zu)",
+                               file, m->keys[i], cv->k == PV_NULL ? "None" : sh, cv->kline);
+        }
+        /* validate the custom settings against the settings schema on a scratch copy */
+        char sect[96];
+        snprintf(sect, sizeof sect, "imageType '%s': setting", imtype_names[t]);
+        actx a = {file, sect, err};
+        radx_params scratch;
+        radx_params_init_defaults(&scratch);
+        radx_status st = RADX_OK;
+        for (int j = 0; j < cv->n && !st; j++) {
+            int k = find_key(cv->keys[j]);
+            if (k < 0 || !(keys[k].sect & S_SETTING))
+                st = perr(&a, cv->keys[j], "unknown setting (not allowed as an image type custom setting; line %zu)",
+                          cv->items[j].kline);
+            else
+                st = apply_value(&scratch, k, &cv->items[j], &a);
+        }
+        radx_params_clear(&scratch);
+        if (st) return st;
+        struct radx_params_extra *x = p->extra;
+        if (cv->n > 0) {
+            x->custom[t] = calloc((size_t)cv->n, sizeof *x->custom[t]);
+            if (!x->custom[t]) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            for (int j = 0; j < cv->n; j++) {
+                x->n_custom[t] = j + 1;
+                x->custom[t][j].key = xstrdup(cv->keys[j]);
+                x->custom[t][j].val = calloc(1, sizeof(pval));
+                if (!x->custom[t][j].key || !x->custom[t][j].val || pval_copy(x->custom[t][j].val, &cv->items[j]))
+                    return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            }
+        }
+        sbuf r = {0};
+        sb_repr(&r, cv);
+        if (r.oom) { free(r.p); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+        if (r.n >= sizeof p->imtype[t].custom) {
+            free(r.p);
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': custom settings longer than %zu characters",
+                               file, imtype_names[t], sizeof p->imtype[t].custom - 1);
+        }
+        snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "%s", r.p ? r.p : "{}");
+        free(r.p);
+        p->imtype[t].enabled = 1;
+        p->imtype_order[p->n_imtype_order++] = t;
+    }
+    return RADX_OK;
+}
+
+static radx_status apply_classes(radx_params *p, const pval *m, const char *file, radx_err *err)
+{
+    char list[256];
+    join_names(list, sizeof list, cls_names, RADX_CLASS_COUNT);
+    for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+        p->cls[c].enabled = 0;
+        p->cls[c].all = 0;
+    }
+    p->n_class_order = 0;
+    if (m->n == 0) { /* PyRadiomics: no classes named -> every class, shape2D included */
+        for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+            p->cls[c].enabled = 1;
+            p->cls[c].all = 1;
+            p->class_order[p->n_class_order++] = c;
+        }
+        return RADX_OK;
+    }
+    for (int i = 0; i < m->n; i++) {
+        int c = find_name(cls_names, RADX_CLASS_COUNT, m->keys[i]);
+        if (c < 0)
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': unknown feature class (line %zu; expected one of %s)",
+                               file, m->keys[i], m->items[i].kline, list);
+        const pval *fv = &m->items[i];
+        radx_class_sel *s = &p->cls[c];
+        s->enabled = 1;
+        p->class_order[p->n_class_order++] = c;
+        if (fv->k == PV_NULL || (fv->k == PV_SEQ && fv->n == 0)) {
+            s->all = 1;
+            continue;
+        }
+        if (fv->k != PV_SEQ) {
+            char sh[160];
+            show_value(fv, sh, sizeof sh);
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': value %s is not a list of feature names (line %zu)",
+                               file, cls_names[c], sh, fv->kline);
+        }
+        if (fv->n > RADX_MAX_NAMES)
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': more than %d feature names", file, cls_names[c],
+                               RADX_MAX_NAMES);
+        const radx_feature_info *tab;
+        int nf;
+        radx_class_table((radx_class)c, &tab, &nf);
+        for (int j = 0; j < fv->n; j++) {
+            const pval *e = &fv->items[j];
+            int found = 0;
+            if (e->k == PV_STR)
+                for (int q = 0; q < nf && !found; q++) found = !strcmp(tab[q].name, e->s);
+            if (!found) {
+                char sh[160];
+                show_value(e, sh, sizeof sh);
+                return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': unknown feature %s (line %zu)", file,
+                                   cls_names[c], sh, e->line);
+            }
+            if (!(s->names[j] = xstrdup(e->s))) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            s->n = j + 1;
+        }
+    }
+    return RADX_OK;
+}
+
+radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *err)
+{
+    if (!p || !path) return radx_seterr(err, RADX_ERR_ARG, "radx_params_load_file: NULL argument");
+    pval root;
+    memset(&root, 0, sizeof root);
+    radx_status st = parse_file(path, &root, err);
+    if (st) return st;
+    radx_params t;
+    radx_params_init_defaults(&t); /* PyRadiomics' _applyParams starts from the defaults */
+    static const char *const sections[] = {"setting", "voxelSetting", "imageType", "featureClass"};
+    const pval *sec[4] = {NULL, NULL, NULL, NULL};
+    if (root.k != PV_MAP) {
+        char sh[160];
+        show_value(&root, sh, sizeof sh);
+        st = radx_seterr(err, RADX_ERR_PARAM, "%s: top level is not a mapping of setting / imageType / featureClass / voxelSetting (found %s)",
+                         path, root.k == PV_SEQ ? "a list" : root.k == PV_NULL ? "None" : sh);
+        goto done;
+    }
+    for (int i = 0; i < root.n; i++) {
+        int s = find_name(sections, 4, root.keys[i]);
+        if (s < 0) {
+            st = radx_seterr(err, RADX_ERR_PARAM,
+                             "%s: unknown top-level key '%s' (line %zu; expected setting, imageType, featureClass, voxelSetting)",
+                             path, root.keys[i], root.items[i].kline);
+            goto done;
+        }
+        if ((st = section_map(&root.items[i], path, sections[s], err))) goto done;
+        sec[s] = &root.items[i];
+    }
+    /* settings = defaults; update(setting); update(voxelSetting) */
+    if (sec[0] && (st = apply_settings_map(&t, sec[0], S_SETTING, path, err))) goto done;
+    if (sec[1] && (st = apply_settings_map(&t, sec[1], S_VOXEL, path, err))) goto done;
+    if (sec[2] && (st = apply_imtypes(&t, sec[2], path, err))) goto done;
+    if (sec[3]) {
+        st = apply_classes(&t, sec[3], path, err);
+    } else { /* no featureClass section: every class */
+        pval empty;
+        memset(&empty, 0, sizeof empty);
+        empty.k = PV_MAP;
+        st = apply_classes(&t, &empty, path, err);
+    }
+    if (st) goto done;
+    sync_log_sigma(&t);
+    snprintf(t.source, sizeof t.source, "%s", path);
+done:
+    pval_free(&root);
+    if (st) {
+        radx_params_clear(&t);
+        return st;
+    }
+    radx_params_clear(p);
+    *p = t;
+    return RADX_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * -s NAME:VALUE
+ * ---------------------------------------------------------------------------------------- */
+static char *trim_dup(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s)) { s++; n--; }
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    char *r = malloc(n + 1);
+    if (!r) return NULL;
+    memcpy(r, s, n);
+    r[n] = 0;
+    return r;
+}
+
+static int is_none_text(const char *s)
+{
+    return !strcmp(s, "None") || !strcmp(s, "none") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+           !strcmp(s, "NULL") || !strcmp(s, "~");
+}
+
+static void unquote(char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && (s[0] == '\'' || s[0] == '"') && s[n - 1] == s[0]) {
+        memmove(s, s + 1, n - 2);
+        s[n - 2] = 0;
+    }
+}
+
+/* One scalar of the given schema type from text, as PyRadiomics' CLI converts it. */
+static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a, const char *key)
+{
+    memset(v, 0, sizeof *v);
+    v->plain = 1;
+    if (!(v->s = xstrdup(txt))) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    if (is_none_text(txt)) { v->k = PV_NULL; return RADX_OK; }
+    switch (t) {
+    case T_INT: case T_SEQI: {
+        int r = py_int(txt, &v->i);
+        if (r == -1) return perr(a, key, "value '%s' is not an integer", txt);
+        v->k = PV_INT;
+        if (r == -2) v->big = 1;
+        v->d = (double)v->i;
+        return RADX_OK;
+    }
+    case T_FLOAT: case T_SEQF:
+        if (py_float(txt, &v->d)) return perr(a, key, "value '%s' is not a number", txt);
+        v->k = PV_FLOAT;
+        return RADX_OK;
+    case T_BOOL:
+        if (ci_eq(txt, "true") || !strcmp(txt, "1")) { v->k = PV_BOOL; v->b = 1; return RADX_OK; }
+        if (ci_eq(txt, "false") || !strcmp(txt, "0")) { v->k = PV_BOOL; v->b = 0; return RADX_OK; }
+        return perr(a, key, "value '%s' is not a boolean (true, false, 1 or 0)", txt);
+    case T_INTERP:
+        if (py_int(txt, &v->i) == 0) { v->k = PV_INT; v->d = (double)v->i; return RADX_OK; }
+        /* fall through */
+    case T_STR: case T_WNORM:
+        v->k = PV_STR;
+        v->plain = 0;
+        unquote(v->s);
+        return RADX_OK;
+    }
+    return RADX_OK;
+}
+
+static radx_status text_value(const char *value, const keydef *kd, pval *v, const actx *a)
+{
+    char *txt = trim_dup(value, strlen(value));
+    if (!txt) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    radx_status st = RADX_OK;
+    memset(v, 0, sizeof *v);
+    if (!*txt) {
+        st = perr(a, kd->name, "empty value");
+    } else if (kd->t == T_SEQI || kd->t == T_SEQF) {
+        if (is_none_text(txt)) {
+            v->k = PV_NULL;
+            v->plain = 1;
+            v->s = txt;
+            return RADX_OK;
+        }
+        char *body = txt;
+        size_t n = strlen(body);
+        if (n >= 2 && ((body[0] == '[' && body[n - 1] == ']') || (body[0] == '(' && body[n - 1] == ')'))) {
+            body[n - 1] = 0;
+            body++;
+        }
+        v->k = PV_SEQ;
+        v->plain = 0;
+        char *t = trim_dup(body, strlen(body));
+        if (!t) { free(txt); return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory"); }
+        int cnt = 0;
+        if (*t) {
+            cnt = 1;
+            for (char *q = t; *q; q++) cnt += *q == ',';
+        }
+        if (cnt > 64) st = perr(a, kd->name, "value '%s' has more than 64 values", txt);
+        if (!st && cnt && !(v->items = calloc((size_t)cnt, sizeof *v->items)))
+            st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+        char *q = t;
+        for (int i = 0; !st && i < cnt; i++) {
+            char *e = strchr(q, ',');
+            size_t len = e ? (size_t)(e - q) : strlen(q);
+            char *el = trim_dup(q, len);
+            if (!el) { st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory"); break; }
+            v->n = i + 1;
+            if (!*el) st = perr(a, kd->name, "value '%s' has an empty element", txt);
+            else if (is_none_text(el)) st = perr(a, kd->name, "value '%s': element %d is None", txt, i);
+            else st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
+            free(el);
+            q = e ? e + 1 : q + len;
+        }
+        free(t);
+    } else {
+        st = text_scalar(txt, kd->t, v, a, kd->name);
+    }
+    free(txt);
+    return st;
+}
+
+radx_status radx_params_set_text(radx_params *p, const char *name, const char *value, radx_err *err)
+{
+    if (!p || !name || !value) return radx_seterr(err, RADX_ERR_ARG, "radx_params_set_text: NULL argument");
+    actx a = {NULL, "setting", err};
+    char *nm = trim_dup(name, strlen(name));
+    if (!nm) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    int k = find_key(nm);
+    if (k < 0) {
+        radx_status st = perr(&a, nm, "unknown setting (not a PyRadiomics parameter)");
+        free(nm);
+        return st;
+    }
+    free(nm);
+    if (keys[k].sect & S_VOXEL) a.section = "voxelSetting";
+    pval v;
+    radx_status st = text_value(value, &keys[k], &v, &a);
+    if (st) { pval_free(&v); return st; }
+    radx_params t;
+    if ((st = radx_params_copy(&t, p, err))) { pval_free(&v); return st; }
+    st = apply_value(&t, k, &v, &a);
+    if (!st) st = record_given(&t, k, &v, err);
+    pval_free(&v);
+    if (st) {
+        radx_params_clear(&t);
+        return st;
+    }
+    sync_log_sigma(&t);
+    radx_params_clear(p);
+    *p = t;
+    return RADX_OK;
+}
+
+radx_status radx_params_for_imtype(radx_params *dst, const radx_params *src, radx_imtype t, radx_err *err)
+{
+    if (!dst || !src || (int)t < 0 || t >= RADX_IMG_COUNT)
+        return radx_seterr(err, RADX_ERR_ARG, "radx_params_for_imtype: invalid argument");
+    radx_status st = radx_params_copy(dst, src, err);
+    if (st) return st;
+    if (!src->extra) return RADX_OK;
+    char sect[96];
+    snprintf(sect, sizeof sect, "imageType '%s': setting", imtype_names[t]);
+    actx a = {src->source[0] ? src->source : NULL, sect, err};
+    for (int i = 0; i < src->extra->n_custom[t] && !st; i++) {
+        int k = find_key(src->extra->custom[t][i].key);
+        if (k < 0) continue;
+        st = apply_value(dst, k, src->extra->custom[t][i].val, &a);
+        if (!st) st = record_given(dst, k, src->extra->custom[t][i].val, err);
+    }
+    if (st) {
+        radx_params_clear(dst);
+        return st;
+    }
+    sync_log_sigma(dst);
+    return RADX_OK;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Voxel maps, first order, on the GPU: one thread per ROI voxel runs radx_vfo_voxel
+ * (kernels/rules/voxel_rules.h), the rule the CPU map loop runs: gather the kernel's voxels, sort the
+ * values, count the levels, and the 18 features by radx_fo_features (kernels/rules/firstorder_rules.h).  The values are sorted before every sum, so the gathering order does not
+ * matter; the features equal the CPU map's up to the last bit of the device's log2 and pow
+ * (entropy, skewness), far below the float32 the maps are stored in.
+ *
+ * Each thread keeps its kernel in local memory: RADX_VFO_MAX values, i.e. kernelRadius <= 3
+ * ((2r+1)^3 = 343); larger kernels are declined (RADX_ERR_UNSUPPORTED) and host/pipeline/voxelmap.c runs
+ * its CPU loop.  Built with --fmad=false (kernels/CMakeLists.txt): no multiply-add is contracted,
+ * as on the host. */
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "backend/backend.h"
+#include "cuda/cuda_check.cuh"
+#include "cuda/stages.h"
+#include "cuda/device_mem.cuh"
+#include "rules/firstorder_rules.h"
+#include "rules/voxel_rules.h"
+
+namespace {
+
+__global__ void __launch_bounds__(128) vfo_kernel(radx_vfo_input in, double *__restrict__ out)
+{
+    double s[RADX_VFO_MAX];
+    int32_t g[RADX_VFO_MAX];
+    int64_t cnt[RADX_VFO_MAX];
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < in.nroi;
+         v += (int64_t)blockDim.x * gridDim.x)
+        radx_vfo_voxel(in.dim, in.mk, in.val, in.gl, in.aidx[v], in.r, in.f2d_xyz, in.shift, in.excess,
+                       in.voxel_volume, s, g, cnt, out + (size_t)v * RADX_FO_N);
+}
+
+} // namespace
+
+extern "C" radx_status radx_cuda_voxel_firstorder(void *stream, const radx_vfo_input *in, double *out, radx_err *err)
+{
+    const int64_t kmax = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
+    if (kmax > RADX_VFO_MAX)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "first-order voxel map on the GPU: kernels of %lld voxels "
+                                                      "(more than %d) run on the CPU", (long long)kmax, RADX_VFO_MAX);
+    if (in->nroi <= 0) return RADX_OK;
+    const int64_t na = in->dim[0] * in->dim[1] * in->dim[2];
+    radx_dev::dmem mem;
+    cudaError_t e = radx_dev::dmem_init(&mem, (cudaStream_t)stream);
+    const char *what = "cudaGetDevice";
+    void *d_mk = NULL, *d_val = NULL, *d_gl = NULL, *d_aidx = NULL;
+    double *d_out = NULL;
+    radx_vfo_input d = *in; /* the same description, with device pointers */
+    if (e != cudaSuccess) goto done;
+    what = "staging the image";
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->mk, (size_t)na, &d_mk));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->val, sizeof(double) * (size_t)na, &d_val));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->gl, sizeof(int32_t) * (size_t)na, &d_gl));
+    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->aidx, sizeof(int64_t) * (size_t)in->nroi, &d_aidx));
+    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_out, (size_t)in->nroi * RADX_FO_N));
+    d.mk = (const uint8_t *)d_mk;
+    d.val = (const double *)d_val;
+    d.gl = (const int32_t *)d_gl;
+    d.aidx = (const int64_t *)d_aidx;
+    what = "the first-order voxel kernel";
+    {
+        int64_t blocks = (in->nroi + 127) / 128;
+        const int64_t cap = 64 * (int64_t)radx_dev::sm_count();
+        if (blocks > cap) blocks = cap;
+        vfo_kernel<<<(unsigned)blocks, 128, 0, mem.st>>>(d, d_out);
+    }
+    RADX_CUDA_TRY_GOTO(cudaGetLastError());
+    what = "downloading the features";
+    RADX_CUDA_TRY_GOTO(
+        cudaMemcpyAsync(out, d_out, sizeof(double) * (size_t)in->nroi * RADX_FO_N, cudaMemcpyDeviceToHost, mem.st));
+    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
+done:
+    radx_dev::dfree_all(&mem);
+    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "first-order voxel map (CUDA)", what, err);
+}
