@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Per-stage timings of the flagship configuration (data/lung_ct_egfr_delta.yaml: B-spline
-// resampling to 0.702 mm in-plane, LoG sigma 1.5 / 3 / 5 mm, binCount 50) on the CUDA issue's
-// target case: a synthetic 512 x 512 x 300 CT (int16, 0.78 x 0.78 x 1.25 mm) with an
-// ellipsoidal lesion of 100 voxels across on every axis, for both backends side by side:
-//   cpu/<stage>   the CPU backend (radx_cpu_backend, OpenMP threads), wall time;
-//   cuda/<stage>  the CUDA backend (its op table), timed with CUDA events on the backend's
-//                 stream (manual time); skipped with a message when no CUDA device is usable.
-// Stages: read_nii_gz (reading and inflating the CT, host only), crop (host only), resample,
-// log/sigma, discretise, firstorder, glcm, glrlm, glszm, gldm, ngtdm (and each texture class split
-// into its matrix and its features), shape, and end_to_end (the whole pipeline on volumes already in memory: crop, resample, four image
-// types, every class, diagnostics; reading and decompression excluded, see bench_families'
-// read_nrrd for that).  Counters: items = ROI voxels (voxels/s), box = voxels of the stage's
-// input, and for CUDA dev_MiB = the device-memory peak so far (radx_device_memory).
+// Per-op timings of the flagship configuration (data/lung_ct_egfr_delta.yaml: B-spline
+// resampling to 0.702 mm in-plane, LoG sigma 1.5 / 3 / 5 mm, binCount 50) on a synthetic
+// 512 x 512 x 300 CT (int16, 0.78 x 0.78 x 1.25 mm) with an ellipsoidal lesion of 100 voxels
+// across on every axis, for both backends side by side, through the op table and the backends'
+// own buffers (host/backend/dispatch.h) as the pipeline calls them:
+//   cpu/<op>   the CPU backend (OpenMP threads), wall time;
+//   cuda/<op>  the CUDA backend, timed with CUDA events on the backend's stream (manual time),
+//              its inputs already in its buffers; skipped with a message when no device is usable.
+// Rows: read_nii_gz (reading and inflating the CT, host only), crop (host only), resample,
+// log/sigma, roi_values, discretise, level_box, firstorder, glcm, glrlm, glszm, gldm, ngtdm,
+// shape, image_type (one image type's features as extract computes them), end_to_end (the whole
+// pipeline on volumes in memory: resample, four image types, every class, diagnostics); on the
+// CPU also each texture class split into its matrix and its features.  Counters: items = ROI
+// voxels (voxels/s), box = voxels of the op's input, and for CUDA dev_MiB = the backend's
+// device-memory peak so far.
 //   ./build/bench/bench_stages [--benchmark_filter=cuda/]
 #include <benchmark/benchmark.h>
 #include <chrono>
@@ -25,27 +27,20 @@
 #include <cuda_runtime.h>
 #endif
 extern "C" {
-#include "backend/backend.h"
+#include "api/result.h"
+#include "backend/cuda.h"
+#include "backend/dispatch.h"
 #include "bench_roi.h"
-#include "cuda/glcm_cuda.h"
+#include "core/radx_internal.h"
 #include "features/angular_classes.h"
-#include "cuda/glrlm_cuda.h"
-#include "cuda/neighbourhood_texture.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
-#include "pipeline/voxelmap.h"
-#include "pipeline/discretise.h"
+#include "io/io.h"
+#include "io/map_write.h"
 #include "params/params.h"
+#include "pipeline/discretise.h"
 #include "pipeline/pipeline.h"
-#include "api/result.h"
-#include "core/radx_internal.h"
 }
-
-#ifdef RADX_HAVE_CUDA
-extern "C" void *radx_cuda_backend_stream(void *ctx);
-#else
-extern "C" void *radx_cuda_backend_stream(void *ctx) { return nullptr; }
-#endif
 
 namespace {
 
@@ -147,13 +142,50 @@ Target &target()
     return t;
 }
 
-// A backend to time: the CPU op table, or the CUDA one with its stream for events.
+// A backend to time, with the target's inputs in its own buffers (made once, outside the timing).
 struct Backend {
-    const radx_backend_ops *ops = nullptr;
-    void *ctx = nullptr;
+    radx_be be{nullptr, nullptr};
     bool cuda = false;
     std::string why;
+    radx_volbuf crop{};   // the resampled image (the LoG's and roi_values' input)
+    radx_buf *roi = nullptr, *x = nullptr, *gl = nullptr, *glbox = nullptr, *scratch_gl = nullptr;
+    radx_buf *scratch_x = nullptr, *scratch_box = nullptr;
+    radx_volbuf filtered{};
+    radx_box_bufs box{};
 };
+
+radx_buf *up(const radx_be &be, const void *h, size_t bytes)
+{
+    radx_err e{};
+    radx_buf *b = radx_buf_alloc(&be, bytes);
+    if (b && radx_buf_set(&be, b, 0, h, bytes, &e)) {
+        radx_buf_free(&be, b);
+        return nullptr;
+    }
+    return b;
+}
+
+bool make_buffers(Backend &k, Target &t)
+{
+    const size_t ib = radx_dtype_size(t.rimg.dtype) * (size_t)radx_geom_nvox(&t.rimg.g);
+    k.crop = {t.rimg.g, t.rimg.dtype, radx_buf_wrap(&k.be, t.rimg.data, ib)};
+    k.filtered = {t.rimg.g, RADX_DT_F32, radx_buf_alloc(&k.be, sizeof(float) * (size_t)radx_geom_nvox(&t.rimg.g))};
+    k.roi = up(k.be, t.roi.data(), t.roi.size());
+    k.x = up(k.be, t.x.data(), sizeof(double) * t.x.size());
+    k.gl = up(k.be, t.gl.data(), sizeof(int32_t) * t.gl.size());
+    k.glbox = up(k.be, t.glbox.data(), sizeof(int32_t) * t.glbox.size());
+    k.scratch_x = radx_buf_alloc(&k.be, sizeof(double) * t.x.size());
+    k.scratch_gl = radx_buf_alloc(&k.be, sizeof(int32_t) * t.gl.size());
+    k.scratch_box = radx_buf_alloc(&k.be, sizeof(int32_t) * t.glbox.size());
+    std::memcpy(k.box.dims_zyx, t.tin.dims_zyx, sizeof k.box.dims_zyx);
+    std::memcpy(k.box.spacing_zyx, t.tin.spacing_zyx, sizeof k.box.spacing_zyx);
+    k.box.roi = k.roi;
+    k.box.gl = k.glbox;
+    k.box.ng = t.tin.ng;
+    k.box.n_roi = t.tin.n_roi;
+    return k.crop.buf && k.filtered.buf && k.roi && k.x && k.gl && k.glbox && k.scratch_x && k.scratch_gl &&
+           k.scratch_box;
+}
 
 Backend &backend(bool cuda)
 {
@@ -163,18 +195,21 @@ Backend &backend(bool cuda)
     if (made[cuda]) return k;
     made[cuda] = true;
     k.cuda = cuda;
-    if (!cuda) {
-        k.ops = &radx_cpu_backend;
-        return k;
-    }
     radx_err e{};
-    if (radx_cuda_device_count() <= 0) {
+    if (!cuda) {
+        k.be.ops = &radx_cpu_backend;
+    } else if (radx_cuda_device_count() <= 0) {
         k.why = "no usable CUDA device (or radx built without CUDA)";
         return k;
-    }
-    if (radx_cuda_backend_create(&k.ops, &k.ctx, &e)) {
-        k.ops = nullptr;
+    } else if (radx_cuda_backend_create(&k.be, &e)) {
+        k.be.ops = nullptr;
         k.why = e.msg;
+        return k;
+    }
+    Target &t = target();
+    if (t.ok && !make_buffers(k, t)) {
+        k.be.ops = nullptr;
+        k.why = "out of memory for the target's buffers";
     }
     return k;
 }
@@ -185,7 +220,7 @@ template <class F, class P> void timed(benchmark::State &st, Backend &b, F f, P 
 {
 #ifdef RADX_HAVE_CUDA
     if (b.cuda) {
-        cudaStream_t s = (cudaStream_t)radx_cuda_backend_stream(b.ctx);
+        cudaStream_t s = (cudaStream_t)radx_cuda_backend_stream(b.be.ctx);
         cudaEvent_t e0, e1;
         cudaEventCreate(&e0);
         cudaEventCreate(&e1);
@@ -202,9 +237,9 @@ template <class F, class P> void timed(benchmark::State &st, Backend &b, F f, P 
         }
         cudaEventDestroy(e0);
         cudaEventDestroy(e1);
-        unsigned long long peak = 0;
-        radx_device_memory(&peak, nullptr, nullptr);
-        st.counters["dev_MiB"] = (double)peak / 1048576.0;
+        radx_device_stats ds;
+        radx_cuda_backend_stats(b.be.ctx, &ds);
+        st.counters["dev_MiB"] = (double)ds.peak_bytes / 1048576.0;
         return;
     }
 #endif
@@ -228,7 +263,7 @@ bool ready(benchmark::State &st, Target &t, Backend &b)
         st.SkipWithError(("target case: " + t.why).c_str());
         return false;
     }
-    if (!b.ops) {
+    if (!b.be.ops) {
         st.SkipWithError(b.why.c_str());
         return false;
     }
@@ -265,7 +300,7 @@ void BM_resample(benchmark::State &st, bool cuda)
 {
     run_op(st, cuda, crop_voxels, [](Target &t, Backend &b, radx_err &e) {
         radx_volume a{}, m{};
-        const radx_status s = b.ops->resample(b.ctx, &t.img, &t.msk, &t.p, 1, &a, &m, &e);
+        const radx_status s = radx_op_resample(&b.be, &t.img, &t.msk, &t.p, 1, &a, &m, &e);
         radx_volume_free(&a);
         radx_volume_free(&m);
         return s;
@@ -275,21 +310,33 @@ void BM_resample(benchmark::State &st, bool cuda)
 void BM_log(benchmark::State &st, bool cuda, double sigma)
 {
     run_op(st, cuda, crop_voxels, [sigma](Target &t, Backend &b, radx_err &e) {
-        radx_volume o{};
-        const radx_status s = b.ops->log_filter(b.ctx, &t.rimg, sigma, (radx_log_mode)t.p.log_mode, &o, &e);
-        radx_volume_free(&o);
-        return s;
+        return radx_op_log_filter(&b.be, &b.crop, sigma, (radx_log_mode)t.p.log_mode, &b.filtered, &e);
+    });
+}
+
+void BM_roi_values(benchmark::State &st, bool cuda)
+{
+    run_op(st, cuda, box_voxels, [](Target &t, Backend &b, radx_err &e) {
+        radx_roi_stats rs;
+        const int64_t lo[3] = {t.lo[0], t.lo[1], t.lo[2]};
+        return radx_op_roi_values(&b.be, &b.crop, b.roi, t.tin.dims_zyx, lo, b.scratch_x, (int64_t)t.x.size(), &rs,
+                                  &e);
     });
 }
 
 void BM_discretise(benchmark::State &st, bool cuda)
 {
-    std::vector<int32_t> gl;
-    run_op(st, cuda, roi_voxels, [&gl](Target &t, Backend &b, radx_err &e) {
+    run_op(st, cuda, roi_voxels, [](Target &t, Backend &b, radx_err &e) {
         int ng = 0;
-        gl.resize(t.x.size());
-        return b.ops->discretise(b.ctx, t.x.data(), (int64_t)t.x.size(), t.edges.data(), (int)t.edges.size(),
-                                 gl.data(), &ng, &e);
+        return radx_op_discretise(&b.be, b.x, (int64_t)t.x.size(), t.edges.data(), (int)t.edges.size(), b.scratch_gl,
+                                  &ng, &e);
+    });
+}
+
+void BM_level_box(benchmark::State &st, bool cuda)
+{
+    run_op(st, cuda, box_voxels, [](Target &t, Backend &b, radx_err &e) {
+        return radx_op_level_box(&b.be, b.gl, (int64_t)t.gl.size(), b.roi, t.nbox, b.scratch_box, &e);
     });
 }
 
@@ -297,8 +344,7 @@ void BM_firstorder(benchmark::State &st, bool cuda)
 {
     run_op(st, cuda, roi_voxels, [](Target &t, Backend &b, radx_err &e) {
         double out[64];
-        return b.ops->firstorder(b.ctx, t.x.data(), t.gl.data(), (int64_t)t.x.size(), t.tin.ng, SX * SY * SZ, &t.p,
-                                 out, &e);
+        return radx_op_firstorder(&b.be, b.x, b.gl, (int64_t)t.x.size(), t.tin.ng, SX * SY * SZ, &t.p, out, &e);
     });
 }
 
@@ -306,7 +352,7 @@ void BM_texture(benchmark::State &st, bool cuda, radx_class cls)
 {
     run_op(st, cuda, box_voxels, [cls](Target &t, Backend &b, radx_err &e) {
         double out[64];
-        return b.ops->texture(b.ctx, cls, &t.tin, &t.p, out, &e);
+        return radx_op_texture(&b.be, cls, &b.box, &t.p, out, &e);
     });
 }
 
@@ -314,106 +360,100 @@ void BM_shape(benchmark::State &st, bool cuda)
 {
     run_op(st, cuda, box_voxels, [](Target &t, Backend &b, radx_err &e) {
         double out[64];
-        return b.ops->shape(b.ctx, RADX_CLASS_SHAPE, &t.sin, &t.p, out, &e);
+        radx_box_bufs in = b.box;
+        in.gl = nullptr;
+        return radx_op_shape(&b.be, RADX_CLASS_SHAPE, &in, &t.p, out, &e);
     });
 }
 
-// GLCM / GLRLM split into their two steps: the matrices of every angle (level index included:
-// prepare + counting; on CUDA the device count of kernels/cuda/angular_count.cuh) and the features
-// from those counts (host code on both backends).
+// On the CPU, GLCM / GLRLM split into their two steps: the matrices of every angle (level index
+// included) and the features from those counts.
 using PrepFn = radx_status (*)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *,
                                radx_err *);
 using CountFn = uint64_t (*)(const void *, int, uint32_t *);
-using CudaCountFn = radx_status (*)(void *, const radx_angular_prep *, int, uint32_t *, radx_err *);
 using FromFn = radx_status (*)(const radx_angular_prep *, const radx_params *, const double *, radx_angular_count_fn,
                                const void *, double *, radx_err *);
 
-radx_status count_all(Backend &b, const radx_angular_prep &g, CountFn cpu, CudaCountFn cuda,
-                      std::vector<uint32_t> &cnt, radx_err &e)
+void count_all(const radx_angular_prep &g, CountFn cpu, std::vector<uint32_t> &cnt)
 {
     cnt.resize((size_t)g.na * g.ncell);
-    if (b.cuda) return cuda(radx_cuda_backend_stream(b.ctx), &g, RADX_ANG_AUTO, cnt.data(), &e);
     for (int a = 0; a < g.na; a++) cpu(&g, a, cnt.data() + (size_t)a * g.ncell);
-    return RADX_OK;
 }
 
-void BM_angular_matrix(benchmark::State &st, bool cuda, PrepFn prep, CountFn cpu, CudaCountFn gpu)
+void BM_angular_matrix(benchmark::State &st, PrepFn prep, CountFn cpu)
 {
     std::vector<uint32_t> cnt;
-    run_op(st, cuda, box_voxels, [&](Target &t, Backend &b, radx_err &e) {
+    run_op(st, false, box_voxels, [&](Target &t, Backend &, radx_err &e) {
         double out[64];
         radx_angular_prep g;
         radx_status s = prep(&t.tin, &t.p, out, &g, &e);
-        if (!s) s = count_all(b, g, cpu, gpu, cnt, e);
+        if (!s) count_all(g, cpu, cnt);
         radx_angular_prep_free(&g);
         return s;
     });
 }
 
-void BM_angular_features(benchmark::State &st, bool cuda, PrepFn prep, CountFn cpu, CudaCountFn gpu, FromFn from)
+void BM_angular_features(benchmark::State &st, PrepFn prep, CountFn cpu, FromFn from)
 {
     Target &t = target();
-    Backend &b = backend(cuda);
+    Backend &b = backend(false);
     if (!ready(st, t, b)) return;
     radx_angular_prep g;
     std::vector<uint32_t> cnt;
     double out[64];
     radx_err e{};
-    if (prep(&t.tin, &t.p, out, &g, &e) || count_all(b, g, cpu, gpu, cnt, e)) {
+    if (prep(&t.tin, &t.p, out, &g, &e)) {
         st.SkipWithError(e.msg);
         return;
     }
+    count_all(g, cpu, cnt);
     radx_angular_counts src{cnt.data(), g.ncell};
-    run_op(st, cuda, box_voxels, [&](Target &tt, Backend &, radx_err &ee) {
+    run_op(st, false, box_voxels, [&](Target &tt, Backend &, radx_err &ee) {
         return from(&g, &tt.p, tt.tin.spacing_zyx, radx_angular_counts_get, &src, out, &ee);
     });
     radx_angular_prep_free(&g);
 }
 
-// GLSZM, GLDM, NGTDM split into their matrix (setup included; zones / dependences /
-// neighbourhood differences, on the device for CUDA) and their features (host code on both).
+// On the CPU, GLSZM, GLDM, NGTDM split into their matrix (setup included) and their features.
 template <class M> struct NbClass {
     radx_status (*setup)(const radx_texture_input *, const radx_params *, double *, radx_tex_nbclass *, radx_err *);
     radx_status (*cpu)(const radx_texture_input *, const radx_tex_nbclass *, M *, radx_err *);
-    radx_status (*gpu)(void *, const radx_texture_input *, const radx_tex_nbclass *, M *, radx_err *);
     radx_status (*features)(const radx_tex_nbclass *, const M *, double *, radx_err *);
     void (*free_matrix)(M *);
 };
 
-template <class M>
-radx_status nb_matrix(const NbClass<M> &k, Backend &b, const Target &t, radx_tex_nbclass &s, M &m, radx_err &e)
+template <class M> radx_status nb_matrix(const NbClass<M> &k, const Target &t, radx_tex_nbclass &s, M &m, radx_err &e)
 {
     double out[64];
     std::memset(&m, 0, sizeof m);
     radx_status st = k.setup(&t.tin, &t.p, out, &s, &e);
-    if (st) return st;
-    return b.cuda ? k.gpu(radx_cuda_backend_stream(b.ctx), &t.tin, &s, &m, &e) : k.cpu(&t.tin, &s, &m, &e);
+    return st ? st : k.cpu(&t.tin, &s, &m, &e);
 }
 
-template <class M> void BM_nb_matrix(benchmark::State &st, bool cuda, NbClass<M> k)
+template <class M> void BM_nb_matrix(benchmark::State &st, NbClass<M> k)
 {
-    run_op(st, cuda, box_voxels, [&](Target &t, Backend &b, radx_err &e) {
+    run_op(st, false, box_voxels, [&](Target &t, Backend &, radx_err &e) {
         radx_tex_nbclass s{};
         M m;
-        const radx_status r = nb_matrix(k, b, t, s, m, e);
+        const radx_status r = nb_matrix(k, t, s, m, e);
         k.free_matrix(&m);
         radx_tex_nbclass_free(&s);
         return r;
     });
 }
 
-template <class M> void BM_nb_features(benchmark::State &st, bool cuda, NbClass<M> k)
+template <class M> void BM_nb_features(benchmark::State &st, NbClass<M> k)
 {
     Target &t = target();
-    Backend &b = backend(cuda);
+    Backend &b = backend(false);
     if (!ready(st, t, b)) return;
     radx_tex_nbclass s{};
     M m;
     radx_err e{};
-    if (nb_matrix(k, b, t, s, m, e)) {
+    if (nb_matrix(k, t, s, m, e)) {
         st.SkipWithError(e.msg);
     } else {
-        run_op(st, cuda, box_voxels, [&](Target &, Backend &, radx_err &ee) {
+        run_op(st, false, box_voxels, [&](Target &, Backend &, radx_err &ee) {
             double out[64];
             return k.features(&s, &m, out, &ee);
         });
@@ -422,16 +462,14 @@ template <class M> void BM_nb_features(benchmark::State &st, bool cuda, NbClass<
     radx_tex_nbclass_free(&s);
 }
 
-// Cropping the resampled image and mask to the ROI box (numpy-ordered values and ROI).
-void BM_crop(benchmark::State &st, bool cuda)
+// Cropping the resampled mask to the ROI box (numpy-ordered ROI flags).
+void BM_crop(benchmark::State &st)
 {
-    run_op(st, cuda, box_voxels, [](Target &t, Backend &, radx_err &e) {
+    run_op(st, false, box_voxels, [](Target &t, Backend &, radx_err &e) {
         int64_t dims[3];
         uint8_t *roi = nullptr;
-        double *val = nullptr;
-        const radx_status s = radx_pipeline_crop(&t.rimg, t.lab.data(), &t.box, dims, &roi, &val, &e);
+        const radx_status s = radx_pipeline_crop_box(&t.rimg.g, t.lab.data(), &t.box, dims, &roi, &e);
         std::free(roi);
-        std::free(val);
         return s;
     });
 }
@@ -475,22 +513,13 @@ void BM_read_nii_gz(benchmark::State &st)
     st.SetItemsProcessed(st.iterations() * radx_geom_nvox(&t.img.g));
 }
 
-// One image type's features as `extract` computes them (crop, discretise, first order, the five
-// texture classes) on the resampled image: chained, through the backend's residency ops (the
-// arrays the stages share go up once), or unchained, with those ops taken away (every stage
-// uploads its own inputs).  On the CPU the two are the same work.
-void BM_image_type(benchmark::State &st, bool cuda, bool chained)
+// One image type's features as `extract` computes them (crop, ROI values, discretisation, first
+// order, the five texture classes) on the resampled image, in the backend's buffers.
+void BM_image_type(benchmark::State &st, bool cuda)
 {
     Target &t = target();
     Backend &b = backend(cuda);
     if (!ready(st, t, b)) return;
-    radx_backend_ops ops = *b.ops;
-    if (!chained) {
-        ops.hold = nullptr;
-        ops.release = nullptr;
-        ops.host_alloc = nullptr;
-        ops.host_free = nullptr;
-    }
     radx_params q;
     std::memset(&q, 0, sizeof q);
     radx_err e{};
@@ -499,61 +528,34 @@ void BM_image_type(benchmark::State &st, bool cuda, bool chained)
         st.SkipWithError(e.msg);
         return;
     }
-    timed(
-        st, b,
-        [&] {
-            radx_result *r = radx_result_new();
-            radx_err e2{};
-            /* the image held as the pipeline holds it (for_each_image): the ROI values are gathered
-             * from its device copy */
-            const size_t ib = radx_dtype_size(t.rimg.dtype) * (size_t)radx_geom_nvox(&t.rimg.g);
-            radx_backend_hold(&ops, b.ctx, t.rimg.data, ib);
-            const radx_status s = r ? radx_pipeline_image_type(&t.rimg, &q, &ops, b.ctx, "original", t.lab.data(),
-                                                               &t.box, r, "synthetic_ct", &e2)
-                                    : RADX_ERR_NOMEM;
-            radx_backend_release(&ops, b.ctx, t.rimg.data);
-            radx_result_destroy(r);
-            if (s) st.SkipWithError(e2.msg);
-            return s == RADX_OK;
-        },
-        [] {});
+    timed(st, b, [&] {
+        radx_result *r = radx_result_new();
+        radx_err e2{};
+        const radx_status s = r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", t.lab.data(), &t.box, r,
+                                                           "synthetic_ct", &e2)
+                                : RADX_ERR_NOMEM;
+        radx_result_destroy(r);
+        if (s) st.SkipWithError(e2.msg);
+        return s == RADX_OK;
+    });
     radx_params_clear(&q);
     finish(st, t, t.tin.n_roi);
 }
 
-// The whole pipeline on volumes in memory (copied in before each run, outside the timing).
+// The whole pipeline on the volumes in memory.
 void BM_end_to_end(benchmark::State &st, bool cuda)
 {
     Target &t = target();
     Backend &b = backend(cuda);
     if (!ready(st, t, b)) return;
-    const size_t ib = (size_t)radx_geom_nvox(&t.img.g) * radx_dtype_size(t.img.dtype);
-    const size_t mb = (size_t)radx_geom_nvox(&t.msk.g) * radx_dtype_size(t.msk.dtype);
-    radx_loaded pre{};
-    auto load = [&] {
-        radx_loaded_free(&pre);
-        std::memset(&pre, 0, sizeof pre);
-        pre.valid = 1;
-        pre.img = t.img;
-        pre.msk = t.msk;
-        pre.img.data = std::malloc(ib);
-        pre.msk.data = std::malloc(mb);
-        std::memcpy(pre.img.data, t.img.data, ib);
-        std::memcpy(pre.msk.data, t.msk.data, mb);
-    };
-    timed(
-        st, b,
-        [&] {
-            radx_result *r = nullptr;
-            radx_err e{};
-            const radx_status s =
-                radx_pipeline_run_loaded(&t.p, b.ops, b.ctx, "synthetic_ct", "synthetic_mask", &pre, 1, &r, &e);
-            radx_result_destroy(r);
-            if (s) st.SkipWithError(e.msg);
-            return s == RADX_OK;
-        },
-        load);
-    radx_loaded_free(&pre);
+    timed(st, b, [&] {
+        radx_result *r = nullptr;
+        radx_err e{};
+        const radx_status s = radx_pipeline_run(&t.p, &b.be, &t.img, "synthetic_ct", &t.msk, "synthetic_mask", 1, &r, &e);
+        radx_result_destroy(r);
+        if (s) st.SkipWithError(e.msg);
+        return s == RADX_OK;
+    });
     finish(st, t, radx_geom_nvox(&t.img.g));
 }
 
@@ -581,43 +583,40 @@ void register_all()
             std::snprintf(n, sizeof n, "log/sigma_%.1f", sg);
             reg(n, [cuda, sg](benchmark::State &s) { BM_log(s, cuda, sg); });
         }
+        reg("roi_values", [cuda](benchmark::State &s) { BM_roi_values(s, cuda); });
         reg("discretise", [cuda](benchmark::State &s) { BM_discretise(s, cuda); });
+        reg("level_box", [cuda](benchmark::State &s) { BM_level_box(s, cuda); });
         reg("firstorder", [cuda](benchmark::State &s) { BM_firstorder(s, cuda); });
         for (const auto &k : tex) {
             const radx_class cls = k.cls;
             reg(k.name, [cuda, cls](benchmark::State &s) { BM_texture(s, cuda, cls); });
         }
-        const NbClass<radx_szm_sparse> szm{radx_glszm_setup, radx_glszm_matrix, radx_cuda_glszm_matrix,
-                                           radx_glszm_from_matrix, radx_szm_sparse_free};
-        const NbClass<radx_szm_sparse> dm{radx_gldm_setup, radx_gldm_matrix, radx_cuda_gldm_matrix,
-                                          radx_gldm_from_matrix, radx_szm_sparse_free};
-        const NbClass<radx_ngtdm_mat> ng{radx_ngtdm_setup, radx_ngtdm_matrix, radx_cuda_ngtdm_matrix,
-                                         radx_ngtdm_from_matrix, radx_ngtdm_mat_free};
-        reg("glszm/matrix", [cuda, szm](benchmark::State &s) { BM_nb_matrix(s, cuda, szm); });
-        reg("glszm/features", [cuda, szm](benchmark::State &s) { BM_nb_features(s, cuda, szm); });
-        reg("gldm/matrix", [cuda, dm](benchmark::State &s) { BM_nb_matrix(s, cuda, dm); });
-        reg("gldm/features", [cuda, dm](benchmark::State &s) { BM_nb_features(s, cuda, dm); });
-        reg("ngtdm/matrix", [cuda, ng](benchmark::State &s) { BM_nb_matrix(s, cuda, ng); });
-        reg("ngtdm/features", [cuda, ng](benchmark::State &s) { BM_nb_features(s, cuda, ng); });
-        if (!cuda) reg("crop", [](benchmark::State &s) { BM_crop(s, false); });
-        reg("glcm/matrix", [cuda](benchmark::State &s) {
-            BM_angular_matrix(s, cuda, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_cuda_counts);
-        });
-        reg("glcm/features", [cuda](benchmark::State &s) {
-            BM_angular_features(s, cuda, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_cuda_counts,
-                                radx_glcm_from_counts);
-        });
-        reg("glrlm/matrix", [cuda](benchmark::State &s) {
-            BM_angular_matrix(s, cuda, radx_glrlm_prepare, radx_glrlm_count_angle, radx_glrlm_cuda_counts);
-        });
-        reg("glrlm/features", [cuda](benchmark::State &s) {
-            BM_angular_features(s, cuda, radx_glrlm_prepare, radx_glrlm_count_angle, radx_glrlm_cuda_counts,
-                                radx_glrlm_from_counts);
-        });
         reg("shape", [cuda](benchmark::State &s) { BM_shape(s, cuda); });
-        reg("image_type/chained", [cuda](benchmark::State &s) { BM_image_type(s, cuda, true); });
-        reg("image_type/unchained", [cuda](benchmark::State &s) { BM_image_type(s, cuda, false); });
+        reg("image_type", [cuda](benchmark::State &s) { BM_image_type(s, cuda); });
         reg("end_to_end", [cuda](benchmark::State &s) { BM_end_to_end(s, cuda); });
+        if (cuda) continue;
+        const NbClass<radx_szm_sparse> szm{radx_glszm_setup, radx_glszm_matrix, radx_glszm_from_matrix,
+                                           radx_szm_sparse_free};
+        const NbClass<radx_szm_sparse> dm{radx_gldm_setup, radx_gldm_matrix, radx_gldm_from_matrix,
+                                          radx_szm_sparse_free};
+        const NbClass<radx_ngtdm_mat> ng{radx_ngtdm_setup, radx_ngtdm_matrix, radx_ngtdm_from_matrix,
+                                         radx_ngtdm_mat_free};
+        reg("glszm/matrix", [szm](benchmark::State &s) { BM_nb_matrix(s, szm); });
+        reg("glszm/features", [szm](benchmark::State &s) { BM_nb_features(s, szm); });
+        reg("gldm/matrix", [dm](benchmark::State &s) { BM_nb_matrix(s, dm); });
+        reg("gldm/features", [dm](benchmark::State &s) { BM_nb_features(s, dm); });
+        reg("ngtdm/matrix", [ng](benchmark::State &s) { BM_nb_matrix(s, ng); });
+        reg("ngtdm/features", [ng](benchmark::State &s) { BM_nb_features(s, ng); });
+        reg("crop", [](benchmark::State &s) { BM_crop(s); });
+        reg("glcm/matrix", [](benchmark::State &s) { BM_angular_matrix(s, radx_glcm_prepare, radx_glcm_count_angle); });
+        reg("glcm/features", [](benchmark::State &s) {
+            BM_angular_features(s, radx_glcm_prepare, radx_glcm_count_angle, radx_glcm_from_counts);
+        });
+        reg("glrlm/matrix",
+            [](benchmark::State &s) { BM_angular_matrix(s, radx_glrlm_prepare, radx_glrlm_count_angle); });
+        reg("glrlm/features", [](benchmark::State &s) {
+            BM_angular_features(s, radx_glrlm_prepare, radx_glrlm_count_angle, radx_glrlm_from_counts);
+        });
     }
 }
 

@@ -10,15 +10,19 @@
  *                               radx_params_load(ctx, p, "Params.yaml");       // optional
  *                               radx_params_set(ctx, p, "binWidth", "10");     // optional
  *     radx_plan *plan;          radx_plan_create(ctx, p, RADX_BACKEND_AUTO, &plan);
- *     radx_result *r;           radx_plan_execute(plan, "image.nrrd", "mask.nrrd", &r);
+ *     radx_result *r;           radx_plan_execute(plan, "image.nrrd", "mask.nrrd", 0, &r);
  *     for (size_t i = 0; i < radx_result_count(r); i++) ... radx_result_name(r, i) ...
  *     radx_result_destroy(r); radx_plan_destroy(plan); radx_params_destroy(p); radx_ctx_destroy(ctx);
  *
  * Every fallible call returns a radx_status; on failure radx_ctx_last_error(ctx) holds one line
  * naming the file or setting and the problem.  The library never aborts and never exits.
  *
+ * Images already in memory (a numpy array, an ITK image) go in without a copy through
+ * radx_image_wrap and radx_plan_execute_image.
+ *
  * Threads: a context and everything created from it must be used by one thread at a time.
- * Different contexts are independent and may be used concurrently.
+ * Different contexts are independent and may be used concurrently; each has its own thread
+ * count (radx_ctx_set_threads).
  */
 #ifndef RADX_H
 #define RADX_H
@@ -62,10 +66,27 @@ typedef enum radx_backend {
     RADX_BACKEND_CUDA = 2
 } radx_backend;
 
+/** Pixel types of an image (the element type of its voxel buffer). */
+typedef enum radx_dtype {
+    RADX_DT_U8 = 0, RADX_DT_I8, RADX_DT_U16, RADX_DT_I16, RADX_DT_U32, RADX_DT_I32,
+    RADX_DT_U64, RADX_DT_I64, RADX_DT_F32, RADX_DT_F64
+} radx_dtype;
+
+/** A grid as ITK/SimpleITK report an image's: voxel (i, j, k) is data[i + size[0] * (j + size[1] * k)],
+ *  which is the C-contiguous numpy array of shape (size[2], size[1], size[0]). */
+typedef struct radx_grid {
+    long long size[3];       /**< voxels along x, y, z (size[2] == 1 for a 2-D image) */
+    double spacing[3];       /**< mm */
+    double origin[3];        /**< LPS world coordinates of voxel (0, 0, 0) */
+    double direction[9];     /**< row-major 3x3; column c is the world direction of index axis c */
+    int ndim;                /**< 2 or 3 */
+} radx_grid;
+
 typedef struct radx_ctx radx_ctx;       /**< error state and options; opaque */
 typedef struct radx_params radx_params; /**< extraction settings (PyRadiomics semantics); opaque */
 typedef struct radx_plan radx_plan;     /**< prepared extraction; opaque */
 typedef struct radx_result radx_result; /**< ordered named values of one case; opaque */
+typedef struct radx_image radx_image;   /**< an image or mask in memory; opaque */
 
 /** @return a static, never-NULL description of a status code. */
 RADX_API const char *radx_status_string(radx_status s);
@@ -80,8 +101,29 @@ RADX_API void radx_ctx_destroy(radx_ctx *ctx);
 /** @return the message of the last failed call on ctx ("" if none); owned by ctx, valid until the
  *  next call on ctx. */
 RADX_API const char *radx_ctx_last_error(const radx_ctx *ctx);
-/** Number of CPU threads radx may use (0 = all cores, the default). */
+/** CPU threads the plans of this context use inside one case (0 = the OpenMP default, normally
+ *  every core).  Applies to the calls made on this context only; other contexts and the
+ *  caller's own OpenMP settings are left alone.  Results do not depend on it. */
 RADX_API radx_status radx_ctx_set_threads(radx_ctx *ctx, int nthreads);
+
+/** Reads an image or mask file (NIfTI-1/2 .nii/.nii.gz/.hdr, NRRD .nrrd/.nhdr) into memory, with
+ *  its geometry as SimpleITK reports it.  @param[out] out caller owns; radx_image_destroy.
+ *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_IO, RADX_ERR_FORMAT, RADX_ERR_NOMEM. */
+RADX_API radx_status radx_image_read(radx_ctx *ctx, const char *path, radx_image **out);
+/** Wraps the caller's voxels as an image, without a copy: data holds size[0] * size[1] * size[2]
+ *  elements of dtype in the grid's order, and must stay valid and unchanged until the image is
+ *  destroyed (radx only reads it).  name is what error messages call the image (e.g. a path).
+ *  @param[out] out caller owns; radx_image_destroy.
+ *  @return RADX_OK, RADX_ERR_ARG (NULL argument, empty or negative size, ndim not 2 or 3, a 2-D
+ *  grid with size[2] != 1, spacing not finite and positive, more voxels than radx reads). */
+RADX_API radx_status radx_image_wrap(radx_ctx *ctx, const void *data, radx_dtype dtype, const radx_grid *grid,
+                                     const char *name, radx_image **out);
+/** The image's grid, pixel type and voxels (owned by the image). */
+RADX_API void radx_image_grid(const radx_image *img, radx_grid *grid);
+RADX_API radx_dtype radx_image_dtype(const radx_image *img);
+RADX_API const void *radx_image_data(const radx_image *img);
+/** Destroys an image (the wrapped voxels stay the caller's).  NULL-safe. */
+RADX_API void radx_image_destroy(radx_image *img);
 
 /** Creates settings holding PyRadiomics' defaults (all default feature classes, Original image).
  *  @param[out] out caller owns; radx_params_destroy.  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM. */
@@ -107,23 +149,39 @@ RADX_API const char *radx_backend_name(radx_backend b);
 /** Prepares an extraction.  Settings are copied; p may be destroyed afterwards.
  *  @param[out] out caller owns; radx_plan_destroy.
  *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM, RADX_ERR_DEVICE (CUDA asked for but not usable),
- *  RADX_ERR_UNSUPPORTED (a setting this build cannot compute yet, e.g. the LoG image type). */
+ *  RADX_ERR_UNSUPPORTED (a setting this build cannot compute yet, e.g. the Wavelet image type).
+ *  The plan's set-up lives as long as the plan and serves every case it runs: on CUDA a stream,
+ *  a page-locked host pool and a cuFFT plan cache (an FFT size's plan is made at its first case
+ *  and reused). */
 RADX_API radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend backend,
                                       radx_plan **out);
 /** The backend a plan runs on (AUTO resolved). */
 RADX_API radx_backend radx_plan_backend(const radx_plan *plan);
-/** CUDA device memory of this process: the most radx held at once, the budget it keeps within
- *  (90 % of the device's memory, or the environment variable RADX_CUDA_MEMORY_MIB), and how many
- *  stages ran on the CPU because the device could not hold them.  All zero without CUDA or
- *  before the first CUDA plan ran. */
-RADX_API void radx_device_memory(unsigned long long *peak_bytes, unsigned long long *budget_bytes,
-                                 long long *cpu_fallbacks);
+/** What a plan did on its device, over every case it ran.  All zero for the CPU backend. */
+typedef struct radx_device_stats {
+    unsigned long long peak_bytes;           /**< the most device memory the plan held at once */
+    unsigned long long budget_bytes;         /**< what radx keeps within on the device: 90 % of its
+                                                  memory, or RADX_CUDA_MEMORY_MIB from the environment */
+    long long cpu_fallbacks;                 /**< ops that ran on the CPU for lack of device memory */
+    long long tiled_ops;                     /**< ops the device ran in pieces (slabs, chunks) */
+    unsigned long long upload_bytes;         /**< host -> device copies */
+    unsigned long long download_bytes;       /**< device -> host copies */
+    unsigned long long upload_bytes_saved;   /**< copies not made: the data was on the device already */
+    unsigned long long download_bytes_saved; /**< results that stayed on the device, never needed on the host */
+    unsigned long long narrow_bytes_saved;   /**< bytes spared by copying values in fewer bytes (exactly) */
+} radx_device_stats;
+/** Fills *s with the plan's device statistics.  @return RADX_OK or RADX_ERR_ARG. */
+RADX_API radx_status radx_plan_device_stats(const radx_plan *plan, radx_device_stats *s);
 /** Runs one case: reads image and mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr), validates them,
  *  and computes diagnostics and features.  @param[out] out caller owns; radx_result_destroy.
  *  @param label mask value of the ROI, or 0 to use the plan's setting.
  *  @return RADX_OK or any error status; on error *out is NULL. */
 RADX_API radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path,
                                        int label, radx_result **out);
+/** radx_plan_execute on images in memory (radx_image_read, radx_image_wrap).  Neither is changed;
+ *  the mask's grid must match the image's as the files' would (or correctMask: True). */
+RADX_API radx_status radx_plan_execute_image(radx_plan *plan, const radx_image *image, const radx_image *mask,
+                                             int label, radx_result **out);
 /** Destroys a plan.  NULL-safe. */
 RADX_API void radx_plan_destroy(radx_plan *plan);
 
@@ -135,13 +193,17 @@ RADX_API const char *radx_result_name(const radx_result *r, size_t i);
 RADX_API int radx_result_is_number(const radx_result *r, size_t i);
 /** Value of a numeric entry (NaN for text entries). */
 RADX_API double radx_result_value(const radx_result *r, size_t i);
-/** Text of entry i: the diagnostic's text, or the number formatted with 17 significant digits;
- *  owned by r. */
+/** Text of entry i: the diagnostic's text, or the number as radx_format_number writes it; owned
+ *  by r. */
 RADX_API const char *radx_result_text(const radx_result *r, size_t i);
 /** Index of a named entry, or -1. */
 RADX_API long radx_result_find(const radx_result *r, const char *name);
 /** Destroys a result.  NULL-safe. */
 RADX_API void radx_result_destroy(radx_result *r);
+/** Writes v as Python's repr() writes a float, as PyRadiomics' outputs show it: the shortest text
+ *  that reads back to the same double ("0.1", "2.0", "1e-05", "nan", "inf").  buf: at least 32
+ *  bytes. */
+RADX_API void radx_format_number(double v, char *buf, size_t len);
 
 /* ============================================================================================
  * Voxel-based feature maps (PyRadiomics' voxel-based extraction, execute(..., voxelBased=True))
@@ -161,15 +223,8 @@ RADX_API void radx_result_destroy(radx_result *r);
  * class at the ROI voxels), so memory stays bounded however many maps the settings ask for.
  * ========================================================================================== */
 
-/** Grid of a map, as ITK/SimpleITK report an image: voxel (i, j, k) is
- *  data[i + size[0] * (j + size[1] * k)]. */
-typedef struct radx_map_grid {
-    long long size[3];       /**< voxels along x, y, z (size[2] == 1 for a 2-D image) */
-    double spacing[3];       /**< mm */
-    double origin[3];        /**< LPS world coordinates of voxel (0, 0, 0) */
-    double direction[9];     /**< row-major 3x3; column c is the world direction of index axis c */
-    int ndim;                /**< 2 or 3 */
-} radx_map_grid;
+/** Grid of a map. */
+typedef radx_grid radx_map_grid;
 
 /** One finished map.  Everything it points to is owned by radx and valid during the callback
  *  only. */
@@ -191,13 +246,16 @@ typedef struct radx_map {
 typedef radx_status (*radx_map_callback)(void *user, const radx_map *map);
 
 /** Runs the voxel-based extraction of one case (the files as radx_plan_execute reads them) and
- *  hands every map to cb.  label: mask value of the ROI, or 0 for the plan's setting.  The
- *  per-voxel features run on the CPU (OpenMP, radx_ctx_set_threads; results do not depend on the
- *  thread count); preprocessing (resampling, LoG) uses the plan's backend.
+ *  hands every map to cb.  label: mask value of the ROI, or 0 for the plan's setting.  Every
+ *  step runs on the plan's backend (the per-voxel features of kernels larger than 7x7x7 voxels
+ *  on the CPU); results do not depend on the backend or the thread count.
  *  @return RADX_OK, any error status radx_plan_execute can return (errors in the input files and
  *  settings are found before the first map is handed out), or the status cb returned. */
 RADX_API radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path,
                                            int label, radx_map_callback cb, void *user);
+/** radx_plan_execute_map on images in memory (as radx_plan_execute_image). */
+RADX_API radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image, const radx_image *mask,
+                                                 int label, radx_map_callback cb, void *user);
 
 /** Writes a map to path: NIfTI-1 (".nii", ".nii.gz"; qform and sform from the grid, LPS converted
  *  to NIfTI's RAS) or NRRD (".nrrd", gzip-encoded, LPS space), float32.  The file is written under

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared by the GPU tests that compare whole extractions through the public API
- * (test_gpu_parity.c, test_gpu_firstorder.c, test_gpu_memory.c): one shipped case through a plan
+ * (test_gpu_parity.c, test_gpu_memory.c): one shipped case through a plan
  * on a backend, and the comparison of two results. */
 #ifndef RADX_GPU_PLAN_HARNESS_H
 #define RADX_GPU_PLAN_HARNESS_H
@@ -16,8 +16,10 @@
 #endif
 
 /* data/pyradiomics/<cs> with PyRadiomics' defaults (binCount bincount when not NULL) on backend
- * b; NULL (and a failed check) when the plan or the run fails. */
-static inline radx_result *gp_run(radx_ctx *ctx, radx_backend b, const char *cs, const char *bincount)
+ * b; NULL (and a failed check) when the plan or the run fails.  stats (may be NULL): the plan's
+ * device statistics after the run. */
+static inline radx_result *gp_run(radx_ctx *ctx, radx_backend b, const char *cs, const char *bincount,
+                                  radx_device_stats *stats)
 {
     radx_params *p;
     radx_plan *plan = NULL;
@@ -32,6 +34,7 @@ static inline radx_result *gp_run(radx_ctx *ctx, radx_backend b, const char *cs,
     if (!s) CHECK(radx_plan_backend(plan) == b, "plan backend %s", radx_backend_name(radx_plan_backend(plan)));
     if (!s) s = radx_plan_execute(plan, img, msk, 0, &r);
     CHECK(s == RADX_OK, "%s (%s): %s", cs, radx_backend_name(b), radx_ctx_last_error(ctx));
+    if (stats) radx_plan_device_stats(plan, stats);
     radx_plan_destroy(plan);
     radx_params_destroy(p);
     return r;

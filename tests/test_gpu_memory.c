@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The CUDA device-memory budget (kernels/cuda/device_mem.cu): with a budget far too small for brain1
  * (RADX_CUDA_MEMORY_MIB=0.25, set before the first CUDA call), a CUDA plan must still give every
- * feature of the CPU plan (stages the budget cannot hold at once run in tiles, or on the CPU),
+ * feature of the CPU plan (ops the budget cannot hold at once run in tiles, or on the CPU),
  * report them, and never hold more than the budget.  Exits 77 without a CUDA device. */
 #include <stdlib.h>
-#include "backend/backend.h" /* radx_cuda_memory_stats */
 #include "gpu_plan_harness.h"
 
 int main(void)
@@ -16,17 +15,15 @@ int main(void)
     setenv("RADX_CUDA_MEMORY_MIB", "0.25", 1);
     radx_ctx *ctx;
     radx_ctx_create(&ctx);
-    radx_result *cpu = gp_run(ctx, RADX_BACKEND_CPU, "brain1", NULL), *gpu = gp_run(ctx, RADX_BACKEND_CUDA, "brain1", NULL);
-    unsigned long long peak = 0, budget = 0;
-    long long fb = 0;
-    radx_device_memory(&peak, &budget, &fb);
-    radx_cuda_memstats ms;
-    radx_cuda_memory_stats(&ms);
-    printf("budget %.2f MiB: peak %.3f MiB, %lld stage(s) in tiles, %lld on the CPU\n", budget / 1048576.0,
-           peak / 1048576.0, ms.tiled_stages, fb);
-    CHECK(budget == (unsigned long long)(0.25 * 1048576.0), "budget %llu bytes", budget);
-    CHECK(peak <= budget, "peak %llu over the budget %llu", peak, budget);
-    CHECK(fb + ms.tiled_stages > 0, "no stage went to tiles or to the CPU under a 0.25 MiB budget");
+    radx_device_stats ds;
+    memset(&ds, 0, sizeof ds);
+    radx_result *cpu = gp_run(ctx, RADX_BACKEND_CPU, "brain1", NULL, NULL);
+    radx_result *gpu = gp_run(ctx, RADX_BACKEND_CUDA, "brain1", NULL, &ds);
+    printf("budget %.2f MiB: peak %.3f MiB, %lld op(s) in tiles, %lld on the CPU\n", ds.budget_bytes / 1048576.0,
+           ds.peak_bytes / 1048576.0, ds.tiled_ops, ds.cpu_fallbacks);
+    CHECK(ds.budget_bytes == (unsigned long long)(0.25 * 1048576.0), "budget %llu bytes", ds.budget_bytes);
+    CHECK(ds.peak_bytes <= ds.budget_bytes, "peak %llu over the budget %llu", ds.peak_bytes, ds.budget_bytes);
+    CHECK(ds.cpu_fallbacks + ds.tiled_ops > 0, "no op went to tiles or to the CPU under a 0.25 MiB budget");
     if (cpu && gpu) {
         int n = 0;
         gp_compare(cpu, gpu, NULL, &n);

@@ -39,6 +39,7 @@
 #include "params/params.h"
 #include "backend/backend.h"
 #include "pipeline/voxelmap.h"
+#include "io/map_write.h"
 
 #ifndef RADX_SOURCE_DIR
 #define RADX_SOURCE_DIR "."
@@ -129,7 +130,15 @@ static radx_status run_map(const char *params, const char *image, const char *ma
     radx_status st = radx_params_load_file(&p, params, &e);
     memset(c, 0, sizeof *c);
     radx_vmap_sink sink = {c, cap_begin, cap_class};
-    if (!st) st = radx_voxelmap_run(&p, &radx_cpu_backend, NULL, image, mask, 0, &sink, &e);
+    const radx_be cpu = {&radx_cpu_backend, NULL};
+    radx_volume img, msk;
+    memset(&img, 0, sizeof img);
+    memset(&msk, 0, sizeof msk);
+    if (!st) st = radx_volume_read(image, &img, &e);
+    if (!st) st = radx_volume_read(mask, &msk, &e);
+    if (!st) st = radx_voxelmap_run(&p, &cpu, &img, image, &msk, mask, 0, &sink, &e);
+    radx_volume_free(&img);
+    radx_volume_free(&msk);
     radx_params_clear(&p);
     if (st && msg) snprintf(msg, RADX_ERR_LEN, "%s", e.msg);
     return st;

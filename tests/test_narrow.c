@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/backend.h"
+#include "cpu/backend_cpu.h"
 #include "rules/narrow_rules.h"
 #include "rules/ngtdm_rules.h"
 #include "params/params.h"

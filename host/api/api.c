@@ -1,27 +1,38 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Public entry points: argument checks, context error state, plan set-up. */
+/* Public entry points (include/radx.h): argument checks, the context's error text and thread
+ * count, images, plans and their backends. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+#include "api/result.h"
+#include "backend/cuda.h"
+#include "io/io.h"
+#include "io/map_write.h"
 #include "params/params.h"
 #include "pipeline/pipeline.h"
-#include "api/plan_internal.h"
-#include "api/result.h"
+#include "pipeline/voxelmap.h"
 
 struct radx_ctx {
     char msg[RADX_ERR_LEN];
-    int nthreads;
+    int nthreads; /* 0: OpenMP's default */
+};
+
+struct radx_image {
+    radx_volume v;
+    int owned; /* 1: radx read the voxels; 0: the caller's (wrapped) */
+    char *name;
 };
 
 struct radx_plan {
     radx_ctx *ctx;
     radx_params p;
-    radx_backend backend;
-    const radx_backend_ops *ops;
-    void *bctx;
+    radx_backend kind;
+    radx_be be;
 };
 
 static radx_status fail(radx_ctx *ctx, const radx_err *e)
@@ -35,6 +46,8 @@ static radx_status fail_msg(radx_ctx *ctx, radx_status s, const char *m)
     if (ctx) snprintf(ctx->msg, sizeof ctx->msg, "%s", m);
     return s;
 }
+
+/* ---- context ---- */
 
 radx_status radx_ctx_create(radx_ctx **out)
 {
@@ -52,11 +65,36 @@ radx_status radx_ctx_set_threads(radx_ctx *ctx, int nthreads)
     if (!ctx) return RADX_ERR_ARG;
     if (nthreads < 0) return fail_msg(ctx, RADX_ERR_ARG, "thread count must be >= 0");
     ctx->nthreads = nthreads;
-#ifdef _OPENMP
-    if (nthreads > 0) omp_set_num_threads(nthreads);
-#endif
     return RADX_OK;
 }
+
+/* The context's thread count for the calling thread while a call runs (OpenMP's count is per
+ * thread: the caller's own setting comes back afterwards). */
+typedef struct thread_scope {
+    int saved; /* 0: nothing changed */
+} thread_scope;
+
+static thread_scope threads_begin(const radx_ctx *ctx)
+{
+    thread_scope t = {0};
+#ifdef _OPENMP
+    if (ctx->nthreads > 0) {
+        t.saved = omp_get_max_threads();
+        omp_set_num_threads(ctx->nthreads);
+    }
+#endif
+    return t;
+}
+
+static void threads_end(thread_scope t)
+{
+#ifdef _OPENMP
+    if (t.saved > 0) omp_set_num_threads(t.saved);
+#endif
+    (void)t;
+}
+
+/* ---- settings ---- */
 
 radx_status radx_params_create(radx_ctx *ctx, radx_params **out)
 {
@@ -91,6 +129,113 @@ void radx_params_destroy(radx_params *p)
     free(p);
 }
 
+/* ---- images ---- */
+
+radx_status radx_image_read(radx_ctx *ctx, const char *path, radx_image **out)
+{
+    if (!ctx || !path || !out) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_read: NULL argument") : RADX_ERR_ARG;
+    *out = NULL;
+    radx_err e = {RADX_OK, ""};
+    radx_image *im = calloc(1, sizeof *im);
+    char *name = strdup(path);
+    if (!im || !name) {
+        free(im);
+        free(name);
+        return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
+    }
+    radx_status s = radx_volume_read(path, &im->v, &e);
+    if (s) {
+        free(im);
+        free(name);
+        return fail(ctx, &e);
+    }
+    im->owned = 1;
+    im->name = name;
+    *out = im;
+    return RADX_OK;
+}
+
+/* The grid's one-line problem, or NULL when radx can hold it. */
+static const char *grid_problem(const radx_grid *g)
+{
+    if (g->ndim != 2 && g->ndim != 3) return "ndim must be 2 or 3";
+    if (g->ndim == 2 && g->size[2] != 1) return "a 2-D grid has size[2] == 1";
+    for (int a = 0; a < 3; a++) {
+        if (g->size[a] < 1) return "every size must be at least 1";
+        if (!(g->spacing[a] > 0) || !isfinite(g->spacing[a])) return "every spacing must be finite and positive";
+        if (!isfinite(g->origin[a])) return "the origin must be finite";
+    }
+    for (int k = 0; k < 9; k++)
+        if (!isfinite(g->direction[k])) return "the direction must be finite";
+    if (g->size[0] * g->size[1] > RADX_MAX_VOXELS || g->size[0] * g->size[1] * g->size[2] > RADX_MAX_VOXELS)
+        return "more voxels than radx reads (2^31)";
+    return NULL;
+}
+
+radx_status radx_image_wrap(radx_ctx *ctx, const void *data, radx_dtype dtype, const radx_grid *grid,
+                            const char *name, radx_image **out)
+{
+    if (!ctx || !data || !grid || !out)
+        return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_wrap: NULL argument") : RADX_ERR_ARG;
+    *out = NULL;
+    char m[RADX_ERR_LEN];
+    const char *label = name ? name : "image";
+    if ((int)dtype < RADX_DT_U8 || (int)dtype > RADX_DT_F64) {
+        snprintf(m, sizeof m, "%s: unknown pixel type %d", label, (int)dtype);
+        return fail_msg(ctx, RADX_ERR_ARG, m);
+    }
+    const char *why = grid_problem(grid);
+    if (why) {
+        snprintf(m, sizeof m, "%s: %s", label, why);
+        return fail_msg(ctx, RADX_ERR_ARG, m);
+    }
+    radx_image *im = calloc(1, sizeof *im);
+    char *nm = strdup(label);
+    if (!im || !nm) {
+        free(im);
+        free(nm);
+        return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
+    }
+    for (int a = 0; a < 3; a++) {
+        im->v.g.size[a] = (int64_t)grid->size[a];
+        im->v.g.spacing[a] = grid->spacing[a];
+        im->v.g.origin[a] = grid->origin[a];
+    }
+    memcpy(im->v.g.direction, grid->direction, sizeof im->v.g.direction);
+    im->v.g.ndim = grid->ndim;
+    im->v.dtype = dtype;
+    im->v.data = (void *)data; /* never written: the pipeline replaces, it does not modify */
+    im->name = nm;
+    *out = im;
+    return RADX_OK;
+}
+
+void radx_image_grid(const radx_image *img, radx_grid *grid)
+{
+    if (!img || !grid) return;
+    for (int a = 0; a < 3; a++) {
+        grid->size[a] = (long long)img->v.g.size[a];
+        grid->spacing[a] = img->v.g.spacing[a];
+        grid->origin[a] = img->v.g.origin[a];
+    }
+    memcpy(grid->direction, img->v.g.direction, sizeof grid->direction);
+    grid->ndim = img->v.g.ndim;
+}
+
+radx_dtype radx_image_dtype(const radx_image *img) { return img ? img->v.dtype : RADX_DT_U8; }
+
+const void *radx_image_data(const radx_image *img) { return img ? img->v.data : NULL; }
+
+void radx_image_destroy(radx_image *img)
+{
+    if (!img) return;
+    if (img->owned) radx_volume_free(&img->v);
+    free(img->name);
+    free(img);
+}
+
+/* ---- plans ---- */
+
 int radx_backend_available(radx_backend b)
 {
     switch (b) {
@@ -106,25 +251,30 @@ const char *radx_backend_name(radx_backend b)
     return b == RADX_BACKEND_CUDA ? "cuda" : b == RADX_BACKEND_CPU ? "cpu" : "auto";
 }
 
+/* What this build can compute: RADX_OK, or the error naming the setting it cannot. */
+static radx_status check_computable(const radx_params *p, radx_err *e)
+{
+    const char *src = p->source[0] ? p->source : "", *sep = p->source[0] ? ": " : "";
+    for (int t = 0; t < RADX_IMG_COUNT; t++) {
+        if (t == RADX_IMG_ORIGINAL || t == RADX_IMG_LOG || !p->imtype[t].enabled) continue;
+        return radx_seterr(e, RADX_ERR_UNSUPPORTED,
+                           "%s%simageType '%s' is not implemented in radx %s yet (Original and LoG are)", src, sep,
+                           radx_params_imtype_name((radx_imtype)t), RADX_VERSION_STRING);
+    }
+    /* PyRadiomics silently computes nothing for LoG without sigma; radx says so */
+    if (p->imtype[RADX_IMG_LOG].enabled && p->imtype[RADX_IMG_LOG].n_sigma == 0)
+        return radx_seterr(e, RADX_ERR_PARAM,
+                           "%s%simageType 'LoG' has no 'sigma' values (give sigma: [...] under LoG or setting)", src,
+                           sep);
+    return RADX_OK;
+}
+
 radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend backend, radx_plan **out)
 {
     if (!ctx || !p || !out) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_plan_create: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
     radx_err e = {RADX_OK, ""};
-    /* what this build can compute: Original and LoG image types */
-    for (int t = 0; t < RADX_IMG_COUNT; t++) {
-        if (t == RADX_IMG_ORIGINAL || t == RADX_IMG_LOG || !p->imtype[t].enabled) continue;
-        radx_seterr(&e, RADX_ERR_UNSUPPORTED, "%s%simageType '%s' is not implemented in radx %s yet (Original and LoG are)",
-                    p->source[0] ? p->source : "", p->source[0] ? ": " : "", radx_params_imtype_name((radx_imtype)t),
-                    RADX_VERSION_STRING);
-        return fail(ctx, &e);
-    }
-    if (p->imtype[RADX_IMG_LOG].enabled && p->imtype[RADX_IMG_LOG].n_sigma == 0) {
-        /* PyRadiomics silently computes nothing for LoG without sigma; radx says so */
-        radx_seterr(&e, RADX_ERR_PARAM, "%s%simageType 'LoG' has no 'sigma' values (give sigma: [...] under LoG or setting)",
-                    p->source[0] ? p->source : "", p->source[0] ? ": " : "");
-        return fail(ctx, &e);
-    }
+    if (check_computable(p, &e)) return fail(ctx, &e);
     radx_plan *plan = calloc(1, sizeof *plan);
     if (!plan) return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
     plan->ctx = ctx;
@@ -132,15 +282,13 @@ radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend b
         free(plan);
         return fail(ctx, &e);
     }
-    plan->ops = &radx_cpu_backend;
-    plan->backend = RADX_BACKEND_CPU;
+    plan->be.ops = &radx_cpu_backend;
+    plan->kind = RADX_BACKEND_CPU;
     if (backend == RADX_BACKEND_CUDA || (backend == RADX_BACKEND_AUTO && radx_cuda_device_count() > 0)) {
-        const radx_backend_ops *ops;
-        void *bctx;
-        if (radx_cuda_backend_create(&ops, &bctx, &e) == RADX_OK) {
-            plan->ops = ops;
-            plan->bctx = bctx;
-            plan->backend = RADX_BACKEND_CUDA;
+        radx_be cuda;
+        if (radx_cuda_backend_create(&cuda, &e) == RADX_OK) {
+            plan->be = cuda;
+            plan->kind = RADX_BACKEND_CUDA;
         } else if (backend == RADX_BACKEND_CUDA) {
             radx_params_clear(&plan->p);
             free(plan);
@@ -151,62 +299,125 @@ radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend b
     return RADX_OK;
 }
 
-radx_backend radx_plan_backend(const radx_plan *plan) { return plan ? plan->backend : RADX_BACKEND_CPU; }
+radx_backend radx_plan_backend(const radx_plan *plan) { return plan ? plan->kind : RADX_BACKEND_CPU; }
 
-void radx_device_memory(unsigned long long *peak_bytes, unsigned long long *budget_bytes, long long *cpu_fallbacks)
+radx_status radx_plan_device_stats(const radx_plan *plan, radx_device_stats *s)
 {
-    radx_cuda_memstats m = {0, 0, 0, 0, 0, 0, 0};
-    if (radx_cuda_device_count() > 0) radx_cuda_memory_stats(&m);
-    if (peak_bytes) *peak_bytes = m.peak_bytes;
-    if (budget_bytes) *budget_bytes = m.budget_bytes;
-    if (cpu_fallbacks) *cpu_fallbacks = m.cpu_fallbacks;
+    if (!plan || !s) return RADX_ERR_ARG;
+    memset(s, 0, sizeof *s);
+    if (plan->kind == RADX_BACKEND_CUDA) radx_cuda_backend_stats(plan->be.ctx, s);
+    return RADX_OK;
+}
+
+void radx_plan_destroy(radx_plan *plan)
+{
+    if (!plan) return;
+    if (plan->be.ops && plan->be.ops->destroy) plan->be.ops->destroy(plan->be.ctx);
+    radx_params_clear(&plan->p);
+    free(plan);
+}
+
+/* ---- execution ---- */
+
+/* The two files of a case, read in order (the image's error first). */
+static radx_status read_case(const char *ipath, const char *mpath, radx_volume *img, radx_volume *msk, radx_err *e)
+{
+    memset(msk, 0, sizeof *msk);
+    radx_status s = radx_volume_read(ipath, img, e);
+    if (!s) s = radx_volume_read(mpath, msk, e);
+    if (s) radx_volume_free(img);
+    return s;
+}
+
+static radx_status check_run(const radx_plan *plan, int ok, int label, const char *fn)
+{
+    char m[128];
+    if (!ok) {
+        snprintf(m, sizeof m, "%s: NULL argument", fn);
+        return fail_msg(plan->ctx, RADX_ERR_ARG, m);
+    }
+    if (label < 0) {
+        snprintf(m, sizeof m, "%s: label must be >= 0", fn);
+        return fail_msg(plan->ctx, RADX_ERR_ARG, m);
+    }
+    return RADX_OK;
+}
+
+static radx_status run_case(radx_plan *plan, const radx_volume *img, const char *iname, const radx_volume *msk,
+                            const char *mname, int label, radx_result **out)
+{
+    radx_err e = {RADX_OK, ""};
+    const thread_scope t = threads_begin(plan->ctx);
+    radx_status s = radx_pipeline_run(&plan->p, &plan->be, img, iname, msk, mname, label, out, &e);
+    threads_end(t);
+    return s ? fail(plan->ctx, &e) : RADX_OK;
 }
 
 radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path, int label,
                               radx_result **out)
 {
     if (!plan) return RADX_ERR_ARG;
-    if (!image_path || !mask_path || !out) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute: NULL argument");
-    if (label < 0) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute: label must be >= 0");
+    radx_status s = check_run(plan, image_path && mask_path && out, label, "radx_plan_execute");
+    if (s) return s;
+    *out = NULL;
+    radx_volume img, msk;
     radx_err e = {RADX_OK, ""};
-    radx_status s = radx_pipeline_run(&plan->p, plan->ops, plan->bctx, image_path, mask_path, label, out, &e);
-    return s ? fail(plan->ctx, &e) : RADX_OK;
+    if (read_case(image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
+    s = run_case(plan, &img, image_path, &msk, mask_path, label, out);
+    radx_volume_free(&img);
+    radx_volume_free(&msk);
+    return s;
 }
 
-/* host/api/plan_internal.h: radx_plan_execute with volumes read ahead (radx batch). */
-radx_status radx_plan_execute_loaded(radx_plan *plan, const char *image_path, const char *mask_path,
-                                     radx_loaded *pre, int label, radx_result **out)
+radx_status radx_plan_execute_image(radx_plan *plan, const radx_image *image, const radx_image *mask, int label,
+                                    radx_result **out)
 {
     if (!plan) return RADX_ERR_ARG;
-    if (!image_path || !mask_path || !out) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute: NULL argument");
+    radx_status s = check_run(plan, image && mask && out, label, "radx_plan_execute_image");
+    if (s) return s;
+    *out = NULL;
+    return run_case(plan, &image->v, image->name, &mask->v, mask->name, label, out);
+}
+
+/* ---- voxel-based feature maps (host/pipeline/voxelmap.c, host/io/map_write.c) ---- */
+
+static radx_status run_map(radx_plan *plan, const radx_volume *img, const char *iname, const radx_volume *msk,
+                           const char *mname, int label, radx_map_callback cb, void *user)
+{
     radx_err e = {RADX_OK, ""};
-    radx_status s = radx_pipeline_run_loaded(&plan->p, plan->ops, plan->bctx, image_path, mask_path, pre, label, out, &e);
+    const thread_scope t = threads_begin(plan->ctx);
+    radx_status s = radx_voxelmap_run_public(&plan->p, &plan->be, img, iname, msk, mname, label, cb, user, &e);
+    threads_end(t);
     return s ? fail(plan->ctx, &e) : RADX_OK;
 }
-
-void radx_plan_destroy(radx_plan *plan)
-{
-    if (!plan) return;
-    if (plan->ops && plan->ops->destroy) plan->ops->destroy(plan->bctx);
-    radx_params_clear(&plan->p);
-    free(plan);
-}
-
-/* ---- voxel-based feature maps (include/radx.h; host/pipeline/voxelmap.c, host/io/map_write.c) ---------- */
-
-#include "pipeline/voxelmap.h"
 
 radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path, int label,
                                   radx_map_callback cb, void *user)
 {
     if (!plan) return RADX_ERR_ARG;
-    if (!image_path || !mask_path || !cb)
-        return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute_map: NULL argument");
-    if (label < 0) return fail_msg(plan->ctx, RADX_ERR_ARG, "radx_plan_execute_map: label must be >= 0");
+    radx_status s = check_run(plan, image_path && mask_path && cb, label, "radx_plan_execute_map");
+    if (s) return s;
+    if (plan->p.kernel_radius < 1) { /* before reading: the settings are wrong whatever the files hold */
+        radx_err e;
+        radx_seterr(&e, RADX_ERR_PARAM, "voxelSetting 'kernelRadius': %d must be >= 1", plan->p.kernel_radius);
+        return fail(plan->ctx, &e);
+    }
+    radx_volume img, msk;
     radx_err e = {RADX_OK, ""};
-    radx_status s = radx_voxelmap_run_public(&plan->p, plan->ops, plan->bctx, image_path, mask_path, label, cb,
-                                             user, &e);
-    return s ? fail(plan->ctx, &e) : RADX_OK;
+    if (read_case(image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
+    s = run_map(plan, &img, image_path, &msk, mask_path, label, cb, user);
+    radx_volume_free(&img);
+    radx_volume_free(&msk);
+    return s;
+}
+
+radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image, const radx_image *mask, int label,
+                                        radx_map_callback cb, void *user)
+{
+    if (!plan) return RADX_ERR_ARG;
+    radx_status s = check_run(plan, image && mask && cb, label, "radx_plan_execute_image_map");
+    if (s) return s;
+    return run_map(plan, &image->v, image->name, &mask->v, mask->name, label, cb, user);
 }
 
 radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path)

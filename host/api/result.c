@@ -86,6 +86,8 @@ void radx_fmt_double(char *buf, size_t len, double v)
     }
 }
 
+void radx_format_number(double v, char *buf, size_t len) { radx_fmt_double(buf, len, v); }
+
 size_t radx_result_count(const radx_result *r) { return r ? r->n : 0; }
 const char *radx_result_name(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].name : NULL; }
 int radx_result_is_number(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].is_number : 0; }

@@ -14,16 +14,40 @@
 #include <unistd.h>
 #include "cli.h"
 #include "csv.h"
-#include "api/plan_internal.h"
 #include "radx.h"
 
 /* ------------------------------------------------------------------------------------------ */
+
+/* A case's image and mask read ahead, or the first read's error. */
+typedef struct prefetch {
+    int valid;
+    radx_image *img, *msk;
+    radx_status status;
+    char *msg;
+} prefetch;
+
+static void prefetch_read(prefetch *f, radx_ctx *ctx, const char *ip, const char *mp)
+{
+    memset(f, 0, sizeof *f);
+    f->status = radx_image_read(ctx, ip, &f->img);
+    if (!f->status) f->status = radx_image_read(ctx, mp, &f->msk);
+    if (f->status) f->msg = strdup(radx_ctx_last_error(ctx));
+    f->valid = 1;
+}
+
+static void prefetch_free(prefetch *f)
+{
+    radx_image_destroy(f->img);
+    radx_image_destroy(f->msk);
+    free(f->msg);
+    memset(f, 0, sizeof *f);
+}
 
 typedef struct job {
     int row;            /* index in the cohort document (1 = first data row) */
     char *ip, *mp;      /* resolved image and mask paths (NULL: the row is invalid, see msg) */
     int label;
-    radx_loaded pre;    /* volumes read ahead by the reader thread */
+    prefetch pre;       /* the files read ahead by the reader thread */
     int loaded;         /* pre filled (or nothing to read) */
     int done;           /* result ready */
     radx_result *res;   /* on success */
@@ -47,6 +71,8 @@ typedef struct batch {
     int next_write;     /* next job the writer waits for */
     int window;         /* workers stay within next_write + window */
     int abort;
+    int used_cuda;              /* a worker's plan ran on CUDA */
+    radx_device_stats device;   /* the workers' plans' statistics, summed */
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_room;
 } batch;
@@ -118,6 +144,8 @@ static void setup_job(batch *B, job *J)
 static void *reader(void *arg)
 {
     batch *B = arg;
+    radx_ctx *ctx = NULL;
+    if (radx_ctx_create(&ctx)) ctx = NULL; /* no context: the workers read the files themselves */
     for (int k = 0; k < B->njobs; k++) {
         pthread_mutex_lock(&B->mu);
         while (!B->abort && k >= B->next_take + B->ahead) pthread_cond_wait(&B->cv_room, &B->mu);
@@ -125,7 +153,7 @@ static void *reader(void *arg)
         pthread_mutex_unlock(&B->mu);
         if (stop) break;
         job *J = &B->jobs[k];
-        if (!J->status && J->ip) radx_loaded_read(&J->pre, J->ip, J->mp);
+        if (ctx && !J->status && J->ip) prefetch_read(&J->pre, ctx, J->ip, J->mp);
         pthread_mutex_lock(&B->mu);
         J->loaded = 1;
         pthread_cond_broadcast(&B->cv_done);
@@ -136,15 +164,23 @@ static void *reader(void *arg)
     for (int k = 0; k < B->njobs; k++) B->jobs[k].loaded = 1;
     pthread_cond_broadcast(&B->cv_done);
     pthread_mutex_unlock(&B->mu);
+    radx_ctx_destroy(ctx);
     return NULL;
 }
 
 static void run_job(batch *B, radx_ctx *ctx, radx_plan *plan, job *J)
 {
     if (J->status) return; /* invalid row, message set by setup_job */
-    J->status = radx_plan_execute_loaded(plan, J->ip, J->mp, J->pre.valid ? &J->pre : NULL, J->label, &J->res);
-    if (J->status) J->msg = dupmsg("%s%s", radx_ctx_last_error(ctx), "");
-    radx_loaded_free(&J->pre);
+    const prefetch *f = &J->pre;
+    if (f->valid && f->status) {
+        J->status = f->status;
+        J->msg = dupmsg("%s%s", f->msg ? f->msg : "out of memory", "");
+    } else {
+        J->status = f->valid ? radx_plan_execute_image(plan, f->img, f->msk, J->label, &J->res)
+                             : radx_plan_execute(plan, J->ip, J->mp, J->label, &J->res);
+        if (J->status) J->msg = dupmsg("%s%s", radx_ctx_last_error(ctx), "");
+    }
+    prefetch_free(&J->pre);
 }
 
 static void *worker(void *arg)
@@ -172,13 +208,21 @@ static void *worker(void *arg)
                 J->status = st;
                 J->msg = dupmsg("%s%s", ctx ? radx_ctx_last_error(ctx) : "out of memory", "");
             }
-            radx_loaded_free(&J->pre);
+            prefetch_free(&J->pre);
         } else {
             run_job(B, ctx, plan, J);
         }
         pthread_mutex_lock(&B->mu);
         J->done = 1;
         pthread_cond_broadcast(&B->cv_done);
+        pthread_mutex_unlock(&B->mu);
+    }
+    if (plan && radx_plan_backend(plan) == RADX_BACKEND_CUDA) {
+        radx_device_stats ds;
+        radx_plan_device_stats(plan, &ds);
+        pthread_mutex_lock(&B->mu);
+        B->used_cuda = 1;
+        radx_cli_add_device_stats(&B->device, &ds);
         pthread_mutex_unlock(&B->mu);
     }
     radx_plan_destroy(plan);
@@ -559,7 +603,7 @@ int radx_cmd_batch(int argc, char **argv)
         free(B.jobs[k].msg);
         free(B.jobs[k].ip);
         free(B.jobs[k].mp);
-        radx_loaded_free(&B.jobs[k].pre);
+        prefetch_free(&B.jobs[k].pre);
     }
     /* a run that created OUT and wrote nothing into it leaves no empty file behind */
     int removed = 0;
@@ -576,7 +620,7 @@ int radx_cmd_batch(int argc, char **argv)
                     failed, errpath);
         else
             fprintf(stderr, "radx batch: %d case(s) written to %s\n", written, out_path);
-        radx_cli_report_device(backend);
+        if (B.used_cuda) radx_cli_report_device(&B.device);
         if (failed) rc = 1;
     }
 out:

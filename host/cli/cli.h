@@ -26,9 +26,13 @@ typedef struct radx_cli_opts {
 int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i);
 /* --device as a backend; -1 after printing an error. */
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b);
-/* After a successful run on CUDA: one stderr line with the device memory peak, budget and CPU
- * fallbacks (nothing for the CPU backend). */
-void radx_cli_report_device(radx_backend used);
+/* After a successful run on CUDA: one stderr line with the device memory peak, budget, CPU
+ * fallbacks and the copies spared. */
+void radx_cli_report_device(const radx_device_stats *s);
+/* The same for a plan: nothing for the CPU backend. */
+void radx_cli_report_plan(const radx_plan *plan);
+/* *sum += *s (peaks and budgets: the largest). */
+void radx_cli_add_device_stats(radx_device_stats *sum, const radx_device_stats *s);
 /* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */
 int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
 int radx_cmd_merge(int argc, char **argv);

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "backend/backend.h"
 #include "cli.h"
 
 static int need(const radx_cli_opts *o, int argc, int i, const char *a)
@@ -54,27 +53,42 @@ int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i)
     return 1;
 }
 
-void radx_cli_report_device(radx_backend used)
+void radx_cli_report_device(const radx_device_stats *s)
 {
-    unsigned long long peak, budget;
-    long long fb;
-    if (used != RADX_BACKEND_CUDA) return;
-    radx_device_memory(&peak, &budget, &fb);
-    fprintf(stderr, "radx: CUDA device memory: peak %.1f MiB of a %.0f MiB budget", (double)peak / 1048576.0,
-            (double)budget / 1048576.0);
-    if (fb) fprintf(stderr, "; %lld stage(s) ran on the CPU for lack of device memory", fb);
-    radx_cuda_memstats ms;
-    radx_cuda_memory_stats(&ms);
-    if (ms.tiled_stages) fprintf(stderr, "; %lld stage(s) processed in tiles", ms.tiled_stages);
-    if (ms.resident_bytes_saved)
-        fprintf(stderr, "; %.1f MiB of uploads served by device-resident copies",
-                (double)ms.resident_bytes_saved / 1048576.0);
-    if (ms.download_bytes_saved)
+    fprintf(stderr, "radx: CUDA device memory: peak %.1f MiB of a %.0f MiB budget", (double)s->peak_bytes / 1048576.0,
+            (double)s->budget_bytes / 1048576.0);
+    if (s->cpu_fallbacks) fprintf(stderr, "; %lld op(s) ran on the CPU for lack of device memory", s->cpu_fallbacks);
+    if (s->tiled_ops) fprintf(stderr, "; %lld op(s) processed in tiles", s->tiled_ops);
+    fprintf(stderr, "; copies: %.1f MiB up, %.1f MiB down", (double)s->upload_bytes / 1048576.0,
+            (double)s->download_bytes / 1048576.0);
+    if (s->upload_bytes_saved)
+        fprintf(stderr, "; %.1f MiB of uploads spared (already on the device)", (double)s->upload_bytes_saved / 1048576.0);
+    if (s->download_bytes_saved)
         fprintf(stderr, "; %.1f MiB of results kept on the device, never downloaded",
-                (double)ms.download_bytes_saved / 1048576.0);
-    if (ms.narrow_bytes_saved)
-        fprintf(stderr, "; %.1f MiB of copies spared by narrow transfers", (double)ms.narrow_bytes_saved / 1048576.0);
+                (double)s->download_bytes_saved / 1048576.0);
+    if (s->narrow_bytes_saved)
+        fprintf(stderr, "; %.1f MiB spared by narrow transfers", (double)s->narrow_bytes_saved / 1048576.0);
     fputc('\n', stderr);
+}
+
+void radx_cli_report_plan(const radx_plan *plan)
+{
+    radx_device_stats s;
+    if (radx_plan_backend(plan) != RADX_BACKEND_CUDA || radx_plan_device_stats(plan, &s)) return;
+    radx_cli_report_device(&s);
+}
+
+void radx_cli_add_device_stats(radx_device_stats *sum, const radx_device_stats *s)
+{
+    if (s->peak_bytes > sum->peak_bytes) sum->peak_bytes = s->peak_bytes;
+    if (s->budget_bytes > sum->budget_bytes) sum->budget_bytes = s->budget_bytes;
+    sum->cpu_fallbacks += s->cpu_fallbacks;
+    sum->tiled_ops += s->tiled_ops;
+    sum->upload_bytes += s->upload_bytes;
+    sum->download_bytes += s->download_bytes;
+    sum->upload_bytes_saved += s->upload_bytes_saved;
+    sum->download_bytes_saved += s->download_bytes_saved;
+    sum->narrow_bytes_saved += s->narrow_bytes_saved;
 }
 
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b)

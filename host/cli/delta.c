@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include "cli.h"
 #include "csv.h"
-#include "api/result.h"
 
 /* Writes buf to path atomically (temporary file beside it, fsync, rename). */
 static int write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen)
@@ -286,7 +285,7 @@ int radx_cmd_delta(int argc, char **argv)
             const char *sa = fa[f] < ra->n ? ra->f[fa[f]] : "", *sb = fb[f] < rb->n ? rb->f[fb[f]] : "";
             if (!parse_num(sa, &x) && !parse_num(sb, &y)) {
                 double d = relative ? (y - x) / x : y - x;
-                radx_fmt_double(num, sizeof num, d);
+                radx_format_number(d, num, sizeof num);
             }
             sbuf_field(&o, num, 0);
         }

@@ -201,7 +201,7 @@ static int cmd_extract(int argc, char **argv)
         fprintf(stderr, "radx: cannot write to standard output\n");
         rc = 9;
     }
-    if (!rc) radx_cli_report_device(radx_plan_backend(plan));
+    if (!rc) radx_cli_report_plan(plan);
 out:
     radx_result_destroy(r);
     radx_plan_destroy(plan);

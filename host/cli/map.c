@@ -178,7 +178,7 @@ int radx_cmd_map(int argc, char **argv)
                 radx_plan_backend(plan) == RADX_BACKEND_CUDA
                     ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
                     : "on the cpu backend");
-        radx_cli_report_device(radx_plan_backend(plan));
+        radx_cli_report_plan(plan);
     }
 out:
     for (size_t i = 0; i < o.nwritten; i++) free(o.written[i]);

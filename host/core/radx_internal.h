@@ -45,11 +45,6 @@ radx_status radx_seterr(radx_err *err, radx_status status, const char *fmt, ...)
  * data[i + size[0]*(j + size[1]*k)].  That flat buffer is byte-for-byte the C-contiguous
  * numpy array PyRadiomics gets from sitk.GetArrayFromImage, whose shape is (z, y, x).
  * ---------------------------------------------------------------------------------------- */
-typedef enum radx_dtype {
-    RADX_DT_U8 = 0, RADX_DT_I8, RADX_DT_U16, RADX_DT_I16, RADX_DT_U32, RADX_DT_I32,
-    RADX_DT_U64, RADX_DT_I64, RADX_DT_F32, RADX_DT_F64
-} radx_dtype;
-
 typedef struct radx_geom {
     int64_t size[3];      /* voxels along x, y, z (a 2-D image has size[2] == 1) */
     double spacing[3];    /* mm, x y z */
@@ -67,6 +62,14 @@ typedef struct radx_volume {
 size_t radx_dtype_size(radx_dtype t);
 const char *radx_dtype_name(radx_dtype t);
 static inline int64_t radx_geom_nvox(const radx_geom *g) { return g->size[0] * g->size[1] * g->size[2]; }
+/* The world position (mm) of a continuous index (x y z), as ITK's TransformContinuousIndexToPhysicalPoint. */
+static inline void radx_geom_index_to_physical(const radx_geom *g, const double idx[3], double out[3])
+{
+    for (int r = 0; r < 3; r++) {
+        out[r] = g->origin[r];
+        for (int c = 0; c < 3; c++) out[r] += g->direction[3 * r + c] * g->spacing[c] * idx[c];
+    }
+}
 /* Voxel value as double (exact for every supported type except |int64| > 2^53). */
 double radx_volume_get(const radx_volume *v, int64_t idx);
 void radx_volume_free(radx_volume *v); /* frees data, zeroes the struct; NULL-safe */

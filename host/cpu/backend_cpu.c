@@ -1,64 +1,214 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The CPU backend: the reference implementation of every op. */
+/* The CPU backend: plain-memory buffers and the reference implementation of every op. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/backend.h"
+#include "cpu/backend_cpu.h"
+#include "cpu/log_filter.h"
 #include "pipeline/discretise.h"
 #include "rules/roi_rules.h"
 
-static radx_status cpu_discretise(void *ctx, const double *x, int64_t n, const double *edges,
-                                  int nedges, int32_t *gl, int *ng, radx_err *err)
+/* ---- buffers: impl is the memory (a view or a wrap: someone else's) ---- */
+
+void *radx_cpu_ptr(const radx_buf *b) { return b ? (char *)b->impl + b->off : NULL; }
+
+static radx_buf *cpu_alloc(void *ctx, size_t bytes)
 {
-    *ng = radx_discretise(x, n, edges, nedges, gl);
+    (void)ctx;
+    radx_buf *b = calloc(1, sizeof *b);
+    void *p = malloc(bytes ? bytes : 1);
+    if (!b || !p) {
+        free(b);
+        free(p);
+        return NULL;
+    }
+    b->bytes = bytes;
+    b->impl = p;
+    return b;
+}
+
+static radx_buf *cpu_wrap(void *ctx, const void *host, size_t bytes)
+{
+    (void)ctx;
+    radx_buf *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->bytes = bytes;
+    b->impl = (void *)host;
+    b->view = 1;
+    return b;
+}
+
+static radx_buf *cpu_view(void *ctx, radx_buf *parent, size_t off, size_t bytes)
+{
+    (void)ctx;
+    if (off > parent->bytes || bytes > parent->bytes - off) return NULL;
+    radx_buf *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->bytes = bytes;
+    b->impl = parent->impl;
+    b->off = parent->off + off;
+    b->view = 1;
+    return b;
+}
+
+static void cpu_free(void *ctx, radx_buf *b)
+{
+    (void)ctx;
+    if (!b) return;
+    if (!b->view) free(b->impl);
+    free(b);
+}
+
+static radx_status range_check(const radx_buf *b, size_t off, size_t bytes, radx_err *err)
+{
+    if (off > b->bytes || bytes > b->bytes - off)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "buffer: [%zu, %zu) outside its %zu bytes", off, off + bytes,
+                           b->bytes);
     return RADX_OK;
 }
 
-static radx_status cpu_firstorder(void *ctx, const double *x, const int32_t *gl, int64_t n, int ng,
-                                  double voxel_volume, const radx_params *p, double *out,
-                                  radx_err *err)
+static radx_status cpu_set(void *ctx, radx_buf *b, size_t off, const void *src, size_t bytes, radx_err *err)
 {
-    return radx_firstorder_compute(x, gl, n, ng, voxel_volume, p, out, err);
+    (void)ctx;
+    radx_status st = range_check(b, off, bytes, err);
+    if (!st && bytes) memcpy((char *)radx_cpu_ptr(b) + off, src, bytes);
+    return st;
 }
 
-static radx_status cpu_texture(void *ctx, radx_class cls, const radx_texture_input *in,
-                               const radx_params *p, double *out, radx_err *err)
+static radx_status cpu_get(void *ctx, radx_buf *b, size_t off, void *dst, size_t bytes, radx_err *err)
 {
+    (void)ctx;
+    radx_status st = range_check(b, off, bytes, err);
+    if (!st && bytes) memcpy(dst, (const char *)radx_cpu_ptr(b) + off, bytes);
+    return st;
+}
+
+static void *cpu_map(void *ctx, radx_buf *b, radx_map_mode mode, radx_err *err)
+{
+    (void)ctx;
+    (void)mode;
+    (void)err;
+    return radx_cpu_ptr(b);
+}
+
+/* ---- ops ---- */
+
+#define PTR(T, b) ((T *)radx_cpu_ptr(b))
+
+static radx_status cpu_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                                uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
+{
+    return radx_resample(img, mask, p, label, img_out, mask_out, err);
+}
+
+static radx_volume host_volume(const radx_volbuf *v)
+{
+    radx_volume h;
+    h.g = v->g;
+    h.dtype = v->dtype;
+    h.data = radx_cpu_ptr(v->buf);
+    return h;
+}
+
+static radx_status cpu_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+                                  radx_volbuf *out, radx_err *err)
+{
+    radx_log_opts o;
+    const radx_volume hin = host_volume(in);
+    radx_volume hout;
+    radx_status st = radx_log_prepare(&hin, sigma_mm, mode, &o, err);
+    if (st == RADX_OK) st = radx_log_filter_into(&hin, sigma_mm, &o, PTR(float, out->buf), &hout, err);
+    if (st == RADX_OK) {
+        out->g = hout.g;
+        out->dtype = hout.dtype;
+    }
+    return st;
+}
+
+static radx_status cpu_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
+                                  const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
+{
+    const radx_volume h = host_volume(img);
+    return radx_roi_values_host(&h, PTR(const uint8_t, roi), dims_zyx, lo_xyz, PTR(double, x), n, s, err);
+}
+
+static radx_status cpu_discretise(void *ctx, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                                  int *ng, radx_err *err)
+{
+    *ng = radx_discretise(PTR(const double, x), n, edges, nedges, PTR(int32_t, gl));
+    return RADX_OK;
+}
+
+static radx_status cpu_level_box(void *ctx, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,
+                                 radx_err *err)
+{
+    return radx_level_box_host(PTR(const int32_t, gl), n, PTR(const uint8_t, roi), nbox, PTR(int32_t, glbox), err);
+}
+
+static radx_status cpu_firstorder(void *ctx, radx_buf *x, radx_buf *gl, int64_t n, int ng, double voxel_volume,
+                                  const radx_params *p, double *out, radx_err *err)
+{
+    return radx_firstorder_compute(PTR(const double, x), PTR(const int32_t, gl), n, ng, voxel_volume, p, out, err);
+}
+
+static radx_texture_input texture_input(const radx_box_bufs *in)
+{
+    radx_texture_input t;
+    memcpy(t.dims_zyx, in->dims_zyx, sizeof t.dims_zyx);
+    memcpy(t.spacing_zyx, in->spacing_zyx, sizeof t.spacing_zyx);
+    t.gl = PTR(const int32_t, in->gl);
+    t.roi = PTR(const uint8_t, in->roi);
+    t.ng = in->ng;
+    t.n_roi = in->n_roi;
+    return t;
+}
+
+static radx_status cpu_texture(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p,
+                               double *out, radx_err *err)
+{
+    const radx_texture_input t = texture_input(in);
     switch (cls) {
-    case RADX_CLASS_GLCM: return radx_glcm_compute(in, p, out, err);
-    case RADX_CLASS_GLRLM: return radx_glrlm_compute(in, p, out, err);
-    case RADX_CLASS_GLSZM: return radx_glszm_compute(in, p, out, err);
-    case RADX_CLASS_GLDM: return radx_gldm_compute(in, p, out, err);
-    case RADX_CLASS_NGTDM: return radx_ngtdm_compute(in, p, out, err);
+    case RADX_CLASS_GLCM: return radx_glcm_compute(&t, p, out, err);
+    case RADX_CLASS_GLRLM: return radx_glrlm_compute(&t, p, out, err);
+    case RADX_CLASS_GLSZM: return radx_glszm_compute(&t, p, out, err);
+    case RADX_CLASS_GLDM: return radx_gldm_compute(&t, p, out, err);
+    case RADX_CLASS_NGTDM: return radx_ngtdm_compute(&t, p, out, err);
     default: return radx_seterr(err, RADX_ERR_INTERNAL, "not a texture class: %d", (int)cls);
     }
 }
 
-static radx_status cpu_shape(void *ctx, radx_class cls, const radx_shape_input *in,
-                             const radx_params *p, double *out, radx_err *err)
+static radx_status cpu_shape(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                             radx_err *err)
 {
-    if (cls == RADX_CLASS_SHAPE) return radx_shape_compute(in, p, out, err);
-    if (cls == RADX_CLASS_SHAPE2D) return radx_shape2d_compute(in, p, out, err);
+    radx_shape_input s;
+    memcpy(s.dims_zyx, in->dims_zyx, sizeof s.dims_zyx);
+    memcpy(s.spacing_zyx, in->spacing_zyx, sizeof s.spacing_zyx);
+    s.roi = PTR(const uint8_t, in->roi);
+    s.n_roi = in->n_roi;
+    if (cls == RADX_CLASS_SHAPE) return radx_shape_compute(&s, p, out, err);
+    if (cls == RADX_CLASS_SHAPE2D) return radx_shape2d_compute(&s, p, out, err);
     return radx_seterr(err, RADX_ERR_INTERNAL, "not a shape class: %d", (int)cls);
 }
 
-static radx_status cpu_log_filter(void *ctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
-                                  radx_volume *out, radx_err *err)
-{
-    (void)ctx;
-    if (!out || !out->data) return radx_log_filter(in, sigma_mm, mode, out, err);
-    /* the caller's buffer (a device backend's contract, honoured here for its CPU fallback) */
-    void *buf = out->data;
-    radx_volume tmp;
-    radx_status st = radx_log_filter(in, sigma_mm, mode, &tmp, err);
-    if (st != RADX_OK) return st;
-    memcpy(buf, tmp.data, sizeof(float) * (size_t)radx_geom_nvox(&tmp.g));
-    *out = tmp;
-    out->data = buf;
-    free(tmp.data);
-    return RADX_OK;
-}
+const radx_backend_ops radx_cpu_backend = {
+    .name = "cpu",
+    .buf = {cpu_alloc, cpu_wrap, cpu_view, cpu_free, cpu_set, cpu_get, cpu_map},
+    .destroy = NULL,
+    .resample = cpu_resample,
+    .log_filter = cpu_log_filter,
+    .roi_values = cpu_roi_values,
+    .discretise = cpu_discretise,
+    .level_box = cpu_level_box,
+    .firstorder = cpu_firstorder,
+    .texture = cpu_texture,
+    .shape = cpu_shape,
+    .voxel_firstorder = radx_cpu_voxel_firstorder, /* host/cpu/voxel_ops.c */
+    .voxel_texture = radx_cpu_voxel_texture,
+};
+
+/* ---- the host rules behind roi_values and level_box (also the CUDA backend's host halves) ---- */
 
 radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
                                  const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
@@ -88,34 +238,22 @@ radx_status radx_roi_values_host(const radx_volume *img, const uint8_t *roi, con
             if (val > s->max) s->max = val;
         }
     }
-    if (k != n) return radx_seterr(err, RADX_ERR_INTERNAL, "ROI values: %lld, not the %lld expected", (long long)k, (long long)n);
+    if (k != n)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "ROI values: %lld, not the %lld expected", (long long)k,
+                           (long long)n);
     return RADX_OK;
 }
 
-static radx_status cpu_level_box(void *ctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
-                                 int32_t *glbox, radx_err *err)
+radx_status radx_level_box_host(const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox, int32_t *glbox,
+                                radx_err *err)
 {
-    (void)ctx;
-    return radx_level_box_host(gl, n, roi, nbox, glbox, err);
+    int64_t k = 0;
+    for (int64_t i = 0; i < nbox; i++) {
+        glbox[i] = roi[i] && k < n ? gl[k] : 0;
+        k += roi[i] != 0;
+    }
+    if (k != n)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "level box: %lld ROI voxels in the box, %lld levels",
+                           (long long)k, (long long)n);
+    return RADX_OK;
 }
-
-static radx_status cpu_roi_values(void *ctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
-                                  const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
-{
-    (void)ctx;
-    return radx_roi_values_host(img, roi, dims_zyx, lo_xyz, x, n, s, err);
-}
-
-static radx_status cpu_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
-                                uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
-{
-    return radx_resample(img, mask, p, label, img_out, mask_out, err);
-}
-
-const radx_backend_ops radx_cpu_backend = {
-    "cpu", cpu_discretise, cpu_firstorder, cpu_texture, cpu_shape, cpu_log_filter, cpu_resample, NULL,
-    NULL, NULL, /* voxel maps: host/pipeline/voxelmap.c runs its own loop */
-    NULL, NULL, NULL, NULL, /* residency, host memory: nothing to keep on a device */
-    cpu_roi_values, NULL,   /* host copies are never stale */
-    cpu_level_box,
-};

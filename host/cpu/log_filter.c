@@ -239,6 +239,12 @@ double radx_log_centring(const radx_volume *in, const radx_log_setup *S, double 
 radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
                                radx_volume *out, radx_err *err)
 {
+    return radx_log_filter_into(in, sigma_mm, o, NULL, out, err);
+}
+
+radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
+                                 radx_volume *out, radx_err *err)
+{
     radx_log_setup S;
     const radx_log_axis *ax = S.ax;
     radx_fft_plan *plan = NULL;
@@ -252,7 +258,7 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     if (out) memset(out, 0, sizeof *out);
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
     if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE)
-        return radx_log_filter_recursive(in, sigma_mm, o, out, err); /* host/cpu/log_recursive.c */
+        return radx_log_filter_recursive(in, sigma_mm, o, dst, out, err); /* host/cpu/log_recursive.c */
     st = radx_log_setup_init(in, sigma_mm, o, &S, err);
     if (st != RADX_OK) goto done;
     nvox = S.nvox;
@@ -263,7 +269,7 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
         if (st != RADX_OK) goto done;
     }
     buf = (radx_fft_cpx *)malloc((size_t)S.nbuf * sizeof(radx_fft_cpx));
-    res = (float *)malloc((size_t)nvox * sizeof(float));
+    res = dst ? dst : (float *)malloc((size_t)nvox * sizeof(float));
     zsum = (double *)calloc((size_t)ax[2].n, sizeof(double));
     if (!buf || !res || !zsum) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for a %lldx%lldx%lld FFT",
@@ -354,7 +360,7 @@ done:
     radx_log_setup_free(&S);
     radx_fft_destroy(plan);
     free(buf);
-    free(res);
+    if (res != dst) free(res);
     free(zsum);
     return st;
 }

@@ -37,11 +37,14 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode);
  * RADX_ERR_PARAM (sigma, spacing or truncate invalid), RADX_ERR_NOMEM. */
 radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
                                radx_volume *out, radx_err *err);
+/* The same into dst (in's voxel count floats; NULL: a new array), which *out then points to. */
+radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
+                                 radx_volume *out, radx_err *err);
 
 /* RADX_LOG_PYRADIOMICS by ITK's recursive algorithm (host/cpu/log_recursive.c): what
  * radx_log_filter_ex runs for o->method == RADX_LOG_METHOD_RECURSIVE; images with fewer than 4
  * voxels along a filtered axis go to the FFT method.  Same errors as radx_log_filter_ex. */
-radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
                                       radx_volume *out, radx_err *err);
 
 /* radx_log_filter's argument checks (PyRadiomics' getLoGImage size rules) and options: fills *o

@@ -213,7 +213,7 @@ static int lr_pass(const radx_volume *vin, const float *fin, float *fout, float 
     return fail ? -1 : 0;
 }
 
-radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
+radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
                                       radx_volume *out, radx_err *err)
 {
     lr_coef c0[3], c2[3];
@@ -244,13 +244,13 @@ radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, co
         if (n[a] < 4) { /* ITK's recursion needs 4 samples: use the FFT method */
             radx_log_opts of = *o;
             of.method = RADX_LOG_METHOD_FFT;
-            return radx_log_filter_ex(in, sigma_mm, &of, out, err);
+            return radx_log_filter_into(in, sigma_mm, &of, dst, out, err);
         }
         lr_setup(sigma_mm, in->g.spacing[a], 0, &c0[a]);
         lr_setup(sigma_mm, in->g.spacing[a], 2, &c2[a]);
     }
     nvox = n[0] * n[1] * n[2];
-    cum = (float *)calloc((size_t)nvox, sizeof(float));
+    cum = dst ? (float *)memset(dst, 0, (size_t)nvox * sizeof(float)) : (float *)calloc((size_t)nvox, sizeof(float));
     t1 = (float *)malloc((size_t)nvox * sizeof(float));
     t2 = nf == 3 ? (float *)malloc((size_t)nvox * sizeof(float)) : NULL;
     if (!cum || !t1 || (nf == 3 && !t2)) {
@@ -283,7 +283,7 @@ radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, co
     out->data = cum;
     cum = NULL;
 done:
-    free(cum);
+    if (cum != dst) free(cum);
     free(t1);
     free(t2);
     return st;

@@ -43,10 +43,10 @@ typedef struct radx_angular_prep {
     int na;
     int sym;           /* GLCM: symmetricalGLCM */
     size_t ncell;      /* cells of one angle's matrix: n*n (GLCM) or n*L (GLRLM) */
-    /* the texture input's level and ROI boxes li was made from (set by the CUDA path: when the
-     * backend holds them on the device, the device makes li from them instead of uploading it) */
-    const int32_t *src_gl;
-    const uint8_t *src_roi;
+    /* device copies of the level and ROI boxes li was made from, when a device backend has them
+     * (the device then makes li from them instead of uploading it); NULL otherwise */
+    const int32_t *d_gl;
+    const uint8_t *d_roi;
 } radx_angular_prep;
 
 /* Writes angle a's matrix (ncell counts) into cnt and returns the sum of its counts.  The same

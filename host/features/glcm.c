@@ -37,7 +37,6 @@
 
 #include "core/radx_internal.h"
 #include "rules/angles.h"
-#include "cuda/glcm_cuda.h" /* radx_glcm_cuda_counts, the test stream (stand-ins without CUDA: end of file) */
 #include "features/angular_classes.h"
 #include "rules/glcm_features.h"
 #include "rules/glcm_rules.h"
@@ -304,26 +303,3 @@ radx_status radx_glcm_compute(const radx_texture_input *in, const radx_params *p
     radx_angular_prep_free(&g);
     return st;
 }
-
-#ifndef RADX_HAVE_CUDA
-/* Built without CUDA: stand-ins for the GPU entry points of kernels/cuda/glcm.cu, so that the GPU tests
- * (which skip before calling them) link in every build. */
-radx_status radx_cuda_glcm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                           radx_err *err)
-{
-    return radx_seterr(err, RADX_ERR_DEVICE, "glcm: this radx was built without CUDA");
-}
-
-radx_status radx_glcm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt, radx_err *err)
-{
-    return radx_seterr(err, RADX_ERR_DEVICE, "glcm: this radx was built without CUDA");
-}
-
-radx_status radx_angular_cuda_test_stream(void **stream, radx_err *err)
-{
-    *stream = NULL;
-    return radx_seterr(err, RADX_ERR_DEVICE, "this radx was built without CUDA");
-}
-
-void radx_angular_cuda_test_stream_destroy(void *stream) {}
-#endif

@@ -25,10 +25,6 @@
 #include "core/radx_internal.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
-#ifndef RADX_HAVE_CUDA
-#include "cuda/stages.h"   /* the stand-ins at the end */
-#include "cuda/neighbourhood_texture.h"
-#endif
 
 radx_status radx_gldm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,
                             radx_err *err)
@@ -115,20 +111,3 @@ radx_status radx_gldm_compute(const radx_texture_input *in, const radx_params *p
     radx_tex_nbclass_free(&s);
     return st;
 }
-
-#ifndef RADX_HAVE_CUDA
-/* Built without CUDA: stand-ins for the GPU entry points of kernels/cuda/gldm.cu, so that
- * tests/test_gpu_gldm.c (which skips before calling them) links in every build. */
-radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                           radx_err *err)
-{
-    return radx_seterr(err, RADX_ERR_DEVICE, "gldm: this radx was built without CUDA");
-}
-
-radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
-                                  radx_szm_sparse *m, radx_err *err)
-{
-    memset(m, 0, sizeof *m);
-    return radx_seterr(err, RADX_ERR_DEVICE, "gldm: this radx was built without CUDA");
-}
-#endif

@@ -35,7 +35,6 @@
 
 #include "core/radx_internal.h"
 #include "rules/angles.h"
-#include "cuda/glrlm_cuda.h" /* radx_glrlm_cuda_counts (stand-in without CUDA: end of file) */
 #include "features/angular_classes.h"
 #include "rules/glrlm_features.h"
 #include "rules/glrlm_rules.h"
@@ -213,18 +212,3 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
     radx_angular_prep_free(&g);
     return st;
 }
-
-#ifndef RADX_HAVE_CUDA
-/* Built without CUDA: stand-ins for the GPU entry points of kernels/cuda/glrlm.cu, so that the GPU tests
- * (which skip before calling them) link in every build. */
-radx_status radx_cuda_glrlm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                            radx_err *err)
-{
-    return radx_seterr(err, RADX_ERR_DEVICE, "glrlm: this radx was built without CUDA");
-}
-
-radx_status radx_glrlm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt, radx_err *err)
-{
-    return radx_seterr(err, RADX_ERR_DEVICE, "glrlm: this radx was built without CUDA");
-}
-#endif

@@ -11,9 +11,6 @@
 #include "rules/gldm_rules.h"
 #include "rules/ngtdm_rules.h"
 #include "features/texture_common.h"
-#ifndef RADX_HAVE_CUDA
-#include "cuda/neighbourhood_texture.h" /* the stand-ins at the end */
-#endif
 
 _Static_assert(RADX_WNORM_NONE == RADX_TEX_WN_NONE && RADX_WNORM_MANHATTAN == RADX_TEX_WN_MANHATTAN &&
                    RADX_WNORM_EUCLIDEAN == RADX_TEX_WN_EUCLIDEAN && RADX_WNORM_INFINITY == RADX_TEX_WN_INFINITY &&
@@ -361,10 +358,3 @@ void radx_tex_nbclass_free(radx_tex_nbclass *s)
     free(s->ivals);
     memset(s, 0, sizeof *s);
 }
-
-#ifndef RADX_HAVE_CUDA
-/* Built without CUDA: stand-ins for the test stream helpers of kernels/cuda/neighbourhood_texture.cu, so that the
- * GPU tests of GLSZM, GLDM and NGTDM (which skip before calling them) link in every build. */
-void *radx_cuda_nbtex_test_stream(void) { return NULL; }
-void radx_cuda_nbtex_test_stream_destroy(void *stream) {}
-#endif

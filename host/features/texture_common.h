@@ -91,7 +91,7 @@ void radx_tex_neighbour_pass(const radx_texture_input *in, const radx_tex_nbhd *
  * Each class runs in three steps, shared by the CPU compute (radx_<class>_compute) and the CUDA
  * entry points (kernels/cuda/glszm.cu, gldm.cu, ngtdm.cu): setup (argument checks, the gray levels
  * present, the neighbourhood; the same errors in the same order for both backends), the matrix
- * (CPU: radx_<class>_matrix; GPU: radx_cuda_<class>_matrix, kernels/cuda/neighbourhood_texture.h, giving the same
+ * (CPU: radx_<class>_matrix; GPU: <class>_matrix in kernels/cuda/<class>.cu, giving the same
  * integer matrix, and for NGTDM the same s_i bit for bit), then the features from the matrix. */
 
 /* What setup leaves for the matrix and feature steps. */

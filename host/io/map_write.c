@@ -32,7 +32,7 @@
 #include "nifti2_io.h"
 #include <teem/nrrd.h>
 
-#include "pipeline/voxelmap.h"
+#include "io/map_write.h"
 
 /* libnifti and teem keep global state (debug levels, biff messages) */
 static pthread_mutex_t g_write_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -1,28 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The per-case pipeline (host/pipeline/pipeline.c). */
+/* The per-case pipeline: preparation (host/pipeline/case.c), features (extract.c), voxel maps
+ * (voxelmap.c). */
 #ifndef RADX_PIPELINE_H
 #define RADX_PIPELINE_H
 #include "backend/backend.h"
+#include "api/result.h"
 
 
-/* A case's two volumes read ahead of time (by a cohort's read-ahead thread), with the read
- * errors, to be handed to the pipeline instead of the file names' contents. */
-typedef struct radx_loaded {
-    int valid;
-    radx_volume img, msk;
-    radx_err img_err, msk_err; /* status RADX_OK when that read succeeded */
-} radx_loaded;
-void radx_loaded_read(radx_loaded *pre, const char *image_path, const char *mask_path);
-void radx_loaded_free(radx_loaded *pre); /* volumes not taken by the pipeline */
-
-/* Runs one case; label <= 0 uses p->label.  On success *out is a new result.  _loaded: with
- * volumes read ahead (pre may be NULL: read the files); the pipeline takes pre's volumes. */
-radx_status radx_pipeline_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                              const char *image_path, const char *mask_path, int label,
+/* Runs one case on volumes the caller keeps (borrowed: nothing writes to them); ipath and mpath
+ * name them in messages.  label <= 0 uses p->label.  On success *out is a new result. */
+radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img,
+                              const char *ipath, const radx_volume *msk, const char *mpath, int label,
                               radx_result **out, radx_err *err);
-radx_status radx_pipeline_run_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                                     const char *image_path, const char *mask_path, radx_loaded *pre,
-                                     int label, radx_result **out, radx_err *err);
 
 /* ---- the preparation shared by `extract` (radx_pipeline_run) and `map` (host/pipeline/voxelmap.c) ----
  * PyRadiomics' RadiomicsFeatureExtractor.execute steps 1, 2 and 5: loadImage (read, getMask,
@@ -36,7 +25,8 @@ typedef struct radx_roi_box {
 } radx_roi_box;
 
 typedef struct radx_case {
-    radx_volume img, msk; /* the working image and mask (as read, then normalised/resampled/cropped) */
+    radx_volume img, msk; /* the working image and mask (as given, then normalised/resampled/cropped) */
+    int img_owned, msk_owned; /* 0: still the caller's */
     uint8_t *lab;         /* working grid: voxel has the label (after correction) */
     uint8_t *lab_reseg;   /* working grid after resegmentation (NULL if none) */
     radx_roi_box box;     /* box of lab */
@@ -45,43 +35,39 @@ typedef struct radx_case {
     int label;            /* the label used */
 } radx_case;
 
-/* Reads and prepares a case into *cs (zeroed first; radx_case_free releases it, also after a
- * failure).  diag: when not NULL and p->additional_info, the diagnostics rows PyRadiomics adds
- * during these steps are appended to it.  label <= 0 uses p->label. */
-radx_status radx_pipeline_prepare(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                                  const char *image_path, const char *mask_path, int label,
-                                  radx_result *diag, radx_case *cs, radx_err *err);
-radx_status radx_pipeline_prepare_loaded(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                                         const char *image_path, const char *mask_path, radx_loaded *pre,
-                                         int label, radx_result *diag, radx_case *cs, radx_err *err);
+/* Prepares a case on the caller's volumes into *cs (zeroed first; radx_case_free releases it; on
+ * failure it is released already).  res: when not NULL and p->additional_info, the diagnostics
+ * rows PyRadiomics adds during these steps are appended to it.  label <= 0 uses p->label. */
+radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img,
+                                  const char *ipath, const radx_volume *msk, const char *mpath, int label,
+                                  radx_result *res, radx_case *cs, radx_err *err);
 void radx_case_free(radx_case *cs);
 
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
  * shape uses (resegmented only with resegmentShape). */
 const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
-/* The box b of the label map lab (img's grid) cropped into numpy-ordered buffers: *roi_out
- * (uint8, 1 in the ROI) and, when val_out is not NULL, img's values as double; dims_zyx gets the
- * box size.  Caller frees.  RADX_ERR_NOMEM. */
-radx_status radx_pipeline_crop(const radx_volume *img, const uint8_t *lab, const radx_roi_box *b,
-                               int64_t dims_zyx[3], uint8_t **roi_out, double **val_out, radx_err *err);
+/* The box b of the label map lab (on grid g) as a numpy-ordered ROI mask *roi_out (uint8, 1 in the
+ * ROI; caller frees); dims_zyx gets the box size.  RADX_ERR_NOMEM. */
+radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
+                                   int64_t dims_zyx[3], uint8_t **roi_out, radx_err *err);
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
 
 /* The features of one image type, as `extract` computes them: img cropped to box b of the label
  * map lab, discretised with p's settings, every enabled class but shape, named "<prefix>_..."
- * into res, through ops (with its residency and host-memory ops when it has them).  ipath names
- * the image in errors (bench/bench_stages times it chained and unchained on the CUDA backend). */
-radx_status radx_pipeline_image_type(const radx_volume *img, const radx_params *p, const radx_backend_ops *ops,
-                                     void *bctx, const char *prefix, const uint8_t *lab, const radx_roi_box *b,
-                                     radx_result *res, const char *ipath, radx_err *err);
+ * into res, through the backend's ops.  ipath names the image in errors (bench/bench_stages times
+ * it). */
+radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
+                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
+                                     const char *ipath, radx_err *err);
 
 /* Calls fn once per enabled image type (file order; LoG once per sigma) with the (filtered)
  * image on the working grid, that image type's settings (radx_params_for_imtype) and PyRadiomics'
- * image type name ("original", "log-sigma-1-0-mm-3D").  Filters run through ops (CPU fallback).
+ * image type name ("original", "log-sigma-1-0-mm-3D"); the image is in a buffer of the backend,
+ * which runs the filters.
  * Stops at the first error (fn's or a filter's, the latter prefixed with image_path).  An image
  * type radx cannot compute is RADX_ERR_UNSUPPORTED. */
-typedef radx_status (*radx_image_type_fn)(void *user, const radx_volume *img, const radx_params *q,
+typedef radx_status (*radx_image_type_fn)(void *user, const radx_volbuf *img, const radx_params *q,
                                           const char *image_type, radx_err *err);
-radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p,
-                                         const radx_backend_ops *ops, void *bctx, const char *image_path,
-                                         radx_image_type_fn fn, void *user, radx_err *err);
+radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p, const radx_be *be,
+                                         const char *image_path, radx_image_type_fn fn, void *user, radx_err *err);
 #endif

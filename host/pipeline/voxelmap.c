@@ -57,12 +57,8 @@
 #include "rules/angles.h"
 #include "pipeline/discretise.h"
 #include "params/params.h"
+#include "backend/dispatch.h"
 #include "pipeline/pipeline.h"
-#include "rules/voxel_glcm.h"
-#include "rules/voxel_gldm.h"
-#include "rules/voxel_ngtdm.h"
-#include "rules/voxel_glszm.h"
-#include "rules/voxel_glrlm.h"
 #include "rules/voxel_rules.h"
 #include "pipeline/voxelmap.h"
 
@@ -123,17 +119,19 @@ typedef struct vm_image {
     double *val;              /* A: values */
     int ng, ng_fo;            /* largest gray level (PyRadiomics' Ng) */
     uint8_t *present;         /* ng + 1: level present in mk */
-    int nlev;                 /* levels present */
     int64_t nroi;
     int64_t *aidx;            /* ROI voxels as indices into A, ascending */
     double spacing_zyx[3];
     double voxel_volume;
+    /* the same in the backend's buffers, for the per-voxel ops */
+    radx_voxel_region region;
+    radx_voxel_values fo;
+    radx_buf *present_buf;
 } vm_image;
 
 typedef struct vm_run {
     const radx_params *p;
-    const radx_backend_ops *ops;  /* the plan's backend (per-voxel ops where it has them) */
-    void *bctx;
+    const radx_be *be;
     const radx_case *cs;
     const radx_vmap_sink *sink;
     const uint8_t *lab;
@@ -142,56 +140,6 @@ typedef struct vm_run {
     int64_t nroi;
     int64_t *vox;             /* ROI voxels' flat grid indices */
 } vm_run;
-
-/* Per-thread scratch. */
-typedef struct vm_ws {
-    int32_t *kgl;             /* kernel box gray levels (plus the phantom column) */
-    uint8_t *kroi;            /* kernel box membership */
-    double *x;                /* first order: values */
-    int32_t *xgl;             /* first order: levels */
-    int64_t *cnt;             /* first order: level counts */
-    uint32_t *stamp;          /* ng + 1 */
-    uint32_t gen;
-    double out[64];
-} vm_ws;
-
-/* Kernel box of ROI voxel at A index ai (kernels/rules/voxel_rules.h, the GPU kernels' rule too). */
-static void kernel_box(const vm_image *im, int64_t ai, int64_t k0[3], int64_t k1[3])
-{
-    radx_vm_kernel_box(im->dim, im->r, im->f2d_xyz, ai, k0, k1);
-}
-
-/* Fills the texture input for the kernel box (numpy order, x fastest).  extra_x: columns appended
- * along x (zeroed; the caller may place a phantom voxel there). */
-static void fill_box(const vm_image *im, const int64_t k0[3], const int64_t k1[3], int64_t extra_x, vm_ws *w,
-                     radx_texture_input *tin)
-{
-    const int64_t kx = k1[0] - k0[0] + 1, ky = k1[1] - k0[1] + 1, kz = k1[2] - k0[2] + 1, bx = kx + extra_x;
-    int64_t n = 0;
-    for (int64_t z = 0; z < kz; z++)
-        for (int64_t y = 0; y < ky; y++) {
-            const int64_t src = k0[0] + im->dim[0] * ((k0[1] + y) + im->dim[1] * (k0[2] + z));
-            int32_t *dg = w->kgl + bx * (y + ky * z);
-            uint8_t *dr = w->kroi + bx * (y + ky * z);
-            for (int64_t x = 0; x < kx; x++) {
-                const uint8_t m = im->mk[src + x];
-                dr[x] = m;
-                dg[x] = m ? im->gl[src + x] : 0;
-                n += m;
-            }
-            for (int64_t x = kx; x < bx; x++) { dr[x] = 0; dg[x] = 0; }
-        }
-    tin->dims_zyx[0] = kz;
-    tin->dims_zyx[1] = ky;
-    tin->dims_zyx[2] = bx;
-    tin->spacing_zyx[0] = im->spacing_zyx[0];
-    tin->spacing_zyx[1] = im->spacing_zyx[1];
-    tin->spacing_zyx[2] = im->spacing_zyx[2];
-    tin->gl = w->kgl;
-    tin->roi = w->kroi;
-    tin->ng = im->ng;
-    tin->n_roi = n;
-}
 
 /* GLCM: bit a of bits = angle a (of A's angle list) has at least one pair inside the kernel. */
 static void glcm_nonempty(const vm_image *im, const int64_t k0[3], const int64_t k1[3], const int *ang, int na,
@@ -217,374 +165,151 @@ static void glcm_nonempty(const vm_image *im, const int64_t k0[3], const int64_t
     }
 }
 
-typedef struct vm_err {
-    int64_t v;                /* voxel of the first error (smallest index), -1 for none */
-    radx_err e;
-} vm_err;
-
-/* Values of the selected features of class c for every ROI voxel into vals (nsel x nroi). */
-static radx_status compute_class(const vm_run *run, const vm_image *im, radx_class c, const int *sel, int nsel,
-                                 double *vals, radx_err *err)
+/* PyRadiomics' GLCM batch rules for angles that are empty at a voxel (see the top of this file):
+ * JointAverage is NaN there, and MCC keeps initValue for the whole batch of such a voxel.  out:
+ * the op's values (nroi x nf), vals: the selected features (nsel x nroi). */
+static radx_status glcm_batch_rules(const vm_image *im, const double *out, int nf, const int *sel, int nsel,
+                                    double *vals, radx_err *err)
 {
     const radx_params *q = im->q;
     const int64_t nroi = im->nroi;
-    const int r = im->r;
-    if (c == RADX_CLASS_FIRSTORDER && run->ops && run->ops->voxel_firstorder) {
-        /* the backend's per-voxel path (CUDA); it declines (RADX_ERR_UNSUPPORTED, or no room on the
-         * device: RADX_ERR_NOMEM) and the loop below runs instead */
-        radx_vfo_input in;
-        double *fo = malloc(sizeof *fo * (size_t)(nroi > 0 ? nroi : 1) * RADX_FO_N);
-        if (!fo) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
-        memcpy(in.dim, im->dim, sizeof in.dim);
-        in.mk = im->mk;
-        in.val = im->val;
-        in.gl = im->gl_fo;
-        in.aidx = im->aidx;
-        in.nroi = nroi;
-        in.r = r;
-        in.f2d_xyz = im->f2d_xyz;
-        in.voxel_volume = im->voxel_volume;
-        in.shift = q->voxel_array_shift;
-        in.excess = q->ibsi_kurtosis_excess;
-        radx_err e = {RADX_OK, ""};
-        const radx_status st = run->ops->voxel_firstorder(run->bctx, &in, fo, &e);
-        if (st == RADX_OK) {
-            for (int64_t v = 0; v < nroi; v++)
-                for (int k = 0; k < nsel; k++)
-                    vals[(size_t)k * (size_t)nroi + (size_t)v] = fo[(size_t)v * RADX_FO_N + (size_t)sel[k]];
-            free(fo);
-            return RADX_OK;
-        }
-        free(fo);
-        if (st != RADX_ERR_UNSUPPORTED && st != RADX_ERR_NOMEM) {
-            *err = e;
-            return st;
-        }
-    }
-    int dmax = 0;
-    for (int i = 0; i < q->n_distances; i++)
-        if (q->distances[i] > dmax) dmax = q->distances[i];
-    const int is_glcm = c == RADX_CLASS_GLCM;
-    const int64_t extra_x = is_glcm ? (int64_t)dmax + 1 : 0;
-    /* the largest kernel box: 2r+1 per axis, at most A's size (plus the phantom column) */
-    int64_t kmax[3];
-    for (int a = 0; a < 3; a++) kmax[a] = 2 * (int64_t)r + 1 < im->dim[a] ? 2 * (int64_t)r + 1 : im->dim[a];
-    const size_t boxcap = (size_t)((kmax[0] + extra_x) * kmax[1] * kmax[2]);
-    /* first order: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule, larger ones by
-     * the segment function (radix sort) */
-    const int64_t kvox = radx_vm_kernel_max(im->dim, r, im->f2d_xyz);
-    const int fo_rule = kvox <= RADX_VFO_MAX;
-    /* GLCM: kernels up to RADX_VFO_MAX voxels by the shared per-voxel rule (kernels/rules/voxel_glcm.h),
-     * larger ones by the segment function on the box with the phantom voxel */
-    const int glcm_rule = is_glcm && kvox <= RADX_VFO_MAX;
-    const int gldm_rule = c == RADX_CLASS_GLDM && kvox <= RADX_VFO_MAX;
-    const int ngtdm_rule = c == RADX_CLASS_NGTDM && kvox <= RADX_VFO_MAX;
-    const int glszm_rule = c == RADX_CLASS_GLSZM && kvox <= RADX_VFO_MAX;
-    const int glrlm_rule = c == RADX_CLASS_GLRLM && kvox <= RADX_VFO_MAX;
-    const int tex_rule = glcm_rule || gldm_rule || ngtdm_rule || glszm_rule || glrlm_rule; /* kernels/voxel_*.h */
-    const int nrule = glcm_rule    ? GLCM_F_COUNT
-                      : gldm_rule  ? RADX_GLDM_NOUT
-                      : ngtdm_rule ? RADX_NGTDM_NOUT
-                      : glszm_rule ? RADX_GLSZM_NOUT
-                                   : GLRLM_F_COUNT; /* its output slots */
-    const int64_t lmax = 2 * (int64_t)r + 1; /* GLRLM: longest run */
-    radx_vglcm_in gin;
-    radx_vgldm_in din;
-    memset(&gin, 0, sizeof gin);
-    memset(&din, 0, sizeof din);
-    if (gldm_rule || ngtdm_rule || glszm_rule || glrlm_rule) { /* one description (kernels/rules/voxel_gldm.h) */
-        memcpy(din.dim, im->dim, sizeof din.dim);
-        din.mk = im->mk;
-        din.gl = im->gl;
-        din.ng = im->ng;
-        din.r = r;
-        din.f2d_xyz = im->f2d_xyz;
-        din.force2d_dim = q->force2d ? q->force2d_dimension : -1;
-        din.distances = q->distances;
-        din.ndist = q->n_distances;
-        din.dmax = dmax;
-        din.alpha = (int)q->gldm_a;
-        din.norm = (int)q->weighting_norm;
-        memcpy(din.spacing_zyx, im->spacing_zyx, sizeof din.spacing_zyx);
-    }
-    if (glcm_rule) {
-        memcpy(gin.dim, im->dim, sizeof gin.dim);
-        gin.mk = im->mk;
-        gin.gl = im->gl;
-        gin.present = im->present;
-        gin.ng = im->ng;
-        gin.nlev = im->nlev;
-        gin.r = r;
-        gin.f2d_xyz = im->f2d_xyz;
-        gin.force2d_dim = q->force2d ? q->force2d_dimension : -1;
-        gin.distances = q->distances;
-        gin.ndist = q->n_distances;
-        gin.dmax = dmax;
-        gin.sym = q->symmetrical_glcm ? 1 : 0;
-        gin.norm = (int)q->weighting_norm;
-        memcpy(gin.spacing_zyx, im->spacing_zyx, sizeof gin.spacing_zyx);
-    }
-
-    /* GLCM: A's angle list (PyRadiomics' voxel mode builds it from the cropped array) */
-    int *angA = NULL, naA = 0, nw = 1;
-    uint64_t *bits = NULL;
-    uint8_t *empty_w = NULL;
     const int weighted = q->weighting_norm != RADX_WNORM_NONE;
     const int i_ja = table_index(RADX_CLASS_GLCM, "JointAverage"), i_mcc = table_index(RADX_CLASS_GLCM, "MCC"),
               i_je = table_index(RADX_CLASS_GLCM, "JointEnergy");
-    if (is_glcm) {
-        const long long dz[3] = {im->dim[2], im->dim[1], im->dim[0]};
-        angA = malloc(3 * RADX_MAX_ANGLES * sizeof *angA);
-        if (!angA) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory");
-        naA = radx_angles_build(dz, q->distances, q->n_distances, 0, q->force2d ? q->force2d_dimension : -1, angA,
-                                RADX_MAX_ANGLES);
-        if (naA < 0) {
-            free(angA);
-            return radx_seterr(err, RADX_ERR_PARAM, "glcm: distances: invalid value (< 1) or more than %d angles",
-                               RADX_MAX_ANGLES);
-        }
-        nw = naA > 0 ? (naA + 63) / 64 : 1;
-        bits = calloc((size_t)nroi * (size_t)nw, sizeof *bits);
-        empty_w = calloc((size_t)nroi, 1);
-        if (!bits || !empty_w) {
-            free(angA); free(bits); free(empty_w);
-            return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
-        }
+    int k_ja = -1, k_mcc = -1;
+    for (int k = 0; k < nsel; k++) {
+        if (sel[k] == i_ja) k_ja = k;
+        if (sel[k] == i_mcc) k_mcc = k;
     }
-
-    /* the backend's per-voxel texture rule (CUDA: every texture class): its values replace the loop's
-     * computation below (which for GLCM then only records the angle bits for the batch rules);
-     * when it declines, the loop computes */
-    double *gout = NULL;
-    if (tex_rule && run->ops && run->ops->voxel_texture) {
-        gout = malloc(sizeof *gout * (size_t)(nroi > 0 ? nroi : 1) * (size_t)nrule);
-        if (!gout) {
-            free(angA); free(bits); free(empty_w);
-            return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
-        }
-        radx_err ge = {RADX_OK, ""};
-        const radx_status gs =
-            run->ops->voxel_texture(run->bctx, c,
-                                    glcm_rule ? (const void *)&gin : (const void *)&din,
-                                    im->aidx, nroi, gout, &ge);
-        if (gs != RADX_OK) {
-            free(gout);
-            gout = NULL;
-            if (gs != RADX_ERR_UNSUPPORTED && gs != RADX_ERR_NOMEM) {
-                free(angA); free(bits); free(empty_w);
-                *err = ge;
-                return gs;
-            }
-        }
+    /* A's angle list (PyRadiomics' voxel mode builds it from the cropped array) */
+    const long long dz[3] = {im->dim[2], im->dim[1], im->dim[0]};
+    int *ang = malloc(3 * RADX_MAX_ANGLES * sizeof *ang);
+    if (!ang) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory");
+    const int na = radx_angles_build(dz, q->distances, q->n_distances, 0, q->force2d ? q->force2d_dimension : -1,
+                                     ang, RADX_MAX_ANGLES);
+    if (na < 0) {
+        free(ang);
+        return radx_seterr(err, RADX_ERR_PARAM, "glcm: distances: invalid value (< 1) or more than %d angles",
+                           RADX_MAX_ANGLES);
     }
-
-    vm_err first = {-1, {RADX_OK, ""}};
-    int nomem = 0;
-#ifdef _OPENMP
-#pragma omp parallel reduction(| : nomem)
-#endif
-    {
-#ifdef _OPENMP
-        omp_set_num_threads(1); /* the class functions' own parallel regions: one thread each */
-#endif
-        vm_ws w;
-        memset(&w, 0, sizeof w);
-        w.kgl = malloc(boxcap * sizeof *w.kgl);
-        w.kroi = malloc(boxcap);
-        w.x = malloc(boxcap * sizeof *w.x);
-        w.xgl = malloc(boxcap * sizeof *w.xgl);
-        w.cnt = malloc(boxcap * sizeof *w.cnt);
-        w.stamp = calloc((size_t)im->ng + 1, sizeof *w.stamp);
-        radx_vglcm_ws gw;
-        radx_vgldm_ws dw;
-        radx_vngtdm_ws nw_;
-        radx_vglszm_ws zw;
-        radx_vglrlm_ws rw;
-        void *gmem = NULL;
-        memset(&zw, 0, sizeof zw);
-        memset(&rw, 0, sizeof rw);
-        memset(&gw, 0, sizeof gw);
-        memset(&dw, 0, sizeof dw);
-        memset(&nw_, 0, sizeof nw_);
-        if (tex_rule && !gout) {
-            gmem = calloc(1, glcm_rule    ? radx_vglcm_ws_size(kvox, im->ng)
-                             : gldm_rule  ? radx_vgldm_ws_size(kvox, im->ng, dmax)
-                             : ngtdm_rule ? radx_vngtdm_ws_size(kvox, im->ng, dmax)
-                             : glszm_rule ? radx_vglszm_ws_size(kvox, im->ng)
-                                          : radx_vglrlm_ws_size(kvox, im->ng, lmax));
-            if (gmem && glcm_rule) radx_vglcm_ws_carve(gmem, kvox, im->ng, &gw);
-            if (gmem && gldm_rule) radx_vgldm_ws_carve(gmem, kvox, im->ng, dmax, &dw);
-            if (gmem && ngtdm_rule) radx_vngtdm_ws_carve(gmem, kvox, im->ng, dmax, &nw_);
-            if (gmem && glszm_rule) radx_vglszm_ws_carve(gmem, kvox, im->ng, &zw);
-            if (gmem && glrlm_rule) radx_vglrlm_ws_carve(gmem, kvox, im->ng, lmax, &rw);
-        }
-        const int ok = w.kgl && w.kroi && w.x && w.xgl && w.cnt && w.stamp && (!tex_rule || gout || gmem);
-        if (!ok) nomem = 1;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 8)
-#endif
-        for (int64_t v = 0; v < nroi; v++) {
-            if (!ok) continue;
-            radx_err e = {RADX_OK, ""};
-            radx_status st = RADX_OK;
-            int64_t k0[3], k1[3];
-            kernel_box(im, im->aidx[v], k0, k1);
-            for (int k = 0; k < 64; k++) w.out[k] = NAN;
-            if (c == RADX_CLASS_FIRSTORDER && fo_rule) {
-                /* the per-voxel rule the CUDA kernel runs too (kernels/rules/voxel_rules.h) */
-                radx_vfo_voxel(im->dim, im->mk, im->val, im->gl_fo, im->aidx[v], r, im->f2d_xyz, q->voxel_array_shift,
-                               q->ibsi_kurtosis_excess, im->voxel_volume, w.x, w.xgl, w.cnt, w.out);
-            } else if (tex_rule) {
-                int bad = 0;
-                if (gout)
-                    memcpy(w.out, gout + (size_t)v * (size_t)nrule, (size_t)nrule * sizeof *w.out);
-                else if (glcm_rule)
-                    bad = radx_vglcm_voxel(&gin, im->aidx[v], &gw, w.out) != 0;
-                else if (gldm_rule)
-                    bad = radx_vgldm_voxel(&din, im->aidx[v], &dw, w.out) != 0;
-                else if (ngtdm_rule)
-                    bad = radx_vngtdm_voxel(&din, im->aidx[v], &nw_, w.out) != 0;
-                else if (glszm_rule)
-                    bad = radx_vglszm_voxel(&din, im->aidx[v], &zw, w.out) != 0;
-                else
-                    bad = radx_vglrlm_voxel(&din, im->aidx[v], &rw, w.out) != 0;
-                if (bad)
-                    st = radx_seterr(&e, RADX_ERR_PARAM, "%s: distances: more neighbour offsets than supported",
-                                     radx_class_name(c));
-                if (glcm_rule) {
-                    glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
-                    if (weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
-                }
-            } else if (c == RADX_CLASS_FIRSTORDER) {
-                int64_t n = 0;
-                for (int64_t z = k0[2]; z <= k1[2]; z++)
-                    for (int64_t y = k0[1]; y <= k1[1]; y++)
-                        for (int64_t x = k0[0]; x <= k1[0]; x++) {
-                            const int64_t i = x + im->dim[0] * (y + im->dim[1] * z);
-                            if (!im->mk[i]) continue;
-                            w.x[n] = im->val[i];
-                            w.xgl[n++] = im->gl_fo[i];
-                        }
-                st = radx_firstorder_compute(w.x, w.xgl, n, im->ng_fo, im->voxel_volume, q, w.out, &e);
-            } else {
-                radx_texture_input tin;
-                fill_box(im, k0, k1, extra_x, &w, &tin);
-                if (is_glcm) {
-                    /* the phantom: the ROI's largest level if the kernel lacks it, else a ROI level the
-                     * kernel lacks (if any), at x = kx + dmax, isolated from every kernel voxel */
-                    const int64_t kx = k1[0] - k0[0] + 1;
-                    const int64_t nb = tin.dims_zyx[0] * tin.dims_zyx[1] * tin.dims_zyx[2];
-                    if (++w.gen == 0) { memset(w.stamp, 0, ((size_t)im->ng + 1) * sizeof *w.stamp); w.gen = 1; }
-                    int nk = 0;
-                    for (int64_t i = 0; i < nb; i++)
-                        if (w.kroi[i] && w.stamp[w.kgl[i]] != w.gen) { w.stamp[w.kgl[i]] = w.gen; nk++; }
-                    int ph = 0;
-                    if (w.stamp[im->ng] != w.gen) ph = im->ng;
-                    else if (nk < im->nlev)
-                        for (int g = 1; g <= im->ng && !ph; g++)
-                            if (im->present[g] && w.stamp[g] != w.gen) ph = g;
-                    if (ph) {
-                        w.kroi[kx + dmax] = 1;
-                        w.kgl[kx + dmax] = ph;
-                        tin.n_roi++;
-                    }
-                    glcm_nonempty(im, k0, k1, angA, naA, bits + (size_t)v * (size_t)nw);
-                }
-                switch (c) {
-                case RADX_CLASS_GLCM: st = radx_glcm_compute(&tin, q, w.out, &e); break;
-                case RADX_CLASS_GLRLM: st = radx_glrlm_compute(&tin, q, w.out, &e); break;
-                case RADX_CLASS_GLSZM: st = radx_glszm_compute(&tin, q, w.out, &e); break;
-                case RADX_CLASS_GLDM: st = radx_gldm_compute(&tin, q, w.out, &e); break;
-                case RADX_CLASS_NGTDM: st = radx_ngtdm_compute(&tin, q, w.out, &e); break;
-                default: st = radx_seterr(&e, RADX_ERR_INTERNAL, "voxel map: class %d has no kernel path", (int)c);
-                }
-                if (is_glcm && weighted && i_je >= 0) empty_w[v] = isnan(w.out[i_je]) ? 1 : 0;
-            }
-            if (st) {
-#ifdef _OPENMP
-#pragma omp critical(radx_vmap_err)
-#endif
-                {
-                    if (first.v < 0 || v < first.v) {
-                        first.v = v;
-                        first.e = e;
-                        if (first.e.status == RADX_OK) first.e.status = st;
-                    }
-                }
-                continue;
-            }
-            for (int k = 0; k < nsel; k++) vals[(size_t)k * (size_t)nroi + (size_t)v] = w.out[sel[k]];
-        }
-        free(w.kgl);
-        free(w.kroi);
-        free(w.x);
-        free(w.xgl);
-        free(w.cnt);
-        free(w.stamp);
-        free(gmem);
-    }
-    radx_status st = RADX_OK;
-    if (nomem) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory");
-    } else if (first.v >= 0) {
-        const int64_t ai = im->aidx[first.v];
-        st = radx_seterr(err, first.e.status, "%s: %s voxel map at voxel (%lld, %lld, %lld): %s", run->ipath,
-                         radx_class_name(c), (long long)(im->lo[0] + ai % im->dim[0]),
-                         (long long)(im->lo[1] + (ai / im->dim[0]) % im->dim[1]),
-                         (long long)(im->lo[2] + ai / (im->dim[0] * im->dim[1])), first.e.msg);
-    }
-
-    if (!st && is_glcm) {
-        /* PyRadiomics' batch rules for NaN angles (see the top of this file) */
-        int k_ja = -1, k_mcc = -1;
-        for (int k = 0; k < nsel; k++) {
-            if (sel[k] == i_ja) k_ja = k;
-            if (sel[k] == i_mcc) k_mcc = k;
-        }
-        const int64_t vb = q->voxel_batch > 0 ? (int64_t)q->voxel_batch : (nroi > 0 ? nroi : 1);
-        uint64_t *uni = calloc((size_t)nw, sizeof *uni);
-        if (!uni) st = radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory");
-        for (int64_t b0 = 0; !st && b0 < nroi; b0 += vb) {
-            const int64_t b1 = b0 + vb < nroi ? b0 + vb : nroi;
-            int cnt_u = 0, any_nan = 0;
-            const int per_angle = !weighted && naA > 1;
-            if (per_angle) {
-                for (int wi = 0; wi < nw; wi++) uni[wi] = 0;
-                for (int64_t v = b0; v < b1; v++)
-                    for (int wi = 0; wi < nw; wi++) uni[wi] |= bits[(size_t)v * (size_t)nw + (size_t)wi];
-                for (int wi = 0; wi < nw; wi++) cnt_u += popcount64(uni[wi]);
-            }
-            for (int64_t v = b0; v < b1; v++) {
-                int cnt = 0;
-                for (int wi = 0; wi < nw; wi++) cnt += popcount64(bits[(size_t)v * (size_t)nw + (size_t)wi]);
-                int nan_angle;
-                if (per_angle) nan_angle = cnt != cnt_u;      /* a kept angle is empty here */
-                else if (weighted) nan_angle = empty_w[v];    /* the weighted matrix is empty */
-                else nan_angle = cnt == 0;                    /* the single angle is empty */
-                if (nan_angle) {
-                    any_nan = 1;
-                    if (k_ja >= 0) vals[(size_t)k_ja * (size_t)nroi + (size_t)v] = NAN;
-                }
-            }
-            if (any_nan && k_mcc >= 0) /* numpy.linalg.eigvals raised: MCC not stored for the batch */
-                for (int64_t v = b0; v < b1; v++) vals[(size_t)k_mcc * (size_t)nroi + (size_t)v] = q->init_value;
-        }
+    const int nw = na > 0 ? (na + 63) / 64 : 1;
+    uint64_t *bits = calloc((size_t)(nroi > 0 ? nroi : 1) * (size_t)nw, sizeof *bits);
+    uint64_t *uni = calloc((size_t)nw, sizeof *uni);
+    if (!bits || !uni) {
+        free(ang);
+        free(bits);
         free(uni);
+        return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
     }
-    free(angA);
+    for (int64_t v = 0; v < nroi; v++) {
+        int64_t k0[3], k1[3];
+        radx_vm_kernel_box(im->dim, im->r, im->f2d_xyz, im->aidx[v], k0, k1);
+        glcm_nonempty(im, k0, k1, ang, na, bits + (size_t)v * (size_t)nw);
+    }
+    const int64_t vb = q->voxel_batch > 0 ? (int64_t)q->voxel_batch : (nroi > 0 ? nroi : 1);
+    for (int64_t b0 = 0; b0 < nroi; b0 += vb) {
+        const int64_t b1 = b0 + vb < nroi ? b0 + vb : nroi;
+        int cnt_u = 0, any_nan = 0;
+        const int per_angle = !weighted && na > 1;
+        if (per_angle) {
+            for (int wi = 0; wi < nw; wi++) uni[wi] = 0;
+            for (int64_t v = b0; v < b1; v++)
+                for (int wi = 0; wi < nw; wi++) uni[wi] |= bits[(size_t)v * (size_t)nw + (size_t)wi];
+            for (int wi = 0; wi < nw; wi++) cnt_u += popcount64(uni[wi]);
+        }
+        for (int64_t v = b0; v < b1; v++) {
+            int cnt = 0;
+            for (int wi = 0; wi < nw; wi++) cnt += popcount64(bits[(size_t)v * (size_t)nw + (size_t)wi]);
+            int nan_angle;
+            if (per_angle) nan_angle = cnt != cnt_u; /* a kept angle is empty here */
+            else if (weighted) nan_angle = i_je >= 0 && isnan(out[(size_t)v * (size_t)nf + (size_t)i_je]);
+            else nan_angle = cnt == 0; /* the single angle is empty */
+            if (nan_angle) {
+                any_nan = 1;
+                if (k_ja >= 0) vals[(size_t)k_ja * (size_t)nroi + (size_t)v] = NAN;
+            }
+        }
+        if (any_nan && k_mcc >= 0) /* numpy.linalg.eigvals raised: MCC not stored for the batch */
+            for (int64_t v = b0; v < b1; v++) vals[(size_t)k_mcc * (size_t)nroi + (size_t)v] = q->init_value;
+    }
+    free(ang);
     free(bits);
-    free(empty_w);
-    free(gout);
+    free(uni);
+    return RADX_OK;
+}
+
+/* Values of the selected features of class c for every ROI voxel into vals (nsel x nroi): the
+ * backend's per-voxel op, then PyRadiomics' GLCM batch rules. */
+static radx_status compute_class(const vm_run *run, vm_image *im, radx_class c, const int *sel, int nsel,
+                                 double *vals, radx_err *err)
+{
+    const radx_be *be = run->be;
+    const int64_t nroi = im->nroi;
+    const radx_feature_info *tab;
+    int nf;
+    radx_class_table(c, &tab, &nf);
+    radx_buf *outb = radx_buf_alloc(be, sizeof(double) * (size_t)(nroi > 0 ? nroi : 1) * (size_t)nf);
+    if (!outb) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory for %lld voxels", (long long)nroi);
+    radx_status st;
+    if (c == RADX_CLASS_FIRSTORDER)
+        st = radx_op_voxel_firstorder(be, &im->region, &im->fo, im->q, outb, err);
+    else
+        st = radx_op_voxel_texture(be, c, &im->region, im->present_buf, im->q, outb, err);
+    const double *out = st ? NULL : radx_buf_map(be, outb, RADX_MAP_READ, err);
+    if (!st && !out) st = err && err->status ? err->status : RADX_ERR_DEVICE;
+    if (!st) {
+        for (int64_t v = 0; v < nroi; v++)
+            for (int k = 0; k < nsel; k++)
+                vals[(size_t)k * (size_t)nroi + (size_t)v] = out[(size_t)v * (size_t)nf + (size_t)sel[k]];
+        if (c == RADX_CLASS_GLCM) st = glcm_batch_rules(im, out, nf, sel, nsel, vals, err);
+    }
+    radx_buf_free(be, outb);
     return st;
 }
 
+/* A's arrays in buffers of the backend (wrapped: the host keeps them unchanged meanwhile). */
+static radx_status wrap_region(const vm_run *run, vm_image *im, radx_err *err)
+{
+    const radx_be *be = run->be;
+    const int64_t nA = im->dim[0] * im->dim[1] * im->dim[2];
+    radx_voxel_region *a = &im->region;
+    memset(a, 0, sizeof *a);
+    memcpy(a->dim, im->dim, sizeof a->dim);
+    memcpy(a->lo, im->lo, sizeof a->lo);
+    a->name = run->ipath;
+    a->ng = im->ng;
+    a->nroi = im->nroi;
+    memcpy(a->spacing_zyx, im->spacing_zyx, sizeof a->spacing_zyx);
+    a->voxel_volume = im->voxel_volume;
+    a->mk = radx_buf_wrap(be, im->mk, (size_t)nA);
+    a->gl = radx_buf_wrap(be, im->gl, sizeof(int32_t) * (size_t)nA);
+    a->aidx = radx_buf_wrap(be, im->aidx, sizeof(int64_t) * (size_t)(im->nroi > 0 ? im->nroi : 1));
+    im->fo.val = radx_buf_wrap(be, im->val, sizeof(double) * (size_t)nA);
+    im->fo.gl = im->gl_fo == im->gl ? a->gl : radx_buf_wrap(be, im->gl_fo, sizeof(int32_t) * (size_t)nA);
+    im->fo.ng = im->ng_fo;
+    im->present_buf = radx_buf_wrap(be, im->present, (size_t)im->ng + 1);
+    if (!a->mk || !a->gl || !a->aidx || !im->fo.val || !im->fo.gl || !im->present_buf)
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    return RADX_OK;
+}
+
+static void free_region(const radx_be *be, vm_image *im)
+{
+    if (im->fo.gl != im->region.gl) radx_buf_free(be, im->fo.gl);
+    radx_buf_free(be, im->fo.val);
+    radx_buf_free(be, im->region.mk);
+    radx_buf_free(be, im->region.gl);
+    radx_buf_free(be, im->region.aidx);
+    radx_buf_free(be, im->present_buf);
+}
+
 /* Per image type: crop A, discretise, every class. */
-static radx_status map_image_type(void *user, const radx_volume *img, const radx_params *q, const char *prefix,
+static radx_status map_image_type(void *user, const radx_volbuf *imgb, const radx_params *q, const char *prefix,
                                   radx_err *err)
 {
     const vm_run *run = user;
     const radx_params *p = run->p;
-    const radx_geom *g = &img->g;
+    const radx_geom *g = &imgb->g;
     vm_image im;
     memset(&im, 0, sizeof im);
     im.q = q;
@@ -596,6 +321,9 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
     int32_t *gls = NULL;
     int nedges = 0;
     if (im.r < 1) return radx_seterr(err, RADX_ERR_PARAM, "voxelSetting 'kernelRadius': %d must be >= 1", im.r);
+    /* the image's values on the host */
+    radx_volume img = {imgb->g, imgb->dtype, radx_buf_map(run->be, imgb->buf, RADX_MAP_READ, err)};
+    if (!img.data) return err && err->status ? err->status : RADX_ERR_DEVICE;
 
     /* A: the feature ROI's box padded by kernelRadius (cropToTumorMask(padDistance=kernelRadius)) */
     for (int a = 0; a < 3; a++) {
@@ -626,7 +354,7 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
                 const uint8_t in_roi = run->lab[gi] ? 1 : 0;
                 const uint8_t m = q->masked_kernel ? in_roi : 1;
                 im.mk[ai] = m;
-                im.val[ai] = radx_volume_get(img, gi);
+                im.val[ai] = radx_volume_get(&img, gi);
                 if (in_roi) im.aidx[nr++] = ai;
                 if (m) {
                     if (!isfinite(im.val[ai])) {
@@ -647,14 +375,14 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
         goto done;
     }
     /* discretisation over the kernel voxels' set (binImage with the voxel-mode maskArray) */
-    st = radx_bin_edges(x, n, q, img->dtype == RADX_DT_F32, &edges, &nedges, err);
+    st = radx_bin_edges(x, n, q, img.dtype == RADX_DT_F32, &edges, &nedges, err);
     if (st) goto done;
     im.ng = radx_discretise(x, n, edges, nedges, gls);
     for (int64_t ai = 0, k = 0; ai < nA; ai++)
         if (im.mk[ai]) im.gl[ai] = gls[k++];
     im.gl_fo = im.gl;
     im.ng_fo = im.ng;
-    if (img->dtype == RADX_DT_F32 && q->has_bin_count && p->cls[RADX_CLASS_FIRSTORDER].enabled) {
+    if (img.dtype == RADX_DT_F32 && q->has_bin_count && p->cls[RADX_CLASS_FIRSTORDER].enabled) {
         /* firstorder bins imageArray.astype('float'): float64 histogram edges */
         free(edges);
         edges = NULL;
@@ -670,7 +398,6 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
     if (!im.present) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto done; }
     for (int64_t ai = 0; ai < nA; ai++)
         if (im.mk[ai]) im.present[im.gl[ai]] = 1;
-    for (int k = 1; k <= im.ng; k++) im.nlev += im.present[k];
     im.spacing_zyx[0] = g->spacing[2];
     im.spacing_zyx[1] = g->spacing[1];
     im.spacing_zyx[2] = g->spacing[0];
@@ -678,6 +405,7 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
     im.voxel_volume = g->spacing[0] * g->spacing[1];
     if (g->ndim == 3) im.voxel_volume *= g->spacing[2];
 
+    st = wrap_region(run, &im, err);
     radx_class order[RADX_CLASS_COUNT];
     int ncls = radx_class_order(p, order);
     for (int ci = 0; ci < ncls && !st; ci++) {
@@ -699,6 +427,7 @@ static radx_status map_image_type(void *user, const radx_volume *img, const radx
         vals = NULL;
     }
 done:
+    free_region(run->be, &im);
     if (im.gl_fo != im.gl) free(im.gl_fo);
     free(im.mk);
     free(im.gl);
@@ -712,19 +441,19 @@ done:
     return st;
 }
 
-radx_status radx_voxelmap_run(const radx_params *p, const radx_backend_ops *ops, void *bctx, const char *ipath,
-                              const char *mpath, int label, const radx_vmap_sink *sink, radx_err *err)
+radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                              const radx_volume *msk, const char *mpath, int label, const radx_vmap_sink *sink,
+                              radx_err *err)
 {
     if (p->kernel_radius < 1)
         return radx_seterr(err, RADX_ERR_PARAM, "voxelSetting 'kernelRadius': %d must be >= 1", p->kernel_radius);
     radx_case cs;
-    radx_status st = radx_pipeline_prepare(p, ops, bctx, ipath, mpath, label, NULL, &cs, err);
+    radx_status st = radx_pipeline_prepare(p, be, img, ipath, msk, mpath, label, NULL, &cs, err);
     if (st) return st;
     vm_run run;
     memset(&run, 0, sizeof run);
     run.p = p;
-    run.ops = ops;
-    run.bctx = bctx;
+    run.be = be;
     run.cs = &cs;
     run.sink = sink;
     run.ipath = ipath;
@@ -752,7 +481,7 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_backend_ops *ops,
         nfeat += radx_voxelmap_select(p, (radx_class)c, sel);
     }
     st = sink->begin ? sink->begin(sink->user, g, run.nroi, nimg * nfeat, err) : RADX_OK;
-    if (!st) st = radx_pipeline_for_each_image(&cs, p, ops, bctx, ipath, map_image_type, &run, err);
+    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, ipath, map_image_type, &run, err);
     free(run.vox);
     radx_case_free(&cs);
     return st;
@@ -823,16 +552,16 @@ static radx_status pub_class(void *user, const radx_vmap_class *c, radx_err *err
     return RADX_OK;
 }
 
-radx_status radx_voxelmap_run_public(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                                     const char *ipath, const char *mpath, int label, radx_map_callback cb,
-                                     void *user, radx_err *err)
+radx_status radx_voxelmap_run_public(const radx_params *p, const radx_be *be, const radx_volume *img,
+                                     const char *ipath, const radx_volume *msk, const char *mpath, int label,
+                                     radx_map_callback cb, void *user, radx_err *err)
 {
     vm_public u;
     memset(&u, 0, sizeof u);
     u.cb = cb;
     u.user = user;
     radx_vmap_sink sink = {&u, pub_begin, pub_class};
-    radx_status st = radx_voxelmap_run(p, ops, bctx, ipath, mpath, label, &sink, err);
+    radx_status st = radx_voxelmap_run(p, be, img, ipath, msk, mpath, label, &sink, err);
     free(u.buf);
     return st;
 }

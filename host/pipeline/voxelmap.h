@@ -38,8 +38,8 @@ typedef struct radx_vmap_sink {
  * for every enabled image type and every enabled class except shape / shape2D, the features of
  * the kernel (kernelRadius, maskedKernel) around every ROI voxel.  OpenMP over the voxels; the
  * values do not depend on the thread count.  label <= 0 uses p->label. */
-radx_status radx_voxelmap_run(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                              const char *image_path, const char *mask_path, int label,
+radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const radx_volume *img,
+                              const char *image_path, const radx_volume *msk, const char *mask_path, int label,
                               const radx_vmap_sink *sink, radx_err *err);
 
 /* The features of class c a map run reports, as indices into its table, in output order
@@ -49,15 +49,10 @@ int radx_voxelmap_select(const radx_params *p, radx_class c, int *sel);
 
 /* The public form (radx_plan_execute_map): each feature expanded into a float map on the grid
  * (initValue outside the ROI) and handed to cb, one map at a time. */
-radx_status radx_voxelmap_run_public(const radx_params *p, const radx_backend_ops *ops, void *bctx,
-                                     const char *image_path, const char *mask_path, int label,
+radx_status radx_voxelmap_run_public(const radx_params *p, const radx_be *be, const radx_volume *img,
+                                     const char *image_path, const radx_volume *msk, const char *mask_path, int label,
                                      radx_map_callback cb, void *user, radx_err *err);
 
-/* Writes one float map (grid g, x fastest) to path: NIfTI (.nii, .nii.gz; libnifti2) or NRRD
- * (.nrrd; teem, gzip-encoded) chosen by the extension, through a temporary file in the same
- * folder renamed into place (no partial file on failure).  RADX_ERR_ARG (unknown extension),
- * RADX_ERR_IO (cannot write), RADX_ERR_NOMEM. */
-radx_status radx_map_write(const char *path, const radx_geom *g, const float *data, radx_err *err);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/glcm_cuda.h"
 #include "features/angular_classes.h"
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
@@ -97,7 +96,12 @@ static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
     }
 }
 
-/* The level index on the device from the device-resident level and ROI boxes, by the rule
+/* How the counting kernel accumulates (radx_cuda's angular_mode; tests force the two paths). */
+#define RADX_ANG_AUTO 0   /* shared-memory matrices when one fits in a block's shared memory, else global */
+#define RADX_ANG_SHARED 1 /* shared memory only (RADX_ERR_ARG when a matrix does not fit) */
+#define RADX_ANG_GLOBAL 2 /* global-memory atomics only */
+
+/* The level index on the device from the device copies of the level and ROI boxes, by the rule
  * radx_tex_level_index uses on the host (kernels/rules/texture_rules.h). */
 static __global__ void radx_ang_level_index_kernel(const int32_t *__restrict__ gl, const uint8_t *__restrict__ roi,
                                                    const int32_t *__restrict__ lut, int64_t n, int32_t *__restrict__ li)
@@ -106,17 +110,15 @@ static __global__ void radx_ang_level_index_kernel(const int32_t *__restrict__ g
         li[v] = radx_tex_level_index_of(roi[v], gl[v], lut);
 }
 
-/* d_li from g's source boxes when the backend holds both on the device; 0 when it did (queued on
- * s) with *done = 1; *done = 0 when the caller must upload g->li.  lut: radx_tex_level_map of
- * the n present levels g->vals. */
-static inline cudaError_t radx_ang_level_index_resident(radx_dev::dmem *mem, const radx_angular_prep *g, size_t nvox,
+/* d_li from the device copies of g's source boxes when the backend has both; 0 when it did
+ * (queued on s) with *done = 1; *done = 0 when the caller must upload g->li.  lut:
+ * radx_tex_level_map of the n present levels g->vals. */
+static inline cudaError_t radx_ang_level_index_on_device(radx_dev::dmem *mem, const radx_angular_prep *g, size_t nvox,
                                                         int32_t *d_li, cudaStream_t s, int *done)
 {
     *done = 0;
-    if (!g->src_gl || !g->src_roi || g->n < 1 || !g->vals) return cudaSuccess;
-    const void *r_gl = radx_dev::resident(g->src_gl, nvox * sizeof(int32_t));
-    const void *r_roi = r_gl ? radx_dev::resident(g->src_roi, nvox) : NULL;
-    if (!r_gl || !r_roi) return cudaSuccess;
+    if (!g->d_gl || !g->d_roi || g->n < 1 || !g->vals) return cudaSuccess;
+    const void *r_gl = g->d_gl, *r_roi = g->d_roi;
     const int top = (int)g->vals[g->n - 1];
     int32_t *lut = (int32_t *)malloc(((size_t)top + 1) * sizeof *lut);
     if (!lut) return cudaSuccess; /* upload g->li instead */
@@ -215,11 +217,11 @@ static cudaError_t radx_ang_launch(const Op &op, const int32_t *d_li, const long
  * op gets a zeroed device array of g->na ints (set_flags(op, ptr) stores it) that is downloaded
  * into d_flags_host at the end (GLRLM's multiElement flags).  cls names the class in messages. */
 template <class Op>
-static radx_status radx_ang_count(const char *cls, void *stream, const radx_angular_prep *g, Op op,
+static radx_status radx_ang_count(const char *cls, radx_cuda *cu, const radx_angular_prep *g, Op op,
                                   void (*set_flags)(Op *, int *), int *flags_host, int mode, uint32_t *cnt,
                                   int *tiled_out, radx_err *err)
 {
-    cudaStream_t s = (cudaStream_t)stream;
+    cudaStream_t s = cu->stream;
     const size_t nvox = (size_t)g->dims[0] * (size_t)g->dims[1] * (size_t)g->dims[2];
     const size_t per = g->ncell * sizeof(uint32_t);
     const int na = g->na;
@@ -244,7 +246,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     if (na <= 0) return RADX_OK;
     if (!cnt || !g->li || !g->angles)
         return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
-    RADX_CUDA_TRY_GOTO(radx_dev::dmem_init(&mem, s));
+    RADX_CUDA_TRY_GOTO(radx_dev::dmem_init(&mem, cu));
     RADX_CUDA_TRY_GOTO(cudaGetDevice(&dev));
     RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
     RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
@@ -259,7 +261,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
      * matrix do not fit, a class whose rule allows it (Op::tiles) counts the box in z-slabs
      * (kernels/rules/tile_rules.h): as many matrices as fit in half of what is left, slabs as thick
      * as the rest allows. */
-    freeb = radx_dev::available();
+    freeb = radx_dev::available(cu);
     {
         const size_t fixed = nvox * sizeof(int32_t) + (size_t)na * 4 * sizeof(int) + RADX_ANG_MEM_RESERVE;
         const size_t avail = freeb > fixed ? freeb - fixed : 0;
@@ -304,7 +306,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
             RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_carry[c], (size_t)batch * (size_t)halo * (size_t)nxy));
     if (slab_t >= nz) { /* the whole box at once */
         int on_device = 0;
-        RADX_CUDA_TRY_GOTO(radx_ang_level_index_resident(&mem, g, nvox, d_li, s, &on_device));
+        RADX_CUDA_TRY_GOTO(radx_ang_level_index_on_device(&mem, g, nvox, d_li, s, &on_device));
         if (!on_device) RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
     }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
@@ -342,7 +344,7 @@ static radx_status radx_ang_count(const char *cls, void *stream, const radx_angu
     if (flags_host)
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
-    if (tiles) radx_cuda_note_tiled();
+    if (tiles) radx_cuda_note_tiled(cu);
     if (tiled_out) *tiled_out = tiles > 0;
 
 done:

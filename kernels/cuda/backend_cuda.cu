@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The CUDA backend: the device probe and the op table (host/backend/backend.h).  Every op runs on the
- * GPU (kernels/cuda/<stage>.cu) except shape2D, which goes to the CPU op; of the per-voxel map work, first
- * order, GLCM and GLDM (kernels/cuda/voxel_firstorder.cu, voxel_texture.cu). */
+/* The CUDA backend (host/backend/backend.h): buffers whose contents live on the device and reach
+ * the host only when mapped or read (host/backend/mirror.h), and the ops, each a stage of
+ * kernels/cuda/<stage>.cu.  A stage the device has no room for is tried once more after the
+ * buffers' device copies are freed, then declined, and the CPU backend runs it on the buffers'
+ * host contents (host/backend/dispatch.c); shape2D and kernels larger than the per-voxel rules
+ * take are declined too. */
 #include <cuda_runtime.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "backend/backend.h"
-#include "cuda/stages.h"
-#include "cuda/fft_cufft.h"
+#include <string.h>
+
+#include "backend/cuda.h"
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
+#include "cuda/fft_cufft.h"
+#include "cuda/stages.h"
 
 extern "C" int radx_cuda_device_count(void)
 {
@@ -21,214 +26,372 @@ extern "C" int radx_cuda_device_count(void)
     return n;
 }
 
-struct cuda_ctx {
-    cudaStream_t stream;
-    radx_resident res;        /* device copies of the ranges the pipeline holds (host/backend/resident.h) */
-    radx_dev::host_pool pool; /* page-locked host memory for arrays that go up (host_alloc) */
-};
+static radx_cuda *CU(void *ctx) { return (radx_cuda *)ctx; }
 
-/* Runs a stage on the GPU; when the device could not hold it (the memory budget or the driver
- * refused an allocation, kernels/cuda/device_mem.cuh), runs the CPU op instead, so a case too big
- * for the device is computed, not refused.  The fallback is counted (radx_cuda_memory_stats). */
-template <class Gpu, class Cpu> static radx_status gpu_or_cpu(void *vctx, Gpu gpu, Cpu cpu, radx_err *err)
+/* ---- buffers ---- */
+
+static radx_buf *buf_of(radx_mirror *m, size_t bytes)
 {
-    radx_resident *res = &((cuda_ctx *)vctx)->res;
-    radx_dev::resident_scope scope(res);
+    if (!m) return NULL;
+    radx_buf *b = (radx_buf *)calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->bytes = bytes;
+    b->impl = m;
+    return b;
+}
+
+static radx_buf *cuda_alloc(void *ctx, size_t bytes)
+{
+    radx_mirror *m = radx_mirror_new(&CU(ctx)->bufs, bytes);
+    radx_buf *b = buf_of(m, bytes);
+    if (!b) radx_mirror_free(&CU(ctx)->bufs, m);
+    return b;
+}
+
+static radx_buf *cuda_wrap(void *ctx, const void *host, size_t bytes)
+{
+    radx_mirror *m = radx_mirror_wrap(&CU(ctx)->bufs, host, bytes);
+    radx_buf *b = buf_of(m, bytes);
+    if (!b) radx_mirror_free(&CU(ctx)->bufs, m);
+    return b;
+}
+
+static radx_buf *cuda_view(void *ctx, radx_buf *parent, size_t off, size_t bytes)
+{
+    if (off > parent->bytes || bytes > parent->bytes - off) return NULL;
+    radx_buf *b = buf_of((radx_mirror *)parent->impl, bytes);
+    if (!b) return NULL;
+    b->off = parent->off + off;
+    b->view = 1;
+    return b;
+}
+
+static void cuda_free(void *ctx, radx_buf *b)
+{
+    if (!b) return;
+    if (!b->view) radx_mirror_free(&CU(ctx)->bufs, (radx_mirror *)b->impl);
+    free(b);
+}
+
+static radx_status no_copy(radx_err *err, const char *what, size_t bytes)
+{
+    return radx_seterr(err, RADX_ERR_DEVICE, "CUDA buffer: %s of %zu bytes failed (out of host memory or a CUDA error)",
+                       what, bytes);
+}
+
+static int in_range(const radx_buf *b, size_t off, size_t bytes) { return off <= b->bytes && bytes <= b->bytes - off; }
+
+static radx_status cuda_set(void *ctx, radx_buf *b, size_t off, const void *src, size_t bytes, radx_err *err)
+{
+    if (!in_range(b, off, bytes)) return radx_seterr(err, RADX_ERR_INTERNAL, "CUDA buffer: set outside the buffer");
+    char *h = (char *)radx_cuda_host_write(CU(ctx), b, off == 0 && bytes == b->bytes);
+    if (!h) return no_copy(err, "a host write", b->bytes);
+    if (bytes) memcpy(h + off, src, bytes);
+    return RADX_OK;
+}
+
+static radx_status cuda_get(void *ctx, radx_buf *b, size_t off, void *dst, size_t bytes, radx_err *err)
+{
+    if (!in_range(b, off, bytes)) return radx_seterr(err, RADX_ERR_INTERNAL, "CUDA buffer: get outside the buffer");
+    const char *h = (const char *)radx_cuda_host_read(CU(ctx), b);
+    if (!h) return no_copy(err, "a download", b->bytes);
+    if (bytes) memcpy(dst, h + off, bytes);
+    return RADX_OK;
+}
+
+static void *cuda_map(void *ctx, radx_buf *b, radx_map_mode mode, radx_err *err)
+{
+    void *h = mode == RADX_MAP_READ    ? (void *)radx_cuda_host_read(CU(ctx), b)
+              : mode == RADX_MAP_WRITE ? radx_cuda_host_write(CU(ctx), b, 1)
+                                       : radx_cuda_host_write(CU(ctx), b, 0);
+    if (!h) no_copy(err, mode == RADX_MAP_WRITE ? "a host copy" : "a download", b->bytes);
+    return h;
+}
+
+/* ---- running a stage ---- */
+
+static radx_status decline(radx_err *err)
+{
+    err->status = RADX_OK;
+    err->msg[0] = '\0';
+    return RADX_ERR_UNSUPPORTED;
+}
+
+/* Runs stage() on the device; when the device had no room (the budget or the driver refused an
+ * allocation: kernels/cuda/device_mem.cuh), frees the buffers' device copies (they come back at
+ * their next use) and runs it once more, and declines the op when that fails too, counting a
+ * CPU fallback: a case too big for the device is computed, not refused. */
+template <class Stage> static radx_status on_device(radx_cuda *cu, radx_err *err, Stage stage)
+{
     radx_dev::clear_oom();
-    radx_status st = gpu();
-    if (st == RADX_ERR_NOMEM && radx_dev::oom() && radx_resident_evict(res) > 0) {
-        /* the device-resident copies took the room: free them (they come back at their next
-         * use) and try the GPU once more, after the frees have run (the pool's figures) */
-        cudaStreamSynchronize(((cuda_ctx *)vctx)->stream);
+    radx_status st = stage();
+    if (st == RADX_ERR_NOMEM && radx_dev::oom() && radx_mirror_evict(&cu->bufs) > 0) {
+        cudaStreamSynchronize(cu->stream); /* the frees have run: the pool's figures are true */
         cudaGetLastError();
         radx_dev::clear_oom();
         err->status = RADX_OK;
-        err->msg[0] = 0;
-        st = gpu();
+        err->msg[0] = '\0';
+        st = stage();
     }
     if (st == RADX_ERR_NOMEM && radx_dev::oom()) {
-        radx_cuda_note_cpu_fallback();
-        err->status = RADX_OK;
-        err->msg[0] = 0;
-        /* the CPU reads host copies: bring down what the device kept alone */
-        if (radx_resident_materialize(res, NULL) != 0)
-            return radx_seterr(err, RADX_ERR_DEVICE, "device: a device-resident array could not be brought down");
-        st = cpu();
+        cu->fallbacks++;
+        return decline(err);
     }
     return st;
 }
 
-static radx_status cuda_discretise_op(void *vctx, const double *x, int64_t n, const double *edges, int nedges,
-                                      int32_t *gl, int *ng, radx_err *err)
+/* The device has no room for a buffer a stage needs (counted as a shortage). */
+static radx_status no_room(radx_err *err, const char *what)
 {
-    return gpu_or_cpu(vctx, [&] { return radx_cuda_discretise(((cuda_ctx *)vctx)->stream, x, n, edges, nedges, gl, ng, err); },
-                      [&] { return radx_cpu_backend.discretise(NULL, x, n, edges, nedges, gl, ng, err); }, err);
+    radx_dev::note_oom();
+    return radx_seterr(err, RADX_ERR_NOMEM, "%s (CUDA): out of GPU memory for its inputs", what);
 }
 
-static radx_status cuda_firstorder(void *vctx, const double *x, const int32_t *gl, int64_t n, int ng,
-                                   double voxel_volume, const radx_params *p, double *out, radx_err *err)
-{
-    return gpu_or_cpu(
-        vctx, [&] { return radx_cuda_firstorder(((cuda_ctx *)vctx)->stream, x, gl, n, ng, voxel_volume, p, out, err); },
-        [&] { return radx_cpu_backend.firstorder(NULL, x, gl, n, ng, voxel_volume, p, out, err); }, err);
-}
+/* ---- ops ---- */
 
-/* Texture classes: integer matrices on the GPU, features on the host by the CPU's own functions. */
-static radx_status cuda_texture_gpu(cudaStream_t s, radx_class cls, const radx_texture_input *in,
-                                    const radx_params *p, double *out, radx_err *err)
-{
-    switch (cls) {
-    case RADX_CLASS_GLCM: return radx_cuda_glcm(s, in, p, out, err);
-    case RADX_CLASS_GLRLM: return radx_cuda_glrlm(s, in, p, out, err);
-    case RADX_CLASS_GLSZM: return radx_cuda_glszm(s, in, p, out, err);
-    case RADX_CLASS_GLDM: return radx_cuda_gldm(s, in, p, out, err);
-    case RADX_CLASS_NGTDM: return radx_cuda_ngtdm(s, in, p, out, err);
-    default: return radx_cpu_backend.texture(NULL, cls, in, p, out, err);
-    }
-}
-
-static radx_status cuda_texture(void *vctx, radx_class cls, const radx_texture_input *in,
-                                const radx_params *p, double *out, radx_err *err)
-{
-    return gpu_or_cpu(vctx, [&] { return cuda_texture_gpu(((cuda_ctx *)vctx)->stream, cls, in, p, out, err); },
-                      [&] { return radx_cpu_backend.texture(NULL, cls, in, p, out, err); }, err);
-}
-
-static radx_status cuda_shape(void *vctx, radx_class cls, const radx_shape_input *in, const radx_params *p,
-                              double *out, radx_err *err)
-{
-    if (cls != RADX_CLASS_SHAPE) return radx_cpu_backend.shape(NULL, cls, in, p, out, err); /* shape2D: small */
-    return gpu_or_cpu(vctx, [&] { return radx_cuda_shape(((cuda_ctx *)vctx)->stream, in, p, out, err); },
-                      [&] { return radx_cpu_backend.shape(NULL, cls, in, p, out, err); }, err);
-}
-
-static radx_status cuda_log_filter(void *vctx, const radx_volume *in, double sigma_mm, radx_log_mode mode,
-                                   radx_volume *out, radx_err *err)
-{
-    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    float *const buf = (float *)out->data; /* the caller's buffer, if any (host/backend/backend.h) */
-    return gpu_or_cpu(
-        vctx, [&] { return radx_cuda_log_filter_into(((cuda_ctx *)vctx)->stream, in, sigma_mm, mode, buf, out, err); },
-        [&] {
-            out->data = buf; /* the GPU attempt cleared out */
-            return radx_cpu_backend.log_filter(NULL, in, sigma_mm, mode, out, err);
-        },
-        err);
-}
-
-static radx_status cuda_resample(void *vctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+static radx_status cuda_resample(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                  uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
-    return gpu_or_cpu(
-        vctx, [&] { return radx_cuda_resample(((cuda_ctx *)vctx)->stream, img, mask, p, label, img_out, mask_out, err); },
-        [&] { return radx_cpu_backend.resample(NULL, img, mask, p, label, img_out, mask_out, err); }, err);
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_resample(cu, img, mask, p, label, img_out, mask_out, err); });
 }
 
-/* Voxel maps, first order: declined kernels and lack of device memory go back to the map's CPU
- * loop (host/pipeline/voxelmap.c); the latter counts as a CPU fallback. */
-static radx_status cuda_voxel_firstorder(void *vctx, const radx_vfo_input *in, double *out, radx_err *err)
+static radx_status cuda_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+                                   radx_volbuf *out, radx_err *err)
 {
-    radx_dev::clear_oom();
-    const radx_status st = radx_cuda_voxel_firstorder(((cuda_ctx *)vctx)->stream, in, out, err);
-    if (st == RADX_ERR_NOMEM && radx_dev::oom()) radx_cuda_note_cpu_fallback();
-    return st;
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_log_filter(cu, in, sigma_mm, mode, out, err); });
 }
 
-static radx_status cuda_voxel_texture(void *vctx, radx_class cls, const void *in, const int64_t *aidx, int64_t nroi,
-                                      double *out, radx_err *err)
+static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
+                                   const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
-    radx_dev::clear_oom();
-    const radx_status st = radx_cuda_voxel_texture(((cuda_ctx *)vctx)->stream, cls, in, aidx, nroi, out, err);
-    if (st == RADX_ERR_NOMEM && radx_dev::oom()) radx_cuda_note_cpu_fallback();
-    return st;
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_roi_values(cu, img, roi, dims_zyx, lo_xyz, x, n, s, err); });
 }
 
-static radx_status cuda_roi_values(void *vctx, const radx_volume *img, const uint8_t *roi, const int64_t dims_zyx[3],
-                                   const int64_t lo_xyz[3], double *x, int64_t n, radx_roi_stats *s, radx_err *err)
+static radx_status cuda_discretise(void *ctx, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                                   int *ng, radx_err *err)
 {
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    radx_status st = gpu_or_cpu(
-        vctx, [&] { return radx_cuda_roi_values(ctx->stream, img, roi, dims_zyx, lo_xyz, x, n, s, err); },
-        [&] { return radx_roi_values_host(img, roi, dims_zyx, lo_xyz, x, n, s, err); }, err);
-    if (st == RADX_ERR_UNSUPPORTED) { /* the image is not on the device: gather on the host */
-        err->status = RADX_OK;
-        err->msg[0] = 0;
-        if (radx_resident_materialize(&ctx->res, img->data) != 0)
-            return radx_seterr(err, RADX_ERR_DEVICE, "device: the filtered image could not be brought down");
-        st = radx_roi_values_host(img, roi, dims_zyx, lo_xyz, x, n, s, err);
-    }
-    return st;
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_discretise(cu, x, n, edges, nedges, gl, ng, err); });
 }
 
-/* The level box: the host's copy from the host's levels (which discretisation brought down), the
- * device's from the device's copies of the levels and the ROI mask, so it need not go up. */
-static radx_status cuda_level_box(void *vctx, const int32_t *gl, int64_t n, const uint8_t *roi, int64_t nbox,
-                                  int32_t *glbox, radx_err *err)
+static radx_status cuda_level_box(void *ctx, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,
+                                  radx_err *err)
 {
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    if (radx_resident_materialize(&ctx->res, gl) != 0)
-        return radx_seterr(err, RADX_ERR_DEVICE, "device: the levels could not be brought down");
-    radx_status st = radx_level_box_host(gl, n, roi, nbox, glbox, err);
-    if (st) return st;
-    radx_dev::resident_scope scope(&ctx->res);
-    radx_dev::clear_oom();
-    return radx_cuda_level_box(ctx->stream, gl, n, roi, nbox, glbox, err);
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_level_box(cu, gl, n, roi, nbox, glbox, err); });
 }
 
-/* A host read of ranges the device kept alone (host/backend/resident.h): bring them down first. */
-static radx_status cuda_materialize(void *vctx, const void *h)
+static radx_status cuda_firstorder(void *ctx, radx_buf *x, radx_buf *gl, int64_t n, int ng, double voxel_volume,
+                                   const radx_params *p, double *out, radx_err *err)
 {
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    return radx_resident_materialize(&ctx->res, h) == 0 ? RADX_OK : RADX_ERR_DEVICE;
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_firstorder(cu, x, gl, n, ng, voxel_volume, p, out, err); });
 }
 
-/* Residency (host/backend/resident.h): holds are recorded now and uploaded at their first use. */
-static void cuda_hold(void *vctx, const void *h, size_t bytes)
+/* The box's host copies (which the stages' set-up reads) and device copies (NULL when the
+ * device has no room: the stage then uploads or tiles). */
+static radx_status cuda_box(radx_cuda *cu, const radx_box_bufs *in, radx_cuda_box *b, radx_err *err)
 {
-    radx_resident_hold(&((cuda_ctx *)vctx)->res, h, bytes);
+    memset(b, 0, sizeof *b);
+    memcpy(b->in.dims_zyx, in->dims_zyx, sizeof b->in.dims_zyx);
+    memcpy(b->in.spacing_zyx, in->spacing_zyx, sizeof b->in.spacing_zyx);
+    b->in.ng = in->ng;
+    b->in.n_roi = in->n_roi;
+    b->in.roi = (const uint8_t *)radx_cuda_host_read(cu, in->roi);
+    b->in.gl = in->gl ? (const int32_t *)radx_cuda_host_read(cu, in->gl) : NULL;
+    if (!b->in.roi || (in->gl && !b->in.gl)) return no_copy(err, "the ROI box's host copy", in->roi->bytes);
+    const int was_oom = radx_dev::oom();
+    b->d_roi = (const uint8_t *)radx_cuda_dev_read(cu, in->roi);
+    b->d_gl = in->gl && b->d_roi ? (const int32_t *)radx_cuda_dev_read(cu, in->gl) : NULL;
+    if (!was_oom) radx_dev::clear_oom(); /* the stage copes without them */
+    return RADX_OK;
 }
 
-static void cuda_release(void *vctx, const void *h)
+static radx_status cuda_texture(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                                radx_err *err)
 {
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    const unsigned long long saved = ctx->res.bytes_saved, kept0 = ctx->res.bytes_kept;
-    radx_resident_release(&ctx->res, h);
-    /* the stale ranges released: their downloads were never needed */
-    if (kept0 > ctx->res.bytes_kept) radx_cuda_note_download_saved(kept0 - ctx->res.bytes_kept);
-    /* no copy from the host range may still be in flight when the caller frees it */
-    cudaStreamSynchronize(ctx->stream);
+    radx_cuda *cu = CU(ctx);
+    radx_status (*stage)(radx_cuda *, const radx_cuda_box *, const radx_params *, double *, radx_err *) =
+        cls == RADX_CLASS_GLCM    ? radx_cuda_glcm
+        : cls == RADX_CLASS_GLRLM ? radx_cuda_glrlm
+        : cls == RADX_CLASS_GLSZM ? radx_cuda_glszm
+        : cls == RADX_CLASS_GLDM  ? radx_cuda_gldm
+        : cls == RADX_CLASS_NGTDM ? radx_cuda_ngtdm
+                                  : NULL;
+    if (!stage) return decline(err);
+    return on_device(cu, err, [&] {
+        radx_cuda_box b;
+        radx_status st = cuda_box(cu, in, &b, err);
+        return st ? st : stage(cu, &b, p, out, err);
+    });
+}
+
+static radx_status cuda_shape(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                              radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    if (cls != RADX_CLASS_SHAPE) return decline(err); /* shape2D: a slice, small work for the CPU */
+    return on_device(cu, err, [&] {
+        radx_box_bufs roi_only = *in;
+        roi_only.gl = NULL;
+        radx_cuda_box b;
+        radx_status st = cuda_box(cu, &roi_only, &b, err);
+        return st ? st : radx_cuda_shape(cu, &b, p, out, err);
+    });
+}
+
+/* The region's arrays on the device: 0, or -1 (no room). */
+static int region_on_device(radx_cuda *cu, const radx_voxel_region *a, const uint8_t **mk, const int32_t **gl,
+                            const int64_t **aidx)
+{
+    *mk = (const uint8_t *)radx_cuda_dev_read(cu, a->mk);
+    *gl = (const int32_t *)radx_cuda_dev_read(cu, a->gl);
+    *aidx = (const int64_t *)radx_cuda_dev_read(cu, a->aidx);
+    return *mk && *gl && *aidx ? 0 : -1;
+}
+
+static radx_status cuda_voxel_firstorder(void *ctx, const radx_voxel_region *a, const radx_voxel_values *v,
+                                         const radx_params *q, radx_buf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] {
+        radx_vfo_input in;
+        const int32_t *unused = NULL;
+        memset(&in, 0, sizeof in);
+        if (region_on_device(cu, a, &in.mk, &unused, &in.aidx)) return no_room(err, "first-order voxel map");
+        in.val = (const double *)radx_cuda_dev_read(cu, v->val);
+        in.gl = (const int32_t *)radx_cuda_dev_read(cu, v->gl);
+        double *d_out = (double *)radx_cuda_dev_write(cu, out, 1);
+        if (!in.val || !in.gl || !d_out) return no_room(err, "first-order voxel map");
+        memcpy(in.dim, a->dim, sizeof in.dim);
+        in.nroi = a->nroi;
+        in.r = q->kernel_radius;
+        in.f2d_xyz = q->force2d ? 2 - q->force2d_dimension : -1;
+        in.voxel_volume = a->voxel_volume;
+        in.shift = q->voxel_array_shift;
+        in.excess = q->ibsi_kurtosis_excess;
+        return radx_cuda_voxel_firstorder(cu, &in, d_out, err);
+    });
+}
+
+/* The per-voxel rules' description of the region (kernels/rules/voxel_glcm.h, voxel_gldm.h),
+ * with device pointers; distances stays a host pointer (the stage uploads it). */
+static void voxel_rule_inputs(const radx_voxel_region *a, const radx_params *q, const uint8_t *mk, const int32_t *gl,
+                              const uint8_t *present, radx_vglcm_in *g, radx_vgldm_in *d)
+{
+    int dmax = 0;
+    for (int i = 0; i < q->n_distances; i++)
+        if (q->distances[i] > dmax) dmax = q->distances[i];
+    memset(g, 0, sizeof *g);
+    memset(d, 0, sizeof *d);
+    memcpy(g->dim, a->dim, sizeof g->dim);
+    memcpy(d->dim, a->dim, sizeof d->dim);
+    g->mk = d->mk = mk;
+    g->gl = d->gl = gl;
+    g->ng = d->ng = a->ng;
+    g->r = d->r = q->kernel_radius;
+    g->f2d_xyz = d->f2d_xyz = q->force2d ? 2 - q->force2d_dimension : -1;
+    g->force2d_dim = d->force2d_dim = q->force2d ? q->force2d_dimension : -1;
+    g->distances = d->distances = q->distances;
+    g->ndist = d->ndist = q->n_distances;
+    g->dmax = d->dmax = dmax;
+    g->norm = d->norm = (int)q->weighting_norm;
+    memcpy(g->spacing_zyx, a->spacing_zyx, sizeof g->spacing_zyx);
+    memcpy(d->spacing_zyx, a->spacing_zyx, sizeof d->spacing_zyx);
+    g->present = present;
+    g->sym = q->symmetrical_glcm ? 1 : 0;
+    d->alpha = (int)q->gldm_a;
+}
+
+static radx_status cuda_voxel_texture(void *ctx, radx_class cls, const radx_voxel_region *a, radx_buf *present,
+                                      const radx_params *q, radx_buf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    if (cls < RADX_CLASS_GLCM || cls > RADX_CLASS_NGTDM) return decline(err);
+    return on_device(cu, err, [&] {
+        const uint8_t *mk = NULL, *d_present = NULL;
+        const int32_t *gl = NULL;
+        const int64_t *aidx = NULL;
+        if (region_on_device(cu, a, &mk, &gl, &aidx)) return no_room(err, "voxel map");
+        if (cls == RADX_CLASS_GLCM && !(d_present = (const uint8_t *)radx_cuda_dev_read(cu, present)))
+            return no_room(err, "GLCM voxel map");
+        double *d_out = (double *)radx_cuda_dev_write(cu, out, 1);
+        if (!d_out) return no_room(err, "voxel map");
+        int nlev = 0;
+        const uint8_t *h_present = cls == RADX_CLASS_GLCM ? (const uint8_t *)radx_cuda_host_read(cu, present) : NULL;
+        for (int l = 1; h_present && l <= a->ng; l++) nlev += h_present[l] != 0;
+        radx_vglcm_in g;
+        radx_vgldm_in d;
+        voxel_rule_inputs(a, q, mk, gl, d_present, &g, &d);
+        g.nlev = nlev;
+        return radx_cuda_voxel_texture(cu, cls, &g, &d, aidx, a->nroi, d_out, err);
+    });
+}
+
+static void cuda_destroy(void *ctx)
+{
+    radx_cuda *cu = CU(ctx);
+    if (!cu) return;
+    while (cu->bufs.head) radx_mirror_free(&cu->bufs, cu->bufs.head); /* buffers the caller left */
+    cudaStreamSynchronize(cu->stream);
     cudaGetLastError();
-    ctx->res.bytes_saved = 0;
-    if (saved) radx_cuda_note_resident_saved(saved);
-}
-
-static void *cuda_host_alloc(void *vctx, size_t bytes) { return radx_dev::host_pool_alloc(&((cuda_ctx *)vctx)->pool, bytes); }
-static void cuda_host_free(void *vctx, void *p) { radx_dev::host_pool_free(&((cuda_ctx *)vctx)->pool, p); }
-
-static void cuda_destroy(void *vctx)
-{
-    cuda_ctx *ctx = (cuda_ctx *)vctx;
-    if (!ctx) return;
-    cuda_release(ctx, NULL);
-    radx_dev::host_pool_clear(&ctx->pool);
-    radx_cufft_cache_clear(ctx->stream);
-    cudaStreamDestroy(ctx->stream);
-    free(ctx);
+    radx_cufft_cache_free(cu->fft);
+    radx_dev::host_pool_clear(&cu->pool);
+    cudaStreamDestroy(cu->stream);
+    free(cu);
 }
 
 static const radx_backend_ops cuda_ops = {
-    "cuda", cuda_discretise_op, cuda_firstorder, cuda_texture, cuda_shape, cuda_log_filter, cuda_resample, cuda_destroy,
-    cuda_voxel_firstorder, cuda_voxel_texture, cuda_hold, cuda_release, cuda_host_alloc, cuda_host_free,
-    cuda_roi_values, cuda_materialize, cuda_level_box,
+    "cuda",
+    {cuda_alloc, cuda_wrap, cuda_view, cuda_free, cuda_set, cuda_get, cuda_map},
+    cuda_destroy,
+    cuda_resample,
+    cuda_log_filter,
+    cuda_roi_values,
+    cuda_discretise,
+    cuda_level_box,
+    cuda_firstorder,
+    cuda_texture,
+    cuda_shape,
+    cuda_voxel_firstorder,
+    cuda_voxel_texture,
 };
 
-/* The backend's stream (as void *), for timing with CUDA events (bench/bench_stages.cc). */
-extern "C" void *radx_cuda_backend_stream(void *vctx) { return vctx ? (void *)((cuda_ctx *)vctx)->stream : NULL; }
-
-extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, void **vctx, radx_err *err)
+extern "C" void radx_cuda_backend_stats(void *ctx, radx_device_stats *s)
 {
-    *ops = NULL;
-    *vctx = NULL;
+    memset(s, 0, sizeof *s);
+    const radx_cuda *cu = CU(ctx);
+    if (!cu) return;
+    s->peak_bytes = cu->peak;
+    s->budget_bytes = cu->own_budget && cu->own_budget < radx_dev::budget() ? cu->own_budget : radx_dev::budget();
+    s->cpu_fallbacks = cu->fallbacks;
+    s->tiled_ops = cu->tiled;
+    s->upload_bytes = cu->bufs.n.up;
+    s->download_bytes = cu->bufs.n.down;
+    s->upload_bytes_saved = cu->bufs.n.up_saved;
+    s->download_bytes_saved = cu->bufs.n.down_saved;
+    s->narrow_bytes_saved = cu->narrow_saved;
+}
+
+extern "C" void radx_cuda_backend_set_budget(void *ctx, size_t bytes)
+{
+    if (ctx) CU(ctx)->own_budget = bytes;
+}
+
+extern "C" void radx_cuda_backend_set_angular_mode(void *ctx, int mode)
+{
+    if (ctx) CU(ctx)->angular_mode = mode;
+}
+
+extern "C" void *radx_cuda_backend_stream(void *ctx) { return ctx ? (void *)CU(ctx)->stream : NULL; }
+
+extern "C" radx_status radx_cuda_backend_create(radx_be *be, radx_err *err)
+{
+    be->ops = NULL;
+    be->ctx = NULL;
     int n = 0;
     cudaError_t e = cudaGetDeviceCount(&n);
     if (e != cudaSuccess || n == 0) {
@@ -239,18 +402,24 @@ extern "C" radx_status radx_cuda_backend_create(const radx_backend_ops **ops, vo
     cudaDeviceProp prop;
     RADX_CUDA_TRY(cudaGetDeviceProperties(&prop, 0), err);
     if (prop.major < 7)
-        return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: device 0 (%s) has compute capability %d.%d; radx needs 7.0 or newer",
+        return radx_seterr(err, RADX_ERR_DEVICE,
+                           "--device cuda: device 0 (%s) has compute capability %d.%d; radx needs 7.0 or newer",
                            prop.name, prop.major, prop.minor);
-    cuda_ctx *ctx = (cuda_ctx *)calloc(1, sizeof *ctx);
-    if (!ctx) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-    e = cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking);
+    radx_cuda *cu = (radx_cuda *)calloc(1, sizeof *cu);
+    if (cu) cu->fft = radx_cufft_cache_new();
+    if (!cu || !cu->fft) {
+        free(cu);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+    e = cudaStreamCreateWithFlags(&cu->stream, cudaStreamNonBlocking);
     if (e != cudaSuccess) {
-        free(ctx);
+        radx_cufft_cache_free(cu->fft);
+        free(cu);
         return radx_seterr(err, RADX_ERR_DEVICE, "CUDA stream creation failed: %s", cudaGetErrorString(e));
     }
-    radx_resident_dev rd = radx_dev::resident_dev(&ctx->stream);
-    radx_resident_init(&ctx->res, &rd);
-    *ops = &cuda_ops;
-    *vctx = ctx;
+    const radx_mirror_dev md = radx_dev::mirror_dev(cu);
+    radx_mirror_set_init(&cu->bufs, &md);
+    be->ops = &cuda_ops;
+    be->ctx = cu;
     return RADX_OK;
 }

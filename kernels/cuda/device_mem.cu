@@ -6,15 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/backend.h"
 #include "cuda/device_mem.cuh"
 
 namespace {
-std::atomic<unsigned long long> g_in_use(0), g_peak(0);
+std::atomic<unsigned long long> g_in_use(0); /* every plan's device bytes */
 std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
-std::atomic<long long> g_fallbacks(0);
-std::atomic<unsigned long long> g_res_saved(0), g_kept(0), g_narrow(0);
-std::atomic<long long> g_tiled(0);
 std::once_flag g_setup;
 thread_local int t_oom;
 
@@ -121,23 +117,27 @@ struct pinned_slots {
 };
 thread_local pinned_slots t_pinned;
 
-/* Reserves bytes against the budget; 0 when over it. */
-int reserve(size_t bytes)
+/* Reserves bytes against the process's budget and cu's own (cu may be NULL); 0 when over one. */
+int reserve(size_t bytes, radx_cuda *cu)
 {
     std::call_once(g_setup, setup_once);
+    if (cu && cu->own_budget && cu->in_use + bytes > cu->own_budget) return 0;
     unsigned long long cur = g_in_use.load();
     do {
         if (cur + bytes > g_budget.load()) return 0;
     } while (!g_in_use.compare_exchange_weak(cur, cur + bytes));
-    unsigned long long now = cur + bytes, pk = g_peak.load();
-    while (now > pk && !g_peak.compare_exchange_weak(pk, now)) {
+    if (cu) {
+        cu->in_use += bytes;
+        if (cu->in_use > cu->peak) cu->peak = cu->in_use;
     }
     return 1;
 }
 
-void unreserve(size_t bytes) { g_in_use.fetch_sub(bytes); }
-
-thread_local radx_resident *t_res;
+void unreserve(size_t bytes, radx_cuda *cu)
+{
+    g_in_use.fetch_sub(bytes);
+    if (cu) cu->in_use -= bytes;
+}
 
 int pools_supported(void)
 {
@@ -150,57 +150,50 @@ int pools_supported(void)
     return pools;
 }
 
-/* radx_resident_dev hooks: u is the backend's cudaStream_t *. */
-void *res_alloc(void *u, size_t bytes)
+/* radx_mirror_dev callbacks: u is the radx_cuda. */
+void *mirror_alloc(void *u, size_t bytes)
 {
-    cudaStream_t st = *(cudaStream_t *)u;
     void *d = NULL;
-    std::call_once(g_setup, setup_once);
-    if (!reserve(bytes)) return NULL; /* not an error: the stage uploads as it would anyway */
-    cudaError_t e = pools_supported() ? cudaMallocAsync(&d, bytes, st) : cudaMalloc(&d, bytes);
-    if (e != cudaSuccess) {
-        cudaGetLastError();
-        unreserve(bytes);
-        return NULL;
-    }
-    return d;
+    return radx_dev::persistent_alloc((radx_cuda *)u, &d, bytes) == cudaSuccess ? d : NULL;
 }
 
-int res_upload(void *u, void *d, const void *h, size_t bytes)
+void mirror_free(void *u, void *d, size_t bytes) { radx_dev::persistent_free((radx_cuda *)u, d, bytes); }
+
+int mirror_upload(void *u, void *d, const void *h, size_t bytes)
 {
-    cudaError_t e = cudaMemcpyAsync(d, h, bytes, cudaMemcpyHostToDevice, *(cudaStream_t *)u);
+    cudaError_t e = cudaMemcpyAsync(d, h, bytes, cudaMemcpyHostToDevice, ((radx_cuda *)u)->stream);
     if (e != cudaSuccess) cudaGetLastError();
     return e == cudaSuccess ? 0 : -1;
 }
 
-int res_download(void *u, void *h, const void *d, size_t bytes)
+int mirror_download(void *u, void *h, const void *d, size_t bytes)
 {
-    cudaStream_t st = *(cudaStream_t *)u;
+    cudaStream_t st = ((radx_cuda *)u)->stream;
     cudaError_t e = cudaMemcpyAsync(h, d, bytes, cudaMemcpyDeviceToHost, st);
     if (e == cudaSuccess) e = cudaStreamSynchronize(st);
     if (e != cudaSuccess) cudaGetLastError();
     return e == cudaSuccess ? 0 : -1;
 }
 
-void res_free(void *u, void *d, size_t bytes)
+void *mirror_host_alloc(void *u, size_t bytes) { return radx_dev::host_pool_alloc(&((radx_cuda *)u)->pool, bytes); }
+
+void mirror_host_free(void *u, void *h)
 {
-    cudaStream_t st = *(cudaStream_t *)u;
-    if (pools_supported())
-        cudaFreeAsync(d, st);
-    else
-        cudaFree(d);
+    /* an upload from h may still be queued on the stream */
+    cudaStreamSynchronize(((radx_cuda *)u)->stream);
     cudaGetLastError();
-    unreserve(bytes);
+    radx_dev::host_pool_free(&((radx_cuda *)u)->pool, h);
 }
 } // namespace
 
 namespace radx_dev {
 
-cudaError_t dmem_init(dmem *m, cudaStream_t st)
+cudaError_t dmem_init(dmem *m, radx_cuda *cu)
 {
     int dev = 0, pools = 0;
     memset(m, 0, sizeof *m);
-    m->st = st;
+    m->st = cu->stream;
+    m->cu = cu;
     std::call_once(g_setup, setup_once);
     cudaError_t e = cudaGetDevice(&dev);
     if (e == cudaSuccess) e = cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, dev);
@@ -214,14 +207,14 @@ cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes)
     *ptr = NULL;
     /* a call holds a bounded number of buffers; more is a bug, not a memory shortage */
     if (m->n >= RADX_DEV_MAX_BUFS) return cudaErrorInvalidValue;
-    if (!reserve(bytes)) {
+    if (!reserve(bytes, m->cu)) {
         t_oom = 1;
         return cudaErrorMemoryAllocation;
     }
     e = m->async ? cudaMallocAsync(ptr, bytes, m->st) : cudaMalloc(ptr, bytes);
     if (e != cudaSuccess) {
         if (e == cudaErrorMemoryAllocation) t_oom = 1;
-        unreserve(bytes);
+        unreserve(bytes, m->cu);
         *ptr = NULL;
         return e;
     }
@@ -240,7 +233,7 @@ void dfree_all(dmem *m)
             cudaFreeAsync(m->p[i], m->st);
         else
             cudaFree(m->p[i]);
-        unreserve(m->bytes[i]);
+        unreserve(m->bytes[i], m->cu);
         m->p[i] = NULL;
     }
     m->n = 0;
@@ -255,64 +248,28 @@ cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d)
     return e;
 }
 
-cudaError_t upload_ro(dmem *m, const void *h, size_t bytes, const void **d)
+cudaError_t upload_unless(dmem *m, const void *d, const void *h, size_t bytes, const void **out)
 {
-    const void *r = resident(h, bytes);
-    if (r) {
-        *d = r;
+    if (d) {
+        *out = d;
         return cudaSuccess;
     }
     void *q = NULL;
     cudaError_t e = upload(m, h, bytes, &q);
-    *d = q;
+    *out = q;
     return e;
 }
 
-void set_resident(radx_resident *r) { t_res = r; }
-
-const void *resident(const void *h, size_t bytes)
+radx_mirror_dev mirror_dev(radx_cuda *cu)
 {
-    return t_res && h ? radx_resident_find(t_res, h, bytes) : NULL;
-}
-
-const void *resident_peek(const void *h, size_t bytes)
-{
-    return t_res && h ? radx_resident_peek(t_res, h, bytes) : NULL;
-}
-
-static int keep_as(dmem *m, void *d, const void *h, size_t bytes, int stale)
-{
-    int i;
-    if (!t_res) return 0;
-    for (i = 0; i < m->n && m->p[i] != d; i++) {
-    }
-    /* exactly the range: the entry frees (and unreserves) as many bytes as m reserved */
-    if (i == m->n || m->bytes[i] != bytes || m->async != pools_supported()) return 0;
-    if (!(stale ? radx_resident_adopt_stale(t_res, h, bytes, d) : radx_resident_adopt(t_res, h, bytes, d))) return 0;
-    for (; i + 1 < m->n; i++) {
-        m->p[i] = m->p[i + 1];
-        m->bytes[i] = m->bytes[i + 1];
-    }
-    m->n--;
-    return 1;
-}
-
-int keep(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 0); }
-int keep_stale(dmem *m, void *d, const void *h, size_t bytes) { return keep_as(m, d, h, bytes, 1); }
-
-int host_ready(const void *h)
-{
-    return t_res && h ? radx_resident_materialize(t_res, h) : 0;
-}
-
-radx_resident_dev resident_dev(cudaStream_t *st)
-{
-    radx_resident_dev d;
-    d.alloc = res_alloc;
-    d.upload = res_upload;
-    d.free = res_free;
-    d.download = res_download;
-    d.u = (void *)st;
+    radx_mirror_dev d;
+    d.alloc = mirror_alloc;
+    d.free = mirror_free;
+    d.upload = mirror_upload;
+    d.download = mirror_download;
+    d.host_alloc = mirror_host_alloc;
+    d.host_free = mirror_host_free;
+    d.u = cu;
     return d;
 }
 
@@ -367,27 +324,32 @@ void host_pool_clear(host_pool *hp)
     memset(hp, 0, sizeof *hp);
 }
 
-cudaError_t persistent_alloc(void **ptr, size_t bytes)
+cudaError_t persistent_alloc(radx_cuda *cu, void **ptr, size_t bytes)
 {
     *ptr = NULL;
-    if (!reserve(bytes)) {
+    if (!reserve(bytes, cu)) {
         t_oom = 1;
         return cudaErrorMemoryAllocation;
     }
-    cudaError_t e = cudaMalloc(ptr, bytes);
+    cudaError_t e = pools_supported() ? cudaMallocAsync(ptr, bytes, cu->stream) : cudaMalloc(ptr, bytes);
     if (e != cudaSuccess) {
+        cudaGetLastError();
         if (e == cudaErrorMemoryAllocation) t_oom = 1;
-        unreserve(bytes);
+        unreserve(bytes, cu);
         *ptr = NULL;
     }
     return e;
 }
 
-void persistent_free(void *ptr, size_t bytes)
+void persistent_free(radx_cuda *cu, void *ptr, size_t bytes)
 {
     if (!ptr) return;
-    cudaFree(ptr);
-    unreserve(bytes);
+    if (pools_supported())
+        cudaFreeAsync(ptr, cu->stream);
+    else
+        cudaFree(ptr);
+    cudaGetLastError();
+    unreserve(bytes, cu);
 }
 
 void *pinned(int slot, size_t bytes)
@@ -412,12 +374,16 @@ void clear_oom(void) { t_oom = 0; }
 void note_oom(void) { t_oom = 1; }
 int oom(void) { return t_oom; }
 
-size_t available(void)
+size_t available(const radx_cuda *cu)
 {
     std::call_once(g_setup, setup_once);
     size_t freeb = 0, total = 0;
     const unsigned long long b = g_budget.load(), u = g_in_use.load();
-    const size_t left = b > u ? (size_t)(b - u) : 0;
+    size_t left = b > u ? (size_t)(b - u) : 0;
+    if (cu && cu->own_budget) {
+        const size_t own = cu->own_budget > cu->in_use ? (size_t)(cu->own_budget - cu->in_use) : 0;
+        if (own < left) left = own;
+    }
     if (cudaMemGetInfo(&freeb, &total) != cudaSuccess) {
         cudaGetLastError();
         return left;
@@ -461,24 +427,10 @@ int grid_for(int64_t n)
     return g < 1 ? 1 : (int)g;
 }
 
-} // namespace radx_dev
-
-extern "C" void radx_cuda_note_cpu_fallback(void) { g_fallbacks.fetch_add(1); }
-
-void radx_cuda_note_resident_saved(unsigned long long bytes) { g_res_saved.fetch_add(bytes); }
-void radx_cuda_note_download_saved(unsigned long long bytes) { g_kept.fetch_add(bytes); }
-void radx_cuda_note_narrow_saved(unsigned long long bytes) { g_narrow.fetch_add(bytes); }
-
-void radx_cuda_note_tiled(void) { g_tiled.fetch_add(1); }
-
-extern "C" void radx_cuda_memory_stats(radx_cuda_memstats *s)
+unsigned long long budget(void)
 {
     std::call_once(g_setup, setup_once);
-    s->peak_bytes = g_peak.load();
-    s->budget_bytes = g_budget.load();
-    s->cpu_fallbacks = g_fallbacks.load();
-    s->resident_bytes_saved = g_res_saved.load();
-    s->tiled_stages = g_tiled.load();
-    s->download_bytes_saved = g_kept.load();
-    s->narrow_bytes_saved = g_narrow.load();
+    return g_budget.load();
 }
+
+} // namespace radx_dev

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Device memory for every CUDA stage (kernels/cuda/device_mem.cu).
+/* Device memory for every CUDA stage (kernels/cuda/device_mem.cu), and the CUDA backend's
+ * context (radx_cuda, at the end), which every stage gets.
  *
  * One allocator, so that device memory is reused across the cases of a cohort, bounded, and
  * reported:
@@ -10,10 +11,11 @@
  *     synchronisation (as the CUDA samples' streamOrderedAllocation shows, and as PyTorch's
  *     caching allocator does by hand);
  *   - every byte radx asks for is counted against a budget: 90 % of the device's memory at the
- *     first plan, or RADX_CUDA_MEMORY_MIB from the environment.  A request over the budget fails
- *     as an out-of-memory error would, and the backend then runs that stage on the CPU for that
- *     case (kernels/cuda/backend_cuda.cu), so a case too big for the device is computed, not refused;
- *   - the peak is kept and reported (radx_cuda_memory_stats, printed by the CLI).
+ *     first plan, or RADX_CUDA_MEMORY_MIB from the environment (and a plan's own budget, if
+ *     set).  A request over the budget fails as an out-of-memory error would, and the stage runs
+ *     in tiles, or the backend declines it and the CPU runs it for that case
+ *     (kernels/cuda/backend_cuda.cu): a case too big for the device is computed, not refused;
+ *   - each plan's peak is kept and reported (radx_plan_device_stats, printed by the CLI).
  * No per-voxel rule lives here. */
 #ifndef RADX_DEVICE_MEM_CUH
 #define RADX_DEVICE_MEM_CUH
@@ -21,11 +23,15 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 
+#include "backend/backend.h"
+#include "backend/mirror.h"
 #include "core/radx_internal.h"
-#include "backend/resident.h"
 
 #define RADX_DEV_BLOCK 256    /* threads per block of the grid-stride helpers (a multiple of 32) */
 #define RADX_DEV_MAX_BUFS 32  /* buffers one call may hold */
+
+struct radx_cuda;
+struct radx_cufft_cache;
 
 namespace radx_dev {
 
@@ -36,9 +42,10 @@ struct dmem {
     int n;
     int async; /* 1: cudaMallocAsync / cudaFreeAsync on st */
     cudaStream_t st;
+    radx_cuda *cu; /* whose budget and statistics the buffers count in */
 };
-/* Starts *m on stream st (queries the device once). */
-cudaError_t dmem_init(dmem *m, cudaStream_t st);
+/* Starts *m on cu's stream (queries the device once). */
+cudaError_t dmem_init(dmem *m, radx_cuda *cu);
 /* cudaErrorMemoryAllocation when the budget or the device is exhausted. */
 cudaError_t dmalloc_bytes(dmem *m, void **ptr, size_t bytes);
 template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t count)
@@ -52,33 +59,8 @@ template <class T> static inline cudaError_t dalloc(dmem *m, T **ptr, size_t cou
 void dfree_all(dmem *m);
 /* A copy of host memory h on the device. */
 cudaError_t upload(dmem *m, const void *h, size_t bytes, void **d);
-/* The same for a stage that only reads *d: when the calling op's backend holds h (residency,
- * host/backend/resident.h), *d is the device-resident copy and nothing is copied; else as upload. */
-cudaError_t upload_ro(dmem *m, const void *h, size_t bytes, const void **d);
-
-/* Residency: the backend sets the residency of the context an op runs for (resident_scope),
- * so that upload_ro, resident and keep find it.  NULL: none. */
-void set_resident(radx_resident *r);
-/* The device copy of held host range h (uploaded now at its first use), or NULL. */
-const void *resident(const void *h, size_t bytes);
-/* The device copy of h only if it exists already (nothing uploaded or counted), or NULL. */
-const void *resident_peek(const void *h, size_t bytes);
-/* A stage that wrote host range h from device buffer d of m offers d to the residency: when h is
- * held, d leaves m (dfree_all no longer frees it) and stays as h's device copy.  1 when taken. */
-int keep(dmem *m, void *d, const void *h, size_t bytes);
-/* The same for a stage that wrote h only on the device: the host copy is stale until
- * materialized (host/backend/resident.h), so the caller skips the download.  1 when taken. */
-int keep_stale(dmem *m, void *d, const void *h, size_t bytes);
-/* Before a stage reads host range h itself (not through upload_ro / resident: tiles, chunks): brings
- * its host copy up to date when it is a stale held range.  0, or -1 when that download failed
- * (the host copy is then not to be read). */
-int host_ready(const void *h);
-/* Device hooks for a residency on stream st: buffers from the same budget and pool. */
-radx_resident_dev resident_dev(cudaStream_t *st);
-struct resident_scope {
-    explicit resident_scope(radx_resident *r) { set_resident(r); }
-    ~resident_scope() { set_resident(NULL); }
-};
+/* d when it is not NULL (a device copy a buffer already has), else an upload of h. */
+cudaError_t upload_unless(dmem *m, const void *d, const void *h, size_t bytes, const void **out);
 /* Page-locked host memory from a pool kept across cases (one per backend context): blocks are
  * reused best-fit; at most RADX_HOST_POOL_BLOCKS blocks and RADX_HOST_POOL_MAX_BYTES pinned, and
  * the whole process (pools and slots) at most RADX_CUDA_PINNED_MIB, or a quarter of the physical
@@ -105,10 +87,10 @@ void host_pool_clear(host_pool *hp); /* frees every block (none may be in use) *
 #define RADX_PINNED_SLOTS 4
 void *pinned(int slot, size_t bytes);
 
-/* Long-lived buffers outside a dmem (the cuFFT work areas of cached plans): counted against
- * the same budget. */
-cudaError_t persistent_alloc(void **ptr, size_t bytes);
-void persistent_free(void *ptr, size_t bytes);
+/* Long-lived buffers outside a dmem (buffers' device copies, cuFFT work areas): counted against
+ * the same budgets. */
+cudaError_t persistent_alloc(radx_cuda *cu, void **ptr, size_t bytes);
+void persistent_free(radx_cuda *cu, void *ptr, size_t bytes);
 
 /* Device out-of-memory seen by this thread since clear_oom (the budget or the driver refused an
  * allocation): the backend then runs the stage on the CPU. */
@@ -116,9 +98,9 @@ void clear_oom(void);
 void note_oom(void);
 int oom(void);
 
-/* Bytes a new request may still take: the smaller of the budget left and the device's free
- * memory. */
-size_t available(void);
+/* Bytes a new request of cu may still take: the smallest of the budgets left and the device's
+ * free memory. */
+size_t available(const radx_cuda *cu);
 
 /* RADX_ERR_NOMEM for an allocation failure ("out of GPU memory"), else RADX_ERR_DEVICE, naming
  * the stage and the call; clears a non-sticky CUDA error. */
@@ -129,14 +111,72 @@ int grid_for(int64_t n);
 /* Streaming multiprocessors of the current device (1 when unknown). */
 int sm_count(void);
 
+/* The budget radx keeps within on the device (all plans). */
+unsigned long long budget(void);
+
+/* The callbacks of cu's buffers (host/backend/mirror.h): device copies from the budgets, host
+ * copies from cu's page-locked pool, copies on cu's stream. */
+radx_mirror_dev mirror_dev(radx_cuda *cu);
+
 } // namespace radx_dev
 
-/* Add to radx_cuda_memory_stats' resident_bytes_saved and tiled_stages. */
-void radx_cuda_note_resident_saved(unsigned long long bytes);
-void radx_cuda_note_tiled(void);
-/* Add to radx_cuda_memory_stats' download_bytes_saved. */
-void radx_cuda_note_download_saved(unsigned long long bytes);
-/* Add to radx_cuda_memory_stats' narrow_bytes_saved. */
-void radx_cuda_note_narrow_saved(unsigned long long bytes);
+/* One CUDA backend context (a plan's): its stream, buffers, page-locked host pool, cuFFT plans,
+ * and what it counts for radx_plan_device_stats.  Used by one thread at a time. */
+struct radx_cuda {
+    cudaStream_t stream;
+    radx_mirror_set bufs;
+    radx_dev::host_pool pool;
+    radx_cufft_cache *fft;
+    unsigned long long in_use, peak; /* device bytes this plan holds now, and at most */
+    unsigned long long own_budget;   /* 0: only the process's budget */
+    long long fallbacks, tiled;
+    unsigned long long narrow_saved;
+    int angular_mode; /* GLCM / GLRLM accumulation: RADX_ANG_AUTO, or one forced (tests) */
+};
+
+/* A stage that ran in tiles, and bytes that crossed narrower than their type. */
+static inline void radx_cuda_note_tiled(radx_cuda *cu) { cu->tiled++; }
+static inline void radx_cuda_note_narrow_saved(radx_cuda *cu, unsigned long long bytes) { cu->narrow_saved += bytes; }
+
+/* A buffer's device copy for reading (uploaded at its first use), or NULL when the device has no
+ * room (the caller then uploads what it needs itself, tiles, or runs out of memory). */
+static inline const void *radx_cuda_dev_read(radx_cuda *cu, radx_buf *b)
+{
+    char *d = b ? radx_mirror_dev_read(&cu->bufs, (radx_mirror *)b->impl) : NULL;
+    return d ? d + b->off : NULL;
+}
+/* A buffer's device copy for writing (whole: every byte); its host copy is then out of date. */
+static inline void *radx_cuda_dev_write(radx_cuda *cu, radx_buf *b, int whole)
+{
+    char *d = radx_mirror_dev_write(&cu->bufs, (radx_mirror *)b->impl, whole && !b->view);
+    return d ? d + b->off : NULL;
+}
+/* A buffer's host copy for reading (downloaded if the device alone holds the contents). */
+static inline const void *radx_cuda_host_read(radx_cuda *cu, radx_buf *b)
+{
+    char *h = b ? radx_mirror_host_read(&cu->bufs, (radx_mirror *)b->impl) : NULL;
+    return h ? h + b->off : NULL;
+}
+/* A buffer's host copy for writing; its device copy is then out of date. */
+static inline void *radx_cuda_host_write(radx_cuda *cu, radx_buf *b, int whole)
+{
+    char *h = radx_mirror_host_write(&cu->bufs, (radx_mirror *)b->impl, whole && !b->view);
+    return h ? h + b->off : NULL;
+}
+/* A buffer's host copy, made if needed, for a stage that writes the same contents into both
+ * copies and then calls radx_cuda_both_written (no transfer, no change of which copy holds what). */
+static inline void *radx_cuda_host_copy(radx_cuda *cu, radx_buf *b)
+{
+    radx_mirror *m = (radx_mirror *)b->impl;
+    return radx_mirror_host_alloc(&cu->bufs, m) == 0 && m->h_own ? m->h + b->off : NULL;
+}
+/* 1 when the buffer's device copy holds its contents already. */
+static inline int radx_cuda_on_device(const radx_buf *b)
+{
+    const radx_mirror *m = b ? (const radx_mirror *)b->impl : NULL;
+    return m && m->d && m->d_ok;
+}
+/* After a stage wrote the same contents into the buffer's host and device copies. */
+static inline void radx_cuda_both_written(radx_buf *b) { radx_mirror_both_written((radx_mirror *)b->impl); }
 
 #endif

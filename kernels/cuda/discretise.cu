@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Discretisation on the GPU: every ROI value's level by the CPU's rule (radx_bin_index,
- * kernels/rules/bin_index.h, which host/pipeline/discretise.c calls), and the largest level.  When the pipeline
- * holds the ROI values and the levels (host/backend/resident.h), the values are read from their device
- * copy and the levels stay on the device for first order.  Values that do not fit on the device
- * at once are binned in chunks (tiles: 12 bytes per value on the device), the largest level being
- * the largest of the chunks'.  Tested against the CPU by tests/test_gpu_discretise.c, and in
- * chunks by tests/test_gpu_tiles.c. */
+ * kernels/rules/bin_index.h, which host/pipeline/discretise.c calls), and the largest level.  The
+ * values are read from their buffer's device copy and the levels are written to theirs, for first
+ * order and the level box, and come down too (narrow: 1 byte each for up to 255 bins), since the
+ * texture classes' set-up reads them on the host.  Values that do not fit on the device at once
+ * are binned in chunks from the host copies (tiles: 12 bytes per value on the device), the
+ * largest level being the largest of the chunks'. */
 #include <cuda_runtime.h>
 #include <stdint.h>
 
@@ -36,27 +36,30 @@ static __global__ void narrow_levels_kernel(const int32_t *__restrict__ gl, int6
         radx_uint_put(y, w, i, (uint32_t)gl[i]);
 }
 
-/* The values in chunks that fit (no device-resident copies: each chunk goes up and down). */
-static radx_status discretise_chunks(cudaStream_t s, const double *x, int64_t n, const double *edges, int nedges,
-                                     int32_t *gl, int *ng, radx_err *err)
+/* The values in chunks that fit, from the host copies (each chunk goes up and down). */
+static radx_status discretise_chunks(radx_cuda *cu, radx_buf *xb, int64_t n, const double *edges, int nedges,
+                                     radx_buf *glb, int *ng, radx_err *err)
 {
+    cudaStream_t s = cu->stream;
     radx_dev::dmem mem;
     void *d_e = NULL;
     double *d_x = NULL;
     int32_t *d_gl = NULL;
     int *d_ng = NULL;
     const char *what = "cudaGetDevice";
-    if (radx_dev::host_ready(x) != 0) /* the chunks go up from the host copy */
+    const double *x = (const double *)radx_cuda_host_read(cu, xb);
+    int32_t *gl = (int32_t *)radx_cuda_host_write(cu, glb, 1);
+    if (!x || !gl)
         return radx_seterr(err, RADX_ERR_DEVICE, "discretisation (CUDA): the ROI values could not be brought down");
     const size_t fixed = sizeof(double) * (size_t)nedges + sizeof(int) + ((size_t)4 << 10);
-    const size_t avail = radx_dev::available();
+    const size_t avail = radx_dev::available(cu);
     int64_t c = avail > fixed ? (int64_t)((avail - fixed) / (sizeof(double) + sizeof(int32_t))) : 0;
     if (c > n) c = n;
     if (c < 1) {
         radx_dev::note_oom();
         return radx_seterr(err, RADX_ERR_NOMEM, "discretisation (CUDA): no device memory left for the values");
     }
-    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    cudaError_t e = radx_dev::dmem_init(&mem, cu);
     if (e != cudaSuccess) goto done;
     what = "staging the values";
     RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
@@ -77,38 +80,39 @@ static radx_status discretise_chunks(cudaStream_t s, const double *x, int64_t n,
     }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(ng, d_ng, sizeof(int), cudaMemcpyDeviceToHost, s));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
-    if (c < n) radx_cuda_note_tiled();
+    if (c < n) radx_cuda_note_tiled(cu);
 done:
     radx_dev::dfree_all(&mem);
     return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "discretisation (CUDA)", what, err);
 }
 
-extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64_t n, const double *edges, int nedges,
-                                           int32_t *gl, int *ng, radx_err *err)
+/* The whole array at once: the levels into both copies of glb.  cudaErrorMemoryAllocation when
+ * the device has no room for it. */
+static cudaError_t discretise_whole(radx_cuda *cu, radx_buf *xb, int64_t n, const double *edges, int nedges,
+                                    radx_buf *glb, int *ng, const char **what_out)
 {
-    cudaStream_t s = (cudaStream_t)stream;
+    cudaStream_t s = cu->stream;
     radx_dev::dmem mem;
-    const void *d_x = NULL;
     void *d_e = NULL;
-    int32_t *d_gl = NULL;
     int *d_ng = NULL;
     void *d_n = NULL, *h_n = NULL;
-    /* levels are at most nedges: they come down in 1 byte each for up to 255 bins (the device
-     * keeps its int32 copy) */
+    /* levels are at most nedges: they come down in 1 byte each for up to 255 bins */
     int w = radx_level_width(nedges);
     const char *what = "cudaGetDevice";
     const int was_oom = radx_dev::oom();
-    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    const double *d_x = (const double *)radx_cuda_dev_read(cu, xb);
+    int32_t *d_gl = d_x ? (int32_t *)radx_cuda_dev_write(cu, glb, 1) : NULL;
+    int32_t *gl = (int32_t *)radx_cuda_host_copy(cu, glb);
+    cudaError_t e = radx_dev::dmem_init(&mem, cu);
+    if (e == cudaSuccess && (!d_x || !d_gl)) e = cudaErrorMemoryAllocation;
+    if (e == cudaSuccess && !gl) e = cudaErrorMemoryAllocation; /* no host memory: reported as such below */
     if (e != cudaSuccess) goto done;
-    what = "staging the values";
-    RADX_CUDA_TRY_GOTO(radx_dev::upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x));
+    what = "staging the edges";
     RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, edges, sizeof(double) * (size_t)nedges, &d_e));
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_gl, (size_t)n));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_ng, 1));
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_ng, 0, sizeof(int), s));
     what = "the bin kernel";
-    bin_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, s>>>((const double *)d_x, n, (const double *)d_e, nedges,
-                                                                 d_gl, d_ng);
+    bin_kernel<<<radx_dev::grid_for(n), RADX_DEV_BLOCK, 0, s>>>(d_x, n, (const double *)d_e, nedges, d_gl, d_ng);
     RADX_CUDA_TRY_GOTO(cudaGetLastError());
     what = "downloading the levels";
     if (w < 4) {
@@ -130,15 +134,24 @@ extern "C" radx_status radx_cuda_discretise(void *stream, const double *x, int64
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(s));
     if (w < 4) {
         for (int64_t i = 0; i < n; i++) gl[i] = (int32_t)radx_uint_get(h_n, w, i);
-        radx_cuda_note_narrow_saved((unsigned long long)n * (unsigned long long)(4 - w));
+        radx_cuda_note_narrow_saved(cu, (unsigned long long)n * (unsigned long long)(4 - w));
     }
-    /* the levels stay on the device for first order when the pipeline holds gl */
-    radx_dev::keep(&mem, d_gl, gl, sizeof(int32_t) * (size_t)n);
+    radx_cuda_both_written(glb);
 done:
     radx_dev::dfree_all(&mem);
+    *what_out = what;
+    return e;
+}
+
+radx_status radx_cuda_discretise(radx_cuda *cu, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                                 int *ng, radx_err *err)
+{
+    const char *what = "";
+    const int was_oom = radx_dev::oom();
+    cudaError_t e = discretise_whole(cu, x, n, edges, nedges, gl, ng, &what);
     if (e == cudaErrorMemoryAllocation) { /* too many values at once: in chunks */
         cudaGetLastError();
-        const radx_status st = discretise_chunks(s, x, n, edges, nedges, gl, ng, err);
+        const radx_status st = discretise_chunks(cu, x, n, edges, nedges, gl, ng, err);
         if (st == RADX_OK && !was_oom) radx_dev::clear_oom(); /* recovered: not a shortage to act on */
         return st;
     }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* host/cpu/fft.h's 3-D real FFT on the GPU with cuFFT, with a plan cache keyed by (size, stream).
+/* host/cpu/fft.h's 3-D real FFT on the GPU with cuFFT, with a plan cache per CUDA backend context.
  * Interface and layout: kernels/cuda/fft_cufft.h. */
 #include <cuda_runtime.h>
 #include <cufft.h>
-#include <mutex>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,20 @@
 struct radx_cufft_plan {
     int64_t n[3];
     int axes;            /* transformed axes: 3, or the first 1 or 2 with the others batched */
-    cudaStream_t stream;
+    radx_cuda *cu;       /* whose stream and budget */
     cufftHandle r2c, c2r;
     int have_r2c, have_c2r;
     void *work;          /* device work area shared by the two plans (never run concurrently) */
     size_t work_size;
-    int cached;          /* 1: lives in g_cache (returned there by radx_cufft_release) */
+    int cached;          /* 1: lives in the cache (returned there by radx_cufft_release) */
     int in_use;
     uint64_t last_use;
 };
 
-static std::mutex g_mu;
-static radx_cufft_plan *g_cache[RADX_CUFFT_CACHE];
-static uint64_t g_tick;
+struct radx_cufft_cache {
+    radx_cufft_plan *slot[RADX_CUFFT_CACHE];
+    uint64_t tick;
+};
 
 static const char *cufft_str(cufftResult r)
 {
@@ -55,21 +55,22 @@ static void plan_free(radx_cufft_plan *p)
     if (!p) return;
     if (p->have_r2c) cufftDestroy(p->r2c);
     if (p->have_c2r) cufftDestroy(p->c2r);
-    if (p->work) radx_dev::persistent_free(p->work, p->work_size);
+    if (p->work) radx_dev::persistent_free(p->cu, p->work, p->work_size);
     free(p);
 }
 
 /* Creates both plans; *oom = 1 when the failure was a device allocation. */
-static radx_status plan_make(cudaStream_t s, const int64_t n[3], int axes, radx_cufft_plan **out, int *oom,
+static radx_status plan_make(radx_cuda *cu, const int64_t n[3], int axes, radx_cufft_plan **out, int *oom,
                              radx_err *err)
 {
+    cudaStream_t s = cu->stream;
     *out = NULL;
     *oom = 0;
     radx_cufft_plan *p = (radx_cufft_plan *)calloc(1, sizeof *p);
     if (!p) return radx_seterr(err, RADX_ERR_NOMEM, "cuFFT: out of host memory");
     memcpy(p->n, n, sizeof p->n);
     p->axes = axes;
-    p->stream = s;
+    p->cu = cu;
     /* cuFFT lists dimensions slowest first; axes of size 1 (other than x) are dropped: the same
      * memory layout as a lower-rank transform */
     long long dims[3], rembed[3], cembed[3], *re = NULL, *ce = NULL, batch = 1, rdist = 0, cdist = 0;
@@ -114,7 +115,7 @@ static radx_status plan_make(cudaStream_t s, const int64_t n[3], int axes, radx_
     }
     p->work_size = ws[0] > ws[1] ? ws[0] : ws[1];
     if (p->work_size > 0) {
-        cudaError_t e = radx_dev::persistent_alloc(&p->work, p->work_size);
+        cudaError_t e = radx_dev::persistent_alloc(cu, &p->work, p->work_size);
         if (e != cudaSuccess) {
             cudaGetLastError();
             p->work = NULL;
@@ -138,27 +139,45 @@ static radx_status plan_make(cudaStream_t s, const int64_t n[3], int axes, radx_
     return RADX_OK;
 }
 
-/* Removes the idle entries bound to stream (NULL: all) from the cache into victims[]. */
-static int cache_take_idle(cudaStream_t s, int any_stream, radx_cufft_plan **victims)
+radx_cufft_cache *radx_cufft_cache_new(void) { return (radx_cufft_cache *)calloc(1, sizeof(radx_cufft_cache)); }
+
+void radx_cufft_cache_free(radx_cufft_cache *c)
 {
-    int nv = 0;
+    if (!c) return;
+    for (int i = 0; i < RADX_CUFFT_CACHE; i++) plan_free(c->slot[i]);
+    free(c);
+}
+
+radx_status radx_cufft_plan_3d(radx_cuda *cu, const int64_t n[3], radx_cufft_plan **out, radx_err *err)
+{
+    return radx_cufft_plan_many(cu, n, 3, out, err);
+}
+
+/* An idle cached plan of that shape, or NULL. */
+static radx_cufft_plan *cache_find(radx_cufft_cache *c, const int64_t n[3], int axes)
+{
     for (int i = 0; i < RADX_CUFFT_CACHE; i++) {
-        radx_cufft_plan *p = g_cache[i];
-        if (p && !p->in_use && (any_stream || p->stream == s)) {
-            victims[nv++] = p;
-            g_cache[i] = NULL;
-        }
+        radx_cufft_plan *p = c->slot[i];
+        if (p && !p->in_use && p->axes == axes && p->n[0] == n[0] && p->n[1] == n[1] && p->n[2] == n[2]) return p;
     }
-    return nv;
+    return NULL;
 }
 
-extern "C" radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx_cufft_plan **out, radx_err *err)
+/* Keeps p in the cache (evicting the least recently used idle plan when it is full). */
+static void cache_keep(radx_cufft_cache *c, radx_cufft_plan *p)
 {
-    return radx_cufft_plan_many(stream, n, 3, out, err);
+    int k = -1;
+    for (int i = 0; i < RADX_CUFFT_CACHE && k < 0; i++)
+        if (!c->slot[i]) k = i;
+    for (int i = 0; i < RADX_CUFFT_CACHE && k < 0; i++)
+        if (!c->slot[i]->in_use && (k < 0 || c->slot[i]->last_use < c->slot[k]->last_use)) k = i;
+    if (k < 0) return; /* every slot in use: p lives until released */
+    plan_free(c->slot[k]); /* its work area is freed in stream order */
+    c->slot[k] = p;
+    p->cached = 1;
 }
 
-extern "C" radx_status radx_cufft_plan_many(void *stream, const int64_t n[3], int axes, radx_cufft_plan **out,
-                                            radx_err *err)
+radx_status radx_cufft_plan_many(radx_cuda *cu, const int64_t n[3], int axes, radx_cufft_plan **out, radx_err *err)
 {
     if (!out || !n) return radx_seterr(err, RADX_ERR_ARG, "cuFFT: NULL argument");
     *out = NULL;
@@ -170,60 +189,32 @@ extern "C" radx_status radx_cufft_plan_many(void *stream, const int64_t n[3], in
         return radx_seterr(err, RADX_ERR_ARG, "cuFFT: size %lld along x must be even", (long long)n[0]);
     if (axes < 3 && n[0] < 2)
         return radx_seterr(err, RADX_ERR_ARG, "cuFFT: batched transforms of size %lld", (long long)n[0]);
-    cudaStream_t s = (cudaStream_t)stream;
-    {
-        std::lock_guard<std::mutex> lk(g_mu);
-        for (int i = 0; i < RADX_CUFFT_CACHE; i++) {
-            radx_cufft_plan *p = g_cache[i];
-            if (p && !p->in_use && p->stream == s && p->axes == axes && p->n[0] == n[0] && p->n[1] == n[1] &&
-                p->n[2] == n[2]) {
-                p->in_use = 1;
-                p->last_use = ++g_tick;
-                *out = p;
-                return RADX_OK;
-            }
+    radx_cufft_plan *p = cache_find(cu->fft, n, axes);
+    if (!p) {
+        int oom = 0;
+        radx_status st = plan_make(cu, n, axes, &p, &oom, err);
+        if (st != RADX_OK && oom) { /* the idle cached plans hold device memory: free them, retry once */
+            radx_cufft_cache_clear(cu);
+            st = plan_make(cu, n, axes, &p, &oom, err);
         }
+        if (st != RADX_OK && oom) radx_dev::note_oom();
+        if (st != RADX_OK) return st;
+        cache_keep(cu->fft, p);
     }
-    radx_cufft_plan *p = NULL;
-    int oom = 0;
-    radx_status st = plan_make(s, n, axes, &p, &oom, err);
-    if (st != RADX_OK && oom) { /* the idle cached plans hold device memory: free them, retry once */
-        radx_cufft_cache_clear(NULL);
-        st = plan_make(s, n, axes, &p, &oom, err);
-    }
-    if (st != RADX_OK && oom) radx_dev::note_oom();
-    if (st != RADX_OK) return st;
     p->in_use = 1;
-    radx_cufft_plan *victim = NULL;
-    {
-        std::lock_guard<std::mutex> lk(g_mu);
-        p->last_use = ++g_tick;
-        int slot = -1;
-        for (int i = 0; i < RADX_CUFFT_CACHE && slot < 0; i++)
-            if (!g_cache[i]) slot = i;
-        if (slot < 0) { /* evict the least recently used idle plan */
-            for (int i = 0; i < RADX_CUFFT_CACHE; i++)
-                if (!g_cache[i]->in_use && (slot < 0 || g_cache[i]->last_use < g_cache[slot]->last_use)) slot = i;
-            if (slot >= 0) victim = g_cache[slot];
-        }
-        if (slot >= 0) {
-            g_cache[slot] = p;
-            p->cached = 1;
-        }
-    }
-    plan_free(victim); /* cudaFree synchronises with work still queued on it */
+    p->last_use = ++cu->fft->tick;
     *out = p;
     return RADX_OK;
 }
 
-extern "C" int64_t radx_cufft_buffer_len(const radx_cufft_plan *p)
+int64_t radx_cufft_buffer_len(const radx_cufft_plan *p)
 {
     return (p->n[0] / 2 + 1) * p->n[1] * p->n[2];
 }
 
-extern "C" size_t radx_cufft_work_size(const radx_cufft_plan *p) { return p ? p->work_size : 0; }
+size_t radx_cufft_work_size(const radx_cufft_plan *p) { return p ? p->work_size : 0; }
 
-extern "C" radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
+radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
 {
     cufftResult r = cufftExecR2C(p->r2c, (cufftReal *)dbuf, (cufftComplex *)dbuf);
     if (r != CUFFT_SUCCESS)
@@ -232,7 +223,7 @@ extern "C" radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, ra
     return RADX_OK;
 }
 
-extern "C" radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
+radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
 {
     cufftResult r = cufftExecC2R(p->c2r, (cufftComplex *)dbuf, (cufftReal *)dbuf);
     if (r != CUFFT_SUCCESS)
@@ -241,50 +232,21 @@ extern "C" radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, ra
     return RADX_OK;
 }
 
-extern "C" void radx_cufft_release(radx_cufft_plan *p)
+void radx_cufft_release(radx_cufft_plan *p)
 {
     if (!p) return;
-    {
-        std::lock_guard<std::mutex> lk(g_mu);
-        if (p->cached) {
-            p->in_use = 0;
-            p->last_use = ++g_tick;
-            return;
+    if (p->cached)
+        p->in_use = 0;
+    else
+        plan_free(p);
+}
+
+void radx_cufft_cache_clear(radx_cuda *cu)
+{
+    radx_cufft_cache *c = cu->fft;
+    for (int i = 0; i < RADX_CUFFT_CACHE; i++)
+        if (c->slot[i] && !c->slot[i]->in_use) {
+            plan_free(c->slot[i]);
+            c->slot[i] = NULL;
         }
-    }
-    plan_free(p);
-}
-
-extern "C" void radx_cufft_cache_clear(void *stream)
-{
-    radx_cufft_plan *victims[RADX_CUFFT_CACHE];
-    int nv;
-    {
-        std::lock_guard<std::mutex> lk(g_mu);
-        nv = cache_take_idle((cudaStream_t)stream, stream == NULL, victims);
-    }
-    for (int i = 0; i < nv; i++) plan_free(victims[i]);
-}
-
-extern "C" void *radx_cuda_test_stream(void)
-{
-    int n = 0;
-    if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
-        cudaGetLastError();
-        return NULL;
-    }
-    cudaStream_t s = NULL;
-    if (cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking) != cudaSuccess) {
-        cudaGetLastError();
-        return NULL;
-    }
-    return (void *)s;
-}
-
-extern "C" void radx_cuda_test_stream_destroy(void *stream)
-{
-    if (!stream) return;
-    cudaStreamSynchronize((cudaStream_t)stream);
-    radx_cufft_cache_clear(stream);
-    cudaStreamDestroy((cudaStream_t)stream);
 }

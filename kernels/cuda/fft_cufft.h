@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* radx's internal 3-D FFT (host/cpu/fft.h) on the GPU with cuFFT: same sizes, same in-place buffer
  * layout, same (unnormalised) conventions, but the buffer is DEVICE memory and every plan is
- * bound to a stream (the plan's cudaStream_t, passed as void * so C code can name it).
+ * bound to a CUDA backend context (its stream and device budget).
  *
  *   host/cpu/fft.h                 here
- *   radx_fft_plan_3d(n, &p)    radx_cufft_plan_3d(stream, n, &p)   (from a cache keyed by size)
+ *   radx_fft_plan_3d(n, &p)    radx_cufft_plan_3d(cu, n, &p)       (from the context's cache)
  *   radx_fft_buffer_len(p)     radx_cufft_buffer_len(p)
  *   radx_fft_r2c(p, buf)       radx_cufft_r2c(p, dbuf)             (enqueued on the stream)
  *   radx_fft_c2r(p, buf)       radx_cufft_c2r(p, dbuf)
@@ -21,12 +21,12 @@
  * transforms agree to float rounding (relative error ~1e-7 times log2 of the size), not bit for
  * bit.
  *
- * Plan cache: creating a cuFFT plan costs milliseconds and a work area; radx_cufft_plan_3d hands
- * out a cached idle plan of the same size and stream when there is one (the R2C and C2R plans of
- * a size share one work area).  At most RADX_CUFFT_CACHE idle plans are kept (least recently used
- * evicted); a plan in use is never handed out twice, so concurrent callers each get their own.
- * radx_cufft_cache_clear(stream) destroys the idle plans of a stream (call it before destroying
- * the stream; NULL: every stream).  Thread-safe (one mutex around the cache). */
+ * Plan cache: creating a cuFFT plan costs milliseconds and a work area, so every CUDA backend
+ * context (one per radx plan) keeps its own: radx_cufft_plan_3d hands out a cached idle plan of
+ * the same size when there is one (the R2C and C2R plans of a size share one work area), so a
+ * cohort's cases reuse the plans of the sizes they share.  At most RADX_CUFFT_CACHE plans are
+ * kept (the least recently used idle one evicted).  The context is used by one thread at a time,
+ * so the cache needs no lock. */
 #ifndef RADX_FFT_CUFFT_H
 #define RADX_FFT_CUFFT_H
 
@@ -35,24 +35,25 @@
 #include "core/radx_internal.h"
 #include "cpu/fft.h" /* radx_fft_cpx: the layout of cufftComplex */
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 #define RADX_CUFFT_CACHE 8
 
+struct radx_cuda;
 typedef struct radx_cufft_plan radx_cufft_plan;
+typedef struct radx_cufft_cache radx_cufft_cache;
 
-/* A plan for n[0] x n[1] x n[2] (x fastest; n[0] even, every n[i] in [1, 2^30)) bound to
- * `stream` (a cudaStream_t).  Errors: RADX_ERR_ARG (bad size), RADX_ERR_NOMEM (device memory
- * for the work area, after evicting the idle cached plans), RADX_ERR_DEVICE (other cuFFT/CUDA
- * failures). */
-radx_status radx_cufft_plan_3d(void *stream, const int64_t n[3], radx_cufft_plan **out, radx_err *err);
-/* Batches of lower-rank transforms on the same buffer layout (the LoG's tiles, kernels/
+/* A context's cache (empty), and its destruction with every plan in it. */
+radx_cufft_cache *radx_cufft_cache_new(void);
+void radx_cufft_cache_free(radx_cufft_cache *c);
+
+/* A plan for n[0] x n[1] x n[2] (x fastest; n[0] even, every n[i] in [1, 2^30)) on cu's stream.
+ * Errors: RADX_ERR_ARG (bad size), RADX_ERR_NOMEM (device memory for the work area, after
+ * evicting the idle cached plans), RADX_ERR_DEVICE (other cuFFT/CUDA failures). */
+radx_status radx_cufft_plan_3d(radx_cuda *cu, const int64_t n[3], radx_cufft_plan **out, radx_err *err);
+/* Batches of lower-rank transforms on the same buffer layout (the LoG's tiles, kernels/cuda/
  * log_filter.cu): axes = 2 transforms every x-y plane (n[2] of them), axes = 1 every x row (n[1]
  * n[2] of them; n[0] >= 2, odd allowed: rows still hold n[0]/2+1 complex values); axes = 3 is
  * radx_cufft_plan_3d.  Cached like it (the key includes axes). */
-radx_status radx_cufft_plan_many(void *stream, const int64_t n[3], int axes, radx_cufft_plan **out, radx_err *err);
+radx_status radx_cufft_plan_many(radx_cuda *cu, const int64_t n[3], int axes, radx_cufft_plan **out, radx_err *err);
 /* Complex elements of the buffer: (n[0]/2+1) n[1] n[2]. */
 int64_t radx_cufft_buffer_len(const radx_cufft_plan *p);
 /* Bytes of device work area the plan holds (for memory budgeting). */
@@ -62,18 +63,9 @@ radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err
 /* Inverse half-complex -> real, in place, unnormalised, enqueued on the plan's stream.  The input
  * must be Hermitian-symmetric (the spectrum of a real signal times a real even function is). */
 radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err);
-/* Returns the plan to the cache (NULL-safe).  Work still queued on the stream may use it: a
- * cached plan is only handed out again for the same stream, where that work runs first. */
+/* Returns the plan to its cache (NULL-safe); work still queued on the stream may use it. */
 void radx_cufft_release(radx_cufft_plan *p);
-/* Destroys the idle cached plans bound to stream (NULL: all).  Plans in use are left alone. */
-void radx_cufft_cache_clear(void *stream);
+/* Destroys cu's idle cached plans (their device memory is wanted for something else). */
+void radx_cufft_cache_clear(radx_cuda *cu);
 
-/* For the C tests (tests/test_gpu_*.c), which cannot name CUDA types: a new non-blocking stream
- * (NULL when there is no usable device), and its destruction (after radx_cufft_cache_clear). */
-void *radx_cuda_test_stream(void);
-void radx_cuda_test_stream_destroy(void *stream);
-
-#ifdef __cplusplus
-}
-#endif
 #endif

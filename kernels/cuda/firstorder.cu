@@ -63,7 +63,7 @@ cudaError_t sort_temp_bytes(int64_t m, cudaStream_t st, size_t *bytes)
  * values are sorted on the device one after another (their levels counted into the one
  * histogram d_h) and come back as sorted runs, which the host merges
  * (radx_firstorder_merge_runs) into *sorted (malloc'ed).  Tiles of the first-order stage. */
-cudaError_t sort_in_chunks(dmem *mem, const double *x, const int32_t *gl, int64_t n, int64_t c, int ng,
+cudaError_t sort_in_chunks(dmem *mem, radx_buf *xb, radx_buf *glb, int64_t n, int64_t c, int ng,
                            unsigned long long *d_h, double **sorted, int *host_nomem)
 {
     const int64_t k = (n + c - 1) / c;
@@ -73,8 +73,10 @@ cudaError_t sort_in_chunks(dmem *mem, const double *x, const int32_t *gl, int64_
     size_t tb = 0;
     *sorted = NULL;
     *host_nomem = 0;
-    if (host_ready(x) != 0 || host_ready(gl) != 0) /* the chunks go up from the host copies */
-        return cudaErrorUnknown;
+    /* the chunks go up from the host copies */
+    const double *x = (const double *)radx_cuda_host_read(mem->cu, xb);
+    const int32_t *gl = (const int32_t *)radx_cuda_host_read(mem->cu, glb);
+    if (!x || !gl) return cudaErrorUnknown;
     double *runs = (double *)pinned(0, sizeof *runs * (size_t)n); /* the runs come straight back here */
     int64_t *bounds = (int64_t *)malloc(sizeof *bounds * (size_t)(k + 1));
     if (!runs || !bounds) {
@@ -118,15 +120,15 @@ cudaError_t sort_in_chunks(dmem *mem, const double *x, const int32_t *gl, int64_
 }
 } // namespace
 
-extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const int32_t *gl, int64_t n, int ng,
-                                            double voxel_volume, const radx_params *p, double *out, radx_err *err)
+radx_status radx_cuda_firstorder(radx_cuda *cu, radx_buf *xb, radx_buf *glb, int64_t n, int ng, double voxel_volume,
+                                 const radx_params *p, double *out, radx_err *err)
 {
     if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "first order: empty ROI");
     if (n > (int64_t)INT32_MAX)
         return radx_seterr(err, RADX_ERR_ARG, "first order (CUDA): %lld voxels is more than one sort takes",
                            (long long)n);
     dmem mem;
-    cudaError_t e = dmem_init(&mem, (cudaStream_t)stream);
+    cudaError_t e = dmem_init(&mem, cu);
     const char *what = "cudaGetDevice";
     const void *d_x = NULL, *d_gl = NULL;
     void *tmp = NULL;
@@ -151,10 +153,10 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
         goto done;
     }
     {
-        /* device memory: values and levels (unless device-resident already), the sorted copy and
+        /* device memory: values and levels (unless on the device already), the sorted copy and
          * CUB's scratch; when the whole ROI does not fit, chunks as large as fit (tiles) */
-        const size_t avail = available(), fixed = sizeof *d_h * ((size_t)ng + 1) + sizeof(unsigned);
-        const int held = resident_peek(x, sizeof(double) * (size_t)n) && resident_peek(gl, sizeof(int32_t) * (size_t)n);
+        const size_t avail = available(cu), fixed = sizeof *d_h * ((size_t)ng + 1) + sizeof(unsigned);
+        const int held = radx_cuda_on_device(xb) && radx_cuda_on_device(glb);
         what = "sizing the sort";
         RADX_CUDA_TRY_GOTO(sort_temp_bytes(n, mem.st, &bytes)); /* the whole sort's scratch, used below */
         /* (the narrow copy of the sorted values is left out: without room for it they come down
@@ -180,12 +182,12 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_h, 0, sizeof *d_h * ((size_t)ng + 1), mem.st));
     if (c < n) {
         what = "sorting the ROI values in chunks";
-        RADX_CUDA_TRY_GOTO(sort_in_chunks(&mem, x, gl, n, c, ng, d_h, &merged, &host_nomem));
+        RADX_CUDA_TRY_GOTO(sort_in_chunks(&mem, xb, glb, n, c, ng, d_h, &merged, &host_nomem));
         if (host_nomem) goto done;
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(h, d_h, sizeof *h * ((size_t)ng + 1), cudaMemcpyDeviceToHost, mem.st));
         RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
         s = merged;
-        radx_cuda_note_tiled();
+        radx_cuda_note_tiled(cu);
         goto done;
     }
     s = (double *)pinned(0, sizeof *s * (size_t)n); /* the sorted values come straight back here */
@@ -194,8 +196,12 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
         goto done;
     }
     what = "staging the ROI values";
-    RADX_CUDA_TRY_GOTO(upload_ro(&mem, x, sizeof(double) * (size_t)n, &d_x)); /* device-resident when held */
-    RADX_CUDA_TRY_GOTO(upload_ro(&mem, gl, sizeof(int32_t) * (size_t)n, &d_gl));
+    d_x = radx_cuda_dev_read(cu, xb); /* there already when roi_values and discretisation ran on the device */
+    d_gl = radx_cuda_dev_read(cu, glb);
+    if (!d_x || !d_gl) {
+        note_oom();
+        RADX_CUDA_TRY_GOTO(cudaErrorMemoryAllocation);
+    }
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_s, (size_t)n));
 
     what = "sorting the ROI values";
@@ -239,7 +245,7 @@ extern "C" radx_status radx_cuda_firstorder(void *stream, const double *x, const
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
     if (w < 8) {
         for (int64_t i = 0; i < n; i++) s[i] = radx_value_get(h_n, w, i);
-        radx_cuda_note_narrow_saved((unsigned long long)n * (unsigned long long)(8 - w));
+        radx_cuda_note_narrow_saved(cu, (unsigned long long)n * (unsigned long long)(8 - w));
     }
 
 done:

@@ -15,7 +15,6 @@
 
 #include "cuda/angular_count.cuh"
 #include "cuda/stages.h"
-#include "cuda/glcm_cuda.h"
 #include "features/angular_classes.h"
 #include "rules/glcm_rules.h"
 
@@ -33,56 +32,31 @@ struct radx_glcm_op {
     }
 };
 
-extern "C" radx_status radx_glcm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt,
-                                             radx_err *err)
-{
-    radx_glcm_op op;
-    op.n = g->n;
-    return radx_ang_count<radx_glcm_op>("glcm", stream, g, op, NULL, NULL, mode, cnt, NULL, err);
-}
-
-extern "C" radx_status radx_cuda_glcm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                                      radx_err *err)
+radx_status radx_cuda_glcm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
     radx_angular_prep g;
     uint32_t *cnt = NULL;
-    radx_status st = radx_glcm_prepare(in, p, out, &g, err);
+    radx_status st = radx_glcm_prepare(&b->in, p, out, &g, err);
     if (st != RADX_OK) return st;
-    g.src_gl = in->gl; /* the device may hold them (angular_count.cuh) */
-    g.src_roi = in->roi;
+    g.d_gl = b->d_gl; /* the device makes the level index from them (angular_count.cuh) */
+    g.d_roi = b->d_roi;
     if (g.na > 0) {
         cnt = (uint32_t *)malloc((size_t)g.na * g.ncell * sizeof *cnt);
+        radx_glcm_op op;
+        op.n = g.n;
         if (!cnt)
             st = radx_seterr(err, RADX_ERR_NOMEM, "glcm (CUDA): out of memory for %d matrices of %d x %d", g.na, g.n,
                              g.n);
         else
-            st = radx_glcm_cuda_counts(stream, &g, RADX_ANG_AUTO, cnt, err);
+            st = radx_ang_count<radx_glcm_op>("glcm", cu, &g, op, NULL, NULL, cu->angular_mode, cnt, NULL, err);
     }
     if (st == RADX_OK) {
         radx_angular_counts src;
         src.cnt = cnt;
         src.ncell = g.ncell;
-        st = radx_glcm_from_counts(&g, p, in->spacing_zyx, radx_angular_counts_get, &src, out, err);
+        st = radx_glcm_from_counts(&g, p, b->in.spacing_zyx, radx_angular_counts_get, &src, out, err);
     }
     free(cnt);
     radx_angular_prep_free(&g);
     return st;
-}
-
-extern "C" radx_status radx_angular_cuda_test_stream(void **stream, radx_err *err)
-{
-    cudaStream_t s = NULL;
-    *stream = NULL;
-    cudaError_t e = cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
-    if (e != cudaSuccess) {
-        cudaGetLastError();
-        return radx_seterr(err, RADX_ERR_DEVICE, "CUDA stream creation failed: %s", cudaGetErrorString(e));
-    }
-    *stream = (void *)s;
-    return RADX_OK;
-}
-
-extern "C" void radx_angular_cuda_test_stream_destroy(void *stream)
-{
-    if (stream) cudaStreamDestroy((cudaStream_t)stream);
 }

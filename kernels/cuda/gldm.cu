@@ -65,12 +65,13 @@ __global__ void dep_kernel(const int32_t *__restrict__ gl, const uint8_t *__rest
 
 } // namespace
 
-extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+static radx_status gldm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s,
                                              radx_szm_sparse *m, radx_err *err)
 {
     const char *cls = "gldm", *what = "";
     const int64_t n = s->nvox, jmax = radx_gldm_jmax(s);
-    cudaStream_t st = (cudaStream_t)stream;
+    cudaStream_t st = cu->stream;
+    const radx_texture_input *in = &b->in;
     dmem dm;
     radx_tex_nbhd dh;
     int32_t *d_lut = NULL, *h_dep = NULL;
@@ -82,13 +83,13 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
         return radx_seterr(err, RADX_ERR_ARG, "gldm: box of %lld voxels is too large for the GPU path", (long long)n);
 
 
-    e = dmem_init(&dm, st);
+    e = dmem_init(&dm, cu);
     if (e != cudaSuccess) return cuda_status(e, cls, "device query", err);
     {
         /* the whole box, or z-slabs when its boxes do not fit (nbtex_cuda.cuh) */
         const int dense = radx_szm_dense(s->ngp, jmax);
         const int64_t ncell = (int64_t)s->ngp * (jmax + 1);
-        const slabs sp = plan_slabs(in, &s->nh, dense ? 0 : sizeof(int32_t),
+        const slabs sp = plan_slabs(cu, b, &s->nh, dense ? 0 : sizeof(int32_t),
                                     dense ? (size_t)ncell * 3 * sizeof(unsigned long long) : 0);
         if (sp.t == 0) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "gldm: out of GPU memory for even one slice of the box");
@@ -98,7 +99,7 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
         const int tiled = sp.t < sp.nz;
         dslabs ds;
         RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, in, n, sp, &ds));
+        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, b, n, sp, &ds));
         if (dense) {
             unsigned long long *hist = NULL;
             int host_nomem = 0;
@@ -111,7 +112,7 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
             f.jmax = jmax;
             for (int64_t k = 0; k < slab_count(sp); k++) { /* counts of every slab into the one histogram */
                 const radx_slab sb = slab_k(sp, k);
-                RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+                RADX_CUDA_TRY_GOTO(load_slab(st, b, sp, sb, &ds));
                 f.gl = ds.b.gl;
                 f.roi = ds.b.roi;
                 f.nh = slab_nbhd(dh, sb);
@@ -132,7 +133,7 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
             for (int64_t k = 0; k < slab_count(sp); k++) { /* each slab's centre voxels into their place */
                 const radx_slab sb = slab_k(sp, k);
                 const int64_t nc = (sb.z1 - sb.z0) * sp.nxy;
-                RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+                RADX_CUDA_TRY_GOTO(load_slab(st, b, sp, sb, &ds));
                 dep_kernel<<<grid_for(nc), RADX_NBTEX_BLOCK, 0, st>>>(ds.b.gl, ds.b.roi, slab_nbhd(dh, sb), s->alpha,
                                                                       (sb.z0 - sb.lo) * sp.nxy, nc, d_dep);
                 RADX_CUDA_TRY_GOTO(cudaGetLastError());
@@ -142,7 +143,7 @@ extern "C" radx_status radx_cuda_gldm_matrix(void *stream, const radx_texture_in
             RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
             rs = radx_gldm_matrix_from_dep(in, s, h_dep, m, err);
         }
-        if (tiled && rs == RADX_OK) radx_cuda_note_tiled();
+        if (tiled && rs == RADX_OK) radx_cuda_note_tiled(cu);
     }
 
 done:
@@ -153,14 +154,13 @@ done:
     return rs;
 }
 
-extern "C" radx_status radx_cuda_gldm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                                      radx_err *err)
+radx_status radx_cuda_gldm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
     radx_tex_nbclass s;
     radx_szm_sparse m;
-    radx_status st = radx_gldm_setup(in, p, out, &s, err);
+    radx_status st = radx_gldm_setup(&b->in, p, out, &s, err);
     if (st != RADX_OK) return st;
-    st = radx_cuda_gldm_matrix(stream, in, &s, &m, err);
+    st = gldm_matrix(cu, b, &s, &m, err);
     if (st == RADX_OK) st = radx_gldm_from_matrix(&s, &m, out, err);
     radx_szm_sparse_free(&m);
     radx_tex_nbclass_free(&s);

@@ -28,7 +28,6 @@
 #include "cuda/angular_count.cuh"
 #include "cuda/stages.h"
 #include "features/angular_classes.h"
-#include "cuda/glrlm_cuda.h"
 #include "rules/glrlm_rules.h"
 
 /* Per-voxel GLRLM operation of radx_angular_count_kernel: radx_glrlm_slab_voxel (glrlm_rules.h),
@@ -65,8 +64,8 @@ struct radx_glrlm_op {
 
 static void glrlm_set_flags(radx_glrlm_op *op, int *flags) { op->multi = flags; }
 
-extern "C" radx_status radx_glrlm_cuda_counts(void *stream, const radx_angular_prep *g, int mode, uint32_t *cnt,
-                                              radx_err *err)
+/* The na matrices of g into cnt (the counts radx_glrlm_count_angle gives). */
+static radx_status glrlm_counts(radx_cuda *cu, const radx_angular_prep *g, uint32_t *cnt, radx_err *err)
 {
     radx_glrlm_op op;
     memset(&op, 0, sizeof op);
@@ -80,7 +79,7 @@ extern "C" radx_status radx_glrlm_cuda_counts(void *stream, const radx_angular_p
     if (!multi) return radx_seterr(err, RADX_ERR_NOMEM, "glrlm (CUDA): out of memory");
     int tiled = 0;
     radx_status st =
-        radx_ang_count<radx_glrlm_op>("glrlm", stream, g, op, glrlm_set_flags, multi, mode, cnt, &tiled, err);
+        radx_ang_count<radx_glrlm_op>("glrlm", cu, g, op, glrlm_set_flags, multi, cu->angular_mode, cnt, &tiled, err);
     if (st == RADX_OK) {
         /* the multiElement rule: the ROI is "2-D" for an unflagged angle, PyRadiomics zeroes it.  In
          * slabs a lone voxel's walk ends with the slab, so the host decides a clear flag itself. */
@@ -96,28 +95,27 @@ extern "C" radx_status radx_glrlm_cuda_counts(void *stream, const radx_angular_p
     return st;
 }
 
-extern "C" radx_status radx_cuda_glrlm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                                       radx_err *err)
+radx_status radx_cuda_glrlm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
     radx_angular_prep g;
     uint32_t *cnt = NULL;
-    radx_status st = radx_glrlm_prepare(in, p, out, &g, err);
+    radx_status st = radx_glrlm_prepare(&b->in, p, out, &g, err);
     if (st != RADX_OK) return st;
-    g.src_gl = in->gl; /* the device may hold them (angular_count.cuh) */
-    g.src_roi = in->roi;
+    g.d_gl = b->d_gl; /* the device makes the level index from them (angular_count.cuh) */
+    g.d_roi = b->d_roi;
     if (g.na > 0) {
         cnt = (uint32_t *)malloc((size_t)g.na * g.ncell * sizeof *cnt);
         if (!cnt)
             st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm (CUDA): out of memory for %d matrices of %d x %lld", g.na,
                              g.n, g.L);
         else
-            st = radx_glrlm_cuda_counts(stream, &g, RADX_ANG_AUTO, cnt, err);
+            st = glrlm_counts(cu, &g, cnt, err);
     }
     if (st == RADX_OK) {
         radx_angular_counts src;
         src.cnt = cnt;
         src.ncell = g.ncell;
-        st = radx_glrlm_from_counts(&g, p, in->spacing_zyx, radx_angular_counts_get, &src, out, err);
+        st = radx_glrlm_from_counts(&g, p, b->in.spacing_zyx, radx_angular_counts_get, &src, out, err);
     }
     free(cnt);
     radx_angular_prep_free(&g);

@@ -234,14 +234,15 @@ int half_nbhd(const radx_tex_nbhd *nh, radx_tex_nbhd *h)
 
 } // namespace
 
-/* Device bytes of the whole-box path, at most: gl and roi (unless the pipeline holds them on the
- * device), labels and sizes, the larger of the dense histogram with its compaction (24 bytes a
+/* Device bytes of the whole-box path, at most: gl and roi (unless their device copies are there),
+ * labels and sizes, the larger of the dense histogram with its compaction (24 bytes a
  * cell) and the root flags with a zone list as long as the ROI, CUB's scan scratch (under a
  * byte a voxel) and the lookup table. */
-static size_t whole_bytes(const radx_texture_input *in, const radx_tex_nbclass *s)
+static size_t whole_bytes(const radx_cuda_box *b, const radx_tex_nbclass *s)
 {
+    const radx_texture_input *in = &b->in;
     const size_t n = (size_t)s->nvox;
-    const int held = resident_peek(in->gl, n * sizeof(int32_t)) && resident_peek(in->roi, n);
+    const int held = b->d_gl && b->d_roi;
     size_t cells = (size_t)s->ngp * ((size_t)s->n_roi + 1);
     if (cells > (size_t)RADX_SZM_DENSE_MAX_CELLS) cells = (size_t)RADX_SZM_DENSE_MAX_CELLS;
     const size_t dense = cells * 24, list = n * 4 + (size_t)s->n_roi * 12;
@@ -259,9 +260,11 @@ static size_t whole_bytes(const radx_texture_input *in, const radx_tex_nbclass *
  * the host stitches the zones that cross the slab boundaries (radx_glszm_stitch, host/features/glszm.c,
  * tested on the CPU by test_tiles).  The zones come out in the CPU's order, so the matrix is the
  * CPU's entry for entry. */
-static radx_status glszm_slabs(cudaStream_t st, const radx_texture_input *in, const radx_tex_nbclass *s,
-                               radx_szm_sparse *m, radx_err *err)
+static radx_status glszm_slabs(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                               radx_err *err)
 {
+    cudaStream_t st = cu->stream;
+    const radx_texture_input *in = &b->in;
     const char *cls = "glszm", *what = "";
     const int64_t nz = s->dims[0], nxy = s->dims[1] * s->dims[2];
     radx_status rs = RADX_OK;
@@ -279,7 +282,7 @@ static radx_status glszm_slabs(cudaStream_t st, const radx_texture_input *in, co
 
     memset(m, 0, sizeof *m);
     memset(&hh, 0, sizeof hh);
-    const size_t avail = available();
+    const size_t avail = available(cu);
     const size_t fixed = ((size_t)in->ng + 1) * sizeof(int32_t) + 2 * (size_t)nxy * sizeof(int64_t) +
                          ((size_t)64 << 10); /* CUB's scan scratch, the neighbourhood */
     int64_t t = avail > fixed ? (int64_t)((avail - fixed) / ((size_t)nxy * GLSZM_SLAB_PER_VOXEL)) : 0;
@@ -297,7 +300,7 @@ static radx_status glszm_slabs(cudaStream_t st, const radx_texture_input *in, co
         return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory");
     }
     const size_t cap = (size_t)(t * nxy);
-    e = dmem_init(&dm, st);
+    e = dmem_init(&dm, cu);
     if (e != cudaSuccess) {
         free(sl);
         free(hh.off);
@@ -359,7 +362,7 @@ static radx_status glszm_slabs(cudaStream_t st, const radx_texture_input *in, co
         RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st)); /* the buffers serve the next slab */
     }
     rs = radx_glszm_stitch(in, s, sl, nsl, m, err);
-    if (rs == RADX_OK && nsl > 1) radx_cuda_note_tiled();
+    if (rs == RADX_OK && nsl > 1) radx_cuda_note_tiled(cu);
 
 done:
     if (e != cudaSuccess) {
@@ -380,33 +383,33 @@ done:
     return rs;
 }
 
-static radx_status glszm_whole(cudaStream_t stream, const radx_texture_input *in, const radx_tex_nbclass *s,
-                               radx_szm_sparse *m, radx_err *err);
+static radx_status glszm_whole(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                               radx_err *err);
 
-extern "C" radx_status radx_cuda_glszm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
-                                              radx_szm_sparse *m, radx_err *err)
+static radx_status glszm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                                radx_err *err)
 {
-    cudaStream_t st = (cudaStream_t)stream;
     const int was_oom = oom();
-    if (s->nvox < (int64_t)UINT32_MAX && whole_bytes(in, s) <= available()) {
-        const radx_status rs = glszm_whole(st, in, s, m, err);
+    if (s->nvox < (int64_t)UINT32_MAX && whole_bytes(b, s) <= available(cu)) {
+        const radx_status rs = glszm_whole(cu, b, s, m, err);
         if (rs != RADX_ERR_NOMEM) return rs;
         if (err) { /* the slabs may still do it */
             err->status = RADX_OK;
             err->msg[0] = '\0';
         }
     }
-    const radx_status rs = glszm_slabs(st, in, s, m, err);
+    const radx_status rs = glszm_slabs(cu, b, s, m, err);
     if (rs == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */
     return rs;
 }
 
-static radx_status glszm_whole(cudaStream_t stream, const radx_texture_input *in, const radx_tex_nbclass *s,
-                               radx_szm_sparse *m, radx_err *err)
+static radx_status glszm_whole(radx_cuda *cu, const radx_cuda_box *bx, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                               radx_err *err)
 {
+    const radx_texture_input *in = &bx->in;
     const char *cls = "glszm", *what = "";
     const int64_t n = s->nvox;
-    cudaStream_t st = stream;
+    cudaStream_t st = cu->stream;
     dmem dm;
     dbox b;
     radx_tex_nbhd hh, dh;
@@ -425,13 +428,13 @@ static radx_status glszm_whole(cudaStream_t stream, const radx_texture_input *in
     if (half_nbhd(&s->nh, &hh) < 0) return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory");
 
 
-    e = dmem_init(&dm, st);
+    e = dmem_init(&dm, cu);
     if (e != cudaSuccess) {
         free(hh.off);
         free(hh.flat);
         return cuda_status(e, cls, "device query", err);
     }
-    RADX_CUDA_TRY_GOTO(upload_box(&dm, in, n, &b));
+    RADX_CUDA_TRY_GOTO(upload_box(&dm, bx, n, &b));
     RADX_CUDA_TRY_GOTO(upload(&dm, s->lut, ((size_t)in->ng + 1) * sizeof(int32_t), (void **)&d_lut));
     RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &hh, &dh));
     RADX_CUDA_TRY_GOTO(dalloc(&dm, &lab, (size_t)n));
@@ -516,14 +519,13 @@ done:
     return rs;
 }
 
-extern "C" radx_status radx_cuda_glszm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                                       radx_err *err)
+radx_status radx_cuda_glszm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
     radx_tex_nbclass s;
     radx_szm_sparse m;
-    radx_status st = radx_glszm_setup(in, p, out, &s, err);
+    radx_status st = radx_glszm_setup(&b->in, p, out, &s, err);
     if (st != RADX_OK) return st;
-    st = radx_cuda_glszm_matrix(stream, in, &s, &m, err);
+    st = glszm_matrix(cu, b, &s, &m, err);
     if (st == RADX_OK) st = radx_glszm_from_matrix(&s, &m, out, err);
     radx_szm_sparse_free(&m);
     radx_tex_nbclass_free(&s);

@@ -36,7 +36,6 @@
 #include "cuda/device_mem.cuh"
 #include "cuda/stages.h"
 #include "cuda/fft_cufft.h"
-#include "cuda/log_cuda.h"
 #include "cpu/log_filter.h"
 #include "rules/log_transfer.h"
 
@@ -328,9 +327,10 @@ static radx_status lf_pass_end(cudaStream_t s, cudaError_t e, radx_status st, co
 }
 
 /* Pass 1 over the image slices [z0, z0 + ns) into the host arrays A, B (n0 n1 n2 floats). */
-static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t,
+static radx_status lf_pass1(radx_cuda *cu, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t,
                             double c, int64_t z0, int64_t ns, float *A, float *B, radx_err *err)
 {
+    cudaStream_t s = cu->stream;
     const int64_t n01 = S->ax[0].n * S->ax[1].n, nh = S->nh, L1 = S->ax[1].L;
     const size_t es = radx_dtype_size(in->dtype), nbuf = (size_t)(nh * L1 * ns);
     const int64_t dims[3] = {S->ax[0].L, L1, ns};
@@ -340,9 +340,9 @@ static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_lo
     radx_fft_cpx *ba = NULL, *bb = NULL;
     float *dA = NULL, *dB = NULL;
     const char *what = "allocation";
-    radx_status st = radx_cufft_plan_many(s, dims, 2, &plan, err);
+    radx_status st = radx_cufft_plan_many(cu, dims, 2, &plan, err);
     if (st != RADX_OK) return st;
-    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    cudaError_t e = radx_dev::dmem_init(&mem, cu);
     if (e == cudaSuccess) e = radx_dev::dmalloc_bytes(&mem, &d_in, (size_t)(n01 * ns) * es);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &ba, nbuf);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &bb, nbuf);
@@ -374,9 +374,10 @@ static radx_status lf_pass1(cudaStream_t s, const radx_volume *in, const radx_lo
 }
 
 /* Pass 2 over the image rows [y0, y0 + ty) from the host arrays A, B into res (n0 n1 n2). */
-static radx_status lf_pass2(cudaStream_t s, const radx_log_setup *S, const lf_tabs &t, double add, int64_t y0,
+static radx_status lf_pass2(radx_cuda *cu, const radx_log_setup *S, const lf_tabs &t, double add, int64_t y0,
                             int64_t ty, const float *A, const float *B, float *res, radx_err *err)
 {
+    cudaStream_t s = cu->stream;
     const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, L2 = S->ax[2].L, nz2 = L2 / 2 + 1;
     const int64_t nl = n0 * ty;
     const size_t nbuf = (size_t)(nz2 * nl), slab = (size_t)(nl * n2);
@@ -387,9 +388,9 @@ static radx_status lf_pass2(cudaStream_t s, const radx_log_setup *S, const lf_ta
     float *dA = NULL, *dB = NULL, *dout = NULL;
     const char *what = "allocation";
     const size_t row = sizeof(float) * (size_t)nl, pitch = sizeof(float) * (size_t)(n0 * n1);
-    radx_status st = radx_cufft_plan_many(s, dims, 1, &plan, err);
+    radx_status st = radx_cufft_plan_many(cu, dims, 1, &plan, err);
     if (st != RADX_OK) return st;
-    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    cudaError_t e = radx_dev::dmem_init(&mem, cu);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dA, slab);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dB, slab);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &dout, slab);
@@ -428,9 +429,9 @@ static radx_status lf_retry(radx_err *err);
  * slice (at least 1), halving on a shortage (without the thicker slabs' idle cuFFT plans); what
  * is done stays done. */
 template <class Pass>
-static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, radx_err *err, Pass pass)
+static radx_status lf_slabs(radx_cuda *cu, int64_t n, size_t per, radx_err *err, Pass pass)
 {
-    int64_t t = (int64_t)(radx_dev::available() / (per ? per : 1));
+    int64_t t = (int64_t)(radx_dev::available(cu) / (per ? per : 1));
     if (t > n) t = n;
     if (t < 1) t = 1;
     radx_status st = RADX_OK;
@@ -438,7 +439,7 @@ static radx_status lf_slabs(cudaStream_t s, int64_t n, size_t per, radx_err *err
         const int64_t k = lo + t < n ? t : n - lo;
         st = pass(lo, k);
         if (st == RADX_ERR_NOMEM && k > 1) {
-            radx_cufft_cache_clear(s);
+            radx_cufft_cache_clear(cu);
             t = k / 2;
             st = lf_retry(err);
             continue;
@@ -461,9 +462,10 @@ static radx_status lf_retry(radx_err *err)
  * of z slices, pass 2 in slabs of y rows, each as thick as fits (halved on a shortage; what is
  * done stays done).  A and B (the pass-1 images) wait on the host.  The centring constant is the
  * CPU's (radx_log_centring); the result agrees with the 3-D transform to float rounding. */
-static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx_log_setup *S, double sigma_mm,
+static radx_status lf_two_pass(radx_cuda *cu, const radx_volume *in, const radx_log_setup *S, double sigma_mm,
                                float *res, radx_err *err)
 {
+    cudaStream_t s = cu->stream;
     const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, n01 = n0 * n1;
     const size_t es = radx_dtype_size(in->dtype);
     float *A = (float *)malloc(sizeof(float) * (size_t)(n01 * n2)), *B = (float *)malloc(sizeof(float) * (size_t)(n01 * n2));
@@ -479,7 +481,7 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
     }
     {
         const double c = radx_log_centring(in, S, zsum), add = c * S->t0;
-        cudaError_t e = radx_dev::dmem_init(&mem, s);
+        cudaError_t e = radx_dev::dmem_init(&mem, cu);
         if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &tabs, lf_tab_bytes(S));
         if (e == cudaSuccess) e = lf_upload_tabs(S, tabs, &t, s);
         if (e != cudaSuccess) {
@@ -490,8 +492,8 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
          * for cuFFT's work area */
         const size_t per_slice = (size_t)n01 * (es + 2 * sizeof(float)) +
                                  4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
-        st = lf_slabs(s, n2, per_slice, err,
-                      [&](int64_t z0, int64_t ns) { return lf_pass1(s, in, S, t, c, z0, ns, A, B, err); });
+        st = lf_slabs(cu, n2, per_slice, err,
+                      [&](int64_t z0, int64_t ns) { return lf_pass1(cu, in, S, t, c, z0, ns, A, B, err); });
         if (st == RADX_OK && S->ax[2].L == 1) { /* one slice, no z padding: the 1-point transform is the identity */
             for (int64_t i = 0; i < n01; i++) {
                 float re = A[i], im = 0.0f;
@@ -504,8 +506,8 @@ static radx_status lf_two_pass(cudaStream_t s, const radx_volume *in, const radx
         const int64_t nz2 = S->ax[2].L / 2 + 1;
         const size_t per_row = (size_t)(n0 * n2) * 3 * sizeof(float) + 4 * (size_t)(n0 * nz2) * sizeof(radx_fft_cpx);
         if (st == RADX_OK)
-            st = lf_slabs(s, n1, per_row, err,
-                          [&](int64_t y0, int64_t ny) { return lf_pass2(s, S, t, add, y0, ny, A, B, res, err); });
+            st = lf_slabs(cu, n1, per_row, err,
+                          [&](int64_t y0, int64_t ny) { return lf_pass2(cu, S, t, add, y0, ny, A, B, res, err); });
     }
 out:
     radx_dev::dfree_all(&mem);
@@ -520,7 +522,6 @@ struct lf_dev {
     radx_dev::dmem mem;
     void *in;
     radx_fft_cpx *buf;
-    float *out;
     char *tabs;   /* g, d per axis (double), then map per axis (int64) */
     double *zsum; /* nz slice sums, then the centring constant */
 };
@@ -531,13 +532,12 @@ static void lf_dev_free(lf_dev *d)
     memset(d, 0, sizeof *d);
 }
 
-static cudaError_t lf_dev_alloc(lf_dev *d, cudaStream_t s, size_t in_bytes, size_t buf_bytes, size_t out_bytes,
-                                size_t tab_bytes, size_t zsum_bytes)
+static cudaError_t lf_dev_alloc(lf_dev *d, radx_cuda *cu, size_t in_bytes, size_t buf_bytes, size_t tab_bytes,
+                                size_t zsum_bytes)
 {
-    cudaError_t e = radx_dev::dmem_init(&d->mem, s);
-    if (e == cudaSuccess) e = radx_dev::dmalloc_bytes(&d->mem, &d->in, in_bytes);
+    cudaError_t e = radx_dev::dmem_init(&d->mem, cu);
+    if (e == cudaSuccess && in_bytes) e = radx_dev::dmalloc_bytes(&d->mem, &d->in, in_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->buf, buf_bytes);
-    if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->out, out_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, &d->tabs, tab_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&d->mem, (char **)&d->zsum, zsum_bytes);
     if (e != cudaSuccess) {
@@ -547,200 +547,144 @@ static cudaError_t lf_dev_alloc(lf_dev *d, cudaStream_t s, size_t in_bytes, size
     return e;
 }
 
-/* radx_cuda_log_filter_ex into preset (in's voxel count floats), or a new buffer when NULL: when
- * the backend holds preset (host/backend/resident.h), the result stays on the device only (stale). */
-static radx_status log_filter_into(void *stream, const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                                   float *const preset, radx_volume *out, radx_err *err)
+/* The tables g0 d0 g1 d1 g2 d2 (double), then map0 map1 map2 (int64), into d->tabs. */
+static cudaError_t lf_tables(const radx_log_setup *S, lf_dev *d, lf_tabs *t, cudaStream_t s)
 {
-    radx_log_setup S;
+    cudaError_t e = cudaSuccess;
+    char *p = d->tabs;
+    for (int a = 0; a < 3; a++) {
+        const size_t nb = (size_t)S->ax[a].L * sizeof(double);
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].g, nb, cudaMemcpyHostToDevice, s);
+        t->g[a] = (const double *)p;
+        p += nb;
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].d, nb, cudaMemcpyHostToDevice, s);
+        t->d[a] = (const double *)p;
+        p += nb;
+    }
+    for (int a = 0; a < 3; a++) {
+        const size_t nb = (size_t)S->ax[a].L * sizeof(int64_t);
+        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].map, nb, cudaMemcpyHostToDevice, s);
+        t->map[a] = (const int64_t *)p;
+        p += nb;
+        t->n[a] = S->ax[a].n;
+        t->L[a] = S->ax[a].L;
+        t->off[a] = S->ax[a].off;
+    }
+    return e;
+}
+
+/* The 3-D transform of the whole image on the device: d_in (the image's device copy, or NULL:
+ * uploaded from in) into d_out.  RADX_ERR_NOMEM (radx_dev::oom set) when it does not fit. */
+static radx_status lf_whole(radx_cuda *cu, const radx_volume *in, const void *d_in, const radx_log_setup *S,
+                            double sigma_mm, float *d_out, radx_err *err)
+{
+    cudaStream_t s = cu->stream;
+    const int64_t L3[3] = {S->ax[0].L, S->ax[1].L, S->ax[2].L};
     radx_cufft_plan *plan = NULL;
     lf_dev d;
-    float *res = NULL;
-    radx_status st;
-    cudaError_t e = cudaSuccess;
-    const char *what = "";
-    cudaStream_t s = (cudaStream_t)stream;
-    const int was_oom = radx_dev::oom();
-
     memset(&d, 0, sizeof d);
-    if (out) memset(out, 0, sizeof *out);
-    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    st = radx_log_setup_init(in, sigma_mm, o, &S, err);
-    if (st != RADX_OK) goto done;
-    {
-        const int64_t L3[3] = {S.ax[0].L, S.ax[1].L, S.ax[2].L};
-        st = radx_cufft_plan_3d(stream, L3, &plan, err);
-        if (st == RADX_ERR_NOMEM) goto tiles;
-        if (st != RADX_OK) goto done;
+    const char *what = "";
+    radx_status st = radx_cufft_plan_3d(cu, L3, &plan, err);
+    if (st != RADX_OK) return st;
+    const size_t in_bytes = d_in ? 0 : (size_t)S->nvox * radx_dtype_size(in->dtype);
+    const size_t buf_bytes = (size_t)S->nbuf * sizeof(radx_fft_cpx);
+    const size_t tab_bytes = (size_t)(S->ax[0].L + S->ax[1].L + S->ax[2].L) * (2 * sizeof(double) + sizeof(int64_t));
+    const size_t zsum_bytes = (size_t)(S->ax[2].n + 1) * sizeof(double);
+    cudaError_t e = lf_dev_alloc(&d, cu, in_bytes, buf_bytes, tab_bytes, zsum_bytes);
+    if (e == cudaErrorMemoryAllocation) { /* idle cached FFT plans hold device memory */
+        radx_cufft_cache_clear(cu);
+        e = lf_dev_alloc(&d, cu, in_bytes, buf_bytes, tab_bytes, zsum_bytes);
     }
-    {
-        const size_t es = radx_dtype_size(in->dtype);
-        const size_t in_bytes = (size_t)S.nvox * es, buf_bytes = (size_t)S.nbuf * sizeof(radx_fft_cpx);
-        const size_t out_bytes = (size_t)S.nvox * sizeof(float);
-        const size_t Lsum = (size_t)(S.ax[0].L + S.ax[1].L + S.ax[2].L);
-        const size_t tab_bytes = Lsum * (2 * sizeof(double) + sizeof(int64_t));
-        const size_t zsum_bytes = (size_t)(S.ax[2].n + 1) * sizeof(double);
-        /* the image every sigma filters: device-resident when the pipeline holds it (uploaded at
-         * the first sigma), so only the first sigma copies it up */
-        const void *d_in = radx_dev::resident(in->data, in_bytes);
-        const size_t in_alloc = d_in ? 1 : in_bytes;
-        e = lf_dev_alloc(&d, s, in_alloc, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
-        if (e == cudaErrorMemoryAllocation) { /* idle cached FFT plans hold device memory */
-            radx_cufft_cache_clear(NULL);
-            e = lf_dev_alloc(&d, s, in_alloc, buf_bytes, out_bytes, tab_bytes, zsum_bytes);
-        }
-        if (e == cudaErrorMemoryAllocation) goto tiles;
-        if (e != cudaSuccess) {
-            size_t fr = 0, tot = 0;
-            cudaMemGetInfo(&fr, &tot);
-            cudaGetLastError();
-            st = radx_seterr(err, e == cudaErrorMemoryAllocation ? RADX_ERR_NOMEM : RADX_ERR_DEVICE,
-                             "LoG sigma %g mm: a %lldx%lldx%lld FFT needs %.1f MiB of device memory (%.1f MiB free): %s",
-                             sigma_mm, (long long)S.ax[0].L, (long long)S.ax[1].L, (long long)S.ax[2].L,
-                             (double)(in_bytes + buf_bytes + out_bytes + tab_bytes) / 1048576.0,
-                             (double)fr / 1048576.0, cudaGetErrorString(e));
-            goto done;
-        }
-        res = preset ? preset : (float *)malloc(out_bytes > 0 ? out_bytes : 1);
-        if (!res) {
-            st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
-            goto done;
-        }
-
-        /* tables: g0 d0 g1 d1 g2 d2 (double), then map0 map1 map2 (int64) */
-        lf_tabs t;
-        {
-            char *p = d.tabs;
-            for (int a = 0; a < 3; a++) {
-                const size_t nb = (size_t)S.ax[a].L * sizeof(double);
-                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].g, nb, cudaMemcpyHostToDevice, s);
-                t.g[a] = (const double *)p;
-                p += nb;
-                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].d, nb, cudaMemcpyHostToDevice, s);
-                t.d[a] = (const double *)p;
-                p += nb;
-            }
-            for (int a = 0; a < 3; a++) {
-                const size_t nb = (size_t)S.ax[a].L * sizeof(int64_t);
-                if (e == cudaSuccess) e = cudaMemcpyAsync(p, S.ax[a].map, nb, cudaMemcpyHostToDevice, s);
-                t.map[a] = (const int64_t *)p;
-                p += nb;
-                t.n[a] = S.ax[a].n;
-                t.L[a] = S.ax[a].L;
-                t.off[a] = S.ax[a].off;
-            }
-        }
-        double *d_cval = d.zsum + S.ax[2].n;
-        what = "upload";
-        if (e == cudaSuccess && !d_in) {
-            e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
-            d_in = d.in;
-        }
-        if (e == cudaSuccess) e = cudaMemsetAsync(d_cval, 0, sizeof(double), s); /* zero padding: c = 0 */
-        if (e == cudaSuccess) {
-            what = "LoG padding kernels";
-            e = lf_launch_front(in->dtype, d_in, &S, t, d.zsum, d_cval, (float *)d.buf, s);
-        }
-        if (e != cudaSuccess) goto cuda_fail;
-        st = radx_cufft_r2c(plan, d.buf, err);
-        if (st != RADX_OK) goto done;
-        lf_multiply<<<lf_grid(S.nbuf), LF_BLOCK, 0, s>>>(d.buf, t, S.nh, S.scale);
+    if (e != cudaSuccess) {
+        radx_cufft_release(plan);
+        if (e == cudaErrorMemoryAllocation) radx_dev::note_oom();
+        return radx_dev::cuda_status(e, "LoG", "allocating the FFT buffers", err);
+    }
+    lf_tabs t;
+    double *d_cval = d.zsum + S->ax[2].n;
+    e = lf_tables(S, &d, &t, s);
+    what = "upload";
+    if (e == cudaSuccess && !d_in) {
+        e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
+        d_in = d.in;
+    }
+    if (e == cudaSuccess) e = cudaMemsetAsync(d_cval, 0, sizeof(double), s); /* zero padding: c = 0 */
+    if (e == cudaSuccess) {
+        what = "LoG padding kernels";
+        e = lf_launch_front(in->dtype, d_in, S, t, d.zsum, d_cval, (float *)d.buf, s);
+    }
+    if (e == cudaSuccess) st = radx_cufft_r2c(plan, d.buf, err);
+    if (e == cudaSuccess && st == RADX_OK) {
         what = "LoG multiply kernel";
+        lf_multiply<<<lf_grid(S->nbuf), LF_BLOCK, 0, s>>>(d.buf, t, S->nh, S->scale);
         e = cudaGetLastError();
-        if (e != cudaSuccess) goto cuda_fail;
-        st = radx_cufft_c2r(plan, d.buf, err);
-        if (st != RADX_OK) goto done;
-        lf_crop<<<lf_grid(S.nvox), LF_BLOCK, 0, s>>>((const float *)d.buf, t, S.nh, d_cval, S.t0, d.out);
+    }
+    if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_c2r(plan, d.buf, err);
+    if (e == cudaSuccess && st == RADX_OK) {
         what = "LoG crop kernel";
+        lf_crop<<<lf_grid(S->nvox), LF_BLOCK, 0, s>>>((const float *)d.buf, t, S->nh, d_cval, S->t0, d_out);
         e = cudaGetLastError();
-        /* the result stays on the device when the caller holds its buffer (the pipeline gathers
-         * the ROI values there: kernels/cuda/roi_values.cu); else it comes down at full DMA rate into
-         * the thread's page-locked slot, then into the output volume (a transfer from ordinary
-         * memory is staged by the driver at a fraction of the rate, and the device's copy
-         * engine is busy for longer) */
-        const int kept = e == cudaSuccess && preset && radx_dev::keep_stale(&d.mem, d.out, preset, out_bytes);
-        float *stage = kept ? NULL : (float *)radx_dev::pinned(0, out_bytes);
-        if (e == cudaSuccess && !kept) {
-            what = "download";
-            e = cudaMemcpyAsync(stage ? stage : res, d.out, out_bytes, cudaMemcpyDeviceToHost, s);
-        }
-        if (e == cudaSuccess) {
-            what = "LoG (stream synchronisation)";
-            e = cudaStreamSynchronize(s);
-        }
-        if (e != cudaSuccess) goto cuda_fail;
-        if (!kept && stage) memcpy(res, stage, out_bytes);
     }
-    out->g = in->g;
-    out->dtype = RADX_DT_F32;
-    out->data = res;
-    res = NULL;
-    st = RADX_OK;
-    goto done;
-
-tiles: /* the 3-D transform does not fit: two passes in slabs (lf_two_pass) */
-    cudaGetLastError();
-    if (plan) {
-        radx_cufft_release(plan);
-        plan = NULL;
+    if (e == cudaSuccess) {
+        what = "LoG (stream synchronisation)";
+        e = cudaStreamSynchronize(s);
     }
+    if (e != cudaSuccess) {
+        cudaGetLastError();
+        st = radx_seterr(err, RADX_ERR_DEVICE, "LoG sigma %g mm on the GPU: %s failed: %s", sigma_mm, what,
+                         cudaGetErrorString(e));
+        cudaStreamSynchronize(s); /* nothing queued may still use the buffers freed below */
+        cudaGetLastError();
+    }
+    radx_cufft_release(plan);
     lf_dev_free(&d);
-    radx_cufft_cache_clear(stream); /* idle plans' work areas would eat the slabs' room */
-    lf_retry(err);
-    res = preset ? preset : (float *)malloc(sizeof(float) * (size_t)(S.nvox > 0 ? S.nvox : 1));
-    if (!res) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
-        goto done;
-    }
-    st = lf_two_pass(s, in, &S, sigma_mm, res, err);
-    if (st == RADX_OK) {
-        if (!was_oom) radx_dev::clear_oom(); /* done in slabs: not a shortage the backend must act on */
-        radx_cuda_note_tiled();
-        out->g = in->g;
-        out->dtype = RADX_DT_F32;
-        out->data = res;
-        res = NULL;
-    } else if (st == RADX_ERR_NOMEM) {
-        radx_dev::note_oom();
-    }
-    goto done;
-
-cuda_fail:
-    cudaGetLastError();
-    st = radx_seterr(err, RADX_ERR_DEVICE, "LoG sigma %g mm on the GPU: %s failed: %s", sigma_mm, what,
-                     cudaGetErrorString(e));
-    cudaStreamSynchronize(s); /* nothing queued may still use the buffers freed below */
-    cudaGetLastError();
-done:
-    if (plan) {
-        if (st != RADX_OK) cudaStreamSynchronize(s);
-        radx_cufft_release(plan);
-    }
-    lf_dev_free(&d); /* cudaFree waits for the work queued on them */
-    radx_log_setup_free(&S);
-    if (res != preset) free(res);
     return st;
 }
 
-extern "C" radx_status radx_cuda_log_filter_ex(void *stream, const radx_volume *in, double sigma_mm,
-                                               const radx_log_opts *o, radx_volume *out, radx_err *err)
+/* The filter with explicit options: the whole 3-D transform on the device, its result in out's
+ * device copy (it stays there: the ROI values are gathered there, kernels/cuda/roi_values.cu),
+ * or, when that does not fit, two passes in slabs with the result in out's host copy. */
+static radx_status log_filter_opts(radx_cuda *cu, const radx_volbuf *inb, double sigma_mm, const radx_log_opts *o,
+                                   radx_volbuf *outb, radx_err *err)
 {
-    return log_filter_into(stream, in, sigma_mm, o, NULL, out, err);
+    radx_log_setup S;
+    const int was_oom = radx_dev::oom();
+    /* the set-up reads the image's host copy (a wrap of the case's image: no transfer) */
+    const radx_volume in = {inb->g, inb->dtype, (void *)radx_cuda_host_read(cu, inb->buf)};
+    if (!in.data) return radx_seterr(err, RADX_ERR_DEVICE, "LoG: the image could not be brought to the host");
+    radx_status st = radx_log_setup_init(&in, sigma_mm, o, &S, err);
+    if (st != RADX_OK) return st;
+    const void *d_in = radx_cuda_dev_read(cu, inb->buf); /* every sigma filters the same copy */
+    float *d_out = d_in ? (float *)radx_cuda_dev_write(cu, outb->buf, 1) : NULL;
+    st = d_out ? lf_whole(cu, &in, d_in, &S, sigma_mm, d_out, err) : RADX_ERR_NOMEM;
+    if (st == RADX_ERR_NOMEM) { /* the 3-D transform does not fit: two passes in slabs */
+        lf_retry(err);
+        radx_cufft_cache_clear(cu); /* idle plans' work areas would eat the slabs' room */
+        float *res = (float *)radx_cuda_host_write(cu, outb->buf, 1);
+        radx_mirror_drop_device(&cu->bufs, (radx_mirror *)outb->buf->impl); /* room for the slabs */
+        st = res ? lf_two_pass(cu, &in, &S, sigma_mm, res, err)
+                 : radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for the output", sigma_mm);
+        if (st == RADX_OK) {
+            if (!was_oom) radx_dev::clear_oom(); /* done in slabs: not a shortage the backend must act on */
+            radx_cuda_note_tiled(cu);
+        } else if (st == RADX_ERR_NOMEM) {
+            radx_dev::note_oom();
+        }
+    }
+    if (st == RADX_OK) {
+        outb->g = inb->g;
+        outb->dtype = RADX_DT_F32;
+    }
+    radx_log_setup_free(&S);
+    return st;
 }
 
-extern "C" radx_status radx_cuda_log_filter(void *stream, const radx_volume *in, double sigma_mm, radx_log_mode mode,
-                                            radx_volume *out, radx_err *err)
-{
-    return radx_cuda_log_filter_into(stream, in, sigma_mm, mode, NULL, out, err);
-}
-
-extern "C" radx_status radx_cuda_log_filter_into(void *stream, const radx_volume *in, double sigma_mm,
-                                                 radx_log_mode mode, float *buf, radx_volume *out, radx_err *err)
+radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+                                 radx_volbuf *out, radx_err *err)
 {
     radx_log_opts o;
-    if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    memset(out, 0, sizeof *out);
-    radx_status st = radx_log_prepare(in, sigma_mm, mode, &o, err);
-    if (st != RADX_OK) return st;
-    return log_filter_into(stream, in, sigma_mm, &o, buf, out, err);
+    const radx_volume h = {in->g, in->dtype, (void *)radx_cuda_host_read(cu, in->buf)};
+    if (!h.data) return radx_seterr(err, RADX_ERR_DEVICE, "LoG: the image could not be brought to the host");
+    radx_status st = radx_log_prepare(&h, sigma_mm, mode, &o, err);
+    return st != RADX_OK ? st : log_filter_opts(cu, in, sigma_mm, &o, out, err);
 }

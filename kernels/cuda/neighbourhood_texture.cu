@@ -11,25 +11,25 @@
 
 namespace radx_nbtex {
 
-cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b)
+cudaError_t upload_box(dmem *m, const radx_cuda_box *in, int64_t nvox, dbox *b)
 {
-    const void *gl = NULL, *roi = NULL; /* device-resident when the pipeline holds them */
-    cudaError_t e = upload_ro(m, in->gl, (size_t)nvox * sizeof(int32_t), &gl);
-    if (e == cudaSuccess) e = upload_ro(m, in->roi, (size_t)nvox, &roi);
+    const void *gl = NULL, *roi = NULL; /* the buffers' device copies when the backend has them */
+    cudaError_t e = upload_unless(m, in->d_gl, in->in.gl, (size_t)nvox * sizeof(int32_t), &gl);
+    if (e == cudaSuccess) e = upload_unless(m, in->d_roi, in->in.roi, (size_t)nvox, &roi);
     b->gl = (const int32_t *)gl;
     b->roi = (const uint8_t *)roi;
     return e;
 }
 
-slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
+slabs plan_slabs(const radx_cuda *cu, const radx_cuda_box *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed)
 {
     slabs p;
     p.nz = nh->dims[0];
     p.nxy = nh->dims[1] * nh->dims[2];
     p.h = (int)nh->margin[0];
-    const size_t nvox = (size_t)(p.nz * p.nxy), avail = available();
-    /* copies already on the device take no more room; held boxes without a copy yet do */
-    const int held = resident_peek(in->gl, nvox * sizeof(int32_t)) && resident_peek(in->roi, nvox);
+    const size_t avail = available(cu);
+    /* copies already on the device take no more room */
+    const int held = in->d_gl && in->d_roi;
     const size_t slice = (size_t)p.nxy * (5 + per_voxel);
     if ((size_t)p.nxy * (held ? per_voxel : 5 + per_voxel) * (size_t)p.nz + fixed <= avail)
         p.t = p.nz;
@@ -38,7 +38,7 @@ slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t p
     return p;
 }
 
-cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, const slabs &p, dslabs *d)
+cudaError_t box_or_slabs(dmem *m, const radx_cuda_box *in, int64_t nvox, const slabs &p, dslabs *d)
 {
     memset(d, 0, sizeof *d);
     if (p.t >= p.nz) return upload_box(m, in, nvox, &d->b);
@@ -50,12 +50,12 @@ cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, co
     return e;
 }
 
-cudaError_t load_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &sb, dslabs *d)
+cudaError_t load_slab(cudaStream_t st, const radx_cuda_box *in, const slabs &p, const radx_slab &sb, dslabs *d)
 {
     if (!d->gl) return cudaSuccess; /* the whole box is there already */
     const size_t nv = (size_t)(sb.hi - sb.lo) * (size_t)p.nxy, off = (size_t)sb.lo * (size_t)p.nxy;
-    cudaError_t e = cudaMemcpyAsync(d->gl, in->gl + off, nv * sizeof(int32_t), cudaMemcpyHostToDevice, st);
-    if (e == cudaSuccess) e = cudaMemcpyAsync(d->roi, in->roi + off, nv, cudaMemcpyHostToDevice, st);
+    cudaError_t e = cudaMemcpyAsync(d->gl, in->in.gl + off, nv * sizeof(int32_t), cudaMemcpyHostToDevice, st);
+    if (e == cudaSuccess) e = cudaMemcpyAsync(d->roi, in->in.roi + off, nv, cudaMemcpyHostToDevice, st);
     return e;
 }
 
@@ -180,18 +180,3 @@ cudaError_t hist_to_sparse(dmem *m, const unsigned long long *h, int64_t ngp, in
 }
 
 } // namespace radx_nbtex
-
-extern "C" void *radx_cuda_nbtex_test_stream(void)
-{
-    cudaStream_t s = NULL;
-    if (cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking) != cudaSuccess) {
-        cudaGetLastError();
-        return NULL;
-    }
-    return (void *)s;
-}
-
-extern "C" void radx_cuda_nbtex_test_stream_destroy(void *stream)
-{
-    if (stream) cudaStreamDestroy((cudaStream_t)stream);
-}

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "cuda/device_mem.cuh"
-#include "cuda/neighbourhood_texture.h"
+#include "cuda/stages.h"
 #include "core/radx_internal.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
@@ -33,7 +33,7 @@ struct dbox {
     const int32_t *gl;
     const uint8_t *roi;
 };
-cudaError_t upload_box(dmem *m, const radx_texture_input *in, int64_t nvox, dbox *b);
+cudaError_t upload_box(dmem *m, const radx_cuda_box *in, int64_t nvox, dbox *b);
 
 /* Tiles (kernels/rules/tile_rules.h): a box whose level and ROI boxes do not fit on the device is
  * processed in z-slabs holding each slab's centre slices and the halo of the neighbourhood's
@@ -45,8 +45,8 @@ struct slabs {
 };
 /* The whole box when its 5 bytes (level, ROI) plus per_voxel more bytes per voxel and `fixed`
  * bytes fit in what radx may still use on the device, else the thickest slabs that do.  Device
- * copies of in's level and ROI boxes that the backend already has count as there. */
-slabs plan_slabs(const radx_texture_input *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
+ * copies of the level and ROI boxes that the backend already has count as there. */
+slabs plan_slabs(const radx_cuda *cu, const radx_cuda_box *in, const radx_tex_nbhd *nh, size_t per_voxel, size_t fixed);
 /* Slab k of the plan (the whole box when p.t >= p.nz), and how many there are. */
 static inline radx_slab slab_k(const slabs &p, int64_t k)
 {
@@ -60,9 +60,9 @@ struct dslabs {
     int32_t *gl;
     uint8_t *roi;
 };
-cudaError_t box_or_slabs(dmem *m, const radx_texture_input *in, int64_t nvox, const slabs &p, dslabs *d);
+cudaError_t box_or_slabs(dmem *m, const radx_cuda_box *in, int64_t nvox, const slabs &p, dslabs *d);
 /* Copies slab sb's slices [lo, hi) into d's buffers (nothing for the whole box). */
-cudaError_t load_slab(cudaStream_t st, const radx_texture_input *in, const slabs &p, const radx_slab &sb, dslabs *d);
+cudaError_t load_slab(cudaStream_t st, const radx_cuda_box *in, const slabs &p, const radx_slab &sb, dslabs *d);
 /* The neighbourhood of slab b (radx_slab_nbhd, kernels/rules/tile_rules.h). */
 static inline radx_tex_nbhd slab_nbhd(const radx_tex_nbhd &nh, const radx_slab &b) { return radx_slab_nbhd(nh, b); }
 /* The neighbourhood h with its offsets on the device (*d's off and flat are device pointers;

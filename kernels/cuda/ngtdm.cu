@@ -62,12 +62,13 @@ __global__ void code_kernel(const int32_t *__restrict__ gl, const uint8_t *__res
 
 } // namespace
 
-extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_input *in, const radx_tex_nbclass *s,
+static radx_status ngtdm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s,
                                               radx_ngtdm_mat *m, radx_err *err)
 {
     const char *cls = "ngtdm", *what = "";
     const int64_t n = s->nvox;
-    cudaStream_t st = (cudaStream_t)stream;
+    cudaStream_t st = cu->stream;
+    const radx_texture_input *in = &b->in;
     dmem dm;
     radx_tex_nbhd dh;
     uint32_t *pos = NULL, total = 0;
@@ -89,7 +90,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
     }
 
 
-    e = dmem_init(&dm, st);
+    e = dmem_init(&dm, cu);
     if (e != cudaSuccess) {
         radx_ngtdm_mat_free(m);
         return cuda_status(e, cls, "device query", err);
@@ -97,7 +98,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
     {
         /* the whole box, or z-slabs when it does not fit (nbtex_cuda.cuh): per voxel the level
          * and ROI, the scan position (4 B) and at most one difference (8 B) */
-        const slabs sp = plan_slabs(in, &s->nh, sizeof(uint32_t) + vb, 0);
+        const slabs sp = plan_slabs(cu, b, &s->nh, sizeof(uint32_t) + vb, 0);
         if (sp.t == 0) {
             rs = radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of GPU memory for even one slice of the box");
             note_oom();
@@ -108,7 +109,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         int64_t done_roi = 0; /* ROI voxels whose differences came back, in C order */
         dslabs ds;
         RADX_CUDA_TRY_GOTO(upload_nbhd(&dm, &s->nh, &dh));
-        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, in, n, sp, &ds));
+        RADX_CUDA_TRY_GOTO(box_or_slabs(&dm, b, n, sp, &ds));
         void *scan_tmp = NULL;
         size_t scan_bytes = 0;
         RADX_CUDA_TRY_GOTO(dalloc(&dm, &pos, (size_t)most));
@@ -117,7 +118,7 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
         for (int64_t k = 0; k < slab_count(sp); k++) {
             const radx_slab sb = slab_k(sp, k);
             const int64_t c0 = (sb.z0 - sb.lo) * sp.nxy, nc = (sb.z1 - sb.z0) * sp.nxy;
-            RADX_CUDA_TRY_GOTO(load_slab(st, in, sp, sb, &ds));
+            RADX_CUDA_TRY_GOTO(load_slab(st, b, sp, sb, &ds));
             const int32_t *g_ = ds.b.gl;
             const uint8_t *r_ = ds.b.roi;
             RADX_CUDA_TRY_GOTO(roi_flags(st, r_ + c0, nc, pos));
@@ -141,12 +142,12 @@ extern "C" radx_status radx_cuda_ngtdm_matrix(void *stream, const radx_texture_i
                              (long long)done_roi, (long long)s->n_roi);
             goto done;
         }
-        if (tiled) radx_cuda_note_tiled();
+        if (tiled) radx_cuda_note_tiled(cu);
     }
     /* sum in C order, as the CPU path and PyRadiomics do */
     if (cw) {
         radx_ngtdm_accumulate_codes(in, h_diff, cw, s->nh.na, m);
-        radx_cuda_note_narrow_saved((unsigned long long)s->n_roi * (unsigned long long)(sizeof(double) - cw));
+        radx_cuda_note_narrow_saved(cu, (unsigned long long)s->n_roi * (unsigned long long)(sizeof(double) - cw));
     }
     else radx_ngtdm_accumulate(in, (const double *)h_diff, 1, m);
 
@@ -157,14 +158,13 @@ done:
     return rs;
 }
 
-extern "C" radx_status radx_cuda_ngtdm(void *stream, const radx_texture_input *in, const radx_params *p, double *out,
-                                       radx_err *err)
+radx_status radx_cuda_ngtdm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
     radx_tex_nbclass s;
     radx_ngtdm_mat m;
-    radx_status st = radx_ngtdm_setup(in, p, out, &s, err);
+    radx_status st = radx_ngtdm_setup(&b->in, p, out, &s, err);
     if (st != RADX_OK) return st;
-    st = radx_cuda_ngtdm_matrix(stream, in, &s, &m, err);
+    st = ngtdm_matrix(cu, b, &s, &m, err);
     if (st == RADX_OK) st = radx_ngtdm_from_matrix(&s, &m, out, err);
     radx_ngtdm_mat_free(&m);
     radx_tex_nbclass_free(&s);

@@ -15,7 +15,7 @@
  * Every operation there is an IEEE-rounded +, -, *, /, sqrt, floor, float conversion or
  * round-to-nearest-even, so the device reproduces the CPU's values bit for bit, provided nvcc does
  * not contract a*b+c into fused multiply-adds: this file must be compiled with --fmad=false.  A
- * probe kernel checks that at run time (radx_cuda_resample_exact); if products and sums are fused,
+ * probe kernel checks that at run time (exact_arithmetic); if products and sums are fused,
  * every evaluation is handed back to the CPU (same voxels, no speed-up).  Also handed back to the
  * CPU: the windowed-sinc interpolators (their weights use sin/cos, whose CUDA implementations are
  * not glibc's, so the voxels could differ in the last bit and then flip an integer output), and
@@ -38,27 +38,12 @@
 
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
-#include "cuda/stages.h"
-#include "cuda/resample_cuda.h"
-#include "rules/resample_eval.h"
-
-#if defined(__has_include)
-#if __has_include("resample.h")
 #include "cpu/resample.h"
-#define RADX_RS_HOOK 1
-#endif
-#endif
+#include "cuda/stages.h"
+#include "rules/resample_eval.h"
 
 #define RS_BLOCK 128
 #define RS_MAX_GRID (1 << 20)
-
-static std::atomic<long long> g_on_device(0), g_on_cpu(0);
-
-extern "C" void radx_cuda_resample_counts(long long *on_device, long long *on_cpu)
-{
-    if (on_device) *on_device = g_on_device.load();
-    if (on_cpu) *on_cpu = g_on_cpu.load();
-}
 
 /* ---- the FMA probe: a*b + c with a*b = 1 - 2^-60 exactly; separate roundings give 0 ---- */
 static __global__ void rs_fma_probe(double a, double b, double c, double *out)
@@ -66,12 +51,13 @@ static __global__ void rs_fma_probe(double a, double b, double c, double *out)
     if (blockIdx.x == 0 && threadIdx.x == 0) *out = a * b + c;
 }
 
-extern "C" int radx_cuda_resample_exact(void *stream, radx_err *err)
+/* Whether the device rounds products and sums separately, as the CPU does: 1 yes, 0 no (fused:
+ * every evaluation is left to the CPU), -1 when the probe could not run (*err says why). */
+static int exact_arithmetic(cudaStream_t s, radx_err *err)
 {
     static std::atomic<int> cached(-1);
     int v = cached.load();
     if (v >= 0) return v;
-    cudaStream_t s = (cudaStream_t)stream;
     double *d = NULL, h = 1.0;
     cudaError_t e = cudaMalloc(&d, sizeof(double));
     if (e == cudaSuccess) {
@@ -90,8 +76,6 @@ extern "C" int radx_cuda_resample_exact(void *stream, radx_err *err)
     cached.store(v);
     return v;
 }
-
-#ifdef RADX_RS_HOOK
 
 /* The job as the kernels see it (device pointer to the box). */
 struct rs_dev_job {
@@ -168,7 +152,7 @@ static __global__ void rs_mask_indices(rs_dev_job j, const double *__restrict__ 
  * palette, the whole job's box as palette indices (a slab's part of it lies at the same offset
  * as its part of the job's buf). */
 struct rs_eval_ctx {
-    cudaStream_t s;
+    radx_cuda *cu;
     const double *buf;  /* the whole job's box */
     const uint8_t *idx; /* its palette indices, or NULL: the box goes up as double */
     const double *pal;
@@ -180,7 +164,7 @@ struct rs_eval_ctx {
 static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out, radx_err *err)
 {
     const rs_eval_ctx *ctx = (const rs_eval_ctx *)vctx;
-    cudaStream_t s = ctx->s;
+    cudaStream_t s = ctx->cu->stream;
     /* a mask in palette indices: 1 byte a voxel up and down (the host maps them to labels) */
     const uint8_t *h_idx = ctx->idx ? ctx->idx + (job->buf - ctx->buf) : NULL;
     rs_dev_job j;
@@ -203,14 +187,14 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     const size_t buf_bytes = (h_idx ? 1 : sizeof(double)) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
     const size_t val_bytes = (h_idx ? 1 : radx_dtype_size((radx_dtype)job->out_dtype)) * (size_t)nvals,
                  end_bytes = 6 * sizeof(double) * (size_t)nlines;
-    if (buf_bytes + val_bytes + end_bytes > radx_dev::available()) return RADX_ERR_NOMEM; /* not even worth a try */
+    if (buf_bytes + val_bytes + end_bytes > radx_dev::available(ctx->cu)) return RADX_ERR_NOMEM; /* not even worth a try */
     uint8_t *h_oi = NULL; /* the output indices come back here */
     if (h_idx && !(h_oi = (uint8_t *)radx_dev::pinned(1, val_bytes))) return RADX_ERR_NOMEM;
     double *d_buf = NULL, *d_ends = NULL;
     char *d_vals = NULL;
     const char *what = "allocation";
     radx_dev::dmem mem;
-    cudaError_t e = radx_dev::dmem_init(&mem, s);
+    cudaError_t e = radx_dev::dmem_init(&mem, ctx->cu);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_buf, buf_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, &d_vals, val_bytes);
     if (e == cudaSuccess) e = radx_dev::dalloc(&mem, (char **)&d_ends, end_bytes);
@@ -249,7 +233,7 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     }
     if (e == cudaSuccess && h_idx) { /* the labels, cast as the CPU casts its box's values */
         for (int64_t i = 0; i < nvals; i++) radx_rs_store(job->out_dtype, out, i, ctx->pal[h_oi[i]]);
-        radx_cuda_note_narrow_saved((unsigned long long)buf_bytes * (sizeof(double) - 1) +
+        radx_cuda_note_narrow_saved(ctx->cu, (unsigned long long)buf_bytes * (sizeof(double) - 1) +
                                     (unsigned long long)nvals * (radx_dtype_size((radx_dtype)job->out_dtype) - 1));
     }
     radx_status st = RADX_OK;
@@ -264,25 +248,21 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     return st;
 }
 
-/* radx_rs_eval_fn for host/cpu/resample.c; ctx = the stream.  A job whose buffers do not fit is
+/* radx_rs_eval_fn for host/cpu/resample.c; ctx = the radx_cuda.  A job whose buffers do not fit is
  * evaluated in slabs of output slices, each with only the input slices it reads
  * (radx_rs_eval_slabs); when not even one slice fits, the CPU evaluates it. */
 static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, void *out, int *handled, radx_err *err)
 {
     *handled = 0;
-    if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE) {
-        g_on_cpu++;
-        return RADX_OK;
-    }
-    const int ex = radx_cuda_resample_exact(ctx, err);
+    radx_cuda *cu = (radx_cuda *)ctx;
+    if (job->interp != RADX_RS_NEAREST && job->interp != RADX_RS_LINEAR && job->interp != RADX_RS_BSPLINE)
+        return RADX_OK; /* windowed sincs: the CPU */
+    const int ex = exact_arithmetic(cu->stream, err);
     if (ex < 0) return RADX_ERR_DEVICE;
-    if (ex == 0) {
-        g_on_cpu++;
-        return RADX_OK;
-    }
+    if (ex == 0) return RADX_OK; /* fused arithmetic: the CPU gives the voxels */
     const int was_oom = radx_dev::oom();
     int nslabs = 0;
-    rs_eval_ctx ec = {(cudaStream_t)ctx, job->buf, NULL, NULL};
+    rs_eval_ctx ec = {cu, job->buf, NULL, NULL};
     double pal[256];
     uint8_t *idx = NULL;
     if (job->interp == RADX_RS_NEAREST && job->is_mask) { /* labels: as palette indices when they fit */
@@ -296,39 +276,18 @@ static radx_status cuda_rs_eval(void *ctx, const radx_rs_job *job, void *out, in
     radx_status st = radx_rs_eval_slabs(job, out, rs_device_eval, &ec, &nslabs, err);
     if (st == RADX_ERR_NOMEM) { /* not even one slice fits: the CPU gives the same voxels */
         if (!was_oom) radx_dev::clear_oom();
-        radx_cuda_note_cpu_fallback();
-        g_on_cpu++;
+        cu->fallbacks++;
         return RADX_OK;
     }
     if (st != RADX_OK) return st;
     if (!was_oom) radx_dev::clear_oom(); /* recovered in slabs: not a shortage the backend must act on */
-    if (nslabs > 1) radx_cuda_note_tiled();
+    if (nslabs > 1) radx_cuda_note_tiled(cu);
     *handled = 1;
-    g_on_device++;
     return RADX_OK;
 }
 
-extern "C" int radx_cuda_resample_available(void) { return 1; }
-
-extern "C" radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask,
-                                          const radx_params *p, uint32_t label, radx_volume *img_out,
-                                          radx_volume *mask_out, radx_err *err)
+radx_status radx_cuda_resample(radx_cuda *cu, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                               uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
-    return radx_resample_with(img, mask, p, label, cuda_rs_eval, stream, img_out, mask_out, err);
+    return radx_resample_with(img, mask, p, label, cuda_rs_eval, cu, img_out, mask_out, err);
 }
-
-#else /* built before host/cpu/resample.h existed: no way to share host/cpu/resample.c's set-up */
-
-extern "C" int radx_cuda_resample_available(void) { return 0; }
-
-extern "C" radx_status radx_cuda_resample(void *stream, const radx_volume *img, const radx_volume *mask,
-                                          const radx_params *p, uint32_t label, radx_volume *img_out,
-                                          radx_volume *mask_out, radx_err *err)
-{
-    if (img_out) memset(img_out, 0, sizeof *img_out);
-    if (mask_out) memset(mask_out, 0, sizeof *mask_out);
-    return radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                       "resample on the GPU: this build lacks host/cpu/resample.h (radx_resample_with); use the CPU");
-}
-
-#endif

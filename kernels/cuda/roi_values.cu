@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The ROI values of an image type on the GPU (the roi_values backend op, host/backend/backend.h): when
- * the image is on the device already (the pipeline holds it: the resampled image every LoG sigma
- * filters, or a filtered image the LoG left there), the ROI values are gathered from that copy
- * in the box's C order (a scan of the ROI mask gives each ROI voxel its place), with the rules of
- * kernels/rules/roi_rules.h that the host's radx_roi_values_host uses, and their statistics (smallest,
- * largest, the non-finite ones) come back instead of the values: when the caller holds x, the
- * values stay on the device only (host/backend/resident.h: stale until materialized), for discretisation
- * and first order to read there.  Otherwise RADX_ERR_UNSUPPORTED: the caller gathers on the host.
+/* The ROI values of an image type on the GPU (the roi_values op, host/backend/backend.h): they are
+ * gathered from the image buffer's device copy (the image every LoG sigma filters goes up once; a
+ * filtered image is there already) in the box's C order (a scan of the ROI mask gives each ROI
+ * voxel its place), with the rules of kernels/rules/roi_rules.h that the host's
+ * radx_roi_values_host uses, and only their statistics (smallest, largest, the non-finite ones)
+ * come back: the values stay in their buffer's device copy for discretisation and first order.
+ * The level box is built there too, from the levels' and the ROI mask's device copies.
  *
  * Same values as the host's (the same reads, no arithmetic), same smallest and largest (exact
  * operations); the first non-finite voxel is the smallest box index among them. */
@@ -16,6 +15,7 @@
 #include <stdint.h>
 
 #include "cuda/cuda_check.cuh"
+#include "cpu/backend_cpu.h" /* radx_level_box_host */
 #include "cuda/stages.h"
 #include "cuda/device_mem.cuh"
 #include "cuda/neighbourhood_texture.cuh" /* scan_flags */
@@ -58,20 +58,19 @@ __global__ void level_box_kernel(const uint8_t *__restrict__ roi, const uint32_t
 
 } // namespace
 
-extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img, const uint8_t *roi,
-                                            const int64_t dims_zyx[3], const int64_t lo_xyz[3], double *x, int64_t n,
-                                            radx_roi_stats *s, radx_err *err)
+radx_status radx_cuda_roi_values(radx_cuda *cu, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
+                                 const int64_t lo_xyz[3], radx_buf *xb, int64_t n, radx_roi_stats *s, radx_err *err)
 {
-    cudaStream_t st = (cudaStream_t)stream;
+    cudaStream_t st = cu->stream;
     const int64_t nbox = dims_zyx[0] * dims_zyx[1] * dims_zyx[2];
-    const size_t img_bytes = radx_dtype_size(img->dtype) * (size_t)radx_geom_nvox(&img->g);
     /* 32-bit places and CUB's int counts: larger boxes are gathered on the host */
-    if (n <= 0 || n > (int64_t)INT32_MAX || nbox >= (int64_t)UINT32_MAX) return RADX_ERR_UNSUPPORTED;
-    /* the device copy of the image, when the pipeline holds it (uploaded at its first use) */
-    const void *d_img = resident(img->data, img_bytes);
-    if (!d_img) return RADX_ERR_UNSUPPORTED;
+    if (n <= 0 || n > (int64_t)INT32_MAX || nbox >= (int64_t)UINT32_MAX) {
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+        return RADX_ERR_UNSUPPORTED;
+    }
     dmem mem;
-    const void *d_roi = NULL;
+    const void *d_img = radx_cuda_dev_read(cu, img->buf), *d_roi = radx_cuda_dev_read(cu, roi);
     uint32_t *pos = NULL;
     double *d_x = NULL, *d_mm = NULL, mm[2] = {0, 0};
     unsigned long long *d_st = NULL, hst[2] = {0, 0};
@@ -87,12 +86,14 @@ extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img
         j.dims[a] = dims_zyx[a];
         j.lo[a] = lo_xyz[a];
     }
-    cudaError_t e = dmem_init(&mem, st);
+    cudaError_t e = dmem_init(&mem, cu);
+    if (e == cudaSuccess && (!d_img || !d_roi || !(d_x = (double *)radx_cuda_dev_write(cu, xb, 1)))) {
+        note_oom();
+        e = cudaErrorMemoryAllocation;
+    }
     if (e != cudaSuccess) goto done;
     what = "gathering the ROI values";
-    RADX_CUDA_TRY_GOTO(upload_ro(&mem, roi, (size_t)nbox, &d_roi));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &pos, (size_t)nbox));
-    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_x, (size_t)n));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_mm, 2));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_st, 2));
     hst[1] = ~0ull;
@@ -114,11 +115,6 @@ extern "C" radx_status radx_cuda_roi_values(void *stream, const radx_volume *img
     RADX_CUDA_TRY_GOTO(cub::DeviceReduce::Max(tmp, tb2, d_x, d_mm + 1, (int)n, st));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(mm, d_mm, sizeof mm, cudaMemcpyDeviceToHost, st));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(hst, d_st, sizeof hst, cudaMemcpyDeviceToHost, st));
-    /* the values stay on the device when the caller holds x; else they come down */
-    if (!keep_stale(&mem, d_x, x, sizeof(double) * (size_t)n)) {
-        what = "downloading the ROI values";
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(x, d_x, sizeof(double) * (size_t)n, cudaMemcpyDeviceToHost, st));
-    }
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st));
     s->min = mm[0];
     s->max = mm[1];
@@ -129,41 +125,55 @@ done:
     return e == cudaSuccess ? RADX_OK : cuda_status(e, "ROI values (CUDA)", what, err);
 }
 
-extern "C" radx_status radx_cuda_level_box(void *stream, const int32_t *gl, int64_t n, const uint8_t *roi,
-                                           int64_t nbox, const int32_t *glbox, radx_err *err)
+/* The level box's device copy from the device copies of gl and roi (pos: nbox scratch). */
+static cudaError_t level_box_on_device(dmem *mem, const uint8_t *d_roi, const int32_t *d_gl, int64_t n, int64_t nbox,
+                                       int32_t *d_box, radx_err *err, const char **what, int *mismatch)
 {
-    cudaStream_t st = (cudaStream_t)stream;
-    if (n <= 0 || nbox >= (int64_t)UINT32_MAX) return RADX_OK;
-    /* only from copies the device has already (nothing uploaded for this) */
-    const void *d_gl = resident_peek(gl, sizeof(int32_t) * (size_t)n), *d_roi = resident_peek(roi, (size_t)nbox);
-    if (!d_gl || !d_roi) return RADX_OK;
+    uint32_t *pos = NULL, total = 0;
+    cudaError_t e = dalloc(mem, &pos, (size_t)nbox);
+    if (e == cudaSuccess) e = roi_flags(mem->st, d_roi, nbox, pos);
+    if (e == cudaSuccess) e = scan_flags(mem, pos, nbox, &total); /* synchronises */
+    *mismatch = e == cudaSuccess && (int64_t)total != n;
+    if (e != cudaSuccess || *mismatch) return e;
+    *what = "building the level box";
+    level_box_kernel<<<grid_for(nbox), RADX_NBTEX_BLOCK, 0, mem->st>>>(d_roi, pos, nbox, d_gl, d_box);
+    e = cudaGetLastError();
+    return e == cudaSuccess ? cudaStreamSynchronize(mem->st) : e;
+}
+
+radx_status radx_cuda_level_box(radx_cuda *cu, radx_buf *glb, int64_t n, radx_buf *roib, int64_t nbox, radx_buf *boxb,
+                                radx_err *err)
+{
+    /* the host copy: the texture classes' set-up reads it */
+    const int32_t *gl = (const int32_t *)radx_cuda_host_read(cu, glb);
+    const uint8_t *roi = (const uint8_t *)radx_cuda_host_read(cu, roib);
+    int32_t *box = (int32_t *)radx_cuda_host_write(cu, boxb, 1);
+    if (!gl || !roi || !box) return radx_seterr(err, RADX_ERR_DEVICE, "level box (CUDA): the levels could not be brought down");
+    radx_status rs = radx_level_box_host(gl, n, roi, nbox, box, err);
+    /* the device copy, when the levels and the ROI mask are there (else it goes up at its first use) */
+    if (rs || n <= 0 || nbox >= (int64_t)UINT32_MAX || !radx_cuda_on_device(glb) || !radx_cuda_on_device(roib))
+        return rs;
     const int was_oom = oom();
     dmem mem;
-    uint32_t *pos = NULL, total = 0;
-    int32_t *d_box = NULL;
     const char *what = "cudaGetDevice";
-    cudaError_t e = dmem_init(&mem, st);
-    if (e != cudaSuccess) goto done;
-    what = "building the level box";
-    RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_box, (size_t)nbox));
-    RADX_CUDA_TRY_GOTO(dalloc(&mem, &pos, (size_t)nbox));
-    RADX_CUDA_TRY_GOTO(roi_flags(st, (const uint8_t *)d_roi, nbox, pos));
-    RADX_CUDA_TRY_GOTO(scan_flags(&mem, pos, nbox, &total)); /* synchronises */
-    if ((int64_t)total != n) {
-        dfree_all(&mem);
-        return radx_seterr(err, RADX_ERR_INTERNAL, "level box (CUDA): %lld ROI voxels, not the %lld expected",
-                           (long long)total, (long long)n);
-    }
-    level_box_kernel<<<grid_for(nbox), RADX_NBTEX_BLOCK, 0, st>>>((const uint8_t *)d_roi, pos, nbox,
-                                                                   (const int32_t *)d_gl, d_box);
-    RADX_CUDA_TRY_GOTO(cudaGetLastError());
-    keep(&mem, d_box, glbox, sizeof(int32_t) * (size_t)nbox); /* the box's device copy: no upload */
-done:
+    int mismatch = 0;
+    const int32_t *d_gl = (const int32_t *)radx_cuda_dev_read(cu, glb);
+    const uint8_t *d_roi = (const uint8_t *)radx_cuda_dev_read(cu, roib);
+    int32_t *d_box = (int32_t *)radx_cuda_dev_write(cu, boxb, 1); /* both copies hold the box after */
+    cudaError_t e = dmem_init(&mem, cu);
+    if (e == cudaSuccess && (!d_gl || !d_roi || !d_box)) e = cudaErrorMemoryAllocation;
+    if (e == cudaSuccess) e = level_box_on_device(&mem, d_roi, d_gl, n, nbox, d_box, err, &what, &mismatch);
     dfree_all(&mem);
-    if (e == cudaErrorMemoryAllocation) { /* no room: the box goes up at its first use instead */
-        cudaGetLastError();
-        if (!was_oom) clear_oom();
+    if (mismatch)
+        return radx_seterr(err, RADX_ERR_INTERNAL, "level box (CUDA): the ROI mask and the levels disagree on %lld voxels",
+                           (long long)n);
+    if (e == cudaSuccess) {
+        radx_cuda_both_written(boxb);
         return RADX_OK;
     }
-    return e == cudaSuccess ? RADX_OK : cuda_status(e, "level box (CUDA)", what, err);
+    /* no room, or a failure: the host copy holds the box and the device copy is dropped */
+    cudaGetLastError();
+    radx_cuda_host_write(cu, boxb, 1);
+    if (!was_oom) clear_oom();
+    return e == cudaErrorMemoryAllocation ? RADX_OK : cuda_status(e, "level box (CUDA)", what, err);
 }

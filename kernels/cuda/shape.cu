@@ -202,11 +202,12 @@ static int grow(void **p, size_t *cap, size_t n, size_t es)
  * appended on the host, which so receives the whole mesh in cube order; a slab whose mesh does
  * not fit the buffers is halved.  The diameters then come from the host's hull search.  Same
  * features as the CPU, bit for bit. */
-static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, double *out, radx_err *err)
+static radx_status shape_slabs(radx_cuda *cu, const radx_shape_input *in, double *out, radx_err *err)
 {
+    cudaStream_t st = cu->stream;
     const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
     const int64_t P1 = d1 + 2, P2 = d2 + 2, ncl = d0 + 1, layer = (P1 - 1) * (P2 - 1);
-    const size_t avail = available();
+    const size_t avail = available(cu);
     const size_t per_layer = (size_t)(P1 * P2) + 2 * sizeof(unsigned long long) * (size_t)layer + (size_t)(d1 * d2);
     /* beyond the per-layer buffers: the sub-mask's extra slice, the ROI's extra slice (a middle
      * slab reads t + 1), CUB's scratch */
@@ -232,7 +233,7 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
     }
     for (int64_t v = 0; v < d0 * d1 * d2; v++) np += in->roi[v] != 0;
     if (np == 0) return radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
-    e = dmem_init(&mem, st);
+    e = dmem_init(&mem, cu);
     if (e != cudaSuccess) goto done;
     what = "allocating the slab buffers";
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_roi, (size_t)((t + 1) * d1 * d2)));
@@ -243,7 +244,7 @@ static radx_status shape_slabs(cudaStream_t st, const radx_shape_input *in, doub
     RADX_CUDA_TRY_GOTO(dmalloc_bytes(&mem, &tmp, tmpb > 0 ? tmpb : 1));
     {
         /* what is left: half for the triangles (16 bytes), half for the vertices (12 bytes) */
-        const size_t left = available(), keep = left / 8;
+        const size_t left = available(cu), keep = left / 8;
         cap_tri = left > keep ? (left - keep) / 2 / (2 * sizeof(double)) : 0;
         cap_vtx = left > keep ? (left - keep) / 2 / (3 * sizeof(int32_t)) : 0;
         if (cap_tri < 1 || cap_vtx < 1) {
@@ -317,46 +318,53 @@ done:
         rs = radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): out of host memory for the mesh");
     else
         rs = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, err);
-    if (rs == RADX_OK && slabs > 1) radx_cuda_note_tiled();
+    if (rs == RADX_OK && slabs > 1) radx_cuda_note_tiled(cu);
     free(vol6);
     free(area);
     free(vtx);
     return rs;
 }
 
-static radx_status shape_whole(void *stream, const radx_shape_input *in, double *out, radx_err *err);
+static radx_status shape_whole(radx_cuda *cu, const radx_shape_input *in, const uint8_t *d_roi, double *out,
+                               radx_err *err);
 
-extern "C" radx_status radx_cuda_shape(void *stream, const radx_shape_input *in, const radx_params *p, double *out,
-                                       radx_err *err)
+radx_status radx_cuda_shape(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)
 {
+    radx_shape_input sin;
+    memcpy(sin.dims_zyx, b->in.dims_zyx, sizeof sin.dims_zyx);
+    memcpy(sin.spacing_zyx, b->in.spacing_zyx, sizeof sin.spacing_zyx);
+    sin.roi = b->in.roi;
+    sin.n_roi = b->in.n_roi;
+    const radx_shape_input *in = &sin;
     radx_status st = radx_shape_check_input(in, "shape", err);
     if (st != RADX_OK) return st;
     (void)p;
     for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
     const int was_oom = oom();
-    st = shape_whole(stream, in, out, err);
+    st = shape_whole(cu, in, b->d_roi, out, err);
     if (st != RADX_ERR_NOMEM) return st;
     for (int k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
     if (err) { /* the slabs may still do it */
         err->status = RADX_OK;
         err->msg[0] = '\0';
     }
-    st = shape_slabs((cudaStream_t)stream, in, out, err);
+    st = shape_slabs(cu, in, out, err);
     if (st == RADX_OK && !was_oom) clear_oom(); /* done in slabs: not a shortage the backend must act on */
     return st;
 }
 
 /* The whole padded box at once. */
-static radx_status shape_whole(void *stream, const radx_shape_input *in, double *out, radx_err *err)
+static radx_status shape_whole(radx_cuda *cu, const radx_shape_input *in, const uint8_t *d_roi_given, double *out,
+                               radx_err *err)
 {
     radx_status st = RADX_OK;
     const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
     const int64_t P0 = d0 + 2, P1 = d1 + 2, P2 = d2 + 2;
     const int64_t ncube = (P0 - 1) * (P1 - 1) * (P2 - 1);
     dmem mem;
-    cudaError_t e = dmem_init(&mem, (cudaStream_t)stream);
+    cudaError_t e = dmem_init(&mem, cu);
     const char *what = "cudaGetDevice";
-    void *d_roi = NULL;
+    const void *d_roi = NULL;
     uint8_t *d_m = NULL;
     unsigned long long *d_np = NULL, *d_t = NULL, *d_v = NULL, h_np = 0, tot[2] = {0, 0};
     double *d_vol = NULL, *d_area = NULL, *vol6 = NULL, *area = NULL;
@@ -367,7 +375,7 @@ static radx_status shape_whole(void *stream, const radx_shape_input *in, double 
 
     if (e != cudaSuccess) goto done;
     what = "staging the ROI";
-    RADX_CUDA_TRY_GOTO(upload(&mem, in->roi, (size_t)(d0 * d1 * d2), &d_roi));
+    RADX_CUDA_TRY_GOTO(upload_unless(&mem, d_roi_given, in->roi, (size_t)(d0 * d1 * d2), &d_roi));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_m, (size_t)(P0 * P1 * P2)));
     RADX_CUDA_TRY_GOTO(dalloc(&mem, &d_np, 1));
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_np, 0, sizeof *d_np, mem.st));

@@ -34,44 +34,23 @@ __global__ void __launch_bounds__(128) vfo_kernel(radx_vfo_input in, double *__r
 
 } // namespace
 
-extern "C" radx_status radx_cuda_voxel_firstorder(void *stream, const radx_vfo_input *in, double *out, radx_err *err)
+radx_status radx_cuda_voxel_firstorder(radx_cuda *cu, const radx_vfo_input *in, double *d_out, radx_err *err)
 {
     const int64_t kmax = radx_vm_kernel_max(in->dim, in->r, in->f2d_xyz);
-    if (kmax > RADX_VFO_MAX)
-        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "first-order voxel map on the GPU: kernels of %lld voxels "
-                                                      "(more than %d) run on the CPU", (long long)kmax, RADX_VFO_MAX);
-    if (in->nroi <= 0) return RADX_OK;
-    const int64_t na = in->dim[0] * in->dim[1] * in->dim[2];
-    radx_dev::dmem mem;
-    cudaError_t e = radx_dev::dmem_init(&mem, (cudaStream_t)stream);
-    const char *what = "cudaGetDevice";
-    void *d_mk = NULL, *d_val = NULL, *d_gl = NULL, *d_aidx = NULL;
-    double *d_out = NULL;
-    radx_vfo_input d = *in; /* the same description, with device pointers */
-    if (e != cudaSuccess) goto done;
-    what = "staging the image";
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->mk, (size_t)na, &d_mk));
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->val, sizeof(double) * (size_t)na, &d_val));
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->gl, sizeof(int32_t) * (size_t)na, &d_gl));
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, in->aidx, sizeof(int64_t) * (size_t)in->nroi, &d_aidx));
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_out, (size_t)in->nroi * RADX_FO_N));
-    d.mk = (const uint8_t *)d_mk;
-    d.val = (const double *)d_val;
-    d.gl = (const int32_t *)d_gl;
-    d.aidx = (const int64_t *)d_aidx;
-    what = "the first-order voxel kernel";
-    {
-        int64_t blocks = (in->nroi + 127) / 128;
-        const int64_t cap = 64 * (int64_t)radx_dev::sm_count();
-        if (blocks > cap) blocks = cap;
-        vfo_kernel<<<(unsigned)blocks, 128, 0, mem.st>>>(d, d_out);
+    if (kmax > RADX_VFO_MAX) { /* the CPU's loop (declined) */
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+        return RADX_ERR_UNSUPPORTED;
     }
-    RADX_CUDA_TRY_GOTO(cudaGetLastError());
-    what = "downloading the features";
-    RADX_CUDA_TRY_GOTO(
-        cudaMemcpyAsync(out, d_out, sizeof(double) * (size_t)in->nroi * RADX_FO_N, cudaMemcpyDeviceToHost, mem.st));
-    RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
-done:
-    radx_dev::dfree_all(&mem);
-    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "first-order voxel map (CUDA)", what, err);
+    if (in->nroi <= 0) return RADX_OK;
+    if (RADX_FO_N != radx_firstorder_nfeatures) /* the op's layout: the class's table, voxel after voxel */
+        return radx_seterr(err, RADX_ERR_INTERNAL, "first-order voxel map (CUDA): the rule gives %d values, the class has %d",
+                           RADX_FO_N, radx_firstorder_nfeatures);
+    int64_t blocks = (in->nroi + 127) / 128;
+    const int64_t cap = 64 * (int64_t)radx_dev::sm_count();
+    if (blocks > cap) blocks = cap;
+    vfo_kernel<<<(unsigned)blocks, 128, 0, cu->stream>>>(*in, d_out);
+    cudaError_t e = cudaGetLastError();
+    if (e == cudaSuccess) e = cudaStreamSynchronize(cu->stream);
+    return e == cudaSuccess ? RADX_OK : radx_dev::cuda_status(e, "first-order voxel map (CUDA)", "the kernel", err);
 }

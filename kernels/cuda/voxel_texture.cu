@@ -43,17 +43,12 @@ struct glcm_rule {
     static size_t ws_size(const In &in, int64_t kvox) { return radx_vglcm_ws_size(kvox, in.ng); }
     __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w) { radx_vglcm_ws_carve(m, kvox, in.ng, w); }
     __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out) { return radx_vglcm_voxel(&in, ai, w, out); }
-    static cudaError_t upload(radx_dev::dmem *m, const In &h, int64_t na, In *d)
+    /* in's arrays are on the device already but its distances (a host array) */
+    static cudaError_t upload(radx_dev::dmem *m, const In &h, In *d)
     {
-        void *mk = NULL, *gl = NULL, *present = NULL, *dist = NULL;
-        cudaError_t e = radx_dev::upload(m, h.mk, (size_t)na, &mk);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.gl, sizeof(int32_t) * (size_t)na, &gl);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.present, (size_t)h.ng + 1, &present);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.distances, sizeof(int) * (size_t)h.ndist, &dist);
+        void *dist = NULL;
+        cudaError_t e = radx_dev::upload(m, h.distances, sizeof(int) * (size_t)h.ndist, &dist);
         *d = h;
-        d->mk = (const uint8_t *)mk;
-        d->gl = (const int32_t *)gl;
-        d->present = (const uint8_t *)present;
         d->distances = (const int *)dist;
         return e;
     }
@@ -70,15 +65,11 @@ struct gldm_rule {
         radx_vgldm_ws_carve(m, kvox, in.ng, in.dmax, w);
     }
     __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out) { return radx_vgldm_voxel(&in, ai, w, out); }
-    static cudaError_t upload(radx_dev::dmem *m, const In &h, int64_t na, In *d)
+    static cudaError_t upload(radx_dev::dmem *m, const In &h, In *d)
     {
-        void *mk = NULL, *gl = NULL, *dist = NULL;
-        cudaError_t e = radx_dev::upload(m, h.mk, (size_t)na, &mk);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.gl, sizeof(int32_t) * (size_t)na, &gl);
-        if (e == cudaSuccess) e = radx_dev::upload(m, h.distances, sizeof(int) * (size_t)h.ndist, &dist);
+        void *dist = NULL;
+        cudaError_t e = radx_dev::upload(m, h.distances, sizeof(int) * (size_t)h.ndist, &dist);
         *d = h;
-        d->mk = (const uint8_t *)mk;
-        d->gl = (const int32_t *)gl;
         d->distances = (const int *)dist;
         return e;
     }
@@ -139,36 +130,39 @@ __global__ void __launch_bounds__(RADX_VTEX_BLOCK)
         if (R::voxel(in, aidx[v], &w, out + (size_t)v * R::nout) != 0) atomicExch(bad, 1);
 }
 
+/* The rule R over the ROI voxels aidx[0..nroi) (device) into d_out (nroi x R::nout, device). */
 template <class R>
-radx_status run_rule(cudaStream_t stream, const typename R::In &in, const int64_t *aidx, int64_t nroi, double *out,
-                     radx_err *err)
+radx_status run_rule(radx_cuda *cu, const typename R::In &in, const int64_t *d_aidx, int64_t nroi, int nf,
+                     double *d_out, radx_err *err)
 {
+    if (R::nout != nf) /* the op's layout: the class's table, voxel after voxel */
+        return radx_seterr(err, RADX_ERR_INTERNAL, "%s: the rule gives %d values, the class has %d", R::name(), R::nout, nf);
     const int64_t kvox = radx_vm_kernel_max(in.dim, in.r, in.f2d_xyz);
-    if (kvox > RADX_VFO_MAX)
-        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: kernels of %lld voxels (more than %d) run on the CPU",
-                           R::name(), (long long)kvox, RADX_VFO_MAX);
+    if (kvox > RADX_VFO_MAX) { /* the CPU's segment path (declined) */
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+        return RADX_ERR_UNSUPPORTED;
+    }
     if (nroi <= 0) return RADX_OK;
-    const int64_t na = in.dim[0] * in.dim[1] * in.dim[2];
     const size_t wsbytes = (R::ws_size(in, kvox) + 63) & ~(size_t)63;
     /* threads: enough to fill the device, as many as half the memory left holds, at most nroi */
     int64_t nthr = 2048 * (int64_t)radx_dev::sm_count();
-    const int64_t fit = (int64_t)(radx_dev::available() / 2 / wsbytes);
+    const int64_t fit = (int64_t)(radx_dev::available(cu) / 2 / wsbytes);
     if (nthr > fit) nthr = fit;
     if (nthr > nroi) nthr = nroi;
-    if (nthr < 1) return radx_seterr(err, RADX_ERR_NOMEM, "%s: no room for one workspace", R::name());
+    if (nthr < 1) {
+        radx_dev::note_oom();
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: no room for one workspace", R::name());
+    }
     radx_dev::dmem mem;
-    cudaError_t e = radx_dev::dmem_init(&mem, stream);
+    cudaError_t e = radx_dev::dmem_init(&mem, cu);
     const char *what = "cudaGetDevice";
-    void *d_aidx = NULL;
     char *d_slab = NULL;
-    double *d_out = NULL;
     int *d_bad = NULL, bad = 0;
     typename R::In d = in;
     if (e != cudaSuccess) goto done;
-    what = "staging the image";
-    RADX_CUDA_TRY_GOTO(R::upload(&mem, in, na, &d));
-    RADX_CUDA_TRY_GOTO(radx_dev::upload(&mem, aidx, sizeof(int64_t) * (size_t)nroi, &d_aidx));
-    RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_out, (size_t)nroi * R::nout));
+    what = "staging the distances";
+    RADX_CUDA_TRY_GOTO(R::upload(&mem, in, &d));
     RADX_CUDA_TRY_GOTO(radx_dev::dalloc(&mem, &d_bad, 1));
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_bad, 0, sizeof(int), mem.st));
     what = "the per-voxel workspaces";
@@ -176,11 +170,8 @@ radx_status run_rule(cudaStream_t stream, const typename R::In &in, const int64_
     RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_slab, 0, (size_t)nthr * wsbytes, mem.st));
     what = "the per-voxel kernel";
     vtex_kernel<R><<<(unsigned)((nthr + RADX_VTEX_BLOCK - 1) / RADX_VTEX_BLOCK), RADX_VTEX_BLOCK, 0, mem.st>>>(
-        d, (const int64_t *)d_aidx, nroi, d_slab, wsbytes, kvox, nthr, d_out, d_bad);
+        d, d_aidx, nroi, d_slab, wsbytes, kvox, nthr, d_out, d_bad);
     RADX_CUDA_TRY_GOTO(cudaGetLastError());
-    what = "downloading the features";
-    RADX_CUDA_TRY_GOTO(
-        cudaMemcpyAsync(out, d_out, sizeof(double) * (size_t)nroi * R::nout, cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(&bad, d_bad, sizeof bad, cudaMemcpyDeviceToHost, mem.st));
     RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(mem.st));
 done:
@@ -192,21 +183,21 @@ done:
 
 } // namespace
 
-extern "C" radx_status radx_cuda_voxel_texture(void *stream, radx_class cls, const void *in, const int64_t *aidx,
-                                               int64_t nroi, double *out, radx_err *err)
+radx_status radx_cuda_voxel_texture(radx_cuda *cu, radx_class cls, const radx_vglcm_in *g, const radx_vgldm_in *d,
+                                    const int64_t *d_aidx, int64_t nroi, double *d_out, radx_err *err)
 {
+    const radx_feature_info *tab;
+    int nf = 0;
+    radx_class_table(cls, &tab, &nf);
     switch (cls) {
-    case RADX_CLASS_GLCM:
-        return run_rule<glcm_rule>((cudaStream_t)stream, *(const radx_vglcm_in *)in, aidx, nroi, out, err);
-    case RADX_CLASS_GLDM:
-        return run_rule<gldm_rule>((cudaStream_t)stream, *(const radx_vgldm_in *)in, aidx, nroi, out, err);
-    case RADX_CLASS_GLRLM:
-        return run_rule<glrlm_rule>((cudaStream_t)stream, *(const radx_vglrlm_in *)in, aidx, nroi, out, err);
-    case RADX_CLASS_GLSZM:
-        return run_rule<glszm_rule>((cudaStream_t)stream, *(const radx_vglszm_in *)in, aidx, nroi, out, err);
-    case RADX_CLASS_NGTDM:
-        return run_rule<ngtdm_rule>((cudaStream_t)stream, *(const radx_vngtdm_in *)in, aidx, nroi, out, err);
+    case RADX_CLASS_GLCM: return run_rule<glcm_rule>(cu, *g, d_aidx, nroi, nf, d_out, err);
+    case RADX_CLASS_GLDM: return run_rule<gldm_rule>(cu, *d, d_aidx, nroi, nf, d_out, err);
+    case RADX_CLASS_GLRLM: return run_rule<glrlm_rule>(cu, *d, d_aidx, nroi, nf, d_out, err);
+    case RADX_CLASS_GLSZM: return run_rule<glszm_rule>(cu, *d, d_aidx, nroi, nf, d_out, err);
+    case RADX_CLASS_NGTDM: return run_rule<ngtdm_rule>(cu, *d, d_aidx, nroi, nf, d_out, err);
     default:
-        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s voxel map: no GPU rule yet", radx_class_name(cls));
+        err->status = RADX_OK;
+        err->msg[0] = '\0';
+        return RADX_ERR_UNSUPPORTED;
     }
 }

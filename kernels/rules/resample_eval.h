@@ -14,7 +14,7 @@
 #include <float.h>
 #include <stdint.h>
 #include "rules/host_device.h"
-#include "core/radx_internal.h" /* radx_dtype */
+#include "radx.h" /* radx_dtype */
 #include "rules/resample_rules.h"
 
 enum {

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include "rules/host_device.h"
-#include "core/radx_internal.h" /* radx_dtype */
+#include "radx.h" /* radx_dtype */
 
 /* The image voxel of box voxel v (box dims_zyx at lo_xyz of an image of size_xyz). */
 RADX_HD int64_t radx_roi_src_index(int64_t v, const int64_t dims_zyx[3], const int64_t lo_xyz[3],

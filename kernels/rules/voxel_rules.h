@@ -89,6 +89,21 @@ RADX_HD double radx_vm_nanmean(const double *res, int na, int nslots, int k)
     return cnt ? s / cnt : NAN;
 }
 
+/* The first-order voxel map of a region A (host/pipeline/voxelmap.c), as the CUDA kernel reads it
+ * (device pointers there). */
+typedef struct radx_vfo_input {
+    int64_t dim[3];      /* A's size, x y z */
+    const uint8_t *mk;   /* voxel takes part in kernels */
+    const double *val;   /* values */
+    const int32_t *gl;   /* first order's levels (0 outside mk) */
+    const int64_t *aidx; /* ROI voxels as indices into A, ascending */
+    int64_t nroi;
+    int r;               /* kernelRadius */
+    int f2d_xyz;         /* force2D axis (x y z), -1 without force2D */
+    double voxel_volume, shift;
+    int excess;          /* ibsiKurtosisExcess */
+} radx_vfo_input;
+
 /* Largest kernel (voxels) radx_vfo_voxel takes: kernelRadius <= 3. */
 #define RADX_VFO_MAX 343
 

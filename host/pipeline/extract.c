@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Features of a prepared case (host/pipeline/case.c): shape once, then per image type (the
+ * original image, each LoG sigma) the ROI values, their levels, first order and the texture
+ * classes, as PyRadiomics' RadiomicsFeatureExtractor.execute computes them.  Every step runs
+ * through the plan's backend (host/backend/dispatch.h); the host reads only the ROI values'
+ * statistics and the features. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/dispatch.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "pipeline/discretise.h"
+#include "pipeline/pipeline.h"
+
+typedef radx_roi_box roi_box;
+typedef radx_case case_state;
+
+/* Adds the enabled features of one class, computed into vals[], to the result. */
+static radx_status emit_class(radx_result *res, const char *prefix, radx_class c,
+                              const radx_params *p, const double *vals)
+{
+    const radx_feature_info *tab;
+    int nf;
+    radx_class_table(c, &tab, &nf);
+    const radx_class_sel *sel = &p->cls[c];
+    char name[256];
+    if (sel->all || sel->n == 0) {
+        for (int i = 0; i < nf; i++) {
+            if (tab[i].deprecated) continue;
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
+            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
+        }
+        return RADX_OK;
+    }
+    for (int k = 0; k < sel->n; k++) {
+        int dup = 0;
+        for (int j = 0; j < k; j++)
+            if (strcmp(sel->names[j], sel->names[k]) == 0) dup = 1;
+        if (dup) continue;
+        for (int i = 0; i < nf; i++) {
+            if (strcmp(tab[i].name, sel->names[k]) != 0 || tab[i].deprecated == 2) continue;
+            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
+            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
+        }
+    }
+    return RADX_OK;
+}
+
+static radx_status run_shape(const case_state *cs, const radx_params *p, const radx_be *be,
+                             const uint8_t *lab, const roi_box *b, radx_result *res, radx_err *err)
+{
+    int want3 = p->cls[RADX_CLASS_SHAPE].enabled, want2 = p->cls[RADX_CLASS_SHAPE2D].enabled;
+    if (!want3 && !want2) return RADX_OK;
+    const radx_geom *g = &cs->img.g;
+    radx_box_bufs in;
+    memset(&in, 0, sizeof in);
+    uint8_t *roi = NULL;
+    radx_status st = radx_pipeline_crop_box(g, lab, b, in.dims_zyx, &roi, err);
+    if (st) return st;
+    const int64_t nbox = in.dims_zyx[0] * in.dims_zyx[1] * in.dims_zyx[2];
+    in.roi = radx_buf_wrap(be, roi, (size_t)nbox);
+    if (!in.roi) {
+        free(roi);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the ROI box");
+    }
+    in.n_roi = b->n;
+    in.spacing_zyx[0] = g->spacing[2]; in.spacing_zyx[1] = g->spacing[1]; in.spacing_zyx[2] = g->spacing[0];
+    double vals[64];
+    if (want3 && g->ndim == 3) {
+        st = radx_op_shape(be, RADX_CLASS_SHAPE, &in, p, vals, err);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE, p, vals);
+    }
+    /* featureextractor.computeShape's rule for shape2D (radx_shape2d_extractor_gate) */
+    if (!st && want2 && radx_shape2d_extractor_gate(g->ndim, p, in.dims_zyx)) {
+        radx_params q2;
+        const radx_params *pp = p;
+        if (g->ndim == 2) { /* PyRadiomics ignores force2D for 2-D masks: reduce along z */
+            q2 = *p;
+            q2.force2d = 0;
+            pp = &q2;
+        }
+        st = radx_op_shape(be, RADX_CLASS_SHAPE2D, &in, pp, vals, err);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals);
+    }
+    radx_buf_free(be, in.roi);
+    free(roi);
+    return st;
+}
+
+/* The buffers of one image type: the ROI box's mask, the ROI values, their levels and the level
+ * box, which first order and every texture class read. */
+typedef struct image_type_bufs {
+    uint8_t *roi_host;
+    radx_buf *roi, *x, *gl, *glbox;
+} image_type_bufs;
+
+static void image_type_bufs_free(const radx_be *be, image_type_bufs *t)
+{
+    radx_buf_free(be, t->roi);
+    radx_buf_free(be, t->x);
+    radx_buf_free(be, t->gl);
+    radx_buf_free(be, t->glbox);
+    free(t->roi_host);
+}
+
+/* "<ipath>: N NaN or infinite voxel(s) inside the ROI[ of image type T], first at index (i, j, k)" */
+static radx_status nonfinite_error(const radx_roi_stats *rs, const int64_t dims_zyx[3], const roi_box *b,
+                                   const char *prefix, const char *ipath, radx_err *err)
+{
+    const int64_t nx = dims_zyx[2], ny = dims_zyx[1], fb = rs->first_nonfinite;
+    const int other = strcmp(prefix, "original") != 0;
+    return radx_seterr(err, RADX_ERR_VALUE,
+                       "%s: %lld NaN or infinite voxel(s) inside the ROI%s%s, first at index (%lld, %lld, %lld)",
+                       ipath, (long long)rs->nonfinite, other ? " of image type " : "", other ? prefix : "",
+                       (long long)(b->lo[0] + fb % nx), (long long)(b->lo[1] + (fb / nx) % ny),
+                       (long long)(b->lo[2] + fb / (nx * ny)));
+}
+
+/* Crop, gather the ROI values, discretise, build the level box: everything the classes read. */
+static radx_status discretised_box(const radx_volbuf *img, const radx_params *p, const radx_be *be,
+                                   const char *prefix, const uint8_t *lab, const roi_box *b, const char *ipath,
+                                   image_type_bufs *t, radx_box_bufs *in, radx_err *err)
+{
+    const radx_geom *g = &img->g;
+    memset(in, 0, sizeof *in);
+    radx_status st = radx_pipeline_crop_box(g, lab, b, in->dims_zyx, &t->roi_host, err);
+    if (st) return st;
+    const int64_t nbox = in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2], n = b->n;
+    t->roi = radx_buf_wrap(be, t->roi_host, (size_t)nbox);
+    t->x = radx_buf_alloc(be, sizeof(double) * (size_t)n);
+    t->gl = radx_buf_alloc(be, sizeof(int32_t) * (size_t)n);
+    t->glbox = radx_buf_alloc(be, sizeof(int32_t) * (size_t)nbox);
+    if (!t->roi || !t->x || !t->gl || !t->glbox)
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %lld ROI voxels", (long long)n);
+    /* the host reads the ROI values' statistics only */
+    radx_roi_stats rs;
+    const int64_t lo[3] = {b->lo[0], b->lo[1], b->lo[2]};
+    st = radx_op_roi_values(be, img, t->roi, in->dims_zyx, lo, t->x, n, &rs, err);
+    if (st) return st;
+    if (rs.nonfinite) return nonfinite_error(&rs, in->dims_zyx, b, prefix, ipath, err);
+    double *edges = NULL;
+    int nedges = 0;
+    st = radx_bin_edges_range(rs.min, rs.max, n, p, img->dtype == RADX_DT_F32, &edges, &nedges, err);
+    if (!st) st = radx_op_discretise(be, t->x, n, edges, nedges, t->gl, &in->ng, err);
+    free(edges);
+    if (!st) st = radx_op_level_box(be, t->gl, n, t->roi, nbox, t->glbox, err);
+    in->spacing_zyx[0] = g->spacing[2];
+    in->spacing_zyx[1] = g->spacing[1];
+    in->spacing_zyx[2] = g->spacing[0];
+    in->gl = t->glbox;
+    in->roi = t->roi;
+    in->n_roi = n;
+    return st;
+}
+
+/* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
+static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
+                                  const char *prefix, const uint8_t *lab, const roi_box *b, radx_result *res,
+                                  const char *ipath, radx_err *err)
+{
+    radx_class order[RADX_CLASS_COUNT];
+    const int ncls = radx_class_order(p, order);
+    const radx_geom *g = &img->g;
+    image_type_bufs t;
+    radx_box_bufs in;
+    memset(&t, 0, sizeof t);
+    radx_status st = discretised_box(img, p, be, prefix, lab, b, ipath, &t, &in, err);
+    double vals[64];
+    for (int ci = 0; ci < ncls && !st; ci++) {
+        const radx_class c = order[ci];
+        if (c == RADX_CLASS_SHAPE || c == RADX_CLASS_SHAPE2D) continue;
+        if (c == RADX_CLASS_FIRSTORDER) {
+            /* numpy.multiply.reduce(spacing): ((sx * sy) * sz) */
+            double vv = g->spacing[0] * g->spacing[1];
+            if (g->ndim == 3) vv *= g->spacing[2];
+            st = radx_op_firstorder(be, t.x, t.gl, b->n, in.ng, vv, p, vals, err);
+        } else {
+            st = radx_op_texture(be, c, &in, p, vals, err);
+        }
+        if (!st && emit_class(res, prefix, c, p, vals)) st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+    image_type_bufs_free(be, &t);
+    return st;
+}
+
+
+radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
+                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
+                                     const char *ipath, radx_err *err)
+{
+    return run_image_type(img, p, be, prefix, lab, b, res, ipath, err);
+}
+
+/* "log-sigma-1-5-mm-3D": PyRadiomics' name, from str(sigma) with '.' -> '-'. */
+static void log_prefix(char *buf, size_t len, const char *sigma_text)
+{
+    size_t o = (size_t)snprintf(buf, len, "log-sigma-");
+    for (const char *c = sigma_text; *c && o + 1 < len; c++) buf[o++] = *c == '.' ? '-' : *c;
+    snprintf(buf + o, len - o, "-mm-3D");
+}
+
+/* The LoG image types of one sigma list: each filtered image in a buffer of the backend, handed
+ * to fn and freed. */
+static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, const radx_be *be,
+                                const char *ipath, radx_image_type_fn fn, void *user, radx_err *err)
+{
+    const radx_imtype_sel *ls = &q->imtype[RADX_IMG_LOG];
+    const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&img->g);
+    radx_status st = RADX_OK;
+    for (int k = 0; k < ls->n_sigma && !st; k++) {
+        char prefix[96];
+        log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
+        radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, fbytes)};
+        if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+        st = radx_op_log_filter(be, img, ls->sigma[k], (radx_log_mode)q->log_mode, &filtered, err);
+        if (!st) {
+            st = fn(user, &filtered, q, prefix, err);
+        } else if (err) { /* name the image: the filter's message names sigma and sizes */
+            char m[RADX_ERR_LEN];
+            snprintf(m, sizeof m, "%s", err->msg);
+            radx_seterr(err, st, "%s: %s", ipath, m);
+        }
+        radx_buf_free(be, filtered.buf);
+    }
+    return st;
+}
+
+radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p, const radx_be *be,
+                                         const char *ipath, radx_image_type_fn fn, void *user, radx_err *err)
+{
+    /* the image every image type reads (every LoG sigma filters it): one buffer for all */
+    const size_t bytes = radx_dtype_size(cs->img.dtype) * (size_t)radx_geom_nvox(&cs->img.g);
+    radx_volbuf img = {cs->img.g, cs->img.dtype, radx_buf_wrap(be, cs->img.data, bytes)};
+    if (!img.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the image");
+    radx_status st = RADX_OK;
+    /* image types, in the order the parameter file lists them; each with its own settings */
+    for (int t = 0; t < (p->n_imtype_order ? p->n_imtype_order : 1) && !st; t++) {
+        const int it = p->n_imtype_order ? p->imtype_order[t] : RADX_IMG_ORIGINAL;
+        if (!p->imtype[it].enabled) continue;
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        st = radx_params_for_imtype(&q, p, (radx_imtype)it, err);
+        if (st) {
+        } else if (it == RADX_IMG_ORIGINAL) {
+            st = fn(user, &img, &q, "original", err);
+        } else if (it == RADX_IMG_LOG) {
+            st = for_each_log(&img, &q, be, ipath, fn, user, err);
+        } else {
+            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "imageType '%s' is not implemented in radx %s yet",
+                             radx_params_imtype_name((radx_imtype)it), RADX_VERSION_STRING);
+        }
+        radx_params_clear(&q);
+    }
+    radx_buf_free(be, img.buf);
+    return st;
+}
+
+
+/* ---- extract ------------------------------------------------------------------------------ */
+
+typedef struct extract_ctx {
+    const radx_be *be;
+    const uint8_t *feat_lab;
+    const roi_box *feat_box;
+    radx_result *res;
+    const char *ipath;
+} extract_ctx;
+
+static radx_status extract_image_type(void *user, const radx_volbuf *img, const radx_params *q, const char *prefix,
+                                      radx_err *err)
+{
+    const extract_ctx *x = user;
+    return run_image_type(img, q, x->be, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
+}
+
+radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img,
+                              const char *ipath, const radx_volume *msk, const char *mpath, int label,
+                              radx_result **out, radx_err *err)
+{
+    *out = NULL;
+    radx_case cs;
+    radx_result *res = radx_result_new();
+    if (!res) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    radx_status st = radx_pipeline_prepare(p, be, img, ipath, msk, mpath, label, res, &cs, err);
+    if (st) {
+        radx_result_destroy(res);
+        return st;
+    }
+    const roi_box *shape_box, *feat_box;
+    const uint8_t *shape_lab = radx_case_shape_mask(&cs, p, &shape_box);
+    const uint8_t *feat_lab = radx_case_feature_mask(&cs, &feat_box);
+    st = run_shape(&cs, p, be, shape_lab, shape_box, res, err);
+    extract_ctx x = {be, feat_lab, feat_box, res, ipath};
+    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, ipath, extract_image_type, &x, err);
+    radx_case_free(&cs);
+    if (st) {
+        radx_result_destroy(res);
+        return st;
+    }
+    *out = res;
+    return RADX_OK;
+}
