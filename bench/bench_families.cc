@@ -12,7 +12,7 @@
 #include <algorithm>
 extern "C" {
 #include "bench_roi.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "core/radx_internal.h"
 }
 

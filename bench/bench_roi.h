@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "core/radx_internal.h"
 
 struct BenchRoi {

@@ -27,7 +27,7 @@
 #include <cuda_runtime.h>
 #endif
 extern "C" {
-#include "api/result.h"
+#include "core/result.h"
 #include "backend/cuda.h"
 #include "backend/dispatch.h"
 #include "bench_roi.h"
@@ -38,7 +38,7 @@ extern "C" {
 #include "io/io.h"
 #include "io/map_write.h"
 #include "params/params.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "pipeline/pipeline.h"
 }
 

@@ -28,7 +28,7 @@
 #include "backend/dispatch.h"
 #include "io/io.h"
 #include "params/params.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/voxelmap.h"
 #include "radx_test.h"

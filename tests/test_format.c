@@ -2,7 +2,7 @@
 /* Numbers in diagnostics and text output are printed as Python's repr() prints them (PyRadiomics
  * prints Python floats): the expected strings below are Python 3.11's repr of each value. */
 #include "radx_test.h"
-#include "api/result.h"
+#include "core/result.h"
 
 static const struct { double v; const char *py; } cases[] = {
     {0x1.6800000000000p+6, "90.0"},

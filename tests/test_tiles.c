@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "features/angular_classes.h"
 #include "rules/glcm_rules.h"
 #include "rules/glrlm_rules.h"

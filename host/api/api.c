@@ -9,7 +9,7 @@
 #include <omp.h>
 #endif
 
-#include "api/result.h"
+#include "core/result.h"
 #include "backend/cuda.h"
 #include "io/io.h"
 #include "io/map_write.h"

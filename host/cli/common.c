@@ -5,6 +5,20 @@
 #include <string.h>
 #include "cli.h"
 
+int radx_cli_exit_code(radx_status s)
+{
+    switch (s) {
+    case RADX_OK: return 0;
+    case RADX_ERR_ARG: case RADX_ERR_PARAM: return 2;
+    case RADX_ERR_IO: case RADX_ERR_FORMAT: return 3;
+    case RADX_ERR_GEOMETRY: case RADX_ERR_LABEL: case RADX_ERR_ROI: case RADX_ERR_VALUE: return 4;
+    case RADX_ERR_UNSUPPORTED: return 5;
+    case RADX_ERR_DEVICE: return 6;
+    case RADX_ERR_NOMEM: return 7;
+    default: return 8;
+    }
+}
+
 static int need(const radx_cli_opts *o, int argc, int i, const char *a)
 {
     if (i + 1 < argc) return 0;

@@ -47,20 +47,6 @@ static const char *usage_text =
     "geometry, label or ROI problem; 5 not supported yet; 6 device unavailable; 7 out of memory;\n"
     "8 internal error; 9 cannot write output\n";
 
-int radx_cli_exit_code(radx_status s)
-{
-    switch (s) {
-    case RADX_OK: return 0;
-    case RADX_ERR_ARG: case RADX_ERR_PARAM: return 2;
-    case RADX_ERR_IO: case RADX_ERR_FORMAT: return 3;
-    case RADX_ERR_GEOMETRY: case RADX_ERR_LABEL: case RADX_ERR_ROI: case RADX_ERR_VALUE: return 4;
-    case RADX_ERR_UNSUPPORTED: return 5;
-    case RADX_ERR_DEVICE: return 6;
-    case RADX_ERR_NOMEM: return 7;
-    default: return 8;
-    }
-}
-
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);

@@ -74,7 +74,7 @@ static inline void radx_geom_index_to_physical(const radx_geom *g, const double 
 double radx_volume_get(const radx_volume *v, int64_t idx);
 void radx_volume_free(radx_volume *v); /* frees data, zeroes the struct; NULL-safe */
 
-/* host/io/io.c: reads NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) via libnifti2 and NRRD (.nrrd, .nhdr;
+/* host/io/read.c: reads NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) via libnifti2 and NRRD (.nrrd, .nhdr;
  * raw and gzip, attached and detached) via teem, into *out (native dtype, ITK LPS geometry as
  * SimpleITK would report it).  Refuses: missing/unreadable/empty files, truncated or corrupt
  * data, vector/4-D images with more than one component or time point, unsupported pixel types,

@@ -7,12 +7,10 @@
 #include "backend/backend.h"
 #include "cpu/backend_cpu.h"
 #include "cpu/log_filter.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "rules/roi_rules.h"
 
 /* ---- buffers: impl is the memory (a view or a wrap: someone else's) ---- */
-
-void *radx_cpu_ptr(const radx_buf *b) { return b ? (char *)b->impl + b->off : NULL; }
 
 static radx_buf *cpu_alloc(void *ctx, size_t bytes)
 {

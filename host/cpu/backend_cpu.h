@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* The memory of a CPU backend buffer (NULL for NULL). */
-void *radx_cpu_ptr(const radx_buf *b);
+static inline void *radx_cpu_ptr(const radx_buf *b) { return b ? (char *)b->impl + b->off : NULL; }
 
 /* The per-voxel ops (host/cpu/voxel_ops.c). */
 radx_status radx_cpu_voxel_firstorder(void *ctx, const radx_voxel_region *a, const radx_voxel_values *v,

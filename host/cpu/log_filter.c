@@ -242,6 +242,15 @@ radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const rad
     return radx_log_filter_into(in, sigma_mm, o, NULL, out, err);
 }
 
+/* ITK's recursion needs 4 samples along every filtered axis; smaller images take the FFT method. */
+static int recursion_fits(const radx_volume *in, const radx_log_opts *o)
+{
+    const int nf = o->in_plane || in->g.ndim == 2 ? 2 : 3;
+    for (int a = 0; a < nf; a++)
+        if (in->g.size[a] < 4) return 0;
+    return 1;
+}
+
 radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
                                  radx_volume *out, radx_err *err)
 {
@@ -257,7 +266,8 @@ radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const r
 
     if (out) memset(out, 0, sizeof *out);
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE)
+    if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE && in &&
+        recursion_fits(in, o))
         return radx_log_filter_recursive(in, sigma_mm, o, dst, out, err); /* host/cpu/log_recursive.c */
     st = radx_log_setup_init(in, sigma_mm, o, &S, err);
     if (st != RADX_OK) goto done;

@@ -241,11 +241,8 @@ radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, co
     nf = in_plane ? 2 : 3;
     for (a = 0; a < nf; a++) {
         ax_f[a] = a;
-        if (n[a] < 4) { /* ITK's recursion needs 4 samples: use the FFT method */
-            radx_log_opts of = *o;
-            of.method = RADX_LOG_METHOD_FFT;
-            return radx_log_filter_into(in, sigma_mm, &of, dst, out, err);
-        }
+        if (n[a] < 4) /* ITK's recursion needs 4 samples: radx_log_filter_into takes the FFT method */
+            return radx_seterr(err, RADX_ERR_ARG, "LoG: the recursive method needs 4 voxels along axis %d", a);
         lr_setup(sigma_mm, in->g.spacing[a], 0, &c0[a]);
         lr_setup(sigma_mm, in->g.spacing[a], 2, &c2[a]);
     }

@@ -92,7 +92,7 @@ static void load_block_t(const radx_volume *v, int64_t off, int64_t n, int64_t n
     }
 }
 
-/* sitk.Cast(mask, sitkUInt32) of one value (as host/io/io.c documents it for the mask hash):
+/* sitk.Cast(mask, sitkUInt32) of one value (as host/io/hash.c documents it for the mask hash):
  * integers wrap modulo 2^32; floats truncate toward zero to int64 (NaN, Inf, |x| >= 2^63 -> 0). */
 static uint32_t f64_to_u32(double x)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Volume reader internals (host/io/io.c, host/io/nifti_read.c, host/io/nrrd_read.c) and the image hash. */
+/* Volume reader internals (host/io/read.c, gzip.c, nifti_read.c, nrrd_read.c) and the image hash (hash.c). */
 #ifndef RADX_IO_H
 #define RADX_IO_H
 

@@ -106,7 +106,7 @@ static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t n
     return out;
 }
 
-static long g_fast_reads; /* under the reader lock (host/io/io.c) */
+static long g_fast_reads; /* under the reader lock (host/io/read.c) */
 long radx_io_nrrd_fast_reads(void) { return g_fast_reads; }
 
 static int64_t file_size(const char *p)

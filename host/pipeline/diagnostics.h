@@ -4,7 +4,7 @@
 #ifndef RADX_DIAGNOSTICS_H
 #define RADX_DIAGNOSTICS_H
 
-#include "api/result.h"
+#include "core/result.h"
 #include "pipeline/pipeline.h"
 
 /* addStaticElements: versions, settings, enabled image types. */

@@ -12,7 +12,7 @@
 #include "backend/dispatch.h"
 #include "io/io.h"
 #include "params/params.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "pipeline/pipeline.h"
 
 typedef radx_roi_box roi_box;

@@ -4,7 +4,7 @@
 #ifndef RADX_PIPELINE_H
 #define RADX_PIPELINE_H
 #include "backend/backend.h"
-#include "api/result.h"
+#include "core/result.h"
 
 
 /* Runs one case on volumes the caller keeps (borrowed: nothing writes to them); ipath and mpath

@@ -55,7 +55,7 @@
 #endif
 
 #include "rules/angles.h"
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "params/params.h"
 #include "backend/dispatch.h"
 #include "pipeline/pipeline.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Discretisation on the GPU: every ROI value's level by the CPU's rule (radx_bin_index,
- * kernels/rules/bin_index.h, which host/pipeline/discretise.c calls), and the largest level.  The
+ * kernels/rules/bin_index.h, which host/features/discretise.c calls), and the largest level.  The
  * values are read from their buffer's device copy and the levels are written to theirs, for first
  * order and the level box, and come down too (narrow: 1 byte each for up to 255 bins), since the
  * texture classes' set-up reads them on the host.  Values that do not fit on the device at once

@@ -4,7 +4,7 @@
  * PyRadiomics (imageoperations.getBinEdges / binImage) builds an explicit, increasing array of
  * bin edges and then calls numpy.digitize, i.e. searchsorted(edges, x, side='right'): the bin of
  * x is the number of edges <= x.  radx builds the same edges on the host, bit for bit
- * (radx_bin_edges in host/pipeline/discretise.c reproduces numpy.arange / numpy.histogram's linspace,
+ * (radx_bin_edges in host/features/discretise.c reproduces numpy.arange / numpy.histogram's linspace,
  * including float32 rounding of histogram edges for float32 images), and every backend applies
  * this one rule per voxel, so CPU and GPU bins are identical by construction. */
 #ifndef RADX_BIN_INDEX_H

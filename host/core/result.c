@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "api/result.h"
+#include "core/result.h"
 
 radx_result *radx_result_new(void) { return calloc(1, sizeof(radx_result)); }
 

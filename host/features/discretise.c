@@ -2,7 +2,7 @@
 /* Host side of discretisation: PyRadiomics' bin edges, reproduced operation by operation. */
 #include <math.h>
 #include <stdlib.h>
-#include "pipeline/discretise.h"
+#include "features/discretise.h"
 #include "rules/bin_index.h"
 
 /* Python's float modulo (sign of the divisor), as numpy.remainder computes it. */
