@@ -3,16 +3,35 @@
  * @file radx.h
  * @brief radx: radiomics feature extraction (PyRadiomics-compatible), the one public C header.
  *
- * Shape of the API (plan once, execute many, like FFTW and cuFFT):
+ * Shape of the API (plan once, execute many, like FFTW and cuFFT).  A whole program, which
+ * tests/test_install.sh builds against the installed library and runs:
  *
- *     radx_ctx *ctx;            radx_ctx_create(&ctx);
- *     radx_params *p;           radx_params_create(ctx, &p);
- *                               radx_params_load(ctx, p, "Params.yaml");       // optional
- *                               radx_params_set(ctx, p, "binWidth", "10");     // optional
- *     radx_plan *plan;          radx_plan_create(ctx, p, RADX_BACKEND_AUTO, &plan);
- *     radx_result *r;           radx_plan_execute(plan, "image.nrrd", "mask.nrrd", 0, &r);
- *     for (size_t i = 0; i < radx_result_count(r); i++) ... radx_result_name(r, i) ...
- *     radx_result_destroy(r); radx_plan_destroy(plan); radx_params_destroy(p); radx_ctx_destroy(ctx);
+ * @code
+ * #include <stdio.h>
+ * #include <radx.h>
+ *
+ * int main(int argc, char **argv)   // radx_example IMAGE MASK [PARAMS.yaml]
+ * {
+ *     radx_ctx *ctx;
+ *     radx_params *p = NULL;
+ *     radx_plan *plan = NULL;
+ *     radx_result *r = NULL;
+ *     if (argc < 3 || radx_ctx_create(&ctx) != RADX_OK) return 2;
+ *     radx_status s = radx_params_create(ctx, &p);                    // PyRadiomics' defaults
+ *     if (!s && argc > 3) s = radx_params_load(ctx, p, argv[3]);       // a parameter file
+ *     if (!s) s = radx_params_set(ctx, p, "binWidth", "10");           // one setting
+ *     if (!s) s = radx_plan_create(ctx, p, RADX_BACKEND_AUTO, &plan);  // once per cohort
+ *     if (!s) s = radx_plan_execute(plan, argv[1], argv[2], 0, &r);    // once per case
+ *     for (size_t i = 0; !s && i < radx_result_count(r); i++)
+ *         if (radx_result_is_number(r, i)) printf("%s: %s\n", radx_result_name(r, i), radx_result_text(r, i));
+ *     if (s) fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
+ *     radx_result_destroy(r);
+ *     radx_plan_destroy(plan);
+ *     radx_params_destroy(p);
+ *     radx_ctx_destroy(ctx);
+ *     return s ? 1 : 0;
+ * }
+ * @endcode
  *
  * Every fallible call returns a radx_status; on failure radx_ctx_last_error(ctx) holds one line
  * naming the file or setting and the problem.  The library never aborts and never exits.
