@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Voxel-based feature maps: `radx map` against PyRadiomics 3.0.1's voxel-based extraction, side by side.
 
-    /work/venv/bin/python bench/bench_map.py [--radx build/radx] [--cases breast1,brain1] [--repeat N]
+    python3 bench/bench_map.py [--radx build/radx] [--cases breast1,brain1] [--repeat N]
 
 Parameter file: first order + GLCM (all their features), kernelRadius 1, maskedKernel true (the
 defaults otherwise); the shipped PyRadiomics example cases.  Per case it prints:

@@ -1,12 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Tiny test harness: checks that count failures, a skip code, and relative-error helpers. */
+/* The tests' shared harness: checks that count failures, the skip code, relative errors, and the
+ * small file and process helpers several tests need.  CMake compiles in RADX_SOURCE_DIR (the
+ * project), RADX_SHARED_DIR (../shared beside it) and RADX_CLI (the radx program). */
 #ifndef RADX_TEST_H
 #define RADX_TEST_H
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef RADX_SOURCE_DIR
+#define RADX_SOURCE_DIR "."
+#endif
+#ifndef RADX_SHARED_DIR
+#define RADX_SHARED_DIR "../shared"
+#endif
+#ifndef RADX_CLI
+#define RADX_CLI "radx"
+#endif
 
 #define RADX_TEST_SKIP 77
 
@@ -35,6 +48,42 @@ static inline double radx_test_relerr(double value, double ref)
 }
 
 static inline int radx_test_exists(const char *path) { return access(path, R_OK) == 0; }
+
+/* A whole file, NUL-terminated (malloc'ed; *len its size when len is not NULL), or NULL. */
+static inline char *radx_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    const long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = (char *)malloc((size_t)(n > 0 ? n : 0) + 1);
+    const size_t got = b ? fread(b, 1, (size_t)(n > 0 ? n : 0), f) : 0;
+    if (b) b[got] = 0;
+    fclose(f);
+    if (len) *len = got;
+    return b;
+}
+
+/* Writes n bytes to path; a test cannot go on without its input files, so a failure exits. */
+static inline void radx_test_write(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || (n && fwrite(data, 1, n, f) != n)) {
+        perror(path);
+        exit(1);
+    }
+    fclose(f);
+}
+
+static inline void radx_test_write_text(const char *path, const char *text) { radx_test_write(path, text, strlen(text)); }
+
+/* Runs a shell command: its exit status, or 128 + the signal that ended it. */
+static inline int radx_test_run(const char *cmd)
+{
+    const int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
 
 static inline int radx_test_finish(const char *name)
 {

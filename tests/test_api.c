@@ -4,9 +4,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 int main(void)
 {

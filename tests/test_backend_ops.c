@@ -34,9 +34,6 @@
 #include "radx_test.h"
 #include "stand_in_device.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 /* ---- backends ---- */
 

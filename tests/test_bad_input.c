@@ -13,12 +13,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-#ifndef RADX_CLI
-#define RADX_CLI "radx"
-#endif
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 static char dir[256];
 
@@ -26,10 +20,7 @@ static void write_file(const char *name, const void *data, size_t n)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    if (!f) { perror(p); exit(1); }
-    if (n) fwrite(data, 1, n, f);
-    fclose(f);
+    radx_test_write(p, data, n);
 }
 
 /* A little NRRD writer: short/float 3-D volume, LPS identity geometry, raw little endian. */
@@ -54,21 +45,6 @@ static void write_nrrd(const char *name, const char *type, const int *size, int 
     fclose(f);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    if (len) *len = got;
-    return b;
-}
-
 /* Counts stderr lines, skipping the informational "radx: using the ... backend" line; *last: the
  * first other line. */
 static int error_lines(char *msg, char **last)
@@ -81,12 +57,6 @@ static int error_lines(char *msg, char **last)
         if (nl) { *last = nl + 1; lines--; }
     }
     return lines;
-}
-
-static int run_cmd(const char *cmd)
-{
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static void no_temporaries(const char *what, const char *cmdname)
@@ -103,8 +73,8 @@ static char *run_and_check(const char *label, const char *what, const char *cmd,
 {
     char err[512];
     snprintf(err, sizeof err, "%s/stderr.txt", dir);
-    int code = run_cmd(cmd);
-    char *msg = slurp(err, NULL), *last;
+    int code = radx_test_run(cmd);
+    char *msg = radx_test_slurp(err, NULL), *last;
     int lines = error_lines(msg, &last);
     printf("%-8s%-34s exit %3d  %s", label, what, code, last ? last : "(no stderr)\n");
     CHECK(code >= 1 && code <= 127, "%s%s: exit status %d", label, what, code);
@@ -131,7 +101,7 @@ static void expect_error_extract(const char *what, const char *args, const char 
     char *msg = run_and_check("extract ", what, cmd, must_name, NULL);
     struct stat sb;
     if (preexisting) {
-        char *o = slurp(out, NULL);
+        char *o = radx_test_slurp(out, NULL);
         CHECK(o && strcmp(o, "previous results\n") == 0, "%s: existing output file was changed", what);
         free(o);
     } else {
@@ -159,11 +129,11 @@ static void expect_error_map(const char *what, const char *args, const char *mus
     snprintf(cmd, sizeof cmd, "test -d %s && ls -A %s | grep -v '^previous.nii.gz$' | grep -q .", maps, maps);
     CHECK(system(cmd) != 0, "map %s: maps were left in the output folder", what);
     if (preexisting) {
-        char *o = slurp("maps/previous.nii.gz", NULL);
+        char *o = radx_test_slurp("maps/previous.nii.gz", NULL);
         char pp[600];
         snprintf(pp, sizeof pp, "%s/maps/previous.nii.gz", dir);
         free(o);
-        o = slurp(pp, NULL);
+        o = radx_test_slurp(pp, NULL);
         CHECK(o && strcmp(o, "previous map\n") == 0, "map %s: a file already in the folder was changed", what);
         free(o);
     }
@@ -208,8 +178,8 @@ static void expect_error_batch(const char *what, const char *args, const char *m
     unlink(errs);
     snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s batch cohort.csv -o %s -j 1%s 2>%s >/dev/null", dir, RADX_CLI,
              out, opts, err);
-    int code = run_cmd(cmd);
-    char *msg = slurp(err, NULL), *last;
+    int code = radx_test_run(cmd);
+    char *msg = radx_test_slurp(err, NULL), *last;
     int lines = error_lines(msg, &last);
     struct stat sb;
     const int per_case = code == 1 && strstr(msg ? msg : "", " failed: ") != NULL;
@@ -234,7 +204,7 @@ static void expect_error_batch(const char *what, const char *args, const char *m
         printf("batch   %-34s exit %3d  %s\n", what, code, fl ? fl : "(no failure line)");
         CHECK(nfail == (all_fail ? 2 : 1), "batch %s: %d 'failed' lines", what, nfail);
         CHECK(fl && strstr(fl, must_name), "batch %s: failure line does not name '%s'", what, must_name);
-        char *o = slurp(out, NULL), *e = slurp(errs, NULL);
+        char *o = radx_test_slurp(out, NULL), *e = radx_test_slurp(errs, NULL);
         if (all_fail) {
             CHECK(!o, "batch %s: every case failed, yet an output file was left", what);
             CHECK(e && strstr(e, must_name), "batch %s: the errors file does not name '%s'", what, must_name);
@@ -325,7 +295,7 @@ int main(void)
     expect_error("a directory", args, ".", 0);
     {
         size_t n;
-        char *gz = slurp(breast_nii, &n);
+        char *gz = radx_test_slurp(breast_nii, &n);
         write_file("truncated.nii.gz", gz, n / 2);
         free(gz);
         snprintf(args, sizeof args, "truncated.nii.gz %s", breast_msk);
@@ -372,7 +342,7 @@ int main(void)
         char p[512];
         snprintf(p, sizeof p, "%s/lab_shifted.nrrd", dir);
         size_t n;
-        char *b = slurp(p, &n);
+        char *b = radx_test_slurp(p, &n);
         char *o = strstr(b, "space origin: (0,0,0)");
         FILE *f = fopen(p, "wb");
         fwrite(b, 1, (size_t)(o - b), f);
@@ -387,7 +357,7 @@ int main(void)
         char p[512];
         snprintf(p, sizeof p, "%s/lab_shifted.nrrd", dir);
         size_t n;
-        char *b = slurp(p, &n);
+        char *b = radx_test_slurp(p, &n);
         char *o = strstr(b, "space origin: (2,0,0)");
         snprintf(p, sizeof p, "%s/lab_far.nrrd", dir);
         FILE *f = fopen(p, "wb");
@@ -494,7 +464,7 @@ int main(void)
     CHECK(system(cmd) == 0, "good case failed");
     char gp[600];
     snprintf(gp, sizeof gp, "%s/good.json", dir);
-    char *g = slurp(gp, NULL);
+    char *g = radx_test_slurp(gp, NULL);
     CHECK(g && strstr(g, "\"original_glcm_Contrast\""), "good case: no features in output");
     free(g);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -11,12 +11,6 @@
 #include "csv_read.h"
 #include "radx_test.h"
 
-#ifndef RADX_CLI
-#define RADX_CLI "radx"
-#endif
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 static char dir[256];
 
@@ -28,17 +22,14 @@ static int run(const char *fmt, ...)
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
     snprintf(full, sizeof full, "cd %s && %s", dir, cmd);
-    int st = system(full);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return radx_test_run(full);
 }
 
 static void put(const char *name, const char *text)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    fputs(text, f);
-    fclose(f);
+    radx_test_write_text(p, text);
 }
 
 static int load(const char *name, csv_table *t)
@@ -52,16 +43,7 @@ static char *slurp(const char *name)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    return b;
+    return radx_test_slurp(p, NULL);
 }
 
 /* rows 1.. of a table as joined strings, sorted: for set comparisons */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Numbers in diagnostics and text output are printed as Python's repr() prints them (PyRadiomics
  * prints Python floats): the expected strings below are Python 3.11's repr of each value. */
+#include "radx.h"
 #include "radx_test.h"
-#include "core/result.h"
 
 static const struct { double v; const char *py; } cases[] = {
     {0x1.6800000000000p+6, "90.0"},
@@ -36,12 +36,12 @@ int main(void)
 {
     char buf[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        radx_fmt_double(buf, sizeof buf, cases[i].v);
+        radx_format_number(cases[i].v, buf, sizeof buf);
         CHECK(strcmp(buf, cases[i].py) == 0, "%a: radx '%s', Python '%s'", cases[i].v, buf, cases[i].py);
     }
-    radx_fmt_double(buf, sizeof buf, NAN);
+    radx_format_number(NAN, buf, sizeof buf);
     CHECK(strcmp(buf, "nan") == 0, "nan: %s", buf);
-    radx_fmt_double(buf, sizeof buf, -INFINITY);
+    radx_format_number(-INFINITY, buf, sizeof buf);
     CHECK(strcmp(buf, "-inf") == 0, "-inf: %s", buf);
     return radx_test_finish("test_format");
 }

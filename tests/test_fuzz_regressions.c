@@ -9,9 +9,6 @@
 #include "params/params.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 static int run_dir(const char *target, const char *suffix)
 {

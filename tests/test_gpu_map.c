@@ -16,9 +16,6 @@
 #include "radx_test.h"
 #include "map_keep.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 
 static int run(radx_ctx *ctx, radx_backend b, const char *cs, const char *const *sets, maps *out)

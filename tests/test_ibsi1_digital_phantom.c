@@ -26,9 +26,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 /* half a unit of the last printed significant digit of a reference value text like "0.0411",
  * "556", "1.49e3" */

@@ -69,12 +69,6 @@
 #include "cpu/log_filter.h"
 #include "ibsi_preprocess.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
-#ifndef RADX_SHARED_DIR
-#define RADX_SHARED_DIR "../shared"
-#endif
 
 enum {
     S_MEAN, S_VAR, S_SKEW, S_KURT, S_MEDIAN, S_MIN, S_P10, S_P90, S_MAX, S_IQR, S_RANGE, S_MAD, S_RMAD,

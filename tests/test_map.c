@@ -41,9 +41,6 @@
 #include "pipeline/voxelmap.h"
 #include "io/map_write.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 #ifndef RADX_CLI
 #define RADX_CLI "./radx"
 #endif
@@ -144,13 +141,6 @@ static radx_status run_map(const char *params, const char *image, const char *ma
     return st;
 }
 
-static int write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    return fclose(f);
-}
 
 /* ---- 2. PyRadiomics references -------------------------------------------------------------- */
 
@@ -305,7 +295,7 @@ static void test_kernel_equals_segment(const char *tmpdir)
                      "setting:\n  additionalInfo: false\nvoxelSetting:\n  kernelRadius: %d\n  maskedKernel: %s\n"
                      "featureClass:\n  firstorder:\n  glcm:\n  glrlm:\n  glszm:\n  gldm:\n  ngtdm:\n",
                      r, masked ? "true" : "false");
-            CHECK(write_text(params, text) == 0, "%s", params);
+            radx_test_write_text(params, text);
             capture c;
             radx_status st = run_map(params, IMAGE, MASK, &c, msg);
             CHECK(st == RADX_OK, "map r=%d: %s", r, msg);
@@ -462,11 +452,6 @@ static radx_status pub_cb(void *user, const radx_map *m)
     return RADX_OK;
 }
 
-static int run_cmd(const char *cmd)
-{
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 static int count_files(const char *dir, const char *suffix)
 {
@@ -515,13 +500,13 @@ static void test_public(const char *tmpdir)
     char cmd[4096], out[1024];
     snprintf(out, sizeof out, "%s/cli", tmpdir);
     snprintf(cmd, sizeof cmd, "'%s' map '%s' '%s' -p '%s' -o '%s' -q", RADX_CLI, IMAGE, MASK, yaml, out);
-    int rc = run_cmd(cmd);
+    int rc = radx_test_run(cmd);
     int nf = count_files(out, ".nrrd");
     CHECK(rc == 0 && nf == 36, "radx map: exit %d, %d NRRD maps (want 36)", rc, nf);
     snprintf(out, sizeof out, "%s/cli_err", tmpdir);
     snprintf(cmd, sizeof cmd, "'%s' map '%s' '%s' -p '%s' -o '%s' --label 7 2>'%s.txt'", RADX_CLI, IMAGE, MASK, yaml,
              out, out);
-    rc = run_cmd(cmd);
+    rc = radx_test_run(cmd);
     nf = count_files(out, "");
     CHECK(rc == 4 && nf == 0, "radx map with an absent label: exit %d (want 4), %d files left", rc, nf);
     snprintf(cmd, sizeof cmd, "%s.txt", out);

@@ -9,9 +9,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 static const char *const classes[] = {"firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
 static const char *const variants[] = {"base", "2d", "FBN", "combined", "flatRegion", "normalization",

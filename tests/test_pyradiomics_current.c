@@ -11,9 +11,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-#ifndef RADX_SOURCE_DIR
-#define RADX_SOURCE_DIR "."
-#endif
 
 #define TOL_ORIGINAL 1e-6
 #define TOL_FILTERED 1e-4

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Reference LoG responses for tests/test_log.c, computed by PyRadiomics 3.0.1 / SimpleITK.
 
-Run:  /work/venv/bin/python tests/gen/log_ref.py > data/log/pyradiomics_log_ref.txt
+Run:  python3 tests/gen/log_ref.py > data/log/pyradiomics_log_ref.txt
 
 For each case the image goes through radiomics.imageoperations.getLoGImage (SimpleITK's
 LaplacianRecursiveGaussianImageFilter, NormalizeAcrossScale on, sigma in mm, float32 output),

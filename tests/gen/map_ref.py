@@ -14,8 +14,8 @@ PyRadiomics returns maps cropped to the ROI box padded by kernelRadius; the voxe
 picked from them by physical position (the crop's origin), so they refer to the full grid.
 
 Usage:
-    /work/venv/bin/python tests/gen/map_ref.py                 # (re)write the references
-    /work/venv/bin/python tests/gen/map_ref.py --check RADX    # compare `RADX map` with PyRadiomics,
+    python3 tests/gen/map_ref.py                 # (re)write the references
+    python3 tests/gen/map_ref.py --check RADX    # compare `RADX map` with PyRadiomics,
                                                                # every feature of every class (NRRD maps)
 """
 import gzip
@@ -120,7 +120,7 @@ def write_refs():
   lab, zyx = roi_indices()
   manifest = [
     '# PyRadiomics %s voxel-based references for tests/test_map.c' % radiomics.__version__,
-    '# made by: /work/venv/bin/python tests/gen/map_ref.py   (SimpleITK %s, numpy %s)'
+    '# made by: python3 tests/gen/map_ref.py   (SimpleITK %s, numpy %s)'
     % (sitk.Version.VersionString(), numpy.__version__),
     '# image %s, mask %s (label 1), %d ROI voxels in numpy.where order on the full grid'
     % (os.path.basename(IMAGE), os.path.basename(MASK), zyx.shape[1]),
