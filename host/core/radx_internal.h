@@ -99,7 +99,7 @@ typedef enum radx_class {
     RADX_CLASS_GLSZM, RADX_CLASS_NGTDM, RADX_CLASS_SHAPE, RADX_CLASS_SHAPE2D, RADX_CLASS_COUNT
 } radx_class;
 
-/* Image types PyRadiomics knows (imageType: keys).  Only Original is computed today. */
+/* Image types PyRadiomics knows (imageType: keys); which ones radx computes: check_computable in host/api/api.c. */
 typedef enum radx_imtype {
     RADX_IMG_ORIGINAL = 0, RADX_IMG_LOG, RADX_IMG_WAVELET, RADX_IMG_SQUARE, RADX_IMG_SQUAREROOT,
     RADX_IMG_LOGARITHM, RADX_IMG_EXPONENTIAL, RADX_IMG_GRADIENT, RADX_IMG_LBP2D, RADX_IMG_LBP3D,
@@ -143,7 +143,7 @@ struct radx_params {
     int n_reseg_range; double reseg_range[2];    /* 0 = resegmentation off; 1 = lower bound only */
     radx_reseg_mode reseg_mode;                  /* default absolute */
     int reseg_shape;                             /* default 0 */
-    /* --- resampling (issue 3; parsed now) --- */
+    /* --- resampling --- */
     int has_resampled_spacing; double resampled_spacing[3];
     char interpolator[32];                       /* default "sitkBSpline" */
     /* --- discretisation --- */
@@ -159,7 +159,7 @@ struct radx_params {
     /* --- first order / IBSI switches --- */
     int ibsi_kurtosis_excess;  /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
     int log_mode;              /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
-    /* --- voxel-based (issue 6; parsed now) --- */
+    /* --- voxel-based --- */
     int kernel_radius; int masked_kernel; double init_value; int voxel_batch;
     /* --- what to compute --- */
     radx_imtype_sel imtype[RADX_IMG_COUNT];

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Host helpers shared by the texture classes: argument checks, the gray levels present in the ROI,
  * distance-weighted sums and nan-means of per-angle results, the neighbourhoods of the `distances`
- * setting and the per-voxel neighbourhood passes.  Error messages are the ones each class module
- * wrote before they were shared ("glcm: ...").
+ * setting and the per-voxel neighbourhood passes.  Error messages name the class ("glcm: ...").
  *
- * Two families check their input differently (and say so in different words, kept as they were):
+ * Two families check their input differently (and word their messages differently):
  *   - angular classes, one matrix per angle: GLCM (host/features/glcm.c) and GLRLM (host/features/glrlm.c);
  *   - neighbourhood classes: GLSZM (host/features/glszm.c), GLDM (host/features/gldm.c) and NGTDM (host/features/ngtdm.c). */
 #ifndef RADX_TEXTURE_COMMON_H
