@@ -7,7 +7,8 @@
  *   - a wrap's host copy is the caller's memory, never written;
  *   - eviction brings device-only contents down and frees every device copy, which come back at
  *     their next use; with no room the device read fails and nothing changes;
- *   - freeing device-only contents counts the download it spared.
+ *   - freeing device-only contents counts the download it spared; new contents stay new across an
+ *     eviction; an empty buffer's byte is given back; a wrap refuses device writes too.
  * Then 20000 random operations on 8 buffers against a model (the contents each buffer should
  * hold), under a budget that forces evictions: every read gives the model's bytes. */
 #include <stdint.h>
@@ -118,6 +119,20 @@ static void rules(void)
     const unsigned long long saved = s.n.down_saved;
     radx_mirror_free(&s, big);
     CHECK(s.n.down_saved == saved + 1024, "a freed device-only buffer did not count its spared download");
+    /* a wrap is read-only on the device too */
+    CHECK(radx_mirror_dev_write(&s, w, 1) == NULL, "a wrap accepted a device write");
+    /* new contents survive an eviction as new contents */
+    radx_mirror *fresh = radx_mirror_new(&s, 48);
+    CHECK(radx_mirror_dev_alloc(&s, fresh) == 0, "no device copy for new contents");
+    radx_mirror_evict(&s);
+    CHECK(radx_mirror_dev_read(&s, fresh) != NULL, "new contents evicted: the device read fails");
+    radx_mirror_free(&s, fresh);
+    /* empty buffers take a byte and give it back */
+    radx_mirror *empty = radx_mirror_new(&s, 0);
+    const size_t before = d.in_use;
+    CHECK(radx_mirror_dev_write(&s, empty, 1) != NULL, "no device copy for an empty buffer");
+    radx_mirror_free(&s, empty);
+    CHECK(d.in_use == before, "an empty buffer left %zu device bytes counted", d.in_use - before);
     radx_mirror_free(&s, w);
     radx_mirror_free(&s, m);
     CHECK(s.head == NULL && d.in_use == 0, "buffers left: %zu device bytes", d.in_use);

@@ -93,11 +93,14 @@ static inline radx_mirror *radx_mirror_wrap(radx_mirror_set *s, const void *host
     return radx_mirror_link(s, m);
 }
 
+/* Device and host copies are allocated with at least a byte. */
+static inline size_t radx_mirror_alloc_size(const radx_mirror *m) { return m->bytes ? m->bytes : 1; }
+
 static inline void radx_mirror_drop_device(radx_mirror_set *s, radx_mirror *m)
 {
     if (!m->d) return;
     if (!m->h_ok) s->n.down_saved += m->bytes;
-    s->dev.free(s->dev.u, m->d, m->bytes);
+    s->dev.free(s->dev.u, m->d, radx_mirror_alloc_size(m));
     m->d = NULL;
 }
 
@@ -116,7 +119,7 @@ static inline void radx_mirror_free(radx_mirror_set *s, radx_mirror *m)
 static inline int radx_mirror_host_alloc(radx_mirror_set *s, radx_mirror *m)
 {
     if (m->h) return 0;
-    m->h = (char *)s->dev.host_alloc(s->dev.u, m->bytes ? m->bytes : 1);
+    m->h = (char *)s->dev.host_alloc(s->dev.u, radx_mirror_alloc_size(m));
     return m->h ? 0 : -1;
 }
 
@@ -151,7 +154,7 @@ static inline char *radx_mirror_host_write(radx_mirror_set *s, radx_mirror *m, i
 static inline int radx_mirror_dev_alloc(radx_mirror_set *s, radx_mirror *m)
 {
     if (m->d) return 0;
-    m->d = (char *)s->dev.alloc(s->dev.u, m->bytes ? m->bytes : 1);
+    m->d = (char *)s->dev.alloc(s->dev.u, radx_mirror_alloc_size(m));
     if (!m->d) return -1;
     if (m->d_ok && !(m->h_ok && m->h)) return 0; /* new contents: nothing to copy */
     m->d_ok = 0;                                 /* the host has them: uploaded when read */
@@ -174,9 +177,10 @@ static inline char *radx_mirror_dev_read(radx_mirror_set *s, radx_mirror *m)
 }
 
 /* The device copy for writing (whole: nothing goes up first); the host copy is out of date
- * after.  NULL when the device has no room or the upload failed. */
+ * after.  NULL for a wrap (read-only), when the device has no room or the upload failed. */
 static inline char *radx_mirror_dev_write(radx_mirror_set *s, radx_mirror *m, int whole)
 {
+    if (m->h && !m->h_own) return NULL;
     if (whole) {
         if (radx_mirror_dev_alloc(s, m)) return NULL;
         m->d_ok = 1;
@@ -204,7 +208,7 @@ static inline size_t radx_mirror_evict(radx_mirror_set *s)
         if (!m->h_ok && !radx_mirror_host_read(s, m)) continue;
         freed += m->bytes;
         radx_mirror_drop_device(s, m);
-        m->d_ok = 0;
+        m->d_ok = m->h == NULL; /* never written anywhere: still new contents */
     }
     return freed;
 }

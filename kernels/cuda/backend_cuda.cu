@@ -15,6 +15,7 @@
 #include "cuda/device_mem.cuh"
 #include "cuda/fft_cufft.h"
 #include "cuda/stages.h"
+#include "rules/voxel_rules.h"
 
 extern "C" int radx_cuda_device_count(void)
 {
@@ -69,7 +70,12 @@ static radx_buf *cuda_view(void *ctx, radx_buf *parent, size_t off, size_t bytes
 static void cuda_free(void *ctx, radx_buf *b)
 {
     if (!b) return;
-    if (!b->view) radx_mirror_free(&CU(ctx)->bufs, (radx_mirror *)b->impl);
+    radx_mirror *m = (radx_mirror *)b->impl;
+    if (!b->view && m->d && !m->h_own) { /* the caller's memory: no upload from it may still be queued */
+        cudaStreamSynchronize(CU(ctx)->stream);
+        cudaGetLastError();
+    }
+    if (!b->view) radx_mirror_free(&CU(ctx)->bufs, m);
     free(b);
 }
 
@@ -243,25 +249,30 @@ static radx_status cuda_shape(void *ctx, radx_class cls, const radx_box_bufs *in
     });
 }
 
-/* The region's arrays on the device: 0, or -1 (no room). */
-static int region_on_device(radx_cuda *cu, const radx_voxel_region *a, const uint8_t **mk, const int32_t **gl,
-                            const int64_t **aidx)
+/* The region's mask and ROI voxels on the device: 0, or -1 (no room). */
+static int region_on_device(radx_cuda *cu, const radx_voxel_region *a, const uint8_t **mk, const int64_t **aidx)
 {
     *mk = (const uint8_t *)radx_cuda_dev_read(cu, a->mk);
-    *gl = (const int32_t *)radx_cuda_dev_read(cu, a->gl);
     *aidx = (const int64_t *)radx_cuda_dev_read(cu, a->aidx);
-    return *mk && *gl && *aidx ? 0 : -1;
+    return *mk && *aidx ? 0 : -1;
+}
+
+/* 1 when the kernels of the region are larger than the per-voxel rules take (the CPU's op). */
+static int kernel_too_large(const radx_voxel_region *a, const radx_params *q)
+{
+    const int f2d = q->force2d ? 2 - q->force2d_dimension : -1;
+    return radx_vm_kernel_max(a->dim, q->kernel_radius, f2d) > RADX_VFO_MAX;
 }
 
 static radx_status cuda_voxel_firstorder(void *ctx, const radx_voxel_region *a, const radx_voxel_values *v,
                                          const radx_params *q, radx_buf *out, radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
+    if (kernel_too_large(a, q)) return decline(err);
     return on_device(cu, err, [&] {
         radx_vfo_input in;
-        const int32_t *unused = NULL;
         memset(&in, 0, sizeof in);
-        if (region_on_device(cu, a, &in.mk, &unused, &in.aidx)) return no_room(err, "first-order voxel map");
+        if (region_on_device(cu, a, &in.mk, &in.aidx)) return no_room(err, "first-order voxel map");
         in.val = (const double *)radx_cuda_dev_read(cu, v->val);
         in.gl = (const int32_t *)radx_cuda_dev_read(cu, v->gl);
         double *d_out = (double *)radx_cuda_dev_write(cu, out, 1);
@@ -310,12 +321,13 @@ static radx_status cuda_voxel_texture(void *ctx, radx_class cls, const radx_voxe
                                       const radx_params *q, radx_buf *out, radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
-    if (cls < RADX_CLASS_GLCM || cls > RADX_CLASS_NGTDM) return decline(err);
+    if (cls < RADX_CLASS_GLCM || cls > RADX_CLASS_NGTDM || kernel_too_large(a, q)) return decline(err);
     return on_device(cu, err, [&] {
         const uint8_t *mk = NULL, *d_present = NULL;
-        const int32_t *gl = NULL;
         const int64_t *aidx = NULL;
-        if (region_on_device(cu, a, &mk, &gl, &aidx)) return no_room(err, "voxel map");
+        if (region_on_device(cu, a, &mk, &aidx)) return no_room(err, "voxel map");
+        const int32_t *gl = (const int32_t *)radx_cuda_dev_read(cu, a->gl);
+        if (!gl) return no_room(err, "voxel map");
         if (cls == RADX_CLASS_GLCM && !(d_present = (const uint8_t *)radx_cuda_dev_read(cu, present)))
             return no_room(err, "GLCM voxel map");
         double *d_out = (double *)radx_cuda_dev_write(cu, out, 1);

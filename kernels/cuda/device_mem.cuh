@@ -164,10 +164,12 @@ static inline void *radx_cuda_host_write(radx_cuda *cu, radx_buf *b, int whole)
     return h ? h + b->off : NULL;
 }
 /* A buffer's host copy, made if needed, for a stage that writes the same contents into both
- * copies and then calls radx_cuda_both_written (no transfer, no change of which copy holds what). */
+ * copies and then calls radx_cuda_both_written (no transfer, no change of which copy holds what);
+ * NULL for a view. */
 static inline void *radx_cuda_host_copy(radx_cuda *cu, radx_buf *b)
 {
     radx_mirror *m = (radx_mirror *)b->impl;
+    if (b->view) return NULL; /* both copies must hold the whole storage */
     return radx_mirror_host_alloc(&cu->bufs, m) == 0 && m->h_own ? m->h + b->off : NULL;
 }
 /* 1 when the buffer's device copy holds its contents already. */

@@ -53,6 +53,8 @@ static const char *cufft_str(cufftResult r)
 static void plan_free(radx_cufft_plan *p)
 {
     if (!p) return;
+    cudaStreamSynchronize(p->cu->stream); /* no queued transform may still use the plan */
+    cudaGetLastError();
     if (p->have_r2c) cufftDestroy(p->r2c);
     if (p->have_c2r) cufftDestroy(p->c2r);
     if (p->work) radx_dev::persistent_free(p->cu, p->work, p->work_size);
@@ -163,16 +165,17 @@ static radx_cufft_plan *cache_find(radx_cufft_cache *c, const int64_t n[3], int 
     return NULL;
 }
 
-/* Keeps p in the cache (evicting the least recently used idle plan when it is full). */
+/* Keeps p in the cache: an empty slot, or the least recently used idle plan's (destroyed). */
 static void cache_keep(radx_cufft_cache *c, radx_cufft_plan *p)
 {
     int k = -1;
     for (int i = 0; i < RADX_CUFFT_CACHE && k < 0; i++)
         if (!c->slot[i]) k = i;
-    for (int i = 0; i < RADX_CUFFT_CACHE && k < 0; i++)
-        if (!c->slot[i]->in_use && (k < 0 || c->slot[i]->last_use < c->slot[k]->last_use)) k = i;
+    if (k < 0)
+        for (int i = 0; i < RADX_CUFFT_CACHE; i++)
+            if (!c->slot[i]->in_use && (k < 0 || c->slot[i]->last_use < c->slot[k]->last_use)) k = i;
     if (k < 0) return; /* every slot in use: p lives until released */
-    plan_free(c->slot[k]); /* its work area is freed in stream order */
+    plan_free(c->slot[k]);
     c->slot[k] = p;
     p->cached = 1;
 }
@@ -235,10 +238,12 @@ radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err
 void radx_cufft_release(radx_cufft_plan *p)
 {
     if (!p) return;
-    if (p->cached)
+    if (p->cached) {
         p->in_use = 0;
-    else
+        p->last_use = ++p->cu->fft->tick;
+    } else {
         plan_free(p);
+    }
 }
 
 void radx_cufft_cache_clear(radx_cuda *cu)
