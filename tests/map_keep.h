@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A radx_map_callback that keeps copies of the maps a run hands over (test_gpu_map.c,
- * test_voxel_op.c). */
+/* A radx_map_callback that keeps copies of the maps a run hands over (test_gpu_map.c). */
 #ifndef RADX_TEST_MAP_KEEP_H
 #define RADX_TEST_MAP_KEEP_H
 

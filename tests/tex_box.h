@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A texture input over a test's level box gl and ROI mask roi (nz x ny x nx, numpy order, unit
- * spacing), with its ROI voxels counted: the boxes test_tiles, test_narrow, test_resident and
- * test_gpu_tiles build by hand. */
+ * spacing), with its ROI voxels counted: the boxes test_tiles and test_narrow build by hand. */
 #ifndef RADX_TEX_BOX_H
 #define RADX_TEX_BOX_H
 #include <stdint.h>

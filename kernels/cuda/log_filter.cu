@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Laplacian of Gaussian by FFT on the GPU: radx_cuda_log_filter (kernels/cuda/stages.h) and
- * radx_cuda_log_filter_ex (kernels/cuda/log_cuda.h).
+/* Laplacian of Gaussian by FFT on the GPU: radx_cuda_log_filter (kernels/cuda/stages.h).
  *
  * The algorithm of host/cpu/log_filter.c, step for step, with the same set-up and per-sample rules:
  *   - radx_log_prepare / radx_log_setup_init (host/cpu/log_filter.c) check the arguments and build the
  *     FFT grid and the per-axis tables (g, d, padding map) on the host, exactly as the CPU does;
- *   - the input is uploaded in its own pixel type; a kernel sums every z slice (double, one block
+ *   - the input is read from its buffer's device copy (uploaded once, in its own pixel type, for
+ *     every sigma); a kernel sums every z slice (double, one block
  *     per slice, fixed tree order) and one thread adds the slice sums in slice order into the
  *     centring constant (radx_log_centre);
  *   - a kernel extends the centred image into the padded cuFFT buffer (radx_log_ext tables,
  *     radx_log_centred), cuFFT R2C, a kernel multiplies every spectrum sample (radx_log_apply),
  *     cuFFT C2R, a kernel crops and adds the constant's response (radx_log_output);
- *   - the F32 result is downloaded into a new host volume.
+ *   - the F32 result stays in the output buffer's device copy (the ROI values are gathered there).
  *
  * Agreement with the CPU: every per-sample step is the same arithmetic (float samples, double
  * transfer function), but cuFFT and KissFFT round differently (both float, different
@@ -19,13 +19,13 @@
  * (integer images: exact in double, so the same constant).  Expected difference: a few float
  * ulps of the largest intermediate value, i.e. |GPU - CPU| <= ~1e-6 of the largest |response| or
  * of the input range after centring (the float FFT's error is ~1e-7 relative to the signal's
- * norm, growing like log2 of the size); tests/test_gpu_log.c checks max |GPU - CPU| / max |CPU|
- * <= 1e-5 and prints what it achieves.
+ * norm, growing like log2 of the size); tests/test_backend_ops.c checks max |GPU - CPU| <= 1e-5 of
+ * the largest |response| and prints what it achieves.
  *
- * Device memory: the input (its pixel type), the FFT buffer (8 (Lx/2+1) Ly Lz bytes), the F32
- * output, the tables and cuFFT's work area; a shortage gives RADX_ERR_NOMEM with the sizes
- * (after freeing the idle cached cuFFT plans and retrying once).  Everything is freed on every
- * path.  Work is enqueued on the caller's stream only. */
+ * Device memory: the input and output buffers' device copies, the FFT buffer (8 (Lx/2+1) Ly Lz
+ * bytes), the tables and cuFFT's work area (the idle cached plans are freed and the allocation
+ * tried once more on a shortage); when that does not fit, two passes in slabs (lf_two_pass) with
+ * the result in the output's host copy.  Work is enqueued on the plan's stream only. */
 #include <cuda_runtime.h>
 #include <math.h>
 #include <stdint.h>
