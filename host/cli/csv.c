@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* CSV reading and writing for the cohort commands. */
+/* CSV reading for the cohort commands. */
 #include "csv.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,20 +45,33 @@ static int push_field(csv_row *r, int *cap, const char *s, size_t n)
     return 0;
 }
 
-int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
+static int push_row(csv_doc *doc, int *cap, const csv_row *r)
 {
-    memset(doc, 0, sizeof *doc);
+    if (doc->nrows == *cap) {
+        int nc = *cap ? 2 * *cap : 64;
+        csv_row *nr = realloc(doc->rows, sizeof *nr * (size_t)nc);
+        if (!nr) return -1;
+        doc->rows = nr;
+        *cap = nc;
+    }
+    doc->rows[doc->nrows++] = *r;
+    return 0;
+}
+
+/* The whole file in memory (*len bytes), or NULL with the message in err.  A text file only: NUL
+ * bytes are refused. */
+static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
+{
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
+        return NULL;
     }
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = 1 << 16, n = 0, got;
     char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len, fp)) > 0) {
-        len += got;
-        if (len == cap) {
+    while (buf && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
             char *nb = realloc(buf, cap * 2);
             if (!nb) { free(buf); buf = NULL; break; }
             buf = nb;
@@ -69,131 +83,139 @@ int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
     if (!buf || rerr) {
         free(buf);
         snprintf(err, errlen, "%s: cannot read", path);
-        return -1;
+        return NULL;
     }
-    if (memchr(buf, 0, len)) {
+    if (memchr(buf, 0, n)) {
         free(buf);
         snprintf(err, errlen, "%s: not a text CSV file (contains NUL bytes)", path);
-        return -1;
+        return NULL;
     }
-    size_t i = 0;
-    long line = 1;
-    int rowcap = 0;
-    char *field = malloc(len + 1);
-    if (!field) { free(buf); snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    /* skip a UTF-8 byte-order mark */
-    if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF) i = 3;
-    while (i < len) {
-        csv_row r = {0, NULL, line};
-        int fcap = 0;
-        size_t row_start = i;
+    *len = n;
+    return buf;
+}
+
+/* Where the parser is in the file's text. */
+typedef struct csv_parser {
+    const char *path;
+    const char *buf;
+    size_t len, i;  /* the text and the position */
+    long line;      /* 1-based line at i */
+    char *field;    /* room for one field's text (len + 1 bytes) */
+    char *err;
+    size_t errlen;
+} csv_parser;
+
+/* One field at p->i into p->field (*n bytes); stops before the comma or line end after it.
+ * A quoted field may hold commas, doubled quotes and line breaks.  0, or -1 with the message. */
+static int parse_field(csv_parser *p, size_t *n)
+{
+    size_t fl = 0;
+    if (p->i < p->len && p->buf[p->i] == '"') {
+        long qline = p->line;
+        p->i++;
         for (;;) {
-            size_t fl = 0;
-            int quoted = 0;
-            if (i < len && buf[i] == '"') {
-                quoted = 1;
-                long qline = line;
-                i++;
-                for (;;) {
-                    if (i >= len) {
-                        snprintf(err, errlen, "%s:%ld: unterminated quoted field", path, qline);
-                        csv_row_free(&r);
-                        free(field);
-                        free(buf);
-                        csv_doc_free(doc);
-                        return -1;
-                    }
-                    if (buf[i] == '"') {
-                        if (i + 1 < len && buf[i + 1] == '"') { field[fl++] = '"'; i += 2; continue; }
-                        i++;
-                        break;
-                    }
-                    if (buf[i] == '\n') line++;
-                    field[fl++] = buf[i++];
-                }
-            }
-            while (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
-                if (quoted) { /* text after a closing quote: keep it, as Python's csv does */
-                }
-                field[fl++] = buf[i++];
-            }
-            if (push_field(&r, &fcap, field, fl)) {
-                csv_row_free(&r);
-                free(field);
-                free(buf);
-                csv_doc_free(doc);
-                snprintf(err, errlen, "%s: out of memory", path);
+            if (p->i >= p->len) {
+                snprintf(p->err, p->errlen, "%s:%ld: unterminated quoted field", p->path, qline);
                 return -1;
             }
-            if (i < len && buf[i] == ',') { i++; continue; }
-            break;
+            char c = p->buf[p->i];
+            if (c == '"') {
+                if (p->i + 1 < p->len && p->buf[p->i + 1] == '"') {
+                    p->field[fl++] = '"';
+                    p->i += 2;
+                    continue;
+                }
+                p->i++;
+                break;
+            }
+            if (c == '\n') p->line++;
+            p->field[fl++] = c;
+            p->i++;
         }
-        int terminated = 0;
-        if (i < len && buf[i] == '\r') { i++; terminated = 1; }
-        if (i < len && buf[i] == '\n') { i++; terminated = 1; }
-        if (terminated) line++;
-        if (!terminated) {
+    }
+    /* an unquoted field, or text after a closing quote: kept, as Python's csv does */
+    while (p->i < p->len && p->buf[p->i] != ',' && p->buf[p->i] != '\n' && p->buf[p->i] != '\r')
+        p->field[fl++] = p->buf[p->i++];
+    *n = fl;
+    return 0;
+}
+
+/* The fields of one row at p->i into r, up to its line end.  0, or -1 with the message. */
+static int parse_row(csv_parser *p, csv_row *r)
+{
+    int cap = 0;
+    for (;;) {
+        size_t n;
+        if (parse_field(p, &n)) return -1;
+        if (push_field(r, &cap, p->field, n)) {
+            snprintf(p->err, p->errlen, "%s: out of memory", p->path);
+            return -1;
+        }
+        if (p->i < p->len && p->buf[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        return 0;
+    }
+}
+
+/* Steps over a line end (\n, \r\n or \r): 1, or 0 at the end of a file without one. */
+static int end_of_line(csv_parser *p)
+{
+    int terminated = 0;
+    if (p->i < p->len && p->buf[p->i] == '\r') { p->i++; terminated = 1; }
+    if (p->i < p->len && p->buf[p->i] == '\n') { p->i++; terminated = 1; }
+    if (terminated) p->line++;
+    return terminated;
+}
+
+/* All rows of the text into doc; blank lines are skipped.  0, or -1 with the message. */
+static int parse_rows(csv_parser *p, csv_doc *doc)
+{
+    int rowcap = 0;
+    while (p->i < p->len) {
+        csv_row r = {0, NULL, p->line};
+        size_t row_start = p->i;
+        if (parse_row(p, &r)) {
+            csv_row_free(&r);
+            return -1;
+        }
+        if (!end_of_line(p)) {
             doc->trailing_partial = 1;
             doc->partial_offset = (long)row_start;
         }
-        int blank = r.n == 1 && r.f[0][0] == 0;
-        if (blank) {
+        if (r.n == 1 && r.f[0][0] == 0) { /* a blank line */
             csv_row_free(&r);
             continue;
         }
-        if (doc->nrows == rowcap) {
-            int nc = rowcap ? 2 * rowcap : 64;
-            csv_row *nr = realloc(doc->rows, sizeof *nr * (size_t)nc);
-            if (!nr) {
-                csv_row_free(&r);
-                free(field);
-                free(buf);
-                csv_doc_free(doc);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return -1;
-            }
-            doc->rows = nr;
-            rowcap = nc;
+        if (push_row(doc, &rowcap, &r)) {
+            csv_row_free(&r);
+            snprintf(p->err, p->errlen, "%s: out of memory", p->path);
+            return -1;
         }
-        doc->rows[doc->nrows++] = r;
     }
-    free(field);
+    return 0;
+}
+
+int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
+{
+    memset(doc, 0, sizeof *doc);
+    csv_parser p = {path, NULL, 0, 0, 1, NULL, err, errlen};
+    char *buf = read_text(path, &p.len, err, errlen);
+    if (!buf) return -1;
+    p.buf = buf;
+    p.field = malloc(p.len + 1);
+    if (!p.field) {
+        free(buf);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    /* skip a UTF-8 byte-order mark */
+    if (p.len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF)
+        p.i = 3;
+    int rc = parse_rows(&p, doc);
+    free(p.field);
     free(buf);
-    return 0;
-}
-
-int sbuf_add(sbuf_t *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + n + 1) nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) return -1;
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-    return 0;
-}
-
-int sbuf_field(sbuf_t *b, const char *f, int first)
-{
-    if (!first && sbuf_add(b, ",", 1)) return -1;
-    if (!strpbrk(f, ",\"\r\n")) return sbuf_add(b, f, strlen(f));
-    if (sbuf_add(b, "\"", 1)) return -1;
-    for (const char *c = f; *c; c++) {
-        if (*c == '"' && sbuf_add(b, "\"", 1)) return -1;
-        if (sbuf_add(b, c, 1)) return -1;
-    }
-    return sbuf_add(b, "\"", 1);
-}
-
-int sbuf_endrow(sbuf_t *b) { return sbuf_add(b, "\n", 1); }
-
-void sbuf_free(sbuf_t *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
+    if (rc) csv_doc_free(doc);
+    return rc;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* CSV reading and writing for the cohort commands (RFC 4180: quoted fields may hold commas,
- * quotes and newlines). */
+/* CSV reading for the cohort commands (RFC 4180: quoted fields may hold commas, quotes and
+ * newlines).  The writing side (sbuf_field, sbuf_endrow) is in output.h. */
 #ifndef RADX_CLI_CSV_H
 #define RADX_CLI_CSV_H
 #include <stddef.h>
-#include <stdio.h>
+#include "output.h"
 
 typedef struct csv_row {
     int n;
@@ -24,16 +24,6 @@ typedef struct csv_doc {
 int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen);
 void csv_doc_free(csv_doc *doc);
 void csv_row_free(csv_row *r);
-
-/* Appends one field, quoted when needed, to a growing buffer. */
-typedef struct sbuf_t {
-    char *s;
-    size_t n, cap;
-} sbuf_t;
-int sbuf_add(sbuf_t *b, const char *s, size_t n);
-int sbuf_field(sbuf_t *b, const char *field, int first);
-int sbuf_endrow(sbuf_t *b);
-void sbuf_free(sbuf_t *b);
 
 /* Index of column `name` in row r, or -1. */
 int csv_col(const csv_row *r, const char *name);
