@@ -1,49 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* `radx merge` (join shard outputs) and `radx delta` (follow-up minus baseline per feature, the
- * delta-radiomics model's inputs). */
-#include <errno.h>
-#include <math.h>
+/* `radx delta`: follow-up minus baseline (or relative to the baseline) for every feature of every
+ * ID in both files: the delta-radiomics model's inputs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "cli.h"
 #include "csv.h"
+#include "output.h"
 
-/* Writes buf to path atomically (temporary file beside it, fsync, rename). */
-static int write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen)
-{
-    size_t l = strlen(path) + 16;
-    char *tmp = malloc(l);
-    if (!tmp) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    snprintf(tmp, l, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    size_t off = 0;
-    int bad = 0;
-    while (off < n) {
-        ssize_t w = write(fd, buf + off, n - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            bad = 1;
-            break;
-        }
-        off += (size_t)w;
-    }
-    if (!bad) bad = fsync(fd) != 0;
-    if (close(fd) != 0) bad = 1;
-    if (!bad) bad = rename(tmp, path) != 0;
-    if (bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return bad ? -1 : 0;
-}
+#define DELTA_MAX_IDS 64
+#define DELTA_MAX_LISTED 20   /* IDs in one file only: how many are named one by one */
 
 /* Feature columns are named <imageType>_<class>_<Feature> (PyRadiomics). */
 static int is_feature_name(const char *s)
@@ -58,91 +24,12 @@ static int is_feature_name(const char *s)
     return 0;
 }
 
-int radx_cmd_merge(int argc, char **argv)
-{
-    const char *out = NULL;
-    const char *in[4096];
-    int nin = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) {
-            if (i + 1 >= argc) { fprintf(stderr, "radx merge: option -o needs a value\n"); return 2; }
-            out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "radx merge: unknown option '%s'\n", argv[i]);
-            return 2;
-        } else if (nin < 4096) {
-            in[nin++] = argv[i];
-        }
-    }
-    if (!out || nin < 1) { fprintf(stderr, "radx merge: needs INPUT.csv ... and -o OUT.csv\n"); return 2; }
-    char err[2048];
-    sbuf_t b = {0};
-    csv_doc first;
-    memset(&first, 0, sizeof first);
-    int rc = 0, nrows = 0;
-    for (int k = 0; k < nin && !rc; k++) {
-        csv_doc d;
-        if (csv_read_file(in[k], &d, err, sizeof err)) { fprintf(stderr, "radx merge: %s\n", err); rc = 3; break; }
-        if (d.trailing_partial) {
-            fprintf(stderr, "radx merge: %s: its last row is cut off (an interrupted run); finish it with radx batch --resume first\n", in[k]);
-            csv_doc_free(&d);
-            rc = 3;
-            break;
-        }
-        if (d.nrows < 1) { /* a shard whose cases all failed writes no header */
-            fprintf(stderr, "radx merge: %s: empty (no case of that run succeeded), skipped\n", in[k]);
-            csv_doc_free(&d);
-            continue;
-        }
-        if (!first.nrows) {
-            for (int i = 0; i < d.rows[0].n; i++) sbuf_field(&b, d.rows[0].f[i], i == 0);
-            sbuf_endrow(&b);
-        } else {
-            const csv_row *h0 = &first.rows[0], *h = &d.rows[0];
-            const char *first_path = in[0];
-            (void)first_path;
-            int same = h0->n == h->n;
-            int at = -1;
-            for (int i = 0; same && i < h->n; i++)
-                if (strcmp(h0->f[i], h->f[i])) { same = 0; at = i; }
-            if (!same) {
-                fprintf(stderr, "radx merge: %s: header differs from the first file's (%s%s); only outputs of the same settings and cohort columns can be merged\n",
-                        in[k], at >= 0 ? "column " : "different number of columns", at >= 0 ? h->f[at] : "");
-                csv_doc_free(&d);
-                rc = 2;
-                break;
-            }
-        }
-        for (int r = 1; r < d.nrows; r++) {
-            for (int i = 0; i < d.rows[r].n; i++) sbuf_field(&b, d.rows[r].f[i], i == 0);
-            sbuf_endrow(&b);
-            nrows++;
-        }
-        if (!first.nrows) first = d;
-        else csv_doc_free(&d);
-    }
-    if (!rc && !first.nrows) { fprintf(stderr, "radx merge: no input has any rows\n"); rc = 3; }
-    if (!rc && write_atomic(out, b.s, b.n, err, sizeof err)) { fprintf(stderr, "radx merge: %s\n", err); rc = 9; }
-    if (!rc) fprintf(stderr, "radx merge: %d row(s) from %d file(s) written to %s\n", nrows, nin, out);
-    csv_doc_free(&first);
-    sbuf_free(&b);
-    return rc;
-}
-
 typedef struct keyed {
     char *key;
     int row;
 } keyed;
 
 static int cmp_keyed(const void *a, const void *b) { return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key); }
-
-static char *id_key(const csv_row *r, const int *cols, int n)
-{
-    sbuf_t b = {0};
-    for (int i = 0; i < n; i++) sbuf_field(&b, cols[i] < r->n ? r->f[cols[i]] : "", i == 0);
-    if (!b.s) sbuf_add(&b, "", 0);
-    return b.s;
-}
 
 static int parse_num(const char *s, double *v)
 {
@@ -152,159 +39,269 @@ static int parse_num(const char *s, double *v)
     return *end ? -1 : 0;
 }
 
-int radx_cmd_delta(int argc, char **argv)
+typedef struct delta_opts {
+    const char *a_path, *b_path;  /* --baseline, --followup */
+    const char *ids;              /* --id COLUMN[,COLUMN...] */
+    const char *out;              /* -o */
+    int relative;                 /* --relative */
+} delta_opts;
+
+/* One input: the baseline (A) or the follow-up (B). */
+typedef struct delta_file {
+    const char *path;
+    csv_doc doc;
+    int id[DELTA_MAX_IDS];  /* its ID columns */
+    int *feat;              /* its feature columns, in the baseline's order */
+    keyed *keys;            /* one per data row: A's in row order, B's sorted */
+    int nkeys;
+} delta_file;
+
+typedef struct delta {
+    delta_opts o;
+    delta_file a, b;
+    char *idlist;                    /* a copy of --id, cut at the commas */
+    char *idnames[DELTA_MAX_IDS];
+    int nid, nf;                     /* ID and feature columns */
+    sbuf_t out;                      /* the output's text */
+} delta;
+
+/* 0, or the exit status after printing the error. */
+static int parse_options(delta_opts *o, int argc, char **argv)
 {
-    const char *a_path = NULL, *b_path = NULL, *ids = NULL, *out = NULL;
-    int relative = 0;
+    memset(o, 0, sizeof *o);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-#define NEED()                                                                                     \
-    if (i + 1 >= argc) {                                                                           \
-        fprintf(stderr, "radx delta: option %s needs a value\n", a);                              \
-        return 2;                                                                                  \
-    }
-        if (!strcmp(a, "--baseline")) { NEED(); a_path = argv[++i]; }
-        else if (!strcmp(a, "--followup")) { NEED(); b_path = argv[++i]; }
-        else if (!strcmp(a, "--id")) { NEED(); ids = argv[++i]; }
-        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) { NEED(); out = argv[++i]; }
-        else if (!strcmp(a, "--relative")) relative = 1;
+        const char **value = !strcmp(a, "--baseline")                      ? &o->a_path
+                             : !strcmp(a, "--followup")                    ? &o->b_path
+                             : !strcmp(a, "--id")                          ? &o->ids
+                             : !strcmp(a, "-o") || !strcmp(a, "--out")     ? &o->out
+                                                                           : NULL;
+        if (value && i + 1 >= argc) {
+            fprintf(stderr, "radx delta: option %s needs a value\n", a);
+            return 2;
+        }
+        if (value) *value = argv[++i];
+        else if (!strcmp(a, "--relative")) o->relative = 1;
         else { fprintf(stderr, "radx delta: unexpected argument '%s' (see radx --help)\n", a); return 2; }
-#undef NEED
     }
-    if (!a_path || !b_path || !ids || !out) {
+    if (!o->a_path || !o->b_path || !o->ids || !o->out) {
         fprintf(stderr, "radx delta: needs --baseline A.csv --followup B.csv --id COLUMN[,COLUMN...] -o DELTA.csv\n");
         return 2;
     }
+    return 0;
+}
+
+/* Both files, each with a header.  0, or the exit status after printing the error. */
+static int read_inputs(delta *D)
+{
     char err[2048];
-    csv_doc A, Bd;
-    memset(&A, 0, sizeof A);
-    memset(&Bd, 0, sizeof Bd);
-    if (csv_read_file(a_path, &A, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
-    if (csv_read_file(b_path, &Bd, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); csv_doc_free(&A); return 3; }
-    int rc = 0;
-    char *idlist = strdup(ids);
-    char *idnames[64];
-    int nid = 0;
-    int ida[64], idb[64];
-    int *fa = NULL, *fb = NULL, nf = 0;
-    keyed *ka = NULL, *kb = NULL;
-    sbuf_t o = {0};
-    const csv_doc *docs[2] = {&A, &Bd};
-    const char *paths[2] = {a_path, b_path};
-    for (int d = 0; d < 2; d++)
-        if (docs[d]->nrows < 1) { fprintf(stderr, "radx delta: %s: empty file (no header)\n", paths[d]); rc = 3; goto out; }
-    for (char *t = strtok(idlist, ","); t && nid < 64; t = strtok(NULL, ",")) idnames[nid++] = t;
-    if (!nid) { fprintf(stderr, "radx delta: --id: no column given\n"); rc = 2; goto out; }
-    for (int k = 0; k < nid; k++) {
-        ida[k] = csv_col(&A.rows[0], idnames[k]);
-        idb[k] = csv_col(&Bd.rows[0], idnames[k]);
-        if (ida[k] < 0 || idb[k] < 0) {
-            fprintf(stderr, "radx delta: %s: no ID column '%s'\n", ida[k] < 0 ? a_path : b_path, idnames[k]);
-            rc = 2;
-            goto out;
+    D->a.path = D->o.a_path;
+    D->b.path = D->o.b_path;
+    if (csv_read_file(D->a.path, &D->a.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
+    if (csv_read_file(D->b.path, &D->b.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
+    D->idlist = strdup(D->o.ids);
+    const delta_file *in[2] = {&D->a, &D->b};
+    for (int k = 0; k < 2; k++)
+        if (in[k]->doc.nrows < 1) {
+            fprintf(stderr, "radx delta: %s: empty file (no header)\n", in[k]->path);
+            return 3;
+        }
+    return 0;
+}
+
+/* The --id columns in both files.  0, or the exit status after printing the error. */
+static int find_id_columns(delta *D)
+{
+    for (char *t = strtok(D->idlist, ","); t && D->nid < DELTA_MAX_IDS; t = strtok(NULL, ","))
+        D->idnames[D->nid++] = t;
+    if (!D->nid) { fprintf(stderr, "radx delta: --id: no column given\n"); return 2; }
+    for (int k = 0; k < D->nid; k++) {
+        D->a.id[k] = csv_col(&D->a.doc.rows[0], D->idnames[k]);
+        D->b.id[k] = csv_col(&D->b.doc.rows[0], D->idnames[k]);
+        if (D->a.id[k] < 0 || D->b.id[k] < 0) {
+            fprintf(stderr, "radx delta: %s: no ID column '%s'\n", D->a.id[k] < 0 ? D->a.path : D->b.path,
+                    D->idnames[k]);
+            return 2;
         }
     }
-    /* feature columns: the baseline's, which the follow-up must have exactly */
-    const csv_row *ha = &A.rows[0], *hb = &Bd.rows[0];
-    fa = malloc(sizeof *fa * (size_t)(ha->n + 1));
-    fb = malloc(sizeof *fb * (size_t)(ha->n + 1));
-    if (!fa || !fb) { rc = 7; goto out; }
+    return 0;
+}
+
+/* Does every feature column of x appear in y?  Prints the first that does not. */
+static int features_within(const delta_file *x, const delta_file *y)
+{
+    const csv_row *hx = &x->doc.rows[0], *hy = &y->doc.rows[0];
+    for (int i = 0; i < hx->n; i++)
+        if (is_feature_name(hx->f[i]) && csv_col(hy, hx->f[i]) < 0) {
+            fprintf(stderr, "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
+                    x->path, hx->f[i], y->path);
+            return 0;
+        }
+    return 1;
+}
+
+/* The feature columns: the baseline's, which the follow-up must have exactly.  0, or the exit
+ * status after printing the error. */
+static int find_feature_columns(delta *D)
+{
+    const csv_row *ha = &D->a.doc.rows[0], *hb = &D->b.doc.rows[0];
+    D->a.feat = malloc(sizeof *D->a.feat * (size_t)(ha->n + 1));
+    D->b.feat = malloc(sizeof *D->b.feat * (size_t)(ha->n + 1));
+    if (!D->a.feat || !D->b.feat) return 7;
+    if (!features_within(&D->a, &D->b)) return 2;
     for (int i = 0; i < ha->n; i++) {
         if (!is_feature_name(ha->f[i])) continue;
-        int j = csv_col(hb, ha->f[i]);
-        if (j < 0) {
-            fprintf(stderr, "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
-                    a_path, ha->f[i], b_path);
-            rc = 2;
-            goto out;
-        }
-        fa[nf] = i;
-        fb[nf++] = j;
+        D->a.feat[D->nf] = i;
+        D->b.feat[D->nf++] = csv_col(hb, ha->f[i]);
     }
-    for (int j = 0; j < hb->n; j++)
-        if (is_feature_name(hb->f[j]) && csv_col(ha, hb->f[j]) < 0) {
-            fprintf(stderr, "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
-                    b_path, hb->f[j], a_path);
-            rc = 2;
-            goto out;
-        }
-    if (!nf) { fprintf(stderr, "radx delta: %s: no feature columns (<imageType>_<class>_<Feature>)\n", a_path); rc = 2; goto out; }
-    /* index the follow-up by ID; IDs must be unique in each file */
-    int na = A.nrows - 1, nb = Bd.nrows - 1;
-    ka = calloc((size_t)(na + 1), sizeof *ka);
-    kb = calloc((size_t)(nb + 1), sizeof *kb);
-    if (!ka || !kb) { rc = 7; goto out; }
-    for (int r = 0; r < na; r++) { ka[r].key = id_key(&A.rows[r + 1], ida, nid); ka[r].row = r + 1; }
-    for (int r = 0; r < nb; r++) { kb[r].key = id_key(&Bd.rows[r + 1], idb, nid); kb[r].row = r + 1; }
-    qsort(kb, (size_t)nb, sizeof *kb, cmp_keyed);
-    for (int r = 1; r < nb; r++)
-        if (!strcmp(kb[r].key, kb[r - 1].key)) {
-            fprintf(stderr, "radx delta: %s: ID %s appears twice (rows %d and %d)\n", b_path, kb[r].key, kb[r - 1].row, kb[r].row);
-            rc = 2;
-            goto out;
-        }
-    {
-        keyed *sa = malloc(sizeof *sa * (size_t)(na + 1));
-        if (!sa) { rc = 7; goto out; }
-        memcpy(sa, ka, sizeof *sa * (size_t)na);
-        qsort(sa, (size_t)na, sizeof *sa, cmp_keyed);
-        for (int r = 1; r < na; r++)
-            if (!strcmp(sa[r].key, sa[r - 1].key)) {
-                fprintf(stderr, "radx delta: %s: ID %s appears twice (rows %d and %d)\n", a_path, sa[r].key, sa[r - 1].row, sa[r].row);
-                rc = 2;
-                break;
-            }
-        /* IDs in only one file */
-        int only_b = 0;
-        for (int r = 0; r < nb && !rc; r++)
-            if (!bsearch(&kb[r], sa, (size_t)na, sizeof *sa, cmp_keyed)) {
-                if (only_b < 20) fprintf(stderr, "radx delta: ID %s only in %s (follow-up)\n", kb[r].key, b_path);
-                only_b++;
-            }
-        if (only_b > 20) fprintf(stderr, "radx delta: ... %d IDs only in %s in all\n", only_b, b_path);
-        free(sa);
-        if (rc) goto out;
+    if (!features_within(&D->b, &D->a)) return 2;
+    if (!D->nf) {
+        fprintf(stderr, "radx delta: %s: no feature columns (<imageType>_<class>_<Feature>)\n", D->a.path);
+        return 2;
     }
-    /* header */
-    for (int k = 0; k < nid; k++) sbuf_field(&o, idnames[k], k == 0);
-    for (int f = 0; f < nf; f++) sbuf_field(&o, ha->f[fa[f]], 0);
-    sbuf_endrow(&o);
+    return 0;
+}
+
+/* The key a row is found by: its ID columns, joined. */
+static char *id_key(const csv_row *r, const int *cols, int n)
+{
+    sbuf_t b = {0};
+    for (int i = 0; i < n; i++) sbuf_field(&b, cols[i] < r->n ? r->f[cols[i]] : "", i == 0);
+    if (!b.s) sbuf_add(&b, "", 0);
+    return b.s;
+}
+
+/* A key per data row of f.  0, or 7 when out of memory. */
+static int make_keys(delta_file *f, int nid)
+{
+    f->keys = calloc((size_t)f->doc.nrows, sizeof *f->keys);
+    if (!f->keys) return 7;
+    f->nkeys = f->doc.nrows - 1;
+    for (int r = 0; r < f->nkeys; r++) {
+        f->keys[r].key = id_key(&f->doc.rows[r + 1], f->id, nid);
+        f->keys[r].row = r + 1;
+    }
+    return 0;
+}
+
+/* Keys k (sorted) hold an ID twice: prints it. */
+static int has_duplicate(const keyed *k, int n, const char *path)
+{
+    for (int r = 1; r < n; r++)
+        if (!strcmp(k[r].key, k[r - 1].key)) {
+            fprintf(stderr, "radx delta: %s: ID %s appears twice (rows %d and %d)\n", path, k[r].key, k[r - 1].row,
+                    k[r].row);
+            return 1;
+        }
+    return 0;
+}
+
+/* An ID found in only one file: named, for the first few. */
+static void report_only_in(const char *key, const char *path, const char *what, int *count)
+{
+    if (*count < DELTA_MAX_LISTED) fprintf(stderr, "radx delta: ID %s only in %s (%s)\n", key, path, what);
+    (*count)++;
+}
+
+static void report_only_in_total(int count, const char *path)
+{
+    if (count > DELTA_MAX_LISTED) fprintf(stderr, "radx delta: ... %d IDs only in %s in all\n", count, path);
+}
+
+/* Keys for both files' rows; IDs must be unique in each file; the follow-up's IDs missing from
+ * the baseline are listed.  0, or the exit status after printing the error. */
+static int index_ids(delta *D)
+{
+    if (make_keys(&D->a, D->nid) || make_keys(&D->b, D->nid)) return 7;
+    qsort(D->b.keys, (size_t)D->b.nkeys, sizeof *D->b.keys, cmp_keyed);
+    if (has_duplicate(D->b.keys, D->b.nkeys, D->b.path)) return 2;
+    int na = D->a.nkeys;
+    keyed *sa = malloc(sizeof *sa * (size_t)(na + 1)); /* the baseline's keys, sorted */
+    if (!sa) return 7;
+    memcpy(sa, D->a.keys, sizeof *sa * (size_t)na);
+    qsort(sa, (size_t)na, sizeof *sa, cmp_keyed);
+    int rc = has_duplicate(sa, na, D->a.path) ? 2 : 0, only_b = 0;
+    for (int r = 0; r < D->b.nkeys && !rc; r++)
+        if (!bsearch(&D->b.keys[r], sa, (size_t)na, sizeof *sa, cmp_keyed))
+            report_only_in(D->b.keys[r].key, D->b.path, "follow-up", &only_b);
+    report_only_in_total(only_b, D->b.path);
+    free(sa);
+    return rc;
+}
+
+/* One output row: the IDs, then each feature's difference (empty where either is no number). */
+static void delta_row(delta *D, const csv_row *ra, const csv_row *rb)
+{
+    const int *ida = D->a.id, *fa = D->a.feat, *fb = D->b.feat;
+    for (int k = 0; k < D->nid; k++) sbuf_field(&D->out, ida[k] < ra->n ? ra->f[ida[k]] : "", k == 0);
+    for (int f = 0; f < D->nf; f++) {
+        double x, y;
+        char num[40] = "";
+        const char *sa = fa[f] < ra->n ? ra->f[fa[f]] : "", *sb = fb[f] < rb->n ? rb->f[fb[f]] : "";
+        if (!parse_num(sa, &x) && !parse_num(sb, &y)) {
+            double d = D->o.relative ? (y - x) / x : y - x;
+            radx_format_number(d, num, sizeof num);
+        }
+        sbuf_field(&D->out, num, 0);
+    }
+    sbuf_endrow(&D->out);
+}
+
+/* The output's text: a header, then a row per baseline ID also in the follow-up, in the
+ * baseline's order; baseline IDs missing from the follow-up are listed.  Returns the rows. */
+static int delta_rows(delta *D)
+{
+    const csv_row *ha = &D->a.doc.rows[0];
+    for (int k = 0; k < D->nid; k++) sbuf_field(&D->out, D->idnames[k], k == 0);
+    for (int f = 0; f < D->nf; f++) sbuf_field(&D->out, ha->f[D->a.feat[f]], 0);
+    sbuf_endrow(&D->out);
     int paired = 0, only_a = 0;
-    for (int r = 0; r < na; r++) {
-        keyed *m = bsearch(&ka[r], kb, (size_t)nb, sizeof *kb, cmp_keyed);
+    for (int r = 0; r < D->a.nkeys; r++) {
+        const keyed *ka = &D->a.keys[r];
+        const keyed *m = bsearch(ka, D->b.keys, (size_t)D->b.nkeys, sizeof *D->b.keys, cmp_keyed);
         if (!m) {
-            if (only_a < 20) fprintf(stderr, "radx delta: ID %s only in %s (baseline)\n", ka[r].key, a_path);
-            only_a++;
+            report_only_in(ka->key, D->a.path, "baseline", &only_a);
             continue;
         }
-        const csv_row *ra = &A.rows[ka[r].row], *rb = &Bd.rows[m->row];
-        for (int k = 0; k < nid; k++) sbuf_field(&o, ida[k] < ra->n ? ra->f[ida[k]] : "", k == 0);
-        for (int f = 0; f < nf; f++) {
-            double x, y;
-            char num[40] = "";
-            const char *sa = fa[f] < ra->n ? ra->f[fa[f]] : "", *sb = fb[f] < rb->n ? rb->f[fb[f]] : "";
-            if (!parse_num(sa, &x) && !parse_num(sb, &y)) {
-                double d = relative ? (y - x) / x : y - x;
-                radx_format_number(d, num, sizeof num);
-            }
-            sbuf_field(&o, num, 0);
-        }
-        sbuf_endrow(&o);
+        delta_row(D, &D->a.doc.rows[ka->row], &D->b.doc.rows[m->row]);
         paired++;
     }
-    if (only_a > 20) fprintf(stderr, "radx delta: ... %d IDs only in %s in all\n", only_a, a_path);
-    if (write_atomic(out, o.s, o.n, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); rc = 9; goto out; }
-    fprintf(stderr, "radx delta: %d ID(s) in both files, %d feature(s), written to %s\n", paired, nf, out);
-out:
-    if (ka) for (int r = 0; r < A.nrows - 1; r++) free(ka[r].key);
-    if (kb) for (int r = 0; r < Bd.nrows - 1; r++) free(kb[r].key);
-    free(ka);
-    free(kb);
-    free(fa);
-    free(fb);
-    free(idlist);
-    sbuf_free(&o);
-    csv_doc_free(&A);
-    csv_doc_free(&Bd);
+    report_only_in_total(only_a, D->a.path);
+    return paired;
+}
+
+static void delta_file_free(delta_file *f)
+{
+    for (int r = 0; f->keys && r < f->nkeys; r++) free(f->keys[r].key);
+    free(f->keys);
+    free(f->feat);
+    csv_doc_free(&f->doc);
+}
+
+int radx_cmd_delta(int argc, char **argv)
+{
+    delta D;
+    memset(&D, 0, sizeof D);
+    int rc = parse_options(&D.o, argc, argv);
+    if (rc) return rc;
+    rc = read_inputs(&D);
+    if (!rc) rc = find_id_columns(&D);
+    if (!rc) rc = find_feature_columns(&D);
+    if (!rc) rc = index_ids(&D);
+    if (!rc) {
+        char err[2048];
+        int paired = delta_rows(&D);
+        if (radx_cli_write_atomic(D.o.out, D.out.s, D.out.n, err, sizeof err)) {
+            fprintf(stderr, "radx delta: %s\n", err);
+            rc = 9;
+        } else {
+            fprintf(stderr, "radx delta: %d ID(s) in both files, %d feature(s), written to %s\n", paired, D.nf,
+                    D.o.out);
+        }
+    }
+    delta_file_free(&D.a);
+    delta_file_free(&D.b);
+    free(D.idlist);
+    sbuf_free(&D.out);
     return rc;
 }
