@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The radx command line's commands (host/cli/main.c dispatches). */
+/* The radx command line's commands (main.c dispatches) and what they share (common.c). */
 #ifndef RADX_CLI_H
 #define RADX_CLI_H
 #include "radx.h"
 
-/* exit status of a failed call: 2 usage/setting, 3 file, 4 geometry/label/ROI/value,
- * 5 unsupported, 6 device, 7 memory, 8 internal */
-int radx_cli_exit_code(radx_status s);
-int radx_cmd_batch(int argc, char **argv);
+/* The commands: argv holds the arguments after the command's name; they return the exit status. */
+int radx_cmd_extract(int argc, char **argv); /* extract.c */
+int radx_cmd_batch(int argc, char **argv);   /* batch.c */
+int radx_cmd_merge(int argc, char **argv);   /* merge.c */
+int radx_cmd_delta(int argc, char **argv);   /* delta.c */
+int radx_cmd_map(int argc, char **argv);     /* map.c */
 
-/* Options shared by extract, map and batch (host/cli/common.c). */
+/* exit status of a failed call: 2 usage/setting, 3 file, 4 geometry/label/ROI/value,
+ * 5 unsupported, 6 device, 7 memory, 8 internal (9, cannot write output, is the CLI's own) */
+int radx_cli_exit_code(radx_status s);
+
+/* Options shared by extract, map and batch. */
 #define RADX_CLI_MAX_SETS 256
 typedef struct radx_cli_opts {
     const char *cmd;                      /* "extract", "map", "batch": for messages */
@@ -26,6 +32,11 @@ typedef struct radx_cli_opts {
 int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i);
 /* --device as a backend; -1 after printing an error. */
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b);
+/* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */
+int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
+
+/* When --device was auto: one stderr line naming the backend the plan chose. */
+void radx_cli_report_auto_backend(radx_backend asked, const radx_plan *plan);
 /* After a successful run on CUDA: one stderr line with the device memory peak, budget, CPU
  * fallbacks and the copies spared. */
 void radx_cli_report_device(const radx_device_stats *s);
@@ -33,9 +44,7 @@ void radx_cli_report_device(const radx_device_stats *s);
 void radx_cli_report_plan(const radx_plan *plan);
 /* *sum += *s (peaks and budgets: the largest). */
 void radx_cli_add_device_stats(radx_device_stats *sum, const radx_device_stats *s);
-/* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */
-int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
-int radx_cmd_merge(int argc, char **argv);
-int radx_cmd_delta(int argc, char **argv);
-int radx_cmd_map(int argc, char **argv);   /* host/cli/map.c */
+
+/* Seconds on a monotonic clock (progress and timings). */
+double radx_cli_now_s(void);
 #endif

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Options shared by `radx extract`, `map` and `batch`: -p, -s, --label, --device, -j. */
+/* What the commands share: exit statuses, the options -p, -s, --label, --device and -j, the
+ * backend and device reports, the clock. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli.h"
 
 int radx_cli_exit_code(radx_status s)
@@ -65,6 +67,14 @@ int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i)
         return 0;
     }
     return 1;
+}
+
+void radx_cli_report_auto_backend(radx_backend asked, const radx_plan *plan)
+{
+    if (asked != RADX_BACKEND_AUTO) return;
+    radx_backend b = radx_plan_backend(plan);
+    fprintf(stderr, "radx: using the %s backend%s\n", radx_backend_name(b),
+            b == RADX_BACKEND_CPU ? " (no usable CUDA device)" : "");
 }
 
 void radx_cli_report_device(const radx_device_stats *s)
@@ -142,4 +152,11 @@ int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **out)
     }
     *out = p;
     return 0;
+}
+
+double radx_cli_now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }

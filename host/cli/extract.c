@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* `radx extract`: the features of one case, as txt, csv or json, on stdout or in a file. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "output.h"
+
+typedef struct extract_opts {
+    radx_cli_opts co;
+    const char *paths[2];   /* IMAGE, MASK */
+    const char *out_path;   /* -o, NULL = stdout */
+    const char *fmt;        /* -f */
+    radx_backend backend;
+} extract_opts;
+
+/* 0, or the exit status after printing the error. */
+static int parse_options(extract_opts *o, int argc, char **argv)
+{
+    int npaths = 0;
+    memset(o, 0, sizeof *o);
+    o->fmt = "txt";
+    o->co.cmd = "extract";
+    o->co.max_jobs = 4096;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int c = radx_cli_common_opt(&o->co, argc, argv, &i);
+        if (c < 0) return 2;
+        if (c) continue;
+        if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
+            fprintf(stderr, "radx extract: option %s needs a value\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "-f") || !strcmp(a, "--format")) o->fmt = argv[++i];
+        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) o->out_path = argv[++i];
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a); return 2; }
+        else if (npaths < 2) o->paths[npaths++] = a;
+        else { fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a); return 2; }
+    }
+    if (npaths != 2) { fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n"); return 2; }
+    if (strcmp(o->fmt, "txt") && strcmp(o->fmt, "csv") && strcmp(o->fmt, "json")) {
+        fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", o->fmt);
+        return 2;
+    }
+    if (radx_cli_backend(&o->co, &o->backend)) return 2;
+    return 0;
+}
+
+/* The result to -o (atomically) or to stdout.  0, or the exit status after printing the error. */
+static int write_output(const extract_opts *o, const radx_result *r)
+{
+    sbuf_t b = {0};
+    int rc = 0;
+    char err[2048];
+    if (radx_cli_format_result(&b, r, o->fmt)) {
+        fprintf(stderr, "radx: out of memory\n");
+        rc = 7;
+    } else if (o->out_path) {
+        rc = radx_cli_write_atomic(o->out_path, b.s, b.n, err, sizeof err);
+        if (rc) fprintf(stderr, "radx: %s\n", rc == 7 ? "out of memory" : err);
+    } else if (fwrite(b.s, 1, b.n, stdout) != b.n || fflush(stdout)) {
+        fprintf(stderr, "radx: cannot write to standard output\n");
+        rc = 9;
+    }
+    sbuf_free(&b);
+    return rc;
+}
+
+int radx_cmd_extract(int argc, char **argv)
+{
+    extract_opts o;
+    int rc = parse_options(&o, argc, argv);
+    if (rc) return rc;
+
+    radx_ctx *ctx = NULL;
+    radx_params *p = NULL;
+    radx_plan *plan = NULL;
+    radx_result *r = NULL;
+    radx_status s = radx_ctx_create(&ctx);
+    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
+    if (o.co.jobs) radx_ctx_set_threads(ctx, o.co.jobs);
+    rc = radx_cli_params(&o.co, ctx, &p);
+    if (rc) goto out;
+    s = radx_plan_create(ctx, p, o.backend, &plan);
+    if (!s) radx_cli_report_auto_backend(o.backend, plan);
+    if (!s) s = radx_plan_execute(plan, o.paths[0], o.paths[1], o.co.label, &r);
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
+        rc = radx_cli_exit_code(s);
+        goto out;
+    }
+    rc = write_output(&o, r);
+    if (!rc) radx_cli_report_plan(plan);
+out:
+    radx_result_destroy(r);
+    radx_plan_destroy(plan);
+    radx_params_destroy(p);
+    radx_ctx_destroy(ctx);
+    return rc;
+}
