@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "radx.h"
@@ -23,20 +22,12 @@ typedef struct map_out {
     char msg[1200];
 } map_out;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static radx_status on_map(void *user, const radx_map *m)
 {
     map_out *o = user;
     size_t l = strlen(o->dir) + strlen(m->name) + strlen(o->ext) + 2;
     char *path = malloc(l);
     if (!path) {
-        free(path);
         snprintf(o->msg, sizeof o->msg, "out of memory");
         return RADX_ERR_NOMEM;
     }
@@ -52,9 +43,9 @@ static radx_status on_map(void *user, const radx_map *m)
         o->written = nw;
         o->cap = nc;
     }
-    double t = now_s();
+    double t = radx_cli_now_s();
     radx_status s = radx_map_save(o->ctx, m, path);
-    o->t_write += now_s() - t;
+    o->t_write += radx_cli_now_s() - t;
     if (s != RADX_OK) {
         snprintf(o->msg, sizeof o->msg, "%s", radx_ctx_last_error(o->ctx));
         free(path);
@@ -62,7 +53,7 @@ static radx_status on_map(void *user, const radx_map *m)
     }
     o->written[o->nwritten++] = path;
     if (!o->quiet)
-        fprintf(stderr, "radx map: [%zu/%zu] %s (%.2f s)\n", m->index + 1, m->count, m->name, now_s() - o->t0);
+        fprintf(stderr, "radx map: [%zu/%zu] %s (%.2f s)\n", m->index + 1, m->count, m->name, radx_cli_now_s() - o->t0);
     return RADX_OK;
 }
 
@@ -93,93 +84,111 @@ static int ends_with(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-int radx_cmd_map(int argc, char **argv)
-{
-    const char *paths[2] = {NULL, NULL};
-    int npaths = 0, quiet = 0;
-    const char *out_dir = NULL, *fmt = NULL;
+typedef struct map_opts {
     radx_cli_opts co;
-    memset(&co, 0, sizeof co);
-    co.cmd = "map";
-    co.max_jobs = 4096;
+    const char *paths[2];     /* IMAGE, MASK */
+    const char *out_dir;      /* -o */
+    const char *ext;          /* the maps' file type, from -f or the image's */
+    int quiet;                /* -q */
+    radx_backend backend;
+} map_opts;
+
+/* 0, or the exit status after printing the error. */
+static int parse_options(map_opts *o, int argc, char **argv)
+{
+    int npaths = 0;
+    const char *fmt = NULL;
+    memset(o, 0, sizeof *o);
+    o->co.cmd = "map";
+    o->co.max_jobs = 4096;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        int c = radx_cli_common_opt(&co, argc, argv, &i);
+        int c = radx_cli_common_opt(&o->co, argc, argv, &i);
         if (c < 0) return 2;
         if (c) continue;
         if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
             fprintf(stderr, "radx map: option %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "-o") || !strcmp(a, "--out")) out_dir = argv[++i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--out")) o->out_dir = argv[++i];
         else if (!strcmp(a, "-f") || !strcmp(a, "--format")) fmt = argv[++i];
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx map: unknown option '%s' (see radx --help)\n", a); return 2; }
-        else if (npaths < 2) paths[npaths++] = a;
+        else if (npaths < 2) o->paths[npaths++] = a;
         else { fprintf(stderr, "radx map: unexpected argument '%s' (see radx --help)\n", a); return 2; }
     }
-    const int label = co.label, threads = co.jobs;
     if (npaths != 2) { fprintf(stderr, "radx map: needs IMAGE and MASK (see radx --help)\n"); return 2; }
-    if (!out_dir) { fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n"); return 2; }
-    const char *ext;
-    if (!fmt) ext = (ends_with(paths[0], ".nrrd") || ends_with(paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
-    else if (!strcmp(fmt, "nii.gz")) ext = ".nii.gz";
-    else if (!strcmp(fmt, "nii")) ext = ".nii";
-    else if (!strcmp(fmt, "nrrd")) ext = ".nrrd";
+    if (!o->out_dir) { fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n"); return 2; }
+    if (!fmt) o->ext = (ends_with(o->paths[0], ".nrrd") || ends_with(o->paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
+    else if (!strcmp(fmt, "nii.gz")) o->ext = ".nii.gz";
+    else if (!strcmp(fmt, "nii")) o->ext = ".nii";
+    else if (!strcmp(fmt, "nrrd")) o->ext = ".nrrd";
     else { fprintf(stderr, "radx map: -f '%s': format must be nii.gz, nii or nrrd\n", fmt); return 2; }
-    radx_backend backend;
-    if (radx_cli_backend(&co, &backend)) return 2;
+    if (radx_cli_backend(&o->co, &o->backend)) return 2;
+    return 0;
+}
+
+/* Computes the maps and saves each as it comes; on error none of them is left.  0, or the exit
+ * status after printing the error. */
+static int make_maps(const map_opts *mo, radx_ctx *ctx, radx_plan *plan, map_out *o)
+{
+    o->ctx = ctx;
+    o->dir = mo->out_dir;
+    o->ext = mo->ext;
+    o->quiet = mo->quiet;
+    o->t0 = radx_cli_now_s();
+    radx_status s = radx_plan_execute_map(plan, mo->paths[0], mo->paths[1], mo->co.label, on_map, o);
+    if (s) {
+        /* a failed save: its own message; anything else: the context's */
+        fprintf(stderr, "radx: %s\n", o->msg[0] ? o->msg : radx_ctx_last_error(ctx));
+        for (size_t i = 0; i < o->nwritten; i++) unlink(o->written[i]);
+        return o->msg[0] && s == RADX_ERR_IO ? 9 : radx_cli_exit_code(s);
+    }
+    if (o->nwritten == 0) {
+        fprintf(stderr, "radx map: the settings enable no feature class with a voxel-based form "
+                        "(shape and shape2D have none)\n");
+        return 2;
+    }
+    if (!mo->quiet) {
+        double t = radx_cli_now_s() - o->t0;
+        fprintf(stderr, "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
+                "%s)\n", o->nwritten, mo->out_dir, t, t - o->t_write, o->t_write,
+                radx_plan_backend(plan) == RADX_BACKEND_CUDA
+                    ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
+                    : "on the cpu backend");
+        radx_cli_report_plan(plan);
+    }
+    return 0;
+}
+
+int radx_cmd_map(int argc, char **argv)
+{
+    map_opts mo;
+    int rc = parse_options(&mo, argc, argv);
+    if (rc) return rc;
 
     radx_ctx *ctx = NULL;
     radx_params *p = NULL;
     radx_plan *plan = NULL;
     map_out o;
     memset(&o, 0, sizeof o);
-    int rc = 0;
     radx_status s = radx_ctx_create(&ctx);
     if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
-    if (threads) radx_ctx_set_threads(ctx, threads);
-    rc = radx_cli_params(&co, ctx, &p);
+    if (mo.co.jobs) radx_ctx_set_threads(ctx, mo.co.jobs);
+    rc = radx_cli_params(&mo.co, ctx, &p);
     if (rc) goto out;
-    if (!s) s = radx_plan_create(ctx, p, backend, &plan);
+    s = radx_plan_create(ctx, p, mo.backend, &plan);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
         rc = radx_cli_exit_code(s);
         goto out;
     }
-    if (make_dirs(out_dir) != 0 || access(out_dir, W_OK | X_OK) != 0) {
-        fprintf(stderr, "radx: %s: cannot write maps there: %s\n", out_dir, strerror(errno));
+    if (make_dirs(mo.out_dir) != 0 || access(mo.out_dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "radx: %s: cannot write maps there: %s\n", mo.out_dir, strerror(errno));
         rc = 9;
         goto out;
     }
-    o.ctx = ctx;
-    o.dir = out_dir;
-    o.ext = ext;
-    o.quiet = quiet;
-    o.t0 = now_s();
-    s = radx_plan_execute_map(plan, paths[0], paths[1], label, on_map, &o);
-    if (s) {
-        /* a failed save: its own message; anything else: the context's */
-        fprintf(stderr, "radx: %s\n", o.msg[0] ? o.msg : radx_ctx_last_error(ctx));
-        rc = o.msg[0] && s == RADX_ERR_IO ? 9 : radx_cli_exit_code(s);
-        for (size_t i = 0; i < o.nwritten; i++) unlink(o.written[i]); /* no partial output */
-        goto out;
-    }
-    if (o.nwritten == 0) {
-        fprintf(stderr, "radx map: the settings enable no feature class with a voxel-based form "
-                        "(shape and shape2D have none)\n");
-        rc = 2;
-        goto out;
-    }
-    if (!quiet) {
-        double t = now_s() - o.t0;
-        fprintf(stderr, "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
-                "%s)\n", o.nwritten, out_dir, t, t - o.t_write, o.t_write,
-                radx_plan_backend(plan) == RADX_BACKEND_CUDA
-                    ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
-                    : "on the cpu backend");
-        radx_cli_report_plan(plan);
-    }
+    rc = make_maps(&mo, ctx, plan, &o);
 out:
     for (size_t i = 0; i < o.nwritten; i++) free(o.written[i]);
     free(o.written);
