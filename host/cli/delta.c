@@ -24,6 +24,7 @@ static int is_feature_name(const char *s)
     return 0;
 }
 
+/* A data row's ID key and its row number in the file. */
 typedef struct keyed {
     char *key;
     int row;
@@ -31,6 +32,7 @@ typedef struct keyed {
 
 static int cmp_keyed(const void *a, const void *b) { return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key); }
 
+/* A whole field as a number: 0, or -1 when it is empty or not all a number. */
 static int parse_num(const char *s, double *v)
 {
     if (!s[0]) return -1;
@@ -65,17 +67,23 @@ typedef struct delta {
     sbuf_t out;                      /* the output's text */
 } delta;
 
+/* Where the value of option a goes; NULL when a takes no value. */
+static const char **option_value(delta_opts *o, const char *a)
+{
+    if (!strcmp(a, "--baseline")) return &o->a_path;
+    if (!strcmp(a, "--followup")) return &o->b_path;
+    if (!strcmp(a, "--id")) return &o->ids;
+    if (!strcmp(a, "-o") || !strcmp(a, "--out")) return &o->out;
+    return NULL;
+}
+
 /* 0, or the exit status after printing the error. */
 static int parse_options(delta_opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char **value = !strcmp(a, "--baseline")                      ? &o->a_path
-                             : !strcmp(a, "--followup")                    ? &o->b_path
-                             : !strcmp(a, "--id")                          ? &o->ids
-                             : !strcmp(a, "-o") || !strcmp(a, "--out")     ? &o->out
-                                                                           : NULL;
+        const char **value = option_value(o, a);
         if (value && i + 1 >= argc) {
             fprintf(stderr, "radx delta: option %s needs a value\n", a);
             return 2;
@@ -99,7 +107,6 @@ static int read_inputs(delta *D)
     D->b.path = D->o.b_path;
     if (csv_read_file(D->a.path, &D->a.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
     if (csv_read_file(D->b.path, &D->b.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
-    D->idlist = strdup(D->o.ids);
     const delta_file *in[2] = {&D->a, &D->b};
     for (int k = 0; k < 2; k++)
         if (in[k]->doc.nrows < 1) {
@@ -112,6 +119,7 @@ static int read_inputs(delta *D)
 /* The --id columns in both files.  0, or the exit status after printing the error. */
 static int find_id_columns(delta *D)
 {
+    D->idlist = strdup(D->o.ids);
     for (char *t = strtok(D->idlist, ","); t && D->nid < DELTA_MAX_IDS; t = strtok(NULL, ","))
         D->idnames[D->nid++] = t;
     if (!D->nid) { fprintf(stderr, "radx delta: --id: no column given\n"); return 2; }
@@ -184,7 +192,7 @@ static int make_keys(delta_file *f, int nid)
     return 0;
 }
 
-/* Keys k (sorted) hold an ID twice: prints it. */
+/* Does an ID appear twice in keys k (sorted)?  Prints the first such ID. */
 static int has_duplicate(const keyed *k, int n, const char *path)
 {
     for (int r = 1; r < n; r++)
