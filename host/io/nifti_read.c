@@ -314,261 +314,334 @@ static int load_gz_fast(nifti_image *nim)
 #endif
 }
 
-radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
+/* What the reading steps below share. */
+typedef struct {
+    const char *path;
+    nifti_image *nim;
+    int analyze;    /* Analyze 7.5: no orientation, no scaling */
+    int nifti1;     /* NIfTI-1 (or Analyze): single-precision matrices, as ITK's nifti1_io has them */
+    radx_dtype dt;  /* pixel type of nim->data */
+    int realdim;    /* 2 or 3, once check_ndim has passed */
+    int64_t nvox;   /* voxels of the image, once check_size has passed */
+} nii_reader;
+
+/* Checks the header, then has libnifti read it (without the data). */
+static radx_status open_header(nii_reader *r, radx_err *err)
 {
     char why[160];
-    if (nifti_precheck(path, why, sizeof why) != 0)
-        return radx_seterr(err, strstr(why, "limit") ? RADX_ERR_NOMEM : RADX_ERR_FORMAT, "%s: %s", path, why);
+    if (nifti_precheck(r->path, why, sizeof why) != 0)
+        return radx_seterr(err, strstr(why, "limit") ? RADX_ERR_NOMEM : RADX_ERR_FORMAT, "%s: %s", r->path, why);
     nifti_set_debug_level(0);
     nifti_set_allow_upper_fext(1);
 
-    nifti_image *nim = nifti_image_read(path, 0);
-    if (!nim)
-        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a NIfTI or Analyze file (bad or truncated header)", path);
-
-    radx_status st = RADX_OK;
-    float *fbuf = NULL;
-    const int analyze = nim->nifti_type == NIFTI_FTYPE_ANALYZE;
-    int nifti1 = 1; /* NIfTI-1 (or Analyze): single-precision matrices, as ITK's nifti1_io has them */
-    if (!analyze) {
+    r->nim = nifti_image_read(r->path, 0);
+    if (!r->nim)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a NIfTI or Analyze file (bad or truncated header)", r->path);
+    r->analyze = r->nim->nifti_type == NIFTI_FTYPE_ANALYZE;
+    r->nifti1 = 1;
+    if (!r->analyze) {
         /* nifti_type does not tell NIfTI-2 from NIfTI-1 (both report 1 for a .nii); the header does */
         int nver = 1;
-        void *h = nifti_read_header(nim->fname ? nim->fname : path, &nver, 0);
+        void *h = nifti_read_header(r->nim->fname ? r->nim->fname : r->path, &nver, 0);
         free(h);
-        nifti1 = nver != 2;
+        r->nifti1 = nver != 2;
     }
+    return RADX_OK;
+}
 
-    /* --- pixel type and dimensions --- */
-    radx_dtype dt;
-    if (!map_dtype(nim->datatype, &dt)) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: unsupported NIfTI pixel type %s (datatype %d)", path,
-                         nifti_dt_name(nim->datatype), nim->datatype);
-        goto done;
-    }
+/* A scalar pixel type radx handles; vector and matrix intents refused. */
+static radx_status check_pixel_type(nii_reader *r, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    if (!map_dtype(nim->datatype, &r->dt))
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: unsupported NIfTI pixel type %s (datatype %d)", r->path,
+                           nifti_dt_name(nim->datatype), nim->datatype);
     if (nim->intent_code == NIFTI_INTENT_VECTOR || nim->intent_code == NIFTI_INTENT_DISPVECT ||
-        nim->intent_code == NIFTI_INTENT_SYMMATRIX || nim->intent_code == NIFTI_INTENT_GENMATRIX) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                         "%s: vector/matrix-valued NIfTI image (intent_code %d, %lld components) is not supported",
-                         path, nim->intent_code, (long long)nim->dim[5]);
-        goto done;
-    }
-    int64_t d0 = nim->dim[0];
-    if (d0 < 1 || d0 > 7) {
-        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid NIfTI dimension count %lld", path, (long long)d0);
-        goto done;
-    }
+        nim->intent_code == NIFTI_INTENT_SYMMATRIX || nim->intent_code == NIFTI_INTENT_GENMATRIX)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                           "%s: vector/matrix-valued NIfTI image (intent_code %d, %lld components) is not supported",
+                           r->path, nim->intent_code, (long long)nim->dim[5]);
+    return RADX_OK;
+}
+
+/* ITK's number of dimensions: dim[0] less the trailing size-1 dimensions above 3; 2 or 3 accepted. */
+static radx_status check_ndim(nii_reader *r, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    const int64_t d0 = nim->dim[0];
+    if (d0 < 1 || d0 > 7)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid NIfTI dimension count %lld", r->path, (long long)d0);
     int realdim = (int)d0;
     while (realdim > 3 && nim->dim[realdim] == 1) realdim--;
     if (realdim > 3) {
         if (realdim == 4)
-            st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                             "%s: 4-D image with %lld volumes; only single 2-D or 3-D volumes are supported", path,
-                             (long long)nim->dim[4]);
-        else
-            st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: %d-D image; only 2-D and 3-D images are supported",
-                             path, realdim);
-        goto done;
+            return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                               "%s: 4-D image with %lld volumes; only single 2-D or 3-D volumes are supported", r->path,
+                               (long long)nim->dim[4]);
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: %d-D image; only 2-D and 3-D images are supported", r->path,
+                           realdim);
     }
-    if (realdim < 2) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: 1-D image; only 2-D and 3-D images are supported", path);
-        goto done;
-    }
+    if (realdim < 2)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: 1-D image; only 2-D and 3-D images are supported", r->path);
+    r->realdim = realdim;
+    return RADX_OK;
+}
+
+/* The image size (g->size, g->ndim, r->nvox) within RADX_MAX_VOXELS and consistent with libnifti's
+ * nvox. */
+static radx_status check_size(nii_reader *r, radx_io_geom *g, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    const int realdim = r->realdim;
     int64_t nvox = 1;
     for (int i = 1; i <= 3; i++) {
         int64_t n = i <= realdim ? nim->dim[i] : 1;
-        if (n < 1) {
-            st = radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid image size %lld along axis %d", path, (long long)n,
-                             i - 1);
-            goto done;
-        }
-        if (n > RADX_MAX_VOXELS / nvox) {
-            st = radx_seterr(err, RADX_ERR_NOMEM,
-                             "%s: header claims a %lld x %lld x %lld image, more than the limit of %lld voxels", path,
-                             (long long)nim->dim[1], (long long)(realdim >= 2 ? nim->dim[2] : 1),
-                             (long long)(realdim >= 3 ? nim->dim[3] : 1), (long long)RADX_MAX_VOXELS);
-            goto done;
-        }
+        if (n < 1)
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid image size %lld along axis %d", r->path,
+                               (long long)n, i - 1);
+        if (n > RADX_MAX_VOXELS / nvox)
+            return radx_seterr(err, RADX_ERR_NOMEM,
+                               "%s: header claims a %lld x %lld x %lld image, more than the limit of %lld voxels",
+                               r->path, (long long)nim->dim[1], (long long)(realdim >= 2 ? nim->dim[2] : 1),
+                               (long long)(realdim >= 3 ? nim->dim[3] : 1), (long long)RADX_MAX_VOXELS);
         nvox *= n;
         g->size[i - 1] = n;
     }
-    if (nim->nvox != nvox) {
-        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: inconsistent NIfTI header (nvox %lld for %lld voxels)", path,
-                         (long long)nim->nvox, (long long)nvox);
-        goto done;
-    }
+    if (nim->nvox != nvox)
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: inconsistent NIfTI header (nvox %lld for %lld voxels)", r->path,
+                           (long long)nim->nvox, (long long)nvox);
     g->ndim = realdim;
+    r->nvox = nvox;
+    return RADX_OK;
+}
 
-    /* --- does the data file hold that many bytes? --- */
-    {
-        uint64_t need = (uint64_t)nvox * (uint64_t)nim->nbyper;
-        struct stat sti;
-        if (!nim->iname || stat(nim->iname, &sti) != 0) {
-            st = radx_seterr(err, RADX_ERR_IO, "%s: image data file %s not found", path,
-                             nim->iname ? nim->iname : "(none)");
-            goto done;
-        }
-        uint64_t have = (uint64_t)sti.st_size;
-        if (is_gz(nim->iname)) {
-            if (need > radx_io_max_inflated(have)) {
-                st = radx_seterr(err, RADX_ERR_FORMAT,
-                                 "%s: header claims %llu bytes of voxel data, more than the %llu-byte compressed file "
-                                 "can hold",
-                                 path, (unsigned long long)need, (unsigned long long)have);
-                goto done;
-            }
-        } else if (nim->iname_offset < 0 || (uint64_t)nim->iname_offset + need > have) {
-            st = radx_seterr(err, RADX_ERR_FORMAT,
-                             "%s: truncated image data: header claims %llu bytes at offset %lld, file %s has %llu bytes",
-                             path, (unsigned long long)need, (long long)nim->iname_offset, nim->iname,
-                             (unsigned long long)have);
-            goto done;
-        }
+/* Does the data file hold the bytes the header claims?  (A gzipped one: could it inflate to them?) */
+static radx_status check_data_file(const nii_reader *r, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    uint64_t need = (uint64_t)r->nvox * (uint64_t)nim->nbyper;
+    struct stat sti;
+    if (!nim->iname || stat(nim->iname, &sti) != 0)
+        return radx_seterr(err, RADX_ERR_IO, "%s: image data file %s not found", r->path,
+                           nim->iname ? nim->iname : "(none)");
+    uint64_t have = (uint64_t)sti.st_size;
+    if (is_gz(nim->iname)) {
+        if (need > radx_io_max_inflated(have))
+            return radx_seterr(err, RADX_ERR_FORMAT,
+                               "%s: header claims %llu bytes of voxel data, more than the %llu-byte compressed file "
+                               "can hold",
+                               r->path, (unsigned long long)need, (unsigned long long)have);
+    } else if (nim->iname_offset < 0 || (uint64_t)nim->iname_offset + need > have) {
+        return radx_seterr(err, RADX_ERR_FORMAT,
+                           "%s: truncated image data: header claims %llu bytes at offset %lld, file %s has %llu bytes",
+                           r->path, (unsigned long long)need, (long long)nim->iname_offset, nim->iname,
+                           (unsigned long long)have);
     }
+    return RADX_OK;
+}
 
-    /* --- geometry --- */
-    double spacingscale = 1.0;
-    switch (nim->xyz_units) {
-    case NIFTI_UNITS_METER: spacingscale = 1e3; break;
-    case NIFTI_UNITS_MM: spacingscale = 1e0; break;
-    case NIFTI_UNITS_MICRON: spacingscale = 1e-3; break;
-    }
-    {
-        const double dxyz[3] = { nim->dx, nim->dy, nim->dz };
-        for (int i = 0; i < 3; i++) {
-            g->spacing[i] = i < realdim ? dxyz[i] * spacingscale : 1.0;
-            g->origin[i] = 0.0;
-            for (int j = 0; j < 3; j++) g->dircol[i][j] = i == j ? 1.0 : 0.0;
-        }
-    }
-    if (!analyze && (nim->qform_code != NIFTI_XFORM_UNKNOWN || nim->sform_code != NIFTI_XFORM_UNKNOWN)) {
-        m44 q, s;
-        memset(&q, 0, sizeof q);
-        memset(&s, 0, sizeof s);
-        int qcode = nim->qform_code > 0 ? nim->qform_code : NIFTI_XFORM_UNKNOWN;
-        int scode = nim->sform_code > 0 ? nim->sform_code : NIFTI_XFORM_UNKNOWN;
-        if (nifti1) {
-            mat44 fq;
-            if (qcode != NIFTI_XFORM_UNKNOWN) {
-                fq = nifti_quatern_to_mat44((float)nim->quatern_b, (float)nim->quatern_c, (float)nim->quatern_d,
-                                            (float)nim->qoffset_x, (float)nim->qoffset_y, (float)nim->qoffset_z,
-                                            (float)nim->dx, (float)nim->dy, (float)nim->dz, (float)nim->qfac);
-            } else {
-                memset(&fq, 0, sizeof fq);
-                fq.m[0][0] = (float)nim->dx;
-                fq.m[1][1] = (float)nim->dy;
-                fq.m[2][2] = (float)nim->dz;
-                fq.m[3][3] = 1.0f;
-            }
-            for (int r = 0; r < 4; r++)
-                for (int c = 0; c < 4; c++) {
-                    q.m[r][c] = fq.m[r][c];
-                    if (scode != NIFTI_XFORM_UNKNOWN) s.m[r][c] = (float)nim->sto_xyz.m[r][c];
-                }
-        } else {
-            for (int r = 0; r < 4; r++)
-                for (int c = 0; c < 4; c++) {
-                    q.m[r][c] = nim->qto_xyz.m[r][c];
-                    if (scode != NIFTI_XFORM_UNKNOWN) s.m[r][c] = nim->sto_xyz.m[r][c];
-                }
-            if (qcode == NIFTI_XFORM_UNKNOWN) {
-                memset(&q, 0, sizeof q);
-                q.m[0][0] = nim->dx;
-                q.m[1][1] = nim->dy;
-                q.m[2][2] = nim->dz;
-                q.m[3][3] = 1.0;
-            }
-        }
-        int which = choose_sform(&s, &q, qcode, scode);
-        if (which < 0) {
-            st = radx_seterr(err, RADX_ERR_FORMAT,
-                             "%s: sform is not orthonormal and there is no qform: no orthonormal orientation "
-                             "(SimpleITK refuses it too unless ITK_NIFTI_SFORM_PERMISSIVE is set)",
-                             path);
-            goto done;
-        }
-        const m44 *m = which ? &s : &q;
-        g->origin[0] = -m->m[0][3] * spacingscale;
-        g->origin[1] = -m->m[1][3] * spacingscale;
-        if (realdim > 2) g->origin[2] = m->m[2][3] * spacingscale;
-        const int nd = realdim > 3 ? 3 : realdim;
-        for (int c = 0; c < nd; c++) {
-            double v[3] = { 0, 0, 0 }, sum = 0.0;
-            for (int r = 0; r < nd; r++) {
-                v[r] = m->m[r][c];
-                if (r < 2) v[r] *= -1.0;
-            }
-            for (int r = 0; r < nd; r++) sum += v[r] * v[r];
-            if (sum != 0.0) {
-                sum = sqrt(sum);
-                for (int r = 0; r < nd; r++) v[r] = v[r] / sum;
-            }
-            for (int r = 0; r < 3; r++) g->dircol[c][r] = v[r];
-        }
-    }
+/* ---- geometry ----------------------------------------------------------------------------- */
 
-    /* --- data --- */
-    if (!load_gz_fast(nim) && (nifti_image_load(nim) < 0 || !nim->data)) {
-        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: truncated or corrupt image data (could not read %llu bytes%s)",
-                         path, (unsigned long long)((uint64_t)nvox * (uint64_t)nim->nbyper),
-                         is_gz(nim->iname) ? " from the gzip stream" : "");
-        goto done;
+/* millimetres per unit of xyz_units (unknown units are taken as millimetres) */
+static double unit_scale(int xyz_units)
+{
+    switch (xyz_units) {
+    case NIFTI_UNITS_METER: return 1e3;
+    case NIFTI_UNITS_MM: return 1e0;
+    case NIFTI_UNITS_MICRON: return 1e-3;
     }
-    {
-        double slope = analyze ? 1.0 : nim->scl_slope;
-        double inter = analyze ? 0.0 : nim->scl_inter;
-        const double eps = 2.220446049250313e-16;
-        if (fabs(slope) < eps) slope = 1.0;
-        int must = fabs(slope) > eps && (fabs(slope - 1.0) > eps || fabs(inter) > eps);
-        if (must && dt == RADX_DT_F32) {
-            float *p = (float *)nim->data;
-            for (int64_t i = 0; i < nvox; i++) {
-                double t = (double)p[i] * slope;
-                t += inter;
-                p[i] = (float)t;
-            }
-        } else if (must && dt == RADX_DT_F64) {
-            double *p = (double *)nim->data;
-            for (int64_t i = 0; i < nvox; i++) {
-                double t = p[i] * slope;
-                t += inter;
-                p[i] = t;
-            }
-        } else if (must) {
-            fbuf = (float *)malloc((size_t)nvox * sizeof(float));
-            if (!fbuf) {
-                st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory rescaling %lld voxels", path, (long long)nvox);
-                goto done;
-            }
-            radx_volume tmp;
-            memset(&tmp, 0, sizeof tmp);
-            tmp.dtype = dt;
-            tmp.data = nim->data;
-            for (int64_t i = 0; i < nvox; i++) {
-                /* ITK: CastCopy to float, then RescaleFunction on the float buffer */
-                float f;
-                switch (dt) {
-                case RADX_DT_U64: f = (float)((const uint64_t *)nim->data)[i]; break;
-                case RADX_DT_I64: f = (float)((const int64_t *)nim->data)[i]; break;
-                case RADX_DT_U32: f = (float)((const uint32_t *)nim->data)[i]; break;
-                case RADX_DT_I32: f = (float)((const int32_t *)nim->data)[i]; break;
-                default: f = (float)radx_volume_get(&tmp, i); break; /* 8/16-bit: exact */
-                }
-                double t = (double)f * slope;
-                t += inter;
-                fbuf[i] = (float)t;
-            }
-            free(nim->data);
-            nim->data = fbuf;
-            fbuf = NULL;
-            dt = RADX_DT_F32;
-        }
-    }
-    *dtype = dt;
-    *data = nim->data;
-    nim->data = NULL;
+    return 1.0;
+}
 
-done:
-    free(fbuf);
-    nifti_image_free(nim);
+/* qform and sform of a NIfTI-1 file as nifti1_io builds them, in float (s left 0 without an sform;
+ * without a qform, q is diag(dx, dy, dz, 1)). */
+static void xforms_nifti1(const nifti_image *nim, int qcode, int scode, m44 *q, m44 *s)
+{
+    mat44 fq;
+    if (qcode != NIFTI_XFORM_UNKNOWN) {
+        fq = nifti_quatern_to_mat44((float)nim->quatern_b, (float)nim->quatern_c, (float)nim->quatern_d,
+                                    (float)nim->qoffset_x, (float)nim->qoffset_y, (float)nim->qoffset_z,
+                                    (float)nim->dx, (float)nim->dy, (float)nim->dz, (float)nim->qfac);
+    } else {
+        memset(&fq, 0, sizeof fq);
+        fq.m[0][0] = (float)nim->dx;
+        fq.m[1][1] = (float)nim->dy;
+        fq.m[2][2] = (float)nim->dz;
+        fq.m[3][3] = 1.0f;
+    }
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++) {
+            q->m[r][c] = fq.m[r][c];
+            if (scode != NIFTI_XFORM_UNKNOWN) s->m[r][c] = (float)nim->sto_xyz.m[r][c];
+        }
+}
+
+/* The same for NIfTI-2, from libnifti2's double matrices. */
+static void xforms_nifti2(const nifti_image *nim, int qcode, int scode, m44 *q, m44 *s)
+{
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++) {
+            q->m[r][c] = nim->qto_xyz.m[r][c];
+            if (scode != NIFTI_XFORM_UNKNOWN) s->m[r][c] = nim->sto_xyz.m[r][c];
+        }
+    if (qcode == NIFTI_XFORM_UNKNOWN) {
+        memset(q, 0, sizeof *q);
+        q->m[0][0] = nim->dx;
+        q->m[1][1] = nim->dy;
+        q->m[2][2] = nim->dz;
+        q->m[3][3] = 1.0;
+    }
+}
+
+/* Origin and direction from the chosen 4x4 matrix, RAS -> LPS, direction columns normalised. */
+static void orientation_from(const m44 *m, double spacingscale, int realdim, radx_io_geom *g)
+{
+    g->origin[0] = -m->m[0][3] * spacingscale;
+    g->origin[1] = -m->m[1][3] * spacingscale;
+    if (realdim > 2) g->origin[2] = m->m[2][3] * spacingscale;
+    const int nd = realdim > 3 ? 3 : realdim;
+    for (int c = 0; c < nd; c++) {
+        double v[3] = { 0, 0, 0 }, sum = 0.0;
+        for (int r = 0; r < nd; r++) {
+            v[r] = m->m[r][c];
+            if (r < 2) v[r] *= -1.0;
+        }
+        for (int r = 0; r < nd; r++) sum += v[r] * v[r];
+        if (sum != 0.0) {
+            sum = sqrt(sum);
+            for (int r = 0; r < nd; r++) v[r] = v[r] / sum;
+        }
+        for (int r = 0; r < 3; r++) g->dircol[c][r] = v[r];
+    }
+}
+
+/* Spacing from pixdim; origin and direction from the sform or the qform as ITK chooses (origin 0,
+ * identity direction when there is neither, and for Analyze). */
+static radx_status read_geometry(const nii_reader *r, radx_io_geom *g, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    const double spacingscale = unit_scale(nim->xyz_units);
+    const double dxyz[3] = { nim->dx, nim->dy, nim->dz };
+    for (int i = 0; i < 3; i++) {
+        g->spacing[i] = i < r->realdim ? dxyz[i] * spacingscale : 1.0;
+        g->origin[i] = 0.0;
+        for (int j = 0; j < 3; j++) g->dircol[i][j] = i == j ? 1.0 : 0.0;
+    }
+    if (r->analyze || (nim->qform_code == NIFTI_XFORM_UNKNOWN && nim->sform_code == NIFTI_XFORM_UNKNOWN))
+        return RADX_OK;
+    m44 q, s;
+    memset(&q, 0, sizeof q);
+    memset(&s, 0, sizeof s);
+    const int qcode = nim->qform_code > 0 ? nim->qform_code : NIFTI_XFORM_UNKNOWN;
+    const int scode = nim->sform_code > 0 ? nim->sform_code : NIFTI_XFORM_UNKNOWN;
+    if (r->nifti1)
+        xforms_nifti1(nim, qcode, scode, &q, &s);
+    else
+        xforms_nifti2(nim, qcode, scode, &q, &s);
+    const int which = choose_sform(&s, &q, qcode, scode);
+    if (which < 0)
+        return radx_seterr(err, RADX_ERR_FORMAT,
+                           "%s: sform is not orthonormal and there is no qform: no orthonormal orientation "
+                           "(SimpleITK refuses it too unless ITK_NIFTI_SFORM_PERMISSIVE is set)",
+                           r->path);
+    orientation_from(which ? &s : &q, spacingscale, r->realdim, g);
+    return RADX_OK;
+}
+
+/* ---- voxel data --------------------------------------------------------------------------- */
+
+/* The voxels into nim->data: libdeflate for gzip, libnifti otherwise or when that declines. */
+static radx_status load_data(const nii_reader *r, radx_err *err)
+{
+    nifti_image *nim = r->nim;
+    if (!load_gz_fast(nim) && (nifti_image_load(nim) < 0 || !nim->data))
+        return radx_seterr(err, RADX_ERR_FORMAT,
+                           "%s: truncated or corrupt image data (could not read %llu bytes%s)", r->path,
+                           (unsigned long long)((uint64_t)r->nvox * (uint64_t)nim->nbyper),
+                           is_gz(nim->iname) ? " from the gzip stream" : "");
+    return RADX_OK;
+}
+
+/* Integer voxels rescaled into a new float32 buffer, which replaces nim->data: ITK's CastCopy to
+ * float, then its RescaleFunction on the float buffer. */
+static radx_status rescale_to_float(nii_reader *r, double slope, double inter, radx_err *err)
+{
+    nifti_image *nim = r->nim;
+    const radx_dtype dt = r->dt;
+    const int64_t nvox = r->nvox;
+    float *fbuf = (float *)malloc((size_t)nvox * sizeof(float));
+    if (!fbuf)
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory rescaling %lld voxels", r->path, (long long)nvox);
+    radx_volume tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.dtype = dt;
+    tmp.data = nim->data;
+    for (int64_t i = 0; i < nvox; i++) {
+        float f;
+        switch (dt) {
+        case RADX_DT_U64: f = (float)((const uint64_t *)nim->data)[i]; break;
+        case RADX_DT_I64: f = (float)((const int64_t *)nim->data)[i]; break;
+        case RADX_DT_U32: f = (float)((const uint32_t *)nim->data)[i]; break;
+        case RADX_DT_I32: f = (float)((const int32_t *)nim->data)[i]; break;
+        default: f = (float)radx_volume_get(&tmp, i); break; /* 8/16-bit: exact */
+        }
+        double t = (double)f * slope;
+        t += inter;
+        fbuf[i] = (float)t;
+    }
+    free(nim->data);
+    nim->data = fbuf;
+    r->dt = RADX_DT_F32;
+    return RADX_OK;
+}
+
+/* scl_slope / scl_inter as ITK applies them (NIfTI only): float data in place in their own type,
+ * integer data into float32. */
+static radx_status apply_scaling(nii_reader *r, radx_err *err)
+{
+    const nifti_image *nim = r->nim;
+    const int64_t nvox = r->nvox;
+    double slope = r->analyze ? 1.0 : nim->scl_slope;
+    double inter = r->analyze ? 0.0 : nim->scl_inter;
+    const double eps = 2.220446049250313e-16;
+    if (fabs(slope) < eps) slope = 1.0;
+    int must = fabs(slope) > eps && (fabs(slope - 1.0) > eps || fabs(inter) > eps);
+    if (!must) return RADX_OK;
+    if (r->dt == RADX_DT_F32) {
+        float *p = (float *)nim->data;
+        for (int64_t i = 0; i < nvox; i++) {
+            double t = (double)p[i] * slope;
+            t += inter;
+            p[i] = (float)t;
+        }
+    } else if (r->dt == RADX_DT_F64) {
+        double *p = (double *)nim->data;
+        for (int64_t i = 0; i < nvox; i++) {
+            double t = p[i] * slope;
+            t += inter;
+            p[i] = t;
+        }
+    } else {
+        return rescale_to_float(r, slope, inter, err);
+    }
+    return RADX_OK;
+}
+
+radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
+{
+    nii_reader r;
+    memset(&r, 0, sizeof r);
+    r.path = path;
+    radx_status st = open_header(&r, err);
+    if (st != RADX_OK) return st;
+    if ((st = check_pixel_type(&r, err)) == RADX_OK && (st = check_ndim(&r, err)) == RADX_OK &&
+        (st = check_size(&r, g, err)) == RADX_OK && (st = check_data_file(&r, err)) == RADX_OK &&
+        (st = read_geometry(&r, g, err)) == RADX_OK && (st = load_data(&r, err)) == RADX_OK &&
+        (st = apply_scaling(&r, err)) == RADX_OK) {
+        *dtype = r.dt;
+        *data = r.nim->data;
+        r.nim->data = NULL;
+    }
+    nifti_image_free(r.nim);
     return st;
 }
