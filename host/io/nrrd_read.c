@@ -116,148 +116,158 @@ static int64_t file_size(const char *p)
     return (int64_t)st.st_size;
 }
 
-radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
-{
-    radx_status st = RADX_OK;
-    Nrrd *hdr = nrrdNew();
-    Nrrd *full = NULL;
-    NrrdIoState *nio = nrrdIoStateNew();
-    if (!hdr || !nio) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
-        goto done;
-    }
-    nrrdStateVerboseIO = 0;
-
-    /* header only */
-    nrrdIoStateSet(nio, nrrdIoStateSkipData, 1);
-    if (nrrdLoad(hdr, path, nio) != 0) {
-        st = biff_error(path, "not a readable NRRD file", RADX_ERR_FORMAT, err);
-        goto done;
-    }
+/* What the reading steps below share. */
+typedef struct {
+    const char *path;
+    Nrrd *hdr;                      /* the header, read without the data */
+    NrrdIoState *nio;               /* how the header says the data are stored */
     radx_dtype dt;
-    if (hdr->type == nrrdTypeBlock || !map_type(hdr->type, &dt)) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: unsupported NRRD pixel type %s", path,
-                         airEnumStr(nrrdType, hdr->type));
-        goto done;
-    }
+    unsigned int dom[NRRD_DIM_MAX]; /* the domain (image) axes, ndom of them */
+    unsigned int ndom;
+    int64_t nvox;                   /* voxels, once count_voxels has passed */
+} nrrd_reader;
 
-    unsigned int dom[NRRD_DIM_MAX], rng[NRRD_DIM_MAX];
-    unsigned int ndom = nrrdDomainAxesGet(hdr, dom);
-    unsigned int nrng = nrrdRangeAxesGet(hdr, rng);
-    if (hdr->spaceDim && hdr->spaceDim != ndom) {
-        st = radx_seterr(err, RADX_ERR_FORMAT,
-                         "%s: NRRD has %u domain axes but a %u-dimensional space (not handled, as in ITK)", path, ndom,
-                         hdr->spaceDim);
-        goto done;
-    }
-    if (nrng > 1) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: NRRD has %u non-spatial (range) axes; not supported", path,
-                         nrng);
-        goto done;
-    }
+/* The header only (teem skips the data), with a pixel type radx handles. */
+static radx_status read_header(nrrd_reader *r, radx_err *err)
+{
+    nrrdIoStateSet(r->nio, nrrdIoStateSkipData, 1);
+    if (nrrdLoad(r->hdr, r->path, r->nio) != 0)
+        return biff_error(r->path, "not a readable NRRD file", RADX_ERR_FORMAT, err);
+    if (r->hdr->type == nrrdTypeBlock || !map_type(r->hdr->type, &r->dt))
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: unsupported NRRD pixel type %s", r->path,
+                           airEnumStr(nrrdType, r->hdr->type));
+    return RADX_OK;
+}
+
+/* The axes: as many domain axes as space dimensions, at most one range axis (a single scalar),
+ * 2 or 3 domain axes plus any number of size 1. */
+static radx_status check_axes(nrrd_reader *r, radx_err *err)
+{
+    const Nrrd *hdr = r->hdr;
+    unsigned int rng[NRRD_DIM_MAX];
+    const unsigned int ndom = r->ndom = nrrdDomainAxesGet(hdr, r->dom);
+    const unsigned int nrng = nrrdRangeAxesGet(hdr, rng);
+    if (hdr->spaceDim && hdr->spaceDim != ndom)
+        return radx_seterr(err, RADX_ERR_FORMAT,
+                           "%s: NRRD has %u domain axes but a %u-dimensional space (not handled, as in ITK)", r->path,
+                           ndom, hdr->spaceDim);
+    if (nrng > 1)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: NRRD has %u non-spatial (range) axes; not supported",
+                           r->path, nrng);
     if (nrng == 1) {
         int kind = hdr->axis[rng[0]].kind;
         size_t n = hdr->axis[rng[0]].size;
-        if (!((kind == nrrdKindStub || kind == nrrdKindScalar) && n == 1)) {
-            st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                             "%s: NRRD pixels are %s with %zu components (vector/RGB/complex images are not supported)",
-                             path, airEnumStr(nrrdKind, kind), n);
-            goto done;
-        }
+        if (!((kind == nrrdKindStub || kind == nrrdKindScalar) && n == 1))
+            return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                               "%s: NRRD pixels are %s with %zu components (vector/RGB/complex images are not "
+                               "supported)",
+                               r->path, airEnumStr(nrrdKind, kind), n);
     }
-    if (ndom < 2) {
-        st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: %u-D image; only 2-D and 3-D images are supported", path, ndom);
-        goto done;
-    }
+    if (ndom < 2)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED, "%s: %u-D image; only 2-D and 3-D images are supported", r->path,
+                           ndom);
     for (unsigned int a = 3; a < ndom; a++)
-        if (hdr->axis[dom[a]].size != 1) {
-            st = radx_seterr(err, RADX_ERR_UNSUPPORTED,
-                             "%s: %u-D image with %zu elements along axis %u; only single 2-D or 3-D volumes are "
-                             "supported",
-                             path, ndom, hdr->axis[dom[a]].size, a);
-            goto done;
-        }
+        if (hdr->axis[r->dom[a]].size != 1)
+            return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                               "%s: %u-D image with %zu elements along axis %u; only single 2-D or 3-D volumes are "
+                               "supported",
+                               r->path, ndom, hdr->axis[r->dom[a]].size, a);
+    return RADX_OK;
+}
 
-    /* size and the limit */
+/* The number of voxels (every axis), within RADX_MAX_VOXELS. */
+static radx_status count_voxels(nrrd_reader *r, radx_err *err)
+{
     int64_t nvox = 1;
-    for (unsigned int a = 0; a < hdr->dim; a++) {
-        size_t n = hdr->axis[a].size;
-        if (n < 1) {
-            st = radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid NRRD size 0 along axis %u", path, a);
-            goto done;
-        }
-        if ((uint64_t)n > (uint64_t)RADX_MAX_VOXELS || (int64_t)n > RADX_MAX_VOXELS / nvox) {
-            st = radx_seterr(err, RADX_ERR_NOMEM, "%s: header claims more than the limit of %lld voxels (axis %u: %zu)",
-                             path, (long long)RADX_MAX_VOXELS, a, n);
-            goto done;
-        }
+    for (unsigned int a = 0; a < r->hdr->dim; a++) {
+        size_t n = r->hdr->axis[a].size;
+        if (n < 1) return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid NRRD size 0 along axis %u", r->path, a);
+        if ((uint64_t)n > (uint64_t)RADX_MAX_VOXELS || (int64_t)n > RADX_MAX_VOXELS / nvox)
+            return radx_seterr(err, RADX_ERR_NOMEM,
+                               "%s: header claims more than the limit of %lld voxels (axis %u: %zu)", r->path,
+                               (long long)RADX_MAX_VOXELS, a, n);
         nvox *= (int64_t)n;
     }
-    const size_t esz = radx_dtype_size(dt);
-    const uint64_t need = (uint64_t)nvox * esz;
+    r->nvox = nvox;
+    return RADX_OK;
+}
 
-    /* can the data file(s) hold that much?  (checked for one attached or detached data file) */
-    if (!nio->dataFNFormat && nio->dataFNArr && nio->dataFNArr->len <= 1) {
-        char *dpath = NULL;
-        const char *df = path;
-        if (nio->dataFNArr->len == 1) {
-            const char *fn = nio->dataFN[0];
-            if (fn[0] == '/' || !nio->path || !nio->path[0]) {
-                df = fn;
-            } else {
-                size_t L = strlen(nio->path) + strlen(fn) + 2;
-                dpath = (char *)malloc(L);
-                if (!dpath) {
-                    st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
-                    goto done;
-                }
-                snprintf(dpath, L, "%s/%s", nio->path, fn);
-                df = dpath;
-            }
-        }
-        int64_t have = file_size(df);
-        if (have < 0) {
-            st = radx_seterr(err, RADX_ERR_IO, "%s: NRRD data file %s not found", path, df);
-            free(dpath);
-            goto done;
-        }
-        uint64_t limit = 0;
-        const char *how = "";
-        if (nio->encoding == nrrdEncodingRaw) {
-            limit = (uint64_t)have;
-            how = "";
-        } else if (nio->encoding == nrrdEncodingGzip || nio->encoding == nrrdEncodingBzip2) {
-            limit = radx_io_max_inflated((uint64_t)have);
-            how = "compressed ";
-        } else if (nio->encoding == nrrdEncodingHex) {
-            limit = (uint64_t)have / 2;
-            how = "hex ";
-        } else { /* ascii: at least one character per value */
-            limit = (uint64_t)have * esz;
-            how = "text ";
-        }
-        if (need > limit) {
-            st = radx_seterr(err, RADX_ERR_FORMAT,
-                             "%s: header claims %llu bytes of voxel data, more than the %lld-byte %sdata file %s can hold",
-                             path, (unsigned long long)need, (long long)have, how, df);
-            free(dpath);
-            goto done;
-        }
-        free(dpath);
+/* Bytes of voxel data a data file of `have` bytes can hold at most in the header's encoding; *how
+ * names the encoding for the message ("" for raw). */
+static uint64_t encoded_capacity(const NrrdEncoding *enc, int64_t have, size_t esz, const char **how)
+{
+    if (enc == nrrdEncodingRaw) {
+        *how = "";
+        return (uint64_t)have;
     }
+    if (enc == nrrdEncodingGzip || enc == nrrdEncodingBzip2) {
+        *how = "compressed ";
+        return radx_io_max_inflated((uint64_t)have);
+    }
+    if (enc == nrrdEncodingHex) {
+        *how = "hex ";
+        return (uint64_t)have / 2;
+    }
+    *how = "text "; /* ascii: at least one character per value */
+    return (uint64_t)have * esz;
+}
 
-    /* geometry, as ITK's NrrdImageIO::ReadImageInformation */
-    const unsigned int nd = ndom > 3 ? 3 : ndom;
-    g->ndim = (int)nd;
-    for (unsigned int i = 0; i < 3; i++) {
-        g->size[i] = i < nd ? (int64_t)hdr->axis[dom[i]].size : 1;
-        g->spacing[i] = 1.0;
-        g->origin[i] = 0.0;
-        for (int j = 0; j < 3; j++) g->dircol[i][j] = (int)i == j ? 1.0 : 0.0;
+/* Can the data file hold the bytes the header claims?  Checked when there is one data file, the
+ * header's own or a detached one (relative to the header's folder). */
+static radx_status check_data_file(const nrrd_reader *r, radx_err *err)
+{
+    const NrrdIoState *nio = r->nio;
+    if (nio->dataFNFormat || !nio->dataFNArr || nio->dataFNArr->len > 1) return RADX_OK;
+    char *dpath = NULL;
+    const char *df = r->path;
+    if (nio->dataFNArr->len == 1) {
+        const char *fn = nio->dataFN[0];
+        if (fn[0] == '/' || !nio->path || !nio->path[0]) {
+            df = fn;
+        } else {
+            size_t L = strlen(nio->path) + strlen(fn) + 2;
+            dpath = (char *)malloc(L);
+            if (!dpath) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", r->path);
+            snprintf(dpath, L, "%s/%s", nio->path, fn);
+            df = dpath;
+        }
     }
+    radx_status st = RADX_OK;
+    const size_t esz = radx_dtype_size(r->dt);
+    const uint64_t need = (uint64_t)r->nvox * esz;
+    const char *how = "";
+    int64_t have = file_size(df);
+    if (have < 0)
+        st = radx_seterr(err, RADX_ERR_IO, "%s: NRRD data file %s not found", r->path, df);
+    else if (need > encoded_capacity(nio->encoding, have, esz, &how))
+        st = radx_seterr(err, RADX_ERR_FORMAT,
+                         "%s: header claims %llu bytes of voxel data, more than the %lld-byte %sdata file %s can hold",
+                         r->path, (unsigned long long)need, (long long)have, how, df);
+    free(dpath);
+    return st;
+}
+
+/* ---- geometry, as ITK's NrrdImageIO::ReadImageInformation ---------------------------------- */
+
+/* RAS negates x and y, LAS negates y (A -> P, as ITK 5.4 in SimpleITK 2.5.7 does); every other
+ * space is taken as LPS. */
+static void to_lps(int space, double v[])
+{
+    if (space == nrrdSpaceRightAnteriorSuperior) {
+        v[0] *= -1;
+        v[1] *= -1;
+    } else if (space == nrrdSpaceLeftAnteriorSuperior) {
+        v[1] *= -1;
+    }
+}
+
+/* Spacing and direction of each image axis (g holds spacing 1 and the identity before). */
+static radx_status axis_spacings(const nrrd_reader *r, unsigned int nd, radx_io_geom *g, radx_err *err)
+{
+    const Nrrd *hdr = r->hdr;
     for (unsigned int ai = 0; ai < nd; ai++) {
         double spacing = AIR_NAN, sdir[NRRD_SPACE_DIM_MAX];
-        int sstat = nrrdSpacingCalculate(hdr, dom[ai], &spacing, sdir);
+        int sstat = nrrdSpacingCalculate(hdr, r->dom[ai], &spacing, sdir);
         switch (sstat) {
         case nrrdSpacingStatusNone:
             break;
@@ -266,76 +276,108 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
             break;
         case nrrdSpacingStatusDirection:
             if (AIR_EXISTS(spacing)) {
-                if (hdr->space == nrrdSpaceRightAnteriorSuperior) {
-                    sdir[0] *= -1;
-                    sdir[1] *= -1;
-                } else if (hdr->space == nrrdSpaceLeftAnteriorSuperior) {
-                    sdir[1] *= -1; /* A -> P (ITK 5.4 as SimpleITK 2.5.7 ships it) */
-                }
+                to_lps(hdr->space, sdir);
                 g->spacing[ai] = spacing;
                 for (unsigned int s = 0; s < nd && s < hdr->spaceDim; s++) g->dircol[ai][s] = sdir[s];
             }
             break;
         default:
-            st = radx_seterr(err, RADX_ERR_FORMAT, "%s: cannot interpret the spacing of axis %u (%s)", path, ai,
-                             sstat == nrrdSpacingStatusScalarWithSpace ? "\"spacings\" given together with a space"
-                                                                      : "unknown spacing status");
-            goto done;
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: cannot interpret the spacing of axis %u (%s)", r->path, ai,
+                               sstat == nrrdSpacingStatusScalarWithSpace ? "\"spacings\" given together with a space"
+                                                                        : "unknown spacing status");
         }
     }
+    return RADX_OK;
+}
+
+/* The origin: "space origin" when there is a space, else from the "axis mins" (cell centring, as
+ * ITK calls nrrdOriginCalculate); 0 when neither is given. */
+static radx_status origin(nrrd_reader *r, unsigned int nd, radx_io_geom *g, radx_err *err)
+{
+    const Nrrd *hdr = r->hdr;
     if (hdr->spaceDim) {
         if (AIR_EXISTS(hdr->spaceOrigin[0])) {
             double o[NRRD_SPACE_DIM_MAX];
             for (unsigned int s = 0; s < hdr->spaceDim; s++) o[s] = hdr->spaceOrigin[s];
-            if (hdr->space == nrrdSpaceRightAnteriorSuperior) {
-                o[0] *= -1;
-                o[1] *= -1;
-            } else if (hdr->space == nrrdSpaceLeftAnteriorSuperior) {
-                o[1] *= -1;
-            }
+            to_lps(hdr->space, o);
             for (unsigned int s = 0; s < nd && s < hdr->spaceDim; s++) g->origin[s] = o[s];
         }
-    } else {
-        double o[NRRD_DIM_MAX];
-        int ostat = nrrdOriginCalculate(hdr, dom, ndom, nrrdCenterCell, o);
-        if (ostat == nrrdOriginStatusOkay) {
-            for (unsigned int s = 0; s < nd; s++) g->origin[s] = o[s];
-        } else if (ostat != nrrdOriginStatusNoMin && ostat != nrrdOriginStatusNoMaxOrSpacing) {
-            st = radx_seterr(err, RADX_ERR_FORMAT, "%s: cannot interpret the NRRD origin (axis mins)", path);
-            goto done;
-        }
+        return RADX_OK;
     }
+    double o[NRRD_DIM_MAX];
+    int ostat = nrrdOriginCalculate(hdr, r->dom, r->ndom, nrrdCenterCell, o);
+    if (ostat == nrrdOriginStatusOkay) {
+        for (unsigned int s = 0; s < nd; s++) g->origin[s] = o[s];
+    } else if (ostat != nrrdOriginStatusNoMin && ostat != nrrdOriginStatusNoMaxOrSpacing) {
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: cannot interpret the NRRD origin (axis mins)", r->path);
+    }
+    return RADX_OK;
+}
 
-    /* data: gzip attached to the header through libdeflate, everything else through teem */
+/* Size, spacing, origin and direction of the first three image axes. */
+static radx_status read_geometry(nrrd_reader *r, radx_io_geom *g, radx_err *err)
+{
+    const unsigned int nd = r->ndom > 3 ? 3 : r->ndom;
+    g->ndim = (int)nd;
+    for (unsigned int i = 0; i < 3; i++) {
+        g->size[i] = i < nd ? (int64_t)r->hdr->axis[r->dom[i]].size : 1;
+        g->spacing[i] = 1.0;
+        g->origin[i] = 0.0;
+        for (int j = 0; j < 3; j++) g->dircol[i][j] = (int)i == j ? 1.0 : 0.0;
+    }
+    radx_status st = axis_spacings(r, nd, g, err);
+    if (st != RADX_OK) return st;
+    return origin(r, nd, g, err);
+}
+
+/* ---- voxel data --------------------------------------------------------------------------- */
+
+/* The voxels: gzip attached to the header through libdeflate (unless RADX_NRRD_TEEM is set),
+ * everything else through teem. */
+static radx_status read_data(const nrrd_reader *r, void **data, radx_err *err)
+{
     if (getenv("RADX_NRRD_TEEM") == NULL) {
-        void *fast = gz_attached_fast(path, nio, (size_t)nvox * nrrdElementSize(hdr), nrrdElementSize(hdr));
+        void *fast = gz_attached_fast(r->path, r->nio, (size_t)r->nvox * nrrdElementSize(r->hdr),
+                                      nrrdElementSize(r->hdr));
         if (fast) {
             g_fast_reads++;
-            *dtype = dt;
             *data = fast;
-            goto done;
+            return RADX_OK;
         }
     }
-    full = nrrdNew();
-    if (!full) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
-        goto done;
+    Nrrd *full = nrrdNew();
+    if (!full) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", r->path);
+    radx_status st = RADX_OK;
+    if (nrrdLoad(full, r->path, NULL) != 0) {
+        st = biff_error(r->path, "truncated or corrupt NRRD data", RADX_ERR_FORMAT, err);
+    } else if (!full->data || full->type != r->hdr->type || nrrdElementNumber(full) != (size_t)r->nvox) {
+        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: NRRD data do not match the header", r->path);
+    } else {
+        *data = full->data;
+        full->data = NULL;
     }
-    if (nrrdLoad(full, path, NULL) != 0) {
-        st = biff_error(path, "truncated or corrupt NRRD data", RADX_ERR_FORMAT, err);
-        goto done;
-    }
-    if (!full->data || full->type != hdr->type || nrrdElementNumber(full) != (size_t)nvox) {
-        st = radx_seterr(err, RADX_ERR_FORMAT, "%s: NRRD data do not match the header", path);
-        goto done;
-    }
-    *dtype = dt;
-    *data = full->data;
-    full->data = NULL;
+    nrrdNuke(full);
+    return st;
+}
 
-done:
-    if (full) nrrdNuke(full);
-    if (hdr) nrrdNuke(hdr);
-    if (nio) nrrdIoStateNix(nio);
+radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
+{
+    nrrd_reader r;
+    memset(&r, 0, sizeof r);
+    r.path = path;
+    r.hdr = nrrdNew();
+    r.nio = nrrdIoStateNew();
+    radx_status st;
+    if (!r.hdr || !r.nio) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
+    } else {
+        nrrdStateVerboseIO = 0;
+        if ((st = read_header(&r, err)) == RADX_OK && (st = check_axes(&r, err)) == RADX_OK &&
+            (st = count_voxels(&r, err)) == RADX_OK && (st = check_data_file(&r, err)) == RADX_OK &&
+            (st = read_geometry(&r, g, err)) == RADX_OK && (st = read_data(&r, data, err)) == RADX_OK)
+            *dtype = r.dt;
+    }
+    if (r.hdr) nrrdNuke(r.hdr);
+    if (r.nio) nrrdIoStateNix(r.nio);
     return st;
 }
