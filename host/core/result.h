@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The ordered name -> value list a case produces (struct radx_result) and number formatting. */
+/* The ordered name -> value list a case produces (struct radx_result).  Numbers are formatted
+ * with radx_fmt_double (core/repr.h), included here for the users of results. */
 #ifndef RADX_RESULT_H
 #define RADX_RESULT_H
 #include "core/radx_internal.h"
+#include "core/repr.h"
 
 typedef struct radx_entry {
     char *name;
@@ -19,8 +21,4 @@ struct radx_result {
 radx_result *radx_result_new(void);
 radx_status radx_result_add_number(radx_result *r, const char *name, double v);
 radx_status radx_result_add_text(radx_result *r, const char *name, const char *text);
-
-/* Python repr() of a float: shortest text that reads back to the same double ("0.78125",
- * "6.5", "2.0", "nan").  buf of at least 32 bytes. */
-void radx_fmt_double(char *buf, size_t len, double v);
 #endif

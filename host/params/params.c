@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "core/repr.h"
 #include "params/params.h"
 
 /* Layout of the opaque part of radx_params (field 'extra', owned by this file). */
@@ -156,59 +157,10 @@ static char *sb_take(sbuf *b)
     return b->p;
 }
 
-/* repr(float) of Python 3: shortest round-trip digits, fixed notation for 1e-4 <= |x| < 1e16. */
-static void py_float_repr(double d, char *out, size_t len)
-{
-    if (isnan(d)) { snprintf(out, len, "nan"); return; }
-    if (isinf(d)) { snprintf(out, len, d < 0 ? "-inf" : "inf"); return; }
-    char tmp[64];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        if (strtod(tmp, NULL) == d) break;
-    }
-    const char *q = tmp;
-    int neg = 0;
-    if (*q == '-') { neg = 1; q++; }
-    char dig[32];
-    int nd = 0;
-    for (; *q && *q != 'e'; q++)
-        if (isdigit((unsigned char)*q) && nd < 31) dig[nd++] = *q;
-    int ex = (*q == 'e') ? atoi(q + 1) : 0;
-    while (nd > 1 && dig[nd - 1] == '0') nd--;
-    dig[nd] = 0;
-    char res[64];
-    int r = 0;
-    if (neg) res[r++] = '-';
-    if (ex >= -4 && ex < 16) {
-        if (ex >= 0) {
-            for (int i = 0; i <= ex; i++) res[r++] = i < nd ? dig[i] : '0';
-            res[r++] = '.';
-            if (nd > ex + 1)
-                for (int i = ex + 1; i < nd; i++) res[r++] = dig[i];
-            else
-                res[r++] = '0';
-        } else {
-            res[r++] = '0';
-            res[r++] = '.';
-            for (int i = 0; i < -ex - 1; i++) res[r++] = '0';
-            for (int i = 0; i < nd; i++) res[r++] = dig[i];
-        }
-        res[r] = 0;
-    } else {
-        res[r++] = dig[0];
-        if (nd > 1) {
-            res[r++] = '.';
-            for (int i = 1; i < nd; i++) res[r++] = dig[i];
-        }
-        snprintf(res + r, sizeof res - (size_t)r, "e%c%02d", ex < 0 ? '-' : '+', ex < 0 ? -ex : ex);
-    }
-    snprintf(out, len, "%s", res);
-}
-
 static void sb_float(sbuf *b, double d)
 {
     char t[64];
-    py_float_repr(d, t, sizeof t);
+    radx_fmt_double(t, sizeof t, d);
     sb_puts(b, t);
 }
 
@@ -1170,7 +1122,7 @@ static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *
 static void pv_number_str(const pval *v, char *out, size_t len)
 {
     if (v->k == PV_INT && !v->big) snprintf(out, len, "%lld", v->i);
-    else if (v->k == PV_FLOAT || v->k == PV_INT) py_float_repr(v->d, out, len);
+    else if (v->k == PV_FLOAT || v->k == PV_INT) radx_fmt_double(out, len, v->d);
     else snprintf(out, len, "%s", v->s ? v->s : "?");
 }
 
