@@ -14,57 +14,17 @@
 #include <yaml.h>
 #include "core/repr.h"
 #include "params/params.h"
-
-/* Layout of the opaque part of radx_params (field 'extra', owned by this file). */
-typedef struct pval pval;
-
-typedef struct given_rec {  /* one key of PyRadiomics' settings dict beyond the defaults */
-    char *key;
-    char *repr;             /* Python repr of the value as PyRadiomics holds it */
-    char *canon;            /* struct state right after it was set (NULL: no struct field) */
-} given_rec;
-
-typedef struct custom_rec { /* one imageType custom setting */
-    char *key;
-    pval *val;
-} custom_rec;
-
-struct radx_params_extra {
-    int n_given, cap_given;
-    given_rec *given;
-    int has_gsigma, n_gsigma;            /* setting: sigma (used by LoG without its own) */
-    double gsigma[RADX_MAX_SIGMAS];
-    char gsigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each, as PyRadiomics names images */
-    int n_custom[RADX_IMG_COUNT];
-    custom_rec *custom[RADX_IMG_COUNT];
-};
+#include "params/params_internal.h"
 
 /* ------------------------------------------------------------------------------------------
  * Generic values (what PyRadiomics' loader would hand to the validator).
  * ---------------------------------------------------------------------------------------- */
-typedef enum { PV_NULL, PV_BOOL, PV_INT, PV_FLOAT, PV_STR, PV_SEQ, PV_MAP } pv_kind;
-
-struct pval {
-    pv_kind k;
-    int plain;          /* scalar written without quotes (messages show it verbatim) */
-    int b;              /* PV_BOOL */
-    int big;            /* PV_INT beyond long long */
-    long long i;        /* PV_INT */
-    double d;           /* PV_FLOAT, and PV_INT as double */
-    char *s;            /* PV_STR: the string; other scalars: the source text (may be NULL) */
-    int n;              /* PV_SEQ / PV_MAP entries */
-    pval *items;
-    char **keys;        /* PV_MAP */
-    size_t line, col;   /* 1-based source position, 0 if none */
-    size_t kline;       /* value of a mapping entry: line of its key */
-};
-
-static void pval_free(pval *v)
+void radx_pval_free(pval *v)
 {
     if (!v) return;
     free(v->s);
     for (int i = 0; i < v->n; i++) {
-        pval_free(&v->items[i]);
+        radx_pval_free(&v->items[i]);
         if (v->keys) free(v->keys[i]);
     }
     free(v->items);
@@ -72,7 +32,7 @@ static void pval_free(pval *v)
     memset(v, 0, sizeof *v);
 }
 
-static char *xstrdup(const char *s)
+char *radx_pstrdup(const char *s)
 {
     if (!s) return NULL;
     size_t n = strlen(s) + 1;
@@ -81,22 +41,22 @@ static char *xstrdup(const char *s)
     return r;
 }
 
-static int pval_copy(pval *dst, const pval *src)
+int radx_pval_copy(pval *dst, const pval *src)
 {
     *dst = *src;
     dst->s = NULL;
     dst->items = NULL;
     dst->keys = NULL;
     dst->n = 0;
-    if (src->s && !(dst->s = xstrdup(src->s))) return -1;
+    if (src->s && !(dst->s = radx_pstrdup(src->s))) return -1;
     if (src->n > 0) {
         dst->items = calloc((size_t)src->n, sizeof *dst->items);
         if (!dst->items) return -1;
         if (src->keys && !(dst->keys = calloc((size_t)src->n, sizeof *dst->keys))) return -1;
         for (int i = 0; i < src->n; i++) {
             dst->n = i + 1;
-            if (pval_copy(&dst->items[i], &src->items[i])) return -1;
-            if (src->keys && !(dst->keys[i] = xstrdup(src->keys[i]))) return -1;
+            if (radx_pval_copy(&dst->items[i], &src->items[i])) return -1;
+            if (src->keys && !(dst->keys[i] = radx_pstrdup(src->keys[i]))) return -1;
         }
     }
     return 0;
@@ -105,13 +65,7 @@ static int pval_copy(pval *dst, const pval *src)
 /* ------------------------------------------------------------------------------------------
  * Growable string and Python reprs.
  * ---------------------------------------------------------------------------------------- */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
+void radx_sb_putn(sbuf *b, const char *s, size_t n)
 {
     if (b->oom) return;
     if (b->n + n + 1 > b->cap) {
@@ -126,13 +80,8 @@ static void sb_putn(sbuf *b, const char *s, size_t n)
     b->n += n;
     b->p[b->n] = 0;
 }
-static void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-static void sb_printf(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void sb_printf(sbuf *b, const char *fmt, ...)
+void radx_sb_puts(sbuf *b, const char *s) { radx_sb_putn(b, s, strlen(s)); }
+void radx_sb_printf(sbuf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
@@ -140,88 +89,88 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0) return;
-    if ((size_t)n < sizeof tmp) { sb_putn(b, tmp, (size_t)n); return; }
+    if ((size_t)n < sizeof tmp) { radx_sb_putn(b, tmp, (size_t)n); return; }
     char *big = malloc((size_t)n + 1);
     if (!big) { b->oom = 1; return; }
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sb_putn(b, big, (size_t)n);
+    radx_sb_putn(b, big, (size_t)n);
     free(big);
 }
 /* Takes the string (never NULL unless out of memory). */
-static char *sb_take(sbuf *b)
+char *radx_sb_take(sbuf *b)
 {
     if (b->oom) { free(b->p); return NULL; }
-    if (!b->p) return xstrdup("");
+    if (!b->p) return radx_pstrdup("");
     return b->p;
 }
 
-static void sb_float(sbuf *b, double d)
+void radx_sb_float(sbuf *b, double d)
 {
     char t[64];
     radx_fmt_double(t, sizeof t, d);
-    sb_puts(b, t);
+    radx_sb_puts(b, t);
 }
 
 /* repr(str) of Python 3 (printable non-ASCII is kept as is). */
-static void sb_pystr(sbuf *b, const char *s)
+void radx_sb_pystr(sbuf *b, const char *s)
 {
     char q = '\'';
     if (strchr(s, '\'') && !strchr(s, '"')) q = '"';
-    sb_putn(b, &q, 1);
+    radx_sb_putn(b, &q, 1);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         char t[8];
-        if (*c == (unsigned char)q || *c == '\\') { t[0] = '\\'; t[1] = (char)*c; sb_putn(b, t, 2); }
-        else if (*c == '\n') sb_puts(b, "\\n");
-        else if (*c == '\r') sb_puts(b, "\\r");
-        else if (*c == '\t') sb_puts(b, "\\t");
-        else if (*c < 0x20 || *c == 0x7f) { snprintf(t, sizeof t, "\\x%02x", *c); sb_puts(b, t); }
-        else sb_putn(b, (const char *)c, 1);
+        if (*c == (unsigned char)q || *c == '\\') { t[0] = '\\'; t[1] = (char)*c; radx_sb_putn(b, t, 2); }
+        else if (*c == '\n') radx_sb_puts(b, "\\n");
+        else if (*c == '\r') radx_sb_puts(b, "\\r");
+        else if (*c == '\t') radx_sb_puts(b, "\\t");
+        else if (*c < 0x20 || *c == 0x7f) { snprintf(t, sizeof t, "\\x%02x", *c); radx_sb_puts(b, t); }
+        else radx_sb_putn(b, (const char *)c, 1);
     }
-    sb_putn(b, &q, 1);
+    radx_sb_putn(b, &q, 1);
 }
 
-static void sb_repr(sbuf *b, const pval *v)
+void radx_sb_repr(sbuf *b, const pval *v)
 {
     switch (v->k) {
-    case PV_NULL: sb_puts(b, "None"); break;
-    case PV_BOOL: sb_puts(b, v->b ? "True" : "False"); break;
+    case PV_NULL: radx_sb_puts(b, "None"); break;
+    case PV_BOOL: radx_sb_puts(b, v->b ? "True" : "False"); break;
     case PV_INT:
-        if (v->big && v->s) sb_puts(b, v->s); /* digits as written (decimal in practice) */
-        else sb_printf(b, "%lld", v->i);
+        if (v->big && v->s) radx_sb_puts(b, v->s); /* digits as written (decimal in practice) */
+        else radx_sb_printf(b, "%lld", v->i);
         break;
-    case PV_FLOAT: sb_float(b, v->d); break;
-    case PV_STR: sb_pystr(b, v->s ? v->s : ""); break;
+    case PV_FLOAT: radx_sb_float(b, v->d); break;
+    case PV_STR: radx_sb_pystr(b, v->s ? v->s : ""); break;
     case PV_SEQ:
-        sb_puts(b, "[");
+        radx_sb_puts(b, "[");
         for (int i = 0; i < v->n; i++) {
-            if (i) sb_puts(b, ", ");
-            sb_repr(b, &v->items[i]);
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_repr(b, &v->items[i]);
         }
-        sb_puts(b, "]");
+        radx_sb_puts(b, "]");
         break;
     case PV_MAP:
-        sb_puts(b, "{");
+        radx_sb_puts(b, "{");
         for (int i = 0; i < v->n; i++) {
-            if (i) sb_puts(b, ", ");
-            sb_pystr(b, v->keys[i]);
-            sb_puts(b, ": ");
-            sb_repr(b, &v->items[i]);
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_pystr(b, v->keys[i]);
+            radx_sb_puts(b, ": ");
+            radx_sb_repr(b, &v->items[i]);
         }
-        sb_puts(b, "}");
+        radx_sb_puts(b, "}");
         break;
     }
 }
 
 /* How a value is shown in messages: plain scalars as written, the rest as Python repr. */
-static void show_value(const pval *v, char *out, size_t len)
+void radx_show_value(const pval *v, char *out, size_t len)
 {
     if (v->plain && v->s) {
         snprintf(out, len, "%s", v->s);
     } else {
         sbuf b = {0};
-        sb_repr(&b, v);
+        radx_sb_repr(&b, v);
         if (b.oom || !b.p) snprintf(out, len, "?");
         else snprintf(out, len, "%s", b.p);
         free(b.p);
@@ -254,7 +203,7 @@ static int isoct(int c) { return c >= '0' && c <= '7'; }
 static int isbin(int c) { return c == '0' || c == '1'; }
 
 /* Python int(text): [ws][sign]digits[_digits]...[ws], base 10.  0 ok, -1 syntax, -2 overflow. */
-static int py_int(const char *text, long long *out)
+int radx_py_int(const char *text, long long *out)
 {
     const char *s = text;
     while (isspace((unsigned char)*s)) s++;
@@ -273,7 +222,7 @@ static int py_int(const char *text, long long *out)
     return 0;
 }
 
-static int ci_eq(const char *a, const char *b)
+int radx_ci_eq(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
         if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
@@ -281,7 +230,7 @@ static int ci_eq(const char *a, const char *b)
 }
 
 /* Python float(text).  0 ok, -1 syntax. */
-static int py_float(const char *text, double *out)
+int radx_py_float(const char *text, double *out)
 {
     const char *s = text;
     while (isspace((unsigned char)*s)) s++;
@@ -294,8 +243,8 @@ static int py_float(const char *text, double *out)
     const char *q = w;
     int neg = 0;
     if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
-    if (ci_eq(q, "inf") || ci_eq(q, "infinity")) { *out = neg ? -INFINITY : INFINITY; return 0; }
-    if (ci_eq(q, "nan")) { *out = NAN; return 0; }
+    if (radx_ci_eq(q, "inf") || radx_ci_eq(q, "infinity")) { *out = neg ? -INFINITY : INFINITY; return 0; }
+    if (radx_ci_eq(q, "nan")) { *out = NAN; return 0; }
     char buf[256];
     size_t n = 0;
     buf[n++] = neg ? '-' : '+';
@@ -327,35 +276,35 @@ static int py_float(const char *text, double *out)
 }
 
 /* Types a plain YAML scalar as ruamel.yaml (YAML 1.2) does: null, bool, int, float or str. */
-static int resolve_plain(const char *s, pval *v, int json)
+void radx_resolve_plain(const char *s, pval *v, int json)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
     static const char *const trues[] = {"true", "True", "TRUE"};
     static const char *const falses[] = {"false", "False", "FALSE"};
     for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return 0; }
+        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return; }
     for (int i = 0; i < 3; i++) {
-        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return 0; }
-        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return 0; }
+        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return; }
+        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return; }
     }
     if (json) { /* Python's json module reads these as floats */
-        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return 0; }
-        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return 0; }
-        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return 0; }
+        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return; }
+        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return; }
+        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return; }
     }
     const char *q = s;
     int neg = 0;
     if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
     /* special floats */
     if (!strcmp(q, ".inf") || !strcmp(q, ".Inf") || !strcmp(q, ".INF")) {
-        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return 0;
+        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return;
     }
     if (q == s && (!strcmp(q, ".nan") || !strcmp(q, ".NaN") || !strcmp(q, ".NAN"))) {
-        v->k = PV_FLOAT; v->d = NAN; return 0;
+        v->k = PV_FLOAT; v->d = NAN; return;
     }
     char buf[256];
     size_t n = 0;
-    if (strlen(s) > 200) { v->k = PV_STR; return 0; }
+    if (strlen(s) > 200) { v->k = PV_STR; return; }
     /* hexadecimal, octal, binary ints */
     if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b')) {
         int base = q[1] == 'x' ? 16 : q[1] == 'o' ? 8 : 2;
@@ -368,10 +317,10 @@ static int resolve_plain(const char *s, pval *v, int json)
             v->k = PV_INT;
             if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) { v->big = 1; v->d = neg ? -(double)u : (double)u; }
             else { v->i = neg ? -(long long)u : (long long)u; v->d = (double)v->i; }
-            return 0;
+            return;
         }
         v->k = PV_STR;
-        return 0;
+        return;
     }
     /* decimal int or float */
     buf[n++] = neg ? '-' : '+';
@@ -393,7 +342,7 @@ static int resolve_plain(const char *s, pval *v, int json)
         if (!isdigit((unsigned char)*e)) e = NULL;
         else e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 0);
     }
-    if (!e || *e || !have) { v->k = PV_STR; return 0; }
+    if (!e || *e || !have) { v->k = PV_STR; return; }
     buf[n] = 0;
     if (isfloat) {
         v->k = PV_FLOAT;
@@ -405,36 +354,13 @@ static int resolve_plain(const char *s, pval *v, int json)
         v->d = strtod(buf, NULL);
         if (errno == ERANGE) v->big = 1;
     }
-    return 0;
+    return;
 }
 
 /* ------------------------------------------------------------------------------------------
  * The settings PyRadiomics knows (schema order), and the defaults (_getDefaultSettings order).
  * ---------------------------------------------------------------------------------------- */
-typedef enum kid {
-    K_MINROIDIM, K_MINROISIZE, K_GEOMTOL, K_CORRECTMASK, K_ADDINFO, K_LABEL, K_LABELCH, K_BINWIDTH,
-    K_BINCOUNT, K_NORMALIZE, K_NORMSCALE, K_REMOVEOUT, K_RESAMPLED, K_INTERP, K_PADDIST, K_DISTANCES,
-    K_FORCE2D, K_FORCE2DDIM, K_RESEGRANGE, K_RESEGMODE, K_RESEGSHAPE, K_PRECROP, K_SIGMA, K_STARTLEVEL,
-    K_LEVEL, K_WAVELET, K_GRADSPACING, K_LBP2DRADIUS, K_LBP2DSAMPLES, K_LBP2DMETHOD, K_LBP3DLEVELS,
-    K_LBP3DRADIUS, K_LBP3DSUBDIV, K_VOXSHIFT, K_SYMGLCM, K_WNORM, K_GLDMA, K_IBSIKURT, K_LOGKERNEL, K_KERNELRADIUS,
-    K_MASKEDKERNEL, K_INITVALUE, K_VOXELBATCH, K_COUNT
-} kid;
-
-typedef enum { T_INT, T_FLOAT, T_BOOL, T_STR, T_SEQI, T_SEQF, T_INTERP, T_WNORM } ktype;
-typedef enum { R_NONE, R_GT0, R_GE0, R_1_3, R_0_2 } krange;
-enum { S_SETTING = 1, S_VOXEL = 2, S_RADX = 4 }; /* where a key may appear */
-
-typedef struct keydef {
-    const char *name;
-    ktype t;
-    krange r;
-    int sect;
-    int nullok;        /* None accepted (optional setting off, or bool falsy) */
-} keydef;
-
-static void pv_number_str(const pval *v, char *out, size_t len);
-
-static const keydef keys[K_COUNT] = {
+const keydef radx_param_keys[K_COUNT] = {
     [K_MINROIDIM] = {"minimumROIDimensions", T_INT, R_1_3, S_SETTING, 0},
     [K_MINROISIZE] = {"minimumROISize", T_INT, R_GT0, S_SETTING, 1},
     [K_GEOMTOL] = {"geometryTolerance", T_FLOAT, R_GT0, S_SETTING, 1},
@@ -489,16 +415,16 @@ static const struct { kid k; const char *repr; } pydefaults[] = {
 };
 #define N_PYDEFAULTS ((int)(sizeof pydefaults / sizeof pydefaults[0]))
 
-static const char *const interp_names[] = {
+const char *const radx_interp_names[] = {
     "sitkNearestNeighbor", "sitkLinear", "sitkBSpline", "sitkGaussian", "sitkLabelGaussian",
     "sitkHammingWindowedSinc", "sitkCosineWindowedSinc", "sitkWelchWindowedSinc",
     "sitkLanczosWindowedSinc", "sitkBlackmanWindowedSinc"}; /* integer i (1..10) is [i - 1] */
-static const char *const wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
-static const char *const reseg_names[] = {"absolute", "relative", "sigma"};
-static const char *const logkernel_names[] = {"pyradiomics", "ibsi"};
-static const char *const lbp2d_methods[] = {"default", "ror", "uniform", "var"};
+const char *const radx_wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
+const char *const radx_reseg_names[] = {"absolute", "relative", "sigma"};
+const char *const radx_logkernel_names[] = {"pyradiomics", "ibsi"};
+const char *const radx_lbp2d_methods[] = {"default", "ror", "uniform", "var"};
 /* pywt.wavelist() of PyWavelets 1.x (PyRadiomics' checkWavelet) */
-static const char *const wavelet_names[] = {
+const char *const radx_wavelet_names[] = {
     "bior1.1", "bior1.3", "bior1.5", "bior2.2", "bior2.4", "bior2.6", "bior2.8", "bior3.1", "bior3.3",
     "bior3.5", "bior3.7", "bior3.9", "bior4.4", "bior5.5", "bior6.8", "cgau1", "cgau2", "cgau3", "cgau4",
     "cgau5", "cgau6", "cgau7", "cgau8", "cmor", "coif1", "coif2", "coif3", "coif4", "coif5", "coif6",
@@ -511,34 +437,33 @@ static const char *const wavelet_names[] = {
     "rbio2.8", "rbio3.1", "rbio3.3", "rbio3.5", "rbio3.7", "rbio3.9", "rbio4.4", "rbio5.5", "rbio6.8",
     "shan", "sym2", "sym3", "sym4", "sym5", "sym6", "sym7", "sym8", "sym9", "sym10", "sym11", "sym12",
     "sym13", "sym14", "sym15", "sym16", "sym17", "sym18", "sym19", "sym20"};
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static const char *const imtype_names[RADX_IMG_COUNT] = {
+const char *const radx_imtype_names[RADX_IMG_COUNT] = {
     "Original", "LoG", "Wavelet", "Square", "SquareRoot", "Logarithm", "Exponential", "Gradient",
     "LBP2D", "LBP3D"};
-static const char *const cls_names[RADX_CLASS_COUNT] = {
+const char *const radx_class_names[RADX_CLASS_COUNT] = {
     "firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
 
 const char *radx_params_imtype_name(radx_imtype t)
 {
-    return ((int)t >= 0 && t < RADX_IMG_COUNT) ? imtype_names[t] : "?";
+    return ((int)t >= 0 && t < RADX_IMG_COUNT) ? radx_imtype_names[t] : "?";
 }
 
-static int find_name(const char *const *names, int n, const char *s)
+int radx_find_name(const char *const *names, int n, const char *s)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(names[i], s)) return i;
     return -1;
 }
 
-static int find_key(const char *name)
+int radx_find_key(const char *name)
 {
     for (int k = 0; k < K_COUNT; k++)
-        if (!strcmp(keys[k].name, name)) return k;
+        if (!strcmp(radx_param_keys[k].name, name)) return k;
     return -1;
 }
 
-static void join_names(char *out, size_t len, const char *const *names, int n)
+void radx_join_names(char *out, size_t len, const char *const *names, int n)
 {
     size_t o = 0;
     out[0] = 0;
@@ -599,7 +524,7 @@ static void extra_free(struct radx_params_extra *x)
     for (int t = 0; t < RADX_IMG_COUNT; t++) {
         for (int i = 0; i < x->n_custom[t]; i++) {
             free(x->custom[t][i].key);
-            pval_free(x->custom[t][i].val);
+            radx_pval_free(x->custom[t][i].val);
             free(x->custom[t][i].val);
         }
         free(x->custom[t]);
@@ -635,9 +560,9 @@ static struct radx_params_extra *extra_copy(const struct radx_params_extra *s)
         d->cap_given = s->n_given;
         for (int i = 0; i < s->n_given; i++) {
             d->n_given = i + 1;
-            d->given[i].key = xstrdup(s->given[i].key);
-            d->given[i].repr = xstrdup(s->given[i].repr);
-            d->given[i].canon = s->given[i].canon ? xstrdup(s->given[i].canon) : NULL;
+            d->given[i].key = radx_pstrdup(s->given[i].key);
+            d->given[i].repr = radx_pstrdup(s->given[i].repr);
+            d->given[i].canon = s->given[i].canon ? radx_pstrdup(s->given[i].canon) : NULL;
             if (!d->given[i].key || !d->given[i].repr || (s->given[i].canon && !d->given[i].canon)) goto fail;
         }
     }
@@ -647,10 +572,10 @@ static struct radx_params_extra *extra_copy(const struct radx_params_extra *s)
         if (!d->custom[t]) goto fail;
         for (int i = 0; i < s->n_custom[t]; i++) {
             d->n_custom[t] = i + 1;
-            d->custom[t][i].key = xstrdup(s->custom[t][i].key);
+            d->custom[t][i].key = radx_pstrdup(s->custom[t][i].key);
             d->custom[t][i].val = calloc(1, sizeof(pval));
             if (!d->custom[t][i].key || !d->custom[t][i].val) goto fail;
-            if (pval_copy(d->custom[t][i].val, s->custom[t][i].val)) goto fail;
+            if (radx_pval_copy(d->custom[t][i].val, s->custom[t][i].val)) goto fail;
         }
     }
     return d;
@@ -671,7 +596,7 @@ radx_status radx_params_copy(radx_params *dst, const radx_params *src, radx_err 
         int n = src->cls[c].n;
         dst->cls[c].n = 0;
         for (int i = 0; i < n && i < RADX_MAX_NAMES; i++) {
-            dst->cls[c].names[i] = xstrdup(src->cls[c].names[i]);
+            dst->cls[c].names[i] = radx_pstrdup(src->cls[c].names[i]);
             dst->cls[c].n = i + 1;
             if (src->cls[c].names[i] && !dst->cls[c].names[i]) goto nomem;
         }
@@ -683,7 +608,7 @@ nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory copying settings");
 }
 
-static int ensure_extra(radx_params *p)
+int radx_params_ensure_extra(radx_params *p)
 {
     if (!p->extra) p->extra = calloc(1, sizeof *p->extra);
     return p->extra ? 0 : -1;
@@ -695,87 +620,87 @@ static int ensure_extra(radx_params *p)
  * ---------------------------------------------------------------------------------------- */
 static void sb_int_or_float(sbuf *b, double d)
 {
-    if (d == floor(d) && fabs(d) < 9.0e15) sb_printf(b, "%.0f", d);
-    else sb_float(b, d);
+    if (d == floor(d) && fabs(d) < 9.0e15) radx_sb_printf(b, "%.0f", d);
+    else radx_sb_float(b, d);
 }
 
-static int canon(const radx_params *p, int k, sbuf *b)
+int radx_params_canon(const radx_params *p, int k, sbuf *b)
 {
     switch (k) {
-    case K_MINROIDIM: sb_printf(b, "%d", p->minimum_roi_dimensions); return 1;
+    case K_MINROIDIM: radx_sb_printf(b, "%d", p->minimum_roi_dimensions); return 1;
     case K_MINROISIZE:
-        if (p->has_minimum_roi_size) sb_printf(b, "%lld", (long long)p->minimum_roi_size);
-        else sb_puts(b, "None");
+        if (p->has_minimum_roi_size) radx_sb_printf(b, "%lld", (long long)p->minimum_roi_size);
+        else radx_sb_puts(b, "None");
         return 1;
     case K_GEOMTOL:
-        if (p->has_geometry_tolerance) sb_float(b, p->geometry_tolerance);
-        else sb_puts(b, "None");
+        if (p->has_geometry_tolerance) radx_sb_float(b, p->geometry_tolerance);
+        else radx_sb_puts(b, "None");
         return 1;
-    case K_CORRECTMASK: sb_puts(b, p->correct_mask ? "True" : "False"); return 1;
-    case K_ADDINFO: sb_puts(b, p->additional_info ? "True" : "False"); return 1;
-    case K_LABEL: sb_printf(b, "%d", p->label); return 1;
-    case K_LABELCH: sb_printf(b, "%d", p->label_channel); return 1;
-    case K_BINWIDTH: sb_float(b, p->bin_width); return 1;
+    case K_CORRECTMASK: radx_sb_puts(b, p->correct_mask ? "True" : "False"); return 1;
+    case K_ADDINFO: radx_sb_puts(b, p->additional_info ? "True" : "False"); return 1;
+    case K_LABEL: radx_sb_printf(b, "%d", p->label); return 1;
+    case K_LABELCH: radx_sb_printf(b, "%d", p->label_channel); return 1;
+    case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
     case K_BINCOUNT:
-        if (p->has_bin_count) sb_printf(b, "%d", p->bin_count);
-        else sb_puts(b, "None");
+        if (p->has_bin_count) radx_sb_printf(b, "%d", p->bin_count);
+        else radx_sb_puts(b, "None");
         return 1;
-    case K_NORMALIZE: sb_puts(b, p->normalize ? "True" : "False"); return 1;
-    case K_NORMSCALE: sb_float(b, p->normalize_scale); return 1;
+    case K_NORMALIZE: radx_sb_puts(b, p->normalize ? "True" : "False"); return 1;
+    case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
     case K_REMOVEOUT:
-        if (p->has_remove_outliers) sb_float(b, p->remove_outliers);
-        else sb_puts(b, "None");
+        if (p->has_remove_outliers) radx_sb_float(b, p->remove_outliers);
+        else radx_sb_puts(b, "None");
         return 1;
     case K_RESAMPLED:
-        if (!p->has_resampled_spacing) { sb_puts(b, "None"); return 1; }
-        sb_puts(b, "[");
+        if (!p->has_resampled_spacing) { radx_sb_puts(b, "None"); return 1; }
+        radx_sb_puts(b, "[");
         for (int i = 0; i < 3; i++) {
-            if (i) sb_puts(b, ", ");
-            sb_float(b, p->resampled_spacing[i]);
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_float(b, p->resampled_spacing[i]);
         }
-        sb_puts(b, "]");
+        radx_sb_puts(b, "]");
         return 1;
     case K_INTERP:
-        if (p->interpolator[0]) sb_pystr(b, p->interpolator);
-        else sb_puts(b, "None");
+        if (p->interpolator[0]) radx_sb_pystr(b, p->interpolator);
+        else radx_sb_puts(b, "None");
         return 1;
-    case K_PADDIST: sb_printf(b, "%d", p->pad_distance); return 1;
+    case K_PADDIST: radx_sb_printf(b, "%d", p->pad_distance); return 1;
     case K_DISTANCES:
-        sb_puts(b, "[");
-        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
-        sb_puts(b, "]");
+        radx_sb_puts(b, "[");
+        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) radx_sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
+        radx_sb_puts(b, "]");
         return 1;
-    case K_FORCE2D: sb_puts(b, p->force2d ? "True" : "False"); return 1;
-    case K_FORCE2DDIM: sb_printf(b, "%d", p->force2d_dimension); return 1;
+    case K_FORCE2D: radx_sb_puts(b, p->force2d ? "True" : "False"); return 1;
+    case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
     case K_RESEGRANGE:
-        if (p->n_reseg_range <= 0) { sb_puts(b, "None"); return 1; }
-        sb_puts(b, "[");
+        if (p->n_reseg_range <= 0) { radx_sb_puts(b, "None"); return 1; }
+        radx_sb_puts(b, "[");
         for (int i = 0; i < p->n_reseg_range && i < 2; i++) {
-            if (i) sb_puts(b, ", ");
-            sb_float(b, p->reseg_range[i]);
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_float(b, p->reseg_range[i]);
         }
-        sb_puts(b, "]");
+        radx_sb_puts(b, "]");
         return 1;
     case K_RESEGMODE:
-        sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? reseg_names[p->reseg_mode] : "?");
+        radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
         return 1;
-    case K_RESEGSHAPE: sb_puts(b, p->reseg_shape ? "True" : "False"); return 1;
-    case K_PRECROP: sb_puts(b, p->pre_crop ? "True" : "False"); return 1;
+    case K_RESEGSHAPE: radx_sb_puts(b, p->reseg_shape ? "True" : "False"); return 1;
+    case K_PRECROP: radx_sb_puts(b, p->pre_crop ? "True" : "False"); return 1;
     case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
-    case K_SYMGLCM: sb_puts(b, p->symmetrical_glcm ? "True" : "False"); return 1;
+    case K_SYMGLCM: radx_sb_puts(b, p->symmetrical_glcm ? "True" : "False"); return 1;
     case K_WNORM:
-        if (p->weighting_norm == RADX_WNORM_NONE) sb_puts(b, "None");
+        if (p->weighting_norm == RADX_WNORM_NONE) radx_sb_puts(b, "None");
         else if (p->weighting_norm >= RADX_WNORM_MANHATTAN && p->weighting_norm <= RADX_WNORM_NO_WEIGHTING)
-            sb_pystr(b, wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
-        else sb_puts(b, "?");
+            radx_sb_pystr(b, radx_wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
+        else radx_sb_puts(b, "?");
         return 1;
     case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
-    case K_IBSIKURT: sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
-    case K_LOGKERNEL: sb_pystr(b, logkernel_names[p->log_mode == 1]); return 1;
-    case K_KERNELRADIUS: sb_printf(b, "%d", p->kernel_radius); return 1;
-    case K_MASKEDKERNEL: sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
-    case K_INITVALUE: sb_float(b, p->init_value); return 1;
-    case K_VOXELBATCH: sb_printf(b, "%d", p->voxel_batch); return 1;
+    case K_IBSIKURT: radx_sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
+    case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
+    case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
+    case K_MASKEDKERNEL: radx_sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
+    case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
+    case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
     default: return 0; /* settings radx keeps but has no field for */
     }
 }
@@ -783,18 +708,7 @@ static int canon(const radx_params *p, int k, sbuf *b)
 /* ------------------------------------------------------------------------------------------
  * Validation and application of one setting.
  * ---------------------------------------------------------------------------------------- */
-typedef struct actx {
-    const char *file;      /* for messages; NULL for -s */
-    const char *section;   /* "setting", "voxelSetting", "imageType 'LoG': setting" */
-    radx_err *err;
-} actx;
-
-static radx_status perr(const actx *a, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static radx_status perr(const actx *a, const char *key, const char *fmt, ...)
+radx_status radx_param_error(const actx *a, const char *key, const char *fmt, ...)
 {
     char msg[700];
     va_list ap;
@@ -841,9 +755,9 @@ static int in_range_d(krange r, double v)
 static void what_text(char *out, size_t len, const pval *v, const pval *seq, int i)
 {
     char sh[160], ss[160];
-    show_value(v, sh, sizeof sh);
+    radx_show_value(v, sh, sizeof sh);
     if (!seq) { snprintf(out, len, "value %s", sh); return; }
-    show_value(seq, ss, sizeof ss);
+    radx_show_value(seq, ss, sizeof ss);
     snprintf(out, len, "element %d = %s of %s", i, sh, ss);
 }
 
@@ -853,9 +767,9 @@ static radx_status get_int(const actx *a, const keydef *kd, const pval *v, const
 {
     char what[400];
     what_text(what, sizeof what, v, seq, idx);
-    if (v->k != PV_INT) return perr(a, kd->name, "%s is not an integer", what);
-    if (v->big || v->i < lo || v->i > hi) return perr(a, kd->name, "%s is out of range", what);
-    if (!in_range_ll(kd->r, v->i)) return perr(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    if (v->k != PV_INT) return radx_param_error(a, kd->name, "%s is not an integer", what);
+    if (v->big || v->i < lo || v->i > hi) return radx_param_error(a, kd->name, "%s is out of range", what);
+    if (!in_range_ll(kd->r, v->i)) return radx_param_error(a, kd->name, "%s must be %s", what, range_text(kd->r));
     *out = v->i;
     return RADX_OK;
 }
@@ -867,11 +781,11 @@ static radx_status get_float(const actx *a, const keydef *kd, const pval *v, con
     what_text(what, sizeof what, v, seq, idx);
     double d;
     if (v->k == PV_FLOAT || v->k == PV_INT) d = v->d;
-    else if (v->k == PV_STR && v->s && py_float(v->s, &d) == 0) { /* e.g. initValue: nan */ }
-    else return perr(a, kd->name, "%s is not a number", what);
-    if (kd->r != R_NONE && !isfinite(d)) return perr(a, kd->name, "%s is not a finite number", what);
-    if (!in_range_d(kd->r, d)) return perr(a, kd->name, "%s must be %s", what, range_text(kd->r));
-    if (seq && isnan(d) && kd->r == R_NONE) return perr(a, kd->name, "%s: NaN is not allowed", what);
+    else if (v->k == PV_STR && v->s && radx_py_float(v->s, &d) == 0) { /* e.g. initValue: nan */ }
+    else return radx_param_error(a, kd->name, "%s is not a number", what);
+    if (kd->r != R_NONE && !isfinite(d)) return radx_param_error(a, kd->name, "%s is not a finite number", what);
+    if (!in_range_d(kd->r, d)) return radx_param_error(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    if (seq && isnan(d) && kd->r == R_NONE) return radx_param_error(a, kd->name, "%s: NaN is not allowed", what);
     *out = d;
     return RADX_OK;
 }
@@ -880,13 +794,13 @@ static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, cons
                             int *out)
 {
     char sh[160], list[1600];
-    show_value(v, sh, sizeof sh);
-    if (v->k != PV_STR) return perr(a, kd->name, "value %s is not a string", sh);
-    int i = find_name(names, n, v->s);
+    radx_show_value(v, sh, sizeof sh);
+    if (v->k != PV_STR) return radx_param_error(a, kd->name, "value %s is not a string", sh);
+    int i = radx_find_name(names, n, v->s);
     if (i < 0) {
-        join_names(list, sizeof list, names, n);
+        radx_join_names(list, sizeof list, names, n);
         if (n > 20) snprintf(list, sizeof list, "the names of pywt.wavelist(), e.g. haar, coif1, db2, sym4");
-        return perr(a, kd->name, "value '%s' is not one of: %s", v->s, list);
+        return radx_param_error(a, kd->name, "value '%s' is not one of: %s", v->s, list);
     }
     *out = i;
     return RADX_OK;
@@ -894,25 +808,25 @@ static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, cons
 
 static radx_status set_extra_sigma(radx_params *p, int has, int n, const double *s, const actx *a)
 {
-    if (ensure_extra(p)) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    if (radx_params_ensure_extra(p)) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
     p->extra->has_gsigma = has;
     p->extra->n_gsigma = n;
     for (int i = 0; i < n; i++) p->extra->gsigma[i] = s[i];
     return RADX_OK;
 }
 
-/* Validates v for key k and stores it in *p.  Does not record it (see record_given). */
-static radx_status apply_value(radx_params *p, int k, const pval *v, const actx *a)
+/* Validates v for key k and stores it in *p.  Does not record it (see radx_record_given). */
+radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a)
 {
-    const keydef *kd = &keys[k];
+    const keydef *kd = &radx_param_keys[k];
     char sh[160];
-    show_value(v, sh, sizeof sh);
+    radx_show_value(v, sh, sizeof sh);
     long long iv = 0;
     double dv = 0;
     radx_status st;
 
     if (v->k == PV_NULL) {
-        if (!kd->nullok) return perr(a, kd->name, "value None is not allowed");
+        if (!kd->nullok) return radx_param_error(a, kd->name, "value None is not allowed");
         switch (k) {
         case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
         case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
@@ -939,7 +853,7 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
 
     switch (kd->t) {
     case T_BOOL: {
-        if (v->k != PV_BOOL) return perr(a, kd->name, "value %s is not a boolean (true or false)", sh);
+        if (v->k != PV_BOOL) return radx_param_error(a, kd->name, "value %s is not a boolean (true or false)", sh);
         int b = v->b;
         switch (k) {
         case K_CORRECTMASK: p->correct_mask = b; break;
@@ -990,55 +904,55 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
     case T_STR: {
         int i = 0;
         if (k == K_RESEGMODE) {
-            if ((st = get_enum(a, kd, v, reseg_names, NELEM(reseg_names), &i))) return st;
+            if ((st = get_enum(a, kd, v, radx_reseg_names, NELEM(radx_reseg_names), &i))) return st;
             p->reseg_mode = (radx_reseg_mode)i;
         } else if (k == K_LOGKERNEL) {
-            if ((st = get_enum(a, kd, v, logkernel_names, NELEM(logkernel_names), &i))) return st;
+            if ((st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i))) return st;
             p->log_mode = i;
         } else if (k == K_LBP2DMETHOD) {
-            if ((st = get_enum(a, kd, v, lbp2d_methods, NELEM(lbp2d_methods), &i))) return st;
+            if ((st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i))) return st;
         } else if (k == K_WAVELET) {
-            if ((st = get_enum(a, kd, v, wavelet_names, NELEM(wavelet_names), &i))) return st;
+            if ((st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i))) return st;
         }
         return RADX_OK;
     }
     case T_INTERP: {
         if (v->k == PV_INT) { /* checkInterpolator: an int 1..10 (SimpleITK's legacy enum values) */
             if (v->big || v->i < 1 || v->i > 10)
-                return perr(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
+                return radx_param_error(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
             /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
              * then fails with "Interpolator not set" */
             if (v->i == 3)
-                return perr(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
-            snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[v->i - 1]);
+                return radx_param_error(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
+            snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[v->i - 1]);
             return RADX_OK;
         }
         if (v->k != PV_STR)
-            return perr(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
+            return radx_param_error(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
         int i = 0;
-        if ((st = get_enum(a, kd, v, interp_names, NELEM(interp_names), &i))) return st;
-        snprintf(p->interpolator, sizeof p->interpolator, "%s", interp_names[i]);
+        if ((st = get_enum(a, kd, v, radx_interp_names, NELEM(radx_interp_names), &i))) return st;
+        snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[i]);
         return RADX_OK;
     }
     case T_WNORM: {
         int i = 0;
-        if ((st = get_enum(a, kd, v, wnorm_names, NELEM(wnorm_names), &i))) return st;
+        if ((st = get_enum(a, kd, v, radx_wnorm_names, NELEM(radx_wnorm_names), &i))) return st;
         p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
         return RADX_OK;
     }
     case T_SEQI:
     case T_SEQF: {
-        if (v->k != PV_SEQ) return perr(a, kd->name, "value %s is not a list", sh);
+        if (v->k != PV_SEQ) return radx_param_error(a, kd->name, "value %s is not a list", sh);
         int maxn = 64, minn = 0;
         if (k == K_DISTANCES) { maxn = RADX_MAX_DISTANCES; minn = 1; }
         if (k == K_SIGMA) maxn = RADX_MAX_SIGMAS;
         if (k == K_RESAMPLED) minn = maxn = 3;
         if (k == K_RESEGRANGE) { minn = 1; maxn = 2; }
         if (v->n < minn || v->n > maxn) {
-            if (k == K_RESAMPLED) return perr(a, kd->name, "value %s must have 3 values (x, y, z)", sh);
-            if (k == K_RESEGRANGE) return perr(a, kd->name, "value %s must have 1 or 2 values (lower [, upper] bound)", sh);
-            if (v->n < minn) return perr(a, kd->name, "value %s must have at least %d value(s)", sh, minn);
-            return perr(a, kd->name, "value %s has more than %d values", sh, maxn);
+            if (k == K_RESAMPLED) return radx_param_error(a, kd->name, "value %s must have 3 values (x, y, z)", sh);
+            if (k == K_RESEGRANGE) return radx_param_error(a, kd->name, "value %s must have 1 or 2 values (lower [, upper] bound)", sh);
+            if (v->n < minn) return radx_param_error(a, kd->name, "value %s must have at least %d value(s)", sh, minn);
+            return radx_param_error(a, kd->name, "value %s has more than %d values", sh, maxn);
         }
         double fl[64];
         int il[64];
@@ -1068,7 +982,7 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
         case K_SIGMA:
             if ((st = set_extra_sigma(p, 1, v->n, fl, a))) return st;
             for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++)
-                pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
+                radx_pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
             return RADX_OK;
         default: break;
         }
@@ -1079,22 +993,22 @@ static radx_status apply_value(radx_params *p, int k, const pval *v, const actx 
 }
 
 /* Remembers key = repr in PyRadiomics' settings dict order (update keeps an existing key's slot). */
-static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *err)
+radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *err)
 {
-    if (ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    if (radx_params_ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     struct radx_params_extra *x = p->extra;
     sbuf r = {0}, c = {0};
-    sb_repr(&r, v);
-    int has_canon = canon(p, k, &c);
-    char *repr = sb_take(&r);
-    char *cn = has_canon ? sb_take(&c) : (free(c.p), NULL);
+    radx_sb_repr(&r, v);
+    int has_canon = radx_params_canon(p, k, &c);
+    char *repr = radx_sb_take(&r);
+    char *cn = has_canon ? radx_sb_take(&c) : (free(c.p), NULL);
     if (!repr || (has_canon && !cn)) {
         free(repr);
         free(cn);
         return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     }
     for (int i = 0; i < x->n_given; i++) {
-        if (!strcmp(x->given[i].key, keys[k].name)) {
+        if (!strcmp(x->given[i].key, radx_param_keys[k].name)) {
             free(x->given[i].repr);
             free(x->given[i].canon);
             x->given[i].repr = repr;
@@ -1110,7 +1024,7 @@ static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *
         x->cap_given = cap;
     }
     given_rec *g = &x->given[x->n_given];
-    g->key = xstrdup(keys[k].name);
+    g->key = radx_pstrdup(radx_param_keys[k].name);
     if (!g->key) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
     g->repr = repr;
     g->canon = cn;
@@ -1119,7 +1033,7 @@ static radx_status record_given(radx_params *p, int k, const pval *v, radx_err *
 }
 
 /* Python's str() of a number as written in the file (int 3 -> "3", float 3.0 -> "3.0"). */
-static void pv_number_str(const pval *v, char *out, size_t len)
+void radx_pv_number_str(const pval *v, char *out, size_t len)
 {
     if (v->k == PV_INT && !v->big) snprintf(out, len, "%lld", v->i);
     else if (v->k == PV_FLOAT || v->k == PV_INT) radx_fmt_double(out, len, v->d);
@@ -1128,7 +1042,7 @@ static void pv_number_str(const pval *v, char *out, size_t len)
 
 /* LoG runs with its own 'sigma' when the file gave one under imageType: LoG:, else with the
  * general setting (PyRadiomics: args = settings; args.update(customKwargs)). */
-static void sync_log_sigma(radx_params *p)
+void radx_params_sync_log_sigma(radx_params *p)
 {
     radx_imtype_sel *s = &p->imtype[RADX_IMG_LOG];
     const struct radx_params_extra *x = p->extra;
@@ -1139,9 +1053,9 @@ static void sync_log_sigma(radx_params *p)
             const pval *v = x->custom[RADX_IMG_LOG][i].val;
             for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++) {
                 double d = 0;
-                if (v->items[j].k == PV_STR) py_float(v->items[j].s, &d);
+                if (v->items[j].k == PV_STR) radx_py_float(v->items[j].s, &d);
                 else d = v->items[j].d;
-                pv_number_str(&v->items[j], s->sigma_text[s->n_sigma], sizeof s->sigma_text[0]);
+                radx_pv_number_str(&v->items[j], s->sigma_text[s->n_sigma], sizeof s->sigma_text[0]);
                 s->sigma[s->n_sigma++] = d;
             }
             return;
@@ -1178,14 +1092,14 @@ static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int
                       const char *default_repr)
 {
     sbuf cur = {0}, d = {0};
-    int has = canon(p, k, &cur);
+    int has = radx_params_canon(p, k, &cur);
     if (g) {
-        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p))) sb_puts(b, g->repr);
-        else sb_puts(b, cur.p ? cur.p : "?");
+        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p))) radx_sb_puts(b, g->repr);
+        else radx_sb_puts(b, cur.p ? cur.p : "?");
     } else {
-        canon(def, k, &d);
-        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p)) sb_puts(b, default_repr);
-        else sb_puts(b, cur.p ? cur.p : "?");
+        radx_params_canon(def, k, &d);
+        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p)) radx_sb_puts(b, default_repr);
+        else radx_sb_puts(b, cur.p ? cur.p : "?");
     }
     free(cur.p);
     free(d.p);
@@ -1199,22 +1113,22 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
     radx_params_init_defaults(&def);
     sbuf b = {0};
     int first = 1, isdef[K_COUNT] = {0};
-    sb_puts(&b, "{");
+    radx_sb_puts(&b, "{");
     for (int i = 0; i < N_PYDEFAULTS; i++) {
         int k = pydefaults[i].k;
         isdef[k] = 1;
-        sb_printf(&b, "%s'%s': ", first ? "" : ", ", keys[k].name);
+        radx_sb_printf(&b, "%s'%s': ", first ? "" : ", ", radx_param_keys[k].name);
         first = 0;
-        put_value(&b, p, &def, k, find_given(p, keys[k].name), pydefaults[i].repr);
+        put_value(&b, p, &def, k, find_given(p, radx_param_keys[k].name), pydefaults[i].repr);
     }
     int shown[K_COUNT] = {0};
     if (p->extra) {
         for (int i = 0; i < p->extra->n_given; i++) {
             const given_rec *g = &p->extra->given[i];
-            int k = find_key(g->key);
+            int k = radx_find_key(g->key);
             if (k < 0 || isdef[k]) continue;
             shown[k] = 1;
-            sb_printf(&b, "%s'%s': ", first ? "" : ", ", g->key);
+            radx_sb_printf(&b, "%s'%s': ", first ? "" : ", ", g->key);
             first = 0;
             put_value(&b, p, &def, k, g, NULL);
         }
@@ -1223,14 +1137,14 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
     for (int k = 0; k < K_COUNT; k++) {
         if (isdef[k] || shown[k]) continue;
         sbuf c1 = {0}, c2 = {0};
-        if (canon(p, k, &c1) && canon(&def, k, &c2) && c1.p && c2.p && strcmp(c1.p, c2.p)) {
-            sb_printf(&b, "%s'%s': %s", first ? "" : ", ", keys[k].name, c1.p);
+        if (radx_params_canon(p, k, &c1) && radx_params_canon(&def, k, &c2) && c1.p && c2.p && strcmp(c1.p, c2.p)) {
+            radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_param_keys[k].name, c1.p);
             first = 0;
         }
         free(c1.p);
         free(c2.p);
     }
-    sb_puts(&b, "}");
+    radx_sb_puts(&b, "}");
     copy_out(buf, len, &b);
 }
 
@@ -1239,21 +1153,21 @@ void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
     if (!buf || !len) return;
     if (!p) { snprintf(buf, len, "{}"); return; }
     sbuf b = {0};
-    sb_puts(&b, "{");
+    radx_sb_puts(&b, "{");
     int first = 1, done[RADX_IMG_COUNT] = {0};
     for (int i = 0; i < p->n_imtype_order && i < RADX_IMG_COUNT; i++) {
         int t = p->imtype_order[i];
         if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
         done[t] = 1;
-        sb_printf(&b, "%s'%s': %s", first ? "" : ", ", imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
         first = 0;
     }
     for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
         if (done[t] || !p->imtype[t].enabled) continue;
-        sb_printf(&b, "%s'%s': %s", first ? "" : ", ", imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
         first = 0;
     }
-    sb_puts(&b, "}");
+    radx_sb_puts(&b, "}");
     copy_out(buf, len, &b);
 }
 
@@ -1287,11 +1201,11 @@ static radx_status node_to_pval(yaml_document_t *doc, yaml_node_t *node, pval *v
         size_t n = node->data.scalar.length;
         if (strlen(text) != n)
             return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: NUL character in a value", c->file, v->line, v->col);
-        v->s = xstrdup(text);
+        v->s = radx_pstrdup(text);
         if (!v->s) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
         if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
             v->plain = 1;
-            resolve_plain(v->s, v, c->json);
+            radx_resolve_plain(v->s, v, c->json);
         } else {
             v->k = PV_STR;
         }
@@ -1327,7 +1241,7 @@ static radx_status node_to_pval(yaml_document_t *doc, yaml_node_t *node, pval *v
                 if (!strcmp(v->keys[j], ks))
                     return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: duplicate key '%s'", c->file,
                                        kn->start_mark.line + 1, kn->start_mark.column + 1, ks);
-            if (!(v->keys[i] = xstrdup(ks))) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
+            if (!(v->keys[i] = radx_pstrdup(ks))) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
             radx_status st = node_to_pval(doc, yaml_document_get_node(doc, pr->value), &v->items[i], depth + 1, c);
             v->items[i].kline = kn->start_mark.line + 1;
             if (st) return st;
@@ -1391,7 +1305,7 @@ static radx_status read_text(const char *path, unsigned char **out, size_t *n, r
     return RADX_OK;
 }
 
-static radx_status parse_file(const char *path, pval *root, radx_err *err)
+radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err)
 {
     unsigned char *text;
     size_t n;
@@ -1420,7 +1334,7 @@ static radx_status parse_file(const char *path, pval *root, radx_err *err)
     st = node_to_pval(&doc, rn, root, 0, &c);
     yaml_document_delete(&doc);
     if (st) {
-        pval_free(root);
+        radx_pval_free(root);
     } else { /* a second document is an error (ruamel's load() refuses it too) */
         yaml_document_t d2;
         if (!yaml_parser_load(&ps, &d2)) {
@@ -1432,7 +1346,7 @@ static radx_status parse_file(const char *path, pval *root, radx_err *err)
                                  r2->start_mark.line + 1, r2->start_mark.column + 1);
             yaml_document_delete(&d2);
         }
-        if (st) pval_free(root);
+        if (st) radx_pval_free(root);
     }
     yaml_parser_delete(&ps);
     free(text);
@@ -1446,7 +1360,7 @@ static radx_status section_map(const pval *v, const char *file, const char *name
 {
     if (v->k == PV_MAP) return RADX_OK;
     char sh[160];
-    show_value(v, sh, sizeof sh);
+    radx_show_value(v, sh, sizeof sh);
     return radx_seterr(err, RADX_ERR_PARAM, "%s: section '%s': value %s is not a mapping (line %zu)", file, name,
                        v->k == PV_NULL ? "None" : sh, v->kline);
 }
@@ -1455,17 +1369,17 @@ static radx_status apply_settings_map(radx_params *p, const pval *m, int sect, c
 {
     actx a = {file, sect == S_VOXEL ? "voxelSetting" : "setting", err};
     for (int i = 0; i < m->n; i++) {
-        int k = find_key(m->keys[i]);
-        if (k < 0 || !(keys[k].sect & (sect | (sect == S_SETTING ? S_RADX : 0)))) {
-            if (k >= 0 && (keys[k].sect & S_VOXEL))
-                return perr(&a, m->keys[i], "unknown setting here; it belongs under voxelSetting: (line %zu)",
+        int k = radx_find_key(m->keys[i]);
+        if (k < 0 || !(radx_param_keys[k].sect & (sect | (sect == S_SETTING ? S_RADX : 0)))) {
+            if (k >= 0 && (radx_param_keys[k].sect & S_VOXEL))
+                return radx_param_error(&a, m->keys[i], "unknown setting here; it belongs under voxelSetting: (line %zu)",
                             m->items[i].kline);
             if (k >= 0)
-                return perr(&a, m->keys[i], "unknown setting here; it belongs under setting: (line %zu)", m->items[i].kline);
-            return perr(&a, m->keys[i], "unknown setting (not a PyRadiomics parameter; line %zu)", m->items[i].kline);
+                return radx_param_error(&a, m->keys[i], "unknown setting here; it belongs under setting: (line %zu)", m->items[i].kline);
+            return radx_param_error(&a, m->keys[i], "unknown setting (not a PyRadiomics parameter; line %zu)", m->items[i].kline);
         }
-        radx_status st = apply_value(p, k, &m->items[i], &a);
-        if (!st) st = record_given(p, k, &m->items[i], err);
+        radx_status st = radx_apply_value(p, k, &m->items[i], &a);
+        if (!st) st = radx_record_given(p, k, &m->items[i], err);
         if (st) return st;
     }
     return RADX_OK;
@@ -1474,7 +1388,7 @@ static radx_status apply_settings_map(radx_params *p, const pval *m, int sect, c
 static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file, radx_err *err)
 {
     char list[256];
-    join_names(list, sizeof list, imtype_names, RADX_IMG_COUNT);
+    radx_join_names(list, sizeof list, radx_imtype_names, RADX_IMG_COUNT);
     for (int t = 0; t < RADX_IMG_COUNT; t++) {
         p->imtype[t].enabled = 0;
         snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "{}");
@@ -1485,34 +1399,34 @@ static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file
         p->imtype_order[p->n_imtype_order++] = RADX_IMG_ORIGINAL;
         return RADX_OK;
     }
-    if (ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    if (radx_params_ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     for (int i = 0; i < m->n; i++) {
-        int t = find_name(imtype_names, RADX_IMG_COUNT, m->keys[i]);
+        int t = radx_find_name(radx_imtype_names, RADX_IMG_COUNT, m->keys[i]);
         if (t < 0)
             return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': unknown image type (line %zu; expected one of %s)",
                                file, m->keys[i], m->items[i].kline, list);
         const pval *cv = &m->items[i];
         if (cv->k != PV_MAP) {
             char sh[160];
-            show_value(cv, sh, sizeof sh);
+            radx_show_value(cv, sh, sizeof sh);
             return radx_seterr(err, RADX_ERR_PARAM,
                                "%s: imageType '%s': value %s is not a mapping of custom settings (use {} for none; line %zu)",
                                file, m->keys[i], cv->k == PV_NULL ? "None" : sh, cv->kline);
         }
         /* validate the custom settings against the settings schema on a scratch copy */
         char sect[96];
-        snprintf(sect, sizeof sect, "imageType '%s': setting", imtype_names[t]);
+        snprintf(sect, sizeof sect, "imageType '%s': setting", radx_imtype_names[t]);
         actx a = {file, sect, err};
         radx_params scratch;
         radx_params_init_defaults(&scratch);
         radx_status st = RADX_OK;
         for (int j = 0; j < cv->n && !st; j++) {
-            int k = find_key(cv->keys[j]);
-            if (k < 0 || !(keys[k].sect & S_SETTING))
-                st = perr(&a, cv->keys[j], "unknown setting (not allowed as an image type custom setting; line %zu)",
+            int k = radx_find_key(cv->keys[j]);
+            if (k < 0 || !(radx_param_keys[k].sect & S_SETTING))
+                st = radx_param_error(&a, cv->keys[j], "unknown setting (not allowed as an image type custom setting; line %zu)",
                           cv->items[j].kline);
             else
-                st = apply_value(&scratch, k, &cv->items[j], &a);
+                st = radx_apply_value(&scratch, k, &cv->items[j], &a);
         }
         radx_params_clear(&scratch);
         if (st) return st;
@@ -1522,19 +1436,19 @@ static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file
             if (!x->custom[t]) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
             for (int j = 0; j < cv->n; j++) {
                 x->n_custom[t] = j + 1;
-                x->custom[t][j].key = xstrdup(cv->keys[j]);
+                x->custom[t][j].key = radx_pstrdup(cv->keys[j]);
                 x->custom[t][j].val = calloc(1, sizeof(pval));
-                if (!x->custom[t][j].key || !x->custom[t][j].val || pval_copy(x->custom[t][j].val, &cv->items[j]))
+                if (!x->custom[t][j].key || !x->custom[t][j].val || radx_pval_copy(x->custom[t][j].val, &cv->items[j]))
                     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
             }
         }
         sbuf r = {0};
-        sb_repr(&r, cv);
+        radx_sb_repr(&r, cv);
         if (r.oom) { free(r.p); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
         if (r.n >= sizeof p->imtype[t].custom) {
             free(r.p);
             return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': custom settings longer than %zu characters",
-                               file, imtype_names[t], sizeof p->imtype[t].custom - 1);
+                               file, radx_imtype_names[t], sizeof p->imtype[t].custom - 1);
         }
         snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "%s", r.p ? r.p : "{}");
         free(r.p);
@@ -1547,7 +1461,7 @@ static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file
 static radx_status apply_classes(radx_params *p, const pval *m, const char *file, radx_err *err)
 {
     char list[256];
-    join_names(list, sizeof list, cls_names, RADX_CLASS_COUNT);
+    radx_join_names(list, sizeof list, radx_class_names, RADX_CLASS_COUNT);
     for (int c = 0; c < RADX_CLASS_COUNT; c++) {
         p->cls[c].enabled = 0;
         p->cls[c].all = 0;
@@ -1562,7 +1476,7 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
         return RADX_OK;
     }
     for (int i = 0; i < m->n; i++) {
-        int c = find_name(cls_names, RADX_CLASS_COUNT, m->keys[i]);
+        int c = radx_find_name(radx_class_names, RADX_CLASS_COUNT, m->keys[i]);
         if (c < 0)
             return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': unknown feature class (line %zu; expected one of %s)",
                                file, m->keys[i], m->items[i].kline, list);
@@ -1576,12 +1490,12 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
         }
         if (fv->k != PV_SEQ) {
             char sh[160];
-            show_value(fv, sh, sizeof sh);
+            radx_show_value(fv, sh, sizeof sh);
             return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': value %s is not a list of feature names (line %zu)",
-                               file, cls_names[c], sh, fv->kline);
+                               file, radx_class_names[c], sh, fv->kline);
         }
         if (fv->n > RADX_MAX_NAMES)
-            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': more than %d feature names", file, cls_names[c],
+            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': more than %d feature names", file, radx_class_names[c],
                                RADX_MAX_NAMES);
         const radx_feature_info *tab;
         int nf;
@@ -1593,11 +1507,11 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
                 for (int q = 0; q < nf && !found; q++) found = !strcmp(tab[q].name, e->s);
             if (!found) {
                 char sh[160];
-                show_value(e, sh, sizeof sh);
+                radx_show_value(e, sh, sizeof sh);
                 return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': unknown feature %s (line %zu)", file,
-                                   cls_names[c], sh, e->line);
+                                   radx_class_names[c], sh, e->line);
             }
-            if (!(s->names[j] = xstrdup(e->s))) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            if (!(s->names[j] = radx_pstrdup(e->s))) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
             s->n = j + 1;
         }
     }
@@ -1609,7 +1523,7 @@ radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *er
     if (!p || !path) return radx_seterr(err, RADX_ERR_ARG, "radx_params_load_file: NULL argument");
     pval root;
     memset(&root, 0, sizeof root);
-    radx_status st = parse_file(path, &root, err);
+    radx_status st = radx_params_parse_file(path, &root, err);
     if (st) return st;
     radx_params t;
     radx_params_init_defaults(&t); /* PyRadiomics' _applyParams starts from the defaults */
@@ -1617,13 +1531,13 @@ radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *er
     const pval *sec[4] = {NULL, NULL, NULL, NULL};
     if (root.k != PV_MAP) {
         char sh[160];
-        show_value(&root, sh, sizeof sh);
+        radx_show_value(&root, sh, sizeof sh);
         st = radx_seterr(err, RADX_ERR_PARAM, "%s: top level is not a mapping of setting / imageType / featureClass / voxelSetting (found %s)",
                          path, root.k == PV_SEQ ? "a list" : root.k == PV_NULL ? "None" : sh);
         goto done;
     }
     for (int i = 0; i < root.n; i++) {
-        int s = find_name(sections, 4, root.keys[i]);
+        int s = radx_find_name(sections, 4, root.keys[i]);
         if (s < 0) {
             st = radx_seterr(err, RADX_ERR_PARAM,
                              "%s: unknown top-level key '%s' (line %zu; expected setting, imageType, featureClass, voxelSetting)",
@@ -1646,10 +1560,10 @@ radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *er
         st = apply_classes(&t, &empty, path, err);
     }
     if (st) goto done;
-    sync_log_sigma(&t);
+    radx_params_sync_log_sigma(&t);
     snprintf(t.source, sizeof t.source, "%s", path);
 done:
-    pval_free(&root);
+    radx_pval_free(&root);
     if (st) {
         radx_params_clear(&t);
         return st;
@@ -1693,27 +1607,27 @@ static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a,
 {
     memset(v, 0, sizeof *v);
     v->plain = 1;
-    if (!(v->s = xstrdup(txt))) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    if (!(v->s = radx_pstrdup(txt))) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
     if (is_none_text(txt)) { v->k = PV_NULL; return RADX_OK; }
     switch (t) {
     case T_INT: case T_SEQI: {
-        int r = py_int(txt, &v->i);
-        if (r == -1) return perr(a, key, "value '%s' is not an integer", txt);
+        int r = radx_py_int(txt, &v->i);
+        if (r == -1) return radx_param_error(a, key, "value '%s' is not an integer", txt);
         v->k = PV_INT;
         if (r == -2) v->big = 1;
         v->d = (double)v->i;
         return RADX_OK;
     }
     case T_FLOAT: case T_SEQF:
-        if (py_float(txt, &v->d)) return perr(a, key, "value '%s' is not a number", txt);
+        if (radx_py_float(txt, &v->d)) return radx_param_error(a, key, "value '%s' is not a number", txt);
         v->k = PV_FLOAT;
         return RADX_OK;
     case T_BOOL:
-        if (ci_eq(txt, "true") || !strcmp(txt, "1")) { v->k = PV_BOOL; v->b = 1; return RADX_OK; }
-        if (ci_eq(txt, "false") || !strcmp(txt, "0")) { v->k = PV_BOOL; v->b = 0; return RADX_OK; }
-        return perr(a, key, "value '%s' is not a boolean (true, false, 1 or 0)", txt);
+        if (radx_ci_eq(txt, "true") || !strcmp(txt, "1")) { v->k = PV_BOOL; v->b = 1; return RADX_OK; }
+        if (radx_ci_eq(txt, "false") || !strcmp(txt, "0")) { v->k = PV_BOOL; v->b = 0; return RADX_OK; }
+        return radx_param_error(a, key, "value '%s' is not a boolean (true, false, 1 or 0)", txt);
     case T_INTERP:
-        if (py_int(txt, &v->i) == 0) { v->k = PV_INT; v->d = (double)v->i; return RADX_OK; }
+        if (radx_py_int(txt, &v->i) == 0) { v->k = PV_INT; v->d = (double)v->i; return RADX_OK; }
         /* fall through */
     case T_STR: case T_WNORM:
         v->k = PV_STR;
@@ -1731,7 +1645,7 @@ static radx_status text_value(const char *value, const keydef *kd, pval *v, cons
     radx_status st = RADX_OK;
     memset(v, 0, sizeof *v);
     if (!*txt) {
-        st = perr(a, kd->name, "empty value");
+        st = radx_param_error(a, kd->name, "empty value");
     } else if (kd->t == T_SEQI || kd->t == T_SEQF) {
         if (is_none_text(txt)) {
             v->k = PV_NULL;
@@ -1754,7 +1668,7 @@ static radx_status text_value(const char *value, const keydef *kd, pval *v, cons
             cnt = 1;
             for (char *q = t; *q; q++) cnt += *q == ',';
         }
-        if (cnt > 64) st = perr(a, kd->name, "value '%s' has more than 64 values", txt);
+        if (cnt > 64) st = radx_param_error(a, kd->name, "value '%s' has more than 64 values", txt);
         if (!st && cnt && !(v->items = calloc((size_t)cnt, sizeof *v->items)))
             st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
         char *q = t;
@@ -1764,8 +1678,8 @@ static radx_status text_value(const char *value, const keydef *kd, pval *v, cons
             char *el = trim_dup(q, len);
             if (!el) { st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory"); break; }
             v->n = i + 1;
-            if (!*el) st = perr(a, kd->name, "value '%s' has an empty element", txt);
-            else if (is_none_text(el)) st = perr(a, kd->name, "value '%s': element %d is None", txt, i);
+            if (!*el) st = radx_param_error(a, kd->name, "value '%s' has an empty element", txt);
+            else if (is_none_text(el)) st = radx_param_error(a, kd->name, "value '%s': element %d is None", txt, i);
             else st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
             free(el);
             q = e ? e + 1 : q + len;
@@ -1784,27 +1698,27 @@ radx_status radx_params_set_text(radx_params *p, const char *name, const char *v
     actx a = {NULL, "setting", err};
     char *nm = trim_dup(name, strlen(name));
     if (!nm) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
-    int k = find_key(nm);
+    int k = radx_find_key(nm);
     if (k < 0) {
-        radx_status st = perr(&a, nm, "unknown setting (not a PyRadiomics parameter)");
+        radx_status st = radx_param_error(&a, nm, "unknown setting (not a PyRadiomics parameter)");
         free(nm);
         return st;
     }
     free(nm);
-    if (keys[k].sect & S_VOXEL) a.section = "voxelSetting";
+    if (radx_param_keys[k].sect & S_VOXEL) a.section = "voxelSetting";
     pval v;
-    radx_status st = text_value(value, &keys[k], &v, &a);
-    if (st) { pval_free(&v); return st; }
+    radx_status st = text_value(value, &radx_param_keys[k], &v, &a);
+    if (st) { radx_pval_free(&v); return st; }
     radx_params t;
-    if ((st = radx_params_copy(&t, p, err))) { pval_free(&v); return st; }
-    st = apply_value(&t, k, &v, &a);
-    if (!st) st = record_given(&t, k, &v, err);
-    pval_free(&v);
+    if ((st = radx_params_copy(&t, p, err))) { radx_pval_free(&v); return st; }
+    st = radx_apply_value(&t, k, &v, &a);
+    if (!st) st = radx_record_given(&t, k, &v, err);
+    radx_pval_free(&v);
     if (st) {
         radx_params_clear(&t);
         return st;
     }
-    sync_log_sigma(&t);
+    radx_params_sync_log_sigma(&t);
     radx_params_clear(p);
     *p = t;
     return RADX_OK;
@@ -1818,18 +1732,18 @@ radx_status radx_params_for_imtype(radx_params *dst, const radx_params *src, rad
     if (st) return st;
     if (!src->extra) return RADX_OK;
     char sect[96];
-    snprintf(sect, sizeof sect, "imageType '%s': setting", imtype_names[t]);
+    snprintf(sect, sizeof sect, "imageType '%s': setting", radx_imtype_names[t]);
     actx a = {src->source[0] ? src->source : NULL, sect, err};
     for (int i = 0; i < src->extra->n_custom[t] && !st; i++) {
-        int k = find_key(src->extra->custom[t][i].key);
+        int k = radx_find_key(src->extra->custom[t][i].key);
         if (k < 0) continue;
-        st = apply_value(dst, k, src->extra->custom[t][i].val, &a);
-        if (!st) st = record_given(dst, k, src->extra->custom[t][i].val, err);
+        st = radx_apply_value(dst, k, src->extra->custom[t][i].val, &a);
+        if (!st) st = radx_record_given(dst, k, src->extra->custom[t][i].val, err);
     }
     if (st) {
         radx_params_clear(dst);
         return st;
     }
-    sync_log_sigma(dst);
+    radx_params_sync_log_sigma(dst);
     return RADX_OK;
 }
