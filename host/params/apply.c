@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Validation of one setting's value against PyRadiomics' schema (schemas/paramSchema.yaml,
+ * schemas/schemaFuncs.py), storing it in radx_params, and remembering it as given. */
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "params/params_internal.h"
+
+radx_status radx_param_error(const actx *a, const char *key, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (a->file)
+        return radx_seterr(a->err, RADX_ERR_PARAM, "%s: %s '%s': %s", a->file, a->section, key, msg);
+    return radx_seterr(a->err, RADX_ERR_PARAM, "%s '%s': %s", a->section, key, msg);
+}
+
+static const char *range_text(krange r)
+{
+    switch (r) {
+    case R_GT0: return "> 0";
+    case R_GE0: return ">= 0";
+    case R_1_3: return "between 1 and 3";
+    case R_0_2: return "between 0 and 2";
+    default: return "";
+    }
+}
+
+static int in_range_ll(krange r, long long v)
+{
+    switch (r) {
+    case R_GT0: return v > 0;
+    case R_GE0: return v >= 0;
+    case R_1_3: return v >= 1 && v <= 3;
+    case R_0_2: return v >= 0 && v <= 2;
+    default: return 1;
+    }
+}
+
+static int in_range_d(krange r, double v)
+{
+    switch (r) {
+    case R_GT0: return isfinite(v) && v > 0;
+    case R_GE0: return isfinite(v) && v >= 0;
+    default: return 1;
+    }
+}
+
+/* "value X" for a scalar, "element i = X of [..]" for an element of the list seq. */
+static void what_text(char *out, size_t len, const pval *v, const pval *seq, int i)
+{
+    char sh[160], ss[160];
+    radx_show_value(v, sh, sizeof sh);
+    if (!seq) { snprintf(out, len, "value %s", sh); return; }
+    radx_show_value(seq, ss, sizeof ss);
+    snprintf(out, len, "element %d = %s of %s", i, sh, ss);
+}
+
+/* An int-typed scalar (pykwalify is_int: int, not bool). */
+static radx_status get_int(const actx *a, const keydef *kd, const pval *v, const pval *seq, int idx, long long lo,
+                           long long hi, long long *out)
+{
+    char what[400];
+    what_text(what, sizeof what, v, seq, idx);
+    if (v->k != PV_INT) return radx_param_error(a, kd->name, "%s is not an integer", what);
+    if (v->big || v->i < lo || v->i > hi) return radx_param_error(a, kd->name, "%s is out of range", what);
+    if (!in_range_ll(kd->r, v->i)) return radx_param_error(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    *out = v->i;
+    return RADX_OK;
+}
+
+/* A float-typed scalar (pykwalify is_float: float, int, or text Python's float() reads). */
+static radx_status get_float(const actx *a, const keydef *kd, const pval *v, const pval *seq, int idx, double *out)
+{
+    char what[400];
+    what_text(what, sizeof what, v, seq, idx);
+    double d;
+    if (v->k == PV_FLOAT || v->k == PV_INT) d = v->d;
+    else if (v->k == PV_STR && v->s && radx_py_float(v->s, &d) == 0) { /* e.g. initValue: nan */ }
+    else return radx_param_error(a, kd->name, "%s is not a number", what);
+    if (kd->r != R_NONE && !isfinite(d)) return radx_param_error(a, kd->name, "%s is not a finite number", what);
+    if (!in_range_d(kd->r, d)) return radx_param_error(a, kd->name, "%s must be %s", what, range_text(kd->r));
+    if (seq && isnan(d) && kd->r == R_NONE) return radx_param_error(a, kd->name, "%s: NaN is not allowed", what);
+    *out = d;
+    return RADX_OK;
+}
+
+static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, const char *const *names, int n,
+                            int *out)
+{
+    char sh[160], list[1600];
+    radx_show_value(v, sh, sizeof sh);
+    if (v->k != PV_STR) return radx_param_error(a, kd->name, "value %s is not a string", sh);
+    int i = radx_find_name(names, n, v->s);
+    if (i < 0) {
+        radx_join_names(list, sizeof list, names, n);
+        if (n > 20) snprintf(list, sizeof list, "the names of pywt.wavelist(), e.g. haar, coif1, db2, sym4");
+        return radx_param_error(a, kd->name, "value '%s' is not one of: %s", v->s, list);
+    }
+    *out = i;
+    return RADX_OK;
+}
+
+static radx_status set_extra_sigma(radx_params *p, int has, int n, const double *s, const actx *a)
+{
+    if (radx_params_ensure_extra(p)) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    p->extra->has_gsigma = has;
+    p->extra->n_gsigma = n;
+    for (int i = 0; i < n; i++) p->extra->gsigma[i] = s[i];
+    return RADX_OK;
+}
+
+/* Validates v for key k and stores it in *p.  Does not record it (see radx_record_given). */
+radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a)
+{
+    const keydef *kd = &radx_param_keys[k];
+    char sh[160];
+    radx_show_value(v, sh, sizeof sh);
+    long long iv = 0;
+    double dv = 0;
+    radx_status st;
+
+    if (v->k == PV_NULL) {
+        if (!kd->nullok) return radx_param_error(a, kd->name, "value None is not allowed");
+        switch (k) {
+        case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
+        case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
+        case K_BINCOUNT: p->has_bin_count = 0; p->bin_count = 0; break;
+        case K_REMOVEOUT: p->has_remove_outliers = 0; p->remove_outliers = 0; break;
+        case K_RESAMPLED: p->has_resampled_spacing = 0; memset(p->resampled_spacing, 0, sizeof p->resampled_spacing); break;
+        case K_INTERP: p->interpolator[0] = 0; break;
+        case K_RESEGRANGE: p->n_reseg_range = 0; p->reseg_range[0] = p->reseg_range[1] = 0; break;
+        case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
+        /* booleans: None is falsy where PyRadiomics tests them */
+        case K_CORRECTMASK: p->correct_mask = 0; break;
+        case K_ADDINFO: p->additional_info = 0; break;
+        case K_NORMALIZE: p->normalize = 0; break;
+        case K_FORCE2D: p->force2d = 0; break;
+        case K_RESEGSHAPE: p->reseg_shape = 0; break;
+        case K_PRECROP: p->pre_crop = 0; break;
+        case K_SYMGLCM: p->symmetrical_glcm = 0; break;
+        case K_IBSIKURT: p->ibsi_kurtosis_excess = 0; break;
+        case K_MASKEDKERNEL: p->masked_kernel = 0; break;
+        default: break; /* gradientUseSpacing: kept as text only */
+        }
+        return RADX_OK;
+    }
+
+    switch (kd->t) {
+    case T_BOOL: {
+        if (v->k != PV_BOOL) return radx_param_error(a, kd->name, "value %s is not a boolean (true or false)", sh);
+        int b = v->b;
+        switch (k) {
+        case K_CORRECTMASK: p->correct_mask = b; break;
+        case K_ADDINFO: p->additional_info = b; break;
+        case K_NORMALIZE: p->normalize = b; break;
+        case K_FORCE2D: p->force2d = b; break;
+        case K_RESEGSHAPE: p->reseg_shape = b; break;
+        case K_PRECROP: p->pre_crop = b; break;
+        case K_SYMGLCM: p->symmetrical_glcm = b; break;
+        case K_IBSIKURT: p->ibsi_kurtosis_excess = b; break;
+        case K_MASKEDKERNEL: p->masked_kernel = b; break;
+        default: break;
+        }
+        return RADX_OK;
+    }
+    case T_INT: {
+        long long lo = LLONG_MIN, hi = LLONG_MAX;
+        if (k != K_MINROISIZE && k != K_VOXSHIFT && k != K_GLDMA) { lo = INT_MIN; hi = INT_MAX; }
+        if (k == K_VOXSHIFT || k == K_GLDMA) { lo = -(1LL << 53); hi = 1LL << 53; } /* stored as double */
+        if ((st = get_int(a, kd, v, NULL, 0, lo, hi, &iv))) return st;
+        switch (k) {
+        case K_MINROIDIM: p->minimum_roi_dimensions = (int)iv; break;
+        case K_MINROISIZE: p->has_minimum_roi_size = 1; p->minimum_roi_size = (int64_t)iv; break;
+        case K_LABEL: p->label = (int)iv; break;
+        case K_LABELCH: p->label_channel = (int)iv; break;
+        case K_BINCOUNT: p->has_bin_count = 1; p->bin_count = (int)iv; break;
+        case K_PADDIST: p->pad_distance = (int)iv; break;
+        case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
+        case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
+        case K_GLDMA: p->gldm_a = (double)iv; break;
+        case K_KERNELRADIUS: p->kernel_radius = (int)iv; break;
+        case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
+        default: break; /* start_level, level, lbp*: validated, kept as text */
+        }
+        return RADX_OK;
+    }
+    case T_FLOAT:
+        if ((st = get_float(a, kd, v, NULL, 0, &dv))) return st;
+        switch (k) {
+        case K_GEOMTOL: p->has_geometry_tolerance = 1; p->geometry_tolerance = dv; break;
+        case K_BINWIDTH: p->bin_width = dv; break;
+        case K_NORMSCALE: p->normalize_scale = dv; break;
+        case K_REMOVEOUT: p->has_remove_outliers = 1; p->remove_outliers = dv; break;
+        case K_INITVALUE: p->init_value = dv; break;
+        default: break; /* lbp radii */
+        }
+        return RADX_OK;
+    case T_STR: {
+        int i = 0;
+        if (k == K_RESEGMODE) {
+            if ((st = get_enum(a, kd, v, radx_reseg_names, NELEM(radx_reseg_names), &i))) return st;
+            p->reseg_mode = (radx_reseg_mode)i;
+        } else if (k == K_LOGKERNEL) {
+            if ((st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i))) return st;
+            p->log_mode = i;
+        } else if (k == K_LBP2DMETHOD) {
+            if ((st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i))) return st;
+        } else if (k == K_WAVELET) {
+            if ((st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i))) return st;
+        }
+        return RADX_OK;
+    }
+    case T_INTERP: {
+        if (v->k == PV_INT) { /* checkInterpolator: an int 1..10 (SimpleITK's legacy enum values) */
+            if (v->big || v->i < 1 || v->i > 10)
+                return radx_param_error(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
+            /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
+             * then fails with "Interpolator not set" */
+            if (v->i == 3)
+                return radx_param_error(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
+            snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[v->i - 1]);
+            return RADX_OK;
+        }
+        if (v->k != PV_STR)
+            return radx_param_error(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
+        int i = 0;
+        if ((st = get_enum(a, kd, v, radx_interp_names, NELEM(radx_interp_names), &i))) return st;
+        snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[i]);
+        return RADX_OK;
+    }
+    case T_WNORM: {
+        int i = 0;
+        if ((st = get_enum(a, kd, v, radx_wnorm_names, NELEM(radx_wnorm_names), &i))) return st;
+        p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
+        return RADX_OK;
+    }
+    case T_SEQI:
+    case T_SEQF: {
+        if (v->k != PV_SEQ) return radx_param_error(a, kd->name, "value %s is not a list", sh);
+        int maxn = 64, minn = 0;
+        if (k == K_DISTANCES) { maxn = RADX_MAX_DISTANCES; minn = 1; }
+        if (k == K_SIGMA) maxn = RADX_MAX_SIGMAS;
+        if (k == K_RESAMPLED) minn = maxn = 3;
+        if (k == K_RESEGRANGE) { minn = 1; maxn = 2; }
+        if (v->n < minn || v->n > maxn) {
+            if (k == K_RESAMPLED) return radx_param_error(a, kd->name, "value %s must have 3 values (x, y, z)", sh);
+            if (k == K_RESEGRANGE) return radx_param_error(a, kd->name, "value %s must have 1 or 2 values (lower [, upper] bound)", sh);
+            if (v->n < minn) return radx_param_error(a, kd->name, "value %s must have at least %d value(s)", sh, minn);
+            return radx_param_error(a, kd->name, "value %s has more than %d values", sh, maxn);
+        }
+        double fl[64];
+        int il[64];
+        for (int i = 0; i < v->n; i++) {
+            if (kd->t == T_SEQI) {
+                if ((st = get_int(a, kd, &v->items[i], v, i, INT_MIN, INT_MAX, &iv))) return st;
+                il[i] = (int)iv;
+            } else {
+                if ((st = get_float(a, kd, &v->items[i], v, i, &dv))) return st;
+                fl[i] = dv;
+            }
+        }
+        switch (k) {
+        case K_DISTANCES:
+            p->n_distances = v->n;
+            for (int i = 0; i < v->n; i++) p->distances[i] = il[i];
+            break;
+        case K_RESAMPLED:
+            p->has_resampled_spacing = 1;
+            for (int i = 0; i < 3; i++) p->resampled_spacing[i] = fl[i];
+            break;
+        case K_RESEGRANGE:
+            p->n_reseg_range = v->n;
+            p->reseg_range[0] = fl[0];
+            p->reseg_range[1] = v->n > 1 ? fl[1] : 0.0;
+            break;
+        case K_SIGMA:
+            if ((st = set_extra_sigma(p, 1, v->n, fl, a))) return st;
+            for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++)
+                radx_pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
+            return RADX_OK;
+        default: break;
+        }
+        return RADX_OK;
+    }
+    }
+    return RADX_OK;
+}
+
+/* Remembers key = repr in PyRadiomics' settings dict order (update keeps an existing key's slot). */
+radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *err)
+{
+    if (radx_params_ensure_extra(p)) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    struct radx_params_extra *x = p->extra;
+    sbuf r = {0}, c = {0};
+    radx_sb_repr(&r, v);
+    int has_canon = radx_params_canon(p, k, &c);
+    char *repr = radx_sb_take(&r);
+    char *cn = has_canon ? radx_sb_take(&c) : (free(c.p), NULL);
+    if (!repr || (has_canon && !cn)) {
+        free(repr);
+        free(cn);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < x->n_given; i++) {
+        if (!strcmp(x->given[i].key, radx_param_keys[k].name)) {
+            free(x->given[i].repr);
+            free(x->given[i].canon);
+            x->given[i].repr = repr;
+            x->given[i].canon = cn;
+            return RADX_OK;
+        }
+    }
+    if (x->n_given == x->cap_given) {
+        int cap = x->cap_given ? 2 * x->cap_given : 16;
+        given_rec *g = realloc(x->given, (size_t)cap * sizeof *g);
+        if (!g) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+        x->given = g;
+        x->cap_given = cap;
+    }
+    given_rec *g = &x->given[x->n_given];
+    g->key = radx_pstrdup(radx_param_keys[k].name);
+    if (!g->key) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    g->repr = repr;
+    g->canon = cn;
+    x->n_given++;
+    return RADX_OK;
+}

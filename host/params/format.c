@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The settings and image types as PyRadiomics' diagnostics print them
+ * (diagnostics_Configuration_Settings, diagnostics_Configuration_EnabledImageTypes), and the
+ * canonical text of a setting from the struct, which tells whether a field still holds what was
+ * given and prints fields changed in the struct directly. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "params/params_internal.h"
+
+/* PyRadiomics' _getDefaultSettings(), in its order, with the values as it prints them. */
+static const struct { kid k; const char *repr; } pydefaults[] = {
+    {K_MINROIDIM, "2"}, {K_MINROISIZE, "None"}, {K_NORMALIZE, "False"}, {K_NORMSCALE, "1"},
+    {K_REMOVEOUT, "None"}, {K_RESAMPLED, "None"}, {K_INTERP, "'sitkBSpline'"}, {K_PRECROP, "False"},
+    {K_PADDIST, "5"}, {K_DISTANCES, "[1]"}, {K_FORCE2D, "False"}, {K_FORCE2DDIM, "0"},
+    {K_RESEGRANGE, "None"}, {K_LABEL, "1"}, {K_ADDINFO, "True"},
+};
+#define N_PYDEFAULTS ((int)(sizeof pydefaults / sizeof pydefaults[0]))
+
+static void sb_int_or_float(sbuf *b, double d)
+{
+    if (d == floor(d) && fabs(d) < 9.0e15) radx_sb_printf(b, "%.0f", d);
+    else radx_sb_float(b, d);
+}
+
+int radx_params_canon(const radx_params *p, int k, sbuf *b)
+{
+    switch (k) {
+    case K_MINROIDIM: radx_sb_printf(b, "%d", p->minimum_roi_dimensions); return 1;
+    case K_MINROISIZE:
+        if (p->has_minimum_roi_size) radx_sb_printf(b, "%lld", (long long)p->minimum_roi_size);
+        else radx_sb_puts(b, "None");
+        return 1;
+    case K_GEOMTOL:
+        if (p->has_geometry_tolerance) radx_sb_float(b, p->geometry_tolerance);
+        else radx_sb_puts(b, "None");
+        return 1;
+    case K_CORRECTMASK: radx_sb_puts(b, p->correct_mask ? "True" : "False"); return 1;
+    case K_ADDINFO: radx_sb_puts(b, p->additional_info ? "True" : "False"); return 1;
+    case K_LABEL: radx_sb_printf(b, "%d", p->label); return 1;
+    case K_LABELCH: radx_sb_printf(b, "%d", p->label_channel); return 1;
+    case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
+    case K_BINCOUNT:
+        if (p->has_bin_count) radx_sb_printf(b, "%d", p->bin_count);
+        else radx_sb_puts(b, "None");
+        return 1;
+    case K_NORMALIZE: radx_sb_puts(b, p->normalize ? "True" : "False"); return 1;
+    case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
+    case K_REMOVEOUT:
+        if (p->has_remove_outliers) radx_sb_float(b, p->remove_outliers);
+        else radx_sb_puts(b, "None");
+        return 1;
+    case K_RESAMPLED:
+        if (!p->has_resampled_spacing) { radx_sb_puts(b, "None"); return 1; }
+        radx_sb_puts(b, "[");
+        for (int i = 0; i < 3; i++) {
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_float(b, p->resampled_spacing[i]);
+        }
+        radx_sb_puts(b, "]");
+        return 1;
+    case K_INTERP:
+        if (p->interpolator[0]) radx_sb_pystr(b, p->interpolator);
+        else radx_sb_puts(b, "None");
+        return 1;
+    case K_PADDIST: radx_sb_printf(b, "%d", p->pad_distance); return 1;
+    case K_DISTANCES:
+        radx_sb_puts(b, "[");
+        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) radx_sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
+        radx_sb_puts(b, "]");
+        return 1;
+    case K_FORCE2D: radx_sb_puts(b, p->force2d ? "True" : "False"); return 1;
+    case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
+    case K_RESEGRANGE:
+        if (p->n_reseg_range <= 0) { radx_sb_puts(b, "None"); return 1; }
+        radx_sb_puts(b, "[");
+        for (int i = 0; i < p->n_reseg_range && i < 2; i++) {
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_float(b, p->reseg_range[i]);
+        }
+        radx_sb_puts(b, "]");
+        return 1;
+    case K_RESEGMODE:
+        radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
+        return 1;
+    case K_RESEGSHAPE: radx_sb_puts(b, p->reseg_shape ? "True" : "False"); return 1;
+    case K_PRECROP: radx_sb_puts(b, p->pre_crop ? "True" : "False"); return 1;
+    case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
+    case K_SYMGLCM: radx_sb_puts(b, p->symmetrical_glcm ? "True" : "False"); return 1;
+    case K_WNORM:
+        if (p->weighting_norm == RADX_WNORM_NONE) radx_sb_puts(b, "None");
+        else if (p->weighting_norm >= RADX_WNORM_MANHATTAN && p->weighting_norm <= RADX_WNORM_NO_WEIGHTING)
+            radx_sb_pystr(b, radx_wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
+        else radx_sb_puts(b, "?");
+        return 1;
+    case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
+    case K_IBSIKURT: radx_sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
+    case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
+    case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
+    case K_MASKEDKERNEL: radx_sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
+    case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
+    case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
+    default: return 0; /* settings radx keeps but has no field for */
+    }
+}
+
+static void copy_out(char *buf, size_t len, sbuf *b)
+{
+    if (!buf || !len) { free(b->p); return; }
+    if (b->oom || !b->p) snprintf(buf, len, "{}");
+    else snprintf(buf, len, "%s", b->p);
+    free(b->p);
+}
+
+static const given_rec *find_given(const radx_params *p, const char *key)
+{
+    if (!p->extra) return NULL;
+    for (int i = 0; i < p->extra->n_given; i++)
+        if (!strcmp(p->extra->given[i].key, key)) return &p->extra->given[i];
+    return NULL;
+}
+
+/* Value text of key k: what was given while the struct still holds it, else the struct. */
+static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int k, const given_rec *g,
+                      const char *default_repr)
+{
+    sbuf cur = {0}, d = {0};
+    int has = radx_params_canon(p, k, &cur);
+    if (g) {
+        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p))) radx_sb_puts(b, g->repr);
+        else radx_sb_puts(b, cur.p ? cur.p : "?");
+    } else {
+        radx_params_canon(def, k, &d);
+        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p)) radx_sb_puts(b, default_repr);
+        else radx_sb_puts(b, cur.p ? cur.p : "?");
+    }
+    free(cur.p);
+    free(d.p);
+}
+
+void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
+{
+    if (!buf || !len) return;
+    if (!p) { snprintf(buf, len, "{}"); return; }
+    radx_params def;
+    radx_params_init_defaults(&def);
+    sbuf b = {0};
+    int first = 1, isdef[K_COUNT] = {0};
+    radx_sb_puts(&b, "{");
+    for (int i = 0; i < N_PYDEFAULTS; i++) {
+        int k = pydefaults[i].k;
+        isdef[k] = 1;
+        radx_sb_printf(&b, "%s'%s': ", first ? "" : ", ", radx_param_keys[k].name);
+        first = 0;
+        put_value(&b, p, &def, k, find_given(p, radx_param_keys[k].name), pydefaults[i].repr);
+    }
+    int shown[K_COUNT] = {0};
+    if (p->extra) {
+        for (int i = 0; i < p->extra->n_given; i++) {
+            const given_rec *g = &p->extra->given[i];
+            int k = radx_find_key(g->key);
+            if (k < 0 || isdef[k]) continue;
+            shown[k] = 1;
+            radx_sb_printf(&b, "%s'%s': ", first ? "" : ", ", g->key);
+            first = 0;
+            put_value(&b, p, &def, k, g, NULL);
+        }
+    }
+    /* fields changed in the struct without a setting given: show them too */
+    for (int k = 0; k < K_COUNT; k++) {
+        if (isdef[k] || shown[k]) continue;
+        sbuf c1 = {0}, c2 = {0};
+        if (radx_params_canon(p, k, &c1) && radx_params_canon(&def, k, &c2) && c1.p && c2.p && strcmp(c1.p, c2.p)) {
+            radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_param_keys[k].name, c1.p);
+            first = 0;
+        }
+        free(c1.p);
+        free(c2.p);
+    }
+    radx_sb_puts(&b, "}");
+    copy_out(buf, len, &b);
+}
+
+void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
+{
+    if (!buf || !len) return;
+    if (!p) { snprintf(buf, len, "{}"); return; }
+    sbuf b = {0};
+    radx_sb_puts(&b, "{");
+    int first = 1, done[RADX_IMG_COUNT] = {0};
+    for (int i = 0; i < p->n_imtype_order && i < RADX_IMG_COUNT; i++) {
+        int t = p->imtype_order[i];
+        if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
+        done[t] = 1;
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
+        if (done[t] || !p->imtype[t].enabled) continue;
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    radx_sb_puts(&b, "}");
+    copy_out(buf, len, &b);
+}
