@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* PyRadiomics parameter files and -s NAME:VALUE overrides (host/params/params.c).
+/* PyRadiomics parameter files and -s NAME:VALUE overrides (host/params; params_internal.h
+ * lists its files).
  *
  * Semantics are PyRadiomics 3.0.1's (featureextractor._applyParams, schemas/paramSchema.yaml,
  * schemas/schemaFuncs.py, scripts._parseOverrides):

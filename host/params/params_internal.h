@@ -1,6 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* What the files of host/params share (not for the rest of the library: see params.h).
  *
+ *   pval.c       the value tree a parameter file or an override becomes (pval)
+ *   pyrepr.c     growable strings and Python's repr() of values
+ *   pyliteral.c  Python's int() / float() text rules, YAML 1.2 plain-scalar typing
+ *   keys.c       the settings PyRadiomics knows, their types and ranges, the name lists
+ *   params.c     defaults, clear, copy, per-image-type settings
+ *   apply.c      validation of one setting's value and storing it in radx_params
+ *   format.c     the settings and image types as PyRadiomics' diagnostics print them
+ *   yaml.c       reading a file with libyaml into a pval tree
+ *   file.c       the sections of a file (setting, voxelSetting, imageType, featureClass)
+ *   overrides.c  -s NAME:VALUE
+ *
  * Every function here has external linkage in the static library, hence the radx_ prefix. */
 #ifndef RADX_PARAMS_INTERNAL_H
 #define RADX_PARAMS_INTERNAL_H
@@ -9,7 +20,7 @@
 #include "core/radx_internal.h"
 
 /* ------------------------------------------------------------------------------------------
- * Values as PyRadiomics' loader would hand them to its validator.
+ * Values as PyRadiomics' loader would hand them to its validator (pval.c).
  * ---------------------------------------------------------------------------------------- */
 typedef enum { PV_NULL, PV_BOOL, PV_INT, PV_FLOAT, PV_STR, PV_SEQ, PV_MAP } pv_kind;
 
@@ -66,7 +77,7 @@ int radx_params_ensure_extra(radx_params *p);
 void radx_params_sync_log_sigma(radx_params *p);
 
 /* ------------------------------------------------------------------------------------------
- * Growable string and Python reprs.  After a failed allocation the string stays
+ * Growable string and Python reprs (pyrepr.c).  After a failed allocation the string stays
  * as it was and oom is set; later appends do nothing.
  * ---------------------------------------------------------------------------------------- */
 typedef struct sbuf {
@@ -94,7 +105,7 @@ void radx_show_value(const pval *v, char *out, size_t len);
 void radx_pv_number_str(const pval *v, char *out, size_t len);
 
 /* ------------------------------------------------------------------------------------------
- * Number syntax.
+ * Number syntax (pyliteral.c).
  * ---------------------------------------------------------------------------------------- */
 /* Python int(text), base 10.  0 ok, -1 syntax, -2 beyond long long. */
 int radx_py_int(const char *text, long long *out);
@@ -106,7 +117,7 @@ int radx_ci_eq(const char *a, const char *b);
 void radx_resolve_plain(const char *s, pval *v, int json);
 
 /* ------------------------------------------------------------------------------------------
- * The settings PyRadiomics knows, in its schema's order.
+ * The settings PyRadiomics knows (keys.c), in its schema's order.
  * ---------------------------------------------------------------------------------------- */
 typedef enum kid {
     K_MINROIDIM, K_MINROISIZE, K_GEOMTOL, K_CORRECTMASK, K_ADDINFO, K_LABEL, K_LABELCH, K_BINWIDTH,
@@ -149,7 +160,7 @@ int radx_find_key(const char *name);
 void radx_join_names(char *out, size_t len, const char *const *names, int n);
 
 /* ------------------------------------------------------------------------------------------
- * Validation and application of one setting.
+ * Validation and application of one setting (apply.c).
  * ---------------------------------------------------------------------------------------- */
 typedef struct actx {
     const char *file;      /* for messages; NULL for -s */
@@ -170,13 +181,13 @@ radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a
 radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *err);
 
 /* ------------------------------------------------------------------------------------------
- * Text of the settings.
+ * Text of the settings (format.c).
  * ---------------------------------------------------------------------------------------- */
 /* Python repr of key k as the struct holds it; 0 (nothing written) for keys without a field. */
 int radx_params_canon(const radx_params *p, int k, sbuf *b);
 
 /* ------------------------------------------------------------------------------------------
- * Files.
+ * Files (yaml.c).
  * ---------------------------------------------------------------------------------------- */
 /* Reads and parses a parameter file into *root (freed by the caller on success). */
 radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err);
