@@ -107,188 +107,249 @@ static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, cons
     return RADX_OK;
 }
 
-static radx_status set_extra_sigma(radx_params *p, int has, int n, const double *s, const actx *a)
+/* "value X <what>" for key k, X as messages show v. */
+static radx_status bad_value(const actx *a, int k, const pval *v, const char *what)
+{
+    char sh[160];
+    radx_show_value(v, sh, sizeof sh);
+    return radx_param_error(a, radx_param_keys[k].name, "value %s %s", sh, what);
+}
+
+/* The field behind a boolean key; NULL for gradientUseSpacing, which is kept as text only. */
+static int *bool_field(radx_params *p, int k)
+{
+    switch (k) {
+    case K_CORRECTMASK: return &p->correct_mask;
+    case K_ADDINFO: return &p->additional_info;
+    case K_NORMALIZE: return &p->normalize;
+    case K_FORCE2D: return &p->force2d;
+    case K_RESEGSHAPE: return &p->reseg_shape;
+    case K_PRECROP: return &p->pre_crop;
+    case K_SYMGLCM: return &p->symmetrical_glcm;
+    case K_IBSIKURT: return &p->ibsi_kurtosis_excess;
+    case K_MASKEDKERNEL: return &p->masked_kernel;
+    default: return NULL;
+    }
+}
+
+/* None switches an optional setting off; a boolean becomes False (PyRadiomics tests them for
+ * truth); any other setting refuses it. */
+static radx_status apply_none(radx_params *p, int k, const actx *a)
+{
+    if (!radx_param_keys[k].nullok) return radx_param_error(a, radx_param_keys[k].name, "value None is not allowed");
+    int *b = bool_field(p, k);
+    if (b) {
+        *b = 0;
+        return RADX_OK;
+    }
+    switch (k) {
+    case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
+    case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
+    case K_BINCOUNT: p->has_bin_count = 0; p->bin_count = 0; break;
+    case K_REMOVEOUT: p->has_remove_outliers = 0; p->remove_outliers = 0; break;
+    case K_RESAMPLED: p->has_resampled_spacing = 0; memset(p->resampled_spacing, 0, sizeof p->resampled_spacing); break;
+    case K_INTERP: p->interpolator[0] = 0; break;
+    case K_RESEGRANGE: p->n_reseg_range = 0; p->reseg_range[0] = p->reseg_range[1] = 0; break;
+    case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
+    default: break; /* gradientUseSpacing */
+    }
+    return RADX_OK;
+}
+
+static radx_status apply_bool(radx_params *p, int k, const pval *v, const actx *a)
+{
+    if (v->k != PV_BOOL) return bad_value(a, k, v, "is not a boolean (true or false)");
+    int *b = bool_field(p, k);
+    if (b) *b = v->b;
+    return RADX_OK;
+}
+
+/* What an int key's field can hold, on top of the schema's range. */
+static void int_limits(int k, long long *lo, long long *hi)
+{
+    switch (k) {
+    case K_MINROISIZE: *lo = LLONG_MIN; *hi = LLONG_MAX; break;             /* int64_t */
+    case K_VOXSHIFT: case K_GLDMA: *lo = -(1LL << 53); *hi = 1LL << 53; break; /* a double, exactly */
+    default: *lo = INT_MIN; *hi = INT_MAX; break;
+    }
+}
+
+static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a)
+{
+    long long lo, hi, iv = 0;
+    int_limits(k, &lo, &hi);
+    radx_status st = get_int(a, &radx_param_keys[k], v, NULL, 0, lo, hi, &iv);
+    if (st) return st;
+    switch (k) {
+    case K_MINROIDIM: p->minimum_roi_dimensions = (int)iv; break;
+    case K_MINROISIZE: p->has_minimum_roi_size = 1; p->minimum_roi_size = (int64_t)iv; break;
+    case K_LABEL: p->label = (int)iv; break;
+    case K_LABELCH: p->label_channel = (int)iv; break;
+    case K_BINCOUNT: p->has_bin_count = 1; p->bin_count = (int)iv; break;
+    case K_PADDIST: p->pad_distance = (int)iv; break;
+    case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
+    case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
+    case K_GLDMA: p->gldm_a = (double)iv; break;
+    case K_KERNELRADIUS: p->kernel_radius = (int)iv; break;
+    case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
+    default: break; /* start_level, level, lbp*: validated, kept as text */
+    }
+    return RADX_OK;
+}
+
+static radx_status apply_float(radx_params *p, int k, const pval *v, const actx *a)
+{
+    double dv = 0;
+    radx_status st = get_float(a, &radx_param_keys[k], v, NULL, 0, &dv);
+    if (st) return st;
+    switch (k) {
+    case K_GEOMTOL: p->has_geometry_tolerance = 1; p->geometry_tolerance = dv; break;
+    case K_BINWIDTH: p->bin_width = dv; break;
+    case K_NORMSCALE: p->normalize_scale = dv; break;
+    case K_REMOVEOUT: p->has_remove_outliers = 1; p->remove_outliers = dv; break;
+    case K_INITVALUE: p->init_value = dv; break;
+    default: break; /* lbp radii: validated, kept as text */
+    }
+    return RADX_OK;
+}
+
+/* A string key, one of a list of names: resegmentMode, logKernel, lbp2DMethod, wavelet. */
+static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *a)
+{
+    const keydef *kd = &radx_param_keys[k];
+    int i = 0;
+    radx_status st = RADX_OK;
+    switch (k) {
+    case K_RESEGMODE:
+        st = get_enum(a, kd, v, radx_reseg_names, NELEM(radx_reseg_names), &i);
+        if (!st) p->reseg_mode = (radx_reseg_mode)i;
+        break;
+    case K_LOGKERNEL:
+        st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i);
+        if (!st) p->log_mode = i;
+        break;
+    case K_LBP2DMETHOD: st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i); break;
+    case K_WAVELET: st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i); break;
+    default: break;
+    }
+    return st;
+}
+
+/* interpolator: a SimpleITK interpolator name, or (checkInterpolator) its legacy number 1..10. */
+static radx_status apply_interp(radx_params *p, int k, const pval *v, const actx *a)
+{
+    if (v->k == PV_INT) {
+        if (v->big || v->i < 1 || v->i > 10)
+            return bad_value(a, k, v, "must be an interpolator name or an integer between 1 and 10");
+        /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
+         * then fails with "Interpolator not set" */
+        if (v->i == 3)
+            return bad_value(a, k, v, "is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')");
+        snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[v->i - 1]);
+        return RADX_OK;
+    }
+    if (v->k != PV_STR) return bad_value(a, k, v, "is not an interpolator name (string) or integer");
+    int i = 0;
+    radx_status st = get_enum(a, &radx_param_keys[k], v, radx_interp_names, NELEM(radx_interp_names), &i);
+    if (st) return st;
+    snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[i]);
+    return RADX_OK;
+}
+
+static radx_status apply_wnorm(radx_params *p, int k, const pval *v, const actx *a)
+{
+    int i = 0;
+    radx_status st = get_enum(a, &radx_param_keys[k], v, radx_wnorm_names, NELEM(radx_wnorm_names), &i);
+    if (st) return st;
+    p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
+    return RADX_OK;
+}
+
+/* The number of values a list key takes. */
+static radx_status check_list_length(int k, const pval *v, const actx *a)
+{
+    int minn = 0, maxn = 64;
+    switch (k) {
+    case K_DISTANCES: minn = 1; maxn = RADX_MAX_DISTANCES; break;
+    case K_SIGMA: maxn = RADX_MAX_SIGMAS; break;
+    case K_RESAMPLED: minn = maxn = 3; break;
+    case K_RESEGRANGE: minn = 1; maxn = 2; break;
+    default: break;
+    }
+    if (v->n >= minn && v->n <= maxn) return RADX_OK;
+    if (k == K_RESAMPLED) return bad_value(a, k, v, "must have 3 values (x, y, z)");
+    if (k == K_RESEGRANGE) return bad_value(a, k, v, "must have 1 or 2 values (lower [, upper] bound)");
+    char what[64];
+    if (v->n < minn) snprintf(what, sizeof what, "must have at least %d value(s)", minn);
+    else snprintf(what, sizeof what, "has more than %d values", maxn);
+    return bad_value(a, k, v, what);
+}
+
+/* The general 'sigma' (LoG's unless its image type gives its own), with Python's str() of each
+ * value, which names LoG's images. */
+static radx_status set_global_sigma(radx_params *p, const pval *v, const double *sigma, const actx *a)
 {
     if (radx_params_ensure_extra(p)) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
-    p->extra->has_gsigma = has;
-    p->extra->n_gsigma = n;
-    for (int i = 0; i < n; i++) p->extra->gsigma[i] = s[i];
+    struct radx_params_extra *x = p->extra;
+    x->has_gsigma = 1;
+    x->n_gsigma = v->n;
+    for (int i = 0; i < v->n; i++) {
+        x->gsigma[i] = sigma[i];
+        radx_pv_number_str(&v->items[i], x->gsigma_text[i], sizeof x->gsigma_text[i]);
+    }
+    return RADX_OK;
+}
+
+/* distances, resampledPixelSpacing, resegmentRange, sigma: length checked, then each element. */
+static radx_status apply_list(radx_params *p, int k, const pval *v, const actx *a)
+{
+    const keydef *kd = &radx_param_keys[k];
+    if (v->k != PV_SEQ) return bad_value(a, k, v, "is not a list");
+    radx_status st = check_list_length(k, v, a);
+    if (st) return st;
+    double fl[64] = {0};
+    int il[64] = {0};
+    for (int i = 0; i < v->n; i++) {
+        long long iv = 0;
+        if (kd->t == T_SEQI) {
+            if ((st = get_int(a, kd, &v->items[i], v, i, INT_MIN, INT_MAX, &iv))) return st;
+            il[i] = (int)iv;
+        } else if ((st = get_float(a, kd, &v->items[i], v, i, &fl[i]))) {
+            return st;
+        }
+    }
+    switch (k) {
+    case K_DISTANCES:
+        p->n_distances = v->n;
+        for (int i = 0; i < v->n; i++) p->distances[i] = il[i];
+        break;
+    case K_RESAMPLED:
+        p->has_resampled_spacing = 1;
+        for (int i = 0; i < 3; i++) p->resampled_spacing[i] = fl[i];
+        break;
+    case K_RESEGRANGE:
+        p->n_reseg_range = v->n;
+        p->reseg_range[0] = fl[0];
+        p->reseg_range[1] = v->n > 1 ? fl[1] : 0.0;
+        break;
+    case K_SIGMA: return set_global_sigma(p, v, fl, a);
+    default: break;
+    }
     return RADX_OK;
 }
 
 /* Validates v for key k and stores it in *p.  Does not record it (see radx_record_given). */
 radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a)
 {
-    const keydef *kd = &radx_param_keys[k];
-    char sh[160];
-    radx_show_value(v, sh, sizeof sh);
-    long long iv = 0;
-    double dv = 0;
-    radx_status st;
-
-    if (v->k == PV_NULL) {
-        if (!kd->nullok) return radx_param_error(a, kd->name, "value None is not allowed");
-        switch (k) {
-        case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
-        case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
-        case K_BINCOUNT: p->has_bin_count = 0; p->bin_count = 0; break;
-        case K_REMOVEOUT: p->has_remove_outliers = 0; p->remove_outliers = 0; break;
-        case K_RESAMPLED: p->has_resampled_spacing = 0; memset(p->resampled_spacing, 0, sizeof p->resampled_spacing); break;
-        case K_INTERP: p->interpolator[0] = 0; break;
-        case K_RESEGRANGE: p->n_reseg_range = 0; p->reseg_range[0] = p->reseg_range[1] = 0; break;
-        case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
-        /* booleans: None is falsy where PyRadiomics tests them */
-        case K_CORRECTMASK: p->correct_mask = 0; break;
-        case K_ADDINFO: p->additional_info = 0; break;
-        case K_NORMALIZE: p->normalize = 0; break;
-        case K_FORCE2D: p->force2d = 0; break;
-        case K_RESEGSHAPE: p->reseg_shape = 0; break;
-        case K_PRECROP: p->pre_crop = 0; break;
-        case K_SYMGLCM: p->symmetrical_glcm = 0; break;
-        case K_IBSIKURT: p->ibsi_kurtosis_excess = 0; break;
-        case K_MASKEDKERNEL: p->masked_kernel = 0; break;
-        default: break; /* gradientUseSpacing: kept as text only */
-        }
-        return RADX_OK;
-    }
-
-    switch (kd->t) {
-    case T_BOOL: {
-        if (v->k != PV_BOOL) return radx_param_error(a, kd->name, "value %s is not a boolean (true or false)", sh);
-        int b = v->b;
-        switch (k) {
-        case K_CORRECTMASK: p->correct_mask = b; break;
-        case K_ADDINFO: p->additional_info = b; break;
-        case K_NORMALIZE: p->normalize = b; break;
-        case K_FORCE2D: p->force2d = b; break;
-        case K_RESEGSHAPE: p->reseg_shape = b; break;
-        case K_PRECROP: p->pre_crop = b; break;
-        case K_SYMGLCM: p->symmetrical_glcm = b; break;
-        case K_IBSIKURT: p->ibsi_kurtosis_excess = b; break;
-        case K_MASKEDKERNEL: p->masked_kernel = b; break;
-        default: break;
-        }
-        return RADX_OK;
-    }
-    case T_INT: {
-        long long lo = LLONG_MIN, hi = LLONG_MAX;
-        if (k != K_MINROISIZE && k != K_VOXSHIFT && k != K_GLDMA) { lo = INT_MIN; hi = INT_MAX; }
-        if (k == K_VOXSHIFT || k == K_GLDMA) { lo = -(1LL << 53); hi = 1LL << 53; } /* stored as double */
-        if ((st = get_int(a, kd, v, NULL, 0, lo, hi, &iv))) return st;
-        switch (k) {
-        case K_MINROIDIM: p->minimum_roi_dimensions = (int)iv; break;
-        case K_MINROISIZE: p->has_minimum_roi_size = 1; p->minimum_roi_size = (int64_t)iv; break;
-        case K_LABEL: p->label = (int)iv; break;
-        case K_LABELCH: p->label_channel = (int)iv; break;
-        case K_BINCOUNT: p->has_bin_count = 1; p->bin_count = (int)iv; break;
-        case K_PADDIST: p->pad_distance = (int)iv; break;
-        case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
-        case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
-        case K_GLDMA: p->gldm_a = (double)iv; break;
-        case K_KERNELRADIUS: p->kernel_radius = (int)iv; break;
-        case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
-        default: break; /* start_level, level, lbp*: validated, kept as text */
-        }
-        return RADX_OK;
-    }
-    case T_FLOAT:
-        if ((st = get_float(a, kd, v, NULL, 0, &dv))) return st;
-        switch (k) {
-        case K_GEOMTOL: p->has_geometry_tolerance = 1; p->geometry_tolerance = dv; break;
-        case K_BINWIDTH: p->bin_width = dv; break;
-        case K_NORMSCALE: p->normalize_scale = dv; break;
-        case K_REMOVEOUT: p->has_remove_outliers = 1; p->remove_outliers = dv; break;
-        case K_INITVALUE: p->init_value = dv; break;
-        default: break; /* lbp radii */
-        }
-        return RADX_OK;
-    case T_STR: {
-        int i = 0;
-        if (k == K_RESEGMODE) {
-            if ((st = get_enum(a, kd, v, radx_reseg_names, NELEM(radx_reseg_names), &i))) return st;
-            p->reseg_mode = (radx_reseg_mode)i;
-        } else if (k == K_LOGKERNEL) {
-            if ((st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i))) return st;
-            p->log_mode = i;
-        } else if (k == K_LBP2DMETHOD) {
-            if ((st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i))) return st;
-        } else if (k == K_WAVELET) {
-            if ((st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i))) return st;
-        }
-        return RADX_OK;
-    }
-    case T_INTERP: {
-        if (v->k == PV_INT) { /* checkInterpolator: an int 1..10 (SimpleITK's legacy enum values) */
-            if (v->big || v->i < 1 || v->i > 10)
-                return radx_param_error(a, kd->name, "value %s must be an interpolator name or an integer between 1 and 10", sh);
-            /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
-             * then fails with "Interpolator not set" */
-            if (v->i == 3)
-                return radx_param_error(a, kd->name, "value %s is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')", sh);
-            snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[v->i - 1]);
-            return RADX_OK;
-        }
-        if (v->k != PV_STR)
-            return radx_param_error(a, kd->name, "value %s is not an interpolator name (string) or integer", sh);
-        int i = 0;
-        if ((st = get_enum(a, kd, v, radx_interp_names, NELEM(radx_interp_names), &i))) return st;
-        snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[i]);
-        return RADX_OK;
-    }
-    case T_WNORM: {
-        int i = 0;
-        if ((st = get_enum(a, kd, v, radx_wnorm_names, NELEM(radx_wnorm_names), &i))) return st;
-        p->weighting_norm = (radx_wnorm)(RADX_WNORM_MANHATTAN + i);
-        return RADX_OK;
-    }
-    case T_SEQI:
-    case T_SEQF: {
-        if (v->k != PV_SEQ) return radx_param_error(a, kd->name, "value %s is not a list", sh);
-        int maxn = 64, minn = 0;
-        if (k == K_DISTANCES) { maxn = RADX_MAX_DISTANCES; minn = 1; }
-        if (k == K_SIGMA) maxn = RADX_MAX_SIGMAS;
-        if (k == K_RESAMPLED) minn = maxn = 3;
-        if (k == K_RESEGRANGE) { minn = 1; maxn = 2; }
-        if (v->n < minn || v->n > maxn) {
-            if (k == K_RESAMPLED) return radx_param_error(a, kd->name, "value %s must have 3 values (x, y, z)", sh);
-            if (k == K_RESEGRANGE) return radx_param_error(a, kd->name, "value %s must have 1 or 2 values (lower [, upper] bound)", sh);
-            if (v->n < minn) return radx_param_error(a, kd->name, "value %s must have at least %d value(s)", sh, minn);
-            return radx_param_error(a, kd->name, "value %s has more than %d values", sh, maxn);
-        }
-        double fl[64];
-        int il[64];
-        for (int i = 0; i < v->n; i++) {
-            if (kd->t == T_SEQI) {
-                if ((st = get_int(a, kd, &v->items[i], v, i, INT_MIN, INT_MAX, &iv))) return st;
-                il[i] = (int)iv;
-            } else {
-                if ((st = get_float(a, kd, &v->items[i], v, i, &dv))) return st;
-                fl[i] = dv;
-            }
-        }
-        switch (k) {
-        case K_DISTANCES:
-            p->n_distances = v->n;
-            for (int i = 0; i < v->n; i++) p->distances[i] = il[i];
-            break;
-        case K_RESAMPLED:
-            p->has_resampled_spacing = 1;
-            for (int i = 0; i < 3; i++) p->resampled_spacing[i] = fl[i];
-            break;
-        case K_RESEGRANGE:
-            p->n_reseg_range = v->n;
-            p->reseg_range[0] = fl[0];
-            p->reseg_range[1] = v->n > 1 ? fl[1] : 0.0;
-            break;
-        case K_SIGMA:
-            if ((st = set_extra_sigma(p, 1, v->n, fl, a))) return st;
-            for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++)
-                radx_pv_number_str(&v->items[j], p->extra->gsigma_text[j], sizeof p->extra->gsigma_text[j]);
-            return RADX_OK;
-        default: break;
-        }
-        return RADX_OK;
-    }
+    if (v->k == PV_NULL) return apply_none(p, k, a);
+    switch (radx_param_keys[k].t) {
+    case T_BOOL: return apply_bool(p, k, v, a);
+    case T_INT: return apply_int(p, k, v, a);
+    case T_FLOAT: return apply_float(p, k, v, a);
+    case T_STR: return apply_name(p, k, v, a);
+    case T_INTERP: return apply_interp(p, k, v, a);
+    case T_WNORM: return apply_wnorm(p, k, v, a);
+    case T_SEQI: case T_SEQF: return apply_list(p, k, v, a);
     }
     return RADX_OK;
 }
