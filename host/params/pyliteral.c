@@ -9,7 +9,10 @@
 #include <string.h>
 #include "params/params_internal.h"
 
-/* digits with single underscores between them (Python and ruamel), copied without them */
+/* Digits of class isdig from s, copied to out[*no..] (at most cap - 1) without underscores;
+ * returns where they end.  allow_us: 0 no underscores, 1 Python's rule (each underscore
+ * followed by a digit), 2 ruamel's (underscores anywhere after the first digit).  NULL when s
+ * starts with no digit or breaks rule 1. */
 static const char *scan_digitpart(const char *s, int (*isdig)(int), char *out, size_t *no, size_t cap, int allow_us)
 {
     if (!isdig((unsigned char)*s)) return NULL;
@@ -26,6 +29,7 @@ static const char *scan_digitpart(const char *s, int (*isdig)(int), char *out, s
     }
     return s;
 }
+
 static int isoct(int c) { return c >= '0' && c <= '7'; }
 static int isbin(int c) { return c == '0' || c == '1'; }
 
@@ -102,54 +106,58 @@ int radx_py_float(const char *text, double *out)
     return 0;
 }
 
-/* Types a plain YAML scalar as ruamel.yaml (YAML 1.2) does: null, bool, int, float or str. */
-void radx_resolve_plain(const char *s, pval *v, int json)
+/* null, booleans, JSON's NaN / Infinity and YAML's .inf / .nan; 0 when s is none of these. */
+static int resolve_keyword(const char *s, pval *v, int json)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
     static const char *const trues[] = {"true", "True", "TRUE"};
     static const char *const falses[] = {"false", "False", "FALSE"};
     for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return; }
+        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return 1; }
     for (int i = 0; i < 3; i++) {
-        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return; }
-        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return; }
+        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return 1; }
+        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return 1; }
     }
     if (json) { /* Python's json module reads these as floats */
-        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return; }
-        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return; }
-        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return; }
+        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return 1; }
+        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return 1; }
+        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return 1; }
     }
     const char *q = s;
     int neg = 0;
     if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
-    /* special floats */
     if (!strcmp(q, ".inf") || !strcmp(q, ".Inf") || !strcmp(q, ".INF")) {
-        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return;
+        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return 1;
     }
     if (q == s && (!strcmp(q, ".nan") || !strcmp(q, ".NaN") || !strcmp(q, ".NAN"))) {
-        v->k = PV_FLOAT; v->d = NAN; return;
+        v->k = PV_FLOAT; v->d = NAN; return 1;
     }
+    return 0;
+}
+
+/* 0x / 0o / 0b integers, q after the sign (ints beyond long long are 'big', kept as double);
+ * anything else starting so is a string. */
+static void resolve_based_int(const char *q, int neg, pval *v)
+{
     char buf[256];
     size_t n = 0;
-    if (strlen(s) > 200) { v->k = PV_STR; return; }
-    /* hexadecimal, octal, binary ints */
-    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b')) {
-        int base = q[1] == 'x' ? 16 : q[1] == 'o' ? 8 : 2;
-        const char *e = scan_digitpart(q + 2, base == 16 ? isxdigit : base == 8 ? isoct : isbin, buf, &n,
-                                       sizeof buf, 2);
-        if (e && !*e && n > 0) {
-            buf[n] = 0;
-            errno = 0;
-            unsigned long long u = strtoull(buf, NULL, base);
-            v->k = PV_INT;
-            if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) { v->big = 1; v->d = neg ? -(double)u : (double)u; }
-            else { v->i = neg ? -(long long)u : (long long)u; v->d = (double)v->i; }
-            return;
-        }
-        v->k = PV_STR;
-        return;
-    }
-    /* decimal int or float */
+    int base = q[1] == 'x' ? 16 : q[1] == 'o' ? 8 : 2;
+    const char *e = scan_digitpart(q + 2, base == 16 ? isxdigit : base == 8 ? isoct : isbin, buf, &n, sizeof buf, 2);
+    if (!e || *e || n == 0) { v->k = PV_STR; return; }
+    buf[n] = 0;
+    errno = 0;
+    unsigned long long u = strtoull(buf, NULL, base);
+    v->k = PV_INT;
+    if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) { v->big = 1; v->d = neg ? -(double)u : (double)u; }
+    else { v->i = neg ? -(long long)u : (long long)u; v->d = (double)v->i; }
+}
+
+/* A decimal int or float, q after the sign (underscores between digits allowed, as ruamel
+ * does), else a string. */
+static void resolve_decimal(const char *q, int neg, pval *v)
+{
+    char buf[256];
+    size_t n = 0;
     buf[n++] = neg ? '-' : '+';
     int isfloat = 0, have = 0;
     const char *e = q;
@@ -181,5 +189,16 @@ void radx_resolve_plain(const char *s, pval *v, int json)
         v->d = strtod(buf, NULL);
         if (errno == ERANGE) v->big = 1;
     }
-    return;
+}
+
+/* Types a plain YAML scalar as ruamel.yaml (YAML 1.2) does: null, bool, int, float or str. */
+void radx_resolve_plain(const char *s, pval *v, int json)
+{
+    if (resolve_keyword(s, v, json)) return;
+    if (strlen(s) > 200) { v->k = PV_STR; return; }
+    const char *q = s;
+    int neg = 0;
+    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
+    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b')) resolve_based_int(q, neg, v);
+    else resolve_decimal(q, neg, v);
 }
