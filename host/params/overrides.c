@@ -69,55 +69,69 @@ static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a,
     return RADX_OK;
 }
 
+/* The elements of list text t ("1, 2.5"), each converted as a scalar of the key's type; messages
+ * quote the value as shown. */
+static radx_status text_list(const char *t, const char *shown, const keydef *kd, pval *v, const actx *a)
+{
+    v->k = PV_SEQ;
+    int cnt = 0;
+    if (*t) {
+        cnt = 1;
+        for (const char *q = t; *q; q++) cnt += *q == ',';
+    }
+    if (cnt > 64) return radx_param_error(a, kd->name, "value '%s' has more than 64 values", shown);
+    if (cnt && !(v->items = calloc((size_t)cnt, sizeof *v->items)))
+        return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+    const char *q = t;
+    for (int i = 0; i < cnt; i++) {
+        const char *e = strchr(q, ',');
+        size_t len = e ? (size_t)(e - q) : strlen(q);
+        char *el = trim_dup(q, len);
+        if (!el) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
+        v->n = i + 1;
+        radx_status st;
+        if (!*el) st = radx_param_error(a, kd->name, "value '%s' has an empty element", shown);
+        else if (is_none_text(el)) st = radx_param_error(a, kd->name, "value '%s': element %d is None", shown, i);
+        else st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
+        free(el);
+        if (st) return st;
+        q = e ? e + 1 : q + len;
+    }
+    return RADX_OK;
+}
+
+/* value as PyRadiomics' CLI reads it for key kd: None, a list for list keys ("1,2", "[1, 2]" or
+ * "(1, 2)"), else one scalar. */
 static radx_status text_value(const char *value, const keydef *kd, pval *v, const actx *a)
 {
+    memset(v, 0, sizeof *v);
     char *txt = trim_dup(value, strlen(value));
     if (!txt) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
-    radx_status st = RADX_OK;
-    memset(v, 0, sizeof *v);
+    radx_status st;
     if (!*txt) {
         st = radx_param_error(a, kd->name, "empty value");
-    } else if (kd->t == T_SEQI || kd->t == T_SEQF) {
-        if (is_none_text(txt)) {
-            v->k = PV_NULL;
-            v->plain = 1;
-            v->s = txt;
-            return RADX_OK;
-        }
+    } else if (kd->t != T_SEQI && kd->t != T_SEQF) {
+        st = text_scalar(txt, kd->t, v, a, kd->name);
+    } else if (is_none_text(txt)) {
+        v->k = PV_NULL;
+        v->plain = 1;
+        v->s = txt;
+        return RADX_OK;
+    } else {
+        /* the brackets are cut off in place: list messages show txt without its closing one */
         char *body = txt;
         size_t n = strlen(body);
         if (n >= 2 && ((body[0] == '[' && body[n - 1] == ']') || (body[0] == '(' && body[n - 1] == ')'))) {
             body[n - 1] = 0;
             body++;
         }
-        v->k = PV_SEQ;
-        v->plain = 0;
         char *t = trim_dup(body, strlen(body));
-        if (!t) { free(txt); return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory"); }
-        int cnt = 0;
-        if (*t) {
-            cnt = 1;
-            for (char *q = t; *q; q++) cnt += *q == ',';
+        if (!t) {
+            free(txt);
+            return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
         }
-        if (cnt > 64) st = radx_param_error(a, kd->name, "value '%s' has more than 64 values", txt);
-        if (!st && cnt && !(v->items = calloc((size_t)cnt, sizeof *v->items)))
-            st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
-        char *q = t;
-        for (int i = 0; !st && i < cnt; i++) {
-            char *e = strchr(q, ',');
-            size_t len = e ? (size_t)(e - q) : strlen(q);
-            char *el = trim_dup(q, len);
-            if (!el) { st = radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory"); break; }
-            v->n = i + 1;
-            if (!*el) st = radx_param_error(a, kd->name, "value '%s' has an empty element", txt);
-            else if (is_none_text(el)) st = radx_param_error(a, kd->name, "value '%s': element %d is None", txt, i);
-            else st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
-            free(el);
-            q = e ? e + 1 : q + len;
-        }
+        st = text_list(t, txt, kd, v, a);
         free(t);
-    } else {
-        st = text_scalar(txt, kd->t, v, a, kd->name);
     }
     free(txt);
     return st;
