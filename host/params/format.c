@@ -18,89 +18,111 @@ static const struct { kid k; const char *repr; } pydefaults[] = {
 };
 #define N_PYDEFAULTS ((int)(sizeof pydefaults / sizeof pydefaults[0]))
 
+/* An int-valued setting held as a double: "5" while it is integral, else the float's repr. */
 static void sb_int_or_float(sbuf *b, double d)
 {
     if (d == floor(d) && fabs(d) < 9.0e15) radx_sb_printf(b, "%.0f", d);
     else radx_sb_float(b, d);
 }
 
-int radx_params_canon(const radx_params *p, int k, sbuf *b)
+static void sb_float_list(sbuf *b, const double *v, int n)
+{
+    radx_sb_puts(b, "[");
+    for (int i = 0; i < n; i++) {
+        if (i) radx_sb_puts(b, ", ");
+        radx_sb_float(b, v[i]);
+    }
+    radx_sb_puts(b, "]");
+}
+
+static int canon_bool(const radx_params *p, int k, sbuf *b)
+{
+    int v;
+    switch (k) {
+    case K_CORRECTMASK: v = p->correct_mask; break;
+    case K_ADDINFO: v = p->additional_info; break;
+    case K_NORMALIZE: v = p->normalize; break;
+    case K_FORCE2D: v = p->force2d; break;
+    case K_RESEGSHAPE: v = p->reseg_shape; break;
+    case K_PRECROP: v = p->pre_crop; break;
+    case K_SYMGLCM: v = p->symmetrical_glcm; break;
+    case K_IBSIKURT: v = p->ibsi_kurtosis_excess; break;
+    case K_MASKEDKERNEL: v = p->masked_kernel; break;
+    default: return 0;
+    }
+    radx_sb_puts(b, v ? "True" : "False");
+    return 1;
+}
+
+static int canon_number(const radx_params *p, int k, sbuf *b)
 {
     switch (k) {
     case K_MINROIDIM: radx_sb_printf(b, "%d", p->minimum_roi_dimensions); return 1;
-    case K_MINROISIZE:
-        if (p->has_minimum_roi_size) radx_sb_printf(b, "%lld", (long long)p->minimum_roi_size);
-        else radx_sb_puts(b, "None");
-        return 1;
-    case K_GEOMTOL:
-        if (p->has_geometry_tolerance) radx_sb_float(b, p->geometry_tolerance);
-        else radx_sb_puts(b, "None");
-        return 1;
-    case K_CORRECTMASK: radx_sb_puts(b, p->correct_mask ? "True" : "False"); return 1;
-    case K_ADDINFO: radx_sb_puts(b, p->additional_info ? "True" : "False"); return 1;
     case K_LABEL: radx_sb_printf(b, "%d", p->label); return 1;
     case K_LABELCH: radx_sb_printf(b, "%d", p->label_channel); return 1;
-    case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
-    case K_BINCOUNT:
-        if (p->has_bin_count) radx_sb_printf(b, "%d", p->bin_count);
-        else radx_sb_puts(b, "None");
-        return 1;
-    case K_NORMALIZE: radx_sb_puts(b, p->normalize ? "True" : "False"); return 1;
-    case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
-    case K_REMOVEOUT:
-        if (p->has_remove_outliers) radx_sb_float(b, p->remove_outliers);
-        else radx_sb_puts(b, "None");
-        return 1;
-    case K_RESAMPLED:
-        if (!p->has_resampled_spacing) { radx_sb_puts(b, "None"); return 1; }
-        radx_sb_puts(b, "[");
-        for (int i = 0; i < 3; i++) {
-            if (i) radx_sb_puts(b, ", ");
-            radx_sb_float(b, p->resampled_spacing[i]);
-        }
-        radx_sb_puts(b, "]");
-        return 1;
-    case K_INTERP:
-        if (p->interpolator[0]) radx_sb_pystr(b, p->interpolator);
-        else radx_sb_puts(b, "None");
-        return 1;
     case K_PADDIST: radx_sb_printf(b, "%d", p->pad_distance); return 1;
+    case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
+    case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
+    case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
+    case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
+    case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
+    case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
+    case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
+    case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
+    default: return 0;
+    }
+}
+
+/* Settings that can be None (switched off). */
+static int canon_optional(const radx_params *p, int k, sbuf *b)
+{
+    int has;
+    switch (k) {
+    case K_MINROISIZE: has = p->has_minimum_roi_size; break;
+    case K_GEOMTOL: has = p->has_geometry_tolerance; break;
+    case K_BINCOUNT: has = p->has_bin_count; break;
+    case K_REMOVEOUT: has = p->has_remove_outliers; break;
+    case K_RESAMPLED: has = p->has_resampled_spacing; break;
+    case K_INTERP: has = p->interpolator[0] != 0; break;
+    case K_RESEGRANGE: has = p->n_reseg_range > 0; break;
+    case K_WNORM: has = p->weighting_norm != RADX_WNORM_NONE; break;
+    default: return 0;
+    }
+    if (!has) {
+        radx_sb_puts(b, "None");
+        return 1;
+    }
+    switch (k) {
+    case K_MINROISIZE: radx_sb_printf(b, "%lld", (long long)p->minimum_roi_size); break;
+    case K_GEOMTOL: radx_sb_float(b, p->geometry_tolerance); break;
+    case K_BINCOUNT: radx_sb_printf(b, "%d", p->bin_count); break;
+    case K_REMOVEOUT: radx_sb_float(b, p->remove_outliers); break;
+    case K_RESAMPLED: sb_float_list(b, p->resampled_spacing, 3); break;
+    case K_INTERP: radx_sb_pystr(b, p->interpolator); break;
+    case K_RESEGRANGE: sb_float_list(b, p->reseg_range, p->n_reseg_range < 2 ? p->n_reseg_range : 2); break;
+    default: /* K_WNORM */
+        if (p->weighting_norm >= RADX_WNORM_MANHATTAN && p->weighting_norm <= RADX_WNORM_NO_WEIGHTING)
+            radx_sb_pystr(b, radx_wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
+        else
+            radx_sb_puts(b, "?");
+        break;
+    }
+    return 1;
+}
+
+int radx_params_canon(const radx_params *p, int k, sbuf *b)
+{
+    if (canon_bool(p, k, b) || canon_number(p, k, b) || canon_optional(p, k, b)) return 1;
+    switch (k) {
     case K_DISTANCES:
         radx_sb_puts(b, "[");
         for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) radx_sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
         radx_sb_puts(b, "]");
         return 1;
-    case K_FORCE2D: radx_sb_puts(b, p->force2d ? "True" : "False"); return 1;
-    case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
-    case K_RESEGRANGE:
-        if (p->n_reseg_range <= 0) { radx_sb_puts(b, "None"); return 1; }
-        radx_sb_puts(b, "[");
-        for (int i = 0; i < p->n_reseg_range && i < 2; i++) {
-            if (i) radx_sb_puts(b, ", ");
-            radx_sb_float(b, p->reseg_range[i]);
-        }
-        radx_sb_puts(b, "]");
-        return 1;
     case K_RESEGMODE:
         radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
         return 1;
-    case K_RESEGSHAPE: radx_sb_puts(b, p->reseg_shape ? "True" : "False"); return 1;
-    case K_PRECROP: radx_sb_puts(b, p->pre_crop ? "True" : "False"); return 1;
-    case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
-    case K_SYMGLCM: radx_sb_puts(b, p->symmetrical_glcm ? "True" : "False"); return 1;
-    case K_WNORM:
-        if (p->weighting_norm == RADX_WNORM_NONE) radx_sb_puts(b, "None");
-        else if (p->weighting_norm >= RADX_WNORM_MANHATTAN && p->weighting_norm <= RADX_WNORM_NO_WEIGHTING)
-            radx_sb_pystr(b, radx_wnorm_names[p->weighting_norm - RADX_WNORM_MANHATTAN]);
-        else radx_sb_puts(b, "?");
-        return 1;
-    case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
-    case K_IBSIKURT: radx_sb_puts(b, p->ibsi_kurtosis_excess ? "True" : "False"); return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
-    case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
-    case K_MASKEDKERNEL: radx_sb_puts(b, p->masked_kernel ? "True" : "False"); return 1;
-    case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
-    case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
     default: return 0; /* settings radx keeps but has no field for */
     }
 }
