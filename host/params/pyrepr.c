@@ -23,7 +23,9 @@ void radx_sb_putn(sbuf *b, const char *s, size_t n)
     b->n += n;
     b->p[b->n] = 0;
 }
+
 void radx_sb_puts(sbuf *b, const char *s) { radx_sb_putn(b, s, strlen(s)); }
+
 void radx_sb_printf(sbuf *b, const char *fmt, ...)
 {
     char tmp[256];
@@ -41,6 +43,7 @@ void radx_sb_printf(sbuf *b, const char *fmt, ...)
     radx_sb_putn(b, big, (size_t)n);
     free(big);
 }
+
 /* Takes the string (never NULL unless out of memory). */
 char *radx_sb_take(sbuf *b)
 {
