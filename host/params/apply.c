@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Validation of one setting's value against PyRadiomics' schema (schemas/paramSchema.yaml,
- * schemas/schemaFuncs.py), storing it in radx_params, and remembering it as given. */
+ * schemas/schemaFuncs.py), storing it in radx_params, and remembering it as given; and the
+ * settings one image type runs with (its custom settings from the file on top of the others). */
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -391,5 +392,30 @@ radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *er
     g->repr = repr;
     g->canon = cn;
     x->n_given++;
+    return RADX_OK;
+}
+
+/* The settings of one image type: the file's settings, then its imageType section's own. */
+radx_status radx_params_for_imtype(radx_params *dst, const radx_params *src, radx_imtype t, radx_err *err)
+{
+    if (!dst || !src || (int)t < 0 || t >= RADX_IMG_COUNT)
+        return radx_seterr(err, RADX_ERR_ARG, "radx_params_for_imtype: invalid argument");
+    radx_status st = radx_params_copy(dst, src, err);
+    if (st) return st;
+    if (!src->extra) return RADX_OK;
+    char sect[96];
+    snprintf(sect, sizeof sect, "imageType '%s': setting", radx_imtype_names[t]);
+    actx a = {src->source[0] ? src->source : NULL, sect, err};
+    for (int i = 0; i < src->extra->n_custom[t] && !st; i++) {
+        int k = radx_find_key(src->extra->custom[t][i].key);
+        if (k < 0) continue;
+        st = radx_apply_value(dst, k, src->extra->custom[t][i].val, &a);
+        if (!st) st = radx_record_given(dst, k, src->extra->custom[t][i].val, err);
+    }
+    if (st) {
+        radx_params_clear(dst);
+        return st;
+    }
+    radx_params_sync_log_sigma(dst);
     return RADX_OK;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* radx_params itself: PyRadiomics' default settings, clear, copy, and the settings one image
- * type runs with (its custom settings from the file on top of the general ones).  The rest of
- * the parameter code is split by role: see params_internal.h. */
+/* radx_params itself: PyRadiomics' default settings, clear, copy.  The rest of the parameter
+ * code is split by role: see params_internal.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,28 +170,4 @@ void radx_params_sync_log_sigma(radx_params *p)
             snprintf(s->sigma_text[s->n_sigma], sizeof s->sigma_text[0], "%s", x->gsigma_text[j]);
             s->sigma[s->n_sigma++] = x->gsigma[j];
         }
-}
-
-radx_status radx_params_for_imtype(radx_params *dst, const radx_params *src, radx_imtype t, radx_err *err)
-{
-    if (!dst || !src || (int)t < 0 || t >= RADX_IMG_COUNT)
-        return radx_seterr(err, RADX_ERR_ARG, "radx_params_for_imtype: invalid argument");
-    radx_status st = radx_params_copy(dst, src, err);
-    if (st) return st;
-    if (!src->extra) return RADX_OK;
-    char sect[96];
-    snprintf(sect, sizeof sect, "imageType '%s': setting", radx_imtype_names[t]);
-    actx a = {src->source[0] ? src->source : NULL, sect, err};
-    for (int i = 0; i < src->extra->n_custom[t] && !st; i++) {
-        int k = radx_find_key(src->extra->custom[t][i].key);
-        if (k < 0) continue;
-        st = radx_apply_value(dst, k, src->extra->custom[t][i].val, &a);
-        if (!st) st = radx_record_given(dst, k, src->extra->custom[t][i].val, err);
-    }
-    if (st) {
-        radx_params_clear(dst);
-        return st;
-    }
-    radx_params_sync_log_sigma(dst);
-    return RADX_OK;
 }

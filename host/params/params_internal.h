@@ -5,8 +5,8 @@
  *   pyrepr.c     growable strings and Python's repr() of values
  *   pyliteral.c  Python's int() / float() text rules, YAML 1.2 plain-scalar typing
  *   keys.c       the settings PyRadiomics knows, their types and ranges, the name lists
- *   params.c     defaults, clear, copy, per-image-type settings
- *   apply.c      validation of one setting's value and storing it in radx_params
+ *   params.c     defaults, clear, copy
+ *   apply.c      validation of one setting's value, storing it; per-image-type settings
  *   format.c     the settings and image types as PyRadiomics' diagnostics print them
  *   yaml.c       reading a file with libyaml into a pval tree
  *   file.c       the sections of a file (setting, voxelSetting, imageType, featureClass)
