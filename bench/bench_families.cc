@@ -13,7 +13,11 @@
 extern "C" {
 #include "bench_roi.h"
 #include "features/discretise.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "features/features.h"
 }
 
 namespace {

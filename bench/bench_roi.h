@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "features/discretise.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "params/params.h"
+#include "features/features.h"
 
 struct BenchRoi {
     int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1}; // x y z, inclusive

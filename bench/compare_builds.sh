@@ -8,7 +8,8 @@
 #   bench/compare_builds.sh REF [CURRENT_RADX]
 #
 # REF: a commit (e.g. HEAD~3); CURRENT_RADX: a radx CLI to use instead of building the working
-# tree.  RADX_COMPARE_KEEP=1 keeps the outputs (their folder is printed).  Parameter files that enable Wavelet (not computed yet) also run with Wavelet removed.
+# tree.  RADX_COMPARE_KEEP=1 keeps the outputs (their folder is printed).  Parameter files that
+# enable Wavelet (not computed yet) also run with Wavelet removed.
 set -euo pipefail
 REF=${1:?usage: compare_builds.sh REF [CURRENT_RADX]}
 HERE=$(cd "$(dirname "$0")/.." && pwd)

@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "cpu/resample.h"
 #include "ibsi_preprocess.h"
 #include "ibsi_interp.h"
 

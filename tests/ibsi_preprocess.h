@@ -10,7 +10,9 @@
 #define RADX_IBSI_PREPROCESS_H
 
 #include <stdint.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "cpu/resample.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "params/params.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
 
 static inline radx_status radx_test_params_yaml(const char *yaml, radx_params *p, radx_err *e)
 {

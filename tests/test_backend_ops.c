@@ -33,6 +33,7 @@
 #include "pipeline/voxelmap.h"
 #include "radx_test.h"
 #include "stand_in_device.h"
+#include "features/features.h"
 
 
 /* ---- backends ---- */

@@ -63,7 +63,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "radx_test.h"
 #include "csv_read.h"
 #include "cpu/log_filter.h"

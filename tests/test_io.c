@@ -18,7 +18,9 @@
 #include <zlib.h>
 
 #include "io/io.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
 #include "radx_test.h"
 
 

@@ -39,7 +39,11 @@
 #include <omp.h>
 #endif
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "cpu/log_filter.h"
 #include "radx_test.h"
 #include "cpu/log_filter.h"
 #include "rules/log_transfer.h"

@@ -35,7 +35,11 @@
 #endif
 
 #include "radx_test.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "params/params.h"
 #include "backend/backend.h"
 #include "pipeline/voxelmap.h"

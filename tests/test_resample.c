@@ -27,7 +27,11 @@
 #endif
 
 #include "io/io.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "io/io.h"
+#include "params/params.h"
+#include "cpu/resample.h"
 #include "radx_test.h"
 #include "cpu/resample.h"
 #include "rules/resample_eval.h"

@@ -15,7 +15,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "rules/marching_cubes.h"
 #include "radx_test.h"
 

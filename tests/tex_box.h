@@ -5,7 +5,7 @@
 #define RADX_TEX_BOX_H
 #include <stdint.h>
 #include <string.h>
-#include "core/radx_internal.h"
+#include "features/features.h"
 
 static inline radx_texture_input tex_box(int32_t *gl, uint8_t *roi, int64_t nz, int64_t ny, int64_t nx, int ng)
 {

@@ -25,7 +25,9 @@
 #include <omp.h>
 #endif
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "radx_test.h"
 
 #define TH_TOL 1e-9 /* relative; see tests/radx_test.h radx_test_relerr */

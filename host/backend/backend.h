@@ -22,7 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "params/params.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -112,7 +114,7 @@ typedef struct radx_backend_ops {
     radx_buffer_ops buf;
     void (*destroy)(void *ctx); /* NULL-safe ctx */
 
-    /* ---- preprocessing (radx_resample / radx_log_filter's contracts, core/radx_internal.h) ---- */
+    /* ---- preprocessing (radx_resample and radx_log_filter's contracts: cpu/resample.h, cpu/log_filter.h) ---- */
     /* on host volumes: the files arrive there and the results are read there */
     radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);

@@ -3,7 +3,7 @@
  * with radx_fmt_double (core/repr.h), included here for the users of results. */
 #ifndef RADX_RESULT_H
 #define RADX_RESULT_H
-#include "core/radx_internal.h"
+#include "core/error.h"
 #include "core/repr.h"
 
 typedef struct radx_entry {

@@ -2,7 +2,7 @@
 /* Status strings and the module-level error helper. */
 #include <stdarg.h>
 #include <stdio.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
 
 radx_status radx_seterr(radx_err *err, radx_status status, const char *fmt, ...)
 {

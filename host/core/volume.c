@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Volumes in memory: pixel type sizes and names, one voxel as double, freeing
- * (host/core/radx_internal.h). */
+ * (host/core/volume.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/radx_internal.h"
+#include "core/volume.h"
 #include "rules/roi_rules.h" /* radx_value_at */
 
 size_t radx_dtype_size(radx_dtype t)

@@ -7,8 +7,10 @@
 #include "backend/backend.h"
 #include "cpu/backend_cpu.h"
 #include "cpu/log_filter.h"
+#include "cpu/resample.h"
 #include "features/discretise.h"
 #include "rules/roi_rules.h"
+#include "features/features.h"
 
 /* ---- buffers: impl is the memory (a view or a wrap: someone else's) ---- */
 

@@ -24,7 +24,7 @@
 #define RADX_FFT_H
 
 #include <stdint.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Laplacian of Gaussian by FFT: radx_log_filter (radx_internal.h) and radx_log_filter_ex
+/* Laplacian of Gaussian by FFT: radx_log_filter and radx_log_filter_ex (host/cpu/log_filter.h)
  * (log_filter.h).
  *
  * Method: on the CPU, RADX_LOG_PYRADIOMICS runs by default ITK's own recursive algorithm in space
@@ -78,7 +78,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "params/params.h"
+#include "cpu/log_filter.h"
 #include "cpu/fft.h"
 #include "cpu/log_filter.h"
 #include "rules/log_transfer.h"

@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* host/cpu/log_filter.c internals beyond radx_log_filter (radx_internal.h): the boundary mode and
- * 2-D (in-plane) filtering that the IBSI-2 response-map tests select per test, and the host-side
- * set-up (argument checks, FFT grid, per-axis tables) that the CPU filter and the CUDA one
- * (kernels/cuda/log_filter.cu) share. */
+/* The Laplacian of Gaussian on the CPU (host/cpu/log_filter.c, log_recursive.c):
+ * radx_log_filter, the boundary mode and 2-D (in-plane) filtering that the IBSI-2 response-map
+ * tests select per test, and the host-side set-up (argument checks, FFT grid, per-axis tables)
+ * that the CPU filter and the CUDA one (kernels/cuda/log_filter.cu) share. */
 #ifndef RADX_LOG_FILTER_H
 #define RADX_LOG_FILTER_H
 
-#include "core/radx_internal.h"
+#include "core/volume.h"
+#include "params/params.h"
 #include "rules/log_transfer.h" /* radx_log_boundary and the per-sample rules */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Laplacian of Gaussian by FFT.  RADX_LOG_PYRADIOMICS reproduces SimpleITK's
+ * LaplacianRecursiveGaussianImageFilter (NormalizeAcrossScale on) as PyRadiomics applies it;
+ * RADX_LOG_IBSI is IBSI-2's Gaussian LoG.  sigma in mm.  *out: F32 volume, same geometry as in.
+ * Errors: RADX_ERR_PARAM (sigma <= 0, or too large for the image as PyRadiomics checks it),
+ * RADX_ERR_NOMEM. */
+radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode,
+                            radx_volume *out, radx_err *err);
 
 /* How the CPU computes RADX_LOG_PYRADIOMICS (the CUDA filter always uses the FFT). */
 typedef enum radx_log_method {

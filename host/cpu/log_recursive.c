@@ -47,7 +47,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/simd.h"
+#include "core/volume.h"
+#include "params/params.h"
+#include "cpu/log_filter.h"
 #include "cpu/log_filter.h"
 #include "rules/log_transfer.h"
 

@@ -30,7 +30,10 @@
 #include <omp.h>
 #endif
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "params/params.h"
+#include "cpu/resample.h"
 
 /* Bit-identity with ITK needs separate roundings of every product and sum (no FMA). */
 #if defined(__clang__)
@@ -833,7 +836,7 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
 
 /* PyRadiomics' _correctMask resampling (ResampleImageFilter with SetReferenceImage(image) and
  * nearest neighbour): *out is U32 on grid g with the mask's values (sitk.Cast UInt32), 0 where a
- * voxel maps outside the mask.  (Prototype for radx_internal.h; declared here until it is.) */
+ * voxel maps outside the mask (host/cpu/resample.h). */
 /* PyRadiomics' _checkROI: the label is present in the mask and the ROI's bounding box (voxel
  * edges, mapped through physical space with ITK's index arithmetic) lies inside the image,
  * within 1e-3 voxel.  Fills the box (mask voxel indices, inclusive).  RADX_ERR_LABEL /

@@ -1,17 +1,43 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* host/cpu/resample.c internals beyond radx_resample (radx_internal.h): a pluggable evaluator for the
- * per-voxel interpolation, so that another backend (kernels/cuda/resample.cu) evaluates the output
- * voxels while host/cpu/resample.c keeps the set-up (PyRadiomics' grid, ITK's geometry matrices, the
- * input box and the B-spline coefficients) and the cast to the output pixel type. */
+/* Resampling on the CPU (host/cpu/resample.c): radx_resample and, for the CUDA backend, a
+ * pluggable evaluator for the per-voxel interpolation: another backend (kernels/cuda/resample.cu)
+ * evaluates the output voxels while host/cpu/resample.c keeps the set-up (PyRadiomics' grid,
+ * ITK's geometry matrices, the input box and the B-spline coefficients) and the cast to the
+ * output pixel type. */
 #ifndef RADX_RESAMPLE_H
 #define RADX_RESAMPLE_H
 
 #include <stdint.h>
-#include "core/radx_internal.h"
+#include "core/volume.h"
+#include "params/params.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* PyRadiomics' imageoperations.resampleImage (resampledPixelSpacing, interpolator, padDistance,
+ * label): resamples the image with p->interpolator and the mask with nearest neighbour onto the
+ * grid PyRadiomics/SimpleITK build (aligned to the mask origin, covering the ROI bounding box plus
+ * padDistance voxels of the new spacing), including PyRadiomics' shortcut when the new spacing
+ * equals the image's (mask resampled onto the image, then crop).  img may be any dtype (a
+ * normalised image arrives as F64); *img_out keeps img's dtype with values converted as ITK's
+ * ResampleImageFilter converts them; *mask_out is U32 with the mask values (not just the label).
+ * Errors: RADX_ERR_PARAM (bad spacing / unknown interpolator), RADX_ERR_GEOMETRY (ROI outside the
+ * image), RADX_ERR_NOMEM (grid above RADX_MAX_RESAMPLED_VOXELS or allocation failure). */
+#define RADX_MAX_RESAMPLED_VOXELS ((int64_t)1 << 28)
+radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                          uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
+
+/* PyRadiomics _correctMask's resampling: mask -> grid g, nearest neighbour as SimpleITK does it;
+ * *out is U32 (mask values, 0 outside the mask).  RADX_ERR_NOMEM / RADX_ERR_ARG. */
+radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g, radx_volume *out, radx_err *err);
+
+/* PyRadiomics' _checkROI: label present in mask, the ROI bounding box (voxel edges, mapped with
+ * ITK's index arithmetic) inside img within 1e-3 voxel; fills the box (mask indices, inclusive).
+ * RADX_ERR_LABEL / RADX_ERR_GEOMETRY; the message names no file (callers prefix it). */
+radx_status radx_check_roi_in_image(const radx_volume *img, const radx_volume *mask, uint32_t label,
+                                    int64_t bblo[3], int64_t bbhi[3], radx_err *err);
+
 
 /* One ResampleImageFilter evaluation: the output voxels [lo, hi) of a grid. */
 typedef struct radx_rs_job {

@@ -25,6 +25,7 @@
 #include "rules/voxel_glszm.h"
 #include "rules/voxel_ngtdm.h"
 #include "rules/voxel_rules.h"
+#include "features/features.h"
 
 #define MAX_OUT 64 /* feature slots of one voxel: more than any class's table */
 

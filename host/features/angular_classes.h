@@ -24,7 +24,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 
 #ifdef __cplusplus
 extern "C" {

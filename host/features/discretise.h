@@ -2,7 +2,8 @@
 /* Bin edges exactly as PyRadiomics/numpy build them (binWidth or binCount). */
 #ifndef RADX_HOST_DISCRETISE_H
 #define RADX_HOST_DISCRETISE_H
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
 
 /* Computes PyRadiomics' bin edges for the n ROI values x[] (all finite).  values_f32: the image
  * pixel type is float32 (numpy.histogram then returns float32 edges).  *edges is malloc'ed

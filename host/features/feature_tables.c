@@ -3,7 +3,8 @@
  * output order), with PyRadiomics' deprecation flags (generated from PyRadiomics 3.0.1's
  * getFeatureNames()); 2 marks the deprecated features whose PyRadiomics getter raises
  * DeprecationWarning, so PyRadiomics never reports them, even when named.  Feature modules fill out[] in exactly this order. */
-#include "core/radx_internal.h"
+#include "params/params.h"
+#include "features/features.h"
 
 const radx_feature_info radx_firstorder_features[] = {
     {"10Percentile", 0},

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules/firstorder_rules.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 
 /* Sorts n finite doubles ascending: insertion sort for a few values (voxel-map kernels; the
  * device's rule), else an LSD radix sort on the order-preserving 64-bit keys (-0.0 before +0.0,

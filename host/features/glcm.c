@@ -35,7 +35,9 @@
 #define GLCM_OMP(...)
 #endif
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "rules/angles.h"
 #include "features/angular_classes.h"
 #include "rules/glcm_features.h"

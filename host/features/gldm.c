@@ -22,7 +22,9 @@
 
 #include "rules/gldm_rules.h"
 #include "rules/voxel_gldm.h" /* radx_gldm_out */
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
 

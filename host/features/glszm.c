@@ -20,7 +20,9 @@
 
 #include "rules/glszm_rules.h"
 #include "rules/voxel_glszm.h" /* radx_glszm_out */
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
 

@@ -23,7 +23,9 @@
 #include "rules/ngtdm_features.h"
 #include "rules/narrow_rules.h"
 #include "rules/ngtdm_rules.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "features/texture_common.h"
 
 radx_status radx_ngtdm_setup(const radx_texture_input *in, const radx_params *p, double *out, radx_tex_nbclass *s,

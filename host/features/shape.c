@@ -25,7 +25,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "rules/marching_cubes.h"
 
 #define RADX_SHAPE_PI 3.141592653589793238462643383279502884

@@ -42,7 +42,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "rules/marching_cubes.h"
 
 

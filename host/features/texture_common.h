@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 #include "features/size_matrix.h" /* radx_szm_sparse */
 #include "rules/texture_rules.h"  /* radx_tex_nbhd */
 

@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Volume reader internals (host/io/read.c, gzip.c, nifti_read.c, nrrd_read.c) and the image hash (hash.c). */
+/* Reading volumes (host/io/read.c, gzip.c, nifti_read.c, nrrd_read.c) and the image hash
+ * (hash.c). */
 #ifndef RADX_IO_H
 #define RADX_IO_H
 
-#include "core/radx_internal.h"
+#include "core/volume.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* host/io/read.c: reads NIfTI-1/2 (.nii, .nii.gz, .hdr/.img) via libnifti2 and NRRD (.nrrd, .nhdr;
+ * raw and gzip, attached and detached) via teem, into *out (native dtype, ITK LPS geometry as
+ * SimpleITK would report it).  Refuses: missing/unreadable/empty files, truncated or corrupt
+ * data, vector/4-D images with more than one component or time point, unsupported pixel types,
+ * and headers whose size would exceed RADX_MAX_VOXELS.  On failure *out is left zeroed. */
+radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err);
+
 
 /* What PyRadiomics prints as diagnostics_Image-original_Hash / diagnostics_Mask-original_Hash:
  * sitk.Hash(image), the SHA1 of the pixel buffer (little-endian bytes, x fastest).

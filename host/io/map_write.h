@@ -3,7 +3,8 @@
 #ifndef RADX_MAP_WRITE_H
 #define RADX_MAP_WRITE_H
 
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
 
 /* Writes one float map (grid g, x fastest) to path: NIfTI (.nii, .nii.gz; libnifti2) or NRRD
  * (.nrrd; teem, gzip-encoded) chosen by the extension, through a temporary file in the same

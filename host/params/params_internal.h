@@ -17,7 +17,9 @@
 #define RADX_PARAMS_INTERNAL_H
 
 #include <stddef.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "params/params.h"
+#include "features/features.h"
 
 /* ------------------------------------------------------------------------------------------
  * Values as PyRadiomics' loader would hand them to its validator (pval.c).

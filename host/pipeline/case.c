@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend/dispatch.h"
+#include "cpu/resample.h"
 #include "io/io.h"
 #include "pipeline/diagnostics.h"
 #include "pipeline/pipeline.h"

@@ -14,6 +14,7 @@
 #include "params/params.h"
 #include "features/discretise.h"
 #include "pipeline/pipeline.h"
+#include "features/features.h"
 
 typedef radx_roi_box roi_box;
 typedef radx_case case_state;

@@ -61,6 +61,7 @@
 #include "pipeline/pipeline.h"
 #include "rules/voxel_rules.h"
 #include "pipeline/voxelmap.h"
+#include "features/features.h"
 
 int radx_voxelmap_select(const radx_params *p, radx_class c, int *sel)
 {

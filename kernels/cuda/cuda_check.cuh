@@ -3,7 +3,7 @@
 #ifndef RADX_CUDA_CHECK_CUH
 #define RADX_CUDA_CHECK_CUH
 #include <cuda_runtime.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
 
 #define RADX_CUDA_TRY(call, err)                                                                   \
     do {                                                                                           \

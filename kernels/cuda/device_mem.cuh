@@ -25,7 +25,7 @@
 
 #include "backend/backend.h"
 #include "backend/mirror.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
 
 #define RADX_DEV_BLOCK 256    /* threads per block of the grid-stride helpers (a multiple of 32) */
 #define RADX_DEV_MAX_BUFS 32  /* buffers one call may hold */

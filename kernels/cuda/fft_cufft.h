@@ -32,7 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "core/radx_internal.h"
+#include "core/error.h"
 #include "cpu/fft.h" /* radx_fft_cpx: the layout of cufftComplex */
 
 #define RADX_CUFFT_CACHE 8

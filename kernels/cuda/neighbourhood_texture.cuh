@@ -16,7 +16,7 @@
 
 #include "cuda/device_mem.cuh"
 #include "cuda/stages.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
 #include "rules/tile_rules.h"

@@ -16,7 +16,10 @@
 #define RADX_CUDA_STAGES_H
 
 #include "backend/backend.h"
-#include "core/radx_internal.h"
+#include "core/error.h"
+#include "core/volume.h"
+#include "features/features.h"
+#include "params/params.h"
 #include "rules/voxel_glcm.h"
 #include "rules/voxel_gldm.h"
 

@@ -67,7 +67,7 @@ RADX_HD int radx_tex_inner(const radx_tex_nbhd *nh, int64_t z, int64_t y, int64_
 
 /* ---- distance weights (GLCM, GLRLM weightingNorm) ------------------------------------------- */
 
-/* weightingNorm codes; the values of radx_wnorm (host/core/radx_internal.h, checked in
+/* weightingNorm codes; the values of radx_wnorm (host/params/params.h, checked in
  * host/features/texture_common.c). */
 #define RADX_TEX_WN_NONE 0
 #define RADX_TEX_WN_MANHATTAN 1
