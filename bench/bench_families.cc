@@ -20,7 +20,8 @@ extern "C" {
 #include "features/features.h"
 }
 
-namespace {
+namespace
+{
 
 struct Case : BenchRoi { // brain1's ROI box, levels and class inputs
     radx_params p;
@@ -59,11 +60,17 @@ using TexFn = radx_status (*)(const radx_texture_input *, const radx_params *, d
 void run_texture(benchmark::State &st, TexFn fn)
 {
     Case &c = brain1();
-    if (!c.ok) { st.SkipWithError("brain1 not readable"); return; }
+    if (!c.ok) {
+        st.SkipWithError("brain1 not readable");
+        return;
+    }
     double out[64];
     radx_err err{};
     for (auto _ : st) {
-        if (fn(&c.tin, &c.p, out, &err)) { st.SkipWithError(err.msg); return; }
+        if (fn(&c.tin, &c.p, out, &err)) {
+            st.SkipWithError(err.msg);
+            return;
+        }
         benchmark::DoNotOptimize(out[0]);
     }
     st.SetItemsProcessed(st.iterations() * c.tin.n_roi);
@@ -78,7 +85,10 @@ void BM_ngtdm(benchmark::State &st) { run_texture(st, radx_ngtdm_compute); }
 void BM_firstorder(benchmark::State &st)
 {
     Case &c = brain1();
-    if (!c.ok) { st.SkipWithError("brain1 not readable"); return; }
+    if (!c.ok) {
+        st.SkipWithError("brain1 not readable");
+        return;
+    }
     double out[64];
     radx_err err{};
     for (auto _ : st) {
@@ -91,11 +101,17 @@ void BM_firstorder(benchmark::State &st)
 void BM_shape(benchmark::State &st)
 {
     Case &c = brain1();
-    if (!c.ok) { st.SkipWithError("brain1 not readable"); return; }
+    if (!c.ok) {
+        st.SkipWithError("brain1 not readable");
+        return;
+    }
     double out[64];
     radx_err err{};
     for (auto _ : st) {
-        if (radx_shape_compute(&c.sin, &c.p, out, &err)) { st.SkipWithError(err.msg); return; }
+        if (radx_shape_compute(&c.sin, &c.p, out, &err)) {
+            st.SkipWithError(err.msg);
+            return;
+        }
         benchmark::DoNotOptimize(out[0]);
     }
     st.SetItemsProcessed(st.iterations() * c.tin.n_roi);
@@ -107,7 +123,10 @@ void BM_read_nrrd(benchmark::State &st)
     for (auto _ : st) {
         radx_volume v{};
         radx_err err{};
-        if (radx_volume_read(c.image.c_str(), &v, &err)) { st.SkipWithError(err.msg); return; }
+        if (radx_volume_read(c.image.c_str(), &v, &err)) {
+            st.SkipWithError(err.msg);
+            return;
+        }
         radx_volume_free(&v);
     }
 }
@@ -120,7 +139,10 @@ void BM_extract_end_to_end(benchmark::State &st)
     radx_params *p = nullptr;
     radx_params_create(ctx, &p);
     radx_plan *plan = nullptr;
-    if (radx_plan_create(ctx, p, RADX_BACKEND_CPU, &plan)) { st.SkipWithError(radx_ctx_last_error(ctx)); return; }
+    if (radx_plan_create(ctx, p, RADX_BACKEND_CPU, &plan)) {
+        st.SkipWithError(radx_ctx_last_error(ctx));
+        return;
+    }
     for (auto _ : st) {
         radx_result *r = nullptr;
         if (radx_plan_execute(plan, c.image.c_str(), c.mask.c_str(), 0, &r)) {
@@ -135,7 +157,7 @@ void BM_extract_end_to_end(benchmark::State &st)
     radx_ctx_destroy(ctx);
 }
 
-}  // namespace
+} // namespace
 
 BENCHMARK(BM_read_nrrd)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_firstorder)->Unit(benchmark::kMillisecond);

@@ -72,8 +72,12 @@ static inline bool bench_roi_levels(const radx_geom &g, const radx_params *p, Be
     r->glbox.assign(r->roi.size(), 0);
     for (size_t i = 0, k = 0; i < r->roi.size(); i++)
         if (r->roi[i]) r->glbox[i] = r->gl[k++];
-    r->tin.dims_zyx[0] = r->nz; r->tin.dims_zyx[1] = r->ny; r->tin.dims_zyx[2] = r->nx;
-    r->tin.spacing_zyx[0] = g.spacing[2]; r->tin.spacing_zyx[1] = g.spacing[1]; r->tin.spacing_zyx[2] = g.spacing[0];
+    r->tin.dims_zyx[0] = r->nz;
+    r->tin.dims_zyx[1] = r->ny;
+    r->tin.dims_zyx[2] = r->nx;
+    r->tin.spacing_zyx[0] = g.spacing[2];
+    r->tin.spacing_zyx[1] = g.spacing[1];
+    r->tin.spacing_zyx[2] = g.spacing[0];
     r->tin.gl = r->glbox.data();
     r->tin.roi = r->roi.data();
     r->tin.ng = ng;

@@ -47,7 +47,8 @@ extern "C" {
 #include "pipeline/pipeline.h"
 }
 
-namespace {
+namespace
+{
 
 constexpr int64_t NX = 512, NY = 512, NZ = 300;
 constexpr double SX = 0.78, SY = 0.78, SZ = 1.25;
@@ -55,7 +56,8 @@ constexpr double SX = 0.78, SY = 0.78, SZ = 1.25;
 // Deterministic value noise in [-1, 1].
 double hash01(int64_t i, int64_t j, int64_t k)
 {
-    uint64_t h = (uint64_t)i * 0x9e3779b97f4a7c15ull ^ (uint64_t)j * 0xc2b2ae3d27d4eb4full ^ (uint64_t)k * 0x165667b19e3779f9ull;
+    uint64_t h =
+        (uint64_t)i * 0x9e3779b97f4a7c15ull ^ (uint64_t)j * 0xc2b2ae3d27d4eb4full ^ (uint64_t)k * 0x165667b19e3779f9ull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 32;
@@ -73,10 +75,7 @@ struct Target : BenchRoi { // the feature stages' inputs, from the resampled ori
     radx_roi_box box{};       // its bounding box
 };
 
-void fail(Target &t, const char *what, const radx_err &e)
-{
-    t.why = std::string(what) + ": " + e.msg;
-}
+void fail(Target &t, const char *what, const radx_err &e) { t.why = std::string(what) + ": " + e.msg; }
 
 Target &target()
 {
@@ -87,13 +86,22 @@ Target &target()
     radx_err e{};
     radx_params_init_defaults(&t.p);
     const std::string params = std::string(RADX_SOURCE_DIR) + "/data/lung_ct_egfr_delta.yaml";
-    if (radx_params_load_file(&t.p, params.c_str(), &e)) { fail(t, "flagship parameters", e); return t; }
+    if (radx_params_load_file(&t.p, params.c_str(), &e)) {
+        fail(t, "flagship parameters", e);
+        return t;
+    }
 
     const int64_t n = NX * NY * NZ;
     for (radx_volume *v : {&t.img, &t.msk}) {
-        v->g.size[0] = NX; v->g.size[1] = NY; v->g.size[2] = NZ;
-        v->g.spacing[0] = SX; v->g.spacing[1] = SY; v->g.spacing[2] = SZ;
-        v->g.origin[0] = -199.5; v->g.origin[1] = -199.5; v->g.origin[2] = -180.0;
+        v->g.size[0] = NX;
+        v->g.size[1] = NY;
+        v->g.size[2] = NZ;
+        v->g.spacing[0] = SX;
+        v->g.spacing[1] = SY;
+        v->g.spacing[2] = SZ;
+        v->g.origin[0] = -199.5;
+        v->g.origin[1] = -199.5;
+        v->g.origin[2] = -180.0;
         std::memset(v->g.direction, 0, sizeof v->g.direction);
         v->g.direction[0] = v->g.direction[4] = v->g.direction[8] = 1.0;
         v->g.ndim = 3;
@@ -102,7 +110,10 @@ Target &target()
     t.msk.dtype = RADX_DT_U8;
     int16_t *im = (int16_t *)std::malloc(sizeof(int16_t) * (size_t)n);
     uint8_t *mk = (uint8_t *)std::calloc((size_t)n, 1);
-    if (!im || !mk) { t.why = "out of memory"; return t; }
+    if (!im || !mk) {
+        t.why = "out of memory";
+        return t;
+    }
     t.img.data = im;
     t.msk.data = mk;
     const double cx = 250, cy = 270, cz = 150, r = 50; // lesion: 100 voxels across on every axis
@@ -112,7 +123,8 @@ Target &target()
                 const int64_t v = i + NX * (j + NY * k);
                 const double dx = (i - cx) / r, dy = (j - cy) / r, dz = (k - cz) / r;
                 const double d2 = dx * dx + dy * dy + dz * dz;
-                const double body = ((i - 256.0) * (i - 256.0) / (230.0 * 230.0) + (j - 256.0) * (j - 256.0) / (180.0 * 180.0)) < 1;
+                const double body =
+                    ((i - 256.0) * (i - 256.0) / (230.0 * 230.0) + (j - 256.0) * (j - 256.0) / (180.0 * 180.0)) < 1;
                 double hu = body ? -820 + 60 * std::sin(0.05 * i) * std::cos(0.07 * j) : -1000;
                 if (d2 <= 1.0) {
                     mk[v] = 1;
@@ -124,9 +136,15 @@ Target &target()
             }
 
     // resample once on the CPU: the LoG and feature stages start from its output
-    if (radx_resample(&t.img, &t.msk, &t.p, 1, &t.rimg, &t.rmsk, &e)) { fail(t, "resample", e); return t; }
+    if (radx_resample(&t.img, &t.msk, &t.p, 1, &t.rimg, &t.rmsk, &e)) {
+        fail(t, "resample", e);
+        return t;
+    }
     const radx_geom &g = t.rimg.g;
-    if (!bench_roi_box(t.rimg, t.rmsk, &t)) { t.why = "the resampled ROI is empty"; return t; }
+    if (!bench_roi_box(t.rimg, t.rmsk, &t)) {
+        t.why = "the resampled ROI is empty";
+        return t;
+    }
     t.lab.assign((size_t)radx_geom_nvox(&g), 0);
     for (int64_t i = 0; i < radx_geom_nvox(&g); i++) t.lab[(size_t)i] = radx_volume_get(&t.rmsk, i) == 1;
     for (int a = 0; a < 3; a++) {
@@ -135,7 +153,10 @@ Target &target()
     }
     t.box.n = (int64_t)t.x.size(); /* the box's ROI voxels (radx_roi_box.n) */
     t.nbox = (int64_t)t.roi.size();
-    if (!bench_roi_levels(g, &t.p, &t, &e)) { fail(t, "bin edges", e); return t; }
+    if (!bench_roi_levels(g, &t.p, &t, &e)) {
+        fail(t, "bin edges", e);
+        return t;
+    }
     const int ng = t.tin.ng;
     const int64_t nx = t.nx, ny = t.ny, nz = t.nz;
     std::fprintf(stderr,
@@ -152,7 +173,7 @@ struct Backend {
     radx_be be{nullptr, nullptr};
     bool cuda = false;
     std::string why;
-    radx_volbuf crop{};   // the resampled image (the LoG's and roi_values' input)
+    radx_volbuf crop{}; // the resampled image (the LoG's and roi_values' input)
     radx_buf *roi = nullptr, *x = nullptr, *gl = nullptr, *glbox = nullptr, *scratch_gl = nullptr;
     radx_buf *scratch_x = nullptr, *scratch_box = nullptr;
     radx_volbuf filtered{};
@@ -324,8 +345,7 @@ void BM_roi_values(benchmark::State &st, bool cuda)
     run_op(st, cuda, box_voxels, [](Target &t, Backend &b, radx_err &e) {
         radx_roi_stats rs;
         const int64_t lo[3] = {t.lo[0], t.lo[1], t.lo[2]};
-        return radx_op_roi_values(&b.be, &b.crop, b.roi, t.tin.dims_zyx, lo, b.scratch_x, (int64_t)t.x.size(), &rs,
-                                  &e);
+        return radx_op_roi_values(&b.be, &b.crop, b.roi, t.tin.dims_zyx, lo, b.scratch_x, (int64_t)t.x.size(), &rs, &e);
     });
 }
 
@@ -536,9 +556,9 @@ void BM_image_type(benchmark::State &st, bool cuda)
     timed(st, b, [&] {
         radx_result *r = radx_result_new();
         radx_err e2{};
-        const radx_status s = r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", t.lab.data(), &t.box, r,
-                                                           "synthetic_ct", &e2)
-                                : RADX_ERR_NOMEM;
+        const radx_status s =
+            r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", t.lab.data(), &t.box, r, "synthetic_ct", &e2)
+              : RADX_ERR_NOMEM;
         radx_result_destroy(r);
         if (s) st.SkipWithError(e2.msg);
         return s == RADX_OK;
@@ -556,7 +576,8 @@ void BM_end_to_end(benchmark::State &st, bool cuda)
     timed(st, b, [&] {
         radx_result *r = nullptr;
         radx_err e{};
-        const radx_status s = radx_pipeline_run(&t.p, &b.be, &t.img, "synthetic_ct", &t.msk, "synthetic_mask", 1, &r, &e);
+        const radx_status s =
+            radx_pipeline_run(&t.p, &b.be, &t.img, "synthetic_ct", &t.msk, "synthetic_mask", 1, &r, &e);
         radx_result_destroy(r);
         if (s) st.SkipWithError(e.msg);
         return s == RADX_OK;

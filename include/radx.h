@@ -87,18 +87,26 @@ typedef enum radx_backend {
 
 /** Pixel types of an image (the element type of its voxel buffer). */
 typedef enum radx_dtype {
-    RADX_DT_U8 = 0, RADX_DT_I8, RADX_DT_U16, RADX_DT_I16, RADX_DT_U32, RADX_DT_I32,
-    RADX_DT_U64, RADX_DT_I64, RADX_DT_F32, RADX_DT_F64
+    RADX_DT_U8 = 0,
+    RADX_DT_I8,
+    RADX_DT_U16,
+    RADX_DT_I16,
+    RADX_DT_U32,
+    RADX_DT_I32,
+    RADX_DT_U64,
+    RADX_DT_I64,
+    RADX_DT_F32,
+    RADX_DT_F64
 } radx_dtype;
 
 /** A grid as ITK/SimpleITK report an image's: voxel (i, j, k) is data[i + size[0] * (j + size[1] * k)],
  *  which is the C-contiguous numpy array of shape (size[2], size[1], size[0]). */
 typedef struct radx_grid {
-    long long size[3];       /**< voxels along x, y, z (size[2] == 1 for a 2-D image) */
-    double spacing[3];       /**< mm */
-    double origin[3];        /**< LPS world coordinates of voxel (0, 0, 0) */
-    double direction[9];     /**< row-major 3x3; column c is the world direction of index axis c */
-    int ndim;                /**< 2 or 3 */
+    long long size[3];   /**< voxels along x, y, z (size[2] == 1 for a 2-D image) */
+    double spacing[3];   /**< mm */
+    double origin[3];    /**< LPS world coordinates of voxel (0, 0, 0) */
+    double direction[9]; /**< row-major 3x3; column c is the world direction of index axis c */
+    int ndim;            /**< 2 or 3 */
 } radx_grid;
 
 typedef struct radx_ctx radx_ctx;       /**< error state and options; opaque */
@@ -172,8 +180,7 @@ RADX_API const char *radx_backend_name(radx_backend b);
  *  The plan's set-up lives as long as the plan and serves every case it runs: on CUDA a stream,
  *  a page-locked host pool and a cuFFT plan cache (an FFT size's plan is made at its first case
  *  and reused). */
-RADX_API radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend backend,
-                                      radx_plan **out);
+RADX_API radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend backend, radx_plan **out);
 /** The backend a plan runs on (AUTO resolved). */
 RADX_API radx_backend radx_plan_backend(const radx_plan *plan);
 /** What a plan did on its device, over every case it ran.  All zero for the CPU backend. */
@@ -195,8 +202,8 @@ RADX_API radx_status radx_plan_device_stats(const radx_plan *plan, radx_device_s
  *  and computes diagnostics and features.  @param[out] out caller owns; radx_result_destroy.
  *  @param label mask value of the ROI, or 0 to use the plan's setting.
  *  @return RADX_OK or any error status; on error *out is NULL. */
-RADX_API radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path,
-                                       int label, radx_result **out);
+RADX_API radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path, int label,
+                                       radx_result **out);
 /** radx_plan_execute on images in memory (radx_image_read, radx_image_wrap).  Neither is changed;
  *  the mask's grid must match the image's as the files' would (or correctMask: True). */
 RADX_API radx_status radx_plan_execute_image(radx_plan *plan, const radx_image *image, const radx_image *mask,
@@ -248,15 +255,15 @@ typedef radx_grid radx_map_grid;
 /** One finished map.  Everything it points to is owned by radx and valid during the callback
  *  only. */
 typedef struct radx_map {
-    const char *name;            /**< "<imageType>_<class>_<Feature>", e.g. "original_glcm_Contrast" */
-    const char *image_type;      /**< "original", "log-sigma-1-0-mm-3D" */
-    const char *feature_class;   /**< "firstorder", "glcm", ... */
-    const char *feature;         /**< "Contrast" */
-    size_t index;                /**< 0-based position of this map in the run */
-    size_t count;                /**< number of maps the run produces */
-    long long n_roi;             /**< ROI voxels (the voxels that were computed) */
+    const char *name;          /**< "<imageType>_<class>_<Feature>", e.g. "original_glcm_Contrast" */
+    const char *image_type;    /**< "original", "log-sigma-1-0-mm-3D" */
+    const char *feature_class; /**< "firstorder", "glcm", ... */
+    const char *feature;       /**< "Contrast" */
+    size_t index;              /**< 0-based position of this map in the run */
+    size_t count;              /**< number of maps the run produces */
+    long long n_roi;           /**< ROI voxels (the voxels that were computed) */
     const radx_map_grid *grid;
-    const float *data;           /**< size[0] * size[1] * size[2] values */
+    const float *data; /**< size[0] * size[1] * size[2] values */
 } radx_map;
 
 /** Called once per map, in PyRadiomics' order (image types, classes, features), from the thread
@@ -270,8 +277,8 @@ typedef radx_status (*radx_map_callback)(void *user, const radx_map *map);
  *  on the CPU); results do not depend on the backend or the thread count.
  *  @return RADX_OK, any error status radx_plan_execute can return (errors in the input files and
  *  settings are found before the first map is handed out), or the status cb returned. */
-RADX_API radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path,
-                                           int label, radx_map_callback cb, void *user);
+RADX_API radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const char *mask_path, int label,
+                                           radx_map_callback cb, void *user);
 /** radx_plan_execute_map on images in memory (as radx_plan_execute_image). */
 RADX_API radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image, const radx_image *mask,
                                                  int label, radx_map_callback cb, void *user);

@@ -38,7 +38,11 @@ static int csv_load(const char *path, char sep, csv_table *t)
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *buf = malloc((size_t)n + 2);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(buf); return -1; }
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fclose(f);
+        free(buf);
+        return -1;
+    }
     fclose(f);
     buf[n] = 0;
     char *field = malloc((size_t)n + 1);
@@ -49,21 +53,35 @@ static int csv_load(const char *path, char sep, csv_table *t)
     for (;;) {
         size_t fl = 0;
         int q = 0;
-        if (i < n && buf[i] == '"') { q = 1; i++; }
+        if (i < n && buf[i] == '"') {
+            q = 1;
+            i++;
+        }
         while (i < n) {
             char ch = buf[i];
             if (q) {
-                if (ch == '"' && i + 1 < n && buf[i + 1] == '"') { field[fl++] = '"'; i += 2; }
-                else if (ch == '"') { q = 0; i++; }
-                else { field[fl++] = ch; i++; }
+                if (ch == '"' && i + 1 < n && buf[i + 1] == '"') {
+                    field[fl++] = '"';
+                    i += 2;
+                } else if (ch == '"') {
+                    q = 0;
+                    i++;
+                } else {
+                    field[fl++] = ch;
+                    i++;
+                }
             } else if (ch == sep || ch == '\n' || ch == '\r') {
                 break;
             } else {
-                field[fl++] = ch; i++;
+                field[fl++] = ch;
+                i++;
             }
         }
         field[fl] = 0;
-        if (rl == rcap) { rcap = rcap ? 2 * rcap : 16; row = realloc(row, sizeof *row * (size_t)rcap); }
+        if (rl == rcap) {
+            rcap = rcap ? 2 * rcap : 16;
+            row = realloc(row, sizeof *row * (size_t)rcap);
+        }
         row[rl++] = strdup(field);
         int at_end = i >= n;
         char end = at_end ? '\n' : buf[i++];
@@ -81,7 +99,9 @@ static int csv_load(const char *path, char sep, csv_table *t)
             t->cell[t->nrows] = row;
             t->len[t->nrows] = rl;
             t->nrows++;
-            row = NULL; rl = 0; rcap = 0;
+            row = NULL;
+            rl = 0;
+            rcap = 0;
         }
         if (i >= n) break;
     }

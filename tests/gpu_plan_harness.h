@@ -11,7 +11,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 /* data/pyradiomics/<cs> with PyRadiomics' defaults (binCount bincount when not NULL) on backend
  * b; NULL (and a failed check) when the plan or the run fails.  stats (may be NULL): the plan's
  * device statistics after the run. */

@@ -80,8 +80,7 @@ radx_status radx_ibsi_grid(const radx_geom *g, const double spacing[3], radx_geo
         first[a] = radx_ibsi_grid_first(g->size[a], out->size[a], spacing[a] / g->spacing[a]);
     }
     if ((double)out->size[0] * (double)out->size[1] * (double)out->size[2] > (double)RADX_MAX_RESAMPLED_VOXELS)
-        return radx_seterr(err, RADX_ERR_NOMEM,
-                           "IBSI resampling: grid %lldx%lldx%lld exceeds the %lld-voxel limit",
+        return radx_seterr(err, RADX_ERR_NOMEM, "IBSI resampling: grid %lldx%lldx%lld exceeds the %lld-voxel limit",
                            (long long)out->size[0], (long long)out->size[1], (long long)out->size[2],
                            (long long)RADX_MAX_RESAMPLED_VOXELS);
     for (r = 0; r < 3; r++) {
@@ -104,11 +103,17 @@ static void bspline3_prefilter(double *s, int64_t N)
         const int64_t horizon = 40; /* |z|^40 < 1e-22 */
         double sum = 0.0, zk = 1.0;
         if (N > horizon) {
-            for (k = 0; k < horizon; k++) { sum += zk * s[k]; zk *= z; }
+            for (k = 0; k < horizon; k++) {
+                sum += zk * s[k];
+                zk *= z;
+            }
         } else {
             const int64_t p = 2 * (N - 1);
             double zp = 1.0;
-            for (k = 0; k < p; k++) { sum += zk * s[radx_ibsi_mirror(k, N)]; zk *= z; }
+            for (k = 0; k < p; k++) {
+                sum += zk * s[radx_ibsi_mirror(k, N)];
+                zk *= z;
+            }
             for (k = 0; k < p; k++) zp *= z;
             sum /= 1.0 - zp;
         }
@@ -121,8 +126,8 @@ static void bspline3_prefilter(double *s, int64_t N)
 }
 
 /* One 1-D resampling pass along `axis` of src (dims d) into dst (dims d with d[axis] = m). */
-static radx_status resample_axis(const double *src, const int64_t d[3], int axis, int64_t m, double first,
-                                 double g, radx_ibsi_interp it, double *dst, radx_err *err)
+static radx_status resample_axis(const double *src, const int64_t d[3], int axis, int64_t m, double first, double g,
+                                 radx_ibsi_interp it, double *dst, radx_err *err)
 {
     const int64_t n = d[axis];
     const int64_t stride_in = axis == 0 ? 1 : (axis == 1 ? d[0] : d[0] * d[1]);
@@ -159,8 +164,7 @@ static radx_status resample_axis(const double *src, const int64_t d[3], int axis
             base_in = o[0] + d[0] * (o[1] + d[1] * o[2]);
             base_out = o[0] + dd[0] * (o[1] + dd[1] * o[2]);
             if (it == RADX_IBSI_INTERP_BSPLINE3) {
-                for (k = 0; k < N; k++)
-                    buf[k] = src[base_in + stride_in * radx_ibsi_clamp(k - IBSI_BSPLINE_PAD, n)];
+                for (k = 0; k < N; k++) buf[k] = src[base_in + stride_in * radx_ibsi_clamp(k - IBSI_BSPLINE_PAD, n)];
                 bspline3_prefilter(buf, N);
                 for (k = 0; k < m; k++) {
                     const double x = radx_ibsi_grid_pos(first, g, k) + IBSI_BSPLINE_PAD;
@@ -193,8 +197,8 @@ static radx_status resample_axis(const double *src, const int64_t d[3], int axis
 }
 
 /* Resamples the double volume *vol (geometry gin) onto gout, axis by axis; *vol is replaced. */
-static radx_status resample_volume(double **vol, const radx_geom *gin, const radx_geom *gout,
-                                   const double spacing[3], radx_ibsi_interp it, radx_err *err)
+static radx_status resample_volume(double **vol, const radx_geom *gin, const radx_geom *gout, const double spacing[3],
+                                   radx_ibsi_interp it, radx_err *err)
 {
     int64_t d[3] = {gin->size[0], gin->size[1], gin->size[2]};
     int a;
@@ -237,8 +241,8 @@ static int geom_close(const radx_geom *a, const radx_geom *b)
 }
 
 radx_status radx_ibsi_resample(const radx_volume *img, const radx_volume *mask, uint32_t label,
-                               const radx_ibsi_resample_opts *opts, radx_volume *img_out,
-                               radx_volume *mask_out, radx_err *err)
+                               const radx_ibsi_resample_opts *opts, radx_volume *img_out, radx_volume *mask_out,
+                               radx_err *err)
 {
     radx_geom gout;
     radx_status st;
@@ -310,14 +314,15 @@ int64_t radx_ibsi_resegment(const radx_volume *img, uint8_t *roi, double lo, dou
     n = radx_geom_nvox(&img->g);
     for (i = 0; i < n; i++) {
         if (!roi[i]) continue;
-        if (radx_ibsi_in_range(radx_volume_get(img, i), lo, hi)) kept++;
-        else roi[i] = 0;
+        if (radx_ibsi_in_range(radx_volume_get(img, i), lo, hi))
+            kept++;
+        else
+            roi[i] = 0;
     }
     return kept;
 }
 
-radx_status radx_ibsi_gather(const radx_volume *img, const uint8_t *roi, double **x, int64_t *n,
-                             radx_err *err)
+radx_status radx_ibsi_gather(const radx_volume *img, const uint8_t *roi, double **x, int64_t *n, radx_err *err)
 {
     int64_t nv, i, c = 0;
     double *v;

@@ -20,8 +20,8 @@ extern "C" {
 
 typedef enum radx_ibsi_interp {
     RADX_IBSI_INTERP_NEAREST = 0,
-    RADX_IBSI_INTERP_LINEAR = 1,       /* (tri)linear */
-    RADX_IBSI_INTERP_BSPLINE3 = 2      /* (tri)cubic B-spline: interpolating spline, as
+    RADX_IBSI_INTERP_LINEAR = 1,  /* (tri)linear */
+    RADX_IBSI_INTERP_BSPLINE3 = 2 /* (tri)cubic B-spline: interpolating spline, as
                                           scipy.ndimage.map_coordinates(order=3) */
 } radx_ibsi_interp;
 
@@ -30,10 +30,10 @@ typedef struct radx_ibsi_resample_opts {
      * spacing within 1e-9 relative) is copied, not interpolated: {1,1,0} is IBSI's 2-D
      * (in-plane) interpolation, {0,0,0} no interpolation at all. */
     double spacing[3];
-    radx_ibsi_interp image_interp;     /* IBSI-1/-2 CT configurations: BSPLINE3 */
-    radx_ibsi_interp mask_interp;      /* IBSI-1/-2: LINEAR */
-    double mask_threshold;             /* partial-volume threshold, IBSI: 0.5 */
-    int round_intensities;             /* 1: round interpolated intensities to integers (CT) */
+    radx_ibsi_interp image_interp; /* IBSI-1/-2 CT configurations: BSPLINE3 */
+    radx_ibsi_interp mask_interp;  /* IBSI-1/-2: LINEAR */
+    double mask_threshold;         /* partial-volume threshold, IBSI: 0.5 */
+    int round_intensities;         /* 1: round interpolated intensities to integers (CT) */
 } radx_ibsi_resample_opts;
 
 /* IBSI-2 phase 2 volumetric defaults: 1 mm isotropic, cubic B-spline image, linear mask,
@@ -52,8 +52,8 @@ void radx_ibsi_resample_opts_default(radx_ibsi_resample_opts *o);
  * (grid above RADX_MAX_RESAMPLED_VOXELS or allocation failure).  On failure the outputs are
  * zeroed. */
 radx_status radx_ibsi_resample(const radx_volume *img, const radx_volume *mask, uint32_t label,
-                               const radx_ibsi_resample_opts *opts, radx_volume *img_out,
-                               radx_volume *mask_out, radx_err *err);
+                               const radx_ibsi_resample_opts *opts, radx_volume *img_out, radx_volume *mask_out,
+                               radx_err *err);
 
 /* Geometry of the IBSI grid for g (no data touched); spacing as in opts->spacing. */
 radx_status radx_ibsi_grid(const radx_geom *g, const double spacing[3], radx_geom *out, radx_err *err);
@@ -65,8 +65,7 @@ int64_t radx_ibsi_resegment(const radx_volume *img, uint8_t *roi, double lo, dou
 
 /* The values of img inside roi, in voxel order, into a malloc'ed array (*x, *n).  Errors:
  * RADX_ERR_ARG, RADX_ERR_ROI (no voxel), RADX_ERR_NOMEM. */
-radx_status radx_ibsi_gather(const radx_volume *img, const uint8_t *roi, double **x, int64_t *n,
-                             radx_err *err);
+radx_status radx_ibsi_gather(const radx_volume *img, const uint8_t *roi, double **x, int64_t *n, radx_err *err);
 
 #ifdef __cplusplus
 }

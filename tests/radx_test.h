@@ -26,15 +26,15 @@
 static int radx_test_failures = 0;
 static int radx_test_checks = 0;
 
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        radx_test_checks++;                                                               \
-        if (!(cond)) {                                                                    \
-            radx_test_failures++;                                                         \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);              \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-        }                                                                                 \
+#define CHECK(cond, ...)                                                    \
+    do {                                                                    \
+        radx_test_checks++;                                                 \
+        if (!(cond)) {                                                      \
+            radx_test_failures++;                                           \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                   \
+            fputc('\n', stderr);                                            \
+        }                                                                   \
     } while (0)
 
 /* PyRadiomics' own baseline rule: relative difference, 0 must be matched exactly (here within
@@ -76,7 +76,10 @@ static inline void radx_test_write(const char *path, const void *data, size_t n)
     fclose(f);
 }
 
-static inline void radx_test_write_text(const char *path, const char *text) { radx_test_write(path, text, strlen(text)); }
+static inline void radx_test_write_text(const char *path, const char *text)
+{
+    radx_test_write(path, text, strlen(text));
+}
 
 /* Runs a shell command: its exit status, or 128 + the signal that ended it. */
 static inline int radx_test_run(const char *cmd)

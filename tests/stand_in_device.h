@@ -22,7 +22,7 @@
 
 typedef struct stand_in {
     radx_mirror_set bufs;
-    size_t budget;     /* device bytes (0: unlimited) */
+    size_t budget; /* device bytes (0: unlimited) */
     size_t in_use, peak;
     int decline_every; /* decline every k-th op (0: never) */
     long ops, declines, evictions, poisoned;
@@ -165,18 +165,18 @@ static int si_whim(stand_in *s)
 
 /* Runs BODY with the op's buffers on the device (declared by BIND, e.g. si_in / si_out calls);
  * when they do not fit, evicts and binds once more, then declines. */
-#define SI_RUN(ctx, err, BIND, BODY)                                                               \
-    do {                                                                                           \
-        stand_in *s_ = SI(ctx);                                                                    \
-        if (si_whim(s_)) return si_decline(s_, err);                                               \
-        for (int try_ = 0; try_ < 2; try_++) {                                                     \
-            si_args a_;                                                                            \
-            memset(&a_, 0, sizeof a_);                                                             \
-            BIND;                                                                                  \
-            if (!a_.failed) return BODY;                                                           \
-            if (try_ == 0 && radx_mirror_evict(&s_->bufs) > 0) s_->evictions++;                    \
-        }                                                                                          \
-        return si_decline(s_, err);                                                                \
+#define SI_RUN(ctx, err, BIND, BODY)                                            \
+    do {                                                                        \
+        stand_in *s_ = SI(ctx);                                                 \
+        if (si_whim(s_)) return si_decline(s_, err);                            \
+        for (int try_ = 0; try_ < 2; try_++) {                                  \
+            si_args a_;                                                         \
+            memset(&a_, 0, sizeof a_);                                          \
+            BIND;                                                               \
+            if (!a_.failed) return BODY;                                        \
+            if (try_ == 0 && radx_mirror_evict(&s_->bufs) > 0) s_->evictions++; \
+        }                                                                       \
+        return si_decline(s_, err);                                             \
     } while (0)
 
 #define CPU_OP (&radx_cpu_backend)
@@ -287,18 +287,12 @@ static void si_destroy(void *ctx)
 }
 
 static const radx_backend_ops stand_in_ops = {
-    "stand-in",
-    {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
-    si_destroy,
-    si_resample,
-    si_log_filter,
-    si_roi_values,
-    si_discretise,
-    si_level_box,
-    si_firstorder,
-    si_texture,
-    si_shape,
-    si_voxel_firstorder,
+    "stand-in",       {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
+    si_destroy,       si_resample,
+    si_log_filter,    si_roi_values,
+    si_discretise,    si_level_box,
+    si_firstorder,    si_texture,
+    si_shape,         si_voxel_firstorder,
     si_voxel_texture,
 };
 

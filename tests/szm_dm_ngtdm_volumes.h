@@ -3,6 +3,7 @@
  * The synthetic volumes of tests/test_glszm.c, tests/test_gldm.c and tests/test_ngtdm.c: ROI
  * bounding boxes in numpy order (z, y, x), gray levels 0 outside the ROI; the formula cases are
  * rebuilt by th_formula_gl() (tests/texture_harness.h). */
+/* clang-format off */
 #ifndef RADX_SZM_DM_NGTDM_VOLUMES_H
 #define RADX_SZM_DM_NGTDM_VOLUMES_H
 

@@ -4,7 +4,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 int main(void)
 {
     CHECK(radx_ctx_create(NULL) == RADX_ERR_ARG, "ctx_create(NULL)");

@@ -35,7 +35,6 @@
 #include "stand_in_device.h"
 #include "features/features.h"
 
-
 /* ---- backends ---- */
 
 typedef struct backend_case {
@@ -129,8 +128,8 @@ static void compare_bytes(const char *op, const backend_case *b, const char *wha
     CHECK(at == n, "%s on %s, %s: byte %zu of %zu differs", op, b->name, what, at, n);
 }
 
-static void compare_status(const char *op, const backend_case *b, const char *what, radx_status s0,
-                           const radx_err *e0, radx_status s1, const radx_err *e1)
+static void compare_status(const char *op, const backend_case *b, const char *what, radx_status s0, const radx_err *e0,
+                           radx_status s1, const radx_err *e1)
 {
     CHECK(s0 == s1, "%s on %s, %s: status %d on the CPU, %d here (%s | %s)", op, b->name, what, s0, s1, e0->msg,
           e1->msg);
@@ -335,8 +334,7 @@ static box_case random_box_case(radx_dtype t, int with_nonfinite)
     c.nbox = c.dims[0] * c.dims[1] * c.dims[2];
     c.roi = random_roi(c.nbox, runif(0.1, 1.0));
     for (int64_t i = 0; i < c.nbox; i++) c.n += c.roi[i];
-    if (with_nonfinite && t == RADX_DT_F32)
-        ((float *)c.img.data)[c.lo[0] + sz[0] * (c.lo[1] + sz[1] * c.lo[2])] = NAN;
+    if (with_nonfinite && t == RADX_DT_F32) ((float *)c.img.data)[c.lo[0] + sz[0] * (c.lo[1] + sz[1] * c.lo[2])] = NAN;
     return c;
 }
 
@@ -667,8 +665,8 @@ static radx_status voxel_on(const radx_be *be, const region_case *r, radx_class 
 
 static void test_voxel(const backend_case *b)
 {
-    static const radx_class cls[] = {RADX_CLASS_FIRSTORDER, RADX_CLASS_GLCM, RADX_CLASS_GLRLM, RADX_CLASS_GLSZM,
-                                     RADX_CLASS_GLDM, RADX_CLASS_NGTDM};
+    static const radx_class cls[] = {RADX_CLASS_FIRSTORDER, RADX_CLASS_GLCM, RADX_CLASS_GLRLM,
+                                     RADX_CLASS_GLSZM,      RADX_CLASS_GLDM, RADX_CLASS_NGTDM};
     for (int k = 0; k < 8; k++) {
         region_case r = random_region();
         radx_params q;
@@ -678,7 +676,8 @@ static void test_voxel(const backend_case *b)
             const radx_feature_info *tab;
             int nf;
             radx_class_table(cls[c], &tab, &nf);
-            double *o0 = malloc(sizeof(double) * (size_t)(r.nroi * nf)), *o1 = malloc(sizeof(double) * (size_t)(r.nroi * nf));
+            double *o0 = malloc(sizeof(double) * (size_t)(r.nroi * nf)),
+                   *o1 = malloc(sizeof(double) * (size_t)(r.nroi * nf));
             radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
             const radx_status s0 = voxel_on(&CPU, &r, cls[c], &q, o0, nf, &e0);
             const radx_status s1 = voxel_on(&b->be, &r, cls[c], &q, o1, nf, &e1);
@@ -727,8 +726,8 @@ static void test_big(const backend_case *b)
     t.roi = roi;
     radx_params p;
     radx_params_init_defaults(&p);
-    static const radx_class cls[] = {RADX_CLASS_GLCM, RADX_CLASS_GLRLM, RADX_CLASS_GLSZM, RADX_CLASS_GLDM,
-                                     RADX_CLASS_NGTDM, RADX_CLASS_SHAPE};
+    static const radx_class cls[] = {RADX_CLASS_GLCM, RADX_CLASS_GLRLM, RADX_CLASS_GLSZM,
+                                     RADX_CLASS_GLDM, RADX_CLASS_NGTDM, RADX_CLASS_SHAPE};
     for (int c = 0; c < 6; c++) {
         double f0[64], f1[64];
         radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
@@ -852,9 +851,10 @@ static void test_extract(const backend_case *b)
     for (int c = 0; c < 2; c++)
         for (int k = 0; k < 4; k++) {
             radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
-            radx_result *r0 = extract_on(&CPU, cases[c], params[k], &e0), *r1 = extract_on(&b->be, cases[c], params[k], &e1);
-            CHECK(r0 && r1, "extract %s %s on %s: %s | %s", cases[c], params[k] ? params[k] : "default", b->name, e0.msg,
-                  e1.msg);
+            radx_result *r0 = extract_on(&CPU, cases[c], params[k], &e0),
+                        *r1 = extract_on(&b->be, cases[c], params[k], &e1);
+            CHECK(r0 && r1, "extract %s %s on %s: %s | %s", cases[c], params[k] ? params[k] : "default", b->name,
+                  e0.msg, e1.msg);
             if (r0 && r1) {
                 const size_t n = radx_result_count(r0);
                 CHECK(n == radx_result_count(r1), "extract %s: %zu vs %zu entries", cases[c], n, radx_result_count(r1));
@@ -865,7 +865,8 @@ static void test_extract(const backend_case *b)
                     if (!radx_result_is_number(r0, i)) {
                         CHECK(!strcmp(radx_result_text(r0, i), radx_result_text(r1, i)) ||
                                   strstr(radx_result_name(r0, i), "Versions"),
-                              "%s: '%s' vs '%s'", radx_result_name(r0, i), radx_result_text(r0, i), radx_result_text(r1, i));
+                              "%s: '%s' vs '%s'", radx_result_name(r0, i), radx_result_text(r0, i),
+                              radx_result_text(r1, i));
                         continue;
                     }
                     a[i] = radx_result_value(r0, i);
@@ -922,7 +923,8 @@ static void test_maps(const backend_case *b)
             compare_status("voxel maps", b, radius[k], t0, &e0, t1, &e1);
             CHECK(m0.n == m1.n, "maps on %s: %zu vs %zu values", b->name, m0.n, m1.n);
             if (!t0 && !t1 && m0.n == m1.n)
-                compare("voxel maps", b, radius[k], m0.v, m1.v, (int64_t)m0.n, b->exact ? 0 : 1e-7, b->exact ? 0 : 10.0);
+                compare("voxel maps", b, radius[k], m0.v, m1.v, (int64_t)m0.n, b->exact ? 0 : 1e-7,
+                        b->exact ? 0 : 10.0);
             radx_volume_free(&img);
             radx_volume_free(&msk);
         }

@@ -13,7 +13,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 static char dir[256];
 
 static void write_file(const char *name, const void *data, size_t n)
@@ -24,8 +23,8 @@ static void write_file(const char *name, const void *data, size_t n)
 }
 
 /* A little NRRD writer: short/float 3-D volume, LPS identity geometry, raw little endian. */
-static void write_nrrd(const char *name, const char *type, const int *size, int dims, const void *data,
-                       size_t elem, const char *extra)
+static void write_nrrd(const char *name, const char *type, const int *size, int dims, const void *data, size_t elem,
+                       const char *extra)
 {
     char hdr[1024];
     size_t n = 1;
@@ -34,7 +33,9 @@ static void write_nrrd(const char *name, const char *type, const int *size, int 
         n *= (size_t)size[d];
         snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), "%s%d", d ? " " : "", size[d]);
     }
-    if (dims == 3) snprintf(dirs, sizeof dirs, "space: left-posterior-superior\nspace directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,0,0)\n");
+    if (dims == 3)
+        snprintf(dirs, sizeof dirs,
+                 "space: left-posterior-superior\nspace directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,0,0)\n");
     snprintf(hdr, sizeof hdr, "NRRD0004\ntype: %s\ndimension: %d\nsizes: %s\n%s%sencoding: raw\nendian: little\n\n",
              type, dims, sizes, dirs, extra ? extra : "");
     char p[512];
@@ -54,7 +55,10 @@ static int error_lines(char *msg, char **last)
     *last = msg;
     if (msg && strncmp(msg, "radx: using the ", 16) == 0) {
         char *nl = strchr(msg, '\n');
-        if (nl) { *last = nl + 1; lines--; }
+        if (nl) {
+            *last = nl + 1;
+            lines--;
+        }
     }
     return lines;
 }
@@ -124,7 +128,8 @@ static void expect_error_map(const char *what, const char *args, const char *mus
         mkdir(maps, 0777);
         write_file("maps/previous.nii.gz", "previous map\n", 13);
     }
-    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s map %s -o %s -q 2>%s >/dev/null", dir, RADX_CLI, args, maps, err);
+    snprintf(cmd, sizeof cmd, "cd %s && " HANG_GUARD "%s map %s -o %s -q 2>%s >/dev/null", dir, RADX_CLI, args, maps,
+             err);
     char *msg = run_and_check("map     ", what, cmd, must_name, NULL);
     snprintf(cmd, sizeof cmd, "test -d %s && ls -A %s | grep -v '^previous.nii.gz$' | grep -q .", maps, maps);
     CHECK(system(cmd) != 0, "map %s: maps were left in the output folder", what);
@@ -156,8 +161,10 @@ static void expect_error_batch(const char *what, const char *args, const char *m
         snprintf(buf, sizeof buf, "%s", args);
         int k = 0;
         for (char *t = strtok(buf, " "); t; t = strtok(NULL, " "), k++) {
-            if (k == 0) snprintf(img, sizeof img, "%s", t);
-            else if (k == 1) snprintf(msk, sizeof msk, "%s", t);
+            if (k == 0)
+                snprintf(img, sizeof img, "%s", t);
+            else if (k == 1)
+                snprintf(msk, sizeof msk, "%s", t);
             else if (!strcmp(t, "--label")) {
                 t = strtok(NULL, " ");
                 snprintf(label, sizeof label, "%s", t ? t : "");
@@ -262,7 +269,10 @@ static void expect_error(const char *what, const char *args, const char *must_na
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/radx_bad_XXXXXX");
-    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
     char brain_img[512], brain_msk[512], breast_img[512], breast_msk[512], breast_nii[512];
     snprintf(brain_img, sizeof brain_img, "%s/data/pyradiomics/brain1_image.nrrd", RADX_SOURCE_DIR);
     snprintf(brain_msk, sizeof brain_msk, "%s/data/pyradiomics/brain1_label.nrrd", RADX_SOURCE_DIR);
@@ -366,7 +376,8 @@ int main(void)
         fwrite(o + strlen("space origin: (2,0,0)"), 1, n - (size_t)(o - b) - strlen("space origin: (2,0,0)"), f);
         fclose(f);
         free(b);
-        expect_error("correctMask, ROI outside the image", "img.nrrd lab_far.nrrd -s correctMask:true", "lab_far.nrrd", 0);
+        expect_error("correctMask, ROI outside the image", "img.nrrd lab_far.nrrd -s correctMask:true", "lab_far.nrrd",
+                     0);
     }
     expect_error("label absent", "img.nrrd lab.nrrd --label 7", "label 7", 0);
     {
@@ -382,9 +393,10 @@ int main(void)
         write_nrrd("lab_flat.nrrd", "short", sz, 3, flat, 2, NULL);
         expect_error("ROI below minimumROIDimensions", "img.nrrd lab_flat.nrrd -s minimumROIDimensions:3",
                      "minimumROIDimensions", 0);
-        expect_error_in(ALL | BATCH_ALL_FAIL, "ROI below minimumROISize", "img.nrrd lab.nrrd -s minimumROISize:1000", "minimumROISize", 0);
-        expect_error_in(ALL | BATCH_ALL_FAIL, "resegmentation empties ROI", "img.nrrd lab.nrrd -s resegmentRange:[1000,2000]",
-                     "resegment", 0);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "ROI below minimumROISize", "img.nrrd lab.nrrd -s minimumROISize:1000",
+                        "minimumROISize", 0);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "resegmentation empties ROI",
+                        "img.nrrd lab.nrrd -s resegmentRange:[1000,2000]", "resegment", 0);
     }
     {
         float fv[6 * 6 * 6];
@@ -406,25 +418,27 @@ int main(void)
     {
         const char *y = "setting:\n  binWidth: 25\n  notASetting: 3\n";
         /* preprocessing settings */
-    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.7,-1,0]", brain_img, brain_msk);
-    expect_error("negative resampled spacing", args, "resampledPixelSpacing", 0);
-    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.001,0.001,0.001]", brain_img, brain_msk);
-    expect_error_in(ALL | BATCH_ALL_FAIL, "resampled grid above memory limit", args, "resampledPixelSpacing", 0);
-    snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[1,1,1] -s interpolator:sitkGaussian", brain_img, brain_msk);
-    expect_error_in(ALL | BATCH_ALL_FAIL, "interpolator not implemented", args, "sitkGaussian", 0);
-    expect_error("unknown interpolator", "img.nrrd lab.nrrd -s interpolator:sitkFoo", "sitkFoo", 0);
-    {
-        const char *y = "imageType:\n  LoG:\n    sigma: [40.0]\n";
-        write_file("log_big.yaml", y, strlen(y));
-        expect_error_in(ALL | BATCH_ALL_FAIL, "LoG sigma too large for image", "img.nrrd lab.nrrd -p log_big.yaml", "sigma", 0);
-        const char *y2 = "imageType:\n  LoG: {}\n";
-        write_file("log_nosigma.yaml", y2, strlen(y2));
-        expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
-        const char *y3 = "imageType:\n  Wavelet: {}\n";
-        write_file("wavelet.yaml", y3, strlen(y3));
-        expect_error("image type not implemented", "img.nrrd lab.nrrd -p wavelet.yaml", "Wavelet", 0);
-    }
-    write_file("bad.yaml", y, strlen(y));
+        snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.7,-1,0]", brain_img, brain_msk);
+        expect_error("negative resampled spacing", args, "resampledPixelSpacing", 0);
+        snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.001,0.001,0.001]", brain_img, brain_msk);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "resampled grid above memory limit", args, "resampledPixelSpacing", 0);
+        snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[1,1,1] -s interpolator:sitkGaussian", brain_img,
+                 brain_msk);
+        expect_error_in(ALL | BATCH_ALL_FAIL, "interpolator not implemented", args, "sitkGaussian", 0);
+        expect_error("unknown interpolator", "img.nrrd lab.nrrd -s interpolator:sitkFoo", "sitkFoo", 0);
+        {
+            const char *y = "imageType:\n  LoG:\n    sigma: [40.0]\n";
+            write_file("log_big.yaml", y, strlen(y));
+            expect_error_in(ALL | BATCH_ALL_FAIL, "LoG sigma too large for image", "img.nrrd lab.nrrd -p log_big.yaml",
+                            "sigma", 0);
+            const char *y2 = "imageType:\n  LoG: {}\n";
+            write_file("log_nosigma.yaml", y2, strlen(y2));
+            expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
+            const char *y3 = "imageType:\n  Wavelet: {}\n";
+            write_file("wavelet.yaml", y3, strlen(y3));
+            expect_error("image type not implemented", "img.nrrd lab.nrrd -p wavelet.yaml", "Wavelet", 0);
+        }
+        write_file("bad.yaml", y, strlen(y));
     }
     expect_error("unknown key in params file", "img.nrrd lab.nrrd -p bad.yaml", "notASetting", 0);
     {
@@ -448,7 +462,8 @@ int main(void)
         char garbage[2048];
         for (int i = 0; i < 2048; i++) garbage[i] = (char)((i * 131 + 7) & 0xff);
         write_file("cohort_garbage.csv", garbage, sizeof garbage);
-        expect_error_cmd("batch: garbage cohort file", "batch cohort_garbage.csv -o b.csv", "cohort_garbage.csv", "b.csv");
+        expect_error_cmd("batch: garbage cohort file", "batch cohort_garbage.csv -o b.csv", "cohort_garbage.csv",
+                         "b.csv");
     }
     write_file("cohort_ok.csv", "Image,Mask\nimg.nrrd,lab.nrrd\n", 29);
     expect_error_cmd("batch: bad --shard", "batch cohort_ok.csv -o b.csv --shard 3/2", "--shard", "b.csv");

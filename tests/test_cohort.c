@@ -11,7 +11,6 @@
 #include "csv_read.h"
 #include "radx_test.h"
 
-
 static char dir[256];
 
 static int run(const char *fmt, ...)
@@ -91,19 +90,22 @@ static int lines_in(const char *name)
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/radx_cohort_XXXXXX");
-    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
     const char *D = RADX_SOURCE_DIR "/data/pyradiomics";
     /* a cohort in a subfolder with relative paths to copies of the cases */
-    run("mkdir -p sub/img && cp %s/breast1_image.nrrd %s/breast1_label.nrrd %s/brain1_image.nrrd %s/brain1_label.nrrd sub/img/",
+    run("mkdir -p sub/img && cp %s/breast1_image.nrrd %s/breast1_label.nrrd %s/brain1_image.nrrd %s/brain1_label.nrrd "
+        "sub/img/",
         D, D, D, D);
-    put("sub/cohort.csv",
-        "Patient,Timepoint,Image,Mask,Label\n"
-        "P1,base,img/brain1_image.nrrd,img/brain1_label.nrrd,1\n"
-        "P2,base,img/breast1_image.nrrd,img/breast1_label.nrrd,\n"
-        "P3,base,img/missing.nrrd,img/breast1_label.nrrd,\n"
-        "P4,base,img/breast1_image.nrrd,img/breast1_label.nrrd,2\n"
-        "\"P5, with comma\",base,img/breast1_image.nrrd,img/breast1_label.nrrd,1\n"
-        "P6,base,img/brain1_image.nrrd,img/breast1_label.nrrd,1\n");
+    put("sub/cohort.csv", "Patient,Timepoint,Image,Mask,Label\n"
+                          "P1,base,img/brain1_image.nrrd,img/brain1_label.nrrd,1\n"
+                          "P2,base,img/breast1_image.nrrd,img/breast1_label.nrrd,\n"
+                          "P3,base,img/missing.nrrd,img/breast1_label.nrrd,\n"
+                          "P4,base,img/breast1_image.nrrd,img/breast1_label.nrrd,2\n"
+                          "\"P5, with comma\",base,img/breast1_image.nrrd,img/breast1_label.nrrd,1\n"
+                          "P6,base,img/brain1_image.nrrd,img/breast1_label.nrrd,1\n");
 
     /* 1. good and bad rows, two cases in flight */
     int rc = run("%s batch sub/cohort.csv -o out.csv -j 2 2>batch.err", RADX_CLI);
@@ -122,11 +124,13 @@ int main(void)
     CHECK(!strcmp(csv_get(&errs, 2, 0), "4") && strstr(csv_get(&errs, 2, 6), "label 2"), "row 4: absent label");
     CHECK(!strcmp(csv_get(&errs, 3, 0), "6") && strstr(csv_get(&errs, 3, 6), "differs"), "row 6: geometry");
     char *be = slurp("batch.err");
-    CHECK(be && strstr(be, "row 3 (Patient=P3") && strstr(be, "3 failed"), "stderr names failed rows: %s", be ? be : "");
+    CHECK(be && strstr(be, "row 3 (Patient=P3") && strstr(be, "3 failed"), "stderr names failed rows: %s",
+          be ? be : "");
     free(be);
 
     /* 2. a row equals `radx extract` of the same case */
-    rc = run("%s extract sub/img/breast1_image.nrrd sub/img/breast1_label.nrrd -f csv -o one.csv 2>/dev/null", RADX_CLI);
+    rc =
+        run("%s extract sub/img/breast1_image.nrrd sub/img/breast1_label.nrrd -f csv -o one.csv 2>/dev/null", RADX_CLI);
     csv_table one;
     CHECK(rc == 0 && load("one.csv", &one) == 0, "extract");
     int ndiff = 0, ncmp = 0;
@@ -134,7 +138,10 @@ int main(void)
         int oc = -1;
         for (int k = 0; k < out.len[0]; k++)
             if (!strcmp(csv_get(&out, 0, k), csv_get(&one, 0, c))) oc = k;
-        if (oc < 0) { ndiff++; continue; }
+        if (oc < 0) {
+            ndiff++;
+            continue;
+        }
         ncmp++;
         if (strcmp(csv_get(&out, 2, oc), csv_get(&one, 1, c))) ndiff++;
     }
@@ -212,7 +219,8 @@ int main(void)
         csv_table m;
         load("merged.csv", &m);
         CHECK(rc == 0 && m.nrows == 25 && same_rows(&a, &m), "merged shards equal the clean run");
-        CHECK(!strcmp(csv_get(&m, 1, 0), "K00") && !strcmp(csv_get(&m, 9, 0), "K01"), "shard 1 holds rows 1, 4, 7, ...");
+        CHECK(!strcmp(csv_get(&m, 1, 0), "K00") && !strcmp(csv_get(&m, 9, 0), "K01"),
+              "shard 1 holds rows 1, 4, 7, ...");
         rc = run("%s merge shard1.csv out.csv -o bad.csv 2>/dev/null", RADX_CLI);
         CHECK(rc == 2, "merging different headers: exit %d", rc);
         csv_free(&a);
@@ -236,7 +244,8 @@ int main(void)
               strtod(csv_get(&d, 2, 2), NULL) == 3.0,
           "P2: -1-(-4), 3-0");
     char *de = slurp("d.err");
-    CHECK(de && strstr(de, "P3 only in") && strstr(de, "P9 only in"), "IDs in one file only are listed: %s", de ? de : "");
+    CHECK(de && strstr(de, "P3 only in") && strstr(de, "P9 only in"), "IDs in one file only are listed: %s",
+          de ? de : "");
     free(de);
     rc = run("%s delta --baseline a.csv --followup b.csv --id Patient -o r.csv --relative 2>/dev/null", RADX_CLI);
     csv_table rr;

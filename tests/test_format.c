@@ -4,7 +4,10 @@
 #include "radx.h"
 #include "radx_test.h"
 
-static const struct { double v; const char *py; } cases[] = {
+static const struct {
+    double v;
+    const char *py;
+} cases[] = {
     {0x1.6800000000000p+6, "90.0"},
     {0.0, "0.0"},
     {-0.0, "-0.0"},

@@ -9,7 +9,6 @@
 #include "params/params.h"
 #include "radx_test.h"
 
-
 static int run_dir(const char *target, const char *suffix)
 {
     char dir[1024];

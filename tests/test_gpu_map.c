@@ -16,8 +16,6 @@
 #include "radx_test.h"
 #include "map_keep.h"
 
-
-
 static int run(radx_ctx *ctx, radx_backend b, const char *cs, const char *const *sets, maps *out)
 {
     radx_params *p;

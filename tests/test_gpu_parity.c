@@ -30,7 +30,8 @@ int main(void)
             all.cpu_fallbacks += ds.cpu_fallbacks;
             if (!cpu || !gpu) continue;
             const int nd = gp_compare(cpu, gpu, NULL, NULL);
-            printf("%s %s: %d features differ between CPU and CUDA\n", cases[c], bins[b] ? "binCount 64" : "binWidth 25", nd);
+            printf("%s %s: %d features differ between CPU and CUDA\n", cases[c],
+                   bins[b] ? "binCount 64" : "binWidth 25", nd);
             radx_result_destroy(cpu);
             radx_result_destroy(gpu);
         }

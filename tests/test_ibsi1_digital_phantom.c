@@ -26,7 +26,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 /* half a unit of the last printed significant digit of a reference value text like "0.0411",
  * "556", "1.49e3" */
 static double print_tolerance(const char *s)
@@ -35,8 +34,10 @@ static double print_tolerance(const char *s)
     const char *e = strpbrk(s, "eE");
     if (e) exp10 = atoi(e + 1);
     for (const char *c = s; *c && c != e; c++) {
-        if (*c == '.') seen_dot = 1;
-        else if (isdigit((unsigned char)*c) && seen_dot) frac++;
+        if (*c == '.')
+            seen_dot = 1;
+        else if (isdigit((unsigned char)*c) && seen_dot)
+            frac++;
     }
     return 0.5 * pow(10.0, exp10 - frac);
 }
@@ -61,8 +62,9 @@ static const char *fix_class(const char *code, const char *cls)
  * nor radx reports them (each is a duplicate of another feature, which is compared) */
 static int never_reported(const char *f)
 {
-    static const char *const names[] = {"Dissimilarity", "Homogeneity1", "Homogeneity2", "SumVariance",
-                                        "GrayLevelNonUniformityNormalized", "DependencePercentage"};
+    static const char *const names[] = {
+        "Dissimilarity",       "Homogeneity1", "Homogeneity2", "SumVariance", "GrayLevelNonUniformityNormalized",
+        "DependencePercentage"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(f, names[i])) return 1;
     return 0;
@@ -93,9 +95,15 @@ int main(void)
     char path[1024];
     csv_table ref, dict;
     snprintf(path, sizeof path, "%s/data/ibsi1/reference_values/ibsi1_manual_reference_values.csv", RADX_SOURCE_DIR);
-    if (csv_load(path, ',', &ref)) { fprintf(stderr, "cannot read %s\n", path); return 1; }
+    if (csv_load(path, ',', &ref)) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return 1;
+    }
     snprintf(path, sizeof path, "%s/data/pyradiomics/featuresDict_IBSIv7.tsv", RADX_SOURCE_DIR);
-    if (csv_load(path, '\t', &dict)) { fprintf(stderr, "cannot read %s\n", path); return 1; }
+    if (csv_load(path, '\t', &dict)) {
+        fprintf(stderr, "cannot read %s\n", path);
+        return 1;
+    }
     radx_ctx *ctx;
     radx_ctx_create(&ctx);
     radx_result *r = run(ctx, 0), *rx = run(ctx, 1);
@@ -109,8 +117,9 @@ int main(void)
         cls = fix_class(code, cls);
         feat = fix_name(feat);
         int pca = !strcmp(code, "TDIC") || !strcmp(code, "P9VJ") || !strcmp(code, "7J51");
-        const char *agg = !strcmp(cls, "glcm") || !strcmp(cls, "glrlm") ? "3D, averaged"
-                          : (!strcmp(cls, "shape") || !strcmp(cls, "firstorder")) ? "" : "3D";
+        const char *agg = !strcmp(cls, "glcm") || !strcmp(cls, "glrlm")           ? "3D, averaged"
+                          : (!strcmp(cls, "shape") || !strcmp(cls, "firstorder")) ? ""
+                                                                                  : "3D";
         int found = 0;
         for (int k = 1; k < ref.nrows; k++) {
             if (strcmp(csv_get(&ref, k, 2), code) || strcmp(csv_get(&ref, k, 4), "dig. phantom") ||
@@ -156,8 +165,8 @@ int main(void)
         double vp = radx_result_value(r, (size_t)i), vi = radx_result_value(rx, (size_t)j);
         CHECK(fabs(vp - 3.0 - refv) <= tol, "Kurtosis (PyRadiomics) %.6g - 3 vs IBSI %s", vp, vs);
         CHECK(fabs(vi - refv) <= tol, "Kurtosis (ibsiKurtosisExcess) %.6g vs IBSI %s", vi, vs);
-        printf("IPH6 Kurtosis: PyRadiomics mode %.6g (minus 3: %.6g), IBSI mode %.6g, IBSI %s +- %g\n", vp,
-               vp - 3, vi, vs, tol);
+        printf("IPH6 Kurtosis: PyRadiomics mode %.6g (minus 3: %.6g), IBSI mode %.6g, IBSI %s +- %g\n", vp, vp - 3, vi,
+               vs, tol);
         ncompared += 2;
     }
     printf("%d IBSI reference values compared; worst |error| / tolerance = %.3f\n", ncompared, worst_rel_tol);

@@ -73,38 +73,61 @@
 #include "cpu/log_filter.h"
 #include "ibsi_preprocess.h"
 
-
 enum {
-    S_MEAN, S_VAR, S_SKEW, S_KURT, S_MEDIAN, S_MIN, S_P10, S_P90, S_MAX, S_IQR, S_RANGE, S_MAD, S_RMAD,
-    S_MEDAD, S_COV, S_QCOD, S_ENERGY, S_RMS, S_N
+    S_MEAN,
+    S_VAR,
+    S_SKEW,
+    S_KURT,
+    S_MEDIAN,
+    S_MIN,
+    S_P10,
+    S_P90,
+    S_MAX,
+    S_IQR,
+    S_RANGE,
+    S_MAD,
+    S_RMAD,
+    S_MEDAD,
+    S_COV,
+    S_QCOD,
+    S_ENERGY,
+    S_RMS,
+    S_N
 };
-static const char *const stat_tag[S_N] = {
-    "stat_mean", "stat_var", "stat_skew", "stat_kurt", "stat_median", "stat_min", "stat_p10", "stat_p90",
-    "stat_max", "stat_iqr", "stat_range", "stat_mad", "stat_rmad", "stat_medad", "stat_cov", "stat_qcod",
-    "stat_energy", "stat_rms"};
+static const char *const stat_tag[S_N] = {"stat_mean",  "stat_var",    "stat_skew", "stat_kurt",  "stat_median",
+                                          "stat_min",   "stat_p10",    "stat_p90",  "stat_max",   "stat_iqr",
+                                          "stat_range", "stat_mad",    "stat_rmad", "stat_medad", "stat_cov",
+                                          "stat_qcod",  "stat_energy", "stat_rms"};
 
 typedef struct config {
     const char *id;
-    int three_d;   /* 0: A (2-D, no interpolation), 1: B (3-D, 1 mm) */
-    int log;       /* 0: no filter (1.x), 1: LoG sigma 1.5 mm (3.x) */
+    int three_d; /* 0: A (2-D, no interpolation), 1: B (3-D, 1 mm) */
+    int log;     /* 0: no filter (1.x), 1: LoG sigma 1.5 mm (3.x) */
     double ref[S_N], tol[S_N];
 } config;
 
 /* IBSI-2 reference values (consensus value; tolerance), reference_values.csv order. */
 static const config configs[] = {
-    {"1.A", 0, 0,
+    {"1.A",
+     0,
+     0,
      {-47, 53300, -2.17, 3.65, 41, -1000, -434, 93, 377, 69, 1380, 160, 64.4, 122, -4.92, 1, 6.96e+09, 236},
      {4.6, 2000, 0.07, 0.34, 0.6, 10, 21, 0.1, 10, 6.4, 10, 5, 5.8, 4, 0.42, 0.85, 4.5e+08, 5}},
-    {"1.B", 1, 0,
+    {"1.B",
+     1,
+     0,
      {-46.4, 52600, -2.18, 3.71, 41, -997, -427, 92, 377, 67, 1370, 159, 63.6, 121, -4.94, 0.944, 1.96e+10, 234},
      {5.9, 2800, 0.09, 0.47, 0.7, 3, 29, 0.1, 15, 9.1, 20, 7, 7.3, 6, 0.64, 0.925, 1.9e+09, 7}},
-    {"3.A", 0, 1,
-     {-2.44, 556, 0.295, 7.02, -0.585, -178, -27.1, 13.2, 191, 8.74, 369, 13.2, 4.98, 12.9, -9.66, -2.93,
-      70300000, 23.7},
+    {"3.A",
+     0,
+     1,
+     {-2.44, 556, 0.295, 7.02, -0.585, -178, -27.1, 13.2, 191, 8.74, 369, 13.2, 4.98, 12.9, -9.66, -2.93, 70300000,
+      23.7},
      {0.12, 24, 0.027, 0.3, 0.012, 1, 0.5, 1.3, 1, 0.19, 2, 0.3, 0.16, 0.4, 1.21, 0.06, 4200000, 0.5}},
-    {"3.B", 1, 1,
-     {-2.94, 720, 0.428, 6.13, -0.919, -173, -32.2, 17.4, 204, 11.4, 377, 15.5, 6.37, 15.3, -9.12, -2.34,
-      2.61e+08, 27},
+    {"3.B",
+     1,
+     1,
+     {-2.94, 720, 0.428, 6.13, -0.919, -173, -32.2, 17.4, 204, 11.4, 377, 15.5, 6.37, 15.3, -9.12, -2.34, 2.61e+08, 27},
      {0.2, 33, 0.009, 0.27, 0.024, 5, 0.5, 1.9, 1, 0.3, 5, 0.4, 0.19, 0.4, 1.63, 0.07, 1.9e+07, 0.6}},
 };
 #define NCONFIG ((int)(sizeof configs / sizeof configs[0]))
@@ -148,12 +171,21 @@ static int ibsi_stats(const double *x, int64_t n, double out[S_N])
     p.ibsi_kurtosis_excess = 1;
     gl = (int32_t *)malloc((size_t)n * sizeof *gl);
     s = (double *)malloc((size_t)n * sizeof *s);
-    if (!gl || !s) { free(gl); free(s); radx_params_clear(&p); return -1; }
+    if (!gl || !s) {
+        free(gl);
+        free(s);
+        radx_params_clear(&p);
+        return -1;
+    }
     for (i = 0; i < n; i++) gl[i] = 1;
     rc = radx_firstorder_compute(x, gl, n, 1, 1.0, &p, fo, &err) == RADX_OK ? 0 : -1;
     radx_params_clear(&p);
     free(gl);
-    if (rc) { fprintf(stderr, "firstorder: %s\n", err.msg); free(s); return -1; }
+    if (rc) {
+        fprintf(stderr, "firstorder: %s\n", err.msg);
+        free(s);
+        return -1;
+    }
     /* radx_firstorder_features order (host/features/feature_tables.c) */
     out[S_P10] = fo[0];
     out[S_P90] = fo[1];
@@ -223,8 +255,12 @@ static int make_volume(radx_volume *v, int64_t nx, int64_t ny, int64_t nz, doubl
 {
     int64_t n = nx * ny * nz;
     memset(v, 0, sizeof *v);
-    v->g.size[0] = nx; v->g.size[1] = ny; v->g.size[2] = nz;
-    v->g.spacing[0] = sx; v->g.spacing[1] = sy; v->g.spacing[2] = sz;
+    v->g.size[0] = nx;
+    v->g.size[1] = ny;
+    v->g.size[2] = nz;
+    v->g.spacing[0] = sx;
+    v->g.spacing[1] = sy;
+    v->g.spacing[2] = sz;
     v->g.direction[0] = v->g.direction[4] = v->g.direction[8] = 1.0;
     v->g.ndim = 3;
     v->dtype = t;
@@ -245,8 +281,11 @@ static void synthetic_checks(void)
 
     /* IBSI grid of the CT phantom: 204x201x60 at 0.977 x 0.977 x 3 mm -> 200x197x180, centred */
     memset(&g, 0, sizeof g);
-    g.size[0] = 204; g.size[1] = 201; g.size[2] = 60;
-    g.spacing[0] = g.spacing[1] = 0.9769999980926514; g.spacing[2] = 3.0;
+    g.size[0] = 204;
+    g.size[1] = 201;
+    g.size[2] = 60;
+    g.spacing[0] = g.spacing[1] = 0.9769999980926514;
+    g.spacing[2] = 3.0;
     g.direction[0] = g.direction[4] = g.direction[8] = 1.0;
     {
         radx_geom go;
@@ -306,7 +345,9 @@ static void synthetic_checks(void)
     /* a constant image stays constant (B-spline and linear weights sum to 1, nearest extension) */
     for (i = 0; i < 9 * 7 * 5; i++) ((double *)a.data)[i] = -123.25;
     radx_ibsi_resample_opts_default(&o);
-    o.spacing[0] = 0.7; o.spacing[1] = 1.3; o.spacing[2] = 0.0; /* 2-D: z kept */
+    o.spacing[0] = 0.7;
+    o.spacing[1] = 1.3;
+    o.spacing[2] = 0.0; /* 2-D: z kept */
     o.round_intensities = 0;
     if (radx_ibsi_resample(&a, &m, 1, &o, &oi, &om, &err) == RADX_OK) {
         maxd = 0.0;
@@ -447,8 +488,7 @@ int main(void)
             printf("  %-12s %14.6g %14.6g %12.4g %9.3f%s\n", stat_tag[s], v[s], cf->ref[s], cf->tol[s], e,
                    e <= 1.0 ? "" : "  FAIL");
             if (!(e <= 1.0)) nfail++;
-            CHECK(e <= 1.0, "%s %s: radx %.8g, reference %g +- %g", cf->id, stat_tag[s], v[s], cf->ref[s],
-                  cf->tol[s]);
+            CHECK(e <= 1.0, "%s %s: radx %.8g, reference %g +- %g", cf->id, stat_tag[s], v[s], cf->ref[s], cf->tol[s]);
         }
         printf("  %s: largest |err|/tol %.3f, %d outside tolerance\n", cf->id, worst, nfail);
         free(x);

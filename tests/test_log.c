@@ -49,14 +49,13 @@
 #include "rules/log_transfer.h"
 #include "cpu/fft.h"
 
-
 /* radx vs SimpleITK, relative to the response range / the ROI's largest |response|: FFT method,
  * and the recursive method (ITK's own arithmetic: the only differences left are the reference
  * file's 9 significant digits, ~5e-9 relative) */
-#define TOL_ITK 2e-6
-#define TOL_ITK_REC 2e-8
+#define TOL_ITK       2e-6
+#define TOL_ITK_REC   2e-8
 /* IBSI-2 pass rule, and radx's own regression bound (achieved: 0.0013 %, 0.033 %, 0.024 %) */
-#define TOL_IBSI 0.01
+#define TOL_IBSI      0.01
 #define TOL_IBSI_RADX 0.001
 
 static double now_s(void)
@@ -95,8 +94,12 @@ static int make_volume(radx_volume *v, radx_dtype dt, int64_t nx, int64_t ny, in
                        double sz)
 {
     memset(v, 0, sizeof *v);
-    v->g.size[0] = nx; v->g.size[1] = ny; v->g.size[2] = nz;
-    v->g.spacing[0] = sx; v->g.spacing[1] = sy; v->g.spacing[2] = sz;
+    v->g.size[0] = nx;
+    v->g.size[1] = ny;
+    v->g.size[2] = nz;
+    v->g.spacing[0] = sx;
+    v->g.spacing[1] = sy;
+    v->g.spacing[2] = sz;
     v->g.direction[0] = v->g.direction[4] = v->g.direction[8] = 1.0;
     v->g.ndim = 3;
     v->dtype = dt;
@@ -108,7 +111,9 @@ static int make_volume(radx_volume *v, radx_dtype dt, int64_t nx, int64_t ny, in
  * 1. PyRadiomics / SimpleITK references
  * ---------------------------------------------------------------------------------------- */
 #define N_SIGMA 3
-typedef struct ref_stat { double sigma, mn, mx, mean, rmn, rmx, rmean; } ref_stat;
+typedef struct ref_stat {
+    double sigma, mn, mx, mean, rmn, rmx, rmean;
+} ref_stat;
 
 static void test_pyradiomics(int method)
 {
@@ -134,8 +139,8 @@ static void test_pyradiomics(int method)
         double tsum[N_SIGMA];
         if (line[0] == '#' || line[0] == '\n') continue;
         if (sscanf(line, "case %63s %127s %127s %d %lld %lld %lld %lld %lld %lld", name, imf, laf, &ndim,
-                   (long long *)&o[0], (long long *)&o[1], (long long *)&o[2], (long long *)&n[0],
-                   (long long *)&n[1], (long long *)&n[2]) != 10) {
+                   (long long *)&o[0], (long long *)&o[1], (long long *)&o[2], (long long *)&n[0], (long long *)&n[1],
+                   (long long *)&n[2]) != 10) {
             CHECK(0, "bad line in %s: %s", path, line);
             break;
         }
@@ -176,7 +181,8 @@ static void test_pyradiomics(int method)
             if (st != RADX_OK) out[ns].data = NULL;
         }
         {
-            double e_range[N_SIGMA] = {0}, e_roi[N_SIGMA] = {0}, e_rel[N_SIGMA] = {0}, e_rel1[N_SIGMA] = {0}, e_stat[N_SIGMA] = {0};
+            double e_range[N_SIGMA] = {0}, e_roi[N_SIGMA] = {0}, e_rel[N_SIGMA] = {0}, e_rel1[N_SIGMA] = {0},
+                   e_stat[N_SIGMA] = {0};
             int k;
             for (k = 0; k < nsamp; k++) {
                 long long x, y, z;
@@ -208,13 +214,22 @@ static void test_pyradiomics(int method)
                 nv = radx_geom_nvox(&r->g);
                 for (i = 0; i < nv; i++) {
                     const double v = ((const float *)r->data)[i];
-                    mn = fmin(mn, v); mx = fmax(mx, v); sum += v;
-                    if (radx_volume_get(&clab, i) == 1) { rmn = fmin(rmn, v); rmx = fmax(rmx, v); rsum += v; nroi++; }
+                    mn = fmin(mn, v);
+                    mx = fmax(mx, v);
+                    sum += v;
+                    if (radx_volume_get(&clab, i) == 1) {
+                        rmn = fmin(rmn, v);
+                        rmx = fmax(rmx, v);
+                        rsum += v;
+                        nroi++;
+                    }
                 }
                 range = rs[ns].mx - rs[ns].mn;
-                e_stat[ns] = fmax(fmax(fabs(mn - rs[ns].mn), fabs(mx - rs[ns].mx)), fabs(sum / nv - rs[ns].mean)) / range;
+                e_stat[ns] =
+                    fmax(fmax(fabs(mn - rs[ns].mn), fabs(mx - rs[ns].mx)), fabs(sum / nv - rs[ns].mean)) / range;
                 e_stat[ns] = fmax(e_stat[ns], fmax(fmax(fabs(rmn - rs[ns].rmn), fabs(rmx - rs[ns].rmx)),
-                                                   fabs(rsum / (double)nroi - rs[ns].rmean)) / range);
+                                                   fabs(rsum / (double)nroi - rs[ns].rmean)) /
+                                                  range);
                 printf("pyradiomics LoG (%s) %-12s %3lldx%3lldx%2lld sigma %3.1f: max|d|/range %.2e (%d samples), "
                        "stats %.2e; ROI: max|d|/max|ROI| %.2e, max rel %.2e (%.2e where |v| >= 1%% of max|ROI|); "
                        "%.3f s\n",
@@ -226,7 +241,8 @@ static void test_pyradiomics(int method)
                 CHECK(e_rel1[ns] < tol_rel, "%s sigma %g: ROI relative error %.3g", name, rs[ns].sigma, e_rel1[ns]);
                 CHECK(r->dtype == RADX_DT_F32 && r->g.size[0] == n[0] && r->g.size[1] == n[1] && r->g.size[2] == n[2] &&
                           r->g.spacing[0] == cimg.g.spacing[0] && r->g.origin[2] == cimg.g.origin[2] &&
-                          r->g.ndim == ndim, "%s: output geometry differs from the input's", name);
+                          r->g.ndim == ndim,
+                      "%s: output geometry differs from the input's", name);
                 worst_range = fmax(worst_range, e_range[ns]);
                 worst_roi = fmax(worst_roi, e_roi[ns]);
                 worst_rel = fmax(worst_rel, e_rel[ns]);
@@ -239,7 +255,8 @@ static void test_pyradiomics(int method)
         radx_volume_free(&clab);
     }
     printf("pyradiomics LoG (%s) worst: max|d|/range %.2e, stats %.2e, ROI max|d|/max|ROI| %.2e, ROI max rel %.2e "
-           "(%.2e where |v| >= 1%% of max|ROI|)\n", mname, worst_range, worst_stat, worst_roi, worst_rel, worst_rel1);
+           "(%.2e where |v| >= 1%% of max|ROI|)\n",
+           mname, worst_range, worst_stat, worst_roi, worst_rel, worst_rel1);
 done:
     fclose(f);
     radx_volume_free(&img);
@@ -293,9 +310,9 @@ static void test_ibsi2(void)
                 mx = fmax(mx, r);
                 dmax = fmax(dmax, fabs(((const float *)out.data)[k] - r));
             }
-            printf("IBSI-2 %s (%s, sigma %g mm, %s, %s): max|d|/range %.4f %% (pass < 1 %%)\n", t[i].id,
-                   t[i].phantom, t[i].sigma, t[i].in_plane ? "2-D" : "3-D",
-                   t[i].bc == RADX_LOG_BC_ZERO ? "zero" : "mirror", 100 * dmax / (mx - mn));
+            printf("IBSI-2 %s (%s, sigma %g mm, %s, %s): max|d|/range %.4f %% (pass < 1 %%)\n", t[i].id, t[i].phantom,
+                   t[i].sigma, t[i].in_plane ? "2-D" : "3-D", t[i].bc == RADX_LOG_BC_ZERO ? "zero" : "mirror",
+                   100 * dmax / (mx - mn));
             CHECK(dmax / (mx - mn) < TOL_IBSI, "IBSI-2 %s: %.4g %% of the range", t[i].id, 100 * dmax / (mx - mn));
             CHECK(dmax / (mx - mn) < TOL_IBSI_RADX, "IBSI-2 %s: %.4g %% of the range", t[i].id, 100 * dmax / (mx - mn));
         }
@@ -383,7 +400,10 @@ static void ibsi_direct(const double *x, const int64_t n[3], const double sp[3],
                 }
                 y[xx + n[0] * (yy + n[1] * z)] = acc;
             }
-    for (int a = 0; a < 3; a++) { free(g[a]); free(d[a]); }
+    for (int a = 0; a < 3; a++) {
+        free(g[a]);
+        free(d[a]);
+    }
 }
 
 static double max_diff_over_range(const float *a, const double *b, int64_t n)
@@ -628,14 +648,16 @@ static void test_errors(void)
     st = radx_log_filter(&v, 5.0, RADX_LOG_PYRADIOMICS, &out, &err);
     CHECK(st == RADX_ERR_PARAM && out.data == NULL, "12x12x3: status %d", (int)st);
     CHECK(strcmp(err.msg, "LoG sigma 5 mm: image 12x12x3 voxels too small (PyRadiomics requires at least 4 voxels "
-                          "on every axis)") == 0, "message: %s", err.msg);
+                          "on every axis)") == 0,
+          "message: %s", err.msg);
     radx_volume_free(&v);
 
     make_volume(&v, RADX_DT_I16, 12, 12, 5, 1.0, 1.0, 1.0);
     st = radx_log_filter(&v, 5.0, RADX_LOG_IBSI, &out, &err);
     CHECK(st == RADX_ERR_PARAM, "12x12x5 sigma 5: status %d", (int)st);
     CHECK(strcmp(err.msg, "LoG sigma 5 mm: image 12x12x5 voxels too small (PyRadiomics requires size >= "
-                          "ceil(sigma/spacing)+1 on every axis)") == 0, "message: %s", err.msg);
+                          "ceil(sigma/spacing)+1 on every axis)") == 0,
+          "message: %s", err.msg);
     st = radx_log_filter(&v, 4.0, RADX_LOG_PYRADIOMICS, &out, &err); /* ceil(4)+1 = 5: allowed */
     CHECK(st == RADX_OK && out.data != NULL, "12x12x5 sigma 4: %s", err.msg);
     radx_volume_free(&out);
@@ -671,8 +693,8 @@ static void test_errors(void)
         radx_log_opts_default(&o, RADX_LOG_PYRADIOMICS);
         o.method = RADX_LOG_METHOD_FFT;
         st = radx_log_filter_ex(&v, 50.0, &o, &out, &err);
-        CHECK(st == RADX_ERR_NOMEM && out.data == NULL && strstr(err.msg, "memory limit"), "huge grid: %d %s",
-              (int)st, err.msg);
+        CHECK(st == RADX_ERR_NOMEM && out.data == NULL && strstr(err.msg, "memory limit"), "huge grid: %d %s", (int)st,
+              err.msg);
     }
     radx_volume_free(&v);
 
@@ -699,14 +721,20 @@ static void random_volume(radx_volume *v, radx_dtype dt, const int64_t n[3], con
     v->g.ndim = ndim;
     for (int64_t i = 0; i < n[0] * n[1] * n[2]; i++) {
         const double r = urand() * 1000 - 300 + 3.0 * (double)(i % n[0]);
-        if (dt == RADX_DT_F32) ((float *)v->data)[i] = (float)r;
-        else ((int16_t *)v->data)[i] = (int16_t)r;
+        if (dt == RADX_DT_F32)
+            ((float *)v->data)[i] = (float)r;
+        else
+            ((int16_t *)v->data)[i] = (int16_t)r;
     }
 }
 
 static void test_methods(void)
 {
-    static const struct { int64_t n[3]; double sp[3], sigma; int ndim, in_plane; } c[] = {
+    static const struct {
+        int64_t n[3];
+        double sp[3], sigma;
+        int ndim, in_plane;
+    } c[] = {
         {{23, 17, 11}, {0.8, 1.1, 2.5}, 1.5, 3, 0},
         {{23, 17, 11}, {0.8, 1.1, 2.5}, 4.0, 3, 0},
         {{4, 5, 4}, {1.0, 1.0, 1.0}, 0.4, 3, 0},
@@ -734,8 +762,8 @@ static void test_methods(void)
             mx = fmax(mx, b);
             d = fmax(d, fabs(a - b));
         }
-        CHECK(o[0].data && o[1].data && d / (mx - mn) < 1e-6, "recursive vs FFT, case %d: %.3g of the range",
-              (int)t, d / (mx - mn));
+        CHECK(o[0].data && o[1].data && d / (mx - mn) < 1e-6, "recursive vs FFT, case %d: %.3g of the range", (int)t,
+              d / (mx - mn));
         if (t == 5) CHECK(o[0].data && o[1].data && d == 0, "3-voxel axis: recursive must fall back to the FFT");
         worst = fmax(worst, d / (mx - mn));
         radx_volume_free(&o[0]);
@@ -783,7 +811,10 @@ static void test_timing(void)
                 lo.method = m == 1 ? RADX_LOG_METHOD_FFT : RADX_LOG_METHOD_RECURSIVE;
                 CHECK(radx_log_filter_ex(&v, sig[s], &lo, &out, &err) == RADX_OK, "%s", err.msg);
                 printf("timing: brain1 256x256x25, %s kernel, sigma %.1f mm: %.3f s\n",
-                       m == 2 ? "IBSI" : m ? "PyRadiomics (FFT)" : "PyRadiomics (recursive)", sig[s], now_s() - t);
+                       m == 2 ? "IBSI"
+                       : m    ? "PyRadiomics (FFT)"
+                              : "PyRadiomics (recursive)",
+                       sig[s], now_s() - t);
                 radx_volume_free(&out);
             }
         radx_volume_free(&v);
@@ -798,7 +829,10 @@ static void test_timing(void)
             lo.method = m == 1 ? RADX_LOG_METHOD_FFT : RADX_LOG_METHOD_RECURSIVE;
             CHECK(radx_log_filter_ex(&v, sig[s], &lo, &out, &err) == RADX_OK, "%s", err.msg);
             printf("timing: 200x200x100 (1 mm), %s kernel, sigma %.1f mm: %.3f s\n",
-                   m == 2 ? "IBSI" : m ? "PyRadiomics (FFT)" : "PyRadiomics (recursive)", sig[s], now_s() - t);
+                   m == 2 ? "IBSI"
+                   : m    ? "PyRadiomics (FFT)"
+                          : "PyRadiomics (recursive)",
+                   sig[s], now_s() - t);
             radx_volume_free(&out);
         }
     radx_volume_free(&v);
@@ -836,16 +870,15 @@ static int two_pass_model(const radx_volume *in, double sigma, const radx_log_op
             const int64_t sy = ax[1].map[py];
             for (int64_t px = 0; px < 2 * nh; px++) {
                 const int64_t sx = px < L0 ? ax[0].map[px] : -1;
-                row[px] = sx < 0 || sy < 0 ? 0.0f
-                                           : radx_log_centred(radx_volume_get(in, sx + n0 * (sy + n1 * z)), c);
+                row[px] = sx < 0 || sy < 0 ? 0.0f : radx_log_centred(radx_volume_get(in, sx + n0 * (sy + n1 * z)), c);
             }
         }
         rc |= radx_fft_r2c(plan, ba, &err) != RADX_OK;
         for (int64_t ky = 0; ky < L1; ky++)
             for (int64_t kx = 0; kx < nh; kx++) {
                 radx_fft_cpx *a = ba + ky * nh + kx, *b = bb + ky * nh + kx;
-                radx_log_apply_xy(a->re, a->im, ax[0].g[kx], ax[0].d[kx], ax[1].g[ky], ax[1].d[ky], sxy, &a->re,
-                                  &a->im, &b->re, &b->im);
+                radx_log_apply_xy(a->re, a->im, ax[0].g[kx], ax[0].d[kx], ax[1].g[ky], ax[1].d[ky], sxy, &a->re, &a->im,
+                                  &b->re, &b->im);
             }
         rc |= radx_fft_c2r(plan, ba, &err) != RADX_OK;
         rc |= radx_fft_c2r(plan, bb, &err) != RADX_OK;
@@ -895,7 +928,11 @@ static int two_pass_model(const radx_volume *in, double sigma, const radx_log_op
 
 static void test_two_pass(void)
 {
-    static const struct { int64_t n[3]; double sp[3], sigma; int ndim, in_plane, mode, bc; } c[] = {
+    static const struct {
+        int64_t n[3];
+        double sp[3], sigma;
+        int ndim, in_plane, mode, bc;
+    } c[] = {
         {{23, 17, 11}, {0.8, 1.1, 2.5}, 1.5, 3, 0, RADX_LOG_PYRADIOMICS, 0},
         {{23, 17, 11}, {0.8, 1.1, 2.5}, 4.0, 3, 0, RADX_LOG_PYRADIOMICS, 0},
         {{4, 5, 4}, {1.0, 1.0, 1.0}, 0.4, 3, 0, RADX_LOG_PYRADIOMICS, 0},
@@ -935,7 +972,8 @@ static void test_two_pass(void)
         radx_volume_free(&v);
     }
     printf("two passes (x-y slices, then z lines: the CUDA filter's tiles) vs the 3-D FFT, %d volumes: "
-           "max|d|/range %.2e\n", (int)(sizeof c / sizeof c[0]), worst);
+           "max|d|/range %.2e\n",
+           (int)(sizeof c / sizeof c[0]), worst);
 }
 
 int main(void)

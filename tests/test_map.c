@@ -50,8 +50,8 @@
 #endif
 
 #define REF_DIR RADX_SOURCE_DIR "/data/pyradiomics/voxel_ref"
-#define IMAGE RADX_SOURCE_DIR "/data/pyradiomics/breast1_image.nrrd"
-#define MASK RADX_SOURCE_DIR "/data/pyradiomics/breast1_label.nrrd"
+#define IMAGE   RADX_SOURCE_DIR "/data/pyradiomics/breast1_image.nrrd"
+#define MASK    RADX_SOURCE_DIR "/data/pyradiomics/breast1_label.nrrd"
 
 /* ---- capture sink: every map's values at the ROI voxels, by name ---------------------------- */
 
@@ -145,7 +145,6 @@ static radx_status run_map(const char *params, const char *image, const char *ma
     return st;
 }
 
-
 /* ---- 2. PyRadiomics references -------------------------------------------------------------- */
 
 static const char *CLASSES[6] = {"firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"};
@@ -167,7 +166,10 @@ static double *read_f64_gz(const char *path, size_t n)
     double *v = malloc(sizeof *v * n);
     int ok = v && gzread(f, v, (unsigned)(sizeof *v * n)) == (int)(sizeof *v * n);
     gzclose(f);
-    if (!ok) { free(v); return NULL; }
+    if (!ok) {
+        free(v);
+        return NULL;
+    }
     return v; /* little-endian file, little-endian host (x86-64 / aarch64) */
 }
 
@@ -184,7 +186,11 @@ static void check_config(const char *name, int nroi, int nfeat, char (*feat)[160
     capture c;
     radx_status st = run_map(yaml, IMAGE, MASK, &c, msg);
     CHECK(st == RADX_OK, "%s: map failed: %s", name, msg);
-    if (st) { free(ref); cap_free(&c); return; }
+    if (st) {
+        free(ref);
+        cap_free(&c);
+        return;
+    }
     CHECK(c.nroi == nroi, "%s: %lld ROI voxels, reference has %d", name, (long long)c.nroi, nroi);
     CHECK(c.n == nfeat && c.nmaps_announced == nfeat, "%s: %d maps (%d announced), reference has %d", name, c.n,
           c.nmaps_announced, nfeat);
@@ -202,8 +208,10 @@ static void check_config(const char *name, int nroi, int nfeat, char (*feat)[160
             if (isnan(r)) nnan++;
             if (r == m->init) ninit++;
             double e;
-            if (r == m->init || x == m->init) e = (r == x) ? 0.0 : INFINITY; /* initValue: exactly */
-            else e = radx_test_relerr(x, r);
+            if (r == m->init || x == m->init)
+                e = (r == x) ? 0.0 : INFINITY; /* initValue: exactly */
+            else
+                e = radx_test_relerr(x, r);
             if (e > worst[k]) worst[k] = e;
             if (getenv("RADX_TEST_VERBOSE") && e > 1e-12) printf("    %s voxel %d rel %.3g\n", feat[f], v, e);
             if (!(e <= tol)) {
@@ -215,8 +223,10 @@ static void check_config(const char *name, int nroi, int nfeat, char (*feat)[160
     printf("  %-16s", name);
     for (int k = 0; k < 6; k++) {
         printf(" %s %.2g", CLASSES[k], worst[k]);
-        if (is_log) { if (worst[k] > worst_all_log) worst_all_log = worst[k]; }
-        else if (worst[k] > worst_all_original) worst_all_original = worst[k];
+        if (is_log) {
+            if (worst[k] > worst_all_log) worst_all_log = worst[k];
+        } else if (worst[k] > worst_all_original)
+            worst_all_original = worst[k];
     }
     printf("  (NaN voxels %d, initValue voxels %d)\n", nnan, ninit);
     free(ref);
@@ -253,25 +263,74 @@ static void test_pyradiomics(void)
 
 /* features that do not depend on the discretisation offset (see the top of the file) */
 static const char *INVARIANT[] = {
-    "firstorder_10Percentile", "firstorder_90Percentile", "firstorder_Energy", "firstorder_Entropy",
-    "firstorder_InterquartileRange", "firstorder_Kurtosis", "firstorder_Maximum", "firstorder_Mean",
-    "firstorder_MeanAbsoluteDeviation", "firstorder_Median", "firstorder_Minimum", "firstorder_Range",
-    "firstorder_RobustMeanAbsoluteDeviation", "firstorder_RootMeanSquared", "firstorder_Skewness",
-    "firstorder_TotalEnergy", "firstorder_Uniformity", "firstorder_Variance",
-    "glcm_ClusterProminence", "glcm_ClusterShade", "glcm_ClusterTendency", "glcm_Contrast", "glcm_Correlation",
-    "glcm_DifferenceAverage", "glcm_DifferenceEntropy", "glcm_DifferenceVariance", "glcm_Id", "glcm_Idm",
-    "glcm_Imc1", "glcm_Imc2", "glcm_InverseVariance", "glcm_JointEnergy", "glcm_JointEntropy",
-    "glcm_MaximumProbability", "glcm_SumEntropy", "glcm_SumSquares",
-    "glrlm_GrayLevelNonUniformity", "glrlm_GrayLevelNonUniformityNormalized", "glrlm_GrayLevelVariance",
-    "glrlm_LongRunEmphasis", "glrlm_RunEntropy", "glrlm_RunLengthNonUniformity",
-    "glrlm_RunLengthNonUniformityNormalized", "glrlm_RunPercentage", "glrlm_RunVariance", "glrlm_ShortRunEmphasis",
-    "glszm_GrayLevelNonUniformity", "glszm_GrayLevelNonUniformityNormalized", "glszm_GrayLevelVariance",
-    "glszm_LargeAreaEmphasis", "glszm_SizeZoneNonUniformity", "glszm_SizeZoneNonUniformityNormalized",
-    "glszm_SmallAreaEmphasis", "glszm_ZoneEntropy", "glszm_ZonePercentage", "glszm_ZoneVariance",
-    "gldm_DependenceEntropy", "gldm_DependenceNonUniformity", "gldm_DependenceNonUniformityNormalized",
-    "gldm_DependenceVariance", "gldm_GrayLevelNonUniformity", "gldm_GrayLevelVariance",
-    "gldm_LargeDependenceEmphasis", "gldm_SmallDependenceEmphasis",
-    "ngtdm_Coarseness", "ngtdm_Complexity", "ngtdm_Contrast", "ngtdm_Strength",
+    "firstorder_10Percentile",
+    "firstorder_90Percentile",
+    "firstorder_Energy",
+    "firstorder_Entropy",
+    "firstorder_InterquartileRange",
+    "firstorder_Kurtosis",
+    "firstorder_Maximum",
+    "firstorder_Mean",
+    "firstorder_MeanAbsoluteDeviation",
+    "firstorder_Median",
+    "firstorder_Minimum",
+    "firstorder_Range",
+    "firstorder_RobustMeanAbsoluteDeviation",
+    "firstorder_RootMeanSquared",
+    "firstorder_Skewness",
+    "firstorder_TotalEnergy",
+    "firstorder_Uniformity",
+    "firstorder_Variance",
+    "glcm_ClusterProminence",
+    "glcm_ClusterShade",
+    "glcm_ClusterTendency",
+    "glcm_Contrast",
+    "glcm_Correlation",
+    "glcm_DifferenceAverage",
+    "glcm_DifferenceEntropy",
+    "glcm_DifferenceVariance",
+    "glcm_Id",
+    "glcm_Idm",
+    "glcm_Imc1",
+    "glcm_Imc2",
+    "glcm_InverseVariance",
+    "glcm_JointEnergy",
+    "glcm_JointEntropy",
+    "glcm_MaximumProbability",
+    "glcm_SumEntropy",
+    "glcm_SumSquares",
+    "glrlm_GrayLevelNonUniformity",
+    "glrlm_GrayLevelNonUniformityNormalized",
+    "glrlm_GrayLevelVariance",
+    "glrlm_LongRunEmphasis",
+    "glrlm_RunEntropy",
+    "glrlm_RunLengthNonUniformity",
+    "glrlm_RunLengthNonUniformityNormalized",
+    "glrlm_RunPercentage",
+    "glrlm_RunVariance",
+    "glrlm_ShortRunEmphasis",
+    "glszm_GrayLevelNonUniformity",
+    "glszm_GrayLevelNonUniformityNormalized",
+    "glszm_GrayLevelVariance",
+    "glszm_LargeAreaEmphasis",
+    "glszm_SizeZoneNonUniformity",
+    "glszm_SizeZoneNonUniformityNormalized",
+    "glszm_SmallAreaEmphasis",
+    "glszm_ZoneEntropy",
+    "glszm_ZonePercentage",
+    "glszm_ZoneVariance",
+    "gldm_DependenceEntropy",
+    "gldm_DependenceNonUniformity",
+    "gldm_DependenceNonUniformityNormalized",
+    "gldm_DependenceVariance",
+    "gldm_GrayLevelNonUniformity",
+    "gldm_GrayLevelVariance",
+    "gldm_LargeDependenceEmphasis",
+    "gldm_SmallDependenceEmphasis",
+    "ngtdm_Coarseness",
+    "ngtdm_Complexity",
+    "ngtdm_Contrast",
+    "ngtdm_Strength",
 };
 #define N_INVARIANT ((int)(sizeof INVARIANT / sizeof INVARIANT[0]))
 
@@ -283,7 +342,11 @@ static void test_kernel_equals_segment(const char *tmpdir)
     memset(&msk, 0, sizeof msk);
     CHECK(radx_volume_read(IMAGE, &img, &e) == RADX_OK, "%s", e.msg);
     CHECK(radx_volume_read(MASK, &msk, &e) == RADX_OK, "%s", e.msg);
-    if (!img.data || !msk.data) { radx_volume_free(&img); radx_volume_free(&msk); return; }
+    if (!img.data || !msk.data) {
+        radx_volume_free(&img);
+        radx_volume_free(&msk);
+        return;
+    }
     const radx_geom *g = &img.g;
     const int64_t nvox = radx_geom_nvox(g);
     float *kmask = malloc(sizeof *kmask * (size_t)nvox);
@@ -303,7 +366,10 @@ static void test_kernel_equals_segment(const char *tmpdir)
             capture c;
             radx_status st = run_map(params, IMAGE, MASK, &c, msg);
             CHECK(st == RADX_OK, "map r=%d: %s", r, msg);
-            if (st) { cap_free(&c); continue; }
+            if (st) {
+                cap_free(&c);
+                continue;
+            }
             radx_ctx *ctx = NULL;
             radx_params *pp = NULL;
             radx_plan *plan = NULL;
@@ -321,7 +387,8 @@ static void test_kernel_equals_segment(const char *tmpdir)
                               cz = gi / (g->size[0] * g->size[1]);
                 int64_t n = 0;
                 for (int64_t i = 0; i < nvox; i++) {
-                    const int64_t x = i % g->size[0], y = (i / g->size[0]) % g->size[1], z = i / (g->size[0] * g->size[1]);
+                    const int64_t x = i % g->size[0], y = (i / g->size[0]) % g->size[1],
+                                  z = i / (g->size[0] * g->size[1]);
                     const int in_k = llabs(x - cx) <= r && llabs(y - cy) <= r && llabs(z - cz) <= r;
                     const int in = in_k && (!masked || radx_volume_get(&msk, i) == 1.0);
                     kmask[i] = in ? 1.0f : 0.0f;
@@ -346,8 +413,10 @@ static void test_kernel_equals_segment(const char *tmpdir)
                     const double seg = radx_result_value(res, (size_t)idx), map = m->v[v];
                     const double err = radx_test_relerr(map, seg);
                     if (err > worst) worst = err;
-                    CHECK(err <= 1e-9, "r=%d masked=%d voxel %lld (%lld,%lld,%lld, %lld kernel voxels) %s: map %.17g, segment %.17g",
-                          r, masked, (long long)v, (long long)cx, (long long)cy, (long long)cz, (long long)n, name, map, seg);
+                    CHECK(err <= 1e-9,
+                          "r=%d masked=%d voxel %lld (%lld,%lld,%lld, %lld kernel voxels) %s: map %.17g, segment %.17g",
+                          r, masked, (long long)v, (long long)cx, (long long)cy, (long long)cz, (long long)n, name, map,
+                          seg);
                 }
                 radx_result_destroy(res);
             }
@@ -383,8 +452,7 @@ static void test_threads(void)
     omp_set_num_threads(nt);
     CHECK(s1 == RADX_OK && s2 == RADX_OK, "%s", msg);
     int same = a.n == b.n;
-    for (int i = 0; same && i < a.n; i++)
-        same = memcmp(a.m[i].v, b.m[i].v, sizeof(double) * (size_t)a.nroi) == 0;
+    for (int i = 0; same && i < a.n; i++) same = memcmp(a.m[i].v, b.m[i].v, sizeof(double) * (size_t)a.nroi) == 0;
     CHECK(same, "maps differ between 1 and %d threads", nt > 1 ? nt : 3);
     printf("threads: 1 vs %d: %s\n", nt > 1 ? nt : 3, same ? "bit-identical" : "DIFFERENT");
     cap_free(&a);
@@ -397,7 +465,7 @@ static void test_threads(void)
 typedef struct pub_check {
     radx_ctx *ctx;
     const char *dir;
-    const capture *ref;     /* the same run through the internal sink */
+    const capture *ref; /* the same run through the internal sink */
     double init;
     int nmaps, bad, saved;
 } pub_check;
@@ -407,7 +475,10 @@ static radx_status pub_cb(void *user, const radx_map *m)
     pub_check *u = user;
     u->nmaps++;
     const cap_map *c = cap_find(u->ref, m->name);
-    if (!c || (size_t)u->nmaps != m->index + 1 || m->n_roi != u->ref->nroi) { u->bad++; return RADX_OK; }
+    if (!c || (size_t)u->nmaps != m->index + 1 || m->n_roi != u->ref->nroi) {
+        u->bad++;
+        return RADX_OK;
+    }
     const int64_t n = m->grid->size[0] * m->grid->size[1] * m->grid->size[2];
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -442,7 +513,8 @@ static radx_status pub_cb(void *user, const radx_map *m)
                 geo &= fabs(back.g.spacing[a] - m->grid->spacing[a]) <= tol * fabs(m->grid->spacing[a]);
                 geo &= fabs(back.g.origin[a] - m->grid->origin[a]) <= tol * (1.0 + fabs(m->grid->origin[a]));
             }
-            for (int a = 0; a < 9; a++) geo &= fabs(back.g.direction[a] - m->grid->direction[a]) <= (f == 0 ? 1e-6 : 0.0);
+            for (int a = 0; a < 9; a++)
+                geo &= fabs(back.g.direction[a] - m->grid->direction[a]) <= (f == 0 ? 1e-6 : 0.0);
             CHECK(geo, "%s: geometry read back differs from the input's", path);
             int same = geo;
             for (int64_t i = 0; same && i < n; i++) {
@@ -456,7 +528,6 @@ static radx_status pub_cb(void *user, const radx_map *m)
     return RADX_OK;
 }
 
-
 static int count_files(const char *dir, const char *suffix)
 {
     char cmd[1200];
@@ -465,7 +536,10 @@ static int count_files(const char *dir, const char *suffix)
     snprintf(cmd, sizeof cmd, "%s.count", dir);
     FILE *f = fopen(cmd, "r");
     int n = -1;
-    if (f) { if (fscanf(f, "%d", &n) != 1) n = -1; fclose(f); }
+    if (f) {
+        if (fscanf(f, "%d", &n) != 1) n = -1;
+        fclose(f);
+    }
     unlink(cmd);
     return n;
 }
@@ -486,15 +560,16 @@ static void test_public(const char *tmpdir)
     pub_check u = {ctx, tmpdir, &ref, -1.0, 0, 0, 0};
     radx_status s = radx_plan_execute_map(plan, IMAGE, MASK, 0, pub_cb, &u);
     CHECK(s == RADX_OK, "%s", radx_ctx_last_error(ctx));
-    CHECK(u.nmaps == ref.n && u.bad == 0 && u.saved == 6, "%d maps (want %d), %d bad voxels, %d files (want 6)", u.nmaps, ref.n,
-          u.bad, u.saved);
+    CHECK(u.nmaps == ref.n && u.bad == 0 && u.saved == 6, "%d maps (want %d), %d bad voxels, %d files (want 6)",
+          u.nmaps, ref.n, u.bad, u.saved);
     printf("public API: %d float maps equal the double values, initValue outside the ROI; "
-           "NIfTI and NRRD read back on the input grid\n", u.nmaps);
+           "NIfTI and NRRD read back on the input grid\n",
+           u.nmaps);
     /* errors: NULL callback, absent label (no map handed out) */
     CHECK(radx_plan_execute_map(plan, IMAGE, MASK, 0, NULL, NULL) == RADX_ERR_ARG, "NULL callback accepted");
     u.nmaps = 0;
-    CHECK(radx_plan_execute_map(plan, IMAGE, MASK, 7, pub_cb, &u) == RADX_ERR_LABEL && u.nmaps == 0,
-          "absent label: %s", radx_ctx_last_error(ctx));
+    CHECK(radx_plan_execute_map(plan, IMAGE, MASK, 7, pub_cb, &u) == RADX_ERR_LABEL && u.nmaps == 0, "absent label: %s",
+          radx_ctx_last_error(ctx));
     radx_plan_destroy(plan);
     radx_params_destroy(p);
     radx_ctx_destroy(ctx);

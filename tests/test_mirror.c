@@ -172,8 +172,10 @@ static void random_walk(void)
             break;
         case 1: /* device read */
             p = (unsigned char *)radx_mirror_dev_read(&s, m[b]);
-            if (!p) nomem++;
-            else if (memcmp(p, model[b], SZ)) bad++;
+            if (!p)
+                nomem++;
+            else if (memcmp(p, model[b], SZ))
+                bad++;
             break;
         case 2: /* device write, whole */
             if (b == 0) break;
@@ -203,8 +205,7 @@ static void random_walk(void)
             p[v] ^= 1;
             model[b][v] ^= 1;
             break;
-        default:
-            radx_mirror_evict(&s);
+        default: radx_mirror_evict(&s);
         }
     }
     for (int b = 0; b < NB; b++) {

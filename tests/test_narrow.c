@@ -43,17 +43,31 @@ static double value_of_kind(int kind)
     uint64_t b;
     double v;
     switch (kind) {
-    case 0: return (double)((int64_t)(rnd() % 65536) - 32768);                 /* int16 */
+    case 0: return (double)((int64_t)(rnd() % 65536) - 32768);                          /* int16 */
     case 1: return (double)(float)((double)(int64_t)(rnd() % 2000001 - 1000000) / 7.0); /* float */
-    case 2: return (double)(int64_t)(rnd() % 200001 - 100000);                  /* integers beyond int16 */
+    case 2: return (double)(int64_t)(rnd() % 200001 - 100000);                          /* integers beyond int16 */
     case 3:
         b = rnd() << 11 | (rnd() & 0x7FF); /* any bits: doubles of every exponent, NaN and infinities */
         memcpy(&v, &b, sizeof v);
         return v;
     case 4: {
-        static const double sp[] = {0.0, -0.0, 32767.0, -32768.0, 32768.0, -32769.0, 32767.5, 3.4028234663852886e38,
-                                    -3.4028234663852886e38, 3.4028235677973366e38, 1e-45, 1.401298464324817e-45,
-                                    4.9406564584124654e-324, 0.1, INFINITY, -INFINITY, NAN};
+        static const double sp[] = {0.0,
+                                    -0.0,
+                                    32767.0,
+                                    -32768.0,
+                                    32768.0,
+                                    -32769.0,
+                                    32767.5,
+                                    3.4028234663852886e38,
+                                    -3.4028234663852886e38,
+                                    3.4028235677973366e38,
+                                    1e-45,
+                                    1.401298464324817e-45,
+                                    4.9406564584124654e-324,
+                                    0.1,
+                                    INFINITY,
+                                    -INFINITY,
+                                    NAN};
         return sp[rnd() % (sizeof sp / sizeof *sp)];
     }
     default: return ldexp((double)(rnd() & 0xFFFFFF), (int)(rnd() % 200) - 150); /* floats incl. subnormal ones */
@@ -94,10 +108,23 @@ static void values(void)
         sets++;
     }
     /* single values at the edges: the width each needs */
-    static const struct { double v; int w; } edge[] = {
-        {0.0, 2}, {-0.0, 4}, {32767.0, 2}, {-32768.0, 2}, {32768.0, 4}, {-32769.0, 4}, {0.5, 4},
-        {1.401298464324817e-45, 4}, {3.4028234663852886e38, 4}, {3.4028235677973366e38, 8}, {0.1, 8},
-        {INFINITY, 8}, {NAN, 8}, {4.9406564584124654e-324, 8}};
+    static const struct {
+        double v;
+        int w;
+    } edge[] = {{0.0, 2},
+                {-0.0, 4},
+                {32767.0, 2},
+                {-32768.0, 2},
+                {32768.0, 4},
+                {-32769.0, 4},
+                {0.5, 4},
+                {1.401298464324817e-45, 4},
+                {3.4028234663852886e38, 4},
+                {3.4028235677973366e38, 8},
+                {0.1, 8},
+                {INFINITY, 8},
+                {NAN, 8},
+                {4.9406564584124654e-324, 8}};
     for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
         const int w = radx_value_width(radx_value_flags(edge[i].v));
         CHECK(w == edge[i].w, "values: %.17g goes in %d bytes, expected %d", edge[i].v, w, edge[i].w);
@@ -203,7 +230,8 @@ static void ngtdm_codes(void)
     radx_ngtdm_uncode(124, radx_ngtdm_code(124, 124, 124 * 277000), &cnt, &sum);
     CHECK(cnt == 124 && sum == 124 * 277000, "ngtdm: a large 4-byte code");
     printf("ngtdm: 48 random boxes (%d with 2-byte codes, %d with 4-byte ones): the codes' n_i and s_i equal "
-           "radx_ngtdm_matrix's bit for bit\n", w2, w4);
+           "radx_ngtdm_matrix's bit for bit\n",
+           w2, w4);
 }
 
 /* ---- mask palettes ---- */

@@ -9,10 +9,9 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 static const char *const classes[] = {"firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
-static const char *const variants[] = {"base", "2d", "FBN", "combined", "flatRegion", "normalization",
-                                       "resegmentation", "shape2D", "resampling"};
+static const char *const variants[] = {
+    "base", "2d", "FBN", "combined", "flatRegion", "normalization", "resegmentation", "shape2D", "resampling"};
 static const char *const cases[] = {"brain1", "breast1"};
 
 int main(void)
@@ -33,8 +32,10 @@ int main(void)
     for (int ci = 0; ci < 2; ci++) {
         for (int vi = 0; vi < 9; vi++) {
             char column[64];
-            if (vi == 0) snprintf(column, sizeof column, "%s", cases[ci]);
-            else snprintf(column, sizeof column, "%s_%s", cases[ci], variants[vi]);
+            if (vi == 0)
+                snprintf(column, sizeof column, "%s", cases[ci]);
+            else
+                snprintf(column, sizeof column, "%s_%s", cases[ci], variants[vi]);
             radx_params *p;
             radx_params_create(ctx, &p);
             snprintf(path, sizeof path, "%s/data/pyradiomics/baseline_params/%s.yaml", RADX_SOURCE_DIR, variants[vi]);
@@ -78,11 +79,14 @@ int main(void)
                     double e = radx_test_relerr(v, refv);
                     compared++;
                     CHECK(e < 0.03, "%s %s: radx %.17g baseline %s (rel err %.3g)", column, name, v, ref, e);
-                    if (e > worst || isnan(e)) { worst = e; worst_name = name; }
+                    if (e > worst || isnan(e)) {
+                        worst = e;
+                        worst_name = name;
+                    }
                 }
                 CHECK(missing == 0, "%s %s: %d baseline features not computed", column, classes[c], missing);
-                printf("%-22s %-10s %3d features, max rel err %.3e (%s)\n", column, classes[c], compared,
-                       worst, worst_name);
+                printf("%-22s %-10s %3d features, max rel err %.3e (%s)\n", column, classes[c], compared, worst,
+                       worst_name);
                 if (worst > worst_all) worst_all = worst;
                 compared_all += compared;
             }

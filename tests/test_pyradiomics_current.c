@@ -11,7 +11,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 #define TOL_ORIGINAL 1e-6
 #define TOL_FILTERED 1e-4
 
@@ -57,7 +56,8 @@ int main(int argc, char **argv)
             snprintf(ref, sizeof ref, "%s/data/pyradiomics/reference/%s_%s.json", RADX_SOURCE_DIR, cases[ci], V->name);
             snprintf(prm, sizeof prm, "%s/%s", RADX_SOURCE_DIR, V->params);
             snprintf(img, sizeof img, "%s/data/pyradiomics/%s_image.nrrd", RADX_SOURCE_DIR, cases[ci]);
-            snprintf(msk, sizeof msk, "%s/data/pyradiomics/%s_label%s.nrrd", RADX_SOURCE_DIR, cases[ci], V->mask_suffix);
+            snprintf(msk, sizeof msk, "%s/data/pyradiomics/%s_label%s.nrrd", RADX_SOURCE_DIR, cases[ci],
+                     V->mask_suffix);
             FILE *f = fopen(ref, "r");
             CHECK(f != NULL, "cannot read %s", ref);
             if (!f) continue;

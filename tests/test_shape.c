@@ -22,8 +22,8 @@
 #include "radx_test.h"
 
 /* internal helpers of host/features/shape.c and host/features/shape2d.c */
-radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
-                                 int planar_only, int brute, double diam[4], radx_err *err);
+radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3], int planar_only,
+                                 int brute, double diam[4], radx_err *err);
 int radx_shape2d_extractor_gate(int ndim, const radx_params *p, const int64_t bbox_dims_zyx[3]);
 
 #define N3 17
@@ -36,9 +36,12 @@ typedef struct tcase {
     double sp[3];
     const char *hex;
     double ref3[N3];
-    int has0; double r0[N2];
-    int has1; double r1[N2];
-    int has2; double r2[N2];
+    int has0;
+    double r0[N2];
+    int has1;
+    double r1[N2];
+    int has2;
+    double r2[N2];
 } tcase;
 
 /* clang-format off */
@@ -153,13 +156,19 @@ static uint8_t *build_mask(const tcase *c, int64_t d[3])
     if (!strcmp(c->kind, "ball")) {
         n[0] = n[1] = n[2] = 2 * c->par[0] + 1;
     } else if (!strcmp(c->kind, "cube")) {
-        n[0] = c->par[0]; n[1] = c->par[1]; n[2] = c->par[2];
+        n[0] = c->par[0];
+        n[1] = c->par[1];
+        n[2] = c->par[2];
     } else if (!strcmp(c->kind, "ellipsoid")) {
-        n[0] = 2 * c->par[0] + 1; n[1] = 2 * c->par[1] + 1; n[2] = 2 * c->par[2] + 1;
+        n[0] = 2 * c->par[0] + 1;
+        n[1] = 2 * c->par[1] + 1;
+        n[2] = 2 * c->par[2] + 1;
     } else if (!strcmp(c->kind, "balls")) {
         n[0] = n[1] = n[2] = c->par[2];
     } else {
-        n[0] = c->dims[0]; n[1] = c->dims[1]; n[2] = c->dims[2];
+        n[0] = c->dims[0];
+        n[1] = c->dims[1];
+        n[2] = c->dims[2];
     }
     m = calloc((size_t)(n[0] * n[1] * n[2]), 1);
     if (!m) return NULL;
@@ -214,7 +223,10 @@ static uint8_t *build_mask(const tcase *c, int64_t d[3])
                     }
         for (i = 0; i < 3; i++) d[i] = hi[i] - lo[i] + 1;
         o = malloc((size_t)(d[0] * d[1] * d[2]));
-        if (!o) { free(m); return NULL; }
+        if (!o) {
+            free(m);
+            return NULL;
+        }
         for (z = 0; z < d[0]; z++)
             for (y = 0; y < d[1]; y++)
                 memcpy(o + (z * d[1] + y) * d[2], m + ((z + lo[0]) * n[1] + y + lo[1]) * n[2] + lo[2], (size_t)d[2]);
@@ -277,8 +289,8 @@ static void test_reference(void)
         CHECK(st == RADX_OK, "%s: shape: %s", c->name, err.msg);
         for (k = 0; k < N3 && st == RADX_OK; k++) {
             double e = relerr(out[k], c->ref3[k]);
-            CHECK(e <= 1e-9, "%s shape %s: %.17g vs PyRadiomics %.17g (rel %.3g)", c->name,
-                  radx_shape_features[k].name, out[k], c->ref3[k], e);
+            CHECK(e <= 1e-9, "%s shape %s: %.17g vs PyRadiomics %.17g (rel %.3g)", c->name, radx_shape_features[k].name,
+                  out[k], c->ref3[k], e);
             if (e > max3[k]) max3[k] = e;
         }
         for (d = 0; d < 3; d++) {
@@ -307,7 +319,9 @@ static void test_reference(void)
 static uint64_t rng = 88172645463325252ull;
 static double urand(void)
 {
-    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
     return (double)(rng >> 11) / 9007199254740992.0;
 }
 
@@ -326,17 +340,24 @@ static void test_diameter_exact(void)
             n[k] = 2 + (int64_t)(urand() * 14);
             sp[k] = trial % 3 == 0 ? 1.0 : 0.3 + 3.0 * urand();
         }
-        if (trial % 7 == 0) { sp[0] = 6.5; sp[1] = sp[2] = 0.78; }
+        if (trial % 7 == 0) {
+            sp[0] = 6.5;
+            sp[1] = sp[2] = 0.78;
+        }
         if (planar) n[0] = 1;
         /* padded mask directly */
         m = calloc((size_t)((n[0] + 2) * (n[1] + 2) * (n[2] + 2)), 1);
         cap = 3 * (n[0] + 1) * (n[1] + 1) * (n[2] + 1) + 8;
         v = malloc(sizeof(int32_t) * 3 * (size_t)cap);
-        if (!m || !v) { free(m); free(v); CHECK(0, "alloc"); return; }
+        if (!m || !v) {
+            free(m);
+            free(v);
+            CHECK(0, "alloc");
+            return;
+        }
         for (z = 1; z <= n[0]; z++)
             for (y = 1; y <= n[1]; y++)
-                for (x = 1; x <= n[2]; x++)
-                    m[(z * (n[1] + 2) + y) * (n[2] + 2) + x] = urand() < dens;
+                for (x = 1; x <= n[2]; x++) m[(z * (n[1] + 2) + y) * (n[2] + 2) + x] = urand() < dens;
         if (!planar) {
             for (z = 0; z < n[0] + 1; z++)
                 for (y = 0; y < n[1] + 1; y++)
@@ -350,9 +371,14 @@ static void test_diameter_exact(void)
             for (y = 0; y < n[1] + 1; y++)
                 for (x = 0; x < n[2] + 1; x++) {
                     int32_t o[4];
-                    int t, c = radx_ms_square_vertices(
-                               radx_ms_square_index(m + (n[1] + 2) * (n[2] + 2) + y * (n[2] + 2) + x, n[2] + 2), y, x, o);
-                    for (t = 0; t < c; t++, nv++) { v[3 * nv] = 0; v[3 * nv + 1] = o[2 * t]; v[3 * nv + 2] = o[2 * t + 1]; }
+                    int t,
+                        c = radx_ms_square_vertices(
+                            radx_ms_square_index(m + (n[1] + 2) * (n[2] + 2) + y * (n[2] + 2) + x, n[2] + 2), y, x, o);
+                    for (t = 0; t < c; t++, nv++) {
+                        v[3 * nv] = 0;
+                        v[3 * nv + 1] = o[2 * t];
+                        v[3 * nv + 2] = o[2 * t + 1];
+                    }
                 }
         }
         {
@@ -433,7 +459,9 @@ static void test_errors_and_gate(void)
     int64_t bb[3];
     memset(box, 0, sizeof box);
     memset(&in, 0, sizeof in);
-    in.dims_zyx[0] = 2; in.dims_zyx[1] = 3; in.dims_zyx[2] = 4;
+    in.dims_zyx[0] = 2;
+    in.dims_zyx[1] = 3;
+    in.dims_zyx[2] = 4;
     in.spacing_zyx[0] = in.spacing_zyx[1] = in.spacing_zyx[2] = 1;
     in.roi = box;
     CHECK(radx_shape_compute(&in, NULL, out, &err) == RADX_ERR_ROI, "empty ROI");
@@ -450,15 +478,36 @@ static void test_errors_and_gate(void)
 
     /* featureextractor.computeShape's decision, as observed with PyRadiomics 3.0.1 */
     p = params2d(0);
-    bb[0] = 1; bb[1] = 7; bb[2] = 8;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim0 z-slice");
-    bb[0] = 5; bb[1] = 1; bb[2] = 8;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim0 y-row (then raises)");
-    bb[0] = 5; bb[1] = 7; bb[2] = 1;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim0 x-col skipped");
+    bb[0] = 1;
+    bb[1] = 7;
+    bb[2] = 8;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim0 z-slice");
+    bb[0] = 5;
+    bb[1] = 1;
+    bb[2] = 8;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim0 y-row (then raises)");
+    bb[0] = 5;
+    bb[1] = 7;
+    bb[2] = 1;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim0 x-col skipped");
     p = params2d(1);
-    bb[0] = 1; bb[1] = 7; bb[2] = 8;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim1 z-slice (then raises)");
-    bb[0] = 5; bb[1] = 1; bb[2] = 8;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim1 y-row skipped");
+    bb[0] = 1;
+    bb[1] = 7;
+    bb[2] = 8;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim1 z-slice (then raises)");
+    bb[0] = 5;
+    bb[1] = 1;
+    bb[2] = 8;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim1 y-row skipped");
     p = params2d(2);
-    bb[0] = 1; bb[1] = 7; bb[2] = 8;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim2 z-slice skipped");
-    bb[0] = 5; bb[1] = 7; bb[2] = 1;  CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim2 x-col");
+    bb[0] = 1;
+    bb[1] = 7;
+    bb[2] = 8;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "dim2 z-slice skipped");
+    bb[0] = 5;
+    bb[1] = 7;
+    bb[2] = 1;
+    CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 1, "dim2 x-col");
     p.force2d = 0;
     CHECK(radx_shape2d_extractor_gate(3, &p, bb) == 0, "no force2D");
     CHECK(radx_shape2d_extractor_gate(2, &p, bb) == 1, "2-D mask");

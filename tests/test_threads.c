@@ -4,7 +4,6 @@
 #include "radx.h"
 #include "radx_test.h"
 
-
 static radx_result *run(const char *cs, int threads, int variant)
 {
     radx_ctx *ctx;

@@ -79,7 +79,8 @@ static int nbtex_tiled(const radx_texture_input *in, const int *dist, int ndist,
                     bad += radx_gldm_voxel_dependence(&nh, in->gl, in->roi, c, z, y, x, radx_tex_inner(&nh, z, y, x),
                                                       alpha) !=
                            radx_gldm_voxel_dependence(&l, sgl, sroi, lc, lz, y, x, radx_tex_inner(&l, lz, y, x), alpha);
-                const double dw = radx_ngtdm_voxel_absdiff(&nh, in->gl, in->roi, c, z, y, x, radx_tex_inner(&nh, z, y, x));
+                const double dw =
+                    radx_ngtdm_voxel_absdiff(&nh, in->gl, in->roi, c, z, y, x, radx_tex_inner(&nh, z, y, x));
                 const double ds = radx_ngtdm_voxel_absdiff(&l, sgl, sroi, lc, lz, y, x, radx_tex_inner(&l, lz, y, x));
                 bad += memcmp(&dw, &ds, sizeof dw) != 0;
                 g_nb_voxels++;
@@ -262,7 +263,7 @@ static int shape_tiled(const radx_shape_input *in, int64_t t, const double *ref)
 {
     const int64_t d0 = in->dims_zyx[0], d1 = in->dims_zyx[1], d2 = in->dims_zyx[2];
     const int64_t P1 = d1 + 2, P2 = d2 + 2, ncl = d0 + 1, layer = (P1 - 1) * (P2 - 1);
-    const int64_t maxc = (ncl) * layer;
+    const int64_t maxc = (ncl)*layer;
     double *vol6 = malloc(sizeof *vol6 * (size_t)(5 * maxc + 1)), *area = malloc(sizeof *area * (size_t)(5 * maxc + 1));
     int32_t *vtx = malloc(sizeof *vtx * (size_t)(9 * maxc + 3));
     int64_t ntri = 0, nvtx = 0, np = 0;
@@ -330,8 +331,7 @@ static void shape_box(const char *what, const radx_texture_input *tin)
  * GLRLM engine needs slabs of at least the halo), against its whole-box counts. */
 typedef struct ang_class {
     const char *name;
-    radx_status (*prepare)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *,
-                           radx_err *);
+    radx_status (*prepare)(const radx_texture_input *, const radx_params *, double *, radx_angular_prep *, radx_err *);
     uint64_t (*count)(const void *, int, uint32_t *);
     int (*tiled)(const radx_angular_prep *, int, int64_t, const uint32_t *, uint32_t *);
     int t_from_halo;
@@ -383,8 +383,11 @@ static void plan_checks(void)
     for (size_t bytes = 0; bytes < 4000; bytes += 37)
         for (int h = 0; h <= 3; h++) {
             const int64_t t = radx_slab_fit(50, h, 100, bytes);
-            if (t) fbad += (size_t)(t + 2 * h) * 100 > bytes || t > 50 || (t < 50 && (size_t)(t + 1 + 2 * h) * 100 <= bytes);
-            else fbad += (size_t)(1 + 2 * h) * 100 <= bytes;
+            if (t)
+                fbad +=
+                    (size_t)(t + 2 * h) * 100 > bytes || t > 50 || (t < 50 && (size_t)(t + 1 + 2 * h) * 100 <= bytes);
+            else
+                fbad += (size_t)(1 + 2 * h) * 100 <= bytes;
         }
     CHECK(fbad == 0, "radx_slab_fit: %d faults", fbad);
     const int ang[] = {0, 1, 1, -2, 0, 1, 1, 0, 0, 3, -1, 0};
@@ -433,8 +436,7 @@ static void firstorder_chunks(void)
         int64_t bounds[8];
         for (int r = 0; r <= k; r++) bounds[r] = n * r / k - (r > 0 && r < k ? 17 * r : 0);
         memcpy(runs, x, sizeof *x * (size_t)n);
-        for (int r = 0; r < k; r++)
-            qsort(runs + bounds[r], (size_t)(bounds[r + 1] - bounds[r]), sizeof *runs, by_key);
+        for (int r = 0; r < k; r++) qsort(runs + bounds[r], (size_t)(bounds[r + 1] - bounds[r]), sizeof *runs, by_key);
         CHECK(radx_firstorder_merge_runs(runs, bounds, k, merged) == 0, "merge");
         double a[64], b[64];
         CHECK(radx_firstorder_compute(x, gl, n, ng, 1.0, &p, a, &e) == RADX_OK, "first order: %s", e.msg);
@@ -501,11 +503,15 @@ int main(void)
            "from one slab to the next, %lld angles decided on the host; the matrices equal the whole box's\n",
            g_rl_slabbings, g_rl_carried, g_rl_host);
     printf("GLSZM zones labelled per z-slab and stitched on the host: %lld slabbings, %lld zone parts joined "
-           "across slabs; the matrices equal the whole box's entry for entry\n", g_sz_slabbings, g_sz_joins);
+           "across slabs; the matrices equal the whole box's entry for entry\n",
+           g_sz_slabbings, g_sz_joins);
     printf("shape from the mesh built in slabs of cube layers: %lld slabbings, features equal the whole mesh's bit for "
-           "bit\n", g_sh_slabbings);
+           "bit\n",
+           g_sh_slabbings);
     CHECK(g_sz_joins > 0, "GLSZM tiles: no zone crossed a slab boundary");
-    CHECK(g_rl_carried > 0 && g_rl_host > 0, "GLRLM tiles: the boxes carried no run (%lld) or left no angle to the "
-          "host (%lld)", g_rl_carried, g_rl_host);
+    CHECK(g_rl_carried > 0 && g_rl_host > 0,
+          "GLRLM tiles: the boxes carried no run (%lld) or left no angle to the "
+          "host (%lld)",
+          g_rl_carried, g_rl_host);
     return radx_test_finish("test_tiles");
 }

@@ -30,7 +30,7 @@
 #include "features/features.h"
 #include "radx_test.h"
 
-#define TH_TOL 1e-9 /* relative; see tests/radx_test.h radx_test_relerr */
+#define TH_TOL      1e-9 /* relative; see tests/radx_test.h radx_test_relerr */
 #define TH_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* A texture class under test. */
@@ -67,8 +67,8 @@ static inline void th_compare(const th_class *k, const char *vol, const char *se
 
 /* An n^3 box of random gray levels 1..nlev (xorshift64 from seed), every voxel in the ROI;
  * *roi_buf receives the ROI (free both).  Returns 0, or -1 when out of memory. */
-static inline int th_random_box(int64_t n, int nlev, uint64_t seed, const double spacing_zyx[3],
-                                radx_texture_input *in, int32_t **gl_buf, uint8_t **roi_buf)
+static inline int th_random_box(int64_t n, int nlev, uint64_t seed, const double spacing_zyx[3], radx_texture_input *in,
+                                int32_t **gl_buf, uint8_t **roi_buf)
 {
     const size_t nv = (size_t)(n * n * n);
     int32_t *gl = malloc(nv * sizeof *gl);
@@ -127,8 +127,7 @@ static inline void th_thread_check(const th_class *k, const radx_texture_input *
     omp_set_num_threads(nt);
 #endif
     CHECK(memcmp(out, out1, sizeof(double) * (size_t)k->nfeat) == 0, "%s: results depend on the thread count", what);
-    printf("%s %s: %.1f ms (%d threads), %.1f ms (1 thread)\n", k->name, what, 1e3 * (t1 - t0), nmany,
-           1e3 * (t3 - t2));
+    printf("%s %s: %.1f ms (%d threads), %.1f ms (1 thread)\n", k->name, what, 1e3 * (t1 - t0), nmany, 1e3 * (t3 - t2));
     free(out);
     free(out1);
 }
@@ -166,13 +165,23 @@ static inline void th_angular_params(radx_params *p, const char *s)
     p->symmetrical_glcm = 1;
     p->weighting_norm = RADX_WNORM_NONE;
     p->bin_width = 1;
-    if (!strcmp(s, "dist12")) { p->n_distances = 2; p->distances[1] = 2; }
-    else if (!strcmp(s, "asym")) p->symmetrical_glcm = 0;
-    else if (!strcmp(s, "manhattan")) p->weighting_norm = RADX_WNORM_MANHATTAN;
-    else if (!strcmp(s, "euclidean")) p->weighting_norm = RADX_WNORM_EUCLIDEAN;
-    else if (!strcmp(s, "infinity")) p->weighting_norm = RADX_WNORM_INFINITY;
-    else if (!strcmp(s, "noweight")) p->weighting_norm = RADX_WNORM_NO_WEIGHTING;
-    else if (!strncmp(s, "f2d", 3)) { p->force2d = 1; p->force2d_dimension = s[3] - '0'; }
+    if (!strcmp(s, "dist12")) {
+        p->n_distances = 2;
+        p->distances[1] = 2;
+    } else if (!strcmp(s, "asym"))
+        p->symmetrical_glcm = 0;
+    else if (!strcmp(s, "manhattan"))
+        p->weighting_norm = RADX_WNORM_MANHATTAN;
+    else if (!strcmp(s, "euclidean"))
+        p->weighting_norm = RADX_WNORM_EUCLIDEAN;
+    else if (!strcmp(s, "infinity"))
+        p->weighting_norm = RADX_WNORM_INFINITY;
+    else if (!strcmp(s, "noweight"))
+        p->weighting_norm = RADX_WNORM_NO_WEIGHTING;
+    else if (!strncmp(s, "f2d", 3)) {
+        p->force2d = 1;
+        p->force2d_dimension = s[3] - '0';
+    }
 }
 
 static inline radx_texture_input th_angular_input(const ref_volume *v)
@@ -194,8 +203,8 @@ static inline radx_texture_input th_angular_input(const ref_volume *v)
 static inline int th_angular_main(const th_class *k, int ref_nfeat, const ref_volume *vols, const ref_case *cases,
                                   int ncases)
 {
-    static const char *const settings[] = {"default", "dist12", "asym", "manhattan", "euclidean",
-                                           "infinity", "noweight", "f2d0", "f2d1", "f2d2"};
+    static const char *const settings[] = {"default",  "dist12",   "asym", "manhattan", "euclidean",
+                                           "infinity", "noweight", "f2d0", "f2d1",      "f2d2"};
     char test_name[64];
     double *out = malloc(sizeof(double) * (size_t)k->nfeat);
     double worst_all = 0.0;

@@ -133,7 +133,8 @@ void radx_params_destroy(radx_params *p)
 
 radx_status radx_image_read(radx_ctx *ctx, const char *path, radx_image **out)
 {
-    if (!ctx || !path || !out) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_read: NULL argument") : RADX_ERR_ARG;
+    if (!ctx || !path || !out)
+        return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_read: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
     radx_err e = {RADX_OK, ""};
     radx_image *im = calloc(1, sizeof *im);
@@ -172,8 +173,8 @@ static const char *grid_problem(const radx_grid *g)
     return NULL;
 }
 
-radx_status radx_image_wrap(radx_ctx *ctx, const void *data, radx_dtype dtype, const radx_grid *grid,
-                            const char *name, radx_image **out)
+radx_status radx_image_wrap(radx_ctx *ctx, const void *data, radx_dtype dtype, const radx_grid *grid, const char *name,
+                            radx_image **out)
 {
     if (!ctx || !data || !grid || !out)
         return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_wrap: NULL argument") : RADX_ERR_ARG;

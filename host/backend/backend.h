@@ -34,9 +34,9 @@ extern "C" {
 typedef struct radx_buf radx_buf;
 struct radx_buf {
     size_t bytes;
-    void *impl;       /* the backend's state of the storage (the CPU backend: the memory) */
-    size_t off;       /* a view: where it starts in impl's storage; 0 otherwise */
-    int view;         /* 1: a view (freeing it leaves the storage alone) */
+    void *impl; /* the backend's state of the storage (the CPU backend: the memory) */
+    size_t off; /* a view: where it starts in impl's storage; 0 otherwise */
+    int view;   /* 1: a view (freeing it leaves the storage alone) */
 };
 
 typedef enum radx_map_mode {
@@ -80,8 +80,8 @@ typedef struct radx_roi_stats {
 typedef struct radx_box_bufs {
     int64_t dims_zyx[3];
     double spacing_zyx[3];
-    radx_buf *roi;   /* uint8, 1 inside the ROI */
-    radx_buf *gl;    /* int32 levels 1..ng inside the ROI, 0 outside (NULL for shape) */
+    radx_buf *roi; /* uint8, 1 inside the ROI */
+    radx_buf *gl;  /* int32 levels 1..ng inside the ROI, 0 outside (NULL for shape) */
     int ng;
     int64_t n_roi;
 } radx_box_bufs;
@@ -89,13 +89,13 @@ typedef struct radx_box_bufs {
 /* A voxel map's region A of one image type (the ROI box padded by kernelRadius; host/pipeline/
  * voxelmap.c), as every per-voxel op reads it. */
 typedef struct radx_voxel_region {
-    int64_t dim[3];         /* A's size, x y z */
-    int64_t lo[3];          /* A's first voxel on the working grid (error messages) */
-    const char *name;       /* the image, for error messages */
-    radx_buf *mk;           /* uint8: the voxel takes part in kernels */
-    radx_buf *gl;           /* int32: level, 0 outside mk */
-    int ng;                 /* the largest level (PyRadiomics' Ng) */
-    radx_buf *aidx;         /* int64 [nroi]: the ROI voxels as indices into A, ascending */
+    int64_t dim[3];   /* A's size, x y z */
+    int64_t lo[3];    /* A's first voxel on the working grid (error messages) */
+    const char *name; /* the image, for error messages */
+    radx_buf *mk;     /* uint8: the voxel takes part in kernels */
+    radx_buf *gl;     /* int32: level, 0 outside mk */
+    int ng;           /* the largest level (PyRadiomics' Ng) */
+    radx_buf *aidx;   /* int64 [nroi]: the ROI voxels as indices into A, ascending */
     int64_t nroi;
     double spacing_zyx[3];
     double voxel_volume;
@@ -104,8 +104,8 @@ typedef struct radx_voxel_region {
 /* First order's extra inputs of a voxel map (a float32 image with binCount bins first order on
  * other edges than the texture classes, as PyRadiomics does). */
 typedef struct radx_voxel_values {
-    radx_buf *val;          /* double: A's values */
-    radx_buf *gl;           /* int32: first order's levels, 0 outside mk */
+    radx_buf *val; /* double: A's values */
+    radx_buf *gl;  /* int32: first order's levels, 0 outside mk */
     int ng;
 } radx_voxel_values;
 
@@ -119,8 +119,8 @@ typedef struct radx_backend_ops {
     radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
     /* out->buf: in's voxel count floats, which the filter writes (out->g, out->dtype set) */
-    radx_status (*log_filter)(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
-                              radx_volbuf *out, radx_err *err);
+    radx_status (*log_filter)(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode, radx_volbuf *out,
+                              radx_err *err);
 
     /* ---- one image type of a case ---- */
     /* x[0..n) = the values of img's voxels in the box's ROI, in box order (roi: uint8, dims_zyx;
@@ -128,8 +128,8 @@ typedef struct radx_backend_ops {
     radx_status (*roi_values)(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                               const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err);
     /* gl[i] = radx_bin_index(edges, x[i]) for the n values (double -> int32); *ng their largest */
-    radx_status (*discretise)(void *ctx, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
-                              int *ng, radx_err *err);
+    radx_status (*discretise)(void *ctx, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl, int *ng,
+                              radx_err *err);
     /* glbox[i] = gl[k] for the box's k-th ROI voxel i (roi[i] != 0, C order), 0 elsewhere
      * (int32 [nbox]; gl: the n ROI voxels' levels) */
     radx_status (*level_box)(void *ctx, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,

@@ -67,9 +67,8 @@ static radx_status on_host(const radx_be *be, radx_buf *b, radx_map_mode mode, r
 
 /* ---- ops ---- */
 
-radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const radx_volume *mask,
-                             const radx_params *p, uint32_t label, radx_volume *img_out, radx_volume *mask_out,
-                             radx_err *err)
+radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
     radx_status st = be->ops->resample(be->ctx, img, mask, p, label, img_out, mask_out, err);
     if (declined(be, st, err)) st = CPU->resample(NULL, img, mask, p, label, img_out, mask_out, err);
@@ -92,9 +91,8 @@ radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double 
     return st;
 }
 
-radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi,
-                               const int64_t dims_zyx[3], const int64_t lo_xyz[3], radx_buf *x, int64_t n,
-                               radx_roi_stats *s, radx_err *err)
+radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
+                               const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
     radx_status st = be->ops->roi_values(be->ctx, img, roi, dims_zyx, lo_xyz, x, n, s, err);
     if (!declined(be, st, err)) return st;
@@ -106,8 +104,8 @@ radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_b
     return CPU->roi_values(NULL, &ci, pr, dims_zyx, lo_xyz, px, n, s, err);
 }
 
-radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges,
-                               radx_buf *gl, int *ng, radx_err *err)
+radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                               int *ng, radx_err *err)
 {
     radx_status st = be->ops->discretise(be->ctx, x, n, edges, nedges, gl, ng, err);
     if (!declined(be, st, err)) return st;
@@ -117,8 +115,8 @@ radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const 
     return CPU->discretise(NULL, px, n, edges, nedges, pg, ng, err);
 }
 
-radx_status radx_op_level_box(const radx_be *be, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox,
-                              radx_buf *glbox, radx_err *err)
+radx_status radx_op_level_box(const radx_be *be, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,
+                              radx_err *err)
 {
     radx_status st = be->ops->level_box(be->ctx, gl, n, roi, nbox, glbox, err);
     if (!declined(be, st, err)) return st;
@@ -129,8 +127,8 @@ radx_status radx_op_level_box(const radx_be *be, radx_buf *gl, int64_t n, radx_b
     return CPU->level_box(NULL, pg, n, pr, nbox, pb, err);
 }
 
-radx_status radx_op_firstorder(const radx_be *be, radx_buf *x, radx_buf *gl, int64_t n, int ng,
-                               double voxel_volume, const radx_params *p, double *out, radx_err *err)
+radx_status radx_op_firstorder(const radx_be *be, radx_buf *x, radx_buf *gl, int64_t n, int ng, double voxel_volume,
+                               const radx_params *p, double *out, radx_err *err)
 {
     radx_status st = be->ops->firstorder(be->ctx, x, gl, n, ng, voxel_volume, p, out, err);
     if (!declined(be, st, err)) return st;
@@ -160,8 +158,8 @@ radx_status radx_op_texture(const radx_be *be, radx_class cls, const radx_box_bu
     return CPU->texture(NULL, cls, &c, p, out, err);
 }
 
-radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs *in, const radx_params *p,
-                          double *out, radx_err *err)
+radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                          radx_err *err)
 {
     radx_status st = be->ops->shape(be->ctx, cls, in, p, out, err);
     if (!declined(be, st, err)) return st;
@@ -172,8 +170,8 @@ radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs
 }
 
 /* The region's buffers on the host. */
-static radx_status region_on_host(const radx_be *be, const radx_voxel_region *a, radx_buf h[3],
-                                  radx_voxel_region *c, radx_err *err)
+static radx_status region_on_host(const radx_be *be, const radx_voxel_region *a, radx_buf h[3], radx_voxel_region *c,
+                                  radx_err *err)
 {
     *c = *a;
     radx_status st = on_host(be, a->mk, RADX_MAP_READ, &h[0], &c->mk, err);
@@ -190,13 +188,14 @@ radx_status radx_op_voxel_firstorder(const radx_be *be, const radx_voxel_region 
     radx_voxel_region ca;
     radx_voxel_values cv = *v;
     if ((st = region_on_host(be, a, h, &ca, err)) || (st = on_host(be, v->val, RADX_MAP_READ, &hv, &cv.val, err)) ||
-        (st = on_host(be, v->gl, RADX_MAP_READ, &hg, &cv.gl, err)) || (st = on_host(be, out, RADX_MAP_WRITE, &ho, &po, err)))
+        (st = on_host(be, v->gl, RADX_MAP_READ, &hg, &cv.gl, err)) ||
+        (st = on_host(be, out, RADX_MAP_WRITE, &ho, &po, err)))
         return st;
     return CPU->voxel_firstorder(NULL, &ca, &cv, q, po, err);
 }
 
-radx_status radx_op_voxel_texture(const radx_be *be, radx_class cls, const radx_voxel_region *a,
-                                  radx_buf *present, const radx_params *q, radx_buf *out, radx_err *err)
+radx_status radx_op_voxel_texture(const radx_be *be, radx_class cls, const radx_voxel_region *a, radx_buf *present,
+                                  const radx_params *q, radx_buf *out, radx_err *err)
 {
     radx_status st = be->ops->voxel_texture(be->ctx, cls, a, present, q, out, err);
     if (!declined(be, st, err)) return st;

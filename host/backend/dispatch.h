@@ -17,34 +17,31 @@ radx_buf *radx_buf_alloc(const radx_be *be, size_t bytes);
 radx_buf *radx_buf_wrap(const radx_be *be, const void *host, size_t bytes);
 radx_buf *radx_buf_view(const radx_be *be, radx_buf *b, size_t off, size_t bytes);
 void radx_buf_free(const radx_be *be, radx_buf *b);
-radx_status radx_buf_set(const radx_be *be, radx_buf *b, size_t off, const void *src, size_t bytes,
-                         radx_err *err);
+radx_status radx_buf_set(const radx_be *be, radx_buf *b, size_t off, const void *src, size_t bytes, radx_err *err);
 radx_status radx_buf_get(const radx_be *be, radx_buf *b, size_t off, void *dst, size_t bytes, radx_err *err);
 void *radx_buf_map(const radx_be *be, radx_buf *b, radx_map_mode mode, radx_err *err);
 
 /* ---- ops (radx_backend_ops' contracts) ---- */
-radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const radx_volume *mask,
-                             const radx_params *p, uint32_t label, radx_volume *img_out, radx_volume *mask_out,
-                             radx_err *err);
+radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const radx_volume *mask, const radx_params *p,
+                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
 radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
                                radx_volbuf *out, radx_err *err);
-radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi,
-                               const int64_t dims_zyx[3], const int64_t lo_xyz[3], radx_buf *x, int64_t n,
-                               radx_roi_stats *s, radx_err *err);
-radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges,
-                               radx_buf *gl, int *ng, radx_err *err);
-radx_status radx_op_level_box(const radx_be *be, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox,
-                              radx_buf *glbox, radx_err *err);
-radx_status radx_op_firstorder(const radx_be *be, radx_buf *x, radx_buf *gl, int64_t n, int ng,
-                               double voxel_volume, const radx_params *p, double *out, radx_err *err);
+radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
+                               const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err);
+radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                               int *ng, radx_err *err);
+radx_status radx_op_level_box(const radx_be *be, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,
+                              radx_err *err);
+radx_status radx_op_firstorder(const radx_be *be, radx_buf *x, radx_buf *gl, int64_t n, int ng, double voxel_volume,
+                               const radx_params *p, double *out, radx_err *err);
 radx_status radx_op_texture(const radx_be *be, radx_class cls, const radx_box_bufs *in, const radx_params *p,
                             double *out, radx_err *err);
-radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs *in, const radx_params *p,
-                          double *out, radx_err *err);
+radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                          radx_err *err);
 radx_status radx_op_voxel_firstorder(const radx_be *be, const radx_voxel_region *a, const radx_voxel_values *v,
                                      const radx_params *q, radx_buf *out, radx_err *err);
-radx_status radx_op_voxel_texture(const radx_be *be, radx_class cls, const radx_voxel_region *a,
-                                  radx_buf *present, const radx_params *q, radx_buf *out, radx_err *err);
+radx_status radx_op_voxel_texture(const radx_be *be, radx_class cls, const radx_voxel_region *a, radx_buf *present,
+                                  const radx_params *q, radx_buf *out, radx_err *err);
 
 #ifdef __cplusplus
 }

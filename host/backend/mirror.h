@@ -25,11 +25,11 @@ extern "C" {
 #endif
 
 typedef struct radx_mirror_dev {
-    void *(*alloc)(void *u, size_t bytes);                         /* device memory, NULL: no room */
+    void *(*alloc)(void *u, size_t bytes); /* device memory, NULL: no room */
     void (*free)(void *u, void *d, size_t bytes);
     int (*upload)(void *u, void *d, const void *h, size_t bytes);   /* 0: queued in order */
     int (*download)(void *u, void *h, const void *d, size_t bytes); /* 0: complete on return */
-    void *(*host_alloc)(void *u, size_t bytes);                    /* host copies (page-locked) */
+    void *(*host_alloc)(void *u, size_t bytes);                     /* host copies (page-locked) */
     void (*host_free)(void *u, void *h);
     void *u;
 } radx_mirror_dev;
@@ -109,8 +109,10 @@ static inline void radx_mirror_free(radx_mirror_set *s, radx_mirror *m)
     if (!m) return;
     radx_mirror_drop_device(s, m);
     if (m->h && m->h_own) s->dev.host_free(s->dev.u, m->h);
-    if (m->prev) m->prev->next = m->next;
-    else s->head = m->next;
+    if (m->prev)
+        m->prev->next = m->next;
+    else
+        s->head = m->next;
     if (m->next) m->next->prev = m->prev;
     free(m);
 }

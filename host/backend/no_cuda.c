@@ -10,7 +10,8 @@ radx_status radx_cuda_backend_create(radx_be *be, radx_err *err)
 {
     be->ops = NULL;
     be->ctx = NULL;
-    return radx_seterr(err, RADX_ERR_DEVICE, "--device cuda: this radx was built without CUDA (RADX_CUDA=OFF or no nvcc)");
+    return radx_seterr(err, RADX_ERR_DEVICE,
+                       "--device cuda: this radx was built without CUDA (RADX_CUDA=OFF or no nvcc)");
 }
 
 void radx_cuda_backend_stats(void *ctx, radx_device_stats *s) { memset(s, 0, sizeof *s); }

@@ -13,18 +13,18 @@ typedef struct batch_cmd {
     /* options */
     radx_cli_opts co;
     const char *cohort_path, *out_path;
-    int resume, shard_i, shard_n;   /* --resume, --shard I/N */
-    int jobs_n;                     /* -j: cases in flight */
+    int resume, shard_i, shard_n; /* --resume, --shard I/N */
+    int jobs_n;                   /* -j: cases in flight */
     radx_backend backend;
     /* inputs */
     csv_doc cohort;
-    char *dir;                      /* the cohort's folder */
+    char *dir; /* the cohort's folder */
     radx_ctx *ctx;
     radx_params *params;
     /* the run */
-    batch B;                        /* the cases in flight */
-    batch_out out;                  /* OUT.csv and OUT.errors.csv */
-    int tty;                        /* stderr is a terminal: a progress bar */
+    batch B;       /* the cases in flight */
+    batch_out out; /* OUT.csv and OUT.errors.csv */
+    int tty;       /* stderr is a terminal: a progress bar */
     int written, failed;
 } batch_cmd;
 
@@ -56,20 +56,34 @@ static int parse_options(batch_cmd *C, int argc, char **argv)
             fprintf(stderr, "radx batch: option %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "-o") || !strcmp(a, "--out")) C->out_path = argv[++i];
-        else if (!strcmp(a, "--resume")) C->resume = 1;
+        if (!strcmp(a, "-o") || !strcmp(a, "--out"))
+            C->out_path = argv[++i];
+        else if (!strcmp(a, "--resume"))
+            C->resume = 1;
         else if (!strcmp(a, "--shard")) {
             if (parse_shard(argv[++i], &C->shard_i, &C->shard_n)) {
                 fprintf(stderr, "radx batch: --shard '%s': expected I/N with 1 <= I <= N\n", argv[i]);
                 return 2;
             }
-        } else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx batch: unknown option '%s' (see radx --help)\n", a); return 2; }
-        else if (!C->cohort_path) C->cohort_path = a;
-        else { fprintf(stderr, "radx batch: unexpected argument '%s'\n", a); return 2; }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "radx batch: unknown option '%s' (see radx --help)\n", a);
+            return 2;
+        } else if (!C->cohort_path)
+            C->cohort_path = a;
+        else {
+            fprintf(stderr, "radx batch: unexpected argument '%s'\n", a);
+            return 2;
+        }
     }
-    if (co->label) { fprintf(stderr, "radx batch: --label: give per-case labels in the cohort's Label column (or -s label:N)\n"); return 2; }
+    if (co->label) {
+        fprintf(stderr, "radx batch: --label: give per-case labels in the cohort's Label column (or -s label:N)\n");
+        return 2;
+    }
     C->jobs_n = co->jobs ? co->jobs : 1;
-    if (!C->cohort_path || !C->out_path) { fprintf(stderr, "radx batch: needs COHORT.csv and -o OUT.csv (see radx --help)\n"); return 2; }
+    if (!C->cohort_path || !C->out_path) {
+        fprintf(stderr, "radx batch: needs COHORT.csv and -o OUT.csv (see radx --help)\n");
+        return 2;
+    }
     if (radx_cli_backend(co, &C->backend)) return 2;
     return 0;
 }
@@ -80,15 +94,23 @@ static int read_cohort(batch_cmd *C)
 {
     char err[2048];
     const char *path = C->cohort_path;
-    if (csv_read_file(path, &C->cohort, err, sizeof err)) { fprintf(stderr, "radx batch: %s\n", err); return 3; }
-    if (C->cohort.nrows < 1) { fprintf(stderr, "radx batch: %s: empty file (needs a header row with Image and Mask)\n", path); return 2; }
+    if (csv_read_file(path, &C->cohort, err, sizeof err)) {
+        fprintf(stderr, "radx batch: %s\n", err);
+        return 3;
+    }
+    if (C->cohort.nrows < 1) {
+        fprintf(stderr, "radx batch: %s: empty file (needs a header row with Image and Mask)\n", path);
+        return 2;
+    }
     const csv_row *hdr = &C->cohort.rows[0];
     C->B.col_image = csv_col(hdr, "Image");
     C->B.col_mask = csv_col(hdr, "Mask");
     C->B.col_label = csv_col(hdr, "Label");
     C->B.col_channel = csv_col(hdr, "Label_channel");
     if (C->B.col_image < 0 || C->B.col_mask < 0) {
-        fprintf(stderr, "radx batch: %s: header has no '%s' column (PyRadiomics batch format: Image, Mask[, Label, Label_channel, ...])\n",
+        fprintf(stderr,
+                "radx batch: %s: header has no '%s' column (PyRadiomics batch format: Image, Mask[, Label, "
+                "Label_channel, ...])\n",
                 path, C->B.col_image < 0 ? "Image" : "Mask");
         return 2;
     }
@@ -102,8 +124,10 @@ static int read_cohort(batch_cmd *C)
     C->dir = strdup(path);
     if (!C->dir) return 7;
     char *slash = strrchr(C->dir, '/');
-    if (slash) *slash = 0;
-    else C->dir[0] = 0;
+    if (slash)
+        *slash = 0;
+    else
+        C->dir[0] = 0;
     C->B.csv_dir = C->dir;
     return 0;
 }
@@ -113,12 +137,18 @@ static int read_cohort(batch_cmd *C)
 static int check_settings(batch_cmd *C)
 {
     radx_status s = radx_ctx_create(&C->ctx);
-    if (s) { fprintf(stderr, "radx batch: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
+    if (s) {
+        fprintf(stderr, "radx batch: %s\n", radx_status_string(s));
+        return radx_cli_exit_code(s);
+    }
     int rc = radx_cli_params(&C->co, C->ctx, &C->params);
     if (rc) return rc;
     radx_plan *probe = NULL;
     s = radx_plan_create(C->ctx, C->params, C->backend, &probe);
-    if (s) { fprintf(stderr, "radx batch: %s\n", radx_ctx_last_error(C->ctx)); return radx_cli_exit_code(s); }
+    if (s) {
+        fprintf(stderr, "radx batch: %s\n", radx_ctx_last_error(C->ctx));
+        return radx_cli_exit_code(s);
+    }
     radx_cli_report_auto_backend(C->backend, probe);
     C->backend = radx_plan_backend(probe);
     radx_plan_destroy(probe);
@@ -148,8 +178,8 @@ static int select_cases(batch_cmd *C)
 /* ---- progress ---- */
 
 typedef struct progress {
-    double t0, last;  /* start, last report */
-    int step;         /* without a terminal: a line every `step` cases (or 10 s) */
+    double t0, last; /* start, last report */
+    int step;        /* without a terminal: a line every `step` cases (or 10 s) */
 } progress;
 
 static void print_progress(int tty, int done, int total, int failed, double t0, int final)
@@ -161,11 +191,11 @@ static void print_progress(int tty, int done, int total, int failed, double t0, 
         char bar[64];
         for (int i = 0; i < w; i++) bar[i] = i < fill ? '#' : '.';
         bar[w] = 0;
-        fprintf(stderr, "\r[%s] %d/%d cases, %d failed, %.2f cases/s, ETA %.0f s   %s", bar, done, total, failed,
-                rate, eta, final ? "\n" : "");
+        fprintf(stderr, "\r[%s] %d/%d cases, %d failed, %.2f cases/s, ETA %.0f s   %s", bar, done, total, failed, rate,
+                eta, final ? "\n" : "");
     } else {
-        fprintf(stderr, "radx batch: %d/%d cases done, %d failed, %.2f cases/s, ETA %.0f s\n", done, total, failed, rate,
-                eta);
+        fprintf(stderr, "radx batch: %d/%d cases done, %d failed, %.2f cases/s, ETA %.0f s\n", done, total, failed,
+                rate, eta);
     }
     fflush(stderr);
 }
@@ -234,10 +264,11 @@ static int final_report(const batch_cmd *C, int removed)
 {
     const char *out = C->out_path, *errs = C->out.errpath;
     if (C->failed && removed)
-        fprintf(stderr, "radx batch: no case written (%s not created), %d failed (listed in %s)\n", out, C->failed, errs);
+        fprintf(stderr, "radx batch: no case written (%s not created), %d failed (listed in %s)\n", out, C->failed,
+                errs);
     else if (C->failed)
-        fprintf(stderr, "radx batch: %d case(s) written to %s, %d failed (listed in %s)\n", C->written, out,
-                C->failed, errs);
+        fprintf(stderr, "radx batch: %d case(s) written to %s, %d failed (listed in %s)\n", C->written, out, C->failed,
+                errs);
     else
         fprintf(stderr, "radx batch: %d case(s) written to %s\n", C->written, out);
     if (C->B.used_cuda) radx_cli_report_device(&C->B.device);

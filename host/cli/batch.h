@@ -22,21 +22,21 @@ typedef struct prefetch {
 } prefetch;
 
 typedef struct job {
-    int row;            /* index in the cohort document (1 = first data row) */
-    char *ip, *mp;      /* resolved image and mask paths (NULL: the row is invalid, see msg) */
+    int row;       /* index in the cohort document (1 = first data row) */
+    char *ip, *mp; /* resolved image and mask paths (NULL: the row is invalid, see msg) */
     int label;
-    prefetch pre;       /* the files read ahead by the reader thread */
-    int loaded;         /* pre filled (or nothing to read) */
-    int done;           /* result ready */
-    radx_result *res;   /* on success */
-    char *msg;          /* on failure: one line */
+    prefetch pre;     /* the files read ahead by the reader thread */
+    int loaded;       /* pre filled (or nothing to read) */
+    int done;         /* result ready */
+    radx_result *res; /* on success */
+    char *msg;        /* on failure: one line */
     radx_status status;
 } job;
 
 typedef struct batch {
     /* inputs */
     const csv_doc *cohort;
-    const char *csv_dir;        /* relative paths in the cohort start there */
+    const char *csv_dir; /* relative paths in the cohort start there */
     int col_image, col_mask, col_label, col_channel;
     const radx_params *params;
     radx_backend backend;
@@ -44,13 +44,13 @@ typedef struct batch {
     /* work list */
     int njobs;
     job *jobs;
-    int next_take;      /* next job to hand to a worker */
-    int ahead;          /* how many cases the reader may hold beyond those taken */
-    int next_write;     /* next job the writer waits for */
-    int window;         /* workers stay within next_write + window */
+    int next_take;  /* next job to hand to a worker */
+    int ahead;      /* how many cases the reader may hold beyond those taken */
+    int next_write; /* next job the writer waits for */
+    int window;     /* workers stay within next_write + window */
     int abort;
-    int used_cuda;              /* a worker's plan ran on CUDA */
-    radx_device_stats device;   /* the workers' plans' statistics, summed */
+    int used_cuda;            /* a worker's plan ran on CUDA */
+    radx_device_stats device; /* the workers' plans' statistics, summed */
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_room;
     pthread_t reader, workers[BATCH_MAX_JOBS];
@@ -69,17 +69,17 @@ void batch_stop(batch *B);
 /* ---- the output files (batch_output.c) ---- */
 
 typedef struct batch_out {
-    const char *path;       /* OUT.csv */
-    char *errpath;          /* OUT.errors.csv */
-    int present;            /* OUT existed before this run */
-    int fd, efd;            /* OUT and OUT.errors.csv, appended to; -1: not open */
-    csv_doc old;            /* OUT's rows when resuming */
-    char **header;          /* OUT's columns: the cohort's, then the results' */
+    const char *path; /* OUT.csv */
+    char *errpath;    /* OUT.errors.csv */
+    int present;      /* OUT existed before this run */
+    int fd, efd;      /* OUT and OUT.errors.csv, appended to; -1: not open */
+    csv_doc old;      /* OUT's rows when resuming */
+    char **header;    /* OUT's columns: the cohort's, then the results' */
     int nheader;
-    int header_owned_from;  /* header[i] for i >= header_owned_from were strdup'ed */
-    char **done_keys;       /* the cohort rows already in OUT (--resume), sorted */
+    int header_owned_from; /* header[i] for i >= header_owned_from were strdup'ed */
+    char **done_keys;      /* the cohort rows already in OUT (--resume), sorted */
     int ndone;
-    sbuf_t row;             /* the row being written */
+    sbuf_t row; /* the row being written */
 } batch_out;
 
 void batch_out_init(batch_out *o, const char *path);

@@ -32,8 +32,10 @@ static char *resolve(const char *dir, const char *p)
     size_t n = strlen(dir) + strlen(p) + 2;
     char *out = malloc(n);
     if (!out) return NULL;
-    if (p[0] == '/' || !dir[0]) snprintf(out, n, "%s", p);
-    else snprintf(out, n, "%s/%s", dir, p);
+    if (p[0] == '/' || !dir[0])
+        snprintf(out, n, "%s", p);
+    else
+        snprintf(out, n, "%s/%s", dir, p);
     return out;
 }
 
@@ -74,8 +76,8 @@ static void setup_job(batch *B, job *J)
     if (B->col_channel >= 0 && B->col_channel < r->n && r->f[B->col_channel][0] &&
         strcmp(r->f[B->col_channel], "0") != 0) {
         J->status = RADX_ERR_UNSUPPORTED;
-        J->msg = one_line("Label_channel '%s': vector (multi-channel) masks are not supported yet",
-                          r->f[B->col_channel]);
+        J->msg =
+            one_line("Label_channel '%s': vector (multi-channel) masks are not supported yet", r->f[B->col_channel]);
         return;
     }
     J->ip = resolve(B->csv_dir, img);

@@ -67,8 +67,10 @@ static int adopt_existing(batch_out *o, const csv_row *hdr)
     int ok = oh->n >= hdr->n;
     for (int i = 0; ok && i < hdr->n; i++) ok = !strcmp(oh->f[i], hdr->f[i]);
     if (!ok) {
-        fprintf(stderr, "radx batch: %s: its columns do not start with the cohort's columns (%s...); "
-                        "it was written for another cohort\n", o->path, hdr->f[0]);
+        fprintf(stderr,
+                "radx batch: %s: its columns do not start with the cohort's columns (%s...); "
+                "it was written for another cohort\n",
+                o->path, hdr->f[0]);
         return 2;
     }
     o->nheader = oh->n;
@@ -157,18 +159,17 @@ static int write_header(batch_out *o, const csv_row *hdr, const radx_result *res
     return append_row(o);
 }
 
-static int is_feature_column(const char *name)
-{
-    return strncmp(name, "diagnostics_", 12) != 0;
-}
+static int is_feature_column(const char *name) { return strncmp(name, "diagnostics_", 12) != 0; }
 
 /* Where column `name` is in res, or -1.  Usually right after the previous column's entry, *pos;
  * *pos moves past what is found. */
 static long find_column(const radx_result *res, const char *name, size_t *pos)
 {
     long idx;
-    if (*pos < radx_result_count(res) && !strcmp(radx_result_name(res, *pos), name)) idx = (long)*pos;
-    else idx = radx_result_find(res, name);
+    if (*pos < radx_result_count(res) && !strcmp(radx_result_name(res, *pos), name))
+        idx = (long)*pos;
+    else
+        idx = radx_result_find(res, name);
     if (idx >= 0) *pos = (size_t)idx + 1;
     return idx;
 }
@@ -193,8 +194,9 @@ static int write_row(batch_out *o, const csv_row *hdr, const csv_row *r, const r
     }
     sbuf_endrow(&o->row);
     if (mismatch >= 0 || nfeat_hdr != nfeat_res) {
-        fprintf(stderr, "radx batch: %s: the current settings give other features than its header (%s%s); "
-                        "use the settings it was written with, or another output file\n",
+        fprintf(stderr,
+                "radx batch: %s: the current settings give other features than its header (%s%s); "
+                "use the settings it was written with, or another output file\n",
                 o->path, mismatch >= 0 ? "missing " : "", mismatch >= 0 ? o->header[mismatch] : "different count");
         return 2;
     }

@@ -18,14 +18,14 @@ int radx_cli_exit_code(radx_status s);
 /* Options shared by extract, map and batch. */
 #define RADX_CLI_MAX_SETS 256
 typedef struct radx_cli_opts {
-    const char *cmd;                      /* "extract", "map", "batch": for messages */
-    const char *params_path;              /* -p */
-    const char *sets[RADX_CLI_MAX_SETS];  /* -s NAME:VALUE, in order */
+    const char *cmd;                     /* "extract", "map", "batch": for messages */
+    const char *params_path;             /* -p */
+    const char *sets[RADX_CLI_MAX_SETS]; /* -s NAME:VALUE, in order */
     int nsets;
-    int label;                            /* --label, 0 = the label setting */
-    const char *device;                   /* --device, NULL = auto */
-    int jobs;                             /* -j, 0 = unset */
-    long max_jobs;                        /* upper bound for -j */
+    int label;          /* --label, 0 = the label setting */
+    const char *device; /* --device, NULL = auto */
+    int jobs;           /* -j, 0 = unset */
+    long max_jobs;      /* upper bound for -j */
 } radx_cli_opts;
 /* Consumes argv[*i] (and its value) when it is -p, -s, --label, --device or -j: returns 1; 0 when
  * it is none of them; -1 after printing a one-line error (exit status 2). */

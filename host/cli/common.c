@@ -11,9 +11,14 @@ int radx_cli_exit_code(radx_status s)
 {
     switch (s) {
     case RADX_OK: return 0;
-    case RADX_ERR_ARG: case RADX_ERR_PARAM: return 2;
-    case RADX_ERR_IO: case RADX_ERR_FORMAT: return 3;
-    case RADX_ERR_GEOMETRY: case RADX_ERR_LABEL: case RADX_ERR_ROI: case RADX_ERR_VALUE: return 4;
+    case RADX_ERR_ARG:
+    case RADX_ERR_PARAM: return 2;
+    case RADX_ERR_IO:
+    case RADX_ERR_FORMAT: return 3;
+    case RADX_ERR_GEOMETRY:
+    case RADX_ERR_LABEL:
+    case RADX_ERR_ROI:
+    case RADX_ERR_VALUE: return 4;
     case RADX_ERR_UNSUPPORTED: return 5;
     case RADX_ERR_DEVICE: return 6;
     case RADX_ERR_NOMEM: return 7;
@@ -86,7 +91,8 @@ void radx_cli_report_device(const radx_device_stats *s)
     fprintf(stderr, "; copies: %.1f MiB up, %.1f MiB down", (double)s->upload_bytes / 1048576.0,
             (double)s->download_bytes / 1048576.0);
     if (s->upload_bytes_saved)
-        fprintf(stderr, "; %.1f MiB of uploads spared (already on the device)", (double)s->upload_bytes_saved / 1048576.0);
+        fprintf(stderr, "; %.1f MiB of uploads spared (already on the device)",
+                (double)s->upload_bytes_saved / 1048576.0);
     if (s->download_bytes_saved)
         fprintf(stderr, "; %.1f MiB of results kept on the device, never downloaded",
                 (double)s->download_bytes_saved / 1048576.0);
@@ -118,9 +124,12 @@ void radx_cli_add_device_stats(radx_device_stats *sum, const radx_device_stats *
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b)
 {
     const char *d = o->device ? o->device : "auto";
-    if (!strcmp(d, "auto")) *b = RADX_BACKEND_AUTO;
-    else if (!strcmp(d, "cpu")) *b = RADX_BACKEND_CPU;
-    else if (!strcmp(d, "cuda")) *b = RADX_BACKEND_CUDA;
+    if (!strcmp(d, "auto"))
+        *b = RADX_BACKEND_AUTO;
+    else if (!strcmp(d, "cpu"))
+        *b = RADX_BACKEND_CPU;
+    else if (!strcmp(d, "cuda"))
+        *b = RADX_BACKEND_CUDA;
     else {
         fprintf(stderr, "radx %s: --device '%s': must be auto, cpu or cuda\n", o->cmd, d);
         return -1;

@@ -73,7 +73,11 @@ static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
         n += got;
         if (n == cap) {
             char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -98,9 +102,9 @@ static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
 typedef struct csv_parser {
     const char *path;
     const char *buf;
-    size_t len, i;  /* the text and the position */
-    long line;      /* 1-based line at i */
-    char *field;    /* room for one field's text (len + 1 bytes) */
+    size_t len, i; /* the text and the position */
+    long line;     /* 1-based line at i */
+    char *field;   /* room for one field's text (len + 1 bytes) */
     char *err;
     size_t errlen;
 } csv_parser;
@@ -163,8 +167,14 @@ static int parse_row(csv_parser *p, csv_row *r)
 static int end_of_line(csv_parser *p)
 {
     int terminated = 0;
-    if (p->i < p->len && p->buf[p->i] == '\r') { p->i++; terminated = 1; }
-    if (p->i < p->len && p->buf[p->i] == '\n') { p->i++; terminated = 1; }
+    if (p->i < p->len && p->buf[p->i] == '\r') {
+        p->i++;
+        terminated = 1;
+    }
+    if (p->i < p->len && p->buf[p->i] == '\n') {
+        p->i++;
+        terminated = 1;
+    }
     if (terminated) p->line++;
     return terminated;
 }

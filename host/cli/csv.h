@@ -8,13 +8,13 @@
 
 typedef struct csv_row {
     int n;
-    char **f;     /* fields (owned) */
-    long line;    /* 1-based line of the row's start in the file */
+    char **f;  /* fields (owned) */
+    long line; /* 1-based line of the row's start in the file */
 } csv_row;
 
 typedef struct csv_doc {
     int nrows;
-    csv_row *rows; /* rows[0] is the header when the file has one */
+    csv_row *rows;        /* rows[0] is the header when the file has one */
     int trailing_partial; /* the file did not end with a newline (a cut-off last row) */
     long partial_offset;  /* byte offset where that last, unterminated row starts */
 } csv_doc;

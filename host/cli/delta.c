@@ -8,14 +8,14 @@
 #include "csv.h"
 #include "output.h"
 
-#define DELTA_MAX_IDS 64
-#define DELTA_MAX_LISTED 20   /* IDs in one file only: how many are named one by one */
+#define DELTA_MAX_IDS    64
+#define DELTA_MAX_LISTED 20 /* IDs in one file only: how many are named one by one */
 
 /* Feature columns are named <imageType>_<class>_<Feature> (PyRadiomics). */
 static int is_feature_name(const char *s)
 {
-    static const char *const cls[] = {"_firstorder_", "_glcm_", "_gldm_", "_glrlm_", "_glszm_", "_ngtdm_",
-                                      "_shape_", "_shape2D_"};
+    static const char *const cls[] = {"_firstorder_", "_glcm_",  "_gldm_",  "_glrlm_",
+                                      "_glszm_",      "_ngtdm_", "_shape_", "_shape2D_"};
     if (!strncmp(s, "diagnostics_", 12)) return 0;
     const char *u = strchr(s, '_');
     if (!u || u == s) return 0;
@@ -42,29 +42,29 @@ static int parse_num(const char *s, double *v)
 }
 
 typedef struct delta_opts {
-    const char *a_path, *b_path;  /* --baseline, --followup */
-    const char *ids;              /* --id COLUMN[,COLUMN...] */
-    const char *out;              /* -o */
-    int relative;                 /* --relative */
+    const char *a_path, *b_path; /* --baseline, --followup */
+    const char *ids;             /* --id COLUMN[,COLUMN...] */
+    const char *out;             /* -o */
+    int relative;                /* --relative */
 } delta_opts;
 
 /* One input: the baseline (A) or the follow-up (B). */
 typedef struct delta_file {
     const char *path;
     csv_doc doc;
-    int id[DELTA_MAX_IDS];  /* its ID columns */
-    int *feat;              /* its feature columns, in the baseline's order */
-    keyed *keys;            /* one per data row: A's in row order, B's sorted */
+    int id[DELTA_MAX_IDS]; /* its ID columns */
+    int *feat;             /* its feature columns, in the baseline's order */
+    keyed *keys;           /* one per data row: A's in row order, B's sorted */
     int nkeys;
 } delta_file;
 
 typedef struct delta {
     delta_opts o;
     delta_file a, b;
-    char *idlist;                    /* a copy of --id, cut at the commas */
+    char *idlist; /* a copy of --id, cut at the commas */
     char *idnames[DELTA_MAX_IDS];
-    int nid, nf;                     /* ID and feature columns */
-    sbuf_t out;                      /* the output's text */
+    int nid, nf; /* ID and feature columns */
+    sbuf_t out;  /* the output's text */
 } delta;
 
 /* Where the value of option a goes; NULL when a takes no value. */
@@ -88,9 +88,14 @@ static int parse_options(delta_opts *o, int argc, char **argv)
             fprintf(stderr, "radx delta: option %s needs a value\n", a);
             return 2;
         }
-        if (value) *value = argv[++i];
-        else if (!strcmp(a, "--relative")) o->relative = 1;
-        else { fprintf(stderr, "radx delta: unexpected argument '%s' (see radx --help)\n", a); return 2; }
+        if (value)
+            *value = argv[++i];
+        else if (!strcmp(a, "--relative"))
+            o->relative = 1;
+        else {
+            fprintf(stderr, "radx delta: unexpected argument '%s' (see radx --help)\n", a);
+            return 2;
+        }
     }
     if (!o->a_path || !o->b_path || !o->ids || !o->out) {
         fprintf(stderr, "radx delta: needs --baseline A.csv --followup B.csv --id COLUMN[,COLUMN...] -o DELTA.csv\n");
@@ -105,8 +110,14 @@ static int read_inputs(delta *D)
     char err[2048];
     D->a.path = D->o.a_path;
     D->b.path = D->o.b_path;
-    if (csv_read_file(D->a.path, &D->a.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
-    if (csv_read_file(D->b.path, &D->b.doc, err, sizeof err)) { fprintf(stderr, "radx delta: %s\n", err); return 3; }
+    if (csv_read_file(D->a.path, &D->a.doc, err, sizeof err)) {
+        fprintf(stderr, "radx delta: %s\n", err);
+        return 3;
+    }
+    if (csv_read_file(D->b.path, &D->b.doc, err, sizeof err)) {
+        fprintf(stderr, "radx delta: %s\n", err);
+        return 3;
+    }
     const delta_file *in[2] = {&D->a, &D->b};
     for (int k = 0; k < 2; k++)
         if (in[k]->doc.nrows < 1) {
@@ -120,9 +131,11 @@ static int read_inputs(delta *D)
 static int find_id_columns(delta *D)
 {
     D->idlist = strdup(D->o.ids);
-    for (char *t = strtok(D->idlist, ","); t && D->nid < DELTA_MAX_IDS; t = strtok(NULL, ","))
-        D->idnames[D->nid++] = t;
-    if (!D->nid) { fprintf(stderr, "radx delta: --id: no column given\n"); return 2; }
+    for (char *t = strtok(D->idlist, ","); t && D->nid < DELTA_MAX_IDS; t = strtok(NULL, ",")) D->idnames[D->nid++] = t;
+    if (!D->nid) {
+        fprintf(stderr, "radx delta: --id: no column given\n");
+        return 2;
+    }
     for (int k = 0; k < D->nid; k++) {
         D->a.id[k] = csv_col(&D->a.doc.rows[0], D->idnames[k]);
         D->b.id[k] = csv_col(&D->b.doc.rows[0], D->idnames[k]);
@@ -141,7 +154,8 @@ static int features_within(const delta_file *x, const delta_file *y)
     const csv_row *hx = &x->doc.rows[0], *hy = &y->doc.rows[0];
     for (int i = 0; i < hx->n; i++)
         if (is_feature_name(hx->f[i]) && csv_col(hy, hx->f[i]) < 0) {
-            fprintf(stderr, "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
+            fprintf(stderr,
+                    "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
                     x->path, hx->f[i], y->path);
             return 0;
         }

@@ -7,9 +7,9 @@
 
 typedef struct extract_opts {
     radx_cli_opts co;
-    const char *paths[2];   /* IMAGE, MASK */
-    const char *out_path;   /* -o, NULL = stdout */
-    const char *fmt;        /* -f */
+    const char *paths[2]; /* IMAGE, MASK */
+    const char *out_path; /* -o, NULL = stdout */
+    const char *fmt;      /* -f */
     radx_backend backend;
 } extract_opts;
 
@@ -30,13 +30,24 @@ static int parse_options(extract_opts *o, int argc, char **argv)
             fprintf(stderr, "radx extract: option %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "-f") || !strcmp(a, "--format")) o->fmt = argv[++i];
-        else if (!strcmp(a, "-o") || !strcmp(a, "--out")) o->out_path = argv[++i];
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a); return 2; }
-        else if (npaths < 2) o->paths[npaths++] = a;
-        else { fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a); return 2; }
+        if (!strcmp(a, "-f") || !strcmp(a, "--format"))
+            o->fmt = argv[++i];
+        else if (!strcmp(a, "-o") || !strcmp(a, "--out"))
+            o->out_path = argv[++i];
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a);
+            return 2;
+        } else if (npaths < 2)
+            o->paths[npaths++] = a;
+        else {
+            fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a);
+            return 2;
+        }
     }
-    if (npaths != 2) { fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n"); return 2; }
+    if (npaths != 2) {
+        fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n");
+        return 2;
+    }
     if (strcmp(o->fmt, "txt") && strcmp(o->fmt, "csv") && strcmp(o->fmt, "json")) {
         fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", o->fmt);
         return 2;
@@ -76,7 +87,10 @@ int radx_cmd_extract(int argc, char **argv)
     radx_plan *plan = NULL;
     radx_result *r = NULL;
     radx_status s = radx_ctx_create(&ctx);
-    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_status_string(s));
+        return radx_cli_exit_code(s);
+    }
     if (o.co.jobs) radx_ctx_set_threads(ctx, o.co.jobs);
     rc = radx_cli_params(&o.co, ctx, &p);
     if (rc) goto out;

@@ -45,12 +45,18 @@ static const char *usage_text =
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) { fputs(usage_text, stderr); return 2; }
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version")) { printf("radx %s\n", radx_version()); return 0; }
+    if (!strcmp(argv[1], "--version")) {
+        printf("radx %s\n", radx_version());
+        return 0;
+    }
     if (!strcmp(argv[1], "extract")) return radx_cmd_extract(argc - 2, argv + 2);
     if (!strcmp(argv[1], "batch")) return radx_cmd_batch(argc - 2, argv + 2);
     if (!strcmp(argv[1], "merge")) return radx_cmd_merge(argc - 2, argv + 2);

@@ -14,9 +14,9 @@
 typedef struct map_out {
     radx_ctx *ctx;
     const char *dir;
-    const char *ext;          /* ".nii.gz", ".nii", ".nrrd" */
+    const char *ext; /* ".nii.gz", ".nii", ".nrrd" */
     int quiet;
-    char **written;           /* files this run created (removed again on error) */
+    char **written; /* files this run created (removed again on error) */
     size_t nwritten, cap;
     double t0, t_write;
     char msg[1200];
@@ -62,7 +62,10 @@ static int make_dirs(const char *dir)
 {
     char buf[4096];
     size_t l = strlen(dir);
-    if (l == 0 || l >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
+    if (l == 0 || l >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     memcpy(buf, dir, l + 1);
     for (size_t i = 1; i <= l; i++) {
         if (buf[i] == '/' || buf[i] == 0) {
@@ -74,7 +77,10 @@ static int make_dirs(const char *dir)
     }
     struct stat st;
     if (stat(dir, &st) != 0) return -1;
-    if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return -1; }
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
     return 0;
 }
 
@@ -86,10 +92,10 @@ static int ends_with(const char *s, const char *suf)
 
 typedef struct map_opts {
     radx_cli_opts co;
-    const char *paths[2];     /* IMAGE, MASK */
-    const char *out_dir;      /* -o */
-    const char *ext;          /* the maps' file type, from -f or the image's */
-    int quiet;                /* -q */
+    const char *paths[2]; /* IMAGE, MASK */
+    const char *out_dir;  /* -o */
+    const char *ext;      /* the maps' file type, from -f or the image's */
+    int quiet;            /* -q */
     radx_backend backend;
 } map_opts;
 
@@ -110,20 +116,42 @@ static int parse_options(map_opts *o, int argc, char **argv)
             fprintf(stderr, "radx map: option %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "-o") || !strcmp(a, "--out")) o->out_dir = argv[++i];
-        else if (!strcmp(a, "-f") || !strcmp(a, "--format")) fmt = argv[++i];
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) o->quiet = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "radx map: unknown option '%s' (see radx --help)\n", a); return 2; }
-        else if (npaths < 2) o->paths[npaths++] = a;
-        else { fprintf(stderr, "radx map: unexpected argument '%s' (see radx --help)\n", a); return 2; }
+        if (!strcmp(a, "-o") || !strcmp(a, "--out"))
+            o->out_dir = argv[++i];
+        else if (!strcmp(a, "-f") || !strcmp(a, "--format"))
+            fmt = argv[++i];
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+            o->quiet = 1;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "radx map: unknown option '%s' (see radx --help)\n", a);
+            return 2;
+        } else if (npaths < 2)
+            o->paths[npaths++] = a;
+        else {
+            fprintf(stderr, "radx map: unexpected argument '%s' (see radx --help)\n", a);
+            return 2;
+        }
     }
-    if (npaths != 2) { fprintf(stderr, "radx map: needs IMAGE and MASK (see radx --help)\n"); return 2; }
-    if (!o->out_dir) { fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n"); return 2; }
-    if (!fmt) o->ext = (ends_with(o->paths[0], ".nrrd") || ends_with(o->paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
-    else if (!strcmp(fmt, "nii.gz")) o->ext = ".nii.gz";
-    else if (!strcmp(fmt, "nii")) o->ext = ".nii";
-    else if (!strcmp(fmt, "nrrd")) o->ext = ".nrrd";
-    else { fprintf(stderr, "radx map: -f '%s': format must be nii.gz, nii or nrrd\n", fmt); return 2; }
+    if (npaths != 2) {
+        fprintf(stderr, "radx map: needs IMAGE and MASK (see radx --help)\n");
+        return 2;
+    }
+    if (!o->out_dir) {
+        fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n");
+        return 2;
+    }
+    if (!fmt)
+        o->ext = (ends_with(o->paths[0], ".nrrd") || ends_with(o->paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
+    else if (!strcmp(fmt, "nii.gz"))
+        o->ext = ".nii.gz";
+    else if (!strcmp(fmt, "nii"))
+        o->ext = ".nii";
+    else if (!strcmp(fmt, "nrrd"))
+        o->ext = ".nrrd";
+    else {
+        fprintf(stderr, "radx map: -f '%s': format must be nii.gz, nii or nrrd\n", fmt);
+        return 2;
+    }
     if (radx_cli_backend(&o->co, &o->backend)) return 2;
     return 0;
 }
@@ -151,8 +179,10 @@ static int make_maps(const map_opts *mo, radx_ctx *ctx, radx_plan *plan, map_out
     }
     if (!mo->quiet) {
         double t = radx_cli_now_s() - o->t0;
-        fprintf(stderr, "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
-                "%s)\n", o->nwritten, mo->out_dir, t, t - o->t_write, o->t_write,
+        fprintf(stderr,
+                "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
+                "%s)\n",
+                o->nwritten, mo->out_dir, t, t - o->t_write, o->t_write,
                 radx_plan_backend(plan) == RADX_BACKEND_CUDA
                     ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
                     : "on the cpu backend");
@@ -173,7 +203,10 @@ int radx_cmd_map(int argc, char **argv)
     map_out o;
     memset(&o, 0, sizeof o);
     radx_status s = radx_ctx_create(&ctx);
-    if (s) { fprintf(stderr, "radx: %s\n", radx_status_string(s)); return radx_cli_exit_code(s); }
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_status_string(s));
+        return radx_cli_exit_code(s);
+    }
     if (mo.co.jobs) radx_ctx_set_threads(ctx, mo.co.jobs);
     rc = radx_cli_params(&mo.co, ctx, &p);
     if (rc) goto out;

@@ -84,9 +84,12 @@ static int format_json(sbuf_t *b, const radx_result *r)
         bad |= sbuf_puts(b, i ? ",\n " : "\n ");
         bad |= json_string(b, radx_result_name(r, i));
         bad |= sbuf_puts(b, ": ");
-        if (!radx_result_is_number(r, i)) bad |= json_string(b, radx_result_text(r, i));
-        else if (isfinite(radx_result_value(r, i))) bad |= sbuf_puts(b, radx_result_text(r, i));
-        else bad |= sbuf_puts(b, "null"); /* JSON has no NaN or infinity */
+        if (!radx_result_is_number(r, i))
+            bad |= json_string(b, radx_result_text(r, i));
+        else if (isfinite(radx_result_value(r, i)))
+            bad |= sbuf_puts(b, radx_result_text(r, i));
+        else
+            bad |= sbuf_puts(b, "null"); /* JSON has no NaN or infinity */
     }
     return bad | sbuf_puts(b, "\n}\n");
 }

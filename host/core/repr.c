@@ -49,8 +49,14 @@ static void put_fixed(char *out, const char *digits, size_t nd, int exp10)
 
 void radx_fmt_double(char *buf, size_t len, double v)
 {
-    if (isnan(v)) { snprintf(buf, len, "nan"); return; }
-    if (isinf(v)) { snprintf(buf, len, v > 0 ? "inf" : "-inf"); return; }
+    if (isnan(v)) {
+        snprintf(buf, len, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, len, v > 0 ? "inf" : "-inf");
+        return;
+    }
     char digits[32];
     size_t nd;
     int exp10 = shortest_digits(v, digits, &nd);
@@ -60,8 +66,8 @@ void radx_fmt_double(char *buf, size_t len, double v)
         put_fixed(out, digits, nd, exp10);
         snprintf(buf, len, "%s%s", sign, out);
     } else {
-        snprintf(buf, len, "%s%c%s%se%c%02d", sign, digits[0], nd > 1 ? "." : "", digits + 1,
-                 exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+        snprintf(buf, len, "%s%c%s%se%c%02d", sign, digits[0], nd > 1 ? "." : "", digits + 1, exp10 < 0 ? '-' : '+',
+                 exp10 < 0 ? -exp10 : exp10);
     }
 }
 

@@ -10,7 +10,7 @@ typedef struct radx_entry {
     char *name;
     int is_number;
     double value;
-    char *text;   /* diagnostics text, or the formatted number */
+    char *text; /* diagnostics text, or the formatted number */
 } radx_entry;
 
 struct radx_result {

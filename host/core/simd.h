@@ -7,8 +7,7 @@
  * when the program loads (GCC/Clang function multi-versioning).  AVX2 without FMA, and the
  * project builds with -ffp-contract=off: both clones round every operation the same way, so
  * results do not depend on the CPU. */
-#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && \
-    !defined(RADX_NO_CLONES)
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RADX_NO_CLONES)
 #define RADX_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define RADX_SIMD_CLONES

@@ -11,10 +11,16 @@
 size_t radx_dtype_size(radx_dtype t)
 {
     switch (t) {
-    case RADX_DT_U8: case RADX_DT_I8: return 1;
-    case RADX_DT_U16: case RADX_DT_I16: return 2;
-    case RADX_DT_U32: case RADX_DT_I32: case RADX_DT_F32: return 4;
-    case RADX_DT_U64: case RADX_DT_I64: case RADX_DT_F64: return 8;
+    case RADX_DT_U8:
+    case RADX_DT_I8: return 1;
+    case RADX_DT_U16:
+    case RADX_DT_I16: return 2;
+    case RADX_DT_U32:
+    case RADX_DT_I32:
+    case RADX_DT_F32: return 4;
+    case RADX_DT_U64:
+    case RADX_DT_I64:
+    case RADX_DT_F64: return 8;
     }
     return 0;
 }
@@ -47,4 +53,3 @@ void radx_volume_free(radx_volume *v)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-

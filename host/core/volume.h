@@ -17,17 +17,17 @@ extern "C" {
  * numpy array PyRadiomics gets from sitk.GetArrayFromImage, whose shape is (z, y, x).
  * ---------------------------------------------------------------------------------------- */
 typedef struct radx_geom {
-    int64_t size[3];      /* voxels along x, y, z (a 2-D image has size[2] == 1) */
-    double spacing[3];    /* mm, x y z */
-    double origin[3];     /* mm, LPS world coordinates of voxel (0,0,0) as ITK reports them */
-    double direction[9];  /* row-major 3x3; column c is the world direction of index axis c (ITK) */
-    int ndim;             /* 2 or 3 as stored in the file */
+    int64_t size[3];     /* voxels along x, y, z (a 2-D image has size[2] == 1) */
+    double spacing[3];   /* mm, x y z */
+    double origin[3];    /* mm, LPS world coordinates of voxel (0,0,0) as ITK reports them */
+    double direction[9]; /* row-major 3x3; column c is the world direction of index axis c (ITK) */
+    int ndim;            /* 2 or 3 as stored in the file */
 } radx_geom;
 
 typedef struct radx_volume {
     radx_geom g;
-    radx_dtype dtype;     /* native pixel type as stored in the file */
-    void *data;           /* malloc'ed, size[0]*size[1]*size[2] elements of dtype */
+    radx_dtype dtype; /* native pixel type as stored in the file */
+    void *data;       /* malloc'ed, size[0]*size[1]*size[2] elements of dtype */
 } radx_volume;
 
 /* The most voxels radx reads or makes in one volume. */

@@ -165,8 +165,8 @@ static radx_texture_input texture_input(const radx_box_bufs *in)
     return t;
 }
 
-static radx_status cpu_texture(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p,
-                               double *out, radx_err *err)
+static radx_status cpu_texture(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,
+                               radx_err *err)
 {
     const radx_texture_input t = texture_input(in);
     switch (cls) {
@@ -253,7 +253,7 @@ radx_status radx_level_box_host(const int32_t *gl, int64_t n, const uint8_t *roi
         k += roi[i] != 0;
     }
     if (k != n)
-        return radx_seterr(err, RADX_ERR_INTERNAL, "level box: %lld ROI voxels in the box, %lld levels",
-                           (long long)k, (long long)n);
+        return radx_seterr(err, RADX_ERR_INTERNAL, "level box: %lld ROI voxels in the box, %lld levels", (long long)k,
+                           (long long)n);
     return RADX_OK;
 }

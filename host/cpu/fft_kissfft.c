@@ -30,12 +30,12 @@ _Static_assert(sizeof(kiss_fft_scalar) == sizeof(float), "KissFFT must be the fl
 
 struct radx_fft_plan {
     int n[3];
-    int nh;                  /* n[0]/2 + 1 */
+    int nh; /* n[0]/2 + 1 */
     int nthreads;
-    kiss_fftr_cfg *rf, *ri;  /* per thread: forward / inverse real FFT along x */
+    kiss_fftr_cfg *rf, *ri; /* per thread: forward / inverse real FFT along x */
     kiss_fft_cfg yf, yi, zf, zi;
-    int maxcol;              /* max(n[1], n[2]) */
-    kiss_fft_cpx *scratch;   /* per thread: 2 * FFT_BLOCK * maxcol complex, then n[0] floats */
+    int maxcol;                /* max(n[1], n[2]) */
+    kiss_fft_cpx *scratch;     /* per thread: 2 * FFT_BLOCK * maxcol complex, then n[0] floats */
     size_t scratch_per_thread; /* in kiss_fft_cpx units */
 };
 
@@ -79,14 +79,15 @@ radx_status radx_fft_plan_3d(const int64_t n[3], radx_fft_plan **out, radx_err *
     *out = NULL;
     for (t = 0; t < 3; t++)
         if (n[t] < 1 || n[t] >= FFT_MAX_N)
-            return radx_seterr(err, RADX_ERR_ARG, "fft plan: size %lld along axis %d out of range",
-                               (long long)n[t], t);
+            return radx_seterr(err, RADX_ERR_ARG, "fft plan: size %lld along axis %d out of range", (long long)n[t], t);
     if (n[0] & 1)
         return radx_seterr(err, RADX_ERR_ARG, "fft plan: x size %lld must be even for a real transform",
                            (long long)n[0]);
     p = (radx_fft_plan *)calloc(1, sizeof *p);
     if (!p) return radx_seterr(err, RADX_ERR_NOMEM, "fft plan: out of memory");
-    p->n[0] = (int)n[0]; p->n[1] = (int)n[1]; p->n[2] = (int)n[2];
+    p->n[0] = (int)n[0];
+    p->n[1] = (int)n[1];
+    p->n[2] = (int)n[2];
     p->nh = p->n[0] / 2 + 1;
 #ifdef _OPENMP
     p->nthreads = omp_get_max_threads();
@@ -116,14 +117,11 @@ radx_status radx_fft_plan_3d(const int64_t n[3], radx_fft_plan **out, radx_err *
     return RADX_OK;
 nomem:
     radx_fft_destroy(p);
-    return radx_seterr(err, RADX_ERR_NOMEM, "fft plan %lldx%lldx%lld: out of memory", (long long)n[0],
-                       (long long)n[1], (long long)n[2]);
+    return radx_seterr(err, RADX_ERR_NOMEM, "fft plan %lldx%lldx%lld: out of memory", (long long)n[0], (long long)n[1],
+                       (long long)n[2]);
 }
 
-int64_t radx_fft_buffer_len(const radx_fft_plan *p)
-{
-    return (int64_t)p->nh * p->n[1] * p->n[2];
-}
+int64_t radx_fft_buffer_len(const radx_fft_plan *p) { return (int64_t)p->nh * p->n[1] * p->n[2]; }
 
 static int fft_thread(void)
 {
@@ -137,8 +135,8 @@ static int fft_thread(void)
 /* Complex 1-D FFTs of length len along the columns with element stride `stride` (in complex
  * units), for `ncols` column groups: column c of group g starts at base(g) + c.  Groups are
  * (outer index, block of FFT_BLOCK consecutive kx); outer index o has base o * outer_stride. */
-static void fft_columns(radx_fft_plan *p, kiss_fft_cpx *buf, kiss_fft_cfg cfg, int len, int64_t stride,
-                        int nouter, int64_t outer_stride)
+static void fft_columns(radx_fft_plan *p, kiss_fft_cpx *buf, kiss_fft_cfg cfg, int len, int64_t stride, int nouter,
+                        int64_t outer_stride)
 {
     const int nh = p->nh;
     const int nblk = (nh + FFT_BLOCK - 1) / FFT_BLOCK;

@@ -87,10 +87,10 @@
 #include "rules/log_transfer.h"
 
 /* ITK kernel: padding covers the IIR response down to LOG_ITK_TAIL (relative). */
-#define LOG_ITK_TAIL 1e-7
+#define LOG_ITK_TAIL      1e-7
 #define LOG_ITK_EXTRA_PAD 4
 /* Largest FFT buffer (complex elements) radx_log_filter allocates: 2^29 * 8 bytes = 4 GiB. */
-#define LOG_MAX_BUFFER ((int64_t)1 << 29)
+#define LOG_MAX_BUFFER    ((int64_t)1 << 29)
 
 void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode)
 {
@@ -115,8 +115,8 @@ void radx_log_setup_free(radx_log_setup *s)
     }
 }
 
-radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                                radx_log_setup *s, radx_err *err)
+radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o, radx_log_setup *s,
+                                radx_err *err)
 {
     radx_itk_iir c0, c2;
     radx_status st;
@@ -141,8 +141,7 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
     }
     in_plane = o->in_plane || in->g.ndim == 2;
     bc = o->mode == RADX_LOG_PYRADIOMICS ? RADX_LOG_BC_NEAREST : o->boundary;
-    if (bc != RADX_LOG_BC_ZERO && bc != RADX_LOG_BC_NEAREST && bc != RADX_LOG_BC_MIRROR &&
-        bc != RADX_LOG_BC_PERIODIC)
+    if (bc != RADX_LOG_BC_ZERO && bc != RADX_LOG_BC_NEAREST && bc != RADX_LOG_BC_MIRROR && bc != RADX_LOG_BC_PERIODIC)
         return radx_seterr(err, RADX_ERR_PARAM, "LoG: unknown boundary mode %d", (int)bc);
     s->bc = bc;
     s->nvox = radx_geom_nvox(&in->g);
@@ -157,8 +156,8 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
         A->filtered = !(a == 2 && in_plane);
         if (A->filtered) {
             if (o->mode == RADX_LOG_PYRADIOMICS) {
-                reach = (int64_t)ceil(log(1.0 / LOG_ITK_TAIL) / radx_itk_iir_decay_rate(sigma_mm, sp)) +
-                        LOG_ITK_EXTRA_PAD;
+                reach =
+                    (int64_t)ceil(log(1.0 / LOG_ITK_TAIL) / radx_itk_iir_decay_rate(sigma_mm, sp)) + LOG_ITK_EXTRA_PAD;
             } else {
                 const double r = floor(o->truncate * sigma_mm / sp + 0.5);
                 if (r > 1e9) {
@@ -187,7 +186,10 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
         }
         for (k = 0; k < A->L; k++) A->map[k] = radx_log_ext(k - A->off, A->n, A->filtered ? bc : RADX_LOG_BC_NEAREST);
         if (!A->filtered) {
-            for (k = 0; k < A->L; k++) { A->g[k] = 1.0; A->d[k] = 0.0; }
+            for (k = 0; k < A->L; k++) {
+                A->g[k] = 1.0;
+                A->d[k] = 0.0;
+            }
         } else if (o->mode == RADX_LOG_PYRADIOMICS) {
             radx_itk_iir_setup(sigma_mm, sp, 0, 1, &c0);
             radx_itk_iir_setup(sigma_mm, sp, 2, 1, &c2);
@@ -209,9 +211,8 @@ radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const ra
 
     s->nh = s->ax[0].L / 2 + 1;
     if (s->nh > LOG_MAX_BUFFER / s->ax[1].L || s->nh * s->ax[1].L > LOG_MAX_BUFFER / s->ax[2].L)
-        return radx_seterr(err, RADX_ERR_NOMEM,
-                           "LoG sigma %g mm: FFT buffer %lldx%lldx%lld exceeds the memory limit", sigma_mm,
-                           (long long)s->ax[0].L, (long long)s->ax[1].L, (long long)s->ax[2].L);
+        return radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: FFT buffer %lldx%lldx%lld exceeds the memory limit",
+                           sigma_mm, (long long)s->ax[0].L, (long long)s->ax[1].L, (long long)s->ax[2].L);
     s->nbuf = s->nh * s->ax[1].L * s->ax[2].L;
     s->scale = 1.0 / ((double)s->ax[0].L * (double)s->ax[1].L * (double)s->ax[2].L);
     s->t0 = radx_log_transfer_sample(s->ax[0].g[0], s->ax[0].d[0], s->ax[1].g[0], s->ax[1].d[0], s->ax[2].g[0],
@@ -239,8 +240,8 @@ double radx_log_centring(const radx_volume *in, const radx_log_setup *S, double 
     return radx_log_centre(sum, S->nvox);
 }
 
-radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                               radx_volume *out, radx_err *err)
+radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o, radx_volume *out,
+                               radx_err *err)
 {
     return radx_log_filter_into(in, sigma_mm, o, NULL, out, err);
 }
@@ -269,8 +270,7 @@ radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const r
 
     if (out) memset(out, 0, sizeof *out);
     if (!out) return radx_seterr(err, RADX_ERR_ARG, "LoG: NULL argument");
-    if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE && in &&
-        recursion_fits(in, o))
+    if (o && o->mode == RADX_LOG_PYRADIOMICS && o->method == RADX_LOG_METHOD_RECURSIVE && in && recursion_fits(in, o))
         return radx_log_filter_recursive(in, sigma_mm, o, dst, out, err); /* host/cpu/log_recursive.c */
     st = radx_log_setup_init(in, sigma_mm, o, &S, err);
     if (st != RADX_OK) goto done;
@@ -285,8 +285,8 @@ radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const r
     res = dst ? dst : (float *)malloc((size_t)nvox * sizeof(float));
     zsum = (double *)calloc((size_t)ax[2].n, sizeof(double));
     if (!buf || !res || !zsum) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for a %lldx%lldx%lld FFT",
-                         sigma_mm, (long long)ax[0].L, (long long)ax[1].L, (long long)ax[2].L);
+        st = radx_seterr(err, RADX_ERR_NOMEM, "LoG sigma %g mm: out of memory for a %lldx%lldx%lld FFT", sigma_mm,
+                         (long long)ax[0].L, (long long)ax[1].L, (long long)ax[2].L);
         goto done;
     }
 
@@ -401,19 +401,20 @@ radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mo
     if (small)
         return radx_seterr(err, RADX_ERR_PARAM,
                            "LoG sigma %g mm: image %s voxels too small (PyRadiomics requires at least 4 "
-                           "voxels on every axis)", sigma_mm, dims);
+                           "voxels on every axis)",
+                           sigma_mm, dims);
     if (toosmall)
         return radx_seterr(err, RADX_ERR_PARAM,
                            "LoG sigma %g mm: image %s voxels too small (PyRadiomics requires size >= "
-                           "ceil(sigma/spacing)+1 on every axis)", sigma_mm, dims);
+                           "ceil(sigma/spacing)+1 on every axis)",
+                           sigma_mm, dims);
     if (mode != RADX_LOG_PYRADIOMICS && mode != RADX_LOG_IBSI)
         return radx_seterr(err, RADX_ERR_PARAM, "LoG: unknown kernel %d", (int)mode);
     radx_log_opts_default(o, mode);
     return RADX_OK;
 }
 
-radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_volume *out,
-                            radx_err *err)
+radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_volume *out, radx_err *err)
 {
     radx_log_opts o;
     radx_status st;

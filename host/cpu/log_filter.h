@@ -19,8 +19,8 @@ extern "C" {
  * RADX_LOG_IBSI is IBSI-2's Gaussian LoG.  sigma in mm.  *out: F32 volume, same geometry as in.
  * Errors: RADX_ERR_PARAM (sigma <= 0, or too large for the image as PyRadiomics checks it),
  * RADX_ERR_NOMEM. */
-radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode,
-                            radx_volume *out, radx_err *err);
+radx_status radx_log_filter(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_volume *out,
+                            radx_err *err);
 
 /* How the CPU computes RADX_LOG_PYRADIOMICS (the CUDA filter always uses the FFT). */
 typedef enum radx_log_method {
@@ -44,8 +44,8 @@ void radx_log_opts_default(radx_log_opts *o, radx_log_mode mode);
 /* radx_log_filter without PyRadiomics' size checks, with explicit options.  A 2-D image
  * (in->g.ndim == 2) is always filtered in plane.  Errors: RADX_ERR_ARG (NULL, no data),
  * RADX_ERR_PARAM (sigma, spacing or truncate invalid), RADX_ERR_NOMEM. */
-radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                               radx_volume *out, radx_err *err);
+radx_status radx_log_filter_ex(const radx_volume *in, double sigma_mm, const radx_log_opts *o, radx_volume *out,
+                               radx_err *err);
 /* The same into dst (in's voxel count floats; NULL: a new array), which *out then points to. */
 radx_status radx_log_filter_into(const radx_volume *in, double sigma_mm, const radx_log_opts *o, float *dst,
                                  radx_volume *out, radx_err *err);
@@ -63,28 +63,28 @@ radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mo
 
 /* ---- The FFT grid and per-axis tables of one filtering (host side, both backends) ---- */
 typedef struct radx_log_axis {
-    int64_t n;       /* image size */
-    int64_t L;       /* FFT size */
-    int64_t off;     /* image offset in the buffer (the kernel's reach) */
+    int64_t n;   /* image size */
+    int64_t L;   /* FFT size */
+    int64_t off; /* image offset in the buffer (the kernel's reach) */
     int filtered;
-    double *g, *d;   /* per frequency k in [0, L): smoothing and second-derivative responses */
-    int64_t *map;    /* per buffer position p in [0, L): radx_log_ext(p - off, n, bc) */
+    double *g, *d; /* per frequency k in [0, L): smoothing and second-derivative responses */
+    int64_t *map;  /* per buffer position p in [0, L): radx_log_ext(p - off, n, bc) */
 } radx_log_axis;
 
 typedef struct radx_log_setup {
     radx_log_axis ax[3];
-    radx_log_boundary bc;  /* boundary actually used (the ITK kernel: nearest) */
-    int64_t nvox;          /* image voxels */
-    int64_t nh;            /* complex values per buffer row: L0 / 2 + 1 */
-    int64_t nbuf;          /* complex values in the buffer: nh L1 L2 (<= 2^29) */
-    double scale;          /* 1 / (L0 L1 L2) */
-    double t0;             /* T(0), the response to a constant */
+    radx_log_boundary bc; /* boundary actually used (the ITK kernel: nearest) */
+    int64_t nvox;         /* image voxels */
+    int64_t nh;           /* complex values per buffer row: L0 / 2 + 1 */
+    int64_t nbuf;         /* complex values in the buffer: nh L1 L2 (<= 2^29) */
+    double scale;         /* 1 / (L0 L1 L2) */
+    double t0;            /* T(0), the response to a constant */
 } radx_log_setup;
 
 /* Validates in / sigma / o as radx_log_filter_ex does and fills *s (tables malloc'ed; free with
  * radx_log_setup_free, also after an error).  Errors as radx_log_filter_ex. */
-radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o,
-                                radx_log_setup *s, radx_err *err);
+radx_status radx_log_setup_init(const radx_volume *in, double sigma_mm, const radx_log_opts *o, radx_log_setup *s,
+                                radx_err *err);
 void radx_log_setup_free(radx_log_setup *s); /* NULL-safe, idempotent */
 
 /* The centring constant c of the filtering s sets up (0 for zero padding): the image mean, summed

@@ -69,15 +69,30 @@ static void lr_setup(double sigma_mm, double spacing, int order, lr_coef *k)
     radx_itk_iir c;
     double sn, sm, sd;
     radx_itk_iir_setup(sigma_mm, spacing, order, 1, &c);
-    k->n0 = c.n0; k->n1 = c.n1; k->n2 = c.n2; k->n3 = c.n3;
-    k->d1 = c.d1; k->d2 = c.d2; k->d3 = c.d3; k->d4 = c.d4;
-    k->m1 = c.m1; k->m2 = c.m2; k->m3 = c.m3; k->m4 = c.m4;
+    k->n0 = c.n0;
+    k->n1 = c.n1;
+    k->n2 = c.n2;
+    k->n3 = c.n3;
+    k->d1 = c.d1;
+    k->d2 = c.d2;
+    k->d3 = c.d3;
+    k->d4 = c.d4;
+    k->m1 = c.m1;
+    k->m2 = c.m2;
+    k->m3 = c.m3;
+    k->m4 = c.m4;
     /* ITK's ComputeRemainingCoefficients: the steady-state response to a constant border value */
     sn = k->n0 + k->n1 + k->n2 + k->n3;
     sm = k->m1 + k->m2 + k->m3 + k->m4;
     sd = 1.0 + k->d1 + k->d2 + k->d3 + k->d4;
-    k->bn1 = k->d1 * sn / sd; k->bn2 = k->d2 * sn / sd; k->bn3 = k->d3 * sn / sd; k->bn4 = k->d4 * sn / sd;
-    k->bm1 = k->d1 * sm / sd; k->bm2 = k->d2 * sm / sd; k->bm3 = k->d3 * sm / sd; k->bm4 = k->d4 * sm / sd;
+    k->bn1 = k->d1 * sn / sd;
+    k->bn2 = k->d2 * sn / sd;
+    k->bn3 = k->d3 * sn / sd;
+    k->bn4 = k->d4 * sn / sd;
+    k->bm1 = k->d1 * sm / sd;
+    k->bm2 = k->d2 * sm / sd;
+    k->bm3 = k->d3 * sm / sd;
+    k->bm4 = k->d4 * sm / sd;
 }
 
 /* ITK's FilterDataArray on w interleaved lines of ln >= 4 samples: x[i w + j] is sample i of
@@ -89,9 +104,9 @@ RADX_SIMD_CLONES static void lr_filter_block(const lr_coef *k, const double *x, 
     const double m1 = k->m1, m2 = k->m2, m3 = k->m3, m4 = k->m4;
     int64_t i;
     int j;
-#define X(i) (x + (int64_t)(i) * w)
-#define Y(i) (y + (int64_t)(i) * w)
-#define S(i) (s + (int64_t)(i) * w)
+#define X(i) (x + (int64_t)(i)*w)
+#define Y(i) (y + (int64_t)(i)*w)
+#define S(i) (s + (int64_t)(i)*w)
     /* ---- causal pass, initial conditions: the first sample extends to minus infinity ---- */
     for (j = 0; j < w; j++) {
         const double v = X(0)[j];
@@ -104,7 +119,10 @@ RADX_SIMD_CLONES static void lr_filter_block(const lr_coef *k, const double *x, 
         y1 -= y0 * d1 + v * k->bn2 + v * k->bn3 + v * k->bn4;
         y2 -= y1 * d1 + y0 * d2 + v * k->bn3 + v * k->bn4;
         y3 -= y2 * d1 + y1 * d2 + y0 * d3 + v * k->bn4;
-        Y(0)[j] = y0; Y(1)[j] = y1; Y(2)[j] = y2; Y(3)[j] = y3;
+        Y(0)[j] = y0;
+        Y(1)[j] = y1;
+        Y(2)[j] = y2;
+        Y(3)[j] = y3;
     }
     for (i = 4; i < ln; i++) {
         double *yi = Y(i);
@@ -128,7 +146,10 @@ RADX_SIMD_CLONES static void lr_filter_block(const lr_coef *k, const double *x, 
         z2 -= z1 * d1 + v * k->bm2 + v * k->bm3 + v * k->bm4;
         z3 -= z2 * d1 + z1 * d2 + v * k->bm3 + v * k->bm4;
         z4 -= z3 * d1 + z2 * d2 + z1 * d3 + v * k->bm4;
-        S(ln - 1)[j] = z1; S(ln - 2)[j] = z2; S(ln - 3)[j] = z3; S(ln - 4)[j] = z4;
+        S(ln - 1)[j] = z1;
+        S(ln - 2)[j] = z2;
+        S(ln - 3)[j] = z3;
+        S(ln - 4)[j] = z4;
     }
     for (i = ln - 4; i > 0; i--) {
         double *so = S(i - 1);

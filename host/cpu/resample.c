@@ -47,7 +47,9 @@
 #include "cpu/resample.h"
 
 typedef enum rs_interp {
-    RS_NEAREST = RADX_RS_NEAREST, RS_LINEAR = RADX_RS_LINEAR, RS_BSPLINE = RADX_RS_BSPLINE,
+    RS_NEAREST = RADX_RS_NEAREST,
+    RS_LINEAR = RADX_RS_LINEAR,
+    RS_BSPLINE = RADX_RS_BSPLINE,
     RS_WSINC = RADX_RS_WSINC, /* + window kind: RS_WSINC + RADX_RS_WS_HAMMING ... RS_WSINC + RADX_RS_WS_BLACKMAN */
 } rs_interp;
 
@@ -60,19 +62,21 @@ typedef struct rs_hook {
 /* ------------------------------------------------------------------------------------------
  * Pixel access
  * ---------------------------------------------------------------------------------------- */
+/* clang-format off */
 #define RS_FOR_TYPES(X)                                                                          \
     X(RADX_DT_U8, uint8_t) X(RADX_DT_I8, int8_t) X(RADX_DT_U16, uint16_t) X(RADX_DT_I16, int16_t) \
     X(RADX_DT_U32, uint32_t) X(RADX_DT_I32, int32_t) X(RADX_DT_U64, uint64_t)                     \
     X(RADX_DT_I64, int64_t) X(RADX_DT_F32, float) X(RADX_DT_F64, double)
+/* clang-format on */
 
 /* n voxels of v from flat index off, as double, to dst[i * stride]. */
 static void load_row(const radx_volume *v, int64_t off, int64_t n, double *dst, int64_t stride)
 {
     switch (v->dtype) {
-#define X(DT, T)                                                                \
-    case DT: {                                                                  \
-        const T *s = (const T *)v->data + off;                                  \
-        for (int64_t i = 0; i < n; i++) dst[i * stride] = (double)s[i];         \
+#define X(DT, T)                                                        \
+    case DT: {                                                          \
+        const T *s = (const T *)v->data + off;                          \
+        for (int64_t i = 0; i < n; i++) dst[i * stride] = (double)s[i]; \
     } break;
         RS_FOR_TYPES(X)
 #undef X
@@ -84,10 +88,10 @@ static void load_row(const radx_volume *v, int64_t off, int64_t n, double *dst, 
 static void load_block_t(const radx_volume *v, int64_t off, int64_t n, int64_t nl, double *dst)
 {
     switch (v->dtype) {
-#define X(DT, T)                                                                \
-    case DT: {                                                                  \
-        const T *s = (const T *)v->data + off;                                  \
-        for (int64_t x = 0; x < n; x++)                                         \
+#define X(DT, T)                                                                           \
+    case DT: {                                                                             \
+        const T *s = (const T *)v->data + off;                                             \
+        for (int64_t x = 0; x < n; x++)                                                    \
             for (int64_t l = 0; l < nl; l++) dst[x * RS_BLOCK + l] = (double)s[l * n + x]; \
     } break;
         RS_FOR_TYPES(X)
@@ -107,21 +111,39 @@ static void load_mask_row(const radx_volume *v, int64_t off, int64_t n, uint32_t
 {
     const void *d = v->data;
     switch (v->dtype) {
-    case RADX_DT_U8: for (int64_t i = 0; i < n; i++) dst[i] = ((const uint8_t *)d)[off + i]; break;
-    case RADX_DT_I8: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int8_t *)d)[off + i]; break;
-    case RADX_DT_U16: for (int64_t i = 0; i < n; i++) dst[i] = ((const uint16_t *)d)[off + i]; break;
-    case RADX_DT_I16: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int16_t *)d)[off + i]; break;
+    case RADX_DT_U8:
+        for (int64_t i = 0; i < n; i++) dst[i] = ((const uint8_t *)d)[off + i];
+        break;
+    case RADX_DT_I8:
+        for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int8_t *)d)[off + i];
+        break;
+    case RADX_DT_U16:
+        for (int64_t i = 0; i < n; i++) dst[i] = ((const uint16_t *)d)[off + i];
+        break;
+    case RADX_DT_I16:
+        for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(int32_t)((const int16_t *)d)[off + i];
+        break;
     case RADX_DT_U32: memcpy(dst, (const uint32_t *)d + off, sizeof *dst * (size_t)n); break;
-    case RADX_DT_I32: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const int32_t *)d)[off + i]; break;
-    case RADX_DT_U64: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const uint64_t *)d)[off + i]; break;
-    case RADX_DT_I64: for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(uint64_t)((const int64_t *)d)[off + i]; break;
-    case RADX_DT_F32: for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const float *)d)[off + i]); break;
-    case RADX_DT_F64: for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const double *)d)[off + i]); break;
+    case RADX_DT_I32:
+        for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const int32_t *)d)[off + i];
+        break;
+    case RADX_DT_U64:
+        for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)((const uint64_t *)d)[off + i];
+        break;
+    case RADX_DT_I64:
+        for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(uint64_t)((const int64_t *)d)[off + i];
+        break;
+    case RADX_DT_F32:
+        for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const float *)d)[off + i]);
+        break;
+    case RADX_DT_F64:
+        for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const double *)d)[off + i]);
+        break;
     }
 }
 
 /* The output cast (radx_rs_to_*, kernels/rules/resample_eval.h), by C type. */
-#define RS_CAST(T, F)                                                                             \
+#define RS_CAST(T, F) \
     static inline T rs_to_##T(double x) { return radx_rs_to_##F(x); }
 RS_CAST(uint8_t, u8)
 RS_CAST(int8_t, i8)
@@ -138,10 +160,10 @@ static inline double rs_to_double(double x) { return x; }
 static void store_row(radx_volume *v, int64_t off, int64_t n, const double *src)
 {
     switch (v->dtype) {
-#define X(DT, T)                                                                \
-    case DT: {                                                                  \
-        T *d = (T *)v->data + off;                                              \
-        for (int64_t i = 0; i < n; i++) d[i] = rs_to_##T(src[i]);               \
+#define X(DT, T)                                                  \
+    case DT: {                                                    \
+        T *d = (T *)v->data + off;                                \
+        for (int64_t i = 0; i < n; i++) d[i] = rs_to_##T(src[i]); \
     } break;
         RS_FOR_TYPES(X)
 #undef X
@@ -162,8 +184,8 @@ static void geom_i2p(const radx_geom *g, double m[9])
  * 3x3 case is transcribed operation for operation in linpack_svd.h (shared with the single-
  * precision ssvdc of io_nifti.c), instantiated here in double, so oblique geometries map points to
  * exactly the continuous indices ITK computes (ties between two voxels are then broken alike). */
-#define RADX_SVD_T double
-#define RADX_SVD_SUF d
+#define RADX_SVD_T    double
+#define RADX_SVD_SUF  d
 #define RADX_SVD_FABS fabs
 #include "io/linpack_svd.h"
 
@@ -203,8 +225,8 @@ static int geom_p2i(const radx_geom *g, double inv[9])
 {
     double m[9];
     geom_i2p(g, m);
-    double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-                 m[2] * (m[3] * m[7] - m[4] * m[6]);
+    double det =
+        m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
     if (!(fabs(det) > 0.0) || !isfinite(det)) return 0;
     return itk_inverse3(m, inv);
 }
@@ -213,7 +235,7 @@ static int geom_p2i(const radx_geom *g, double inv[9])
  * The output-voxel -> input-index map of ResampleImageFilter (identity transform)
  * ---------------------------------------------------------------------------------------- */
 typedef struct rs_map {
-    const radx_geom *gin;  /* input image */
+    const radx_geom *gin; /* input image */
     double p2i[9];
     const radx_geom *gout; /* full output grid */
     double i2p[9];
@@ -285,11 +307,11 @@ static int input_box(const double i2p[9], const double out_origin[3], int64_t ou
     return 1;
 }
 
-static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
-                        int64_t blo[3], int64_t bsz[3])
+static int rs_input_box(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3], int64_t blo[3],
+                        int64_t bsz[3])
 {
-    return input_box(m->i2p, m->gout->origin, m->gout->size[0], m->p2i, m->gin->origin, m->gin->size, it, lo, hi,
-                     blo, bsz);
+    return input_box(m->i2p, m->gout->origin, m->gout->size[0], m->p2i, m->gin->origin, m->gin->size, it, lo, hi, blo,
+                     bsz);
 }
 
 void radx_rs_job_slab(const radx_rs_job *job, int64_t z0, int64_t z1, radx_rs_job *sub)
@@ -344,8 +366,8 @@ size_t radx_rs_job_bytes(const radx_rs_job *job)
            6 * sizeof(double) * ny * nz;
 }
 
-radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_fn eval_slab, void *ctx,
-                               int *nslabs, radx_err *err)
+radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_fn eval_slab, void *ctx, int *nslabs,
+                               radx_err *err)
 {
     const int64_t z_lo = job->lo[2], z_hi = job->hi[2];
     const size_t plane = (size_t)(job->hi[0] - job->lo[0]) * (size_t)(job->hi[1] - job->lo[1]) *
@@ -380,9 +402,8 @@ radx_status radx_rs_eval_slabs(const radx_rs_job *job, void *out, radx_rs_slab_f
 /* Output voxels [lo, hi) of the grid, interpolated from buf (input box [blo, blo + bsz); the
  * B-spline coefficients for RS_BSPLINE), stored into out (whose grid is the box [lo, hi)) with
  * out's pixel type.  buf == NULL: nothing maps inside, all 0. */
-static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3],
-                           const double *buf, const int64_t blo[3], const int64_t bsz[3],
-                           radx_volume *out, radx_err *err)
+static radx_status rs_eval(const rs_map *m, rs_interp it, const int64_t lo[3], const int64_t hi[3], const double *buf,
+                           const int64_t blo[3], const int64_t bsz[3], radx_volume *out, radx_err *err)
 {
     const int64_t nx = hi[0] - lo[0], ny = hi[1] - lo[1], nz = hi[2] - lo[2];
     const int64_t sx = m->gout->size[0];
@@ -658,23 +679,24 @@ static int row_extent(const radx_volume *v, int64_t off, int64_t n, uint32_t lab
         return 1;
     }
     switch (v->dtype) {
-#define X(DT, T, CONV)                                                         \
-    case DT: {                                                                 \
-        const T *s = (const T *)v->data + off;                                 \
-        int any = 0;                                                           \
-        _Pragma("omp simd reduction(|:any)")                                   \
-        for (int64_t i = 0; i < n; i++) any |= CONV(s[i]) == label;            \
-        if (!any) return 0;                                                    \
-        while (CONV(s[a]) != label) a++;                                       \
-        while (CONV(s[b]) != label) b--;                                       \
+#define X(DT, T, CONV)                                                                                   \
+    case DT: {                                                                                           \
+        const T *s = (const T *)v->data + off;                                                           \
+        int any = 0;                                                                                     \
+        _Pragma("omp simd reduction(|:any)") for (int64_t i = 0; i < n; i++) any |= CONV(s[i]) == label; \
+        if (!any) return 0;                                                                              \
+        while (CONV(s[a]) != label) a++;                                                                 \
+        while (CONV(s[b]) != label) b--;                                                                 \
     } break;
-#define C_U(x) ((uint32_t)(x))
-#define C_S(x) ((uint32_t)(int32_t)(x))
+#define C_U(x)   ((uint32_t)(x))
+#define C_S(x)   ((uint32_t)(int32_t)(x))
 #define C_U64(x) ((uint32_t)(uint64_t)(x))
+        /* clang-format off */
         X(RADX_DT_U8, uint8_t, C_U) X(RADX_DT_I8, int8_t, C_S) X(RADX_DT_U16, uint16_t, C_U)
         X(RADX_DT_I16, int16_t, C_S) X(RADX_DT_U32, uint32_t, C_U) X(RADX_DT_I32, int32_t, C_U)
         X(RADX_DT_U64, uint64_t, C_U) X(RADX_DT_I64, int64_t, C_U64)
         X(RADX_DT_F32, float, f64_to_u32) X(RADX_DT_F64, double, f64_to_u32)
+        /* clang-format on */
 #undef C_U
 #undef C_S
 #undef C_U64
@@ -716,8 +738,12 @@ static int label_bbox(const radx_volume *msk, uint32_t label, int64_t lo[3], int
         }
     }
     if (h0 < 0) return 0;
-    lo[0] = l0; lo[1] = l1; lo[2] = l2;
-    hi[0] = h0; hi[1] = h1; hi[2] = h2;
+    lo[0] = l0;
+    lo[1] = l1;
+    lo[2] = l2;
+    hi[0] = h0;
+    hi[1] = h1;
+    hi[2] = h2;
     return 1;
 }
 
@@ -736,14 +762,19 @@ static radx_status volume_alloc(radx_volume *v, const radx_geom *g, radx_dtype t
 
 static int parse_interpolator(const char *name, rs_interp *it)
 {
-    static const struct { const char *name; int it; } tab[] = {
-        {"sitkNearestNeighbor", RS_NEAREST}, {"sitkLinear", RS_LINEAR}, {"sitkBSpline", RS_BSPLINE},
-        {"sitkHammingWindowedSinc", RS_WSINC + RADX_RS_WS_HAMMING},
-        {"sitkCosineWindowedSinc", RS_WSINC + RADX_RS_WS_COSINE},
-        {"sitkWelchWindowedSinc", RS_WSINC + RADX_RS_WS_WELCH},
-        {"sitkLanczosWindowedSinc", RS_WSINC + RADX_RS_WS_LANCZOS},
-        {"sitkBlackmanWindowedSinc", RS_WSINC + RADX_RS_WS_BLACKMAN},
-        {"sitkGaussian", -1}, {"sitkLabelGaussian", -1}};
+    static const struct {
+        const char *name;
+        int it;
+    } tab[] = {{"sitkNearestNeighbor", RS_NEAREST},
+               {"sitkLinear", RS_LINEAR},
+               {"sitkBSpline", RS_BSPLINE},
+               {"sitkHammingWindowedSinc", RS_WSINC + RADX_RS_WS_HAMMING},
+               {"sitkCosineWindowedSinc", RS_WSINC + RADX_RS_WS_COSINE},
+               {"sitkWelchWindowedSinc", RS_WSINC + RADX_RS_WS_WELCH},
+               {"sitkLanczosWindowedSinc", RS_WSINC + RADX_RS_WS_LANCZOS},
+               {"sitkBlackmanWindowedSinc", RS_WSINC + RADX_RS_WS_BLACKMAN},
+               {"sitkGaussian", -1},
+               {"sitkLabelGaussian", -1}};
     for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
         if (!strcmp(name, tab[i].name)) {
             if (tab[i].it < 0) return 2;
@@ -757,8 +788,8 @@ static int parse_interpolator(const char *name, rs_interp *it)
  * image and mask cropped to the label's bounding box plus padDistance (cropToTumorMask).  Only
  * the part of the image grid that the mask's label can reach is resampled to find the box. */
 static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint32_t label, int pad,
-                            radx_volume *img_out, radx_volume *mask_out, const int64_t mlo[3],
-                            const int64_t mhi[3], const rs_hook *hook, radx_err *err)
+                            radx_volume *img_out, radx_volume *mask_out, const int64_t mlo[3], const int64_t mhi[3],
+                            const rs_hook *hook, radx_err *err)
 {
     const radx_geom *gi = &img->g, *gm = &msk->g;
     double mi2p[9], ip2i[9];
@@ -803,7 +834,8 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
     if (!found)
         return radx_seterr(err, RADX_ERR_ROI,
                            "resample: label %u vanishes when the mask is resampled onto the image grid "
-                           "(nearest neighbour); PyRadiomics fails here too", label);
+                           "(nearest neighbour); PyRadiomics fails here too",
+                           label);
     /* cropToTumorMask(image, mask, bb, padDistance) */
     int64_t clo[3], chi[3];
     for (int d = 0; d < 3; d++) {
@@ -841,14 +873,16 @@ static radx_status shortcut(const radx_volume *img, const radx_volume *msk, uint
  * edges, mapped through physical space with ITK's index arithmetic) lies inside the image,
  * within 1e-3 voxel.  Fills the box (mask voxel indices, inclusive).  RADX_ERR_LABEL /
  * RADX_ERR_GEOMETRY with a message that names neither file (callers prefix it). */
-radx_status radx_check_roi_in_image(const radx_volume *img, const radx_volume *mask, uint32_t label,
-                                    int64_t bblo[3], int64_t bbhi[3], radx_err *err)
+radx_status radx_check_roi_in_image(const radx_volume *img, const radx_volume *mask, uint32_t label, int64_t bblo[3],
+                                    int64_t bbhi[3], radx_err *err)
 {
     const radx_geom *gi = &img->g, *gm = &mask->g;
-    if (!label_bbox(mask, label, bblo, bbhi)) return radx_seterr(err, RADX_ERR_LABEL, "label %u not present in the mask", label);
+    if (!label_bbox(mask, label, bblo, bbhi))
+        return radx_seterr(err, RADX_ERR_LABEL, "label %u not present in the mask", label);
     double mi2p[9], ip2i[9], c[2][3];
     geom_i2p(gm, mi2p);
-    if (!geom_p2i(gi, ip2i)) return radx_seterr(err, RADX_ERR_GEOMETRY, "singular direction/spacing matrix of the image");
+    if (!geom_p2i(gi, ip2i))
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "singular direction/spacing matrix of the image");
     const int nd = gm->ndim == 2 ? 2 : 3; /* a 2-D mask: its single plane, z not tested */
     for (int corner = 0; corner < 2; corner++) {
         double ci[3], ph[3];
@@ -881,15 +915,15 @@ radx_status radx_resample_mask_onto(const radx_volume *mask, const radx_geom *g,
     return st;
 }
 
-radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p,
-                          uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err)
+radx_status radx_resample(const radx_volume *img, const radx_volume *mask, const radx_params *p, uint32_t label,
+                          radx_volume *img_out, radx_volume *mask_out, radx_err *err)
 {
     return radx_resample_with(img, mask, p, label, NULL, NULL, img_out, mask_out, err);
 }
 
-radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p,
-                               uint32_t label, radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out,
-                               radx_volume *mask_out, radx_err *err)
+radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, const radx_params *p, uint32_t label,
+                               radx_rs_eval_fn eval, void *eval_ctx, radx_volume *img_out, radx_volume *mask_out,
+                               radx_err *err)
 {
     const rs_hook hook = {eval, eval_ctx};
     if (img_out) memset(img_out, 0, sizeof *img_out);
@@ -906,14 +940,14 @@ radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, 
     if (known == 2)
         return radx_seterr(err, RADX_ERR_UNSUPPORTED,
                            "interpolator: %s is not implemented in radx (use sitkBSpline, sitkLinear, "
-                           "sitkNearestNeighbor or a sitk*WindowedSinc)", p->interpolator);
+                           "sitkNearestNeighbor or a sitk*WindowedSinc)",
+                           p->interpolator);
     if (mask->g.ndim != 3 || img->g.ndim != 3)
         return radx_seterr(err, RADX_ERR_PARAM,
                            "resampledPixelSpacing: 3 values given but the %s is %d-D (PyRadiomics requires one "
-                           "value per mask dimension)", mask->g.ndim != 3 ? "mask" : "image",
-                           mask->g.ndim != 3 ? mask->g.ndim : img->g.ndim);
-    if (p->pad_distance < 0)
-        return radx_seterr(err, RADX_ERR_PARAM, "padDistance: %d must be >= 0", p->pad_distance);
+                           "value per mask dimension)",
+                           mask->g.ndim != 3 ? "mask" : "image", mask->g.ndim != 3 ? mask->g.ndim : img->g.ndim);
+    if (p->pad_distance < 0) return radx_seterr(err, RADX_ERR_PARAM, "padDistance: %d must be >= 0", p->pad_distance);
     const radx_geom *gi = &img->g, *gm = &mask->g;
     double rps[3];
     for (int d = 0; d < 3; d++) {
@@ -955,8 +989,7 @@ radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, 
         if (lb[d] < 0) lb[d] = 0;
         if (ub[d] > maxub) ub[d] = maxub;
         double s = ub[d] - lb[d] + 1.0;
-        if (!(s >= 1.0))
-            return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: empty resampled grid along axis %d", d);
+        if (!(s >= 1.0)) return radx_seterr(err, RADX_ERR_GEOMETRY, "resample: empty resampled grid along axis %d", d);
         total *= s;
         double noi = 0.5 * (rps[d] - gm->spacing[d]) / gm->spacing[d];
         nci[d] = noi + lb[d] / ratio[d];
@@ -964,8 +997,9 @@ radx_status radx_resample_with(const radx_volume *img, const radx_volume *mask, 
     if (!(total <= (double)RADX_MAX_RESAMPLED_VOXELS))
         return radx_seterr(err, RADX_ERR_NOMEM,
                            "resampledPixelSpacing: [%g, %g, %g] gives a resampled grid of %.0fx%.0fx%.0f = %.4g "
-                           "voxels, above the limit of %lld", rps[0], rps[1], rps[2], ub[0] - lb[0] + 1.0,
-                           ub[1] - lb[1] + 1.0, ub[2] - lb[2] + 1.0, total, (long long)RADX_MAX_RESAMPLED_VOXELS);
+                           "voxels, above the limit of %lld",
+                           rps[0], rps[1], rps[2], ub[0] - lb[0] + 1.0, ub[1] - lb[1] + 1.0, ub[2] - lb[2] + 1.0, total,
+                           (long long)RADX_MAX_RESAMPLED_VOXELS);
     for (int d = 0; d < 3; d++) size[d] = (int64_t)(ub[d] - lb[d] + 1.0);
     radx_geom g;
     memset(&g, 0, sizeof g);

@@ -216,15 +216,15 @@ static void gldm_rule_in(const region *g, const radx_params *q, radx_vgldm_in *i
 
 /* One thread's scratch. */
 typedef struct tex_ws {
-    void *rule_mem;      /* the rule's workspace */
+    void *rule_mem; /* the rule's workspace */
     radx_vglcm_ws gw;
     radx_vgldm_ws dw;
     radx_vngtdm_ws nw;
     radx_vglszm_ws zw;
     radx_vglrlm_ws rw;
-    int32_t *kgl;        /* segment path: the kernel box's levels (plus the phantom column) */
+    int32_t *kgl; /* segment path: the kernel box's levels (plus the phantom column) */
     uint8_t *kroi;
-    uint32_t *stamp;     /* ng + 1 */
+    uint32_t *stamp; /* ng + 1 */
     uint32_t gen;
 } tex_ws;
 

@@ -43,8 +43,8 @@ typedef struct radx_angular_prep {
     long long L;       /* GLRLM: longest possible run, max(dims): the columns of a matrix */
     int *angles;       /* na angles, (dz, dy, dx) each */
     int na;
-    int sym;           /* GLCM: symmetricalGLCM */
-    size_t ncell;      /* cells of one angle's matrix: n*n (GLCM) or n*L (GLRLM) */
+    int sym;      /* GLCM: symmetricalGLCM */
+    size_t ncell; /* cells of one angle's matrix: n*n (GLCM) or n*L (GLRLM) */
     /* device copies of the level and ROI boxes li was made from, when a device backend has them
      * (the device then makes li from them instead of uploading it); NULL otherwise */
     const int32_t *d_gl;
@@ -68,8 +68,8 @@ uint64_t radx_angular_counts_get(const void *ctx, int a, uint32_t *cnt);
 /* ---- GLCM (host/features/glcm.c) -------------------------------------------------------------------- */
 
 /* Step 1.  out[0..radx_glcm_nfeatures) = NaN first (also on error).  On error *g holds nothing. */
-radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
-                              radx_angular_prep *g, radx_err *err);
+radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out, radx_angular_prep *g,
+                              radx_err *err);
 /* Step 2 on the CPU (ctx: the radx_angular_prep): angle a's n x n counts, not symmetrised. */
 uint64_t radx_glcm_count_angle(const void *ctx, int a, uint32_t *cnt);
 /* Step 3: every feature into out (radx_glcm_features[] order) from the matrices count(ctx, a, .)
@@ -81,8 +81,8 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
 /* ---- GLRLM (host/features/glrlm.c) ------------------------------------------------------------------ */
 
 /* Step 1.  out[0..radx_glrlm_nfeatures) = NaN first (also on error).  On error *g holds nothing. */
-radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
-                               radx_angular_prep *g, radx_err *err);
+radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out, radx_angular_prep *g,
+                               radx_err *err);
 /* Step 2 on the CPU (ctx: the radx_angular_prep): angle a's n x L counts, zeroed when the angle
  * fails the multiElement rule; returns the number of runs counted. */
 uint64_t radx_glrlm_count_angle(const void *ctx, int a, uint32_t *cnt);

@@ -13,8 +13,8 @@ static double py_mod(double a, double b)
     return m;
 }
 
-radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32,
-                           double **edges, int *nedges, radx_err *err)
+radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32, double **edges,
+                           int *nedges, radx_err *err)
 {
     double mn = n > 0 ? x[0] : 0.0, mx = mn;
     for (int64_t i = 1; i < n; i++) {
@@ -24,8 +24,8 @@ radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int
     return radx_bin_edges_range(mn, mx, n, p, values_f32, edges, nedges, err);
 }
 
-radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32,
-                                 double **edges, int *nedges, radx_err *err)
+radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32, double **edges,
+                                 int *nedges, radx_err *err)
 {
     *edges = NULL;
     *nedges = 0;
@@ -35,7 +35,10 @@ radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_par
         int nb = p->bin_count;
         if (nb < 1) return radx_seterr(err, RADX_ERR_PARAM, "setting 'binCount': value %d must be >= 1", nb);
         double first = mn, last = mx;
-        if (first == last) { first -= 0.5; last += 0.5; }
+        if (first == last) {
+            first -= 0.5;
+            last += 0.5;
+        }
         double *e = malloc(sizeof *e * (size_t)(nb + 1));
         if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %d bin edges", nb + 1);
         /* numpy.linspace(first, last, nb + 1): y = arange(num) * step + start; y[-1] = stop */
@@ -62,7 +65,8 @@ radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_par
     if (!(len_d >= 1) || len_d > RADX_MAX_BINS)
         return radx_seterr(err, RADX_ERR_PARAM,
                            "setting 'binWidth': value %g gives %.0f bins over the ROI range [%g, %g] "
-                           "(limit %d)", bw, len_d, mn, mx, RADX_MAX_BINS);
+                           "(limit %d)",
+                           bw, len_d, mn, mx, RADX_MAX_BINS);
     int len = (int)len_d;
     if (len == 1) { /* flat region: PyRadiomics simulates histogram's single bin */
         double *e = malloc(2 * sizeof *e);

@@ -10,11 +10,11 @@
  * (caller frees), *nedges its length (>= 2).  Fails with RADX_ERR_PARAM for an invalid
  * binWidth/binCount and RADX_ERR_NOMEM when binWidth would create more than RADX_MAX_BINS edges. */
 #define RADX_MAX_BINS 1000000
-radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32,
-                           double **edges, int *nedges, radx_err *err);
+radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32, double **edges,
+                           int *nedges, radx_err *err);
 /* The same from the values' smallest and largest (the edges depend on nothing else). */
-radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32,
-                                 double **edges, int *nedges, radx_err *err);
+radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32, double **edges,
+                                 int *nedges, radx_err *err);
 
 /* Discretises the n values into gl[] (1-based bins) with the given edges; returns the maximum
  * gray level (PyRadiomics coefficients['Ng']). */

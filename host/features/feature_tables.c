@@ -122,11 +122,7 @@ const radx_feature_info radx_gldm_features[] = {
 const int radx_gldm_nfeatures = (int)(sizeof radx_gldm_features / sizeof radx_gldm_features[0]);
 
 const radx_feature_info radx_ngtdm_features[] = {
-    {"Busyness", 0},
-    {"Coarseness", 0},
-    {"Complexity", 0},
-    {"Contrast", 0},
-    {"Strength", 0},
+    {"Busyness", 0}, {"Coarseness", 0}, {"Complexity", 0}, {"Contrast", 0}, {"Strength", 0},
 };
 const int radx_ngtdm_nfeatures = (int)(sizeof radx_ngtdm_features / sizeof radx_ngtdm_features[0]);
 
@@ -165,23 +161,19 @@ const radx_feature_info radx_shape2d_features[] = {
 };
 const int radx_shape2d_nfeatures = (int)(sizeof radx_shape2d_features / sizeof radx_shape2d_features[0]);
 
+static const char *const class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",  "glrlm",
+                                                          "glszm",      "ngtdm", "shape", "shape2D"};
 
-static const char *const class_names[RADX_CLASS_COUNT] = {
-    "firstorder", "glcm", "gldm", "glrlm", "glszm", "ngtdm", "shape", "shape2D"};
-
-const char *radx_class_name(radx_class c)
-{
-    return ((int)c >= 0 && c < RADX_CLASS_COUNT) ? class_names[c] : "?";
-}
+const char *radx_class_name(radx_class c) { return ((int)c >= 0 && c < RADX_CLASS_COUNT) ? class_names[c] : "?"; }
 
 void radx_class_table(radx_class c, const radx_feature_info **tab, int *n)
 {
     static const radx_feature_info *const tabs[RADX_CLASS_COUNT] = {
-        radx_firstorder_features, radx_glcm_features, radx_gldm_features, radx_glrlm_features,
-        radx_glszm_features, radx_ngtdm_features, radx_shape_features, radx_shape2d_features};
+        radx_firstorder_features, radx_glcm_features,  radx_gldm_features,  radx_glrlm_features,
+        radx_glszm_features,      radx_ngtdm_features, radx_shape_features, radx_shape2d_features};
     const int *const counts[RADX_CLASS_COUNT] = {
-        &radx_firstorder_nfeatures, &radx_glcm_nfeatures, &radx_gldm_nfeatures, &radx_glrlm_nfeatures,
-        &radx_glszm_nfeatures, &radx_ngtdm_nfeatures, &radx_shape_nfeatures, &radx_shape2d_nfeatures};
+        &radx_firstorder_nfeatures, &radx_glcm_nfeatures,  &radx_gldm_nfeatures,  &radx_glrlm_nfeatures,
+        &radx_glszm_nfeatures,      &radx_ngtdm_nfeatures, &radx_shape_nfeatures, &radx_shape2d_nfeatures};
     if ((int)c < 0 || c >= RADX_CLASS_COUNT) {
         *tab = NULL;
         *n = 0;

@@ -17,20 +17,28 @@ extern "C" {
  * NaN is a legitimate value where PyRadiomics returns nan.
  * ---------------------------------------------------------------------------------------- */
 typedef struct radx_feature_info {
-    const char *name;          /* PyRadiomics feature name, e.g. "JointAverage" */
-    int deprecated;            /* 1: not enabled by "all", only when named; 2: never reported
+    const char *name; /* PyRadiomics feature name, e.g. "JointAverage" */
+    int deprecated;   /* 1: not enabled by "all", only when named; 2: never reported
                                   (PyRadiomics' getter raises DeprecationWarning) */
 } radx_feature_info;
 
 /* Tables; sorted as Python's dir() sorts (plain ASCII), which is PyRadiomics' output order. */
-extern const radx_feature_info radx_firstorder_features[]; extern const int radx_firstorder_nfeatures;
-extern const radx_feature_info radx_glcm_features[];       extern const int radx_glcm_nfeatures;
-extern const radx_feature_info radx_glrlm_features[];      extern const int radx_glrlm_nfeatures;
-extern const radx_feature_info radx_glszm_features[];      extern const int radx_glszm_nfeatures;
-extern const radx_feature_info radx_gldm_features[];       extern const int radx_gldm_nfeatures;
-extern const radx_feature_info radx_ngtdm_features[];      extern const int radx_ngtdm_nfeatures;
-extern const radx_feature_info radx_shape_features[];      extern const int radx_shape_nfeatures;
-extern const radx_feature_info radx_shape2d_features[];    extern const int radx_shape2d_nfeatures;
+extern const radx_feature_info radx_firstorder_features[];
+extern const int radx_firstorder_nfeatures;
+extern const radx_feature_info radx_glcm_features[];
+extern const int radx_glcm_nfeatures;
+extern const radx_feature_info radx_glrlm_features[];
+extern const int radx_glrlm_nfeatures;
+extern const radx_feature_info radx_glszm_features[];
+extern const int radx_glszm_nfeatures;
+extern const radx_feature_info radx_gldm_features[];
+extern const int radx_gldm_nfeatures;
+extern const radx_feature_info radx_ngtdm_features[];
+extern const int radx_ngtdm_nfeatures;
+extern const radx_feature_info radx_shape_features[];
+extern const int radx_shape_nfeatures;
+extern const radx_feature_info radx_shape2d_features[];
+extern const int radx_shape2d_nfeatures;
 
 /* The name ("glcm", "shape2D", ...) and feature table of a class (host/features/feature_tables.c). */
 const char *radx_class_name(radx_class c);
@@ -43,11 +51,11 @@ int radx_class_order(const radx_params *p, radx_class *order);
  * dims_zyx = (nz, ny, nx); flat index = x + nx*(y + ny*z), identical to numpy C order. */
 typedef struct radx_texture_input {
     int64_t dims_zyx[3];
-    double spacing_zyx[3];     /* mm, numpy order (z, y, x) as PyRadiomics' GetSpacing()[::-1] */
-    const int32_t *gl;         /* discretised gray level, 1..ng inside the ROI, 0 outside */
-    const uint8_t *roi;        /* 1 inside the ROI, 0 outside */
-    int ng;                    /* max gray level in the ROI (PyRadiomics coefficients['Ng']) */
-    int64_t n_roi;             /* ROI voxel count */
+    double spacing_zyx[3]; /* mm, numpy order (z, y, x) as PyRadiomics' GetSpacing()[::-1] */
+    const int32_t *gl;     /* discretised gray level, 1..ng inside the ROI, 0 outside */
+    const uint8_t *roi;    /* 1 inside the ROI, 0 outside */
+    int ng;                /* max gray level in the ROI (PyRadiomics coefficients['Ng']) */
+    int64_t n_roi;         /* ROI voxel count */
 } radx_texture_input;
 
 /* Each returns RADX_OK or an error in err.  out has radx_<class>_nfeatures slots.
@@ -61,9 +69,8 @@ radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *
 /* First order: x[] holds the n ROI voxel values (original gray levels, double, PyRadiomics'
  * targetVoxelArray), gl[] their discretised gray levels (1..ng) for Entropy/Uniformity.
  * voxel_volume = product of spacings (mm^3). */
-radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
-                                    double voxel_volume, const radx_params *p, double *out,
-                                    radx_err *err);
+radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng, double voxel_volume,
+                                    const radx_params *p, double *out, radx_err *err);
 /* The same from the values sorted ascending and the level counts hist[0..ng] (host/features/firstorder.c;
  * radx_firstorder_compute sorts and counts, the CUDA backend does both on the device). */
 radx_status radx_firstorder_from_sorted(const double *sorted, int64_t n, const int64_t *hist, int ng,
@@ -93,10 +100,10 @@ radx_status radx_shape2d_compute(const radx_shape_input *in, const radx_params *
 int radx_shape2d_extractor_gate(int ndim, const radx_params *p, const int64_t bbox_dims_zyx[3]);
 
 /* host/features/shape.c helpers shared with host/features/shape2d.c (and the shape test). */
-radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
-                                 int planar_only, int brute, double diam[4], radx_err *err);
-radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3],
-                                  double cov[3][3], int64_t *np_out, radx_err *err);
+radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3], int planar_only,
+                                 int brute, double diam[4], radx_err *err);
+radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3], double cov[3][3],
+                                  int64_t *np_out, radx_err *err);
 void radx_shape_eigvals(int n, double a[3][3], double w[3]);
 radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err);
 /* Shape features from a built mesh (host/features/shape.c; the CPU loop and kernels/cuda/shape.cu share it):

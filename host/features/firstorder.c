@@ -88,9 +88,8 @@ int radx_firstorder_merge_runs(const double *src, const int64_t *bounds, int k, 
     return 0;
 }
 
-radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng,
-                                    double voxel_volume, const radx_params *p, double *out,
-                                    radx_err *err)
+radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t n, int ng, double voxel_volume,
+                                    const radx_params *p, double *out, radx_err *err)
 {
     if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "first order: empty ROI");
     double *s = malloc(sizeof *s * (size_t)n);
@@ -116,9 +115,8 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
 /* Every sum runs over the sorted values (compensated, so the order hardly matters; sorted so
  * that the CUDA backend, which sorts on the device, gets the same bits), and the robust range
  * p10 <= x <= p90 is a contiguous run of them. */
-radx_status radx_firstorder_from_sorted(const double *s, int64_t n, const int64_t *hist, int ng,
-                                        double voxel_volume, const radx_params *p, double *out,
-                                        radx_err *err)
+radx_status radx_firstorder_from_sorted(const double *s, int64_t n, const int64_t *hist, int ng, double voxel_volume,
+                                        const radx_params *p, double *out, radx_err *err)
 {
     if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "first order: empty ROI");
     int64_t *counts = malloc(sizeof *counts * ((size_t)ng + 1)), m = 0;

@@ -46,16 +46,28 @@
 
 typedef radx_glcm_ws glcm_ws;
 
-
 /* The prepared input (host/features/angular_classes.h): dims, li, n, vals, ivals, ng, sym, angles. */
 typedef radx_angular_prep glcm_ctx;
 
-
 static void ws_free(glcm_ws *w)
 {
-    free(w->cnt); free(w->p); free(w->px); free(w->py); free(w->padd); free(w->psub); free(w->q);
-    free(w->arow); free(w->act); free(w->wr); free(w->wi); free(w->tmp); free(w->sq);
-    free(w->cptr); free(w->cfill); free(w->crow); free(w->cval);
+    free(w->cnt);
+    free(w->p);
+    free(w->px);
+    free(w->py);
+    free(w->padd);
+    free(w->psub);
+    free(w->q);
+    free(w->arow);
+    free(w->act);
+    free(w->wr);
+    free(w->wi);
+    free(w->tmp);
+    free(w->sq);
+    free(w->cptr);
+    free(w->cfill);
+    free(w->crow);
+    free(w->cval);
     memset(w, 0, sizeof *w);
 }
 
@@ -80,8 +92,8 @@ static int ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
     w->cfill = malloc(((size_t)n + 1) * sizeof *w->cfill);
     w->crow = malloc(nn * sizeof *w->crow);
     w->cval = malloc(nn * sizeof *w->cval);
-    if ((with_counts && !w->cnt) || !w->p || !w->px || !w->py || !w->padd || !w->psub || !w->q || !w->arow ||
-        !w->act || !w->wr || !w->wi || !w->tmp || !w->sq || !w->cptr || !w->cfill || !w->crow || !w->cval) {
+    if ((with_counts && !w->cnt) || !w->p || !w->px || !w->py || !w->padd || !w->psub || !w->q || !w->arow || !w->act ||
+        !w->wr || !w->wi || !w->tmp || !w->sq || !w->cptr || !w->cfill || !w->crow || !w->cval) {
         ws_free(w);
         return -1;
     }
@@ -167,8 +179,8 @@ uint64_t radx_angular_counts_get(const void *ctx, int a, uint32_t *cnt)
     return total;
 }
 
-radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
-                              radx_angular_prep *g, radx_err *err)
+radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out, radx_angular_prep *g,
+                              radx_err *err)
 {
     int i;
     memset(g, 0, sizeof *g);
@@ -189,7 +201,10 @@ radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p
     g->ncell = (size_t)n * (size_t)n;
     g->ivals = malloc((size_t)n * sizeof *g->ivals);
     g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
-    if (!g->ivals || !g->angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto fail; }
+    if (!g->ivals || !g->angles) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");
+        goto fail;
+    }
     for (i = 0; i < n; i++) g->ivals[i] = (int)g->vals[i];
 
     const int force = p->force2d ? p->force2d_dimension : -1;
@@ -235,7 +250,10 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
             goto done;
         }
         glcm_ws w;
-        if (ws_alloc(&w, n, ng, 0) != 0) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+        if (ws_alloc(&w, n, ng, 0) != 0) {
+            st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");
+            goto done;
+        }
         for (size_t e = 0; e < nn; e++) w.p[e] = wsum[e] / total;
         radx_glcm_matrix_all(&lv, &w, out); /* MCC NaN when the eigen solver failed */
         ws_free(&w);
@@ -246,7 +264,10 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
     /* no weighting: features per angle, then the mean over the non-empty angles */
     res = malloc((na > 0 ? (size_t)na : 1) * GLCM_F_COUNT * sizeof *res);
     mcc_fail = calloc(na > 0 ? (size_t)na : 1, sizeof *mcc_fail);
-    if (!res || !mcc_fail) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+    if (!res || !mcc_fail) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");
+        goto done;
+    }
     int nomem = 0;
     /* workspace per thread is about 32 n^2 bytes: keep the total under ~2 GiB */
     {
@@ -274,7 +295,10 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
         }
         if (ok) ws_free(&w);
     }
-    if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory"); goto done; }
+    if (nomem) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");
+        goto done;
+    }
 
     /* numpy.nanmean over the angles.  With no pair in any angle, PyRadiomics deletes all (empty)
      * angles: every mean is NaN, but MCC still returns 1 for 1 x 1 matrices.  (With a single angle

@@ -77,8 +77,7 @@ done:
     return st;
 }
 
-radx_status radx_gldm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m,
-                             radx_err *err)
+radx_status radx_gldm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_szm_sparse *m, radx_err *err)
 {
     int32_t *dep = malloc((size_t)s->nvox * sizeof *dep);
     radx_status st;

@@ -42,7 +42,6 @@
 #include "rules/glrlm_rules.h"
 #include "features/texture_common.h"
 
-
 /* The prepared input (host/features/angular_classes.h): dims, li, n, vals, L, angles. */
 typedef radx_angular_prep glrlm_ctx;
 
@@ -111,8 +110,8 @@ uint64_t radx_glrlm_count_angle(const void *ctx, int a, uint32_t *cnt)
     return runs;
 }
 
-radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out,
-                               radx_angular_prep *g, radx_err *err)
+radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *p, double *out, radx_angular_prep *g,
+                               radx_err *err)
 {
     memset(g, 0, sizeof *g);
     radx_status st = radx_tex_check_angular(in, p, "glrlm", radx_glrlm_nfeatures, GLRLM_F_COUNT, 0, out, err);
@@ -134,12 +133,18 @@ radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *
     }
     g->ncell = (size_t)n * (size_t)L;
     g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
-    if (!g->angles) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto fail; }
+    if (!g->angles) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory");
+        goto fail;
+    }
 
     const int force = p->force2d ? p->force2d_dimension : -1;
     const int dist1 = 1;
     g->na = radx_angles_build(dims, &dist1, 1, 0, force, g->angles, RADX_MAX_ANGLES);
-    if (g->na < 0) { st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed"); goto fail; }
+    if (g->na < 0) {
+        st = radx_seterr(err, RADX_ERR_INTERNAL, "glrlm: angle generation failed");
+        goto fail;
+    }
     return RADX_OK;
 fail:
     radx_angular_prep_free(g);
@@ -161,7 +166,10 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
     if (p->weighting_norm != RADX_WNORM_NONE) {
         pg = malloc((size_t)n * sizeof *pg);
         pr = malloc((size_t)L * sizeof *pr);
-        if (!pg || !pr) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+        if (!pg || !pr) {
+            st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory");
+            goto done;
+        }
         st = radx_tex_weighted_sum("glrlm", na, g->angles, nl, nthr, count, ctx, radx_glrlm_weight, spacing_zyx,
                                    (int)p->weighting_norm, &wsum, err);
         if (st != RADX_OK) goto done;
@@ -170,7 +178,10 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
     }
 
     res = malloc((na > 0 ? (size_t)na : 1) * GLRLM_F_COUNT * sizeof *res);
-    if (!res) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    if (!res) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory");
+        goto done;
+    }
     int nomem = 0;
     GLRLM_OMP(omp parallel reduction(| : nomem))
     {
@@ -193,7 +204,10 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
         free(tpg);
         free(tpr);
     }
-    if (nomem) { st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory"); goto done; }
+    if (nomem) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory");
+        goto done;
+    }
     /* numpy.nanmean over the angles (empty angles are NaN everywhere) */
     for (k = 0; k < GLRLM_F_COUNT; k++) out[k] = radx_tex_angle_nanmean(res, na, GLRLM_F_COUNT, k);
 

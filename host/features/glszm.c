@@ -116,8 +116,8 @@ static void stitch_union(int64_t *parent, int64_t a, int64_t b)
         parent[a] = b;
 }
 
-radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl,
-                              int nsl, radx_szm_sparse *m, radx_err *err)
+radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl, int nsl,
+                              radx_szm_sparse *m, radx_err *err)
 {
     const int64_t ny = s->dims[1], nx = s->dims[2], nxy = ny * nx;
     int64_t total = 0, nzones = 0, jmax = 0;
@@ -216,9 +216,12 @@ radx_status radx_glszm_matrix(const radx_texture_input *in, const radx_tex_nbcla
         nzones++;
         if (size > maxsize) maxsize = size;
     }
-    free(stack); stack = NULL;
-    free(stack_xyz); stack_xyz = NULL;
-    free(open); open = NULL;
+    free(stack);
+    stack = NULL;
+    free(stack_xyz);
+    stack_xyz = NULL;
+    free(open);
+    open = NULL;
 
     if (radx_szm_aggregate(nzones, zone_gi, zone_size, s->ngp, maxsize, m) < 0)
         st = radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory (%lld zones)", (long long)nzones);

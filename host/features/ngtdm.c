@@ -89,8 +89,7 @@ void radx_ngtdm_accumulate_codes(const radx_texture_input *in, const void *codes
     }
 }
 
-radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_ngtdm_mat *m,
-                              radx_err *err)
+radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbclass *s, radx_ngtdm_mat *m, radx_err *err)
 {
     double *diff = malloc((size_t)s->nvox * sizeof *diff);
     memset(m, 0, sizeof *m);
@@ -109,7 +108,8 @@ radx_status radx_ngtdm_matrix(const radx_texture_input *in, const radx_tex_nbcla
 radx_status radx_ngtdm_from_matrix(const radx_tex_nbclass *s, const radx_ngtdm_mat *m, double *out, radx_err *err)
 {
     int ngp = 0, g;
-    for (g = 1; g <= m->ng; g++) if (m->ni[g]) ngp++;
+    for (g = 1; g <= m->ng; g++)
+        if (m->ni[g]) ngp++;
     double *pv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *pv);
     double *sv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *sv);
     double *iv = malloc((size_t)(ngp > 0 ? ngp : 1) * sizeof *iv);
@@ -119,7 +119,8 @@ radx_status radx_ngtdm_from_matrix(const radx_tex_nbclass *s, const radx_ngtdm_m
         free(iv);
         return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%d gray levels)", ngp);
     }
-    radx_ngtdm_features_core(m->ni, m->si, m->ng, (double)s->n_roi, pv, sv, iv, out); /* kernels/rules/ngtdm_features.h */
+    radx_ngtdm_features_core(m->ni, m->si, m->ng, (double)s->n_roi, pv, sv, iv,
+                             out); /* kernels/rules/ngtdm_features.h */
     free(pv);
     free(sv);
     free(iv);

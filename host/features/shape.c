@@ -31,7 +31,7 @@
 #include "features/features.h"
 #include "rules/marching_cubes.h"
 
-#define RADX_SHAPE_PI 3.141592653589793238462643383279502884
+#define RADX_SHAPE_PI      3.141592653589793238462643383279502884
 /* Bounding-box edges longer than this are refused (keeps every integer sum below in range). */
 #define RADX_SHAPE_MAX_DIM ((int64_t)1 << 20)
 
@@ -83,8 +83,8 @@ __extension__ typedef __int128 radx_i128;
  * ======================================================================================== */
 
 typedef struct hpt {
-    int32_t a, b;   /* in-plane doubled coordinates */
-    int32_t idx;    /* vertex index */
+    int32_t a, b; /* in-plane doubled coordinates */
+    int32_t idx;  /* vertex index */
 } hpt;
 
 static int64_t hcross(const hpt *o, const hpt *p, const hpt *q)
@@ -137,7 +137,10 @@ static int filter_sections(const int32_t *v, int32_t *cand, int64_t *nc, const i
     hpt *hull = (hpt *)malloc(sizeof(hpt) * (size_t)(2 * n + 2));
     uint8_t *keep = (uint8_t *)calloc((size_t)(n ? n : 1), 1);
     if (!s || !pts || !hull || !keep) {
-        free(s); free(pts); free(hull); free(keep);
+        free(s);
+        free(pts);
+        free(hull);
+        free(keep);
         return -1;
     }
     for (i = 0; i < n; i++) {
@@ -154,8 +157,16 @@ static int filter_sections(const int32_t *v, int32_t *cand, int64_t *nc, const i
         for (i = g; i < e;) { /* lines of equal u: both ends */
             int64_t j = i;
             while (j + 1 < e && s[j + 1].u == s[i].u) j++;
-            pts[np].a = s[i].u; pts[np].b = s[i].w; pts[np].idx = s[i].idx; np++;
-            if (j != i) { pts[np].a = s[j].u; pts[np].b = s[j].w; pts[np].idx = s[j].idx; np++; }
+            pts[np].a = s[i].u;
+            pts[np].b = s[i].w;
+            pts[np].idx = s[i].idx;
+            np++;
+            if (j != i) {
+                pts[np].a = s[j].u;
+                pts[np].b = s[j].w;
+                pts[np].idx = s[j].idx;
+                np++;
+            }
             i = j + 1;
         }
         nh = monotone_chain(pts, np, hull);
@@ -165,7 +176,10 @@ static int filter_sections(const int32_t *v, int32_t *cand, int64_t *nc, const i
     for (i = 0; i < n; i++)
         if (keep[i]) cand[out++] = cand[i];
     *nc = out;
-    free(s); free(pts); free(hull); free(keep);
+    free(s);
+    free(pts);
+    free(hull);
+    free(keep);
     return 0;
 }
 
@@ -221,7 +235,10 @@ static int max_pairs_pruned(const int32_t *v, const int32_t *cand, int64_t nc, c
         double fd = -1;
         for (i = 0; i < nc; i++) {
             double d = radx_mc_dist2(q[a].p, q[i].p);
-            if (d > fd) { fd = d; far = i; }
+            if (d > fd) {
+                fd = d;
+                far = i;
+            }
         }
         if (fd > L) L = fd;
         a = far;
@@ -251,8 +268,7 @@ static int max_pairs_pruned(const int32_t *v, const int32_t *cand, int64_t nc, c
 
 /* PyRadiomics' definition, all pairs: O(n^2).  Used when the rounding guard fails, and by the
  * test as the reference for the reduction. */
-static void diameters_all_pairs(const int32_t *v, int64_t n, const double sp[3], int planar_only,
-                                double best[4])
+static void diameters_all_pairs(const int32_t *v, int64_t n, const double sp[3], int planar_only, double best[4])
 {
     double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
     int64_t i;
@@ -272,7 +288,10 @@ static void diameters_all_pairs(const int32_t *v, int64_t n, const double sp[3],
             if (v[3 * i + 2] == v[3 * j + 2] && d > b2) b2 = d;
         }
     }
-    best[0] = b0; best[1] = b1; best[2] = b2; best[3] = b3;
+    best[0] = b0;
+    best[1] = b1;
+    best[2] = b2;
+    best[3] = b3;
     if (planar_only) best[0] = b3;
 }
 
@@ -280,8 +299,8 @@ static void diameters_all_pairs(const int32_t *v, int64_t n, const double sp[3],
  * spacing sp (numpy order).  diam[0..3] = Slice (same z), Column (same y), Row (same x), 3-D, as
  * cshape.c's diameters[] (already square-rooted).  planar_only: all vertices share axis 0 and
  * only the overall maximum is wanted (shape2D); diam[0] = diam[3] = it.  brute: all pairs. */
-radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3],
-                                 int planar_only, int brute, double diam[4], radx_err *err)
+radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[3], const double sp[3], int planar_only,
+                                 int brute, double diam[4], radx_err *err)
 {
     double best[4] = {0, 0, 0, 0};
     uint8_t *flag = NULL;
@@ -316,7 +335,11 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
          * axis so that the line table is small */
         int k = (int)f, la = (k + 1) % 3, lb = (k + 2) % 3;
         int64_t nl, nplanes = ext[k], g;
-        if (ext[la] > ext[lb]) { int t = la; la = lb; lb = t; }
+        if (ext[la] > ext[lb]) {
+            int t = la;
+            la = lb;
+            lb = t;
+        }
         nl = ext[la];
         gmin = (int32_t *)malloc(sizeof(int32_t) * (size_t)(nplanes * nl));
         gmax = (int32_t *)malloc(sizeof(int32_t) * (size_t)(nplanes * nl));
@@ -346,9 +369,15 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
                     for (la_ = 0; la_ < nl; la_++) {
                         int32_t i0 = gmin[pk * nl + la_], i1 = gmax[pk * nl + la_];
                         if (i0 < 0) continue;
-                        pts[np].a = (int32_t)la_; pts[np].b = v[3 * (int64_t)i0 + lb]; pts[np].idx = i0; np++;
+                        pts[np].a = (int32_t)la_;
+                        pts[np].b = v[3 * (int64_t)i0 + lb];
+                        pts[np].idx = i0;
+                        np++;
                         if (i1 != i0) {
-                            pts[np].a = (int32_t)la_; pts[np].b = v[3 * (int64_t)i1 + lb]; pts[np].idx = i1; np++;
+                            pts[np].a = (int32_t)la_;
+                            pts[np].b = v[3 * (int64_t)i1 + lb];
+                            pts[np].idx = i1;
+                            np++;
                         }
                     }
                     if (np == 0) continue;
@@ -370,7 +399,8 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
             }
             best[f] = fb;
         }
-        free(gmin); free(gmax);
+        free(gmin);
+        free(gmax);
         gmin = gmax = NULL;
         if (fail) goto nomem;
     }
@@ -387,10 +417,9 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
         if (flag[i] == 7) cand[ncand++] = (int32_t)i;
     {
         /* the diagonal plane sections, on the remaining candidates (still a superset of V) */
-        static const int fam[6][3][3] = {
-            {{1, 1, 0}, {1, 0, 0}, {0, 0, 1}}, {{1, -1, 0}, {1, 0, 0}, {0, 0, 1}},
-            {{1, 0, 1}, {1, 0, 0}, {0, 1, 0}}, {{1, 0, -1}, {1, 0, 0}, {0, 1, 0}},
-            {{0, 1, 1}, {0, 1, 0}, {1, 0, 0}}, {{0, 1, -1}, {0, 1, 0}, {1, 0, 0}}};
+        static const int fam[6][3][3] = {{{1, 1, 0}, {1, 0, 0}, {0, 0, 1}}, {{1, -1, 0}, {1, 0, 0}, {0, 0, 1}},
+                                         {{1, 0, 1}, {1, 0, 0}, {0, 1, 0}}, {{1, 0, -1}, {1, 0, 0}, {0, 1, 0}},
+                                         {{0, 1, 1}, {0, 1, 0}, {1, 0, 0}}, {{0, 1, -1}, {0, 1, 0}, {1, 0, 0}}};
         for (f = 0; f < 6; f++)
             if (filter_sections(v, cand, &ncand, fam[f][0], fam[f][1], fam[f][2]) != 0) goto nomem;
     }
@@ -401,14 +430,18 @@ radx_status radx_shape_diameters(const int32_t *v, int64_t n, const int64_t ext[
         if (max_pairs_pruned(v, cand, ncand, sp, lb, &best[3]) != 0) goto nomem;
     }
 done:
-    free(flag); free(cand);
+    free(flag);
+    free(cand);
     diam[0] = sqrt(best[0]);
     diam[1] = sqrt(best[1]);
     diam[2] = sqrt(best[2]);
     diam[3] = sqrt(best[3]);
     return RADX_OK;
 nomem:
-    free(flag); free(cand); free(gmin); free(gmax);
+    free(flag);
+    free(cand);
+    free(gmin);
+    free(gmax);
     return radx_seterr(err, RADX_ERR_NOMEM, "shape: out of memory in the diameter search (%lld vertices)",
                        (long long)n);
 }
@@ -421,8 +454,8 @@ nomem:
  * it: X centred, divided by sqrt(Np), cov = X^T X, i.e. sum (x_a - mean_a)(x_b - mean_b) / Np.
  * Computed from exact integer moments: cov_ab = (Np S_ab - S_a S_b) / Np^2 * sp_a * sp_b with
  * the numerator exact; only the final conversion and scaling round.  *np_out gets Np. */
-radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3],
-                                  double cov[3][3], int64_t *np_out, radx_err *err)
+radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const double sp[3], double cov[3][3],
+                                  int64_t *np_out, radx_err *err)
 {
     int64_t nz = d[0], ny = d[1], nx = d[2], z;
     /* per plane: n, S_z, S_y, S_x, S_zz, S_yy, S_xx, S_zy, S_zx, S_yx */
@@ -470,8 +503,12 @@ radx_status radx_shape_covariance(const uint8_t *roi, const int64_t d[3], const 
         radx_i128 N = t[0], S[3] = {t[1], t[2], t[3]};
         radx_i128 SS[3][3];
         double n2 = (double)N * (double)N;
-        SS[0][0] = t[4]; SS[1][1] = t[5]; SS[2][2] = t[6];
-        SS[0][1] = SS[1][0] = t[7]; SS[0][2] = SS[2][0] = t[8]; SS[1][2] = SS[2][1] = t[9];
+        SS[0][0] = t[4];
+        SS[1][1] = t[5];
+        SS[2][2] = t[6];
+        SS[0][1] = SS[1][0] = t[7];
+        SS[0][2] = SS[2][0] = t[8];
+        SS[1][2] = SS[2][1] = t[9];
         for (a = 0; a < 3; a++)
             for (b = a; b < 3; b++) {
                 radx_i128 num = N * SS[a][b] - S[a] * S[b];
@@ -525,7 +562,9 @@ void radx_shape_eigvals(int n, double a[3][3], double w[3])
     }
     for (i = 1; i < n; i++)
         for (j = i; j > 0 && w[j] < w[j - 1]; j--) {
-            double x = w[j]; w[j] = w[j - 1]; w[j - 1] = x;
+            double x = w[j];
+            w[j] = w[j - 1];
+            w[j - 1] = x;
         }
 }
 
@@ -533,18 +572,18 @@ void radx_shape_eigvals(int n, double a[3][3], double w[3])
 radx_status radx_shape_check_input(const radx_shape_input *in, const char *cls, radx_err *err)
 {
     int k;
-    if (!in || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "%s: no ROI given", cls);
+    if (!in || !in->roi) return radx_seterr(err, RADX_ERR_ARG, "%s: no ROI given", cls);
     for (k = 0; k < 3; k++) {
         if (in->dims_zyx[k] < 1)
-            return radx_seterr(err, RADX_ERR_ARG, "%s: ROI bounding box has size %lld along numpy axis %d",
-                               cls, (long long)in->dims_zyx[k], k);
+            return radx_seterr(err, RADX_ERR_ARG, "%s: ROI bounding box has size %lld along numpy axis %d", cls,
+                               (long long)in->dims_zyx[k], k);
         if (in->dims_zyx[k] > RADX_SHAPE_MAX_DIM)
-            return radx_seterr(err, RADX_ERR_ROI, "%s: ROI bounding box is %lld voxels long along numpy axis %d, more than %lld",
-                               cls, (long long)in->dims_zyx[k], k, (long long)RADX_SHAPE_MAX_DIM);
+            return radx_seterr(err, RADX_ERR_ROI,
+                               "%s: ROI bounding box is %lld voxels long along numpy axis %d, more than %lld", cls,
+                               (long long)in->dims_zyx[k], k, (long long)RADX_SHAPE_MAX_DIM);
         if (!(in->spacing_zyx[k] > 0) || !isfinite(in->spacing_zyx[k]))
-            return radx_seterr(err, RADX_ERR_ARG, "%s: spacing %g along numpy axis %d is not a positive number",
-                               cls, in->spacing_zyx[k], k);
+            return radx_seterr(err, RADX_ERR_ARG, "%s: spacing %g along numpy axis %d is not a positive number", cls,
+                               in->spacing_zyx[k], k);
     }
     if (in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2] > RADX_MAX_VOXELS)
         return radx_seterr(err, RADX_ERR_ROI, "%s: ROI bounding box too large", cls);
@@ -565,8 +604,10 @@ static int cube_row_masks(const uint8_t *row, int64_t sz, int64_t sy, int64_t n,
     int64_t x = 0;
     for (; x + 8 <= n; x += 8) { /* eight voxels at a time (bytes are 0 or 1) */
         uint64_t w0, w1, w2, w3, oo, aa;
-        memcpy(&w0, r0 + x, 8); memcpy(&w1, r1 + x, 8);
-        memcpy(&w2, r2 + x, 8); memcpy(&w3, r3 + x, 8);
+        memcpy(&w0, r0 + x, 8);
+        memcpy(&w1, r1 + x, 8);
+        memcpy(&w2, r2 + x, 8);
+        memcpy(&w3, r3 + x, 8);
         oo = w0 | w1 | w2 | w3;
         aa = w0 & w1 & w2 & w3;
         memcpy(o + x, &oo, 8);
@@ -625,7 +666,9 @@ radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6,
         memcpy(diam, diam_given, sizeof diam);
     } else {
         int64_t ext[3];
-        ext[0] = 2 * (P0 - 1) + 1; ext[1] = 2 * (P1 - 1) + 1; ext[2] = 2 * (P2 - 1) + 1;
+        ext[0] = 2 * (P0 - 1) + 1;
+        ext[1] = 2 * (P1 - 1) + 1;
+        ext[2] = 2 * (P2 - 1) + 1;
         st = radx_shape_diameters(vtx, nvtx, ext, in->spacing_zyx, 0, 0, diam, err);
         if (st != RADX_OK) return st;
     }
@@ -641,23 +684,23 @@ radx_status radx_shape_from_mesh(const radx_shape_input *in, const double *vol6,
         const double sz = in->spacing_zyx[0], sy = in->spacing_zyx[1], sx = in->spacing_zyx[2];
         /* shape.py, operation for operation (Python float ** is C pow) */
         double sph = pow(36 * pi * pow(V, 2.0), 1.0 / 3.0);
-        out[0] = V / (pow(A, 3.0 / 2.0) * sqrt(pi));                     /* Compactness1 */
-        out[1] = (36.0 * pi) * pow(V, 2.0) / pow(A, 3.0);                /* Compactness2 */
-        out[2] = (w[1] < 0 || w[2] < 0) ? NAN : sqrt(w[1] / w[2]);       /* Elongation */
-        out[3] = (w[0] < 0 || w[2] < 0) ? NAN : sqrt(w[0] / w[2]);       /* Flatness */
-        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                        /* LeastAxisLength */
-        out[5] = w[2] < 0 ? NAN : sqrt(w[2]) * 4;                        /* MajorAxisLength */
-        out[6] = diam[1];                                                /* Maximum2DDiameterColumn */
-        out[7] = diam[2];                                                /* Maximum2DDiameterRow */
-        out[8] = diam[0];                                                /* Maximum2DDiameterSlice */
-        out[9] = diam[3];                                                /* Maximum3DDiameter */
-        out[10] = V;                                                     /* MeshVolume */
-        out[11] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                       /* MinorAxisLength */
-        out[12] = A / sph;                                               /* SphericalDisproportion */
-        out[13] = sph / A;                                               /* Sphericity */
-        out[14] = A;                                                     /* SurfaceArea */
-        out[15] = A / V;                                                 /* SurfaceVolumeRatio */
-        out[16] = (double)np * (sz * sx * sy);                           /* VoxelVolume */
+        out[0] = V / (pow(A, 3.0 / 2.0) * sqrt(pi));               /* Compactness1 */
+        out[1] = (36.0 * pi) * pow(V, 2.0) / pow(A, 3.0);          /* Compactness2 */
+        out[2] = (w[1] < 0 || w[2] < 0) ? NAN : sqrt(w[1] / w[2]); /* Elongation */
+        out[3] = (w[0] < 0 || w[2] < 0) ? NAN : sqrt(w[0] / w[2]); /* Flatness */
+        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                  /* LeastAxisLength */
+        out[5] = w[2] < 0 ? NAN : sqrt(w[2]) * 4;                  /* MajorAxisLength */
+        out[6] = diam[1];                                          /* Maximum2DDiameterColumn */
+        out[7] = diam[2];                                          /* Maximum2DDiameterRow */
+        out[8] = diam[0];                                          /* Maximum2DDiameterSlice */
+        out[9] = diam[3];                                          /* Maximum3DDiameter */
+        out[10] = V;                                               /* MeshVolume */
+        out[11] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                 /* MinorAxisLength */
+        out[12] = A / sph;                                         /* SphericalDisproportion */
+        out[13] = sph / A;                                         /* Sphericity */
+        out[14] = A;                                               /* SurfaceArea */
+        out[15] = A / V;                                           /* SurfaceVolumeRatio */
+        out[16] = (double)np * (sz * sx * sy);                     /* VoxelVolume */
     }
     return RADX_OK;
 }
@@ -677,7 +720,9 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     if (st != RADX_OK) return st;
     for (k = 0; k < radx_shape_nfeatures; k++) out[k] = NAN;
 
-    P0 = in->dims_zyx[0] + 2; P1 = in->dims_zyx[1] + 2; P2 = in->dims_zyx[2] + 2;
+    P0 = in->dims_zyx[0] + 2;
+    P1 = in->dims_zyx[1] + 2;
+    P2 = in->dims_zyx[2] + 2;
     ncz = P0 - 1;
     m = (uint8_t *)calloc((size_t)(P0 * P1 * P2), 1);
     cnt = (int64_t *)calloc((size_t)(2 * ncz + 2), sizeof(int64_t));
@@ -697,12 +742,13 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
         }
     }
     if (np == 0) {
-        free(m); free(cnt);
+        free(m);
+        free(cnt);
         return radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
     }
     for (k = 0; k < 128; k++) ntab[k] = (int8_t)radx_mc_ntri(k);
 
-    /* pass 1: counts per cube plane */
+        /* pass 1: counts per cube plane */
 #pragma omp parallel
     {
         uint8_t *o4 = (uint8_t *)malloc((size_t)(2 * P2)), *a4 = o4 ? o4 + P2 : NULL;
@@ -743,7 +789,7 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     vtx = (int32_t *)malloc(sizeof(int32_t) * 3 * (size_t)(nvtx ? nvtx : 1));
     if (!vol6 || !area || !vtx) goto nomem;
 
-    /* pass 2: terms and vertices at fixed offsets */
+        /* pass 2: terms and vertices at fixed offsets */
 #pragma omp parallel
     {
         uint8_t *o4 = (uint8_t *)malloc((size_t)(2 * P2)), *a4 = o4 ? o4 + P2 : NULL;
@@ -774,12 +820,19 @@ radx_status radx_shape_compute(const radx_shape_input *in, const radx_params *p,
     free(m);
     m = NULL;
     st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, err);
-    free(vol6); free(area); free(vtx); free(cnt);
+    free(vol6);
+    free(area);
+    free(vtx);
+    free(cnt);
     (void)p;
     return st;
 
 nomem:
-    free(m); free(cnt); free(vol6); free(area); free(vtx);
+    free(m);
+    free(cnt);
+    free(vol6);
+    free(area);
+    free(vtx);
     return radx_seterr(err, RADX_ERR_NOMEM, "shape: out of memory building the mesh of a %lld x %lld x %lld ROI",
                        (long long)in->dims_zyx[0], (long long)in->dims_zyx[1], (long long)in->dims_zyx[2]);
 }

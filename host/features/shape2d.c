@@ -47,7 +47,6 @@
 #include "features/features.h"
 #include "rules/marching_cubes.h"
 
-
 #define RADX_SHAPE2D_PI 3.141592653589793238462643383279502884
 
 /* PyRadiomics' decision (see the comment at the top).  ndim: dimension of the mask image as
@@ -145,8 +144,12 @@ radx_status radx_shape2d_compute(const radx_shape_input *in, const radx_params *
 
     {
         int64_t ext[3];
-        ext[0] = 1; ext[1] = 2 * (PA - 1) + 1; ext[2] = 2 * (PB - 1) + 1;
-        sp3[0] = 1.0; sp3[1] = sp2[0]; sp3[2] = sp2[1];
+        ext[0] = 1;
+        ext[1] = 2 * (PA - 1) + 1;
+        ext[2] = 2 * (PB - 1) + 1;
+        sp3[0] = 1.0;
+        sp3[1] = sp2[0];
+        sp3[2] = sp2[1];
         st = radx_shape_diameters(vtx, nv, ext, sp3, 1, 0, diam, err);
     }
     free(vtx);
@@ -166,22 +169,23 @@ radx_status radx_shape2d_compute(const radx_shape_input *in, const radx_params *
 
     {
         const double pi = RADX_SHAPE2D_PI;
-        double sph = (2 * sqrt(pi * S)) / Per;                           /* shape2D.py */
-        out[0] = (w[0] < 0 || w[1] < 0) ? NAN : sqrt(w[0] / w[1]);       /* Elongation */
-        out[1] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                        /* MajorAxisLength */
-        out[2] = diam[3];                                                /* MaximumDiameter */
-        out[3] = S;                                                      /* MeshSurface */
-        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                        /* MinorAxisLength */
-        out[5] = Per;                                                    /* Perimeter */
-        out[6] = Per / S;                                                /* PerimeterSurfaceRatio */
-        out[7] = (double)np * (sp2[1] * sp2[0]);                         /* PixelSurface: Np * (x * y) */
-        out[8] = 1.0 / sph;                                              /* SphericalDisproportion */
-        out[9] = sph;                                                    /* Sphericity */
+        double sph = (2 * sqrt(pi * S)) / Per;                     /* shape2D.py */
+        out[0] = (w[0] < 0 || w[1] < 0) ? NAN : sqrt(w[0] / w[1]); /* Elongation */
+        out[1] = w[1] < 0 ? NAN : sqrt(w[1]) * 4;                  /* MajorAxisLength */
+        out[2] = diam[3];                                          /* MaximumDiameter */
+        out[3] = S;                                                /* MeshSurface */
+        out[4] = w[0] < 0 ? NAN : sqrt(w[0]) * 4;                  /* MinorAxisLength */
+        out[5] = Per;                                              /* Perimeter */
+        out[6] = Per / S;                                          /* PerimeterSurfaceRatio */
+        out[7] = (double)np * (sp2[1] * sp2[0]);                   /* PixelSurface: Np * (x * y) */
+        out[8] = 1.0 / sph;                                        /* SphericalDisproportion */
+        out[9] = sph;                                              /* Sphericity */
     }
     return RADX_OK;
 
 nomem:
-    free(m); free(vtx);
-    return radx_seterr(err, RADX_ERR_NOMEM, "shape2D: out of memory for a %lld x %lld slice",
-                       (long long)na, (long long)nb);
+    free(m);
+    free(vtx);
+    return radx_seterr(err, RADX_ERR_NOMEM, "shape2D: out of memory for a %lld x %lld slice", (long long)na,
+                       (long long)nb);
 }

@@ -77,7 +77,11 @@ int radx_szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, 
     cnt = calloc((size_t)jmax + 1, sizeof *cnt);
     touched = malloc((size_t)(n > 0 ? n : 1) * sizeof *touched);
     if (!start || !pos || !order || !cnt || !touched || radx_szm_sparse_alloc(out, n) < 0) {
-        free(start); free(pos); free(order); free(cnt); free(touched);
+        free(start);
+        free(pos);
+        free(order);
+        free(cnt);
+        free(touched);
         radx_szm_sparse_free(out);
         return -1;
     }
@@ -102,7 +106,11 @@ int radx_szm_aggregate(int64_t n, const int32_t *gi, const int64_t *j, int ngp, 
         }
     }
     out->n = e;
-    free(start); free(pos); free(order); free(cnt); free(touched);
+    free(start);
+    free(pos);
+    free(order);
+    free(cnt);
+    free(touched);
     return 0;
 }
 

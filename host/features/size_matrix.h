@@ -22,7 +22,6 @@
 extern "C" {
 #endif
 
-
 /* Sparse gray-level x size matrix with integer counts. */
 typedef struct radx_szm_sparse {
     int64_t n;    /* entries */

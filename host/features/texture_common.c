@@ -72,12 +72,11 @@ static void index_marked(int32_t *mark, int ng, double *vals)
 
 /* ---- angular classes (GLCM, GLRLM) ---------------------------------------------------------- */
 
-radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_params *p, const char *cls,
-                                   int ntable, int nslots, int need_distances, double *out, radx_err *err)
+radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_params *p, const char *cls, int ntable,
+                                   int nslots, int need_distances, double *out, radx_err *err)
 {
     int k;
-    if (!in || !p || !out || !in->gl || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "%s: NULL argument", cls);
+    if (!in || !p || !out || !in->gl || !in->roi) return radx_seterr(err, RADX_ERR_ARG, "%s: NULL argument", cls);
     if (ntable != nslots)
         return radx_seterr(err, RADX_ERR_INTERNAL, "%s: feature table has %d entries, expected %d", cls, ntable,
                            nslots);
@@ -89,13 +88,12 @@ radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_para
     if (need_distances && (p->n_distances < 1 || p->n_distances > RADX_MAX_DISTANCES))
         return radx_seterr(err, RADX_ERR_PARAM, "%s: distances: need 1 to %d values", cls, RADX_MAX_DISTANCES);
     if (p->force2d && (p->force2d_dimension < 0 || p->force2d_dimension > 2))
-        return radx_seterr(err, RADX_ERR_PARAM, "%s: force2Ddimension %d is not 0, 1 or 2", cls,
-                           p->force2d_dimension);
+        return radx_seterr(err, RADX_ERR_PARAM, "%s: force2Ddimension %d is not 0, 1 or 2", cls, p->force2d_dimension);
     return RADX_OK;
 }
 
-radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, int32_t **li, double **vals,
-                                 int *n, radx_err *err)
+radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, int32_t **li, double **vals, int *n,
+                                 radx_err *err)
 {
     const size_t nvox = (size_t)in->dims_zyx[0] * (size_t)in->dims_zyx[1] * (size_t)in->dims_zyx[2];
     int32_t *map = calloc((size_t)in->ng + 1, sizeof *map);
@@ -112,8 +110,7 @@ radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, 
         goto fail;
     }
     if (mark_roi_levels(in, map, &bad) < 0) {
-        st = radx_seterr(err, RADX_ERR_ARG, "%s: gray level %d inside the ROI is outside 1..%d", cls, (int)bad,
-                         in->ng);
+        st = radx_seterr(err, RADX_ERR_ARG, "%s: gray level %d inside the ROI is outside 1..%d", cls, (int)bad, in->ng);
         goto fail;
     }
     cnt = count_marked(map, in->ng);
@@ -194,19 +191,17 @@ double radx_tex_angle_nanmean(const double *res, int na, int nslots, int k)
 
 /* ---- neighbourhood classes (GLSZM, GLDM, NGTDM) --------------------------------------------- */
 
-radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const radx_params *p, const char *cls,
-                                         int nfeat, int need_distances, double *out, int64_t dims[3], int *f2d,
-                                         radx_err *err)
+radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const radx_params *p, const char *cls, int nfeat,
+                                         int need_distances, double *out, int64_t dims[3], int *f2d, radx_err *err)
 {
     int k;
-    if (!in || !p || !out || !in->gl || !in->roi)
-        return radx_seterr(err, RADX_ERR_ARG, "%s: NULL argument", cls);
+    if (!in || !p || !out || !in->gl || !in->roi) return radx_seterr(err, RADX_ERR_ARG, "%s: NULL argument", cls);
     for (k = 0; k < nfeat; k++) out[k] = NAN;
     for (k = 0; k < 3; k++) {
         dims[k] = in->dims_zyx[k];
         if (dims[k] < 1)
-            return radx_seterr(err, RADX_ERR_ARG, "%s: empty box (%lld x %lld x %lld)", cls,
-                               (long long)in->dims_zyx[0], (long long)in->dims_zyx[1], (long long)in->dims_zyx[2]);
+            return radx_seterr(err, RADX_ERR_ARG, "%s: empty box (%lld x %lld x %lld)", cls, (long long)in->dims_zyx[0],
+                               (long long)in->dims_zyx[1], (long long)in->dims_zyx[2]);
     }
     if (in->ng < 1) return radx_seterr(err, RADX_ERR_ARG, "%s: ng = %d, expected >= 1", cls, in->ng);
     *f2d = -1;
@@ -217,8 +212,8 @@ radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const rad
     }
     if (need_distances && (p->n_distances < 1 || p->n_distances > RADX_MAX_DISTANCES))
         return radx_seterr(err, RADX_ERR_PARAM,
-                           "distances: %d values, expected 1..%d (PyRadiomics fails on an empty list)",
-                           p->n_distances, RADX_MAX_DISTANCES);
+                           "distances: %d values, expected 1..%d (PyRadiomics fails on an empty list)", p->n_distances,
+                           RADX_MAX_DISTANCES);
     return RADX_OK;
 }
 
@@ -316,8 +311,8 @@ void radx_tex_nbhd_free(radx_tex_nbhd *nh)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline void neighbour_row(const radx_texture_input *in, const radx_tex_nbhd *nh, int64_t row, int alpha,
-                                 int32_t *dep, double *diff)
+static inline void
+neighbour_row(const radx_texture_input *in, const radx_tex_nbhd *nh, int64_t row, int alpha, int32_t *dep, double *diff)
 {
     const int64_t *d = nh->dims, *m = nh->margin;
     const int64_t z = row / d[1], y = row % d[1];

@@ -30,15 +30,15 @@ int radx_tex_max_threads(void);
 /* Argument checks, in this order: NULL pointers; the name table has nslots entries (ntable is its
  * actual size); out[0..nslots) = NaN; a non-empty box; 1 <= ng <= 2^24; when need_distances, 1 to
  * RADX_MAX_DISTANCES distances; force2Ddimension in 0..2 when force2D is set. */
-radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_params *p, const char *cls,
-                                   int ntable, int nslots, int need_distances, double *out, radx_err *err);
+radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_params *p, const char *cls, int ntable,
+                                   int nslots, int need_distances, double *out, radx_err *err);
 
 /* Level index volume: *li (one per box voxel) is the index of the voxel's gray level among the *n
  * levels present in the ROI, -1 outside the ROI; *vals (n) are those gray values, ascending.
  * RADX_ERR_ARG when an ROI voxel's gray level is outside 1..ng, RADX_ERR_ROI when the ROI is
  * empty.  On error nothing is left allocated. */
-radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, int32_t **li, double **vals,
-                                 int *n, radx_err *err);
+radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, int32_t **li, double **vals, int *n,
+                                 radx_err *err);
 
 /* Fills angle a's counts into cnt (all ncell cells); returns their total. */
 typedef uint64_t (*radx_tex_count_fn)(const void *ctx, int a, uint32_t *cnt);
@@ -61,9 +61,8 @@ double radx_tex_angle_nanmean(const double *res, int na, int nslots, int k);
 /* Argument checks, in this order: NULL pointers; out[0..nfeat) = NaN; a non-empty box; ng >= 1;
  * force2Ddimension in 0..2 when force2D is set; when need_distances, 1 to RADX_MAX_DISTANCES
  * distances.  Sets dims = the box (z, y, x) and *f2d = force2Ddimension, or -1 without force2D. */
-radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const radx_params *p, const char *cls,
-                                         int nfeat, int need_distances, double *out, int64_t dims[3], int *f2d,
-                                         radx_err *err);
+radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const radx_params *p, const char *cls, int nfeat,
+                                         int need_distances, double *out, int64_t dims[3], int *f2d, radx_err *err);
 
 /* Scans the ROI: *n_roi = ROI voxels; RADX_ERR_INTERNAL when an ROI voxel's gray level is outside
  * 1..ng, RADX_ERR_ROI when the ROI is empty.  With lut not NULL, also *lut (ng + 1 entries): the
@@ -133,8 +132,8 @@ typedef struct radx_szm_slab {
     int64_t *j;
     int64_t *bottom, *top; /* dims[1] * dims[2] each: slice z0, slice z1 - 1 */
 } radx_szm_slab;
-radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl,
-                              int nsl, radx_szm_sparse *m, radx_err *err);
+radx_status radx_glszm_stitch(const radx_texture_input *in, const radx_tex_nbclass *s, const radx_szm_slab *sl, int nsl,
+                              radx_szm_sparse *m, radx_err *err);
 
 /* GLSZM features from m into out (radx_glszm_features order). */
 radx_status radx_glszm_from_matrix(const radx_tex_nbclass *s, const radx_szm_sparse *m, double *out, radx_err *err);

@@ -24,8 +24,8 @@ int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, s
     int ok = d != NULL;
     while (ok && outpos < want && inpos < insize) {
         size_t used_in = 0, used_out = 0;
-        const enum libdeflate_result r =
-            libdeflate_gzip_decompress_ex(d, in + inpos, insize - inpos, out + outpos, want - outpos, &used_in, &used_out);
+        const enum libdeflate_result r = libdeflate_gzip_decompress_ex(d, in + inpos, insize - inpos, out + outpos,
+                                                                       want - outpos, &used_in, &used_out);
         if (r != LIBDEFLATE_SUCCESS || used_in == 0) ok = 0;
         inpos += used_in;
         outpos += used_out;
@@ -60,4 +60,3 @@ unsigned char *radx_io_slurp(const char *path, size_t *size)
     fclose(f);
     return buf;
 }
-

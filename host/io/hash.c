@@ -66,8 +66,10 @@ radx_status radx_volume_sha1(const radx_volume *v, int as_mask_uint32, char hex[
             if (as_mask_uint32) {
                 for (size_t i = 0; i < m; i++) {
                     uint32_t u = elem_to_u32(v, i0 + i);
-                    buf[nb++] = (uint8_t)u; buf[nb++] = (uint8_t)(u >> 8);
-                    buf[nb++] = (uint8_t)(u >> 16); buf[nb++] = (uint8_t)(u >> 24);
+                    buf[nb++] = (uint8_t)u;
+                    buf[nb++] = (uint8_t)(u >> 8);
+                    buf[nb++] = (uint8_t)(u >> 16);
+                    buf[nb++] = (uint8_t)(u >> 24);
                 }
             } else {
                 const uint8_t *src = (const uint8_t *)v->data + i0 * esz;

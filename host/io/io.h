@@ -17,7 +17,6 @@ extern "C" {
  * and headers whose size would exceed RADX_MAX_VOXELS.  On failure *out is left zeroed. */
 radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err);
 
-
 /* What PyRadiomics prints as diagnostics_Image-original_Hash / diagnostics_Mask-original_Hash:
  * sitk.Hash(image), the SHA1 of the pixel buffer (little-endian bytes, x fastest).
  *   as_mask_uint32 = 0: the buffer in its native type (Image-original_Hash);
@@ -33,19 +32,17 @@ radx_status radx_volume_sha1(const radx_volume *v, int as_mask_uint32, char hex[
 
 /* Geometry as an ITK ImageIO reports it, before ImageFileReader's fix-ups. */
 typedef struct radx_io_geom {
-    int ndim;                  /* 2 or 3 */
+    int ndim; /* 2 or 3 */
     int64_t size[3];
-    double spacing[3];         /* may be negative (NIfTI pixdim); fixed by radx_io_finish */
+    double spacing[3]; /* may be negative (NIfTI pixdim); fixed by radx_io_finish */
     double origin[3];
-    double dircol[3][3];       /* dircol[c] = world direction of index axis c (ITK "GetDirection(c)") */
+    double dircol[3][3]; /* dircol[c] = world direction of index axis c (ITK "GetDirection(c)") */
 } radx_io_geom;
 
 /* Format readers: fill g, *dtype and *data (malloc'ed, native byte order) or return an error that
  * names `path`.  Called with the reader lock held (libnifti and teem keep global state). */
-radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data,
-                               radx_err *err);
-radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data,
-                              radx_err *err);
+radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err);
+radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err);
 
 /* Bytes a compressed stream of `file_bytes` can expand to at most (deflate's ratio is < 1032:1),
  * used to refuse headers that claim more data than a file can hold. */

@@ -30,8 +30,8 @@
 #endif
 
 #define RADX_SVD_CAT2_(a, b) a##_##b
-#define RADX_SVD_CAT_(a, b) RADX_SVD_CAT2_(a, b)
-#define RADX_SVD_FN(name) RADX_SVD_CAT_(name, RADX_SVD_SUF)
+#define RADX_SVD_CAT_(a, b)  RADX_SVD_CAT2_(a, b)
+#define RADX_SVD_FN(name)    RADX_SVD_CAT_(name, RADX_SVD_SUF)
 
 /* reference BLAS on contiguous vectors (incx = incy = 1), in their order of operations */
 static RADX_SVD_T RADX_SVD_FN(radx_svd_nrm2)(int n, const RADX_SVD_T *x)
@@ -128,27 +128,27 @@ static void RADX_SVD_FN(radx_svd_rotg)(RADX_SVD_T *sa, RADX_SVD_T *sb, RADX_SVD_
  * The phases share the arrays of the Fortran: x (destroyed), u, v, the diagonal s and the
  * super-diagonal e (1-based, as the Fortran indexes them).  Each phase runs the original loops and
  * statements unchanged, so the floating-point operations and their order are those of dsvdc. */
-#define RADX_SVD_N 3 /* rows of x */
-#define RADX_SVD_P 3 /* columns of x */
-#define X_(i, j) xm[((i) - 1) + ((j) - 1) * RADX_SVD_N]
-#define U_(i, j) um[((i) - 1) + ((j) - 1) * RADX_SVD_N]
-#define V_(i, j) vm[((i) - 1) + ((j) - 1) * RADX_SVD_P]
-#define RADX_SVD_ABS RADX_SVD_FABS
-#define RADX_SVD_NRM2 RADX_SVD_FN(radx_svd_nrm2)
-#define RADX_SVD_DOT RADX_SVD_FN(radx_svd_dot)
-#define RADX_SVD_AXPY RADX_SVD_FN(radx_svd_axpy)
-#define RADX_SVD_SCAL RADX_SVD_FN(radx_svd_scal)
-#define RADX_SVD_ROT RADX_SVD_FN(radx_svd_rot)
-#define RADX_SVD_SWAP RADX_SVD_FN(radx_svd_swap)
-#define RADX_SVD_SIGN RADX_SVD_FN(radx_svd_sign)
-#define RADX_SVD_ROTG RADX_SVD_FN(radx_svd_rotg)
+#define RADX_SVD_N         3 /* rows of x */
+#define RADX_SVD_P         3 /* columns of x */
+#define X_(i, j)           xm[((i)-1) + ((j)-1) * RADX_SVD_N]
+#define U_(i, j)           um[((i)-1) + ((j)-1) * RADX_SVD_N]
+#define V_(i, j)           vm[((i)-1) + ((j)-1) * RADX_SVD_P]
+#define RADX_SVD_ABS       RADX_SVD_FABS
+#define RADX_SVD_NRM2      RADX_SVD_FN(radx_svd_nrm2)
+#define RADX_SVD_DOT       RADX_SVD_FN(radx_svd_dot)
+#define RADX_SVD_AXPY      RADX_SVD_FN(radx_svd_axpy)
+#define RADX_SVD_SCAL      RADX_SVD_FN(radx_svd_scal)
+#define RADX_SVD_ROT       RADX_SVD_FN(radx_svd_rot)
+#define RADX_SVD_SWAP      RADX_SVD_FN(radx_svd_swap)
+#define RADX_SVD_SIGN      RADX_SVD_FN(radx_svd_sign)
+#define RADX_SVD_ROTG      RADX_SVD_FN(radx_svd_rotg)
 #define RADX_SVD_MAX(a, b) ((a) >= (b) ? (a) : (b))
 
 /* Householder reduction, column step l: the reflection that zeroes X(l+1.., l) (its norm, negated,
  * in s[l]) applied to the columns right of l, whose row l then goes to e; the reflection vector is
  * kept in column l of u. */
-static void RADX_SVD_FN(radx_svd_house_col)(RADX_SVD_T xm[9], RADX_SVD_T um[9], RADX_SVD_T s[], RADX_SVD_T e[],
-                                            int l, int nct)
+static void RADX_SVD_FN(radx_svd_house_col)(RADX_SVD_T xm[9], RADX_SVD_T um[9], RADX_SVD_T s[], RADX_SVD_T e[], int l,
+                                            int nct)
 {
     typedef RADX_SVD_T T;
     enum { N = RADX_SVD_N, P = RADX_SVD_P };

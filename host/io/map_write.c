@@ -59,7 +59,8 @@ static radx_status make_temp(const char *path, const char *suffix, char **out, r
     /* mkstemps creates 0600; a map gets the permissions of an ordinary new file */
     mode_t um = umask(0);
     umask(um);
-    if (fchmod(fd, 0666 & ~um) != 0) { /* not fatal */ }
+    if (fchmod(fd, 0666 & ~um) != 0) { /* not fatal */
+    }
     close(fd);
     *out = t;
     return RADX_OK;
@@ -75,11 +76,10 @@ static radx_status finish_temp(const char *tmp, const char *path, radx_err *err)
     return RADX_OK;
 }
 
-
 /* ---- gzip stream with precompressed background runs ---------------------------------------- */
 
-#define FGZ_UNIT 1024          /* floats per precompressed background segment */
-#define FGZ_OUT (1u << 16)
+#define FGZ_UNIT 1024 /* floats per precompressed background segment */
+#define FGZ_OUT  (1u << 16)
 
 typedef struct fgz {
     FILE *f;
@@ -88,10 +88,10 @@ typedef struct fgz {
     uLong crc;
     uint64_t isize;
     unsigned char *out;
-    unsigned char *unit_z;     /* the background segment, deflated, ending byte-aligned */
+    unsigned char *unit_z; /* the background segment, deflated, ending byte-aligned */
     size_t unit_zlen;
     uLong unit_crc, unit_op;
-    float *unit;               /* FGZ_UNIT background values */
+    float *unit; /* FGZ_UNIT background values */
 } fgz;
 
 static void fgz_write(fgz *g, const void *p, size_t n)
@@ -107,7 +107,10 @@ static void fgz_deflate(fgz *g, int flush)
         g->zs.next_out = g->out;
         g->zs.avail_out = FGZ_OUT;
         r = deflate(&g->zs, flush);
-        if (r == Z_STREAM_ERROR) { g->ok = 0; return; }
+        if (r == Z_STREAM_ERROR) {
+            g->ok = 0;
+            return;
+        }
         fgz_write(g, g->out, FGZ_OUT - g->zs.avail_out);
     } while (g->zs.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
 }
@@ -247,8 +250,7 @@ static radx_status write_nifti(const char *path, const char *tmp, int gz, const 
     nim->sform_code = NIFTI_XFORM_SCANNER_ANAT;
     nim->sto_xyz = m;
     double qx, qy, qz, dx, dy, dz, qfac;
-    nifti_dmat44_to_quatern(m, &nim->quatern_b, &nim->quatern_c, &nim->quatern_d, &qx, &qy, &qz, &dx, &dy, &dz,
-                            &qfac);
+    nifti_dmat44_to_quatern(m, &nim->quatern_b, &nim->quatern_c, &nim->quatern_d, &qx, &qy, &qz, &dx, &dy, &dz, &qfac);
     nim->qoffset_x = qx;
     nim->qoffset_y = qy;
     nim->qoffset_z = qz;
@@ -280,7 +282,8 @@ static radx_status write_nifti(const char *path, const char *tmp, int gz, const 
              (nbytes == 0 || fwrite(data, nbytes, 1, f) == 1);
     }
     if (f) ok = (fclose(f) == 0) && ok;
-    if (!ok) return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, errno ? strerror(errno) : "write error");
+    if (!ok)
+        return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, errno ? strerror(errno) : "write error");
     return RADX_OK;
 }
 
@@ -346,20 +349,31 @@ radx_status radx_map_write(const char *path, const radx_geom *g, const float *da
     if (!path || !g || !data) return radx_seterr(err, RADX_ERR_ARG, "radx_map_write: NULL argument");
     int kind;
     const char *suffix;
-    if (ends_with(path, ".nii.gz")) { kind = 1; suffix = ".nii.gz"; }
-    else if (ends_with(path, ".nii")) { kind = 0; suffix = ".nii"; }
-    else if (ends_with(path, ".nrrd")) { kind = 2; suffix = ".nrrd"; }
-    else return radx_seterr(err, RADX_ERR_ARG, "%s: unknown map format (use .nii.gz, .nii or .nrrd)", path);
+    if (ends_with(path, ".nii.gz")) {
+        kind = 1;
+        suffix = ".nii.gz";
+    } else if (ends_with(path, ".nii")) {
+        kind = 0;
+        suffix = ".nii";
+    } else if (ends_with(path, ".nrrd")) {
+        kind = 2;
+        suffix = ".nrrd";
+    } else
+        return radx_seterr(err, RADX_ERR_ARG, "%s: unknown map format (use .nii.gz, .nii or .nrrd)", path);
     char *tmp = NULL;
     radx_status st = make_temp(path, suffix, &tmp, err);
     if (st) return st;
     pthread_mutex_lock(&g_write_lock);
     errno = 0;
-    if (kind == 2) st = write_nrrd(path, tmp, g, data, err);
-    else st = write_nifti(path, tmp, kind == 1, g, data, err);
+    if (kind == 2)
+        st = write_nrrd(path, tmp, g, data, err);
+    else
+        st = write_nifti(path, tmp, kind == 1, g, data, err);
     pthread_mutex_unlock(&g_write_lock);
-    if (st) unlink(tmp);
-    else st = finish_temp(tmp, path, err);
+    if (st)
+        unlink(tmp);
+    else
+        st = finish_temp(tmp, path, err);
     free(tmp);
     return st;
 }

@@ -49,7 +49,9 @@
 #include <zlib.h>
 #include "io/io.h"
 
-typedef struct { double m[4][4]; } m44;
+typedef struct {
+    double m[4][4];
+} m44;
 
 static int map_dtype(int nifti_dt, radx_dtype *dt)
 {
@@ -93,7 +95,7 @@ static double col_norm(const m44 *a, int c)
 
 static double det33(const m44 *a)
 {
-    const double (*m)[4] = a->m;
+    const double(*m)[4] = a->m;
     return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
            m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
 }
@@ -140,8 +142,8 @@ static int sform_decomposable(const m44 *s)
  * order of the computed left singular vectors (for an already orthogonal-times-diagonal matrix the
  * iteration runs on rounding noise).  linpack_svd.h holds the operation-for-operation transcription
  * (shared with the double-precision dsvdc of resample.c), instantiated here in single precision. */
-#define RADX_SVD_T float
-#define RADX_SVD_SUF f
+#define RADX_SVD_T    float
+#define RADX_SVD_SUF  f
 #define RADX_SVD_FABS fabsf
 #include "io/linpack_svd.h"
 
@@ -227,20 +229,37 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
     size_t pl = strlen(path);
     snprintf(hdr, sizeof hdr, "%s", path);
     /* an Analyze / NIfTI pair named by its data file: the header is the .hdr beside it */
-    if (pl >= 4 && pl < sizeof hdr && !strcasecmp(path + pl - 4, ".img")) memcpy(hdr + pl - 4, ".hdr", 4);
-    else if (pl >= 7 && pl < sizeof hdr && !strcasecmp(path + pl - 7, ".img.gz")) memcpy(hdr + pl - 7, ".hdr", 4);
+    if (pl >= 4 && pl < sizeof hdr && !strcasecmp(path + pl - 4, ".img"))
+        memcpy(hdr + pl - 4, ".hdr", 4);
+    else if (pl >= 7 && pl < sizeof hdr && !strcasecmp(path + pl - 7, ".img.gz"))
+        memcpy(hdr + pl - 7, ".hdr", 4);
     gzFile f = gzopen(hdr, "rb");
-    if (!f) { snprintf(why, wlen, "cannot open"); return -1; }
+    if (!f) {
+        snprintf(why, wlen, "cannot open");
+        return -1;
+    }
     int n = gzread(f, h, sizeof h);
     gzclose(f);
-    if (n < 348) { snprintf(why, wlen, "too short for a NIfTI or Analyze header (%d bytes)", n < 0 ? 0 : n); return -1; }
+    if (n < 348) {
+        snprintf(why, wlen, "too short for a NIfTI or Analyze header (%d bytes)", n < 0 ? 0 : n);
+        return -1;
+    }
     uint32_t sz = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
     uint32_t szs = (uint32_t)h[3] | (uint32_t)h[2] << 8 | (uint32_t)h[1] << 16 | (uint32_t)h[0] << 24;
     int swap = 0, v2;
-    if (sz == 348 || sz == 540) v2 = sz == 540;
-    else if (szs == 348 || szs == 540) { v2 = szs == 540; swap = 1; }
-    else { snprintf(why, wlen, "not a NIfTI or Analyze header (sizeof_hdr %u)", sz); return -1; }
-    if (v2 && n < 540) { snprintf(why, wlen, "truncated NIfTI-2 header"); return -1; }
+    if (sz == 348 || sz == 540)
+        v2 = sz == 540;
+    else if (szs == 348 || szs == 540) {
+        v2 = szs == 540;
+        swap = 1;
+    } else {
+        snprintf(why, wlen, "not a NIfTI or Analyze header (sizeof_hdr %u)", sz);
+        return -1;
+    }
+    if (v2 && n < 540) {
+        snprintf(why, wlen, "truncated NIfTI-2 header");
+        return -1;
+    }
 #define RD16(o) (swap ? (int)(int16_t)((h[o] << 8) | h[(o) + 1]) : (int)(int16_t)(h[o] | (h[(o) + 1] << 8)))
     int64_t dim[8];
     int datatype;
@@ -256,10 +275,16 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
         for (int i = 0; i < 8; i++) dim[i] = RD16(40 + 2 * i);
     }
 #undef RD16
-    if (dim[0] < 1 || dim[0] > 7) { snprintf(why, wlen, "invalid header: dim[0] = %lld (must be 1..7)", (long long)dim[0]); return -1; }
+    if (dim[0] < 1 || dim[0] > 7) {
+        snprintf(why, wlen, "invalid header: dim[0] = %lld (must be 1..7)", (long long)dim[0]);
+        return -1;
+    }
     int64_t nvox = 1;
     for (int i = 1; i <= dim[0]; i++) {
-        if (dim[i] < 1) { snprintf(why, wlen, "invalid header: dim[%d] = %lld", i, (long long)dim[i]); return -1; }
+        if (dim[i] < 1) {
+            snprintf(why, wlen, "invalid header: dim[%d] = %lld", i, (long long)dim[i]);
+            return -1;
+        }
         if (nvox > RADX_MAX_VOXELS / dim[i]) {
             snprintf(why, wlen, "header claims more than the limit of %lld voxels", (long long)RADX_MAX_VOXELS);
             return -1;
@@ -269,7 +294,10 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
     static const int known[] = {2, 4, 8, 16, 32, 64, 128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304};
     int ok = 0;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) ok |= datatype == known[i];
-    if (!ok) { snprintf(why, wlen, "invalid or unsupported NIfTI datatype %d", datatype); return -1; }
+    if (!ok) {
+        snprintf(why, wlen, "invalid or unsupported NIfTI datatype %d", datatype);
+        return -1;
+    }
     return 0;
 }
 
@@ -318,11 +346,11 @@ static int load_gz_fast(nifti_image *nim)
 typedef struct {
     const char *path;
     nifti_image *nim;
-    int analyze;    /* Analyze 7.5: no orientation, no scaling */
-    int nifti1;     /* NIfTI-1 (or Analyze): single-precision matrices, as ITK's nifti1_io has them */
-    radx_dtype dt;  /* pixel type of nim->data */
-    int realdim;    /* 2 or 3, once check_ndim has passed */
-    int64_t nvox;   /* voxels of the image, once check_size has passed */
+    int analyze;   /* Analyze 7.5: no orientation, no scaling */
+    int nifti1;    /* NIfTI-1 (or Analyze): single-precision matrices, as ITK's nifti1_io has them */
+    radx_dtype dt; /* pixel type of nim->data */
+    int realdim;   /* 2 or 3, once check_ndim has passed */
+    int64_t nvox;  /* voxels of the image, once check_size has passed */
 } nii_reader;
 
 /* Checks the header, then has libnifti read it (without the data). */
@@ -397,8 +425,8 @@ static radx_status check_size(nii_reader *r, radx_io_geom *g, radx_err *err)
     for (int i = 1; i <= 3; i++) {
         int64_t n = i <= realdim ? nim->dim[i] : 1;
         if (n < 1)
-            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid image size %lld along axis %d", r->path,
-                               (long long)n, i - 1);
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid image size %lld along axis %d", r->path, (long long)n,
+                               i - 1);
         if (n > RADX_MAX_VOXELS / nvox)
             return radx_seterr(err, RADX_ERR_NOMEM,
                                "%s: header claims a %lld x %lld x %lld image, more than the limit of %lld voxels",
@@ -460,8 +488,8 @@ static void xforms_nifti1(const nifti_image *nim, int qcode, int scode, m44 *q, 
     mat44 fq;
     if (qcode != NIFTI_XFORM_UNKNOWN) {
         fq = nifti_quatern_to_mat44((float)nim->quatern_b, (float)nim->quatern_c, (float)nim->quatern_d,
-                                    (float)nim->qoffset_x, (float)nim->qoffset_y, (float)nim->qoffset_z,
-                                    (float)nim->dx, (float)nim->dy, (float)nim->dz, (float)nim->qfac);
+                                    (float)nim->qoffset_x, (float)nim->qoffset_y, (float)nim->qoffset_z, (float)nim->dx,
+                                    (float)nim->dy, (float)nim->dz, (float)nim->qfac);
     } else {
         memset(&fq, 0, sizeof fq);
         fq.m[0][0] = (float)nim->dx;
@@ -501,7 +529,7 @@ static void orientation_from(const m44 *m, double spacingscale, int realdim, rad
     if (realdim > 2) g->origin[2] = m->m[2][3] * spacingscale;
     const int nd = realdim > 3 ? 3 : realdim;
     for (int c = 0; c < nd; c++) {
-        double v[3] = { 0, 0, 0 }, sum = 0.0;
+        double v[3] = {0, 0, 0}, sum = 0.0;
         for (int r = 0; r < nd; r++) {
             v[r] = m->m[r][c];
             if (r < 2) v[r] *= -1.0;
@@ -521,7 +549,7 @@ static radx_status read_geometry(const nii_reader *r, radx_io_geom *g, radx_err 
 {
     const nifti_image *nim = r->nim;
     const double spacingscale = unit_scale(nim->xyz_units);
-    const double dxyz[3] = { nim->dx, nim->dy, nim->dz };
+    const double dxyz[3] = {nim->dx, nim->dy, nim->dz};
     for (int i = 0; i < 3; i++) {
         g->spacing[i] = i < r->realdim ? dxyz[i] * spacingscale : 1.0;
         g->origin[i] = 0.0;
@@ -555,9 +583,8 @@ static radx_status load_data(const nii_reader *r, radx_err *err)
 {
     nifti_image *nim = r->nim;
     if (!load_gz_fast(nim) && (nifti_image_load(nim) < 0 || !nim->data))
-        return radx_seterr(err, RADX_ERR_FORMAT,
-                           "%s: truncated or corrupt image data (could not read %llu bytes%s)", r->path,
-                           (unsigned long long)((uint64_t)r->nvox * (uint64_t)nim->nbyper),
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: truncated or corrupt image data (could not read %llu bytes%s)",
+                           r->path, (unsigned long long)((uint64_t)r->nvox * (uint64_t)nim->nbyper),
                            is_gz(nim->iname) ? " from the gzip stream" : "");
     return RADX_OK;
 }

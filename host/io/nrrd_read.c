@@ -119,12 +119,12 @@ static int64_t file_size(const char *p)
 /* What the reading steps below share. */
 typedef struct {
     const char *path;
-    Nrrd *hdr;                      /* the header, read without the data */
-    NrrdIoState *nio;               /* how the header says the data are stored */
+    Nrrd *hdr;        /* the header, read without the data */
+    NrrdIoState *nio; /* how the header says the data are stored */
     radx_dtype dt;
     unsigned int dom[NRRD_DIM_MAX]; /* the domain (image) axes, ndom of them */
     unsigned int ndom;
-    int64_t nvox;                   /* voxels, once count_voxels has passed */
+    int64_t nvox; /* voxels, once count_voxels has passed */
 } nrrd_reader;
 
 /* The header only (teem skips the data), with a pixel type radx handles. */
@@ -269,11 +269,8 @@ static radx_status axis_spacings(const nrrd_reader *r, unsigned int nd, radx_io_
         double spacing = AIR_NAN, sdir[NRRD_SPACE_DIM_MAX];
         int sstat = nrrdSpacingCalculate(hdr, r->dom[ai], &spacing, sdir);
         switch (sstat) {
-        case nrrdSpacingStatusNone:
-            break;
-        case nrrdSpacingStatusScalarNoSpace:
-            g->spacing[ai] = spacing;
-            break;
+        case nrrdSpacingStatusNone: break;
+        case nrrdSpacingStatusScalarNoSpace: g->spacing[ai] = spacing; break;
         case nrrdSpacingStatusDirection:
             if (AIR_EXISTS(spacing)) {
                 to_lps(hdr->space, sdir);
@@ -284,7 +281,7 @@ static radx_status axis_spacings(const nrrd_reader *r, unsigned int nd, radx_io_
         default:
             return radx_seterr(err, RADX_ERR_FORMAT, "%s: cannot interpret the spacing of axis %u (%s)", r->path, ai,
                                sstat == nrrdSpacingStatusScalarWithSpace ? "\"spacings\" given together with a space"
-                                                                        : "unknown spacing status");
+                                                                         : "unknown spacing status");
         }
     }
     return RADX_OK;
@@ -337,8 +334,8 @@ static radx_status read_geometry(nrrd_reader *r, radx_io_geom *g, radx_err *err)
 static radx_status read_data(const nrrd_reader *r, void **data, radx_err *err)
 {
     if (getenv("RADX_NRRD_TEEM") == NULL) {
-        void *fast = gz_attached_fast(r->path, r->nio, (size_t)r->nvox * nrrdElementSize(r->hdr),
-                                      nrrdElementSize(r->hdr));
+        void *fast =
+            gz_attached_fast(r->path, r->nio, (size_t)r->nvox * nrrdElementSize(r->hdr), nrrdElementSize(r->hdr));
         if (fast) {
             g_fast_reads++;
             *data = fast;

@@ -25,8 +25,7 @@ static pthread_mutex_t g_io_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double det3(const double m[9])
 {
-    return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-           m[2] * (m[3] * m[7] - m[4] * m[6]);
+    return m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
 }
 
 /* What itk::ImageFileReader<Image<T,3>>::GenerateOutputInformation and Image::SetDirection do with
@@ -58,10 +57,9 @@ static radx_status finish_geometry(const char *path, const radx_io_geom *io, rad
     }
     for (int i = 0; i < 3; i++) {
         if (!(g->spacing[i] > 0) || !isfinite(g->spacing[i]))
-            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid voxel spacing %g along axis %d", path,
-                               g->spacing[i], i);
-        if (!isfinite(g->origin[i]))
-            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid origin (non-finite)", path);
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid voxel spacing %g along axis %d", path, g->spacing[i],
+                               i);
+        if (!isfinite(g->origin[i])) return radx_seterr(err, RADX_ERR_FORMAT, "%s: invalid origin (non-finite)", path);
     }
     for (int k = 0; k < 9; k++)
         if (!isfinite(g->direction[k]))
@@ -98,8 +96,8 @@ radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
     radx_dtype dt = RADX_DT_U8;
     void *data = NULL;
     pthread_mutex_lock(&g_io_lock);
-    radx_status s = is_nrrd ? radx_io_read_nrrd(path, &io, &dt, &data, err)
-                            : radx_io_read_nifti(path, &io, &dt, &data, err);
+    radx_status s =
+        is_nrrd ? radx_io_read_nrrd(path, &io, &dt, &data, err) : radx_io_read_nifti(path, &io, &dt, &data, err);
     pthread_mutex_unlock(&g_io_lock);
     if (s != RADX_OK) {
         free(data);
@@ -115,4 +113,3 @@ radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
     out->data = data;
     return RADX_OK;
 }
-

@@ -17,8 +17,7 @@ radx_status radx_param_error(const actx *a, const char *key, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (a->file)
-        return radx_seterr(a->err, RADX_ERR_PARAM, "%s: %s '%s': %s", a->file, a->section, key, msg);
+    if (a->file) return radx_seterr(a->err, RADX_ERR_PARAM, "%s: %s '%s': %s", a->file, a->section, key, msg);
     return radx_seterr(a->err, RADX_ERR_PARAM, "%s '%s': %s", a->section, key, msg);
 }
 
@@ -58,7 +57,10 @@ static void what_text(char *out, size_t len, const pval *v, const pval *seq, int
 {
     char sh[160], ss[160];
     radx_show_value(v, sh, sizeof sh);
-    if (!seq) { snprintf(out, len, "value %s", sh); return; }
+    if (!seq) {
+        snprintf(out, len, "value %s", sh);
+        return;
+    }
     radx_show_value(seq, ss, sizeof ss);
     snprintf(out, len, "element %d = %s of %s", i, sh, ss);
 }
@@ -82,9 +84,11 @@ static radx_status get_float(const actx *a, const keydef *kd, const pval *v, con
     char what[400];
     what_text(what, sizeof what, v, seq, idx);
     double d;
-    if (v->k == PV_FLOAT || v->k == PV_INT) d = v->d;
-    else if (v->k == PV_STR && v->s && radx_py_float(v->s, &d) == 0) { /* e.g. initValue: nan */ }
-    else return radx_param_error(a, kd->name, "%s is not a number", what);
+    if (v->k == PV_FLOAT || v->k == PV_INT)
+        d = v->d;
+    else if (v->k == PV_STR && v->s && radx_py_float(v->s, &d) == 0) { /* e.g. initValue: nan */
+    } else
+        return radx_param_error(a, kd->name, "%s is not a number", what);
     if (kd->r != R_NONE && !isfinite(d)) return radx_param_error(a, kd->name, "%s is not a finite number", what);
     if (!in_range_d(kd->r, d)) return radx_param_error(a, kd->name, "%s must be %s", what, range_text(kd->r));
     if (seq && isnan(d) && kd->r == R_NONE) return radx_param_error(a, kd->name, "%s: NaN is not allowed", what);
@@ -92,8 +96,7 @@ static radx_status get_float(const actx *a, const keydef *kd, const pval *v, con
     return RADX_OK;
 }
 
-static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, const char *const *names, int n,
-                            int *out)
+static radx_status get_enum(const actx *a, const keydef *kd, const pval *v, const char *const *names, int n, int *out)
 {
     char sh[160], list[1600];
     radx_show_value(v, sh, sizeof sh);
@@ -144,13 +147,31 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
         return RADX_OK;
     }
     switch (k) {
-    case K_MINROISIZE: p->has_minimum_roi_size = 0; p->minimum_roi_size = 0; break;
-    case K_GEOMTOL: p->has_geometry_tolerance = 0; p->geometry_tolerance = 0; break;
-    case K_BINCOUNT: p->has_bin_count = 0; p->bin_count = 0; break;
-    case K_REMOVEOUT: p->has_remove_outliers = 0; p->remove_outliers = 0; break;
-    case K_RESAMPLED: p->has_resampled_spacing = 0; memset(p->resampled_spacing, 0, sizeof p->resampled_spacing); break;
+    case K_MINROISIZE:
+        p->has_minimum_roi_size = 0;
+        p->minimum_roi_size = 0;
+        break;
+    case K_GEOMTOL:
+        p->has_geometry_tolerance = 0;
+        p->geometry_tolerance = 0;
+        break;
+    case K_BINCOUNT:
+        p->has_bin_count = 0;
+        p->bin_count = 0;
+        break;
+    case K_REMOVEOUT:
+        p->has_remove_outliers = 0;
+        p->remove_outliers = 0;
+        break;
+    case K_RESAMPLED:
+        p->has_resampled_spacing = 0;
+        memset(p->resampled_spacing, 0, sizeof p->resampled_spacing);
+        break;
     case K_INTERP: p->interpolator[0] = 0; break;
-    case K_RESEGRANGE: p->n_reseg_range = 0; p->reseg_range[0] = p->reseg_range[1] = 0; break;
+    case K_RESEGRANGE:
+        p->n_reseg_range = 0;
+        p->reseg_range[0] = p->reseg_range[1] = 0;
+        break;
     case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
     default: break; /* gradientUseSpacing */
     }
@@ -169,9 +190,19 @@ static radx_status apply_bool(radx_params *p, int k, const pval *v, const actx *
 static void int_limits(int k, long long *lo, long long *hi)
 {
     switch (k) {
-    case K_MINROISIZE: *lo = LLONG_MIN; *hi = LLONG_MAX; break;             /* int64_t */
-    case K_VOXSHIFT: case K_GLDMA: *lo = -(1LL << 53); *hi = 1LL << 53; break; /* a double, exactly */
-    default: *lo = INT_MIN; *hi = INT_MAX; break;
+    case K_MINROISIZE:
+        *lo = LLONG_MIN;
+        *hi = LLONG_MAX;
+        break; /* int64_t */
+    case K_VOXSHIFT:
+    case K_GLDMA:
+        *lo = -(1LL << 53);
+        *hi = 1LL << 53;
+        break; /* a double, exactly */
+    default:
+        *lo = INT_MIN;
+        *hi = INT_MAX;
+        break;
     }
 }
 
@@ -183,10 +214,16 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
     if (st) return st;
     switch (k) {
     case K_MINROIDIM: p->minimum_roi_dimensions = (int)iv; break;
-    case K_MINROISIZE: p->has_minimum_roi_size = 1; p->minimum_roi_size = (int64_t)iv; break;
+    case K_MINROISIZE:
+        p->has_minimum_roi_size = 1;
+        p->minimum_roi_size = (int64_t)iv;
+        break;
     case K_LABEL: p->label = (int)iv; break;
     case K_LABELCH: p->label_channel = (int)iv; break;
-    case K_BINCOUNT: p->has_bin_count = 1; p->bin_count = (int)iv; break;
+    case K_BINCOUNT:
+        p->has_bin_count = 1;
+        p->bin_count = (int)iv;
+        break;
     case K_PADDIST: p->pad_distance = (int)iv; break;
     case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
     case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
@@ -204,10 +241,16 @@ static radx_status apply_float(radx_params *p, int k, const pval *v, const actx 
     radx_status st = get_float(a, &radx_param_keys[k], v, NULL, 0, &dv);
     if (st) return st;
     switch (k) {
-    case K_GEOMTOL: p->has_geometry_tolerance = 1; p->geometry_tolerance = dv; break;
+    case K_GEOMTOL:
+        p->has_geometry_tolerance = 1;
+        p->geometry_tolerance = dv;
+        break;
     case K_BINWIDTH: p->bin_width = dv; break;
     case K_NORMSCALE: p->normalize_scale = dv; break;
-    case K_REMOVEOUT: p->has_remove_outliers = 1; p->remove_outliers = dv; break;
+    case K_REMOVEOUT:
+        p->has_remove_outliers = 1;
+        p->remove_outliers = dv;
+        break;
     case K_INITVALUE: p->init_value = dv; break;
     default: break; /* lbp radii: validated, kept as text */
     }
@@ -245,7 +288,9 @@ static radx_status apply_interp(radx_params *p, int k, const pval *v, const actx
         /* SimpleITK 2.x numbers sitkBSpline 23; 3 is no interpolator there, and PyRadiomics
          * then fails with "Interpolator not set" */
         if (v->i == 3)
-            return bad_value(a, k, v, "is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')");
+            return bad_value(
+                a, k, v,
+                "is not a SimpleITK interpolator (sitkBSpline is 23 in SimpleITK 2; use the name 'sitkBSpline')");
         snprintf(p->interpolator, sizeof p->interpolator, "%s", radx_interp_names[v->i - 1]);
         return RADX_OK;
     }
@@ -271,18 +316,26 @@ static radx_status check_list_length(int k, const pval *v, const actx *a)
 {
     int minn = 0, maxn = 64;
     switch (k) {
-    case K_DISTANCES: minn = 1; maxn = RADX_MAX_DISTANCES; break;
+    case K_DISTANCES:
+        minn = 1;
+        maxn = RADX_MAX_DISTANCES;
+        break;
     case K_SIGMA: maxn = RADX_MAX_SIGMAS; break;
     case K_RESAMPLED: minn = maxn = 3; break;
-    case K_RESEGRANGE: minn = 1; maxn = 2; break;
+    case K_RESEGRANGE:
+        minn = 1;
+        maxn = 2;
+        break;
     default: break;
     }
     if (v->n >= minn && v->n <= maxn) return RADX_OK;
     if (k == K_RESAMPLED) return bad_value(a, k, v, "must have 3 values (x, y, z)");
     if (k == K_RESEGRANGE) return bad_value(a, k, v, "must have 1 or 2 values (lower [, upper] bound)");
     char what[64];
-    if (v->n < minn) snprintf(what, sizeof what, "must have at least %d value(s)", minn);
-    else snprintf(what, sizeof what, "has more than %d values", maxn);
+    if (v->n < minn)
+        snprintf(what, sizeof what, "must have at least %d value(s)", minn);
+    else
+        snprintf(what, sizeof what, "has more than %d values", maxn);
     return bad_value(a, k, v, what);
 }
 
@@ -350,7 +403,8 @@ radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a
     case T_STR: return apply_name(p, k, v, a);
     case T_INTERP: return apply_interp(p, k, v, a);
     case T_WNORM: return apply_wnorm(p, k, v, a);
-    case T_SEQI: case T_SEQF: return apply_list(p, k, v, a);
+    case T_SEQI:
+    case T_SEQF: return apply_list(p, k, v, a);
     }
     return RADX_OK;
 }
@@ -382,13 +436,21 @@ radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *er
     if (x->n_given == x->cap_given) {
         int cap = x->cap_given ? 2 * x->cap_given : 16;
         given_rec *g = realloc(x->given, (size_t)cap * sizeof *g);
-        if (!g) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+        if (!g) {
+            free(repr);
+            free(cn);
+            return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        }
         x->given = g;
         x->cap_given = cap;
     }
     given_rec *g = &x->given[x->n_given];
     g->key = radx_pstrdup(radx_param_keys[k].name);
-    if (!g->key) { free(repr); free(cn); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    if (!g->key) {
+        free(repr);
+        free(cn);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
     g->repr = repr;
     g->canon = cn;
     x->n_given++;

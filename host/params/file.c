@@ -23,11 +23,14 @@ static radx_status apply_settings_map(radx_params *p, const pval *m, int sect, c
         int k = radx_find_key(m->keys[i]);
         if (k < 0 || !(radx_param_keys[k].sect & (sect | (sect == S_SETTING ? S_RADX : 0)))) {
             if (k >= 0 && (radx_param_keys[k].sect & S_VOXEL))
-                return radx_param_error(&a, m->keys[i], "unknown setting here; it belongs under voxelSetting: (line %zu)",
-                            m->items[i].kline);
+                return radx_param_error(&a, m->keys[i],
+                                        "unknown setting here; it belongs under voxelSetting: (line %zu)",
+                                        m->items[i].kline);
             if (k >= 0)
-                return radx_param_error(&a, m->keys[i], "unknown setting here; it belongs under setting: (line %zu)", m->items[i].kline);
-            return radx_param_error(&a, m->keys[i], "unknown setting (not a PyRadiomics parameter; line %zu)", m->items[i].kline);
+                return radx_param_error(&a, m->keys[i], "unknown setting here; it belongs under setting: (line %zu)",
+                                        m->items[i].kline);
+            return radx_param_error(&a, m->keys[i], "unknown setting (not a PyRadiomics parameter; line %zu)",
+                                    m->items[i].kline);
         }
         radx_status st = radx_apply_value(p, k, &m->items[i], &a);
         if (!st) st = radx_record_given(p, k, &m->items[i], err);
@@ -49,7 +52,8 @@ static radx_status check_custom_settings(int t, const pval *cv, const char *file
     for (int j = 0; j < cv->n && !st; j++) {
         int k = radx_find_key(cv->keys[j]);
         if (k < 0 || !(radx_param_keys[k].sect & S_SETTING))
-            st = radx_param_error(&a, cv->keys[j], "unknown setting (not allowed as an image type custom setting; line %zu)",
+            st = radx_param_error(&a, cv->keys[j],
+                                  "unknown setting (not allowed as an image type custom setting; line %zu)",
                                   cv->items[j].kline);
         else
             st = radx_apply_value(&scratch, k, &cv->items[j], &a);
@@ -80,11 +84,14 @@ static radx_status set_custom_text(radx_params *p, int t, const pval *cv, const 
 {
     sbuf r = {0};
     radx_sb_repr(&r, cv);
-    if (r.oom) { free(r.p); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    if (r.oom) {
+        free(r.p);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
     if (r.n >= sizeof p->imtype[t].custom) {
         free(r.p);
-        return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': custom settings longer than %zu characters",
-                           file, radx_imtype_names[t], sizeof p->imtype[t].custom - 1);
+        return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': custom settings longer than %zu characters", file,
+                           radx_imtype_names[t], sizeof p->imtype[t].custom - 1);
     }
     snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "%s", r.p ? r.p : "{}");
     free(r.p);
@@ -110,15 +117,17 @@ static radx_status apply_imtypes(radx_params *p, const pval *m, const char *file
     for (int i = 0; i < m->n; i++) {
         int t = radx_find_name(radx_imtype_names, RADX_IMG_COUNT, m->keys[i]);
         if (t < 0)
-            return radx_seterr(err, RADX_ERR_PARAM, "%s: imageType '%s': unknown image type (line %zu; expected one of %s)",
-                               file, m->keys[i], m->items[i].kline, list);
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "%s: imageType '%s': unknown image type (line %zu; expected one of %s)", file,
+                               m->keys[i], m->items[i].kline, list);
         const pval *cv = &m->items[i];
         if (cv->k != PV_MAP) {
             char sh[160];
             radx_show_value(cv, sh, sizeof sh);
-            return radx_seterr(err, RADX_ERR_PARAM,
-                               "%s: imageType '%s': value %s is not a mapping of custom settings (use {} for none; line %zu)",
-                               file, m->keys[i], cv->k == PV_NULL ? "None" : sh, cv->kline);
+            return radx_seterr(
+                err, RADX_ERR_PARAM,
+                "%s: imageType '%s': value %s is not a mapping of custom settings (use {} for none; line %zu)", file,
+                m->keys[i], cv->k == PV_NULL ? "None" : sh, cv->kline);
         }
         radx_status st = check_custom_settings(t, cv, file, err);
         if (!st) st = keep_custom_settings(p, t, cv, err);
@@ -136,12 +145,13 @@ static radx_status apply_feature_names(radx_class_sel *s, int c, const pval *fv,
     if (fv->k != PV_SEQ) {
         char sh[160];
         radx_show_value(fv, sh, sizeof sh);
-        return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': value %s is not a list of feature names (line %zu)",
-                           file, radx_class_names[c], sh, fv->kline);
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "%s: featureClass '%s': value %s is not a list of feature names (line %zu)", file,
+                           radx_class_names[c], sh, fv->kline);
     }
     if (fv->n > RADX_MAX_NAMES)
-        return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': more than %d feature names", file, radx_class_names[c],
-                           RADX_MAX_NAMES);
+        return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': more than %d feature names", file,
+                           radx_class_names[c], RADX_MAX_NAMES);
     const radx_feature_info *tab;
     int nf;
     radx_class_table((radx_class)c, &tab, &nf);
@@ -184,8 +194,9 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
     for (int i = 0; i < m->n; i++) {
         int c = radx_find_name(radx_class_names, RADX_CLASS_COUNT, m->keys[i]);
         if (c < 0)
-            return radx_seterr(err, RADX_ERR_PARAM, "%s: featureClass '%s': unknown feature class (line %zu; expected one of %s)",
-                               file, m->keys[i], m->items[i].kline, list);
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "%s: featureClass '%s': unknown feature class (line %zu; expected one of %s)", file,
+                               m->keys[i], m->items[i].kline, list);
         const pval *fv = &m->items[i];
         radx_class_sel *s = &p->cls[c];
         s->enabled = 1;
@@ -209,15 +220,20 @@ static radx_status find_sections(const pval *root, const char *path, const pval 
     if (root->k != PV_MAP) {
         char sh[160];
         radx_show_value(root, sh, sizeof sh);
-        return radx_seterr(err, RADX_ERR_PARAM, "%s: top level is not a mapping of setting / imageType / featureClass / voxelSetting (found %s)",
-                           path, root->k == PV_SEQ ? "a list" : root->k == PV_NULL ? "None" : sh);
+        return radx_seterr(
+            err, RADX_ERR_PARAM,
+            "%s: top level is not a mapping of setting / imageType / featureClass / voxelSetting (found %s)", path,
+            root->k == PV_SEQ    ? "a list"
+            : root->k == PV_NULL ? "None"
+                                 : sh);
     }
     for (int i = 0; i < root->n; i++) {
         int s = radx_find_name(names, SEC_COUNT, root->keys[i]);
         if (s < 0)
-            return radx_seterr(err, RADX_ERR_PARAM,
-                               "%s: unknown top-level key '%s' (line %zu; expected setting, imageType, featureClass, voxelSetting)",
-                               path, root->keys[i], root->items[i].kline);
+            return radx_seterr(
+                err, RADX_ERR_PARAM,
+                "%s: unknown top-level key '%s' (line %zu; expected setting, imageType, featureClass, voxelSetting)",
+                path, root->keys[i], root->items[i].kline);
         radx_status st = section_map(&root->items[i], path, names[s], err);
         if (st) return st;
         sec[s] = &root->items[i];

@@ -10,19 +10,24 @@
 #include "params/params_internal.h"
 
 /* PyRadiomics' _getDefaultSettings(), in its order, with the values as it prints them. */
-static const struct { kid k; const char *repr; } pydefaults[] = {
-    {K_MINROIDIM, "2"}, {K_MINROISIZE, "None"}, {K_NORMALIZE, "False"}, {K_NORMSCALE, "1"},
-    {K_REMOVEOUT, "None"}, {K_RESAMPLED, "None"}, {K_INTERP, "'sitkBSpline'"}, {K_PRECROP, "False"},
-    {K_PADDIST, "5"}, {K_DISTANCES, "[1]"}, {K_FORCE2D, "False"}, {K_FORCE2DDIM, "0"},
-    {K_RESEGRANGE, "None"}, {K_LABEL, "1"}, {K_ADDINFO, "True"},
+static const struct {
+    kid k;
+    const char *repr;
+} pydefaults[] = {
+    {K_MINROIDIM, "2"},     {K_MINROISIZE, "None"}, {K_NORMALIZE, "False"},      {K_NORMSCALE, "1"},
+    {K_REMOVEOUT, "None"},  {K_RESAMPLED, "None"},  {K_INTERP, "'sitkBSpline'"}, {K_PRECROP, "False"},
+    {K_PADDIST, "5"},       {K_DISTANCES, "[1]"},   {K_FORCE2D, "False"},        {K_FORCE2DDIM, "0"},
+    {K_RESEGRANGE, "None"}, {K_LABEL, "1"},         {K_ADDINFO, "True"},
 };
 #define N_PYDEFAULTS ((int)(sizeof pydefaults / sizeof pydefaults[0]))
 
 /* An int-valued setting held as a double: "5" while it is integral, else the float's repr. */
 static void sb_int_or_float(sbuf *b, double d)
 {
-    if (d == floor(d) && fabs(d) < 9.0e15) radx_sb_printf(b, "%.0f", d);
-    else radx_sb_float(b, d);
+    if (d == floor(d) && fabs(d) < 9.0e15)
+        radx_sb_printf(b, "%.0f", d);
+    else
+        radx_sb_float(b, d);
 }
 
 static void sb_float_list(sbuf *b, const double *v, int n)
@@ -116,7 +121,8 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
     switch (k) {
     case K_DISTANCES:
         radx_sb_puts(b, "[");
-        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++) radx_sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
+        for (int i = 0; i < p->n_distances && i < RADX_MAX_DISTANCES; i++)
+            radx_sb_printf(b, "%s%d", i ? ", " : "", p->distances[i]);
         radx_sb_puts(b, "]");
         return 1;
     case K_RESEGMODE:
@@ -129,9 +135,14 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
 
 static void copy_out(char *buf, size_t len, sbuf *b)
 {
-    if (!buf || !len) { free(b->p); return; }
-    if (b->oom || !b->p) snprintf(buf, len, "{}");
-    else snprintf(buf, len, "%s", b->p);
+    if (!buf || !len) {
+        free(b->p);
+        return;
+    }
+    if (b->oom || !b->p)
+        snprintf(buf, len, "{}");
+    else
+        snprintf(buf, len, "%s", b->p);
     free(b->p);
 }
 
@@ -150,12 +161,16 @@ static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int
     sbuf cur = {0}, d = {0};
     int has = radx_params_canon(p, k, &cur);
     if (g) {
-        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p))) radx_sb_puts(b, g->repr);
-        else radx_sb_puts(b, cur.p ? cur.p : "?");
+        if (!has || (g->canon && cur.p && !strcmp(g->canon, cur.p)))
+            radx_sb_puts(b, g->repr);
+        else
+            radx_sb_puts(b, cur.p ? cur.p : "?");
     } else {
         radx_params_canon(def, k, &d);
-        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p)) radx_sb_puts(b, default_repr);
-        else radx_sb_puts(b, cur.p ? cur.p : "?");
+        if (default_repr && cur.p && d.p && !strcmp(cur.p, d.p))
+            radx_sb_puts(b, default_repr);
+        else
+            radx_sb_puts(b, cur.p ? cur.p : "?");
     }
     free(cur.p);
     free(d.p);
@@ -164,7 +179,10 @@ static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int
 void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
 {
     if (!buf || !len) return;
-    if (!p) { snprintf(buf, len, "{}"); return; }
+    if (!p) {
+        snprintf(buf, len, "{}");
+        return;
+    }
     radx_params def;
     radx_params_init_defaults(&def);
     sbuf b = {0};
@@ -207,7 +225,10 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
 {
     if (!buf || !len) return;
-    if (!p) { snprintf(buf, len, "{}"); return; }
+    if (!p) {
+        snprintf(buf, len, "{}");
+        return;
+    }
     sbuf b = {0};
     radx_sb_puts(&b, "{");
     int first = 1, done[RADX_IMG_COUNT] = {0};
@@ -215,12 +236,14 @@ void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
         int t = p->imtype_order[i];
         if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
         done[t] = 1;
-        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
+                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
         first = 0;
     }
     for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
         if (done[t] || !p->imtype[t].enabled) continue;
-        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t], p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
+                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
         first = 0;
     }
     radx_sb_puts(&b, "}");

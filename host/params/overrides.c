@@ -9,7 +9,10 @@
 
 static char *trim_dup(const char *s, size_t n)
 {
-    while (n && isspace((unsigned char)*s)) { s++; n--; }
+    while (n && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
     while (n && isspace((unsigned char)s[n - 1])) n--;
     char *r = malloc(n + 1);
     if (!r) return NULL;
@@ -20,8 +23,8 @@ static char *trim_dup(const char *s, size_t n)
 
 static int is_none_text(const char *s)
 {
-    return !strcmp(s, "None") || !strcmp(s, "none") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-           !strcmp(s, "NULL") || !strcmp(s, "~");
+    return !strcmp(s, "None") || !strcmp(s, "none") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL") ||
+           !strcmp(s, "~");
 }
 
 static void unquote(char *s)
@@ -39,9 +42,13 @@ static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a,
     memset(v, 0, sizeof *v);
     v->plain = 1;
     if (!(v->s = radx_pstrdup(txt))) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
-    if (is_none_text(txt)) { v->k = PV_NULL; return RADX_OK; }
+    if (is_none_text(txt)) {
+        v->k = PV_NULL;
+        return RADX_OK;
+    }
     switch (t) {
-    case T_INT: case T_SEQI: {
+    case T_INT:
+    case T_SEQI: {
         int r = radx_py_int(txt, &v->i);
         if (r == -1) return radx_param_error(a, key, "value '%s' is not an integer", txt);
         v->k = PV_INT;
@@ -49,18 +56,32 @@ static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a,
         v->d = (double)v->i;
         return RADX_OK;
     }
-    case T_FLOAT: case T_SEQF:
+    case T_FLOAT:
+    case T_SEQF:
         if (radx_py_float(txt, &v->d)) return radx_param_error(a, key, "value '%s' is not a number", txt);
         v->k = PV_FLOAT;
         return RADX_OK;
     case T_BOOL:
-        if (radx_ci_eq(txt, "true") || !strcmp(txt, "1")) { v->k = PV_BOOL; v->b = 1; return RADX_OK; }
-        if (radx_ci_eq(txt, "false") || !strcmp(txt, "0")) { v->k = PV_BOOL; v->b = 0; return RADX_OK; }
+        if (radx_ci_eq(txt, "true") || !strcmp(txt, "1")) {
+            v->k = PV_BOOL;
+            v->b = 1;
+            return RADX_OK;
+        }
+        if (radx_ci_eq(txt, "false") || !strcmp(txt, "0")) {
+            v->k = PV_BOOL;
+            v->b = 0;
+            return RADX_OK;
+        }
         return radx_param_error(a, key, "value '%s' is not a boolean (true, false, 1 or 0)", txt);
     case T_INTERP:
-        if (radx_py_int(txt, &v->i) == 0) { v->k = PV_INT; v->d = (double)v->i; return RADX_OK; }
+        if (radx_py_int(txt, &v->i) == 0) {
+            v->k = PV_INT;
+            v->d = (double)v->i;
+            return RADX_OK;
+        }
         /* fall through */
-    case T_STR: case T_WNORM:
+    case T_STR:
+    case T_WNORM:
         v->k = PV_STR;
         v->plain = 0;
         unquote(v->s);
@@ -90,9 +111,12 @@ static radx_status text_list(const char *t, const char *shown, const keydef *kd,
         if (!el) return radx_seterr(a->err, RADX_ERR_NOMEM, "out of memory");
         v->n = i + 1;
         radx_status st;
-        if (!*el) st = radx_param_error(a, kd->name, "value '%s' has an empty element", shown);
-        else if (is_none_text(el)) st = radx_param_error(a, kd->name, "value '%s': element %d is None", shown, i);
-        else st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
+        if (!*el)
+            st = radx_param_error(a, kd->name, "value '%s' has an empty element", shown);
+        else if (is_none_text(el))
+            st = radx_param_error(a, kd->name, "value '%s': element %d is None", shown, i);
+        else
+            st = text_scalar(el, kd->t, &v->items[i], a, kd->name);
         free(el);
         if (st) return st;
         q = e ? e + 1 : q + len;
@@ -153,9 +177,15 @@ radx_status radx_params_set_text(radx_params *p, const char *name, const char *v
     if (radx_param_keys[k].sect & S_VOXEL) a.section = "voxelSetting";
     pval v;
     radx_status st = text_value(value, &radx_param_keys[k], &v, &a);
-    if (st) { radx_pval_free(&v); return st; }
+    if (st) {
+        radx_pval_free(&v);
+        return st;
+    }
     radx_params t;
-    if ((st = radx_params_copy(&t, p, err))) { radx_pval_free(&v); return st; }
+    if ((st = radx_params_copy(&t, p, err))) {
+        radx_pval_free(&v);
+        return st;
+    }
     st = radx_apply_value(&t, k, &v, &a);
     if (!st) st = radx_record_given(&t, k, &v, err);
     radx_pval_free(&v);

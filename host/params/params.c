@@ -157,8 +157,10 @@ void radx_params_sync_log_sigma(radx_params *p)
             const pval *v = x->custom[RADX_IMG_LOG][i].val;
             for (int j = 0; j < v->n && j < RADX_MAX_SIGMAS; j++) {
                 double d = 0;
-                if (v->items[j].k == PV_STR) radx_py_float(v->items[j].s, &d);
-                else d = v->items[j].d;
+                if (v->items[j].k == PV_STR)
+                    radx_py_float(v->items[j].s, &d);
+                else
+                    d = v->items[j].d;
                 radx_pv_number_str(&v->items[j], s->sigma_text[s->n_sigma], sizeof s->sigma_text[0]);
                 s->sigma[s->n_sigma++] = d;
             }

@@ -51,38 +51,56 @@ extern "C" {
  * ---------------------------------------------------------------------------------------- */
 typedef enum radx_wnorm {
     RADX_WNORM_NONE = 0, /* weightingNorm: None -> angles kept separate, features averaged */
-    RADX_WNORM_MANHATTAN, RADX_WNORM_EUCLIDEAN, RADX_WNORM_INFINITY, RADX_WNORM_NO_WEIGHTING
+    RADX_WNORM_MANHATTAN,
+    RADX_WNORM_EUCLIDEAN,
+    RADX_WNORM_INFINITY,
+    RADX_WNORM_NO_WEIGHTING
 } radx_wnorm;
 
 typedef enum radx_reseg_mode { RADX_RESEG_ABSOLUTE = 0, RADX_RESEG_RELATIVE, RADX_RESEG_SIGMA } radx_reseg_mode;
 
 /* Feature classes, in the order PyRadiomics lists its modules (pkgutil, alphabetical). */
 typedef enum radx_class {
-    RADX_CLASS_FIRSTORDER = 0, RADX_CLASS_GLCM, RADX_CLASS_GLDM, RADX_CLASS_GLRLM,
-    RADX_CLASS_GLSZM, RADX_CLASS_NGTDM, RADX_CLASS_SHAPE, RADX_CLASS_SHAPE2D, RADX_CLASS_COUNT
+    RADX_CLASS_FIRSTORDER = 0,
+    RADX_CLASS_GLCM,
+    RADX_CLASS_GLDM,
+    RADX_CLASS_GLRLM,
+    RADX_CLASS_GLSZM,
+    RADX_CLASS_NGTDM,
+    RADX_CLASS_SHAPE,
+    RADX_CLASS_SHAPE2D,
+    RADX_CLASS_COUNT
 } radx_class;
 
 /* Image types PyRadiomics knows (imageType: keys); which ones radx computes: check_computable in host/api/api.c. */
 typedef enum radx_imtype {
-    RADX_IMG_ORIGINAL = 0, RADX_IMG_LOG, RADX_IMG_WAVELET, RADX_IMG_SQUARE, RADX_IMG_SQUAREROOT,
-    RADX_IMG_LOGARITHM, RADX_IMG_EXPONENTIAL, RADX_IMG_GRADIENT, RADX_IMG_LBP2D, RADX_IMG_LBP3D,
+    RADX_IMG_ORIGINAL = 0,
+    RADX_IMG_LOG,
+    RADX_IMG_WAVELET,
+    RADX_IMG_SQUARE,
+    RADX_IMG_SQUAREROOT,
+    RADX_IMG_LOGARITHM,
+    RADX_IMG_EXPONENTIAL,
+    RADX_IMG_GRADIENT,
+    RADX_IMG_LBP2D,
+    RADX_IMG_LBP3D,
     RADX_IMG_COUNT
 } radx_imtype;
 
 #define RADX_MAX_DISTANCES 32
-#define RADX_MAX_SIGMAS 32
-#define RADX_MAX_NAMES 64
+#define RADX_MAX_SIGMAS    32
+#define RADX_MAX_NAMES     64
 
 typedef struct radx_class_sel {
-    int enabled;               /* class listed (or default-enabled) */
-    int all;                   /* no list / empty list: all non-deprecated features */
-    int n;                     /* explicit feature names, in file order */
+    int enabled; /* class listed (or default-enabled) */
+    int all;     /* no list / empty list: all non-deprecated features */
+    int n;       /* explicit feature names, in file order */
     char *names[RADX_MAX_NAMES];
 } radx_class_sel;
 
 typedef struct radx_imtype_sel {
     int enabled;
-    int n_sigma;               /* LoG: sigma list (mm) */
+    int n_sigma; /* LoG: sigma list (mm) */
     double sigma[RADX_MAX_SIGMAS];
     char sigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each sigma (image type names) */
     /* custom per-image-type settings are stored verbatim for the diagnostics row */
@@ -91,64 +109,76 @@ typedef struct radx_imtype_sel {
 
 struct radx_params {
     /* --- general --- */
-    int label;                 /* default 1 */
-    int label_channel;         /* default 0 */
-    int additional_info;       /* default 1 (diagnostics rows) */
-    int has_geometry_tolerance; double geometry_tolerance;
-    int correct_mask;          /* default 0 */
-    int minimum_roi_dimensions;/* default 2 (1..3) */
-    int has_minimum_roi_size; int64_t minimum_roi_size;
-    int pre_crop;              /* default 0 */
-    int pad_distance;          /* default 5 */
+    int label;           /* default 1 */
+    int label_channel;   /* default 0 */
+    int additional_info; /* default 1 (diagnostics rows) */
+    int has_geometry_tolerance;
+    double geometry_tolerance;
+    int correct_mask;           /* default 0 */
+    int minimum_roi_dimensions; /* default 2 (1..3) */
+    int has_minimum_roi_size;
+    int64_t minimum_roi_size;
+    int pre_crop;     /* default 0 */
+    int pad_distance; /* default 5 */
     /* --- normalisation / resegmentation --- */
-    int normalize; double normalize_scale;       /* default 0, 1 */
-    int has_remove_outliers; double remove_outliers;
-    int n_reseg_range; double reseg_range[2];    /* 0 = resegmentation off; 1 = lower bound only */
-    radx_reseg_mode reseg_mode;                  /* default absolute */
-    int reseg_shape;                             /* default 0 */
+    int normalize;
+    double normalize_scale; /* default 0, 1 */
+    int has_remove_outliers;
+    double remove_outliers;
+    int n_reseg_range;
+    double reseg_range[2];      /* 0 = resegmentation off; 1 = lower bound only */
+    radx_reseg_mode reseg_mode; /* default absolute */
+    int reseg_shape;            /* default 0 */
     /* --- resampling --- */
-    int has_resampled_spacing; double resampled_spacing[3];
-    char interpolator[32];                       /* default "sitkBSpline" */
+    int has_resampled_spacing;
+    double resampled_spacing[3];
+    char interpolator[32]; /* default "sitkBSpline" */
     /* --- discretisation --- */
-    int has_bin_count; int bin_count;            /* binCount takes precedence when set */
-    double bin_width;                            /* default 25 */
-    double voxel_array_shift;                    /* default 0 */
+    int has_bin_count;
+    int bin_count;            /* binCount takes precedence when set */
+    double bin_width;         /* default 25 */
+    double voxel_array_shift; /* default 0 */
     /* --- texture --- */
-    int n_distances; int distances[RADX_MAX_DISTANCES]; /* default [1] */
-    int symmetrical_glcm;                        /* default 1 */
-    radx_wnorm weighting_norm;                   /* default NONE */
-    double gldm_a;                               /* default 0 */
-    int force2d; int force2d_dimension;          /* default 0, 0 (numpy axis: 0 = z) */
+    int n_distances;
+    int distances[RADX_MAX_DISTANCES]; /* default [1] */
+    int symmetrical_glcm;              /* default 1 */
+    radx_wnorm weighting_norm;         /* default NONE */
+    double gldm_a;                     /* default 0 */
+    int force2d;
+    int force2d_dimension; /* default 0, 0 (numpy axis: 0 = z) */
     /* --- first order / IBSI switches --- */
-    int ibsi_kurtosis_excess;  /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
-    int log_mode;              /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
+    int ibsi_kurtosis_excess; /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
+    int log_mode;             /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
     /* --- voxel-based --- */
-    int kernel_radius; int masked_kernel; double init_value; int voxel_batch;
+    int kernel_radius;
+    int masked_kernel;
+    double init_value;
+    int voxel_batch;
     /* --- what to compute --- */
     radx_imtype_sel imtype[RADX_IMG_COUNT];
-    int imtype_order[RADX_IMG_COUNT]; int n_imtype_order;   /* order as in the file */
+    int imtype_order[RADX_IMG_COUNT];
+    int n_imtype_order; /* order as in the file */
     radx_class_sel cls[RADX_CLASS_COUNT];
-    int class_order[RADX_CLASS_COUNT]; int n_class_order;  /* order as in the file */
+    int class_order[RADX_CLASS_COUNT];
+    int n_class_order; /* order as in the file */
     /* --- provenance --- */
-    char source[1024];         /* parameter file path, "" for defaults */
+    char source[1024]; /* parameter file path, "" for defaults */
     /* owned by host/params (params_internal.h): order of the given settings, settings radx keeps but
      * does not use, per-image-type custom settings; NULL for plain defaults */
     struct radx_params_extra *extra;
 };
 
 /* host/params/params.c, host/params/format.c */
-void radx_params_init_defaults(radx_params *p);   /* PyRadiomics defaults; all classes but shape2D */
-void radx_params_clear(radx_params *p);           /* frees owned names */
+void radx_params_init_defaults(radx_params *p); /* PyRadiomics defaults; all classes but shape2D */
+void radx_params_clear(radx_params *p);         /* frees owned names */
 radx_status radx_params_copy(radx_params *dst, const radx_params *src, radx_err *err);
 /* Diagnostics text of the effective settings, PyRadiomics dict style. */
 void radx_params_format_settings(const radx_params *p, char *buf, size_t len);
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len);
 
-
 /* The LoG kernel (the radx setting logKernel): RADX_LOG_PYRADIOMICS reproduces SimpleITK's
  * LaplacianRecursiveGaussianImageFilter as PyRadiomics applies it, RADX_LOG_IBSI is IBSI-2's. */
 typedef enum radx_log_mode { RADX_LOG_PYRADIOMICS = 0, RADX_LOG_IBSI = 1 } radx_log_mode;
-
 
 /* Loads a parameter file into *p (see above).  *p must have been initialised
  * (radx_params_init_defaults or a previous load / copy). */

@@ -29,17 +29,17 @@ typedef enum { PV_NULL, PV_BOOL, PV_INT, PV_FLOAT, PV_STR, PV_SEQ, PV_MAP } pv_k
 typedef struct pval pval;
 struct pval {
     pv_kind k;
-    int plain;          /* scalar written without quotes (messages show it verbatim) */
-    int b;              /* PV_BOOL */
-    int big;            /* PV_INT beyond long long */
-    long long i;        /* PV_INT */
-    double d;           /* PV_FLOAT, and PV_INT as double */
-    char *s;            /* PV_STR: the string; other scalars: the source text (may be NULL) */
-    int n;              /* PV_SEQ / PV_MAP entries */
+    int plain;   /* scalar written without quotes (messages show it verbatim) */
+    int b;       /* PV_BOOL */
+    int big;     /* PV_INT beyond long long */
+    long long i; /* PV_INT */
+    double d;    /* PV_FLOAT, and PV_INT as double */
+    char *s;     /* PV_STR: the string; other scalars: the source text (may be NULL) */
+    int n;       /* PV_SEQ / PV_MAP entries */
     pval *items;
-    char **keys;        /* PV_MAP */
-    size_t line, col;   /* 1-based source position, 0 if none */
-    size_t kline;       /* value of a mapping entry: line of its key */
+    char **keys;      /* PV_MAP */
+    size_t line, col; /* 1-based source position, 0 if none */
+    size_t kline;     /* value of a mapping entry: line of its key */
 };
 
 /* strdup that passes NULL through (and returns NULL when out of memory). */
@@ -52,10 +52,10 @@ int radx_pval_copy(pval *dst, const pval *src);
 /* ------------------------------------------------------------------------------------------
  * The opaque part of radx_params (its field 'extra').
  * ---------------------------------------------------------------------------------------- */
-typedef struct given_rec {  /* one key of PyRadiomics' settings dict beyond the defaults */
+typedef struct given_rec { /* one key of PyRadiomics' settings dict beyond the defaults */
     char *key;
-    char *repr;             /* Python repr of the value as PyRadiomics holds it */
-    char *canon;            /* struct state right after it was set (NULL: no struct field) */
+    char *repr;  /* Python repr of the value as PyRadiomics holds it */
+    char *canon; /* struct state right after it was set (NULL: no struct field) */
 } given_rec;
 
 typedef struct custom_rec { /* one imageType custom setting */
@@ -66,7 +66,7 @@ typedef struct custom_rec { /* one imageType custom setting */
 struct radx_params_extra {
     int n_given, cap_given;
     given_rec *given;
-    int has_gsigma, n_gsigma;            /* setting: sigma (used by LoG without its own) */
+    int has_gsigma, n_gsigma; /* setting: sigma (used by LoG without its own) */
     double gsigma[RADX_MAX_SIGMAS];
     char gsigma_text[RADX_MAX_SIGMAS][32]; /* Python str() of each, as PyRadiomics names images */
     int n_custom[RADX_IMG_COUNT];
@@ -98,9 +98,9 @@ void radx_sb_printf(sbuf *b, const char *fmt, ...)
 /* Hands over the string ("" when empty); NULL (and the buffer freed) after out of memory. */
 char *radx_sb_take(sbuf *b);
 
-void radx_sb_float(sbuf *b, double d);        /* repr(float) */
-void radx_sb_pystr(sbuf *b, const char *s);   /* repr(str) */
-void radx_sb_repr(sbuf *b, const pval *v);    /* repr of the Python value v stands for */
+void radx_sb_float(sbuf *b, double d);      /* repr(float) */
+void radx_sb_pystr(sbuf *b, const char *s); /* repr(str) */
+void radx_sb_repr(sbuf *b, const pval *v);  /* repr of the Python value v stands for */
 /* A value in messages: plain scalars as written, the rest as repr; at most 120 characters. */
 void radx_show_value(const pval *v, char *out, size_t len);
 /* Python's str() of a number as written in the file (int 3 -> "3", float 3.0 -> "3.0"). */
@@ -122,12 +122,50 @@ void radx_resolve_plain(const char *s, pval *v, int json);
  * The settings PyRadiomics knows (keys.c), in its schema's order.
  * ---------------------------------------------------------------------------------------- */
 typedef enum kid {
-    K_MINROIDIM, K_MINROISIZE, K_GEOMTOL, K_CORRECTMASK, K_ADDINFO, K_LABEL, K_LABELCH, K_BINWIDTH,
-    K_BINCOUNT, K_NORMALIZE, K_NORMSCALE, K_REMOVEOUT, K_RESAMPLED, K_INTERP, K_PADDIST, K_DISTANCES,
-    K_FORCE2D, K_FORCE2DDIM, K_RESEGRANGE, K_RESEGMODE, K_RESEGSHAPE, K_PRECROP, K_SIGMA, K_STARTLEVEL,
-    K_LEVEL, K_WAVELET, K_GRADSPACING, K_LBP2DRADIUS, K_LBP2DSAMPLES, K_LBP2DMETHOD, K_LBP3DLEVELS,
-    K_LBP3DRADIUS, K_LBP3DSUBDIV, K_VOXSHIFT, K_SYMGLCM, K_WNORM, K_GLDMA, K_IBSIKURT, K_LOGKERNEL, K_KERNELRADIUS,
-    K_MASKEDKERNEL, K_INITVALUE, K_VOXELBATCH, K_COUNT
+    K_MINROIDIM,
+    K_MINROISIZE,
+    K_GEOMTOL,
+    K_CORRECTMASK,
+    K_ADDINFO,
+    K_LABEL,
+    K_LABELCH,
+    K_BINWIDTH,
+    K_BINCOUNT,
+    K_NORMALIZE,
+    K_NORMSCALE,
+    K_REMOVEOUT,
+    K_RESAMPLED,
+    K_INTERP,
+    K_PADDIST,
+    K_DISTANCES,
+    K_FORCE2D,
+    K_FORCE2DDIM,
+    K_RESEGRANGE,
+    K_RESEGMODE,
+    K_RESEGSHAPE,
+    K_PRECROP,
+    K_SIGMA,
+    K_STARTLEVEL,
+    K_LEVEL,
+    K_WAVELET,
+    K_GRADSPACING,
+    K_LBP2DRADIUS,
+    K_LBP2DSAMPLES,
+    K_LBP2DMETHOD,
+    K_LBP3DLEVELS,
+    K_LBP3DRADIUS,
+    K_LBP3DSUBDIV,
+    K_VOXSHIFT,
+    K_SYMGLCM,
+    K_WNORM,
+    K_GLDMA,
+    K_IBSIKURT,
+    K_LOGKERNEL,
+    K_KERNELRADIUS,
+    K_MASKEDKERNEL,
+    K_INITVALUE,
+    K_VOXELBATCH,
+    K_COUNT
 } kid;
 
 typedef enum { T_INT, T_FLOAT, T_BOOL, T_STR, T_SEQI, T_SEQF, T_INTERP, T_WNORM } ktype;
@@ -139,18 +177,18 @@ typedef struct keydef {
     ktype t;
     krange r;
     int sect;
-    int nullok;        /* None accepted (optional setting off, or bool falsy) */
+    int nullok; /* None accepted (optional setting off, or bool falsy) */
 } keydef;
 
 extern const keydef radx_param_keys[K_COUNT];
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
-extern const char *const radx_interp_names[10];    /* integer i (1..10) is [i - 1] */
-extern const char *const radx_wnorm_names[4];      /* radx_wnorm order from RADX_WNORM_MANHATTAN */
-extern const char *const radx_reseg_names[3];      /* radx_reseg_mode order */
-extern const char *const radx_logkernel_names[2];  /* log_mode order */
+extern const char *const radx_interp_names[10];   /* integer i (1..10) is [i - 1] */
+extern const char *const radx_wnorm_names[4];     /* radx_wnorm order from RADX_WNORM_MANHATTAN */
+extern const char *const radx_reseg_names[3];     /* radx_reseg_mode order */
+extern const char *const radx_logkernel_names[2]; /* log_mode order */
 extern const char *const radx_lbp2d_methods[4];
-extern const char *const radx_wavelet_names[127];  /* pywt.wavelist() */
+extern const char *const radx_wavelet_names[127]; /* pywt.wavelist() */
 extern const char *const radx_imtype_names[RADX_IMG_COUNT];
 extern const char *const radx_class_names[RADX_CLASS_COUNT];
 
@@ -165,8 +203,8 @@ void radx_join_names(char *out, size_t len, const char *const *names, int n);
  * Validation and application of one setting (apply.c).
  * ---------------------------------------------------------------------------------------- */
 typedef struct actx {
-    const char *file;      /* for messages; NULL for -s */
-    const char *section;   /* "setting", "voxelSetting", "imageType 'LoG': setting" */
+    const char *file;    /* for messages; NULL for -s */
+    const char *section; /* "setting", "voxelSetting", "imageType 'LoG': setting" */
     radx_err *err;
 } actx;
 

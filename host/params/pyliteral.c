@@ -73,9 +73,18 @@ int radx_py_float(const char *text, double *out)
     w[len] = 0;
     const char *q = w;
     int neg = 0;
-    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
-    if (radx_ci_eq(q, "inf") || radx_ci_eq(q, "infinity")) { *out = neg ? -INFINITY : INFINITY; return 0; }
-    if (radx_ci_eq(q, "nan")) { *out = NAN; return 0; }
+    if (*q == '+' || *q == '-') {
+        neg = *q == '-';
+        q++;
+    }
+    if (radx_ci_eq(q, "inf") || radx_ci_eq(q, "infinity")) {
+        *out = neg ? -INFINITY : INFINITY;
+        return 0;
+    }
+    if (radx_ci_eq(q, "nan")) {
+        *out = NAN;
+        return 0;
+    }
     char buf[256];
     size_t n = 0;
     buf[n++] = neg ? '-' : '+';
@@ -113,24 +122,54 @@ static int resolve_keyword(const char *s, pval *v, int json)
     static const char *const trues[] = {"true", "True", "TRUE"};
     static const char *const falses[] = {"false", "False", "FALSE"};
     for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-        if (!strcmp(s, nulls[i])) { v->k = PV_NULL; return 1; }
+        if (!strcmp(s, nulls[i])) {
+            v->k = PV_NULL;
+            return 1;
+        }
     for (int i = 0; i < 3; i++) {
-        if (!strcmp(s, trues[i])) { v->k = PV_BOOL; v->b = 1; return 1; }
-        if (!strcmp(s, falses[i])) { v->k = PV_BOOL; v->b = 0; return 1; }
+        if (!strcmp(s, trues[i])) {
+            v->k = PV_BOOL;
+            v->b = 1;
+            return 1;
+        }
+        if (!strcmp(s, falses[i])) {
+            v->k = PV_BOOL;
+            v->b = 0;
+            return 1;
+        }
     }
     if (json) { /* Python's json module reads these as floats */
-        if (!strcmp(s, "NaN")) { v->k = PV_FLOAT; v->d = NAN; return 1; }
-        if (!strcmp(s, "Infinity")) { v->k = PV_FLOAT; v->d = INFINITY; return 1; }
-        if (!strcmp(s, "-Infinity")) { v->k = PV_FLOAT; v->d = -INFINITY; return 1; }
+        if (!strcmp(s, "NaN")) {
+            v->k = PV_FLOAT;
+            v->d = NAN;
+            return 1;
+        }
+        if (!strcmp(s, "Infinity")) {
+            v->k = PV_FLOAT;
+            v->d = INFINITY;
+            return 1;
+        }
+        if (!strcmp(s, "-Infinity")) {
+            v->k = PV_FLOAT;
+            v->d = -INFINITY;
+            return 1;
+        }
     }
     const char *q = s;
     int neg = 0;
-    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
+    if (*q == '+' || *q == '-') {
+        neg = *q == '-';
+        q++;
+    }
     if (!strcmp(q, ".inf") || !strcmp(q, ".Inf") || !strcmp(q, ".INF")) {
-        v->k = PV_FLOAT; v->d = neg ? -INFINITY : INFINITY; return 1;
+        v->k = PV_FLOAT;
+        v->d = neg ? -INFINITY : INFINITY;
+        return 1;
     }
     if (q == s && (!strcmp(q, ".nan") || !strcmp(q, ".NaN") || !strcmp(q, ".NAN"))) {
-        v->k = PV_FLOAT; v->d = NAN; return 1;
+        v->k = PV_FLOAT;
+        v->d = NAN;
+        return 1;
     }
     return 0;
 }
@@ -143,13 +182,21 @@ static void resolve_based_int(const char *q, int neg, pval *v)
     size_t n = 0;
     int base = q[1] == 'x' ? 16 : q[1] == 'o' ? 8 : 2;
     const char *e = scan_digitpart(q + 2, base == 16 ? isxdigit : base == 8 ? isoct : isbin, buf, &n, sizeof buf, 2);
-    if (!e || *e || n == 0) { v->k = PV_STR; return; }
+    if (!e || *e || n == 0) {
+        v->k = PV_STR;
+        return;
+    }
     buf[n] = 0;
     errno = 0;
     unsigned long long u = strtoull(buf, NULL, base);
     v->k = PV_INT;
-    if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) { v->big = 1; v->d = neg ? -(double)u : (double)u; }
-    else { v->i = neg ? -(long long)u : (long long)u; v->d = (double)v->i; }
+    if (errno == ERANGE || u > (unsigned long long)LLONG_MAX) {
+        v->big = 1;
+        v->d = neg ? -(double)u : (double)u;
+    } else {
+        v->i = neg ? -(long long)u : (long long)u;
+        v->d = (double)v->i;
+    }
 }
 
 /* A decimal int or float, q after the sign (underscores between digits allowed, as ruamel
@@ -168,16 +215,24 @@ static void resolve_decimal(const char *q, int neg, pval *v)
     if (e && *e == '.') {
         isfloat = 1;
         buf[n++] = *e++;
-        if (isdigit((unsigned char)*e)) { e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 2); have = 1; }
+        if (isdigit((unsigned char)*e)) {
+            e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 2);
+            have = 1;
+        }
     }
     if (e && have && (*e == 'e' || *e == 'E')) {
         isfloat = 1;
         buf[n++] = *e++;
         if (*e == '+' || *e == '-') buf[n++] = *e++;
-        if (!isdigit((unsigned char)*e)) e = NULL;
-        else e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 0);
+        if (!isdigit((unsigned char)*e))
+            e = NULL;
+        else
+            e = scan_digitpart(e, isdigit, buf, &n, sizeof buf, 0);
     }
-    if (!e || *e || !have) { v->k = PV_STR; return; }
+    if (!e || *e || !have) {
+        v->k = PV_STR;
+        return;
+    }
     buf[n] = 0;
     if (isfloat) {
         v->k = PV_FLOAT;
@@ -195,10 +250,18 @@ static void resolve_decimal(const char *q, int neg, pval *v)
 void radx_resolve_plain(const char *s, pval *v, int json)
 {
     if (resolve_keyword(s, v, json)) return;
-    if (strlen(s) > 200) { v->k = PV_STR; return; }
+    if (strlen(s) > 200) {
+        v->k = PV_STR;
+        return;
+    }
     const char *q = s;
     int neg = 0;
-    if (*q == '+' || *q == '-') { neg = *q == '-'; q++; }
-    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b')) resolve_based_int(q, neg, v);
-    else resolve_decimal(q, neg, v);
+    if (*q == '+' || *q == '-') {
+        neg = *q == '-';
+        q++;
+    }
+    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'o' || q[1] == 'b'))
+        resolve_based_int(q, neg, v);
+    else
+        resolve_decimal(q, neg, v);
 }

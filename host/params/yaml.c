@@ -90,10 +90,11 @@ static radx_status node_to_pval(yaml_document_t *doc, yaml_node_t *node, pval *v
     v->line = node->start_mark.line + 1;
     v->col = node->start_mark.column + 1;
     if (depth > MAX_DEPTH)
-        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: nesting deeper than %d levels", c->file, v->line, v->col, MAX_DEPTH);
+        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: nesting deeper than %d levels", c->file, v->line,
+                           v->col, MAX_DEPTH);
     if (++c->nodes > MAX_NODES)
-        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: more than %ld values (alias expansion?)", c->file, v->line,
-                           v->col, MAX_NODES);
+        return radx_seterr(c->err, RADX_ERR_PARAM, "%s:%zu:%zu: more than %ld values (alias expansion?)", c->file,
+                           v->line, v->col, MAX_NODES);
     switch (node->type) {
     case YAML_SCALAR_NODE: return scalar_to_pval(node, v, c);
     case YAML_SEQUENCE_NODE: return seq_to_pval(doc, node, v, depth, c);
@@ -107,11 +108,13 @@ static radx_status yaml_error(const yaml_parser_t *ps, const char *file, radx_er
     const char *what = ps->problem ? ps->problem : "syntax error";
     size_t line = ps->problem_mark.line + 1, col = ps->problem_mark.column + 1;
     if (ps->error == YAML_READER_ERROR)
-        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a text file (%s at byte %zu)", file, what, ps->problem_offset);
+        return radx_seterr(err, RADX_ERR_FORMAT, "%s: not a text file (%s at byte %zu)", file, what,
+                           ps->problem_offset);
     if (ps->error == YAML_MEMORY_ERROR) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory parsing YAML", file);
     if (ps->context)
-        return radx_seterr(err, RADX_ERR_FORMAT, "%s:%zu:%zu: YAML syntax error: %s (%s started at line %zu, column %zu)",
-                           file, line, col, what, ps->context, ps->context_mark.line + 1, ps->context_mark.column + 1);
+        return radx_seterr(err, RADX_ERR_FORMAT,
+                           "%s:%zu:%zu: YAML syntax error: %s (%s started at line %zu, column %zu)", file, line, col,
+                           what, ps->context, ps->context_mark.line + 1, ps->context_mark.column + 1);
     return radx_seterr(err, RADX_ERR_FORMAT, "%s:%zu:%zu: YAML syntax error: %s", file, line, col, what);
 }
 
@@ -125,16 +128,24 @@ static radx_status read_text(const char *path, unsigned char **out, size_t *n, r
     if (!f) return radx_seterr(err, RADX_ERR_IO, "%s: cannot open parameter file: %s", path, strerror(errno));
     size_t cap = 4096, len = 0;
     unsigned char *b = malloc(cap);
-    if (!b) { fclose(f); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    if (!b) {
+        fclose(f);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
     for (;;) {
         if (len == cap) {
             if (cap >= (size_t)MAX_FILE_BYTES) {
                 free(b);
                 fclose(f);
-                return radx_seterr(err, RADX_ERR_PARAM, "%s: parameter file larger than %ld bytes", path, MAX_FILE_BYTES);
+                return radx_seterr(err, RADX_ERR_PARAM, "%s: parameter file larger than %ld bytes", path,
+                                   MAX_FILE_BYTES);
             }
             unsigned char *q = realloc(b, cap * 2);
-            if (!q) { free(b); fclose(f); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+            if (!q) {
+                free(b);
+                fclose(f);
+                return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            }
             b = q;
             cap *= 2;
         }
@@ -193,9 +204,15 @@ radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err)
     size_t n;
     radx_status st = read_text(path, &text, &n, err);
     if (st) return st;
-    if (n == 0) { free(text); return radx_seterr(err, RADX_ERR_IO, "%s: parameter file is empty", path); }
+    if (n == 0) {
+        free(text);
+        return radx_seterr(err, RADX_ERR_IO, "%s: parameter file is empty", path);
+    }
     yaml_parser_t ps;
-    if (!yaml_parser_initialize(&ps)) { free(text); return radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); }
+    if (!yaml_parser_initialize(&ps)) {
+        free(text);
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
     yaml_parser_set_input_string(&ps, text, n);
     st = load_document(&ps, path, root, err);
     yaml_parser_delete(&ps);

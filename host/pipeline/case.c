@@ -39,7 +39,11 @@ static const uint32_t *mask_values(const radx_volume *m, int *owned)
     uint32_t *o = malloc(sizeof *o * (size_t)(n ? n : 1));
     if (!o) return NULL;
     *owned = 1;
-#define CONV(T)                                                                                        do {                                                                                                   const T *d = (const T *)m->data;                                                                   for (int64_t i = 0; i < n; i++) o[i] = u32_of((double)d[i]);                                  } while (0)
+#define CONV(T)                                                      \
+    do {                                                             \
+        const T *d = (const T *)m->data;                             \
+        for (int64_t i = 0; i < n; i++) o[i] = u32_of((double)d[i]); \
+    } while (0)
     switch (m->dtype) {
     case RADX_DT_U8: CONV(uint8_t); break;
     case RADX_DT_I8: CONV(int8_t); break;
@@ -57,22 +61,21 @@ static const uint32_t *mask_values(const radx_volume *m, int *owned)
     return o;
 }
 
-
 /* --- geometry check (ITK ImageToImageFilter::VerifyInputInformation, as LabelStatistics) ---- */
 
-static radx_status check_geometry(const radx_geom *gi, const radx_geom *gm, const radx_params *p,
-                                  const char *ipath, const char *mpath, radx_err *err)
+static radx_status check_geometry(const radx_geom *gi, const radx_geom *gm, const radx_params *p, const char *ipath,
+                                  const char *mpath, radx_err *err)
 {
     if (gi->ndim != gm->ndim)
-        return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D but image %s is %d-D", mpath,
-                           gm->ndim, ipath, gi->ndim);
+        return radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D but image %s is %d-D", mpath, gm->ndim, ipath,
+                           gi->ndim);
     for (int k = 0; k < 3; k++)
         if (gi->size[k] != gm->size[k])
             return radx_seterr(err, RADX_ERR_GEOMETRY,
                                "%s: mask size %lldx%lldx%lld differs from image %s size %lldx%lldx%lld "
                                "(set correctMask: True to resample the mask onto the image grid)",
-                               mpath, (long long)gm->size[0], (long long)gm->size[1], (long long)gm->size[2],
-                               ipath, (long long)gi->size[0], (long long)gi->size[1], (long long)gi->size[2]);
+                               mpath, (long long)gm->size[0], (long long)gm->size[1], (long long)gm->size[2], ipath,
+                               (long long)gi->size[0], (long long)gi->size[1], (long long)gi->size[2]);
     double tol = p->has_geometry_tolerance ? p->geometry_tolerance : 1e-6;
     double ctol = fabs(tol * gi->spacing[0]);
     for (int k = 0; k < 3; k++) {
@@ -96,12 +99,11 @@ static radx_status check_geometry(const radx_geom *gi, const radx_geom *gm, cons
     return RADX_OK;
 }
 
-
 /* PyRadiomics _correctMask: check the ROI lies inside the image, then resample the mask onto the
  * image grid with nearest-neighbour interpolation (ITK rounds half up; outside -> 0). Produces a
  * uint32 label volume on the image grid. */
-static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, uint32_t label,
-                                const char *mpath, uint32_t **out, radx_err *err)
+static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, uint32_t label, const char *mpath,
+                                uint32_t **out, radx_err *err)
 {
     const radx_geom *gi = &img->g, *gm = &msk->g;
     if (gm->ndim != gi->ndim)
@@ -125,7 +127,10 @@ static radx_status correct_mask(const radx_volume *img, const radx_volume *msk, 
 
 static void box_of(const uint8_t *lab, const radx_geom *g, radx_roi_box *b)
 {
-    for (int a = 0; a < 3; a++) { b->lo[a] = INT64_MAX; b->hi[a] = -1; }
+    for (int a = 0; a < 3; a++) {
+        b->lo[a] = INT64_MAX;
+        b->hi[a] = -1;
+    }
     b->n = 0;
     for (int64_t k = 0; k < g->size[2]; k++)
         for (int64_t j = 0; j < g->size[1]; j++) {
@@ -147,27 +152,26 @@ static void box_of(const uint8_t *lab, const radx_geom *g, radx_roi_box *b)
 static radx_status check_roi(const radx_roi_box *b, const radx_params *p, const char *mpath, int label,
                              const char *what, radx_err *err)
 {
-    if (b->n == 0)
-        return radx_seterr(err, RADX_ERR_ROI, "%s: %sROI with label %d is empty", mpath, what, label);
+    if (b->n == 0) return radx_seterr(err, RADX_ERR_ROI, "%s: %sROI with label %d is empty", mpath, what, label);
     int ndims = 0;
     for (int a = 0; a < 3; a++) ndims += (b->hi[a] - b->lo[a] + 1) > 1;
     if (ndims == 0)
-        return radx_seterr(err, RADX_ERR_ROI,
-                           "%s: %sROI with label %d is a single voxel; cannot extract features", mpath, what, label);
+        return radx_seterr(err, RADX_ERR_ROI, "%s: %sROI with label %d is a single voxel; cannot extract features",
+                           mpath, what, label);
     if (ndims < p->minimum_roi_dimensions)
         return radx_seterr(err, RADX_ERR_ROI,
-                           "%s: %sROI with label %d spans %d dimension(s), minimumROIDimensions is %d",
-                           mpath, what, label, ndims, p->minimum_roi_dimensions);
+                           "%s: %sROI with label %d spans %d dimension(s), minimumROIDimensions is %d", mpath, what,
+                           label, ndims, p->minimum_roi_dimensions);
     if (p->has_minimum_roi_size && b->n <= p->minimum_roi_size)
         return radx_seterr(err, RADX_ERR_ROI,
-                           "%s: %sROI with label %d has %lld voxels, minimumROISize requires more than %lld",
-                           mpath, what, label, (long long)b->n, (long long)p->minimum_roi_size);
+                           "%s: %sROI with label %d has %lld voxels, minimumROISize requires more than %lld", mpath,
+                           what, label, (long long)b->n, (long long)p->minimum_roi_size);
     return RADX_OK;
 }
 
 /* Crops the box of `lab` into a numpy-ordered ROI mask (pipeline.h). */
-radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
-                                   int64_t dims_zyx[3], uint8_t **roi_out, radx_err *err)
+radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b, int64_t dims_zyx[3],
+                                   uint8_t **roi_out, radx_err *err)
 {
     const int64_t nx = b->hi[0] - b->lo[0] + 1, ny = b->hi[1] - b->lo[1] + 1, nz = b->hi[2] - b->lo[2] + 1;
     dims_zyx[0] = nz;
@@ -188,8 +192,8 @@ radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const
 }
 
 /* A sub-volume [lo, hi] (inclusive, x y z) of v with its geometry (cropToTumorMask). */
-static radx_status crop_volume(const radx_volume *v, const int64_t lo[3], const int64_t hi[3],
-                               radx_volume *out, radx_err *err)
+static radx_status crop_volume(const radx_volume *v, const int64_t lo[3], const int64_t hi[3], radx_volume *out,
+                               radx_err *err)
 {
     memset(out, 0, sizeof *out);
     out->g = v->g;
@@ -211,8 +215,7 @@ static radx_status crop_volume(const radx_volume *v, const int64_t lo[3], const 
 }
 
 /* Wraps a uint8 label map as a U32 mask volume on grid g (label where set, 0 elsewhere). */
-static radx_status lab_to_mask(const uint8_t *lab, const radx_geom *g, uint32_t label, radx_volume *out,
-                               radx_err *err)
+static radx_status lab_to_mask(const uint8_t *lab, const radx_geom *g, uint32_t label, radx_volume *out, radx_err *err)
 {
     memset(out, 0, sizeof *out);
     out->g = *g;
@@ -334,8 +337,8 @@ static radx_status get_mask(const radx_case *cs, const prep *pr, uint8_t **lab_o
         size_t o = 0;
         for (int k = 0; k < m.nothers && o < sizeof lst; k++)
             o += (size_t)snprintf(lst + o, sizeof lst - o, "%s%u", k ? ", " : "", m.others[k]);
-        return radx_seterr(err, RADX_ERR_LABEL, "%s: label %d not present in the mask (labels present: %s)",
-                           pr->mpath, pr->label, m.nothers ? lst : "none");
+        return radx_seterr(err, RADX_ERR_LABEL, "%s: label %d not present in the mask (labels present: %s)", pr->mpath,
+                           pr->label, m.nothers ? lst : "none");
     }
     return RADX_OK;
 }
@@ -404,8 +407,7 @@ static radx_status resample_case(radx_case *cs, const prep *pr, const radx_be *b
 }
 
 /* lab[i] = (mask value i == label) for the n voxels of m. */
-static radx_status label_map_of(const radx_volume *m, uint32_t label, const char *mpath, uint8_t **lab,
-                                radx_err *err)
+static radx_status label_map_of(const radx_volume *m, uint32_t label, const char *mpath, uint8_t **lab, radx_err *err)
 {
     const int64_t n = radx_geom_nvox(&m->g);
     int owned = 0;
@@ -559,9 +561,10 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
         kept += l;
     }
     if (kept <= 1)
-        return radx_seterr(err, RADX_ERR_ROI,
-                           "%s: resegmentation (resegmentRange) kept %lld voxel(s) of label %d; cannot extract features",
-                           pr->mpath, (long long)kept, pr->label);
+        return radx_seterr(
+            err, RADX_ERR_ROI,
+            "%s: resegmentation (resegmentRange) kept %lld voxel(s) of label %d; cannot extract features", pr->mpath,
+            (long long)kept, pr->label);
     box_of(cs->lab_reseg, &cs->img.g, &cs->box2);
     radx_status st = check_roi(&cs->box2, pr->p, pr->mpath, pr->label, "resegmented ", err);
     if (!st && pr->diag)
@@ -569,9 +572,9 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
     return st;
 }
 
-radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img,
-                                  const char *ipath, const radx_volume *msk, const char *mpath, int label,
-                                  radx_result *res, radx_case *cs, radx_err *err)
+radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                                  const radx_volume *msk, const char *mpath, int label, radx_result *res, radx_case *cs,
+                                  radx_err *err)
 {
     memset(cs, 0, sizeof *cs);
     cs->img = *img;

@@ -36,7 +36,11 @@ static int64_t count_components(const uint8_t *lab, const radx_geom *g, const ra
     int64_t n = nx * ny * nz;
     uint8_t *seen = calloc((size_t)n, 1);
     int64_t *stack = malloc(sizeof *stack * (size_t)n);
-    if (!seen || !stack) { free(seen); free(stack); return -1; }
+    if (!seen || !stack) {
+        free(seen);
+        free(stack);
+        return -1;
+    }
     int64_t ncomp = 0;
 #define LAB(i, j, k) lab[((b->lo[0] + (i)) + g->size[0] * ((b->lo[1] + (j)) + g->size[1] * (b->lo[2] + (k))))]
     for (int64_t k = 0; k < nz; k++)
@@ -69,17 +73,15 @@ static int64_t count_components(const uint8_t *lab, const radx_geom *g, const ra
     return ncomp;
 }
 
-#define ADD(n_, t_)                                                                                \
-    do {                                                                                           \
-        if (radx_result_add_text(res, n_, t_)) goto nomem;                                         \
+#define ADD(n_, t_)                                        \
+    do {                                                   \
+        if (radx_result_add_text(res, n_, t_)) goto nomem; \
     } while (0)
-
 
 /* generalinfo.addMaskElements: mask `lab` on grid g (the mask's own grid for "original", the
  * image grid otherwise); img (may be NULL) adds the image's mean/min/max inside the mask. */
-radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t *lab,
-                                 const radx_roi_box *b, const radx_volume *img, int nd,
-                                 radx_result *res, radx_err *err)
+radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
+                           const radx_volume *img, int nd, radx_result *res, radx_err *err)
 {
     char buf[4096], name[160];
 #define NAME(what) (snprintf(name, sizeof name, "diagnostics_Mask-%s_%s", prefix, what), name)
@@ -88,7 +90,10 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
     fmt_tuple_i(buf, sizeof buf, g->size, nd);
     ADD(NAME("Size"), buf);
     int64_t bb[6];
-    for (int a = 0; a < nd; a++) { bb[a] = b->lo[a]; bb[nd + a] = b->hi[a] - b->lo[a] + 1; }
+    for (int a = 0; a < nd; a++) {
+        bb[a] = b->lo[a];
+        bb[nd + a] = b->hi[a] - b->lo[a] + 1;
+    }
     fmt_tuple_i(buf, sizeof buf, bb, 2 * nd);
     ADD(NAME("BoundingBox"), buf);
     snprintf(buf, sizeof buf, "%lld", (long long)b->n);
@@ -105,7 +110,9 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
             for (int64_t i = b->lo[0]; i <= b->hi[0]; i++) {
                 int64_t idx = i + g->size[0] * (j + g->size[1] * k);
                 if (!lab[idx]) continue;
-                s[0] += (double)i; s[1] += (double)j; s[2] += (double)k;
+                s[0] += (double)i;
+                s[1] += (double)j;
+                s[2] += (double)k;
                 if (img) {
                     double v = radx_volume_get(img, idx);
                     radx_kadd(&vsum, v);
@@ -133,11 +140,9 @@ nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
 
-
 /* generalinfo.addImageElements: spacing, size, mean/min/max over the whole image ("original"
  * adds the hash and dimensionality first). */
-radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, radx_result *res,
-                                  radx_err *err)
+radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, radx_result *res, radx_err *err)
 {
     char buf[4096], name[160];
     const radx_geom *g = &img->g;
@@ -156,15 +161,15 @@ radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, 
     radx_ksum sum = {0, 0};
     double mn = INFINITY, mx = -INFINITY;
     /* one typed pass (compensated sum), the type switch outside the loop */
-#define STATS(T)                                                                                   \
-    do {                                                                                           \
-        const T *d = (const T *)img->data;                                                         \
-        for (int64_t i = 0; i < n; i++) {                                                          \
-            double v = (double)d[i];                                                               \
-            radx_kadd(&sum, v);                                                                    \
-            if (v < mn) mn = v;                                                                    \
-            if (v > mx) mx = v;                                                                    \
-        }                                                                                          \
+#define STATS(T)                           \
+    do {                                   \
+        const T *d = (const T *)img->data; \
+        for (int64_t i = 0; i < n; i++) {  \
+            double v = (double)d[i];       \
+            radx_kadd(&sum, v);            \
+            if (v < mn) mn = v;            \
+            if (v > mx) mx = v;            \
+        }                                  \
     } while (0)
     switch (img->dtype) {
     case RADX_DT_U8: STATS(uint8_t); break;
@@ -190,7 +195,6 @@ radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, 
 nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
-
 
 /* generalinfo's static part: versions, configuration. */
 radx_status radx_diag_config(const radx_params *p, radx_result *res, radx_err *err)

@@ -20,8 +20,8 @@ typedef radx_roi_box roi_box;
 typedef radx_case case_state;
 
 /* Adds the enabled features of one class, computed into vals[], to the result. */
-static radx_status emit_class(radx_result *res, const char *prefix, radx_class c,
-                              const radx_params *p, const double *vals)
+static radx_status emit_class(radx_result *res, const char *prefix, radx_class c, const radx_params *p,
+                              const double *vals)
 {
     const radx_feature_info *tab;
     int nf;
@@ -50,8 +50,8 @@ static radx_status emit_class(radx_result *res, const char *prefix, radx_class c
     return RADX_OK;
 }
 
-static radx_status run_shape(const case_state *cs, const radx_params *p, const radx_be *be,
-                             const uint8_t *lab, const roi_box *b, radx_result *res, radx_err *err)
+static radx_status run_shape(const case_state *cs, const radx_params *p, const radx_be *be, const uint8_t *lab,
+                             const roi_box *b, radx_result *res, radx_err *err)
 {
     int want3 = p->cls[RADX_CLASS_SHAPE].enabled, want2 = p->cls[RADX_CLASS_SHAPE2D].enabled;
     if (!want3 && !want2) return RADX_OK;
@@ -68,7 +68,9 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
         return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the ROI box");
     }
     in.n_roi = b->n;
-    in.spacing_zyx[0] = g->spacing[2]; in.spacing_zyx[1] = g->spacing[1]; in.spacing_zyx[2] = g->spacing[0];
+    in.spacing_zyx[0] = g->spacing[2];
+    in.spacing_zyx[1] = g->spacing[1];
+    in.spacing_zyx[2] = g->spacing[0];
     double vals[64];
     if (want3 && g->ndim == 3) {
         st = radx_op_shape(be, RADX_CLASS_SHAPE, &in, p, vals, err);
@@ -114,16 +116,16 @@ static radx_status nonfinite_error(const radx_roi_stats *rs, const int64_t dims_
     const int64_t nx = dims_zyx[2], ny = dims_zyx[1], fb = rs->first_nonfinite;
     const int other = strcmp(prefix, "original") != 0;
     return radx_seterr(err, RADX_ERR_VALUE,
-                       "%s: %lld NaN or infinite voxel(s) inside the ROI%s%s, first at index (%lld, %lld, %lld)",
-                       ipath, (long long)rs->nonfinite, other ? " of image type " : "", other ? prefix : "",
+                       "%s: %lld NaN or infinite voxel(s) inside the ROI%s%s, first at index (%lld, %lld, %lld)", ipath,
+                       (long long)rs->nonfinite, other ? " of image type " : "", other ? prefix : "",
                        (long long)(b->lo[0] + fb % nx), (long long)(b->lo[1] + (fb / nx) % ny),
                        (long long)(b->lo[2] + fb / (nx * ny)));
 }
 
 /* Crop, gather the ROI values, discretise, build the level box: everything the classes read. */
-static radx_status discretised_box(const radx_volbuf *img, const radx_params *p, const radx_be *be,
-                                   const char *prefix, const uint8_t *lab, const roi_box *b, const char *ipath,
-                                   image_type_bufs *t, radx_box_bufs *in, radx_err *err)
+static radx_status discretised_box(const radx_volbuf *img, const radx_params *p, const radx_be *be, const char *prefix,
+                                   const uint8_t *lab, const roi_box *b, const char *ipath, image_type_bufs *t,
+                                   radx_box_bufs *in, radx_err *err)
 {
     const radx_geom *g = &img->g;
     memset(in, 0, sizeof *in);
@@ -158,9 +160,9 @@ static radx_status discretised_box(const radx_volbuf *img, const radx_params *p,
 }
 
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
-static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
-                                  const char *prefix, const uint8_t *lab, const roi_box *b, radx_result *res,
-                                  const char *ipath, radx_err *err)
+static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be, const char *prefix,
+                                  const uint8_t *lab, const roi_box *b, radx_result *res, const char *ipath,
+                                  radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
     const int ncls = radx_class_order(p, order);
@@ -187,7 +189,6 @@ static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, 
     return st;
 }
 
-
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
                                      const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
                                      const char *ipath, radx_err *err)
@@ -205,8 +206,8 @@ static void log_prefix(char *buf, size_t len, const char *sigma_text)
 
 /* The LoG image types of one sigma list: each filtered image in a buffer of the backend, handed
  * to fn and freed. */
-static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, const radx_be *be,
-                                const char *ipath, radx_image_type_fn fn, void *user, radx_err *err)
+static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, const radx_be *be, const char *ipath,
+                                radx_image_type_fn fn, void *user, radx_err *err)
 {
     const radx_imtype_sel *ls = &q->imtype[RADX_IMG_LOG];
     const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&img->g);
@@ -259,7 +260,6 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
     return st;
 }
 
-
 /* ---- extract ------------------------------------------------------------------------------ */
 
 typedef struct extract_ctx {
@@ -277,9 +277,8 @@ static radx_status extract_image_type(void *user, const radx_volbuf *img, const 
     return run_image_type(img, q, x->be, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
 }
 
-radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img,
-                              const char *ipath, const radx_volume *msk, const char *mpath, int label,
-                              radx_result **out, radx_err *err)
+radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                              const radx_volume *msk, const char *mpath, int label, radx_result **out, radx_err *err)
 {
     *out = NULL;
     radx_case cs;

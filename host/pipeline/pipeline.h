@@ -6,12 +6,10 @@
 #include "backend/backend.h"
 #include "core/result.h"
 
-
 /* Runs one case on volumes the caller keeps (borrowed: nothing writes to them); ipath and mpath
  * name them in messages.  label <= 0 uses p->label.  On success *out is a new result. */
-radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img,
-                              const char *ipath, const radx_volume *msk, const char *mpath, int label,
-                              radx_result **out, radx_err *err);
+radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                              const radx_volume *msk, const char *mpath, int label, radx_result **out, radx_err *err);
 
 /* ---- the preparation shared by `extract` (radx_pipeline_run) and `map` (host/pipeline/voxelmap.c) ----
  * PyRadiomics' RadiomicsFeatureExtractor.execute steps 1, 2 and 5: loadImage (read, getMask,
@@ -20,27 +18,27 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const rad
  * and the settings of that image type. */
 
 typedef struct radx_roi_box {
-    int64_t lo[3], hi[3];   /* inclusive bounds, x y z */
-    int64_t n;              /* voxel count */
+    int64_t lo[3], hi[3]; /* inclusive bounds, x y z */
+    int64_t n;            /* voxel count */
 } radx_roi_box;
 
 typedef struct radx_case {
-    radx_volume img, msk; /* the working image and mask (as given, then normalised/resampled/cropped) */
+    radx_volume img, msk;     /* the working image and mask (as given, then normalised/resampled/cropped) */
     int img_owned, msk_owned; /* 0: still the caller's */
-    uint8_t *lab;         /* working grid: voxel has the label (after correction) */
-    uint8_t *lab_reseg;   /* working grid after resegmentation (NULL if none) */
-    radx_roi_box box;     /* box of lab */
-    radx_roi_box box2;    /* box of lab_reseg (when set) */
-    int resampled;        /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
-    int label;            /* the label used */
+    uint8_t *lab;             /* working grid: voxel has the label (after correction) */
+    uint8_t *lab_reseg;       /* working grid after resegmentation (NULL if none) */
+    radx_roi_box box;         /* box of lab */
+    radx_roi_box box2;        /* box of lab_reseg (when set) */
+    int resampled;            /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
+    int label;                /* the label used */
 } radx_case;
 
 /* Prepares a case on the caller's volumes into *cs (zeroed first; radx_case_free releases it; on
  * failure it is released already).  res: when not NULL and p->additional_info, the diagnostics
  * rows PyRadiomics adds during these steps are appended to it.  label <= 0 uses p->label. */
-radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img,
-                                  const char *ipath, const radx_volume *msk, const char *mpath, int label,
-                                  radx_result *res, radx_case *cs, radx_err *err);
+radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                                  const radx_volume *msk, const char *mpath, int label, radx_result *res, radx_case *cs,
+                                  radx_err *err);
 void radx_case_free(radx_case *cs);
 
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
@@ -48,8 +46,8 @@ void radx_case_free(radx_case *cs);
 const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
 /* The box b of the label map lab (on grid g) as a numpy-ordered ROI mask *roi_out (uint8, 1 in the
  * ROI; caller frees); dims_zyx gets the box size.  RADX_ERR_NOMEM. */
-radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
-                                   int64_t dims_zyx[3], uint8_t **roi_out, radx_err *err);
+radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b, int64_t dims_zyx[3],
+                                   uint8_t **roi_out, radx_err *err);
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
 
 /* The features of one image type, as `extract` computes them: img cropped to box b of the label

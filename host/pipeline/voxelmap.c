@@ -88,7 +88,6 @@ int radx_voxelmap_select(const radx_params *p, radx_class c, int *sel)
     return n;
 }
 
-
 static int table_index(radx_class c, const char *name)
 {
     const radx_feature_info *tab;
@@ -102,26 +101,29 @@ static int table_index(radx_class c, const char *name)
 static int popcount64(uint64_t x)
 {
     int n = 0;
-    while (x) { x &= x - 1; n++; }
+    while (x) {
+        x &= x - 1;
+        n++;
+    }
     return n;
 }
 
 /* ---- one image type ------------------------------------------------------------------------ */
 
 typedef struct vm_image {
-    const radx_params *q;     /* this image type's settings */
+    const radx_params *q; /* this image type's settings */
     const char *prefix;
-    int r;                    /* kernelRadius */
-    int f2d_xyz;              /* force2D axis in x y z order, -1 without force2D */
-    int64_t lo[3], dim[3];    /* A: first voxel on the grid and size, x y z */
-    uint8_t *mk;              /* A: voxel takes part in kernels (ROI, or all of A when unmasked) */
-    int32_t *gl;              /* A: gray level (0 outside mk) */
-    int32_t *gl_fo;           /* A: first order's gray levels (== gl unless binCount on float32) */
-    double *val;              /* A: values */
-    int ng, ng_fo;            /* largest gray level (PyRadiomics' Ng) */
-    uint8_t *present;         /* ng + 1: level present in mk */
+    int r;                 /* kernelRadius */
+    int f2d_xyz;           /* force2D axis in x y z order, -1 without force2D */
+    int64_t lo[3], dim[3]; /* A: first voxel on the grid and size, x y z */
+    uint8_t *mk;           /* A: voxel takes part in kernels (ROI, or all of A when unmasked) */
+    int32_t *gl;           /* A: gray level (0 outside mk) */
+    int32_t *gl_fo;        /* A: first order's gray levels (== gl unless binCount on float32) */
+    double *val;           /* A: values */
+    int ng, ng_fo;         /* largest gray level (PyRadiomics' Ng) */
+    uint8_t *present;      /* ng + 1: level present in mk */
     int64_t nroi;
-    int64_t *aidx;            /* ROI voxels as indices into A, ascending */
+    int64_t *aidx; /* ROI voxels as indices into A, ascending */
     double spacing_zyx[3];
     double voxel_volume;
     /* the same in the backend's buffers, for the per-voxel ops */
@@ -139,7 +141,7 @@ typedef struct vm_run {
     const radx_roi_box *box;
     const char *ipath;
     int64_t nroi;
-    int64_t *vox;             /* ROI voxels' flat grid indices */
+    int64_t *vox; /* ROI voxels' flat grid indices */
 } vm_run;
 
 /* GLCM: bit a of bits = angle a (of A's angle list) has at least one pair inside the kernel. */
@@ -158,7 +160,10 @@ static void glcm_nonempty(const vm_image *im, const int64_t k0[3], const int64_t
                 for (int64_t x = k0[0]; x <= k1[0]; x++) {
                     if (x + dx < k0[0] || x + dx > k1[0]) continue;
                     const int64_t i = x + dx0 * y + dxy * z;
-                    if (im->mk[i] && im->mk[i + dx + dx0 * dy + dxy * dz]) { found = 1; break; }
+                    if (im->mk[i] && im->mk[i + dx + dx0 * dy + dxy * dz]) {
+                        found = 1;
+                        break;
+                    }
                 }
             }
         }
@@ -186,8 +191,8 @@ static radx_status glcm_batch_rules(const vm_image *im, const double *out, int n
     const long long dz[3] = {im->dim[2], im->dim[1], im->dim[0]};
     int *ang = malloc(3 * RADX_MAX_ANGLES * sizeof *ang);
     if (!ang) return radx_seterr(err, RADX_ERR_NOMEM, "voxel map: out of memory");
-    const int na = radx_angles_build(dz, q->distances, q->n_distances, 0, q->force2d ? q->force2d_dimension : -1,
-                                     ang, RADX_MAX_ANGLES);
+    const int na = radx_angles_build(dz, q->distances, q->n_distances, 0, q->force2d ? q->force2d_dimension : -1, ang,
+                                     RADX_MAX_ANGLES);
     if (na < 0) {
         free(ang);
         return radx_seterr(err, RADX_ERR_PARAM, "glcm: distances: invalid value (< 1) or more than %d angles",
@@ -222,9 +227,12 @@ static radx_status glcm_batch_rules(const vm_image *im, const double *out, int n
             int cnt = 0;
             for (int wi = 0; wi < nw; wi++) cnt += popcount64(bits[(size_t)v * (size_t)nw + (size_t)wi]);
             int nan_angle;
-            if (per_angle) nan_angle = cnt != cnt_u; /* a kept angle is empty here */
-            else if (weighted) nan_angle = i_je >= 0 && isnan(out[(size_t)v * (size_t)nf + (size_t)i_je]);
-            else nan_angle = cnt == 0; /* the single angle is empty */
+            if (per_angle)
+                nan_angle = cnt != cnt_u; /* a kept angle is empty here */
+            else if (weighted)
+                nan_angle = i_je >= 0 && isnan(out[(size_t)v * (size_t)nf + (size_t)i_je]);
+            else
+                nan_angle = cnt == 0; /* the single angle is empty */
             if (nan_angle) {
                 any_nan = 1;
                 if (k_ja >= 0) vals[(size_t)k_ja * (size_t)nroi + (size_t)v] = NAN;
@@ -241,8 +249,8 @@ static radx_status glcm_batch_rules(const vm_image *im, const double *out, int n
 
 /* Values of the selected features of class c for every ROI voxel into vals (nsel x nroi): the
  * backend's per-voxel op, then PyRadiomics' GLCM batch rules. */
-static radx_status compute_class(const vm_run *run, vm_image *im, radx_class c, const int *sel, int nsel,
-                                 double *vals, radx_err *err)
+static radx_status compute_class(const vm_run *run, vm_image *im, radx_class c, const int *sel, int nsel, double *vals,
+                                 radx_err *err)
 {
     const radx_be *be = run->be;
     const int64_t nroi = im->nroi;
@@ -390,13 +398,19 @@ static radx_status map_image_type(void *user, const radx_volbuf *imgb, const rad
         st = radx_bin_edges(x, n, q, 0, &edges, &nedges, err);
         if (st) goto done;
         im.gl_fo = calloc((size_t)nA, sizeof *im.gl_fo);
-        if (!im.gl_fo) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto done; }
+        if (!im.gl_fo) {
+            st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+            goto done;
+        }
         im.ng_fo = radx_discretise(x, n, edges, nedges, gls);
         for (int64_t ai = 0, k = 0; ai < nA; ai++)
             if (im.mk[ai]) im.gl_fo[ai] = gls[k++];
     }
     im.present = calloc((size_t)im.ng + 1, 1);
-    if (!im.present) { st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory"); goto done; }
+    if (!im.present) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     for (int64_t ai = 0; ai < nA; ai++)
         if (im.mk[ai]) im.present[im.gl[ai]] = 1;
     im.spacing_zyx[0] = g->spacing[2];
@@ -494,8 +508,8 @@ typedef struct vm_public {
     radx_map_callback cb;
     void *user;
     radx_map_grid grid;
-    float *buf;               /* one map on the grid */
-    double buf_init;          /* the initValue buf holds outside the ROI */
+    float *buf;      /* one map on the grid */
+    double buf_init; /* the initValue buf holds outside the ROI */
     int buf_ready;
     size_t index, count;
 } vm_public;
@@ -553,9 +567,9 @@ static radx_status pub_class(void *user, const radx_vmap_class *c, radx_err *err
     return RADX_OK;
 }
 
-radx_status radx_voxelmap_run_public(const radx_params *p, const radx_be *be, const radx_volume *img,
-                                     const char *ipath, const radx_volume *msk, const char *mpath, int label,
-                                     radx_map_callback cb, void *user, radx_err *err)
+radx_status radx_voxelmap_run_public(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                                     const radx_volume *msk, const char *mpath, int label, radx_map_callback cb,
+                                     void *user, radx_err *err)
 {
     vm_public u;
     memset(&u, 0, sizeof u);

@@ -40,11 +40,11 @@
 #include "rules/texture_rules.h"
 #include "rules/tile_rules.h"
 
-#define RADX_ANG_BLOCK 256                    /* threads per block */
-#define RADX_ANG_GROUP_MAX 64                 /* angles one block counts */
-#define RADX_ANG_SMEM_DEFAULT (48 * 1024)     /* shared memory a block gets without opting in */
-#define RADX_ANG_STATIC_SMEM (3 * RADX_ANG_GROUP_MAX * sizeof(int))
-#define RADX_ANG_MEM_RESERVE ((size_t)256 << 20) /* device memory left to others */
+#define RADX_ANG_BLOCK        256         /* threads per block */
+#define RADX_ANG_GROUP_MAX    64          /* angles one block counts */
+#define RADX_ANG_SMEM_DEFAULT (48 * 1024) /* shared memory a block gets without opting in */
+#define RADX_ANG_STATIC_SMEM  (3 * RADX_ANG_GROUP_MAX * sizeof(int))
+#define RADX_ANG_MEM_RESERVE  ((size_t)256 << 20) /* device memory left to others */
 
 /* Adds 1 to a matrix cell: atomically on the device; plainly on the host, where the per-voxel
  * operations run only in single-threaded emulation (checks of the rules without a GPU). */
@@ -97,7 +97,7 @@ static __global__ void __launch_bounds__(RADX_ANG_BLOCK)
 }
 
 /* How the counting kernel accumulates (radx_cuda's angular_mode; tests force the two paths). */
-#define RADX_ANG_AUTO 0   /* shared-memory matrices when one fits in a block's shared memory, else global */
+#define RADX_ANG_AUTO   0 /* shared-memory matrices when one fits in a block's shared memory, else global */
 #define RADX_ANG_SHARED 1 /* shared memory only (RADX_ERR_ARG when a matrix does not fit) */
 #define RADX_ANG_GLOBAL 2 /* global-memory atomics only */
 
@@ -114,7 +114,7 @@ static __global__ void radx_ang_level_index_kernel(const int32_t *__restrict__ g
  * (queued on s) with *done = 1; *done = 0 when the caller must upload g->li.  lut:
  * radx_tex_level_map of the n present levels g->vals. */
 static inline cudaError_t radx_ang_level_index_on_device(radx_dev::dmem *mem, const radx_angular_prep *g, size_t nvox,
-                                                        int32_t *d_li, cudaStream_t s, int *done)
+                                                         int32_t *d_li, cudaStream_t s, int *done)
 {
     *done = 0;
     if (!g->d_gl || !g->d_roi || g->n < 1 || !g->vals) return cudaSuccess;
@@ -144,10 +144,10 @@ static inline cudaError_t radx_ang_level_index_on_device(radx_dev::dmem *mem, co
 
 /* Launch shape of one batch. */
 typedef struct radx_ang_shape {
-    int shared;   /* shared-memory privatisation */
-    int group;    /* angles per grid row */
-    int ngroups;  /* grid rows */
-    size_t smem;  /* dynamic shared memory per block */
+    int shared;  /* shared-memory privatisation */
+    int group;   /* angles per grid row */
+    int ngroups; /* grid rows */
+    size_t smem; /* dynamic shared memory per block */
 } radx_ang_shape;
 
 /* Chooses the accumulation for matrices of ncell cells and na angles; returns -1 when mode is
@@ -244,8 +244,7 @@ static radx_status radx_ang_count(const char *cls, radx_cuda *cu, const radx_ang
 
     if (tiled_out) *tiled_out = 0;
     if (na <= 0) return RADX_OK;
-    if (!cnt || !g->li || !g->angles)
-        return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
+    if (!cnt || !g->li || !g->angles) return radx_seterr(err, RADX_ERR_ARG, "%s (CUDA): NULL argument", cls);
     RADX_CUDA_TRY_GOTO(radx_dev::dmem_init(&mem, cu));
     RADX_CUDA_TRY_GOTO(cudaGetDevice(&dev));
     RADX_CUDA_TRY_GOTO(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
@@ -307,7 +306,8 @@ static radx_status radx_ang_count(const char *cls, radx_cuda *cu, const radx_ang
     if (slab_t >= nz) { /* the whole box at once */
         int on_device = 0;
         RADX_CUDA_TRY_GOTO(radx_ang_level_index_on_device(&mem, g, nvox, d_li, s, &on_device));
-        if (!on_device) RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
+        if (!on_device)
+            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li, nvox * sizeof(int32_t), cudaMemcpyHostToDevice, s));
     }
     RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_angles, g->angles, (size_t)na * 3 * sizeof(int), cudaMemcpyHostToDevice, s));
     if (flags_host) {
@@ -329,8 +329,8 @@ static radx_status radx_ang_count(const char *cls, radx_cuda *cu, const radx_ang
                 const long long ldims[3] = {(long long)(b.hi - b.lo), g->dims[1], g->dims[2]};
                 /* slab k reads the carries slab k - 1 wrote and writes the other plane */
                 if constexpr (Op::carry)
-                    op.at_slab(b.z0 - b.lo, b.z1 - b.lo, d_carry[(k + 1) & 1], d_carry[k & 1],
-                               (long long)halo * nxy, a0);
+                    op.at_slab(b.z0 - b.lo, b.z1 - b.lo, d_carry[(k + 1) & 1], d_carry[k & 1], (long long)halo * nxy,
+                               a0);
                 RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_li, g->li + (size_t)b.lo * (size_t)nxy,
                                                    (size_t)(b.hi - b.lo) * (size_t)nxy * sizeof(int32_t),
                                                    cudaMemcpyHostToDevice, s));
@@ -339,7 +339,8 @@ static radx_status radx_ang_count(const char *cls, radx_cuda *cu, const radx_ang
             }
             tiles++;
         }
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
+        RADX_CUDA_TRY_GOTO(
+            cudaMemcpyAsync(cnt + (size_t)a0 * g->ncell, d_cnt, (size_t)nb * per, cudaMemcpyDeviceToHost, s));
     }
     if (flags_host)
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(flags_host, d_flags, (size_t)na * sizeof(int), cudaMemcpyDeviceToHost, s));

@@ -8,7 +8,8 @@
 
 #include "cuda/device_mem.cuh"
 
-namespace {
+namespace
+{
 std::atomic<unsigned long long> g_in_use(0); /* every plan's device bytes */
 std::atomic<unsigned long long> g_budget(0); /* 0: not set up yet */
 std::once_flag g_setup;
@@ -186,7 +187,8 @@ void mirror_host_free(void *u, void *h)
 }
 } // namespace
 
-namespace radx_dev {
+namespace radx_dev
+{
 
 cudaError_t dmem_init(dmem *m, radx_cuda *cu)
 {

@@ -27,13 +27,14 @@
 #include "backend/mirror.h"
 #include "core/error.h"
 
-#define RADX_DEV_BLOCK 256    /* threads per block of the grid-stride helpers (a multiple of 32) */
+#define RADX_DEV_BLOCK    256 /* threads per block of the grid-stride helpers (a multiple of 32) */
 #define RADX_DEV_MAX_BUFS 32  /* buffers one call may hold */
 
 struct radx_cuda;
 struct radx_cufft_cache;
 
-namespace radx_dev {
+namespace radx_dev
+{
 
 /* The device buffers of one call, freed together by dfree_all on every path. */
 struct dmem {
@@ -65,7 +66,7 @@ cudaError_t upload_unless(dmem *m, const void *d, const void *h, size_t bytes, c
  * reused best-fit; at most RADX_HOST_POOL_BLOCKS blocks and RADX_HOST_POOL_MAX_BYTES pinned, and
  * the whole process (pools and slots) at most RADX_CUDA_PINNED_MIB, or a quarter of the physical
  * memory; beyond that, or when pinning fails, ordinary memory. */
-#define RADX_HOST_POOL_BLOCKS 16
+#define RADX_HOST_POOL_BLOCKS    16
 #define RADX_HOST_POOL_MAX_BYTES ((size_t)2 << 30)
 struct host_pool {
     void *p[RADX_HOST_POOL_BLOCKS];

@@ -15,13 +15,11 @@
 #include "cuda/device_mem.cuh"
 #include "rules/narrow_rules.h"
 
-static __global__ void bin_kernel(const double *__restrict__ x, int64_t n,
-                                  const double *__restrict__ edges, int nedges,
+static __global__ void bin_kernel(const double *__restrict__ x, int64_t n, const double *__restrict__ edges, int nedges,
                                   int32_t *__restrict__ gl, int *__restrict__ ng)
 {
     int local_max = 0;
-    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (int64_t)blockDim.x * gridDim.x) {
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)blockDim.x * gridDim.x) {
         int b = radx_bin_index(edges, nedges, x[i]);
         gl[i] = b;
         local_max = b > local_max ? b : local_max;
@@ -118,7 +116,7 @@ static cudaError_t discretise_whole(radx_cuda *cu, radx_buf *xb, int64_t n, cons
     if (w < 4) {
         h_n = radx_dev::pinned(2, (size_t)n * (size_t)w);
         if (!h_n || radx_dev::dmalloc_bytes(&mem, &d_n, (size_t)n * (size_t)w) != cudaSuccess) {
-            cudaGetLastError(); /* no room for the narrow copy: the int32 levels come down */
+            cudaGetLastError();                  /* no room for the narrow copy: the int32 levels come down */
             if (!was_oom) radx_dev::clear_oom(); /* not a shortage the backend must act on */
             w = 4;
         }

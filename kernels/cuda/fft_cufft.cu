@@ -13,13 +13,13 @@
 
 struct radx_cufft_plan {
     int64_t n[3];
-    int axes;            /* transformed axes: 3, or the first 1 or 2 with the others batched */
-    radx_cuda *cu;       /* whose stream and budget */
+    int axes;      /* transformed axes: 3, or the first 1 or 2 with the others batched */
+    radx_cuda *cu; /* whose stream and budget */
     cufftHandle r2c, c2r;
     int have_r2c, have_c2r;
-    void *work;          /* device work area shared by the two plans (never run concurrently) */
+    void *work; /* device work area shared by the two plans (never run concurrently) */
     size_t work_size;
-    int cached;          /* 1: lives in the cache (returned there by radx_cufft_release) */
+    int cached; /* 1: lives in the cache (returned there by radx_cufft_release) */
     int in_use;
     uint64_t last_use;
 };
@@ -124,8 +124,9 @@ static radx_status plan_make(radx_cuda *cu, const int64_t n[3], int axes, radx_c
             *oom = e == cudaErrorMemoryAllocation;
             plan_free(p);
             return radx_seterr(err, *oom ? RADX_ERR_NOMEM : RADX_ERR_DEVICE,
-                               "cuFFT: work area of %zu bytes for a %lldx%lldx%lld plan: %s", ws[0] > ws[1] ? ws[0] : ws[1],
-                               (long long)n[0], (long long)n[1], (long long)n[2], cudaGetErrorString(e));
+                               "cuFFT: work area of %zu bytes for a %lldx%lldx%lld plan: %s",
+                               ws[0] > ws[1] ? ws[0] : ws[1], (long long)n[0], (long long)n[1], (long long)n[2],
+                               cudaGetErrorString(e));
         }
     }
     r = cufftSetWorkArea(p->r2c, p->work);
@@ -210,10 +211,7 @@ radx_status radx_cufft_plan_many(radx_cuda *cu, const int64_t n[3], int axes, ra
     return RADX_OK;
 }
 
-int64_t radx_cufft_buffer_len(const radx_cufft_plan *p)
-{
-    return (p->n[0] / 2 + 1) * p->n[1] * p->n[2];
-}
+int64_t radx_cufft_buffer_len(const radx_cufft_plan *p) { return (p->n[0] / 2 + 1) * p->n[1] * p->n[2]; }
 
 size_t radx_cufft_work_size(const radx_cufft_plan *p) { return p ? p->work_size : 0; }
 

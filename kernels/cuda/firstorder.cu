@@ -22,7 +22,8 @@
 
 using namespace radx_nbtex;
 
-namespace {
+namespace
+{
 /* cell of voxel v: its level (1..ng), as host/features/firstorder.c counts hist[gl[i]] */
 struct level_cell {
     const int32_t *gl;
@@ -228,7 +229,7 @@ radx_status radx_cuda_firstorder(radx_cuda *cu, radx_buf *xb, radx_buf *glb, int
         const int was_oom = oom();
         h_n = pinned(1, (size_t)n * (size_t)w);
         if (!h_n || dmalloc_bytes(&mem, &d_n, (size_t)n * (size_t)w) != cudaSuccess) {
-            cudaGetLastError(); /* no room for the narrow copy: the doubles come down */
+            cudaGetLastError();        /* no room for the narrow copy: the doubles come down */
             if (!was_oom) clear_oom(); /* not a shortage the backend must act on */
             w = 8;
         }

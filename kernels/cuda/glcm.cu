@@ -20,12 +20,12 @@
 
 /* Per-voxel GLCM operation of radx_angular_count_kernel. */
 struct radx_glcm_op {
-    static constexpr bool tiles = true; /* a pair looks at most max|dz| slices away: z-slabs add up */
+    static constexpr bool tiles = true;  /* a pair looks at most max|dz| slices away: z-slabs add up */
     static constexpr bool carry = false; /* nothing goes from one slab to the next */
-    int n; /* gray levels present: the matrix is n x n */
+    int n;                               /* gray levels present: the matrix is n x n */
     __host__ __device__ __forceinline__ void voxel(const int32_t *__restrict__ li, const long long dims[3], long long z,
-                                          long long y, long long x, int level, const int *angle, int a,
-                                          uint32_t *m) const
+                                                   long long y, long long x, int level, const int *angle, int a,
+                                                   uint32_t *m) const
     {
         const long long cell = radx_glcm_pair(li, dims, z, y, x, level, angle, n);
         if (cell >= 0) radx_ang_add1(m + cell);

@@ -28,7 +28,8 @@
 
 using namespace radx_nbtex;
 
-namespace {
+namespace
+{
 
 __device__ __forceinline__ int voxel_dep(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
                                          int alpha)
@@ -65,8 +66,8 @@ __global__ void dep_kernel(const int32_t *__restrict__ gl, const uint8_t *__rest
 
 } // namespace
 
-static radx_status gldm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s,
-                                             radx_szm_sparse *m, radx_err *err)
+static radx_status gldm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s, radx_szm_sparse *m,
+                               radx_err *err)
 {
     const char *cls = "gldm", *what = "";
     const int64_t n = s->nvox, jmax = radx_gldm_jmax(s);
@@ -81,7 +82,6 @@ static radx_status gldm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx
     memset(m, 0, sizeof *m);
     if (n >= (int64_t)UINT32_MAX)
         return radx_seterr(err, RADX_ERR_ARG, "gldm: box of %lld voxels is too large for the GPU path", (long long)n);
-
 
     e = dmem_init(&dm, cu);
     if (e != cudaSuccess) return cuda_status(e, cls, "device query", err);

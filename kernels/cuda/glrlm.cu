@@ -36,13 +36,13 @@
 struct radx_glrlm_op {
     static constexpr bool tiles = true;
     static constexpr bool carry = true;
-    long long L;            /* columns: run lengths 1..L */
-    int *multi;             /* per angle: the multiElement flag */
-    long long c0, c1;       /* the slab's centre slices (slab-local); the whole box: 0, nz */
-    const int32_t *cin;     /* carry planes of the batch's angles (plane ints each): from the slab below */
-    int32_t *cout;          /* ... to the slab above */
-    long long plane;        /* halo * nxy: one angle's carry plane */
-    int abase;              /* the batch's first angle */
+    long long L;        /* columns: run lengths 1..L */
+    int *multi;         /* per angle: the multiElement flag */
+    long long c0, c1;   /* the slab's centre slices (slab-local); the whole box: 0, nz */
+    const int32_t *cin; /* carry planes of the batch's angles (plane ints each): from the slab below */
+    int32_t *cout;      /* ... to the slab above */
+    long long plane;    /* halo * nxy: one angle's carry plane */
+    int abase;          /* the batch's first angle */
     void at_slab(long long lc0, long long lc1, const int32_t *in, int32_t *out, long long pl, int ab)
     {
         c0 = lc0;
@@ -53,8 +53,8 @@ struct radx_glrlm_op {
         abase = ab;
     }
     __host__ __device__ __forceinline__ void voxel(const int32_t *__restrict__ li, const long long dims[3], long long z,
-                                          long long y, long long x, int level, const int *angle, int a,
-                                          uint32_t *m) const
+                                                   long long y, long long x, int level, const int *angle, int a,
+                                                   uint32_t *m) const
     {
         const long long k = (long long)(a - abase) * plane;
         radx_glrlm_slab_voxel(li, dims, c0, c1, z, y, x, level, angle, L, cin ? cin + k : NULL, cout ? cout + k : NULL,
@@ -106,8 +106,8 @@ radx_status radx_cuda_glrlm(radx_cuda *cu, const radx_cuda_box *b, const radx_pa
     if (g.na > 0) {
         cnt = (uint32_t *)malloc((size_t)g.na * g.ncell * sizeof *cnt);
         if (!cnt)
-            st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm (CUDA): out of memory for %d matrices of %d x %lld", g.na,
-                             g.n, g.L);
+            st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm (CUDA): out of memory for %d matrices of %d x %lld", g.na, g.n,
+                             g.L);
         else
             st = glrlm_counts(cu, &g, cnt, err);
     }

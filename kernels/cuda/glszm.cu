@@ -46,7 +46,8 @@
 
 using namespace radx_nbtex;
 
-namespace {
+namespace
+{
 
 /* ---- union-find on flat indices ------------------------------------------------------------ */
 
@@ -246,8 +247,8 @@ static size_t whole_bytes(const radx_cuda_box *b, const radx_tex_nbclass *s)
     size_t cells = (size_t)s->ngp * ((size_t)s->n_roi + 1);
     if (cells > (size_t)RADX_SZM_DENSE_MAX_CELLS) cells = (size_t)RADX_SZM_DENSE_MAX_CELLS;
     const size_t dense = cells * 24, list = n * 4 + (size_t)s->n_roi * 12;
-    return n * ((held ? 0 : 5) + 4 + 4 + 1) + (dense > list ? dense : list) +
-           ((size_t)in->ng + 1) * sizeof(int32_t) + ((size_t)64 << 10);
+    return n * ((held ? 0 : 5) + 4 + 4 + 1) + (dense > list ? dense : list) + ((size_t)in->ng + 1) * sizeof(int32_t) +
+           ((size_t)64 << 10);
 }
 
 /* Device bytes per box voxel of a slab: gl, roi, labels, sizes, root flags, a zone item (level
@@ -326,7 +327,8 @@ static radx_status glszm_slabs(radx_cuda *cu, const radx_cuda_box *b, const radx
         radx_tex_nbhd dk = dh;
         dk.dims[0] = o->z1 - o->z0;
         uint32_t total = 0;
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_gl, in->gl + off, (size_t)nk * sizeof(int32_t), cudaMemcpyHostToDevice, st));
+        RADX_CUDA_TRY_GOTO(
+            cudaMemcpyAsync(d_gl, in->gl + off, (size_t)nk * sizeof(int32_t), cudaMemcpyHostToDevice, st));
         RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_roi, in->roi + off, (size_t)nk, cudaMemcpyHostToDevice, st));
         RADX_CUDA_TRY_GOTO(cudaMemsetAsync(size, 0, (size_t)nk * sizeof(uint32_t), st));
         init_kernel<<<grid_for(nk), RADX_NBTEX_BLOCK, 0, st>>>(lab, nk);
@@ -357,8 +359,10 @@ static radx_status glszm_slabs(radx_cuda *cu, const radx_cuda_box *b, const radx
             RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->gi, d_gi, sizeof *o->gi * total, cudaMemcpyDeviceToHost, st));
             RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->j, d_j, sizeof *o->j * total, cudaMemcpyDeviceToHost, st));
         }
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->bottom, d_ord, sizeof *o->bottom * (size_t)nxy, cudaMemcpyDeviceToHost, st));
-        RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(o->top, d_ord + nxy, sizeof *o->top * (size_t)nxy, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(
+            cudaMemcpyAsync(o->bottom, d_ord, sizeof *o->bottom * (size_t)nxy, cudaMemcpyDeviceToHost, st));
+        RADX_CUDA_TRY_GOTO(
+            cudaMemcpyAsync(o->top, d_ord + nxy, sizeof *o->top * (size_t)nxy, cudaMemcpyDeviceToHost, st));
         RADX_CUDA_TRY_GOTO(cudaStreamSynchronize(st)); /* the buffers serve the next slab */
     }
     rs = radx_glszm_stitch(in, s, sl, nsl, m, err);
@@ -426,7 +430,6 @@ static radx_status glszm_whole(radx_cuda *cu, const radx_cuda_box *bx, const rad
     if (n >= (int64_t)UINT32_MAX)
         return radx_seterr(err, RADX_ERR_ARG, "glszm: box of %lld voxels is too large for the GPU path", (long long)n);
     if (half_nbhd(&s->nh, &hh) < 0) return radx_seterr(err, RADX_ERR_NOMEM, "glszm: out of memory");
-
 
     e = dmem_init(&dm, cu);
     if (e != cudaSuccess) {

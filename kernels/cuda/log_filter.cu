@@ -39,7 +39,7 @@
 #include "cpu/log_filter.h"
 #include "rules/log_transfer.h"
 
-#define LF_BLOCK 256
+#define LF_BLOCK    256
 #define LF_MAX_GRID (1 << 20)
 
 static int lf_grid(int64_t n)
@@ -313,8 +313,8 @@ static cudaError_t lf_upload_tabs(const radx_log_setup *S, char *tabs, lf_tabs *
 
 /* The end of a pass: waits for its copies (pageable host memory; its buffers go next), turns a
  * CUDA failure into the status, returns the plan and frees the buffers. */
-static radx_status lf_pass_end(cudaStream_t s, cudaError_t e, radx_status st, const char *what,
-                               radx_cufft_plan *plan, radx_dev::dmem *mem, radx_err *err)
+static radx_status lf_pass_end(cudaStream_t s, cudaError_t e, radx_status st, const char *what, radx_cufft_plan *plan,
+                               radx_dev::dmem *mem, radx_err *err)
 {
     if (e == cudaSuccess) e = cudaStreamSynchronize(s);
     if (e != cudaSuccess) {
@@ -327,8 +327,8 @@ static radx_status lf_pass_end(cudaStream_t s, cudaError_t e, radx_status st, co
 }
 
 /* Pass 1 over the image slices [z0, z0 + ns) into the host arrays A, B (n0 n1 n2 floats). */
-static radx_status lf_pass1(radx_cuda *cu, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t,
-                            double c, int64_t z0, int64_t ns, float *A, float *B, radx_err *err)
+static radx_status lf_pass1(radx_cuda *cu, const radx_volume *in, const radx_log_setup *S, const lf_tabs &t, double c,
+                            int64_t z0, int64_t ns, float *A, float *B, radx_err *err)
 {
     cudaStream_t s = cu->stream;
     const int64_t n01 = S->ax[0].n * S->ax[1].n, nh = S->nh, L1 = S->ax[1].L;
@@ -357,7 +357,7 @@ static radx_status lf_pass1(radx_cuda *cu, const radx_volume *in, const radx_log
     if (e == cudaSuccess) st = radx_cufft_r2c(plan, ba, err);
     if (e == cudaSuccess && st == RADX_OK) {
         lf_mul_xy<<<lf_grid((int64_t)nbuf), LF_BLOCK, 0, s>>>(ba, bb, t, nh, ns,
-                                                            1.0 / ((double)S->ax[0].L * (double)L1));
+                                                              1.0 / ((double)S->ax[0].L * (double)L1));
         e = cudaGetLastError();
     }
     if (e == cudaSuccess && st == RADX_OK) st = radx_cufft_c2r(plan, ba, err);
@@ -401,7 +401,8 @@ static radx_status lf_pass2(radx_cuda *cu, const radx_log_setup *S, const lf_tab
         /* rows [y0, y0 + ty) of every slice: n2 runs of n0 ty floats */
         e = cudaMemcpy2DAsync(dA, row, A + y0 * n0, pitch, row, (size_t)n2, cudaMemcpyHostToDevice, s);
     }
-    if (e == cudaSuccess) e = cudaMemcpy2DAsync(dB, row, B + y0 * n0, pitch, row, (size_t)n2, cudaMemcpyHostToDevice, s);
+    if (e == cudaSuccess)
+        e = cudaMemcpy2DAsync(dB, row, B + y0 * n0, pitch, row, (size_t)n2, cudaMemcpyHostToDevice, s);
     if (e == cudaSuccess) {
         lf_gather_z<<<lf_grid((int64_t)(2 * nbuf)), LF_BLOCK, 0, s>>>(dA, dB, t, ty, nz2, (float *)la, (float *)lb);
         e = cudaGetLastError();
@@ -428,8 +429,7 @@ static radx_status lf_retry(radx_err *err);
 /* Runs pass(lo, k) over [0, n) in slabs as thick as the device memory allows at `per` bytes a
  * slice (at least 1), halving on a shortage (without the thicker slabs' idle cuFFT plans); what
  * is done stays done. */
-template <class Pass>
-static radx_status lf_slabs(radx_cuda *cu, int64_t n, size_t per, radx_err *err, Pass pass)
+template <class Pass> static radx_status lf_slabs(radx_cuda *cu, int64_t n, size_t per, radx_err *err, Pass pass)
 {
     int64_t t = (int64_t)(radx_dev::available(cu) / (per ? per : 1));
     if (t > n) t = n;
@@ -468,7 +468,8 @@ static radx_status lf_two_pass(radx_cuda *cu, const radx_volume *in, const radx_
     cudaStream_t s = cu->stream;
     const int64_t n0 = S->ax[0].n, n1 = S->ax[1].n, n2 = S->ax[2].n, n01 = n0 * n1;
     const size_t es = radx_dtype_size(in->dtype);
-    float *A = (float *)malloc(sizeof(float) * (size_t)(n01 * n2)), *B = (float *)malloc(sizeof(float) * (size_t)(n01 * n2));
+    float *A = (float *)malloc(sizeof(float) * (size_t)(n01 * n2)),
+          *B = (float *)malloc(sizeof(float) * (size_t)(n01 * n2));
     double *zsum = (double *)calloc((size_t)n2, sizeof(double));
     radx_dev::dmem mem;
     memset(&mem, 0, sizeof mem); /* freed on every path, dmem_init or not */
@@ -490,8 +491,8 @@ static radx_status lf_two_pass(radx_cuda *cu, const radx_volume *in, const radx_
         }
         /* pass 1: slices; per slice the input, two spectra, two crops, and about as much again
          * for cuFFT's work area */
-        const size_t per_slice = (size_t)n01 * (es + 2 * sizeof(float)) +
-                                 4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
+        const size_t per_slice =
+            (size_t)n01 * (es + 2 * sizeof(float)) + 4 * (size_t)(S->nh * S->ax[1].L) * sizeof(radx_fft_cpx);
         st = lf_slabs(cu, n2, per_slice, err,
                       [&](int64_t z0, int64_t ns) { return lf_pass1(cu, in, S, t, c, z0, ns, A, B, err); });
         if (st == RADX_OK && S->ax[2].L == 1) { /* one slice, no z padding: the 1-point transform is the identity */

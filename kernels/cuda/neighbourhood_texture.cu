@@ -9,7 +9,8 @@
 
 #include "cuda/neighbourhood_texture.cuh"
 
-namespace radx_nbtex {
+namespace radx_nbtex
+{
 
 cudaError_t upload_box(dmem *m, const radx_cuda_box *in, int64_t nvox, dbox *b)
 {

@@ -21,10 +21,11 @@
 #include "features/texture_common.h"
 #include "rules/tile_rules.h"
 
-#define RADX_NBTEX_BLOCK RADX_DEV_BLOCK /* threads per block (grid_for sizes grids for it) */
-#define RADX_NBTEX_SMEM_CELLS 12288  /* 48 KiB of uint32 counts: largest block-private histogram */
+#define RADX_NBTEX_BLOCK      RADX_DEV_BLOCK /* threads per block (grid_for sizes grids for it) */
+#define RADX_NBTEX_SMEM_CELLS 12288          /* 48 KiB of uint32 counts: largest block-private histogram */
 
-namespace radx_nbtex {
+namespace radx_nbtex
+{
 
 using namespace radx_dev; /* dmem, dalloc, upload, cuda_status, grid_for, sm_count */
 
@@ -120,8 +121,8 @@ static inline cudaError_t launch_hist(cudaStream_t st, F f, int64_t n, int64_t n
         const int cap = 4 * sm_count();
         if (grid > cap) grid = cap;
     }
-    hist_kernel<F><<<grid, RADX_NBTEX_BLOCK, priv ? (size_t)ncell * sizeof(unsigned int) : 0, st>>>(f, n, ncell,
-                                                                                                   priv, h);
+    hist_kernel<F>
+        <<<grid, RADX_NBTEX_BLOCK, priv ? (size_t)ncell * sizeof(unsigned int) : 0, st>>>(f, n, ncell, priv, h);
     return cudaGetLastError();
 }
 

@@ -29,7 +29,8 @@
 
 using namespace radx_nbtex;
 
-namespace {
+namespace
+{
 
 /* The voxels c0 + v, v < n, of the box (or slab) gl / roi; pos: inclusive scan of their ROI
  * flags; the k-th ROI voxel among them (C order) writes diff[k]. */
@@ -62,8 +63,8 @@ __global__ void code_kernel(const int32_t *__restrict__ gl, const uint8_t *__res
 
 } // namespace
 
-static radx_status ngtdm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s,
-                                              radx_ngtdm_mat *m, radx_err *err)
+static radx_status ngtdm_matrix(radx_cuda *cu, const radx_cuda_box *b, const radx_tex_nbclass *s, radx_ngtdm_mat *m,
+                                radx_err *err)
 {
     const char *cls = "ngtdm", *what = "";
     const int64_t n = s->nvox;
@@ -88,7 +89,6 @@ static radx_status ngtdm_matrix(radx_cuda *cu, const radx_cuda_box *b, const rad
     if (!h_diff || radx_ngtdm_mat_alloc(m, in->ng) < 0) {
         return radx_seterr(err, RADX_ERR_NOMEM, "ngtdm: out of memory (%lld voxels)", (long long)n);
     }
-
 
     e = dmem_init(&dm, cu);
     if (e != cudaSuccess) {
@@ -148,8 +148,8 @@ static radx_status ngtdm_matrix(radx_cuda *cu, const radx_cuda_box *b, const rad
     if (cw) {
         radx_ngtdm_accumulate_codes(in, h_diff, cw, s->nh.na, m);
         radx_cuda_note_narrow_saved(cu, (unsigned long long)s->n_roi * (unsigned long long)(sizeof(double) - cw));
-    }
-    else radx_ngtdm_accumulate(in, (const double *)h_diff, 1, m);
+    } else
+        radx_ngtdm_accumulate(in, (const double *)h_diff, 1, m);
 
 done:
     if (e != cudaSuccess) rs = cuda_status(e, cls, what, err);

@@ -42,7 +42,7 @@
 #include "cuda/stages.h"
 #include "rules/resample_eval.h"
 
-#define RS_BLOCK 128
+#define RS_BLOCK    128
 #define RS_MAX_GRID (1 << 20)
 
 /* ---- the FMA probe: a*b + c with a*b = 1 - 2^-60 exactly; separate roundings give 0 ---- */
@@ -113,7 +113,8 @@ static __global__ void rs_lines(rs_dev_job j, double *__restrict__ ends)
 }
 
 /* both ends of output scanline l, from rs_lines' table */
-static __device__ __forceinline__ void rs_ends_of(const double *__restrict__ ends, int64_t l, double st[3], double en[3])
+static __device__ __forceinline__ void rs_ends_of(const double *__restrict__ ends, int64_t l, double st[3],
+                                                  double en[3])
 {
     for (int d = 0; d < 3; d++) {
         st[d] = ends[6 * l + d];
@@ -131,7 +132,8 @@ static __global__ void rs_voxels(rs_dev_job j, const double *__restrict__ ends, 
         const int64_t x = i % j.n[0], l = i / j.n[0];
         double st[3], en[3];
         rs_ends_of(ends, l, st, en);
-        radx_rs_store(dt, out, i, radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx));
+        radx_rs_store(dt, out, i,
+                      radx_rs_eval_voxel(INTERP, j.buf, j.blo, j.bsz, j.in_size, st, en, j.lo[0] + x, j.out_nx));
     }
 }
 
@@ -187,8 +189,9 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     const size_t buf_bytes = (h_idx ? 1 : sizeof(double)) * (size_t)(j.bsz[0] * j.bsz[1] * j.bsz[2]);
     const size_t val_bytes = (h_idx ? 1 : radx_dtype_size((radx_dtype)job->out_dtype)) * (size_t)nvals,
                  end_bytes = 6 * sizeof(double) * (size_t)nlines;
-    if (buf_bytes + val_bytes + end_bytes > radx_dev::available(ctx->cu)) return RADX_ERR_NOMEM; /* not even worth a try */
-    uint8_t *h_oi = NULL; /* the output indices come back here */
+    if (buf_bytes + val_bytes + end_bytes > radx_dev::available(ctx->cu))
+        return RADX_ERR_NOMEM; /* not even worth a try */
+    uint8_t *h_oi = NULL;      /* the output indices come back here */
     if (h_idx && !(h_oi = (uint8_t *)radx_dev::pinned(1, val_bytes))) return RADX_ERR_NOMEM;
     double *d_buf = NULL, *d_ends = NULL;
     char *d_vals = NULL;
@@ -233,8 +236,9 @@ static radx_status rs_device_eval(void *vctx, const radx_rs_job *job, void *out,
     }
     if (e == cudaSuccess && h_idx) { /* the labels, cast as the CPU casts its box's values */
         for (int64_t i = 0; i < nvals; i++) radx_rs_store(job->out_dtype, out, i, ctx->pal[h_oi[i]]);
-        radx_cuda_note_narrow_saved(ctx->cu, (unsigned long long)buf_bytes * (sizeof(double) - 1) +
-                                    (unsigned long long)nvals * (radx_dtype_size((radx_dtype)job->out_dtype) - 1));
+        radx_cuda_note_narrow_saved(ctx->cu,
+                                    (unsigned long long)buf_bytes * (sizeof(double) - 1) +
+                                        (unsigned long long)nvals * (radx_dtype_size((radx_dtype)job->out_dtype) - 1));
     }
     radx_status st = RADX_OK;
     if (e != cudaSuccess) {

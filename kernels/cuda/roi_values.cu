@@ -23,7 +23,8 @@
 
 using namespace radx_nbtex;
 
-namespace {
+namespace
+{
 
 struct gather_job {
     const void *img;
@@ -148,7 +149,8 @@ radx_status radx_cuda_level_box(radx_cuda *cu, radx_buf *glb, int64_t n, radx_bu
     const int32_t *gl = (const int32_t *)radx_cuda_host_read(cu, glb);
     const uint8_t *roi = (const uint8_t *)radx_cuda_host_read(cu, roib);
     int32_t *box = (int32_t *)radx_cuda_host_write(cu, boxb, 1);
-    if (!gl || !roi || !box) return radx_seterr(err, RADX_ERR_DEVICE, "level box (CUDA): the levels could not be brought down");
+    if (!gl || !roi || !box)
+        return radx_seterr(err, RADX_ERR_DEVICE, "level box (CUDA): the levels could not be brought down");
     radx_status rs = radx_level_box_host(gl, n, roi, nbox, box, err);
     /* the device copy, when the levels and the ROI mask are there (else it goes up at its first use) */
     if (rs || n <= 0 || nbox >= (int64_t)UINT32_MAX || !radx_cuda_on_device(glb) || !radx_cuda_on_device(roib))
@@ -165,8 +167,8 @@ radx_status radx_cuda_level_box(radx_cuda *cu, radx_buf *glb, int64_t n, radx_bu
     if (e == cudaSuccess) e = level_box_on_device(&mem, d_roi, d_gl, n, nbox, d_box, err, &what, &mismatch);
     dfree_all(&mem);
     if (mismatch)
-        return radx_seterr(err, RADX_ERR_INTERNAL, "level box (CUDA): the ROI mask and the levels disagree on %lld voxels",
-                           (long long)n);
+        return radx_seterr(err, RADX_ERR_INTERNAL,
+                           "level box (CUDA): the ROI mask and the levels disagree on %lld voxels", (long long)n);
     if (e == cudaSuccess) {
         radx_cuda_both_written(boxb);
         return RADX_OK;

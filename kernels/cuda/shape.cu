@@ -103,7 +103,7 @@ static __global__ void emit_kernel(const uint8_t *__restrict__ m, int64_t P1, in
 /* Vertices of more than this many go to the host's hull search (all pairs: n^2 / 2 distances,
  * about 2 ms at 2^18 on a current data-centre GPU). */
 #define RADX_SHAPE_GPU_DIAM_MAX (1 << 18)
-#define RADX_DIAM_TILE 256
+#define RADX_DIAM_TILE          256
 
 /* best[0..3]: the largest squared distance between two vertices with the same z (Slice), the
  * same y (Column), the same x (Row), and overall, as the bit patterns of non-negative doubles
@@ -264,7 +264,7 @@ static radx_status shape_slabs(radx_cuda *cu, const radx_shape_input *in, double
             RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(d_roi, in->roi + (size_t)(r0 * d1 * d2), (size_t)((r1 - r0) * d1 * d2),
                                                cudaMemcpyHostToDevice, st));
         slab_pad_kernel<<<grid_for((c1 - c0 + 1) * P1 * P2), RADX_NBTEX_BLOCK, 0, st>>>(d_roi, r0, r1, d1, d2, c0,
-                                                                                       c1 - c0 + 1, d_m);
+                                                                                        c1 - c0 + 1, d_m);
         RADX_CUDA_TRY_GOTO(cudaGetLastError());
         RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_t + nc, 0, sizeof *d_t, st));
         RADX_CUDA_TRY_GOTO(cudaMemsetAsync(d_v + nc, 0, sizeof *d_v, st));
@@ -296,8 +296,10 @@ static radx_status shape_slabs(radx_cuda *cu, const radx_shape_input *in, double
                                                                d_area, d_vtx);
         RADX_CUDA_TRY_GOTO(cudaGetLastError());
         if (tot[0] > 0) {
-            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(vol6 + ntri, d_vol, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
-            RADX_CUDA_TRY_GOTO(cudaMemcpyAsync(area + ntri, d_area, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
+            RADX_CUDA_TRY_GOTO(
+                cudaMemcpyAsync(vol6 + ntri, d_vol, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
+            RADX_CUDA_TRY_GOTO(
+                cudaMemcpyAsync(area + ntri, d_area, sizeof(double) * tot[0], cudaMemcpyDeviceToHost, st));
         }
         if (tot[1] > 0)
             RADX_CUDA_TRY_GOTO(
@@ -441,8 +443,7 @@ done:
     if (e != cudaSuccess)
         st = cuda_status(e, "shape (CUDA)", what, err);
     else if (host_nomem)
-        st = radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): out of host memory for a mesh of %llu triangles",
-                         tot[0]);
+        st = radx_seterr(err, RADX_ERR_NOMEM, "shape (CUDA): out of host memory for a mesh of %llu triangles", tot[0]);
     else if (h_np == 0)
         st = radx_seterr(err, RADX_ERR_ROI, "shape: ROI is empty");
     else

@@ -52,8 +52,8 @@ radx_status radx_cuda_roi_values(radx_cuda *cu, const radx_volbuf *img, radx_buf
 radx_status radx_cuda_level_box(radx_cuda *cu, radx_buf *gl, int64_t n, radx_buf *roi, int64_t nbox, radx_buf *glbox,
                                 radx_err *err);
 /* the discretise op; gl comes back to the host too (kernels/cuda/discretise.cu) */
-radx_status radx_cuda_discretise(radx_cuda *cu, radx_buf *x, int64_t n, const double *edges, int nedges,
-                                 radx_buf *gl, int *ng, radx_err *err);
+radx_status radx_cuda_discretise(radx_cuda *cu, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,
+                                 int *ng, radx_err *err);
 /* the firstorder op (kernels/cuda/firstorder.cu) */
 radx_status radx_cuda_firstorder(radx_cuda *cu, radx_buf *x, radx_buf *gl, int64_t n, int ng, double voxel_volume,
                                  const radx_params *p, double *out, radx_err *err);

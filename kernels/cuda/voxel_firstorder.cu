@@ -19,17 +19,17 @@
 #include "rules/firstorder_rules.h"
 #include "rules/voxel_rules.h"
 
-namespace {
+namespace
+{
 
 __global__ void __launch_bounds__(128) vfo_kernel(radx_vfo_input in, double *__restrict__ out)
 {
     double s[RADX_VFO_MAX];
     int32_t g[RADX_VFO_MAX];
     int64_t cnt[RADX_VFO_MAX];
-    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < in.nroi;
-         v += (int64_t)blockDim.x * gridDim.x)
-        radx_vfo_voxel(in.dim, in.mk, in.val, in.gl, in.aidx[v], in.r, in.f2d_xyz, in.shift, in.excess,
-                       in.voxel_volume, s, g, cnt, out + (size_t)v * RADX_FO_N);
+    for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < in.nroi; v += (int64_t)blockDim.x * gridDim.x)
+        radx_vfo_voxel(in.dim, in.mk, in.val, in.gl, in.aidx[v], in.r, in.f2d_xyz, in.shift, in.excess, in.voxel_volume,
+                       s, g, cnt, out + (size_t)v * RADX_FO_N);
 }
 
 } // namespace
@@ -44,8 +44,9 @@ radx_status radx_cuda_voxel_firstorder(radx_cuda *cu, const radx_vfo_input *in, 
     }
     if (in->nroi <= 0) return RADX_OK;
     if (RADX_FO_N != radx_firstorder_nfeatures) /* the op's layout: the class's table, voxel after voxel */
-        return radx_seterr(err, RADX_ERR_INTERNAL, "first-order voxel map (CUDA): the rule gives %d values, the class has %d",
-                           RADX_FO_N, radx_firstorder_nfeatures);
+        return radx_seterr(err, RADX_ERR_INTERNAL,
+                           "first-order voxel map (CUDA): the rule gives %d values, the class has %d", RADX_FO_N,
+                           radx_firstorder_nfeatures);
     int64_t blocks = (in->nroi + 127) / 128;
     const int64_t cap = 64 * (int64_t)radx_dev::sm_count();
     if (blocks > cap) blocks = cap;

@@ -33,7 +33,8 @@
 
 #define RADX_VTEX_BLOCK 64
 
-namespace {
+namespace
+{
 
 struct glcm_rule {
     typedef radx_vglcm_in In;
@@ -42,7 +43,10 @@ struct glcm_rule {
     static const char *name() { return "GLCM voxel map (CUDA)"; }
     static size_t ws_size(const In &in, int64_t kvox) { return radx_vglcm_ws_size(kvox, in.ng); }
     __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w) { radx_vglcm_ws_carve(m, kvox, in.ng, w); }
-    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out) { return radx_vglcm_voxel(&in, ai, w, out); }
+    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
+    {
+        return radx_vglcm_voxel(&in, ai, w, out);
+    }
     /* in's arrays are on the device already but its distances (a host array) */
     static cudaError_t upload(radx_dev::dmem *m, const In &h, In *d)
     {
@@ -64,7 +68,10 @@ struct gldm_rule {
     {
         radx_vgldm_ws_carve(m, kvox, in.ng, in.dmax, w);
     }
-    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out) { return radx_vgldm_voxel(&in, ai, w, out); }
+    __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
+    {
+        return radx_vgldm_voxel(&in, ai, w, out);
+    }
     static cudaError_t upload(radx_dev::dmem *m, const In &h, In *d)
     {
         void *dist = NULL;
@@ -95,7 +102,10 @@ struct glszm_rule : gldm_rule { /* the same description and uploads */
     static const int nout = RADX_GLSZM_NOUT;
     static const char *name() { return "GLSZM voxel map (CUDA)"; }
     static size_t ws_size(const In &in, int64_t kvox) { return radx_vglszm_ws_size(kvox, in.ng); }
-    __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w) { radx_vglszm_ws_carve(m, kvox, in.ng, w); }
+    __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w)
+    {
+        radx_vglszm_ws_carve(m, kvox, in.ng, w);
+    }
     __device__ static int voxel(const In &in, int64_t ai, Ws *w, double *out)
     {
         return radx_vglszm_voxel(&in, ai, w, out);
@@ -106,7 +116,10 @@ struct glrlm_rule : gldm_rule { /* the same description and uploads */
     typedef radx_vglrlm_ws Ws;
     static const int nout = GLRLM_F_COUNT;
     static const char *name() { return "GLRLM voxel map (CUDA)"; }
-    static size_t ws_size(const In &in, int64_t kvox) { return radx_vglrlm_ws_size(kvox, in.ng, 2 * (int64_t)in.r + 1); }
+    static size_t ws_size(const In &in, int64_t kvox)
+    {
+        return radx_vglrlm_ws_size(kvox, in.ng, 2 * (int64_t)in.r + 1);
+    }
     __device__ static void carve(void *m, const In &in, int64_t kvox, Ws *w)
     {
         radx_vglrlm_ws_carve(m, kvox, in.ng, 2 * (int64_t)in.r + 1, w);
@@ -136,7 +149,8 @@ radx_status run_rule(radx_cuda *cu, const typename R::In &in, const int64_t *d_a
                      double *d_out, radx_err *err)
 {
     if (R::nout != nf) /* the op's layout: the class's table, voxel after voxel */
-        return radx_seterr(err, RADX_ERR_INTERNAL, "%s: the rule gives %d values, the class has %d", R::name(), R::nout, nf);
+        return radx_seterr(err, RADX_ERR_INTERNAL, "%s: the rule gives %d values, the class has %d", R::name(), R::nout,
+                           nf);
     const int64_t kvox = radx_vm_kernel_max(in.dim, in.r, in.f2d_xyz);
     if (kvox > RADX_VFO_MAX) { /* the CPU's segment path (declined) */
         err->status = RADX_OK;

@@ -18,8 +18,8 @@
 /* Fills angles[3*Na] and returns Na (>= 0), or -1 for an invalid distance (< 1) or too many
  * angles for the buffer.  size_zyx: box size; force2d_dim: -1 for 3-D, else the numpy axis
  * excluded. */
-RADX_HD int radx_angles_build(const long long size_zyx[3], const int *distances, int ndist,
-                              int bidirectional, int force2d_dim, int *angles, int max_angles)
+RADX_HD int radx_angles_build(const long long size_zyx[3], const int *distances, int ndist, int bidirectional,
+                              int force2d_dim, int *angles, int max_angles)
 {
     int maxd = 0, i;
     for (i = 0; i < ndist; i++) {
@@ -34,8 +34,13 @@ RADX_HD int radx_angles_build(const long long size_zyx[3], const int *distances,
         int d = distances[i], k;
         for (k = 0; k < 3; k++) {
             if (k == force2d_dim) continue;
-            if (d < size_zyx[k]) { a *= 2 * d + 1; b *= 2 * d - 1; }
-            else { a *= 2 * (size_zyx[k] - 1) + 1; b *= 2 * (size_zyx[k] - 1) + 1; }
+            if (d < size_zyx[k]) {
+                a *= 2 * d + 1;
+                b *= 2 * d - 1;
+            } else {
+                a *= 2 * (size_zyx[k] - 1) + 1;
+                b *= 2 * (size_zyx[k] - 1) + 1;
+            }
         }
         total += a - b;
     }
@@ -55,13 +60,18 @@ RADX_HD int radx_angles_build(const long long size_zyx[3], const int *distances,
                 break;
             }
             angles[3 * na + k] = off;
-            if (off > adist) adist = off;
-            else if (-off > adist) adist = -off;
+            if (off > adist)
+                adist = off;
+            else if (-off > adist)
+                adist = -off;
         }
         gen++;
         if (!valid || adist < 1) continue;
         for (i = 0; i < ndist; i++) {
-            if (adist == distances[i]) { na++; break; }
+            if (adist == distances[i]) {
+                na++;
+                break;
+            }
         }
         if (gen > (long long)n_off * n_off * n_off) break; /* cannot happen; guards the loop */
     }

@@ -19,8 +19,10 @@ RADX_HD int radx_bin_index(const double *RADX_RESTRICT edges, int nedges, double
     int lo = 0, hi = nedges; /* invariant: edges[<lo] <= x, edges[>=hi] > x */
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
-        if (edges[mid] <= x) lo = mid + 1;
-        else hi = mid;
+        if (edges[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }

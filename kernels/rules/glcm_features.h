@@ -19,12 +19,38 @@
 
 /* Output slots, in radx_glcm_features[] order. */
 enum {
-    GLCM_F_AUTOCORR = 0, GLCM_F_CPROM, GLCM_F_CSHADE, GLCM_F_CTEND, GLCM_F_CONTRAST, GLCM_F_CORR, GLCM_F_DAVG, GLCM_F_DENT, GLCM_F_DVAR, GLCM_F_DISSIM,
-    GLCM_F_HOM1, GLCM_F_HOM2, GLCM_F_ID, GLCM_F_IDM, GLCM_F_IDMN, GLCM_F_IDN, GLCM_F_IMC1, GLCM_F_IMC2, GLCM_F_INVVAR, GLCM_F_JAVG, GLCM_F_JENERGY, GLCM_F_JENT,
-    GLCM_F_MCC, GLCM_F_MAXP, GLCM_F_SAVG, GLCM_F_SENT, GLCM_F_SSQ, GLCM_F_SVAR, GLCM_F_COUNT
+    GLCM_F_AUTOCORR = 0,
+    GLCM_F_CPROM,
+    GLCM_F_CSHADE,
+    GLCM_F_CTEND,
+    GLCM_F_CONTRAST,
+    GLCM_F_CORR,
+    GLCM_F_DAVG,
+    GLCM_F_DENT,
+    GLCM_F_DVAR,
+    GLCM_F_DISSIM,
+    GLCM_F_HOM1,
+    GLCM_F_HOM2,
+    GLCM_F_ID,
+    GLCM_F_IDM,
+    GLCM_F_IDMN,
+    GLCM_F_IDN,
+    GLCM_F_IMC1,
+    GLCM_F_IMC2,
+    GLCM_F_INVVAR,
+    GLCM_F_JAVG,
+    GLCM_F_JENERGY,
+    GLCM_F_JENT,
+    GLCM_F_MCC,
+    GLCM_F_MAXP,
+    GLCM_F_SAVG,
+    GLCM_F_SENT,
+    GLCM_F_SSQ,
+    GLCM_F_SVAR,
+    GLCM_F_COUNT
 };
 
-#define GLCM_EPS 2.220446049250313e-16 /* numpy.spacing(1) */
+#define GLCM_EPS    2.220446049250313e-16 /* numpy.spacing(1) */
 #define RADX_GLCM_E 2.7182818284590452354 /* M_E */
 
 /* The gray levels of the matrix: n rows/columns, their values (vals, as double and as int) and
@@ -39,14 +65,14 @@ typedef struct radx_glcm_levels {
  * cnt n*n (counting only), p, q, crow, cval n*n, padd 2*ng+1, psub ng, cptr and cfill n+1, the
  * rest n. */
 typedef struct radx_glcm_ws {
-    uint32_t *cnt;   /* n*n counts of one angle */
-    double *p;       /* n*n normalised matrix */
-    double *px, *py; /* n */
-    double *padd;    /* 2*ng+1, indexed by i+j */
-    double *psub;    /* ng, indexed by |i-j| */
-    double *q;       /* n*n, MCC */
-    double *arow;    /* n: Householder vector */
-    int *act;        /* n: levels with px > 0 */
+    uint32_t *cnt;              /* n*n counts of one angle */
+    double *p;                  /* n*n normalised matrix */
+    double *px, *py;            /* n */
+    double *padd;               /* 2*ng+1, indexed by i+j */
+    double *psub;               /* ng, indexed by |i-j| */
+    double *q;                  /* n*n, MCC */
+    double *arow;               /* n: Householder vector */
+    int *act;                   /* n: levels with px > 0 */
     double *wr, *wi, *tmp, *sq; /* n: eigenvalues / tridiagonal, off-diagonal, scratch, sqrt(px) */
     size_t *cptr, *cfill;       /* n+1: p by columns (MCC) */
     int *crow;                  /* n*n */
@@ -223,8 +249,7 @@ RADX_HD int radx_glcm_mcc_lambda2(const radx_glcm_levels *c, radx_glcm_ws *w, do
     }
     /* symmetric part, upper triangle */
     for (a = 0; a < m; a++)
-        for (b = a + 1; b < m; b++)
-            w->q[(size_t)a * m + b] = 0.5 * (w->q[(size_t)a * m + b] + w->q[(size_t)b * m + a]);
+        for (b = a + 1; b < m; b++) w->q[(size_t)a * m + b] = 0.5 * (w->q[(size_t)a * m + b] + w->q[(size_t)b * m + a]);
     if (m > 0) {
         radx_glcm_sym_tridiag(w->q, m, w->wr, w->wi, w->arow, w->tmp);
         if (radx_glcm_sym_tql(w->wr, w->wi, m) != 0) return -1;
@@ -347,7 +372,8 @@ RADX_HD void radx_glcm_matrix_features(const radx_glcm_levels *c, radx_glcm_ws *
     f[GLCM_F_DAVG] = davg;
     f[GLCM_F_DENT] = dent;
     f[GLCM_F_DVAR] = dvar;
-    f[GLCM_F_DISSIM] = f[GLCM_F_HOM1] = f[GLCM_F_HOM2] = f[GLCM_F_SVAR] = NAN; /* deprecated: PyRadiomics gives no value */
+    f[GLCM_F_DISSIM] = f[GLCM_F_HOM1] = f[GLCM_F_HOM2] = f[GLCM_F_SVAR] =
+        NAN; /* deprecated: PyRadiomics gives no value */
     f[GLCM_F_ID] = id;
     f[GLCM_F_IDM] = idm;
     f[GLCM_F_IDMN] = idmn;

@@ -27,8 +27,7 @@ RADX_HD void radx_glcm_axis_range(long long n, int off, long long *lo, long long
 
 /* Flat index of the neighbour of (z, y, x) along angle a[3] = (dz, dy, dx), or -1 when it is
  * outside the box (PyRadiomics' out-of-range test on the bounding box). */
-RADX_HD long long radx_glcm_neighbor(const long long dims[3], long long z, long long y, long long x,
-                                     const int *a)
+RADX_HD long long radx_glcm_neighbor(const long long dims[3], long long z, long long y, long long x, const int *a)
 {
     long long nz = z + a[0], ny = y + a[1], nx = x + a[2];
     if (nz < 0 || nz >= dims[0] || ny < 0 || ny >= dims[1] || nx < 0 || nx >= dims[2]) return -1;

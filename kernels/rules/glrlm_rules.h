@@ -24,8 +24,7 @@ RADX_HD int radx_glrlm_in_box(const long long dims[3], long long z, long long y,
 }
 
 /* 1 when (z, y, x) starts a line along angle a = (dz, dy, dx): its predecessor is outside the box. */
-RADX_HD int radx_glrlm_is_line_start(const long long dims[3], long long z, long long y, long long x,
-                                     const int *a)
+RADX_HD int radx_glrlm_is_line_start(const long long dims[3], long long z, long long y, long long x, const int *a)
 {
     return !radx_glrlm_in_box(dims, z - a[0], y - a[1], x - a[2]);
 }
@@ -84,10 +83,7 @@ RADX_HD int radx_glrlm_run_end(radx_glrlm_run *r, int *done_gl, long long *done_
 }
 
 /* Matrix cell (row-major n x L) of a run of level index g (0..n-1) and length len (1..L). */
-RADX_HD long long radx_glrlm_cell(int g, long long len, long long L)
-{
-    return (long long)g * L + (len - 1);
-}
+RADX_HD long long radx_glrlm_cell(int g, long long len, long long L) { return (long long)g * L + (len - 1); }
 
 /* ---- the same runs seen from their first voxel (the GPU's formulation, kernels/cuda/glrlm.cu) ----
  * Each run has exactly one first voxel: an ROI voxel whose predecessor on the line (voxel - angle)
@@ -105,19 +101,13 @@ RADX_HD long long radx_glrlm_along(const long long dims[3], long long z, long lo
 
 /* 1 when a voxel of level index `level` (-1: outside the ROI) starts a run, given the level index
  * of its predecessor on the line (-1 when outside the box or the ROI). */
-RADX_HD int radx_glrlm_is_run_start(int level, int prev_level)
-{
-    return level >= 0 && prev_level != level;
-}
+RADX_HD int radx_glrlm_is_run_start(int level, int prev_level) { return level >= 0 && prev_level != level; }
 
 /* multiElement from one run: 1 when the run's line certainly holds more than one ROI voxel,
  * judged from the run's length and the level index of the voxel right after it (-1 when outside
  * the box or the ROI).  When this gives 0 and the line goes on after the run, the line still
  * holds another ROI voxel if one lies further on, past the non-ROI voxels after the run. */
-RADX_HD int radx_glrlm_run_multi(long long len, int next_level)
-{
-    return len > 1 || next_level >= 0;
-}
+RADX_HD int radx_glrlm_run_multi(long long len, int next_level) { return len > 1 || next_level >= 0; }
 
 /* ---- one voxel of the GPU's count, whole box or z-slab (kernels/cuda/glrlm.cu, tests/test_tiles.c) ----
  * The box may be held in z-slabs (kernels/rules/tile_rules.h): li then holds the slab's centre slices
@@ -147,8 +137,8 @@ RADX_HD void radx_glrlm_add1(uint32_t *cell)
 #endif
 }
 
-RADX_HD void radx_glrlm_slab_voxel(const int32_t *li, const long long dims[3], long long c0, long long c1,
-                                   long long z, long long y, long long x, int level, const int *a, long long L,
+RADX_HD void radx_glrlm_slab_voxel(const int32_t *li, const long long dims[3], long long c0, long long c1, long long z,
+                                   long long y, long long x, int level, const int *a, long long L,
                                    const int32_t *carry_in, int32_t *carry_out, uint32_t *m, int *multi)
 {
     const long long nxy = dims[1] * dims[2];
@@ -156,7 +146,7 @@ RADX_HD void radx_glrlm_slab_voxel(const int32_t *li, const long long dims[3], l
     long long len = 1, s, idx;
     int next;
     if (!radx_glrlm_is_run_start(level, prev < 0 ? -1 : li[prev])) {
-        if (z - a[0] >= c0) return; /* inside the run: its first voxel counts it */
+        if (z - a[0] >= c0) return;                                      /* inside the run: its first voxel counts it */
         len = (long long)carry_in[(z - c0) * nxy + y * dims[2] + x] + 1; /* continued from the slab below */
     }
     for (s = 1;; s++, len++) { /* to the first voxel after the run */

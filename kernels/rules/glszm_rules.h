@@ -18,10 +18,7 @@
 
 /* 1 when the neighbour (in_roi_nb, gl_nb) belongs to the zone of a voxel with gray level gl:
  * it is inside the ROI and has exactly the same discretised gray level. */
-RADX_HD int radx_glszm_joins(int32_t gl, int in_roi_nb, int32_t gl_nb)
-{
-    return in_roi_nb && gl_nb == gl;
-}
+RADX_HD int radx_glszm_joins(int32_t gl, int in_roi_nb, int32_t gl_nb) { return in_roi_nb && gl_nb == gl; }
 
 /* Label of a voxel in the "open" array of a flood fill: its gray level (>= 1) while it is in the
  * ROI and not yet assigned to a zone, 0 otherwise.  radx_glszm_joins_open(gl, open[nb]) is then

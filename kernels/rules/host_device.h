@@ -4,7 +4,7 @@
 #define RADX_HD_H
 
 #if defined(__CUDACC__)
-#define RADX_HD __host__ __device__ __forceinline__
+#define RADX_HD       __host__ __device__ __forceinline__
 #define RADX_RESTRICT __restrict__
 #else
 #define RADX_HD static inline

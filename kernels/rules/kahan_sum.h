@@ -14,8 +14,10 @@ typedef struct radx_ksum {
 RADX_HD void radx_kadd(radx_ksum *k, double v)
 {
     double t = k->s + v;
-    if (fabs(k->s) >= fabs(v)) k->c += (k->s - t) + v;
-    else k->c += (v - t) + k->s;
+    if (fabs(k->s) >= fabs(v))
+        k->c += (k->s - t) + v;
+    else
+        k->c += (v - t) + k->s;
     k->s = t;
 }
 

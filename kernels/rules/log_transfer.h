@@ -52,14 +52,14 @@
 
 /* One ITK recursive Gaussian 1-D filter (order 0 or 2), coefficients as ITK names them. */
 typedef struct radx_itk_iir {
-    double n0, n1, n2, n3;     /* causal numerator */
-    double d1, d2, d3, d4;     /* shared denominator */
-    double m1, m2, m3, m4;     /* anticausal numerator */
+    double n0, n1, n2, n3; /* causal numerator */
+    double d1, d2, d3, d4; /* shared denominator */
+    double m1, m2, m3, m4; /* anticausal numerator */
 } radx_itk_iir;
 
 /* ITK's ComputeNCoefficients for one term of the exponential series. */
-RADX_HD void radx_itk_ncoef(double sigmad, double a1, double b1, double w1, double l1, double a2, double b2,
-                            double w2, double l2, double n[4], double *sn, double *dn, double *en)
+RADX_HD void radx_itk_ncoef(double sigmad, double a1, double b1, double w1, double l1, double a2, double b2, double w2,
+                            double l2, double n[4], double *sn, double *dn, double *en)
 {
     const double s1 = sin(w1 / sigmad), s2 = sin(w2 / sigmad);
     const double c1 = cos(w1 / sigmad), c2 = cos(w2 / sigmad);
@@ -82,8 +82,7 @@ RADX_HD void radx_itk_ncoef(double sigmad, double a1, double b1, double w1, doub
  * derivative), with NormalizeAcrossScale as given (order 2: the response is multiplied by
  * sigma_mm^2; order 0 is never scaled).  sigma_mm > 0, spacing > 0 (mm).  The second derivative
  * is in voxel units; ITK's Laplacian divides it by spacing^2 when it adds the axes up. */
-RADX_HD void radx_itk_iir_setup(double sigma_mm, double spacing, int order, int normalize_across_scale,
-                                radx_itk_iir *c)
+RADX_HD void radx_itk_iir_setup(double sigma_mm, double spacing, int order, int normalize_across_scale, radx_itk_iir *c)
 {
     /* parameters of the exponential series (ITK's values) */
     const double a1[3] = {1.3530, -0.6724, -1.3563}, b1[3] = {1.8151, -3.4327, 5.2318};
@@ -108,20 +107,30 @@ RADX_HD void radx_itk_iir_setup(double sigma_mm, double spacing, int order, int 
         double alpha0;
         radx_itk_ncoef(sigmad, a1[0], b1[0], w1, l1, a2[0], b2[0], w2, l2, n, &sn, &dn, &en);
         alpha0 = 2 * sn / sd - n[0];
-        c->n0 = n[0] * (1.0 / alpha0); c->n1 = n[1] * (1.0 / alpha0); c->n2 = n[2] * (1.0 / alpha0); c->n3 = n[3] * (1.0 / alpha0);
+        c->n0 = n[0] * (1.0 / alpha0);
+        c->n1 = n[1] * (1.0 / alpha0);
+        c->n2 = n[2] * (1.0 / alpha0);
+        c->n3 = n[3] * (1.0 / alpha0);
     } else {
         double n0[4], n2[4], sn0, dn0, en0, sn2, dn2, en2, beta, alpha2, scale;
         const double asn = normalize_across_scale ? sigma_mm * sigma_mm : 1.0;
         radx_itk_ncoef(sigmad, a1[0], b1[0], w1, l1, a2[0], b2[0], w2, l2, n0, &sn0, &dn0, &en0);
         radx_itk_ncoef(sigmad, a1[2], b1[2], w1, l1, a2[2], b2[2], w2, l2, n2, &sn2, &dn2, &en2);
         beta = -(2 * sn2 - sd * n2[0]) / (2 * sn0 - sd * n0[0]);
-        n[0] = n2[0] + beta * n0[0]; n[1] = n2[1] + beta * n0[1];
-        n[2] = n2[2] + beta * n0[2]; n[3] = n2[3] + beta * n0[3];
-        sn = sn2 + beta * sn0; dn = dn2 + beta * dn0; en = en2 + beta * en0;
+        n[0] = n2[0] + beta * n0[0];
+        n[1] = n2[1] + beta * n0[1];
+        n[2] = n2[2] + beta * n0[2];
+        n[3] = n2[3] + beta * n0[3];
+        sn = sn2 + beta * sn0;
+        dn = dn2 + beta * dn0;
+        en = en2 + beta * en0;
         alpha2 = en * sd * sd - ed * sn * sd - 2 * dn * dd * sd + 2 * dd * dd * sn;
         alpha2 /= sd * sd * sd;
         scale = asn / alpha2;
-        c->n0 = n[0] * scale; c->n1 = n[1] * scale; c->n2 = n[2] * scale; c->n3 = n[3] * scale;
+        c->n0 = n[0] * scale;
+        c->n1 = n[1] * scale;
+        c->n2 = n[2] * scale;
+        c->n3 = n[3] * scale;
     }
     /* symmetric anticausal part (orders 0 and 2) */
     c->m1 = c->n1 - c->d1 * c->n0;
@@ -132,10 +141,7 @@ RADX_HD void radx_itk_iir_setup(double sigma_mm, double spacing, int order, int 
 
 /* Slowest decay rate of the ITK IIR impulse response per voxel, |pole| = exp(-rate):
  * min(|l1|, |l2|) / sigmad.  The response beyond n voxels is O(exp(-rate n)). */
-RADX_HD double radx_itk_iir_decay_rate(double sigma_mm, double spacing)
-{
-    return 1.3732 / (sigma_mm / spacing);
-}
+RADX_HD double radx_itk_iir_decay_rate(double sigma_mm, double spacing) { return 1.3732 / (sigma_mm / spacing); }
 
 /* Real frequency response H(w) of the causal + anticausal pair (see the top comment). */
 RADX_HD double radx_log_itk_response(const radx_itk_iir *c, double w)
@@ -171,10 +177,7 @@ RADX_HD double radx_log_ibsi_d2g(double sigma_vox, double n)
 }
 
 /* Kernel radius in voxels: IBSI-2's filter size M = 1 + 2 floor(truncate sigma + 0.5). */
-RADX_HD int radx_log_ibsi_radius(double sigma_vox, double truncate)
-{
-    return (int)floor(truncate * sigma_vox + 0.5);
-}
+RADX_HD int radx_log_ibsi_radius(double sigma_vox, double truncate) { return (int)floor(truncate * sigma_vox + 0.5); }
 
 /* DTFT at w of the truncated sampled kernel (order 0: g, order 2: g''), radius R. */
 RADX_HD double radx_log_ibsi_response(double sigma_vox, int radius, int order, double w)
@@ -199,10 +202,10 @@ RADX_HD double radx_log_transfer_sample(double gx, double dx, double gy, double 
 
 /* IBSI-2 boundary conditions (how the image is extended beyond its border). */
 typedef enum radx_log_boundary {
-    RADX_LOG_BC_ZERO = 0,     /* 0 outside (IBSI "zero padding") */
-    RADX_LOG_BC_NEAREST = 1,  /* border voxel repeated (IBSI "nearest value padding") */
-    RADX_LOG_BC_MIRROR = 2,   /* d c b a | a b c d | d c b a (IBSI "mirror padding") */
-    RADX_LOG_BC_PERIODIC = 3  /* a b c d | a b c d (IBSI "periodic padding") */
+    RADX_LOG_BC_ZERO = 0,    /* 0 outside (IBSI "zero padding") */
+    RADX_LOG_BC_NEAREST = 1, /* border voxel repeated (IBSI "nearest value padding") */
+    RADX_LOG_BC_MIRROR = 2,  /* d c b a | a b c d | d c b a (IBSI "mirror padding") */
+    RADX_LOG_BC_PERIODIC = 3 /* a b c d | a b c d (IBSI "periodic padding") */
 } radx_log_boundary;
 
 /* Padding index rule: the source index along an axis of n voxels for position j of the extended
@@ -211,17 +214,13 @@ RADX_HD int64_t radx_log_ext(int64_t j, int64_t n, radx_log_boundary bc)
 {
     int64_t m;
     switch (bc) {
-    case RADX_LOG_BC_ZERO:
-        return (j >= 0 && j < n) ? j : -1;
-    case RADX_LOG_BC_NEAREST:
-        return j < 0 ? 0 : (j >= n ? n - 1 : j);
+    case RADX_LOG_BC_ZERO: return (j >= 0 && j < n) ? j : -1;
+    case RADX_LOG_BC_NEAREST: return j < 0 ? 0 : (j >= n ? n - 1 : j);
     case RADX_LOG_BC_MIRROR:
         m = j % (2 * n);
         if (m < 0) m += 2 * n;
         return m >= n ? 2 * n - 1 - m : m;
-    case RADX_LOG_BC_PERIODIC:
-        m = j % n;
-        return m < 0 ? m + n : m;
+    case RADX_LOG_BC_PERIODIC: m = j % n; return m < 0 ? m + n : m;
     }
     return -1;
 }
@@ -238,8 +237,8 @@ RADX_HD float radx_log_centred(double v, double c) { return (float)(v - c); }
 
 /* One spectrum sample (kx, ky, kz) times T(k) / (Lx Ly Lz) (scale = 1 / (Lx Ly Lz)), per-axis
  * responses from the tables. */
-RADX_HD void radx_log_apply(float *re, float *im, double gx, double dx, double gy, double dy, double gz,
-                            double dz, double scale)
+RADX_HD void radx_log_apply(float *re, float *im, double gx, double dx, double gy, double dy, double gz, double dz,
+                            double scale)
 {
     const double t = radx_log_transfer_sample(gx, dx, gy, dy, gz, dz) * scale;
     *re = (float)(*re * t);
@@ -259,8 +258,8 @@ RADX_HD float radx_log_output(float v, double add) { return (float)((double)v + 
  *           FFT'd along z (L2), gives Dz A + Gz B (radx_log_apply_z, scale 1 / L2).
  * The same response as the 3-D transform up to float rounding (tests/test_log.c checks it on the
  * CPU against the 3-D FFT and ITK's recursive filter). */
-RADX_HD void radx_log_apply_xy(float re, float im, double gx, double dx, double gy, double dy, double scale,
-                               float *are, float *aim, float *bre, float *bim)
+RADX_HD void radx_log_apply_xy(float re, float im, double gx, double dx, double gy, double dy, double scale, float *are,
+                               float *aim, float *bre, float *bim)
 {
     const double ta = gx * gy * scale, tb = (dx * gy + gx * dy) * scale;
     *are = (float)(re * ta);

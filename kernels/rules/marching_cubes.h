@@ -112,6 +112,7 @@ RADX_HD int radx_mc_fold(int idx, int *sign)
  */
 RADX_HD int radx_mc_tri_edge(int idx, int t, int k)
 {
+    /* clang-format off */
     static const int8_t tri[128][16] = {
     {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}, /*   0 */
     { 0,  8,  3, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}, /*   1 */
@@ -242,6 +243,7 @@ RADX_HD int radx_mc_tri_edge(int idx, int t, int k)
     { 0,  7,  8,  7,  0,  6,  0,  3, 11, 11,  6,  0, -1, -1, -1, -1}, /* 126 */
     { 6,  7, 11, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}, /* 127 */
     };
+    /* clang-format on */
     return tri[idx][3 * t + k];
 }
 
@@ -256,16 +258,14 @@ RADX_HD int radx_mc_ntri(int idx)
 /* Doubled offset of the midpoint of edge e along axis ax (0 z, 1 y, 2 x): 0, 1 or 2. */
 RADX_HD int radx_mc_edge_off2(int e, int ax)
 {
-    static const int8_t off[12][3] = {
-        {0, 0, 1}, {0, 1, 2}, {0, 2, 1}, {0, 1, 0}, {2, 0, 1}, {2, 1, 2},
-        {2, 2, 1}, {2, 1, 0}, {1, 0, 0}, {1, 0, 2}, {1, 2, 2}, {1, 2, 0}};
+    static const int8_t off[12][3] = {{0, 0, 1}, {0, 1, 2}, {0, 2, 1}, {0, 1, 0}, {2, 0, 1}, {2, 1, 2},
+                                      {2, 2, 1}, {2, 1, 0}, {1, 0, 0}, {1, 0, 2}, {1, 2, 2}, {1, 2, 0}};
     return off[e][ax];
 }
 
 /* Physical coordinates of the midpoint of edge e of cube (iz, iy, ix), computed as cshape.c
  * does: ((double)i + v) * spacing, spacing in numpy order (z, y, x). */
-RADX_HD void radx_mc_edge_point(int64_t iz, int64_t iy, int64_t ix, int e, const double sp[3],
-                                double p[3])
+RADX_HD void radx_mc_edge_point(int64_t iz, int64_t iy, int64_t ix, int e, const double sp[3], double p[3])
 {
     p[0] = RADX_MC_MUL(RADX_MC_ADD((double)iz, 0.5 * radx_mc_edge_off2(e, 0)), sp[0]);
     p[1] = RADX_MC_MUL(RADX_MC_ADD((double)iy, 0.5 * radx_mc_edge_off2(e, 1)), sp[1]);
@@ -277,8 +277,8 @@ RADX_HD void radx_mc_edge_point(int64_t iz, int64_t iy, int64_t ix, int e, const
  *   *area = |(a - c) x (b - c)| / 2,
  * with the exact operation order of cshape.c.  MeshVolume = (sum of vol6 in raster order) / 6,
  * SurfaceArea = sum of area in raster order. */
-RADX_HD void radx_mc_triangle(int64_t iz, int64_t iy, int64_t ix, int idx, int t, int sign,
-                              const double sp[3], double *vol6, double *area)
+RADX_HD void radx_mc_triangle(int64_t iz, int64_t iy, int64_t ix, int idx, int t, int sign, const double sp[3],
+                              double *vol6, double *area)
 {
     double a[3], b[3], c[3], x0, x1, x2, s;
     int d;
@@ -312,15 +312,21 @@ RADX_HD int radx_mc_cube_vertices(int idx, int64_t iz, int64_t iy, int64_t ix, i
 {
     int n = 0;
     if (idx & (1 << 6)) { /* edge 6: corners 6-7 */
-        out[3 * n] = (int32_t)(2 * iz + 2); out[3 * n + 1] = (int32_t)(2 * iy + 2); out[3 * n + 2] = (int32_t)(2 * ix + 1);
+        out[3 * n] = (int32_t)(2 * iz + 2);
+        out[3 * n + 1] = (int32_t)(2 * iy + 2);
+        out[3 * n + 2] = (int32_t)(2 * ix + 1);
         n++;
     }
     if (idx & (1 << 4)) { /* edge 7: corners 7-4 */
-        out[3 * n] = (int32_t)(2 * iz + 2); out[3 * n + 1] = (int32_t)(2 * iy + 1); out[3 * n + 2] = (int32_t)(2 * ix);
+        out[3 * n] = (int32_t)(2 * iz + 2);
+        out[3 * n + 1] = (int32_t)(2 * iy + 1);
+        out[3 * n + 2] = (int32_t)(2 * ix);
         n++;
     }
     if (idx & (1 << 3)) { /* edge 11: corners 3-7 */
-        out[3 * n] = (int32_t)(2 * iz + 1); out[3 * n + 1] = (int32_t)(2 * iy + 2); out[3 * n + 2] = (int32_t)(2 * ix);
+        out[3 * n] = (int32_t)(2 * iz + 1);
+        out[3 * n + 1] = (int32_t)(2 * iy + 2);
+        out[3 * n + 2] = (int32_t)(2 * ix);
         n++;
     }
     return n;
@@ -368,11 +374,10 @@ RADX_HD int radx_ms_square_index(const uint8_t *m, int64_t sy)
  * split into two separate corners. */
 RADX_HD int radx_ms_line_edge(int idx, int t, int k)
 {
-    static const int8_t lines[16][4] = {
-        {-1, -1, -1, -1}, {3, 0, -1, -1}, {0, 1, -1, -1}, {3, 1, -1, -1},
-        {1, 2, -1, -1},   {1, 2, 3, 0},   {0, 2, -1, -1}, {3, 2, -1, -1},
-        {2, 3, -1, -1},   {2, 0, -1, -1}, {0, 1, 2, 3},   {2, 1, -1, -1},
-        {1, 3, -1, -1},   {1, 0, -1, -1}, {0, 3, -1, -1}, {-1, -1, -1, -1}};
+    static const int8_t lines[16][4] = {{-1, -1, -1, -1}, {3, 0, -1, -1}, {0, 1, -1, -1}, {3, 1, -1, -1},
+                                        {1, 2, -1, -1},   {1, 2, 3, 0},   {0, 2, -1, -1}, {3, 2, -1, -1},
+                                        {2, 3, -1, -1},   {2, 0, -1, -1}, {0, 1, 2, 3},   {2, 1, -1, -1},
+                                        {1, 3, -1, -1},   {1, 0, -1, -1}, {0, 3, -1, -1}, {-1, -1, -1, -1}};
     return t < 2 ? lines[idx][2 * t + k] : -1;
 }
 
@@ -387,8 +392,7 @@ RADX_HD int radx_ms_edge_off2(int e, int ax)
  *   *len   = |a - b|,
  * operation by operation as calculate_coefficients2D.  MeshSurface = (sum of cross) / 2,
  * Perimeter = sum of len, both in raster order. */
-RADX_HD void radx_ms_segment(int64_t iy, int64_t ix, int idx, int t, const double sp[2],
-                             double *cross, double *len)
+RADX_HD void radx_ms_segment(int64_t iy, int64_t ix, int idx, int t, const double sp[2], double *cross, double *len)
 {
     int ea = radx_ms_line_edge(idx, t, 0), eb = radx_ms_line_edge(idx, t, 1);
     double a0 = RADX_MC_MUL(RADX_MC_ADD((double)iy, 0.5 * radx_ms_edge_off2(ea, 0)), sp[0]);
@@ -411,8 +415,16 @@ RADX_HD int radx_ms_square_vertices(int idx, int64_t iy, int64_t ix, int32_t out
 {
     int n = 0;
     if (idx & 8) idx ^= 0xf;
-    if (idx & 1) { out[2 * n] = (int32_t)(2 * iy + 1); out[2 * n + 1] = (int32_t)(2 * ix); n++; }
-    if (idx & 4) { out[2 * n] = (int32_t)(2 * iy + 2); out[2 * n + 1] = (int32_t)(2 * ix + 1); n++; }
+    if (idx & 1) {
+        out[2 * n] = (int32_t)(2 * iy + 1);
+        out[2 * n + 1] = (int32_t)(2 * ix);
+        n++;
+    }
+    if (idx & 4) {
+        out[2 * n] = (int32_t)(2 * iy + 2);
+        out[2 * n + 1] = (int32_t)(2 * ix + 1);
+        n++;
+    }
     return n;
 }
 

@@ -23,17 +23,17 @@
 /* ---- levels ---- */
 
 /* Bytes per level for levels in [0, maxlevel]. */
-RADX_HD int radx_level_width(int64_t maxlevel)
-{
-    return maxlevel <= 0xFF ? 1 : maxlevel <= 0xFFFF ? 2 : 4;
-}
+RADX_HD int radx_level_width(int64_t maxlevel) { return maxlevel <= 0xFF ? 1 : maxlevel <= 0xFFFF ? 2 : 4; }
 
 /* Element i of an array of w-byte (1, 2 or 4) unsigned integers: levels (>= 0) and NGTDM codes. */
 RADX_HD void radx_uint_put(void *dst, int w, int64_t i, uint32_t v)
 {
-    if (w == 1) ((uint8_t *)dst)[i] = (uint8_t)v;
-    else if (w == 2) ((uint16_t *)dst)[i] = (uint16_t)v;
-    else ((uint32_t *)dst)[i] = v;
+    if (w == 1)
+        ((uint8_t *)dst)[i] = (uint8_t)v;
+    else if (w == 2)
+        ((uint16_t *)dst)[i] = (uint16_t)v;
+    else
+        ((uint32_t *)dst)[i] = v;
 }
 
 RADX_HD uint32_t radx_uint_get(const void *src, int w, int64_t i)
@@ -52,7 +52,8 @@ RADX_HD uint32_t radx_uint_get(const void *src, int w, int64_t i)
 RADX_HD unsigned radx_value_flags(double v)
 {
     unsigned f = 0;
-    if (!(v >= -32768.0 && v <= 32767.0) || (double)(int16_t)v != v) f |= RADX_VALUE_NOT_I16;
+    if (!(v >= -32768.0 && v <= 32767.0) || (double)(int16_t)v != v)
+        f |= RADX_VALUE_NOT_I16;
     else if (v == 0.0) {
         uint64_t b;
         memcpy(&b, &v, sizeof b);
@@ -60,22 +61,21 @@ RADX_HD unsigned radx_value_flags(double v)
     }
     /* a double outside float's range converts to infinity (or is undefined in C for finite ones
      * beyond it): test the range first */
-    if (!(v >= -3.4028234663852886e38 && v <= 3.4028234663852886e38) || (double)(float)v != v)
-        f |= RADX_VALUE_NOT_F32;
+    if (!(v >= -3.4028234663852886e38 && v <= 3.4028234663852886e38) || (double)(float)v != v) f |= RADX_VALUE_NOT_F32;
     return f;
 }
 
 /* Bytes per value for values whose flags OR to f: 2 (int16), 4 (float) or 8 (double). */
-RADX_HD int radx_value_width(unsigned f)
-{
-    return !(f & RADX_VALUE_NOT_I16) ? 2 : !(f & RADX_VALUE_NOT_F32) ? 4 : 8;
-}
+RADX_HD int radx_value_width(unsigned f) { return !(f & RADX_VALUE_NOT_I16) ? 2 : !(f & RADX_VALUE_NOT_F32) ? 4 : 8; }
 
 RADX_HD void radx_value_put(void *dst, int w, int64_t i, double v)
 {
-    if (w == 2) ((int16_t *)dst)[i] = (int16_t)v;
-    else if (w == 4) ((float *)dst)[i] = (float)v;
-    else ((double *)dst)[i] = v;
+    if (w == 2)
+        ((int16_t *)dst)[i] = (int16_t)v;
+    else if (w == 4)
+        ((float *)dst)[i] = (float)v;
+    else
+        ((double *)dst)[i] = v;
 }
 
 RADX_HD double radx_value_get(const void *src, int w, int64_t i)

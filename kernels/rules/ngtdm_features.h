@@ -56,14 +56,14 @@ RADX_HD void radx_ngtdm_features_core(const int64_t *ni, const double *si, int n
         str *= 2.0;
 
         /* order of radx_ngtdm_features (host/features/feature_tables.c) */
-        out[0] = absd != 0.0 ? sum_ps / absd : 0.0;                 /* Busyness */
-        out[1] = sum_ps != 0.0 ? 1.0 / sum_ps : 1e6;                /* Coarseness */
-        out[2] = cpx / nvp;                                         /* Complexity */
+        out[0] = absd != 0.0 ? sum_ps / absd : 0.0;  /* Busyness */
+        out[1] = sum_ps != 0.0 ? 1.0 / sum_ps : 1e6; /* Coarseness */
+        out[2] = cpx / nvp;                          /* Complexity */
         {
             const double div = (double)ngp * (double)(ngp - 1);
-            out[3] = div != 0.0 ? con * sum_s / nvp / div : 0.0;    /* Contrast */
+            out[3] = div != 0.0 ? con * sum_s / nvp / div : 0.0; /* Contrast */
         }
-        out[4] = sum_s != 0.0 ? str / sum_s : 0.0;                  /* Strength */
+        out[4] = sum_s != 0.0 ? str / sum_s : 0.0; /* Strength */
     }
 }
 #endif

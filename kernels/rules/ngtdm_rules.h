@@ -27,8 +27,8 @@ RADX_HD double radx_ngtdm_absdiff(int32_t gl, int64_t count, int64_t sum)
 
 /* Neighbour count and the sum of their gray levels of the ROI voxel c = (z, y, x) of the box
  * (gl, roi) over the neighbourhood nh.  inner: radx_tex_inner(nh, z, y, x). */
-RADX_HD void radx_ngtdm_voxel_sums(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c,
-                                   int64_t z, int64_t y, int64_t x, int inner, int64_t *count_out, int64_t *sum_out)
+RADX_HD void radx_ngtdm_voxel_sums(const radx_tex_nbhd *nh, const int32_t *gl, const uint8_t *roi, int64_t c, int64_t z,
+                                   int64_t y, int64_t x, int inner, int64_t *count_out, int64_t *sum_out)
 {
     int64_t count = 0, sum = 0;
     int a;

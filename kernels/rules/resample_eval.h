@@ -28,8 +28,8 @@ enum {
  * scanline mapped through physical space (output grid index -> point: out_i2p, out_origin; point
  * -> input continuous index: in_p2i, in_origin). */
 RADX_HD void radx_rs_line_ends(const double out_i2p[9], const double out_origin[3], int64_t out_nx,
-                               const double in_p2i[9], const double in_origin[3], int64_t j, int64_t k,
-                               double st[3], double en[3])
+                               const double in_p2i[9], const double in_origin[3], int64_t j, int64_t k, double st[3],
+                               double en[3])
 {
     double idx[3], p[3];
     idx[0] = 0.0;
@@ -60,8 +60,8 @@ RADX_HD int64_t radx_rs_nearest_offset(const int64_t blo[3], const int64_t bsz[3
  * pixel type: 0 outside the input (n voxels per axis), else the interpolator `interp` over buf
  * (the input box [blo, blo + bsz) as double; for RADX_RS_BSPLINE its coefficients). */
 RADX_HD double radx_rs_eval_voxel(int interp, const double *RADX_RESTRICT buf, const int64_t blo[3],
-                                  const int64_t bsz[3], const int64_t n[3], const double st[3],
-                                  const double en[3], int64_t i, int64_t out_nx)
+                                  const int64_t bsz[3], const int64_t n[3], const double st[3], const double en[3],
+                                  int64_t i, int64_t out_nx)
 {
     double c[3];
     int d;
@@ -70,8 +70,7 @@ RADX_HD double radx_rs_eval_voxel(int interp, const double *RADX_RESTRICT buf, c
         return o < 0 ? 0.0 : buf[o];
     }
     for (d = 0; d < 3; d++) c[d] = radx_rs_scan_index(st[d], en[d], i, out_nx);
-    if (!buf || !radx_rs_inside(c[0], n[0]) || !radx_rs_inside(c[1], n[1]) || !radx_rs_inside(c[2], n[2]))
-        return 0.0;
+    if (!buf || !radx_rs_inside(c[0], n[0]) || !radx_rs_inside(c[1], n[1]) || !radx_rs_inside(c[2], n[2])) return 0.0;
     if (interp == RADX_RS_LINEAR) return radx_rs_linear3(buf, blo, bsz, n, c);
     if (interp == RADX_RS_BSPLINE) return radx_rs_bspline3_eval(buf, blo, bsz, n, c);
     return radx_rs_wsinc3_eval(interp - RADX_RS_WSINC, buf, blo, bsz, n, c);
@@ -92,12 +91,12 @@ RADX_HD uint8_t radx_rs_nearest_index(const uint8_t *RADX_RESTRICT idx, const in
  * -> min, value >= max -> max, else static_cast (truncation toward zero for integers,
  * round-to-nearest for float).  A double output takes the value as is.  NaN into an integer type
  * (undefined in ITK) gives 0.  The CPU's store and the device's (kernels/cuda/resample.cu) both. */
-#define RADX_RS_CLAMP_INT(NAME, T, LO, HI)                                                         \
-    RADX_HD T radx_rs_to_##NAME(double x)                                                          \
-    {                                                                                              \
-        if (x <= (double)(LO)) return (T)(LO);                                                     \
-        if (x >= (double)(HI)) return (T)(HI);                                                     \
-        return x == x ? (T)x : (T)0;                                                               \
+#define RADX_RS_CLAMP_INT(NAME, T, LO, HI)     \
+    RADX_HD T radx_rs_to_##NAME(double x)      \
+    {                                          \
+        if (x <= (double)(LO)) return (T)(LO); \
+        if (x >= (double)(HI)) return (T)(HI); \
+        return x == x ? (T)x : (T)0;           \
     }
 RADX_RS_CLAMP_INT(u8, uint8_t, 0, UINT8_MAX)
 RADX_RS_CLAMP_INT(i8, int8_t, INT8_MIN, INT8_MAX)

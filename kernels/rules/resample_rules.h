@@ -24,8 +24,7 @@ RADX_HD int64_t radx_rs_round_half_up(double x)
 }
 
 /* ITK ImageBase::TransformIndexToPhysicalPoint (integer index): origin first, then the terms. */
-RADX_HD void radx_rs_index_to_point(const double i2p[9], const double origin[3], const double idx[3],
-                                    double p[3])
+RADX_HD void radx_rs_index_to_point(const double i2p[9], const double origin[3], const double idx[3], double p[3])
 {
     for (int r = 0; r < 3; r++) {
         double s = origin[r];
@@ -35,8 +34,7 @@ RADX_HD void radx_rs_index_to_point(const double i2p[9], const double origin[3],
 }
 
 /* ITK ImageBase::TransformContinuousIndexToPhysicalPoint: the terms first, origin last. */
-RADX_HD void radx_rs_cindex_to_point(const double i2p[9], const double origin[3], const double idx[3],
-                                     double p[3])
+RADX_HD void radx_rs_cindex_to_point(const double i2p[9], const double origin[3], const double idx[3], double p[3])
 {
     for (int r = 0; r < 3; r++) {
         double s = 0.0;
@@ -46,8 +44,7 @@ RADX_HD void radx_rs_cindex_to_point(const double i2p[9], const double origin[3]
 }
 
 /* ITK ImageBase::TransformPhysicalPointToContinuousIndex: p2i * (p - origin). */
-RADX_HD void radx_rs_point_to_cindex(const double p2i[9], const double origin[3], const double p[3],
-                                     double ci[3])
+RADX_HD void radx_rs_point_to_cindex(const double p2i[9], const double origin[3], const double p[3], double ci[3])
 {
     double v[3];
     for (int k = 0; k < 3; k++) v[k] = p[k] - origin[k];
@@ -67,10 +64,7 @@ RADX_HD double radx_rs_scan_index(double start, double end, int64_t i, int64_t n
 }
 
 /* ImageFunction::IsInsideBuffer for one axis: -0.5 <= c < n - 0.5 (false for NaN). */
-RADX_HD int radx_rs_inside(double c, int64_t n)
-{
-    return c >= -0.5 && c < (double)(n - 1) + 0.5;
-}
+RADX_HD int radx_rs_inside(double c, int64_t n) { return c >= -0.5 && c < (double)(n - 1) + 0.5; }
 
 /* NearestNeighborInterpolateImageFunction: the index of the voxel used along one axis
  * (always in [0, n-1] when radx_rs_inside holds). */
@@ -83,7 +77,7 @@ RADX_HD int64_t radx_rs_nearest(double c) { return radx_rs_round_half_up(c); }
 RADX_HD double radx_rs_linear3(const double *RADX_RESTRICT buf, const int64_t lo[3], const int64_t bsz[3],
                                const int64_t n[3], const double c[3])
 {
-#define RADX_RS_AT(a, b, d) buf[((a) - lo[0]) + bsz[0] * (((b) - lo[1]) + bsz[1] * ((d) - lo[2]))]
+#define RADX_RS_AT(a, b, d) buf[((a)-lo[0]) + bsz[0] * (((b)-lo[1]) + bsz[1] * ((d)-lo[2]))]
     int64_t b0 = (int64_t)floor(c[0]), b1 = (int64_t)floor(c[1]), b2 = (int64_t)floor(c[2]);
     if (b0 < 0) b0 = 0;
     if (b1 < 0) b1 = 0;
@@ -151,7 +145,7 @@ RADX_HD double radx_rs_linear3(const double *RADX_RESTRICT buf, const int64_t lo
         return v0x0 + (v0x1 - v0x0) * d2;
     }
     /* xyz */
-    if (b0 + 1 > e0) { /* yz */
+    if (b0 + 1 > e0) {     /* yz */
         if (b1 + 1 > e1) { /* z */
             if (b2 + 1 > e2) return v000;
             const double v001 = RADX_RS_AT(b0, b1, b2 + 1);
@@ -228,8 +222,8 @@ RADX_HD int64_t radx_rs_mirror(int64_t i, int64_t n)
  * coefficients, x fastest, each weight formed as ((1 * wx) * wy) * wz and accumulated in that
  * order from 0.0.  coef holds the coefficients of the box [lo, lo + bsz) of an image of n voxels
  * per axis (the box must contain every mirrored support index). */
-RADX_HD double radx_rs_bspline3_eval(const double *RADX_RESTRICT coef, const int64_t lo[3],
-                                     const int64_t bsz[3], const int64_t n[3], const double c[3])
+RADX_HD double radx_rs_bspline3_eval(const double *RADX_RESTRICT coef, const int64_t lo[3], const int64_t bsz[3],
+                                     const int64_t n[3], const double c[3])
 {
     double w[3][4];
     int64_t ix[4], iy[4], iz[4];
@@ -300,7 +294,7 @@ RADX_HD void radx_rs_bspline3_eval2(const double *RADX_RESTRICT coef, const int6
  * voxel, no normalisation. */
 enum { RADX_RS_WS_HAMMING = 0, RADX_RS_WS_COSINE, RADX_RS_WS_WELCH, RADX_RS_WS_LANCZOS, RADX_RS_WS_BLACKMAN };
 #define RADX_RS_WS_RADIUS 5
-#define RADX_RS_PI 3.14159265358979323846
+#define RADX_RS_PI        3.14159265358979323846
 
 RADX_HD double radx_rs_window(int kind, double a)
 {
@@ -313,8 +307,7 @@ RADX_HD double radx_rs_window(int kind, double a)
         const double z = (RADX_RS_PI / m) * a;
         return sin(z) / z;
     }
-    case RADX_RS_WS_BLACKMAN:
-        return 0.42 + 0.5 * cos(a * (RADX_RS_PI / m)) + 0.08 * cos(a * (2.0 * RADX_RS_PI / m));
+    case RADX_RS_WS_BLACKMAN: return 0.42 + 0.5 * cos(a * (RADX_RS_PI / m)) + 0.08 * cos(a * (2.0 * RADX_RS_PI / m));
     default: return 0.54 + 0.46 * cos(a * (RADX_RS_PI / m));
     }
 }
@@ -346,8 +339,8 @@ RADX_HD int64_t radx_rs_clamp_index(int64_t i, int64_t n) { return i < 0 ? 0 : i
 
 /* EvaluateAtContinuousIndex: sum over the 10x10x10 neighbourhood, x fastest, of
  * ((value * wx) * wy) * wz, accumulated from 0.0.  buf as for radx_rs_linear3. */
-RADX_HD double radx_rs_wsinc3_eval(int kind, const double *RADX_RESTRICT buf, const int64_t lo[3],
-                                   const int64_t bsz[3], const int64_t n[3], const double c[3])
+RADX_HD double radx_rs_wsinc3_eval(int kind, const double *RADX_RESTRICT buf, const int64_t lo[3], const int64_t bsz[3],
+                                   const int64_t n[3], const double c[3])
 {
     double w[3][2 * RADX_RS_WS_RADIUS];
     int64_t ix[2 * RADX_RS_WS_RADIUS], iy[2 * RADX_RS_WS_RADIUS], iz[2 * RADX_RS_WS_RADIUS];

@@ -13,9 +13,9 @@
 
 /* The features GLSZM and GLDM share, with GLSZM's names for the size terms. */
 typedef struct radx_szm_feats {
-    double gln, glnn, glv, hgl, lgl;  /* gray level marginal: P(i) */
-    double sn, snn, se, le, jvar;     /* size marginal: S/L = sum P(j) / j^2, P(j) j^2 */
-    double lehg, lelg, sehg, selg;    /* joint: large/small x high/low gray level */
+    double gln, glnn, glv, hgl, lgl; /* gray level marginal: P(i) */
+    double sn, snn, se, le, jvar;    /* size marginal: S/L = sum P(j) / j^2, P(j) j^2 */
+    double lehg, lelg, sehg, selg;   /* joint: large/small x high/low gray level */
     double ent;
 } radx_szm_feats;
 

@@ -69,10 +69,10 @@ RADX_HD int radx_tex_inner(const radx_tex_nbhd *nh, int64_t z, int64_t y, int64_
 
 /* weightingNorm codes; the values of radx_wnorm (host/params/params.h, checked in
  * host/features/texture_common.c). */
-#define RADX_TEX_WN_NONE 0
-#define RADX_TEX_WN_MANHATTAN 1
-#define RADX_TEX_WN_EUCLIDEAN 2
-#define RADX_TEX_WN_INFINITY 3
+#define RADX_TEX_WN_NONE         0
+#define RADX_TEX_WN_MANHATTAN    1
+#define RADX_TEX_WN_EUCLIDEAN    2
+#define RADX_TEX_WN_INFINITY     3
 #define RADX_TEX_WN_NO_WEIGHTING 4
 
 /* 1 for the norms that measure a distance (manhattan, euclidean, infinity). */
@@ -95,14 +95,9 @@ RADX_HD double radx_tex_angle_length(const int *a, const double spacing_zyx[3], 
         m = d0 > d1 ? d0 : d1;
         m = m > d2 ? m : d2;
         return squared ? m * m : m;
-    case RADX_TEX_WN_EUCLIDEAN:
-        m = d0 * d0 + d1 * d1 + d2 * d2;
-        return squared ? m : sqrt(m);
-    case RADX_TEX_WN_MANHATTAN:
-        m = d0 + d1 + d2;
-        return squared ? m * m : m;
-    default:
-        return 0.0;
+    case RADX_TEX_WN_EUCLIDEAN: m = d0 * d0 + d1 * d1 + d2 * d2; return squared ? m : sqrt(m);
+    case RADX_TEX_WN_MANHATTAN: m = d0 + d1 + d2; return squared ? m * m : m;
+    default: return 0.0;
     }
 }
 

@@ -49,10 +49,7 @@ RADX_HD radx_slab radx_slab_at(int64_t nz, int64_t t, int64_t h, int64_t k)
 
 /* Slices held at once for slabs of t centre slices with halo h: t + 2h, at most nz (nz when
  * t >= nz: the whole box). */
-RADX_HD int64_t radx_slab_held(int64_t nz, int64_t t, int64_t h)
-{
-    return t >= nz || t + 2 * h >= nz ? nz : t + 2 * h;
-}
+RADX_HD int64_t radx_slab_held(int64_t nz, int64_t t, int64_t h) { return t >= nz || t + 2 * h >= nz ? nz : t + 2 * h; }
 
 /* The most centre slices t (1..nz) whose slab, t + 2h slices of slice_bytes each, fits in bytes;
  * 0 when not even one centre slice does. */

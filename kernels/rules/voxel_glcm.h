@@ -27,57 +27,54 @@
 
 /* What every voxel of one map image type shares. */
 typedef struct radx_vglcm_in {
-    int64_t dim[3];          /* A's size, x y z */
-    const uint8_t *mk;       /* voxel takes part in kernels */
-    const int32_t *gl;       /* gray level (0 outside mk) */
-    const uint8_t *present;  /* ng + 1: level present in the ROI */
-    int ng, nlev;            /* the ROI's largest level; levels present in it */
-    int r, f2d_xyz;          /* kernelRadius; force2D axis (x y z) or -1 */
-    int force2d_dim;         /* force2D axis in numpy order (radx_angles_build), or -1 */
+    int64_t dim[3];         /* A's size, x y z */
+    const uint8_t *mk;      /* voxel takes part in kernels */
+    const int32_t *gl;      /* gray level (0 outside mk) */
+    const uint8_t *present; /* ng + 1: level present in the ROI */
+    int ng, nlev;           /* the ROI's largest level; levels present in it */
+    int r, f2d_xyz;         /* kernelRadius; force2D axis (x y z) or -1 */
+    int force2d_dim;        /* force2D axis in numpy order (radx_angles_build), or -1 */
     const int *distances;
     int ndist, dmax;
-    int sym, norm;           /* symmetricalGLCM; weightingNorm (radx_wnorm) */
+    int sym, norm; /* symmetricalGLCM; weightingNorm (radx_wnorm) */
     double spacing_zyx[3];
 } radx_vglcm_in;
 
 /* The workspace of one voxel, for kernels of at most kmax voxels (radx_vm_kernel_max): nmax =
  * min(kmax, ng) + 1 matrix levels. */
 typedef struct radx_vglcm_ws {
-    radx_glcm_ws m;   /* per-matrix features; m.cnt holds one angle's counts */
-    double *wsum;     /* nmax^2: weighted sum */
-    double *vals;     /* nmax */
-    int *ivals;       /* nmax */
-    int32_t *li;      /* kmax: level index of each kernel-box voxel (-1: not taking part) */
-    uint32_t *stamp;  /* ng + 1: level -> 1 + its index while the voxel is processed, else 0 */
-    int *angles;      /* 3 * RADX_MAX_ANGLES */
-    double *res;      /* RADX_MAX_ANGLES * GLCM_F_COUNT: per-angle features */
-    int *mcc_fail;    /* RADX_MAX_ANGLES */
+    radx_glcm_ws m;  /* per-matrix features; m.cnt holds one angle's counts */
+    double *wsum;    /* nmax^2: weighted sum */
+    double *vals;    /* nmax */
+    int *ivals;      /* nmax */
+    int32_t *li;     /* kmax: level index of each kernel-box voxel (-1: not taking part) */
+    uint32_t *stamp; /* ng + 1: level -> 1 + its index while the voxel is processed, else 0 */
+    int *angles;     /* 3 * RADX_MAX_ANGLES */
+    double *res;     /* RADX_MAX_ANGLES * GLCM_F_COUNT: per-angle features */
+    int *mcc_fail;   /* RADX_MAX_ANGLES */
 } radx_vglcm_ws;
 
-RADX_HD int radx_vglcm_nmax(int64_t kmax, int ng)
-{
-    return (int)((kmax < (int64_t)ng ? kmax : (int64_t)ng) + 1);
-}
+RADX_HD int radx_vglcm_nmax(int64_t kmax, int ng) { return (int)((kmax < (int64_t)ng ? kmax : (int64_t)ng) + 1); }
 
 /* Bytes of one workspace (radx_vglcm_ws_carve lays it out in one block, 8-byte aligned). */
 RADX_HD size_t radx_vglcm_ws_size(int64_t kmax, int ng)
 {
     const size_t n = (size_t)radx_vglcm_nmax(kmax, ng), nn = n * n, g2 = 2 * (size_t)ng + 1;
     size_t b = 0;
-    b += nn * sizeof(uint32_t) + 8;                     /* m.cnt */
-    b += nn * sizeof(double) * 3;                       /* m.p, m.q, m.cval */
-    b += nn * sizeof(int) + 8;                          /* m.crow */
-    b += n * sizeof(double) * 7;                        /* px py arow wr wi tmp sq */
-    b += g2 * sizeof(double) + (size_t)ng * sizeof(double) + 8; /* padd psub */
-    b += n * sizeof(int) + 8;                           /* act */
-    b += (n + 1) * sizeof(size_t) * 2;                  /* cptr cfill */
-    b += nn * sizeof(double);                           /* wsum */
-    b += n * sizeof(double) + n * sizeof(int) + 8;      /* vals ivals */
-    b += (size_t)kmax * sizeof(int32_t) + 8;            /* li */
-    b += ((size_t)ng + 1) * sizeof(uint32_t) + 8;       /* stamp */
-    b += 3 * RADX_MAX_ANGLES * sizeof(int);             /* angles */
+    b += nn * sizeof(uint32_t) + 8;                               /* m.cnt */
+    b += nn * sizeof(double) * 3;                                 /* m.p, m.q, m.cval */
+    b += nn * sizeof(int) + 8;                                    /* m.crow */
+    b += n * sizeof(double) * 7;                                  /* px py arow wr wi tmp sq */
+    b += g2 * sizeof(double) + (size_t)ng * sizeof(double) + 8;   /* padd psub */
+    b += n * sizeof(int) + 8;                                     /* act */
+    b += (n + 1) * sizeof(size_t) * 2;                            /* cptr cfill */
+    b += nn * sizeof(double);                                     /* wsum */
+    b += n * sizeof(double) + n * sizeof(int) + 8;                /* vals ivals */
+    b += (size_t)kmax * sizeof(int32_t) + 8;                      /* li */
+    b += ((size_t)ng + 1) * sizeof(uint32_t) + 8;                 /* stamp */
+    b += 3 * RADX_MAX_ANGLES * sizeof(int);                       /* angles */
     b += (size_t)RADX_MAX_ANGLES * GLCM_F_COUNT * sizeof(double); /* res */
-    b += RADX_MAX_ANGLES * sizeof(int);                 /* mcc_fail */
+    b += RADX_MAX_ANGLES * sizeof(int);                           /* mcc_fail */
     return b + 64;
 }
 
@@ -101,7 +98,7 @@ RADX_HD void radx_vglcm_ws_carve(void *mem, int64_t kmax, int ng, radx_vglcm_ws 
     RADX_VM_TAKE(p, w->m.padd, double, g2);
     RADX_VM_TAKE(p, w->m.psub, double, ng);
     RADX_VM_TAKE(p, w->vals, double, n);
-    RADX_VM_TAKE(p, w->res, double, (size_t)RADX_MAX_ANGLES * GLCM_F_COUNT);
+    RADX_VM_TAKE(p, w->res, double, (size_t)RADX_MAX_ANGLES *GLCM_F_COUNT);
     RADX_VM_TAKE(p, w->m.cptr, size_t, n + 1);
     RADX_VM_TAKE(p, w->m.cfill, size_t, n + 1);
     RADX_VM_TAKE(p, w->m.cnt, uint32_t, nn);
@@ -116,8 +113,8 @@ RADX_HD void radx_vglcm_ws_carve(void *mem, int64_t kmax, int ng, radx_vglcm_ws 
 
 /* Counts of angle a over the kernel box (k0..k1, A coordinates, x y z) into w->m.cnt (n x n),
  * symmetrised when in->sym; returns the total (twice the pairs when symmetrised). */
-RADX_HD uint64_t radx_vglcm_count(const radx_vglcm_in *in, const int64_t k0[3], const int64_t k1[3],
-                                  const int32_t *li, int n, const int *ang, uint32_t *cnt)
+RADX_HD uint64_t radx_vglcm_count(const radx_vglcm_in *in, const int64_t k0[3], const int64_t k1[3], const int32_t *li,
+                                  int n, const int *ang, uint32_t *cnt)
 {
     const int64_t kx = k1[0] - k0[0] + 1, ky = k1[1] - k0[1] + 1, kz = k1[2] - k0[2] + 1;
     const int dz = ang[0], dy = ang[1], dx = ang[2];
@@ -165,7 +162,8 @@ RADX_HD int radx_vglcm_voxel(const radx_vglcm_in *in, int64_t ai, radx_vglcm_ws 
     /* levels of the kernel's voxels, ascending, and the phantom */
     const int nk = radx_vm_mark_levels(in->dim, in->mk, in->gl, k0, k1, w->stamp);
     int ph = 0;
-    if (!w->stamp[in->ng]) ph = in->ng;
+    if (!w->stamp[in->ng])
+        ph = in->ng;
     else if (nk < in->nlev)
         for (int g = 1; g <= in->ng && !ph; g++)
             if (in->present[g] && !w->stamp[g]) ph = g;

@@ -49,16 +49,16 @@ RADX_HD void radx_gldm_out(const radx_szm_feats *f, double *out)
 /* What every voxel of one map image type shares: the description the GLDM, GLRLM, GLSZM and
  * NGTDM rules take (each reads the fields it needs). */
 typedef struct radx_vgldm_in {
-    int64_t dim[3];      /* A's size, x y z */
-    const uint8_t *mk;   /* voxel takes part in kernels */
-    const int32_t *gl;   /* gray level (0 outside mk) */
-    int ng;              /* the ROI's largest level */
-    int r, f2d_xyz;      /* kernelRadius; force2D axis (x y z) or -1 */
-    int force2d_dim;     /* force2D axis in numpy order, or -1 */
+    int64_t dim[3];    /* A's size, x y z */
+    const uint8_t *mk; /* voxel takes part in kernels */
+    const int32_t *gl; /* gray level (0 outside mk) */
+    int ng;            /* the ROI's largest level */
+    int r, f2d_xyz;    /* kernelRadius; force2D axis (x y z) or -1 */
+    int force2d_dim;   /* force2D axis in numpy order, or -1 */
     const int *distances;
     int ndist, dmax;
-    int alpha;           /* gldm_a */
-    int norm;            /* weightingNorm (radx_wnorm; GLRLM) */
+    int alpha;             /* gldm_a */
+    int norm;              /* weightingNorm (radx_wnorm; GLRLM) */
     double spacing_zyx[3]; /* for the weighting (GLRLM) */
 } radx_vgldm_in;
 
@@ -115,8 +115,8 @@ RADX_HD int radx_vgldm_voxel(const radx_vgldm_in *in, int64_t ai, radx_vgldm_ws 
     const int ngp = radx_vm_index_levels(w->stamp, in->ng, w->ivals, NULL);
     /* the box's neighbourhood */
     const long long box[3] = {kz, ky, kx};
-    const int na = radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off,
-                                     (int)radx_vgldm_maxoff(in->dmax));
+    const int na =
+        radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off, (int)radx_vgldm_maxoff(in->dmax));
     if (na < 0) {
         radx_vm_unmark_levels(w->stamp, w->ivals, ngp);
         return -1;

@@ -56,7 +56,7 @@ RADX_HD void radx_vglrlm_ws_carve(void *mem, int64_t kmax, int ng, int64_t lmax,
     RADX_VM_TAKE(p, w->wsum, double, kl);
     RADX_VM_TAKE(p, w->pg, double, k);
     RADX_VM_TAKE(p, w->pr, double, (size_t)lmax);
-    RADX_VM_TAKE(p, w->res, double, RADX_VGLRLM_MAXANG * GLRLM_F_COUNT);
+    RADX_VM_TAKE(p, w->res, double, RADX_VGLRLM_MAXANG *GLRLM_F_COUNT);
     RADX_VM_TAKE(p, w->cnt, uint32_t, kl);
     RADX_VM_TAKE(p, w->li, int32_t, k);
     RADX_VM_TAKE(p, w->angles, int, 3 * RADX_VGLRLM_MAXANG);

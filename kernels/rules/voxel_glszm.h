@@ -27,37 +27,37 @@
 #define RADX_GLSZM_NOUT 16
 RADX_HD void radx_glszm_out(const radx_szm_feats *f, int64_t nz, int64_t np, double *out)
 {
-    out[0] = f->gln;                       /* GrayLevelNonUniformity */
-    out[1] = f->glnn;                      /* GrayLevelNonUniformityNormalized */
-    out[2] = f->glv;                       /* GrayLevelVariance */
-    out[3] = f->hgl;                       /* HighGrayLevelZoneEmphasis */
-    out[4] = f->le;                        /* LargeAreaEmphasis */
-    out[5] = f->lehg;                      /* LargeAreaHighGrayLevelEmphasis */
-    out[6] = f->lelg;                      /* LargeAreaLowGrayLevelEmphasis */
-    out[7] = f->lgl;                       /* LowGrayLevelZoneEmphasis */
-    out[8] = f->sn;                        /* SizeZoneNonUniformity */
-    out[9] = f->snn;                       /* SizeZoneNonUniformityNormalized */
-    out[10] = f->se;                       /* SmallAreaEmphasis */
-    out[11] = f->sehg;                     /* SmallAreaHighGrayLevelEmphasis */
-    out[12] = f->selg;                     /* SmallAreaLowGrayLevelEmphasis */
-    out[13] = f->ent;                      /* ZoneEntropy */
-    out[14] = (double)nz / (double)np;     /* ZonePercentage: Nz / Np */
-    out[15] = f->jvar;                     /* ZoneVariance */
+    out[0] = f->gln;                   /* GrayLevelNonUniformity */
+    out[1] = f->glnn;                  /* GrayLevelNonUniformityNormalized */
+    out[2] = f->glv;                   /* GrayLevelVariance */
+    out[3] = f->hgl;                   /* HighGrayLevelZoneEmphasis */
+    out[4] = f->le;                    /* LargeAreaEmphasis */
+    out[5] = f->lehg;                  /* LargeAreaHighGrayLevelEmphasis */
+    out[6] = f->lelg;                  /* LargeAreaLowGrayLevelEmphasis */
+    out[7] = f->lgl;                   /* LowGrayLevelZoneEmphasis */
+    out[8] = f->sn;                    /* SizeZoneNonUniformity */
+    out[9] = f->snn;                   /* SizeZoneNonUniformityNormalized */
+    out[10] = f->se;                   /* SmallAreaEmphasis */
+    out[11] = f->sehg;                 /* SmallAreaHighGrayLevelEmphasis */
+    out[12] = f->selg;                 /* SmallAreaLowGrayLevelEmphasis */
+    out[13] = f->ent;                  /* ZoneEntropy */
+    out[14] = (double)nz / (double)np; /* ZonePercentage: Nz / Np */
+    out[15] = f->jvar;                 /* ZoneVariance */
 }
 
 /* GLSZM uses GLDM's description of the image type (distances and alpha unused: distance 1). */
 typedef radx_vgldm_in radx_vglszm_in;
 
 typedef struct radx_vglszm_ws {
-    uint32_t *stamp;   /* ng + 1: level -> 1 + its index while a voxel is processed, else 0 */
-    double *ivals;     /* kmax */
-    int *off;          /* 3 * 27 */
-    int32_t *open;     /* kmax: level of a box voxel not yet in a zone, else 0 */
-    int64_t *stack;    /* kmax */
-    int64_t *key;      /* kmax: zone items as level index * (kmax + 1) + size, then sorted */
-    int32_t *egi;      /* kmax: entries */
-    int64_t *ej, *ec;  /* kmax each */
-    int64_t *pg, *ps;  /* kmax; kmax + 1 */
+    uint32_t *stamp;  /* ng + 1: level -> 1 + its index while a voxel is processed, else 0 */
+    double *ivals;    /* kmax */
+    int *off;         /* 3 * 27 */
+    int32_t *open;    /* kmax: level of a box voxel not yet in a zone, else 0 */
+    int64_t *stack;   /* kmax */
+    int64_t *key;     /* kmax: zone items as level index * (kmax + 1) + size, then sorted */
+    int32_t *egi;     /* kmax: entries */
+    int64_t *ej, *ec; /* kmax each */
+    int64_t *pg, *ps; /* kmax; kmax + 1 */
 } radx_vglszm_ws;
 
 RADX_HD size_t radx_vglszm_ws_size(int64_t kmax, int ng)

@@ -27,10 +27,10 @@
 typedef radx_vgldm_in radx_vngtdm_in;
 
 typedef struct radx_vngtdm_ws {
-    int64_t *ni;        /* ng + 1, zero between voxels */
-    double *si;         /* ng + 1, zero between voxels */
+    int64_t *ni;          /* ng + 1, zero between voxels */
+    double *si;           /* ng + 1, zero between voxels */
     double *pv, *sv, *iv; /* min(kmax, ng) + 1 */
-    int *off;           /* 3 * maxoff */
+    int *off;             /* 3 * maxoff */
 } radx_vngtdm_ws;
 
 RADX_HD size_t radx_vngtdm_ws_size(int64_t kmax, int ng, int dmax)
@@ -60,8 +60,8 @@ RADX_HD int radx_vngtdm_voxel(const radx_vngtdm_in *in, int64_t ai, radx_vngtdm_
     const int64_t kx = k1[0] - k0[0] + 1, ky = k1[1] - k0[1] + 1, kz = k1[2] - k0[2] + 1;
     for (int k = 0; k < RADX_NGTDM_NOUT; k++) out[k] = NAN;
     const long long box[3] = {kz, ky, kx};
-    const int na = radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off,
-                                     (int)radx_vgldm_maxoff(in->dmax));
+    const int na =
+        radx_angles_build(box, in->distances, in->ndist, 1, in->force2d_dim, w->off, (int)radx_vgldm_maxoff(in->dmax));
     if (na < 0) return -1;
 #define RADX_VN_AT(x, y, z) radx_vm_at(in->dim, k0, (x), (y), (z))
     int64_t nvp = 0;

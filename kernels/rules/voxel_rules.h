@@ -12,11 +12,11 @@
 
 /* Lays out a per-voxel workspace: takes `count` elements of `type` from the block cursor `p`
  * (char *), 8-byte aligned, into ptr.  Used by the radx_v*_ws_carve functions. */
-#define RADX_VM_TAKE(p, ptr, type, count)                                                          \
-    do {                                                                                           \
-        (p) = (char *)(((uintptr_t)(p) + 7) & ~(uintptr_t)7);                                      \
-        (ptr) = (type *)(p);                                                                       \
-        (p) += (size_t)(count) * sizeof(type);                                                     \
+#define RADX_VM_TAKE(p, ptr, type, count)                     \
+    do {                                                      \
+        (p) = (char *)(((uintptr_t)(p) + 7) & ~(uintptr_t)7); \
+        (ptr) = (type *)(p);                                  \
+        (p) += (size_t)(count) * sizeof(type);                \
     } while (0)
 
 /* Flat index in A of the kernel-box voxel (x, y, z) (box coordinates from k0). */
@@ -98,10 +98,10 @@ typedef struct radx_vfo_input {
     const int32_t *gl;   /* first order's levels (0 outside mk) */
     const int64_t *aidx; /* ROI voxels as indices into A, ascending */
     int64_t nroi;
-    int r;               /* kernelRadius */
-    int f2d_xyz;         /* force2D axis (x y z), -1 without force2D */
+    int r;       /* kernelRadius */
+    int f2d_xyz; /* force2D axis (x y z), -1 without force2D */
     double voxel_volume, shift;
-    int excess;          /* ibsiKurtosisExcess */
+    int excess; /* ibsiKurtosisExcess */
 } radx_vfo_input;
 
 /* Largest kernel (voxels) radx_vfo_voxel takes: kernelRadius <= 3. */
@@ -129,9 +129,9 @@ RADX_HD void radx_vm_kernel_box(const int64_t dim[3], int r, int f2d_xyz, int64_
  * val and levels gl of the voxels of the kernel box that take part (mk), sorted, the levels
  * counted, radx_fo_features.  s, g, cnt: scratch of RADX_VFO_MAX entries (the box must not hold
  * more voxels).  The CPU map loop and the CUDA kernel both run this. */
-RADX_HD void radx_vfo_voxel(const int64_t dim[3], const uint8_t *mk, const double *val, const int32_t *gl,
-                            int64_t ai, int r, int f2d_xyz, double shift, int excess, double voxel_volume,
-                            double *s, int32_t *g, int64_t *cnt, double *out)
+RADX_HD void radx_vfo_voxel(const int64_t dim[3], const uint8_t *mk, const double *val, const int32_t *gl, int64_t ai,
+                            int r, int f2d_xyz, double shift, int excess, double voxel_volume, double *s, int32_t *g,
+                            int64_t *cnt, double *out)
 {
     int64_t k0[3], k1[3], n = 0;
     radx_vm_kernel_box(dim, r, f2d_xyz, ai, k0, k1);
