@@ -548,32 +548,6 @@ static cudaError_t lf_dev_alloc(lf_dev *d, radx_cuda *cu, size_t in_bytes, size_
     return e;
 }
 
-/* The tables g0 d0 g1 d1 g2 d2 (double), then map0 map1 map2 (int64), into d->tabs. */
-static cudaError_t lf_tables(const radx_log_setup *S, lf_dev *d, lf_tabs *t, cudaStream_t s)
-{
-    cudaError_t e = cudaSuccess;
-    char *p = d->tabs;
-    for (int a = 0; a < 3; a++) {
-        const size_t nb = (size_t)S->ax[a].L * sizeof(double);
-        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].g, nb, cudaMemcpyHostToDevice, s);
-        t->g[a] = (const double *)p;
-        p += nb;
-        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].d, nb, cudaMemcpyHostToDevice, s);
-        t->d[a] = (const double *)p;
-        p += nb;
-    }
-    for (int a = 0; a < 3; a++) {
-        const size_t nb = (size_t)S->ax[a].L * sizeof(int64_t);
-        if (e == cudaSuccess) e = cudaMemcpyAsync(p, S->ax[a].map, nb, cudaMemcpyHostToDevice, s);
-        t->map[a] = (const int64_t *)p;
-        p += nb;
-        t->n[a] = S->ax[a].n;
-        t->L[a] = S->ax[a].L;
-        t->off[a] = S->ax[a].off;
-    }
-    return e;
-}
-
 /* The 3-D transform of the whole image on the device: d_in (the image's device copy, or NULL:
  * uploaded from in) into d_out.  RADX_ERR_NOMEM (radx_dev::oom set) when it does not fit. */
 static radx_status lf_whole(radx_cuda *cu, const radx_volume *in, const void *d_in, const radx_log_setup *S,
@@ -603,7 +577,7 @@ static radx_status lf_whole(radx_cuda *cu, const radx_volume *in, const void *d_
     }
     lf_tabs t;
     double *d_cval = d.zsum + S->ax[2].n;
-    e = lf_tables(S, &d, &t, s);
+    e = lf_upload_tabs(S, d.tabs, &t, s);
     what = "upload";
     if (e == cudaSuccess && !d_in) {
         e = cudaMemcpyAsync(d.in, in->data, in_bytes, cudaMemcpyHostToDevice, s);
