@@ -169,14 +169,7 @@ static radx_status cpu_texture(void *ctx, radx_class cls, const radx_box_bufs *i
                                radx_err *err)
 {
     const radx_texture_input t = texture_input(in);
-    switch (cls) {
-    case RADX_CLASS_GLCM: return radx_glcm_compute(&t, p, out, err);
-    case RADX_CLASS_GLRLM: return radx_glrlm_compute(&t, p, out, err);
-    case RADX_CLASS_GLSZM: return radx_glszm_compute(&t, p, out, err);
-    case RADX_CLASS_GLDM: return radx_gldm_compute(&t, p, out, err);
-    case RADX_CLASS_NGTDM: return radx_ngtdm_compute(&t, p, out, err);
-    default: return radx_seterr(err, RADX_ERR_INTERNAL, "not a texture class: %d", (int)cls);
-    }
+    return radx_texture_compute(cls, &t, p, out, err);
 }
 
 static radx_status cpu_shape(void *ctx, radx_class cls, const radx_box_bufs *in, const radx_params *p, double *out,

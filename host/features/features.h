@@ -65,6 +65,10 @@ radx_status radx_glrlm_compute(const radx_texture_input *in, const radx_params *
 radx_status radx_glszm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_gldm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
 radx_status radx_ngtdm_compute(const radx_texture_input *in, const radx_params *p, double *out, radx_err *err);
+/* The one of the five above that c names (RADX_CLASS_GLCM .. RADX_CLASS_NGTDM; another class:
+ * RADX_ERR_INTERNAL); host/features/texture_class.c. */
+radx_status radx_texture_compute(radx_class c, const radx_texture_input *in, const radx_params *p, double *out,
+                                 radx_err *err);
 
 /* First order: x[] holds the n ROI voxel values (original gray levels, double, PyRadiomics'
  * targetVoxelArray), gl[] their discretised gray levels (1..ng) for Entropy/Uniformity.
