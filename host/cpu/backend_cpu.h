@@ -4,6 +4,8 @@
 #define RADX_BACKEND_CPU_H
 
 #include "backend/backend.h"
+#include "rules/voxel_glcm.h"
+#include "rules/voxel_gldm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,6 +19,12 @@ radx_status radx_cpu_voxel_firstorder(void *ctx, const radx_voxel_region *a, con
                                       const radx_params *q, radx_buf *out, radx_err *err);
 radx_status radx_cpu_voxel_texture(void *ctx, radx_class cls, const radx_voxel_region *a, radx_buf *present,
                                    const radx_params *q, radx_buf *out, radx_err *err);
+
+/* The per-voxel rules' description of region a (kernels/rules/voxel_glcm.h, voxel_gldm.h) over
+ * the arrays mk, gl and GLCM's present (nlev: the levels present marks), host or device pointers
+ * as the caller runs the rules; distances stays q's host pointer.  The CUDA backend uses it too. */
+void radx_voxel_rule_inputs(const radx_voxel_region *a, const radx_params *q, const uint8_t *mk, const int32_t *gl,
+                            const uint8_t *present, int nlev, radx_vglcm_in *g, radx_vgldm_in *d);
 
 /* roi_values and level_box on host arrays (the ops' contracts), which the CUDA backend's host
  * halves run too. */

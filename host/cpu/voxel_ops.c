@@ -171,47 +171,33 @@ radx_status radx_cpu_voxel_firstorder(void *ctx, const radx_voxel_region *a, con
 
 /* ---- texture classes ---- */
 
-/* The rules' descriptions of A (kernels/rules/voxel_glcm.h, voxel_gldm.h). */
-static void glcm_rule_in(const region *g, const uint8_t *present, int nlev, const radx_params *q, radx_vglcm_in *in)
+/* The rules' description of A, for this backend and the CUDA one (host/cpu/backend_cpu.h). */
+void radx_voxel_rule_inputs(const radx_voxel_region *a, const radx_params *q, const uint8_t *mk, const int32_t *gl,
+                            const uint8_t *present, int nlev, radx_vglcm_in *g, radx_vgldm_in *d)
 {
-    const radx_voxel_region *a = g->a;
-    memset(in, 0, sizeof *in);
-    memcpy(in->dim, a->dim, sizeof in->dim);
-    in->mk = g->mk;
-    in->gl = g->gl;
-    in->present = present;
-    in->ng = a->ng;
-    in->nlev = nlev;
-    in->r = g->r;
-    in->f2d_xyz = g->f2d_xyz;
-    in->force2d_dim = q->force2d ? q->force2d_dimension : -1;
-    in->distances = q->distances;
-    in->ndist = q->n_distances;
+    int dmax = 0;
     for (int i = 0; i < q->n_distances; i++)
-        if (q->distances[i] > in->dmax) in->dmax = q->distances[i];
-    in->sym = q->symmetrical_glcm ? 1 : 0;
-    in->norm = (int)q->weighting_norm;
-    memcpy(in->spacing_zyx, a->spacing_zyx, sizeof in->spacing_zyx);
-}
-
-static void gldm_rule_in(const region *g, const radx_params *q, radx_vgldm_in *in)
-{
-    const radx_voxel_region *a = g->a;
-    memset(in, 0, sizeof *in);
-    memcpy(in->dim, a->dim, sizeof in->dim);
-    in->mk = g->mk;
-    in->gl = g->gl;
-    in->ng = a->ng;
-    in->r = g->r;
-    in->f2d_xyz = g->f2d_xyz;
-    in->force2d_dim = q->force2d ? q->force2d_dimension : -1;
-    in->distances = q->distances;
-    in->ndist = q->n_distances;
-    for (int i = 0; i < q->n_distances; i++)
-        if (q->distances[i] > in->dmax) in->dmax = q->distances[i];
-    in->alpha = (int)q->gldm_a;
-    in->norm = (int)q->weighting_norm;
-    memcpy(in->spacing_zyx, a->spacing_zyx, sizeof in->spacing_zyx);
+        if (q->distances[i] > dmax) dmax = q->distances[i];
+    memset(g, 0, sizeof *g);
+    memset(d, 0, sizeof *d);
+    memcpy(g->dim, a->dim, sizeof g->dim);
+    memcpy(d->dim, a->dim, sizeof d->dim);
+    g->mk = d->mk = mk;
+    g->gl = d->gl = gl;
+    g->ng = d->ng = a->ng;
+    g->r = d->r = q->kernel_radius;
+    g->f2d_xyz = d->f2d_xyz = q->force2d ? 2 - q->force2d_dimension : -1;
+    g->force2d_dim = d->force2d_dim = q->force2d ? q->force2d_dimension : -1;
+    g->distances = d->distances = q->distances;
+    g->ndist = d->ndist = q->n_distances;
+    g->dmax = d->dmax = dmax;
+    g->norm = d->norm = (int)q->weighting_norm;
+    memcpy(g->spacing_zyx, a->spacing_zyx, sizeof g->spacing_zyx);
+    memcpy(d->spacing_zyx, a->spacing_zyx, sizeof d->spacing_zyx);
+    g->present = present;
+    g->nlev = nlev;
+    g->sym = q->symmetrical_glcm ? 1 : 0;
+    d->alpha = (int)q->gldm_a;
 }
 
 /* One thread's scratch. */
@@ -327,19 +313,6 @@ static void add_phantom(const region *g, const uint8_t *present, int nlev, int64
     }
 }
 
-static radx_status segment_class(radx_class c, const radx_texture_input *tin, const radx_params *q, double *out,
-                                 radx_err *e)
-{
-    switch (c) {
-    case RADX_CLASS_GLCM: return radx_glcm_compute(tin, q, out, e);
-    case RADX_CLASS_GLRLM: return radx_glrlm_compute(tin, q, out, e);
-    case RADX_CLASS_GLSZM: return radx_glszm_compute(tin, q, out, e);
-    case RADX_CLASS_GLDM: return radx_gldm_compute(tin, q, out, e);
-    case RADX_CLASS_NGTDM: return radx_ngtdm_compute(tin, q, out, e);
-    default: return radx_seterr(e, RADX_ERR_INTERNAL, "voxel map: class %d has no kernel path", (int)c);
-    }
-}
-
 static void tex_ws_free(tex_ws *w)
 {
     free(w->rule_mem);
@@ -363,8 +336,7 @@ radx_status radx_cpu_voxel_texture(void *ctx, radx_class c, const radx_voxel_reg
         for (int l = 1; l <= a->ng; l++) nlev += present[l] != 0;
     radx_vglcm_in gin;
     radx_vgldm_in din;
-    glcm_rule_in(&g, present, nlev, q, &gin);
-    gldm_rule_in(&g, q, &din);
+    radx_voxel_rule_inputs(a, q, g.mk, g.gl, present, nlev, &gin, &din);
     const int dmax = gin.dmax;
     const int64_t kvox = radx_vm_kernel_max(a->dim, g.r, g.f2d_xyz);
     const int rule = kvox <= RADX_VFO_MAX; /* kernels/rules/voxel_*.h, as the CUDA kernels */
@@ -415,7 +387,7 @@ radx_status radx_cpu_voxel_texture(void *ctx, radx_class c, const radx_voxel_reg
                 radx_vm_kernel_box(a->dim, g.r, g.f2d_xyz, g.aidx[i], k0, k1);
                 fill_box(&g, k0, k1, extra_x, &w, &tin);
                 if (c == RADX_CLASS_GLCM) add_phantom(&g, present, nlev, k1[0] - k0[0] + 1, dmax, &w, &tin);
-                st = segment_class(c, &tin, q, wout, &e);
+                st = radx_texture_compute(c, &tin, q, wout, &e);
             }
             if (st) {
                 note_error(&first, i, st, &e);

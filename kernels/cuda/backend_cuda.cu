@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "backend/cuda.h"
+#include "cpu/backend_cpu.h" /* radx_voxel_rule_inputs */
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
 #include "cuda/fft_cufft.h"
@@ -288,35 +289,6 @@ static radx_status cuda_voxel_firstorder(void *ctx, const radx_voxel_region *a, 
     });
 }
 
-/* The per-voxel rules' description of the region (kernels/rules/voxel_glcm.h, voxel_gldm.h),
- * with device pointers; distances stays a host pointer (the stage uploads it). */
-static void voxel_rule_inputs(const radx_voxel_region *a, const radx_params *q, const uint8_t *mk, const int32_t *gl,
-                              const uint8_t *present, radx_vglcm_in *g, radx_vgldm_in *d)
-{
-    int dmax = 0;
-    for (int i = 0; i < q->n_distances; i++)
-        if (q->distances[i] > dmax) dmax = q->distances[i];
-    memset(g, 0, sizeof *g);
-    memset(d, 0, sizeof *d);
-    memcpy(g->dim, a->dim, sizeof g->dim);
-    memcpy(d->dim, a->dim, sizeof d->dim);
-    g->mk = d->mk = mk;
-    g->gl = d->gl = gl;
-    g->ng = d->ng = a->ng;
-    g->r = d->r = q->kernel_radius;
-    g->f2d_xyz = d->f2d_xyz = q->force2d ? 2 - q->force2d_dimension : -1;
-    g->force2d_dim = d->force2d_dim = q->force2d ? q->force2d_dimension : -1;
-    g->distances = d->distances = q->distances;
-    g->ndist = d->ndist = q->n_distances;
-    g->dmax = d->dmax = dmax;
-    g->norm = d->norm = (int)q->weighting_norm;
-    memcpy(g->spacing_zyx, a->spacing_zyx, sizeof g->spacing_zyx);
-    memcpy(d->spacing_zyx, a->spacing_zyx, sizeof d->spacing_zyx);
-    g->present = present;
-    g->sym = q->symmetrical_glcm ? 1 : 0;
-    d->alpha = (int)q->gldm_a;
-}
-
 static radx_status cuda_voxel_texture(void *ctx, radx_class cls, const radx_voxel_region *a, radx_buf *present,
                                       const radx_params *q, radx_buf *out, radx_err *err)
 {
@@ -337,8 +309,7 @@ static radx_status cuda_voxel_texture(void *ctx, radx_class cls, const radx_voxe
         for (int l = 1; h_present && l <= a->ng; l++) nlev += h_present[l] != 0;
         radx_vglcm_in g;
         radx_vgldm_in d;
-        voxel_rule_inputs(a, q, mk, gl, d_present, &g, &d);
-        g.nlev = nlev;
+        radx_voxel_rule_inputs(a, q, mk, gl, d_present, nlev, &g, &d); /* host/cpu/voxel_ops.c */
         return radx_cuda_voxel_texture(cu, cls, &g, &d, aidx, a->nroi, d_out, err);
     });
 }
