@@ -160,9 +160,9 @@ static radx_status discretised_box(const radx_volbuf *img, const radx_params *p,
 }
 
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
-static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be, const char *prefix,
-                                  const uint8_t *lab, const roi_box *b, radx_result *res, const char *ipath,
-                                  radx_err *err)
+radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
+                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
+                                     const char *ipath, radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
     const int ncls = radx_class_order(p, order);
@@ -187,13 +187,6 @@ static radx_status run_image_type(const radx_volbuf *img, const radx_params *p, 
     }
     image_type_bufs_free(be, &t);
     return st;
-}
-
-radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
-                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
-                                     const char *ipath, radx_err *err)
-{
-    return run_image_type(img, p, be, prefix, lab, b, res, ipath, err);
 }
 
 /* "log-sigma-1-5-mm-3D": PyRadiomics' name, from str(sigma) with '.' -> '-'. */
@@ -274,7 +267,7 @@ static radx_status extract_image_type(void *user, const radx_volbuf *img, const 
                                       radx_err *err)
 {
     const extract_ctx *x = user;
-    return run_image_type(img, q, x->be, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
+    return radx_pipeline_image_type(img, q, x->be, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
 }
 
 radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
