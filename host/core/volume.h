@@ -44,6 +44,14 @@ static inline void radx_geom_index_to_physical(const radx_geom *g, const double 
         for (int c = 0; c < 3; c++) out[r] += g->direction[3 * r + c] * g->spacing[c] * idx[c];
     }
 }
+/* static_cast<uint32_t>(x) as x86-64 code does it, which is how sitk.Cast(mask, sitkUInt32)
+ * casts a float voxel: truncate to int64 (cvttsd2si; NaN, +-Inf and |x| >= 2^63 give INT64_MIN),
+ * keep the low 32 bits. */
+static inline uint32_t radx_f64_to_u32(double x)
+{
+    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) return 0u;
+    return (uint32_t)(uint64_t)(int64_t)x;
+}
 /* Voxel value as double (exact for every supported type except |int64| > 2^53). */
 double radx_volume_get(const radx_volume *v, int64_t idx);
 void radx_volume_free(radx_volume *v); /* frees data, zeroes the struct; NULL-safe */

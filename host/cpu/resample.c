@@ -99,14 +99,8 @@ static void load_block_t(const radx_volume *v, int64_t off, int64_t n, int64_t n
     }
 }
 
-/* sitk.Cast(mask, sitkUInt32) of one value (as host/io/hash.c documents it for the mask hash):
- * integers wrap modulo 2^32; floats truncate toward zero to int64 (NaN, Inf, |x| >= 2^63 -> 0). */
-static uint32_t f64_to_u32(double x)
-{
-    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) return 0u;
-    return (uint32_t)(uint64_t)(int64_t)x;
-}
-
+/* n mask voxels from flat index off, as sitk.Cast(mask, sitkUInt32) gives them: integers wrap
+ * modulo 2^32, floats as radx_f64_to_u32. */
 static void load_mask_row(const radx_volume *v, int64_t off, int64_t n, uint32_t *dst)
 {
     const void *d = v->data;
@@ -134,10 +128,10 @@ static void load_mask_row(const radx_volume *v, int64_t off, int64_t n, uint32_t
         for (int64_t i = 0; i < n; i++) dst[i] = (uint32_t)(uint64_t)((const int64_t *)d)[off + i];
         break;
     case RADX_DT_F32:
-        for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const float *)d)[off + i]);
+        for (int64_t i = 0; i < n; i++) dst[i] = radx_f64_to_u32(((const float *)d)[off + i]);
         break;
     case RADX_DT_F64:
-        for (int64_t i = 0; i < n; i++) dst[i] = f64_to_u32(((const double *)d)[off + i]);
+        for (int64_t i = 0; i < n; i++) dst[i] = radx_f64_to_u32(((const double *)d)[off + i]);
         break;
     }
 }
@@ -695,7 +689,7 @@ static int row_extent(const radx_volume *v, int64_t off, int64_t n, uint32_t lab
         X(RADX_DT_U8, uint8_t, C_U) X(RADX_DT_I8, int8_t, C_S) X(RADX_DT_U16, uint16_t, C_U)
         X(RADX_DT_I16, int16_t, C_S) X(RADX_DT_U32, uint32_t, C_U) X(RADX_DT_I32, int32_t, C_U)
         X(RADX_DT_U64, uint64_t, C_U) X(RADX_DT_I64, int64_t, C_U64)
-        X(RADX_DT_F32, float, f64_to_u32) X(RADX_DT_F64, double, f64_to_u32)
+        X(RADX_DT_F32, float, radx_f64_to_u32) X(RADX_DT_F64, double, radx_f64_to_u32)
         /* clang-format on */
 #undef C_U
 #undef C_S

@@ -16,14 +16,6 @@ static int host_is_little_endian(void)
     return *(const uint8_t *)&one == 1;
 }
 
-/* static_cast<uint32_t>(x) as x86-64 code does it: truncate to int64 (cvttsd2si; out of range and
- * NaN give INT64_MIN), keep the low 32 bits. */
-static uint32_t f64_to_u32(double x)
-{
-    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0)) return 0u;
-    return (uint32_t)(uint64_t)(int64_t)x;
-}
-
 static uint32_t elem_to_u32(const radx_volume *v, size_t i)
 {
     const void *d = v->data;
@@ -36,8 +28,8 @@ static uint32_t elem_to_u32(const radx_volume *v, size_t i)
     case RADX_DT_I32: return (uint32_t)((const int32_t *)d)[i];
     case RADX_DT_U64: return (uint32_t)((const uint64_t *)d)[i];
     case RADX_DT_I64: return (uint32_t)(uint64_t)((const int64_t *)d)[i];
-    case RADX_DT_F32: return f64_to_u32(((const float *)d)[i]);
-    case RADX_DT_F64: return f64_to_u32(((const double *)d)[i]);
+    case RADX_DT_F32: return radx_f64_to_u32(((const float *)d)[i]);
+    case RADX_DT_F64: return radx_f64_to_u32(((const double *)d)[i]);
     }
     return 0u;
 }
