@@ -17,7 +17,7 @@
 
 static char dir[256];
 
-static void write_file(const char *name, const void *data, size_t n)
+static inline void write_file(const char *name, const void *data, size_t n)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -25,8 +25,8 @@ static void write_file(const char *name, const void *data, size_t n)
 }
 
 /* A little NRRD writer: short/float 3-D volume, LPS identity geometry, raw little endian. */
-static void write_nrrd(const char *name, const char *type, const int *size, int dims, const void *data, size_t elem,
-                       const char *extra)
+static inline void write_nrrd(const char *name, const char *type, const int *size, int dims, const void *data,
+                              size_t elem, const char *extra)
 {
     char hdr[1024];
     size_t n = 1;
@@ -50,7 +50,7 @@ static void write_nrrd(const char *name, const char *type, const int *size, int 
 
 /* Counts stderr lines, skipping the informational "radx: using the ... backend" line; *last: the
  * first other line. */
-static int error_lines(char *msg, char **last)
+static inline int error_lines(char *msg, char **last)
 {
     int lines = 0;
     for (char *c = msg; c && *c; c++) lines += *c == '\n';
@@ -65,7 +65,7 @@ static int error_lines(char *msg, char **last)
     return lines;
 }
 
-static void no_temporaries(const char *what, const char *cmdname)
+static inline void no_temporaries(const char *what, const char *cmdname)
 {
     char ls[600];
     snprintf(ls, sizeof ls, "find %s -name '*tmp*' | grep -q .", dir);
@@ -96,7 +96,7 @@ static inline char *run_and_check(const char *label, const char *what, const cha
 
 /* `radx extract ARGS -o OUT`: the error contract; `must_name` must appear in the message.  If
  * `preexisting`, OUT exists beforehand and must be unchanged. */
-static void expect_error_extract(const char *what, const char *args, const char *must_name, int preexisting)
+static inline void expect_error_extract(const char *what, const char *args, const char *must_name, int preexisting)
 {
     char out[512], err[512], cmd[4096];
     snprintf(out, sizeof out, "%s/out.csv", dir);
@@ -120,7 +120,7 @@ static void expect_error_extract(const char *what, const char *args, const char 
 
 /* `radx map ARGS -o DIR -q`: the same contract; no map is left in DIR, and a file already there
  * (preexisting) is untouched. */
-static void expect_error_map(const char *what, const char *args, const char *must_name, int preexisting)
+static inline void expect_error_map(const char *what, const char *args, const char *must_name, int preexisting)
 {
     char maps[512], err[512], cmd[4096];
     snprintf(maps, sizeof maps, "%s/maps", dir);
@@ -155,7 +155,7 @@ static void expect_error_map(const char *what, const char *args, const char *mus
  * one "failed" line naming the problem, the good case written, the bad one in the errors file);
  * all_fail: a setting that no case can satisfy, so both fail, both are listed, and no output
  * file is left. */
-static void expect_error_batch(const char *what, const char *args, const char *must_name, int all_fail)
+static inline void expect_error_batch(const char *what, const char *args, const char *must_name, int all_fail)
 {
     char img[512] = "", msk[512] = "", opts[2048] = "", label[32] = "";
     char out[512], errs[512], err[512], cmd[4096];
@@ -240,7 +240,8 @@ enum { EXTRACT = 1, MAP = 2, BATCH = 4, ALL = 7, BATCH_ALL_FAIL = 8 };
 
 /* A whole command line (after `radx `) that must fail by the contract, leaving `must_not_exist`
  * (relative to the test folder; NULL: nothing to check) absent. */
-static void expect_error_cmd(const char *what, const char *cmdline, const char *must_name, const char *must_not_exist)
+static inline void expect_error_cmd(const char *what, const char *cmdline, const char *must_name,
+                                    const char *must_not_exist)
 {
     char err[512], cmd[4096];
     snprintf(err, sizeof err, "%s/stderr.txt", dir);
@@ -257,14 +258,14 @@ static void expect_error_cmd(const char *what, const char *cmdline, const char *
 }
 
 /* The case through extract, map and batch (those in cmds). */
-static void expect_error_in(int cmds, const char *what, const char *args, const char *must_name, int preexisting)
+static inline void expect_error_in(int cmds, const char *what, const char *args, const char *must_name, int preexisting)
 {
     if (cmds & EXTRACT) expect_error_extract(what, args, must_name, preexisting);
     if (cmds & MAP) expect_error_map(what, args, must_name, preexisting);
     if (cmds & BATCH) expect_error_batch(what, args, must_name, (cmds & BATCH_ALL_FAIL) != 0);
 }
 
-static void expect_error(const char *what, const char *args, const char *must_name, int preexisting)
+static inline void expect_error(const char *what, const char *args, const char *must_name, int preexisting)
 {
     expect_error_in(ALL, what, args, must_name, preexisting);
 }
@@ -275,7 +276,7 @@ static int bad_input_sz[4] = {6, 6, 6, 2};
 static short bad_input_vol[6 * 6 * 6 * 2];
 static short bad_input_lab[6 * 6 * 6];
 
-static void bad_input_setup(void)
+static inline void bad_input_setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/radx_bad_XXXXXX");
     if (!mkdtemp(dir)) {
@@ -292,7 +293,7 @@ static void bad_input_setup(void)
 }
 
 /* Removes the test folder. */
-static void bad_input_cleanup(void)
+static inline void bad_input_cleanup(void)
 {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
