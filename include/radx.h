@@ -284,11 +284,53 @@ RADX_API radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_ima
                                                  int label, radx_map_callback cb, void *user);
 
 /** Writes a map to path: NIfTI-1 (".nii", ".nii.gz"; qform and sform from the grid, LPS converted
- *  to NIfTI's RAS) or NRRD (".nrrd", gzip-encoded, LPS space), float32.  The file is written under
- *  a temporary name in the same folder and renamed into place: on failure no file is left and an
- *  existing one is unchanged.
+ *  to NIfTI's RAS) or NRRD (".nrrd", gzip-encoded, LPS space), float32.  The file appears whole or
+ *  not at all, as a radx_file (below): on failure no file is left and an existing one is
+ *  unchanged.
  *  @return RADX_OK, RADX_ERR_ARG (NULL argument, unknown extension), RADX_ERR_IO, RADX_ERR_NOMEM. */
 RADX_API radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path);
+/** Writes a map to the open descriptor fd (a radx_file's, say) in format "nii.gz", "nii" or
+ *  "nrrd", from its current position.
+ *  @return RADX_OK, RADX_ERR_ARG (NULL argument, unknown format), RADX_ERR_IO, RADX_ERR_NOMEM. */
+RADX_API radx_status radx_map_save_fd(radx_ctx *ctx, const radx_map *map, int fd, const char *format);
+
+/* ============================================================================================
+ * Output files that appear whole or not at all
+ *
+ *     radx_file *f;
+ *     if (radx_file_create(ctx, "out.csv", &f) == RADX_OK) {
+ *         write(radx_file_fd(f), text, n);                       // check it; on error:
+ *         radx_file_commit(ctx, f);                              //   radx_file_discard(f)
+ *     }
+ *
+ * radx writes its own outputs this way.  A regular file (or a new one) is written unnamed in the
+ * target's folder where the filesystem allows (O_TMPFILE), so that nothing is left by a process
+ * that dies, even by kill -9, and is put in place in one step at commit; elsewhere it carries a
+ * short hidden name (".radx-tmp-" and 16 hex digits, which fits whatever the target's name), that
+ * radx_file_discard_all removes.  A new file gets mode 0666 less the umask, a replaced one keeps
+ * its mode; a symbolic link stays and its target is replaced.  A character device or a FIFO is
+ * written directly (a FIFO that nobody reads is refused, not waited for); any other kind of file
+ * is refused.
+ * ========================================================================================== */
+
+typedef struct radx_file radx_file;
+
+/** Starts writing path (which stays as it is until commit).
+ *  @return RADX_OK, RADX_ERR_IO (cannot write there; the message names path), RADX_ERR_NOMEM. */
+RADX_API radx_status radx_file_create(radx_ctx *ctx, const char *path, radx_file **out);
+/** The descriptor to write to (-1 while parked). */
+RADX_API int radx_file_fd(const radx_file *f);
+/** Closes the descriptor until commit, keeping what was written under a hidden name: for a run
+ *  holding more files than the process may open. */
+RADX_API radx_status radx_file_park(radx_ctx *ctx, radx_file *f);
+/** Flushes the file to the disk and puts it at its path in one step; frees f (on failure too,
+ *  leaving nothing of it).  @return RADX_OK, RADX_ERR_IO. */
+RADX_API radx_status radx_file_commit(radx_ctx *ctx, radx_file *f);
+/** Drops an uncommitted file, leaving nothing of it; frees f.  NULL-safe. */
+RADX_API void radx_file_discard(radx_file *f);
+/** Removes the hidden names of every uncommitted file of the process; async-signal-safe (it only
+ *  calls unlink), for a SIGTERM or SIGINT handler.  The files' memory is not freed. */
+RADX_API void radx_file_discard_all(void);
 
 #ifdef __cplusplus
 }

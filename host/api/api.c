@@ -13,6 +13,7 @@
 #include "backend/cuda.h"
 #include "io/io.h"
 #include "io/map_write.h"
+#include "io/output_file.h"
 #include "params/params.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/voxelmap.h"
@@ -421,22 +422,79 @@ radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image
     return run_map(plan, &image->v, image->name, &mask->v, mask->name, label, cb, user);
 }
 
+/* The map's grid as the library's; RADX_ERR_ARG for an empty one. */
+static radx_status map_geom(radx_ctx *ctx, const radx_map *map, radx_geom *g)
+{
+    memset(g, 0, sizeof *g);
+    for (int a = 0; a < 3; a++) {
+        g->size[a] = (int64_t)map->grid->size[a];
+        g->spacing[a] = map->grid->spacing[a];
+        g->origin[a] = map->grid->origin[a];
+    }
+    memcpy(g->direction, map->grid->direction, sizeof g->direction);
+    g->ndim = map->grid->ndim;
+    if (g->size[0] < 1 || g->size[1] < 1 || g->size[2] < 1)
+        return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save: empty grid");
+    return RADX_OK;
+}
+
 radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path)
 {
     if (!ctx) return RADX_ERR_ARG;
     if (!map || !map->grid || !map->data || !path) return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save: NULL argument");
     radx_geom g;
-    memset(&g, 0, sizeof g);
-    for (int a = 0; a < 3; a++) {
-        g.size[a] = (int64_t)map->grid->size[a];
-        g.spacing[a] = map->grid->spacing[a];
-        g.origin[a] = map->grid->origin[a];
-    }
-    memcpy(g.direction, map->grid->direction, sizeof g.direction);
-    g.ndim = map->grid->ndim;
-    if (g.size[0] < 1 || g.size[1] < 1 || g.size[2] < 1)
-        return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save: empty grid");
+    radx_status s = map_geom(ctx, map, &g);
+    if (s) return s;
     radx_err e = {RADX_OK, ""};
-    radx_status s = radx_map_write(path, &g, map->data, &e);
+    s = radx_map_write(path, &g, map->data, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
+
+radx_status radx_map_save_fd(radx_ctx *ctx, const radx_map *map, int fd, const char *format)
+{
+    if (!ctx) return RADX_ERR_ARG;
+    if (!map || !map->grid || !map->data || !format)
+        return fail_msg(ctx, RADX_ERR_ARG, "radx_map_save_fd: NULL argument");
+    radx_geom g;
+    radx_status s = map_geom(ctx, map, &g);
+    if (s) return s;
+    radx_err e = {RADX_OK, ""};
+    s = radx_map_write_fd(fd, format, map->name ? map->name : "map", &g, map->data, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}
+
+/* ---- output files ---- */
+
+radx_status radx_file_create(radx_ctx *ctx, const char *path, radx_file **out)
+{
+    if (!ctx) return RADX_ERR_ARG;
+    if (!path || !out) return fail_msg(ctx, RADX_ERR_ARG, "radx_file_create: NULL argument");
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_outfile_create(path, out, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}
+
+int radx_file_fd(const radx_file *f) { return radx_outfile_fd(f); }
+
+radx_status radx_file_park(radx_ctx *ctx, radx_file *f)
+{
+    if (!ctx || !f) return RADX_ERR_ARG;
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_outfile_park(f, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}
+
+radx_status radx_file_commit(radx_ctx *ctx, radx_file *f)
+{
+    if (!ctx || !f) {
+        radx_outfile_discard(f);
+        return RADX_ERR_ARG;
+    }
+    radx_err e = {RADX_OK, ""};
+    radx_status s = radx_outfile_commit(f, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}
+
+void radx_file_discard(radx_file *f) { radx_outfile_discard(f); }
+
+void radx_file_discard_all(void) { radx_outfile_discard_all(); }

@@ -155,6 +155,19 @@ static int check_settings(batch_cmd *C)
     return 0;
 }
 
+/* OUT and OUT.errors.csv must be neither the cohort nor the parameter file.  0, or the exit status
+ * after printing the error. */
+static int refuse_inputs_as_outputs(batch_cmd *C)
+{
+    const char *in[2] = {C->cohort_path, C->co.params_path};
+    char *errs = batch_out_errors_path(C->out_path);
+    if (!errs) return 7;
+    int rc = radx_cli_refuse_output_input("batch", C->out_path, in, 2);
+    if (!rc) rc = radx_cli_refuse_output_input("batch", errs, in, 2);
+    free(errs);
+    return rc;
+}
+
 /* The cases of this run: this shard's rows (I, I+N, I+2N, ...), less those already in OUT.
  * 0, or the exit status. */
 static int select_cases(batch_cmd *C)
@@ -165,7 +178,7 @@ static int select_cases(batch_cmd *C)
     int skipped = 0;
     for (int r = 1; r < cohort->nrows; r++) {
         if ((r - 1) % C->shard_n != C->shard_i - 1) continue;
-        if (batch_out_has(&C->out, &cohort->rows[r], cohort->rows[0].n)) {
+        if (batch_out_take(&C->out, &cohort->rows[r], cohort->rows[0].n)) {
             skipped++;
             continue;
         }
@@ -214,8 +227,8 @@ static void update_progress(const batch_cmd *C, progress *p, int done)
 /* ---- the run ---- */
 
 /* A failed case: a stderr line naming its row by the cohort's columns other than Image and Mask,
- * and a row in OUT.errors.csv. */
-static void report_failure(batch_cmd *C, const job *J)
+ * and a row in OUT.errors.csv.  0, or the exit status of an error that stops the run. */
+static int report_failure(batch_cmd *C, const job *J)
 {
     const csv_row *hdr = &C->cohort.rows[0], *cr = &C->cohort.rows[J->row];
     const char *msg = J->msg ? J->msg : "error";
@@ -231,7 +244,7 @@ static void report_failure(batch_cmd *C, const job *J)
     fprintf(stderr, "radx batch: row %d%s%s%s failed: %s\n", J->row, id.n ? " (" : "", id.n ? id.s : "",
             id.n ? ")" : "", msg);
     sbuf_free(&id);
-    batch_out_failure(&C->out, hdr, cr, J->row, msg);
+    return batch_out_failure(&C->out, hdr, cr, J->row, msg);
 }
 
 /* Writes the cases' rows in cohort order as they are computed.  0, or the exit status of an
@@ -250,7 +263,7 @@ static int write_cases(batch_cmd *C)
             if (!rc) C->written++;
         } else {
             C->failed++;
-            report_failure(C, J);
+            rc = report_failure(C, J);
         }
         batch_written(&C->B, k, rc != 0);
         if (rc) return rc;
@@ -282,9 +295,11 @@ static int run_cases(batch_cmd *C)
     C->B.cohort = &C->cohort;
     C->B.params = C->params;
     C->B.backend = C->backend;
-    batch_start(&C->B, C->jobs_n);
+    C->B.out_path = C->out_path;
+    C->B.errors_path = C->out.errpath;
+    int rc = batch_start(&C->B, C->jobs_n);
     C->tty = isatty(2);
-    int rc = write_cases(C);
+    if (!rc) rc = write_cases(C);
     batch_stop(&C->B);
     int removed = batch_out_drop_if_empty(&C->out);
     if (!rc) rc = final_report(C, removed);
@@ -300,10 +315,14 @@ int radx_cmd_batch(int argc, char **argv)
     batch_out_init(&C.out, C.out_path);
     rc = read_cohort(&C);
     if (!rc) rc = check_settings(&C);
+    if (!rc) rc = refuse_inputs_as_outputs(&C);
+    if (!rc) rc = batch_out_open(&C.out);
     if (!rc) rc = batch_out_resume(&C.out, &C.cohort.rows[0], C.resume);
     if (!rc) rc = select_cases(&C);
-    if (!rc) rc = batch_out_open(&C.out);
-    if (!rc) rc = run_cases(&C);
+    if (!rc)
+        rc = run_cases(&C);
+    else
+        batch_out_drop_if_empty(&C.out);
     batch_out_free(&C.out);
     free(C.B.jobs);
     free(C.dir);

@@ -41,6 +41,7 @@ typedef struct batch {
     const radx_params *params;
     radx_backend backend;
     int threads_per_case;
+    const char *out_path, *errors_path; /* no case may read these */
     /* work list */
     int njobs;
     job *jobs;
@@ -57,8 +58,9 @@ typedef struct batch {
     int have_reader, nworkers;
 } batch;
 
-/* Checks each job's cohort row, then starts the reader and up to jobs_n workers. */
-void batch_start(batch *B, int jobs_n);
+/* Checks each job's cohort row, then starts the reader and up to jobs_n workers.  0, or 7 after
+ * printing the error when no worker thread could be started. */
+int batch_start(batch *B, int jobs_n);
 /* Waits until job k is computed. */
 job *batch_wait(batch *B, int k);
 /* Job k is written: frees its result and lets the workers go on; stop: no further job is needed. */
@@ -71,32 +73,41 @@ void batch_stop(batch *B);
 typedef struct batch_out {
     const char *path; /* OUT.csv */
     char *errpath;    /* OUT.errors.csv */
-    int present;      /* OUT existed before this run */
-    int fd, efd;      /* OUT and OUT.errors.csv, appended to; -1: not open */
+    int created;      /* this run created OUT */
+    int err_created;  /* ... and OUT.errors.csv */
+    int fd, efd;      /* OUT and OUT.errors.csv, locked, appended to; -1: not open */
     csv_doc old;      /* OUT's rows when resuming */
     char **header;    /* OUT's columns: the cohort's, then the results' */
     int nheader;
     int header_owned_from; /* header[i] for i >= header_owned_from were strdup'ed */
-    char **done_keys;      /* the cohort rows already in OUT (--resume), sorted */
+    char **done_keys;      /* the cohort rows already in OUT (--resume): sorted, distinct */
+    int *done_count;       /* how many rows of OUT each has */
     int ndone;
     sbuf_t row; /* the row being written */
 } batch_out;
 
 void batch_out_init(batch_out *o, const char *path);
-/* An existing, non-empty OUT: refused without --resume; with it, a cut-off last row is removed,
- * its header must start with the cohort's columns (hdr), and its rows are the cases done.
- * 0, or the exit status after printing the error. */
-int batch_out_resume(batch_out *o, const csv_row *hdr, int resume);
-/* Is cohort row r (its first ncols columns) already in OUT? */
-int batch_out_has(const batch_out *o, const csv_row *r, int ncols);
-/* Opens OUT for appending and names OUT.errors.csv.  0, or the exit status after the error. */
+/* OUT.csv -> OUT.errors.csv (malloc'ed; NULL when out of memory). */
+char *batch_out_errors_path(const char *path);
+/* Opens OUT (created when absent) and OUT.errors.csv for appending and locks both: a file that is
+ * not a regular one, cannot be written or is locked by another process refuses the run.  0, or
+ * the exit status after printing the error. */
 int batch_out_open(batch_out *o);
+/* A non-empty OUT: refused without --resume; with it, a cut-off last row is removed, its header
+ * must start with the cohort's columns (hdr), and its rows are the cases done.  0, or the exit
+ * status after printing the error. */
+int batch_out_resume(batch_out *o, const csv_row *hdr, int resume);
+/* Is cohort row r (its first ncols columns) one of the rows already in OUT?  Each row of OUT
+ * answers yes once, so that a case the cohort lists k times is done k times. */
+int batch_out_take(batch_out *o, const csv_row *r, int ncols);
 /* Appends the row of a successful case (cohort row r, result res), after OUT's header when it
  * has none yet.  0, or the exit status after printing the error (the run stops). */
 int batch_out_case(batch_out *o, const csv_row *hdr, const csv_row *r, const radx_result *res);
-/* Appends a failed case (cohort row number `row`) to OUT.errors.csv, created with a header. */
-void batch_out_failure(batch_out *o, const csv_row *hdr, const csv_row *r, int row, const char *msg);
-/* Removes OUT when this run created it and wrote nothing into it; 1 when it did. */
+/* Appends a failed case (cohort row number `row`) to OUT.errors.csv.  0, or the exit status after
+ * printing the error (the run stops). */
+int batch_out_failure(batch_out *o, const csv_row *hdr, const csv_row *r, int row, const char *msg);
+/* Removes OUT and OUT.errors.csv where this run created them and wrote nothing into them; 1 when
+ * OUT was removed. */
 int batch_out_drop_if_empty(batch_out *o);
 void batch_out_free(batch_out *o);
 #endif

@@ -85,7 +85,14 @@ static void setup_job(batch *B, job *J)
     if (!J->ip || !J->mp) {
         J->status = RADX_ERR_NOMEM;
         J->msg = strdup("out of memory");
+        return;
     }
+    const char *in[2] = {J->ip, J->mp}, *out[2] = {B->out_path, B->errors_path};
+    for (int i = 0; i < 4 && !J->status; i++)
+        if (radx_cli_same_file(in[i / 2], out[i % 2])) {
+            J->status = RADX_ERR_ARG;
+            J->msg = one_line("%s: is the output file %s; it would be overwritten", in[i / 2], out[i % 2]);
+        }
 }
 
 /* The read-ahead thread: reads and decompresses the next cases' files while the workers
@@ -190,7 +197,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-void batch_start(batch *B, int jobs_n)
+int batch_start(batch *B, int jobs_n)
 {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     B->threads_per_case = jobs_n >= ncpu ? 1 : (int)(ncpu / jobs_n);
@@ -204,7 +211,14 @@ void batch_start(batch *B, int jobs_n)
     B->have_reader = B->njobs > 0 && pthread_create(&B->reader, NULL, reader, B) == 0;
     if (!B->have_reader)
         for (int k = 0; k < B->njobs; k++) B->jobs[k].loaded = 1; /* workers read the files themselves */
-    for (int t = 0; t < B->nworkers; t++) pthread_create(&B->workers[t], NULL, worker, B);
+    int started = 0;
+    for (int t = 0; t < B->nworkers; t++) started += pthread_create(&B->workers[started], NULL, worker, B) == 0;
+    B->nworkers = started;
+    if (started == 0 && B->njobs > 0) {
+        fprintf(stderr, "radx batch: cannot start a worker thread (out of memory or a thread limit)\n");
+        return 7;
+    }
+    return 0;
 }
 
 job *batch_wait(batch *B, int k)

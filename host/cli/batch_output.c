@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* `radx batch`'s output files: OUT.csv (the cohort's columns, then every case's diagnostics and
  * features; one row appended whole and flushed per case, so that --resume can continue it after a
- * crash) and OUT.errors.csv (the failed cases). */
+ * crash) and OUT.errors.csv (the failed cases).  Both are locked for the run, so that a second
+ * process writing the same files refuses instead of mixing its rows in. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "batch.h"
+#include "cli.h"
 
 void batch_out_init(batch_out *o, const char *path)
 {
@@ -28,6 +31,7 @@ void batch_out_free(batch_out *o)
     }
     for (int i = 0; i < o->ndone; i++) free(o->done_keys[i]);
     free(o->done_keys);
+    free(o->done_count);
     free(o->errpath);
     sbuf_free(&o->row);
     csv_doc_free(&o->old);
@@ -50,12 +54,41 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 /* A row cut off by a crash: dropped from the file and from o->old (it is recomputed). */
 static int drop_cut_off_row(batch_out *o)
 {
-    if (truncate(o->path, o->old.partial_offset) != 0) {
+    if (ftruncate(o->fd, o->old.partial_offset) != 0) {
         fprintf(stderr, "radx batch: %s: cannot remove the cut-off last row: %s\n", o->path, strerror(errno));
         return 9;
     }
     csv_row_free(&o->old.rows[--o->old.nrows]);
     fprintf(stderr, "radx batch: %s: removed a cut-off last row (it will be recomputed)\n", o->path);
+    return 0;
+}
+
+/* The rows already in OUT, by their first ncols columns: sorted distinct keys, each with the number
+ * of rows that have it (a cohort may list a case more than once).  0, or 7. */
+static int count_done_rows(batch_out *o, int ncols)
+{
+    int n = o->old.nrows - 1;
+    o->done_keys = malloc(sizeof *o->done_keys * (size_t)(n + 1));
+    o->done_count = malloc(sizeof *o->done_count * (size_t)(n + 1));
+    if (!o->done_keys || !o->done_count) return 7;
+    for (int i = 0; i < n; i++) {
+        o->done_keys[i] = row_key(&o->old.rows[i + 1], ncols);
+        if (!o->done_keys[i]) {
+            o->ndone = i;
+            return 7;
+        }
+    }
+    qsort(o->done_keys, (size_t)n, sizeof *o->done_keys, cmp_str);
+    o->ndone = 0;
+    for (int i = 0; i < n; i++) {
+        if (o->ndone && !strcmp(o->done_keys[o->ndone - 1], o->done_keys[i])) {
+            o->done_count[o->ndone - 1]++;
+            free(o->done_keys[i]);
+            continue;
+        }
+        o->done_keys[o->ndone] = o->done_keys[i];
+        o->done_count[o->ndone++] = 1;
+    }
     return 0;
 }
 
@@ -78,24 +111,19 @@ static int adopt_existing(batch_out *o, const csv_row *hdr)
     if (!o->header) return 7;
     for (int i = 0; i < o->nheader; i++) o->header[i] = oh->f[i];
     o->header_owned_from = o->nheader;
-    o->done_keys = malloc(sizeof *o->done_keys * (size_t)(o->old.nrows + 1));
-    if (!o->done_keys) return 7;
-    for (int i = 1; i < o->old.nrows; i++) o->done_keys[o->ndone++] = row_key(&o->old.rows[i], hdr->n);
-    qsort(o->done_keys, (size_t)o->ndone, sizeof *o->done_keys, cmp_str);
-    return 0;
+    return count_done_rows(o, hdr->n);
 }
 
 int batch_out_resume(batch_out *o, const csv_row *hdr, int resume)
 {
     struct stat sb;
-    o->present = stat(o->path, &sb) == 0;
-    if (!o->present || sb.st_size == 0) return 0;
+    if (fstat(o->fd, &sb) != 0 || sb.st_size == 0) return 0;
     if (!resume) {
         fprintf(stderr, "radx batch: %s already exists; use --resume to continue it, or remove it\n", o->path);
         return 2;
     }
     char err[2048];
-    if (csv_read_file(o->path, &o->old, err, sizeof err)) {
+    if (csv_read_output(o->path, &o->old, err, sizeof err)) {
         fprintf(stderr, "radx batch: %s\n", err);
         return 3;
     }
@@ -106,39 +134,78 @@ int batch_out_resume(batch_out *o, const csv_row *hdr, int resume)
     return o->old.nrows >= 1 ? adopt_existing(o, hdr) : 0;
 }
 
-int batch_out_has(const batch_out *o, const csv_row *r, int ncols)
+int batch_out_take(batch_out *o, const csv_row *r, int ncols)
 {
     if (!o->ndone) return 0;
     char *k = row_key(r, ncols);
-    int found = k && bsearch(&k, o->done_keys, (size_t)o->ndone, sizeof *o->done_keys, cmp_str) != NULL;
+    char **at = k ? bsearch(&k, o->done_keys, (size_t)o->ndone, sizeof *o->done_keys, cmp_str) : NULL;
     free(k);
-    return found;
+    if (!at || o->done_count[at - o->done_keys] == 0) return 0;
+    o->done_count[at - o->done_keys]--;
+    return 1;
 }
 
 /* ---- writing ---- */
 
+/* Opens path for appending, creating it when absent (*created), and locks it.  The descriptor,
+ * or -1 after printing the error (*rc: the exit status). */
+static int open_locked(const char *path, int *created, int *rc)
+{
+    *created = 0;
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0)
+        *created = 1;
+    else if (errno == EEXIST)
+        fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+    struct stat sb;
+    *rc = 9;
+    if (fd < 0)
+        fprintf(stderr, "radx batch: %s: cannot write: %s\n", path, strerror(errno));
+    else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        fprintf(stderr, "radx batch: %s: not a regular file (the output is appended to and resumed)\n", path);
+    else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        fprintf(stderr, "radx batch: %s: %s\n", path,
+                errno == EWOULDBLOCK ? "another radx batch is writing it; wait for it to end" : strerror(errno));
+    else
+        return fd;
+    if (fd >= 0) close(fd);
+    if (*created) unlink(path);
+    return -1;
+}
+
+char *batch_out_errors_path(const char *path)
+{
+    size_t el = strlen(path) + 16;
+    char *e = malloc(el);
+    if (!e) return NULL;
+    snprintf(e, el, "%s", path);
+    size_t l = strlen(e);
+    if (l > 4 && !strcmp(e + l - 4, ".csv")) e[l - 4] = 0;
+    strcat(e, ".errors.csv");
+    return e;
+}
+
 int batch_out_open(batch_out *o)
 {
-    o->fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (o->fd < 0) {
-        fprintf(stderr, "radx batch: %s: cannot write: %s\n", o->path, strerror(errno));
-        return 9;
-    }
-    /* OUT.csv -> OUT.errors.csv */
-    size_t el = strlen(o->path) + 16;
-    o->errpath = malloc(el);
+    int rc;
+    o->errpath = batch_out_errors_path(o->path);
     if (!o->errpath) return 7;
-    snprintf(o->errpath, el, "%s", o->path);
-    size_t l = strlen(o->errpath);
-    if (l > 4 && !strcmp(o->errpath + l - 4, ".csv")) o->errpath[l - 4] = 0;
-    strcat(o->errpath, ".errors.csv");
+    o->fd = open_locked(o->path, &o->created, &rc);
+    if (o->fd < 0) return rc;
+    if (o->created) radx_cli_remove_on_interrupt(0, o->path);
+    o->efd = open_locked(o->errpath, &o->err_created, &rc);
+    if (o->efd < 0) return rc;
+    if (o->err_created) radx_cli_remove_on_interrupt(1, o->errpath);
     return 0;
 }
 
 /* o->row to OUT.  0, or 9 after printing the error. */
 static int append_row(batch_out *o)
 {
-    if (!radx_cli_append_durable(o->fd, o->row.s, o->row.n)) return 0;
+    if (!radx_cli_append_durable(o->fd, o->row.s, o->row.n)) {
+        radx_cli_remove_on_interrupt(0, NULL); /* it holds results now */
+        return 0;
+    }
     fprintf(stderr, "radx batch: %s: cannot write: %s\n", o->path, strerror(errno));
     return 9;
 }
@@ -212,38 +279,43 @@ int batch_out_case(batch_out *o, const csv_row *hdr, const csv_row *r, const rad
     return write_row(o, hdr, r, res);
 }
 
-/* Opens OUT.errors.csv (appending) and gives a new one its header: row, the cohort's columns,
- * message. */
-static void open_errors(batch_out *o, const csv_row *hdr)
+/* A row to OUT.errors.csv, after its header (row, the cohort's columns, message) when it is
+ * empty.  0, or 9 after printing the error. */
+int batch_out_failure(batch_out *o, const csv_row *hdr, const csv_row *r, int row, const char *msg)
 {
     struct stat es;
-    int fresh = stat(o->errpath, &es) != 0 || es.st_size == 0;
-    o->efd = open(o->errpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (o->efd < 0 || !fresh) return;
     o->row.n = 0;
-    sbuf_field(&o->row, "row", 1);
-    sbuf_fields(&o->row, hdr->f, hdr->n, hdr->n, 0);
-    sbuf_field(&o->row, "message", 0);
-    sbuf_endrow(&o->row);
-    radx_cli_append_durable(o->efd, o->row.s, o->row.n);
-}
-
-void batch_out_failure(batch_out *o, const csv_row *hdr, const csv_row *r, int row, const char *msg)
-{
-    if (o->efd < 0) open_errors(o, hdr);
-    if (o->efd < 0) return;
+    if (fstat(o->efd, &es) == 0 && es.st_size == 0) {
+        sbuf_field(&o->row, "row", 1);
+        sbuf_fields(&o->row, hdr->f, hdr->n, hdr->n, 0);
+        sbuf_field(&o->row, "message", 0);
+        sbuf_endrow(&o->row);
+    }
     char num[32];
     snprintf(num, sizeof num, "%d", row);
-    o->row.n = 0;
     sbuf_field(&o->row, num, 1);
     sbuf_fields(&o->row, r->f, r->n, hdr->n, 0);
     sbuf_field(&o->row, msg, 0);
     sbuf_endrow(&o->row);
-    radx_cli_append_durable(o->efd, o->row.s, o->row.n);
+    if (!radx_cli_append_durable(o->efd, o->row.s, o->row.n)) {
+        radx_cli_remove_on_interrupt(1, NULL);
+        return 0;
+    }
+    fprintf(stderr, "radx batch: %s: cannot write: %s\n", o->errpath, strerror(errno));
+    return 9;
+}
+
+/* Removes a file this run created and left empty; 1 when it did. */
+static int drop_if_empty(int fd, int created, const char *path)
+{
+    struct stat sb;
+    return created && fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size == 0 && unlink(path) == 0;
 }
 
 int batch_out_drop_if_empty(batch_out *o)
 {
-    struct stat sb;
-    return !o->present && o->fd >= 0 && fstat(o->fd, &sb) == 0 && sb.st_size == 0 && unlink(o->path) == 0;
+    drop_if_empty(o->efd, o->err_created, o->errpath);
+    radx_cli_remove_on_interrupt(0, NULL);
+    radx_cli_remove_on_interrupt(1, NULL);
+    return drop_if_empty(o->fd, o->created, o->path);
 }

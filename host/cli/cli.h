@@ -45,6 +45,21 @@ void radx_cli_report_plan(const radx_plan *plan);
 /* *sum += *s (peaks and budgets: the largest). */
 void radx_cli_add_device_stats(radx_device_stats *sum, const radx_device_stats *s);
 
+/* Signals (signals.c): SIGTERM, SIGINT and SIGHUP remove the run's unfinished outputs and say so
+ * in one line (with `note` after it, e.g. what was kept), then the process dies of the signal;
+ * SIGXFSZ and SIGPIPE become write errors. */
+void radx_cli_signals_install(void);
+void radx_cli_set_interrupt_note(const char *note);
+/* Files the handler removes too, in slots 0 and 1 (NULL: none); the strings must stay valid. */
+void radx_cli_remove_on_interrupt(int slot, const char *path);
+/* Holds the three signals back (1) until released (0): around steps that must not be cut. */
+void radx_cli_signals_block(int block);
+
+/* Are a and b the same file (device and inode)?  0 when either does not exist. */
+int radx_cli_same_file(const char *a, const char *b);
+/* 0 when the output `out` is none of the n inputs; else prints the error and returns 2. */
+int radx_cli_refuse_output_input(const char *cmd, const char *out, const char *const *inputs, int n);
+
 /* Seconds on a monotonic clock (progress and timings). */
 double radx_cli_now_s(void);
 #endif

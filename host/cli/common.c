@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "cli.h"
 
@@ -160,6 +161,22 @@ int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **out)
         return radx_cli_exit_code(s);
     }
     *out = p;
+    return 0;
+}
+
+int radx_cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int radx_cli_refuse_output_input(const char *cmd, const char *out, const char *const *inputs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (radx_cli_same_file(out, inputs[i])) {
+            fprintf(stderr, "radx %s: %s: the output is the input %s; it would be overwritten\n", cmd, out, inputs[i]);
+            return 2;
+        }
     return 0;
 }
 

@@ -107,6 +107,8 @@ typedef struct csv_parser {
     char *field;   /* room for one field's text (len + 1 bytes) */
     char *err;
     size_t errlen;
+    int allow_cut; /* a quoted field cut off by the end of the file ends the last row */
+    int cut;       /* ... and it was */
 } csv_parser;
 
 /* One field at p->i into p->field (*n bytes); stops before the comma or line end after it.
@@ -118,6 +120,10 @@ static int parse_field(csv_parser *p, size_t *n)
         long qline = p->line;
         p->i++;
         for (;;) {
+            if (p->i >= p->len && p->allow_cut) {
+                p->cut = 1;
+                break;
+            }
             if (p->i >= p->len) {
                 snprintf(p->err, p->errlen, "%s:%ld: unterminated quoted field", p->path, qline);
                 return -1;
@@ -179,7 +185,7 @@ static int end_of_line(csv_parser *p)
     return terminated;
 }
 
-/* All rows of the text into doc; blank lines are skipped.  0, or -1 with the message. */
+/* All rows of the text into doc; blank lines are skipped, a cut-off last row is not.  0, or -1 with the message. */
 static int parse_rows(csv_parser *p, csv_doc *doc)
 {
     int rowcap = 0;
@@ -190,11 +196,12 @@ static int parse_rows(csv_parser *p, csv_doc *doc)
             csv_row_free(&r);
             return -1;
         }
-        if (!end_of_line(p)) {
+        const int partial = !end_of_line(p) || p->cut;
+        if (partial) {
             doc->trailing_partial = 1;
             doc->partial_offset = (long)row_start;
         }
-        if (r.n == 1 && r.f[0][0] == 0) { /* a blank line */
+        if (!partial && r.n == 1 && r.f[0][0] == 0) { /* a blank line (a cut-off row is kept: it is the last) */
             csv_row_free(&r);
             continue;
         }
@@ -207,10 +214,10 @@ static int parse_rows(csv_parser *p, csv_doc *doc)
     return 0;
 }
 
-int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
+static int read_csv(const char *path, csv_doc *doc, char *err, size_t errlen, int allow_cut)
 {
     memset(doc, 0, sizeof *doc);
-    csv_parser p = {path, NULL, 0, 0, 1, NULL, err, errlen};
+    csv_parser p = {path, NULL, 0, 0, 1, NULL, err, errlen, allow_cut, 0};
     char *buf = read_text(path, &p.len, err, errlen);
     if (!buf) return -1;
     p.buf = buf;
@@ -228,4 +235,14 @@ int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
     free(buf);
     if (rc) csv_doc_free(doc);
     return rc;
+}
+
+int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen)
+{
+    return read_csv(path, doc, err, errlen, 0);
+}
+
+int csv_read_output(const char *path, csv_doc *doc, char *err, size_t errlen)
+{
+    return read_csv(path, doc, err, errlen, 1);
 }

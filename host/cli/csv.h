@@ -15,13 +15,16 @@ typedef struct csv_row {
 typedef struct csv_doc {
     int nrows;
     csv_row *rows;        /* rows[0] is the header when the file has one */
-    int trailing_partial; /* the file did not end with a newline (a cut-off last row) */
+    int trailing_partial; /* the last row has no line end (it was cut off) */
     long partial_offset;  /* byte offset where that last, unterminated row starts */
 } csv_doc;
 
 /* Reads a whole CSV file.  Returns 0, or -1 with a one-line message in err (naming the file and
  * line).  Blank lines are skipped. */
 int csv_read_file(const char *path, csv_doc *doc, char *err, size_t errlen);
+/* The same for a file radx wrote (a batch output), which a full disk, a quota or a killed process
+ * may have cut anywhere, inside a quoted field too: the cut-off last row is trailing_partial. */
+int csv_read_output(const char *path, csv_doc *doc, char *err, size_t errlen);
 void csv_doc_free(csv_doc *doc);
 void csv_row_free(csv_row *r);
 

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         printf("radx %s\n", radx_version());
         return 0;
     }
+    radx_cli_signals_install();
     if (!strcmp(argv[1], "extract")) return radx_cmd_extract(argc - 2, argv + 2);
     if (!strcmp(argv[1], "batch")) return radx_cmd_batch(argc - 2, argv + 2);
     if (!strcmp(argv[1], "merge")) return radx_cmd_merge(argc - 2, argv + 2);

@@ -143,33 +143,32 @@ static int write_all(int fd, const char *buf, size_t n)
 
 int radx_cli_write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen)
 {
-    size_t l = strlen(path) + 16;
-    char *tmp = malloc(l);
-    if (!tmp) {
+    radx_ctx *ctx = NULL;
+    radx_file *f = NULL;
+    if (radx_ctx_create(&ctx)) {
         snprintf(err, errlen, "%s: out of memory", path);
         return 7;
     }
-    snprintf(tmp, l, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+    radx_status s = radx_file_create(ctx, path, &f);
+    if (!s && write_all(radx_file_fd(f), buf, n) != 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
+        radx_file_discard(f);
+        radx_ctx_destroy(ctx);
         return 9;
     }
-    int bad = write_all(fd, buf, n) != 0;
-    if (!bad) bad = fsync(fd) != 0;
-    if (close(fd) != 0) bad = 1;
-    if (!bad) bad = rename(tmp, path) != 0;
-    if (bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return bad ? 9 : 0;
+    if (!s) s = radx_file_commit(ctx, f);
+    if (s) snprintf(err, errlen, "%s", radx_ctx_last_error(ctx));
+    radx_ctx_destroy(ctx);
+    return s == RADX_ERR_NOMEM ? 7 : s ? 9 : 0;
 }
 
 int radx_cli_append_durable(int fd, const char *buf, size_t n)
 {
-    if (write_all(fd, buf, n)) return -1;
-    return fdatasync(fd);
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (write_all(fd, buf, n) == 0 && fdatasync(fd) == 0) return 0;
+    int e = errno;
+    if (end >= 0 && ftruncate(fd, end) != 0) { /* the partial row stays; --resume drops it */
+    }
+    errno = e;
+    return -1;
 }

@@ -26,12 +26,13 @@ int sbuf_endrow(sbuf_t *b);
  * "json" (one object; NaN and infinities as null). */
 int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt);
 
-/* Replaces path by buf: written to a temporary file beside it, flushed to the disk, then renamed
- * over it, so that path is never half-written and a failed run leaves no file.  Returns 0; 7 when
- * out of memory, 9 when it cannot write; err then holds "PATH: why". */
+/* Replaces path by buf as a radx_file: whole or not at all, flushed to the disk; a character
+ * device or FIFO is written directly.  Returns 0; 7 when out of memory, 9 when it cannot write;
+ * err then holds "PATH: why". */
 int radx_cli_write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen);
 
 /* Appends buf to fd (opened with O_APPEND) in one write() per call, so that a row lands whole or
- * not at all when the process is killed, then flushes it to the disk.  0, or -1 (errno). */
+ * not at all when the process is killed, then flushes it to the disk; a failed write (disk full,
+ * quota, size limit) is cut off again.  0, or -1 (errno). */
 int radx_cli_append_durable(int fd, const char *buf, size_t n);
 #endif

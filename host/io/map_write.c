@@ -8,7 +8,7 @@
  *    mm, as ITK's NiftiImageIO.  NIfTI-1 stores single precision, like every NIfTI-1 writer.
  *  - NRRD: space left-posterior-superior, space directions = direction columns * spacing, space
  *    origin, gzip encoding, as ITK's NrrdImageIO.
- * Each file is written under a temporary name in the target's folder and renamed into place.
+ * A file goes to its path through io/output_file.h: whole or not at all.
  *
  * Compression: a map is mostly initValue (everything outside the ROI), often for hundreds of MB on
  * a CT grid.  The gzip stream is written here (zlib, level 1) with every aligned block of FGZ_UNIT
@@ -33,6 +33,7 @@
 #include <teem/nrrd.h>
 
 #include "io/map_write.h"
+#include "io/output_file.h"
 
 /* libnifti and teem keep global state (debug levels, biff messages) */
 static pthread_mutex_t g_write_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -41,39 +42,6 @@ static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
     return a >= b && strcasecmp(s + a - b, suf) == 0;
-}
-
-/* A temporary file beside path ("<path>.tmpXXXXXX<suffix>"); *out malloc'ed. */
-static radx_status make_temp(const char *path, const char *suffix, char **out, radx_err *err)
-{
-    size_t l = strlen(path) + strlen(suffix) + 16;
-    char *t = malloc(l);
-    if (!t) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", path);
-    snprintf(t, l, "%s.tmpXXXXXX%s", path, suffix);
-    int fd = mkstemps(t, (int)strlen(suffix));
-    if (fd < 0) {
-        radx_status s = radx_seterr(err, RADX_ERR_IO, "%s: cannot create a file there: %s", path, strerror(errno));
-        free(t);
-        return s;
-    }
-    /* mkstemps creates 0600; a map gets the permissions of an ordinary new file */
-    mode_t um = umask(0);
-    umask(um);
-    if (fchmod(fd, 0666 & ~um) != 0) { /* not fatal */
-    }
-    close(fd);
-    *out = t;
-    return RADX_OK;
-}
-
-static radx_status finish_temp(const char *tmp, const char *path, radx_err *err)
-{
-    if (rename(tmp, path) != 0) {
-        radx_status s = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        unlink(tmp);
-        return s;
-    }
-    return RADX_OK;
 }
 
 /* ---- gzip stream with precompressed background runs ---------------------------------------- */
@@ -220,8 +188,7 @@ static int fgz_close(fgz *g)
 /* The background a map's runs are made of: its first voxel (a corner, outside most ROIs). */
 static float background_of(const float *d) { return d[0]; }
 
-static radx_status write_nifti(const char *path, const char *tmp, int gz, const radx_geom *g, const float *data,
-                               radx_err *err)
+static radx_status write_nifti(FILE *f, const char *path, int gz, const radx_geom *g, const float *data, radx_err *err)
 {
     const int nd = g->ndim == 2 ? 2 : 3;
     int64_t dims[8] = {nd, g->size[0], g->size[1], nd == 3 ? g->size[2] : 1, 1, 1, 1, 1};
@@ -265,9 +232,8 @@ static radx_status write_nifti(const char *path, const char *tmp, int gz, const 
 
     const size_t nvox = (size_t)radx_geom_nvox(g), nbytes = sizeof(float) * nvox;
     const char ext[4] = {0, 0, 0, 0};
-    FILE *f = fopen(tmp, "wb");
-    int ok = f != NULL;
-    if (ok && gz) {
+    int ok = 1;
+    if (gz) {
         fgz z;
         const float bg = background_of(data);
         ok = fgz_open(&z, f, bg) == 0;
@@ -277,17 +243,17 @@ static radx_status write_nifti(const char *path, const char *tmp, int gz, const 
             fgz_floats(&z, data, nvox, z.unit);
         }
         ok = (fgz_close(&z) == 0) && ok;
-    } else if (ok) {
+    } else {
         ok = fwrite(&hdr, sizeof hdr, 1, f) == 1 && fwrite(ext, 4, 1, f) == 1 &&
              (nbytes == 0 || fwrite(data, nbytes, 1, f) == 1);
     }
-    if (f) ok = (fclose(f) == 0) && ok;
+    ok = fflush(f) == 0 && ok;
     if (!ok)
         return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, errno ? strerror(errno) : "write error");
     return RADX_OK;
 }
 
-static radx_status write_nrrd(const char *path, const char *tmp, const radx_geom *g, const float *data, radx_err *err)
+static radx_status write_nrrd(FILE *f, const char *path, const radx_geom *g, const float *data, radx_err *err)
 {
     const unsigned nd = g->ndim == 2 ? 2u : 3u;
     Nrrd *n = nrrdNew();
@@ -317,18 +283,12 @@ static radx_status write_nrrd(const char *path, const char *tmp, const radx_geom
     nio->encoding = nrrdEncodingGzip;
     nio->skipData = 1;
     nrrdStateVerboseIO = 0;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        st = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        goto done;
-    }
     if (nrrdWrite(f, n, nio) != 0) {
         char *e = biffGetDone(NRRD);
         char *nl = e ? strchr(e, '\n') : NULL;
         if (nl) *nl = 0;
         st = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, e ? e : "teem error");
         free(e);
-        fclose(f);
         goto done;
     }
     fgz z;
@@ -336,7 +296,7 @@ static radx_status write_nrrd(const char *path, const char *tmp, const radx_geom
     int ok = fgz_open(&z, f, bg) == 0;
     if (ok) fgz_floats(&z, data, (size_t)radx_geom_nvox(g), z.unit);
     ok = (fgz_close(&z) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
+    ok = (fflush(f) == 0) && ok;
     if (!ok) st = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path, errno ? strerror(errno) : "write error");
 done:
     if (n) nrrdNix(n); /* the data belongs to the caller */
@@ -344,36 +304,49 @@ done:
     return st;
 }
 
+/* 0 nii, 1 nii.gz, 2 nrrd; -1 for another format */
+static int format_kind(const char *format)
+{
+    if (!strcmp(format, "nii.gz")) return 1;
+    if (!strcmp(format, "nii")) return 0;
+    if (!strcmp(format, "nrrd")) return 2;
+    return -1;
+}
+
+radx_status radx_map_write_fd(int fd, const char *format, const char *name, const radx_geom *g, const float *data,
+                              radx_err *err)
+{
+    const int kind = format ? format_kind(format) : -1;
+    if (kind < 0) return radx_seterr(err, RADX_ERR_ARG, "%s: unknown map format (nii.gz, nii or nrrd)", name);
+    int dup_fd = dup(fd);
+    FILE *f = dup_fd >= 0 ? fdopen(dup_fd, "wb") : NULL;
+    if (!f) {
+        if (dup_fd >= 0) close(dup_fd);
+        return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", name, strerror(errno));
+    }
+    pthread_mutex_lock(&g_write_lock);
+    errno = 0;
+    radx_status st = kind == 2 ? write_nrrd(f, name, g, data, err) : write_nifti(f, name, kind == 1, g, data, err);
+    pthread_mutex_unlock(&g_write_lock);
+    if (fclose(f) != 0 && !st) st = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", name, strerror(errno));
+    return st;
+}
+
 radx_status radx_map_write(const char *path, const radx_geom *g, const float *data, radx_err *err)
 {
     if (!path || !g || !data) return radx_seterr(err, RADX_ERR_ARG, "radx_map_write: NULL argument");
-    int kind;
-    const char *suffix;
-    if (ends_with(path, ".nii.gz")) {
-        kind = 1;
-        suffix = ".nii.gz";
-    } else if (ends_with(path, ".nii")) {
-        kind = 0;
-        suffix = ".nii";
-    } else if (ends_with(path, ".nrrd")) {
-        kind = 2;
-        suffix = ".nrrd";
-    } else
-        return radx_seterr(err, RADX_ERR_ARG, "%s: unknown map format (use .nii.gz, .nii or .nrrd)", path);
-    char *tmp = NULL;
-    radx_status st = make_temp(path, suffix, &tmp, err);
+    const char *format = ends_with(path, ".nii.gz") ? "nii.gz"
+                         : ends_with(path, ".nii")  ? "nii"
+                         : ends_with(path, ".nrrd") ? "nrrd"
+                                                    : NULL;
+    if (!format) return radx_seterr(err, RADX_ERR_ARG, "%s: unknown map format (use .nii.gz, .nii or .nrrd)", path);
+    radx_outfile *f;
+    radx_status st = radx_outfile_create(path, &f, err);
     if (st) return st;
-    pthread_mutex_lock(&g_write_lock);
-    errno = 0;
-    if (kind == 2)
-        st = write_nrrd(path, tmp, g, data, err);
-    else
-        st = write_nifti(path, tmp, kind == 1, g, data, err);
-    pthread_mutex_unlock(&g_write_lock);
-    if (st)
-        unlink(tmp);
-    else
-        st = finish_temp(tmp, path, err);
-    free(tmp);
-    return st;
+    st = radx_map_write_fd(radx_outfile_fd(f), format, path, g, data, err);
+    if (st) {
+        radx_outfile_discard(f);
+        return st;
+    }
+    return radx_outfile_commit(f, err);
 }

@@ -7,9 +7,11 @@
 #include "core/volume.h"
 
 /* Writes one float map (grid g, x fastest) to path: NIfTI (.nii, .nii.gz; libnifti2) or NRRD
- * (.nrrd; teem, gzip-encoded) chosen by the extension, through a temporary file in the same
- * folder renamed into place (no partial file on failure).  RADX_ERR_ARG (unknown extension),
- * RADX_ERR_IO (cannot write), RADX_ERR_NOMEM. */
+ * (.nrrd; teem, gzip-encoded) chosen by the extension, whole or not at all (io/output_file.h).
+ * RADX_ERR_ARG (unknown extension), RADX_ERR_IO (cannot write), RADX_ERR_NOMEM. */
 radx_status radx_map_write(const char *path, const radx_geom *g, const float *data, radx_err *err);
+/* The same to the open descriptor fd, in format "nii.gz", "nii" or "nrrd"; name: for messages. */
+radx_status radx_map_write_fd(int fd, const char *format, const char *name, const radx_geom *g, const float *data,
+                              radx_err *err);
 
 #endif
