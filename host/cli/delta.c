@@ -8,7 +8,6 @@
 #include "csv.h"
 #include "output.h"
 
-#define DELTA_MAX_IDS    64
 #define DELTA_MAX_LISTED 20 /* IDs in one file only: how many are named one by one */
 
 /* Feature columns are named <imageType>_<class>_<Feature> (PyRadiomics). */
@@ -29,6 +28,8 @@ typedef struct keyed {
     char *key;
     int row;
 } keyed;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int cmp_keyed(const void *a, const void *b) { return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key); }
 
@@ -52,19 +53,19 @@ typedef struct delta_opts {
 typedef struct delta_file {
     const char *path;
     csv_doc doc;
-    int id[DELTA_MAX_IDS]; /* its ID columns */
-    int *feat;             /* its feature columns, in the baseline's order */
-    keyed *keys;           /* one per data row: A's in row order, B's sorted */
+    int *id;     /* its ID columns */
+    int *feat;   /* its feature columns, in the baseline's order */
+    keyed *keys; /* one per data row: A's in row order, B's sorted */
     int nkeys;
 } delta_file;
 
 typedef struct delta {
     delta_opts o;
     delta_file a, b;
-    char *idlist; /* a copy of --id, cut at the commas */
-    char *idnames[DELTA_MAX_IDS];
-    int nid, nf; /* ID and feature columns */
-    sbuf_t out;  /* the output's text */
+    char *idlist;   /* a copy of --id, cut at the commas */
+    char **idnames; /* the ID columns' names, in idlist */
+    int nid, nf;    /* ID and feature columns */
+    sbuf_t out;     /* the output's text */
 } delta;
 
 /* Where the value of option a goes; NULL when a takes no value. */
@@ -104,39 +105,73 @@ static int parse_options(delta_opts *o, int argc, char **argv)
     return 0;
 }
 
-/* Both files, each with a header.  0, or the exit status after printing the error. */
-static int read_inputs(delta *D)
+/* A complete file with a header in which no column appears twice.  0, or the exit status after
+ * printing the error. */
+static int read_input(delta_file *f)
 {
     char err[2048];
-    D->a.path = D->o.a_path;
-    D->b.path = D->o.b_path;
-    if (csv_read_file(D->a.path, &D->a.doc, err, sizeof err)) {
+    if (csv_read_output(f->path, &f->doc, err, sizeof err)) {
         fprintf(stderr, "radx delta: %s\n", err);
         return 3;
     }
-    if (csv_read_file(D->b.path, &D->b.doc, err, sizeof err)) {
-        fprintf(stderr, "radx delta: %s\n", err);
+    if (f->doc.trailing_partial) {
+        fprintf(stderr, "radx delta: %s: its last row is cut off (an interrupted run); finish it first\n", f->path);
         return 3;
     }
-    const delta_file *in[2] = {&D->a, &D->b};
-    for (int k = 0; k < 2; k++)
-        if (in[k]->doc.nrows < 1) {
-            fprintf(stderr, "radx delta: %s: empty file (no header)\n", in[k]->path);
-            return 3;
+    if (f->doc.nrows < 1) {
+        fprintf(stderr, "radx delta: %s: empty file (no header)\n", f->path);
+        return 3;
+    }
+    const csv_row *h = &f->doc.rows[0];
+    char **names = malloc(sizeof *names * (size_t)(h->n + 1));
+    if (!names) return 7;
+    memcpy(names, h->f, sizeof *names * (size_t)h->n);
+    qsort(names, (size_t)h->n, sizeof *names, cmp_str);
+    int rc = 0;
+    for (int i = 1; i < h->n && !rc; i++)
+        if (!strcmp(names[i], names[i - 1])) {
+            fprintf(stderr, "radx delta: %s: column '%s' appears twice in the header\n", f->path, names[i]);
+            rc = 2;
         }
-    return 0;
+    free(names);
+    return rc;
 }
 
-/* The --id columns in both files.  0, or the exit status after printing the error. */
+/* Both files, each with a header; neither is the output.  0, or the exit status after printing
+ * the error. */
+static int read_inputs(delta *D)
+{
+    D->a.path = D->o.a_path;
+    D->b.path = D->o.b_path;
+    const char *in[2] = {D->a.path, D->b.path};
+    int rc = radx_cli_refuse_output_input("delta", D->o.out, in, 2);
+    if (!rc) rc = read_input(&D->a);
+    if (!rc) rc = read_input(&D->b);
+    return rc;
+}
+
+/* The --id columns in both files, each named once.  0, or the exit status after printing the
+ * error. */
 static int find_id_columns(delta *D)
 {
+    size_t n = 1;
+    for (const char *c = D->o.ids; *c; c++) n += *c == ',';
     D->idlist = strdup(D->o.ids);
-    for (char *t = strtok(D->idlist, ","); t && D->nid < DELTA_MAX_IDS; t = strtok(NULL, ",")) D->idnames[D->nid++] = t;
+    D->idnames = malloc(sizeof *D->idnames * n);
+    D->a.id = malloc(sizeof *D->a.id * n);
+    D->b.id = malloc(sizeof *D->b.id * n);
+    if (!D->idlist || !D->idnames || !D->a.id || !D->b.id) return 7;
+    for (char *t = strtok(D->idlist, ","); t; t = strtok(NULL, ",")) D->idnames[D->nid++] = t;
     if (!D->nid) {
         fprintf(stderr, "radx delta: --id: no column given\n");
         return 2;
     }
     for (int k = 0; k < D->nid; k++) {
+        for (int j = 0; j < k; j++)
+            if (!strcmp(D->idnames[j], D->idnames[k])) {
+                fprintf(stderr, "radx delta: --id: column '%s' given twice\n", D->idnames[k]);
+                return 2;
+            }
         D->a.id[k] = csv_col(&D->a.doc.rows[0], D->idnames[k]);
         D->b.id[k] = csv_col(&D->b.doc.rows[0], D->idnames[k]);
         if (D->a.id[k] < 0 || D->b.id[k] < 0) {
@@ -297,6 +332,7 @@ static void delta_file_free(delta_file *f)
     for (int r = 0; f->keys && r < f->nkeys; r++) free(f->keys[r].key);
     free(f->keys);
     free(f->feat);
+    free(f->id);
     csv_doc_free(&f->doc);
 }
 
@@ -310,12 +346,12 @@ int radx_cmd_delta(int argc, char **argv)
     if (!rc) rc = find_id_columns(&D);
     if (!rc) rc = find_feature_columns(&D);
     if (!rc) rc = index_ids(&D);
+    if (rc == 7) fprintf(stderr, "radx delta: out of memory\n");
     if (!rc) {
         char err[2048];
         int paired = delta_rows(&D);
-        if (radx_cli_write_atomic(D.o.out, D.out.s, D.out.n, err, sizeof err)) {
+        if ((rc = radx_cli_write_atomic(D.o.out, D.out.s, D.out.n, err, sizeof err)) != 0) {
             fprintf(stderr, "radx delta: %s\n", err);
-            rc = 9;
         } else {
             fprintf(stderr, "radx delta: %d ID(s) in both files, %d feature(s), written to %s\n", paired, D.nf,
                     D.o.out);
@@ -324,6 +360,7 @@ int radx_cmd_delta(int argc, char **argv)
     delta_file_free(&D.a);
     delta_file_free(&D.b);
     free(D.idlist);
+    free(D.idnames);
     sbuf_free(&D.out);
     return rc;
 }

@@ -53,7 +53,8 @@ static int parse_options(extract_opts *o, int argc, char **argv)
         return 2;
     }
     if (radx_cli_backend(&o->co, &o->backend)) return 2;
-    return 0;
+    const char *const inputs[3] = {o->paths[0], o->paths[1], o->co.params_path};
+    return o->out_path ? radx_cli_refuse_output_input("extract", o->out_path, inputs, 3) : 0;
 }
 
 /* The result to -o (atomically) or to stdout.  0, or the exit status after printing the error. */
