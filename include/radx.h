@@ -309,7 +309,7 @@ RADX_API radx_status radx_map_save_fd(radx_ctx *ctx, const radx_map *map, int fd
  * short hidden name (".radx-tmp-" and 16 hex digits, which fits whatever the target's name), that
  * radx_file_discard_all removes.  A new file gets mode 0666 less the umask, a replaced one keeps
  * its mode; a symbolic link stays and its target is replaced.  A character device or a FIFO is
- * written directly (a FIFO that nobody reads is refused, not waited for); any other kind of file
+ * written directly (a FIFO that no process opens to read within 5 s is refused); any other kind of file
  * is refused.
  * ========================================================================================== */
 

@@ -1,7 +1,124 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Bad input through the CLI (files, geometry, labels, settings, the inputs of batch and map), each
- * case through `radx extract`, `radx map` and `radx batch` under the contract of bad_input.h. */
+ * case through `radx extract`, `radx map` and `radx batch` under the contract of bad_input.h; and
+ * outputs that must not destroy anything: a character device or FIFO, an input named as the
+ * output, modes, names of up to 255 bytes, a map run that fails beside an earlier run's maps. */
+#include <signal.h>
 #include "bad_input.h"
+
+static int path_mode(const char *name)
+{
+    char p[600];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
+}
+
+static int run_in_dir(const char *fmt, const char *a, const char *b)
+{
+    char cmd[4096], full[4600];
+    snprintf(cmd, sizeof cmd, fmt, a, b);
+    snprintf(full, sizeof full, "cd %s && " HANG_GUARD "sh -c '%s'", dir, cmd);
+    return radx_test_run(full);
+}
+
+/* -o a character device or a FIFO: written in place, never replaced by a regular file. */
+static void check_special_targets(void)
+{
+    struct stat sb;
+    int rc = run_in_dir("%s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, "/dev/null");
+    CHECK(rc == 0 && stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode), "-o /dev/null: exit %d, still a device", rc);
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    mkfifo(fifo, 0666);
+    rc = run_in_dir("cat fifo > fifo.txt & %s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null; wait", RADX_CLI,
+                    "fifo");
+    char ft[600];
+    snprintf(ft, sizeof ft, "%s/fifo.txt", dir);
+    char *got = radx_test_slurp(ft, NULL);
+    CHECK(rc == 0 && got && strstr(got, "original_glcm_Contrast"), "-o FIFO with a reader: exit %d, text through it",
+          rc);
+    free(got);
+    CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode), "-o FIFO: still a FIFO");
+    expect_error_cmd("-o FIFO nobody reads", "extract img.nrrd lab.nrrd -o fifo", "fifo", NULL);
+    CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode), "-o FIFO without a reader: still a FIFO");
+    expect_error_cmd("batch -o a character device", "batch cohort_ok.csv -o /dev/null", "/dev/null", NULL);
+    CHECK(stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode), "batch -o /dev/null: still a device");
+}
+
+/* An output that is an input (by another name too) is refused and the input left as it was. */
+static void check_output_is_input(void)
+{
+    run_in_dir("cp %s in_img.nrrd && ln -sf in_img.nrrd %s", "img.nrrd", "link_img.nrrd");
+    char p[600];
+    size_t n0, n1;
+    snprintf(p, sizeof p, "%s/in_img.nrrd", dir);
+    char *before = radx_test_slurp(p, &n0);
+    expect_error_cmd("extract -o the image", "extract in_img.nrrd lab.nrrd -o in_img.nrrd", "in_img.nrrd", NULL);
+    expect_error_cmd("extract -o a link to the image", "extract in_img.nrrd lab.nrrd -o link_img.nrrd", "in_img.nrrd",
+                     NULL);
+    write_file("p_in.yaml", "setting:\n  binWidth: 25\n", 23);
+    expect_error_cmd("extract -o the parameter file", "extract img.nrrd lab.nrrd -p p_in.yaml -o p_in.yaml",
+                     "p_in.yaml", NULL);
+    expect_error_cmd("batch -o the cohort", "batch cohort_ok.csv -o cohort_ok.csv", "cohort_ok.csv", NULL);
+    write_file("cohort_self.csv", "Image,Mask\nin_img.nrrd,lab.nrrd\n", 31);
+    int rc = run_in_dir("%s batch cohort_self.csv -o %s 2>/dev/null", RADX_CLI, "in_img.nrrd");
+    char *after = radx_test_slurp(p, &n1);
+    CHECK(rc != 0 && after && n0 == n1 && !memcmp(before, after, n0), "batch -o a case's image: exit %d, image kept",
+          rc);
+    free(before);
+    free(after);
+    CHECK(path_mode("cohort_ok.csv") >= 0, "the cohort is still there");
+}
+
+/* Modes: a new file honours the umask, a replaced one keeps its mode; names of 255 bytes work. */
+static void check_modes_and_names(void)
+{
+    run_in_dir("umask 022 && %s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, "m644.csv");
+    run_in_dir("umask 077 && %s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, "m600.csv");
+    CHECK(path_mode("m644.csv") == 0644 && path_mode("m600.csv") == 0600,
+          "new files: 0%o under umask 022, 0%o under 077", path_mode("m644.csv"), path_mode("m600.csv"));
+    run_in_dir("chmod 664 %s && umask 077 && %s", "m644.csv", "true");
+    run_in_dir("umask 077 && %s extract img.nrrd lab.nrrd -f json -o %s 2>/dev/null", RADX_CLI, "m644.csv");
+    CHECK(path_mode("m644.csv") == 0664, "a replaced 0664 file: 0%o", path_mode("m644.csv"));
+    char name[300];
+    for (int len = 246; len <= 255; len += 3) {
+        memset(name, 'n', (size_t)len);
+        memcpy(name + len - 4, ".csv", 5);
+        int rc = run_in_dir("%s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, name);
+        CHECK(rc == 0 && path_mode(name) >= 0, "-o a name of %d bytes: exit %d", len, rc);
+        rc = run_in_dir("%s batch cohort_ok.csv -o %s 2>/dev/null", RADX_CLI, name);
+        CHECK(rc == 2, "batch onto the existing %d-byte name without --resume: exit %d", len, rc);
+        char rm[600];
+        snprintf(rm, sizeof rm, "%s/%s", dir, name);
+        unlink(rm);
+        rc = run_in_dir("%s batch cohort_ok.csv -o %s 2>/dev/null", RADX_CLI, name);
+        CHECK(rc == 0 && path_mode(name) >= 0, "batch -o a name of %d bytes: exit %d", len, rc);
+        unlink(rm);
+    }
+    no_temporaries("names of 246-255 bytes", "extract");
+}
+
+/* A map run that fails leaves an earlier run's maps of the same names as they were. */
+static void check_map_keeps_earlier(void)
+{
+    int rc = run_in_dir("%s map img.nrrd lab.nrrd -o %s -q -s kernelRadius:1 2>/dev/null", RADX_CLI, "keep");
+    char p[600];
+    size_t n0 = 0, n1 = 0;
+    snprintf(p, sizeof p, "%s/keep/original_firstorder_Mean.nrrd", dir);
+    char *before = radx_test_slurp(p, &n0);
+    CHECK(rc == 0 && before, "a first map run: exit %d", rc);
+    run_in_dir("rm keep/%s && mkdir keep/%s && touch keep/other.txt", "original_ngtdm_Strength.nrrd",
+               "original_ngtdm_Strength.nrrd");
+    rc = run_in_dir("%s map img.nrrd lab.nrrd -o %s -q -s kernelRadius:2 2>/dev/null", RADX_CLI, "keep");
+    char *after = radx_test_slurp(p, &n1);
+    CHECK(rc == 9 && after && n0 == n1 && !memcmp(before, after, n0),
+          "a failing map run: exit %d, the earlier map unchanged", rc);
+    CHECK(path_mode("keep/other.txt") >= 0, "a failing map run: other files stay");
+    no_temporaries("a failing map run", "map");
+    free(before);
+    free(after);
+}
 
 int main(void)
 {
@@ -195,6 +312,11 @@ int main(void)
     expect_error_cmd("map: -o names a file", "map img.nrrd lab.nrrd -o notadir -q", "notadir", NULL);
     expect_error_cmd("map: no -o", "map img.nrrd lab.nrrd -q", "-o", NULL);
     expect_error_cmd("map: bad kernelRadius", "map img.nrrd lab.nrrd -o m2 -q -s kernelRadius:0", "kernelRadius", "m2");
+
+    check_special_targets();
+    check_output_is_input();
+    check_modes_and_names();
+    check_map_keeps_earlier();
 
     /* and a good run writes the file */
     char cmd[2048];

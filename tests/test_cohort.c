@@ -3,9 +3,13 @@
  * relative paths, errors file, exit status), rows equal to `radx extract` of the same case,
  * resume after a cut-off row and after kill -9, refusal to overwrite or to mix settings, shards
  * that partition the cohort exactly, `radx merge`, and `radx delta` against hand-computed
- * differences. */
+ * differences; and the hostile cases: two runs on one output (locked), a row cut inside a quoted
+ * field, a write error under a file-size limit, a cohort listing a case three times, an errors
+ * file that cannot be made, merging 5000 inputs or one given twice, delta on a cut-off or
+ * ambiguous file and with 70 ID columns. */
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "csv_read.h"
@@ -87,6 +91,215 @@ static int lines_in(const char *name)
     return n;
 }
 
+/* Starts `sh -c cmd` in the test folder; its pid. */
+static pid_t start(const char *cmd)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "cd %s && exec %s", dir, cmd);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Exit status of pid, or 128 + the signal that ended it. */
+static int finish(pid_t pid)
+{
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* run() under a file-size limit of `bytes` (set here, so that the shell's units do not matter). */
+static int run_fsize(long bytes, const char *cmd)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "cd %s && exec %s", dir, cmd);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit rl = {(rlim_t)bytes, (rlim_t)bytes};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    return finish(pid);
+}
+
+/* Lines of a file that contain `what`. */
+static int count_lines_with(const char *name, const char *what)
+{
+    char *b = slurp(name);
+    int n = 0;
+    for (char *l = b; l && *l;) {
+        char *nl = strchr(l, '\n');
+        if (nl) *nl = 0;
+        n += strstr(l, what) != NULL;
+        l = nl ? nl + 1 : l + strlen(l);
+    }
+    free(b);
+    return n;
+}
+
+/* Lines of an error file besides the "using the ... backend" note. */
+static int error_lines(const char *name) { return lines_in(name) - count_lines_with(name, "radx: using the "); }
+
+static int exists(const char *name)
+{
+    char p[600];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &sb) == 0;
+}
+
+/* Two batch runs on one output: the second refuses (OUT locked, and OUT.errors.csv locked when the
+ * second run names it through another OUT); the first one's file holds each row once. */
+static void check_lock(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s batch sub/big.csv -o locked.csv -j 1 2>/dev/null", RADX_CLI);
+    pid_t first = start(cmd);
+    for (int t = 0; t < 2000 && !exists("locked.csv"); t++) usleep(2000);
+    int rc = run("%s batch sub/big.csv -o locked.csv --resume 2>lock.err", RADX_CLI);
+    int rc2 = run("%s batch sub/big.csv -o locked --resume 2>lock2.err", RADX_CLI);
+    int rc1 = finish(first);
+    CHECK(rc == 9 && error_lines("lock.err") == 1 && count_lines_with("lock.err", "another radx batch") == 1,
+          "a second batch on a locked OUT: exit %d, want 9 and one line", rc);
+    CHECK(rc2 == 9 && count_lines_with("lock2.err", "locked.errors.csv") == 1,
+          "a second batch on a locked OUT.errors.csv: exit %d", rc2);
+    CHECK(rc1 == 0 && lines_in("locked.csv") == 25 && count_lines_with("locked.csv", "Patient,") == 1,
+          "the first run: exit %d, %d lines, header once", rc1, lines_in("locked.csv"));
+    CHECK(!exists("locked"), "the refused run left its output behind");
+    printf("lock: second run exit %d: ", rc);
+    char *m = slurp("lock.err");
+    printf("%s", m ? m : "");
+    free(m);
+}
+
+/* --resume after a cut inside a quoted field. */
+static void check_cut_rows(const csv_table *full)
+{
+    char *f = slurp("full.csv");
+    char *q = f ? strstr(f, "\"P5, with") : NULL;
+    CHECK(q != NULL, "full.csv has the quoted field");
+    if (!q) return;
+    char p[600];
+    snprintf(p, sizeof p, "%s/quoted.csv", dir);
+    radx_test_write(p, f, (size_t)(q - f) + 5);
+    free(f);
+    int rc = run("%s batch sub/cohort.csv -o quoted.csv --resume 2>quoted.err", RADX_CLI);
+    csv_table t;
+    load("quoted.csv", &t);
+    CHECK(rc == 1 && same_rows(&t, full), "resume after a row cut inside a quoted field: exit %d", rc);
+    csv_free(&t);
+}
+
+/* A write error under a file-size limit: one line naming the file, exit 9 (not a signal), and a
+ * clean resume afterwards. */
+static void check_fsize(void)
+{
+    int rc;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s batch sub/big.csv -o fsize.csv -j 1 2>fsize.err", RADX_CLI);
+    rc = run_fsize(40000, cmd);
+    CHECK(rc == 9 && count_lines_with("fsize.err", "fsize.csv: cannot write") == 1,
+          "a file-size limit: exit %d (want 9, not a signal), one line naming the file", rc);
+    char *m = slurp("fsize.err");
+    printf("file-size limit during batch: exit %d: %s", rc, m ? m : "(nothing)\n");
+    free(m);
+    rc = run("%s batch sub/big.csv -o fsize.csv --resume -j 2 2>/dev/null", RADX_CLI);
+    csv_table a, b;
+    load("clean.csv", &a);
+    load("fsize.csv", &b);
+    CHECK(rc == 0 && same_rows(&a, &b), "resume after the write error: exit %d, rows equal a clean run", rc);
+    csv_free(&a);
+    csv_free(&b);
+}
+
+/* A cohort listing a case three times: three rows, also after a resume. */
+static void check_repeated_rows(void)
+{
+    put("sub/rep.csv", "Patient,Image,Mask\n"
+                       "R,img/brain1_image.nrrd,img/brain1_label.nrrd\n"
+                       "R,img/brain1_image.nrrd,img/brain1_label.nrrd\n"
+                       "S,img/breast1_image.nrrd,img/breast1_label.nrrd\n"
+                       "R,img/brain1_image.nrrd,img/brain1_label.nrrd\n");
+    int rc = run("%s batch sub/rep.csv -o rep.csv 2>/dev/null && head -n 2 rep.csv > rep2.csv", RADX_CLI);
+    CHECK(rc == 0 && count_lines_with("rep.csv", "R,img/") == 3, "a row listed three times: %d rows",
+          count_lines_with("rep.csv", "R,img/"));
+    rc = run("%s batch sub/rep.csv -o rep2.csv --resume 2>/dev/null", RADX_CLI);
+    CHECK(rc == 0 && count_lines_with("rep2.csv", "R,img/") == 3 && lines_in("rep2.csv") == 5,
+          "resumed after one of three: exit %d, %d R rows, %d lines", rc, count_lines_with("rep2.csv", "R,img/"),
+          lines_in("rep2.csv"));
+    rc = run("%s merge rep.csv -o rep_merged.csv 2>/dev/null", RADX_CLI);
+    CHECK(rc == 0 && count_lines_with("rep_merged.csv", "R,img/") == 3, "merge keeps a cohort's repeated rows");
+}
+
+/* An errors file that cannot be made refuses the run before any case is computed. */
+static void check_errors_file(void)
+{
+    run("mkdir -p noerr.errors.csv");
+    int rc = run("%s batch sub/cohort.csv -o noerr.csv 2>noerr.err", RADX_CLI);
+    CHECK(rc == 9 && error_lines("noerr.err") == 1 && count_lines_with("noerr.err", "noerr.errors.csv") == 1,
+          "an errors file that cannot be made: exit %d, one line naming it", rc);
+    CHECK(!exists("noerr.csv"), "the refused run left OUT behind");
+}
+
+/* merge: 5000 inputs; an input given twice, by another name or as a copy. */
+static void check_merge_inputs(void)
+{
+    run("mkdir -p many && cd many && i=0; while [ $i -lt 5000 ]; do printf 'ID,x\\n%%d,1\\n' $i > s$i.csv; "
+        "i=$((i+1)); done");
+    int rc = run("%s merge many/*.csv -o many_all.csv 2>/dev/null", RADX_CLI);
+    CHECK(rc == 0 && lines_in("many_all.csv") == 5001, "merge of 5000 inputs: exit %d, %d lines", rc,
+          lines_in("many_all.csv"));
+    run("cp shard1.csv shard1_copy.csv && ln -sf shard1.csv shard1_link.csv");
+    rc = run("%s merge shard1.csv shard2.csv shard1.csv -o dup.csv 2>dup.err", RADX_CLI);
+    CHECK(rc == 2 && error_lines("dup.err") == 1 && !exists("dup.csv"), "the same shard twice: exit %d", rc);
+    rc = run("%s merge shard1.csv shard2.csv shard1_link.csv -o dup.csv 2>dup.err", RADX_CLI);
+    CHECK(rc == 2 && !exists("dup.csv"), "a shard and a link to it: exit %d", rc);
+    rc = run("%s merge shard1_copy.csv shard2.csv shard1.csv -o dup.csv 2>dup.err", RADX_CLI);
+    CHECK(rc == 2 && count_lines_with("dup.err", "already in") == 1 && !exists("dup.csv"), "a copy of a shard: exit %d",
+          rc);
+    rc = run("%s merge merged.csv shard2.csv -o dup.csv 2>dup.err", RADX_CLI);
+    CHECK(rc == 2 && !exists("dup.csv"), "a shard beside the merged file holding it: exit %d", rc);
+    rc = run("%s merge shard1.csv shard2.csv -o shard2.csv 2>dup.err", RADX_CLI);
+    CHECK(rc == 2 && lines_in("shard2.csv") == 9, "merge -o one of its inputs: exit %d, the input unchanged", rc);
+}
+
+/* delta: a cut-off row, a column twice, an --id twice, 70 ID columns. */
+static void check_delta_inputs(void)
+{
+    run("head -c -3 b.csv > b_cut.csv");
+    int rc = run("%s delta --baseline a.csv --followup b_cut.csv --id Patient -o dc.csv 2>dc.err", RADX_CLI);
+    CHECK(rc == 3 && count_lines_with("dc.err", "b_cut.csv") == 1 && !exists("dc.csv"), "delta on a cut-off row: %d",
+          rc);
+    put("a2.csv", "Patient,original_firstorder_Mean,original_firstorder_Mean\nP1,1,2\n");
+    rc = run("%s delta --baseline a2.csv --followup b.csv --id Patient -o dc.csv 2>dc.err", RADX_CLI);
+    CHECK(rc == 2 && count_lines_with("dc.err", "original_firstorder_Mean") == 1, "a feature column twice: %d", rc);
+    rc = run("%s delta --baseline a.csv --followup b.csv --id Patient,Patient -o dc.csv 2>dc.err", RADX_CLI);
+    CHECK(rc == 2 && count_lines_with("dc.err", "Patient") == 1, "--id naming a column twice: %d", rc);
+    rc = run("%s delta --baseline a.csv --followup b.csv --id Patient -o a.csv 2>dc.err", RADX_CLI);
+    CHECK(rc == 2 && lines_in("a.csv") == 4, "delta -o the baseline: exit %d, the baseline unchanged", rc);
+    char hdr[4096] = "", row[4096] = "", ids[4096] = "";
+    for (int i = 0; i < 70; i++) {
+        snprintf(hdr + strlen(hdr), sizeof hdr - strlen(hdr), "I%d,", i);
+        snprintf(row + strlen(row), sizeof row - strlen(row), "v%d,", i);
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%sI%d", i ? "," : "", i);
+    }
+    char text[9000];
+    snprintf(text, sizeof text, "%soriginal_firstorder_Mean\n%s1\n", hdr, row);
+    put("w1.csv", text);
+    snprintf(text, sizeof text, "%soriginal_firstorder_Mean\n%s3.5\n", hdr, row);
+    put("w2.csv", text);
+    rc = run("%s delta --baseline w1.csv --followup w2.csv --id %s -o w.csv 2>/dev/null", RADX_CLI, ids);
+    csv_table w;
+    CHECK(rc == 0 && load("w.csv", &w) == 0 && w.nrows == 2 && w.len[0] == 71 && !strcmp(csv_get(&w, 1, 70), "2.5"),
+          "70 ID columns: exit %d", rc);
+    if (rc == 0) csv_free(&w);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/radx_cohort_XXXXXX");
@@ -161,6 +374,9 @@ int main(void)
     char *re = slurp("resume.err");
     CHECK(re && strstr(re, "cut-off") && strstr(re, "2 case(s) already"), "resume stderr: %s", re ? re : "");
     free(re);
+    check_cut_rows(&full);
+    check_repeated_rows();
+    check_errors_file();
 
     /* 4. resume with other features in the header is refused, the file unchanged */
     put("fo.yaml", "featureClass:\n  firstorder:\n");
@@ -223,6 +439,9 @@ int main(void)
               "shard 1 holds rows 1, 4, 7, ...");
         rc = run("%s merge shard1.csv out.csv -o bad.csv 2>/dev/null", RADX_CLI);
         CHECK(rc == 2, "merging different headers: exit %d", rc);
+        check_lock();
+        check_fsize();
+        check_merge_inputs();
         csv_free(&a);
         csv_free(&b);
         csv_free(&m);
@@ -262,6 +481,7 @@ int main(void)
     char xp[600];
     snprintf(xp, sizeof xp, "%s/x.csv", dir);
     CHECK(stat(xp, &sb) != 0, "no output after a delta error");
+    check_delta_inputs();
 
     csv_free(&out);
     csv_free(&errs);

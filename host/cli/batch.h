@@ -87,7 +87,8 @@ typedef struct batch_out {
 } batch_out;
 
 void batch_out_init(batch_out *o, const char *path);
-/* OUT.csv -> OUT.errors.csv (malloc'ed; NULL when out of memory). */
+/* OUT.csv -> OUT.errors.csv, the name cut to fit a folder entry when OUT's is too long
+ * (malloc'ed; NULL when out of memory). */
 char *batch_out_errors_path(const char *path);
 /* Opens OUT (created when absent) and OUT.errors.csv for appending and locks both: a file that is
  * not a regular one, cannot be written or is locked by another process refuses the run.  0, or

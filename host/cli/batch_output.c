@@ -5,6 +5,7 @@
  * process writing the same files refuses instead of mixing its rows in. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,13 +176,17 @@ static int open_locked(const char *path, int *created, int *rc)
 
 char *batch_out_errors_path(const char *path)
 {
-    size_t el = strlen(path) + 16;
-    char *e = malloc(el);
+    static const char suffix[] = ".errors.csv";
+    size_t l = strlen(path);
+    char *e = malloc(l + sizeof suffix);
     if (!e) return NULL;
-    snprintf(e, el, "%s", path);
-    size_t l = strlen(e);
-    if (l > 4 && !strcmp(e + l - 4, ".csv")) e[l - 4] = 0;
-    strcat(e, ".errors.csv");
+    memcpy(e, path, l + 1);
+    if (l > 4 && !strcmp(e + l - 4, ".csv")) e[l -= 4] = 0;
+    /* a name that would not fit the folder is cut (at a character boundary) to fit */
+    const char *slash = strrchr(e, '/');
+    size_t base = slash ? (size_t)(slash + 1 - e) : 0;
+    while (l - base + sizeof suffix - 1 > NAME_MAX || (l > base && ((unsigned char)e[l] & 0xC0) == 0x80)) l--;
+    memcpy(e + l, suffix, sizeof suffix);
     return e;
 }
 

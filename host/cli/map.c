@@ -65,8 +65,14 @@ static radx_status on_map(void *user, const radx_map *m)
     if (!s) s = radx_map_save_fd(o->ctx, m, radx_file_fd(f), o->ext + 1);
     if (!s && o->n >= o->open_max) s = radx_file_park(o->ctx, f);
     o->t_write += radx_cli_now_s() - t;
-    if (s) {
-        snprintf(o->msg, sizeof o->msg, "%s", radx_ctx_last_error(o->ctx));
+    if (s) { /* the message names the map's file */
+        const char *e = radx_ctx_last_error(o->ctx);
+        size_t nl = strlen(m->name);
+        if (!strncmp(e, m->name, nl) && !strncmp(e + nl, ": ", 2)) e += nl + 2;
+        if (!strncmp(e, path, strlen(path))) /* already named */
+            snprintf(o->msg, sizeof o->msg, "%s", e);
+        else
+            snprintf(o->msg, sizeof o->msg, "%s: %s", path, e);
         radx_file_discard(f);
         free(path);
         return s;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "csv.h"
 #include "output.h"
@@ -13,12 +14,39 @@
 /* One input: its path, its rows (as written back: one text per data row, sorted) and its header. */
 typedef struct merge_input {
     const char *path;
+    dev_t dev; /* the file's identity */
+    ino_t ino;
     csv_doc doc;
     char **rows; /* the data rows' texts, sorted */
     int nrows;
 } merge_input;
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int cmp_identity(const void *a, const void *b)
+{
+    const merge_input *x = *(merge_input *const *)a, *y = *(merge_input *const *)b;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The same file named twice (compared by device and inode, sorted).  0, 7, or 2 after printing
+ * the error. */
+static int refuse_same_file(merge_input *in, int n)
+{
+    merge_input **by = malloc(sizeof *by * (size_t)(n + 1));
+    if (!by) return 7;
+    for (int k = 0; k < n; k++) by[k] = &in[k];
+    qsort(by, (size_t)n, sizeof *by, cmp_identity);
+    int rc = 0;
+    for (int k = 1; k < n && !rc; k++)
+        if (!cmp_identity(&by[k - 1], &by[k])) {
+            fprintf(stderr, "radx merge: %s: given twice (the same file as %s)\n", by[k]->path, by[k - 1]->path);
+            rc = 2;
+        }
+    free(by);
+    return rc;
+}
 
 /* Does header h equal h0?  Prints why not for file `path`. */
 static int same_header(const csv_row *h0, const csv_row *h, const char *path)
@@ -41,9 +69,14 @@ static int same_header(const csv_row *h0, const csv_row *h, const char *path)
 static int read_input(merge_input *in)
 {
     char err[2048];
+    struct stat st;
     if (csv_read_output(in->path, &in->doc, err, sizeof err)) {
         fprintf(stderr, "radx merge: %s\n", err);
         return 3;
+    }
+    if (stat(in->path, &st) == 0) {
+        in->dev = st.st_dev;
+        in->ino = st.st_ino;
     }
     if (in->doc.trailing_partial) {
         fprintf(
@@ -90,16 +123,11 @@ static int cmp_ref(const void *a, const void *b)
     return c ? c : (x->input > y->input) - (x->input < y->input);
 }
 
-/* Input k given twice: the same file as an earlier one, or every row of it held by another input
- * (a larger one, or an identical earlier one).  The candidates are the inputs holding k's first
- * row, found in the index.  0, or 2 after printing the error. */
+/* Input k given twice: every row of it held by another input (a larger one, or an identical
+ * earlier one).  The candidates are the inputs holding k's first row, found in the index.  0, or 2
+ * after printing the error. */
 static int refuse_repeated(const merge_input *in, int k, const row_ref *index, size_t nindex)
 {
-    for (int j = 0; j < k; j++)
-        if (radx_cli_same_file(in[k].path, in[j].path)) {
-            fprintf(stderr, "radx merge: %s: given twice (the same file as %s)\n", in[k].path, in[j].path);
-            return 2;
-        }
     if (!in[k].nrows) return 0;
     row_ref key = {in[k].rows[0], -1};
     size_t lo = 0, hi = nindex;
@@ -163,6 +191,7 @@ static int read_inputs(merge_input *in, int n)
     if (!rc && !index) rc = 7;
     for (int k = 0; k < n && !rc; k++)
         for (int r = 0; r < in[k].nrows; r++) index[m++] = (row_ref){in[k].rows[r], k};
+    if (!rc) rc = refuse_same_file(in, n);
     if (!rc) qsort(index, m, sizeof *index, cmp_ref);
     for (int k = 0; k < n && !rc; k++) rc = refuse_repeated(in, k, index, m);
     free(index);

@@ -132,14 +132,20 @@ static int set_names(radx_outfile *f, const char *path)
     return f->dir ? 0 : -1;
 }
 
-/* A character device or FIFO, opened for writing in place; a FIFO nobody reads is refused rather
- * than waited for. */
+/* A character device or FIFO, opened for writing in place; a FIFO that no process opens to read
+ * within FIFO_WAIT_MS is refused rather than waited for without end. */
+#define FIFO_WAIT_MS 5000
 static radx_status open_direct(radx_outfile *f, int fifo, radx_err *err)
 {
     f->direct = 1;
     f->fd = open(f->path, O_WRONLY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));
+    for (int tries = 0; f->fd < 0 && fifo && errno == ENXIO && tries < FIFO_WAIT_MS / 10; tries++) {
+        const struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        f->fd = open(f->path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+    }
     if (f->fd < 0 && fifo && errno == ENXIO)
-        return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: a FIFO that no process is reading", f->path);
+        return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: a FIFO that no process has opened to read", f->path);
     if (f->fd < 0) return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", f->path, strerror(errno));
     if (fifo) fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK);
     return RADX_OK;
