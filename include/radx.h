@@ -320,6 +320,8 @@ typedef struct radx_file radx_file;
 RADX_API radx_status radx_file_create(radx_ctx *ctx, const char *path, radx_file **out);
 /** The descriptor to write to (-1 while parked). */
 RADX_API int radx_file_fd(const radx_file *f);
+/** The path the file goes to (a symbolic link's target), owned by f. */
+RADX_API const char *radx_file_path(const radx_file *f);
 /** Closes the descriptor until commit, keeping what was written under a hidden name: for a run
  *  holding more files than the process may open. */
 RADX_API radx_status radx_file_park(radx_ctx *ctx, radx_file *f);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Signals and limits through the CLI.  SIGTERM, SIGINT and SIGHUP during `radx map` end the run
  * with one line saying so, by the signal, leaving no map of the run and no temporary file, and an
- * earlier run's files as they were; kill -9 leaves no temporary file either (unnamed files, where
+ * earlier run's files as they were; during `radx batch` the rows written stay whole and --resume
+ * completes the run; kill -9 leaves no temporary file either (unnamed files, where
  * the filesystem has them).  A file-size limit during `radx extract -o` or `radx map` is a
  * one-line write error naming the file (exit 9), not a death by SIGXFSZ.  An address-space limit
  * gives a result or a one-line refusal (exit 7 or 3), never a crash. */
@@ -175,6 +176,51 @@ static void check_map_kill9(void)
     CHECK(rc == 128 + SIGKILL && left == 0, "kill -9 during map: %d file(s) left", left);
 }
 
+/* SIGTERM during a batch: the rows written stay whole, the message says how to go on, and
+ * --resume completes the cohort. */
+static void check_batch_signal(void)
+{
+    char text[4096] = "Patient,Image,Mask\n", cmd[1024];
+    for (int i = 0; i < 40; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "P%02d,img.nrrd,lab.nrrd\n", i);
+    put("cohort.csv", text);
+    snprintf(cmd, sizeof cmd, "%s batch cohort.csv -o out/batch.csv -j 1", RADX_CLI);
+    pid_t pid = start(cmd, -1, 0);
+    char *b = NULL;
+    for (int t = 0; t < 3000; t++) {
+        free(b);
+        b = get("out/batch.csv");
+        int lines = 0;
+        for (char *c = b; c && *c; c++) lines += *c == '\n';
+        if (lines >= 3) break;
+        usleep(5000);
+    }
+    free(b);
+    kill(pid, SIGTERM);
+    int rc = finish(pid);
+    char *e = err_text(), *first = NULL;
+    int n = 0;
+    for (char *l = e; l && (l = strstr(l, "interrupted")); l++) n++;
+    b = get("out/batch.csv");
+    int lines = 0;
+    for (char *c = b; c && *c; c++) lines += *c == '\n';
+    printf("SIGTERM  during batch: status %d, %d rows kept, %s\n", rc, lines - 1, n == 1 ? "said so" : "no message");
+    CHECK(rc == 128 + SIGTERM && n == 1 && strstr(e, "--resume"), "SIGTERM during batch: status %d", rc);
+    CHECK(b && lines >= 3 && b[strlen(b) - 1] == '\n', "SIGTERM during batch: whole rows kept");
+    free(b);
+    free(e);
+    free(first);
+    snprintf(cmd, sizeof cmd, "%s batch cohort.csv -o out/batch.csv --resume -j 2", RADX_CLI);
+    rc = finish(start(cmd, -1, 0));
+    b = get("out/batch.csv");
+    lines = 0;
+    for (char *c = b; c && *c; c++) lines += *c == '\n';
+    CHECK(rc == 0 && lines == 41, "resume after SIGTERM: exit %d, %d lines", rc, lines);
+    free(b);
+    snprintf(cmd, sizeof cmd, "rm -f %s/out/*", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not empty out/\n");
+}
+
 /* A command under a file-size limit: exit 9, one line naming `names`, nothing left. */
 static void check_fsize(const char *what, const char *cmd, long bytes, const char *names, const char *sub)
 {
@@ -231,6 +277,7 @@ int main(void)
     check_map_signal(SIGINT, "SIGINT");
     check_map_signal(SIGHUP, "SIGHUP");
     check_map_kill9();
+    check_batch_signal();
 
     snprintf(cmd, sizeof cmd, "%s extract img.nrrd lab.nrrd -f json -o out/features.json", RADX_CLI);
     check_fsize("extract -o under a 1 kB limit", cmd, 1000, "features.json", "out");

@@ -476,6 +476,8 @@ radx_status radx_file_create(radx_ctx *ctx, const char *path, radx_file **out)
 
 int radx_file_fd(const radx_file *f) { return radx_outfile_fd(f); }
 
+const char *radx_file_path(const radx_file *f) { return radx_outfile_path(f); }
+
 radx_status radx_file_park(radx_ctx *ctx, radx_file *f)
 {
     if (!ctx || !f) return RADX_ERR_ARG;

@@ -25,6 +25,7 @@ typedef struct batch_cmd {
     batch B;       /* the cases in flight */
     batch_out out; /* OUT.csv and OUT.errors.csv */
     int tty;       /* stderr is a terminal: a progress bar */
+    char note[96]; /* what an interrupt keeps */
     int written, failed;
 } batch_cmd;
 
@@ -317,6 +318,10 @@ int radx_cmd_batch(int argc, char **argv)
     if (!rc) rc = check_settings(&C);
     if (!rc) rc = refuse_inputs_as_outputs(&C);
     if (!rc) rc = batch_out_open(&C.out);
+    if (!rc) {
+        snprintf(C.note, sizeof C.note, "; the rows already written stay (radx batch --resume goes on)");
+        radx_cli_set_interrupt_note(C.note);
+    }
     if (!rc) rc = batch_out_resume(&C.out, &C.cohort.rows[0], C.resume);
     if (!rc) rc = select_cases(&C);
     if (!rc)

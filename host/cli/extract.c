@@ -57,17 +57,19 @@ static int parse_options(extract_opts *o, int argc, char **argv)
     return o->out_path ? radx_cli_refuse_output_input("extract", o->out_path, inputs, 3) : 0;
 }
 
-/* The result to -o (atomically) or to stdout.  0, or the exit status after printing the error. */
-static int write_output(const extract_opts *o, const radx_result *r)
+/* The result to -o (the file opened before the case was computed) or to stdout.  0, or the exit
+ * status after printing the error. */
+static int write_output(const extract_opts *o, radx_ctx *ctx, radx_file *out, const radx_result *r)
 {
     sbuf_t b = {0};
     int rc = 0;
     char err[2048];
     if (radx_cli_format_result(&b, r, o->fmt)) {
         fprintf(stderr, "radx: out of memory\n");
+        radx_file_discard(out);
         rc = 7;
-    } else if (o->out_path) {
-        rc = radx_cli_write_atomic(o->out_path, b.s, b.n, err, sizeof err);
+    } else if (out) {
+        rc = radx_cli_write_file(ctx, out, b.s, b.n, err, sizeof err);
         if (rc) fprintf(stderr, "radx: %s\n", rc == 7 ? "out of memory" : err);
     } else if (fwrite(b.s, 1, b.n, stdout) != b.n || fflush(stdout)) {
         fprintf(stderr, "radx: cannot write to standard output\n");
@@ -87,6 +89,7 @@ int radx_cmd_extract(int argc, char **argv)
     radx_params *p = NULL;
     radx_plan *plan = NULL;
     radx_result *r = NULL;
+    radx_file *file = NULL;
     radx_status s = radx_ctx_create(&ctx);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_status_string(s));
@@ -97,13 +100,16 @@ int radx_cmd_extract(int argc, char **argv)
     if (rc) goto out;
     s = radx_plan_create(ctx, p, o.backend, &plan);
     if (!s) radx_cli_report_auto_backend(o.backend, plan);
+    int cannot_write = 0; /* a bad -o fails before the case is computed */
+    if (!s && o.out_path) cannot_write = (s = radx_file_create(ctx, o.out_path, &file)) == RADX_ERR_IO;
     if (!s) s = radx_plan_execute(plan, o.paths[0], o.paths[1], o.co.label, &r);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
-        rc = radx_cli_exit_code(s);
+        rc = cannot_write ? 9 : radx_cli_exit_code(s);
+        radx_file_discard(file);
         goto out;
     }
-    rc = write_output(&o, r);
+    rc = write_output(&o, ctx, file, r);
     if (!rc) radx_cli_report_plan(plan);
 out:
     radx_result_destroy(r);

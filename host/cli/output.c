@@ -141,6 +141,18 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
+int radx_cli_write_file(radx_ctx *ctx, radx_file *f, const char *buf, size_t n, char *err, size_t errlen)
+{
+    if (write_all(radx_file_fd(f), buf, n) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", radx_file_path(f), strerror(errno));
+        radx_file_discard(f);
+        return 9;
+    }
+    radx_status s = radx_file_commit(ctx, f);
+    if (s) snprintf(err, errlen, "%s", radx_ctx_last_error(ctx));
+    return s == RADX_ERR_NOMEM ? 7 : s ? 9 : 0;
+}
+
 int radx_cli_write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen)
 {
     radx_ctx *ctx = NULL;
@@ -150,16 +162,13 @@ int radx_cli_write_atomic(const char *path, const char *buf, size_t n, char *err
         return 7;
     }
     radx_status s = radx_file_create(ctx, path, &f);
-    if (!s && write_all(radx_file_fd(f), buf, n) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        radx_file_discard(f);
-        radx_ctx_destroy(ctx);
-        return 9;
-    }
-    if (!s) s = radx_file_commit(ctx, f);
-    if (s) snprintf(err, errlen, "%s", radx_ctx_last_error(ctx));
+    int rc = s == RADX_ERR_NOMEM ? 7 : s ? 9 : 0;
+    if (s)
+        snprintf(err, errlen, "%s", radx_ctx_last_error(ctx));
+    else
+        rc = radx_cli_write_file(ctx, f, buf, n, err, errlen);
     radx_ctx_destroy(ctx);
-    return s == RADX_ERR_NOMEM ? 7 : s ? 9 : 0;
+    return rc;
 }
 
 int radx_cli_append_durable(int fd, const char *buf, size_t n)

@@ -30,6 +30,8 @@ int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt);
  * device or FIFO is written directly.  Returns 0; 7 when out of memory, 9 when it cannot write;
  * err then holds "PATH: why". */
 int radx_cli_write_atomic(const char *path, const char *buf, size_t n, char *err, size_t errlen);
+/* The same into f, opened beforehand (radx_file_create), which it commits or discards. */
+int radx_cli_write_file(radx_ctx *ctx, radx_file *f, const char *buf, size_t n, char *err, size_t errlen);
 
 /* Appends buf to fd (opened with O_APPEND) in one write() per call, so that a row lands whole or
  * not at all when the process is killed, then flushes it to the disk; a failed write (disk full,

@@ -180,8 +180,8 @@ radx_status radx_outfile_create(const char *path, radx_outfile **out, radx_err *
     else if (stat(f->path, &st) == 0 && !S_ISREG(st.st_mode))
         s = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path,
                         S_ISDIR(st.st_mode) ? "it is a folder" : "not a regular file, character device or FIFO");
-    else if (f->path[strlen(f->path) - 1] == '/')
-        s = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: names a folder, not a file", path);
+    else if (!f->path[0] || f->path[strlen(f->path) - 1] == '/')
+        s = radx_seterr(err, RADX_ERR_IO, "'%s': cannot write: not a file name", path);
     else
         s = open_replacement(f, err);
     if (s) {
@@ -193,6 +193,8 @@ radx_status radx_outfile_create(const char *path, radx_outfile **out, radx_err *
 }
 
 int radx_outfile_fd(const radx_outfile *f) { return f ? f->fd : -1; }
+
+const char *radx_outfile_path(const radx_outfile *f) { return f ? f->path : ""; }
 
 /* ---- park, commit, discard ---- */
 

@@ -12,6 +12,7 @@ typedef struct radx_file radx_outfile; /* radx.h's radx_file */
  * at commit; a character device or FIFO is written directly; anything else is refused. */
 radx_status radx_outfile_create(const char *path, radx_outfile **out, radx_err *err);
 int radx_outfile_fd(const radx_outfile *f);
+const char *radx_outfile_path(const radx_outfile *f);
 /* Gives up the descriptor, keeping what was written under a hidden name until commit. */
 radx_status radx_outfile_park(radx_outfile *f, radx_err *err);
 /* Flushes, sets the mode (the replaced file's, else 0666 less the umask), puts the file at its
