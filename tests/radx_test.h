@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,33 @@ static inline void radx_test_write_text(const char *path, const char *text)
 static inline int radx_test_run(const char *cmd)
 {
     const int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Starts `sh -c cmd` in folder `in` (exec'ed, so that signals reach the command), under the
+ * resource limit `res` set to `value` when res >= 0 (set here, so that no shell's units apply).
+ * Its pid; radx_test_wait ends it. */
+static inline pid_t radx_test_start(const char *in, const char *cmd, int res, long value)
+{
+    char full[8704];
+    snprintf(full, sizeof full, "cd %s && exec %s", in, cmd);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (res >= 0) {
+            struct rlimit rl = {(rlim_t)value, (rlim_t)value};
+            setrlimit(res, &rl);
+        }
+        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The exit status of a started command, or 128 + the signal that ended it. */
+static inline int radx_test_wait(pid_t pid)
+{
+    int st;
+    if (waitpid(pid, &st, 0) < 0) return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

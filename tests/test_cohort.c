@@ -91,40 +91,14 @@ static int lines_in(const char *name)
     return n;
 }
 
-/* Starts `sh -c cmd` in the test folder; its pid. */
-static pid_t start(const char *cmd)
-{
-    char full[2048];
-    snprintf(full, sizeof full, "cd %s && exec %s", dir, cmd);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
+static pid_t start(const char *cmd) { return radx_test_start(dir, cmd, -1, 0); }
 
-/* Exit status of pid, or 128 + the signal that ended it. */
-static int finish(pid_t pid)
-{
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+static int finish(pid_t pid) { return radx_test_wait(pid); }
 
-/* run() under a file-size limit of `bytes` (set here, so that the shell's units do not matter). */
+/* run() under a file-size limit of `bytes`. */
 static int run_fsize(long bytes, const char *cmd)
 {
-    char full[2048];
-    snprintf(full, sizeof full, "cd %s && exec %s", dir, cmd);
-    pid_t pid = fork();
-    if (pid == 0) {
-        struct rlimit rl = {(rlim_t)bytes, (rlim_t)bytes};
-        setrlimit(RLIMIT_FSIZE, &rl);
-        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
-        _exit(127);
-    }
-    return finish(pid);
+    return radx_test_wait(radx_test_start(dir, cmd, RLIMIT_FSIZE, bytes));
 }
 
 /* Lines of a file that contain `what`. */
@@ -401,16 +375,11 @@ int main(void)
         put("sub/big.csv", big);
         run("%s batch sub/big.csv -o clean.csv -j 2 2>/dev/null", RADX_CLI);
         char cmd[1024];
-        snprintf(cmd, sizeof cmd, "cd %s && exec %s batch sub/big.csv -o killed.csv -j 1 2>/dev/null", dir, RADX_CLI);
-        pid_t pid = fork();
-        if (pid == 0) {
-            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-            _exit(127);
-        }
+        snprintf(cmd, sizeof cmd, "%s batch sub/big.csv -o killed.csv -j 1 2>/dev/null", RADX_CLI);
+        pid_t pid = start(cmd);
         for (int t = 0; t < 2000 && lines_in("killed.csv") < 4; t++) usleep(5000);
         kill(pid, SIGKILL);
-        int st;
-        waitpid(pid, &st, 0);
+        finish(pid);
         int partial = lines_in("killed.csv");
         rc = run("%s batch sub/big.csv -o killed.csv --resume -j 2 2>/dev/null", RADX_CLI);
         csv_table a, b;

@@ -18,33 +18,18 @@
 
 static char dir[256];
 
-/* Runs `sh -c cmd` in the test folder under the limit `res` = `bytes` (res < 0: none), stderr to
- * err.txt; returns the pid (the caller waits). */
+/* Starts cmd in the test folder under the limit `res` = `bytes` (res < 0: none), stderr to
+ * err.txt (removed first: a watcher must not see the last run's progress). */
 static pid_t start(const char *cmd, int res, long bytes)
 {
     char full[4096];
     snprintf(full, sizeof full, "%s/err.txt", dir);
-    unlink(full); /* a watcher must not see the last run's progress */
-    snprintf(full, sizeof full, "cd %s && exec %s 2>err.txt", dir, cmd);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (res >= 0) {
-            struct rlimit rl = {(rlim_t)bytes, (rlim_t)bytes};
-            setrlimit(res, &rl);
-        }
-        execl("/bin/sh", "sh", "-c", full, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    unlink(full);
+    snprintf(full, sizeof full, "%s 2>err.txt", cmd);
+    return radx_test_start(dir, full, res, bytes);
 }
 
-/* Exit status, or 128 + the signal that ended the process. */
-static int finish(pid_t pid)
-{
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+static int finish(pid_t pid) { return radx_test_wait(pid); }
 
 static char *err_text(void)
 {
@@ -105,6 +90,19 @@ static char *get(const char *name)
     return radx_test_slurp(p, NULL);
 }
 
+/* Waits (at most 15 s) until err.txt shows the fifth map done. */
+static void wait_for_fifth_map(void)
+{
+    char *e = NULL;
+    for (int t = 0; t < 3000; t++) {
+        free(e);
+        e = err_text();
+        if (e && strstr(e, "[5/")) break;
+        usleep(5000);
+    }
+    free(e);
+}
+
 /* A map run into `maps` (holding an earlier run's map and another file) killed by sig once a few
  * maps are done. */
 static void check_map_signal(int sig, const char *name)
@@ -117,18 +115,10 @@ static void check_map_signal(int sig, const char *name)
     put("maps/notes.txt", "the user's notes\n");
     snprintf(cmd, sizeof cmd, "%s map img.nrrd lab.nrrd -o maps -j 1 -s kernelRadius:3", RADX_CLI);
     pid_t pid = start(cmd, -1, 0);
-    char *e = NULL;
-    for (int t = 0; t < 3000; t++) { /* until the fifth map is done */
-        free(e);
-        e = err_text();
-        if (e && strstr(e, "[5/")) break;
-        usleep(5000);
-    }
-    free(e);
+    wait_for_fifth_map();
     kill(pid, sig);
     int rc = finish(pid);
-    e = err_text();
-    char *first;
+    char *e = err_text(), *first;
     int lines = message_lines(e, &first);
     printf("%-8s during map: status %d, %d line(s): %s\n", name, rc, lines, first ? first : "");
     CHECK(rc == 128 + sig, "%s: status %d, want death by the signal (%d)", name, rc, 128 + sig);
@@ -161,14 +151,7 @@ static void check_map_kill9(void)
     if (system(cmd) != 0) return;
     snprintf(cmd, sizeof cmd, "%s map img.nrrd lab.nrrd -o maps -j 1 -s kernelRadius:3", RADX_CLI);
     pid_t pid = start(cmd, -1, 0);
-    char *e = NULL;
-    for (int t = 0; t < 3000; t++) {
-        free(e);
-        e = err_text();
-        if (e && strstr(e, "[5/")) break;
-        usleep(5000);
-    }
-    free(e);
+    wait_for_fifth_map();
     kill(pid, SIGKILL);
     int rc = finish(pid);
     int left = other_files("maps", NULL, 0);
