@@ -265,12 +265,17 @@ static radx_status check_data_files(const nrrd_reader *r, radx_err *err)
             return radx_seterr(err, RADX_ERR_FORMAT, "%s: header skips %u lines of the %lld-byte data file %s", r->path,
                                nio->lineSkip, (long long)have, name);
         const int packed = nio->encoding == nrrdEncodingGzip || nio->encoding == nrrdEncodingBzip2;
-        if (share + bskip > encoded_capacity(nio->encoding, have, esz, &how) || (packed && bskip > RADX_IO_MAX_SKIP))
+        if (packed && bskip > RADX_IO_MAX_SKIP)
+            return radx_seterr(err, RADX_ERR_NOMEM, "%s: byte skip %llu beyond the limit of %llu bytes", r->path,
+                               (unsigned long long)bskip, (unsigned long long)RADX_IO_MAX_SKIP);
+        if (share + bskip > encoded_capacity(nio->encoding, have, esz, &how)) {
+            char after[64] = "";
+            if (bskip) snprintf(after, sizeof after, " after a %llu-byte skip", (unsigned long long)bskip);
             return radx_seterr(err, RADX_ERR_FORMAT,
-                               "%s: header claims %llu bytes of voxel data after a %llu-byte skip, more than the "
-                               "%lld-byte %sdata file %s can hold",
-                               r->path, (unsigned long long)share, (unsigned long long)bskip, (long long)have, how,
-                               name);
+                               "%s: header claims %llu bytes of voxel data%s, more than the %lld-byte %sdata file %s "
+                               "can hold",
+                               r->path, (unsigned long long)share, after, (long long)have, how, name);
+        }
     }
     return RADX_OK;
 }
