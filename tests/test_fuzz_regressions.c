@@ -67,7 +67,8 @@ static int run_dir(const char *target, const char *suffix)
 
 int main(void)
 {
-    int n = run_dir("nifti", ".nii") + run_dir("nrrd", ".nrrd") + run_dir("params", ".yaml") + run_dir("csv", ".csv");
+    int n = run_dir("nifti", ".nii") + run_dir("niigz", ".nii.gz") + run_dir("nrrd", ".nrrd") +
+            run_dir("params", ".yaml") + run_dir("csv", ".csv");
     printf("%d fuzzer regression inputs replayed\n", n);
     CHECK(n >= 2, "regression inputs present");
     return radx_test_finish("test_fuzz_regressions");

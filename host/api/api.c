@@ -321,14 +321,15 @@ void radx_plan_destroy(radx_plan *plan)
 
 /* ---- execution ---- */
 
-/* The two files of a case, read in order (the image's error first). */
-static radx_status read_case(const char *ipath, const char *mpath, radx_volume *img, radx_volume *msk, radx_err *e)
+/* The two files of a case: both headers (the image's error first), then the voxels.  Unless the
+ * settings resample or correct the mask, a mask whose size differs from the image's is refused
+ * from the headers, before gigabytes of data are read. */
+static radx_status read_case(const radx_plan *plan, const char *ipath, const char *mpath, radx_volume *img,
+                             radx_volume *msk, radx_err *e)
 {
-    memset(msk, 0, sizeof *msk);
-    radx_status s = radx_volume_read(ipath, img, e);
-    if (!s) s = radx_volume_read(mpath, msk, e);
-    if (s) radx_volume_free(img);
-    return s;
+    const radx_params *p = &plan->p;
+    const int same_grid = !p->correct_mask && !(p->has_resampled_spacing && p->interpolator[0]);
+    return radx_volume_read_case(ipath, mpath, same_grid, img, msk, e);
 }
 
 static radx_status check_run(const radx_plan *plan, int ok, int label, const char *fn)
@@ -364,7 +365,7 @@ radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const cha
     *out = NULL;
     radx_volume img, msk;
     radx_err e = {RADX_OK, ""};
-    if (read_case(image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
+    if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
     s = run_case(plan, &img, image_path, &msk, mask_path, label, out);
     radx_volume_free(&img);
     radx_volume_free(&msk);
@@ -406,7 +407,7 @@ radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const
     }
     radx_volume img, msk;
     radx_err e = {RADX_OK, ""};
-    if (read_case(image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
+    if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
     s = run_map(plan, &img, image_path, &msk, mask_path, label, cb, user);
     radx_volume_free(&img);
     radx_volume_free(&msk);

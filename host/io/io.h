@@ -17,6 +17,17 @@ extern "C" {
  * and headers whose size would exceed RADX_MAX_VOXELS.  On failure *out is left zeroed. */
 radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err);
 
+/* The same checks and geometry without the voxels (out->data NULL; out->dtype as stored, before
+ * NIfTI scaling): what a caller compares before reading gigabytes. */
+radx_status radx_volume_read_header(const char *path, radx_volume *out, radx_err *err);
+
+/* A case's image and mask: both headers first, then, when `same_grid` (PyRadiomics refuses a mask
+ * of another size unless correctMask is set), a mask whose dimension or size differs from the
+ * image's is refused (RADX_ERR_GEOMETRY, as the pipeline's geometry check words it) before either
+ * volume's data is read; then the image's data and the mask's.  On failure both are freed. */
+radx_status radx_volume_read_case(const char *ipath, const char *mpath, int same_grid, radx_volume *img,
+                                  radx_volume *msk, radx_err *err);
+
 /* What PyRadiomics prints as diagnostics_Image-original_Hash / diagnostics_Mask-original_Hash:
  * sitk.Hash(image), the SHA1 of the pixel buffer (little-endian bytes, x fastest).
  *   as_mask_uint32 = 0: the buffer in its native type (Image-original_Hash);
@@ -40,9 +51,48 @@ typedef struct radx_io_geom {
 } radx_io_geom;
 
 /* Format readers: fill g, *dtype and *data (malloc'ed, native byte order) or return an error that
- * names `path`.  Called with the reader lock held (libnifti and teem keep global state). */
+ * names `path`; with data NULL, the header only (every check on it and on its data files, no
+ * voxel read; *dtype as stored, before NIfTI scaling).  Called with the reader lock held (libnifti
+ * and teem keep global state). */
 radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err);
 radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err);
+
+/* Bounds on what a header may ask for before radx reads anything it names (a hostile header must
+ * be refused in milliseconds, not after gigabytes):
+ *  - RADX_IO_MAX_HEADER_BYTES, RADX_IO_MAX_HEADER_LINES: a NRRD header (teem parses key/value
+ *    lines in quadratic time: 10 000 lines take about half a second, 200 000 minutes); real
+ *    headers, DICOM-derived ones with hundreds of key/value lines included, are far below both;
+ *  - RADX_IO_MAX_DATA_FILES: detached NRRD data files (one per slice is the most seen in practice);
+ *  - RADX_IO_MAX_SKIP: bytes before the voxel data (NRRD byte skip of compressed data, NIfTI
+ *    vox_offset: the header and its extensions, which libnifti reads into memory); in a compressed
+ *    file they must be inflated to be skipped.  256 MiB: real extensions (CIFTI XML included) are
+ *    a few MiB at most. */
+#define RADX_IO_MAX_HEADER_BYTES (1 << 20)
+#define RADX_IO_MAX_HEADER_LINES 10000
+#define RADX_IO_MAX_DATA_FILES   10000
+#define RADX_IO_MAX_SKIP         ((uint64_t)1 << 28)
+
+/* The environment variable that lets a detached header name data files outside its own folder:
+ * "1" allows absolute paths, "../" and symbolic links that lead out of the folder; unset or any
+ * other value refuses them.  Data files must be regular files either way. */
+#define RADX_ALLOW_OUTSIDE_DATA_ENV "RADX_ALLOW_OUTSIDE_DATA"
+
+/* Checks a data file that the header `hdr` names: `name` as written in the header, relative to
+ * `dir` (the header's folder, as teem gives it; NULL or "" for the current folder).  When
+ * `detached`, the file must lie inside the header's folder after resolving symbolic links
+ * (realpath), unless RADX_ALLOW_OUTSIDE_DATA=1; absolute names count as outside.  The file must be
+ * a regular file (no device, FIFO or directory).  *size: its size.  Errors name hdr and the file
+ * (RADX_ERR_FORMAT for a detached file: the header is at fault; RADX_ERR_IO otherwise). */
+radx_status radx_io_data_file(const char *hdr, const char *dir, const char *name, int detached, int64_t *size,
+                              radx_err *err);
+
+/* host/io/nrrd_header.c: the NRRD header's size within the bounds above and every data file its
+ * "data file" field names checked by radx_io_data_file, in one linear pass before teem reads the
+ * header (teem opens the first data file while reading it). */
+radx_status radx_io_nrrd_precheck(const char *path, radx_err *err);
+
+/* Is fmt a numbered data file name with exactly one integer conversion ("%d", "%03d"; "%%")? */
+int radx_io_nrrd_pattern_ok(const char *fmt);
 
 /* Bytes a compressed stream of `file_bytes` can expand to at most (deflate's ratio is < 1032:1),
  * used to refuse headers that claim more data than a file can hold. */
@@ -54,6 +104,10 @@ static inline uint64_t radx_io_max_inflated(uint64_t file_bytes) { return file_b
  * the room left, or radx built without libdeflate): the caller then reads through its format
  * library, which also reports the error. */
 int radx_io_gunzip(const unsigned char *in, size_t insize, unsigned char *out, size_t want, size_t *in_used);
+
+/* The same with zlib, streaming: the first `skip` inflated bytes go through a small scratch buffer
+ * and are dropped, the next `want` go to out; never more than skip + want bytes are inflated. */
+int radx_io_gunzip_skip(const unsigned char *in, size_t insize, uint64_t skip, unsigned char *out, size_t want);
 
 /* Gzip NRRD data read by libdeflate rather than teem so far in this process (tests). */
 long radx_io_nrrd_fast_reads(void);

@@ -233,6 +233,11 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
         memcpy(hdr + pl - 4, ".hdr", 4);
     else if (pl >= 7 && pl < sizeof hdr && !strcasecmp(path + pl - 7, ".img.gz"))
         memcpy(hdr + pl - 7, ".hdr", 4);
+    struct stat sb;
+    if (stat(hdr, &sb) == 0 && !S_ISREG(sb.st_mode)) { /* a FIFO would block gzopen */
+        snprintf(why, wlen, "header %.100s is not a regular file", hdr);
+        return -1;
+    }
     gzFile f = gzopen(hdr, "rb");
     if (!f) {
         snprintf(why, wlen, "cannot open");
@@ -263,7 +268,11 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
 #define RD16(o) (swap ? (int)(int16_t)((h[o] << 8) | h[(o) + 1]) : (int)(int16_t)(h[o] | (h[(o) + 1] << 8)))
     int64_t dim[8];
     int datatype;
+    double vox_offset;
     if (v2) {
+        uint64_t x = 0;
+        for (int b = 0; b < 8; b++) x |= (uint64_t)h[168 + (swap ? 7 - b : b)] << (8 * b);
+        vox_offset = (double)(int64_t)x;
         datatype = RD16(12);
         for (int i = 0; i < 8; i++) {
             uint64_t x = 0;
@@ -273,8 +282,20 @@ static int nifti_precheck(const char *path, char *why, size_t wlen)
     } else {
         datatype = RD16(70);
         for (int i = 0; i < 8; i++) dim[i] = RD16(40 + 2 * i);
+        uint32_t x = 0;
+        for (int b = 0; b < 4; b++) x |= (uint32_t)h[108 + (swap ? 3 - b : b)] << (8 * b);
+        float fo;
+        memcpy(&fo, &x, sizeof fo);
+        vox_offset = fo;
     }
 #undef RD16
+    /* libnifti reads the extensions before vox_offset into memory, and in a gzipped file every
+     * byte before the data must be inflated: bound it before libnifti sees the header */
+    if (!(vox_offset >= 0 && vox_offset <= (double)RADX_IO_MAX_SKIP)) {
+        snprintf(why, wlen, "vox_offset %g beyond the limit of %llu bytes", vox_offset,
+                 (unsigned long long)RADX_IO_MAX_SKIP);
+        return -1;
+    }
     if (dim[0] < 1 || dim[0] > 7) {
         snprintf(why, wlen, "invalid header: dim[0] = %lld (must be 1..7)", (long long)dim[0]);
         return -1;
@@ -312,16 +333,22 @@ static int load_gz_fast(nifti_image *nim)
 #ifdef RADX_HAVE_LIBDEFLATE
     if (!nim || !nim->iname || !is_gz(nim->iname) || nim->iname_offset < 0 || nim->nbyper <= 0) return 0;
     const uint64_t nbytes = (uint64_t)nim->nvox * (uint64_t)nim->nbyper;
-    const uint64_t want = (uint64_t)nim->iname_offset + nbytes;
+    const uint64_t offset = (uint64_t)nim->iname_offset;
+    /* a small offset (the header and a few extensions) is inflated with the data by libdeflate and
+     * dropped; a large one is streamed through zlib, so that memory stays the data's size */
+    const int small = offset <= 65536;
+    const uint64_t want = small ? offset + nbytes : nbytes;
     size_t insize = 0;
     unsigned char *in = radx_io_slurp(nim->iname, &insize), *out = in ? malloc(want > 0 ? (size_t)want : 1) : NULL;
-    const int ok = in && out && radx_io_gunzip(in, insize, out, (size_t)want, NULL);
+    const int ok = in && out &&
+                   (small ? radx_io_gunzip(in, insize, out, (size_t)want, NULL)
+                          : radx_io_gunzip_skip(in, insize, offset, out, (size_t)want));
     free(in);
     if (!ok) {
         free(out);
         return 0;
     }
-    if (nim->iname_offset > 0) memmove(out, out + nim->iname_offset, (size_t)nbytes);
+    if (small && offset > 0) memmove(out, out + offset, (size_t)nbytes);
     if (nim->swapsize > 1 && nim->byteorder != nifti_short_order())
         nifti_swap_Nbytes((int64_t)(nbytes / (uint64_t)nim->swapsize), nim->swapsize, out);
     if (nim->datatype == NIFTI_TYPE_FLOAT32 || nim->datatype == NIFTI_TYPE_COMPLEX64) {
@@ -443,23 +470,29 @@ static radx_status check_size(nii_reader *r, radx_io_geom *g, radx_err *err)
     return RADX_OK;
 }
 
-/* Does the data file hold the bytes the header claims?  (A gzipped one: could it inflate to them?) */
+/* Does the data file (a regular file) hold the bytes the header claims at its offset?  (A gzipped
+ * one: could it inflate to them?) */
 static radx_status check_data_file(const nii_reader *r, radx_err *err)
 {
     const nifti_image *nim = r->nim;
-    uint64_t need = (uint64_t)r->nvox * (uint64_t)nim->nbyper;
-    struct stat sti;
-    if (!nim->iname || stat(nim->iname, &sti) != 0)
-        return radx_seterr(err, RADX_ERR_IO, "%s: image data file %s not found", r->path,
-                           nim->iname ? nim->iname : "(none)");
-    uint64_t have = (uint64_t)sti.st_size;
+    const uint64_t need = (uint64_t)r->nvox * (uint64_t)nim->nbyper;
+    if (!nim->iname) return radx_seterr(err, RADX_ERR_IO, "%s: image data file not found", r->path);
+    int64_t size = 0;
+    radx_status st = radx_io_data_file(r->path, NULL, nim->iname, 0, &size, err);
+    if (st != RADX_OK) return st;
+    const uint64_t have = (uint64_t)size;
+    if (nim->iname_offset < 0 || (uint64_t)nim->iname_offset > RADX_IO_MAX_SKIP)
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: data offset %lld beyond the limit of %llu bytes", r->path,
+                           (long long)nim->iname_offset, (unsigned long long)RADX_IO_MAX_SKIP);
+    const uint64_t want = (uint64_t)nim->iname_offset + need;
     if (is_gz(nim->iname)) {
-        if (need > radx_io_max_inflated(have))
+        if (want > radx_io_max_inflated(have))
             return radx_seterr(err, RADX_ERR_FORMAT,
-                               "%s: header claims %llu bytes of voxel data, more than the %llu-byte compressed file "
-                               "can hold",
-                               r->path, (unsigned long long)need, (unsigned long long)have);
-    } else if (nim->iname_offset < 0 || (uint64_t)nim->iname_offset + need > have) {
+                               "%s: header claims %llu bytes of voxel data at offset %lld, more than the %llu-byte "
+                               "compressed file can hold",
+                               r->path, (unsigned long long)need, (long long)nim->iname_offset,
+                               (unsigned long long)have);
+    } else if (want > have) {
         return radx_seterr(err, RADX_ERR_FORMAT,
                            "%s: truncated image data: header claims %llu bytes at offset %lld, file %s has %llu bytes",
                            r->path, (unsigned long long)need, (long long)nim->iname_offset, nim->iname,
@@ -663,12 +696,13 @@ radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dt
     if (st != RADX_OK) return st;
     if ((st = check_pixel_type(&r, err)) == RADX_OK && (st = check_ndim(&r, err)) == RADX_OK &&
         (st = check_size(&r, g, err)) == RADX_OK && (st = check_data_file(&r, err)) == RADX_OK &&
-        (st = read_geometry(&r, g, err)) == RADX_OK && (st = load_data(&r, err)) == RADX_OK &&
+        (st = read_geometry(&r, g, err)) == RADX_OK && data && (st = load_data(&r, err)) == RADX_OK &&
         (st = apply_scaling(&r, err)) == RADX_OK) {
         *dtype = r.dt;
         *data = r.nim->data;
         r.nim->data = NULL;
     }
+    if (st == RADX_OK && !data) *dtype = r.dt;
     nifti_image_free(r.nim);
     return st;
 }

@@ -14,7 +14,10 @@
  *    such an image 4-D; radx keeps its first three axes).
  * teem reports errors through biff; the text is fetched with biffGetDone(NRRD) and put in the
  * error message (teem prints nothing). */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -109,13 +112,6 @@ static void *gz_attached_fast(const char *path, const NrrdIoState *nio, size_t n
 static long g_fast_reads; /* under the reader lock (host/io/read.c) */
 long radx_io_nrrd_fast_reads(void) { return g_fast_reads; }
 
-static int64_t file_size(const char *p)
-{
-    struct stat st;
-    if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
-    return (int64_t)st.st_size;
-}
-
 /* What the reading steps below share. */
 typedef struct {
     const char *path;
@@ -130,6 +126,8 @@ typedef struct {
 /* The header only (teem skips the data), with a pixel type radx handles. */
 static radx_status read_header(nrrd_reader *r, radx_err *err)
 {
+    radx_status st = radx_io_nrrd_precheck(r->path, err);
+    if (st != RADX_OK) return st;
     nrrdIoStateSet(r->nio, nrrdIoStateSkipData, 1);
     if (nrrdLoad(r->hdr, r->path, r->nio) != 0)
         return biff_error(r->path, "not a readable NRRD file", RADX_ERR_FORMAT, err);
@@ -212,39 +210,74 @@ static uint64_t encoded_capacity(const NrrdEncoding *enc, int64_t have, size_t e
     return (uint64_t)have * esz;
 }
 
-/* Can the data file hold the bytes the header claims?  Checked when there is one data file, the
- * header's own or a detached one (relative to the header's folder). */
-static radx_status check_data_file(const nrrd_reader *r, radx_err *err)
+/* How many detached data files the header names: 0 for data in the header's own file, -1 for a
+ * numbered list radx cannot count. */
+static int64_t data_file_count(const NrrdIoState *nio)
+{
+    if (nio->dataFNFormat) {
+        const int64_t lo = nio->dataFNMin, hi = nio->dataFNMax, step = nio->dataFNStep;
+        if (step == 0 || (hi - lo) / step < 0) return -1;
+        return (hi - lo) / step + 1;
+    }
+    return nio->dataFNArr ? (int64_t)nio->dataFNArr->len : 0;
+}
+
+/* The i-th data file's name as the header gives it (teem's numbering: min + i * step), or the
+ * header's own path when the data are attached. */
+static radx_status data_file_name(const char *path, const NrrdIoState *nio, int64_t i, int64_t nfiles, char *out,
+                                  size_t outlen, radx_err *err)
+{
+    int n;
+    if (nfiles == 0)
+        n = snprintf(out, outlen, "%s", path);
+    else if (nio->dataFNFormat) {
+        if (!radx_io_nrrd_pattern_ok(nio->dataFNFormat))
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: unsupported data file name pattern", path);
+        n = snprintf(out, outlen, nio->dataFNFormat, (int)(nio->dataFNMin + i * nio->dataFNStep));
+    } else
+        n = snprintf(out, outlen, "%s", nio->dataFN[i]);
+    if (n < 0 || (size_t)n >= outlen) return radx_seterr(err, RADX_ERR_FORMAT, "%s: data file name too long", path);
+    return RADX_OK;
+}
+
+/* Every data file the header names, each checked by radx_io_data_file (regular file, inside the
+ * header's folder) and able to hold its share of the voxel data after its skips. */
+static radx_status check_data_files(const nrrd_reader *r, radx_err *err)
 {
     const NrrdIoState *nio = r->nio;
-    if (nio->dataFNFormat || !nio->dataFNArr || nio->dataFNArr->len > 1) return RADX_OK;
-    char *dpath = NULL;
-    const char *df = r->path;
-    if (nio->dataFNArr->len == 1) {
-        const char *fn = nio->dataFN[0];
-        if (fn[0] == '/' || !nio->path || !nio->path[0]) {
-            df = fn;
-        } else {
-            size_t L = strlen(nio->path) + strlen(fn) + 2;
-            dpath = (char *)malloc(L);
-            if (!dpath) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", r->path);
-            snprintf(dpath, L, "%s/%s", nio->path, fn);
-            df = dpath;
-        }
-    }
-    radx_status st = RADX_OK;
+    const int64_t nfiles = data_file_count(nio);
+    if (nfiles < 0 || nfiles > RADX_IO_MAX_DATA_FILES)
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: header names %s data files (the limit is %d)", r->path,
+                           nfiles < 0 ? "an invalid list of" : "too many", RADX_IO_MAX_DATA_FILES);
     const size_t esz = radx_dtype_size(r->dt);
     const uint64_t need = (uint64_t)r->nvox * esz;
-    const char *how = "";
-    int64_t have = file_size(df);
-    if (have < 0)
-        st = radx_seterr(err, RADX_ERR_IO, "%s: NRRD data file %s not found", r->path, df);
-    else if (need > encoded_capacity(nio->encoding, have, esz, &how))
-        st = radx_seterr(err, RADX_ERR_FORMAT,
-                         "%s: header claims %llu bytes of voxel data, more than the %lld-byte %sdata file %s can hold",
-                         r->path, (unsigned long long)need, (long long)have, how, df);
-    free(dpath);
-    return st;
+    const uint64_t share = nfiles ? need / (uint64_t)nfiles : need; /* what each file must hold */
+    for (int64_t i = 0; i < (nfiles ? nfiles : 1); i++) {
+        char name[PATH_MAX + 64];
+        int64_t have = 0;
+        radx_status st = data_file_name(r->path, nio, i, nfiles, name, sizeof name, err);
+        if (st == RADX_OK) st = radx_io_data_file(r->path, nfiles ? nio->path : NULL, name, nfiles > 0, &have, err);
+        if (st != RADX_OK) return st;
+        const char *how = "";
+        const long skip = nio->dataFSkip ? nio->dataFSkip[i] : nio->byteSkip;
+        const uint64_t bskip = skip > 0 ? (uint64_t)skip : 0;
+        if ((uint64_t)nio->lineSkip > (uint64_t)have)
+            return radx_seterr(err, RADX_ERR_FORMAT, "%s: header skips %u lines of the %lld-byte data file %s", r->path,
+                               nio->lineSkip, (long long)have, name);
+        const int packed = nio->encoding == nrrdEncodingGzip || nio->encoding == nrrdEncodingBzip2;
+        if (packed && bskip > RADX_IO_MAX_SKIP)
+            return radx_seterr(err, RADX_ERR_NOMEM, "%s: byte skip %llu beyond the limit of %llu bytes", r->path,
+                               (unsigned long long)bskip, (unsigned long long)RADX_IO_MAX_SKIP);
+        if (share + bskip > encoded_capacity(nio->encoding, have, esz, &how)) {
+            char after[64] = "";
+            if (bskip) snprintf(after, sizeof after, " after a %llu-byte skip", (unsigned long long)bskip);
+            return radx_seterr(err, RADX_ERR_FORMAT,
+                               "%s: header claims %llu bytes of voxel data%s, more than the %lld-byte %sdata file %s "
+                               "can hold",
+                               r->path, (unsigned long long)share, after, (long long)have, how, name);
+        }
+    }
+    return RADX_OK;
 }
 
 /* ---- geometry, as ITK's NrrdImageIO::ReadImageInformation ---------------------------------- */
@@ -370,8 +403,8 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
     } else {
         nrrdStateVerboseIO = 0;
         if ((st = read_header(&r, err)) == RADX_OK && (st = check_axes(&r, err)) == RADX_OK &&
-            (st = count_voxels(&r, err)) == RADX_OK && (st = check_data_file(&r, err)) == RADX_OK &&
-            (st = read_geometry(&r, g, err)) == RADX_OK && (st = read_data(&r, data, err)) == RADX_OK)
+            (st = count_voxels(&r, err)) == RADX_OK && (st = check_data_files(&r, err)) == RADX_OK &&
+            (st = read_geometry(&r, g, err)) == RADX_OK && (!data || (st = read_data(&r, data, err)) == RADX_OK))
             *dtype = r.dt;
     }
     if (r.hdr) nrrdNuke(r.hdr);

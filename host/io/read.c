@@ -69,7 +69,8 @@ static radx_status finish_geometry(const char *path, const radx_io_geom *io, rad
     return RADX_OK;
 }
 
-radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
+/* The file checks and the reading, with or without the voxels (want_data). */
+static radx_status read_volume(const char *path, int want_data, radx_volume *out, radx_err *err)
 {
     if (out) memset(out, 0, sizeof *out);
     if (!path || !*path) return radx_seterr(err, RADX_ERR_ARG, "volume read: empty file name");
@@ -96,8 +97,8 @@ radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
     radx_dtype dt = RADX_DT_U8;
     void *data = NULL;
     pthread_mutex_lock(&g_io_lock);
-    radx_status s =
-        is_nrrd ? radx_io_read_nrrd(path, &io, &dt, &data, err) : radx_io_read_nifti(path, &io, &dt, &data, err);
+    void **dp = want_data ? &data : NULL;
+    radx_status s = is_nrrd ? radx_io_read_nrrd(path, &io, &dt, dp, err) : radx_io_read_nifti(path, &io, &dt, dp, err);
     pthread_mutex_unlock(&g_io_lock);
     if (s != RADX_OK) {
         free(data);
@@ -112,4 +113,44 @@ radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
     out->dtype = dt;
     out->data = data;
     return RADX_OK;
+}
+
+radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
+{
+    return read_volume(path, 1, out, err);
+}
+
+radx_status radx_volume_read_header(const char *path, radx_volume *out, radx_err *err)
+{
+    return read_volume(path, 0, out, err);
+}
+
+radx_status radx_volume_read_case(const char *ipath, const char *mpath, int same_grid, radx_volume *img,
+                                  radx_volume *msk, radx_err *err)
+{
+    radx_volume hi, hm;
+    memset(img, 0, sizeof *img);
+    memset(msk, 0, sizeof *msk);
+    radx_status s = radx_volume_read_header(ipath, &hi, err);
+    if (s == RADX_OK) s = radx_volume_read_header(mpath, &hm, err);
+    if (s == RADX_OK && same_grid) {
+        const radx_geom *gi = &hi.g, *gm = &hm.g;
+        if (gi->ndim != gm->ndim)
+            s = radx_seterr(err, RADX_ERR_GEOMETRY, "%s: mask is %d-D but image %s is %d-D", mpath, gm->ndim, ipath,
+                            gi->ndim);
+        for (int k = 0; k < 3 && s == RADX_OK; k++)
+            if (gi->size[k] != gm->size[k])
+                s = radx_seterr(err, RADX_ERR_GEOMETRY,
+                                "%s: mask size %lldx%lldx%lld differs from image %s size %lldx%lldx%lld "
+                                "(set correctMask: True to resample the mask onto the image grid)",
+                                mpath, (long long)gm->size[0], (long long)gm->size[1], (long long)gm->size[2], ipath,
+                                (long long)gi->size[0], (long long)gi->size[1], (long long)gi->size[2]);
+    }
+    if (s == RADX_OK) s = radx_volume_read(ipath, img, err);
+    if (s == RADX_OK) s = radx_volume_read(mpath, msk, err);
+    if (s != RADX_OK) {
+        radx_volume_free(img);
+        radx_volume_free(msk);
+    }
+    return s;
 }

@@ -16,17 +16,14 @@
 #include "pipeline/pipeline.h"
 #include "rules/kahan_sum.h"
 
-/* sitk.Cast(mask, sitkUInt32) of one value. */
-static inline uint32_t u32_of(double v)
+/* sitk.Cast(mask, sitkUInt32) of one voxel: integers wrap modulo 2^32 (static_cast, taken on the
+ * integer itself so that int64 labels beyond 2^53 keep their low bits), floats as radx_f64_to_u32. */
+static uint32_t mask_u32(const radx_volume *m, int64_t i)
 {
-    if (!(v == v)) return 0;
-    if (v < 0) return (uint32_t)(int64_t)v;
-    if (v >= 4294967296.0) return 0xFFFFFFFFu;
-    return (uint32_t)v;
+    if (m->dtype == RADX_DT_I64) return (uint32_t)(uint64_t)((const int64_t *)m->data)[i];
+    if (m->dtype == RADX_DT_U64) return (uint32_t)((const uint64_t *)m->data)[i];
+    return radx_f64_to_u32(radx_volume_get(m, i));
 }
-
-/* sitk.Cast(mask, sitkUInt32) of one voxel. */
-static uint32_t mask_u32(const radx_volume *m, int64_t i) { return u32_of(radx_volume_get(m, i)); }
 
 /* The whole mask cast to uint32 in one typed pass (the per-voxel type switch of radx_volume_get
  * costs more than the rest of a small case).  Returns m->data itself for a U32 mask
@@ -39,24 +36,26 @@ static const uint32_t *mask_values(const radx_volume *m, int *owned)
     uint32_t *o = malloc(sizeof *o * (size_t)(n ? n : 1));
     if (!o) return NULL;
     *owned = 1;
-#define CONV(T)                                                      \
-    do {                                                             \
-        const T *d = (const T *)m->data;                             \
-        for (int64_t i = 0; i < n; i++) o[i] = u32_of((double)d[i]); \
+#define CONV(T, F)                                      \
+    do {                                                \
+        const T *d = (const T *)m->data;                \
+        for (int64_t i = 0; i < n; i++) o[i] = F(d[i]); \
     } while (0)
+#define WRAP(x) ((uint32_t)(uint64_t)(int64_t)(x))
     switch (m->dtype) {
-    case RADX_DT_U8: CONV(uint8_t); break;
-    case RADX_DT_I8: CONV(int8_t); break;
-    case RADX_DT_U16: CONV(uint16_t); break;
-    case RADX_DT_I16: CONV(int16_t); break;
-    case RADX_DT_I32: CONV(int32_t); break;
-    case RADX_DT_U64: CONV(uint64_t); break;
-    case RADX_DT_I64: CONV(int64_t); break;
-    case RADX_DT_F32: CONV(float); break;
-    case RADX_DT_F64: CONV(double); break;
+    case RADX_DT_U8: CONV(uint8_t, WRAP); break;
+    case RADX_DT_I8: CONV(int8_t, WRAP); break;
+    case RADX_DT_U16: CONV(uint16_t, WRAP); break;
+    case RADX_DT_I16: CONV(int16_t, WRAP); break;
+    case RADX_DT_I32: CONV(int32_t, WRAP); break;
+    case RADX_DT_U64: CONV(uint64_t, (uint32_t)); break;
+    case RADX_DT_I64: CONV(int64_t, WRAP); break;
+    case RADX_DT_F32: CONV(float, radx_f64_to_u32); break;
+    case RADX_DT_F64: CONV(double, radx_f64_to_u32); break;
     default:
         for (int64_t i = 0; i < n; i++) o[i] = mask_u32(m, i);
     }
+#undef WRAP
 #undef CONV
     return o;
 }
