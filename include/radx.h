@@ -204,6 +204,13 @@ RADX_API radx_status radx_plan_device_stats(const radx_plan *plan, radx_device_s
  *  @return RADX_OK or any error status; on error *out is NULL. */
 RADX_API radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path, int label,
                                        radx_result **out);
+/** Reads a case's two files as radx_plan_execute does, for radx_plan_execute_image later (a
+ *  reader thread ahead of the computing ones): both headers first, so that a mask whose size
+ *  differs from the image's (where the plan's settings neither resample nor correct the mask) is
+ *  refused before either volume's voxels are read.  Free both with radx_image_destroy.
+ *  @return as radx_plan_execute for its files. */
+RADX_API radx_status radx_plan_read_case(radx_plan *plan, const char *image_path, const char *mask_path,
+                                         radx_image **image, radx_image **mask);
 /** radx_plan_execute on images in memory (radx_image_read, radx_image_wrap).  Neither is changed;
  *  the mask's grid must match the image's as the files' would (or correctMask: True). */
 RADX_API radx_status radx_plan_execute_image(radx_plan *plan, const radx_image *image, const radx_image *mask,

@@ -4,6 +4,7 @@
  * outputs that must not destroy anything: a character device or FIFO, an input named as the
  * output, modes, names of up to 255 bytes, a map run that fails beside an earlier run's maps. */
 #include <signal.h>
+#include <sys/sysmacros.h>
 #include "bad_input.h"
 
 static int path_mode(const char *name)
@@ -22,12 +23,17 @@ static int run_in_dir(const char *fmt, const char *a, const char *b)
     return radx_test_run(full);
 }
 
-/* -o a character device or a FIFO: written in place, never replaced by a regular file. */
+/* -o a character device or a FIFO: written in place, never replaced by a regular file.  The
+ * device is a private null device where the test may make one (as root: a broken radx must not
+ * replace the machine's /dev/null), else /dev/null, which a user without root cannot replace. */
 static void check_special_targets(void)
 {
     struct stat sb;
-    int rc = run_in_dir("%s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, "/dev/null");
-    CHECK(rc == 0 && stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode), "-o /dev/null: exit %d, still a device", rc);
+    char null_dev[600];
+    snprintf(null_dev, sizeof null_dev, "%s/null", dir);
+    if (mknod(null_dev, S_IFCHR | 0666, makedev(1, 3)) != 0) snprintf(null_dev, sizeof null_dev, "/dev/null");
+    int rc = run_in_dir("%s extract img.nrrd lab.nrrd -f csv -o %s 2>/dev/null", RADX_CLI, null_dev);
+    CHECK(rc == 0 && stat(null_dev, &sb) == 0 && S_ISCHR(sb.st_mode), "-o %s: exit %d, still a device", null_dev, rc);
     char fifo[600];
     snprintf(fifo, sizeof fifo, "%s/fifo", dir);
     mkfifo(fifo, 0666);
@@ -42,8 +48,10 @@ static void check_special_targets(void)
     CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode), "-o FIFO: still a FIFO");
     expect_error_cmd("-o FIFO nobody reads", "extract img.nrrd lab.nrrd -o fifo", "fifo", NULL);
     CHECK(stat(fifo, &sb) == 0 && S_ISFIFO(sb.st_mode), "-o FIFO without a reader: still a FIFO");
-    expect_error_cmd("batch -o a character device", "batch cohort_ok.csv -o /dev/null", "/dev/null", NULL);
-    CHECK(stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode), "batch -o /dev/null: still a device");
+    char cmdline[800];
+    snprintf(cmdline, sizeof cmdline, "batch cohort_ok.csv -o %s", null_dev);
+    expect_error_cmd("batch -o a character device", cmdline, null_dev, NULL);
+    CHECK(stat(null_dev, &sb) == 0 && S_ISCHR(sb.st_mode), "batch -o %s: still a device", null_dev);
 }
 
 /* An output that is an input (by another name too) is refused and the input left as it was. */

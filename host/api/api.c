@@ -132,29 +132,33 @@ void radx_params_destroy(radx_params *p)
 
 /* ---- images ---- */
 
+/* A radx_image owning v, named path; v is freed on failure. */
+static radx_status image_of(radx_ctx *ctx, radx_volume *v, const char *path, radx_image **out)
+{
+    radx_image *im = calloc(1, sizeof *im);
+    char *name = strdup(path);
+    if (!im || !name) {
+        free(im);
+        free(name);
+        radx_volume_free(v);
+        return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
+    }
+    im->v = *v;
+    im->owned = 1;
+    im->name = name;
+    *out = im;
+    return RADX_OK;
+}
+
 radx_status radx_image_read(radx_ctx *ctx, const char *path, radx_image **out)
 {
     if (!ctx || !path || !out)
         return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_read: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
     radx_err e = {RADX_OK, ""};
-    radx_image *im = calloc(1, sizeof *im);
-    char *name = strdup(path);
-    if (!im || !name) {
-        free(im);
-        free(name);
-        return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
-    }
-    radx_status s = radx_volume_read(path, &im->v, &e);
-    if (s) {
-        free(im);
-        free(name);
-        return fail(ctx, &e);
-    }
-    im->owned = 1;
-    im->name = name;
-    *out = im;
-    return RADX_OK;
+    radx_volume v;
+    if (radx_volume_read(path, &v, &e)) return fail(ctx, &e);
+    return image_of(ctx, &v, path, out);
 }
 
 /* The grid's one-line problem, or NULL when radx can hold it. */
@@ -354,6 +358,29 @@ static radx_status run_case(radx_plan *plan, const radx_volume *img, const char 
     radx_status s = radx_pipeline_run(&plan->p, &plan->be, img, iname, msk, mname, label, out, &e);
     threads_end(t);
     return s ? fail(plan->ctx, &e) : RADX_OK;
+}
+
+radx_status radx_plan_read_case(radx_plan *plan, const char *image_path, const char *mask_path, radx_image **image,
+                                radx_image **mask)
+{
+    if (!plan) return RADX_ERR_ARG;
+    radx_status s = check_run(plan, image_path && mask_path && image && mask, 0, "radx_plan_read_case");
+    if (s) return s;
+    *image = *mask = NULL;
+    radx_volume img, msk;
+    radx_err e = {RADX_OK, ""};
+    if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
+    s = image_of(plan->ctx, &img, image_path, image);
+    if (s) {
+        radx_volume_free(&msk);
+        return s;
+    }
+    s = image_of(plan->ctx, &msk, mask_path, mask);
+    if (s) {
+        radx_image_destroy(*image);
+        *image = NULL;
+    }
+    return s;
 }
 
 radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const char *mask_path, int label,

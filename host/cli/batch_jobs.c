@@ -10,11 +10,11 @@
 #include "batch.h"
 #include "cli.h"
 
-static void prefetch_read(prefetch *f, radx_ctx *ctx, const char *ip, const char *mp)
+/* Both files of a case, headers first (radx_plan_read_case), through the reader's plan. */
+static void prefetch_read(prefetch *f, radx_ctx *ctx, radx_plan *plan, const char *ip, const char *mp)
 {
     memset(f, 0, sizeof *f);
-    f->status = radx_image_read(ctx, ip, &f->img);
-    if (!f->status) f->status = radx_image_read(ctx, mp, &f->msk);
+    f->status = radx_plan_read_case(plan, ip, mp, &f->img, &f->msk);
     if (f->status) f->msg = strdup(radx_ctx_last_error(ctx));
     f->valid = 1;
 }
@@ -101,7 +101,9 @@ static void *reader(void *arg)
 {
     batch *B = arg;
     radx_ctx *ctx = NULL;
-    if (radx_ctx_create(&ctx)) ctx = NULL; /* no context: the workers read the files themselves */
+    radx_plan *plan = NULL; /* the settings that decide how the files are read; CPU: it computes nothing */
+    if (radx_ctx_create(&ctx) || radx_plan_create(ctx, B->params, RADX_BACKEND_CPU, &plan))
+        plan = NULL; /* none: the workers read the files themselves */
     for (int k = 0; k < B->njobs; k++) {
         pthread_mutex_lock(&B->mu);
         while (!B->abort && k >= B->next_take + B->ahead) pthread_cond_wait(&B->cv_room, &B->mu);
@@ -109,7 +111,7 @@ static void *reader(void *arg)
         pthread_mutex_unlock(&B->mu);
         if (stop) break;
         job *J = &B->jobs[k];
-        if (ctx && !J->status && J->ip) prefetch_read(&J->pre, ctx, J->ip, J->mp);
+        if (plan && !J->status && J->ip) prefetch_read(&J->pre, ctx, plan, J->ip, J->mp);
         pthread_mutex_lock(&B->mu);
         J->loaded = 1;
         pthread_cond_broadcast(&B->cv_done);
@@ -120,6 +122,7 @@ static void *reader(void *arg)
     for (int k = 0; k < B->njobs; k++) B->jobs[k].loaded = 1;
     pthread_cond_broadcast(&B->cv_done);
     pthread_mutex_unlock(&B->mu);
+    radx_plan_destroy(plan);
     radx_ctx_destroy(ctx);
     return NULL;
 }
