@@ -63,6 +63,10 @@ static radx_status biff_error(const char *path, const char *what, radx_status st
             msg = last;
         }
     }
+    if (strstr(msg, "couldn't allocate")) { /* teem ran out of memory: not the file's fault */
+        status = RADX_ERR_NOMEM;
+        what = "out of memory reading the NRRD data";
+    }
     radx_status s = radx_seterr(err, status, "%s: %s%s%s", path, what, *msg ? ": " : "", msg);
     free(e);
     return s;
