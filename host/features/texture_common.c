@@ -294,14 +294,10 @@ radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int
         if (k != f2d) cap *= ext; /* bound on the offsets generated along this axis */
         nh->dims[k] = dims[k];
     }
-    /* the per-voxel passes visit every offset of every box voxel: bound that work and the buffers */
-    const int64_t nvox = dims[0] * dims[1] * dims[2];
-    if (cap > RADX_MAX_OFFSETS || (double)cap * (double)nvox > RADX_MAX_OFFSET_VISITS)
+    if (cap > RADX_MAX_OFFSETS)
         return radx_seterr(err, RADX_ERR_NOMEM,
-                           "%s: distances (largest %d) give up to %lld neighbour offsets for each of %lld box voxels, "
-                           "above the limit of %lld offsets and %.0f visits",
-                           cls, maxd, (long long)cap, (long long)nvox, (long long)RADX_MAX_OFFSETS,
-                           RADX_MAX_OFFSET_VISITS);
+                           "%s: distances (largest %d) give up to %lld neighbour offsets, above the limit of %lld", cls,
+                           maxd, (long long)cap, (long long)RADX_MAX_OFFSETS);
     nh->off = malloc((size_t)(3 * cap) * sizeof *nh->off);
     if (!nh->off) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory (%lld neighbour offsets)", (long long)cap);
     {
@@ -311,6 +307,16 @@ radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int
     if (nh->na < 0) {
         radx_tex_nbhd_free(nh);
         return radx_seterr(err, RADX_ERR_INTERNAL, "cannot build the neighbour offsets");
+    }
+    /* the per-voxel passes visit every offset of every box voxel: seconds of work at most */
+    const double visits = (double)nh->na * (double)dims[0] * (double)dims[1] * (double)dims[2];
+    if (visits > RADX_MAX_OFFSET_VISITS) {
+        const int na = nh->na;
+        radx_tex_nbhd_free(nh);
+        return radx_seterr(err, RADX_ERR_NOMEM,
+                           "%s: distances (largest %d) give %d neighbour offsets for each of %.0f box voxels, above "
+                           "the limit of %.0f offset visits",
+                           cls, maxd, na, visits / (na > 0 ? na : 1), RADX_MAX_OFFSET_VISITS);
     }
     nh->flat = malloc((size_t)(nh->na > 0 ? nh->na : 1) * sizeof *nh->flat);
     if (!nh->flat) {

@@ -87,11 +87,12 @@ radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, i
 
 /* Neighbourhood of the box dims (kernels/rules/texture_rules.h): the offsets of the distances (n of
  * them; bidirectional, kernels/rules/angles.h), in malloc'ed buffers sized for the box, so any distance
- * list PyRadiomics accepts works, up to RADX_MAX_OFFSETS offsets and RADX_MAX_OFFSET_VISITS
- * offsets x box voxels (RADX_ERR_NOMEM); nh->na = 0 is valid (no neighbour fits in the box).  f2d: the
- * force2D dimension, -1 for none.  On error nh holds nothing allocated. */
-#define RADX_MAX_OFFSETS       ((int64_t)1 << 22) /* a distance of 80 in 3-D: 161^3 offsets */
-#define RADX_MAX_OFFSET_VISITS 4294967296.0       /* offsets x box voxels: seconds of work */
+ * list PyRadiomics accepts works, up to RADX_MAX_OFFSETS offsets (bounding the buffers) and
+ * RADX_MAX_OFFSET_VISITS offsets x box voxels (the per-voxel passes' work; RADX_ERR_NOMEM);
+ * nh->na = 0 is valid (no neighbour fits in the box).  f2d: the force2D dimension, -1 for none.
+ * On error nh holds nothing allocated. */
+#define RADX_MAX_OFFSETS       ((int64_t)1 << 22) /* distances up to 80 in 3-D: 161^3 offsets */
+#define RADX_MAX_OFFSET_VISITS 4294967296.0       /* 2^32: about 5 s on two cores */
 radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int n, int f2d, const char *cls,
                                 radx_tex_nbhd *nh, radx_err *err);
 void radx_tex_nbhd_free(radx_tex_nbhd *nh); /* NULL-safe on a zeroed or freed nh */
