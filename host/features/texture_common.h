@@ -79,9 +79,10 @@ radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const rad
                                          int need_distances, double *out, int64_t dims[3], int *f2d, radx_err *err);
 
 /* Scans the ROI: *n_roi = ROI voxels; RADX_ERR_INTERNAL when an ROI voxel's gray level is outside
- * 1..ng, RADX_ERR_ROI when the ROI is empty, RADX_ERR_NOMEM above RADX_MAX_TEX_LEVELS levels.  With lut not NULL, also *lut (ng + 1 entries): the
- * index of each gray level among the *ngp levels present in the ROI, -1 when absent, and *ivals
- * (ngp): their gray values, ascending.  On error nothing is left allocated. */
+ * 1..ng, RADX_ERR_ROI when the ROI is empty, RADX_ERR_NOMEM above RADX_MAX_TEX_LEVELS levels.
+ * With lut not NULL, also *lut (ng + 1 entries): the index of each gray level among the *ngp
+ * levels present in the ROI, -1 when absent, and *ivals (ngp): their gray values, ascending.  On
+ * error nothing is left allocated. */
 radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, int64_t *n_roi, int32_t **lut,
                                 double **ivals, int *ngp, radx_err *err);
 
