@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Thread count and memory limit (see limits.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -86,15 +87,37 @@ static uint64_t env_limit(void)
     return (uint64_t)v << 20;
 }
 
+/* The container's memory limit (cgroup v2 memory.max, else v1 memory.limit_in_bytes); 0 when
+ * none can be read ("max", or a v1 limit of almost 2^63). */
+static uint64_t cgroup_limit(void)
+{
+    static const char *const files[] = {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"};
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(files[i], "r");
+        if (!f) continue;
+        unsigned long long v = 0;
+        int ok = fscanf(f, "%llu", &v) == 1;
+        fclose(f);
+        return ok && v < ((uint64_t)1 << 62) ? (uint64_t)v : 0;
+    }
+    return 0;
+}
+
 uint64_t radx_memory_limit(const char **source)
 {
-    uint64_t lim = UINT64_MAX;
+    uint64_t lim = UINT64_MAX, env = env_limit();
     if (source) *source = "no limit";
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && psz > 0) take_min(&lim, source, (uint64_t)pages * (uint64_t)psz, "physical memory");
+    /* RADX_MEMORY_MIB replaces the machine's memory (it may allow more, e.g. with swap), not the
+     * rlimits, past which allocations fail whatever radx estimates */
+    if (env) {
+        take_min(&lim, source, env, "RADX_MEMORY_MIB");
+    } else {
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && psz > 0) take_min(&lim, source, (uint64_t)pages * (uint64_t)psz, "physical memory");
+        take_min(&lim, source, cgroup_limit(), "cgroup memory limit");
+    }
     take_min(&lim, source, rlimit_bytes(RLIMIT_AS), "ulimit -v");
     take_min(&lim, source, rlimit_bytes(RLIMIT_DATA), "ulimit -d");
-    take_min(&lim, source, env_limit(), "RADX_MEMORY_MIB");
     return lim;
 }
 

@@ -20,9 +20,10 @@ extern "C" {
  * thread stacks (OMP_STACKSIZE, else ulimit -s): OpenMP aborts when it cannot create one. */
 int radx_thread_count(int requested);
 
-/* Bytes a run may allocate: the least of physical memory, RLIMIT_AS, RLIMIT_DATA and
- * RADX_MEMORY_MIB (MiB, a positive integer; anything else is ignored).  *source names the
- * bound that won ("RADX_MEMORY_MIB", "physical memory", "ulimit -v", "ulimit -d"). */
+/* Bytes a run may allocate: the least of RLIMIT_AS, RLIMIT_DATA and either RADX_MEMORY_MIB
+ * (MiB, a positive decimal integer; anything else is ignored) or, when it is not set, physical
+ * memory and the cgroup's memory limit.  *source (when not NULL) names the bound that won
+ * ("RADX_MEMORY_MIB", "physical memory", "cgroup memory limit", "ulimit -v", "ulimit -d"). */
 uint64_t radx_memory_limit(const char **source);
 
 /* RADX_ERR_NOMEM "WHAT: needs about N MiB, more than the M MiB allowed (SOURCE)" when need
