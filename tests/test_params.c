@@ -10,6 +10,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* mkdtemp */
 #endif
+#include <math.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include "radx_test.h"
@@ -724,6 +725,91 @@ static void test_imtype_settings_and_direct_edits(void)
     radx_params_clear(&p);
 }
 
+/* .json files take Python json's grammar: each text accepted (RADX_OK, or RADX_ERR_PARAM for
+ * what the settings schema refuses) or refused as syntax (RADX_ERR_FORMAT) as json.loads does
+ * (checked with CPython 3). */
+static void test_json_grammar(void)
+{
+    static const struct {
+        const char *text;
+        int python_accepts;
+    } cases[] = {
+        {"{}", 1},
+        {"{\"a\":1,}", 0},
+        {"[1,]", 0},
+        {"[1,,2]", 0},
+        {"{\"a\" 1}", 0},
+        {"{a:1}", 0},
+        {"{'a':1}", 0},
+        {"{\"a\":1} // x", 0},
+        {"/*x*/{}", 0},
+        {"{\"a\":NaN}", 1},
+        {"{\"a\":-NaN}", 0},
+        {"{\"a\":Infinity}", 1},
+        {"{\"a\":-Infinity}", 1},
+        {"{\"a\":+1}", 0},
+        {"{\"a\":01}", 0},
+        {"{\"a\":1.}", 0},
+        {"{\"a\":.5}", 0},
+        {"{\"a\":1E+5}", 1},
+        {"{\"a\":1e}", 0},
+        {"{\"a\":-0}", 1},
+        {"{\"a\":0x10}", 0},
+        {"{\"a\":True}", 0},
+        {"{\"a\":None}", 0},
+        {"{\"a\":\"x\ty\"}", 0},
+        {"{\"a\":\"x\\ty\"}", 1},
+        {"{\"a\":\"\\ud83d\\ude00\"}", 1},
+        {"{\"a\":\"\\ud800\"}", 1},
+        {"{\"a\":\"\\x41\"}", 0},
+        {"{\"a\":\"\\u12\"}", 0},
+        {"{\"a\":\"\x7f\"}", 1},
+        {"{\"a\":\"\xff\"}", 0},
+        {"{\"a\":\"\xed\xa0\x80\"}", 0},
+        {"\xef\xbb\xbf{}", 0},
+        {" \t\r\n{} \n", 1},
+        {"{}\x0c", 0},
+        {"{\"a\":1}{}", 0},
+        {"   ", 0},
+        {"\"x\"", 1},
+        {"{\"a\":[1,[{\"b\":[]}]]}", 1},
+        {"{\"a\":\"\\/\"}", 1},
+        {"{\"a\":\"\\u0000\"}", 1},
+        {"[1 2]", 0},
+        {"{\"a\":tru}", 0},
+        {"{\"a\":Inf}", 0},
+        {"{\"a\":-Infinityx}", 0},
+        {"{\"a\":--1}", 0},
+        {"{\"a\\nb\":1}", 1},
+        {"{\"a\nb\":1}", 0},
+        {"{\"a\":1e400}", 1},
+        {"{\"a\":123456789012345678901234567890}", 1},
+        {"{\"a\":\"\xc0\x80\"}", 0},
+    };
+    radx_params p;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        radx_err e = {RADX_OK, ""};
+        snprintf(path, sizeof path, "%s/grammar.json", tmpdir);
+        write_file(path, cases[i].text);
+        radx_params_init_defaults(&p);
+        radx_status st = radx_params_load_file(&p, path, &e);
+        CHECK((st != RADX_ERR_FORMAT) == cases[i].python_accepts, "json case %zu (%s): status %d: %s", i, cases[i].text,
+              (int)st, e.msg);
+        CHECK(st == RADX_OK || st == RADX_ERR_PARAM || st == RADX_ERR_FORMAT, "json case %zu: status %d", i, (int)st);
+        radx_params_clear(&p);
+    }
+    /* values: NaN, and a repeated key takes its last value (a Python dict) */
+    radx_params_init_defaults(&p);
+    load_text(&p, "values.json",
+              "{\"setting\": {\"binWidth\": 10, \"label\": 2, \"binWidth\": 20},\n \"voxelSetting\": {\"initValue\": "
+              "NaN}}",
+              RADX_OK);
+    CHECK(p.bin_width == 20 && p.label == 2 && isnan(p.init_value), "json values: binWidth %g label %d initValue %g",
+          p.bin_width, p.label, p.init_value);
+    radx_params_clear(&p);
+}
+
 int main(void)
 {
     have_shared = radx_test_exists(RADX_SHARED_DIR "/data/pyradiomics/params/Params.yaml");
@@ -737,6 +823,7 @@ int main(void)
     test_bad_files();
     test_io_errors();
     test_radx_extension();
+    test_json_grammar();
     test_set_text();
     test_imtype_settings_and_direct_edits();
     printf("params: %d reference cases equal PyRadiomics' settings / image types / features / fields exactly "

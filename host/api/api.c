@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "core/limits.h"
 #include "core/result.h"
 #include "backend/cuda.h"
 #include "io/io.h"
@@ -65,12 +66,14 @@ radx_status radx_ctx_set_threads(radx_ctx *ctx, int nthreads)
 {
     if (!ctx) return RADX_ERR_ARG;
     if (nthreads < 0) return fail_msg(ctx, RADX_ERR_ARG, "thread count must be >= 0");
+    if (nthreads > RADX_MAX_THREADS) nthreads = RADX_MAX_THREADS;
     ctx->nthreads = nthreads;
     return RADX_OK;
 }
 
 /* The context's thread count for the calling thread while a call runs (OpenMP's count is per
- * thread: the caller's own setting comes back afterwards). */
+ * thread: the caller's own setting comes back afterwards).  OpenMP's default is capped too
+ * (radx_thread_count): OMP_NUM_THREADS=100000 would make the runtime abort creating threads. */
 typedef struct thread_scope {
     int saved; /* 0: nothing changed */
 } thread_scope;
@@ -79,10 +82,8 @@ static thread_scope threads_begin(const radx_ctx *ctx)
 {
     thread_scope t = {0};
 #ifdef _OPENMP
-    if (ctx->nthreads > 0) {
-        t.saved = omp_get_max_threads();
-        omp_set_num_threads(ctx->nthreads);
-    }
+    t.saved = omp_get_max_threads();
+    omp_set_num_threads(radx_thread_count(ctx->nthreads));
 #endif
     return t;
 }

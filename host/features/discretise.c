@@ -34,13 +34,16 @@ radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_par
         /* numpy.histogram(values, binCount)[1]; then edges[-1] += 1 */
         int nb = p->bin_count;
         if (nb < 1) return radx_seterr(err, RADX_ERR_PARAM, "setting 'binCount': value %d must be >= 1", nb);
+        if (nb > RADX_MAX_BINS)
+            return radx_seterr(err, RADX_ERR_PARAM, "setting 'binCount': value %d is above the limit of %d bins", nb,
+                               RADX_MAX_BINS);
         double first = mn, last = mx;
         if (first == last) {
             first -= 0.5;
             last += 0.5;
         }
         double *e = malloc(sizeof *e * (size_t)(nb + 1));
-        if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %d bin edges", nb + 1);
+        if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "setting 'binCount': out of memory for %d bin edges", nb + 1);
         /* numpy.linspace(first, last, nb + 1): y = arange(num) * step + start; y[-1] = stop */
         double delta = last - first, step = delta / nb;
         for (int i = 0; i <= nb; i++) {
@@ -78,7 +81,7 @@ radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_par
         return RADX_OK;
     }
     double *e = malloc(sizeof *e * (size_t)len);
-    if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %d bin edges", len);
+    if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "setting 'binWidth': out of memory for %d bin edges", len);
     /* numpy's DOUBLE_fill: e[0] = start, e[1] = start + step, e[i] = start + i * (e[1] - e[0]) */
     e[0] = low;
     e[1] = low + bw;

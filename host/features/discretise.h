@@ -8,7 +8,8 @@
 /* Computes PyRadiomics' bin edges for the n ROI values x[] (all finite).  values_f32: the image
  * pixel type is float32 (numpy.histogram then returns float32 edges).  *edges is malloc'ed
  * (caller frees), *nedges its length (>= 2).  Fails with RADX_ERR_PARAM for an invalid
- * binWidth/binCount and RADX_ERR_NOMEM when binWidth would create more than RADX_MAX_BINS edges. */
+ * binWidth/binCount, and when binWidth would create more than RADX_MAX_BINS edges or binCount
+ * asks for more than RADX_MAX_BINS bins (params/apply.c refuses such a binCount already). */
 #define RADX_MAX_BINS 1000000
 radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int values_f32, double **edges,
                            int *nedges, radx_err *err);

@@ -179,6 +179,16 @@ uint64_t radx_angular_counts_get(const void *ctx, int a, uint32_t *cnt)
     return total;
 }
 
+/* MCC is an eigen decomposition (levels^3 steps per angle): computed only when it is reported. */
+static int mcc_wanted(const radx_params *p)
+{
+    const radx_class_sel *s = &p->cls[RADX_CLASS_GLCM];
+    if (s->all || s->n == 0) return 1;
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->names[i], "MCC")) return 1;
+    return 0;
+}
+
 radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p, double *out, radx_angular_prep *g,
                               radx_err *err)
 {
@@ -194,10 +204,15 @@ radx_status radx_glcm_prepare(const radx_texture_input *in, const radx_params *p
     if (st != RADX_OK) return st;
     const int n = g->n;
     g->ng = (int)g->vals[n - 1]; /* Ng = max gray level present (PyRadiomics), whatever in->ng says */
-    if ((uint64_t)n * (uint64_t)n > ((uint64_t)1 << 31)) {
-        st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: %d gray levels give a too large matrix; increase binWidth", n);
+    /* n <= RADX_MAX_TEX_LEVELS: n x n cells stay within 2^31; a workspace is about 32 n^2 bytes */
+    if (mcc_wanted(p) && n > RADX_MAX_MCC_LEVELS) {
+        st = radx_seterr(err, RADX_ERR_NOMEM,
+                         "glcm: MCC with %d gray levels present, above its limit of %d (an eigen decomposition "
+                         "of levels^3 steps per angle); raise binWidth (or lower binCount), or leave MCC out",
+                         n, RADX_MAX_MCC_LEVELS);
         goto fail;
     }
+    if ((st = radx_tex_matrix_memory("glcm", n, 32.0 * (double)n * (double)n, err)) != RADX_OK) goto fail;
     g->ncell = (size_t)n * (size_t)n;
     g->ivals = malloc((size_t)n * sizeof *g->ivals);
     g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
@@ -221,6 +236,14 @@ fail:
     return st;
 }
 
+/* The features of one normalised matrix (w->p) into f; 1 when MCC's eigen solver failed. */
+static int matrix_features(const radx_glcm_levels *lv, glcm_ws *w, int mcc, double *f)
+{
+    if (mcc) return radx_glcm_matrix_all(lv, w, f);
+    radx_glcm_matrix_features(lv, w, f); /* MCC NaN */
+    return 0;
+}
+
 radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params *p, const double spacing_zyx[3],
                                   radx_angular_count_fn count, const void *ctx, double *out, radx_err *err)
 {
@@ -234,6 +257,7 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
     int nthr = radx_tex_max_threads();
     radx_status st = RADX_OK;
     double mcc_one_level = 1.0; /* PyRadiomics returns 1 when the matrices are 1 x 1 */
+    const int mcc = mcc_wanted(p);
 
     for (k = 0; k < GLCM_F_COUNT; k++) out[k] = NAN;
     if (p->weighting_norm != RADX_WNORM_NONE) {
@@ -255,7 +279,7 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
             goto done;
         }
         for (size_t e = 0; e < nn; e++) w.p[e] = wsum[e] / total;
-        radx_glcm_matrix_all(&lv, &w, out); /* MCC NaN when the eigen solver failed */
+        matrix_features(&lv, &w, mcc, out); /* MCC NaN when the eigen solver failed */
         ws_free(&w);
         if (n < 2) out[GLCM_F_MCC] = mcc_one_level;
         goto done;
@@ -291,7 +315,7 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
                 continue;
             }
             radx_glcm_normalise(w.cnt, w.p, nn, (double)total);
-            mcc_fail[a] = radx_glcm_matrix_all(&lv, &w, f);
+            mcc_fail[a] = matrix_features(&lv, &w, mcc, f);
         }
         if (ok) ws_free(&w);
     }

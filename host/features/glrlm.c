@@ -40,6 +40,7 @@
 #include "features/angular_classes.h"
 #include "rules/glrlm_features.h"
 #include "rules/glrlm_rules.h"
+#include "core/limits.h"
 #include "features/texture_common.h"
 
 /* The prepared input (host/features/angular_classes.h): dims, li, n, vals, L, angles. */
@@ -132,6 +133,8 @@ radx_status radx_glrlm_prepare(const radx_texture_input *in, const radx_params *
         goto fail;
     }
     g->ncell = (size_t)n * (size_t)L;
+    /* a thread's counts and matrix: 12 bytes a cell */
+    if ((st = radx_tex_matrix_memory("glrlm", n, 12.0 * (double)g->ncell, err)) != RADX_OK) goto fail;
     g->angles = malloc(3 * RADX_MAX_ANGLES * sizeof *g->angles);
     if (!g->angles) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glrlm: out of memory");
@@ -183,7 +186,12 @@ radx_status radx_glrlm_from_counts(const radx_angular_prep *g, const radx_params
         goto done;
     }
     int nomem = 0;
-    GLRLM_OMP(omp parallel reduction(| : nomem))
+    /* a thread's workspace is 12 n L bytes: all of them within half the memory limit */
+    {
+        const double room = (double)radx_memory_limit(NULL) / 2 / (12.0 * (double)nl + 1.0);
+        if (room < nthr) nthr = room < 1 ? 1 : (int)room;
+    }
+    GLRLM_OMP(omp parallel num_threads(nthr) reduction(| : nomem))
     {
         uint32_t *cnt = malloc(nl * sizeof *cnt);
         double *P = malloc(nl * sizeof *P);

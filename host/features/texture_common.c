@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Host helpers shared by the texture classes (see texture_common.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -10,6 +11,7 @@
 #include "rules/angles.h"
 #include "rules/gldm_rules.h"
 #include "rules/ngtdm_rules.h"
+#include "core/limits.h"
 #include "features/texture_common.h"
 
 _Static_assert(RADX_WNORM_NONE == RADX_TEX_WN_NONE && RADX_WNORM_MANHATTAN == RADX_TEX_WN_MANHATTAN &&
@@ -70,6 +72,24 @@ static void index_marked(int32_t *mark, int ng, double *vals)
     }
 }
 
+/* Every class refuses more gray levels present than RADX_MAX_TEX_LEVELS, before its matrices:
+ * GLCM's are levels x levels and NGTDM's features take levels x levels steps. */
+static radx_status levels_limit(const char *cls, int cnt, radx_err *err)
+{
+    if (cnt <= RADX_MAX_TEX_LEVELS) return RADX_OK;
+    return radx_seterr(err, RADX_ERR_NOMEM,
+                       "%s: %d gray levels present in the ROI, above the limit of %d; raise binWidth (or lower "
+                       "binCount)",
+                       cls, cnt, RADX_MAX_TEX_LEVELS);
+}
+
+radx_status radx_tex_matrix_memory(const char *cls, int levels, double bytes, radx_err *err)
+{
+    char what[160];
+    snprintf(what, sizeof what, "%s: %d gray levels present (raise binWidth or lower binCount)", cls, levels);
+    return radx_memory_check(bytes, what, err);
+}
+
 /* ---- angular classes (GLCM, GLRLM) ---------------------------------------------------------- */
 
 radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_params *p, const char *cls, int ntable,
@@ -118,6 +138,7 @@ radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, 
         st = radx_seterr(err, RADX_ERR_ROI, "%s: ROI is empty", cls);
         goto fail;
     }
+    if ((st = levels_limit(cls, cnt, err)) != RADX_OK) goto fail;
     v = malloc((size_t)cnt * sizeof *v);
     if (!v) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", cls);
@@ -239,11 +260,12 @@ radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, i
         free(mark);
         return radx_seterr(err, RADX_ERR_ROI, "%s: ROI is empty", cls);
     }
-    if (!lut) {
-        free(mark);
-        return RADX_OK;
-    }
     cnt = count_marked(mark, in->ng);
+    radx_status st = levels_limit(cls, cnt, err);
+    if (st != RADX_OK || !lut) {
+        free(mark);
+        return st;
+    }
     v = malloc((size_t)cnt * sizeof *v);
     if (!v) {
         free(mark);
@@ -272,8 +294,10 @@ radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int
         if (k != f2d) cap *= ext; /* bound on the offsets generated along this axis */
         nh->dims[k] = dims[k];
     }
-    if (cap > ((int64_t)1 << 26))
-        return radx_seterr(err, RADX_ERR_NOMEM, "distances: %lld neighbour offsets exceed the limit", (long long)cap);
+    if (cap > RADX_MAX_OFFSETS)
+        return radx_seterr(err, RADX_ERR_NOMEM,
+                           "%s: distances (largest %d) give up to %lld neighbour offsets, above the limit of %lld", cls,
+                           maxd, (long long)cap, (long long)RADX_MAX_OFFSETS);
     nh->off = malloc((size_t)(3 * cap) * sizeof *nh->off);
     if (!nh->off) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory (%lld neighbour offsets)", (long long)cap);
     {
@@ -283,6 +307,16 @@ radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int
     if (nh->na < 0) {
         radx_tex_nbhd_free(nh);
         return radx_seterr(err, RADX_ERR_INTERNAL, "cannot build the neighbour offsets");
+    }
+    /* the per-voxel passes visit every offset of every box voxel: seconds of work at most */
+    const double visits = (double)nh->na * (double)dims[0] * (double)dims[1] * (double)dims[2];
+    if (visits > RADX_MAX_OFFSET_VISITS) {
+        const int na = nh->na;
+        radx_tex_nbhd_free(nh);
+        return radx_seterr(err, RADX_ERR_NOMEM,
+                           "%s: distances (largest %d) give %d neighbour offsets for each of %.0f box voxels, above "
+                           "the limit of %.0f offset visits",
+                           cls, maxd, na, visits / (na > 0 ? na : 1), RADX_MAX_OFFSET_VISITS);
     }
     nh->flat = malloc((size_t)(nh->na > 0 ? nh->na : 1) * sizeof *nh->flat);
     if (!nh->flat) {

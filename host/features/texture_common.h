@@ -25,6 +25,20 @@ extern "C" {
 /* Threads an OpenMP parallel region gets by default (1 without OpenMP). */
 int radx_tex_max_threads(void);
 
+/* The most gray levels present in the ROI a texture class accepts (each refuses more with
+ * RADX_ERR_NOMEM, naming binWidth/binCount, before allocating its matrices): GLCM's matrix
+ * (levels x levels cells) stays within 2^31 cells, and NGTDM's features (levels x levels
+ * steps) within seconds. */
+#define RADX_MAX_TEX_LEVELS 46340
+
+/* GLCM's MCC (an eigen decomposition of a levels x levels matrix, levels^3 steps for each of
+ * up to 13 angles) refuses more levels present than this (about 5 s on two cores). */
+#define RADX_MAX_MCC_LEVELS 1500
+
+/* radx_memory_check for a class's matrices of bytes over levels gray levels present: the
+ * message names the class, the levels and binWidth/binCount. */
+radx_status radx_tex_matrix_memory(const char *cls, int levels, double bytes, radx_err *err);
+
 /* ---- angular classes (GLCM, GLRLM) ---------------------------------------------------------- */
 
 /* Argument checks, in this order: NULL pointers; the name table has nslots entries (ntable is its
@@ -36,7 +50,7 @@ radx_status radx_tex_check_angular(const radx_texture_input *in, const radx_para
 /* Level index volume: *li (one per box voxel) is the index of the voxel's gray level among the *n
  * levels present in the ROI, -1 outside the ROI; *vals (n) are those gray values, ascending.
  * RADX_ERR_ARG when an ROI voxel's gray level is outside 1..ng, RADX_ERR_ROI when the ROI is
- * empty.  On error nothing is left allocated. */
+ * empty, RADX_ERR_NOMEM above RADX_MAX_TEX_LEVELS levels present.  On error nothing is left allocated. */
 radx_status radx_tex_level_index(const radx_texture_input *in, const char *cls, int32_t **li, double **vals, int *n,
                                  radx_err *err);
 
@@ -65,16 +79,21 @@ radx_status radx_tex_check_neighbourhood(const radx_texture_input *in, const rad
                                          int need_distances, double *out, int64_t dims[3], int *f2d, radx_err *err);
 
 /* Scans the ROI: *n_roi = ROI voxels; RADX_ERR_INTERNAL when an ROI voxel's gray level is outside
- * 1..ng, RADX_ERR_ROI when the ROI is empty.  With lut not NULL, also *lut (ng + 1 entries): the
- * index of each gray level among the *ngp levels present in the ROI, -1 when absent, and *ivals
- * (ngp): their gray values, ascending.  On error nothing is left allocated. */
+ * 1..ng, RADX_ERR_ROI when the ROI is empty, RADX_ERR_NOMEM above RADX_MAX_TEX_LEVELS levels.
+ * With lut not NULL, also *lut (ng + 1 entries): the index of each gray level among the *ngp
+ * levels present in the ROI, -1 when absent, and *ivals (ngp): their gray values, ascending.  On
+ * error nothing is left allocated. */
 radx_status radx_tex_roi_levels(const radx_texture_input *in, const char *cls, int64_t *n_roi, int32_t **lut,
                                 double **ivals, int *ngp, radx_err *err);
 
 /* Neighbourhood of the box dims (kernels/rules/texture_rules.h): the offsets of the distances (n of
  * them; bidirectional, kernels/rules/angles.h), in malloc'ed buffers sized for the box, so any distance
- * list PyRadiomics accepts works; nh->na = 0 is valid (no neighbour fits in the box).  f2d: the
- * force2D dimension, -1 for none.  On error nh holds nothing allocated. */
+ * list PyRadiomics accepts works, up to RADX_MAX_OFFSETS offsets (bounding the buffers) and
+ * RADX_MAX_OFFSET_VISITS offsets x box voxels (the per-voxel passes' work; RADX_ERR_NOMEM);
+ * nh->na = 0 is valid (no neighbour fits in the box).  f2d: the force2D dimension, -1 for none.
+ * On error nh holds nothing allocated. */
+#define RADX_MAX_OFFSETS       ((int64_t)1 << 22) /* distances up to 80 in 3-D: 161^3 offsets */
+#define RADX_MAX_OFFSET_VISITS 4294967296.0       /* 2^32: about 5 s on two cores */
 radx_status radx_tex_nbhd_build(const int64_t dims[3], const int *distances, int n, int f2d, const char *cls,
                                 radx_tex_nbhd *nh, radx_err *err);
 void radx_tex_nbhd_free(radx_tex_nbhd *nh); /* NULL-safe on a zeroed or freed nh */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "params/params_internal.h"
+#include "features/discretise.h"
 
 radx_status radx_param_error(const actx *a, const char *key, const char *fmt, ...)
 {
@@ -221,6 +222,10 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
     case K_LABEL: p->label = (int)iv; break;
     case K_LABELCH: p->label_channel = (int)iv; break;
     case K_BINCOUNT:
+        /* the bound binWidth's implied bin number has (discretise.h): bins are allocated */
+        if (iv > RADX_MAX_BINS)
+            return radx_param_error(a, radx_param_keys[k].name, "value %lld is above the limit of %d bins", iv,
+                                    RADX_MAX_BINS);
         p->has_bin_count = 1;
         p->bin_count = (int)iv;
         break;

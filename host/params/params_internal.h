@@ -9,6 +9,7 @@
  *   apply.c      validation of one setting's value, storing it; per-image-type settings
  *   format.c     the settings and image types as PyRadiomics' diagnostics print them
  *   yaml.c       reading a file with libyaml into a pval tree
+ *   json.c       reading a .json file as Python's json module does
  *   file.c       the sections of a file (setting, voxelSetting, imageType, featureClass)
  *   overrides.c  -s NAME:VALUE
  *
@@ -227,9 +228,17 @@ radx_status radx_record_given(radx_params *p, int k, const pval *v, radx_err *er
 int radx_params_canon(const radx_params *p, int k, sbuf *b);
 
 /* ------------------------------------------------------------------------------------------
- * Files (yaml.c).
+ * Files (yaml.c, json.c).  Both readers refuse, with one line naming the file, nesting deeper
+ * than RADX_PARAM_MAX_DEPTH and more than RADX_PARAM_MAX_NODES values (aliases expanded); their
+ * work is linear in the file's size up to those bounds.
  * ---------------------------------------------------------------------------------------- */
-/* Reads and parses a parameter file into *root (freed by the caller on success). */
+#define RADX_PARAM_MAX_DEPTH 32      /* PyRadiomics' files nest 4 deep */
+#define RADX_PARAM_MAX_NODES 200000L /* values, aliases expanded */
+
+/* Reads and parses a parameter file into *root (freed by the caller on success): a name
+ * ending in .json with radx_json_parse, any other as YAML. */
 radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err);
+/* The n bytes of text as Python's json module reads them (json.c) into *root. */
+radx_status radx_json_parse(const unsigned char *text, size_t n, const char *path, pval *root, radx_err *err);
 
 #endif

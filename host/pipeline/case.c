@@ -571,6 +571,14 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
     return st;
 }
 
+/* The case's memory, estimated from the mask's ROI box before the steps that allocate. */
+static radx_status check_memory(radx_case *cs, const prep *pr, const uint8_t *lab_orig, radx_err *err)
+{
+    radx_roi_box b;
+    box_of(lab_orig, &cs->msk.g, &b);
+    return radx_pipeline_check_memory(pr->p, &cs->img, pr->ipath, &cs->msk, &b, 0.0, &cs->mem_bytes, err);
+}
+
 radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
                                   const radx_volume *msk, const char *mpath, int label, radx_result *res, radx_case *cs,
                                   radx_err *err)
@@ -583,6 +591,7 @@ radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const
     uint8_t *lab_orig = NULL;
     int corrected = 0;
     radx_status st = get_mask(cs, &pr, &lab_orig, err);
+    if (!st) st = check_memory(cs, &pr, lab_orig, err);
     if (!st && pr.diag) st = diagnose_as_read(cs, &pr, lab_orig, err);
     if (!st && p->normalize) st = normalize_image(cs, &pr, err);
     if (!st && p->has_resampled_spacing && p->interpolator[0]) st = resample_case(cs, &pr, be, err);

@@ -31,6 +31,7 @@ typedef struct radx_case {
     radx_roi_box box2;        /* box of lab_reseg (when set) */
     int resampled;            /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
     int label;                /* the label used */
+    double mem_bytes;         /* the case's estimated peak memory (radx_pipeline_check_memory) */
 } radx_case;
 
 /* Prepares a case on the caller's volumes into *cs (zeroed first; radx_case_free releases it; on
@@ -40,6 +41,14 @@ radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const
                                   const radx_volume *msk, const char *mpath, int label, radx_result *res, radx_case *cs,
                                   radx_err *err);
 void radx_case_free(radx_case *cs);
+
+/* The memory a case on img and msk (read from ipath) takes with p, estimated from the sizes
+ * (host/pipeline/memory.c) plus extra bytes, into *need; RADX_ERR_NOMEM when it exceeds the
+ * memory limit (core/limits.h), naming resampledPixelSpacing when resampling, else the image.
+ * b: the ROI box on the mask's grid. */
+radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *img, const char *ipath,
+                                       const radx_volume *msk, const radx_roi_box *b, double extra, double *need,
+                                       radx_err *err);
 
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
  * shape uses (resegmented only with resegmentShape). */

@@ -60,6 +60,7 @@
 #include "backend/dispatch.h"
 #include "pipeline/pipeline.h"
 #include "rules/voxel_rules.h"
+#include "core/limits.h"
 #include "pipeline/voxelmap.h"
 #include "features/features.h"
 
@@ -456,6 +457,21 @@ done:
     return st;
 }
 
+/* The case's memory and the maps': a class's values for every ROI voxel (double), the region
+ * arrays (about 40 bytes a voxel of the ROI box padded by kernelRadius) and one float map of
+ * the grid being written. */
+static radx_status check_map_memory(const radx_case *cs, int r, int64_t nroi, int nsel_max, radx_err *err)
+{
+    const radx_roi_box *b = &cs->box;
+    double region = 1.0;
+    for (int a = 0; a < 3; a++) region *= fmin((double)cs->img.g.size[a], (double)(b->hi[a] - b->lo[a] + 1) + 2.0 * r);
+    const double ngrid = (double)radx_geom_nvox(&cs->img.g);
+    const double extra = 8.0 * (double)nsel_max * (double)nroi + 40.0 * region + 4.0 * ngrid;
+    char what[160];
+    snprintf(what, sizeof what, "voxel maps: %d features of %lld ROI voxels", nsel_max, (long long)nroi);
+    return radx_memory_check(cs->mem_bytes + extra, what, err);
+}
+
 radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
                               const radx_volume *msk, const char *mpath, int label, const radx_vmap_sink *sink,
                               radx_err *err)
@@ -488,14 +504,16 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const rad
                 if (run.lab[gi]) run.vox[nr++] = gi;
             }
     /* number of maps: image types (LoG: one per sigma) x selected features */
-    int nimg = 0, nfeat = 0;
+    int nimg = 0, nfeat = 0, nsel_max = 0;
     for (int t = 0; t < RADX_IMG_COUNT; t++)
         if (p->imtype[t].enabled) nimg += t == RADX_IMG_LOG ? p->imtype[t].n_sigma : 1;
     for (int c = 0; c < RADX_CLASS_COUNT; c++) {
-        int sel[128];
-        nfeat += radx_voxelmap_select(p, (radx_class)c, sel);
+        int sel[128], ns = radx_voxelmap_select(p, (radx_class)c, sel);
+        nfeat += ns;
+        if (ns > nsel_max) nsel_max = ns;
     }
-    st = sink->begin ? sink->begin(sink->user, g, run.nroi, nimg * nfeat, err) : RADX_OK;
+    st = check_map_memory(&cs, p->kernel_radius, run.nroi, nsel_max, err);
+    if (!st && sink->begin) st = sink->begin(sink->user, g, run.nroi, nimg * nfeat, err);
     if (!st) st = radx_pipeline_for_each_image(&cs, p, be, ipath, map_image_type, &run, err);
     free(run.vox);
     radx_case_free(&cs);
