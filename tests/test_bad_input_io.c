@@ -252,6 +252,13 @@ static void niigz_offsets_and_bombs(void)
                     "small.nii: mask size 6x6x6 differs from image bomb.nii.gz", 0);
     expect_error_in(ALL, "small image, gzip bomb mask", "small.nii bomb.nii.gz",
                     "bomb.nii.gz: mask size 1040x1040x1040 differs from image small.nii", 0);
+    /* a matched pair of bombs (8.8 MB in all), and a bomb mask that correctMask would resample:
+     * refused as decompression bombs before anything is inflated */
+    write_niigz("bomb_mask.nii.gz", h, sizeof h, (uint64_t)1040 * 1040 * 1040 * 4, NULL, 0);
+    expect_error_in(ALL, "gzip bomb image and mask", "bomb.nii.gz bomb_mask.nii.gz",
+                    "bomb.nii.gz: 4291 MiB of voxels from", 0);
+    expect_error_in(ALL, "gzip bomb mask with correctMask", "small.nii bomb.nii.gz -s correctMask:true",
+                    "decompression bomb", 0);
 }
 
 /* A mask of int64 / uint64 voxels: the good case's label, one voxel of the ROI replaced by v; the

@@ -28,6 +28,7 @@ typedef struct radx_volume {
     radx_geom g;
     radx_dtype dtype; /* native pixel type as stored in the file */
     void *data;       /* malloc'ed, size[0]*size[1]*size[2] elements of dtype */
+    uint64_t packed;  /* as read: bytes of the compressed files its voxels came from (0: raw) */
 } radx_volume;
 
 /* The most voxels radx reads or makes in one volume. */

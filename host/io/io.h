@@ -48,6 +48,7 @@ typedef struct radx_io_geom {
     double spacing[3]; /* may be negative (NIfTI pixdim); fixed by radx_io_finish */
     double origin[3];
     double dircol[3][3]; /* dircol[c] = world direction of index axis c (ITK "GetDirection(c)") */
+    uint64_t packed;     /* bytes of the compressed (gzip, bzip2) files holding the voxels; 0: raw */
 } radx_io_geom;
 
 /* Format readers: fill g, *dtype and *data (malloc'ed, native byte order) or return an error that
@@ -71,6 +72,10 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
 #define RADX_IO_MAX_HEADER_LINES 10000
 #define RADX_IO_MAX_DATA_FILES   10000
 #define RADX_IO_MAX_SKIP         ((uint64_t)1 << 28)
+/* A decompression bomb (read.c): compressed voxels of more than RADX_IO_BOMB_BYTES inflating to
+ * more than RADX_IO_BOMB_RATIO times their files' size.  CT and MR images compress 2 to 10 times. */
+#define RADX_IO_BOMB_BYTES       ((uint64_t)1 << 30)
+#define RADX_IO_BOMB_RATIO       64
 
 /* The environment variable that lets a detached header name data files outside its own folder:
  * "1" allows absolute paths, "../" and symbolic links that lead out of the folder; unset or any

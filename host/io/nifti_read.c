@@ -472,7 +472,7 @@ static radx_status check_size(nii_reader *r, radx_io_geom *g, radx_err *err)
 
 /* Does the data file (a regular file) hold the bytes the header claims at its offset?  (A gzipped
  * one: could it inflate to them?) */
-static radx_status check_data_file(const nii_reader *r, radx_err *err)
+static radx_status check_data_file(const nii_reader *r, uint64_t *packed, radx_err *err)
 {
     const nifti_image *nim = r->nim;
     const uint64_t need = (uint64_t)r->nvox * (uint64_t)nim->nbyper;
@@ -486,6 +486,7 @@ static radx_status check_data_file(const nii_reader *r, radx_err *err)
                            (long long)nim->iname_offset, (unsigned long long)RADX_IO_MAX_SKIP);
     const uint64_t want = (uint64_t)nim->iname_offset + need;
     if (is_gz(nim->iname)) {
+        *packed = have;
         if (want > radx_io_max_inflated(have))
             return radx_seterr(err, RADX_ERR_FORMAT,
                                "%s: header claims %llu bytes of voxel data at offset %lld, more than the %llu-byte "
@@ -690,12 +691,13 @@ static radx_status apply_scaling(nii_reader *r, radx_err *err)
 radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
 {
     nii_reader r;
+    uint64_t packed = 0;
     memset(&r, 0, sizeof r);
     r.path = path;
     radx_status st = open_header(&r, err);
     if (st != RADX_OK) return st;
     if ((st = check_pixel_type(&r, err)) == RADX_OK && (st = check_ndim(&r, err)) == RADX_OK &&
-        (st = check_size(&r, g, err)) == RADX_OK && (st = check_data_file(&r, err)) == RADX_OK &&
+        (st = check_size(&r, g, err)) == RADX_OK && (st = check_data_file(&r, &packed, err)) == RADX_OK &&
         (st = read_geometry(&r, g, err)) == RADX_OK && data && (st = load_data(&r, err)) == RADX_OK &&
         (st = apply_scaling(&r, err)) == RADX_OK) {
         *dtype = r.dt;
@@ -703,6 +705,7 @@ radx_status radx_io_read_nifti(const char *path, radx_io_geom *g, radx_dtype *dt
         r.nim->data = NULL;
     }
     if (st == RADX_OK && !data) *dtype = r.dt;
+    if (st == RADX_OK) g->packed = packed;
     nifti_image_free(r.nim);
     return st;
 }

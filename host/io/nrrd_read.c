@@ -246,7 +246,7 @@ static radx_status data_file_name(const char *path, const NrrdIoState *nio, int6
 
 /* Every data file the header names, each checked by radx_io_data_file (regular file, inside the
  * header's folder) and able to hold its share of the voxel data after its skips. */
-static radx_status check_data_files(const nrrd_reader *r, radx_err *err)
+static radx_status check_data_files(const nrrd_reader *r, uint64_t *packed, radx_err *err)
 {
     const NrrdIoState *nio = r->nio;
     const int64_t nfiles = data_file_count(nio);
@@ -268,8 +268,9 @@ static radx_status check_data_files(const nrrd_reader *r, radx_err *err)
         if ((uint64_t)nio->lineSkip > (uint64_t)have)
             return radx_seterr(err, RADX_ERR_FORMAT, "%s: header skips %u lines of the %lld-byte data file %s", r->path,
                                nio->lineSkip, (long long)have, name);
-        const int packed = nio->encoding == nrrdEncodingGzip || nio->encoding == nrrdEncodingBzip2;
-        if (packed && bskip > RADX_IO_MAX_SKIP)
+        const int is_packed = nio->encoding == nrrdEncodingGzip || nio->encoding == nrrdEncodingBzip2;
+        if (is_packed) *packed += (uint64_t)have;
+        if (is_packed && bskip > RADX_IO_MAX_SKIP)
             return radx_seterr(err, RADX_ERR_NOMEM, "%s: byte skip %llu beyond the limit of %llu bytes", r->path,
                                (unsigned long long)bskip, (unsigned long long)RADX_IO_MAX_SKIP);
         if (share + bskip > encoded_capacity(nio->encoding, have, esz, &how)) {
@@ -397,6 +398,7 @@ static radx_status read_data(const nrrd_reader *r, void **data, radx_err *err)
 radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dtype, void **data, radx_err *err)
 {
     nrrd_reader r;
+    uint64_t packed = 0;
     memset(&r, 0, sizeof r);
     r.path = path;
     r.hdr = nrrdNew();
@@ -407,9 +409,11 @@ radx_status radx_io_read_nrrd(const char *path, radx_io_geom *g, radx_dtype *dty
     } else {
         nrrdStateVerboseIO = 0;
         if ((st = read_header(&r, err)) == RADX_OK && (st = check_axes(&r, err)) == RADX_OK &&
-            (st = count_voxels(&r, err)) == RADX_OK && (st = check_data_files(&r, err)) == RADX_OK &&
-            (st = read_geometry(&r, g, err)) == RADX_OK && (!data || (st = read_data(&r, data, err)) == RADX_OK))
+            (st = count_voxels(&r, err)) == RADX_OK && (st = check_data_files(&r, &packed, err)) == RADX_OK &&
+            (st = read_geometry(&r, g, err)) == RADX_OK && (!data || (st = read_data(&r, data, err)) == RADX_OK)) {
             *dtype = r.dt;
+            g->packed = packed;
+        }
     }
     if (r.hdr) nrrdNuke(r.hdr);
     if (r.nio) nrrdIoStateNix(r.nio);

@@ -2,6 +2,7 @@
 /* Volume reader front end: file checks, dispatch to the NIfTI / NRRD readers, and the geometry
  * fix-ups ITK's ImageFileReader applies. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "io/io.h"
 
 static int ends_with_ci(const char *s, const char *suffix)
@@ -112,6 +114,7 @@ static radx_status read_volume(const char *path, int want_data, radx_volume *out
     }
     out->dtype = dt;
     out->data = data;
+    out->packed = io.packed;
     return RADX_OK;
 }
 
@@ -123,6 +126,37 @@ radx_status radx_volume_read(const char *path, radx_volume *out, radx_err *err)
 radx_status radx_volume_read_header(const char *path, radx_volume *out, radx_err *err)
 {
     return read_volume(path, 0, out, err);
+}
+
+static int same_size(const radx_geom *a, const radx_geom *b)
+{
+    return a->size[0] == b->size[0] && a->size[1] == b->size[1] && a->size[2] == b->size[2];
+}
+
+/* A compressed volume whose voxels would take over RADX_IO_BOMB_BYTES at more than
+ * RADX_IO_BOMB_RATIO times the size of their files: a decompression bomb, refused before it is
+ * inflated.  (Real images compress a few times; a mask may compress far more, but it is checked
+ * here only when it is not on the image's grid, as the image decides otherwise.) */
+static radx_status check_inflation(const char *path, const radx_volume *h, radx_err *err)
+{
+    const uint64_t bytes = (uint64_t)radx_geom_nvox(&h->g) * radx_dtype_size(h->dtype);
+    if (!h->packed || bytes <= RADX_IO_BOMB_BYTES || bytes / RADX_IO_BOMB_RATIO <= h->packed) return RADX_OK;
+    return radx_seterr(err, RADX_ERR_NOMEM,
+                       "%s: %llu MiB of voxels from %llu KiB of compressed data, more than %d times as much: refused "
+                       "as a likely decompression bomb (decompress the file first if it is genuine)",
+                       path, (unsigned long long)(bytes >> 20), (unsigned long long)(h->packed >> 10),
+                       RADX_IO_BOMB_RATIO);
+}
+
+/* The two volumes as stored must fit the memory limit before either is read. */
+static radx_status check_case_memory(const char *ipath, const radx_volume *hi, const char *mpath, const radx_volume *hm,
+                                     radx_err *err)
+{
+    const double need = (double)radx_geom_nvox(&hi->g) * (double)radx_dtype_size(hi->dtype) +
+                        (double)radx_geom_nvox(&hm->g) * (double)radx_dtype_size(hm->dtype);
+    char what[PATH_MAX];
+    snprintf(what, sizeof what, "%s and %s: the image and mask as stored", ipath, mpath);
+    return radx_memory_check(need, what, err);
 }
 
 radx_status radx_volume_read_case(const char *ipath, const char *mpath, int same_grid, radx_volume *img,
@@ -146,6 +180,9 @@ radx_status radx_volume_read_case(const char *ipath, const char *mpath, int same
                                 mpath, (long long)gm->size[0], (long long)gm->size[1], (long long)gm->size[2], ipath,
                                 (long long)gi->size[0], (long long)gi->size[1], (long long)gi->size[2]);
     }
+    if (s == RADX_OK) s = check_inflation(ipath, &hi, err);
+    if (s == RADX_OK && !same_size(&hi.g, &hm.g)) s = check_inflation(mpath, &hm, err);
+    if (s == RADX_OK) s = check_case_memory(ipath, &hi, mpath, &hm, err);
     if (s == RADX_OK) s = radx_volume_read(ipath, img, err);
     if (s == RADX_OK) s = radx_volume_read(mpath, msk, err);
     if (s != RADX_OK) {

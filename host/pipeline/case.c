@@ -388,7 +388,7 @@ static radx_status normalize_image(radx_case *cs, const prep *pr, radx_err *err)
         }
         d[i] = v * p->normalize_scale;
     }
-    radx_volume nv = {img->g, RADX_DT_F64, d};
+    radx_volume nv = {img->g, RADX_DT_F64, d, 0};
     set_image(cs, nv);
     return RADX_OK;
 }
@@ -431,7 +431,7 @@ static radx_status check_mask(radx_case *cs, const prep *pr, uint8_t **lab_orig,
         uint32_t *cm = NULL;
         st = correct_mask(&cs->img, &cs->msk, (uint32_t)pr->label, pr->mpath, &cm, err);
         if (st) return st;
-        radx_volume v = {cs->img.g, RADX_DT_U32, cm};
+        radx_volume v = {cs->img.g, RADX_DT_U32, cm, 0};
         st = label_map_of(&v, (uint32_t)pr->label, pr->mpath, &cs->lab, err);
         free(cm);
         *corrected = 1;

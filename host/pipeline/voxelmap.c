@@ -332,7 +332,7 @@ static radx_status map_image_type(void *user, const radx_volbuf *imgb, const rad
     int nedges = 0;
     if (im.r < 1) return radx_seterr(err, RADX_ERR_PARAM, "voxelSetting 'kernelRadius': %d must be >= 1", im.r);
     /* the image's values on the host */
-    radx_volume img = {imgb->g, imgb->dtype, radx_buf_map(run->be, imgb->buf, RADX_MAP_READ, err)};
+    radx_volume img = {imgb->g, imgb->dtype, radx_buf_map(run->be, imgb->buf, RADX_MAP_READ, err), 0};
     if (!img.data) return err && err->status ? err->status : RADX_ERR_DEVICE;
 
     /* A: the feature ROI's box padded by kernelRadius (cropToTumorMask(padDistance=kernelRadius)) */

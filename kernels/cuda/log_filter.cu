@@ -625,7 +625,7 @@ static radx_status log_filter_opts(radx_cuda *cu, const radx_volbuf *inb, double
     radx_log_setup S;
     const int was_oom = radx_dev::oom();
     /* the set-up reads the image's host copy (a wrap of the case's image: no transfer) */
-    const radx_volume in = {inb->g, inb->dtype, (void *)radx_cuda_host_read(cu, inb->buf)};
+    const radx_volume in = {inb->g, inb->dtype, (void *)radx_cuda_host_read(cu, inb->buf), 0};
     if (!in.data) return radx_seterr(err, RADX_ERR_DEVICE, "LoG: the image could not be brought to the host");
     radx_status st = radx_log_setup_init(&in, sigma_mm, o, &S, err);
     if (st != RADX_OK) return st;
@@ -658,7 +658,7 @@ radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double si
                                  radx_volbuf *out, radx_err *err)
 {
     radx_log_opts o;
-    const radx_volume h = {in->g, in->dtype, (void *)radx_cuda_host_read(cu, in->buf)};
+    const radx_volume h = {in->g, in->dtype, (void *)radx_cuda_host_read(cu, in->buf), 0};
     if (!h.data) return radx_seterr(err, RADX_ERR_DEVICE, "LoG: the image could not be brought to the host");
     radx_status st = radx_log_prepare(&h, sigma_mm, mode, &o, err);
     return st != RADX_OK ? st : log_filter_opts(cu, in, sigma_mm, &o, out, err);
