@@ -41,7 +41,14 @@
  *
  * Threads: a context and everything created from it must be used by one thread at a time.
  * Different contexts are independent and may be used concurrently; each has its own thread
- * count (radx_ctx_set_threads).
+ * count (radx_ctx_set_threads), capped (like OpenMP's default) so that the threads' stacks fit.
+ *
+ * Limits: what a file or setting asks for is checked before memory is taken.  A case's memory is
+ * estimated from the headers and settings and refused (RADX_ERR_NOMEM, with the MiB needed and
+ * allowed) above the least of physical memory, the cgroup limit, ulimit -v / -d and the
+ * environment variable RADX_MEMORY_MIB (MiB; it replaces physical memory, so it may also raise
+ * the limit for a case the estimate overstates).  A detached NRRD header may name data files
+ * outside its own folder only when RADX_ALLOW_OUTSIDE_DATA=1.
  */
 #ifndef RADX_H
 #define RADX_H

@@ -35,13 +35,16 @@ static const char *usage_text =
     "map: PyRadiomics' voxel-based extraction (voxelSetting kernelRadius, maskedKernel, initValue,\n"
     "  voxelBatch): one float32 map per feature, DIR/<imageType>_<class>_<Feature>.nii.gz (.nrrd when\n"
     "  IMAGE is NRRD, or as -f says) on the image's grid (the resampled grid when resampling), with\n"
-    "  initValue outside the ROI; progress on stderr (-q: none).  On error no map of the run is left.\n"
+    "  initValue outside the ROI; progress on stderr (-q: none).  On error the folder is left as it was.\n"
     "delta: follow-up minus baseline for every feature of every ID in both files (--relative:\n"
     "  (follow-up - baseline) / baseline).\n"
     "\n"
-    "exit status: 0 ok; 2 usage or invalid setting; 3 unreadable or corrupt file; 4 image/mask\n"
-    "geometry, label or ROI problem; 5 not supported yet; 6 device unavailable; 7 out of memory;\n"
-    "8 internal error; 9 cannot write output\n";
+    "environment: RADX_MEMORY_MIB=N  the memory a case may use (default: physical memory, ulimit -v)\n"
+    "             RADX_ALLOW_OUTSIDE_DATA=1  let a detached NRRD header name data outside its folder\n"
+    "\n"
+    "exit status: 0 ok; 1 a batch case failed; 2 usage or invalid setting; 3 unreadable or corrupt\n"
+    "file; 4 image/mask geometry, label or ROI problem; 5 not supported yet; 6 device unavailable;\n"
+    "7 out of memory or a size limit; 8 internal error; 9 cannot write output\n";
 
 int main(int argc, char **argv)
 {
