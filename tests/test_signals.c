@@ -220,14 +220,21 @@ static void check_fsize(const char *what, const char *cmd, long bytes, const cha
     free(e);
 }
 
-/* Under an address-space limit: a result, or a one-line refusal; never a crash. */
-static void check_address_space(long mib)
+/* Under an address-space limit in which radx loads: a result, or a one-line refusal; never a
+ * crash.  1 when it was checked. */
+static int check_address_space(long mib)
 {
 #if defined(__SANITIZE_ADDRESS__)
     (void)mib;
     printf("address-space limit: skipped (AddressSanitizer reserves more address space than any limit)\n");
+    return 1;
 #else
     char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s --version", RADX_CLI);
+    if (finish(start(cmd, RLIMIT_AS, mib << 20)) != 0) { /* the loader cannot map its libraries (CUDA's) */
+        printf("address space %4ld MiB: radx itself does not load in it, skipped\n", mib);
+        return 0;
+    }
     snprintf(cmd, sizeof cmd, "%s extract img.nrrd lab.nrrd -f csv -o as/out.csv", RADX_CLI);
     pid_t pid = start(cmd, RLIMIT_AS, mib << 20);
     int rc = finish(pid);
@@ -239,6 +246,7 @@ static void check_address_space(long mib)
     CHECK(rc == 0 || other_files("as", NULL, 0) == 0, "address space %ld MiB: files left after a refusal", mib);
     free(first);
     free(e);
+    return 1;
 #endif
 }
 
@@ -268,7 +276,9 @@ int main(void)
     if (system(cmd) != 0) return 1;
     snprintf(cmd, sizeof cmd, "%s map img.nrrd lab.nrrd -o maps -q -s kernelRadius:1", RADX_CLI);
     check_fsize("map under a 20 kB limit", cmd, 20000, "maps/", "maps");
-    for (long mib = 16; mib <= 1024; mib *= 4) check_address_space(mib);
+    int limits_checked = 0;
+    for (long mib = 16; mib <= 1024; mib *= 4) limits_checked += check_address_space(mib);
+    CHECK(limits_checked > 0, "radx loads in none of the address-space limits up to 1 GiB");
 
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
