@@ -15,6 +15,18 @@
 #include "radx.h"
 #include "radx_test.h"
 
+/* Built with a sanitizer, which reserves more address space than any `ulimit -v` a test sets. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define BAD_INPUT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define BAD_INPUT_SANITIZED 1
+#endif
+#endif
+#ifndef BAD_INPUT_SANITIZED
+#define BAD_INPUT_SANITIZED 0
+#endif
+
 static char dir[256];
 
 static inline void write_file(const char *name, const void *data, size_t n)

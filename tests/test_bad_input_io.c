@@ -19,22 +19,11 @@ static char g_guarded[1024];
 #define RADX_CLI g_guarded
 #include "bad_input.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 /* The radx command as the harness runs it: within 2 GB of address space and 10 seconds. */
 static void guard_cli(void)
 {
     snprintf(g_guarded, sizeof g_guarded, "sh -c '%stimeout -s KILL 10 \"$0\" \"$@\"' %s",
-             SANITIZED ? "" : "ulimit -v 2000000 && ", g_radx);
+             BAD_INPUT_SANITIZED ? "" : "ulimit -v 2000000 && ", g_radx);
 }
 
 /* A little NIfTI-2 header: dims, datatype / bitpix, vox_offset; unit spacing, no orientation. */

@@ -9,17 +9,6 @@
 #include <time.h>
 #include "bad_input.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 static double now(void)
 {
     struct timespec t;
@@ -179,7 +168,7 @@ static void memory_cases(const char *brain_img, const char *brain_msk)
     unsetenv("RADX_MEMORY_MIB");
     /* a resampled grid of 521 x 770 x 642 voxels, just under the voxel limit: refused by memory
      * (ulimit -v here; RADX_MEMORY_MIB in sanitizer builds, which run without it) */
-    if (SANITIZED) setenv("RADX_MEMORY_MIB", "2048", 1);
+    if (BAD_INPUT_SANITIZED) setenv("RADX_MEMORY_MIB", "2048", 1);
     snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.072,0.072,0.072]", brain_img, brain_msk);
     hostile(ALL, "resampled grid near the voxel limit", args, "resampledPixelSpacing");
     expect_exit("resampled grid: exit 7, MiB", args, "MiB", 7);
@@ -234,7 +223,7 @@ static void json_cases(void)
 int main(void)
 {
     bad_input_setup();
-    if (!SANITIZED) { /* every command below inherits it */
+    if (!BAD_INPUT_SANITIZED) { /* every command below inherits it */
         struct rlimit r = {2500000ULL * 1024, 2500000ULL * 1024};
         CHECK(setrlimit(RLIMIT_AS, &r) == 0, "cannot set the address-space limit");
     }

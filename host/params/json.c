@@ -230,31 +230,19 @@ static radx_status parse_word(jctx *c, pval *v)
 
 static radx_status parse_value(jctx *c, pval *v, int depth);
 
-typedef struct keyref {
-    const char *s;
-    int i;
-} keyref;
-
-static int keyref_cmp(const void *a, const void *b)
-{
-    const keyref *x = a, *y = b;
-    int d = strcmp(x->s, y->s);
-    return d ? d : (x->i > y->i) - (x->i < y->i);
-}
-
 /* Python's dict of a JSON object: a repeated key keeps the place of its first occurrence and
  * takes the value of its last.  Sorted, so that many keys take n log n steps. */
 static radx_status merge_duplicates(pval *v, jctx *c)
 {
-    keyref *k = malloc((size_t)v->n * sizeof *k);
+    radx_keyref *k = malloc((size_t)v->n * sizeof *k);
     unsigned char *gone = calloc((size_t)v->n, 1);
     if (!k || !gone) {
         free(k);
         free(gone);
         return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
     }
-    for (int i = 0; i < v->n; i++) k[i] = (keyref){v->keys[i], i};
-    qsort(k, (size_t)v->n, sizeof *k, keyref_cmp);
+    for (int i = 0; i < v->n; i++) k[i] = (radx_keyref){v->keys[i], i};
+    qsort(k, (size_t)v->n, sizeof *k, radx_keyref_cmp);
     for (int j = 1; j < v->n; j++) {
         if (strcmp(k[j].s, k[j - 1].s)) continue;
         const int first = k[j - 1].i, later = k[j].i;

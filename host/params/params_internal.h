@@ -241,4 +241,12 @@ radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err);
 /* The n bytes of text as Python's json module reads them (json.c) into *root. */
 radx_status radx_json_parse(const unsigned char *text, size_t n, const char *path, pval *root, radx_err *err);
 
+/* A mapping's key and its position, sorted by radx_keyref_cmp (text, then position) to find
+ * repeated keys in n log n steps (pval.c). */
+typedef struct radx_keyref {
+    const char *s;
+    int i;
+} radx_keyref;
+int radx_keyref_cmp(const void *a, const void *b);
+
 #endif

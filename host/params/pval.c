@@ -46,3 +46,10 @@ int radx_pval_copy(pval *dst, const pval *src)
     }
     return 0;
 }
+
+int radx_keyref_cmp(const void *a, const void *b)
+{
+    const radx_keyref *x = a, *y = b;
+    int d = strcmp(x->s, y->s);
+    return d ? d : (x->i > y->i) - (x->i < y->i);
+}

@@ -65,35 +65,23 @@ static const char *key_text(yaml_document_t *doc, const yaml_node_pair_t *pr)
     return kn && kn->type == YAML_SCALAR_NODE ? (const char *)kn->data.scalar.value : NULL;
 }
 
-typedef struct keyref {
-    const char *s;
-    int i;
-} keyref;
-
-static int keyref_cmp(const void *a, const void *b)
-{
-    const keyref *x = a, *y = b;
-    int d = strcmp(x->s, y->s);
-    return d ? d : (x->i > y->i) - (x->i < y->i);
-}
-
 /* The mapping's keys are scalars, each once: the first key (in file order) that is not, or that
  * repeats an earlier one, is refused.  Sorted, so that many keys take n log n steps. */
 static radx_status check_keys(yaml_document_t *doc, yaml_node_t *node, const pval *v, lctx *c)
 {
     const yaml_node_pair_t *pairs = node->data.mapping.pairs.start;
     int n = (int)(node->data.mapping.pairs.top - pairs), bad = n, dup = 0;
-    keyref *k = malloc((size_t)(n > 0 ? n : 1) * sizeof *k);
+    radx_keyref *k = malloc((size_t)(n > 0 ? n : 1) * sizeof *k);
     if (!k) return radx_seterr(c->err, RADX_ERR_NOMEM, "out of memory");
     int m = 0;
     for (int i = 0; i < n && bad == n; i++) {
-        k[m] = (keyref){key_text(doc, &pairs[i]), i};
+        k[m] = (radx_keyref){key_text(doc, &pairs[i]), i};
         if (k[m].s)
             m++;
         else
             bad = i;
     }
-    qsort(k, (size_t)m, sizeof *k, keyref_cmp);
+    qsort(k, (size_t)m, sizeof *k, radx_keyref_cmp);
     for (int j = 1; j < m; j++)
         if (k[j].i < bad && !strcmp(k[j].s, k[j - 1].s)) {
             bad = k[j].i;
