@@ -272,6 +272,13 @@ static void check_delta_inputs(void)
     CHECK(rc == 0 && load("w.csv", &w) == 0 && w.nrows == 2 && w.len[0] == 71 && !strcmp(csv_get(&w, 1, 70), "2.5"),
           "70 ID columns: exit %d", rc);
     if (rc == 0) csv_free(&w);
+    /* 300 000 feature columns: lookups by name, not pairwise (a hang guard, not a timing) */
+    run("awk 'BEGIN { printf \"ID\"; for (i = 0; i < 300000; i++) printf \",original_firstorder_F%%d\", i; "
+        "printf \"\\nP1\"; for (i = 0; i < 300000; i++) printf \",%%d\", i; print \"\" }' > wide.csv");
+    run("cp wide.csv wide2.csv");
+    rc = run("timeout -s KILL 60 %s delta --baseline wide.csv --followup wide2.csv --id ID -o wide_d.csv 2>/dev/null",
+             RADX_CLI);
+    CHECK(rc == 0 && lines_in("wide_d.csv") == 2, "delta with 300 000 feature columns: exit %d", rc);
 }
 
 int main(void)

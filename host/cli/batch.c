@@ -115,12 +115,12 @@ static int read_cohort(batch_cmd *C)
                 path, C->B.col_image < 0 ? "Image" : "Mask");
         return 2;
     }
-    for (int i = 0; i < hdr->n; i++)
-        for (int j = 0; j < i; j++)
-            if (!strcmp(hdr->f[i], hdr->f[j])) {
-                fprintf(stderr, "radx batch: %s: column '%s' appears twice in the header\n", path, hdr->f[i]);
-                return 2;
-            }
+    csv_index ix;
+    if (csv_index_build(hdr, &ix)) return 7;
+    const char *twice = csv_index_repeated(&ix);
+    if (twice) fprintf(stderr, "radx batch: %s: column '%s' appears twice in the header\n", path, twice);
+    csv_index_free(&ix);
+    if (twice) return 2;
     /* relative image and mask paths start in the cohort's folder */
     C->dir = strdup(path);
     if (!C->dir) return 7;

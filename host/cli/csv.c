@@ -28,6 +28,49 @@ int csv_col(const csv_row *r, const char *name)
     return -1;
 }
 
+static int cmp_named(const void *a, const void *b)
+{
+    const struct csv_named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+int csv_index_build(const csv_row *hdr, csv_index *ix)
+{
+    ix->n = hdr->n;
+    ix->e = malloc(sizeof *ix->e * (size_t)(hdr->n + 1));
+    if (!ix->e) return -1;
+    for (int i = 0; i < hdr->n; i++) ix->e[i] = (struct csv_named){hdr->f[i], i};
+    qsort(ix->e, (size_t)ix->n, sizeof *ix->e, cmp_named);
+    return 0;
+}
+
+int csv_index_find(const csv_index *ix, const char *name)
+{
+    int lo = 0, hi = ix->n;
+    while (lo < hi) { /* the first entry not below name */
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->e[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && !strcmp(ix->e[lo].name, name) ? ix->e[lo].col : -1;
+}
+
+const char *csv_index_repeated(const csv_index *ix)
+{
+    for (int i = 1; i < ix->n; i++)
+        if (!strcmp(ix->e[i].name, ix->e[i - 1].name)) return ix->e[i].name;
+    return NULL;
+}
+
+void csv_index_free(csv_index *ix)
+{
+    free(ix->e);
+    memset(ix, 0, sizeof *ix);
+}
+
 static int push_field(csv_row *r, int *cap, const char *s, size_t n)
 {
     if (r->n == *cap) {

@@ -30,4 +30,21 @@ void csv_row_free(csv_row *r);
 
 /* Index of column `name` in row r, or -1. */
 int csv_col(const csv_row *r, const char *name);
+
+/* A header's columns sorted by name, so that lookups and the search for a repeated name take
+ * log time however many columns a file has. */
+typedef struct csv_index {
+    int n;
+    struct csv_named {
+        const char *name; /* the header's text */
+        int col;
+    } * e;
+} csv_index;
+/* 0, or -1 when out of memory. */
+int csv_index_build(const csv_row *hdr, csv_index *ix);
+/* The first column named `name`, or -1. */
+int csv_index_find(const csv_index *ix, const char *name);
+/* A name that two columns have, or NULL. */
+const char *csv_index_repeated(const csv_index *ix);
+void csv_index_free(csv_index *ix);
 #endif

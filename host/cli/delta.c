@@ -29,8 +29,6 @@ typedef struct keyed {
     int row;
 } keyed;
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static int cmp_keyed(const void *a, const void *b) { return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key); }
 
 /* A whole field as a number: 0, or -1 when it is empty or not all a number. */
@@ -53,9 +51,10 @@ typedef struct delta_opts {
 typedef struct delta_file {
     const char *path;
     csv_doc doc;
-    int *id;     /* its ID columns */
-    int *feat;   /* its feature columns, in the baseline's order */
-    keyed *keys; /* one per data row: A's in row order, B's sorted */
+    int *id;        /* its ID columns */
+    int *feat;      /* its feature columns, in the baseline's order */
+    keyed *keys;    /* one per data row: A's in row order, B's sorted */
+    csv_index cols; /* its header, by name */
     int nkeys;
 } delta_file;
 
@@ -122,19 +121,13 @@ static int read_input(delta_file *f)
         fprintf(stderr, "radx delta: %s: empty file (no header)\n", f->path);
         return 3;
     }
-    const csv_row *h = &f->doc.rows[0];
-    char **names = malloc(sizeof *names * (size_t)(h->n + 1));
-    if (!names) return 7;
-    memcpy(names, h->f, sizeof *names * (size_t)h->n);
-    qsort(names, (size_t)h->n, sizeof *names, cmp_str);
-    int rc = 0;
-    for (int i = 1; i < h->n && !rc; i++)
-        if (!strcmp(names[i], names[i - 1])) {
-            fprintf(stderr, "radx delta: %s: column '%s' appears twice in the header\n", f->path, names[i]);
-            rc = 2;
-        }
-    free(names);
-    return rc;
+    if (csv_index_build(&f->doc.rows[0], &f->cols)) return 7;
+    const char *twice = csv_index_repeated(&f->cols);
+    if (twice) {
+        fprintf(stderr, "radx delta: %s: column '%s' appears twice in the header\n", f->path, twice);
+        return 2;
+    }
+    return 0;
 }
 
 /* Both files, each with a header; neither is the output.  0, or the exit status after printing
@@ -172,8 +165,8 @@ static int find_id_columns(delta *D)
                 fprintf(stderr, "radx delta: --id: column '%s' given twice\n", D->idnames[k]);
                 return 2;
             }
-        D->a.id[k] = csv_col(&D->a.doc.rows[0], D->idnames[k]);
-        D->b.id[k] = csv_col(&D->b.doc.rows[0], D->idnames[k]);
+        D->a.id[k] = csv_index_find(&D->a.cols, D->idnames[k]);
+        D->b.id[k] = csv_index_find(&D->b.cols, D->idnames[k]);
         if (D->a.id[k] < 0 || D->b.id[k] < 0) {
             fprintf(stderr, "radx delta: %s: no ID column '%s'\n", D->a.id[k] < 0 ? D->a.path : D->b.path,
                     D->idnames[k]);
@@ -186,9 +179,9 @@ static int find_id_columns(delta *D)
 /* Does every feature column of x appear in y?  Prints the first that does not. */
 static int features_within(const delta_file *x, const delta_file *y)
 {
-    const csv_row *hx = &x->doc.rows[0], *hy = &y->doc.rows[0];
+    const csv_row *hx = &x->doc.rows[0];
     for (int i = 0; i < hx->n; i++)
-        if (is_feature_name(hx->f[i]) && csv_col(hy, hx->f[i]) < 0) {
+        if (is_feature_name(hx->f[i]) && csv_index_find(&y->cols, hx->f[i]) < 0) {
             fprintf(stderr,
                     "radx delta: %s has feature '%s' but %s does not: the two were extracted with different settings\n",
                     x->path, hx->f[i], y->path);
@@ -201,7 +194,7 @@ static int features_within(const delta_file *x, const delta_file *y)
  * status after printing the error. */
 static int find_feature_columns(delta *D)
 {
-    const csv_row *ha = &D->a.doc.rows[0], *hb = &D->b.doc.rows[0];
+    const csv_row *ha = &D->a.doc.rows[0];
     D->a.feat = malloc(sizeof *D->a.feat * (size_t)(ha->n + 1));
     D->b.feat = malloc(sizeof *D->b.feat * (size_t)(ha->n + 1));
     if (!D->a.feat || !D->b.feat) return 7;
@@ -209,7 +202,7 @@ static int find_feature_columns(delta *D)
     for (int i = 0; i < ha->n; i++) {
         if (!is_feature_name(ha->f[i])) continue;
         D->a.feat[D->nf] = i;
-        D->b.feat[D->nf++] = csv_col(hb, ha->f[i]);
+        D->b.feat[D->nf++] = csv_index_find(&D->b.cols, ha->f[i]);
     }
     if (!features_within(&D->b, &D->a)) return 2;
     if (!D->nf) {
@@ -333,6 +326,7 @@ static void delta_file_free(delta_file *f)
     free(f->keys);
     free(f->feat);
     free(f->id);
+    csv_index_free(&f->cols);
     csv_doc_free(&f->doc);
 }
 
