@@ -264,6 +264,12 @@ int main(void)
     expect_error("unknown setting", "img.nrrd lab.nrrd -s binwidth:5", "binwidth", 0);
     expect_error("bad distances", "img.nrrd lab.nrrd -s distances:[0]", "distances", 0);
     {
+        char longset[2048] = "img.nrrd lab.nrrd -s distances:[";
+        for (int i = 0; i < 600; i++) strcat(longset, "1,");
+        strcat(longset, "0]"); /* the bad value past 1024 characters: read whole, not cut */
+        expect_error("a long -s value, bad at its end", longset, "distances", 0);
+    }
+    {
         const char *y = "setting:\n  binWidth: 25\n  notASetting: 3\n";
         /* preprocessing settings */
         snprintf(args, sizeof args, "%s %s -s resampledPixelSpacing:[0.7,-1,0]", brain_img, brain_msk);

@@ -144,16 +144,19 @@ int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **out)
     radx_status s = radx_params_create(ctx, &p);
     if (!s && o->params_path) s = radx_params_load(ctx, p, o->params_path);
     for (int i = 0; !s && i < o->nsets; i++) {
-        char buf[1024];
-        snprintf(buf, sizeof buf, "%s", o->sets[i]);
-        char *colon = strchr(buf, ':');
+        char *buf = strdup(o->sets[i]), *colon = buf ? strchr(buf, ':') : NULL;
         if (!colon) {
-            fprintf(stderr, "radx %s: -s '%s': expected NAME:VALUE\n", o->cmd, o->sets[i]);
+            if (buf)
+                fprintf(stderr, "radx %s: -s '%s': expected NAME:VALUE\n", o->cmd, o->sets[i]);
+            else
+                fprintf(stderr, "radx %s: out of memory\n", o->cmd);
+            free(buf);
             radx_params_destroy(p);
-            return 2;
+            return buf ? 2 : 7;
         }
         *colon = 0;
         s = radx_params_set(ctx, p, buf, colon + 1);
+        free(buf);
     }
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
