@@ -204,6 +204,28 @@ static void check_batch_signal(void)
     if (system(cmd) != 0) fprintf(stderr, "could not empty out/\n");
 }
 
+/* Under a limit of 48 open files, map parks most of its maps (hidden names, descriptors closed)
+ * until all are written: the same maps as without the limit, and nothing else left. */
+static void check_map_parked(void)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/pa %s/pb", dir, dir);
+    if (system(cmd) != 0) return;
+    snprintf(cmd, sizeof cmd, "%s map img.nrrd lab.nrrd -o pa -q -s kernelRadius:1", RADX_CLI);
+    int rc = finish(start(cmd, -1, 0));
+    snprintf(cmd, sizeof cmd, "%s map img.nrrd lab.nrrd -o pb -q -s kernelRadius:1", RADX_CLI);
+    int rc2 = finish(start(cmd, RLIMIT_NOFILE, 48));
+    snprintf(cmd, sizeof cmd, "cd %s && ls -A pb | wc -l | tr -d ' ' && diff -r pa pb >/dev/null && echo same", dir);
+    FILE *p = popen(cmd, "r");
+    char n[64] = "", same[64] = "";
+    if (p && fgets(n, sizeof n, p)) fgets(same, sizeof same, p);
+    if (p) pclose(p);
+    printf("map under 48 open files: exit %d, %ld maps, %s\n", rc2, strtol(n, NULL, 10),
+           strncmp(same, "same", 4) ? "DIFFERENT from an unlimited run" : "the same as an unlimited run");
+    CHECK(rc == 0 && rc2 == 0 && strtol(n, NULL, 10) > 48 && !strncmp(same, "same", 4),
+          "map under 48 open files: exit %d, %s maps, %s", rc2, n, same);
+}
+
 /* A command under a file-size limit: exit 9, one line naming `names`, nothing left. */
 static void check_fsize(const char *what, const char *cmd, long bytes, const char *names, const char *sub)
 {
@@ -269,6 +291,7 @@ int main(void)
     check_map_signal(SIGHUP, "SIGHUP");
     check_map_kill9();
     check_batch_signal();
+    check_map_parked();
 
     snprintf(cmd, sizeof cmd, "%s extract img.nrrd lab.nrrd -f json -o out/features.json", RADX_CLI);
     check_fsize("extract -o under a 1 kB limit", cmd, 1000, "features.json", "out");

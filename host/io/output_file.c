@@ -203,7 +203,8 @@ radx_status radx_outfile_park(radx_outfile *f, radx_err *err)
     if (f->direct || f->fd < 0) return RADX_OK;
     if (!f->tmp && hidden_name(f, link_unnamed) != 0)
         return radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", f->path, strerror(errno));
-    int bad = close(f->fd) != 0;
+    int bad = fsync(f->fd) != 0 && errno != EINVAL; /* commit cannot flush a closed file */
+    bad = close(f->fd) != 0 || bad;
     f->fd = -1;
     return bad ? radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", f->path, strerror(errno)) : RADX_OK;
 }
