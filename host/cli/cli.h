@@ -26,10 +26,18 @@ typedef struct radx_cli_opts {
     const char *device; /* --device, NULL = auto */
     int jobs;           /* -j, 0 = unset */
     long max_jobs;      /* upper bound for -j */
+    /* extract and map (radx_cli_case_opts) */
+    const char *paths[2]; /* IMAGE, MASK */
+    const char *out;      /* -o */
+    const char *fmt;      /* -f, NULL = unset */
+    int quiet;            /* -q (map) */
 } radx_cli_opts;
 /* Consumes argv[*i] (and its value) when it is -p, -s, --label, --device or -j: returns 1; 0 when
  * it is none of them; -1 after printing a one-line error (exit status 2). */
 int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i);
+/* All of extract's or map's arguments: IMAGE MASK, the common options, -o, -f and (with_quiet)
+ * -q.  0, or 2 after printing the error. */
+int radx_cli_case_opts(radx_cli_opts *o, int argc, char **argv, int with_quiet);
 /* --device as a backend; -1 after printing an error. */
 int radx_cli_backend(const radx_cli_opts *o, radx_backend *b);
 /* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */

@@ -75,6 +75,48 @@ int radx_cli_common_opt(radx_cli_opts *o, int argc, char **argv, int *i)
     return 1;
 }
 
+/* -o, -f or (with_quiet) -q at argv[*i]: 1 when consumed, 0 when none of them, -1 after an error. */
+static int case_opt(radx_cli_opts *o, int argc, char **argv, int *i, int with_quiet)
+{
+    const char *a = argv[*i];
+    const char **value = !strcmp(a, "-o") || !strcmp(a, "--out")      ? &o->out
+                         : !strcmp(a, "-f") || !strcmp(a, "--format") ? &o->fmt
+                                                                      : NULL;
+    if (value) {
+        if (need(o, argc, *i, a)) return -1;
+        *value = argv[++*i];
+        return 1;
+    }
+    if (with_quiet && (!strcmp(a, "-q") || !strcmp(a, "--quiet"))) return o->quiet = 1;
+    return 0;
+}
+
+int radx_cli_case_opts(radx_cli_opts *o, int argc, char **argv, int with_quiet)
+{
+    int npaths = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int c = radx_cli_common_opt(o, argc, argv, &i);
+        if (!c) c = case_opt(o, argc, argv, &i, with_quiet);
+        if (c < 0) return 2;
+        if (c) continue;
+        if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "radx %s: unknown option '%s' (see radx --help)\n", o->cmd, a);
+            return 2;
+        }
+        if (npaths == 2) {
+            fprintf(stderr, "radx %s: unexpected argument '%s' (see radx --help)\n", o->cmd, a);
+            return 2;
+        }
+        o->paths[npaths++] = a;
+    }
+    if (npaths != 2) {
+        fprintf(stderr, "radx %s: needs IMAGE and MASK (see radx --help)\n", o->cmd);
+        return 2;
+    }
+    return 0;
+}
+
 void radx_cli_report_auto_backend(radx_backend asked, const radx_plan *plan)
 {
     if (asked != RADX_BACKEND_AUTO) return;

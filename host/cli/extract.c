@@ -6,55 +6,25 @@
 #include "output.h"
 
 typedef struct extract_opts {
-    radx_cli_opts co;
-    const char *paths[2]; /* IMAGE, MASK */
-    const char *out_path; /* -o, NULL = stdout */
-    const char *fmt;      /* -f */
+    radx_cli_opts co; /* co.paths: IMAGE, MASK; co.out: -o (NULL = stdout); co.fmt: -f */
     radx_backend backend;
 } extract_opts;
 
 /* 0, or the exit status after printing the error. */
 static int parse_options(extract_opts *o, int argc, char **argv)
 {
-    int npaths = 0;
     memset(o, 0, sizeof *o);
-    o->fmt = "txt";
     o->co.cmd = "extract";
     o->co.max_jobs = 4096;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        int c = radx_cli_common_opt(&o->co, argc, argv, &i);
-        if (c < 0) return 2;
-        if (c) continue;
-        if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
-            fprintf(stderr, "radx extract: option %s needs a value\n", a);
-            return 2;
-        }
-        if (!strcmp(a, "-f") || !strcmp(a, "--format"))
-            o->fmt = argv[++i];
-        else if (!strcmp(a, "-o") || !strcmp(a, "--out"))
-            o->out_path = argv[++i];
-        else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "radx extract: unknown option '%s' (see radx --help)\n", a);
-            return 2;
-        } else if (npaths < 2)
-            o->paths[npaths++] = a;
-        else {
-            fprintf(stderr, "radx extract: unexpected argument '%s' (see radx --help)\n", a);
-            return 2;
-        }
-    }
-    if (npaths != 2) {
-        fprintf(stderr, "radx extract: needs IMAGE and MASK (see radx --help)\n");
-        return 2;
-    }
-    if (strcmp(o->fmt, "txt") && strcmp(o->fmt, "csv") && strcmp(o->fmt, "json")) {
-        fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", o->fmt);
+    if (radx_cli_case_opts(&o->co, argc, argv, 0)) return 2;
+    if (!o->co.fmt) o->co.fmt = "txt";
+    if (strcmp(o->co.fmt, "txt") && strcmp(o->co.fmt, "csv") && strcmp(o->co.fmt, "json")) {
+        fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", o->co.fmt);
         return 2;
     }
     if (radx_cli_backend(&o->co, &o->backend)) return 2;
-    const char *const inputs[3] = {o->paths[0], o->paths[1], o->co.params_path};
-    return o->out_path ? radx_cli_refuse_output_input("extract", o->out_path, inputs, 3) : 0;
+    const char *const inputs[3] = {o->co.paths[0], o->co.paths[1], o->co.params_path};
+    return o->co.out ? radx_cli_refuse_output_input("extract", o->co.out, inputs, 3) : 0;
 }
 
 /* The result to -o (the file opened before the case was computed) or to stdout.  0, or the exit
@@ -64,7 +34,7 @@ static int write_output(const extract_opts *o, radx_ctx *ctx, radx_file *out, co
     sbuf_t b = {0};
     int rc = 0;
     char err[2048];
-    if (radx_cli_format_result(&b, r, o->fmt)) {
+    if (radx_cli_format_result(&b, r, o->co.fmt)) {
         fprintf(stderr, "radx: out of memory\n");
         radx_file_discard(out);
         rc = 7;
@@ -101,8 +71,8 @@ int radx_cmd_extract(int argc, char **argv)
     s = radx_plan_create(ctx, p, o.backend, &plan);
     if (!s) radx_cli_report_auto_backend(o.backend, plan);
     int cannot_write = 0; /* a bad -o fails before the case is computed */
-    if (!s && o.out_path) cannot_write = (s = radx_file_create(ctx, o.out_path, &file)) == RADX_ERR_IO;
-    if (!s) s = radx_plan_execute(plan, o.paths[0], o.paths[1], o.co.label, &r);
+    if (!s && o.co.out) cannot_write = (s = radx_file_create(ctx, o.co.out, &file)) == RADX_ERR_IO;
+    if (!s) s = radx_plan_execute(plan, o.co.paths[0], o.co.paths[1], o.co.label, &r);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
         rc = cannot_write ? 9 : radx_cli_exit_code(s);

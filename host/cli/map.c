@@ -168,57 +168,25 @@ static int ends_with(const char *s, const char *suf)
 }
 
 typedef struct map_opts {
-    radx_cli_opts co;
-    const char *paths[2]; /* IMAGE, MASK */
-    const char *out_dir;  /* -o */
-    const char *ext;      /* the maps' file type, from -f or the image's */
-    int quiet;            /* -q */
+    radx_cli_opts co; /* co.paths: IMAGE, MASK; co.out: -o DIR; co.fmt: -f; co.quiet: -q */
+    const char *ext;  /* the maps' file type, from -f or the image's */
     radx_backend backend;
 } map_opts;
 
 /* 0, or the exit status after printing the error. */
 static int parse_options(map_opts *o, int argc, char **argv)
 {
-    int npaths = 0;
-    const char *fmt = NULL;
     memset(o, 0, sizeof *o);
     o->co.cmd = "map";
     o->co.max_jobs = 4096;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        int c = radx_cli_common_opt(&o->co, argc, argv, &i);
-        if (c < 0) return 2;
-        if (c) continue;
-        if ((!strcmp(a, "-f") || !strcmp(a, "--format") || !strcmp(a, "-o") || !strcmp(a, "--out")) && i + 1 >= argc) {
-            fprintf(stderr, "radx map: option %s needs a value\n", a);
-            return 2;
-        }
-        if (!strcmp(a, "-o") || !strcmp(a, "--out"))
-            o->out_dir = argv[++i];
-        else if (!strcmp(a, "-f") || !strcmp(a, "--format"))
-            fmt = argv[++i];
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-            o->quiet = 1;
-        else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "radx map: unknown option '%s' (see radx --help)\n", a);
-            return 2;
-        } else if (npaths < 2)
-            o->paths[npaths++] = a;
-        else {
-            fprintf(stderr, "radx map: unexpected argument '%s' (see radx --help)\n", a);
-            return 2;
-        }
-    }
-    if (npaths != 2) {
-        fprintf(stderr, "radx map: needs IMAGE and MASK (see radx --help)\n");
-        return 2;
-    }
-    if (!o->out_dir) {
+    if (radx_cli_case_opts(&o->co, argc, argv, 1)) return 2;
+    if (!o->co.out) {
         fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n");
         return 2;
     }
+    const char *fmt = o->co.fmt;
     if (!fmt)
-        o->ext = (ends_with(o->paths[0], ".nrrd") || ends_with(o->paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
+        o->ext = (ends_with(o->co.paths[0], ".nrrd") || ends_with(o->co.paths[0], ".nhdr")) ? ".nrrd" : ".nii.gz";
     else if (!strcmp(fmt, "nii.gz"))
         o->ext = ".nii.gz";
     else if (!strcmp(fmt, "nii"))
@@ -237,15 +205,15 @@ static int parse_options(map_opts *o, int argc, char **argv)
  * the folder is as it was.  0, or the exit status after printing the error. */
 static int make_maps(const map_opts *mo, radx_ctx *ctx, radx_plan *plan, map_out *o)
 {
-    const char *const inputs[3] = {mo->paths[0], mo->paths[1], mo->co.params_path};
+    const char *const inputs[3] = {mo->co.paths[0], mo->co.paths[1], mo->co.params_path};
     o->ctx = ctx;
-    o->dir = mo->out_dir;
+    o->dir = mo->co.out;
     o->ext = mo->ext;
     o->inputs = inputs;
-    o->quiet = mo->quiet;
+    o->quiet = mo->co.quiet;
     o->open_max = files_open_max();
     o->t0 = radx_cli_now_s();
-    radx_status s = radx_plan_execute_map(plan, mo->paths[0], mo->paths[1], mo->co.label, on_map, o);
+    radx_status s = radx_plan_execute_map(plan, mo->co.paths[0], mo->co.paths[1], mo->co.label, on_map, o);
     if (s) {
         /* a failed save: its own message; anything else: the context's */
         fprintf(stderr, "radx: %s\n", o->msg[0] ? o->msg : radx_ctx_last_error(ctx));
@@ -259,12 +227,12 @@ static int make_maps(const map_opts *mo, radx_ctx *ctx, radx_plan *plan, map_out
     double tc = radx_cli_now_s();
     int rc = commit_maps(o);
     o->t_write += radx_cli_now_s() - tc;
-    if (!rc && !mo->quiet) {
+    if (!rc && !mo->co.quiet) {
         double t = radx_cli_now_s() - o->t0;
         fprintf(stderr,
                 "radx map: %zu maps in %s (%.3f s: read, prepare and compute %.3f s, write %.3f s; "
                 "%s)\n",
-                o->n, mo->out_dir, t, t - o->t_write, o->t_write,
+                o->n, mo->co.out, t, t - o->t_write, o->t_write,
                 radx_plan_backend(plan) == RADX_BACKEND_CUDA
                     ? "preprocessing and first order on the cuda backend, the other classes on the CPU"
                     : "on the cpu backend");
@@ -299,14 +267,14 @@ int radx_cmd_map(int argc, char **argv)
         goto out;
     }
     size_t first_new = 0;
-    if (make_dirs(mo.out_dir, &first_new) != 0 || access(mo.out_dir, W_OK | X_OK) != 0) {
-        fprintf(stderr, "radx: %s: cannot write maps there: %s\n", mo.out_dir, strerror(errno));
-        remove_new_dirs(mo.out_dir, first_new);
+    if (make_dirs(mo.co.out, &first_new) != 0 || access(mo.co.out, W_OK | X_OK) != 0) {
+        fprintf(stderr, "radx: %s: cannot write maps there: %s\n", mo.co.out, strerror(errno));
+        remove_new_dirs(mo.co.out, first_new);
         rc = 9;
         goto out;
     }
     rc = make_maps(&mo, ctx, plan, &o);
-    if (rc) remove_new_dirs(mo.out_dir, first_new);
+    if (rc) remove_new_dirs(mo.co.out, first_new);
 out:
     for (size_t i = 0; i < o.n; i++) {
         radx_file_discard(o.files[i]); /* NULL once committed */
