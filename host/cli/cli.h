@@ -43,6 +43,11 @@ int radx_cli_backend(const radx_cli_opts *o, radx_backend *b);
 /* Settings from -p and -s (in that order); 0, or the exit status after printing the error. */
 int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
 
+/* The context (with -j's threads), the settings (-p, -s) and a plan on backend b, as extract and
+ * map make them.  0, or the exit status after printing the error; the caller destroys what was
+ * made (NULL otherwise) either way. */
+int radx_cli_plan(const radx_cli_opts *o, radx_backend b, radx_ctx **ctx, radx_params **p, radx_plan **plan);
+
 /* When --device was auto: one stderr line naming the backend the plan chose. */
 void radx_cli_report_auto_backend(radx_backend asked, const radx_plan *plan);
 /* After a successful run on CUDA: one stderr line with the device memory peak, budget, CPU

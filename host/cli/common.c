@@ -231,3 +231,21 @@ double radx_cli_now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+
+int radx_cli_plan(const radx_cli_opts *o, radx_backend b, radx_ctx **ctx, radx_params **p, radx_plan **plan)
+{
+    *ctx = NULL;
+    *p = NULL;
+    *plan = NULL;
+    radx_status s = radx_ctx_create(ctx);
+    if (s) {
+        fprintf(stderr, "radx: %s\n", radx_status_string(s));
+        return radx_cli_exit_code(s);
+    }
+    if (o->jobs) radx_ctx_set_threads(*ctx, o->jobs);
+    int rc = radx_cli_params(o, *ctx, p);
+    if (rc) return rc;
+    s = radx_plan_create(*ctx, *p, b, plan);
+    if (s) fprintf(stderr, "radx: %s\n", radx_ctx_last_error(*ctx));
+    return radx_cli_exit_code(s);
+}

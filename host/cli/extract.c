@@ -55,23 +55,17 @@ int radx_cmd_extract(int argc, char **argv)
     int rc = parse_options(&o, argc, argv);
     if (rc) return rc;
 
-    radx_ctx *ctx = NULL;
-    radx_params *p = NULL;
-    radx_plan *plan = NULL;
+    radx_ctx *ctx;
+    radx_params *p;
+    radx_plan *plan;
     radx_result *r = NULL;
     radx_file *file = NULL;
-    radx_status s = radx_ctx_create(&ctx);
-    if (s) {
-        fprintf(stderr, "radx: %s\n", radx_status_string(s));
-        return radx_cli_exit_code(s);
-    }
-    if (o.co.jobs) radx_ctx_set_threads(ctx, o.co.jobs);
-    rc = radx_cli_params(&o.co, ctx, &p);
+    rc = radx_cli_plan(&o.co, o.backend, &ctx, &p, &plan);
     if (rc) goto out;
-    s = radx_plan_create(ctx, p, o.backend, &plan);
-    if (!s) radx_cli_report_auto_backend(o.backend, plan);
+    radx_cli_report_auto_backend(o.backend, plan);
     int cannot_write = 0; /* a bad -o fails before the case is computed */
-    if (!s && o.co.out) cannot_write = (s = radx_file_create(ctx, o.co.out, &file)) == RADX_ERR_IO;
+    radx_status s = RADX_OK;
+    if (o.co.out) cannot_write = (s = radx_file_create(ctx, o.co.out, &file)) == RADX_ERR_IO;
     if (!s) s = radx_plan_execute(plan, o.co.paths[0], o.co.paths[1], o.co.label, &r);
     if (s) {
         fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));

@@ -247,25 +247,13 @@ int radx_cmd_map(int argc, char **argv)
     int rc = parse_options(&mo, argc, argv);
     if (rc) return rc;
 
-    radx_ctx *ctx = NULL;
-    radx_params *p = NULL;
-    radx_plan *plan = NULL;
+    radx_ctx *ctx;
+    radx_params *p;
+    radx_plan *plan;
     map_out o;
     memset(&o, 0, sizeof o);
-    radx_status s = radx_ctx_create(&ctx);
-    if (s) {
-        fprintf(stderr, "radx: %s\n", radx_status_string(s));
-        return radx_cli_exit_code(s);
-    }
-    if (mo.co.jobs) radx_ctx_set_threads(ctx, mo.co.jobs);
-    rc = radx_cli_params(&mo.co, ctx, &p);
+    rc = radx_cli_plan(&mo.co, mo.backend, &ctx, &p, &plan);
     if (rc) goto out;
-    s = radx_plan_create(ctx, p, mo.backend, &plan);
-    if (s) {
-        fprintf(stderr, "radx: %s\n", radx_ctx_last_error(ctx));
-        rc = radx_cli_exit_code(s);
-        goto out;
-    }
     size_t first_new = 0;
     if (make_dirs(mo.co.out, &first_new) != 0 || access(mo.co.out, W_OK | X_OK) != 0) {
         fprintf(stderr, "radx: %s: cannot write maps there: %s\n", mo.co.out, strerror(errno));
