@@ -47,20 +47,18 @@ RADX_HD double radx_fo_lerp(double a, double b, double t)
     return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
 
-/* numpy.percentile(sorted, q) with the default 'linear' method. */
+/* numpy.percentile(sorted, q) with the default 'linear' method, in numpy's arithmetic (1.22 and
+ * later): the virtual index (n - 1) * (q / 100), its floor and the remainder gamma, and
+ * numpy.lerp; at or past the last index, the last value.  The same index written as
+ * n*q + (1 - q) - 1 rounds differently for many n. */
 RADX_HD double radx_fo_percentile(const double *s, int64_t n, double q)
 {
-    double quant = q / 100.0;
-    /* _compute_virtual_index(n, q, alpha=1, beta=1) = n*q + (1 + q*(1-1-1)) - 1 */
-    double virt = (double)n * quant + (1.0 + quant * (1.0 - 1.0 - 1.0)) - 1.0;
-    double prev = floor(virt);
-    double gamma = virt - prev;
-    int64_t i0 = (int64_t)prev, i1 = i0 + 1;
-    if (i0 < 0) i0 = 0;
-    if (i0 > n - 1) i0 = n - 1;
-    if (i1 > n - 1) i1 = n - 1;
-    if (i1 < 0) i1 = 0;
-    return radx_fo_lerp(s[i0], s[i1], gamma);
+    const double virt = (double)(n - 1) * (q / 100.0);
+    if (!(virt < (double)(n - 1))) return s[n - 1];
+    if (virt < 0) return s[0];
+    const double prev = floor(virt);
+    const int64_t i0 = (int64_t)prev;
+    return radx_fo_lerp(s[i0], s[i0 + 1], virt - prev);
 }
 
 /* The 18 features (out[RADX_FO_*]) of n >= 1 values s sorted ascending; counts[0..ncounts): the
