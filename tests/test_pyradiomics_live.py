@@ -73,8 +73,36 @@ def main():
             print('%s %s: %d features, largest relative difference %.3g (%s)%s' %
                   ('ok  ' if ok else 'FAIL', label, len(py), worst, where,
                    '; missing in radx: ' + ', '.join(missing[:5]) if missing else ''))
+    failures += check_label_setting(radx, data, tmp, featureextractor)
     print('test_pyradiomics_live: %d failure(s)' % failures)
     return 1 if failures else 0
+
+
+def check_label_setting(radx, data, tmp, featureextractor):
+    """A mask whose ROI is label 2, extracted with label 2 (radx: --label 2): the features agree and
+    diagnostics_Configuration_Settings is the same text as str() of PyRadiomics' (which writes the label it
+    used)."""
+    import SimpleITK as sitk
+    image = os.path.join(data, 'pyradiomics', 'brain1_image.nrrd')
+    m = sitk.ReadImage(os.path.join(data, 'pyradiomics', 'brain1_label.nrrd'))
+    mask = os.path.join(tmp, 'brain1_label2.nrrd')
+    sitk.WriteImage(m * 2, mask)
+    ex = featureextractor.RadiomicsFeatureExtractor()
+    ex.disableAllFeatures()
+    ex.enableFeatureClassByName('firstorder')
+    py = ex.execute(image, mask, label=2)
+    params = os.path.join(tmp, 'firstorder.yaml')
+    with open(params, 'w') as f:
+        f.write('featureClass:\n  firstorder:\n')
+    run = subprocess.run([radx, 'extract', image, mask, '-f', 'json', '--device', 'cpu', '--label', '2', '-p', params],
+                         capture_output=True, text=True)
+    rx = json.loads(run.stdout) if run.returncode == 0 else {}
+    key = 'diagnostics_Configuration_Settings'
+    ok = run.returncode == 0 and rx.get(key) == str(py[key]) and \
+        rx.get('original_firstorder_Mean') == float(py['original_firstorder_Mean'])
+    print('%s brain1 --label 2: %s same as PyRadiomics%s' % ('ok  ' if ok else 'FAIL', key,
+                                                              '' if ok else ': %r / %r' % (rx.get(key), py[key])))
+    return 0 if ok else 1
 
 
 if __name__ == '__main__':

@@ -176,13 +176,9 @@ static void put_value(sbuf *b, const radx_params *p, const radx_params *def, int
     free(d.p);
 }
 
-void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
+/* The effective settings as PyRadiomics' repr of its settings dict, into b. */
+static void build_settings(const radx_params *p, sbuf *out)
 {
-    if (!buf || !len) return;
-    if (!p) {
-        snprintf(buf, len, "{}");
-        return;
-    }
     radx_params def;
     radx_params_init_defaults(&def);
     sbuf b = {0};
@@ -219,7 +215,30 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
         free(c2.p);
     }
     radx_sb_puts(&b, "}");
+    *out = b;
+}
+
+void radx_params_format_settings(const radx_params *p, char *buf, size_t len)
+{
+    if (!buf || !len) return;
+    if (!p) {
+        snprintf(buf, len, "{}");
+        return;
+    }
+    sbuf b;
+    build_settings(p, &b);
     copy_out(buf, len, &b);
+}
+
+char *radx_params_settings_text(const radx_params *p)
+{
+    sbuf b;
+    build_settings(p, &b);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
 }
 
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)

@@ -174,6 +174,8 @@ void radx_params_clear(radx_params *p);         /* frees owned names */
 radx_status radx_params_copy(radx_params *dst, const radx_params *src, radx_err *err);
 /* Diagnostics text of the effective settings, PyRadiomics dict style. */
 void radx_params_format_settings(const radx_params *p, char *buf, size_t len);
+/* The same, whole, however long (malloc'ed; NULL when out of memory). */
+char *radx_params_settings_text(const radx_params *p);
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len);
 
 /* The LoG kernel (the radx setting logKernel): RADX_LOG_PYRADIOMICS reproduces SimpleITK's

@@ -347,7 +347,7 @@ static radx_status diagnose_as_read(const radx_case *cs, const prep *pr, const u
 {
     radx_roi_box box_orig;
     box_of(lab_orig, &cs->msk.g, &box_orig);
-    radx_status st = radx_diag_config(pr->p, pr->diag, err);
+    radx_status st = radx_diag_config(pr->p, pr->label, pr->diag, err);
     if (!st) st = radx_diag_image("original", &cs->img, pr->nd, pr->diag, err);
     char hex[41];
     if (!st && radx_volume_sha1(&cs->msk, 1, hex) == RADX_OK &&

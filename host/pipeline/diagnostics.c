@@ -196,13 +196,18 @@ nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
 }
 
-/* generalinfo's static part: versions, configuration. */
-radx_status radx_diag_config(const radx_params *p, radx_result *res, radx_err *err)
+/* generalinfo's static part: versions, configuration (with the label the case used, which
+ * PyRadiomics' execute(..., label=N) writes into its settings). */
+radx_status radx_diag_config(const radx_params *p, int label, radx_result *res, radx_err *err)
 {
     char buf[4096];
     ADD("diagnostics_Versions_radx", RADX_VERSION_STRING);
-    radx_params_format_settings(p, buf, sizeof buf);
-    ADD("diagnostics_Configuration_Settings", buf);
+    radx_params used = *p; /* a view: only read, its pointers shared */
+    if (label > 0) used.label = label;
+    char *settings = radx_params_settings_text(&used);
+    const int bad = !settings || radx_result_add_text(res, "diagnostics_Configuration_Settings", settings);
+    free(settings);
+    if (bad) goto nomem;
     radx_params_format_imtypes(p, buf, sizeof buf);
     ADD("diagnostics_Configuration_EnabledImageTypes", buf);
     return RADX_OK;

@@ -8,7 +8,7 @@
 #include "pipeline/pipeline.h"
 
 /* addStaticElements: versions, settings, enabled image types. */
-radx_status radx_diag_config(const radx_params *p, radx_result *res, radx_err *err);
+radx_status radx_diag_config(const radx_params *p, int label, radx_result *res, radx_err *err);
 /* addImageElements: spacing, size, mean / min / max over the whole image ("original" adds its
  * hash and dimensionality first); nd: the dimensions the image was stored with. */
 radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, radx_result *res, radx_err *err);
