@@ -68,6 +68,7 @@
 #include "io/io.h"
 #include "params/params.h"
 #include "features/features.h"
+#include "rules/firstorder_rules.h"
 #include "radx_test.h"
 #include "csv_read.h"
 #include "cpu/log_filter.h"
@@ -186,22 +187,22 @@ static int ibsi_stats(const double *x, int64_t n, double out[S_N])
         free(s);
         return -1;
     }
-    /* radx_firstorder_features order (host/features/feature_tables.c) */
-    out[S_P10] = fo[0];
-    out[S_P90] = fo[1];
-    out[S_ENERGY] = fo[2];
-    out[S_IQR] = fo[4];
-    out[S_KURT] = fo[5];
-    out[S_MAX] = fo[6];
-    out[S_MEAN] = fo[7];
-    out[S_MAD] = fo[8];
-    out[S_MEDIAN] = fo[9];
-    out[S_MIN] = fo[10];
-    out[S_RANGE] = fo[11];
-    out[S_RMAD] = fo[12];
-    out[S_RMS] = fo[13];
-    out[S_SKEW] = fo[14];
-    out[S_VAR] = fo[18];
+    /* radx_firstorder_features order: the rule's slots */
+    out[S_P10] = fo[RADX_FO_P10];
+    out[S_P90] = fo[RADX_FO_P90];
+    out[S_ENERGY] = fo[RADX_FO_ENERGY];
+    out[S_IQR] = fo[RADX_FO_IQR];
+    out[S_KURT] = fo[RADX_FO_KURTOSIS];
+    out[S_MAX] = fo[RADX_FO_MAX];
+    out[S_MEAN] = fo[RADX_FO_MEAN];
+    out[S_MAD] = fo[RADX_FO_MAD];
+    out[S_MEDIAN] = fo[RADX_FO_MEDIAN];
+    out[S_MIN] = fo[RADX_FO_MIN];
+    out[S_RANGE] = fo[RADX_FO_RANGE];
+    out[S_RMAD] = fo[RADX_FO_RMAD];
+    out[S_RMS] = fo[RADX_FO_RMS];
+    out[S_SKEW] = fo[RADX_FO_SKEWNESS];
+    out[S_VAR] = fo[RADX_FO_VARIANCE];
     /* IBSI-only features */
     memcpy(s, x, (size_t)n * sizeof *s);
     qsort(s, (size_t)n, sizeof *s, cmp_double);

@@ -6,7 +6,8 @@
  * 0.702 mm in-plane B-spline resampling, original + LoG 1.5/3/5 mm, binCount 50, 378 features).
  * Goals: original-image features within 1e-6 relative (0 exactly where PyRadiomics gives 0, NaN
  * where it gives NaN), LoG features within 1e-4 (PyRadiomics-compatible LoG); the same feature
- * names, nothing missing or extra; every diagnostics row but the versions textually identical.
+ * names in PyRadiomics' order, nothing missing or extra; every diagnostics row but the versions
+ * textually identical.
  * Prints the largest relative error per case, image type and class. */
 #include "radx.h"
 #include "radx_test.h"
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
             if (!s) s = radx_plan_execute(plan, img, msk, 0, &r);
             CHECK(s == RADX_OK, "%s %s: %s", cases[ci], V->name, radx_ctx_last_error(ctx));
             group g[MAXGROUPS];
-            int ng = 0, nref = 0, ndiag = 0, ndiag_ok = 0;
+            int ng = 0, nref = 0, ndiag = 0, ndiag_ok = 0, out_of_order = 0;
+            long last_i = -1; /* radx's position of the previous reference feature */
             char line[8192];
             int in_features = 0;
             while (r && fgets(line, sizeof line, f)) {
@@ -105,6 +107,10 @@ int main(int argc, char **argv)
                 long i = radx_result_find(r, name);
                 CHECK(i >= 0, "%s %s: %s not computed", cases[ci], V->name, name);
                 if (i < 0) continue;
+                CHECK(i > last_i, "%s %s: %s comes before %s in radx, after it in PyRadiomics", cases[ci], V->name,
+                      name, radx_result_name(r, (size_t)last_i));
+                out_of_order += i <= last_i;
+                last_i = i;
                 double v = radx_result_value(r, (size_t)i);
                 double e = radx_test_relerr(v, refv);
                 CHECK(e <= tol, "%s %s %s: radx %.17g PyRadiomics %.17g (rel err %.3g)", cases[ci], V->name, name, v,
@@ -133,8 +139,9 @@ int main(int argc, char **argv)
             for (size_t i = 0; r && i < radx_result_count(r); i++) nfeat += radx_result_is_number(r, i);
             CHECK(!r || (int)nfeat == nref, "%s %s: radx gives %zu features, PyRadiomics %d", cases[ci], V->name, nfeat,
                   nref);
-            printf("%-8s %-15s %zu features (PyRadiomics %d); diagnostics: %d of %d identical\n", cases[ci], V->name,
-                   nfeat, nref, ndiag_ok, ndiag);
+            printf("%-8s %-15s %zu features (PyRadiomics %d), %s; diagnostics: %d of %d identical\n", cases[ci],
+                   V->name, nfeat, nref, out_of_order ? "NOT in PyRadiomics' order" : "in PyRadiomics' order", ndiag_ok,
+                   ndiag);
             for (int k = 0; k < ng; k++)
                 printf("%-8s %-15s %-30s %3d features  max rel err %.2e  (%s)\n", cases[ci], V->name, g[k].key,
                        g[k].count, g[k].worst, g[k].worst_name);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Feature name tables: every feature of every class, sorted as Python's dir() sorts them (PyRadiomics'
- * output order), with PyRadiomics' deprecation flags (generated from PyRadiomics 3.0.1's
+/* Feature name tables: every feature of every class in PyRadiomics' output order, its
+ * getFeatureNames() order (the getters' names, get<Feature>FeatureValue, sorted as dir() sorts them:
+ * MeanAbsoluteDeviation before Mean), with PyRadiomics' deprecation flags (generated from PyRadiomics 3.0.1's
  * getFeatureNames()); 2 marks the deprecated features whose PyRadiomics getter raises
  * DeprecationWarning, so PyRadiomics never reports them, even when named.  Feature modules fill out[] in exactly this order. */
 #include "params/params.h"
@@ -14,8 +15,8 @@ const radx_feature_info radx_firstorder_features[] = {
     {"InterquartileRange", 0},
     {"Kurtosis", 0},
     {"Maximum", 0},
-    {"Mean", 0},
     {"MeanAbsoluteDeviation", 0},
+    {"Mean", 0},
     {"Median", 0},
     {"Minimum", 0},
     {"Range", 0},

@@ -16,7 +16,8 @@
 #include "rules/kahan_sum.h"
 #include "rules/host_device.h"
 
-/* feature slots, PyRadiomics' (alphabetical) order */
+/* feature slots, in PyRadiomics' order: its getters' names sorted (getMeanAbsoluteDeviationFeatureValue
+ * before getMeanFeatureValue) */
 enum {
     RADX_FO_P10,
     RADX_FO_P90,
@@ -25,8 +26,8 @@ enum {
     RADX_FO_IQR,
     RADX_FO_KURTOSIS,
     RADX_FO_MAX,
-    RADX_FO_MEAN,
     RADX_FO_MAD,
+    RADX_FO_MEAN,
     RADX_FO_MEDIAN,
     RADX_FO_MIN,
     RADX_FO_RANGE,
