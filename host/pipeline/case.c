@@ -269,8 +269,20 @@ const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, c
         *box = &cs->box2;
         return cs->lab_reseg;
     }
-    *box = &cs->box;
+    *box = cs->lab_reseg ? &cs->box_shape : &cs->box;
     return cs->lab;
+}
+
+/* The box b with the voxels of lab inside it counted. */
+static radx_roi_box count_in_box(const uint8_t *lab, const radx_geom *g, radx_roi_box b)
+{
+    b.n = 0;
+    for (int64_t z = b.lo[2]; z <= b.hi[2]; z++)
+        for (int64_t y = b.lo[1]; y <= b.hi[1]; y++) {
+            const uint8_t *row = lab + (z * g->size[1] + y) * g->size[0];
+            for (int64_t x = b.lo[0]; x <= b.hi[0]; x++) b.n += row[x] != 0;
+        }
+    return b;
 }
 
 /* ---- the steps ---- */
@@ -565,6 +577,7 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
             "%s: resegmentation (resegmentRange) kept %lld voxel(s) of label %d; cannot extract features", pr->mpath,
             (long long)kept, pr->label);
     box_of(cs->lab_reseg, &cs->img.g, &cs->box2);
+    cs->box_shape = count_in_box(cs->lab, &cs->img.g, cs->box2);
     radx_status st = check_roi(&cs->box2, pr->p, pr->mpath, pr->label, "resegmented ", err);
     if (!st && pr->diag)
         st = radx_diag_mask("resegmented", &cs->img.g, cs->lab_reseg, &cs->box2, &cs->img, pr->nd, pr->diag, err);

@@ -29,6 +29,7 @@ typedef struct radx_case {
     uint8_t *lab_reseg;       /* working grid after resegmentation (NULL if none) */
     radx_roi_box box;         /* box of lab */
     radx_roi_box box2;        /* box of lab_reseg (when set) */
+    radx_roi_box box_shape;   /* with lab_reseg: box2's bounds, counting lab's voxels in them */
     int resampled;            /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
     int label;                /* the label used */
     double mem_bytes;         /* the case's estimated peak memory (radx_pipeline_check_memory) */
@@ -51,7 +52,9 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
                                        radx_err *err);
 
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
- * shape uses (resegmented only with resegmentShape). */
+ * shape uses: with resegmentation, PyRadiomics 3.0.1 crops to the resegmented mask's bounding box
+ * and computes shape there on the resegmented mask (resegmentShape) or on the original one, which
+ * loses the original ROI's voxels outside that box. */
 const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
 /* The box b of the label map lab (on grid g) as a numpy-ordered ROI mask *roi_out (uint8, 1 in the
  * ROI; caller frees); dims_zyx gets the box size.  RADX_ERR_NOMEM. */
