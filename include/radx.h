@@ -135,6 +135,11 @@ RADX_API void radx_ctx_destroy(radx_ctx *ctx);
 /** @return the message of the last failed call on ctx ("" if none); owned by ctx, valid until the
  *  next call on ctx. */
 RADX_API const char *radx_ctx_last_error(const radx_ctx *ctx);
+/** The warnings of the last radx_plan_execute* call on ctx: what PyRadiomics logs as a warning and
+ *  goes on from (a LoG sigma too large for the image is left out, with its features).  One line
+ *  each; i from 0; NULL past the end.  Owned by ctx, valid until the next run on it. */
+RADX_API int radx_ctx_warning_count(const radx_ctx *ctx);
+RADX_API const char *radx_ctx_warning(const radx_ctx *ctx, int i);
 /** CPU threads the plans of this context use inside one case (0 = the OpenMP default, normally
  *  every core).  Applies to the calls made on this context only; other contexts and the
  *  caller's own OpenMP settings are left alone.  Results do not depend on it. */

@@ -56,7 +56,7 @@ static int make_backends(backend_case *bc)
     }
     static const char *names[] = {"cuda", "cuda 1 MiB", "cuda shared-memory GLCM/GLRLM", "cuda global GLCM/GLRLM"};
     for (int k = 0; k < 4; k++) {
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_be be;
         if (radx_cuda_backend_create(&be, &e) != RADX_OK) {
             CHECK(0, "CUDA backend: %s", e.msg);
@@ -140,7 +140,7 @@ static void compare_status(const char *op, const backend_case *b, const char *wh
 
 static radx_buf *up(const radx_be *be, const void *h, size_t bytes)
 {
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_buf *b = radx_buf_alloc(be, bytes);
     if (b && bytes && radx_buf_set(be, b, 0, h, bytes, &e)) {
         radx_buf_free(be, b);
@@ -152,7 +152,7 @@ static radx_buf *up(const radx_be *be, const void *h, size_t bytes)
 
 static void down(const radx_be *be, radx_buf *b, void *h, size_t bytes)
 {
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     const radx_status s = radx_buf_get(be, b, 0, h, bytes, &e);
     CHECK(s == RADX_OK, "reading a buffer of %s: %s", be->ops->name, e.msg);
 }
@@ -230,7 +230,7 @@ static void test_resample(const backend_case *b)
         snprintf(p.interpolator, sizeof p.interpolator, "%s", interp[k % 4]);
         p.pad_distance = rint_in(0, 4);
         radx_volume io0, mo0, io1, mo1;
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = radx_op_resample(&CPU, &img, &msk, &p, 1, &io0, &mo0, &e0);
         const radx_status s1 = radx_op_resample(&b->be, &img, &msk, &p, 1, &io1, &mo1, &e1);
         compare_status("resample", b, interp[k % 4], s0, &e0, s1, &e1);
@@ -284,7 +284,7 @@ static void test_log(const backend_case *b)
         const double sigma = sigmas[k % 3];
         const radx_log_mode mode = k % 2 ? RADX_LOG_IBSI : RADX_LOG_PYRADIOMICS;
         float *r0 = NULL, *r1 = NULL;
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = log_on(&CPU, &v, sigma, mode, &r0, &e0);
         const radx_status s1 = log_on(&b->be, &v, sigma, mode, &r1, &e1);
         compare_status("log_filter", b, "status", s0, &e0, s1, &e1);
@@ -366,7 +366,7 @@ static void test_roi_values(const backend_case *b)
         box_case c = random_box_case(types[k % 5], k % 7 == 3);
         double *x0, *x1;
         radx_roi_stats s0, s1;
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status t0 = roi_values_on(&CPU, &c, &x0, &s0, &e0), t1 = roi_values_on(&b->be, &c, &x1, &s1, &e1);
         compare_status("roi_values", b, "status", t0, &e0, t1, &e1);
         if (!t0 && !t1) {
@@ -434,12 +434,12 @@ static void test_discretise_firstorder(const backend_case *b)
         }
         double *edges = NULL;
         int nedges = 0;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         CHECK(radx_bin_edges(x, n, &p, 0, &edges, &nedges, &e) == RADX_OK, "edges: %s", e.msg);
         int32_t *g0 = malloc(sizeof(int32_t) * (size_t)n), *g1 = malloc(sizeof(int32_t) * (size_t)n);
         int32_t *b0 = malloc(sizeof(int32_t) * (size_t)nbox), *b1 = malloc(sizeof(int32_t) * (size_t)nbox);
         int ng0 = 0, ng1 = 0;
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = levels_on(&CPU, x, n, edges, nedges, roi, nbox, g0, b0, &ng0, &e0);
         const radx_status s1 = levels_on(&b->be, x, n, edges, nedges, roi, nbox, g1, b1, &ng1, &e1);
         compare_status("discretise", b, "status", s0, &e0, s1, &e1);
@@ -539,7 +539,7 @@ static void test_texture(const backend_case *b)
         texture_params(&p, k, t.dims_zyx);
         for (int c = 0; c < 5; c++) {
             double f0[64], f1[64];
-            radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+            radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
             const radx_status s0 = class_on(&CPU, 0, cls[c], &t, &p, f0, &e0);
             const radx_status s1 = class_on(&b->be, 0, cls[c], &t, &p, f1, &e1);
             const char *nm = radx_class_name(cls[c]);
@@ -572,7 +572,7 @@ static void test_shape(const backend_case *b)
             for (int64_t i = 0; i < t.dims_zyx[1] * t.dims_zyx[2]; i++) t.n_roi += roi[i];
         }
         double f0[64], f1[64];
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = class_on(&CPU, 1, c, &t, &p, f0, &e0), s1 = class_on(&b->be, 1, c, &t, &p, f1, &e1);
         compare_status(radx_class_name(c), b, "status", s0, &e0, s1, &e1);
         const radx_feature_info *tab;
@@ -678,7 +678,7 @@ static void test_voxel(const backend_case *b)
             radx_class_table(cls[c], &tab, &nf);
             double *o0 = malloc(sizeof(double) * (size_t)(r.nroi * nf)),
                    *o1 = malloc(sizeof(double) * (size_t)(r.nroi * nf));
-            radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+            radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
             const radx_status s0 = voxel_on(&CPU, &r, cls[c], &q, o0, nf, &e0);
             const radx_status s1 = voxel_on(&b->be, &r, cls[c], &q, o1, nf, &e1);
             char op[64];
@@ -730,7 +730,7 @@ static void test_big(const backend_case *b)
                                      RADX_CLASS_GLDM, RADX_CLASS_NGTDM, RADX_CLASS_SHAPE};
     for (int c = 0; c < 6; c++) {
         double f0[64], f1[64];
-        radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const int shape = cls[c] == RADX_CLASS_SHAPE;
         const radx_status s0 = class_on(&CPU, shape, cls[c], &t, &p, f0, &e0);
         const radx_status s1 = class_on(&b->be, shape, cls[c], &t, &p, f1, &e1);
@@ -747,7 +747,7 @@ static void test_big(const backend_case *b)
     for (int64_t i = 0; i < t.n_roi; i++) x[i] = floor(runif(-900, 1200));
     double *edges = NULL, f0[64], f1[64];
     int nedges = 0, ng0 = 0, ng1 = 0;
-    radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+    radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
     radx_bin_edges(x, t.n_roi, &p, 0, &edges, &nedges, &e0);
     radx_status s0 = levels_on(&CPU, x, t.n_roi, edges, nedges, roi, n, g0, b0, &ng0, &e0);
     radx_status s1 = levels_on(&b->be, x, t.n_roi, edges, nedges, roi, n, g1, b1, &ng1, &e1);
@@ -850,7 +850,7 @@ static void test_extract(const backend_case *b)
                                    "pyradiomics/baseline_params/FBN.yaml"};
     for (int c = 0; c < 2; c++)
         for (int k = 0; k < 4; k++) {
-            radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+            radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
             radx_result *r0 = extract_on(&CPU, cases[c], params[k], &e0),
                         *r1 = extract_on(&b->be, cases[c], params[k], &e1);
             CHECK(r0 && r1, "extract %s %s on %s: %s | %s", cases[c], params[k] ? params[k] : "default", b->name,
@@ -910,14 +910,14 @@ static void test_maps(const backend_case *b)
         snprintf(mp, sizeof mp, "%s/data/pyradiomics/breast1_label.nrrd", RADX_SOURCE_DIR);
         radx_params p;
         radx_params_init_defaults(&p);
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_params_set_text(&p, "kernelRadius", radius[k], &e);
         radx_params_set_text(&p, "binCount", "16", &e);
         radx_volume img, msk;
         map_values m0 = {0}, m1 = {0};
         if (radx_volume_read(ip, &img, &e) == RADX_OK && radx_volume_read(mp, &msk, &e) == RADX_OK) {
             radx_vmap_sink s0 = {&m0, NULL, keep_class}, s1 = {&m1, NULL, keep_class};
-            radx_err e0 = {RADX_OK, ""}, e1 = {RADX_OK, ""};
+            radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
             const radx_status t0 = radx_voxelmap_run(&p, &CPU, &img, ip, &msk, mp, 0, &s0, &e0);
             const radx_status t1 = radx_voxelmap_run(&p, &b->be, &img, ip, &msk, mp, 0, &s1, &e1);
             compare_status("voxel maps", b, radius[k], t0, &e0, t1, &e1);

@@ -31,7 +31,7 @@ static int run_dir(const char *target, const char *suffix)
         fflush(stderr);
         int saved = dup(2), fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 2);
-        radx_err err = {RADX_OK, ""};
+        radx_err err = {RADX_OK, "", ""};
         radx_status st = RADX_OK;
         if (!strcmp(target, "params")) {
             radx_params p;

@@ -564,7 +564,7 @@ static void bad_input_tests(void)
 static int nrrd_fast_equals_teem(const char *path)
 {
     radx_volume a, b;
-    radx_err e1 = {RADX_OK, ""}, e2 = {RADX_OK, ""};
+    radx_err e1 = {RADX_OK, "", ""}, e2 = {RADX_OK, "", ""};
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     unsetenv("RADX_NRRD_TEEM");
@@ -621,7 +621,7 @@ static void nrrd_gzip_fast_path(void)
         bad += !nrrd_fast_equals_teem(p);
         gz_files++;
         radx_volume a;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         memset(&a, 0, sizeof a);
         CHECK(radx_volume_read(p, &a, &e) == RADX_OK && a.dtype == RADX_DT_I16 && !memcmp(a.data, v, sizeof v),
               "%s: %s", name, e.msg);

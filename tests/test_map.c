@@ -126,7 +126,7 @@ static const cap_map *cap_find(const capture *c, const char *name)
 static radx_status run_map(const char *params, const char *image, const char *mask, capture *c, char *msg)
 {
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_params_init_defaults(&p);
     radx_status st = radx_params_load_file(&p, params, &e);
     memset(c, 0, sizeof *c);
@@ -337,7 +337,7 @@ static const char *INVARIANT[] = {
 static void test_kernel_equals_segment(const char *tmpdir)
 {
     radx_volume img, msk;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     memset(&img, 0, sizeof img);
     memset(&msk, 0, sizeof msk);
     CHECK(radx_volume_read(IMAGE, &img, &e) == RADX_OK, "%s", e.msg);
@@ -501,7 +501,7 @@ static radx_status pub_cb(void *user, const radx_map *m)
             if (s) continue;
             u->saved++;
             radx_volume back;
-            radx_err e = {RADX_OK, ""};
+            radx_err e = {RADX_OK, "", ""};
             s = radx_volume_read(path, &back, &e);
             CHECK(s == RADX_OK, "%s", e.msg);
             if (s) continue;

@@ -173,7 +173,7 @@ static void ngtdm_box(int c)
     if (c % 3 == 0) gl[0] = ng; /* the largest level present */
     radx_texture_input in = tex_box(gl, roi, nz, ny, nx, ng);
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_params_init_defaults(&p);
     CHECK(radx_params_set_text(&p, "distances", dist[c % 4], &e) == RADX_OK, "distances: %s", e.msg);
     if (c % 5 == 2) CHECK(radx_params_set_text(&p, "force2D", "true", &e) == RADX_OK, "force2D: %s", e.msg);
@@ -268,7 +268,7 @@ static void level_box(void)
         roi[i] = rnd() % 3 != 0;
         if (roi[i]) gl[n++] = 1 + (int32_t)(rnd() % 50);
     }
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     CHECK(radx_level_box_host(gl, n, roi, NB, box, &e) == RADX_OK, "level box: %s", e.msg);
     int bad = 0;
     for (int i = 0, k = 0; i < NB; i++) bad += box[i] != (roi[i] ? gl[k++] : 0);

@@ -421,7 +421,7 @@ static void test_reference_cases(void)
             snprintf(path, sizeof path, "%s/%s", RADX_SOURCE_DIR, r->rel);
         }
         radx_params p;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_params_init_defaults(&p);
         radx_status st = RADX_OK;
         if (path[0]) st = radx_params_load_file(&p, path, &e);
@@ -463,7 +463,7 @@ static void test_bad_files(void)
         snprintf(path, sizeof path, "%s/%s.yaml", tmpdir, b->id);
         write_file(path, b->text);
         radx_params p, snap;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_params_init_defaults(&p);
         CHECK(radx_params_load_file(&p, base, &e) == RADX_OK, "base load: %s", e.msg);
         memcpy(&snap, &p, sizeof p);
@@ -488,7 +488,7 @@ static void test_bad_files(void)
 static void test_io_errors(void)
 {
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_params_init_defaults(&p);
     char path[512];
     snprintf(path, sizeof path, "%s/does_not_exist.yaml", tmpdir);
@@ -536,7 +536,7 @@ static void test_defaults(void)
 static void load_text(radx_params *p, const char *name, const char *text, radx_status want)
 {
     char path[512];
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     write_file(path, text);
     radx_status st = radx_params_load_file(p, path, &e);
@@ -548,7 +548,7 @@ static void settings_of(const radx_params *p, char *buf, size_t len) { radx_para
 static void test_radx_extension(void)
 {
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     char buf[8192];
     radx_params_init_defaults(&p);
     load_text(&p, "ibsi.yaml", "setting:\n  ibsiKurtosisExcess: true\n  binWidth: 10\n", RADX_OK);
@@ -563,7 +563,7 @@ static void test_radx_extension(void)
 static void test_set_text(void)
 {
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     char buf[8192];
     radx_params_init_defaults(&p);
 
@@ -693,7 +693,7 @@ static void test_set_text(void)
 static void test_imtype_settings_and_direct_edits(void)
 {
     radx_params p, q;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     char path[1024], buf[8192];
     snprintf(path, sizeof path, "%s/tests/params/custom_imtypes.yaml", RADX_SOURCE_DIR);
     radx_params_init_defaults(&p);
@@ -789,7 +789,7 @@ static void test_json_grammar(void)
     radx_params p;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512];
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         snprintf(path, sizeof path, "%s/grammar.json", tmpdir);
         write_file(path, cases[i].text);
         radx_params_init_defaults(&p);

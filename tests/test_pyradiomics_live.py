@@ -74,6 +74,7 @@ def main():
                   ('ok  ' if ok else 'FAIL', label, len(py), worst, where,
                    '; missing in radx: ' + ', '.join(missing[:5]) if missing else ''))
     failures += check_label_setting(radx, data, tmp, featureextractor)
+    failures += check_log_left_out(radx, data, tmp, featureextractor)
     print('test_pyradiomics_live: %d failure(s)' % failures)
     return 1 if failures else 0
 
@@ -102,6 +103,26 @@ def check_label_setting(radx, data, tmp, featureextractor):
         rx.get('original_firstorder_Mean') == float(py['original_firstorder_Mean'])
     print('%s brain1 --label 2: %s same as PyRadiomics%s' % ('ok  ' if ok else 'FAIL', key,
                                                               '' if ok else ': %r / %r' % (rx.get(key), py[key])))
+    return 0 if ok else 1
+
+
+def check_log_left_out(radx, data, tmp, featureextractor):
+    """LoG sigma 1 and 500 mm on brain1: PyRadiomics warns and leaves sigma 500 out; radx must give
+    the same feature names (and values), exit 0, and a warning."""
+    params = os.path.join(tmp, 'log_left_out.yaml')
+    with open(params, 'w') as f:
+        f.write('imageType:\n  Original: {}\n  LoG:\n    sigma: [1.0, 500.0]\nfeatureClass:\n  firstorder:\n')
+    image = os.path.join(data, 'pyradiomics', 'brain1_image.nrrd')
+    mask = os.path.join(data, 'pyradiomics', 'brain1_label.nrrd')
+    py = {k: float(v) for k, v in featureextractor.RadiomicsFeatureExtractor(params).execute(image, mask).items()
+          if not k.startswith('diagnostics_')}
+    run = subprocess.run([radx, 'extract', image, mask, '-f', 'json', '--device', 'cpu', '-p', params],
+                         capture_output=True, text=True)
+    rx = {k: v for k, v in json.loads(run.stdout).items() if not k.startswith('diagnostics_')} if not run.returncode else {}
+    worst = max((abs(1 - rx[k] / a) if a else abs(rx[k]) for k, a in py.items() if k in rx), default=math.inf)
+    ok = run.returncode == 0 and set(py) == set(rx) and worst <= TOL and 'warning' in run.stderr
+    print('%s brain1 LoG sigma [1, 500]: %d features (PyRadiomics %d), largest relative difference %.3g%s' %
+          ('ok  ' if ok else 'FAIL', len(rx), len(py), worst, '' if ok else '; stderr: ' + run.stderr.strip()))
     return 0 if ok else 1
 
 

@@ -55,7 +55,7 @@ static long long g_sz_slabbings, g_sz_joins, g_sh_slabbings;
 static int nbtex_tiled(const radx_texture_input *in, const int *dist, int ndist, int f2d)
 {
     radx_tex_nbhd nh;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     if (radx_tex_nbhd_build(in->dims_zyx, dist, ndist, f2d, "test", &nh, &e) != RADX_OK) {
         CHECK(0, "neighbourhood: %s", e.msg);
         return 1;
@@ -210,7 +210,7 @@ static void glszm_box(const char *what, const radx_texture_input *in, const radx
 {
     radx_tex_nbclass s;
     radx_szm_sparse ref, m;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     double out[64];
     radx_status st = radx_glszm_setup(in, p, out, &s, &e);
     if (st == RADX_OK) st = radx_glszm_matrix(in, &s, &ref, &e);
@@ -291,7 +291,7 @@ static int shape_tiled(const radx_shape_input *in, int64_t t, const double *ref)
         free(m);
     }
     double out[64];
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status st = radx_shape_from_mesh(in, vol6, area, ntri, vtx, nvtx, NULL, np, out, &e);
     CHECK(st == RADX_OK, "shape from the slabs' mesh: %s", e.msg);
     int bad = st != RADX_OK;
@@ -308,7 +308,7 @@ static void shape_box(const char *what, const radx_texture_input *tin)
 {
     radx_shape_input in;
     radx_params p;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     double ref[64];
     memset(&in, 0, sizeof in);
     for (int d = 0; d < 3; d++) {
@@ -340,7 +340,7 @@ typedef struct ang_class {
 static void angular_box(const char *what, const ang_class *k, const radx_texture_input *in, const radx_params *p)
 {
     radx_angular_prep g;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     double out[64];
     radx_status st = k->prepare(in, p, out, &g, &e);
     CHECK(st == RADX_OK, "%s: %s prepare: %s", what, k->name, e.msg);
@@ -424,7 +424,7 @@ static void firstorder_chunks(void)
             x[i] = (r % 7 == 0) ? ((r & 8) ? -0.0 : 0.0) : (double)(r % 2001 - 1000) * (t % 3 == 0 ? 0.25 : 1.5);
         }
         radx_params p;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_params_init_defaults(&p);
         double *edges = NULL;
         int nedges = 0;
@@ -475,7 +475,7 @@ int main(void)
         }
         radx_texture_input in = tex_box(gl, roi, nz, ny, nx, ng);
         radx_params p;
-        radx_err e = {RADX_OK, ""};
+        radx_err e = {RADX_OK, "", ""};
         radx_params_init_defaults(&p);
         CHECK(radx_params_set_text(&p, "distances", dist[c % 4], &e) == RADX_OK, "distances: %s", e.msg);
         if (c % 7 == 3) CHECK(radx_params_set_text(&p, "force2D", "true", &e) == RADX_OK, "force2D: %s", e.msg);

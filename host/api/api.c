@@ -21,7 +21,9 @@
 
 struct radx_ctx {
     char msg[RADX_ERR_LEN];
-    int nthreads; /* 0: OpenMP's default */
+    int nthreads;                 /* 0: OpenMP's default */
+    char warnings[RADX_WARN_LEN]; /* the last run's warnings, each line ended by '\0' */
+    int nwarnings;
 };
 
 struct radx_image {
@@ -61,6 +63,29 @@ radx_status radx_ctx_create(radx_ctx **out)
 void radx_ctx_destroy(radx_ctx *ctx) { free(ctx); }
 
 const char *radx_ctx_last_error(const radx_ctx *ctx) { return ctx ? ctx->msg : "no context"; }
+
+/* A run's warnings (e->warnings, lines ended by '\n') become the context's. */
+static void keep_warnings(radx_ctx *ctx, const radx_err *e)
+{
+    memcpy(ctx->warnings, e->warnings, sizeof ctx->warnings);
+    ctx->warnings[sizeof ctx->warnings - 1] = 0;
+    ctx->nwarnings = 0;
+    for (char *c = ctx->warnings; *c; c++)
+        if (*c == '\n') {
+            *c = 0;
+            ctx->nwarnings++;
+        }
+}
+
+int radx_ctx_warning_count(const radx_ctx *ctx) { return ctx ? ctx->nwarnings : 0; }
+
+const char *radx_ctx_warning(const radx_ctx *ctx, int i)
+{
+    if (!ctx || i < 0 || i >= ctx->nwarnings) return NULL;
+    const char *w = ctx->warnings;
+    while (i-- > 0) w += strlen(w) + 1;
+    return w;
+}
 
 radx_status radx_ctx_set_threads(radx_ctx *ctx, int nthreads)
 {
@@ -110,7 +135,7 @@ radx_status radx_params_create(radx_ctx *ctx, radx_params **out)
 radx_status radx_params_load(radx_ctx *ctx, radx_params *p, const char *path)
 {
     if (!ctx || !p || !path) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_params_load: NULL argument") : RADX_ERR_ARG;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status s = radx_params_load_file(p, path, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -119,7 +144,7 @@ radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, con
 {
     if (!ctx || !p || !name || !value)
         return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_params_set: NULL argument") : RADX_ERR_ARG;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status s = radx_params_set_text(p, name, value, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -156,7 +181,7 @@ radx_status radx_image_read(radx_ctx *ctx, const char *path, radx_image **out)
     if (!ctx || !path || !out)
         return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_image_read: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_volume v;
     if (radx_volume_read(path, &v, &e)) return fail(ctx, &e);
     return image_of(ctx, &v, path, out);
@@ -280,7 +305,7 @@ radx_status radx_plan_create(radx_ctx *ctx, const radx_params *p, radx_backend b
 {
     if (!ctx || !p || !out) return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_plan_create: NULL argument") : RADX_ERR_ARG;
     *out = NULL;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     if (check_computable(p, &e)) return fail(ctx, &e);
     radx_plan *plan = calloc(1, sizeof *plan);
     if (!plan) return fail_msg(ctx, RADX_ERR_NOMEM, "out of memory");
@@ -340,6 +365,8 @@ static radx_status read_case(const radx_plan *plan, const char *ipath, const cha
 static radx_status check_run(const radx_plan *plan, int ok, int label, const char *fn)
 {
     char m[128];
+    plan->ctx->warnings[0] = 0; /* a new run: the last one's warnings go */
+    plan->ctx->nwarnings = 0;
     if (!ok) {
         snprintf(m, sizeof m, "%s: NULL argument", fn);
         return fail_msg(plan->ctx, RADX_ERR_ARG, m);
@@ -354,10 +381,11 @@ static radx_status check_run(const radx_plan *plan, int ok, int label, const cha
 static radx_status run_case(radx_plan *plan, const radx_volume *img, const char *iname, const radx_volume *msk,
                             const char *mname, int label, radx_result **out)
 {
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     const thread_scope t = threads_begin(plan->ctx);
     radx_status s = radx_pipeline_run(&plan->p, &plan->be, img, iname, msk, mname, label, out, &e);
     threads_end(t);
+    keep_warnings(plan->ctx, &e);
     return s ? fail(plan->ctx, &e) : RADX_OK;
 }
 
@@ -369,7 +397,7 @@ radx_status radx_plan_read_case(radx_plan *plan, const char *image_path, const c
     if (s) return s;
     *image = *mask = NULL;
     radx_volume img, msk;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
     s = image_of(plan->ctx, &img, image_path, image);
     if (s) {
@@ -392,7 +420,7 @@ radx_status radx_plan_execute(radx_plan *plan, const char *image_path, const cha
     if (s) return s;
     *out = NULL;
     radx_volume img, msk;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
     s = run_case(plan, &img, image_path, &msk, mask_path, label, out);
     radx_volume_free(&img);
@@ -415,10 +443,11 @@ radx_status radx_plan_execute_image(radx_plan *plan, const radx_image *image, co
 static radx_status run_map(radx_plan *plan, const radx_volume *img, const char *iname, const radx_volume *msk,
                            const char *mname, int label, radx_map_callback cb, void *user)
 {
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     const thread_scope t = threads_begin(plan->ctx);
     radx_status s = radx_voxelmap_run_public(&plan->p, &plan->be, img, iname, msk, mname, label, cb, user, &e);
     threads_end(t);
+    keep_warnings(plan->ctx, &e);
     return s ? fail(plan->ctx, &e) : RADX_OK;
 }
 
@@ -434,7 +463,7 @@ radx_status radx_plan_execute_map(radx_plan *plan, const char *image_path, const
         return fail(plan->ctx, &e);
     }
     radx_volume img, msk;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     if (read_case(plan, image_path, mask_path, &img, &msk, &e)) return fail(plan->ctx, &e);
     s = run_map(plan, &img, image_path, &msk, mask_path, label, cb, user);
     radx_volume_free(&img);
@@ -474,7 +503,7 @@ radx_status radx_map_save(radx_ctx *ctx, const radx_map *map, const char *path)
     radx_geom g;
     radx_status s = map_geom(ctx, map, &g);
     if (s) return s;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     s = radx_map_write(path, &g, map->data, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -487,7 +516,7 @@ radx_status radx_map_save_fd(radx_ctx *ctx, const radx_map *map, int fd, const c
     radx_geom g;
     radx_status s = map_geom(ctx, map, &g);
     if (s) return s;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     s = radx_map_write_fd(fd, format, map->name ? map->name : "map", &g, map->data, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -498,7 +527,7 @@ radx_status radx_file_create(radx_ctx *ctx, const char *path, radx_file **out)
 {
     if (!ctx) return RADX_ERR_ARG;
     if (!path || !out) return fail_msg(ctx, RADX_ERR_ARG, "radx_file_create: NULL argument");
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status s = radx_outfile_create(path, out, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -510,7 +539,7 @@ const char *radx_file_path(const radx_file *f) { return radx_outfile_path(f); }
 radx_status radx_file_park(radx_ctx *ctx, radx_file *f)
 {
     if (!ctx || !f) return RADX_ERR_ARG;
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status s = radx_outfile_park(f, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }
@@ -521,7 +550,7 @@ radx_status radx_file_commit(radx_ctx *ctx, radx_file *f)
         radx_outfile_discard(f);
         return RADX_ERR_ARG;
     }
-    radx_err e = {RADX_OK, ""};
+    radx_err e = {RADX_OK, "", ""};
     radx_status s = radx_outfile_commit(f, &e);
     return s ? fail(ctx, &e) : RADX_OK;
 }

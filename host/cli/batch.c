@@ -227,12 +227,12 @@ static void update_progress(const batch_cmd *C, progress *p, int done)
 
 /* ---- the run ---- */
 
-/* A failed case: a stderr line naming its row by the cohort's columns other than Image and Mask,
- * and a row in OUT.errors.csv.  0, or the exit status of an error that stops the run. */
-static int report_failure(batch_cmd *C, const job *J)
+/* A case's failure (what "failed") or warning: a stderr line naming its row by the cohort's columns
+ * other than Image and Mask, and a row in OUT.errors.csv.  0, or the exit status of an error that
+ * stops the run. */
+static int report_row(batch_cmd *C, const job *J, const char *what, const char *msg)
 {
     const csv_row *hdr = &C->cohort.rows[0], *cr = &C->cohort.rows[J->row];
-    const char *msg = J->msg ? J->msg : "error";
     sbuf_t id = {0};
     for (int i = 0; i < hdr->n; i++) {
         if (i == C->B.col_image || i == C->B.col_mask) continue;
@@ -242,10 +242,31 @@ static int report_failure(batch_cmd *C, const job *J)
         sbuf_add(&id, i < cr->n ? cr->f[i] : "", i < cr->n ? strlen(cr->f[i]) : 0);
     }
     if (C->tty) fputc('\n', stderr);
-    fprintf(stderr, "radx batch: row %d%s%s%s failed: %s\n", J->row, id.n ? " (" : "", id.n ? id.s : "",
-            id.n ? ")" : "", msg);
+    fprintf(stderr, "radx batch: row %d%s%s%s %s: %s\n", J->row, id.n ? " (" : "", id.n ? id.s : "", id.n ? ")" : "",
+            what, msg);
     sbuf_free(&id);
-    return batch_out_failure(&C->out, hdr, cr, J->row, msg);
+    if (strcmp(what, "warning")) return batch_out_failure(&C->out, hdr, cr, J->row, msg);
+    sbuf_t m = {0};
+    int rc = sbuf_add(&m, "warning: ", 9) || sbuf_add(&m, msg, strlen(msg))
+                 ? 7
+                 : batch_out_failure(&C->out, hdr, cr, J->row, m.s);
+    sbuf_free(&m);
+    return rc;
+}
+
+/* Each warning of a case, reported as report_row does.  0, or the exit status. */
+static int report_warnings(batch_cmd *C, const job *J)
+{
+    int rc = 0;
+    for (const char *w = J->warnings; w && *w && !rc;) {
+        const char *nl = strchr(w, '\n');
+        const size_t n = nl ? (size_t)(nl - w) : strlen(w);
+        char *line = strndup(w, n);
+        rc = line ? report_row(C, J, "warning", line) : 7;
+        free(line);
+        w += n + (nl != NULL);
+    }
+    return rc;
 }
 
 /* Writes the cases' rows in cohort order as they are computed.  0, or the exit status of an
@@ -259,12 +280,14 @@ static int write_cases(batch_cmd *C)
     for (int k = 0; k < C->B.njobs; k++) {
         job *J = batch_wait(&C->B, k);
         int rc = 0;
-        if (J->status == RADX_OK) {
+        rc = report_warnings(C, J);
+        if (rc) {
+        } else if (J->status == RADX_OK) {
             rc = batch_out_case(&C->out, hdr, &C->cohort.rows[J->row], J->res);
             if (!rc) C->written++;
         } else {
             C->failed++;
-            rc = report_failure(C, J);
+            rc = report_row(C, J, "failed", J->msg ? J->msg : "error");
         }
         batch_written(&C->B, k, rc != 0);
         if (rc) return rc;

@@ -30,6 +30,7 @@ typedef struct job {
     int done;         /* result ready */
     radx_result *res; /* on success */
     char *msg;        /* on failure: one line */
+    char *warnings;   /* the run's warnings, each line ended by '\n' (NULL: none) */
     radx_status status;
 } job;
 
@@ -104,8 +105,9 @@ int batch_out_take(batch_out *o, const csv_row *r, int ncols);
 /* Appends the row of a successful case (cohort row r, result res), after OUT's header when it
  * has none yet.  0, or the exit status after printing the error (the run stops). */
 int batch_out_case(batch_out *o, const csv_row *hdr, const csv_row *r, const radx_result *res);
-/* Appends a failed case (cohort row number `row`) to OUT.errors.csv.  0, or the exit status after
- * printing the error (the run stops). */
+/* Appends a failed case (cohort row number `row`) to OUT.errors.csv; a warning of a case that was
+ * written goes there too, its message starting "warning: ".  0, or the exit status after printing
+ * the error (the run stops). */
 int batch_out_failure(batch_out *o, const csv_row *hdr, const csv_row *r, int row, const char *msg);
 /* Removes OUT and OUT.errors.csv where this run created them and wrote nothing into them; 1 when
  * OUT was removed. */

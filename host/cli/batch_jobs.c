@@ -127,6 +127,17 @@ static void *reader(void *arg)
     return NULL;
 }
 
+/* The context's warnings as one text, a line each (NULL: none or out of memory). */
+static char *warnings_of(const radx_ctx *ctx)
+{
+    sbuf_t b = {0};
+    for (int i = 0; i < radx_ctx_warning_count(ctx); i++) {
+        const char *w = radx_ctx_warning(ctx, i);
+        if (sbuf_add(&b, w, strlen(w)) || sbuf_add(&b, "\n", 1)) break;
+    }
+    return b.s;
+}
+
 /* Computes one job from the files read ahead, or from its paths when none were. */
 static void run_job(radx_ctx *ctx, radx_plan *plan, job *J)
 {
@@ -139,6 +150,7 @@ static void run_job(radx_ctx *ctx, radx_plan *plan, job *J)
         J->status = f->valid ? radx_plan_execute_image(plan, f->img, f->msk, J->label, &J->res)
                              : radx_plan_execute(plan, J->ip, J->mp, J->label, &J->res);
         if (J->status) J->msg = one_line("%s", radx_ctx_last_error(ctx));
+        J->warnings = warnings_of(ctx);
     }
     prefetch_free(&J->pre);
 }
@@ -239,6 +251,8 @@ void batch_written(batch *B, int k, int stop)
     J->res = NULL;
     free(J->msg);
     J->msg = NULL;
+    free(J->warnings);
+    J->warnings = NULL;
     pthread_mutex_lock(&B->mu);
     if (stop) B->abort = 1;
     B->next_write = k + 1;
@@ -257,6 +271,7 @@ void batch_stop(batch *B)
     for (int k = 0; k < B->njobs; k++) {
         radx_result_destroy(B->jobs[k].res);
         free(B->jobs[k].msg);
+        free(B->jobs[k].warnings);
         free(B->jobs[k].ip);
         free(B->jobs[k].mp);
         prefetch_free(&B->jobs[k].pre);

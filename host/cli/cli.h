@@ -48,6 +48,9 @@ int radx_cli_params(const radx_cli_opts *o, radx_ctx *ctx, radx_params **p);
  * made (NULL otherwise) either way. */
 int radx_cli_plan(const radx_cli_opts *o, radx_backend b, radx_ctx **ctx, radx_params **p, radx_plan **plan);
 
+/* The last run's warnings (radx_ctx_warning), a stderr line each. */
+void radx_cli_report_warnings(const radx_ctx *ctx, const char *cmd);
+
 /* When --device was auto: one stderr line naming the backend the plan chose. */
 void radx_cli_report_auto_backend(radx_backend asked, const radx_plan *plan);
 /* After a successful run on CUDA: one stderr line with the device memory peak, budget, CPU

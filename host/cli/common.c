@@ -249,3 +249,9 @@ int radx_cli_plan(const radx_cli_opts *o, radx_backend b, radx_ctx **ctx, radx_p
     if (s) fprintf(stderr, "radx: %s\n", radx_ctx_last_error(*ctx));
     return radx_cli_exit_code(s);
 }
+
+void radx_cli_report_warnings(const radx_ctx *ctx, const char *cmd)
+{
+    for (int i = 0; i < radx_ctx_warning_count(ctx); i++)
+        fprintf(stderr, "radx %s: warning: %s\n", cmd, radx_ctx_warning(ctx, i));
+}

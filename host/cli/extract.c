@@ -73,6 +73,7 @@ int radx_cmd_extract(int argc, char **argv)
         radx_file_discard(file);
         goto out;
     }
+    radx_cli_report_warnings(ctx, "extract");
     rc = write_output(&o, ctx, file, r);
     if (!rc) radx_cli_report_plan(plan);
 out:

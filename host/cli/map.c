@@ -219,6 +219,7 @@ static int make_maps(const map_opts *mo, radx_ctx *ctx, radx_plan *plan, map_out
         fprintf(stderr, "radx: %s\n", o->msg[0] ? o->msg : radx_ctx_last_error(ctx));
         return o->msg[0] && s == RADX_ERR_IO ? 9 : radx_cli_exit_code(s);
     }
+    radx_cli_report_warnings(ctx, "map");
     if (o->n == 0) {
         fprintf(stderr, "radx map: the settings enable no feature class with a voxel-based form "
                         "(shape and shape2D have none)\n");

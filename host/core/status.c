@@ -2,6 +2,7 @@
 /* Status strings and the module-level error helper. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "core/error.h"
 
 radx_status radx_seterr(radx_err *err, radx_status status, const char *fmt, ...)
@@ -16,6 +17,23 @@ radx_status radx_seterr(radx_err *err, radx_status status, const char *fmt, ...)
             if (*c == '\n' || *c == '\r') *c = ' '; /* one line, always */
     }
     return status;
+}
+
+void radx_warn(radx_err *err, const char *fmt, ...)
+{
+    if (!err) return;
+    char line[RADX_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (char *c = line; *c; c++)
+        if (*c == '\n' || *c == '\r') *c = ' ';
+    const size_t have = strnlen(err->warnings, sizeof err->warnings), add = strlen(line);
+    if (have + add + 2 > sizeof err->warnings) return;
+    memcpy(err->warnings + have, line, add);
+    err->warnings[have + add] = '\n';
+    err->warnings[have + add + 1] = 0;
 }
 
 const char *radx_status_string(radx_status s)

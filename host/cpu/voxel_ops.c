@@ -127,7 +127,7 @@ radx_status radx_cpu_voxel_firstorder(void *ctx, const radx_voxel_region *a, con
     const int nf = class_size(RADX_CLASS_FIRSTORDER);
     const int64_t kvox = radx_vm_kernel_max(a->dim, g.r, g.f2d_xyz);
     const int rule = kvox <= RADX_VFO_MAX; /* the per-voxel rule the CUDA kernel runs too */
-    first_error first = {-1, {RADX_OK, ""}};
+    first_error first = {-1, {RADX_OK, "", ""}};
     int nomem = 0;
 #ifdef _OPENMP
 #pragma omp parallel reduction(| : nomem)
@@ -152,7 +152,7 @@ radx_status radx_cpu_voxel_firstorder(void *ctx, const radx_voxel_region *a, con
                 radx_vfo_voxel(a->dim, g.mk, val, glfo, g.aidx[i], g.r, g.f2d_xyz, q->voxel_array_shift,
                                q->ibsi_kurtosis_excess, a->voxel_volume, x, xgl, cnt, w);
             } else {
-                radx_err e = {RADX_OK, ""};
+                radx_err e = {RADX_OK, "", ""};
                 const int64_t n = kernel_values(&g, val, glfo, g.aidx[i], x, xgl);
                 const radx_status st = radx_firstorder_compute(x, xgl, n, v->ng, a->voxel_volume, q, w, &e);
                 if (st) {
@@ -345,7 +345,7 @@ radx_status radx_cpu_voxel_texture(void *ctx, radx_class c, const radx_voxel_reg
     int64_t kmax[3];
     for (int k = 0; k < 3; k++) kmax[k] = 2 * (int64_t)g.r + 1 < a->dim[k] ? 2 * (int64_t)g.r + 1 : a->dim[k];
     const size_t boxcap = (size_t)((kmax[0] + extra_x) * kmax[1] * kmax[2]);
-    first_error first = {-1, {RADX_OK, ""}};
+    first_error first = {-1, {RADX_OK, "", ""}};
     int nomem = 0;
 #ifdef _OPENMP
 #pragma omp parallel reduction(| : nomem)
@@ -373,7 +373,7 @@ radx_status radx_cpu_voxel_texture(void *ctx, radx_class c, const radx_voxel_reg
 #endif
         for (int64_t i = 0; i < a->nroi; i++) {
             if (!ok) continue;
-            radx_err e = {RADX_OK, ""};
+            radx_err e = {RADX_OK, "", ""};
             radx_status st = RADX_OK;
             double wout[MAX_OUT];
             for (int k = 0; k < MAX_OUT; k++) wout[k] = NAN;
