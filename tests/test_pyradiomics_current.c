@@ -5,7 +5,8 @@
  * (2 x 2 x 2 mm B-spline) and the flagship EGFR-TKI configuration (data/lung_ct_egfr_delta.yaml:
  * 0.702 mm in-plane B-spline resampling, original + LoG 1.5/3/5 mm, binCount 50, 378 features),
  * and a resegmentation that shrinks the ROI's bounding box (shape on the original mask cropped to
- * the resegmented box, and with resegmentShape on the resegmented mask).
+ * the resegmented box, and with resegmentShape on the resegmented mask), and normalize with
+ * resampling to an anisotropic grid (the interpolated image's mean, summed as numpy sums).
  * Goals: original-image features within 1e-6 relative (0 exactly where PyRadiomics gives 0, NaN
  * where it gives NaN), LoG features within 1e-4 (PyRadiomics-compatible LoG); the same feature
  * names in PyRadiomics' order, nothing missing or extra; every diagnostics row but the versions
@@ -32,8 +33,9 @@ static const variant variants[] = {
     {"shape2D", "data/pyradiomics/baseline_params/shape2D.yaml", "_2D"},
     {"resampling", "data/pyradiomics/baseline_params/resampling.yaml", ""},
     {"flagship", "data/lung_ct_egfr_delta.yaml", ""},
-    {"reseg_box", "data/pyradiomics/reseg_params/reseg_box.yaml", ""},
-    {"reseg_box_shape", "data/pyradiomics/reseg_params/reseg_box_shape.yaml", ""},
+    {"reseg_box", "data/pyradiomics/variant_params/reseg_box.yaml", ""},
+    {"reseg_box_shape", "data/pyradiomics/variant_params/reseg_box_shape.yaml", ""},
+    {"normalize_resample", "data/pyradiomics/variant_params/normalize_resample.yaml", ""},
 };
 #define NVAR ((int)(sizeof variants / sizeof variants[0]))
 static const char *const cases[] = {"brain1", "breast1"};

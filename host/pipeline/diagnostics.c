@@ -78,6 +78,53 @@ static int64_t count_components(const uint8_t *lab, const radx_geom *g, const ra
         if (radx_result_add_text(res, n_, t_)) goto nomem; \
     } while (0)
 
+/* numpy's sum of n values as doubles, which numpy.mean divides by n: the reduction hands the
+ * values to its inner loop 8192 at a time (numpy's buffer size) and adds each block's pairwise_sum
+ * (under 8 values in a row; up to 128 in eight running sums joined as a tree; above, split in two
+ * halves rounded down to a multiple of 8) to the running total, starting from 0.  The same
+ * rounding as PyRadiomics' means. */
+#define NUMPY_BUFSIZE 8192
+#define NUMPY_SUM(T)                                                                        \
+    static double pairwise_##T(const T *a, int64_t n)                                       \
+    {                                                                                       \
+        if (n < 8) {                                                                        \
+            double r = 0.0;                                                                 \
+            for (int64_t i = 0; i < n; i++) r += (double)a[i];                              \
+            return r;                                                                       \
+        }                                                                                   \
+        if (n <= 128) {                                                                     \
+            double r[8];                                                                    \
+            for (int j = 0; j < 8; j++) r[j] = (double)a[j];                                \
+            int64_t i = 8;                                                                  \
+            for (; i < n - (n % 8); i += 8)                                                 \
+                for (int j = 0; j < 8; j++) r[j] += (double)a[i + j];                       \
+            double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])); \
+            for (; i < n; i++) res += (double)a[i];                                         \
+            return res;                                                                     \
+        }                                                                                   \
+        int64_t n2 = n / 2;                                                                 \
+        n2 -= n2 % 8;                                                                       \
+        return pairwise_##T(a, n2) + pairwise_##T(a + n2, n - n2);                          \
+    }                                                                                       \
+    static double numpy_sum_##T(const T *a, int64_t n)                                      \
+    {                                                                                       \
+        double sum = 0;                                                                     \
+        for (int64_t b = 0; b < n; b += NUMPY_BUFSIZE)                                      \
+            sum += pairwise_##T(a + b, n - b < NUMPY_BUFSIZE ? n - b : NUMPY_BUFSIZE);      \
+        return sum;                                                                         \
+    }
+NUMPY_SUM(uint8_t)
+NUMPY_SUM(int8_t)
+NUMPY_SUM(uint16_t)
+NUMPY_SUM(int16_t)
+NUMPY_SUM(uint32_t)
+NUMPY_SUM(int32_t)
+NUMPY_SUM(uint64_t)
+NUMPY_SUM(int64_t)
+NUMPY_SUM(float)
+NUMPY_SUM(double)
+#undef NUMPY_SUM
+
 /* generalinfo.addMaskElements: mask `lab` on grid g (the mask's own grid for "original", the
  * image grid otherwise); img (may be NULL) adds the image's mean/min/max inside the mask. */
 radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
@@ -103,8 +150,9 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
     snprintf(buf, sizeof buf, "%lld", (long long)nc);
     ADD(NAME("VolumeNum"), buf);
     double s[3] = {0, 0, 0};
-    radx_ksum vsum = {0, 0};
-    double vmin = INFINITY, vmax = -INFINITY;
+    double *vals = img ? malloc(sizeof *vals * (size_t)(b->n > 0 ? b->n : 1)) : NULL, vmin = INFINITY, vmax = -INFINITY;
+    int64_t nv = 0;
+    if (img && !vals) goto nomem;
     for (int64_t k = b->lo[2]; k <= b->hi[2]; k++)
         for (int64_t j = b->lo[1]; j <= b->hi[1]; j++)
             for (int64_t i = b->lo[0]; i <= b->hi[0]; i++) {
@@ -115,11 +163,13 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
                 s[2] += (double)k;
                 if (img) {
                     double v = radx_volume_get(img, idx);
-                    radx_kadd(&vsum, v);
+                    if (nv < b->n) vals[nv++] = v; /* numpy's order: z, y, x */
                     if (v < vmin) vmin = v;
                     if (v > vmax) vmax = v;
                 }
             }
+    const double vmean = img ? numpy_sum_double(vals, nv) / (double)b->n : 0;
+    free(vals);
     double com[3] = {s[0] / (double)b->n, s[1] / (double)b->n, s[2] / (double)b->n}, ph[3];
     fmt_tuple_d(buf, sizeof buf, com, nd);
     ADD(NAME("CenterOfMassIndex"), buf);
@@ -127,7 +177,7 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
     fmt_tuple_d(buf, sizeof buf, ph, nd);
     ADD(NAME("CenterOfMass"), buf);
     if (img) {
-        radx_fmt_double(buf, sizeof buf, radx_kval(&vsum) / (double)b->n);
+        radx_fmt_double(buf, sizeof buf, vmean);
         ADD(NAME("Mean"), buf);
         radx_fmt_double(buf, sizeof buf, vmin);
         ADD(NAME("Minimum"), buf);
@@ -141,7 +191,7 @@ nomem:
 }
 
 /* generalinfo.addImageElements: spacing, size, mean/min/max over the whole image ("original"
- * adds the hash and dimensionality first). */
+ * adds the hash and dimensionality first); the mean as numpy.mean of the image as doubles. */
 radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, radx_result *res, radx_err *err)
 {
     char buf[4096], name[160];
@@ -158,15 +208,14 @@ radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, 
     fmt_tuple_i(buf, sizeof buf, g->size, nd);
     ADD(NAME("Size"), buf);
     int64_t n = radx_geom_nvox(g);
-    radx_ksum sum = {0, 0};
-    double mn = INFINITY, mx = -INFINITY;
-    /* one typed pass (compensated sum), the type switch outside the loop */
+    double sum = 0, mn = INFINITY, mx = -INFINITY;
+    /* the type switch outside the loops */
 #define STATS(T)                           \
     do {                                   \
         const T *d = (const T *)img->data; \
+        sum = numpy_sum_##T(d, n);         \
         for (int64_t i = 0; i < n; i++) {  \
             double v = (double)d[i];       \
-            radx_kadd(&sum, v);            \
             if (v < mn) mn = v;            \
             if (v > mx) mx = v;            \
         }                                  \
@@ -184,7 +233,7 @@ radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, 
     case RADX_DT_F64: STATS(double); break;
     }
 #undef STATS
-    radx_fmt_double(buf, sizeof buf, radx_kval(&sum) / (double)n);
+    radx_fmt_double(buf, sizeof buf, sum / (double)n);
     ADD(NAME("Mean"), buf);
     radx_fmt_double(buf, sizeof buf, mn);
     ADD(NAME("Minimum"), buf);
