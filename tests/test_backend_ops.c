@@ -359,6 +359,41 @@ static radx_status roi_values_on(const radx_be *be, const box_case *c, double **
     return st;
 }
 
+/* The point filter f of image v on backend be into *out (host doubles, malloc'ed); its status. */
+static radx_status point_on(const radx_be *be, const radx_volume *v, radx_point_filter f, double **out, radx_err *e)
+{
+    const int64_t n = radx_geom_nvox(&v->g);
+    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
+    radx_volbuf o = {v->g, RADX_DT_F64, radx_buf_alloc(be, sizeof(double) * (size_t)n)};
+    radx_status s = radx_op_point_filter(be, &in, f, &o, e);
+    *out = NULL;
+    if (!s) {
+        *out = malloc(sizeof(double) * (size_t)n);
+        down(be, o.buf, *out, sizeof(double) * (size_t)n);
+    }
+    radx_buf_free(be, in.buf);
+    radx_buf_free(be, o.buf);
+    return s;
+}
+
+static void test_point_filter(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
+    for (int k = 0; k < 12; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        const radx_point_filter f = (radx_point_filter)(k % 4);
+        double *r0 = NULL, *r1 = NULL;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = point_on(&CPU, &v, f, &r0, &e0);
+        const radx_status s1 = point_on(&b->be, &v, f, &r1, &e1);
+        compare_status("point_filter", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("point_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), b->exact ? 0 : 1e-12, 0);
+        free(r0);
+        free(r1);
+        radx_volume_free(&v);
+    }
+}
+
 static void test_roi_values(const backend_case *b)
 {
     static const radx_dtype types[] = {RADX_DT_I16, RADX_DT_F32, RADX_DT_U8, RADX_DT_F64, RADX_DT_I32};
@@ -942,6 +977,7 @@ int main(void)
         const uint64_t seed = rng;
         test_resample(&bc[i]);
         test_log(&bc[i]);
+        test_point_filter(&bc[i]);
         test_roi_values(&bc[i]);
         test_discretise_firstorder(&bc[i]);
         test_texture(&bc[i]);

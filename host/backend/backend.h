@@ -25,6 +25,7 @@
 #include "core/error.h"
 #include "core/volume.h"
 #include "params/params.h"
+#include "rules/point_filter_rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,6 +122,9 @@ typedef struct radx_backend_ops {
     /* out->buf: in's voxel count floats, which the filter writes (out->g, out->dtype set) */
     radx_status (*log_filter)(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode, radx_volbuf *out,
                               radx_err *err);
+    /* PyRadiomics' point filter f of in (cpu/point_filter.h): out->buf holds in's voxel count
+     * doubles, which the filter writes (out->g, out->dtype set) */
+    radx_status (*point_filter)(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out, radx_err *err);
 
     /* ---- one image type of a case ---- */
     /* x[0..n) = the values of img's voxels in the box's ROI, in box order (roi: uint8, dims_zyx;

@@ -7,6 +7,7 @@
 #include "backend/backend.h"
 #include "cpu/backend_cpu.h"
 #include "cpu/log_filter.h"
+#include "cpu/point_filter.h"
 #include "cpu/resample.h"
 #include "features/discretise.h"
 #include "rules/roi_rules.h"
@@ -127,6 +128,19 @@ static radx_status cpu_log_filter(void *ctx, const radx_volbuf *in, double sigma
     return st;
 }
 
+static radx_status cpu_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
+                                    radx_err *err)
+{
+    (void)ctx;
+    const radx_volume hin = host_volume(in);
+    radx_status st = radx_point_filter_into(&hin, f, PTR(double, out->buf), err);
+    if (st == RADX_OK) {
+        out->g = in->g;
+        out->dtype = RADX_DT_F64;
+    }
+    return st;
+}
+
 static radx_status cpu_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                   const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -191,6 +205,7 @@ const radx_backend_ops radx_cpu_backend = {
     .destroy = NULL,
     .resample = cpu_resample,
     .log_filter = cpu_log_filter,
+    .point_filter = cpu_point_filter,
     .roi_values = cpu_roi_values,
     .discretise = cpu_discretise,
     .level_box = cpu_level_box,

@@ -8,7 +8,6 @@
 #include "io/io.h"
 #include "params/params.h"
 #include "pipeline/diagnostics.h"
-#include "rules/kahan_sum.h"
 
 static void fmt_tuple_d(char *buf, size_t len, const double *v, int n)
 {

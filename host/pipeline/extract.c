@@ -4,6 +4,7 @@
  * classes, as PyRadiomics' RadiomicsFeatureExtractor.execute computes them.  Every step runs
  * through the plan's backend (host/backend/dispatch.h); the host reads only the ROI values'
  * statistics and the features. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,31 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
     return st;
 }
 
+/* A point filter's image type (Square, SquareRoot, Logarithm, Exponential): the filtered image, as
+ * doubles in a buffer of the backend, handed to fn as "square", "squareroot", ... */
+static radx_status for_point_filter(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_imtype it,
+                                    radx_image_type_fn fn, void *user, radx_err *err)
+{
+    const radx_point_filter f = it == RADX_IMG_SQUARE       ? RADX_PF_SQUARE
+                                : it == RADX_IMG_SQUAREROOT ? RADX_PF_SQUAREROOT
+                                : it == RADX_IMG_LOGARITHM  ? RADX_PF_LOGARITHM
+                                                            : RADX_PF_EXPONENTIAL;
+    char name[32];
+    snprintf(name, sizeof name, "%s", radx_params_imtype_name(it));
+    for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
+    radx_volbuf filtered = {img->g, RADX_DT_F64, radx_buf_alloc(be, sizeof(double) * (size_t)radx_geom_nvox(&img->g))};
+    if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    radx_status st = radx_op_point_filter(be, img, f, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, name, err);
+    radx_buf_free(be, filtered.buf);
+    return st;
+}
+
+static int is_point_filter(int it)
+{
+    return it == RADX_IMG_SQUARE || it == RADX_IMG_SQUAREROOT || it == RADX_IMG_LOGARITHM || it == RADX_IMG_EXPONENTIAL;
+}
+
 radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p, const radx_be *be,
                                          const char *ipath, radx_image_type_fn fn, void *user, radx_err *err)
 {
@@ -271,6 +297,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = fn(user, &img, &q, "original", err);
         } else if (it == RADX_IMG_LOG) {
             st = for_each_log(&img, &q, be, ipath, fn, user, err);
+        } else if (is_point_filter(it)) {
+            st = for_point_filter(&img, &q, be, (radx_imtype)it, fn, user, err);
         } else {
             st = radx_seterr(err, RADX_ERR_UNSUPPORTED, "imageType '%s' is not implemented in radx %s yet",
                              radx_params_imtype_name((radx_imtype)it), RADX_VERSION_STRING);

@@ -170,6 +170,12 @@ static radx_status cuda_log_filter(void *ctx, const radx_volbuf *in, double sigm
     return on_device(cu, err, [&] { return radx_cuda_log_filter(cu, in, sigma_mm, mode, out, err); });
 }
 
+/* The point filters run on the CPU for now (the dispatcher's fallback maps the image there). */
+static radx_status cuda_point_filter(void *, const radx_volbuf *, radx_point_filter, radx_volbuf *, radx_err *)
+{
+    return RADX_ERR_UNSUPPORTED;
+}
+
 static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                    const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -333,6 +339,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_destroy,
     cuda_resample,
     cuda_log_filter,
+    cuda_point_filter,
     cuda_roi_values,
     cuda_discretise,
     cuda_level_box,
