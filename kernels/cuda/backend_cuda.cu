@@ -170,10 +170,11 @@ static radx_status cuda_log_filter(void *ctx, const radx_volbuf *in, double sigm
     return on_device(cu, err, [&] { return radx_cuda_log_filter(cu, in, sigma_mm, mode, out, err); });
 }
 
-/* The point filters run on the CPU for now (the dispatcher's fallback maps the image there). */
-static radx_status cuda_point_filter(void *, const radx_volbuf *, radx_point_filter, radx_volbuf *, radx_err *)
+static radx_status cuda_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
+                                     radx_err *err)
 {
-    return RADX_ERR_UNSUPPORTED;
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_point_filter(cu, in, f, out, err); });
 }
 
 static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],

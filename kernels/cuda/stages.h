@@ -42,6 +42,10 @@ radx_status radx_cuda_resample(radx_cuda *cu, const radx_volume *img, const radx
 radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
                                  radx_volbuf *out, radx_err *err);
 
+/* the point_filter op (kernels/cuda/point_filter.cu) */
+radx_status radx_cuda_point_filter(radx_cuda *cu, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
+                                   radx_err *err);
+
 /* ---- one image type ---- */
 /* the roi_values op (kernels/cuda/roi_values.cu): RADX_ERR_UNSUPPORTED (err clear) for boxes of
  * 2^32 voxels or more */
