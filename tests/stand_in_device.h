@@ -226,6 +226,24 @@ static radx_status si_point_filter(void *ctx, const radx_volbuf *in, radx_point_
            si_pf_run(&di, f, &dout, out, err));
 }
 
+static radx_status si_grad_run(const radx_volbuf *di, int use_spacing, radx_volbuf *dout, radx_volbuf *out,
+                               radx_err *err)
+{
+    radx_status st = CPU_OP->gradient(NULL, di, use_spacing, dout, err);
+    if (!st) {
+        out->g = dout->g;
+        out->dtype = dout->dtype;
+    }
+    return st;
+}
+
+static radx_status si_gradient(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
+{
+    radx_volbuf di = *in, dout = *out;
+    SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
+           si_grad_run(&di, use_spacing, &dout, out, err));
+}
+
 static radx_status si_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims[3],
                                  const int64_t lo[3], radx_buf *x, int64_t n, radx_roi_stats *st, radx_err *err)
 {
@@ -306,13 +324,14 @@ static void si_destroy(void *ctx)
 }
 
 static const radx_backend_ops stand_in_ops = {
-    "stand-in",          {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
-    si_destroy,          si_resample,
-    si_log_filter,       si_point_filter,
-    si_roi_values,       si_discretise,
-    si_level_box,        si_firstorder,
-    si_texture,          si_shape,
-    si_voxel_firstorder, si_voxel_texture,
+    "stand-in",       {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
+    si_destroy,       si_resample,
+    si_log_filter,    si_point_filter,
+    si_gradient,      si_roi_values,
+    si_discretise,    si_level_box,
+    si_firstorder,    si_texture,
+    si_shape,         si_voxel_firstorder,
+    si_voxel_texture,
 };
 
 /* A stand-in device of `budget` bytes (0: unlimited) that declines every decline_every-th op. */

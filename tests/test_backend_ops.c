@@ -394,6 +394,43 @@ static void test_point_filter(const backend_case *b)
     }
 }
 
+/* The gradient of image v on backend be into *out (host floats as doubles, malloc'ed); its status. */
+static radx_status gradient_on(const radx_be *be, const radx_volume *v, int use_spacing, double **out, radx_err *e)
+{
+    const int64_t n = radx_geom_nvox(&v->g);
+    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
+    radx_volbuf o = {v->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)n)};
+    radx_status s = radx_op_gradient(be, &in, use_spacing, &o, e);
+    *out = NULL;
+    if (!s) {
+        float *f = malloc(sizeof(float) * (size_t)n);
+        down(be, o.buf, f, sizeof(float) * (size_t)n);
+        *out = malloc(sizeof(double) * (size_t)n);
+        for (int64_t i = 0; i < n; i++) (*out)[i] = f[i];
+        free(f);
+    }
+    radx_buf_free(be, in.buf);
+    radx_buf_free(be, o.buf);
+    return s;
+}
+
+static void test_gradient(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
+    for (int k = 0; k < 6; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        double *r0 = NULL, *r1 = NULL;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = gradient_on(&CPU, &v, k % 3 != 2, &r0, &e0);
+        const radx_status s1 = gradient_on(&b->be, &v, k % 3 != 2, &r1, &e1);
+        compare_status("gradient", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("gradient", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
+        free(r0);
+        free(r1);
+        radx_volume_free(&v);
+    }
+}
+
 static void test_roi_values(const backend_case *b)
 {
     static const radx_dtype types[] = {RADX_DT_I16, RADX_DT_F32, RADX_DT_U8, RADX_DT_F64, RADX_DT_I32};
@@ -978,6 +1015,7 @@ int main(void)
         test_resample(&bc[i]);
         test_log(&bc[i]);
         test_point_filter(&bc[i]);
+        test_gradient(&bc[i]);
         test_roi_values(&bc[i]);
         test_discretise_firstorder(&bc[i]);
         test_texture(&bc[i]);

@@ -7,7 +7,8 @@
  * and a resegmentation that shrinks the ROI's bounding box (shape on the original mask cropped to
  * the resegmented box, and with resegmentShape on the resegmented mask), and normalize with
  * resampling to an anisotropic grid (the interpolated image's mean, summed as numpy sums), and the
- * point-filter image types (Square, SquareRoot, Logarithm, Exponential).
+ * point-filter image types (Square, SquareRoot, Logarithm, Exponential) and Gradient (with and
+ * without gradientUseSpacing).
  * Goals: original-image features within 1e-6 relative (0 exactly where PyRadiomics gives 0, NaN
  * where it gives NaN), LoG features within 1e-4 (PyRadiomics-compatible LoG); the same feature
  * names in PyRadiomics' order, nothing missing or extra; every diagnostics row but the versions
@@ -38,6 +39,8 @@ static const variant variants[] = {
     {"reseg_box_shape", "data/pyradiomics/variant_params/reseg_box_shape.yaml", ""},
     {"normalize_resample", "data/pyradiomics/variant_params/normalize_resample.yaml", ""},
     {"point_filters", "data/pyradiomics/variant_params/point_filters.yaml", ""},
+    {"gradient", "data/pyradiomics/variant_params/gradient.yaml", ""},
+    {"gradient_nospacing", "data/pyradiomics/variant_params/gradient_nospacing.yaml", ""},
 };
 #define NVAR ((int)(sizeof variants / sizeof variants[0]))
 static const char *const cases[] = {"brain1", "breast1"};

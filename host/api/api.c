@@ -289,11 +289,11 @@ static radx_status check_computable(const radx_params *p, radx_err *e)
     const char *src = p->source[0] ? p->source : "", *sep = p->source[0] ? ": " : "";
     for (int t = 0; t < RADX_IMG_COUNT; t++) {
         if (t == RADX_IMG_ORIGINAL || t == RADX_IMG_LOG || t == RADX_IMG_SQUARE || t == RADX_IMG_SQUAREROOT ||
-            t == RADX_IMG_LOGARITHM || t == RADX_IMG_EXPONENTIAL || !p->imtype[t].enabled)
+            t == RADX_IMG_LOGARITHM || t == RADX_IMG_EXPONENTIAL || t == RADX_IMG_GRADIENT || !p->imtype[t].enabled)
             continue;
         return radx_seterr(e, RADX_ERR_UNSUPPORTED,
                            "%s%simageType '%s' is not implemented in radx %s yet (Original, LoG, Square, SquareRoot, "
-                           "Logarithm and Exponential are)",
+                           "Logarithm, Exponential and Gradient are)",
                            src, sep, radx_params_imtype_name((radx_imtype)t), RADX_VERSION_STRING);
     }
     /* PyRadiomics silently computes nothing for LoG without sigma; radx says so */

@@ -125,6 +125,9 @@ typedef struct radx_backend_ops {
     /* PyRadiomics' point filter f of in (cpu/point_filter.h): out->buf holds in's voxel count
      * doubles, which the filter writes (out->g, out->dtype set) */
     radx_status (*point_filter)(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out, radx_err *err);
+    /* PyRadiomics' Gradient of in (cpu/gradient.h): out->buf holds in's voxel count floats, which
+     * the filter writes (out->g, out->dtype set) */
+    radx_status (*gradient)(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err);
 
     /* ---- one image type of a case ---- */
     /* x[0..n) = the values of img's voxels in the box's ROI, in box order (roi: uint8, dims_zyx;

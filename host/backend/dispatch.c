@@ -107,6 +107,21 @@ radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_
     return st;
 }
 
+radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
+{
+    radx_status st = be->ops->gradient(be->ctx, in, use_spacing, out, err);
+    if (!declined(be, st, err)) return st;
+    radx_buf hi, ho;
+    radx_volbuf ci = *in, co = *out;
+    if ((st = on_host(be, in->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
+        (st = on_host(be, out->buf, RADX_MAP_WRITE, &ho, &co.buf, err)))
+        return st;
+    st = CPU->gradient(NULL, &ci, use_spacing, &co, err);
+    out->g = co.g;
+    out->dtype = co.dtype;
+    return st;
+}
+
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {

@@ -8,6 +8,7 @@
 #include "cpu/backend_cpu.h"
 #include "cpu/log_filter.h"
 #include "cpu/point_filter.h"
+#include "cpu/gradient.h"
 #include "cpu/resample.h"
 #include "features/discretise.h"
 #include "rules/roi_rules.h"
@@ -141,6 +142,18 @@ static radx_status cpu_point_filter(void *ctx, const radx_volbuf *in, radx_point
     return st;
 }
 
+static radx_status cpu_gradient(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
+{
+    (void)ctx;
+    const radx_volume hin = host_volume(in);
+    radx_status st = radx_gradient_into(&hin, use_spacing, PTR(float, out->buf), err);
+    if (st == RADX_OK) {
+        out->g = in->g;
+        out->dtype = RADX_DT_F32;
+    }
+    return st;
+}
+
 static radx_status cpu_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                   const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -206,6 +219,7 @@ const radx_backend_ops radx_cpu_backend = {
     .resample = cpu_resample,
     .log_filter = cpu_log_filter,
     .point_filter = cpu_point_filter,
+    .gradient = cpu_gradient,
     .roi_values = cpu_roi_values,
     .discretise = cpu_discretise,
     .level_box = cpu_level_box,

@@ -120,7 +120,7 @@ static radx_status bad_value(const actx *a, int k, const pval *v, const char *wh
     return radx_param_error(a, radx_param_keys[k].name, "value %s %s", sh, what);
 }
 
-/* The field behind a boolean key; NULL for gradientUseSpacing, which is kept as text only. */
+/* The field behind a boolean key. */
 static int *bool_field(radx_params *p, int k)
 {
     switch (k) {
@@ -133,6 +133,7 @@ static int *bool_field(radx_params *p, int k)
     case K_SYMGLCM: return &p->symmetrical_glcm;
     case K_IBSIKURT: return &p->ibsi_kurtosis_excess;
     case K_MASKEDKERNEL: return &p->masked_kernel;
+    case K_GRADSPACING: return &p->gradient_use_spacing;
     default: return NULL;
     }
 }
@@ -174,7 +175,7 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
         p->reseg_range[0] = p->reseg_range[1] = 0;
         break;
     case K_WNORM: p->weighting_norm = RADX_WNORM_NONE; break;
-    default: break; /* gradientUseSpacing */
+    default: break;
     }
     return RADX_OK;
 }

@@ -16,6 +16,7 @@ void radx_params_init_defaults(radx_params *p)
     p->additional_info = 1;
     p->minimum_roi_dimensions = 2;
     p->pad_distance = 5;
+    p->gradient_use_spacing = 1;
     p->normalize_scale = 1.0;
     p->reseg_mode = RADX_RESEG_ABSOLUTE;
     snprintf(p->interpolator, sizeof p->interpolator, "sitkBSpline");

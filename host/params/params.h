@@ -12,7 +12,7 @@
  *    loadParams does the same): settings not in the file are lost, so apply -s overrides after
  *    loading; a file replaces the enabled image types (none listed: Original only) and feature
  *    classes (none listed: all eight classes, shape2D included, as PyRadiomics does);
- *  - settings radx does not use yet (wavelet, start_level, level, gradientUseSpacing, lbp*,
+ *  - settings radx does not use yet (wavelet, start_level, level, lbp*,
  *    a global 'sigma') are validated and kept, and show up in radx_params_format_settings;
  *  - stricter than PyRadiomics where PyRadiomics would only fail (or misbehave) later, at
  *    extraction time: None for a setting that has no "off" state (binWidth, label, distances,
@@ -118,8 +118,9 @@ struct radx_params {
     int minimum_roi_dimensions; /* default 2 (1..3) */
     int has_minimum_roi_size;
     int64_t minimum_roi_size;
-    int pre_crop;     /* default 0 */
-    int pad_distance; /* default 5 */
+    int pre_crop;             /* default 0 */
+    int gradient_use_spacing; /* gradientUseSpacing, default 1 */
+    int pad_distance;         /* default 5 */
     /* --- normalisation / resegmentation --- */
     int normalize;
     double normalize_scale; /* default 0, 1 */

@@ -272,6 +272,19 @@ static radx_status for_point_filter(const radx_volbuf *img, const radx_params *q
     return st;
 }
 
+/* The Gradient image type: SimpleITK's gradient magnitude (float32) in a buffer of the backend,
+ * handed to fn as "gradient". */
+static radx_status for_gradient(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
+                                void *user, radx_err *err)
+{
+    radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g))};
+    if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    radx_status st = radx_op_gradient(be, img, q->gradient_use_spacing, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, "gradient", err);
+    radx_buf_free(be, filtered.buf);
+    return st;
+}
+
 static int is_point_filter(int it)
 {
     return it == RADX_IMG_SQUARE || it == RADX_IMG_SQUAREROOT || it == RADX_IMG_LOGARITHM || it == RADX_IMG_EXPONENTIAL;
@@ -297,6 +310,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = fn(user, &img, &q, "original", err);
         } else if (it == RADX_IMG_LOG) {
             st = for_each_log(&img, &q, be, ipath, fn, user, err);
+        } else if (it == RADX_IMG_GRADIENT) {
+            st = for_gradient(&img, &q, be, fn, user, err);
         } else if (is_point_filter(it)) {
             st = for_point_filter(&img, &q, be, (radx_imtype)it, fn, user, err);
         } else {

@@ -177,6 +177,12 @@ static radx_status cuda_point_filter(void *ctx, const radx_volbuf *in, radx_poin
     return on_device(cu, err, [&] { return radx_cuda_point_filter(cu, in, f, out, err); });
 }
 
+static radx_status cuda_gradient(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_gradient(cu, in, use_spacing, out, err); });
+}
+
 static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                    const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -341,6 +347,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_resample,
     cuda_log_filter,
     cuda_point_filter,
+    cuda_gradient,
     cuda_roi_values,
     cuda_discretise,
     cuda_level_box,
