@@ -75,51 +75,60 @@ radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const ra
     return st;
 }
 
-radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
-                               radx_volbuf *out, radx_err *err)
+/* The arguments of a filter op: log_filter, point_filter or gradient. */
+typedef struct filter_args {
+    enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT } op;
+    double sigma_mm;
+    radx_log_mode mode;
+    radx_point_filter f;
+    int use_spacing;
+} filter_args;
+
+static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filter_args *a, const radx_volbuf *in,
+                              radx_volbuf *out, radx_err *err)
 {
-    radx_status st = be->ops->log_filter(be->ctx, in, sigma_mm, mode, out, err);
+    switch (a->op) {
+    case FILTER_LOG: return ops->log_filter(ctx, in, a->sigma_mm, a->mode, out, err);
+    case FILTER_POINT: return ops->point_filter(ctx, in, a->f, out, err);
+    default: return ops->gradient(ctx, in, a->use_spacing, out, err);
+    }
+}
+
+/* A filter op on be, or on the CPU (image and output mapped to the host) when be declines it. */
+static radx_status filter_op(const radx_be *be, const filter_args *a, const radx_volbuf *in, radx_volbuf *out,
+                             radx_err *err)
+{
+    radx_status st = run_filter(be->ops, be->ctx, a, in, out, err);
     if (!declined(be, st, err)) return st;
     radx_buf hi, ho;
     radx_volbuf ci = *in, co = *out;
     if ((st = on_host(be, in->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
         (st = on_host(be, out->buf, RADX_MAP_WRITE, &ho, &co.buf, err)))
         return st;
-    st = CPU->log_filter(NULL, &ci, sigma_mm, mode, &co, err);
+    st = run_filter(CPU, NULL, a, &ci, &co, err);
     out->g = co.g;
     out->dtype = co.dtype;
     return st;
+}
+
+radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+                               radx_volbuf *out, radx_err *err)
+{
+    const filter_args a = {FILTER_LOG, sigma_mm, mode, RADX_PF_SQUARE, 0};
+    return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                  radx_err *err)
 {
-    radx_status st = be->ops->point_filter(be->ctx, in, f, out, err);
-    if (!declined(be, st, err)) return st;
-    radx_buf hi, ho;
-    radx_volbuf ci = *in, co = *out;
-    if ((st = on_host(be, in->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
-        (st = on_host(be, out->buf, RADX_MAP_WRITE, &ho, &co.buf, err)))
-        return st;
-    st = CPU->point_filter(NULL, &ci, f, &co, err);
-    out->g = co.g;
-    out->dtype = co.dtype;
-    return st;
+    const filter_args a = {FILTER_POINT, 0, RADX_LOG_PYRADIOMICS, f, 0};
+    return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
 {
-    radx_status st = be->ops->gradient(be->ctx, in, use_spacing, out, err);
-    if (!declined(be, st, err)) return st;
-    radx_buf hi, ho;
-    radx_volbuf ci = *in, co = *out;
-    if ((st = on_host(be, in->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
-        (st = on_host(be, out->buf, RADX_MAP_WRITE, &ho, &co.buf, err)))
-        return st;
-    st = CPU->gradient(NULL, &ci, use_spacing, &co, err);
-    out->g = co.g;
-    out->dtype = co.dtype;
-    return st;
+    const filter_args a = {FILTER_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, use_spacing};
+    return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
