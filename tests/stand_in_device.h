@@ -188,10 +188,10 @@ static radx_status si_resample(void *ctx, const radx_volume *img, const radx_vol
     return CPU_OP->resample(NULL, img, mask, p, label, io, mo, err);
 }
 
-static radx_status si_log_run(const radx_volbuf *di, double sigma, radx_log_mode mode, radx_volbuf *dout,
-                              radx_volbuf *out, radx_err *err)
+/* A filter's status; when it ran, its output's grid and type (set on the device buffer dout) go
+ * to out. */
+static radx_status si_filtered(radx_status st, const radx_volbuf *dout, radx_volbuf *out)
 {
-    radx_status st = CPU_OP->log_filter(NULL, di, sigma, mode, dout, err);
     if (!st) {
         out->g = dout->g;
         out->dtype = dout->dtype;
@@ -204,18 +204,7 @@ static radx_status si_log_filter(void *ctx, const radx_volbuf *in, double sigma,
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
-           si_log_run(&di, sigma, mode, &dout, out, err));
-}
-
-static radx_status si_pf_run(const radx_volbuf *di, radx_point_filter f, radx_volbuf *dout, radx_volbuf *out,
-                             radx_err *err)
-{
-    radx_status st = CPU_OP->point_filter(NULL, di, f, dout, err);
-    if (!st) {
-        out->g = dout->g;
-        out->dtype = dout->dtype;
-    }
-    return st;
+           si_filtered(CPU_OP->log_filter(NULL, &di, sigma, mode, &dout, err), &dout, out));
 }
 
 static radx_status si_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
@@ -223,25 +212,14 @@ static radx_status si_point_filter(void *ctx, const radx_volbuf *in, radx_point_
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
-           si_pf_run(&di, f, &dout, out, err));
-}
-
-static radx_status si_grad_run(const radx_volbuf *di, int use_spacing, radx_volbuf *dout, radx_volbuf *out,
-                               radx_err *err)
-{
-    radx_status st = CPU_OP->gradient(NULL, di, use_spacing, dout, err);
-    if (!st) {
-        out->g = dout->g;
-        out->dtype = dout->dtype;
-    }
-    return st;
+           si_filtered(CPU_OP->point_filter(NULL, &di, f, &dout, err), &dout, out));
 }
 
 static radx_status si_gradient(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
-           si_grad_run(&di, use_spacing, &dout, out, err));
+           si_filtered(CPU_OP->gradient(NULL, &di, use_spacing, &dout, err), &dout, out));
 }
 
 static radx_status si_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims[3],

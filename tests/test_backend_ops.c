@@ -257,18 +257,33 @@ static void test_resample(const backend_case *b)
     }
 }
 
-/* The filter of image v on backend be into *out (host floats, malloc'ed); its status. */
-static radx_status log_on(const radx_be *be, const radx_volume *v, double sigma, radx_log_mode mode, float **out,
-                          radx_err *e)
+/* A filter op and its arguments, for filter_on. */
+typedef struct filter_call {
+    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT } op;
+    double sigma;
+    radx_log_mode mode;
+    radx_point_filter f;
+    int use_spacing;
+} filter_call;
+
+/* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
+static radx_status filter_on(const radx_be *be, const radx_volume *v, const filter_call *c, double **out, radx_err *e)
 {
     const int64_t n = radx_geom_nvox(&v->g);
+    const radx_dtype t = c->op == CALL_POINT ? RADX_DT_F64 : RADX_DT_F32;
+    const size_t bytes = radx_dtype_size(t) * (size_t)n;
     radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
-    radx_volbuf o = {v->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)n)};
-    radx_status s = radx_op_log_filter(be, &in, sigma, mode, &o, e);
+    radx_volbuf o = {v->g, t, radx_buf_alloc(be, bytes)};
+    radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, c->mode, &o, e)
+                    : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
+                                          : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
-        *out = malloc(sizeof(float) * (size_t)n);
-        down(be, o.buf, *out, sizeof(float) * (size_t)n);
+        radx_volume h = {v->g, t, malloc(bytes), 0};
+        down(be, o.buf, h.data, bytes);
+        *out = malloc(sizeof(double) * (size_t)n);
+        for (int64_t i = 0; i < n; i++) (*out)[i] = radx_volume_get(&h, i);
+        free(h.data);
     }
     radx_buf_free(be, in.buf);
     radx_buf_free(be, o.buf);
@@ -283,28 +298,24 @@ static void test_log(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 5], k % 3 == 0 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const double sigma = sigmas[k % 3];
         const radx_log_mode mode = k % 2 ? RADX_LOG_IBSI : RADX_LOG_PYRADIOMICS;
-        float *r0 = NULL, *r1 = NULL;
+        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0};
+        double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = log_on(&CPU, &v, sigma, mode, &r0, &e0);
-        const radx_status s1 = log_on(&b->be, &v, sigma, mode, &r1, &e1);
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("log_filter", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) {
             const int64_t n = radx_geom_nvox(&v.g);
-            double *a = malloc(sizeof(double) * (size_t)n), *c = malloc(sizeof(double) * (size_t)n);
             double big = 0, lo = INFINITY, hi = -INFINITY;
             for (int64_t i = 0; i < n; i++) {
-                a[i] = r0[i];
-                c[i] = r1[i];
-                big = fmax(big, fabs(a[i]));
+                big = fmax(big, fabs(r0[i]));
                 const double x = radx_volume_get(&v, i);
                 lo = fmin(lo, x);
                 hi = fmax(hi, x);
             }
             const double scale = fmax(big, 0.05 * (hi - lo));
             /* an absolute bound: every value's error against the response's scale */
-            compare("log_filter", b, "response", a, c, n, b->exact ? 0 : 1e-5, b->exact ? 0 : scale);
-            free(a);
-            free(c);
+            compare("log_filter", b, "response", r0, r1, n, b->exact ? 0 : 1e-5, b->exact ? 0 : scale);
         }
         free(r0);
         free(r1);
@@ -359,33 +370,16 @@ static radx_status roi_values_on(const radx_be *be, const box_case *c, double **
     return st;
 }
 
-/* The point filter f of image v on backend be into *out (host doubles, malloc'ed); its status. */
-static radx_status point_on(const radx_be *be, const radx_volume *v, radx_point_filter f, double **out, radx_err *e)
-{
-    const int64_t n = radx_geom_nvox(&v->g);
-    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
-    radx_volbuf o = {v->g, RADX_DT_F64, radx_buf_alloc(be, sizeof(double) * (size_t)n)};
-    radx_status s = radx_op_point_filter(be, &in, f, &o, e);
-    *out = NULL;
-    if (!s) {
-        *out = malloc(sizeof(double) * (size_t)n);
-        down(be, o.buf, *out, sizeof(double) * (size_t)n);
-    }
-    radx_buf_free(be, in.buf);
-    radx_buf_free(be, o.buf);
-    return s;
-}
-
 static void test_point_filter(const backend_case *b)
 {
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const radx_point_filter f = (radx_point_filter)(k % 4);
+        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = point_on(&CPU, &v, f, &r0, &e0);
-        const radx_status s1 = point_on(&b->be, &v, f, &r1, &e1);
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("point_filter", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) compare("point_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), b->exact ? 0 : 1e-12, 0);
         free(r0);
@@ -394,35 +388,16 @@ static void test_point_filter(const backend_case *b)
     }
 }
 
-/* The gradient of image v on backend be into *out (host floats as doubles, malloc'ed); its status. */
-static radx_status gradient_on(const radx_be *be, const radx_volume *v, int use_spacing, double **out, radx_err *e)
-{
-    const int64_t n = radx_geom_nvox(&v->g);
-    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
-    radx_volbuf o = {v->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)n)};
-    radx_status s = radx_op_gradient(be, &in, use_spacing, &o, e);
-    *out = NULL;
-    if (!s) {
-        float *f = malloc(sizeof(float) * (size_t)n);
-        down(be, o.buf, f, sizeof(float) * (size_t)n);
-        *out = malloc(sizeof(double) * (size_t)n);
-        for (int64_t i = 0; i < n; i++) (*out)[i] = f[i];
-        free(f);
-    }
-    radx_buf_free(be, in.buf);
-    radx_buf_free(be, o.buf);
-    return s;
-}
-
 static void test_gradient(const backend_case *b)
 {
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 6; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = gradient_on(&CPU, &v, k % 3 != 2, &r0, &e0);
-        const radx_status s1 = gradient_on(&b->be, &v, k % 3 != 2, &r1, &e1);
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("gradient", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) compare("gradient", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
@@ -838,21 +813,16 @@ static void test_big(const backend_case *b)
     const int64_t sz[3] = {128, 128, 64};
     radx_volume v = random_volume(sz, RADX_DT_I16, -1000, 1000), m = random_volume(sz, RADX_DT_U8, 0, 1.5);
     m.g = v.g;
-    float *r0 = NULL, *r1 = NULL;
-    s0 = log_on(&CPU, &v, 2.0, RADX_LOG_PYRADIOMICS, &r0, &e0);
-    s1 = log_on(&b->be, &v, 2.0, RADX_LOG_PYRADIOMICS, &r1, &e1);
+    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0};
+    double *r0 = NULL, *r1 = NULL;
+    s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+    s1 = filter_on(&b->be, &v, &call, &r1, &e1);
     compare_status("log_filter", b, "big", s0, &e0, s1, &e1);
     if (!s0 && !s1) {
         const int64_t nv = radx_geom_nvox(&v.g);
-        double *a = malloc(sizeof(double) * (size_t)nv), *c = malloc(sizeof(double) * (size_t)nv), big = 0;
-        for (int64_t i = 0; i < nv; i++) {
-            a[i] = r0[i];
-            c[i] = r1[i];
-            big = fmax(big, fabs(a[i]));
-        }
-        compare("log_filter", b, "big", a, c, nv, b->exact ? 0 : 1e-5, b->exact ? 0 : fmax(big, 100));
-        free(a);
-        free(c);
+        double big = 0;
+        for (int64_t i = 0; i < nv; i++) big = fmax(big, fabs(r0[i]));
+        compare("log_filter", b, "big", r0, r1, nv, b->exact ? 0 : 1e-5, b->exact ? 0 : fmax(big, 100));
     }
     p.has_resampled_spacing = 1;
     p.resampled_spacing[0] = p.resampled_spacing[1] = p.resampled_spacing[2] = 0.7;

@@ -175,9 +175,10 @@ radx_status radx_outfile_create(const char *path, radx_outfile **out, radx_err *
     }
     struct stat st;
     radx_status s;
-    if (stat(f->path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+    const int exists = stat(f->path, &st) == 0;
+    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
         s = open_direct(f, S_ISFIFO(st.st_mode), err);
-    else if (stat(f->path, &st) == 0 && !S_ISREG(st.st_mode))
+    else if (exists && !S_ISREG(st.st_mode))
         s = radx_seterr(err, RADX_ERR_IO, "%s: cannot write: %s", path,
                         S_ISDIR(st.st_mode) ? "it is a folder" : "not a regular file, character device or FIFO");
     else if (!f->path[0] || f->path[strlen(f->path) - 1] == '/')

@@ -124,6 +124,20 @@ NUMPY_SUM(float)
 NUMPY_SUM(double)
 #undef NUMPY_SUM
 
+/* diagnostics_<kind>-<prefix>_Mean, _Minimum and _Maximum.  0, or -1 when out of memory. */
+static int add_mean_min_max(radx_result *res, const char *kind, const char *prefix, double mean, double mn, double mx)
+{
+    const char *what[3] = {"Mean", "Minimum", "Maximum"};
+    const double v[3] = {mean, mn, mx};
+    for (int i = 0; i < 3; i++) {
+        char name[160], buf[64];
+        snprintf(name, sizeof name, "diagnostics_%s-%s_%s", kind, prefix, what[i]);
+        radx_fmt_double(buf, sizeof buf, v[i]);
+        if (radx_result_add_text(res, name, buf)) return -1;
+    }
+    return 0;
+}
+
 /* generalinfo.addMaskElements: mask `lab` on grid g (the mask's own grid for "original", the
  * image grid otherwise); img (may be NULL) adds the image's mean/min/max inside the mask. */
 radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t *lab, const radx_roi_box *b,
@@ -175,15 +189,8 @@ radx_status radx_diag_mask(const char *prefix, const radx_geom *g, const uint8_t
     radx_geom_index_to_physical(g, com, ph);
     fmt_tuple_d(buf, sizeof buf, ph, nd);
     ADD(NAME("CenterOfMass"), buf);
-    if (img) {
-        radx_fmt_double(buf, sizeof buf, vmean);
-        ADD(NAME("Mean"), buf);
-        radx_fmt_double(buf, sizeof buf, vmin);
-        ADD(NAME("Minimum"), buf);
-        radx_fmt_double(buf, sizeof buf, vmax);
-        ADD(NAME("Maximum"), buf);
-    }
 #undef NAME
+    if (img && add_mean_min_max(res, "Mask", prefix, vmean, vmin, vmax)) goto nomem;
     return RADX_OK;
 nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");
@@ -232,13 +239,8 @@ radx_status radx_diag_image(const char *prefix, const radx_volume *img, int nd, 
     case RADX_DT_F64: STATS(double); break;
     }
 #undef STATS
-    radx_fmt_double(buf, sizeof buf, sum / (double)n);
-    ADD(NAME("Mean"), buf);
-    radx_fmt_double(buf, sizeof buf, mn);
-    ADD(NAME("Minimum"), buf);
-    radx_fmt_double(buf, sizeof buf, mx);
-    ADD(NAME("Maximum"), buf);
 #undef NAME
+    if (add_mean_min_max(res, "Image", prefix, sum / (double)n, mn, mx)) goto nomem;
     return RADX_OK;
 nomem:
     return radx_seterr(err, RADX_ERR_NOMEM, "out of memory building diagnostics");

@@ -198,30 +198,43 @@ static void log_prefix(char *buf, size_t len, const char *sigma_text)
     snprintf(buf + o, len - o, "-mm-3D");
 }
 
-/* PyRadiomics' getLoGImage checks, on the image's own axes (2 for a 2-D image): under 4 voxels on
- * an axis, no LoG at all (sigma < 0); a sigma needing more than size - 1 voxels on an axis
- * (size < ceil(sigma / spacing) + 1) is left out.  Each with a warning, as PyRadiomics logs it.
- * 1 when sigma is left out. */
-static int log_left_out(const radx_geom *g, double sigma, const char *ipath, radx_err *err)
+/* The image's axes as PyRadiomics' getLoGImage sees them (2 for a 2-D image), and its size as
+ * text ("6x6x6") for the warnings. */
+static int log_axes(const radx_geom *g, char *dims, size_t len)
 {
     const int nd = g->ndim == 2 ? 2 : 3;
-    char dims[96];
-    snprintf(dims, sizeof dims, nd == 2 ? "%lldx%lld" : "%lldx%lldx%lld", (long long)g->size[0], (long long)g->size[1],
+    snprintf(dims, len, nd == 2 ? "%lldx%lld" : "%lldx%lldx%lld", (long long)g->size[0], (long long)g->size[1],
              (long long)g->size[2]);
-    int small = 0, under = 0;
-    for (int a = 0; a < nd; a++) {
-        small |= g->size[a] < 4;
-        under |= (double)g->size[a] < ceil(sigma / g->spacing[a]) + 1.0;
-    }
-    if (sigma < 0 && small)
+    return nd;
+}
+
+/* getLoGImage gives no LoG at all for an image under 4 voxels on an axis; with a warning. */
+static int log_image_too_small(const radx_geom *g, const char *ipath, radx_err *err)
+{
+    char dims[96];
+    const int nd = log_axes(g, dims, sizeof dims);
+    int small = 0;
+    for (int a = 0; a < nd; a++) small |= g->size[a] < 4;
+    if (small)
         radx_warn(err, "%s: image %s voxels too small to apply the LoG filter (4 voxels on every axis); no LoG", ipath,
                   dims);
-    else if (sigma >= 0 && under)
+    return small;
+}
+
+/* getLoGImage leaves out a sigma needing more than size - 1 voxels on an axis (size <
+ * ceil(sigma / spacing) + 1); with a warning. */
+static int log_sigma_too_large(const radx_geom *g, double sigma, const char *ipath, radx_err *err)
+{
+    char dims[96];
+    const int nd = log_axes(g, dims, sizeof dims);
+    int under = 0;
+    for (int a = 0; a < nd; a++) under |= (double)g->size[a] < ceil(sigma / g->spacing[a]) + 1.0;
+    if (under)
         radx_warn(err,
                   "%s: LoG sigma %g mm needs ceil(sigma/spacing)+1 voxels on every axis, more than the %s "
                   "image has; that sigma is left out",
                   ipath, sigma, dims);
-    return sigma < 0 ? small : under;
+    return under;
 }
 
 /* The LoG image types of one sigma list: each filtered image in a buffer of the backend, handed
@@ -232,9 +245,9 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
     const radx_imtype_sel *ls = &q->imtype[RADX_IMG_LOG];
     const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&img->g);
     radx_status st = RADX_OK;
-    if (log_left_out(&img->g, -1.0, ipath, err)) return RADX_OK;
+    if (log_image_too_small(&img->g, ipath, err)) return RADX_OK;
     for (int k = 0; k < ls->n_sigma && !st; k++) {
-        if (ls->sigma[k] > 0 && log_left_out(&img->g, ls->sigma[k], ipath, err)) continue;
+        if (ls->sigma[k] > 0 && log_sigma_too_large(&img->g, ls->sigma[k], ipath, err)) continue;
         char prefix[96];
         log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
         radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, fbytes)};
