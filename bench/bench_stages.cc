@@ -194,8 +194,9 @@ radx_buf *up(const radx_be &be, const void *h, size_t bytes)
 bool make_buffers(Backend &k, Target &t)
 {
     const size_t ib = radx_dtype_size(t.rimg.dtype) * (size_t)radx_geom_nvox(&t.rimg.g);
-    k.crop = {t.rimg.g, t.rimg.dtype, radx_buf_wrap(&k.be, t.rimg.data, ib)};
-    k.filtered = {t.rimg.g, RADX_DT_F32, radx_buf_alloc(&k.be, sizeof(float) * (size_t)radx_geom_nvox(&t.rimg.g))};
+    k.crop = {t.rimg.g, t.rimg.dtype, radx_buf_wrap(&k.be, t.rimg.data, ib), {0, 0, 0}};
+    k.filtered = {
+        t.rimg.g, RADX_DT_F32, radx_buf_alloc(&k.be, sizeof(float) * (size_t)radx_geom_nvox(&t.rimg.g)), {0, 0, 0}};
     k.roi = up(k.be, t.roi.data(), t.roi.size());
     k.x = up(k.be, t.x.data(), sizeof(double) * t.x.size());
     k.gl = up(k.be, t.gl.data(), sizeof(int32_t) * t.gl.size());
@@ -556,9 +557,9 @@ void BM_image_type(benchmark::State &st, bool cuda)
     timed(st, b, [&] {
         radx_result *r = radx_result_new();
         radx_err e2{};
-        const radx_status s =
-            r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", t.lab.data(), &t.box, r, "synthetic_ct", &e2)
-              : RADX_ERR_NOMEM;
+        const radx_status s = r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", &b.crop.g, t.lab.data(),
+                                                           &t.box, r, "synthetic_ct", &e2)
+                                : RADX_ERR_NOMEM;
         radx_result_destroy(r);
         if (s) st.SkipWithError(e2.msg);
         return s == RADX_OK;

@@ -222,6 +222,13 @@ static radx_status si_gradient(void *ctx, const radx_volbuf *in, int use_spacing
            si_filtered(CPU_OP->gradient(NULL, &di, use_spacing, &dout, err), &dout, out));
 }
 
+static radx_status si_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err)
+{
+    radx_buf *di = NULL, *dout = NULL;
+    SI_RUN(ctx, err, (di = si_in(s_, &a_, in), dout = si_out(s_, &a_, out)),
+           CPU_OP->wavelet_pass(NULL, w, di, dout, err));
+}
+
 static radx_status si_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims[3],
                                  const int64_t lo[3], radx_buf *x, int64_t n, radx_roi_stats *st, radx_err *err)
 {
@@ -302,14 +309,14 @@ static void si_destroy(void *ctx)
 }
 
 static const radx_backend_ops stand_in_ops = {
-    "stand-in",       {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
-    si_destroy,       si_resample,
-    si_log_filter,    si_point_filter,
-    si_gradient,      si_roi_values,
-    si_discretise,    si_level_box,
-    si_firstorder,    si_texture,
-    si_shape,         si_voxel_firstorder,
-    si_voxel_texture,
+    "stand-in",          {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
+    si_destroy,          si_resample,
+    si_log_filter,       si_point_filter,
+    si_gradient,         si_wavelet_pass,
+    si_roi_values,       si_discretise,
+    si_level_box,        si_firstorder,
+    si_texture,          si_shape,
+    si_voxel_firstorder, si_voxel_texture,
 };
 
 /* A stand-in device of `budget` bytes (0: unlimited) that declines every decline_every-th op. */

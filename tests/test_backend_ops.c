@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Every op of the backend table (host/backend/backend.h), on every backend this build has, against
- * the CPU backend (after ggml's test-backend-ops), on random inputs and on the shipped cases:
+ * the CPU backend (after ggml's test-backend-ops), on random inputs and on the shipped cases
+ * (wavelet_pass through the Wavelet image types it chains):
  *   - the stand-in device (tests/stand_in_device.h): the CPU's ops on device copies, with stale
  *     host copies poisoned; once with room for everything, once with 64 KiB of device memory
  *     and every third op declined, so every op also takes the CPU fallback of the dispatcher;
@@ -272,8 +273,8 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     const int64_t n = radx_geom_nvox(&v->g);
     const radx_dtype t = c->op == CALL_POINT ? RADX_DT_F64 : RADX_DT_F32;
     const size_t bytes = radx_dtype_size(t) * (size_t)n;
-    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n)};
-    radx_volbuf o = {v->g, t, radx_buf_alloc(be, bytes)};
+    radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n), {0, 0, 0}};
+    radx_volbuf o = {v->g, t, radx_buf_alloc(be, bytes), {0, 0, 0}};
     radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, c->mode, &o, e)
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
@@ -359,7 +360,7 @@ static void box_case_free(box_case *c)
 static radx_status roi_values_on(const radx_be *be, const box_case *c, double **x, radx_roi_stats *s, radx_err *e)
 {
     const size_t ib = radx_dtype_size(c->img.dtype) * (size_t)radx_geom_nvox(&c->img.g);
-    radx_volbuf img = {c->img.g, c->img.dtype, up(be, c->img.data, ib)};
+    radx_volbuf img = {c->img.g, c->img.dtype, up(be, c->img.data, ib), {0, 0, 0}};
     radx_buf *roi = up(be, c->roi, (size_t)c->nbox), *xb = radx_buf_alloc(be, sizeof(double) * (size_t)c->n);
     radx_status st = radx_op_roi_values(be, &img, roi, c->dims, c->lo, xb, c->n, s, e);
     *x = malloc(sizeof(double) * (size_t)c->n);
@@ -402,6 +403,68 @@ static void test_gradient(const backend_case *b)
         if (!s0 && !s1) compare("gradient", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
         free(r1);
+        radx_volume_free(&v);
+    }
+}
+
+/* The Wavelet image types' voxels, one after the other, as doubles (host, malloc'ed). */
+typedef struct wavelet_out {
+    const radx_be *be;
+    double *v;
+    int64_t n;
+} wavelet_out;
+
+static radx_status wavelet_collect(void *user, const radx_volbuf *img, const radx_params *q, const char *name,
+                                   radx_err *err)
+{
+    (void)q, (void)name;
+    wavelet_out *w = user;
+    const int64_t n = radx_geom_nvox(&img->g);
+    const void *p = radx_buf_map(w->be, img->buf, RADX_MAP_READ, err);
+    double *v = p ? realloc(w->v, sizeof(double) * (size_t)(w->n + n)) : NULL;
+    if (!v) return p ? RADX_ERR_NOMEM : err->status;
+    w->v = v;
+    for (int64_t i = 0; i < n; i++) w->v[w->n + i] = radx_value_at((int)img->dtype, p, i);
+    w->n += n;
+    return RADX_OK;
+}
+
+static radx_status wavelet_on(const radx_be *be, const radx_volume *v, const radx_params *q, const radx_roi_box *need,
+                              wavelet_out *o, radx_err *e)
+{
+    const size_t bytes = radx_dtype_size(v->dtype) * (size_t)radx_geom_nvox(&v->g);
+    radx_volbuf img = {v->g, v->dtype, up(be, v->data, bytes), {0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->be = be;
+    radx_status st = radx_pipeline_wavelet(&img, q, be, need, "random", wavelet_collect, o, e);
+    radx_buf_free(be, img.buf);
+    return st;
+}
+
+/* wavelet_pass, through the Wavelet image types it makes: every sub-band's voxels bit for bit. */
+static void test_wavelet_pass(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
+    static const char *const wavelets[] = {"coif1", "haar", "db5", "bior3.5"};
+    for (int k = 0; k < 8; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        radx_params q;
+        radx_params_init_defaults(&q);
+        snprintf(q.wavelet, sizeof q.wavelet, "%s", wavelets[k % 4]);
+        q.wavelet_start_level = k / 4;
+        q.wavelet_level = 1 + k % 2;
+        radx_roi_box need = {{1, 2, 0}, {v.g.size[0] - 2, v.g.size[1] - 1, v.g.size[2] - 1}, 0};
+        wavelet_out o0, o1;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = wavelet_on(&CPU, &v, &q, k % 3 ? &need : NULL, &o0, &e0);
+        const radx_status s1 = wavelet_on(&b->be, &v, &q, k % 3 ? &need : NULL, &o1, &e1);
+        compare_status("wavelet_pass", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1 && o0.n == o1.n) compare("wavelet_pass", b, "sub-bands", o0.v, o1.v, o0.n, 0, 0);
+        CHECK(s0 || s1 || o0.n == o1.n, "wavelet_pass %s: %lld voxels, CPU %lld", b->name, (long long)o1.n,
+              (long long)o0.n);
+        free(o0.v);
+        free(o1.v);
+        radx_params_clear(&q);
         radx_volume_free(&v);
     }
 }
@@ -986,6 +1049,7 @@ int main(void)
         test_log(&bc[i]);
         test_point_filter(&bc[i]);
         test_gradient(&bc[i]);
+        test_wavelet_pass(&bc[i]);
         test_roi_values(&bc[i]);
         test_discretise_firstorder(&bc[i]);
         test_texture(&bc[i]);

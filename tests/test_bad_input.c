@@ -317,9 +317,12 @@ int main(void)
             const char *y2 = "imageType:\n  LoG: {}\n";
             write_file("log_nosigma.yaml", y2, strlen(y2));
             expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
-            const char *y3 = "imageType:\n  Wavelet: {}\n";
-            write_file("wavelet.yaml", y3, strlen(y3));
-            expect_error("image type not implemented", "img.nrrd lab.nrrd -p wavelet.yaml", "Wavelet", 0);
+            const char *y3 = "imageType:\n  LBP3D: {}\n";
+            write_file("lbp3d.yaml", y3, strlen(y3));
+            expect_error("image type not implemented", "img.nrrd lab.nrrd -p lbp3d.yaml", "LBP3D", 0);
+            const char *y4 = "imageType:\n  Wavelet: {}\nsetting:\n  wavelet: mexh\n";
+            write_file("wavelet_mexh.yaml", y4, strlen(y4));
+            expect_error("continuous wavelet", "img.nrrd lab.nrrd -p wavelet_mexh.yaml", "mexh", 0);
         }
         write_file("bad.yaml", y, strlen(y));
     }

@@ -288,13 +288,27 @@ static radx_status check_computable(const radx_params *p, radx_err *e)
 {
     const char *src = p->source[0] ? p->source : "", *sep = p->source[0] ? ": " : "";
     for (int t = 0; t < RADX_IMG_COUNT; t++) {
-        if (t == RADX_IMG_ORIGINAL || t == RADX_IMG_LOG || t == RADX_IMG_SQUARE || t == RADX_IMG_SQUAREROOT ||
-            t == RADX_IMG_LOGARITHM || t == RADX_IMG_EXPONENTIAL || t == RADX_IMG_GRADIENT || !p->imtype[t].enabled)
-            continue;
+        if ((t != RADX_IMG_LBP2D && t != RADX_IMG_LBP3D) || !p->imtype[t].enabled) continue;
         return radx_seterr(e, RADX_ERR_UNSUPPORTED,
-                           "%s%simageType '%s' is not implemented in radx %s yet (Original, LoG, Square, SquareRoot, "
-                           "Logarithm, Exponential and Gradient are)",
+                           "%s%simageType '%s' is not implemented in radx %s yet (Original, LoG, Wavelet, Square, "
+                           "SquareRoot, Logarithm, Exponential and Gradient are)",
                            src, sep, radx_params_imtype_name((radx_imtype)t), RADX_VERSION_STRING);
+    }
+    if (p->imtype[RADX_IMG_WAVELET].enabled) {
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        radx_status st = radx_params_for_imtype(&q, p, RADX_IMG_WAVELET, e);
+        if (!st && !radx_wavelet_filter_find(q.wavelet))
+            st = radx_seterr(
+                e, RADX_ERR_PARAM,
+                "%s%ssetting 'wavelet': '%s' is a continuous wavelet; the Wavelet image type (PyWavelets' "
+                "stationary transform) needs a discrete one (haar, dbN, symN, coifN, biorX.Y, rbioX.Y, dmey)",
+                src, sep, q.wavelet);
+        if (!st && q.wavelet_start_level + q.wavelet_level > RADX_MAX_WAVELET_LEVELS)
+            st = radx_seterr(e, RADX_ERR_PARAM, "%s%ssettings 'start_level' + 'level': %d is above the limit of %d",
+                             src, sep, q.wavelet_start_level + q.wavelet_level, RADX_MAX_WAVELET_LEVELS);
+        radx_params_clear(&q);
+        if (st) return st;
     }
     /* PyRadiomics silently computes nothing for LoG without sigma; radx says so */
     if (p->imtype[RADX_IMG_LOG].enabled && p->imtype[RADX_IMG_LOG].n_sigma == 0)

@@ -26,6 +26,7 @@
 #include "core/volume.h"
 #include "params/params.h"
 #include "rules/point_filter_rules.h"
+#include "rules/wavelet_rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,11 +63,13 @@ typedef struct radx_buffer_ops {
     void *(*map)(void *ctx, radx_buf *b, radx_map_mode mode, radx_err *err);
 } radx_buffer_ops;
 
-/* An image in a buffer (x fastest, g's size, dtype's elements). */
+/* An image in a buffer (x fastest, g's size, dtype's elements): the working grid's voxels from
+ * `at` on (all zero: the whole grid; a window of it otherwise, g then the window's grid). */
 typedef struct radx_volbuf {
     radx_geom g;
     radx_dtype dtype;
     radx_buf *buf;
+    int64_t at[3];
 } radx_volbuf;
 
 /* The ROI statistics roi_values returns. */
@@ -128,6 +131,9 @@ typedef struct radx_backend_ops {
     /* PyRadiomics' Gradient of in (cpu/gradient.h): out->buf holds in's voxel count floats, which
      * the filter writes (out->g, out->dtype set) */
     radx_status (*gradient)(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err);
+    /* one pass of PyRadiomics' Wavelet (rules/wavelet_rules.h; w's tables in host memory): out
+     * (w->out_dims floats or doubles) = the pass over in (w->in_dims voxels of w->in_dtype) */
+    radx_status (*wavelet_pass)(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err);
 
     /* ---- one image type of a case ---- */
     /* x[0..n) = the values of img's voxels in the box's ROI, in box order (roi: uint8, dims_zyx;

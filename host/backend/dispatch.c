@@ -131,6 +131,17 @@ radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_s
     return filter_op(be, &a, in, out, err);
 }
 
+radx_status radx_op_wavelet_pass(const radx_be *be, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,
+                                 radx_err *err)
+{
+    radx_status st = be->ops->wavelet_pass(be->ctx, w, in, out, err);
+    if (!declined(be, st, err)) return st;
+    radx_buf hi, ho, *ci, *co;
+    if ((st = on_host(be, in, RADX_MAP_READ, &hi, &ci, err)) || (st = on_host(be, out, RADX_MAP_WRITE, &ho, &co, err)))
+        return st;
+    return CPU->wavelet_pass(NULL, w, ci, co, err);
+}
+
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {

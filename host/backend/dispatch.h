@@ -30,6 +30,8 @@ radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_
                                  radx_err *err);
 radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out,
                              radx_err *err);
+radx_status radx_op_wavelet_pass(const radx_be *be, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,
+                                 radx_err *err);
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err);
 radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,

@@ -9,6 +9,7 @@
 #include "cpu/log_filter.h"
 #include "cpu/point_filter.h"
 #include "cpu/gradient.h"
+#include "cpu/wavelet.h"
 #include "cpu/resample.h"
 #include "features/discretise.h"
 #include "rules/roi_rules.h"
@@ -154,6 +155,12 @@ static radx_status cpu_gradient(void *ctx, const radx_volbuf *in, int use_spacin
     return st;
 }
 
+static radx_status cpu_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err)
+{
+    (void)ctx;
+    return radx_wavelet_pass_into(w, PTR(const void, in), PTR(void, out), err);
+}
+
 static radx_status cpu_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                   const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -220,6 +227,7 @@ const radx_backend_ops radx_cpu_backend = {
     .log_filter = cpu_log_filter,
     .point_filter = cpu_point_filter,
     .gradient = cpu_gradient,
+    .wavelet_pass = cpu_wavelet_pass,
     .roi_values = cpu_roi_values,
     .discretise = cpu_discretise,
     .level_box = cpu_level_box,

@@ -201,6 +201,11 @@ static void int_limits(int k, long long *lo, long long *hi)
         *lo = -(1LL << 53);
         *hi = 1LL << 53;
         break; /* a double, exactly */
+    case K_STARTLEVEL:
+    case K_LEVEL: /* every level is a pass over the image: bounded, far above any use */
+        *lo = 0;
+        *hi = RADX_MAX_WAVELET_LEVELS;
+        break;
     default:
         *lo = INT_MIN;
         *hi = INT_MAX;
@@ -236,7 +241,9 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
     case K_GLDMA: p->gldm_a = (double)iv; break;
     case K_KERNELRADIUS: p->kernel_radius = (int)iv; break;
     case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
-    default: break; /* start_level, level, lbp*: validated, kept as text */
+    case K_STARTLEVEL: p->wavelet_start_level = (int)iv; break;
+    case K_LEVEL: p->wavelet_level = (int)iv; break;
+    default: break; /* lbp*: validated, kept as text */
     }
     return RADX_OK;
 }
@@ -279,7 +286,10 @@ static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *
         if (!st) p->log_mode = i;
         break;
     case K_LBP2DMETHOD: st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i); break;
-    case K_WAVELET: st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i); break;
+    case K_WAVELET:
+        st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i);
+        if (!st) snprintf(p->wavelet, sizeof p->wavelet, "%s", radx_wavelet_names[i]);
+        break;
     default: break;
     }
     return st;

@@ -70,6 +70,8 @@ static int canon_number(const radx_params *p, int k, sbuf *b)
     case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
     case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
     case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
+    case K_STARTLEVEL: radx_sb_printf(b, "%d", p->wavelet_start_level); return 1;
+    case K_LEVEL: radx_sb_printf(b, "%d", p->wavelet_level); return 1;
     case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
     case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
     case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
@@ -130,6 +132,7 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
         radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
         return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
+    case K_WAVELET: radx_sb_pystr(b, p->wavelet); return 1;
     default: return 0; /* settings radx keeps but has no field for */
     }
 }

@@ -17,6 +17,8 @@ void radx_params_init_defaults(radx_params *p)
     p->minimum_roi_dimensions = 2;
     p->pad_distance = 5;
     p->gradient_use_spacing = 1;
+    snprintf(p->wavelet, sizeof p->wavelet, "coif1");
+    p->wavelet_level = 1;
     p->normalize_scale = 1.0;
     p->reseg_mode = RADX_RESEG_ABSOLUTE;
     snprintf(p->interpolator, sizeof p->interpolator, "sitkBSpline");

@@ -87,9 +87,10 @@ typedef enum radx_imtype {
     RADX_IMG_COUNT
 } radx_imtype;
 
-#define RADX_MAX_DISTANCES 32
-#define RADX_MAX_SIGMAS    32
-#define RADX_MAX_NAMES     64
+#define RADX_MAX_DISTANCES      32
+#define RADX_MAX_SIGMAS         32
+#define RADX_MAX_NAMES          64
+#define RADX_MAX_WAVELET_LEVELS 1000 /* start_level + level */
 
 typedef struct radx_class_sel {
     int enabled; /* class listed (or default-enabled) */
@@ -120,6 +121,9 @@ struct radx_params {
     int64_t minimum_roi_size;
     int pre_crop;             /* default 0 */
     int gradient_use_spacing; /* gradientUseSpacing, default 1 */
+    char wavelet[16];         /* PyWavelets' name, default "coif1" */
+    int wavelet_start_level;  /* start_level, default 0 */
+    int wavelet_level;        /* level, default 1 */
     int pad_distance;         /* default 5 */
     /* --- normalisation / resegmentation --- */
     int normalize;

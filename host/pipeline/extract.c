@@ -125,12 +125,12 @@ static radx_status nonfinite_error(const radx_roi_stats *rs, const int64_t dims_
 
 /* Crop, gather the ROI values, discretise, build the level box: everything the classes read. */
 static radx_status discretised_box(const radx_volbuf *img, const radx_params *p, const radx_be *be, const char *prefix,
-                                   const uint8_t *lab, const roi_box *b, const char *ipath, image_type_bufs *t,
-                                   radx_box_bufs *in, radx_err *err)
+                                   const radx_geom *grid, const uint8_t *lab, const roi_box *b, const char *ipath,
+                                   image_type_bufs *t, radx_box_bufs *in, radx_err *err)
 {
     const radx_geom *g = &img->g;
     memset(in, 0, sizeof *in);
-    radx_status st = radx_pipeline_crop_box(g, lab, b, in->dims_zyx, &t->roi_host, err);
+    radx_status st = radx_pipeline_crop_box(grid, lab, b, in->dims_zyx, &t->roi_host, err);
     if (st) return st;
     const int64_t nbox = in->dims_zyx[0] * in->dims_zyx[1] * in->dims_zyx[2], n = b->n;
     t->roi = radx_buf_wrap(be, t->roi_host, (size_t)nbox);
@@ -141,7 +141,7 @@ static radx_status discretised_box(const radx_volbuf *img, const radx_params *p,
         return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %lld ROI voxels", (long long)n);
     /* the host reads the ROI values' statistics only */
     radx_roi_stats rs;
-    const int64_t lo[3] = {b->lo[0], b->lo[1], b->lo[2]};
+    const int64_t lo[3] = {b->lo[0] - img->at[0], b->lo[1] - img->at[1], b->lo[2] - img->at[2]};
     st = radx_op_roi_values(be, img, t->roi, in->dims_zyx, lo, t->x, n, &rs, err);
     if (st) return st;
     if (rs.nonfinite) return nonfinite_error(&rs, in->dims_zyx, b, prefix, ipath, err);
@@ -162,8 +162,8 @@ static radx_status discretised_box(const radx_volbuf *img, const radx_params *p,
 
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
-                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
-                                     const char *ipath, radx_err *err)
+                                     const char *prefix, const radx_geom *grid, const uint8_t *lab,
+                                     const radx_roi_box *b, radx_result *res, const char *ipath, radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
     const int ncls = radx_class_order(p, order);
@@ -171,7 +171,7 @@ radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *
     image_type_bufs t;
     radx_box_bufs in;
     memset(&t, 0, sizeof t);
-    radx_status st = discretised_box(img, p, be, prefix, lab, b, ipath, &t, &in, err);
+    radx_status st = discretised_box(img, p, be, prefix, grid, lab, b, ipath, &t, &in, err);
     double vals[64];
     for (int ci = 0; ci < ncls && !st; ci++) {
         const radx_class c = order[ci];
@@ -250,7 +250,7 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
         if (ls->sigma[k] > 0 && log_sigma_too_large(&img->g, ls->sigma[k], ipath, err)) continue;
         char prefix[96];
         log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
-        radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, fbytes)};
+        radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, fbytes), {0, 0, 0}};
         if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
         st = radx_op_log_filter(be, img, ls->sigma[k], (radx_log_mode)q->log_mode, &filtered, err);
         if (!st) {
@@ -277,7 +277,8 @@ static radx_status for_point_filter(const radx_volbuf *img, const radx_params *q
     char name[32];
     snprintf(name, sizeof name, "%s", radx_params_imtype_name(it));
     for (char *c = name; *c; c++) *c = (char)tolower((unsigned char)*c);
-    radx_volbuf filtered = {img->g, RADX_DT_F64, radx_buf_alloc(be, sizeof(double) * (size_t)radx_geom_nvox(&img->g))};
+    radx_volbuf filtered = {
+        img->g, RADX_DT_F64, radx_buf_alloc(be, sizeof(double) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
     if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
     radx_status st = radx_op_point_filter(be, img, f, &filtered, err);
     if (!st) st = fn(user, &filtered, q, name, err);
@@ -290,7 +291,8 @@ static radx_status for_point_filter(const radx_volbuf *img, const radx_params *q
 static radx_status for_gradient(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
                                 void *user, radx_err *err)
 {
-    radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g))};
+    radx_volbuf filtered = {
+        img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
     if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
     radx_status st = radx_op_gradient(be, img, q->gradient_use_spacing, &filtered, err);
     if (!st) st = fn(user, &filtered, q, "gradient", err);
@@ -304,11 +306,12 @@ static int is_point_filter(int it)
 }
 
 radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p, const radx_be *be,
-                                         const char *ipath, radx_image_type_fn fn, void *user, radx_err *err)
+                                         const radx_roi_box *need, const char *ipath, radx_image_type_fn fn, void *user,
+                                         radx_err *err)
 {
     /* the image every image type reads (every LoG sigma filters it): one buffer for all */
     const size_t bytes = radx_dtype_size(cs->img.dtype) * (size_t)radx_geom_nvox(&cs->img.g);
-    radx_volbuf img = {cs->img.g, cs->img.dtype, radx_buf_wrap(be, cs->img.data, bytes)};
+    radx_volbuf img = {cs->img.g, cs->img.dtype, radx_buf_wrap(be, cs->img.data, bytes), {0, 0, 0}};
     if (!img.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the image");
     radx_status st = RADX_OK;
     /* image types, in the order the parameter file lists them; each with its own settings */
@@ -318,11 +321,16 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
         radx_params q;
         memset(&q, 0, sizeof q);
         st = radx_params_for_imtype(&q, p, (radx_imtype)it, err);
+        /* force2Ddimension is a numpy axis of PyRadiomics' array, (y, x) for a 2-D image: the
+         * classes and filters take it as one of (z, y, x), where 2 is then z (no exclusion) */
+        if (!st && cs->img.g.ndim == 2 && q.force2d) q.force2d_dimension = (q.force2d_dimension + 1) % 3;
         if (st) {
         } else if (it == RADX_IMG_ORIGINAL) {
             st = fn(user, &img, &q, "original", err);
         } else if (it == RADX_IMG_LOG) {
             st = for_each_log(&img, &q, be, ipath, fn, user, err);
+        } else if (it == RADX_IMG_WAVELET) {
+            st = radx_pipeline_wavelet(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_GRADIENT) {
             st = for_gradient(&img, &q, be, fn, user, err);
         } else if (is_point_filter(it)) {
@@ -337,10 +345,34 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
     return st;
 }
 
+int radx_pipeline_image_count(const radx_params *p, int ndim)
+{
+    int n = 0;
+    for (int t = 0; t < RADX_IMG_COUNT; t++) {
+        if (!p->imtype[t].enabled) continue;
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        if (radx_params_for_imtype(&q, p, (radx_imtype)t, NULL)) {
+            n++;
+            continue;
+        }
+        const int axes = (ndim == 2 ? 2 : 3) - (q.force2d ? 1 : 0);
+        if (t == RADX_IMG_LOG)
+            n += q.imtype[RADX_IMG_LOG].n_sigma;
+        else if (t == RADX_IMG_WAVELET)
+            n += q.wavelet_level * ((1 << axes) - 1) + 1;
+        else
+            n++;
+        radx_params_clear(&q);
+    }
+    return n;
+}
+
 /* ---- extract ------------------------------------------------------------------------------ */
 
 typedef struct extract_ctx {
     const radx_be *be;
+    const radx_geom *grid;
     const uint8_t *feat_lab;
     const roi_box *feat_box;
     radx_result *res;
@@ -351,7 +383,7 @@ static radx_status extract_image_type(void *user, const radx_volbuf *img, const 
                                       radx_err *err)
 {
     const extract_ctx *x = user;
-    return radx_pipeline_image_type(img, q, x->be, prefix, x->feat_lab, x->feat_box, x->res, x->ipath, err);
+    return radx_pipeline_image_type(img, q, x->be, prefix, x->grid, x->feat_lab, x->feat_box, x->res, x->ipath, err);
 }
 
 radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
@@ -370,8 +402,8 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const rad
     const uint8_t *shape_lab = radx_case_shape_mask(&cs, p, &shape_box);
     const uint8_t *feat_lab = radx_case_feature_mask(&cs, &feat_box);
     st = run_shape(&cs, p, be, shape_lab, shape_box, res, err);
-    extract_ctx x = {be, feat_lab, feat_box, res, ipath};
-    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, ipath, extract_image_type, &x, err);
+    extract_ctx x = {be, &cs.img.g, feat_lab, feat_box, res, ipath};
+    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, feat_box, ipath, extract_image_type, &x, err);
     radx_case_free(&cs);
     if (st) {
         radx_result_destroy(res);

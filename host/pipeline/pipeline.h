@@ -63,21 +63,32 @@ radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
 
 /* The features of one image type, as `extract` computes them: img cropped to box b of the label
- * map lab, discretised with p's settings, every enabled class but shape, named "<prefix>_..."
- * into res, through the backend's ops.  ipath names the image in errors (bench/bench_stages times
- * it). */
+ * map lab (on the working grid `grid`, of which img may be a window), discretised with p's
+ * settings, every enabled class but shape, named "<prefix>_..." into res, through the backend's
+ * ops.  ipath names the image in errors (bench/bench_stages times it). */
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
-                                     const char *prefix, const uint8_t *lab, const radx_roi_box *b, radx_result *res,
-                                     const char *ipath, radx_err *err);
+                                     const char *prefix, const radx_geom *grid, const uint8_t *lab,
+                                     const radx_roi_box *b, radx_result *res, const char *ipath, radx_err *err);
 
-/* Calls fn once per enabled image type (file order; LoG once per sigma) with the (filtered)
- * image on the working grid, that image type's settings (radx_params_for_imtype) and PyRadiomics'
- * image type name ("original", "log-sigma-1-0-mm-3D"); the image is in a buffer of the backend,
- * which runs the filters.
+/* Calls fn once per enabled image type (file order; LoG once per sigma, Wavelet once per
+ * sub-band) with the (filtered) image, that image type's settings (radx_params_for_imtype) and
+ * PyRadiomics' image type name ("original", "log-sigma-1-0-mm-3D", "wavelet-LLH"); the image is
+ * in a buffer of the backend, which runs the filters.  need: the voxels of the working grid fn
+ * reads (NULL: all); an image may then cover only a window holding them (radx_volbuf.at).
  * Stops at the first error (fn's or a filter's, the latter prefixed with image_path).  An image
  * type radx cannot compute is RADX_ERR_UNSUPPORTED. */
 typedef radx_status (*radx_image_type_fn)(void *user, const radx_volbuf *img, const radx_params *q,
                                           const char *image_type, radx_err *err);
 radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params *p, const radx_be *be,
-                                         const char *image_path, radx_image_type_fn fn, void *user, radx_err *err);
+                                         const radx_roi_box *need, const char *image_path, radx_image_type_fn fn,
+                                         void *user, radx_err *err);
+/* The Wavelet image types of img (host/pipeline/wavelet.c), as radx_pipeline_for_each_image. */
+radx_status radx_pipeline_wavelet(const radx_volbuf *img, const radx_params *q, const radx_be *be,
+                                  const radx_roi_box *need, const char *image_path, radx_image_type_fn fn, void *user,
+                                  radx_err *err);
+/* How many images radx_pipeline_for_each_image hands over at most for p on a grid of ndim axes. */
+int radx_pipeline_image_count(const radx_params *p, int ndim);
+/* PyWavelets' filters of a discrete wavelet, NULL for other names (host/pipeline/wavelet.c). */
+struct radx_wavelet_filter;
+const struct radx_wavelet_filter *radx_wavelet_filter_find(const char *name);
 #endif

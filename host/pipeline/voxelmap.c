@@ -313,13 +313,26 @@ static void free_region(const radx_be *be, vm_image *im)
     radx_buf_free(be, im->present_buf);
 }
 
+/* A: the feature ROI's box padded by kernelRadius r (cropToTumorMask(padDistance=kernelRadius)). */
+static radx_roi_box map_region(const radx_geom *g, const radx_roi_box *box, int r)
+{
+    radx_roi_box A = *box;
+    A.n = 1;
+    for (int a = 0; a < 3; a++) {
+        A.lo[a] = box->lo[a] - r < 0 ? 0 : box->lo[a] - r;
+        A.hi[a] = box->hi[a] + r > g->size[a] - 1 ? g->size[a] - 1 : box->hi[a] + r;
+        A.n *= A.hi[a] - A.lo[a] + 1;
+    }
+    return A;
+}
+
 /* Per image type: crop A, discretise, every class. */
 static radx_status map_image_type(void *user, const radx_volbuf *imgb, const radx_params *q, const char *prefix,
                                   radx_err *err)
 {
     const vm_run *run = user;
     const radx_params *p = run->p;
-    const radx_geom *g = &imgb->g;
+    const radx_geom *g = &run->cs->img.g; /* the working grid; imgb may be a window of it */
     vm_image im;
     memset(&im, 0, sizeof im);
     im.q = q;
@@ -335,13 +348,10 @@ static radx_status map_image_type(void *user, const radx_volbuf *imgb, const rad
     radx_volume img = {imgb->g, imgb->dtype, radx_buf_map(run->be, imgb->buf, RADX_MAP_READ, err), 0};
     if (!img.data) return err && err->status ? err->status : RADX_ERR_DEVICE;
 
-    /* A: the feature ROI's box padded by kernelRadius (cropToTumorMask(padDistance=kernelRadius)) */
+    const radx_roi_box A = map_region(g, run->box, p->kernel_radius);
     for (int a = 0; a < 3; a++) {
-        int64_t lo = run->box->lo[a] - p->kernel_radius, hi = run->box->hi[a] + p->kernel_radius;
-        if (lo < 0) lo = 0;
-        if (hi > g->size[a] - 1) hi = g->size[a] - 1;
-        im.lo[a] = lo;
-        im.dim[a] = hi - lo + 1;
+        im.lo[a] = A.lo[a];
+        im.dim[a] = A.hi[a] - A.lo[a] + 1;
     }
     const int64_t nA = im.dim[0] * im.dim[1] * im.dim[2];
     im.mk = malloc((size_t)nA);
@@ -361,10 +371,13 @@ static radx_status map_image_type(void *user, const radx_volbuf *imgb, const rad
             for (int64_t xx = 0; xx < im.dim[0]; xx++) {
                 const int64_t ai = xx + im.dim[0] * (y + im.dim[1] * z);
                 const int64_t gi = (im.lo[0] + xx) + g->size[0] * ((im.lo[1] + y) + g->size[1] * (im.lo[2] + z));
+                const int64_t ii =
+                    (im.lo[0] + xx - imgb->at[0]) +
+                    imgb->g.size[0] * ((im.lo[1] + y - imgb->at[1]) + imgb->g.size[1] * (im.lo[2] + z - imgb->at[2]));
                 const uint8_t in_roi = run->lab[gi] ? 1 : 0;
                 const uint8_t m = q->masked_kernel ? in_roi : 1;
                 im.mk[ai] = m;
-                im.val[ai] = radx_volume_get(&img, gi);
+                im.val[ai] = radx_volume_get(&img, ii);
                 if (in_roi) im.aidx[nr++] = ai;
                 if (m) {
                     if (!isfinite(im.val[ai])) {
@@ -504,9 +517,8 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const rad
                 if (run.lab[gi]) run.vox[nr++] = gi;
             }
     /* number of maps: image types (LoG: one per sigma) x selected features */
-    int nimg = 0, nfeat = 0, nsel_max = 0;
-    for (int t = 0; t < RADX_IMG_COUNT; t++)
-        if (p->imtype[t].enabled) nimg += t == RADX_IMG_LOG ? p->imtype[t].n_sigma : 1;
+    int nfeat = 0, nsel_max = 0;
+    const int nimg = radx_pipeline_image_count(p, g->ndim);
     for (int c = 0; c < RADX_CLASS_COUNT; c++) {
         int sel[128], ns = radx_voxelmap_select(p, (radx_class)c, sel);
         nfeat += ns;
@@ -514,7 +526,8 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const rad
     }
     st = check_map_memory(&cs, p->kernel_radius, run.nroi, nsel_max, err);
     if (!st && sink->begin) st = sink->begin(sink->user, g, run.nroi, nimg * nfeat, err);
-    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, ipath, map_image_type, &run, err);
+    const radx_roi_box need = map_region(g, run.box, p->kernel_radius);
+    if (!st) st = radx_pipeline_for_each_image(&cs, p, be, &need, ipath, map_image_type, &run, err);
     free(run.vox);
     radx_case_free(&cs);
     return st;

@@ -183,6 +183,12 @@ static radx_status cuda_gradient(void *ctx, const radx_volbuf *in, int use_spaci
     return on_device(cu, err, [&] { return radx_cuda_gradient(cu, in, use_spacing, out, err); });
 }
 
+static radx_status cuda_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_wavelet_pass(cu, w, in, out, err); });
+}
+
 static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                    const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -348,6 +354,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_log_filter,
     cuda_point_filter,
     cuda_gradient,
+    cuda_wavelet_pass,
     cuda_roi_values,
     cuda_discretise,
     cuda_level_box,

@@ -49,6 +49,10 @@ radx_status radx_cuda_point_filter(radx_cuda *cu, const radx_volbuf *in, radx_po
 /* the gradient op (kernels/cuda/gradient.cu) */
 radx_status radx_cuda_gradient(radx_cuda *cu, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err);
 
+/* the wavelet_pass op (kernels/cuda/wavelet.cu) */
+radx_status radx_cuda_wavelet_pass(radx_cuda *cu, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,
+                                   radx_err *err);
+
 /* ---- one image type ---- */
 /* the roi_values op (kernels/cuda/roi_values.cu): RADX_ERR_UNSUPPORTED (err clear) for boxes of
  * 2^32 voxels or more */

@@ -52,7 +52,7 @@ FEATURES = {
 }
 CLASSES = ['firstorder', 'glcm', 'glrlm', 'glszm', 'gldm', 'ngtdm']
 
-# name -> (imageType block, setting block, voxelSetting block)
+# name -> (imageType block, setting block, voxelSetting block[, features when not FEATURES])
 CONFIGS = [
   ('r1_masked', 'Original: {}', {}, {'kernelRadius': 1, 'maskedKernel': True}),
   ('r1_unmasked', 'Original: {}', {}, {'kernelRadius': 1, 'maskedKernel': False, 'initValue': -1}),
@@ -69,6 +69,10 @@ CONFIGS = [
   # LoG (float32 image): radx's LoG matches SimpleITK's to ~1e-7 of the response range, so the
   # features of this configuration are compared at 1e-4 as in `extract`
   ('log_sigma1', 'LoG: {sigma: [1.0]}', {}, {'kernelRadius': 1, 'maskedKernel': True}),
+  # Wavelet (8 sub-bands of the float64 transform), fewer features per sub-band
+  ('wavelet', 'Wavelet: {wavelet: db3}', {'binCount': 24}, {'kernelRadius': 1, 'maskedKernel': True},
+   {'firstorder': ['Mean', 'Entropy'], 'glcm': ['Idmn', 'Contrast'], 'glszm': ['ZoneEntropy'], 'glrlm': [], 'gldm': [],
+    'ngtdm': []}),
 ]
 
 
@@ -91,7 +95,7 @@ def params_text(imtype, setting, voxel, classes):
   for c in CLASSES:
     if classes[c] is None:
       lines.append('  %s:' % c)
-    else:
+    elif classes[c]:
       lines.append('  %s: [%s]' % (c, ', '.join(classes[c])))
   return '\n'.join(lines) + '\n'
 
@@ -127,10 +131,10 @@ def write_refs():
     '# <config>.f64.gz: little-endian float64, nfeat x nroi (feature after feature)',
     '# lines: config NAME NROI NFEAT, then NFEAT lines "feature NAME"',
   ]
-  for name, imtype, setting, voxel in CONFIGS:
+  for name, imtype, setting, voxel, *features in CONFIGS:
     ppath = os.path.join(OUT, name + '.yaml')
     with open(ppath, 'w') as f:
-      f.write(params_text(imtype, setting, voxel, FEATURES))
+      f.write(params_text(imtype, setting, voxel, features[0] if features else FEATURES))
     res = run_pyradiomics(ppath)
     names = [k for k, v in res.items() if isinstance(v, sitk.Image)]
     vals = numpy.stack([pick(res[k], zyx) for k in names])
@@ -151,7 +155,7 @@ def check(radx):
   worst_all = 0.0
   tmp = tempfile.mkdtemp()
   try:
-    for name, imtype, setting, voxel in CONFIGS:
+    for name, imtype, setting, voxel, *_features in CONFIGS:
       ppath = os.path.join(tmp, name + '.yaml')
       with open(ppath, 'w') as f:
         f.write(params_text(imtype, setting, voxel, allf))
