@@ -7,10 +7,11 @@ process) and `radx extract -f json` (a whole process, with 1 thread and with all
 alternating, `--repeat` times each, and prints the median wall times, the ratio, and the largest
 relative difference between their features (every feature PyRadiomics reports).
 
-    venv/bin/python bench/compare_pyradiomics.py --radx build/radx \
-        --params default data/lung_ct_egfr_delta.yaml \
-        --case data/pyradiomics/brain1_image.nrrd:data/pyradiomics/brain1_label.nrrd \
-        --case data/pyradiomics/breast1_image.nrrd:data/pyradiomics/breast1_label.nrrd
+    venv/bin/python bench/compare_pyradiomics.py --radx build/radx
+
+runs PyRadiomics' defaults, the flagship (data/lung_ct_egfr_delta.yaml) and PyRadiomics' own
+exampleCT.yaml (Original + LoG 1-5 mm + Wavelet, resampled to 1 mm) on both shipped cases;
+--params and --case choose others.
 
 Needs PyRadiomics importable by the interpreter that runs this script (a venv; see
 bench/pyradiomics_ref.py).  Prints the machine (CPU model, cores) first.
@@ -18,6 +19,11 @@ bench/pyradiomics_ref.py).  Prints the machine (CPU model, cores) first.
 import argparse, json, math, os, platform, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEFAULT_PARAMS = ['default', os.path.join(ROOT, 'data', 'lung_ct_egfr_delta.yaml'),
+                  os.path.join(ROOT, 'data', 'pyradiomics', 'params', 'exampleCT.yaml')]
+DEFAULT_CASES = [os.path.join(ROOT, 'data', 'pyradiomics', c + '_image.nrrd') + ':' +
+                 os.path.join(ROOT, 'data', 'pyradiomics', c + '_label.nrrd') for c in ('brain1', 'breast1')]
 
 
 def cpu_model():
@@ -64,10 +70,11 @@ def max_rel_diff(py, rx):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--radx', required=True)
-    ap.add_argument('--params', nargs='+', default=['default'], help="parameter files; 'default' = no file")
-    ap.add_argument('--case', action='append', required=True, help='IMAGE:MASK')
+    ap.add_argument('--params', nargs='+', default=DEFAULT_PARAMS, help="parameter files; 'default' = no file")
+    ap.add_argument('--case', action='append', help='IMAGE:MASK (default: brain1 and breast1)')
     ap.add_argument('--repeat', type=int, default=3)
     a = ap.parse_args()
+    a.case = a.case or DEFAULT_CASES
     ncpu = os.cpu_count() or 1
     print('machine: %s, %d cores, %s; Python %s' % (cpu_model(), ncpu, platform.platform(), platform.python_version()))
     tmp = tempfile.mkdtemp(prefix='radx_cmp_')

@@ -18,9 +18,9 @@ static __global__ void wavelet_kernel(radx_wavelet_pass w, const void *__restric
     for (int64_t v = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (int64_t)blockDim.x * gridDim.x) {
         const int64_t i = v % nx, j = (v / nx) % ny, k = v / (nx * ny);
         if (w.out_f32)
-            ((float *)y)[v] = radx_wavelet_voxel_f32(&w, x, i, j, k);
+            ((float *)y)[v] = radx_wavelet_voxel_f32(&w, w.in_dtype, x, i, j, k);
         else
-            ((double *)y)[v] = radx_wavelet_voxel_f64(&w, x, i, j, k);
+            ((double *)y)[v] = radx_wavelet_voxel_f64(&w, w.in_dtype, x, i, j, k);
     }
 }
 

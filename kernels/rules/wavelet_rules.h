@@ -60,28 +60,35 @@ RADX_HD int64_t radx_wavelet_base(const radx_wavelet_pass *w, int64_t x, int64_t
     return base;
 }
 
-/* Output voxel (x, y, z) of a float64 pass. */
-RADX_HD double radx_wavelet_voxel_f64(const radx_wavelet_pass *w, const void *in, int64_t x, int64_t y, int64_t z)
+/* Output voxel (x, y, z) of a float64 pass over input of pixel type dt (w->in_dtype; a
+ * parameter so that a caller looping with a constant type gets the read inlined). */
+RADX_HD double radx_wavelet_voxel_f64(const radx_wavelet_pass *w, int dt, const void *in, int64_t x, int64_t y,
+                                      int64_t z)
 {
     int64_t stride, row;
     const int64_t base = radx_wavelet_base(w, x, y, z, &stride, &row);
+    const int64_t *pos = w->pos[w->axis] + row;
+    const double *coef = w->coef + row;
     double sum = 0.0;
     for (int t = 0; t < w->taps; t++) {
-        const double prod = w->coef[row + t] * radx_value_at(w->in_dtype, in, base + w->pos[w->axis][row + t] * stride);
+        const double prod = coef[t] * radx_value_at(dt, in, base + pos[t] * stride);
         sum += prod;
     }
     return sum;
 }
 
 /* Output voxel (x, y, z) of a float32 pass: float products and sums, as PyWavelets' float code. */
-RADX_HD float radx_wavelet_voxel_f32(const radx_wavelet_pass *w, const void *in, int64_t x, int64_t y, int64_t z)
+RADX_HD float radx_wavelet_voxel_f32(const radx_wavelet_pass *w, int dt, const void *in, int64_t x, int64_t y,
+                                     int64_t z)
 {
     int64_t stride, row;
     const int64_t base = radx_wavelet_base(w, x, y, z, &stride, &row);
+    const int64_t *pos = w->pos[w->axis] + row;
+    const double *coef = w->coef + row;
     float sum = 0.0f;
     for (int t = 0; t < w->taps; t++) {
-        const float v = (float)radx_value_at(w->in_dtype, in, base + w->pos[w->axis][row + t] * stride);
-        const float prod = (float)w->coef[row + t] * v;
+        const float v = (float)radx_value_at(dt, in, base + pos[t] * stride);
+        const float prod = (float)coef[t] * v;
         sum += prod;
     }
     return sum;
