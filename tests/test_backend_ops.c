@@ -952,9 +952,9 @@ static void test_extract(const backend_case *b)
 {
     static const char *cases[] = {"brain1", "breast1"};
     static const char *params[] = {NULL, "lung_ct_egfr_delta.yaml", "pyradiomics/baseline_params/resegmentation.yaml",
-                                   "pyradiomics/baseline_params/FBN.yaml"};
+                                   "pyradiomics/baseline_params/FBN.yaml", "pyradiomics/params/exampleCT.yaml"};
     for (int c = 0; c < 2; c++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 5; k++) {
             radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
             radx_result *r0 = extract_on(&CPU, cases[c], params[k], &e0),
                         *r1 = extract_on(&b->be, cases[c], params[k], &e1);
