@@ -3,7 +3,7 @@
  * (core/limits.h: physical memory, ulimit -v / -d, RADX_MEMORY_MIB).  The estimate adds what is
  * predictable from the sizes alone: the image and mask as read; the grid the features run on
  * (resampled, cropped, or the image's) with its image, mask and label maps; the largest filtered
- * image (LoG, with its FFT buffer); the ROI box's discretised arrays and the per-voxel arrays of
+ * image (LoG, with its FFT buffer, or a Wavelet level's sub-bands); the ROI box's discretised arrays and the per-voxel arrays of
  * the texture classes.  The gray-level matrices depend on the levels present and are checked by
  * the classes themselves (features/texture_common.h).  It is an estimate of the peak within a
  * small factor, made in microseconds so that a case that cannot fit is refused before it starts. */
@@ -62,6 +62,24 @@ static double log_bytes(const radx_params *p, const double size[3], const double
     return 4.0 * n + 8.0 * (padded / 2.0 + 1.0);
 }
 
+/* A Wavelet level's buffers at their peak: the last pass's inputs and outputs (about 12 sub-bands)
+ * over the ROI box grown by the filter's reach for every level still to come (box: per axis, on
+ * a grid of size voxels), in double. */
+static double wavelet_bytes(const radx_params *p, const double size[3], const double box[3])
+{
+    if (!p->imtype[RADX_IMG_WAVELET].enabled) return 0;
+    radx_params q;
+    memset(&q, 0, sizeof q);
+    if (radx_params_for_imtype(&q, p, RADX_IMG_WAVELET, NULL)) return 0;
+    const struct radx_wavelet_filter *f = radx_wavelet_filter_find(q.wavelet);
+    const double reach = f ? (double)(radx_wavelet_filter_taps(f) - 1) : 0.0;
+    const double levels = (double)q.wavelet_start_level + (double)q.wavelet_level;
+    radx_params_clear(&q);
+    double n = 1.0;
+    for (int d = 0; d < 3; d++) n *= fmin(size[d] + 1.0, box[d] + levels * reach);
+    return 12.0 * 8.0 * n;
+}
+
 radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *img, const char *ipath,
                                        const radx_volume *msk, const radx_roi_box *b, double extra, double *need,
                                        radx_err *err)
@@ -76,12 +94,16 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
     for (int d = 0; d < 3; d++)
         sp[d] = resample && p->resampled_spacing[d] > 0 ? p->resampled_spacing[d] : img->g.spacing[d];
     const double ngrid = size[0] * size[1] * size[2];
-    double box = 1.0;
-    for (int d = 0; d < 3; d++) box *= resample ? size[d] : (double)(b->hi[d] - b->lo[d] + 1);
+    double box = 1.0, box_dims[3];
+    for (int d = 0; d < 3; d++) {
+        box_dims[d] = resample ? size[d] : (double)(b->hi[d] - b->lo[d] + 1);
+        box *= box_dims[d];
+    }
     double bytes = nimg * (double)radx_dtype_size(img->dtype) + nmsk * ((double)radx_dtype_size(msk->dtype) + 5.0);
     const double pix = p->normalize ? 8.0 : (double)radx_dtype_size(img->dtype);
     const double per_grid = resample || p->pre_crop ? NEW_GRID_BYTES(pix) : GRID_BYTES;
-    bytes += (p->normalize ? 8.0 * nimg : 0.0) + per_grid * ngrid + log_bytes(p, size, sp) + BOX_BYTES * box + extra;
+    const double filtered = fmax(log_bytes(p, size, sp), wavelet_bytes(p, size, box_dims));
+    bytes += (p->normalize ? 8.0 * nimg : 0.0) + per_grid * ngrid + filtered + BOX_BYTES * box + extra;
     *need = bytes;
     char what[320];
     if (resample)

@@ -88,7 +88,9 @@ radx_status radx_pipeline_wavelet(const radx_volbuf *img, const radx_params *q, 
                                   radx_err *err);
 /* How many images radx_pipeline_for_each_image hands over at most for p on a grid of ndim axes. */
 int radx_pipeline_image_count(const radx_params *p, int ndim);
-/* PyWavelets' filters of a discrete wavelet, NULL for other names (host/pipeline/wavelet.c). */
+/* PyWavelets' filters of a discrete wavelet, NULL for other names, and their length
+ * (host/pipeline/wavelet.c). */
 struct radx_wavelet_filter;
 const struct radx_wavelet_filter *radx_wavelet_filter_find(const char *name);
+int radx_wavelet_filter_taps(const struct radx_wavelet_filter *f);
 #endif

@@ -54,6 +54,8 @@ const radx_wavelet_filter *radx_wavelet_filter_find(const char *name)
     return NULL;
 }
 
+int radx_wavelet_filter_taps(const radx_wavelet_filter *f) { return f->taps; }
+
 /* The window that output window w of a pass along axis a reads. */
 static wwin grow(const wplan *pl, int a, wwin w)
 {
