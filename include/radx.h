@@ -188,7 +188,7 @@ RADX_API const char *radx_backend_name(radx_backend b);
 /** Prepares an extraction.  Settings are copied; p may be destroyed afterwards.
  *  @param[out] out caller owns; radx_plan_destroy.
  *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_NOMEM, RADX_ERR_DEVICE (CUDA asked for but not usable),
- *  RADX_ERR_UNSUPPORTED (a setting this build cannot compute yet, e.g. the Wavelet image type).
+ *  RADX_ERR_UNSUPPORTED (a setting this build cannot compute, e.g. the sitkGaussian interpolator).
  *  The plan's set-up lives as long as the plan and serves every case it runs: on CUDA a stream,
  *  a page-locked host pool and a cuFFT plan cache (an FFT size's plan is made at its first case
  *  and reused). */
