@@ -173,6 +173,10 @@ RADX_API radx_status radx_params_create(radx_ctx *ctx, radx_params **out);
  *  key, value and file; a missing or unreadable file fails with RADX_ERR_IO.  On failure p is
  *  unchanged. */
 RADX_API radx_status radx_params_load(radx_ctx *ctx, radx_params *p, const char *path);
+/** radx_params_load on a document in memory: JSON when its first character other than white
+ *  space is '{', else YAML.  name stands for the file in error messages (e.g. "<dict>").
+ *  @return RADX_OK, RADX_ERR_ARG or RADX_ERR_PARAM (p unchanged). */
+RADX_API radx_status radx_params_load_string(radx_ctx *ctx, radx_params *p, const char *text, const char *name);
 /** Sets one setting by its PyRadiomics name from text, as the CLI's -s NAME:VALUE does
  *  (e.g. "binWidth", "10"; "distances", "[1,2]"; "resegmentRange", "[-3,3]").
  *  @return RADX_OK or RADX_ERR_PARAM (p unchanged). */

@@ -22,6 +22,17 @@ int main(void)
     CHECK(radx_params_set(ctx, p, "binWidth", "-1") == RADX_ERR_PARAM, "binWidth -1");
     CHECK(strstr(radx_ctx_last_error(ctx), "binWidth") != NULL, "message names the setting");
     CHECK(radx_params_set(ctx, p, "noSuchSetting", "1") == RADX_ERR_PARAM, "unknown setting");
+    CHECK(radx_params_load_string(ctx, p, NULL, "<dict>") == RADX_ERR_ARG, "params_load_string(NULL)");
+    CHECK(radx_params_load_string(ctx, p, "{\"setting\": {\"binWidth\": -2}}", "<dict>") == RADX_ERR_PARAM &&
+              strstr(radx_ctx_last_error(ctx), "<dict>") && strstr(radx_ctx_last_error(ctx), "binWidth"),
+          "JSON text with a bad value: %s", radx_ctx_last_error(ctx));
+    CHECK(radx_params_load_string(ctx, p, "setting:\n  binWidth: [oops\n", "<yaml>") != RADX_OK &&
+              strstr(radx_ctx_last_error(ctx), "<yaml>:"),
+          "broken YAML text: %s", radx_ctx_last_error(ctx));
+    CHECK(radx_params_load_string(ctx, p, " \n", "<dict>") == RADX_ERR_PARAM, "empty text");
+    CHECK(radx_params_load_string(ctx, p, "{\"imageType\": {\"Original\": {}}, \"setting\": {\"binWidth\": 5}}",
+                                  "<dict>") == RADX_OK,
+          "JSON text: %s", radx_ctx_last_error(ctx));
     CHECK(radx_params_set(ctx, p, "binWidth", "10") == RADX_OK, "binWidth 10: %s", radx_ctx_last_error(ctx));
     CHECK(radx_plan_create(ctx, NULL, RADX_BACKEND_CPU, NULL) == RADX_ERR_ARG, "plan_create(NULL)");
     radx_plan *plan = NULL;

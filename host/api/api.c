@@ -140,6 +140,15 @@ radx_status radx_params_load(radx_ctx *ctx, radx_params *p, const char *path)
     return s ? fail(ctx, &e) : RADX_OK;
 }
 
+radx_status radx_params_load_string(radx_ctx *ctx, radx_params *p, const char *text, const char *name)
+{
+    if (!ctx || !p || !text || !name)
+        return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_params_load_string: NULL argument") : RADX_ERR_ARG;
+    radx_err e = {RADX_OK, "", ""};
+    radx_status s = radx_params_load_text(p, text, name, &e);
+    return s ? fail(ctx, &e) : RADX_OK;
+}
+
 radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, const char *value)
 {
     if (!ctx || !p || !name || !value)

@@ -256,19 +256,16 @@ static radx_status apply_sections(radx_params *t, const pval *const sec[SEC_COUN
     return apply_classes(t, &empty, path, err);
 }
 
-radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *err)
+/* Applies a parsed parameter document (freed here) to *p, as PyRadiomics' _applyParams. */
+static radx_status load_root(radx_params *p, pval *root, const char *path, radx_err *err)
 {
-    if (!p || !path) return radx_seterr(err, RADX_ERR_ARG, "radx_params_load_file: NULL argument");
-    pval root;
-    memset(&root, 0, sizeof root);
-    radx_status st = radx_params_parse_file(path, &root, err);
-    if (st) return st;
+    radx_status st;
     radx_params t;
     radx_params_init_defaults(&t); /* PyRadiomics' _applyParams starts from the defaults */
     const pval *sec[SEC_COUNT] = {NULL, NULL, NULL, NULL};
-    st = find_sections(&root, path, sec, err);
+    st = find_sections(root, path, sec, err);
     if (!st) st = apply_sections(&t, sec, path, err);
-    radx_pval_free(&root);
+    radx_pval_free(root);
     if (st) {
         radx_params_clear(&t);
         return st;
@@ -278,4 +275,22 @@ radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *er
     radx_params_clear(p);
     *p = t;
     return RADX_OK;
+}
+
+radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *err)
+{
+    if (!p || !path) return radx_seterr(err, RADX_ERR_ARG, "radx_params_load_file: NULL argument");
+    pval root;
+    memset(&root, 0, sizeof root);
+    radx_status st = radx_params_parse_file(path, &root, err);
+    return st ? st : load_root(p, &root, path, err);
+}
+
+radx_status radx_params_load_text(radx_params *p, const char *text, const char *name, radx_err *err)
+{
+    if (!p || !text || !name) return radx_seterr(err, RADX_ERR_ARG, "radx_params_load_text: NULL argument");
+    pval root;
+    memset(&root, 0, sizeof root);
+    radx_status st = radx_params_parse_text(text, name, &root, err);
+    return st ? st : load_root(p, &root, name, err);
 }

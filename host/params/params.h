@@ -190,6 +190,9 @@ typedef enum radx_log_mode { RADX_LOG_PYRADIOMICS = 0, RADX_LOG_IBSI = 1 } radx_
 /* Loads a parameter file into *p (see above).  *p must have been initialised
  * (radx_params_init_defaults or a previous load / copy). */
 radx_status radx_params_load_file(radx_params *p, const char *path, radx_err *err);
+/* The same from a document in memory (JSON when it starts with '{', else YAML); name stands for
+ * the file in messages and the diagnostics. */
+radx_status radx_params_load_text(radx_params *p, const char *text, const char *name, radx_err *err);
 
 /* One override, as the PyRadiomics CLI's --setting NAME:VALUE: NAME is a setting: or
  * voxelSetting: key (or ibsiKurtosisExcess); VALUE is text: numbers as Python's int()/float()

@@ -238,6 +238,9 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b);
 /* Reads and parses a parameter file into *root (freed by the caller on success): a name
  * ending in .json with radx_json_parse, any other as YAML. */
 radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err);
+/* The same from text: JSON when it starts with '{', else YAML; name stands for the file in
+ * messages. */
+radx_status radx_params_parse_text(const char *text, const char *name, pval *root, radx_err *err);
 /* The n bytes of text as Python's json module reads them (json.c) into *root. */
 radx_status radx_json_parse(const unsigned char *text, size_t n, const char *path, pval *root, radx_err *err);
 

@@ -299,6 +299,16 @@ static radx_status parse_yaml(const unsigned char *text, size_t n, const char *p
     return st;
 }
 
+radx_status radx_params_parse_text(const char *text, const char *name, pval *root, radx_err *err)
+{
+    const size_t n = strlen(text);
+    size_t i = 0;
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) i++;
+    if (i == n) return radx_seterr(err, RADX_ERR_PARAM, "%s: parameters are empty", name);
+    const unsigned char *u = (const unsigned char *)text;
+    return text[i] == '{' ? radx_json_parse(u, n, name, root, err) : parse_yaml(u, n, name, root, err);
+}
+
 radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err)
 {
     unsigned char *text;
