@@ -181,6 +181,13 @@ RADX_API radx_status radx_params_load_string(radx_ctx *ctx, radx_params *p, cons
  *  (e.g. "binWidth", "10"; "distances", "[1,2]"; "resegmentRange", "[-3,3]").
  *  @return RADX_OK or RADX_ERR_PARAM (p unchanged). */
 RADX_API radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, const char *value);
+/** The settings as PyRadiomics' extractor holds them, as Python literals: what "settings" (its
+ *  settings dict, as diagnostics_Configuration_Settings prints it), "imageTypes" (its
+ *  enabledImagetypes) or "featureClasses" (its enabledFeatures; [] for every feature of a class).
+ *  Writes at most len bytes with the terminating NUL into buf (snprintf-style).
+ *  @return the text's length (without the NUL; larger than len - 1 when cut), 0 for an unknown
+ *  what or a NULL argument. */
+RADX_API size_t radx_params_describe(const radx_params *p, const char *what, char *buf, size_t len);
 /** Destroys settings.  NULL-safe. */
 RADX_API void radx_params_destroy(radx_params *p);
 

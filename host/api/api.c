@@ -149,6 +149,26 @@ radx_status radx_params_load_string(radx_ctx *ctx, radx_params *p, const char *t
     return s ? fail(ctx, &e) : RADX_OK;
 }
 
+size_t radx_params_describe(const radx_params *p, const char *what, char *buf, size_t len)
+{
+    if (buf && len) buf[0] = 0;
+    if (!p || !what) return 0;
+    char *text = NULL;
+    if (!strcmp(what, "settings")) {
+        text = radx_params_settings_text(p);
+    } else if (!strcmp(what, "imageTypes")) {
+        text = malloc(RADX_IMG_COUNT * 600);
+        if (text) radx_params_format_imtypes(p, text, RADX_IMG_COUNT * 600);
+    } else if (!strcmp(what, "featureClasses")) {
+        text = radx_params_classes_text(p);
+    }
+    if (!text) return 0;
+    const size_t n = strlen(text);
+    if (buf && len) snprintf(buf, len, "%s", text);
+    free(text);
+    return n;
+}
+
 radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, const char *value)
 {
     if (!ctx || !p || !name || !value)

@@ -15,7 +15,8 @@
  * background voxels inserted as one precompressed deflate segment: a segment that
  * starts and ends byte-aligned after a full flush (no back-references across it) can be spliced
  * into any deflate stream, and the gzip CRC-32 of the spliced bytes is combined arithmetically
- * (crc32_combine_op).  The result is an ordinary single-member gzip file that any reader
+ * (crc32_combine, which every zlib has; zlib 1.2.12's faster crc32_combine_op would tie the
+ * Python wheel to the newest glibc platforms).  The result is an ordinary single-member gzip file that any reader
  * inflates; writing costs about what compressing the ROI's neighbourhood costs. */
 #include <errno.h>
 #include <stdint.h>
@@ -58,7 +59,7 @@ typedef struct fgz {
     unsigned char *out;
     unsigned char *unit_z; /* the background segment, deflated, ending byte-aligned */
     size_t unit_zlen;
-    uLong unit_crc, unit_op;
+    uLong unit_crc;
     float *unit; /* FGZ_UNIT background values */
 } fgz;
 
@@ -107,7 +108,7 @@ static void fgz_units(fgz *g, size_t k)
     fgz_deflate(g, Z_FULL_FLUSH);
     for (size_t i = 0; i < k; i++) {
         fgz_write(g, g->unit_z, g->unit_zlen);
-        g->crc = crc32_combine_op(g->crc, g->unit_crc, g->unit_op);
+        g->crc = crc32_combine(g->crc, g->unit_crc, (z_off_t)(sizeof(float) * FGZ_UNIT));
     }
     g->isize += (uint64_t)k * FGZ_UNIT * sizeof(float);
 }
@@ -137,7 +138,6 @@ static int fgz_open(fgz *g, FILE *f, float background)
     deflateEnd(&u);
     if (r != Z_OK || u.avail_in != 0) return -1;
     g->unit_crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)unit, sizeof *unit * FGZ_UNIT);
-    g->unit_op = crc32_combine_gen((z_off_t)(sizeof *unit * FGZ_UNIT));
     if (deflateInit2(&g->zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
     g->zinit = 1;
     static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}; /* gzip, deflate, Unix */

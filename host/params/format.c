@@ -245,6 +245,30 @@ char *radx_params_settings_text(const radx_params *p)
     return b.p;
 }
 
+char *radx_params_classes_text(const radx_params *p)
+{
+    sbuf b = {0};
+    radx_sb_puts(&b, "{");
+    int first = 1;
+    for (int i = 0; i < p->n_class_order; i++) {
+        const int c = p->class_order[i];
+        if (c < 0 || c >= RADX_CLASS_COUNT || !p->cls[c].enabled) continue;
+        radx_sb_printf(&b, "%s'%s': [", first ? "" : ", ", radx_class_names[c]);
+        first = 0;
+        for (int k = 0; !p->cls[c].all && k < p->cls[c].n; k++) {
+            if (k) radx_sb_puts(&b, ", ");
+            radx_sb_pystr(&b, p->cls[c].names[k]);
+        }
+        radx_sb_puts(&b, "]");
+    }
+    radx_sb_puts(&b, "}");
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
 {
     if (!buf || !len) return;

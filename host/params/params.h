@@ -182,6 +182,10 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len);
 /* The same, whole, however long (malloc'ed; NULL when out of memory). */
 char *radx_params_settings_text(const radx_params *p);
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len);
+/* The enabled feature classes as PyRadiomics' enabledFeatures dict prints ({'firstorder': [],
+ * 'glcm': ['Contrast']}; [] for all of a class), in file order (malloc'ed; NULL when out of
+ * memory). */
+char *radx_params_classes_text(const radx_params *p);
 
 /* The LoG kernel (the radx setting logKernel): RADX_LOG_PYRADIOMICS reproduces SimpleITK's
  * LaplacianRecursiveGaussianImageFilter as PyRadiomics applies it, RADX_LOG_IBSI is IBSI-2's. */

@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""PyRadiomics' RadiomicsFeatureExtractor, on radx's engine: the same constructor, attributes
+(settings, enabledImagetypes, enabledFeatures), methods and execute(), returning the same keys in
+the same order.  A script written for PyRadiomics runs with its import line changed to
+
+    from radx import RadiomicsFeatureExtractor
+"""
+import ast
+import collections
+import copy
+import json
+import os
+import pathlib
+import threading
+
+import numpy
+
+from . import _capi
+
+FEATURE_CLASSES = ['firstorder', 'glcm', 'gldm', 'glrlm', 'glszm', 'ngtdm', 'shape', 'shape2D']
+IMAGE_TYPES = ['Original', 'LoG', 'Wavelet', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'LBP2D',
+               'LBP3D']
+
+# diagnostics whose PyRadiomics value is not a string
+_TUPLE_KEYS = ('_Spacing', '_Size', '_BoundingBox', '_CenterOfMassIndex', '_CenterOfMass')
+_FLOAT_KEYS = ('_Mean', '_Minimum', '_Maximum')
+_INT_KEYS = ('_VoxelNum', '_VolumeNum')
+_DICT_KEYS = ('diagnostics_Configuration_Settings', 'diagnostics_Configuration_EnabledImageTypes')
+
+
+def _default_settings():
+    return {'minimumROIDimensions': 2, 'minimumROISize': None, 'normalize': False, 'normalizeScale': 1,
+            'removeOutliers': None, 'resampledPixelSpacing': None, 'interpolator': 'sitkBSpline', 'preCrop': False,
+            'padDistance': 5, 'distances': [1], 'force2D': False, 'force2Ddimension': 0, 'resegmentRange': None,
+            'label': 1, 'additionalInfo': True}
+
+
+def _diagnostic_value(name, text):
+    """A diagnostics row as the type PyRadiomics gives it (radx's text is its str())."""
+    try:
+        if name in _DICT_KEYS:
+            return ast.literal_eval(text)
+        if name.endswith(_TUPLE_KEYS):
+            return ast.literal_eval(text)
+        if name.endswith(_FLOAT_KEYS):
+            return numpy.float64(float(text))
+        if name.endswith(_INT_KEYS):
+            return int(text)
+    except (ValueError, SyntaxError):
+        pass
+    return text
+
+
+class _Engine(threading.local):
+    """Per thread: a context and the plan of the last parameter document used."""
+
+    def __init__(self):
+        self.ctx, self.threads = None, None
+        self.key = None
+        self.plan = None
+
+    def plan_for(self, key, path, text, backend, threads):
+        if self.ctx is None or self.threads != threads:
+            self.ctx, self.threads, self.key = _capi.Context(threads), threads, None
+        if self.key != key:
+            self.plan = _capi.Plan(self.ctx, path=path, text=text, backend=backend)
+            self.key = key
+        return self.plan
+
+
+class RadiomicsFeatureExtractor:
+    """PyRadiomics' extractor (radiomics.featureextractor.RadiomicsFeatureExtractor) on radx.
+
+    RadiomicsFeatureExtractor(params=None, **settings): params is a parameter file (YAML or JSON
+    path) or a dict with the sections setting / imageType / featureClass / voxelSetting; keyword
+    arguments override settings.  radx's own options: the keyword-only arguments ``device``
+    ('auto', 'cpu' or 'cuda') and ``threads`` (0: all cores) of the engine.
+    """
+
+    def __init__(self, *args, device='auto', threads=0, **kwargs):
+        if device not in _capi.BACKENDS:
+            raise ValueError("radx: device must be 'auto', 'cpu' or 'cuda', not %r" % (device,))
+        self.device, self.threads = device, threads
+        self.settings = {}
+        self.enabledImagetypes = {}
+        self.enabledFeatures = {}
+        self.featureClassNames = list(FEATURE_CLASSES)
+        self._source = None  # (path, snapshot) while the state is the file's as loaded
+        if len(args) == 1 and isinstance(args[0], dict):
+            self._applyParams(paramsDict=args[0])
+        elif len(args) == 1 and isinstance(args[0], (str, pathlib.PurePath)):
+            if not os.path.isfile(args[0]):
+                raise IOError('Parameter file %s does not exist.' % args[0])
+            self._applyParams(paramsFile=str(args[0]))
+        else:
+            self.settings = _default_settings()
+            self.enabledImagetypes = {'Original': {}}
+            self.enabledFeatures = {c: [] for c in self.featureClassNames if c != 'shape2D'}
+        if kwargs:
+            self.settings.update(kwargs)
+
+    # ---- parameters ------------------------------------------------------------------------
+
+    def _applyParams(self, paramsFile=None, paramsDict=None):
+        """Validates a parameter file or dict with radx's PyRadiomics-compatible rules and takes its
+        settings, image types and feature classes."""
+        ctx = _capi.Context()
+        params = _capi._P()
+        ctx.check(_capi.lib.radx_params_create(ctx.handle, _capi.ctypes.byref(params)))
+        try:
+            if paramsFile is not None:
+                ctx.check(_capi.lib.radx_params_load(ctx.handle, params, os.fsencode(paramsFile)))
+            else:
+                ctx.check(_capi.lib.radx_params_load_string(ctx.handle, params, _document_text(paramsDict).encode(),
+                                                            b'<dict>'))
+            described = {w: _describe(params, w) for w in ('settings', 'imageTypes', 'featureClasses')}
+        finally:
+            _capi.lib.radx_params_destroy(params)
+        self.settings = described['settings']
+        self.enabledImagetypes = described['imageTypes']
+        self.enabledFeatures = described['featureClasses']
+        self._source = (paramsFile, self._snapshot()) if paramsFile is not None else None
+
+    def loadParams(self, paramsFile):
+        self._applyParams(paramsFile=paramsFile)
+
+    def loadJSONParams(self, JSON_configuration):
+        self._applyParams(paramsDict=json.loads(JSON_configuration))
+
+    def addProvenance(self, provenance_on=True):
+        self.settings['additionalInfo'] = provenance_on
+
+    def enableAllImageTypes(self):
+        self.enabledImagetypes = {t: {} for t in IMAGE_TYPES}
+
+    def disableAllImageTypes(self):
+        self.enabledImagetypes = {}
+
+    def enableImageTypeByName(self, imageType, enabled=True, customArgs=None):
+        if imageType not in IMAGE_TYPES:
+            raise ValueError('Image type %s is not recognized' % imageType)
+        if enabled:
+            self.enabledImagetypes[imageType] = customArgs if customArgs is not None else {}
+        else:
+            self.enabledImagetypes.pop(imageType, None)
+
+    def enableImageTypes(self, **enabledImagetypes):
+        for imageType, customSettings in enabledImagetypes.items():
+            self.enableImageTypeByName(imageType, True, customSettings)
+
+    def enableAllFeatures(self):
+        self.enabledFeatures = {c: [] for c in self.featureClassNames}
+
+    def disableAllFeatures(self):
+        self.enabledFeatures = {}
+
+    def enableFeatureClassByName(self, featureClass, enabled=True):
+        if featureClass not in self.featureClassNames:
+            raise ValueError('Feature class %s is not recognized' % featureClass)
+        if enabled:
+            self.enabledFeatures[featureClass] = []
+        else:
+            self.enabledFeatures.pop(featureClass, None)
+
+    def enableFeaturesByName(self, **enabledFeatures):
+        for featureClass, featureNames in enabledFeatures.items():
+            if featureClass not in self.featureClassNames:
+                raise ValueError('Feature class %s is not recognized' % featureClass)
+            self.enabledFeatures[featureClass] = featureNames
+
+    # ---- extraction ------------------------------------------------------------------------
+
+    def _snapshot(self):
+        return json.dumps([self.settings, self.enabledImagetypes, self.enabledFeatures], sort_keys=False,
+                          default=str)
+
+    def _plan(self):
+        if self._source is not None and self._source[1] == self._snapshot():
+            path, text, key = self._source[0], None, ('file', self._source[0], self._source[1])
+        else:
+            text = _document_text({'setting': self.settings, 'imageType': self.enabledImagetypes,
+                                   'featureClass': self.enabledFeatures})
+            path, key = None, ('text', text)
+        key += (self.device, self.threads)
+        return _ENGINE.plan_for(key, path, text, self.device, self.threads)
+
+    def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False):
+        """PyRadiomics' execute: image and mask are file paths, SimpleITK images, or radx.Image
+        (a numpy array with its geometry).  Returns an OrderedDict: diagnostics (as PyRadiomics
+        types them), then features (numpy.float64), or with voxelBased=True the feature maps as
+        SimpleITK images."""
+        if label_channel not in (None, 0):
+            raise ValueError('radx: label_channel %r: vector masks are not supported yet' % (label_channel,))
+        plan = self._plan()
+        image = _as_input(plan.ctx, imageFilepath, 'image')
+        mask = _as_input(plan.ctx, maskFilepath, 'mask')
+        lab = int(label) if label is not None else 0
+        if voxelBased:
+            return _execute_maps(plan, image, mask, lab)
+        out = collections.OrderedDict()
+        for name, is_number, value, text in _capi.execute(plan, image, mask, lab):
+            out[name] = numpy.float64(value) if is_number else _diagnostic_value(name, text)
+        return out
+
+    # ---- pickling: the settings, not the engine --------------------------------------------
+
+    def __getstate__(self):
+        return {k: copy.deepcopy(v) for k, v in self.__dict__.items()}
+
+
+_ENGINE = _Engine()
+
+
+class Image:
+    """An image held in memory for radx: a numpy array of shape (z, y, x) (or (y, x)) with its
+    spacing, origin (x, y, z order, as SimpleITK) and direction (row-major 3 x 3)."""
+
+    def __init__(self, array, spacing=(1.0, 1.0, 1.0), origin=(0.0, 0.0, 0.0), direction=None, name='<array>'):
+        self.array = numpy.asarray(array)
+        self.spacing, self.origin, self.direction, self.name = spacing, origin, direction, name
+
+
+def _document_text(doc):
+    """A parameter dict as the JSON document radx reads (tuples as lists)."""
+    def plain(o):  # numpy scalars and arrays, pathlib paths
+        if hasattr(o, 'tolist'):
+            return o.tolist()
+        if isinstance(o, pathlib.PurePath):
+            return os.fspath(o)
+        raise TypeError('%r (%s) is not a setting value' % (o, type(o).__name__))
+
+    try:
+        return json.dumps(doc, allow_nan=True, default=plain)
+    except TypeError as e:
+        raise ValueError('radx: parameters: %s' % e) from None
+
+
+def _describe(params, what):
+    n = _capi.lib.radx_params_describe(params, what.encode(), None, 0)
+    buf = _capi.ctypes.create_string_buffer(n + 1)
+    _capi.lib.radx_params_describe(params, what.encode(), buf, n + 1)
+    return ast.literal_eval(buf.value.decode())
+
+
+def _as_input(ctx, x, what):
+    if isinstance(x, (str, pathlib.PurePath)):
+        if not os.path.isfile(x):
+            raise FileNotFoundError('radx: %s file %s does not exist' % (what, x))
+        return os.fspath(x)
+    if isinstance(x, Image):
+        return _capi.Image(ctx, x.array, x.spacing, x.origin, x.direction, x.name)
+    if type(x).__module__.startswith('SimpleITK'):
+        import SimpleITK as sitk
+        if x.GetNumberOfComponentsPerPixel() != 1:
+            raise ValueError('radx: %s: vector images are not supported yet' % what)
+        return _capi.Image(ctx, sitk.GetArrayViewFromImage(x), x.GetSpacing(), x.GetOrigin(), x.GetDirection(),
+                           '<SimpleITK %s>' % what)
+    raise ValueError('Error reading %s Filepath or SimpleITK object' % what)
+
+
+def _execute_maps(plan, image, mask, label):
+    import SimpleITK as sitk
+    out = collections.OrderedDict()
+
+    def on_map(name, g, data):
+        shape = (g.size[2], g.size[1], g.size[0]) if g.ndim == 3 else (g.size[1], g.size[0])
+        im = sitk.GetImageFromArray(data.reshape(shape))
+        nd = g.ndim
+        im.SetSpacing(tuple(g.spacing[:nd]))
+        im.SetOrigin(tuple(g.origin[:nd]))
+        d = list(g.direction)
+        im.SetDirection(tuple(d) if nd == 3 else (d[0], d[1], d[3], d[4]))
+        out[name] = im
+
+    _capi.execute_map(plan, image, mask, label, on_map)
+    return out

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The Python package (python/radx) against the CLI and PyRadiomics' stored output.
+
+- Every shipped case with every example parameter file: the Python API's features equal the
+  CLI's (`radx extract -f json`) bit for bit, with the same keys in the same order.
+- The same against PyRadiomics 3.0.1's output stored in data/pyradiomics/reference (1e-6
+  relative for the original image, 1e-4 for filtered ones), key by key in PyRadiomics' order.
+- Inputs as paths, SimpleITK images and numpy arrays give the same features; voxelBased=True
+  gives PyRadiomics' maps (data/pyradiomics/voxel_ref); threads; pickling; every error class.
+
+Environment: RADX_SOURCE_DIR (the project) and RADX_CLI (the radx program), which CTest sets
+(tests/python/run_pytest.py); the package is the one Python imports (PYTHONPATH=python with
+RADX_LIBRARY for the build tree's library, or an installed one)."""
+import concurrent.futures
+import gzip
+import json
+import math
+import os
+import pickle
+import subprocess
+
+import numpy
+import pytest
+
+import radx
+
+SRC = os.environ.get('RADX_SOURCE_DIR', os.path.join(os.path.dirname(__file__), '..', '..'))
+CLI = os.environ.get('RADX_CLI', 'radx')
+DATA = os.path.join(SRC, 'data', 'pyradiomics')
+CASES = ['brain1', 'breast1']
+EXAMPLES = ['exampleCT', 'exampleMR_3mm', 'exampleMR_5mm', 'exampleMR_NoResampling', 'MR_2D_extraction', 'Params',
+            'example_allShape', 'exampleVoxel']
+
+
+def case_files(case, example=None):
+    mask = '_label_2D' if example == 'MR_2D_extraction' else '_label'
+    return os.path.join(DATA, case + '_image.nrrd'), os.path.join(DATA, case + mask + '.nrrd')
+
+
+def params_path(example):
+    return os.path.join(DATA, 'params', example + '.yaml')
+
+
+def same(a, b):
+    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
+
+
+def cli_json(img, msk, params):
+    out = subprocess.run([CLI, 'extract', img, msk, '-p', params, '-f', 'json', '--device', 'cpu'],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    return json.loads(out.stdout, object_pairs_hook=list)
+
+
+@pytest.mark.parametrize('case', CASES)
+@pytest.mark.parametrize('example', EXAMPLES)
+def test_python_equals_cli(case, example):
+    img, msk = case_files(case, example)
+    py = radx.RadiomicsFeatureExtractor(params_path(example), device='cpu').execute(img, msk)
+    cli = cli_json(img, msk, params_path(example))
+    assert [k for k, _ in cli] == list(py), 'keys or their order differ'
+    differ = [k for k, v in cli if not isinstance(v, str) and not same(float(py[k]), float(v))]
+    assert not differ, 'not bit-identical: %s' % differ[:5]
+    for k, v in py.items():
+        assert isinstance(v, str if k.startswith('diagnostics_Versions') else object)
+        if not k.startswith('diagnostics_'):
+            assert type(v) is numpy.float64, k
+
+
+@pytest.mark.parametrize('case', CASES)
+@pytest.mark.parametrize('example', EXAMPLES)
+def test_python_equals_pyradiomics(case, example):
+    ref_path = os.path.join(DATA, 'reference', '%s_ex_%s.json' % (case, example))
+    ref = json.load(open(ref_path))['features']
+    img, msk = case_files(case, example)
+    py = radx.RadiomicsFeatureExtractor(params_path(example)).execute(img, msk)
+    ref_keys = [k for k in ref if not k.startswith('diagnostics_Versions')]
+    py_keys = [k for k in py if not k.startswith('diagnostics_Versions')]
+    assert py_keys == ref_keys
+    worst = 0.0
+    for k in ref_keys:
+        if k.startswith('diagnostics_'):
+            assert str(py[k]) == ref[k], k
+            continue
+        r, v = ref[k], float(py[k])
+        if r is None:
+            assert math.isnan(v), k
+            continue
+        e = abs(v - r) / abs(r) if r else abs(v)
+        assert e <= (1e-6 if k.startswith('original_') else 1e-4), (k, v, r)
+        worst = max(worst, e)
+    print('%s %s: %d values, largest relative error %.2e' % (case, example, len(ref_keys), worst))
+
+
+def test_inputs_paths_sitk_arrays():
+    img, msk = case_files('breast1')
+    ex = radx.RadiomicsFeatureExtractor(os.path.join(SRC, 'data', 'lung_ct_egfr_delta.yaml'))
+    ref = ex.execute(img, msk)
+    sitk = pytest.importorskip('SimpleITK')
+    im, mk = sitk.ReadImage(img), sitk.ReadImage(msk)
+    from_sitk = ex.execute(im, mk)
+    arrays = ex.execute(radx.Image(sitk.GetArrayFromImage(im), im.GetSpacing(), im.GetOrigin(), im.GetDirection()),
+                        radx.Image(sitk.GetArrayFromImage(mk), mk.GetSpacing(), mk.GetOrigin(), mk.GetDirection()))
+    for other in (from_sitk, arrays):
+        assert [k for k in other if not k.endswith('_Hash')] == [k for k in ref if not k.endswith('_Hash')]
+        assert all(same(float(ref[k]), float(other[k])) for k in ref if not k.startswith('diagnostics_'))
+
+
+def test_voxel_based_maps():
+    sitk = pytest.importorskip('SimpleITK')
+    ref_dir = os.path.join(DATA, 'voxel_ref')
+    manifest = open(os.path.join(ref_dir, 'manifest.txt')).read().split('\n')
+    at = manifest.index(next(line for line in manifest if line.startswith('config r1_masked ')))
+    nroi, nfeat = map(int, manifest[at].split()[2:4])
+    names = [line.split()[1] for line in manifest[at + 1:at + 1 + nfeat]]
+    ref = numpy.frombuffer(gzip.open(os.path.join(ref_dir, 'r1_masked.f64.gz')).read(), '<f8').reshape(nfeat, nroi)
+    img, msk = case_files('breast1')
+    maps = radx.RadiomicsFeatureExtractor(os.path.join(ref_dir, 'r1_masked.yaml')).execute(img, msk, voxelBased=True)
+    assert list(maps) == names
+    roi = numpy.where(sitk.GetArrayFromImage(sitk.ReadImage(msk)) == 1)
+    worst = 0.0
+    for i, name in enumerate(names):
+        got = sitk.GetArrayFromImage(maps[name])[roi].astype(numpy.float64)
+        ok = ~numpy.isnan(ref[i])
+        assert numpy.array_equal(numpy.isnan(got), ~ok), name
+        den = numpy.where(ref[i][ok] != 0, numpy.abs(ref[i][ok]), 1.0)
+        worst = max(worst, float(numpy.max(numpy.abs(got[ok] - ref[i][ok]) / den)) if ok.any() else 0.0)
+    assert worst <= 1e-6
+    print('voxel maps: %d features x %d voxels, largest relative error %.2e (float32 maps)' % (nfeat, nroi, worst))
+
+
+def test_threads_and_pickle():
+    ex = radx.RadiomicsFeatureExtractor(binWidth=10)
+    jobs = [case_files(c) for c in CASES * 4]
+    seq = [ex.execute(*j) for j in jobs]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        par = list(pool.map(lambda j: ex.execute(*j), jobs))
+    for a, b in zip(seq, par):
+        assert all(same(float(a[k]), float(b[k])) for k in a if not k.startswith('diagnostics_'))
+    ex2 = pickle.loads(pickle.dumps(ex))
+    assert ex2.settings == ex.settings and ex2.enabledFeatures == ex.enabledFeatures
+    again = ex2.execute(*jobs[0])
+    assert all(same(float(seq[0][k]), float(again[k])) for k in again if not k.startswith('diagnostics_'))
+
+
+def test_pyradiomics_methods():
+    ex = radx.RadiomicsFeatureExtractor()
+    ex.disableAllFeatures()
+    ex.enableFeaturesByName(glcm=['Contrast', 'Idmn'], firstorder=[])
+    ex.disableAllImageTypes()
+    ex.enableImageTypeByName('Wavelet', customArgs={'wavelet': 'haar'})
+    ex.enableImageTypes(LoG={'sigma': [2.0]})
+    ex.addProvenance(False)
+    r = ex.execute(*case_files('brain1'))
+    assert not any(k.startswith('diagnostics_') for k in r)
+    assert {k.split('_')[1] for k in r} == {'glcm', 'firstorder'}
+    assert {k.split('_')[0] for k in r} == {'wavelet-LLH', 'wavelet-LHL', 'wavelet-LHH', 'wavelet-HLL', 'wavelet-HLH',
+                                            'wavelet-HHL', 'wavelet-HHH', 'wavelet-LLL', 'log-sigma-2-0-mm-3D'}
+    ex.loadJSONParams('{"setting": {"binWidth": 5}, "imageType": {"Original": {}}}')
+    assert ex.settings['binWidth'] == 5 and ex.enabledImagetypes == {'Original': {}}
+
+
+def test_errors():
+    img, msk = case_files('breast1')
+    with pytest.raises(FileNotFoundError):
+        radx.RadiomicsFeatureExtractor().execute(img + '.missing', msk)
+    with pytest.raises(IOError):
+        radx.RadiomicsFeatureExtractor('/nonexistent/params.yaml')
+    with pytest.raises(ValueError, match='binWidth'):
+        radx.RadiomicsFeatureExtractor({'setting': {'binWidth': -1}})
+    with pytest.raises(ValueError, match='notASetting'):
+        radx.RadiomicsFeatureExtractor(notASetting=1).execute(img, msk)
+    with pytest.raises(ValueError, match='label'):
+        radx.RadiomicsFeatureExtractor().execute(img, msk, label=7)
+    with pytest.raises(RuntimeError, match='sitkGaussian') as e:
+        radx.RadiomicsFeatureExtractor(resampledPixelSpacing=[1, 1, 1], interpolator='sitkGaussian').execute(img, msk)
+    assert isinstance(e.value, radx.RadxError) and not isinstance(e.value, ValueError)
+    with pytest.raises(ValueError):
+        radx.RadiomicsFeatureExtractor().execute(42, msk)
+
+
+def run_example(import_line, python_path):
+    """tests/python/pyradiomics_example.py with its import line replaced; its features."""
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pyradiomics_example.py')).read()
+    old = 'from radiomics.featureextractor import RadiomicsFeatureExtractor'
+    assert src.count(old) == 1
+    img, msk = case_files('brain1')
+    code = src.replace(old, import_line)
+    env = dict(os.environ, PYTHONPATH=python_path) if python_path else dict(os.environ)
+    out = subprocess.run([os.environ.get('RADX_TEST_PYTHON', 'python3'), '-c', code, img, msk,
+                          params_path('exampleMR_5mm')], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         check=True, universal_newlines=True).stdout
+    return dict(line.strip().split(': ', 1) for line in out.splitlines() if line.startswith('\t'))
+
+
+def test_example_script():
+    pytest.importorskip('SimpleITK')
+    os.environ.setdefault('RADX_TEST_PYTHON', __import__('sys').executable)
+    mine = run_example('from radx import RadiomicsFeatureExtractor', os.environ.get('PYTHONPATH'))
+    assert len(mine) > 100 and any(k.startswith('log-sigma-3-0-mm-3D_glcm_') for k in mine)
+    try:
+        import radiomics  # noqa: F401
+    except ImportError:
+        pytest.skip('PyRadiomics is not importable: the radx run only')
+    theirs = run_example('from radiomics.featureextractor import RadiomicsFeatureExtractor', None)
+    assert list(mine) == list(theirs)
+    for k, v in theirs.items():
+        r, x = float(v), float(mine[k])
+        e = abs(x - r) / abs(r) if r else abs(x)
+        assert e <= (1e-6 if k.startswith('original_') else 1e-4), (k, x, r)
