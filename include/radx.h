@@ -252,6 +252,13 @@ RADX_API double radx_result_value(const radx_result *r, size_t i);
 /** Text of entry i: the diagnostic's text, or the number as radx_format_number writes it; owned
  *  by r. */
 RADX_API const char *radx_result_text(const radx_result *r, size_t i);
+/** Every entry's name at once (for bindings): the names joined by '\n' into buf, at most len bytes
+ *  with the NUL (nothing but the NUL when they do not fit).  @return their length without the
+ *  NUL. */
+RADX_API size_t radx_result_names(const radx_result *r, char *buf, size_t len);
+/** Every entry's value at once: values[i] (NaN for a text entry) and is_number[i] (1 or 0) for the
+ *  first n entries; either array may be NULL. */
+RADX_API void radx_result_values(const radx_result *r, double *values, unsigned char *is_number, size_t n);
 /** Index of a named entry, or -1. */
 RADX_API long radx_result_find(const radx_result *r, const char *name);
 /** Destroys a result.  NULL-safe. */

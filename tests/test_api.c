@@ -82,6 +82,26 @@ int main(void)
         CHECK(radx_result_find(a, "no such feature") == -1, "find absent");
         CHECK(radx_result_name(a, radx_result_count(a)) == NULL, "out of range name");
         CHECK(isnan(radx_result_value(a, 100000)), "out of range value");
+        /* every entry at once: the same names, values and kinds as one by one */
+        const size_t n = radx_result_count(a), len = radx_result_names(a, NULL, 0);
+        char *names = malloc(len + 1), small[8];
+        double *v = malloc(sizeof *v * n);
+        unsigned char *num = malloc(n);
+        CHECK(radx_result_names(a, small, sizeof small) == len && small[0] == 0, "names that do not fit");
+        CHECK(radx_result_names(a, names, len + 1) == len, "names length");
+        radx_result_values(a, v, num, n);
+        size_t k = 0, same = 0;
+        for (char *s = names, *e; s; s = e ? e + 1 : NULL, k++) {
+            e = strchr(s, '\n');
+            if (e) *e = 0;
+            same += k < n && !strcmp(s, radx_result_name(a, k)) && num[k] == radx_result_is_number(a, k) &&
+                    (num[k] ? v[k] == radx_result_value(a, k) || (isnan(v[k]) && isnan(radx_result_value(a, k)))
+                            : isnan(v[k]));
+        }
+        CHECK(k == n && same == n, "radx_result_names / values: %zu of %zu entries as one by one", same, n);
+        free(names);
+        free(v);
+        free(num);
     }
     radx_result_destroy(a);
     radx_result_destroy(b);

@@ -48,6 +48,29 @@ int radx_result_is_number(const radx_result *r, size_t i) { return (r && i < r->
 double radx_result_value(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].value : NAN; }
 const char *radx_result_text(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].text : NULL; }
 
+size_t radx_result_names(const radx_result *r, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; r && i < r->n; i++) {
+        const size_t l = strlen(r->e[i].name);
+        if (buf && o + l + (i > 0) < len) {
+            if (i) buf[o] = '\n';
+            memcpy(buf + o + (i > 0), r->e[i].name, l);
+        }
+        o += l + (i > 0);
+    }
+    if (buf && len) buf[o < len ? o : 0] = 0;
+    return o;
+}
+
+void radx_result_values(const radx_result *r, double *values, unsigned char *is_number, size_t n)
+{
+    for (size_t i = 0; r && i < n && i < r->n; i++) {
+        if (values) values[i] = r->e[i].is_number ? r->e[i].value : NAN;
+        if (is_number) is_number[i] = (unsigned char)(r->e[i].is_number != 0);
+    }
+}
+
 long radx_result_find(const radx_result *r, const char *name)
 {
     if (!r || !name) return -1;

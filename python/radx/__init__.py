@@ -8,7 +8,8 @@ a C engine with a multithreaded CPU path and CUDA kernels.
 """
 from ._capi import VERSION as __version__
 from ._capi import RadxError, RadxFileNotFoundError, RadxValueError
+from .batch import delta, extract_batch
 from .featureextractor import Image, RadiomicsFeatureExtractor
 
-__all__ = ['RadiomicsFeatureExtractor', 'Image', 'RadxError', 'RadxValueError', 'RadxFileNotFoundError',
-           '__version__']
+__all__ = ['RadiomicsFeatureExtractor', 'Image', 'extract_batch', 'delta', 'RadxError', 'RadxValueError',
+           'RadxFileNotFoundError', '__version__']

@@ -71,6 +71,7 @@ _PROTOTYPES = {
     'radx_params_create': (ctypes.c_int, [_P, ctypes.POINTER(_P)]),
     'radx_params_load': (ctypes.c_int, [_P, _P, _S]),
     'radx_params_load_string': (ctypes.c_int, [_P, _P, _S, _S]),
+    'radx_params_describe': (ctypes.c_size_t, [_P, _S, _P, ctypes.c_size_t]),
     'radx_params_destroy': (None, [_P]),
     'radx_backend_available': (ctypes.c_int, [ctypes.c_int]),
     'radx_plan_create': (ctypes.c_int, [_P, _P, ctypes.c_int, ctypes.POINTER(_P)]),
@@ -87,6 +88,8 @@ _PROTOTYPES = {
     'radx_result_is_number': (ctypes.c_int, [_P, ctypes.c_size_t]),
     'radx_result_value': (ctypes.c_double, [_P, ctypes.c_size_t]),
     'radx_result_text': (_S, [_P, ctypes.c_size_t]),
+    'radx_result_names': (ctypes.c_size_t, [_P, _P, ctypes.c_size_t]),
+    'radx_result_values': (None, [_P, _P, _P, ctypes.c_size_t]),
     'radx_result_destroy': (None, [_P]),
 }
 
@@ -218,15 +221,22 @@ class Image:
 
 
 def result_entries(handle):
-    """(name, is_number, value, text) of every entry of a radx_result, which is destroyed."""
+    """The entries of a radx_result, which is destroyed: names (list), values (float64 array, NaN
+    for text entries), is_number (bool array) and the text entries {index: text}, fetched in a
+    few calls whatever their number."""
+    import numpy
     try:
-        out = []
-        for i in range(lib.radx_result_count(handle)):
-            num = bool(lib.radx_result_is_number(handle, i))
-            out.append((lib.radx_result_name(handle, i).decode(), num,
-                        lib.radx_result_value(handle, i) if num else None,
-                        lib.radx_result_text(handle, i).decode(errors='replace')))
-        return out
+        n = lib.radx_result_count(handle)
+        length = lib.radx_result_names(handle, None, 0)
+        buf = ctypes.create_string_buffer(length + 1)
+        lib.radx_result_names(handle, buf, length + 1)
+        names = buf.value.decode().split('\n') if n else []
+        values = numpy.empty(n, numpy.float64)
+        flags = numpy.empty(n, numpy.uint8)
+        lib.radx_result_values(handle, values.ctypes.data, flags.ctypes.data, n)
+        texts = {int(i): lib.radx_result_text(handle, int(i)).decode(errors='replace')
+                 for i in numpy.flatnonzero(flags == 0)}
+        return names, values, flags.astype(bool), texts
     finally:
         lib.radx_result_destroy(handle)
 

@@ -8,6 +8,7 @@ the same order.  A script written for PyRadiomics runs with its import line chan
 import ast
 import collections
 import copy
+import functools
 import json
 import os
 import pathlib
@@ -35,13 +36,18 @@ def _default_settings():
             'label': 1, 'additionalInfo': True}
 
 
+@functools.lru_cache(maxsize=256)
+def _literal(text):
+    return ast.literal_eval(text)
+
+
 def _diagnostic_value(name, text):
     """A diagnostics row as the type PyRadiomics gives it (radx's text is its str())."""
     try:
         if name in _DICT_KEYS:
-            return ast.literal_eval(text)
+            return copy.deepcopy(_literal(text))  # the same settings every case: parsed once
         if name.endswith(_TUPLE_KEYS):
-            return ast.literal_eval(text)
+            return _literal(text)
         if name.endswith(_FLOAT_KEYS):
             return numpy.float64(float(text))
         if name.endswith(_INT_KEYS):
@@ -171,18 +177,20 @@ class RadiomicsFeatureExtractor:
     # ---- extraction ------------------------------------------------------------------------
 
     def _snapshot(self):
-        return json.dumps([self.settings, self.enabledImagetypes, self.enabledFeatures], sort_keys=False,
-                          default=str)
+        """The state as text, order included (cheap: repr of plain containers)."""
+        return repr((self.settings, self.enabledImagetypes, self.enabledFeatures, self.device, self.threads))
 
     def _plan(self):
-        if self._source is not None and self._source[1] == self._snapshot():
-            path, text, key = self._source[0], None, ('file', self._source[0], self._source[1])
+        snap = self._snapshot()
+        if self._source is not None and self._source[1] == snap:
+            path, text, key = self._source[0], None, ('file', self._source[0], snap)
         else:
-            text = _document_text({'setting': self.settings, 'imageType': self.enabledImagetypes,
-                                   'featureClass': self.enabledFeatures})
+            if getattr(self, '_document', (None,))[0] != snap:
+                self._document = (snap, _document_text({'setting': self.settings, 'imageType': self.enabledImagetypes,
+                                                        'featureClass': self.enabledFeatures}))
+            text = self._document[1]
             path, key = None, ('text', text)
-        key += (self.device, self.threads)
-        return _ENGINE.plan_for(key, path, text, self.device, self.threads)
+        return _ENGINE.plan_for(key + (self.device, self.threads), path, text, self.device, self.threads)
 
     def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False):
         """PyRadiomics' execute: image and mask are file paths, SimpleITK images, or radx.Image
@@ -197,9 +205,10 @@ class RadiomicsFeatureExtractor:
         lab = int(label) if label is not None else 0
         if voxelBased:
             return _execute_maps(plan, image, mask, lab)
-        out = collections.OrderedDict()
-        for name, is_number, value, text in _capi.execute(plan, image, mask, lab):
-            out[name] = numpy.float64(value) if is_number else _diagnostic_value(name, text)
+        names, values, _is_number, texts = _capi.execute(plan, image, mask, lab)
+        out = collections.OrderedDict(zip(names, list(values)))  # numpy.float64 scalars
+        for i, text in texts.items():
+            out[names[i]] = _diagnostic_value(names[i], text)
         return out
 
     # ---- pickling: the settings, not the engine --------------------------------------------

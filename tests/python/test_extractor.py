@@ -19,6 +19,8 @@ import os
 import pickle
 import subprocess
 
+import re
+
 import numpy
 import pytest
 
@@ -28,6 +30,7 @@ SRC = os.environ.get('RADX_SOURCE_DIR', os.path.join(os.path.dirname(__file__), 
 CLI = os.environ.get('RADX_CLI', 'radx')
 DATA = os.path.join(SRC, 'data', 'pyradiomics')
 CASES = ['brain1', 'breast1']
+_FEATURE_RE = re.compile(r'^[^_]+_(firstorder|glcm|gldm|glrlm|glszm|ngtdm|shape|shape2D)_.+$')
 EXAMPLES = ['exampleCT', 'exampleMR_3mm', 'exampleMR_5mm', 'exampleMR_NoResampling', 'MR_2D_extraction', 'Params',
             'example_allShape', 'exampleVoxel']
 
@@ -207,3 +210,78 @@ def test_example_script():
         r, x = float(v), float(mine[k])
         e = abs(x - r) / abs(r) if r else abs(x)
         assert e <= (1e-6 if k.startswith('original_') else 1e-4), (k, x, r)
+
+
+def cohort(tmp_path):
+    """A cohort CSV (relative paths, a Label column, an ID) with one case that fails."""
+    rel = os.path.relpath(DATA, str(tmp_path))
+    path = tmp_path / 'cohort.csv'
+    rows = ['ID,Image,Mask,Label']
+    for i, c in enumerate(CASES * 2):
+        rows.append('%d,%s/%s_image.nrrd,%s/%s_label.nrrd,1' % (i, rel, c, rel, c))
+    rows.append('9,%s/missing_image.nrrd,%s/brain1_label.nrrd,1' % (rel, rel))
+    path.write_text('\n'.join(rows) + '\n')
+    return path
+
+
+def read_csv_rows(path):
+    import csv
+    with open(path, newline='') as f:
+        return list(csv.DictReader(f))
+
+
+def test_extract_batch_equals_cli(tmp_path):
+    pandas = pytest.importorskip('pandas')
+    path = cohort(tmp_path)
+    params = params_path('exampleMR_5mm')
+    with pytest.warns(UserWarning, match='row 5'):
+        df = radx.extract_batch(str(path), params, jobs=2, device='cpu')
+    assert isinstance(df, pandas.DataFrame) and len(df) == 4 and df.attrs['errors'][0][0] == 5
+    out = tmp_path / 'out.csv'
+    run = subprocess.run([CLI, 'batch', str(path), '-o', str(out), '-p', params, '--device', 'cpu', '-j', '2'],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.returncode == 1  # one case failed
+    cli = read_csv_rows(out)
+    assert list(cli[0]) == list(df.columns)
+    for r, (_, p) in zip(cli, df.iterrows()):
+        for k, v in r.items():
+            if _FEATURE_RE.match(k):
+                assert same(float(v), float(p[k])), k
+    with pytest.raises(FileNotFoundError):
+        radx.extract_batch(str(path), params, on_error='raise')
+
+
+def test_delta_equals_cli(tmp_path):
+    pytest.importorskip('pandas')
+    path = cohort(tmp_path)
+    a, b = tmp_path / 'a.csv', tmp_path / 'b.csv'
+    for out, bw in ((a, '25'), (b, '20')):
+        subprocess.run([CLI, 'batch', str(path), '-o', str(out), '-s', 'binWidth:' + bw, '--device', 'cpu'],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for relative in (False, True):
+        d = tmp_path / ('d%d.csv' % relative)
+        subprocess.run([CLI, 'delta', '--baseline', str(a), '--followup', str(b), '--id', 'ID', '-o', str(d)] +
+                       (['--relative'] if relative else []), check=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+        mine = radx.delta(str(a), str(b), 'ID', relative=relative)
+        cli = read_csv_rows(d)
+        assert list(cli[0]) == list(mine.columns) and len(cli) == len(mine) == 4
+        for r, (_, p) in zip(cli, mine.iterrows()):
+            assert all(same(float(v), float(p[k])) for k, v in r.items() if k != 'ID' and v != '')
+    with pytest.raises(ValueError, match='no column'):
+        radx.delta(str(a), str(b), 'NoSuchID')
+
+
+def test_dask_cohort():
+    """The package README's Dask example, on a local cluster of two worker processes (the
+    extractor travels pickled)."""
+    pytest.importorskip('dask.bag')
+    distributed = pytest.importorskip('distributed')
+    ex = radx.RadiomicsFeatureExtractor(binWidth=25)
+    cases = [case_files(c) for c in CASES]
+    with distributed.Client(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
+        futures = client.map(lambda case: ex.execute(*case), cases)
+        results = client.gather(futures)
+    for case, r in zip(cases, results):
+        direct = ex.execute(*case)
+        assert all(same(float(direct[k]), float(r[k])) for k in direct if not k.startswith('diagnostics_'))
