@@ -116,6 +116,26 @@ static inline int radx_test_wait(pid_t pid)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The project's file rel (RADX_SOURCE_DIR/rel) opened for reading; NULL, said on stderr, when it
+ * cannot be. */
+static inline FILE *radx_test_open_source(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", RADX_SOURCE_DIR, rel);
+    FILE *f = fopen(path, "r");
+    if (!f) fprintf(stderr, "%s: cannot open\n", path);
+    return f;
+}
+
+/* FNV-1a (64-bit) of n bytes, continuing from h (start: 0xCBF29CE484222325), as the reference
+ * generators under tests/gen/ hash values. */
+static inline unsigned long long radx_test_fnv1a(unsigned long long h, const void *p, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001B3ull;
+    return h;
+}
+
 static inline int radx_test_finish(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, radx_test_checks, radx_test_failures);

@@ -13,27 +13,22 @@
 static const int QS[4] = {10, 25, 75, 90};
 static const char *const ARRAYS[2] = {"index", "square_third"};
 
+/* h continued by v's IEEE-754 bytes, little endian, as numpy packs them */
 static uint64_t fnv1a(uint64_t h, double v)
 {
     unsigned char b[8];
     uint64_t bits;
     memcpy(&bits, &v, 8);
-    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(bits >> (8 * k)); /* little endian, as numpy packs it */
-    for (int k = 0; k < 8; k++) h = (h ^ b[k]) * 0x100000001B3ull;
-    return h;
+    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(bits >> (8 * k));
+    return radx_test_fnv1a(h, b, 8);
 }
 
 static double value(int a, int64_t i) { return a == 0 ? (double)i : (double)i * (double)i / 3.0; }
 
 int main(void)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/data/percentile/numpy_percentile.txt", RADX_SOURCE_DIR);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open\n", path);
-        return 1;
-    }
+    FILE *f = radx_test_open_source("data/percentile/numpy_percentile.txt");
+    if (!f) return 1;
     double *s = malloc(sizeof *s * N_MAX);
     uint64_t hash[2][4];
     for (int a = 0; a < 2; a++)

@@ -27,12 +27,6 @@ typedef struct collected {
     int keep;
 } collected;
 
-static uint64_t fnv1a(uint64_t h, const unsigned char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001B3ull;
-    return h;
-}
-
 static radx_status collect(void *user, const radx_volbuf *img, const radx_params *q, const char *name, radx_err *err)
 {
     (void)q;
@@ -40,7 +34,7 @@ static radx_status collect(void *user, const radx_volbuf *img, const radx_params
     const size_t bytes = radx_dtype_size(img->dtype) * (size_t)radx_geom_nvox(&img->g);
     const unsigned char *v = radx_buf_map(c->be, img->buf, RADX_MAP_READ, err);
     if (!v) return err->status ? err->status : RADX_ERR_INTERNAL;
-    c->hash = fnv1a(c->hash, v, bytes); /* x86-64 and CUDA devices are little endian, as the file */
+    c->hash = radx_test_fnv1a(c->hash, v, bytes); /* x86-64 and CUDA devices are little endian, as the file */
     size_t o = strlen(c->names);
     snprintf(c->names + o, sizeof c->names - o, "%s%s", c->n ? "," : "", name);
     if (c->keep && c->n < MAXIMG) {
@@ -162,13 +156,8 @@ static void check_window(const radx_be *be, const char *wavelet, const char *set
 
 int main(void)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/data/wavelet/pyradiomics_wavelet.txt", RADX_SOURCE_DIR);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "%s: cannot open\n", path);
-        return 1;
-    }
+    FILE *f = radx_test_open_source("data/wavelet/pyradiomics_wavelet.txt");
+    if (!f) return 1;
     const radx_be cpu = {&radx_cpu_backend, NULL};
     radx_be dev = stand_in_create(0, 3); /* declines every third op: the CPU fallback in between */
     int lines = 0, ok_cpu = 0, ok_dev = 0;

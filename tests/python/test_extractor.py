@@ -285,3 +285,10 @@ def test_dask_cohort():
     for case, r in zip(cases, results):
         direct = ex.execute(*case)
         assert all(same(float(direct[k]), float(r[k])) for k in direct if not k.startswith('diagnostics_'))
+
+
+def test_versions_agree():
+    out = subprocess.run([CLI, '--version'], stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+    assert out.split() == ['radx', radx.__version__]
+    r = radx.RadiomicsFeatureExtractor().execute(*case_files('breast1'))
+    assert r['diagnostics_Versions_radx'] == radx.__version__
