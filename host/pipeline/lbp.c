@@ -155,27 +155,36 @@ static int edge_index(const int64_t *keys, int n, int64_t k)
     return (int)(hit - keys);
 }
 
+/* The faces' edges as sorted unique keys into *keys (malloc'ed), their count in *ne. */
+static int unique_edges(const icosphere *s, int64_t **keys, int *ne)
+{
+    int64_t *k = malloc(sizeof *k * 3 * (size_t)s->nf);
+    if (!k) return -1;
+    for (int f = 0; f < s->nf; f++)
+        for (int e = 0; e < 3; e++) k[3 * f + e] = edge_key(s->f[f][e], s->f[f][(e + 1) % 3]);
+    qsort(k, 3 * (size_t)s->nf, sizeof *k, cmp_key);
+    int n = 0;
+    for (int i = 0; i < 3 * s->nf; i++)
+        if (i == 0 || k[i] != k[n - 1]) k[n++] = k[i];
+    *keys = k;
+    *ne = n;
+    return 0;
+}
+
 /* trimesh.remesh.subdivide: a vertex at every edge's midpoint ((a + b) / 2, after the old ones, in
  * edge order), every face split in four. */
 static int subdivide(icosphere *s)
 {
-    int64_t *keys = malloc(sizeof *keys * 3 * (size_t)s->nf);
-    if (!keys) return -1;
-    for (int f = 0; f < s->nf; f++)
-        for (int e = 0; e < 3; e++) keys[3 * f + e] = edge_key(s->f[f][e], s->f[f][(e + 1) % 3]);
-    qsort(keys, 3 * (size_t)s->nf, sizeof *keys, cmp_key);
+    int64_t *keys = NULL;
     int ne = 0;
-    for (int i = 0; i < 3 * s->nf; i++)
-        if (i == 0 || keys[i] != keys[ne - 1]) keys[ne++] = keys[i];
+    if (unique_edges(s, &keys, &ne)) return -1;
     double *v = realloc(s->v, sizeof *v * 3 * (size_t)(s->nv + ne));
-    int(*f)[3] = malloc(sizeof *f * 4 * (size_t)s->nf);
-    if (!v || !f) {
-        if (v) s->v = v;
-        free(f);
+    int(*f)[3] = v ? malloc(sizeof *f * 4 * (size_t)s->nf) : NULL;
+    if (v) s->v = v;
+    if (!f) {
         free(keys);
         return -1;
     }
-    s->v = v;
     for (int e = 0; e < ne; e++) {
         const int lo = (int)(keys[e] & 0xffffffff), hi = (int)(keys[e] >> 32);
         for (int d = 0; d < 3; d++) v[3 * (s->nv + e) + d] = (v[3 * lo + d] + v[3 * hi + d]) / 2;
