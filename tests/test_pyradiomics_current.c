@@ -73,6 +73,7 @@ static const variant variants[] = {
     {"lbp2d_radius", SYN("lbp2d_radius"), "", LBP_CASES},
     {"lbp3d", SYN("lbp3d"), "", LBP_CASES},
     {"lbp3d_levels", SYN("lbp3d_levels"), "", LBP_CASES},
+    {"lbp_reseg", SYN("lbp_reseg"), "", NULL},
 };
 #define NVAR      ((int)(sizeof variants / sizeof variants[0]))
 #define MAXGROUPS 256
