@@ -14,8 +14,15 @@ import json, logging, math, platform, sys
 
 import numpy
 import radiomics
+import scipy
+import scipy.special
 import SimpleITK as sitk
 from radiomics import featureextractor
+
+# scipy 1.17 removed sph_harm (deprecated since 1.15), which PyRadiomics' LBP3D imports: put back
+# as scipy 1.15 and 1.16 defined it
+if not hasattr(scipy.special, 'sph_harm'):
+    scipy.special.sph_harm = lambda m, n, theta, phi: scipy.special.sph_harm_y(n, m, phi, theta)
 
 
 def main():
@@ -34,7 +41,7 @@ def main():
         'generator': 'bench/pyradiomics_ref.py',
         'command': ' '.join(['python', 'bench/pyradiomics_ref.py'] + sys.argv[1:5]),
         'versions': {'pyradiomics': radiomics.__version__, 'SimpleITK': sitk.Version().VersionString(),
-                     'numpy': numpy.__version__, 'python': platform.python_version()},
+                     'numpy': numpy.__version__, 'scipy': scipy.__version__, 'python': platform.python_version()},
         'image': image, 'mask': mask, 'params': params,
         'features': features,
     }

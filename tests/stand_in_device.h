@@ -229,6 +229,25 @@ static radx_status si_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_b
            CPU_OP->wavelet_pass(NULL, w, di, dout, err));
 }
 
+static radx_status si_lbp2d(void *ctx, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err)
+{
+    radx_volbuf di = *img;
+    radx_buf *dout = NULL;
+    SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, img->buf), dout = si_out(s_, &a_, out)),
+           CPU_OP->lbp2d(NULL, l, &di, dout, err));
+}
+
+static radx_status si_lbp3d(void *ctx, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                            int64_t n, radx_buf *out, radx_err *err)
+{
+    radx_volbuf di = *img;
+    radx_buf *dc = NULL, *dr = NULL, *dout = NULL;
+    SI_RUN(ctx, err,
+           (dc = si_in(s_, &a_, coef), di.buf = si_in(s_, &a_, img->buf), dr = si_in(s_, &a_, roi),
+            dout = si_out(s_, &a_, out)),
+           CPU_OP->lbp3d(NULL, t, dc, &di, dr, n, dout, err));
+}
+
 static radx_status si_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims[3],
                                  const int64_t lo[3], radx_buf *x, int64_t n, radx_roi_stats *st, radx_err *err)
 {
@@ -309,14 +328,24 @@ static void si_destroy(void *ctx)
 }
 
 static const radx_backend_ops stand_in_ops = {
-    "stand-in",          {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
-    si_destroy,          si_resample,
-    si_log_filter,       si_point_filter,
-    si_gradient,         si_wavelet_pass,
-    si_roi_values,       si_discretise,
-    si_level_box,        si_firstorder,
-    si_texture,          si_shape,
-    si_voxel_firstorder, si_voxel_texture,
+    "stand-in",
+    {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
+    si_destroy,
+    si_resample,
+    si_log_filter,
+    si_point_filter,
+    si_gradient,
+    si_wavelet_pass,
+    si_lbp2d,
+    si_lbp3d,
+    si_roi_values,
+    si_discretise,
+    si_level_box,
+    si_firstorder,
+    si_texture,
+    si_shape,
+    si_voxel_firstorder,
+    si_voxel_texture,
 };
 
 /* A stand-in device of `budget` bytes (0: unlimited) that declines every decline_every-th op. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Every op of the backend table (host/backend/backend.h), on every backend this build has, against
  * the CPU backend (after ggml's test-backend-ops), on random inputs and on the shipped cases
- * (wavelet_pass through the Wavelet image types it chains):
+ * (wavelet_pass, lbp2d and lbp3d through the image types that run them):
  *   - the stand-in device (tests/stand_in_device.h): the CPU's ops on device copies, with stale
  *     host copies poisoned; once with room for everything, once with 64 KiB of device memory
  *     and every third op declined, so every op also takes the CPU fallback of the dispatcher;
@@ -407,18 +407,19 @@ static void test_gradient(const backend_case *b)
     }
 }
 
-/* The Wavelet image types' voxels, one after the other, as doubles (host, malloc'ed). */
-typedef struct wavelet_out {
+/* The voxels of the images an image type hands over, one after the other, as doubles (host,
+ * malloc'ed). */
+typedef struct images_out {
     const radx_be *be;
     double *v;
     int64_t n;
-} wavelet_out;
+} images_out;
 
-static radx_status wavelet_collect(void *user, const radx_volbuf *img, const radx_params *q, const char *name,
-                                   radx_err *err)
+static radx_status images_collect(void *user, const radx_volbuf *img, const radx_params *q, const char *name,
+                                  radx_err *err)
 {
     (void)q, (void)name;
-    wavelet_out *w = user;
+    images_out *w = user;
     const int64_t n = radx_geom_nvox(&img->g);
     const void *p = radx_buf_map(w->be, img->buf, RADX_MAP_READ, err);
     double *v = p ? realloc(w->v, sizeof(double) * (size_t)(w->n + n)) : NULL;
@@ -430,13 +431,13 @@ static radx_status wavelet_collect(void *user, const radx_volbuf *img, const rad
 }
 
 static radx_status wavelet_on(const radx_be *be, const radx_volume *v, const radx_params *q, const radx_roi_box *need,
-                              wavelet_out *o, radx_err *e)
+                              images_out *o, radx_err *e)
 {
     const size_t bytes = radx_dtype_size(v->dtype) * (size_t)radx_geom_nvox(&v->g);
     radx_volbuf img = {v->g, v->dtype, up(be, v->data, bytes), {0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->be = be;
-    radx_status st = radx_pipeline_wavelet(&img, q, be, need, "random", wavelet_collect, o, e);
+    radx_status st = radx_pipeline_wavelet(&img, q, be, need, "random", images_collect, o, e);
     radx_buf_free(be, img.buf);
     return st;
 }
@@ -454,7 +455,7 @@ static void test_wavelet_pass(const backend_case *b)
         q.wavelet_start_level = k / 4;
         q.wavelet_level = 1 + k % 2;
         radx_roi_box need = {{1, 2, 0}, {v.g.size[0] - 2, v.g.size[1] - 1, v.g.size[2] - 1}, 0};
-        wavelet_out o0, o1;
+        images_out o0, o1;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = wavelet_on(&CPU, &v, &q, k % 3 ? &need : NULL, &o0, &e0);
         const radx_status s1 = wavelet_on(&b->be, &v, &q, k % 3 ? &need : NULL, &o1, &e1);
@@ -466,6 +467,57 @@ static void test_wavelet_pass(const backend_case *b)
         free(o1.v);
         radx_params_clear(&q);
         radx_volume_free(&v);
+    }
+}
+
+/* The LBP2D image type (lbp2d: every voxel of its window) or, with lab, LBP3D (lbp3d: its levels
+ * and kurtosis at lab's voxels) of v on backend be into *o. */
+static radx_status lbp_on(const radx_be *be, const radx_volume *v, const uint8_t *lab, const radx_params *q,
+                          const radx_roi_box *need, images_out *o, radx_err *e)
+{
+    const size_t bytes = radx_dtype_size(v->dtype) * (size_t)radx_geom_nvox(&v->g);
+    radx_volbuf img = {v->g, v->dtype, up(be, v->data, bytes), {0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->be = be;
+    radx_status st = lab ? radx_pipeline_lbp3d(v, &img, lab, q, be, need, "random", images_collect, o, e)
+                         : radx_pipeline_lbp2d(&img, q, be, need, "random", images_collect, o, e);
+    radx_buf_free(be, img.buf);
+    return st;
+}
+
+/* lbp2d and lbp3d, through the LBP image types: every voxel bit for bit. */
+static void test_lbp(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}, {9, 11, 7}};
+    static const radx_dtype types[] = {RADX_DT_F32, RADX_DT_I16, RADX_DT_U8, RADX_DT_F64};
+    for (int k = 0; k < 16; k++) {
+        const int three = k % 2; /* LBP3D */
+        radx_volume v = random_volume(sizes[three ? (k / 2) % 2 * 3 : k % 4], types[k % 4], -20, 200);
+        radx_volume m = random_volume(v.g.size, RADX_DT_U8, 0, 1.999);
+        radx_params q;
+        radx_params_init_defaults(&q);
+        q.lbp2d_method = k / 2 % 4;
+        q.lbp2d_samples = rint_in(1, 24);
+        q.lbp2d_radius = runif(0.5, 3.5);
+        q.force2d_dimension = k % 3;
+        q.lbp3d_levels = 2 + k / 4 % 2;
+        q.lbp3d_subdivision = k / 2 % 3;
+        q.lbp3d_radius = runif(0.6, 2.5);
+        const radx_roi_box need = {{1, 0, 0}, {v.g.size[0] - 2, v.g.size[1] - 1, v.g.size[2] - 1}, 0};
+        images_out o0, o1;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const uint8_t *lab = three ? m.data : NULL;
+        const char *op = three ? "lbp3d" : "lbp2d";
+        const radx_status s0 = lbp_on(&CPU, &v, lab, &q, k % 3 ? &need : NULL, &o0, &e0);
+        const radx_status s1 = lbp_on(&b->be, &v, lab, &q, k % 3 ? &need : NULL, &o1, &e1);
+        compare_status(op, b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1 && o0.n == o1.n) compare(op, b, "images", o0.v, o1.v, o0.n, 0, 0);
+        CHECK(s0 || s1 || o0.n == o1.n, "%s %s: %lld voxels, CPU %lld", op, b->name, (long long)o1.n, (long long)o0.n);
+        free(o0.v);
+        free(o1.v);
+        radx_params_clear(&q);
+        radx_volume_free(&v);
+        radx_volume_free(&m);
     }
 }
 
@@ -1050,6 +1102,7 @@ int main(void)
         test_point_filter(&bc[i]);
         test_gradient(&bc[i]);
         test_wavelet_pass(&bc[i]);
+        test_lbp(&bc[i]);
         test_roi_values(&bc[i]);
         test_discretise_firstorder(&bc[i]);
         test_texture(&bc[i]);

@@ -317,9 +317,15 @@ int main(void)
             const char *y2 = "imageType:\n  LoG: {}\n";
             write_file("log_nosigma.yaml", y2, strlen(y2));
             expect_error("LoG without sigma", "img.nrrd lab.nrrd -p log_nosigma.yaml", "sigma", 0);
-            const char *y3 = "imageType:\n  LBP3D: {}\n";
+            const char *y3 = "imageType:\n  LBP3D: {}\nsetting:\n  lbp3DLevels: 1\n";
             write_file("lbp3d.yaml", y3, strlen(y3));
-            expect_error("image type not implemented", "img.nrrd lab.nrrd -p lbp3d.yaml", "LBP3D", 0);
+            expect_error("LBP3D with one level (PyRadiomics fails)", "img.nrrd lab.nrrd -p lbp3d.yaml", "lbp3DLevels",
+                         0);
+            const char *y5 = "imageType:\n  LBP2D:\n    lbp2DMethod: ror\n    lbp2DSamples: 40\n";
+            write_file("lbp2d_ror.yaml", y5, strlen(y5));
+            expect_error("LBP2D ror beyond 32 samples", "img.nrrd lab.nrrd -p lbp2d_ror.yaml", "lbp2DSamples", 0);
+            expect_error("LBP3D subdivision above the limit", "img.nrrd lab.nrrd -s lbp3DIcosphereSubdivision:9",
+                         "lbp3DIcosphereSubdivision", 0);
             const char *y4 = "imageType:\n  Wavelet: {}\nsetting:\n  wavelet: mexh\n";
             write_file("wavelet_mexh.yaml", y4, strlen(y4));
             expect_error("continuous wavelet", "img.nrrd lab.nrrd -p wavelet_mexh.yaml", "mexh", 0);

@@ -25,7 +25,8 @@
 typedef struct variant {
     const char *name, *params, *mask_suffix, *cases;
 } variant;
-#define SYN(v) "data/pyradiomics/variant_params/" v ".yaml"
+#define SYN(v)    "data/pyradiomics/variant_params/" v ".yaml"
+#define LBP_CASES "brain1 breast1 syn/odd_f32 syn/even_i16 syn/flat_f32 syn/tiny_f64"
 
 static const variant variants[] = {
     {"base", "data/pyradiomics/baseline_params/base.yaml", "", NULL},
@@ -65,6 +66,14 @@ static const variant variants[] = {
     {"syn_db38", SYN("syn_db38"), "", "syn/tiny_f64"},
     {"syn_flat_force2d0", SYN("syn_flat_force2d0"), "", "syn/flat_f32"},
     {"syn_flat_force2d1", SYN("syn_flat_force2d1"), "", "syn/flat_f32"},
+    {"lbp2d", SYN("lbp2d"), "", LBP_CASES},
+    {"lbp2d_default", SYN("lbp2d_default"), "", LBP_CASES},
+    {"lbp2d_ror", SYN("lbp2d_ror"), "", LBP_CASES},
+    {"lbp2d_var", SYN("lbp2d_var"), "", LBP_CASES},
+    {"lbp2d_radius", SYN("lbp2d_radius"), "", LBP_CASES},
+    {"lbp3d", SYN("lbp3d"), "", LBP_CASES},
+    {"lbp3d_levels", SYN("lbp3d_levels"), "", LBP_CASES},
+    {"lbp_reseg", SYN("lbp_reseg"), "", NULL},
 };
 #define NVAR      ((int)(sizeof variants / sizeof variants[0]))
 #define MAXGROUPS 256

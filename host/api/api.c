@@ -316,12 +316,32 @@ const char *radx_backend_name(radx_backend b)
 static radx_status check_computable(const radx_params *p, radx_err *e)
 {
     const char *src = p->source[0] ? p->source : "", *sep = p->source[0] ? ": " : "";
-    for (int t = 0; t < RADX_IMG_COUNT; t++) {
-        if ((t != RADX_IMG_LBP2D && t != RADX_IMG_LBP3D) || !p->imtype[t].enabled) continue;
-        return radx_seterr(e, RADX_ERR_UNSUPPORTED,
-                           "%s%simageType '%s' is not implemented in radx %s yet (Original, LoG, Wavelet, Square, "
-                           "SquareRoot, Logarithm, Exponential and Gradient are)",
-                           src, sep, radx_params_imtype_name((radx_imtype)t), RADX_VERSION_STRING);
+    if (p->imtype[RADX_IMG_LBP2D].enabled) {
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        radx_status st = radx_params_for_imtype(&q, p, RADX_IMG_LBP2D, e);
+        /* skimage rotates the code as a C int: beyond 32 bits its shifts are undefined */
+        if (!st && q.lbp2d_method == RADX_LBP2D_ROR && q.lbp2d_samples > 32)
+            st = radx_seterr(e, RADX_ERR_PARAM,
+                             "%s%ssetting 'lbp2DSamples': %d with lbp2DMethod 'ror' is above the limit of 32 (skimage "
+                             "rotates the pattern as a 32-bit int)",
+                             src, sep, q.lbp2d_samples);
+        radx_params_clear(&q);
+        if (st) return st;
+    }
+    if (p->imtype[RADX_IMG_LBP3D].enabled) {
+        radx_params q;
+        memset(&q, 0, sizeof q);
+        radx_status st = radx_params_for_imtype(&q, p, RADX_IMG_LBP3D, e);
+        /* with one level PyRadiomics' table of harmonics is a vector, which it then indexes as a
+         * matrix: getLBP3DImage raises IndexError */
+        if (!st && q.lbp3d_levels < 2)
+            st = radx_seterr(e, RADX_ERR_PARAM,
+                             "%s%ssetting 'lbp3DLevels': 1 makes PyRadiomics 3.0.1's LBP3D fail (IndexError); give 2 "
+                             "or more",
+                             src, sep);
+        radx_params_clear(&q);
+        if (st) return st;
     }
     if (p->imtype[RADX_IMG_WAVELET].enabled) {
         radx_params q;

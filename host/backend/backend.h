@@ -27,6 +27,8 @@
 #include "params/params.h"
 #include "rules/point_filter_rules.h"
 #include "rules/wavelet_rules.h"
+#include "rules/lbp2d_rules.h"
+#include "rules/lbp3d_rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,6 +136,15 @@ typedef struct radx_backend_ops {
     /* one pass of PyRadiomics' Wavelet (rules/wavelet_rules.h; w's tables in host memory): out
      * (w->out_dims floats or doubles) = the pass over in (w->in_dims voxels of w->in_dtype) */
     radx_status (*wavelet_pass)(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err);
+    /* PyRadiomics' LBP2D (rules/lbp2d_rules.h; l's tables in host memory): out (l->out_dims
+     * voxels of l->out_dtype) = the LBP2D values of l's window of img, the whole image */
+    radx_status (*lbp2d)(void *ctx, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err);
+    /* PyRadiomics' LBP3D (rules/lbp3d_rules.h; t's tables in host memory): out (doubles, levels +
+     * 1 images of t->out_dims voxels, 0 outside the ROI) at the n ROI voxels roi (int64 indices
+     * into the output window, ascending); coef: t's spline coefficients (doubles); img: the whole
+     * image */
+    radx_status (*lbp3d)(void *ctx, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                         int64_t n, radx_buf *out, radx_err *err);
 
     /* ---- one image type of a case ---- */
     /* x[0..n) = the values of img's voxels in the box's ROI, in box order (roi: uint8, dims_zyx;

@@ -142,6 +142,32 @@ radx_status radx_op_wavelet_pass(const radx_be *be, const radx_wavelet_pass *w, 
     return CPU->wavelet_pass(NULL, w, ci, co, err);
 }
 
+radx_status radx_op_lbp2d(const radx_be *be, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err)
+{
+    radx_status st = be->ops->lbp2d(be->ctx, l, img, out, err);
+    if (!declined(be, st, err)) return st;
+    radx_buf hi, ho, *co;
+    radx_volbuf ci = *img;
+    if ((st = on_host(be, img->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
+        (st = on_host(be, out, RADX_MAP_WRITE, &ho, &co, err)))
+        return st;
+    return CPU->lbp2d(NULL, l, &ci, co, err);
+}
+
+radx_status radx_op_lbp3d(const radx_be *be, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                          int64_t n, radx_buf *out, radx_err *err)
+{
+    radx_status st = be->ops->lbp3d(be->ctx, t, coef, img, roi, n, out, err);
+    if (!declined(be, st, err)) return st;
+    radx_buf hc, hi, hr, ho, *cc, *cr, *co;
+    radx_volbuf ci = *img;
+    if ((st = on_host(be, coef, RADX_MAP_READ, &hc, &cc, err)) ||
+        (st = on_host(be, img->buf, RADX_MAP_READ, &hi, &ci.buf, err)) ||
+        (st = on_host(be, roi, RADX_MAP_READ, &hr, &cr, err)) || (st = on_host(be, out, RADX_MAP_WRITE, &ho, &co, err)))
+        return st;
+    return CPU->lbp3d(NULL, t, cc, &ci, cr, n, co, err);
+}
+
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {

@@ -32,6 +32,9 @@ radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_s
                              radx_err *err);
 radx_status radx_op_wavelet_pass(const radx_be *be, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,
                                  radx_err *err);
+radx_status radx_op_lbp2d(const radx_be *be, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err);
+radx_status radx_op_lbp3d(const radx_be *be, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                          int64_t n, radx_buf *out, radx_err *err);
 radx_status radx_op_roi_values(const radx_be *be, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err);
 radx_status radx_op_discretise(const radx_be *be, radx_buf *x, int64_t n, const double *edges, int nedges, radx_buf *gl,

@@ -10,6 +10,7 @@
 #include "cpu/point_filter.h"
 #include "cpu/gradient.h"
 #include "cpu/wavelet.h"
+#include "cpu/lbp.h"
 #include "cpu/resample.h"
 #include "features/discretise.h"
 #include "rules/roi_rules.h"
@@ -161,6 +162,20 @@ static radx_status cpu_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_
     return radx_wavelet_pass_into(w, PTR(const void, in), PTR(void, out), err);
 }
 
+static radx_status cpu_lbp2d(void *ctx, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err)
+{
+    (void)ctx;
+    return radx_lbp2d_into(l, PTR(const void, img->buf), PTR(void, out), err);
+}
+
+static radx_status cpu_lbp3d(void *ctx, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                             int64_t n, radx_buf *out, radx_err *err)
+{
+    (void)ctx;
+    return radx_lbp3d_into(t, PTR(const double, coef), PTR(const void, img->buf), PTR(const int64_t, roi), n,
+                           PTR(double, out), err);
+}
+
 static radx_status cpu_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                   const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -228,6 +243,8 @@ const radx_backend_ops radx_cpu_backend = {
     .point_filter = cpu_point_filter,
     .gradient = cpu_gradient,
     .wavelet_pass = cpu_wavelet_pass,
+    .lbp2d = cpu_lbp2d,
+    .lbp3d = cpu_lbp3d,
     .roi_values = cpu_roi_values,
     .discretise = cpu_discretise,
     .level_box = cpu_level_box,

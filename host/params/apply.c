@@ -213,6 +213,19 @@ static void int_limits(int k, long long *lo, long long *hi)
     }
 }
 
+/* lbp2DSamples, lbp3DLevels, lbp3DIcosphereSubdivision: bounded, far above any use (the work per
+ * voxel and the tables grow with them). */
+static radx_status apply_lbp_int(radx_params *p, int k, long long iv, const actx *a)
+{
+    const long long hi = k == K_LBP2DSAMPLES  ? RADX_MAX_LBP2D_SAMPLES
+                         : k == K_LBP3DLEVELS ? RADX_MAX_LBP3D_LEVELS
+                                              : RADX_MAX_LBP3D_SUBDIV;
+    if (iv > hi) return radx_param_error(a, radx_param_keys[k].name, "value %lld is above the limit of %lld", iv, hi);
+    int *f = k == K_LBP2DSAMPLES ? &p->lbp2d_samples : k == K_LBP3DLEVELS ? &p->lbp3d_levels : &p->lbp3d_subdivision;
+    *f = (int)iv;
+    return RADX_OK;
+}
+
 static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a)
 {
     long long lo, hi, iv = 0;
@@ -243,7 +256,10 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
     case K_VOXELBATCH: p->voxel_batch = (int)iv; break;
     case K_STARTLEVEL: p->wavelet_start_level = (int)iv; break;
     case K_LEVEL: p->wavelet_level = (int)iv; break;
-    default: break; /* lbp*: validated, kept as text */
+    case K_LBP2DSAMPLES:
+    case K_LBP3DLEVELS:
+    case K_LBP3DSUBDIV: return apply_lbp_int(p, k, iv, a);
+    default: break;
     }
     return RADX_OK;
 }
@@ -265,7 +281,15 @@ static radx_status apply_float(radx_params *p, int k, const pval *v, const actx 
         p->remove_outliers = dv;
         break;
     case K_INITVALUE: p->init_value = dv; break;
-    default: break; /* lbp radii: validated, kept as text */
+    case K_LBP2DRADIUS:
+        /* sample positions far outside any image would overflow skimage's integer pixel indices */
+        if (dv > RADX_MAX_LBP2D_RADIUS)
+            return radx_param_error(a, radx_param_keys[k].name, "value %g is above the limit of %g voxels", dv,
+                                    RADX_MAX_LBP2D_RADIUS);
+        p->lbp2d_radius = dv;
+        break;
+    case K_LBP3DRADIUS: p->lbp3d_radius = dv; break;
+    default: break;
     }
     return RADX_OK;
 }
@@ -285,7 +309,10 @@ static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *
         st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i);
         if (!st) p->log_mode = i;
         break;
-    case K_LBP2DMETHOD: st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i); break;
+    case K_LBP2DMETHOD:
+        st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i);
+        if (!st) p->lbp2d_method = i;
+        break;
     case K_WAVELET:
         st = get_enum(a, kd, v, radx_wavelet_names, NELEM(radx_wavelet_names), &i);
         if (!st) snprintf(p->wavelet, sizeof p->wavelet, "%s", radx_wavelet_names[i]);

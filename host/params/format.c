@@ -72,6 +72,11 @@ static int canon_number(const radx_params *p, int k, sbuf *b)
     case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;
     case K_STARTLEVEL: radx_sb_printf(b, "%d", p->wavelet_start_level); return 1;
     case K_LEVEL: radx_sb_printf(b, "%d", p->wavelet_level); return 1;
+    case K_LBP2DSAMPLES: radx_sb_printf(b, "%d", p->lbp2d_samples); return 1;
+    case K_LBP3DLEVELS: radx_sb_printf(b, "%d", p->lbp3d_levels); return 1;
+    case K_LBP3DSUBDIV: radx_sb_printf(b, "%d", p->lbp3d_subdivision); return 1;
+    case K_LBP2DRADIUS: radx_sb_float(b, p->lbp2d_radius); return 1;
+    case K_LBP3DRADIUS: radx_sb_float(b, p->lbp3d_radius); return 1;
     case K_BINWIDTH: radx_sb_float(b, p->bin_width); return 1;
     case K_NORMSCALE: radx_sb_float(b, p->normalize_scale); return 1;
     case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
@@ -133,6 +138,9 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
         return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
     case K_WAVELET: radx_sb_pystr(b, p->wavelet); return 1;
+    case K_LBP2DMETHOD:
+        radx_sb_pystr(b, p->lbp2d_method >= 0 && p->lbp2d_method < 4 ? radx_lbp2d_methods[p->lbp2d_method] : "?");
+        return 1;
     default: return 0; /* settings radx keeps but has no field for */
     }
 }

@@ -19,6 +19,12 @@ void radx_params_init_defaults(radx_params *p)
     p->gradient_use_spacing = 1;
     snprintf(p->wavelet, sizeof p->wavelet, "coif1");
     p->wavelet_level = 1;
+    p->lbp2d_radius = 1.0;
+    p->lbp2d_samples = 8;
+    p->lbp2d_method = 2; /* uniform */
+    p->lbp3d_levels = 2;
+    p->lbp3d_radius = 1.0;
+    p->lbp3d_subdivision = 1;
     p->normalize_scale = 1.0;
     p->reseg_mode = RADX_RESEG_ABSOLUTE;
     snprintf(p->interpolator, sizeof p->interpolator, "sitkBSpline");

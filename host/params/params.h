@@ -12,8 +12,8 @@
  *    loadParams does the same): settings not in the file are lost, so apply -s overrides after
  *    loading; a file replaces the enabled image types (none listed: Original only) and feature
  *    classes (none listed: all eight classes, shape2D included, as PyRadiomics does);
- *  - settings radx does not use yet (wavelet, start_level, level, lbp*,
- *    a global 'sigma') are validated and kept, and show up in radx_params_format_settings;
+ *  - a global 'sigma' (which radx does not use) is validated and kept, and shows up in
+ *    radx_params_format_settings;
  *  - stricter than PyRadiomics where PyRadiomics would only fail (or misbehave) later, at
  *    extraction time: None for a setting that has no "off" state (binWidth, label, distances,
  *    ...), resegmentRange with 0 or more than 2 values, an empty distances list, a
@@ -91,6 +91,11 @@ typedef enum radx_imtype {
 #define RADX_MAX_SIGMAS         32
 #define RADX_MAX_NAMES          64
 #define RADX_MAX_WAVELET_LEVELS 1000 /* start_level + level */
+/* bounds on the LBP settings, far above any use: per-voxel work and table sizes grow with them */
+#define RADX_MAX_LBP2D_SAMPLES  4096 /* lbp2DSamples */
+#define RADX_MAX_LBP2D_RADIUS   1e9  /* lbp2DRadius (voxels) */
+#define RADX_MAX_LBP3D_LEVELS   32   /* lbp3DLevels */
+#define RADX_MAX_LBP3D_SUBDIV   4    /* lbp3DIcosphereSubdivision: 2562 samples per voxel */
 
 typedef struct radx_class_sel {
     int enabled; /* class listed (or default-enabled) */
@@ -124,6 +129,12 @@ struct radx_params {
     char wavelet[16];         /* PyWavelets' name, default "coif1" */
     int wavelet_start_level;  /* start_level, default 0 */
     int wavelet_level;        /* level, default 1 */
+    double lbp2d_radius;      /* lbp2DRadius, default 1 */
+    int lbp2d_samples;        /* lbp2DSamples, default 8 */
+    int lbp2d_method;         /* lbp2DMethod: index into radx_lbp2d_methods, default 2 ('uniform') */
+    int lbp3d_levels;         /* lbp3DLevels, default 2 */
+    double lbp3d_radius;      /* lbp3DIcosphereRadius, default 1 */
+    int lbp3d_subdivision;    /* lbp3DIcosphereSubdivision, default 1 */
     int pad_distance;         /* default 5 */
     /* --- normalisation / resegmentation --- */
     int normalize;

@@ -333,6 +333,12 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = radx_pipeline_wavelet(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_GRADIENT) {
             st = for_gradient(&img, &q, be, fn, user, err);
+        } else if (it == RADX_IMG_LBP2D) {
+            st = radx_pipeline_lbp2d(&img, &q, be, need, ipath, fn, user, err);
+        } else if (it == RADX_IMG_LBP3D) {
+            const radx_roi_box *fb;
+            st = radx_pipeline_lbp3d(&cs->img, &img, radx_case_feature_mask(cs, &fb), &q, be, need, ipath, fn, user,
+                                     err);
         } else if (is_point_filter(it)) {
             st = for_point_filter(&img, &q, be, (radx_imtype)it, fn, user, err);
         } else {
@@ -361,6 +367,8 @@ int radx_pipeline_image_count(const radx_params *p, int ndim)
             n += q.imtype[RADX_IMG_LOG].n_sigma;
         else if (t == RADX_IMG_WAVELET)
             n += q.wavelet_level * ((1 << axes) - 1) + 1;
+        else if (t == RADX_IMG_LBP3D)
+            n += ndim == 2 ? 0 : q.lbp3d_levels + 1;
         else
             n++;
         radx_params_clear(&q);

@@ -86,6 +86,16 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
 radx_status radx_pipeline_wavelet(const radx_volbuf *img, const radx_params *q, const radx_be *be,
                                   const radx_roi_box *need, const char *image_path, radx_image_type_fn fn, void *user,
                                   radx_err *err);
+/* The LBP2D image type of img (host/pipeline/lbp.c), as radx_pipeline_for_each_image. */
+radx_status radx_pipeline_lbp2d(const radx_volbuf *img, const radx_params *q, const radx_be *be,
+                                const radx_roi_box *need, const char *image_path, radx_image_type_fn fn, void *user,
+                                radx_err *err);
+/* The LBP3D image types of img (host/pipeline/lbp.c): its levels, then the kurtosis, at the voxels
+ * of the label map lab (on img's grid); host_img: img's voxels in host memory (the spline
+ * coefficients are computed there).  A 2-D image has none (a warning). */
+radx_status radx_pipeline_lbp3d(const radx_volume *host_img, const radx_volbuf *img, const uint8_t *lab,
+                                const radx_params *q, const radx_be *be, const radx_roi_box *need,
+                                const char *image_path, radx_image_type_fn fn, void *user, radx_err *err);
 /* How many images radx_pipeline_for_each_image hands over at most for p on a grid of ndim axes. */
 int radx_pipeline_image_count(const radx_params *p, int ndim);
 /* PyWavelets' filters of a discrete wavelet, NULL for other names, and their length

@@ -189,6 +189,19 @@ static radx_status cuda_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx
     return on_device(cu, err, [&] { return radx_cuda_wavelet_pass(cu, w, in, out, err); });
 }
 
+static radx_status cuda_lbp2d(void *ctx, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_lbp2d(cu, l, img, out, err); });
+}
+
+static radx_status cuda_lbp3d(void *ctx, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                              int64_t n, radx_buf *out, radx_err *err)
+{
+    radx_cuda *cu = CU(ctx);
+    return on_device(cu, err, [&] { return radx_cuda_lbp3d(cu, t, coef, img, roi, n, out, err); });
+}
+
 static radx_status cuda_roi_values(void *ctx, const radx_volbuf *img, radx_buf *roi, const int64_t dims_zyx[3],
                                    const int64_t lo_xyz[3], radx_buf *x, int64_t n, radx_roi_stats *s, radx_err *err)
 {
@@ -355,6 +368,8 @@ static const radx_backend_ops cuda_ops = {
     cuda_point_filter,
     cuda_gradient,
     cuda_wavelet_pass,
+    cuda_lbp2d,
+    cuda_lbp3d,
     cuda_roi_values,
     cuda_discretise,
     cuda_level_box,

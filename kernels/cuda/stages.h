@@ -53,6 +53,11 @@ radx_status radx_cuda_gradient(radx_cuda *cu, const radx_volbuf *in, int use_spa
 radx_status radx_cuda_wavelet_pass(radx_cuda *cu, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,
                                    radx_err *err);
 
+/* the lbp2d and lbp3d ops (kernels/cuda/lbp.cu) */
+radx_status radx_cuda_lbp2d(radx_cuda *cu, const radx_lbp2d *l, const radx_volbuf *img, radx_buf *out, radx_err *err);
+radx_status radx_cuda_lbp3d(radx_cuda *cu, const radx_lbp3d *t, radx_buf *coef, const radx_volbuf *img, radx_buf *roi,
+                            int64_t n, radx_buf *out, radx_err *err);
+
 /* ---- one image type ---- */
 /* the roi_values op (kernels/cuda/roi_values.cu): RADX_ERR_UNSUPPORTED (err clear) for boxes of
  * 2^32 voxels or more */
