@@ -33,6 +33,8 @@ if not hasattr(scipy.special, 'sph_harm'):
     scipy.special.sph_harm = lambda m, n, theta, phi: scipy.special.sph_harm_y(n, m, phi, theta)
 from radiomics import imageoperations  # noqa: E402
 
+from fnv import FNV_OFFSET, fnv1a  # tests/gen/fnv.py
+
 SHAPE = (8, 9, 10)  # z y x
 DTYPES = ('float64', 'float32', 'int16', 'uint8')
 LBP2D = [  # method, samples, radius, force2Ddimension
@@ -43,13 +45,6 @@ LBP2D = [  # method, samples, radius, force2Ddimension
 LBP3D = [  # levels, icosphere subdivision, radius
     (2, 1, 1.0), (3, 2, 1.5), (2, 0, 2.5), (4, 1, 0.7), (2, 3, 1.2),
 ]
-FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
-
-
-def fnv1a(h, data):
-    for byte in data:
-        h = ((h ^ byte) * FNV_PRIME) & MASK
-    return h
 
 
 def volume(dtype, shape=SHAPE):

@@ -13,15 +13,10 @@ import sys
 
 import numpy
 
+from fnv import FNV_OFFSET, fnv1a  # tests/gen/fnv.py
+
 N_MAX = 100000
 QS = (10, 25, 75, 90)
-FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
-
-
-def fnv1a(h, data):
-    for byte in data:
-        h = ((h ^ byte) * FNV_PRIME) & MASK
-    return h
 
 
 def arrays(n):

@@ -20,18 +20,13 @@ import radiomics
 import SimpleITK as sitk
 from radiomics import imageoperations
 
+from fnv import FNV_OFFSET, fnv1a  # tests/gen/fnv.py
+
 SHAPE = (5, 6, 7)  # z y x
 SETTINGS = {
     'one_level': {},
     'levels_force2d': {'start_level': 1, 'level': 2, 'force2D': True, 'force2Ddimension': 0},
 }
-FNV_OFFSET, FNV_PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
-
-
-def fnv1a(h, data):
-    for byte in data:
-        h = ((h ^ byte) * FNV_PRIME) & MASK
-    return h
 
 
 def volume(dtype):
