@@ -231,9 +231,10 @@ def result_entries(handle):
         buf = ctypes.create_string_buffer(length + 1)
         lib.radx_result_names(handle, buf, length + 1)
         names = buf.value.decode().split('\n') if n else []
-        values = numpy.empty(n, numpy.float64)
-        flags = numpy.empty(n, numpy.uint8)
-        lib.radx_result_values(handle, values.ctypes.data, flags.ctypes.data, n)
+        c_values, c_flags = (ctypes.c_double * n)(), (ctypes.c_ubyte * n)()
+        lib.radx_result_values(handle, c_values, c_flags, n)
+        values = numpy.frombuffer(c_values, numpy.float64)
+        flags = numpy.frombuffer(c_flags, numpy.uint8)
         texts = {int(i): lib.radx_result_text(handle, int(i)).decode(errors='replace')
                  for i in numpy.flatnonzero(flags == 0)}
         return names, values, flags.astype(bool), texts

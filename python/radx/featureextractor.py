@@ -41,11 +41,20 @@ def _literal(text):
     return ast.literal_eval(text)
 
 
+def _fresh(v):
+    """A copy of a parsed literal's dicts and lists (the cached one stays unchanged)."""
+    if isinstance(v, dict):
+        return {k: _fresh(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_fresh(x) for x in v]
+    return v
+
+
 def _diagnostic_value(name, text):
     """A diagnostics row as the type PyRadiomics gives it (radx's text is its str())."""
     try:
         if name in _DICT_KEYS:
-            return copy.deepcopy(_literal(text))  # the same settings every case: parsed once
+            return _fresh(_literal(text))  # the same settings every case: parsed once
         if name.endswith(_TUPLE_KEYS):
             return _literal(text)
         if name.endswith(_FLOAT_KEYS):
