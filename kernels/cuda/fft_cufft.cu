@@ -3,13 +3,57 @@
  * Interface and layout: kernels/cuda/fft_cufft.h. */
 #include <cuda_runtime.h>
 #include <cufft.h>
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <mutex>
 
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
 #include "cuda/fft_cufft.h"
+
+/* cuFFT, opened at its first use: the library loads without it (a Python wheel on a machine with
+ * the driver but not the toolkit, say), and without it the LoG declines the GPU and runs on the
+ * CPU.  Looked for as RADX_CUFFT_LIBRARY names it, then by its soname (the loader's path, this
+ * library's RUNPATH: the toolkit's folder it was built with). */
+#define RADX_STR2(x) #x
+#define RADX_STR(x)  RADX_STR2(x)
+/* clang-format off */
+#define CUFFT_FUNCS(X) \
+    X(cufftCreate) X(cufftDestroy) X(cufftSetAutoAllocation) X(cufftMakePlanMany64) \
+    X(cufftSetStream) X(cufftSetWorkArea) X(cufftExecR2C) X(cufftExecC2R)
+/* clang-format on */
+struct cufft_api {
+#define X(f) decltype(&::f) f;
+    CUFFT_FUNCS(X)
+#undef X
+    int loaded;
+};
+static cufft_api CUFFT;
+static std::once_flag cufft_once;
+
+static void cufft_open(void)
+{
+    const char *env = getenv("RADX_CUFFT_LIBRARY");
+    const char *names[] = {env && env[0] ? env : NULL, "libcufft.so." RADX_STR(CUFFT_VER_MAJOR), "libcufft.so"};
+    void *h = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !h; i++)
+        if (names[i]) h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h) return;
+    int ok = 1;
+#define X(f) ok &= (CUFFT.f = (decltype(&::f))dlsym(h, #f)) != NULL;
+    CUFFT_FUNCS(X)
+#undef X
+    CUFFT.loaded = ok;
+}
+
+/* 1 when cuFFT could be opened (the first call tries). */
+static int cufft_available(void)
+{
+    std::call_once(cufft_once, cufft_open);
+    return CUFFT.loaded;
+}
 
 struct radx_cufft_plan {
     int64_t n[3];
@@ -55,8 +99,8 @@ static void plan_free(radx_cufft_plan *p)
     if (!p) return;
     cudaStreamSynchronize(p->cu->stream); /* no queued transform may still use the plan */
     cudaGetLastError();
-    if (p->have_r2c) cufftDestroy(p->r2c);
-    if (p->have_c2r) cufftDestroy(p->c2r);
+    if (p->have_r2c) CUFFT.cufftDestroy(p->r2c);
+    if (p->have_c2r) CUFFT.cufftDestroy(p->c2r);
     if (p->work) radx_dev::persistent_free(p->cu, p->work, p->work_size);
     free(p);
 }
@@ -68,6 +112,13 @@ static radx_status plan_make(radx_cuda *cu, const int64_t n[3], int axes, radx_c
     cudaStream_t s = cu->stream;
     *out = NULL;
     *oom = 0;
+    if (!cufft_available()) { /* decline: the caller's op runs on the CPU */
+        if (err) {
+            err->status = RADX_OK;
+            err->msg[0] = '\0';
+        }
+        return RADX_ERR_UNSUPPORTED;
+    }
     radx_cufft_plan *p = (radx_cufft_plan *)calloc(1, sizeof *p);
     if (!p) return radx_seterr(err, RADX_ERR_NOMEM, "cuFFT: out of host memory");
     memcpy(p->n, n, sizeof p->n);
@@ -95,20 +146,20 @@ static radx_status plan_make(radx_cuda *cu, const int64_t n[3], int axes, radx_c
         ce = cembed;
     }
     size_t ws[2] = {0, 0};
-    cufftResult r = cufftCreate(&p->r2c);
+    cufftResult r = CUFFT.cufftCreate(&p->r2c);
     if (r == CUFFT_SUCCESS) {
         p->have_r2c = 1;
-        r = cufftSetAutoAllocation(p->r2c, 0);
+        r = CUFFT.cufftSetAutoAllocation(p->r2c, 0);
     }
     if (r == CUFFT_SUCCESS)
-        r = cufftMakePlanMany64(p->r2c, rank, dims, re, 1, rdist, ce, 1, cdist, CUFFT_R2C, batch, &ws[0]);
+        r = CUFFT.cufftMakePlanMany64(p->r2c, rank, dims, re, 1, rdist, ce, 1, cdist, CUFFT_R2C, batch, &ws[0]);
     if (r == CUFFT_SUCCESS) {
-        r = cufftCreate(&p->c2r);
+        r = CUFFT.cufftCreate(&p->c2r);
         if (r == CUFFT_SUCCESS) p->have_c2r = 1;
     }
-    if (r == CUFFT_SUCCESS) r = cufftSetAutoAllocation(p->c2r, 0);
+    if (r == CUFFT_SUCCESS) r = CUFFT.cufftSetAutoAllocation(p->c2r, 0);
     if (r == CUFFT_SUCCESS)
-        r = cufftMakePlanMany64(p->c2r, rank, dims, ce, 1, cdist, re, 1, rdist, CUFFT_C2R, batch, &ws[1]);
+        r = CUFFT.cufftMakePlanMany64(p->c2r, rank, dims, ce, 1, cdist, re, 1, rdist, CUFFT_C2R, batch, &ws[1]);
     if (r != CUFFT_SUCCESS) {
         *oom = r == CUFFT_ALLOC_FAILED;
         plan_free(p);
@@ -129,10 +180,10 @@ static radx_status plan_make(radx_cuda *cu, const int64_t n[3], int axes, radx_c
                                cudaGetErrorString(e));
         }
     }
-    r = cufftSetWorkArea(p->r2c, p->work);
-    if (r == CUFFT_SUCCESS) r = cufftSetWorkArea(p->c2r, p->work);
-    if (r == CUFFT_SUCCESS) r = cufftSetStream(p->r2c, s);
-    if (r == CUFFT_SUCCESS) r = cufftSetStream(p->c2r, s);
+    r = CUFFT.cufftSetWorkArea(p->r2c, p->work);
+    if (r == CUFFT_SUCCESS) r = CUFFT.cufftSetWorkArea(p->c2r, p->work);
+    if (r == CUFFT_SUCCESS) r = CUFFT.cufftSetStream(p->r2c, s);
+    if (r == CUFFT_SUCCESS) r = CUFFT.cufftSetStream(p->c2r, s);
     if (r != CUFFT_SUCCESS) {
         plan_free(p);
         return radx_seterr(err, RADX_ERR_DEVICE, "cuFFT: plan %lldx%lldx%lld set-up: %s", (long long)n[0],
@@ -217,7 +268,7 @@ size_t radx_cufft_work_size(const radx_cufft_plan *p) { return p ? p->work_size 
 
 radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
 {
-    cufftResult r = cufftExecR2C(p->r2c, (cufftReal *)dbuf, (cufftComplex *)dbuf);
+    cufftResult r = CUFFT.cufftExecR2C(p->r2c, (cufftReal *)dbuf, (cufftComplex *)dbuf);
     if (r != CUFFT_SUCCESS)
         return radx_seterr(err, RADX_ERR_DEVICE, "cuFFT: forward %lldx%lldx%lld transform: %s", (long long)p->n[0],
                            (long long)p->n[1], (long long)p->n[2], cufft_str(r));
@@ -226,7 +277,7 @@ radx_status radx_cufft_r2c(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err
 
 radx_status radx_cufft_c2r(radx_cufft_plan *p, radx_fft_cpx *dbuf, radx_err *err)
 {
-    cufftResult r = cufftExecC2R(p->c2r, (cufftComplex *)dbuf, (cufftReal *)dbuf);
+    cufftResult r = CUFFT.cufftExecC2R(p->c2r, (cufftComplex *)dbuf, (cufftReal *)dbuf);
     if (r != CUFFT_SUCCESS)
         return radx_seterr(err, RADX_ERR_DEVICE, "cuFFT: inverse %lldx%lldx%lld transform: %s", (long long)p->n[0],
                            (long long)p->n[1], (long long)p->n[2], cufft_str(r));

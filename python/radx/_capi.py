@@ -107,6 +107,19 @@ def _candidates():
         yield found
 
 
+def _find_cufft():
+    """cuFFT for the CUDA backend, which opens it at run time: RADX_CUFFT_LIBRARY when set, else
+    the one NVIDIA's pip package (nvidia-cufft-cu*) installs, when there is one."""
+    if os.environ.get('RADX_CUFFT_LIBRARY'):
+        return
+    import sys
+    for d in sys.path:
+        found = sorted(glob.glob(os.path.join(d, 'nvidia', 'cufft', 'lib', 'libcufft.so.*')))
+        if found:
+            os.environ['RADX_CUFFT_LIBRARY'] = found[0]
+            return
+
+
 def _load():
     tried = []
     for path in _candidates():
@@ -123,6 +136,7 @@ def _load():
                       'RADX_LIBRARY to libradx.so' % (', '.join(tried) or 'RADX_LIBRARY, the package folder, the system'))
 
 
+_find_cufft()
 lib = _load()
 VERSION = lib.radx_version().decode()
 
