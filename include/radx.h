@@ -174,8 +174,9 @@ RADX_API radx_status radx_params_create(radx_ctx *ctx, radx_params **out);
  *  unchanged. */
 RADX_API radx_status radx_params_load(radx_ctx *ctx, radx_params *p, const char *path);
 /** radx_params_load on a document in memory: JSON when its first character other than white
- *  space is '{', else YAML.  name stands for the file in error messages (e.g. "<dict>").
- *  @return RADX_OK, RADX_ERR_ARG or RADX_ERR_PARAM (p unchanged). */
+ *  space is '{' and it parses as JSON, else YAML (flow style included).  name stands for the file
+ *  in error messages (e.g. "<dict>").
+ *  @return RADX_OK, RADX_ERR_ARG, RADX_ERR_FORMAT (not a document) or RADX_ERR_PARAM (p unchanged). */
 RADX_API radx_status radx_params_load_string(radx_ctx *ctx, radx_params *p, const char *text, const char *name);
 /** Sets one setting by its PyRadiomics name from text, as the CLI's -s NAME:VALUE does
  *  (e.g. "binWidth", "10"; "distances", "[1,2]"; "resegmentRange", "[-3,3]").
@@ -188,6 +189,10 @@ RADX_API radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *
  *  @return the text's length (without the NUL; larger than len - 1 when cut), 0 for an unknown
  *  what or a NULL argument. */
 RADX_API size_t radx_params_describe(const radx_params *p, const char *what, char *buf, size_t len);
+/** Disables every feature class ("featureClasses") or every image type ("imageTypes"), as
+ *  PyRadiomics' extractor's disableAllFeatures / disableAllImageTypes do (a parameter file cannot:
+ *  an empty section there means all).  @return RADX_OK or RADX_ERR_ARG. */
+RADX_API radx_status radx_params_disable(radx_ctx *ctx, radx_params *p, const char *what);
 /** Destroys settings.  NULL-safe. */
 RADX_API void radx_params_destroy(radx_params *p);
 
@@ -257,7 +262,8 @@ RADX_API const char *radx_result_text(const radx_result *r, size_t i);
  *  NUL. */
 RADX_API size_t radx_result_names(const radx_result *r, char *buf, size_t len);
 /** Every entry's value at once: values[i] (NaN for a text entry) and is_number[i] (1 or 0) for the
- *  first n entries; either array may be NULL. */
+ *  first n entries (at most the result's count; elements past it are left alone); either array
+ *  may be NULL. */
 RADX_API void radx_result_values(const radx_result *r, double *values, unsigned char *is_number, size_t n);
 /** Index of a named entry, or -1. */
 RADX_API long radx_result_find(const radx_result *r, const char *name);

@@ -169,6 +169,22 @@ size_t radx_params_describe(const radx_params *p, const char *what, char *buf, s
     return n;
 }
 
+radx_status radx_params_disable(radx_ctx *ctx, radx_params *p, const char *what)
+{
+    if (!ctx || !p || !what)
+        return ctx ? fail_msg(ctx, RADX_ERR_ARG, "radx_params_disable: NULL argument") : RADX_ERR_ARG;
+    if (!strcmp(what, "featureClasses")) {
+        for (int c = 0; c < RADX_CLASS_COUNT; c++) p->cls[c].enabled = 0;
+        p->n_class_order = 0;
+    } else if (!strcmp(what, "imageTypes")) {
+        for (int t = 0; t < RADX_IMG_COUNT; t++) p->imtype[t].enabled = 0;
+        p->n_imtype_order = 0;
+    } else {
+        return fail_msg(ctx, RADX_ERR_ARG, "radx_params_disable: what is not featureClasses or imageTypes");
+    }
+    return RADX_OK;
+}
+
 radx_status radx_params_set(radx_ctx *ctx, radx_params *p, const char *name, const char *value)
 {
     if (!ctx || !p || !name || !value)

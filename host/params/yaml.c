@@ -306,7 +306,10 @@ radx_status radx_params_parse_text(const char *text, const char *name, pval *roo
     while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) i++;
     if (i == n) return radx_seterr(err, RADX_ERR_PARAM, "%s: parameters are empty", name);
     const unsigned char *u = (const unsigned char *)text;
-    return text[i] == '{' ? radx_json_parse(u, n, name, root, err) : parse_yaml(u, n, name, root, err);
+    if (text[i] == '{' && radx_json_parse(u, n, name, root, err) == RADX_OK) return RADX_OK;
+    radx_pval_free(root); /* not JSON: YAML (whose flow style also starts with '{') */
+    memset(root, 0, sizeof *root);
+    return parse_yaml(u, n, name, root, err);
 }
 
 radx_status radx_params_parse_file(const char *path, pval *root, radx_err *err)

@@ -72,6 +72,7 @@ _PROTOTYPES = {
     'radx_params_load': (ctypes.c_int, [_P, _P, _S]),
     'radx_params_load_string': (ctypes.c_int, [_P, _P, _S, _S]),
     'radx_params_describe': (ctypes.c_size_t, [_P, _S, _P, ctypes.c_size_t]),
+    'radx_params_disable': (ctypes.c_int, [_P, _P, _S]),
     'radx_params_destroy': (None, [_P]),
     'radx_backend_available': (ctypes.c_int, [ctypes.c_int]),
     'radx_plan_create': (ctypes.c_int, [_P, _P, ctypes.c_int, ctypes.POINTER(_P)]),
@@ -112,9 +113,10 @@ def _find_cufft():
     the one NVIDIA's pip package (nvidia-cufft-cu*) installs, when there is one."""
     if os.environ.get('RADX_CUFFT_LIBRARY'):
         return
-    import sys
-    for d in sys.path:
-        found = sorted(glob.glob(os.path.join(d, 'nvidia', 'cufft', 'lib', 'libcufft.so.*')))
+    import site
+    dirs = site.getsitepackages() + [site.getusersitepackages()]
+    for d in dirs:
+        found = sorted(glob.glob(os.path.join(os.path.abspath(d), 'nvidia', 'cufft', 'lib', 'libcufft.so.*')))
         if found:
             os.environ['RADX_CUFFT_LIBRARY'] = found[0]
             return
@@ -169,7 +171,7 @@ class Context:
 class Plan:
     """A radx_plan made from a parameter document (a path, or JSON text)."""
 
-    def __init__(self, ctx, path=None, text=None, name='<dict>', backend='auto'):
+    def __init__(self, ctx, path=None, text=None, name='<dict>', disable=(), backend='auto'):
         self.ctx = ctx
         params = _P()
         ctx.check(lib.radx_params_create(ctx.handle, ctypes.byref(params)))
@@ -179,6 +181,8 @@ class Plan:
                 ctx.check(lib.radx_params_load(ctx.handle, params, os.fsencode(path)))
             elif text is not None:
                 ctx.check(lib.radx_params_load_string(ctx.handle, params, text.encode(), name.encode()))
+            for what in disable:
+                ctx.check(lib.radx_params_disable(ctx.handle, params, what.encode()))
             h = _P()
             ctx.check(lib.radx_plan_create(ctx.handle, params, BACKENDS[backend], ctypes.byref(h)))
             self.handle = h

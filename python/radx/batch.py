@@ -74,6 +74,8 @@ def extract_batch(cases, params=None, jobs=1, device='auto', on_error='warn', **
                 result = fut.result()
             except Exception as e:  # the case fails, the cohort goes on
                 if on_error == 'raise':
+                    for f in futures:
+                        f.cancel()  # the cases not started yet
                     raise
                 errors.append((i + 1, str(e)))
                 warnings.warn('radx: cohort row %d (%s) failed: %s' % (i + 1, row.get('Image'), e), stacklevel=2)
@@ -96,8 +98,11 @@ def delta(baseline, followup, id_columns, relative=False):
     features in the baseline's order)."""
     import pandas
     ids = [id_columns] if isinstance(id_columns, str) else list(id_columns)
-    def table(t):  # numbers read back exactly (pandas' default parser may miss the last bit)
-        return pandas.read_csv(t, float_precision='round_trip') if isinstance(t, (str, os.PathLike)) else t
+    def table(t):  # IDs as text, as the CLI matches them; numbers read back exactly
+        if not isinstance(t, (str, os.PathLike)):
+            return t.astype({c: str for c in ids if c in t.columns})
+        return pandas.read_csv(t, float_precision='round_trip', dtype={c: str for c in ids}, keep_default_na=False,
+                               na_values=[''])
 
     a, b = table(baseline), table(followup)
     for name, t in (('baseline', a), ('follow-up', b)):
@@ -112,6 +117,9 @@ def delta(baseline, followup, id_columns, relative=False):
     lacking = [c for c in feats if c not in b.columns]
     if lacking:
         raise ValueError('radx delta: the follow-up has no column %s' % lacking[0])
+    extra = [c for c in b.columns if _FEATURE.match(str(c)) and c not in a.columns]
+    if extra:
+        raise ValueError('radx delta: the baseline has no column %s' % extra[0])
     both = a[ids].merge(b[ids], on=ids, how='outer', indicator=True)
     only = both[both['_merge'] != 'both']
     if len(only):

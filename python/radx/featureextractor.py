@@ -10,6 +10,7 @@ import collections
 import copy
 import functools
 import json
+import math
 import os
 import pathlib
 import threading
@@ -19,8 +20,11 @@ import numpy
 from . import _capi
 
 FEATURE_CLASSES = ['firstorder', 'glcm', 'gldm', 'glrlm', 'glszm', 'ngtdm', 'shape', 'shape2D']
-IMAGE_TYPES = ['Original', 'LoG', 'Wavelet', 'Square', 'SquareRoot', 'Logarithm', 'Exponential', 'Gradient', 'LBP2D',
-               'LBP3D']
+# PyRadiomics' getImageTypes(): imageoperations' get*Image functions, in dir() order
+IMAGE_TYPES = ['Exponential', 'Gradient', 'LBP2D', 'LBP3D', 'LoG', 'Logarithm', 'Original', 'Square', 'SquareRoot',
+               'Wavelet']
+# the settings a parameter file states under voxelSetting (PyRadiomics keeps them in settings)
+VOXEL_SETTINGS = ('kernelRadius', 'maskedKernel', 'initValue', 'voxelBatch')
 
 # diagnostics whose PyRadiomics value is not a string
 _TUPLE_KEYS = ('_Spacing', '_Size', '_BoundingBox', '_CenterOfMassIndex', '_CenterOfMass')
@@ -38,7 +42,7 @@ def _default_settings():
 
 @functools.lru_cache(maxsize=256)
 def _literal(text):
-    return ast.literal_eval(text)
+    return _python_literal(text)
 
 
 def _fresh(v):
@@ -74,13 +78,25 @@ class _Engine(threading.local):
         self.key = None
         self.plan = None
 
-    def plan_for(self, key, path, text, backend, threads):
+    def plan_for(self, text, disable, backend, threads):
+        if _FORKED:  # libgomp's threads do not survive fork(): one thread in a forked child
+            threads = 1
         if self.ctx is None or self.threads != threads:
             self.ctx, self.threads, self.key = _capi.Context(threads), threads, None
+        key = (text, disable, backend)
         if self.key != key:
-            self.plan = _capi.Plan(self.ctx, path=path, text=text, backend=backend)
+            self.plan = _capi.Plan(self.ctx, text=text, disable=disable, backend=backend)
             self.key = key
         return self.plan
+
+
+_FORKED = False
+
+
+def _after_fork_in_child():
+    global _ENGINE, _FORKED
+    _FORKED = True
+    _ENGINE = _Engine()
 
 
 class RadiomicsFeatureExtractor:
@@ -100,7 +116,6 @@ class RadiomicsFeatureExtractor:
         self.enabledImagetypes = {}
         self.enabledFeatures = {}
         self.featureClassNames = list(FEATURE_CLASSES)
-        self._source = None  # (path, snapshot) while the state is the file's as loaded
         if len(args) == 1 and isinstance(args[0], dict):
             self._applyParams(paramsDict=args[0])
         elif len(args) == 1 and isinstance(args[0], (str, pathlib.PurePath)):
@@ -134,7 +149,6 @@ class RadiomicsFeatureExtractor:
         self.settings = described['settings']
         self.enabledImagetypes = described['imageTypes']
         self.enabledFeatures = described['featureClasses']
-        self._source = (paramsFile, self._snapshot()) if paramsFile is not None else None
 
     def loadParams(self, paramsFile):
         self._applyParams(paramsFile=paramsFile)
@@ -146,7 +160,7 @@ class RadiomicsFeatureExtractor:
         self.settings['additionalInfo'] = provenance_on
 
     def enableAllImageTypes(self):
-        self.enabledImagetypes = {t: {} for t in IMAGE_TYPES}
+        self.enabledImagetypes = {t: {} for t in IMAGE_TYPES}  # a LoG without sigma: radx says so
 
     def disableAllImageTypes(self):
         self.enabledImagetypes = {}
@@ -164,7 +178,8 @@ class RadiomicsFeatureExtractor:
             self.enableImageTypeByName(imageType, True, customSettings)
 
     def enableAllFeatures(self):
-        self.enabledFeatures = {c: [] for c in self.featureClassNames}
+        for c in self.featureClassNames:
+            self.enabledFeatures[c] = []
 
     def disableAllFeatures(self):
         self.enabledFeatures = {}
@@ -185,21 +200,21 @@ class RadiomicsFeatureExtractor:
 
     # ---- extraction ------------------------------------------------------------------------
 
-    def _snapshot(self):
-        """The state as text, order included (cheap: repr of plain containers)."""
-        return repr((self.settings, self.enabledImagetypes, self.enabledFeatures, self.device, self.threads))
-
-    def _plan(self):
-        snap = self._snapshot()
-        if self._source is not None and self._source[1] == snap:
-            path, text, key = self._source[0], None, ('file', self._source[0], snap)
-        else:
-            if getattr(self, '_document', (None,))[0] != snap:
-                self._document = (snap, _document_text({'setting': self.settings, 'imageType': self.enabledImagetypes,
-                                                        'featureClass': self.enabledFeatures}))
-            text = self._document[1]
-            path, key = None, ('text', text)
-        return _ENGINE.plan_for(key + (self.device, self.threads), path, text, self.device, self.threads)
+    def _plan(self, label=None):
+        """The engine's plan for the current state (a parameter document, made again only when
+        the state changed: its repr, order included, is the key)."""
+        snap = repr((self.settings, self.enabledImagetypes, self.enabledFeatures, label))
+        if getattr(self, '_document', (None,))[0] != snap:
+            settings = dict(self.settings)
+            if label is not None:  # execute(label=...): PyRadiomics sets it in the settings
+                settings['label'] = label
+            doc = {'setting': {k: v for k, v in settings.items() if k not in VOXEL_SETTINGS},
+                   'voxelSetting': {k: v for k, v in settings.items() if k in VOXEL_SETTINGS},
+                   'imageType': self.enabledImagetypes, 'featureClass': self.enabledFeatures}
+            disable = tuple(w for w, d in (('imageTypes', self.enabledImagetypes), ('featureClasses',
+                                                                                  self.enabledFeatures)) if not d)
+            self._document = (snap, _document_text(doc), disable)
+        return _ENGINE.plan_for(self._document[1], self._document[2], self.device, self.threads)
 
     def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False):
         """PyRadiomics' execute: image and mask are file paths, SimpleITK images, or radx.Image
@@ -208,13 +223,12 @@ class RadiomicsFeatureExtractor:
         SimpleITK images."""
         if label_channel not in (None, 0):
             raise ValueError('radx: label_channel %r: vector masks are not supported yet' % (label_channel,))
-        plan = self._plan()
+        plan = self._plan(label)
         image = _as_input(plan.ctx, imageFilepath, 'image')
         mask = _as_input(plan.ctx, maskFilepath, 'mask')
-        lab = int(label) if label is not None else 0
         if voxelBased:
-            return _execute_maps(plan, image, mask, lab)
-        names, values, _is_number, texts = _capi.execute(plan, image, mask, lab)
+            return _execute_maps(plan, image, mask, 0)
+        names, values, _is_number, texts = _capi.execute(plan, image, mask, 0)
         out = collections.OrderedDict(zip(names, list(values)))  # numpy.float64 scalars
         for i, text in texts.items():
             out[names[i]] = _diagnostic_value(names[i], text)
@@ -223,10 +237,12 @@ class RadiomicsFeatureExtractor:
     # ---- pickling: the settings, not the engine --------------------------------------------
 
     def __getstate__(self):
-        return {k: copy.deepcopy(v) for k, v in self.__dict__.items()}
+        return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != '_document'}
 
 
 _ENGINE = _Engine()
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Image:
@@ -257,7 +273,17 @@ def _describe(params, what):
     n = _capi.lib.radx_params_describe(params, what.encode(), None, 0)
     buf = _capi.ctypes.create_string_buffer(n + 1)
     _capi.lib.radx_params_describe(params, what.encode(), buf, n + 1)
-    return ast.literal_eval(buf.value.decode())
+    return _python_literal(buf.value.decode())
+
+
+def _python_literal(text):
+    """A Python literal as the engine prints it: ast.literal_eval's, plus inf and nan."""
+    tree = ast.parse(text, mode='eval')
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Expression, ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.UnaryOp, ast.USub,
+                                 ast.UAdd, ast.Load)) and not (isinstance(node, ast.Name) and node.id in ('inf', 'nan')):
+            raise ValueError('radx: not a literal: %s' % text[:80])
+    return eval(compile(tree, '<radx>', 'eval'), {'__builtins__': {}}, {'inf': math.inf, 'nan': math.nan})
 
 
 def _as_input(ctx, x, what):

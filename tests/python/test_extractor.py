@@ -292,3 +292,76 @@ def test_versions_agree():
     assert out.split() == ['radx', radx.__version__]
     r = radx.RadiomicsFeatureExtractor().execute(*case_files('breast1'))
     assert r['diagnostics_Versions_radx'] == radx.__version__
+
+
+def test_voxel_settings_with_overrides():
+    """Voxel settings (kept in settings, as PyRadiomics keeps them) go back under voxelSetting."""
+    img, msk = case_files('breast1')
+    ex = radx.RadiomicsFeatureExtractor(params_path('exampleVoxel'), binWidth=10)
+    assert ex.settings['kernelRadius'] == 2 and ex.settings['binWidth'] == 10
+    r = ex.execute(img, msk)
+    assert 'original_glcm_JointEntropy' in r
+    ex2 = radx.RadiomicsFeatureExtractor(kernelRadius=1)
+    assert 'original_glcm_Contrast' in ex2.execute(img, msk)
+
+
+def test_disable_all_as_pyradiomics():
+    """disableAllFeatures / disableAllImageTypes mean none (a parameter file's empty section means all)."""
+    img, msk = case_files('breast1')
+    ex = radx.RadiomicsFeatureExtractor()
+    ex.disableAllFeatures()
+    r = ex.execute(img, msk)
+    assert not [k for k in r if not k.startswith('diagnostics_')]
+    ex = radx.RadiomicsFeatureExtractor()
+    ex.disableAllImageTypes()
+    r = ex.execute(img, msk)
+    feats = [k for k in r if not k.startswith('diagnostics_')]
+    assert feats and all(k.startswith('original_shape_') for k in feats)  # PyRadiomics: shape only
+    assert r['diagnostics_Configuration_EnabledImageTypes'] == {}
+
+
+def test_parameter_file_read_once(tmp_path):
+    """The extractor holds the file's settings: a later edit, or another working folder, changes nothing."""
+    import shutil
+    src = tmp_path / 'p.yaml'
+    shutil.copy(params_path('Params'), str(src))
+    img, msk = (os.path.abspath(p) for p in case_files('breast1'))
+    cwd = os.getcwd()
+    os.chdir(str(tmp_path))
+    try:
+        ex = radx.RadiomicsFeatureExtractor('p.yaml')
+        before = ex.execute(img, msk)
+        src.write_text('imageType:\n  Original: {}\nfeatureClass:\n  firstorder:\n')
+        os.chdir(cwd)
+        after = ex.execute(img, msk)
+    finally:
+        os.chdir(cwd)
+    assert list(before) == list(after)
+
+
+def _fork_child(q, img, msk):
+    q.put(float(radx.RadiomicsFeatureExtractor().execute(img, msk)['original_firstorder_Mean']))
+
+
+def test_fork_after_threads():
+    """A fork child of a process that extracted with threads extracts (with one thread)."""
+    import multiprocessing
+    img, msk = case_files('brain1')
+    mean = float(radx.RadiomicsFeatureExtractor(threads=2).execute(img, msk)['original_firstorder_Mean'])
+    ctx = multiprocessing.get_context('fork')
+    q = ctx.Queue()
+    p = ctx.Process(target=_fork_child, args=(q, img, msk))
+    p.start()
+    p.join(120)
+    assert p.exitcode == 0, 'the fork child hung or failed'
+    assert q.get(timeout=5) == mean
+
+
+def test_delta_ids_are_text(tmp_path):
+    pytest.importorskip('pandas')
+    f = 'original_firstorder_Mean'
+    (tmp_path / 'a.csv').write_text('ID,%s\n007,1.0\n8,2.0\n' % f)
+    (tmp_path / 'b.csv').write_text('ID,%s\n7,5.0\n8,3.5\n' % f)
+    with pytest.warns(UserWarning, match='one table only'):
+        d = radx.delta(str(tmp_path / 'a.csv'), str(tmp_path / 'b.csv'), 'ID')
+    assert list(d['ID']) == ['8'] and list(d[f]) == [1.5]
