@@ -31,8 +31,9 @@ class RadxValueError(RadxError, ValueError):
     """Invalid settings or input values (unknown setting, bad value, NaN in the ROI, ...)."""
 
 
-class RadxFileNotFoundError(RadxError, FileNotFoundError):
-    """A file that is missing or cannot be read."""
+class RadxFileNotFoundError(RadxError, FileNotFoundError, ValueError):
+    """A file that is missing or cannot be read (also a ValueError, which PyRadiomics raises for a
+    missing image or mask)."""
 
 
 def error(status, message):

@@ -289,7 +289,7 @@ def _python_literal(text):
 def _as_input(ctx, x, what):
     if isinstance(x, (str, pathlib.PurePath)):
         if not os.path.isfile(x):
-            raise FileNotFoundError('radx: %s file %s does not exist' % (what, x))
+            raise _capi.RadxFileNotFoundError('radx: %s file %s does not exist' % (what, x), _capi.ERR_IO)
         return os.fspath(x)
     if isinstance(x, Image):
         return _capi.Image(ctx, x.array, x.spacing, x.origin, x.direction, x.name)
