@@ -62,7 +62,7 @@ static double log_bytes(const radx_params *p, const double size[3], const double
     return 4.0 * n + 8.0 * (padded / 2.0 + 1.0);
 }
 
-/* A Wavelet level's buffers at their peak: the last pass's inputs and outputs (about 12 sub-bands)
+/* A Wavelet level's buffers at their peak: the last pass's inputs and outputs (at most 12 sub-bands)
  * over the ROI box grown by the filter's reach for every level still to come (box: per axis, on
  * a grid of size voxels), in double. */
 static double wavelet_bytes(const radx_params *p, const double size[3], const double box[3])

@@ -192,6 +192,8 @@ static radx_status run_level(const wplan *pl, const radx_be *be, int l, int idx,
                 st = run_pass(pl, be, &cur[c], pl->axes[k], hi, o, err);
                 nnext++;
             }
+            free_bands(be, &cur[c], 1); /* its two sub-bands made: freed before the next's */
+            cur[c].buf = NULL;
         }
         free_bands(be, cur, ncur);
         memcpy(cur, next, sizeof next);
