@@ -71,23 +71,27 @@ def _diagnostic_value(name, text):
 
 
 class _Engine(threading.local):
-    """Per thread: a context and the plan of the last parameter document used."""
+    """Per thread: a context and the plans of the last few parameter documents used."""
+
+    KEEP = 4
 
     def __init__(self):
         self.ctx, self.threads = None, None
-        self.key = None
-        self.plan = None
+        self.plans = collections.OrderedDict()
 
     def plan_for(self, text, disable, backend, threads):
         if _FORKED:  # libgomp's threads do not survive fork(): one thread in a forked child
             threads = 1
         if self.ctx is None or self.threads != threads:
-            self.ctx, self.threads, self.key = _capi.Context(threads), threads, None
+            self.ctx, self.threads = _capi.Context(threads), threads
+            self.plans.clear()
         key = (text, disable, backend)
-        if self.key != key:
-            self.plan = _capi.Plan(self.ctx, text=text, disable=disable, backend=backend)
-            self.key = key
-        return self.plan
+        if key not in self.plans:
+            self.plans[key] = _capi.Plan(self.ctx, text=text, disable=disable, backend=backend)
+            while len(self.plans) > self.KEEP:
+                self.plans.popitem(last=False)
+        self.plans.move_to_end(key)
+        return self.plans[key]
 
 
 _FORKED = False
@@ -200,7 +204,7 @@ class RadiomicsFeatureExtractor:
 
     # ---- extraction ------------------------------------------------------------------------
 
-    def _plan(self, label=None):
+    def _plan(self, label=None, diagnostics_only=False):
         """The engine's plan for the current state (a parameter document, made again only when
         the state changed: its repr, order included, is the key)."""
         snap = repr((self.settings, self.enabledImagetypes, self.enabledFeatures, label))
@@ -214,7 +218,8 @@ class RadiomicsFeatureExtractor:
             disable = tuple(w for w, d in (('imageTypes', self.enabledImagetypes), ('featureClasses',
                                                                                   self.enabledFeatures)) if not d)
             self._document = (snap, _document_text(doc), disable)
-        return _ENGINE.plan_for(self._document[1], self._document[2], self.device, self.threads)
+        disable = ('imageTypes', 'featureClasses') if diagnostics_only else self._document[2]
+        return _ENGINE.plan_for(self._document[1], disable, self.device, self.threads)
 
     def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False):
         """PyRadiomics' execute: image and mask are file paths, SimpleITK images, or radx.Image
@@ -227,17 +232,36 @@ class RadiomicsFeatureExtractor:
         image = _as_input(plan.ctx, imageFilepath, 'image')
         mask = _as_input(plan.ctx, maskFilepath, 'mask')
         if voxelBased:
-            return _execute_maps(plan, image, mask, 0)
-        names, values, _is_number, texts = _capi.execute(plan, image, mask, 0)
-        out = collections.OrderedDict(zip(names, list(values)))  # numpy.float64 scalars
-        for i, text in texts.items():
-            out[names[i]] = _diagnostic_value(names[i], text)
+            out = self._voxel_diagnostics(label, image, mask)
+            out.update(_execute_maps(plan, image, mask, 0))
+            return out
+        return _result(plan, image, mask)
+
+    def _voxel_diagnostics(self, label, image, mask):
+        """PyRadiomics' diagnostics of a voxel-based run: the segment run's (computed here with no
+        image type or class, then named as enabled), its settings with 'voxelBased': True."""
+        if not self.settings.get('additionalInfo', True):
+            return collections.OrderedDict()
+        out = _result(self._plan(label, diagnostics_only=True), image, mask)
+        out['diagnostics_Configuration_EnabledImageTypes'] = _fresh(self.enabledImagetypes)
+        settings = out.get('diagnostics_Configuration_Settings')
+        if isinstance(settings, dict):
+            settings['voxelBased'] = True
         return out
 
     # ---- pickling: the settings, not the engine --------------------------------------------
 
     def __getstate__(self):
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != '_document'}
+
+
+def _result(plan, image, mask):
+    """One segment-based run as PyRadiomics' OrderedDict."""
+    names, values, _is_number, texts = _capi.execute(plan, image, mask, 0)
+    out = collections.OrderedDict(zip(names, list(values)))  # numpy.float64 scalars
+    for i, text in texts.items():
+        out[names[i]] = _diagnostic_value(names[i], text)
+    return out
 
 
 _ENGINE = _Engine()

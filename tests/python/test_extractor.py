@@ -117,8 +117,23 @@ def test_voxel_based_maps():
     names = [line.split()[1] for line in manifest[at + 1:at + 1 + nfeat]]
     ref = numpy.frombuffer(gzip.open(os.path.join(ref_dir, 'r1_masked.f64.gz')).read(), '<f8').reshape(nfeat, nroi)
     img, msk = case_files('breast1')
-    maps = radx.RadiomicsFeatureExtractor(os.path.join(ref_dir, 'r1_masked.yaml')).execute(img, msk, voxelBased=True)
+    ex = radx.RadiomicsFeatureExtractor(os.path.join(ref_dir, 'r1_masked.yaml'))
+    result = ex.execute(img, msk, voxelBased=True)
+    maps = {k: v for k, v in result.items() if not k.startswith('diagnostics_')}
     assert list(maps) == names
+    diag = {k: v for k, v in result.items() if k.startswith('diagnostics_')}
+    segment = {k: v for k, v in ex.execute(img, msk).items() if k.startswith('diagnostics_')}
+    assert list(diag) == list(segment) and diag['diagnostics_Configuration_Settings']['voxelBased'] is True
+    try:
+        import radiomics
+        from radiomics import featureextractor
+        radiomics.setVerbosity(40)
+        theirs = featureextractor.RadiomicsFeatureExtractor(os.path.join(ref_dir, 'r1_masked.yaml')).execute(
+            img, msk, voxelBased=True)
+        assert [str(diag[k]) for k in diag if 'Versions' not in k] == \
+            [str(v) for k, v in theirs.items() if k.startswith('diagnostics_') and 'Versions' not in k]
+    except ImportError:
+        pass
     roi = numpy.where(sitk.GetArrayFromImage(sitk.ReadImage(msk)) == 1)
     worst = 0.0
     for i, name in enumerate(names):
