@@ -164,7 +164,7 @@ class RadiomicsFeatureExtractor:
         self.settings['additionalInfo'] = provenance_on
 
     def enableAllImageTypes(self):
-        self.enabledImagetypes = {t: {} for t in IMAGE_TYPES}  # a LoG without sigma: radx says so
+        self.enabledImagetypes = {t: {} for t in IMAGE_TYPES}
 
     def disableAllImageTypes(self):
         self.enabledImagetypes = {}
@@ -212,11 +212,14 @@ class RadiomicsFeatureExtractor:
             settings = dict(self.settings)
             if label is not None:  # execute(label=...): PyRadiomics sets it in the settings
                 settings['label'] = label
+            imtypes = dict(self.enabledImagetypes)
+            log = imtypes.get('LoG')
+            if log is not None and not (log or {}).get('sigma', settings.get('sigma')):
+                del imtypes['LoG']  # PyRadiomics computes nothing for a LoG without sigma
             doc = {'setting': {k: v for k, v in settings.items() if k not in VOXEL_SETTINGS},
                    'voxelSetting': {k: v for k, v in settings.items() if k in VOXEL_SETTINGS},
-                   'imageType': self.enabledImagetypes, 'featureClass': self.enabledFeatures}
-            disable = tuple(w for w, d in (('imageTypes', self.enabledImagetypes), ('featureClasses',
-                                                                                  self.enabledFeatures)) if not d)
+                   'imageType': imtypes, 'featureClass': self.enabledFeatures}
+            disable = tuple(w for w, d in (('imageTypes', imtypes), ('featureClasses', self.enabledFeatures)) if not d)
             self._document = (snap, _document_text(doc), disable)
         disable = ('imageTypes', 'featureClasses') if diagnostics_only else self._document[2]
         return _ENGINE.plan_for(self._document[1], disable, self.device, self.threads)
@@ -235,7 +238,10 @@ class RadiomicsFeatureExtractor:
             out = self._voxel_diagnostics(label, image, mask)
             out.update(_execute_maps(plan, image, mask, 0))
             return out
-        return _result(plan, image, mask)
+        out = _result(plan, image, mask)
+        if 'diagnostics_Configuration_EnabledImageTypes' in out:  # as enabled (a LoG without sigma too)
+            out['diagnostics_Configuration_EnabledImageTypes'] = _fresh(self.enabledImagetypes)
+        return out
 
     def _voxel_diagnostics(self, label, image, mask):
         """PyRadiomics' diagnostics of a voxel-based run: the segment run's (computed here with no

@@ -173,6 +173,11 @@ def test_pyradiomics_methods():
     assert {k.split('_')[1] for k in r} == {'glcm', 'firstorder'}
     assert {k.split('_')[0] for k in r} == {'wavelet-LLH', 'wavelet-LHL', 'wavelet-LHH', 'wavelet-HLL', 'wavelet-HLH',
                                             'wavelet-HHL', 'wavelet-HHH', 'wavelet-LLL', 'log-sigma-2-0-mm-3D'}
+    ex2 = radx.RadiomicsFeatureExtractor()
+    ex2.enableImageTypeByName('LoG')  # no sigma: PyRadiomics computes nothing for it, and says it is enabled
+    r2 = ex2.execute(*case_files('breast1'))
+    assert not any(k.startswith('log-') for k in r2)
+    assert r2['diagnostics_Configuration_EnabledImageTypes'] == {'Original': {}, 'LoG': {}}
     ex.loadJSONParams('{"setting": {"binWidth": 5}, "imageType": {"Original": {}}}')
     assert ex.settings['binWidth'] == 5 and ex.enabledImagetypes == {'Original': {}}
 
