@@ -12,7 +12,6 @@ both languages compute exactly.
     python3 tests/gen/wavelet_ref.py > data/wavelet/pyradiomics_wavelet.txt
 """
 import importlib.metadata
-import struct
 
 import numpy
 import pywt
