@@ -157,8 +157,7 @@ size_t radx_params_describe(const radx_params *p, const char *what, char *buf, s
     if (!strcmp(what, "settings")) {
         text = radx_params_settings_text(p);
     } else if (!strcmp(what, "imageTypes")) {
-        text = malloc(RADX_IMG_COUNT * 600);
-        if (text) radx_params_format_imtypes(p, text, RADX_IMG_COUNT * 600);
+        text = radx_params_imtypes_text(p);
     } else if (!strcmp(what, "featureClasses")) {
         text = radx_params_classes_text(p);
     }

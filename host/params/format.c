@@ -277,6 +277,39 @@ char *radx_params_classes_text(const radx_params *p)
     return b.p;
 }
 
+/* PyRadiomics' enabledImagetypes dict, as it prints, into b. */
+static void build_imtypes(const radx_params *p, sbuf *b)
+{
+    radx_sb_puts(b, "{");
+    int first = 1, done[RADX_IMG_COUNT] = {0};
+    for (int i = 0; i < p->n_imtype_order && i < RADX_IMG_COUNT; i++) {
+        int t = p->imtype_order[i];
+        if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
+        done[t] = 1;
+        radx_sb_printf(b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
+                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
+        if (done[t] || !p->imtype[t].enabled) continue;
+        radx_sb_printf(b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
+                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
+        first = 0;
+    }
+    radx_sb_puts(b, "}");
+}
+
+char *radx_params_imtypes_text(const radx_params *p)
+{
+    sbuf b = {0};
+    build_imtypes(p, &b);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
 {
     if (!buf || !len) return;
@@ -285,22 +318,6 @@ void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len)
         return;
     }
     sbuf b = {0};
-    radx_sb_puts(&b, "{");
-    int first = 1, done[RADX_IMG_COUNT] = {0};
-    for (int i = 0; i < p->n_imtype_order && i < RADX_IMG_COUNT; i++) {
-        int t = p->imtype_order[i];
-        if (t < 0 || t >= RADX_IMG_COUNT || done[t] || !p->imtype[t].enabled) continue;
-        done[t] = 1;
-        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
-                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
-        first = 0;
-    }
-    for (int t = 0; t < RADX_IMG_COUNT; t++) { /* enabled but not in the order list */
-        if (done[t] || !p->imtype[t].enabled) continue;
-        radx_sb_printf(&b, "%s'%s': %s", first ? "" : ", ", radx_imtype_names[t],
-                       p->imtype[t].custom[0] ? p->imtype[t].custom : "{}");
-        first = 0;
-    }
-    radx_sb_puts(&b, "}");
+    build_imtypes(p, &b);
     copy_out(buf, len, &b);
 }

@@ -193,6 +193,8 @@ void radx_params_format_settings(const radx_params *p, char *buf, size_t len);
 /* The same, whole, however long (malloc'ed; NULL when out of memory). */
 char *radx_params_settings_text(const radx_params *p);
 void radx_params_format_imtypes(const radx_params *p, char *buf, size_t len);
+/* The same, whole, however long (malloc'ed; NULL when out of memory). */
+char *radx_params_imtypes_text(const radx_params *p);
 /* The enabled feature classes as PyRadiomics' enabledFeatures dict prints ({'firstorder': [],
  * 'glcm': ['Contrast']}; [] for all of a class), in file order (malloc'ed; NULL when out of
  * memory). */
