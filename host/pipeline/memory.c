@@ -3,7 +3,8 @@
  * (core/limits.h: physical memory, ulimit -v / -d, RADX_MEMORY_MIB).  The estimate adds what is
  * predictable from the sizes alone: the image and mask as read; the grid the features run on
  * (resampled, cropped, or the image's) with its image, mask and label maps; the largest filtered
- * image (LoG, with its FFT buffer, or a Wavelet level's sub-bands); the ROI box's discretised arrays and the per-voxel arrays of
+ * image (LoG, with its FFT buffer, a Wavelet level's sub-bands, LBP3D's levels and spline
+ * coefficients); the ROI box's discretised arrays and the per-voxel arrays of
  * the texture classes.  The gray-level matrices depend on the levels present and are checked by
  * the classes themselves (features/texture_common.h).  It is an estimate of the peak within a
  * small factor, made in microseconds so that a case that cannot fit is refused before it starts. */
@@ -80,6 +81,19 @@ static double wavelet_bytes(const radx_params *p, const double size[3], const do
     return 12.0 * 8.0 * n;
 }
 
+/* LBP3D's buffers over the ROI box: its output (a level image per level and the kurtosis) and
+ * the spline coefficients of the box grown by the sphere's radius (about as many), in double. */
+static double lbp3d_bytes(const radx_params *p, double box)
+{
+    if (!p->imtype[RADX_IMG_LBP3D].enabled) return 0;
+    radx_params q;
+    memset(&q, 0, sizeof q);
+    if (radx_params_for_imtype(&q, p, RADX_IMG_LBP3D, NULL)) return 0;
+    const double levels = (double)q.lbp3d_levels;
+    radx_params_clear(&q);
+    return 8.0 * box * (levels + 3.0);
+}
+
 radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *img, const char *ipath,
                                        const radx_volume *msk, const radx_roi_box *b, double extra, double *need,
                                        radx_err *err)
@@ -102,7 +116,7 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
     double bytes = nimg * (double)radx_dtype_size(img->dtype) + nmsk * ((double)radx_dtype_size(msk->dtype) + 5.0);
     const double pix = p->normalize ? 8.0 : (double)radx_dtype_size(img->dtype);
     const double per_grid = resample || p->pre_crop ? NEW_GRID_BYTES(pix) : GRID_BYTES;
-    const double filtered = fmax(log_bytes(p, size, sp), wavelet_bytes(p, size, box_dims));
+    const double filtered = fmax(fmax(log_bytes(p, size, sp), wavelet_bytes(p, size, box_dims)), lbp3d_bytes(p, box));
     bytes += (p->normalize ? 8.0 * nimg : 0.0) + per_grid * ngrid + filtered + BOX_BYTES * box + extra;
     *need = bytes;
     char what[320];
