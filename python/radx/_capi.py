@@ -170,18 +170,15 @@ class Context:
 
 
 class Plan:
-    """A radx_plan made from a parameter document (a path, or JSON text)."""
+    """A radx_plan made from a parameter document (JSON text), less the sections disable names."""
 
-    def __init__(self, ctx, path=None, text=None, name='<dict>', disable=(), backend='auto'):
+    def __init__(self, ctx, text, name='<dict>', disable=(), backend='auto'):
         self.ctx = ctx
         params = _P()
         ctx.check(lib.radx_params_create(ctx.handle, ctypes.byref(params)))
         self.handle = None
         try:
-            if path is not None:
-                ctx.check(lib.radx_params_load(ctx.handle, params, os.fsencode(path)))
-            elif text is not None:
-                ctx.check(lib.radx_params_load_string(ctx.handle, params, text.encode(), name.encode()))
+            ctx.check(lib.radx_params_load_string(ctx.handle, params, text.encode(), name.encode()))
             for what in disable:
                 ctx.check(lib.radx_params_disable(ctx.handle, params, what.encode()))
             h = _P()
@@ -241,8 +238,8 @@ class Image:
 
 def result_entries(handle):
     """The entries of a radx_result, which is destroyed: names (list), values (float64 array, NaN
-    for text entries), is_number (bool array) and the text entries {index: text}, fetched in a
-    few calls whatever their number."""
+    for text entries) and the text entries {index: text}, fetched in a few calls whatever their
+    number."""
     import numpy
     try:
         n = lib.radx_result_count(handle)
@@ -256,7 +253,7 @@ def result_entries(handle):
         flags = numpy.frombuffer(c_flags, numpy.uint8)
         texts = {int(i): lib.radx_result_text(handle, int(i)).decode(errors='replace')
                  for i in numpy.flatnonzero(flags == 0)}
-        return names, values, flags.astype(bool), texts
+        return names, values, texts
     finally:
         lib.radx_result_destroy(handle)
 

@@ -263,7 +263,7 @@ class RadiomicsFeatureExtractor:
 
 def _result(plan, image, mask):
     """One segment-based run as PyRadiomics' OrderedDict."""
-    names, values, _is_number, texts = _capi.execute(plan, image, mask, 0)
+    names, values, texts = _capi.execute(plan, image, mask, 0)
     out = collections.OrderedDict(zip(names, list(values)))  # numpy.float64 scalars
     for i, text in texts.items():
         out[names[i]] = _diagnostic_value(names[i], text)
