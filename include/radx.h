@@ -257,6 +257,10 @@ RADX_API double radx_result_value(const radx_result *r, size_t i);
 /** Text of entry i: the diagnostic's text, or the number as radx_format_number writes it; owned
  *  by r. */
 RADX_API const char *radx_result_text(const radx_result *r, size_t i);
+/** Entry i's IBSI-1 key: the tag as the IBSI-1 manual's reference tables write it, with
+ *  "|AGGREGATION" for texture features ("Fcm.joint.max|3D, averaged") and "IMAGETYPE:" before it
+ *  for filtered images; NULL for diagnostics and features without an IBSI code. */
+RADX_API const char *radx_result_ibsi_name(const radx_result *r, size_t i);
 /** Every entry's name at once (for bindings): the names joined by '\n' into buf, at most len bytes
  *  with the NUL (nothing but the NUL when they do not fit).  @return their length without the
  *  NUL. */

@@ -30,6 +30,7 @@ typedef struct radx_cli_opts {
     const char *paths[2]; /* IMAGE, MASK */
     const char *out;      /* -o */
     const char *fmt;      /* -f, NULL = unset */
+    const char *names;    /* --names (extract): "radx" (default) or "ibsi" */
     int quiet;            /* -q (map) */
 } radx_cli_opts;
 /* Consumes argv[*i] (and its value) when it is -p, -s, --label, --device or -j: returns 1; 0 when

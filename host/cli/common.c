@@ -81,6 +81,7 @@ static int case_opt(radx_cli_opts *o, int argc, char **argv, int *i, int with_qu
     const char *a = argv[*i];
     const char **value = !strcmp(a, "-o") || !strcmp(a, "--out")      ? &o->out
                          : !strcmp(a, "-f") || !strcmp(a, "--format") ? &o->fmt
+                         : !strcmp(a, "--names")                      ? &o->names
                                                                       : NULL;
     if (value) {
         if (need(o, argc, *i, a)) return -1;

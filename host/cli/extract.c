@@ -22,6 +22,10 @@ static int parse_options(extract_opts *o, int argc, char **argv)
         fprintf(stderr, "radx extract: -f '%s': format must be txt, csv or json\n", o->co.fmt);
         return 2;
     }
+    if (o->co.names && strcmp(o->co.names, "radx") && strcmp(o->co.names, "ibsi")) {
+        fprintf(stderr, "radx extract: --names '%s': must be radx or ibsi\n", o->co.names);
+        return 2;
+    }
     if (radx_cli_backend(&o->co, &o->backend)) return 2;
     const char *const inputs[3] = {o->co.paths[0], o->co.paths[1], o->co.params_path};
     return o->co.out ? radx_cli_refuse_output_input("extract", o->co.out, inputs, 3) : 0;
@@ -34,7 +38,8 @@ static int write_output(const extract_opts *o, radx_ctx *ctx, radx_file *out, co
     sbuf_t b = {0};
     int rc = 0;
     char err[2048];
-    if (radx_cli_format_result(&b, r, o->co.fmt)) {
+    const int ibsi = o->co.names && !strcmp(o->co.names, "ibsi");
+    if (radx_cli_format_result(&b, r, o->co.fmt, ibsi)) {
         fprintf(stderr, "radx: out of memory\n");
         radx_file_discard(out);
         rc = 7;

@@ -8,6 +8,7 @@
 static const char *usage_text =
     "usage: radx extract IMAGE MASK [-p PARAMS.yaml] [-s NAME:VALUE]... [--label N]\n"
     "                    [--device auto|cpu|cuda] [-f txt|csv|json] [-o FILE] [-j THREADS]\n"
+    "                    [--names radx|ibsi]\n"
     "       radx batch COHORT.csv -o OUT.csv [-p PARAMS] [-s NAME:VALUE]... [-j N]\n"
     "                  [--device auto|cpu|cuda] [--resume] [--shard I/N]\n"
     "       radx merge A.csv B.csv ... -o ALL.csv\n"
@@ -25,6 +26,7 @@ static const char *usage_text =
     "  -f FORMAT       txt (name: value lines, default), csv (header + one row), json (one object)\n"
     "  -o FILE         write there (atomically: no file is left on error) instead of stdout\n"
     "  -j THREADS      CPU threads (default: all cores)\n"
+    "  --names ibsi    key features by IBSI-1 tag (Fcm.joint.max|3D, averaged), only those with one\n"
     "\n"
     "batch: COHORT.csv is PyRadiomics' batch format: a header with Image and Mask (paths, relative\n"
     "  ones from the CSV's folder), optional Label and Label_channel; every column is copied in\n"

@@ -76,13 +76,29 @@ static int json_string(sbuf_t *b, const char *s)
     return bad | sbuf_add(b, "\"", 1);
 }
 
-static int format_json(sbuf_t *b, const radx_result *r)
+/* Entry i's key: its name, or (ibsi) its IBSI key, NULL when it has none or an earlier entry
+ * has the same one (first order's entropy and the intensity histogram's, for example). */
+static const char *entry_key(const radx_result *r, size_t i, int ibsi)
+{
+    if (!ibsi) return radx_result_name(r, i);
+    const char *k = radx_result_ibsi_name(r, i);
+    for (size_t j = 0; k && j < i; j++) {
+        const char *e = radx_result_ibsi_name(r, j);
+        if (e && !strcmp(e, k)) return NULL;
+    }
+    return k;
+}
+
+static int format_json(sbuf_t *b, const radx_result *r, int ibsi)
 {
     size_t n = radx_result_count(r);
-    int bad = sbuf_add(b, "{", 1);
+    int bad = sbuf_add(b, "{", 1), first = 1;
     for (size_t i = 0; i < n; i++) {
-        bad |= sbuf_puts(b, i ? ",\n " : "\n ");
-        bad |= json_string(b, radx_result_name(r, i));
+        const char *key = entry_key(r, i, ibsi);
+        if (!key) continue;
+        bad |= sbuf_puts(b, first ? "\n " : ",\n ");
+        first = 0;
+        bad |= json_string(b, key);
         bad |= sbuf_puts(b, ": ");
         if (!radx_result_is_number(r, i))
             bad |= json_string(b, radx_result_text(r, i));
@@ -94,22 +110,33 @@ static int format_json(sbuf_t *b, const radx_result *r)
     return bad | sbuf_puts(b, "\n}\n");
 }
 
-static int format_csv(sbuf_t *b, const radx_result *r)
+static int format_csv(sbuf_t *b, const radx_result *r, int ibsi)
 {
     size_t n = radx_result_count(r);
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) bad |= sbuf_field(b, radx_result_name(r, i), i == 0);
+    int bad = 0, first = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = entry_key(r, i, ibsi);
+        if (key) bad |= sbuf_field(b, key, first);
+        first &= !key;
+    }
     bad |= sbuf_endrow(b);
-    for (size_t i = 0; i < n; i++) bad |= sbuf_field(b, radx_result_text(r, i), i == 0);
+    first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!entry_key(r, i, ibsi)) continue;
+        bad |= sbuf_field(b, radx_result_text(r, i), first);
+        first = 0;
+    }
     return bad | sbuf_endrow(b);
 }
 
-static int format_txt(sbuf_t *b, const radx_result *r)
+static int format_txt(sbuf_t *b, const radx_result *r, int ibsi)
 {
     size_t n = radx_result_count(r);
     int bad = sbuf_add(b, "", 0); /* an empty result is an empty text, not a NULL one */
     for (size_t i = 0; i < n; i++) {
-        bad |= sbuf_puts(b, radx_result_name(r, i));
+        const char *key = entry_key(r, i, ibsi);
+        if (!key) continue;
+        bad |= sbuf_puts(b, key);
         bad |= sbuf_puts(b, ": ");
         bad |= sbuf_puts(b, radx_result_text(r, i));
         bad |= sbuf_add(b, "\n", 1);
@@ -117,11 +144,11 @@ static int format_txt(sbuf_t *b, const radx_result *r)
     return bad;
 }
 
-int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt)
+int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt, int ibsi)
 {
-    if (!strcmp(fmt, "json")) return format_json(b, r);
-    if (!strcmp(fmt, "csv")) return format_csv(b, r);
-    return format_txt(b, r);
+    if (!strcmp(fmt, "json")) return format_json(b, r, ibsi);
+    if (!strcmp(fmt, "csv")) return format_csv(b, r, ibsi);
+    return format_txt(b, r, ibsi);
 }
 
 /* ---- files ---- */

@@ -24,7 +24,7 @@ int sbuf_endrow(sbuf_t *b);
 
 /* The result of a case in format fmt: "txt" (name: value lines), "csv" (a header and one row) or
  * "json" (one object; NaN and infinities as null). */
-int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt);
+int radx_cli_format_result(sbuf_t *b, const radx_result *r, const char *fmt, int ibsi);
 
 /* Replaces path by buf as a radx_file: whole or not at all, flushed to the disk; a character
  * device or FIFO is written directly.  Returns 0; 7 when out of memory, 9 when it cannot write;

@@ -19,6 +19,7 @@ static radx_status add(radx_result *r, const char *name, int is_number, double v
     radx_entry *x = &r->e[r->n];
     x->name = strdup(name);
     x->text = strdup(text);
+    x->ibsi = NULL;
     if (!x->name || !x->text) {
         free(x->name);
         free(x->text);
@@ -37,6 +38,14 @@ radx_status radx_result_add_number(radx_result *r, const char *name, double v)
     return add(r, name, 1, v, buf);
 }
 
+radx_status radx_result_add_feature(radx_result *r, const char *name, const char *ibsi, double v)
+{
+    radx_status st = radx_result_add_number(r, name, v);
+    if (st || !ibsi) return st;
+    if (!(r->e[r->n - 1].ibsi = strdup(ibsi))) return RADX_ERR_NOMEM;
+    return RADX_OK;
+}
+
 radx_status radx_result_add_text(radx_result *r, const char *name, const char *text)
 {
     return add(r, name, 0, NAN, text);
@@ -47,6 +56,7 @@ const char *radx_result_name(const radx_result *r, size_t i) { return (r && i < 
 int radx_result_is_number(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].is_number : 0; }
 double radx_result_value(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].value : NAN; }
 const char *radx_result_text(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].text : NULL; }
+const char *radx_result_ibsi_name(const radx_result *r, size_t i) { return (r && i < r->n) ? r->e[i].ibsi : NULL; }
 
 size_t radx_result_names(const radx_result *r, char *buf, size_t len)
 {
@@ -84,6 +94,7 @@ void radx_result_destroy(radx_result *r)
     if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
         free(r->e[i].name);
+        free(r->e[i].ibsi);
         free(r->e[i].text);
     }
     free(r->e);

@@ -11,6 +11,7 @@ typedef struct radx_entry {
     int is_number;
     double value;
     char *text; /* diagnostics text, or the formatted number */
+    char *ibsi; /* the feature's IBSI-1 key ("Fcm.joint.max|3D, averaged"), or NULL */
 } radx_entry;
 
 struct radx_result {
@@ -20,5 +21,7 @@ struct radx_result {
 
 radx_result *radx_result_new(void);
 radx_status radx_result_add_number(radx_result *r, const char *name, double v);
+/* A feature with its IBSI-1 key (NULL: none). */
+radx_status radx_result_add_feature(radx_result *r, const char *name, const char *ibsi, double v);
 radx_status radx_result_add_text(radx_result *r, const char *name, const char *text);
 #endif

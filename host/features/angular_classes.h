@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "params/params.h"
 #include "features/features.h"
+#include "rules/glcm_features.h" /* radx_glcm_ws */
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +78,10 @@ uint64_t radx_glcm_count_angle(const void *ctx, int a, uint32_t *cnt);
  * call of this function).  spacing_zyx: for weightingNorm. */
 radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params *p, const double spacing_zyx[3],
                                   radx_angular_count_fn count, const void *ctx, double *out, radx_err *err);
+/* The per-matrix features' workspace (kernels/rules/glcm_features.h) for n levels, the largest ng;
+ * with_counts: also the n x n counts.  -1 when out of memory (nothing left allocated). */
+int radx_glcm_ws_alloc(radx_glcm_ws *w, int n, int ng, int with_counts);
+void radx_glcm_ws_free(radx_glcm_ws *w);
 
 /* ---- GLRLM (host/features/glrlm.c) ------------------------------------------------------------------ */
 

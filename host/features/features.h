@@ -20,6 +20,7 @@ typedef struct radx_feature_info {
     const char *name; /* PyRadiomics feature name, e.g. "JointAverage" */
     int deprecated;   /* 1: not enabled by "all", only when named; 2: never reported
                                   (PyRadiomics' getter raises DeprecationWarning) */
+    const char *ibsi; /* IBSI-1 tag as the manual's tables write it ("Fcm.joint.max"); NULL: none */
 } radx_feature_info;
 
 /* Tables; sorted as Python's dir() sorts (plain ASCII), which is PyRadiomics' output order. */
@@ -39,6 +40,21 @@ extern const radx_feature_info radx_shape_features[];
 extern const int radx_shape_nfeatures;
 extern const radx_feature_info radx_shape2d_features[];
 extern const int radx_shape2d_nfeatures;
+/* IBSI-1 classes, in IBSI's order (host/features/ibsi_*.c) */
+extern const radx_feature_info radx_gldzm_features[];
+extern const int radx_gldzm_nfeatures;
+extern const radx_feature_info radx_ngldm_features[];
+extern const int radx_ngldm_nfeatures;
+extern const radx_feature_info radx_ih_features[];
+extern const int radx_ih_nfeatures;
+extern const radx_feature_info radx_ivh_features[];
+extern const int radx_ivh_nfeatures;
+extern const radx_feature_info radx_li_features[];
+extern const int radx_li_nfeatures;
+extern const radx_feature_info radx_stat_features[];
+extern const int radx_stat_nfeatures;
+extern const radx_feature_info radx_morph_features[];
+extern const int radx_morph_nfeatures;
 
 /* The name ("glcm", "shape2D", ...) and feature table of a class (host/features/feature_tables.c). */
 const char *radx_class_name(radx_class c);
@@ -79,6 +95,17 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
  * radx_firstorder_compute sorts and counts, the CUDA backend does both on the device). */
 radx_status radx_firstorder_from_sorted(const double *sorted, int64_t n, const int64_t *hist, int ng,
                                         double voxel_volume, const radx_params *p, double *out, radx_err *err);
+/* Sorts n finite doubles ascending, -0.0 before +0.0 (host/features/firstorder.c); -1 when out of memory. */
+int radx_firstorder_sort(double *s, int64_t n);
+
+/* IBSI-1 intensity families (host/features/ibsi_intensity.c), out in their tables' order:
+ * statistics beyond first order of the n ROI values x; the intensity histogram of their levels
+ * gl (1..ng); the intensity-volume histogram of x (ivhBinWidth / ivhBinCount, the absolute
+ * re-segmentation range). */
+radx_status radx_stat_compute(const double *x, int64_t n, double *out, radx_err *err);
+radx_status radx_ih_compute(const int32_t *gl, int64_t n, int ng, double *out, radx_err *err);
+radx_status radx_ivh_compute(const double *x, int64_t n, const radx_params *p, double *out, radx_err *err);
+
 /* Merges the k runs src[bounds[r] .. bounds[r + 1]), each sorted ascending in the order
  * radx_firstorder_compute sorts by (-0.0 before +0.0), into dst: the whole array in that order
  * (the CUDA first order sorts a too large ROI chunk by chunk).  -1 when out of memory. */

@@ -28,7 +28,7 @@ static inline double key_value(uint64_t k)
     return v;
 }
 
-static int sort_doubles(double *s, int64_t n)
+int radx_firstorder_sort(double *s, int64_t n)
 {
     if (n < 64) {
         radx_fo_insertion_sort(s, n);
@@ -100,7 +100,7 @@ radx_status radx_firstorder_compute(const double *x, const int32_t *gl, int64_t 
         return radx_seterr(err, RADX_ERR_NOMEM, "first order: out of memory for %lld voxels", (long long)n);
     }
     memcpy(s, x, sizeof *s * (size_t)n);
-    if (sort_doubles(s, n) != 0) {
+    if (radx_firstorder_sort(s, n) != 0) {
         free(s);
         free(hist);
         return radx_seterr(err, RADX_ERR_NOMEM, "first order: out of memory for %lld voxels", (long long)n);

@@ -49,7 +49,7 @@ typedef radx_glcm_ws glcm_ws;
 /* The prepared input (host/features/angular_classes.h): dims, li, n, vals, ivals, ng, sym, angles. */
 typedef radx_angular_prep glcm_ctx;
 
-static void ws_free(glcm_ws *w)
+void radx_glcm_ws_free(glcm_ws *w)
 {
     free(w->cnt);
     free(w->p);
@@ -71,7 +71,7 @@ static void ws_free(glcm_ws *w)
     memset(w, 0, sizeof *w);
 }
 
-static int ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
+int radx_glcm_ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
 {
     size_t nn = (size_t)n * (size_t)n;
     memset(w, 0, sizeof *w);
@@ -94,7 +94,7 @@ static int ws_alloc(glcm_ws *w, int n, int ng, int with_counts)
     w->cval = malloc(nn * sizeof *w->cval);
     if ((with_counts && !w->cnt) || !w->p || !w->px || !w->py || !w->padd || !w->psub || !w->q || !w->arow || !w->act ||
         !w->wr || !w->wi || !w->tmp || !w->sq || !w->cptr || !w->cfill || !w->crow || !w->cval) {
-        ws_free(w);
+        radx_glcm_ws_free(w);
         return -1;
     }
     return 0;
@@ -274,13 +274,13 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
             goto done;
         }
         glcm_ws w;
-        if (ws_alloc(&w, n, ng, 0) != 0) {
+        if (radx_glcm_ws_alloc(&w, n, ng, 0) != 0) {
             st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");
             goto done;
         }
         for (size_t e = 0; e < nn; e++) w.p[e] = wsum[e] / total;
         matrix_features(&lv, &w, mcc, out); /* MCC NaN when the eigen solver failed */
-        ws_free(&w);
+        radx_glcm_ws_free(&w);
         if (n < 2) out[GLCM_F_MCC] = mcc_one_level;
         goto done;
     }
@@ -302,7 +302,7 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
     GLCM_OMP(omp parallel num_threads(nthr) reduction(| : nomem))
     {
         glcm_ws w;
-        const int ok = ws_alloc(&w, n, ng, 1) == 0;
+        const int ok = radx_glcm_ws_alloc(&w, n, ng, 1) == 0;
         int a;
         nomem = !ok;
         GLCM_OMP(omp for schedule(dynamic, 1))
@@ -317,7 +317,7 @@ radx_status radx_glcm_from_counts(const radx_angular_prep *g, const radx_params 
             radx_glcm_normalise(w.cnt, w.p, nn, (double)total);
             mcc_fail[a] = matrix_features(&lv, &w, mcc, f);
         }
-        if (ok) ws_free(&w);
+        if (ok) radx_glcm_ws_free(&w);
     }
     if (nomem) {
         st = radx_seterr(err, RADX_ERR_NOMEM, "glcm: out of memory");

@@ -132,6 +132,7 @@ static int *bool_field(radx_params *p, int k)
     case K_PRECROP: return &p->pre_crop;
     case K_SYMGLCM: return &p->symmetrical_glcm;
     case K_IBSIKURT: return &p->ibsi_kurtosis_excess;
+    case K_IBSIPCA: return &p->ibsi_pca;
     case K_MASKEDKERNEL: return &p->masked_kernel;
     case K_GRADSPACING: return &p->gradient_use_spacing;
     default: return NULL;
@@ -170,6 +171,9 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
         memset(p->resampled_spacing, 0, sizeof p->resampled_spacing);
         break;
     case K_INTERP: p->interpolator[0] = 0; break;
+    case K_IVHBINWIDTH: p->ivh_bin_width = 0; break;
+    case K_IVHBINCOUNT: p->ivh_bin_count = 0; break;
+    case K_TEXAGG: p->n_aggregations = 0; break;
     case K_RESEGRANGE:
         p->n_reseg_range = 0;
         p->reseg_range[0] = p->reseg_range[1] = 0;
@@ -249,6 +253,12 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
         p->bin_count = (int)iv;
         break;
     case K_PADDIST: p->pad_distance = (int)iv; break;
+    case K_IVHBINCOUNT:
+        if (iv > RADX_MAX_BINS)
+            return radx_param_error(a, radx_param_keys[k].name, "value %lld is above the limit of %d bins", iv,
+                                    RADX_MAX_BINS);
+        p->ivh_bin_count = (int)iv;
+        break;
     case K_FORCE2DDIM: p->force2d_dimension = (int)iv; break;
     case K_VOXSHIFT: p->voxel_array_shift = (double)iv; break;
     case K_GLDMA: p->gldm_a = (double)iv; break;
@@ -281,6 +291,7 @@ static radx_status apply_float(radx_params *p, int k, const pval *v, const actx 
         p->remove_outliers = dv;
         break;
     case K_INITVALUE: p->init_value = dv; break;
+    case K_IVHBINWIDTH: p->ivh_bin_width = dv; break;
     case K_LBP2DRADIUS:
         /* sample positions far outside any image would overflow skimage's integer pixel indices */
         if (dv > RADX_MAX_LBP2D_RADIUS)
@@ -435,6 +446,27 @@ static radx_status apply_list(radx_params *p, int k, const pval *v, const actx *
     return RADX_OK;
 }
 
+/* textureAggregation: IBSI aggregation names ("2D, averaged" or "2Davg"), a list or one string. */
+static radx_status apply_aggregations(radx_params *p, int k, const pval *v, const actx *a)
+{
+    const int n = v->k == PV_SEQ ? v->n : 1;
+    p->n_aggregations = 0;
+    for (int i = 0; i < n; i++) {
+        const pval *e = v->k == PV_SEQ ? &v->items[i] : v;
+        if (e->k != PV_STR) return bad_value(a, k, v, "must be aggregation names (strings)");
+        const radx_aggregation g = radx_aggregation_parse(e->s);
+        if (g == RADX_AGG_PYRADIOMICS)
+            return bad_value(a, k, v,
+                             "names an unknown aggregation (expected IBSI's '2D, averaged', '2D, slice-merged', "
+                             "'2.5D, direction-merged', '2.5D, merged', '3D, averaged', '3D, merged', '2D', '2.5D', "
+                             "'3D', or 2Davg, 2Dsmrg, 2.5Ddmrg, 2.5Dvmrg, 3Davg, 3Dmrg)");
+        int dup = 0;
+        for (int j = 0; j < p->n_aggregations; j++) dup |= p->aggregations[j] == g;
+        if (!dup) p->aggregations[p->n_aggregations++] = g;
+    }
+    return RADX_OK;
+}
+
 /* Validates v for key k and stores it in *p.  Does not record it (see radx_record_given). */
 radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a)
 {
@@ -448,6 +480,7 @@ radx_status radx_apply_value(radx_params *p, int k, const pval *v, const actx *a
     case T_WNORM: return apply_wnorm(p, k, v, a);
     case T_SEQI:
     case T_SEQF: return apply_list(p, k, v, a);
+    case T_SEQS: return apply_aggregations(p, k, v, a);
     }
     return RADX_OK;
 }

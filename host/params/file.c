@@ -183,8 +183,8 @@ static radx_status apply_classes(radx_params *p, const pval *m, const char *file
         p->cls[c].all = 0;
     }
     p->n_class_order = 0;
-    if (m->n == 0) { /* PyRadiomics: no classes named -> every class, shape2D included */
-        for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+    if (m->n == 0) { /* PyRadiomics: no classes named -> every class of PyRadiomics, shape2D included */
+        for (int c = 0; c < RADX_CLASS_PYRADIOMICS_COUNT; c++) {
             p->cls[c].enabled = 1;
             p->cls[c].all = 1;
             p->class_order[p->n_class_order++] = c;

@@ -52,6 +52,7 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_PRECROP: v = p->pre_crop; break;
     case K_SYMGLCM: v = p->symmetrical_glcm; break;
     case K_IBSIKURT: v = p->ibsi_kurtosis_excess; break;
+    case K_IBSIPCA: v = p->ibsi_pca; break;
     case K_MASKEDKERNEL: v = p->masked_kernel; break;
     case K_GRADSPACING: v = p->gradient_use_spacing; break;
     default: return 0;
@@ -99,6 +100,9 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_INTERP: has = p->interpolator[0] != 0; break;
     case K_RESEGRANGE: has = p->n_reseg_range > 0; break;
     case K_WNORM: has = p->weighting_norm != RADX_WNORM_NONE; break;
+    case K_IVHBINWIDTH: has = p->ivh_bin_width > 0; break;
+    case K_IVHBINCOUNT: has = p->ivh_bin_count > 0; break;
+    case K_TEXAGG: has = p->n_aggregations > 0; break;
     default: return 0;
     }
     if (!has) {
@@ -109,6 +113,9 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_MINROISIZE: radx_sb_printf(b, "%lld", (long long)p->minimum_roi_size); break;
     case K_GEOMTOL: radx_sb_float(b, p->geometry_tolerance); break;
     case K_BINCOUNT: radx_sb_printf(b, "%d", p->bin_count); break;
+    case K_IVHBINWIDTH: radx_sb_float(b, p->ivh_bin_width); break;
+    case K_IVHBINCOUNT: radx_sb_printf(b, "%d", p->ivh_bin_count); break;
+    case K_TEXAGG: return 0;
     case K_REMOVEOUT: radx_sb_float(b, p->remove_outliers); break;
     case K_RESAMPLED: sb_float_list(b, p->resampled_spacing, 3); break;
     case K_INTERP: radx_sb_pystr(b, p->interpolator); break;
@@ -137,6 +144,14 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
         radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
         return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
+    case K_TEXAGG:
+        radx_sb_puts(b, "[");
+        for (int i = 0; i < p->n_aggregations; i++) {
+            if (i) radx_sb_puts(b, ", ");
+            radx_sb_pystr(b, radx_aggregation_ibsi(p->aggregations[i]));
+        }
+        radx_sb_puts(b, "]");
+        return 1;
     case K_WAVELET: radx_sb_pystr(b, p->wavelet); return 1;
     case K_LBP2DMETHOD:
         radx_sb_pystr(b, p->lbp2d_method >= 0 && p->lbp2d_method < 4 ? radx_lbp2d_methods[p->lbp2d_method] : "?");

@@ -46,6 +46,10 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_GLDMA] = {"gldm_a", T_INT, R_GE0, S_SETTING, 0},
     [K_IBSIKURT] = {"ibsiKurtosisExcess", T_BOOL, R_NONE, S_RADX, 1},
     [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
+    [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
+    [K_IBSIPCA] = {"ibsiPCA", T_BOOL, R_NONE, S_RADX, 1},
+    [K_IVHBINWIDTH] = {"ivhBinWidth", T_FLOAT, R_GT0, S_RADX, 1},
+    [K_IVHBINCOUNT] = {"ivhBinCount", T_INT, R_GT0, S_RADX, 1},
     [K_KERNELRADIUS] = {"kernelRadius", T_INT, R_GT0, S_VOXEL, 0},
     [K_MASKEDKERNEL] = {"maskedKernel", T_BOOL, R_NONE, S_VOXEL, 1},
     [K_INITVALUE] = {"initValue", T_FLOAT, R_NONE, S_VOXEL, 0},
@@ -84,8 +88,32 @@ const char *const radx_wavelet_names[] = {
 
 const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",  "LoG",         "Wavelet",  "Square", "SquareRoot",
                                                        "Logarithm", "Exponential", "Gradient", "LBP2D",  "LBP3D"};
-const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",  "glrlm",
-                                                        "glszm",      "ngtdm", "shape", "shape2D"};
+const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
+                                                        "ngtdm",      "shape", "shape2D", "gldzm", "ih",
+                                                        "ivh",        "li",    "morph",   "ngldm", "stat"};
+
+static const char *const agg_ibsi[RADX_AGG_COUNT] = {"",
+                                                     "2D, averaged",
+                                                     "2D, slice-merged",
+                                                     "2.5D, direction-merged",
+                                                     "2.5D, merged",
+                                                     "3D, averaged",
+                                                     "3D, merged",
+                                                     "2D",
+                                                     "2.5D",
+                                                     "3D"};
+static const char *const agg_suffix[RADX_AGG_COUNT] = {"",      "2Davg", "2Dsmrg", "2.5Ddmrg", "2.5Dvmrg",
+                                                       "3Davg", "3Dmrg", "2D",     "2.5D",     "3D"};
+
+const char *radx_aggregation_ibsi(radx_aggregation a) { return (unsigned)a < RADX_AGG_COUNT ? agg_ibsi[a] : ""; }
+const char *radx_aggregation_suffix(radx_aggregation a) { return (unsigned)a < RADX_AGG_COUNT ? agg_suffix[a] : ""; }
+
+radx_aggregation radx_aggregation_parse(const char *s)
+{
+    for (int a = 1; a < RADX_AGG_COUNT; a++)
+        if (!strcmp(s, agg_ibsi[a]) || !strcmp(s, agg_suffix[a])) return (radx_aggregation)a;
+    return RADX_AGG_PYRADIOMICS;
+}
 
 const char *radx_params_imtype_name(radx_imtype t)
 {

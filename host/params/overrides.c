@@ -81,6 +81,7 @@ static radx_status text_scalar(const char *txt, ktype t, pval *v, const actx *a,
         }
         /* fall through */
     case T_STR:
+    case T_SEQS:
     case T_WNORM:
         v->k = PV_STR;
         v->plain = 0;
@@ -134,7 +135,7 @@ static radx_status text_value(const char *value, const keydef *kd, pval *v, cons
     radx_status st;
     if (!*txt) {
         st = radx_param_error(a, kd->name, "empty value");
-    } else if (kd->t != T_SEQI && kd->t != T_SEQF) {
+    } else if (kd->t != T_SEQI && kd->t != T_SEQF && kd->t != T_SEQS) {
         st = text_scalar(txt, kd->t, v, a, kd->name);
     } else if (is_none_text(txt)) {
         v->k = PV_NULL;

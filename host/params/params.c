@@ -41,7 +41,7 @@ void radx_params_init_defaults(radx_params *p)
     for (int t = 0; t < RADX_IMG_COUNT; t++) snprintf(p->imtype[t].custom, sizeof p->imtype[t].custom, "{}");
     p->imtype_order[0] = RADX_IMG_ORIGINAL;
     p->n_imtype_order = 1;
-    for (int c = 0; c < RADX_CLASS_COUNT; c++) {
+    for (int c = 0; c < RADX_CLASS_PYRADIOMICS_COUNT; c++) {
         if (c == RADX_CLASS_SHAPE2D) continue; /* PyRadiomics does not enable shape2D by default */
         p->cls[c].enabled = 1;
         p->cls[c].all = 1;

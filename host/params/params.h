@@ -59,7 +59,8 @@ typedef enum radx_wnorm {
 
 typedef enum radx_reseg_mode { RADX_RESEG_ABSOLUTE = 0, RADX_RESEG_RELATIVE, RADX_RESEG_SIGMA } radx_reseg_mode;
 
-/* Feature classes, in the order PyRadiomics lists its modules (pkgutil, alphabetical). */
+/* Feature classes: PyRadiomics' in the order it lists its modules (pkgutil, alphabetical), then the
+ * IBSI-1 families PyRadiomics lacks (never enabled by default). */
 typedef enum radx_class {
     RADX_CLASS_FIRSTORDER = 0,
     RADX_CLASS_GLCM,
@@ -69,8 +70,38 @@ typedef enum radx_class {
     RADX_CLASS_NGTDM,
     RADX_CLASS_SHAPE,
     RADX_CLASS_SHAPE2D,
+    RADX_CLASS_GLDZM, /* grey level distance zone matrix */
+    RADX_CLASS_IH,    /* intensity histogram */
+    RADX_CLASS_IVH,   /* intensity-volume histogram */
+    RADX_CLASS_LI,    /* local intensity */
+    RADX_CLASS_MORPH, /* morphology beyond PyRadiomics' shape */
+    RADX_CLASS_NGLDM, /* neighbouring grey level dependence matrix */
+    RADX_CLASS_STAT,  /* intensity statistics beyond PyRadiomics' first order */
     RADX_CLASS_COUNT
 } radx_class;
+#define RADX_CLASS_PYRADIOMICS_COUNT (RADX_CLASS_SHAPE2D + 1)
+
+/* How a texture class aggregates its matrices (IBSI-1).  PYRADIOMICS: PyRadiomics' own way (3-D
+ * directions averaged, or in-plane with force2D; GLDZM and NGLDM: 3D or 2.5D). */
+typedef enum radx_aggregation {
+    RADX_AGG_PYRADIOMICS = 0,
+    RADX_AGG_2D_AVG,   /* 2D, averaged */
+    RADX_AGG_2D_SMRG,  /* 2D, slice-merged */
+    RADX_AGG_25D_DMRG, /* 2.5D, direction-merged */
+    RADX_AGG_25D_VMRG, /* 2.5D, merged */
+    RADX_AGG_3D_AVG,   /* 3D, averaged */
+    RADX_AGG_3D_MRG,   /* 3D, merged */
+    RADX_AGG_2D,       /* classes without directions: per slice, averaged */
+    RADX_AGG_25D,      /* slices merged */
+    RADX_AGG_3D,       /* the volume */
+    RADX_AGG_COUNT
+} radx_aggregation;
+/* IBSI-1's name of an aggregation, as its reference tables word it ("2D, averaged"), and radx's
+ * suffix for feature names ("2Davg", IBSI's own abbreviation without the colon). */
+const char *radx_aggregation_ibsi(radx_aggregation a);
+const char *radx_aggregation_suffix(radx_aggregation a);
+/* The aggregation a text names (either form above, case-sensitive); RADX_AGG_PYRADIOMICS when none. */
+radx_aggregation radx_aggregation_parse(const char *s);
 
 /* Image types PyRadiomics knows (imageType: keys); which ones radx computes: check_computable in host/api/api.c. */
 typedef enum radx_imtype {
@@ -162,8 +193,14 @@ struct radx_params {
     double gldm_a;                     /* default 0 */
     int force2d;
     int force2d_dimension; /* default 0, 0 (numpy axis: 0 = z) */
+    int n_aggregations;    /* textureAggregation: IBSI aggregations to compute, none = PyRadiomics' */
+    radx_aggregation aggregations[RADX_AGG_COUNT];
+    radx_aggregation aggregation; /* the one the texture classes compute now (set by the pipeline) */
     /* --- first order / IBSI switches --- */
     int ibsi_kurtosis_excess; /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
+    int ibsi_pca;             /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
+    double ivh_bin_width;     /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
+    int ivh_bin_count;        /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
     int log_mode;             /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
     /* --- voxel-based --- */
     int kernel_radius;

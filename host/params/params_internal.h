@@ -162,6 +162,10 @@ typedef enum kid {
     K_GLDMA,
     K_IBSIKURT,
     K_LOGKERNEL,
+    K_TEXAGG,
+    K_IBSIPCA,
+    K_IVHBINWIDTH,
+    K_IVHBINCOUNT,
     K_KERNELRADIUS,
     K_MASKEDKERNEL,
     K_INITVALUE,
@@ -169,7 +173,7 @@ typedef enum kid {
     K_COUNT
 } kid;
 
-typedef enum { T_INT, T_FLOAT, T_BOOL, T_STR, T_SEQI, T_SEQF, T_INTERP, T_WNORM } ktype;
+typedef enum { T_INT, T_FLOAT, T_BOOL, T_STR, T_SEQI, T_SEQF, T_SEQS, T_INTERP, T_WNORM } ktype;
 typedef enum { R_NONE, R_GT0, R_GE0, R_1_3, R_0_2 } krange;
 enum { S_SETTING = 1, S_VOXEL = 2, S_RADX = 4 }; /* where a key may appear */
 

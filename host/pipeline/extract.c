@@ -16,39 +16,85 @@
 #include "features/discretise.h"
 #include "pipeline/pipeline.h"
 #include "features/features.h"
+#include "features/ibsi_texture.h"
 
 typedef radx_roi_box roi_box;
 typedef radx_case case_state;
 
-/* Adds the enabled features of one class, computed into vals[], to the result. */
+/* IBSI-1's aggregation of a texture class computed the PyRadiomics way (NULL: not a texture class
+ * IBSI tabulates, or no aggregation). */
+static const char *pyradiomics_aggregation(radx_class c, const radx_params *p)
+{
+    switch (c) {
+    case RADX_CLASS_GLCM:
+    case RADX_CLASS_GLRLM: return p->force2d ? "2.5D, direction-merged" : "3D, averaged";
+    case RADX_CLASS_GLSZM:
+    case RADX_CLASS_NGTDM: return p->force2d ? "2.5D" : "3D";
+    default: return NULL;
+    }
+}
+
+/* The IBSI key of feature f of class c ("Fcm.joint.max|3D, averaged", "log-sigma-1-mm-3D:Fstat.mean")
+ * into buf, or NULL when f has none (non-excess kurtosis is not IBSI's). */
+static const char *ibsi_key(char *buf, size_t len, const char *prefix, radx_class c, const radx_feature_info *f,
+                            const radx_params *p, radx_aggregation agg)
+{
+    if (!f->ibsi) return NULL;
+    if (c == RADX_CLASS_FIRSTORDER && !strcmp(f->name, "Kurtosis") && !p->ibsi_kurtosis_excess) return NULL;
+    const char *at = agg != RADX_AGG_PYRADIOMICS ? radx_aggregation_ibsi(agg) : pyradiomics_aggregation(c, p);
+    const int original = !strcmp(prefix, "original");
+    snprintf(buf, len, "%s%s%s%s%s", original ? "" : prefix, original ? "" : ":", f->ibsi, at ? "|" : "", at ? at : "");
+    return buf;
+}
+
+/* 1 when feature i of the table is reported: by the class's selection, deprecated ones only when
+ * named and never those PyRadiomics cannot report; under an IBSI aggregation the features with an
+ * IBSI tag. */
+static int reported(const radx_class_sel *sel, const radx_feature_info *tab, int i, int ibsi)
+{
+    if (ibsi && !tab[i].ibsi) return 0;
+    if (sel->all || sel->n == 0) return ibsi || !tab[i].deprecated;
+    for (int k = 0; k < sel->n; k++)
+        if (!strcmp(tab[i].name, sel->names[k])) return ibsi || tab[i].deprecated != 2;
+    return 0;
+}
+
+/* Adds the enabled features of one class, computed into vals[], to the result: names
+ * "<prefix>_<class>_<Feature>", with "_<aggregation>" when suffixed (textureAggregation). */
 static radx_status emit_class(radx_result *res, const char *prefix, radx_class c, const radx_params *p,
-                              const double *vals)
+                              const double *vals, radx_aggregation agg, int suffixed)
 {
     const radx_feature_info *tab;
     int nf;
     radx_class_table(c, &tab, &nf);
     const radx_class_sel *sel = &p->cls[c];
-    char name[256];
-    if (sel->all || sel->n == 0) {
-        for (int i = 0; i < nf; i++) {
-            if (tab[i].deprecated) continue;
-            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
-            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
-        }
-        return RADX_OK;
-    }
-    for (int k = 0; k < sel->n; k++) {
+    const int ibsi = agg != RADX_AGG_PYRADIOMICS;
+    char name[256], key[256];
+    /* file order of the named features (duplicates once), else the table's */
+    const int named = !(sel->all || sel->n == 0);
+    for (int k = 0; k < (named ? sel->n : nf); k++) {
         int dup = 0;
-        for (int j = 0; j < k; j++)
-            if (strcmp(sel->names[j], sel->names[k]) == 0) dup = 1;
-        if (dup) continue;
-        for (int i = 0; i < nf; i++) {
-            if (strcmp(tab[i].name, sel->names[k]) != 0 || tab[i].deprecated == 2) continue;
-            snprintf(name, sizeof name, "%s_%s_%s", prefix, radx_class_name(c), tab[i].name);
-            if (radx_result_add_number(res, name, vals[i])) return RADX_ERR_NOMEM;
+        for (int j = 0; named && j < k; j++) dup |= strcmp(sel->names[j], sel->names[k]) == 0;
+        for (int i = 0; i < nf && !dup; i++) {
+            if ((named && strcmp(tab[i].name, sel->names[k])) || (!named && i != k)) continue;
+            if (!reported(sel, tab, i, ibsi)) continue;
+            snprintf(name, sizeof name, "%s_%s_%s%s%s", prefix, radx_class_name(c), tab[i].name, suffixed ? "_" : "",
+                     suffixed ? radx_aggregation_suffix(agg) : "");
+            const char *ik = ibsi_key(key, sizeof key, prefix, c, &tab[i], p, agg);
+            if (radx_result_add_feature(res, name, ik, vals[i])) return RADX_ERR_NOMEM;
         }
     }
     return RADX_OK;
+}
+
+/* ibsiPCA: the axis lengths (4 sqrt of the covariance's eigenvalues) with the covariance over
+ * N - 1 voxels instead of N; elongation and flatness, ratios, do not change. */
+static void ibsi_axis_lengths(double *shape, int64_t n)
+{
+    const double f = sqrt((double)n / (double)(n - 1));
+    shape[4] *= f;  /* LeastAxisLength */
+    shape[5] *= f;  /* MajorAxisLength */
+    shape[11] *= f; /* MinorAxisLength */
 }
 
 static radx_status run_shape(const case_state *cs, const radx_params *p, const radx_be *be, const uint8_t *lab,
@@ -75,7 +121,8 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
     double vals[64];
     if (want3 && g->ndim == 3) {
         st = radx_op_shape(be, RADX_CLASS_SHAPE, &in, p, vals, err);
-        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE, p, vals);
+        if (!st && p->ibsi_pca && b->n > 1) ibsi_axis_lengths(vals, b->n);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE, p, vals, RADX_AGG_PYRADIOMICS, 0);
     }
     /* featureextractor.computeShape's rule for shape2D (radx_shape2d_extractor_gate) */
     if (!st && want2 && radx_shape2d_extractor_gate(g->ndim, p, in.dims_zyx)) {
@@ -87,7 +134,7 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
             pp = &q2;
         }
         st = radx_op_shape(be, RADX_CLASS_SHAPE2D, &in, pp, vals, err);
-        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals);
+        if (!st) st = emit_class(res, "original", RADX_CLASS_SHAPE2D, p, vals, RADX_AGG_PYRADIOMICS, 0);
     }
     radx_buf_free(be, in.roi);
     free(roi);
@@ -160,6 +207,43 @@ static radx_status discretised_box(const radx_volbuf *img, const radx_params *p,
     return st;
 }
 
+/* The IBSI intensity classes (stat, ih, ivh) of the ROI values and levels, read on the host. */
+static radx_status intensity_class(const radx_be *be, radx_class c, const image_type_bufs *t, int64_t n, int ng,
+                                   const radx_params *p, double *vals, radx_err *err)
+{
+    const double *x = radx_buf_map(be, t->x, RADX_MAP_READ, err);
+    const int32_t *gl = radx_buf_map(be, t->gl, RADX_MAP_READ, err);
+    if (!x || !gl) return err && err->status ? err->status : RADX_ERR_DEVICE;
+    if (c == RADX_CLASS_STAT) return radx_stat_compute(x, n, vals, err);
+    if (c == RADX_CLASS_IH) return radx_ih_compute(gl, n, ng, vals, err);
+    return radx_ivh_compute(x, n, p, vals, err);
+}
+
+/* A texture class under each aggregation textureAggregation names (the ones that differ for this
+ * class, suffixed), or PyRadiomics' way. */
+static radx_status texture_class(const radx_be *be, radx_class c, const radx_box_bufs *in, const radx_params *p,
+                                 const char *prefix, radx_result *res, radx_err *err)
+{
+    double vals[64];
+    radx_params q = *p;
+    const int nagg = c == RADX_CLASS_GLDM ? 0 : p->n_aggregations;
+    radx_aggregation done[RADX_AGG_COUNT];
+    int ndone = 0;
+    for (int k = 0; k < (nagg ? nagg : 1); k++) {
+        q.aggregation = nagg ? radx_aggregation_for_class(c, p->aggregations[k], p) : RADX_AGG_PYRADIOMICS;
+        int dup = 0;
+        for (int j = 0; j < ndone; j++) dup |= done[j] == q.aggregation;
+        if (dup) continue;
+        done[ndone++] = q.aggregation;
+        radx_status st = radx_op_texture(be, c, in, &q, vals, err);
+        if (st) return st;
+        const radx_aggregation key = radx_aggregation_for_class(c, q.aggregation, p);
+        if (emit_class(res, prefix, c, p, vals, key, nagg > 0))
+            return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    }
+    return RADX_OK;
+}
+
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
                                      const char *prefix, const radx_geom *grid, const uint8_t *lab,
@@ -175,16 +259,25 @@ radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *
     double vals[64];
     for (int ci = 0; ci < ncls && !st; ci++) {
         const radx_class c = order[ci];
-        if (c == RADX_CLASS_SHAPE || c == RADX_CLASS_SHAPE2D) continue;
-        if (c == RADX_CLASS_FIRSTORDER) {
+        switch (c) {
+        case RADX_CLASS_SHAPE:
+        case RADX_CLASS_SHAPE2D:
+        case RADX_CLASS_MORPH:
+        case RADX_CLASS_LI: continue;
+        case RADX_CLASS_FIRSTORDER: {
             /* numpy.multiply.reduce(spacing): ((sx * sy) * sz) */
             double vv = g->spacing[0] * g->spacing[1];
             if (g->ndim == 3) vv *= g->spacing[2];
             st = radx_op_firstorder(be, t.x, t.gl, b->n, in.ng, vv, p, vals, err);
-        } else {
-            st = radx_op_texture(be, c, &in, p, vals, err);
+            break;
         }
-        if (!st && emit_class(res, prefix, c, p, vals)) st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+        case RADX_CLASS_STAT:
+        case RADX_CLASS_IH:
+        case RADX_CLASS_IVH: st = intensity_class(be, c, &t, b->n, in.ng, p, vals, err); break;
+        default: st = texture_class(be, c, &in, p, prefix, res, err); continue;
+        }
+        if (!st && emit_class(res, prefix, c, p, vals, RADX_AGG_PYRADIOMICS, 0))
+            st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     }
     image_type_bufs_free(be, &t);
     return st;

@@ -253,6 +253,7 @@ static radx_status cuda_texture(void *ctx, radx_class cls, const radx_box_bufs *
                                 radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
+    if (p->aggregation != RADX_AGG_PYRADIOMICS) return decline(err); /* IBSI aggregations: the CPU's */
     radx_status (*stage)(radx_cuda *, const radx_cuda_box *, const radx_params *, double *, radx_err *) =
         cls == RADX_CLASS_GLCM    ? radx_cuda_glcm
         : cls == RADX_CLASS_GLRLM ? radx_cuda_glrlm
