@@ -16,6 +16,7 @@
 #include "features/discretise.h"
 #include "pipeline/pipeline.h"
 #include "features/features.h"
+#include "features/ibsi_morph.h"
 #include "features/ibsi_texture.h"
 
 typedef radx_roi_box roi_box;
@@ -219,6 +220,63 @@ static radx_status intensity_class(const radx_be *be, radx_class c, const image_
     return radx_ivh_compute(x, n, p, vals, err);
 }
 
+/* The morph class on the original image: the ROI box's mask, its mesh (shape) and values. */
+static radx_status morph_class(const radx_be *be, const image_type_bufs *t, const radx_box_bufs *in,
+                               const radx_params *p, double *vals, radx_err *err)
+{
+    double shape[64];
+    radx_status st = radx_op_shape(be, RADX_CLASS_SHAPE, in, p, shape, err);
+    if (st) return st;
+    const double *x = radx_buf_map(be, t->x, RADX_MAP_READ, err);
+    if (!x) return err && err->status ? err->status : RADX_ERR_DEVICE;
+    radx_morph_input m;
+    memset(&m, 0, sizeof m);
+    memcpy(m.s.dims_zyx, in->dims_zyx, sizeof m.s.dims_zyx);
+    memcpy(m.s.spacing_zyx, in->spacing_zyx, sizeof m.s.spacing_zyx);
+    m.s.roi = t->roi_host;
+    m.s.n_roi = in->n_roi;
+    m.x = x;
+    m.nx = in->n_roi;
+    m.volume = shape[10]; /* MeshVolume */
+    m.area = shape[14];   /* SurfaceArea */
+    return radx_morph_compute(&m, vals, err);
+}
+
+static double volume_value(const void *ctx, const int64_t xyz[3])
+{
+    const radx_volume *v = ctx;
+    return radx_volume_get(v, xyz[0] + v->g.size[0] * (xyz[1] + v->g.size[1] * xyz[2]));
+}
+
+/* The li class: the ROI box's voxels as indices of the image (window) img, read on the host. */
+static radx_status local_intensity(const radx_be *be, const radx_volbuf *img, const image_type_bufs *t,
+                                   const radx_box_bufs *in, const roi_box *b, double *vals, radx_err *err)
+{
+    radx_volume v = {img->g, img->dtype, radx_buf_map(be, img->buf, RADX_MAP_READ, err), 0};
+    if (!v.data) return err && err->status ? err->status : RADX_ERR_DEVICE;
+    int64_t(*xyz)[3] = malloc((size_t)in->n_roi * sizeof *xyz), k = 0;
+    if (!xyz) return radx_seterr(err, RADX_ERR_NOMEM, "li: out of memory");
+    const int64_t *d = in->dims_zyx;
+    for (int64_t z = 0, i = 0; z < d[0]; z++)
+        for (int64_t y = 0; y < d[1]; y++)
+            for (int64_t x = 0; x < d[2]; x++, i++) {
+                if (!t->roi_host[i] || k >= in->n_roi) continue;
+                xyz[k][0] = b->lo[0] + x - img->at[0];
+                xyz[k][1] = b->lo[1] + y - img->at[1];
+                xyz[k][2] = b->lo[2] + z - img->at[2];
+                k++;
+            }
+    radx_li_input li = {{img->g.size[0], img->g.size[1], img->g.size[2]},
+                        {img->g.spacing[0], img->g.spacing[1], img->g.spacing[2]},
+                        (const int64_t(*)[3])xyz,
+                        k,
+                        volume_value,
+                        &v};
+    radx_status st = radx_li_compute(&li, vals, err);
+    free(xyz);
+    return st;
+}
+
 /* A texture class under each aggregation textureAggregation names (the ones that differ for this
  * class, suffixed), or PyRadiomics' way. */
 static radx_status texture_class(const radx_be *be, radx_class c, const radx_box_bufs *in, const radx_params *p,
@@ -261,9 +319,12 @@ radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *
         const radx_class c = order[ci];
         switch (c) {
         case RADX_CLASS_SHAPE:
-        case RADX_CLASS_SHAPE2D:
+        case RADX_CLASS_SHAPE2D: continue;
         case RADX_CLASS_MORPH:
-        case RADX_CLASS_LI: continue;
+            if (strcmp(prefix, "original")) continue; /* a property of the ROI and its image */
+            st = morph_class(be, &t, &in, p, vals, err);
+            break;
+        case RADX_CLASS_LI: st = local_intensity(be, img, &t, &in, b, vals, err); break;
         case RADX_CLASS_FIRSTORDER: {
             /* numpy.multiply.reduce(spacing): ((sx * sy) * sz) */
             double vv = g->spacing[0] * g->spacing[1];
