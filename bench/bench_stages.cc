@@ -558,7 +558,7 @@ void BM_image_type(benchmark::State &st, bool cuda)
         radx_result *r = radx_result_new();
         radx_err e2{};
         const radx_status s = r ? radx_pipeline_image_type(&b.crop, &q, &b.be, "original", &b.crop.g, t.lab.data(),
-                                                           &t.box, r, "synthetic_ct", &e2)
+                                                           nullptr, &t.box, r, "synthetic_ct", &e2)
                                 : RADX_ERR_NOMEM;
         radx_result_destroy(r);
         if (s) st.SkipWithError(e2.msg);

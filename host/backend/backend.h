@@ -86,8 +86,9 @@ typedef struct radx_roi_stats {
 typedef struct radx_box_bufs {
     int64_t dims_zyx[3];
     double spacing_zyx[3];
-    radx_buf *roi; /* uint8, 1 inside the ROI */
-    radx_buf *gl;  /* int32 levels 1..ng inside the ROI, 0 outside (NULL for shape) */
+    radx_buf *roi;   /* uint8, 1 inside the ROI */
+    radx_buf *gl;    /* int32 levels 1..ng inside the ROI, 0 outside (NULL for shape) */
+    radx_buf *morph; /* uint8: IBSI's morphological mask (GLDZM's distances); NULL: roi */
     int ng;
     int64_t n_roi;
 } radx_box_bufs;

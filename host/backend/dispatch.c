@@ -216,11 +216,12 @@ radx_status radx_op_firstorder(const radx_be *be, radx_buf *x, radx_buf *gl, int
 }
 
 /* The box's buffers on the host. */
-static radx_status box_on_host(const radx_be *be, const radx_box_bufs *in, radx_buf h[2], radx_box_bufs *c,
+static radx_status box_on_host(const radx_be *be, const radx_box_bufs *in, radx_buf h[3], radx_box_bufs *c,
                                radx_err *err)
 {
     *c = *in;
     radx_status st = on_host(be, in->roi, RADX_MAP_READ, &h[0], &c->roi, err);
+    if (!st) st = on_host(be, in->morph, RADX_MAP_READ, &h[2], &c->morph, err);
     return st ? st : on_host(be, in->gl, RADX_MAP_READ, &h[1], &c->gl, err);
 }
 
@@ -229,7 +230,7 @@ radx_status radx_op_texture(const radx_be *be, radx_class cls, const radx_box_bu
 {
     radx_status st = be->ops->texture(be->ctx, cls, in, p, out, err);
     if (!declined(be, st, err)) return st;
-    radx_buf h[2];
+    radx_buf h[3];
     radx_box_bufs c;
     if ((st = box_on_host(be, in, h, &c, err))) return st;
     return CPU->texture(NULL, cls, &c, p, out, err);
@@ -240,7 +241,7 @@ radx_status radx_op_shape(const radx_be *be, radx_class cls, const radx_box_bufs
 {
     radx_status st = be->ops->shape(be->ctx, cls, in, p, out, err);
     if (!declined(be, st, err)) return st;
-    radx_buf h[2];
+    radx_buf h[3];
     radx_box_bufs c;
     if ((st = box_on_host(be, in, h, &c, err))) return st;
     return CPU->shape(NULL, cls, &c, p, out, err);

@@ -209,6 +209,7 @@ static radx_texture_input texture_input(const radx_box_bufs *in)
     memcpy(t.spacing_zyx, in->spacing_zyx, sizeof t.spacing_zyx);
     t.gl = PTR(const int32_t, in->gl);
     t.roi = PTR(const uint8_t, in->roi);
+    t.morph = in->morph ? PTR(const uint8_t, in->morph) : NULL;
     t.ng = in->ng;
     t.n_roi = in->n_roi;
     return t;

@@ -384,6 +384,7 @@ radx_status radx_cpu_voxel_texture(void *ctx, radx_class c, const radx_voxel_reg
             } else {
                 int64_t k0[3], k1[3];
                 radx_texture_input tin;
+                tin.morph = NULL;
                 radx_vm_kernel_box(a->dim, g.r, g.f2d_xyz, g.aidx[i], k0, k1);
                 fill_box(&g, k0, k1, extra_x, &w, &tin);
                 if (c == RADX_CLASS_GLCM) add_phantom(&g, present, nlev, k1[0] - k0[0] + 1, dmax, &w, &tin);

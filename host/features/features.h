@@ -70,6 +70,7 @@ typedef struct radx_texture_input {
     double spacing_zyx[3]; /* mm, numpy order (z, y, x) as PyRadiomics' GetSpacing()[::-1] */
     const int32_t *gl;     /* discretised gray level, 1..ng inside the ROI, 0 outside */
     const uint8_t *roi;    /* 1 inside the ROI, 0 outside */
+    const uint8_t *morph;  /* IBSI's morphological mask (GLDZM's distances); NULL: roi */
     int ng;                /* max gray level in the ROI (PyRadiomics coefficients['Ng']) */
     int64_t n_roi;         /* ROI voxel count */
 } radx_texture_input;

@@ -244,46 +244,97 @@ static double ellipsoid_area(double a, double b, double c)
 
 /* ---- spatial autocorrelation -------------------------------------------------------------------- */
 
-/* Moran's I and Geary's C of the n values x at positions pos (mm), every pair weighted by the
- * inverse distance.  Each voxel's sums are taken over all others in order, then added in voxel
- * order: the result does not depend on the thread count. */
-static radx_status autocorrelation(const double *x, const double (*pos)[3], int64_t n, double *moran, double *geary)
+/* Moran's I and Geary's C of the intensity mask im (box dims d, spacing sp) whose k values x are
+ * in box order, every pair weighted by the inverse distance of the voxel centres.  On the grid the
+ * weight depends on the offset only (a table), and for each voxel i the three sums over j
+ * (weights, w y_j, w y_j^2 with y = x - mean) run along rows of the box, restricted to the ROI's
+ * extent in each row: O(N x box) multiply-adds, no square root.  Each voxel's sums are taken in
+ * one order and added in voxel order: the result does not depend on the thread count. */
+static radx_status autocorrelation(const uint8_t *im, const int64_t d[3], const double sp[3], const double *x,
+                                   int64_t k, double *moran, double *geary)
 {
     *moran = *geary = NAN;
-    if (n < 2) return RADX_OK;
+    if (k < 2) return RADX_OK;
+    const int64_t nbox = d[0] * d[1] * d[2], nrow = d[0] * d[1];
     double mu = 0.0, den = 0.0;
-    for (int64_t i = 0; i < n; i++) mu += x[i];
-    mu /= (double)n;
-    for (int64_t i = 0; i < n; i++) den += (x[i] - mu) * (x[i] - mu);
-    double(*part)[3] = malloc((size_t)n * sizeof *part);
-    if (!part) return RADX_ERR_NOMEM;
-#pragma omp parallel for schedule(dynamic, 64)
-    for (int64_t i = 0; i < n; i++) {
-        double w = 0.0, m = 0.0, g = 0.0;
-        for (int64_t j = 0; j < n; j++) {
-            if (j == i) continue;
-            const double dx = pos[i][0] - pos[j][0], dy = pos[i][1] - pos[j][1], dz = pos[i][2] - pos[j][2];
-            const double wij = 1.0 / sqrt(dx * dx + dy * dy + dz * dz);
-            w += wij;
-            m += wij * (x[j] - mu);
-            g += wij * (x[i] - x[j]) * (x[i] - x[j]);
+    for (int64_t i = 0; i < k; i++) mu += x[i];
+    mu /= (double)k;
+    for (int64_t i = 0; i < k; i++) den += (x[i] - mu) * (x[i] - mu);
+    /* the box's fields: mask m, y = x - mean and y^2 (0 outside) */
+    double *m = calloc((size_t)nbox, sizeof *m), *y = calloc((size_t)nbox, sizeof *y);
+    double *y2 = calloc((size_t)nbox, sizeof *y2), *w = malloc((size_t)nbox * sizeof *w);
+    int64_t(*ext)[2] = malloc((size_t)nrow * sizeof *ext), *at = malloc((size_t)k * sizeof *at);
+    double(*part)[3] = malloc((size_t)k * sizeof *part);
+    radx_status st = RADX_ERR_NOMEM;
+    if (!m || !y || !y2 || !w || !ext || !at || !part) goto done;
+    for (int64_t r = 0, j = 0; r < nrow; r++) {
+        ext[r][0] = d[2];
+        ext[r][1] = -1;
+        for (int64_t c = 0; c < d[2]; c++) {
+            const int64_t i = r * d[2] + c;
+            if (!im[i] || j >= k) continue;
+            m[i] = 1.0;
+            y[i] = x[j] - mu;
+            y2[i] = y[i] * y[i];
+            at[j++] = i;
+            if (c < ext[r][0]) ext[r][0] = c;
+            ext[r][1] = c;
         }
-        part[i][0] = w;
-        part[i][1] = m * (x[i] - mu);
-        part[i][2] = g;
     }
-    double sw = 0.0, sm = 0.0, sg = 0.0;
-    for (int64_t i = 0; i < n; i++) {
-        sw += part[i][0];
-        sm += part[i][1];
-        sg += part[i][2];
+    for (int64_t dz = 0, i = 0; dz < d[0]; dz++) /* weight of each offset (|dz|, |dy|, |dx|) */
+        for (int64_t dy = 0; dy < d[1]; dy++)
+            for (int64_t dx = 0; dx < d[2]; dx++, i++) {
+                const double a = dz * sp[0], b = dy * sp[1], c = dx * sp[2];
+                w[i] = i ? 1.0 / sqrt(a * a + b * b + c * c) : 0.0;
+            }
+#pragma omp parallel for schedule(dynamic, 16)
+    for (int64_t j = 0; j < k; j++) {
+        const int64_t i = at[j], xi = i % d[2], yi = (i / d[2]) % d[1], zi = i / (d[2] * d[1]);
+        double sw = 0.0, sy = 0.0, syy = 0.0;
+        for (int64_t r = 0; r < nrow; r++) {
+            if (ext[r][1] < 0) continue;
+            const int64_t z = r / d[1], yy = r % d[1], c0 = ext[r][0], c1 = ext[r][1] + 1;
+            const double *wr = w + d[2] * (llabs(yy - yi) + d[1] * llabs(z - zi));
+            const double *mr = m + r * d[2], *yr = y + r * d[2], *y2r = y2 + r * d[2];
+            const int64_t mid = xi < c0 ? c0 : xi > c1 ? c1 : xi;
+#pragma omp simd reduction(+ : sw, sy, syy)
+            for (int64_t c = c0; c < mid; c++) { /* left of the voxel: weights by xi - c */
+                sw += wr[xi - c] * mr[c];
+                sy += wr[xi - c] * yr[c];
+                syy += wr[xi - c] * y2r[c];
+            }
+#pragma omp simd reduction(+ : sw, sy, syy)
+            for (int64_t c = mid; c < c1; c++) {
+                sw += wr[c - xi] * mr[c];
+                sy += wr[c - xi] * yr[c];
+                syy += wr[c - xi] * y2r[c];
+            }
+        }
+        const double yv = y[i];
+        part[j][0] = sw;
+        part[j][1] = yv * sy;
+        part[j][2] = yv * yv * sw - 2.0 * yv * sy + syy;
     }
-    free(part);
+    double s0 = 0.0, sm = 0.0, sg = 0.0;
+    for (int64_t j = 0; j < k; j++) {
+        s0 += part[j][0];
+        sm += part[j][1];
+        sg += part[j][2];
+    }
     if (den > 0.0) {
-        *moran = (double)n / sw * sm / den;
-        *geary = (double)(n - 1) / (2.0 * sw) * sg / den;
+        *moran = (double)k / s0 * sm / den;
+        *geary = (double)(k - 1) / (2.0 * s0) * sg / den;
     }
-    return RADX_OK;
+    st = RADX_OK;
+done:
+    free(m);
+    free(y);
+    free(y2);
+    free(w);
+    free(ext);
+    free(at);
+    free(part);
+    return st;
 }
 
 /* ---- morphology --------------------------------------------------------------------------------- */
@@ -320,7 +371,6 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
                 }
                 if (im[i] && k < in->nx) {
                     for (int a = 0; a < 3; a++) ci[a] += in->x[k] * c[a];
-                    memcpy(pos[k], c, sizeof c);
                     sx += in->x[k];
                     xsum += in->x[k];
                     k++;
@@ -339,10 +389,7 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
     double cov[3][3], w[3];
     int64_t npc = 0;
     radx_status st = radx_shape_covariance(s->roi, d, sp, cov, &npc, err);
-    if (st) {
-        free(pos);
-        return st;
-    }
+    if (st) return st;
     radx_shape_eigvals(3, cov, w); /* ascending */
     if (npc > 1 && w[0] >= 0.0) {
         const double f = (double)npc / (double)(npc - 1);
@@ -353,16 +400,12 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
 
     /* convex hull */
     double hv, ha;
-    if ((st = convex_hull(s, &hv, &ha))) {
-        free(pos);
-        return radx_seterr(err, st, "morph: out of memory");
-    }
+    if ((st = convex_hull(s, &hv, &ha))) return radx_seterr(err, st, "morph: out of memory");
     out[6] = V / hv;
     out[7] = A / ha;
 
     out[8] = V * xsum / (double)k;
-    st = autocorrelation(in->x, (const double(*)[3])pos, k, &out[9], &out[10]);
-    free(pos);
+    st = autocorrelation(im, d, sp, in->x, k, &out[9], &out[10]);
     return st ? radx_seterr(err, st, "morph: out of memory") : RADX_OK;
 }
 

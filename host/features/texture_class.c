@@ -7,7 +7,7 @@ radx_status radx_texture_compute(radx_class c, const radx_texture_input *in, con
                                  radx_err *err)
 {
     if (p->aggregation != RADX_AGG_PYRADIOMICS || c == RADX_CLASS_GLDZM || c == RADX_CLASS_NGLDM)
-        return radx_ibsi_texture(c, radx_aggregation_for_class(c, p->aggregation, p), in, NULL, p, out, err);
+        return radx_ibsi_texture(c, radx_aggregation_for_class(c, p->aggregation, p), in, in->morph, p, out, err);
     switch (c) {
     case RADX_CLASS_GLCM: return radx_glcm_compute(in, p, out, err);
     case RADX_CLASS_GLRLM: return radx_glrlm_compute(in, p, out, err);

@@ -133,6 +133,7 @@ static int *bool_field(radx_params *p, int k)
     case K_SYMGLCM: return &p->symmetrical_glcm;
     case K_IBSIKURT: return &p->ibsi_kurtosis_excess;
     case K_IBSIPCA: return &p->ibsi_pca;
+    case K_IBSIMORPH: return &p->ibsi_morph_mask;
     case K_MASKEDKERNEL: return &p->masked_kernel;
     case K_GRADSPACING: return &p->gradient_use_spacing;
     default: return NULL;

@@ -53,6 +53,7 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_SYMGLCM: v = p->symmetrical_glcm; break;
     case K_IBSIKURT: v = p->ibsi_kurtosis_excess; break;
     case K_IBSIPCA: v = p->ibsi_pca; break;
+    case K_IBSIMORPH: v = p->ibsi_morph_mask; break;
     case K_MASKEDKERNEL: v = p->masked_kernel; break;
     case K_GRADSPACING: v = p->gradient_use_spacing; break;
     default: return 0;

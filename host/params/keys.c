@@ -48,6 +48,7 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_IBSIPCA] = {"ibsiPCA", T_BOOL, R_NONE, S_RADX, 1},
+    [K_IBSIMORPH] = {"ibsiMorphologicalMask", T_BOOL, R_NONE, S_RADX, 1},
     [K_IVHBINWIDTH] = {"ivhBinWidth", T_FLOAT, R_GT0, S_RADX, 1},
     [K_IVHBINCOUNT] = {"ivhBinCount", T_INT, R_GT0, S_RADX, 1},
     [K_KERNELRADIUS] = {"kernelRadius", T_INT, R_GT0, S_VOXEL, 0},

@@ -199,6 +199,8 @@ struct radx_params {
     /* --- first order / IBSI switches --- */
     int ibsi_kurtosis_excess; /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
     int ibsi_pca;             /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
+    int ibsi_morph_mask;      /* ibsiMorphologicalMask: shape, morph and GLDZM's distances on the whole
+                                 mask before re-segmentation (IBSI's morphological mask) */
     double ivh_bin_width;     /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
     int ivh_bin_count;        /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
     int log_mode;             /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */

@@ -163,6 +163,7 @@ typedef enum kid {
     K_IBSIKURT,
     K_LOGKERNEL,
     K_TEXAGG,
+    K_IBSIMORPH,
     K_IBSIPCA,
     K_IVHBINWIDTH,
     K_IVHBINCOUNT,

@@ -253,8 +253,12 @@ void radx_case_free(radx_case *cs)
     memset(cs, 0, sizeof *cs);
 }
 
-const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box)
+const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box)
 {
+    if (cs->lab_reseg && p->ibsi_morph_mask) {
+        *box = &cs->box_wide;
+        return cs->lab_reseg;
+    }
     if (cs->lab_reseg) {
         *box = &cs->box2;
         return cs->lab_reseg;
@@ -263,8 +267,17 @@ const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **
     return cs->lab;
 }
 
+const uint8_t *radx_case_morph_mask(const radx_case *cs, const radx_params *p)
+{
+    return cs->lab_reseg && p->ibsi_morph_mask ? cs->lab : NULL;
+}
+
 const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box)
 {
+    if (p->ibsi_morph_mask) {
+        *box = &cs->box;
+        return cs->lab;
+    }
     if (cs->lab_reseg && p->reseg_shape) {
         *box = &cs->box2;
         return cs->lab_reseg;
@@ -578,6 +591,7 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
             (long long)kept, pr->label);
     box_of(cs->lab_reseg, &cs->img.g, &cs->box2);
     cs->box_shape = count_in_box(cs->lab, &cs->img.g, cs->box2);
+    cs->box_wide = count_in_box(cs->lab_reseg, &cs->img.g, cs->box);
     radx_status st = check_roi(&cs->box2, pr->p, pr->mpath, pr->label, "resegmented ", err);
     if (!st && pr->diag)
         st = radx_diag_mask("resegmented", &cs->img.g, cs->lab_reseg, &cs->box2, &cs->img, pr->nd, pr->diag, err);

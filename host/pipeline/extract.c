@@ -145,8 +145,9 @@ static radx_status run_shape(const case_state *cs, const radx_params *p, const r
 /* The buffers of one image type: the ROI box's mask, the ROI values, their levels and the level
  * box, which first order and every texture class read. */
 typedef struct image_type_bufs {
-    uint8_t *roi_host;
-    radx_buf *roi, *x, *gl, *glbox;
+    uint8_t *roi_host, *morph_host; /* morph_host: the morphological mask's box, NULL when it is roi */
+    int64_t n_morph;
+    radx_buf *roi, *x, *gl, *glbox, *morph;
 } image_type_bufs;
 
 static void image_type_bufs_free(const radx_be *be, image_type_bufs *t)
@@ -155,7 +156,9 @@ static void image_type_bufs_free(const radx_be *be, image_type_bufs *t)
     radx_buf_free(be, t->x);
     radx_buf_free(be, t->gl);
     radx_buf_free(be, t->glbox);
+    radx_buf_free(be, t->morph);
     free(t->roi_host);
+    free(t->morph_host);
 }
 
 /* "<ipath>: N NaN or infinite voxel(s) inside the ROI[ of image type T], first at index (i, j, k)" */
@@ -225,7 +228,12 @@ static radx_status morph_class(const radx_be *be, const image_type_bufs *t, cons
                                const radx_params *p, double *vals, radx_err *err)
 {
     double shape[64];
-    radx_status st = radx_op_shape(be, RADX_CLASS_SHAPE, in, p, shape, err);
+    radx_box_bufs ms = *in;
+    if (in->morph) {
+        ms.roi = in->morph;
+        ms.n_roi = t->n_morph;
+    }
+    radx_status st = radx_op_shape(be, RADX_CLASS_SHAPE, &ms, p, shape, err);
     if (st) return st;
     const double *x = radx_buf_map(be, t->x, RADX_MAP_READ, err);
     if (!x) return err && err->status ? err->status : RADX_ERR_DEVICE;
@@ -233,8 +241,9 @@ static radx_status morph_class(const radx_be *be, const image_type_bufs *t, cons
     memset(&m, 0, sizeof m);
     memcpy(m.s.dims_zyx, in->dims_zyx, sizeof m.s.dims_zyx);
     memcpy(m.s.spacing_zyx, in->spacing_zyx, sizeof m.s.spacing_zyx);
-    m.s.roi = t->roi_host;
-    m.s.n_roi = in->n_roi;
+    m.s.roi = t->morph_host ? t->morph_host : t->roi_host;
+    m.s.n_roi = t->morph_host ? t->n_morph : in->n_roi;
+    m.imask = t->roi_host;
     m.x = x;
     m.nx = in->n_roi;
     m.volume = shape[10]; /* MeshVolume */
@@ -302,10 +311,26 @@ static radx_status texture_class(const radx_be *be, radx_class c, const radx_box
     return RADX_OK;
 }
 
+/* The morphological mask over the same box as the feature mask, for morph and GLDZM. */
+static radx_status morph_box(const radx_be *be, const radx_geom *grid, const uint8_t *morph, const roi_box *b,
+                             image_type_bufs *t, radx_box_bufs *in, radx_err *err)
+{
+    int64_t dims[3];
+    radx_status st = radx_pipeline_crop_box(grid, morph, b, dims, &t->morph_host, err);
+    if (st) return st;
+    const int64_t nbox = dims[0] * dims[1] * dims[2];
+    for (int64_t i = 0; i < nbox; i++) t->n_morph += t->morph_host[i] != 0;
+    if (!(t->morph = radx_buf_wrap(be, t->morph_host, (size_t)nbox)))
+        return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for the morphological mask");
+    in->morph = t->morph;
+    return RADX_OK;
+}
+
 /* Features of one (filtered) image: crop to the ROI box, discretise, every enabled class. */
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
                                      const char *prefix, const radx_geom *grid, const uint8_t *lab,
-                                     const radx_roi_box *b, radx_result *res, const char *ipath, radx_err *err)
+                                     const uint8_t *morph, const radx_roi_box *b, radx_result *res, const char *ipath,
+                                     radx_err *err)
 {
     radx_class order[RADX_CLASS_COUNT];
     const int ncls = radx_class_order(p, order);
@@ -314,6 +339,7 @@ radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *
     radx_box_bufs in;
     memset(&t, 0, sizeof t);
     radx_status st = discretised_box(img, p, be, prefix, grid, lab, b, ipath, &t, &in, err);
+    if (!st && morph) st = morph_box(be, grid, morph, b, &t, &in, err);
     double vals[64];
     for (int ci = 0; ci < ncls && !st; ci++) {
         const radx_class c = order[ci];
@@ -491,7 +517,7 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = radx_pipeline_lbp2d(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_LBP3D) {
             const radx_roi_box *fb;
-            st = radx_pipeline_lbp3d(&cs->img, &img, radx_case_feature_mask(cs, &fb), &q, be, need, ipath, fn, user,
+            st = radx_pipeline_lbp3d(&cs->img, &img, radx_case_feature_mask(cs, p, &fb), &q, be, need, ipath, fn, user,
                                      err);
         } else if (is_point_filter(it)) {
             st = for_point_filter(&img, &q, be, (radx_imtype)it, fn, user, err);
@@ -535,7 +561,7 @@ int radx_pipeline_image_count(const radx_params *p, int ndim)
 typedef struct extract_ctx {
     const radx_be *be;
     const radx_geom *grid;
-    const uint8_t *feat_lab;
+    const uint8_t *feat_lab, *morph_lab;
     const roi_box *feat_box;
     radx_result *res;
     const char *ipath;
@@ -545,7 +571,8 @@ static radx_status extract_image_type(void *user, const radx_volbuf *img, const 
                                       radx_err *err)
 {
     const extract_ctx *x = user;
-    return radx_pipeline_image_type(img, q, x->be, prefix, x->grid, x->feat_lab, x->feat_box, x->res, x->ipath, err);
+    return radx_pipeline_image_type(img, q, x->be, prefix, x->grid, x->feat_lab, x->morph_lab, x->feat_box, x->res,
+                                    x->ipath, err);
 }
 
 radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
@@ -562,9 +589,9 @@ radx_status radx_pipeline_run(const radx_params *p, const radx_be *be, const rad
     }
     const roi_box *shape_box, *feat_box;
     const uint8_t *shape_lab = radx_case_shape_mask(&cs, p, &shape_box);
-    const uint8_t *feat_lab = radx_case_feature_mask(&cs, &feat_box);
+    const uint8_t *feat_lab = radx_case_feature_mask(&cs, p, &feat_box);
     st = run_shape(&cs, p, be, shape_lab, shape_box, res, err);
-    extract_ctx x = {be, &cs.img.g, feat_lab, feat_box, res, ipath};
+    extract_ctx x = {be, &cs.img.g, feat_lab, radx_case_morph_mask(&cs, p), feat_box, res, ipath};
     if (!st) st = radx_pipeline_for_each_image(&cs, p, be, feat_box, ipath, extract_image_type, &x, err);
     radx_case_free(&cs);
     if (st) {

@@ -30,6 +30,7 @@ typedef struct radx_case {
     radx_roi_box box;         /* box of lab */
     radx_roi_box box2;        /* box of lab_reseg (when set) */
     radx_roi_box box_shape;   /* with lab_reseg: box2's bounds, counting lab's voxels in them */
+    radx_roi_box box_wide;    /* with lab_reseg: box's bounds, counting lab_reseg's voxels in them */
     int resampled;            /* resampleImage ran (the grid is PyRadiomics' resampled grid) */
     int label;                /* the label used */
     double mem_bytes;         /* the case's estimated peak memory (radx_pipeline_check_memory) */
@@ -54,8 +55,13 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
 /* The mask and box the feature classes use (resegmented when resegmentRange is set) and the ones
  * shape uses: with resegmentation, PyRadiomics 3.0.1 crops to the resegmented mask's bounding box
  * and computes shape there on the resegmented mask (resegmentShape) or on the original one, which
- * loses the original ROI's voxels outside that box. */
-const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_roi_box **box);
+ * loses the original ROI's voxels outside that box.  ibsiMorphologicalMask: shape reads the whole
+ * original mask (IBSI's morphological mask) and the feature classes the box of that mask
+ * (radx_case_morph_mask). */
+const uint8_t *radx_case_feature_mask(const radx_case *cs, const radx_params *p, const radx_roi_box **box);
+/* IBSI's morphological mask when it differs from the feature mask (ibsiMorphologicalMask and
+ * re-segmentation), else NULL. */
+const uint8_t *radx_case_morph_mask(const radx_case *cs, const radx_params *p);
 /* The box b of the label map lab (on grid g) as a numpy-ordered ROI mask *roi_out (uint8, 1 in the
  * ROI; caller frees); dims_zyx gets the box size.  RADX_ERR_NOMEM. */
 radx_status radx_pipeline_crop_box(const radx_geom *g, const uint8_t *lab, const radx_roi_box *b, int64_t dims_zyx[3],
@@ -65,10 +71,12 @@ const uint8_t *radx_case_shape_mask(const radx_case *cs, const radx_params *p, c
 /* The features of one image type, as `extract` computes them: img cropped to box b of the label
  * map lab (on the working grid `grid`, of which img may be a window), discretised with p's
  * settings, every enabled class but shape, named "<prefix>_..." into res, through the backend's
- * ops.  ipath names the image in errors (bench/bench_stages times it). */
+ * ops.  morph: IBSI's morphological mask on the same grid when it differs from lab (morph and
+ * GLDZM read it), else NULL.  ipath names the image in errors (bench/bench_stages times it). */
 radx_status radx_pipeline_image_type(const radx_volbuf *img, const radx_params *p, const radx_be *be,
                                      const char *prefix, const radx_geom *grid, const uint8_t *lab,
-                                     const radx_roi_box *b, radx_result *res, const char *ipath, radx_err *err);
+                                     const uint8_t *morph, const radx_roi_box *b, radx_result *res, const char *ipath,
+                                     radx_err *err);
 
 /* Calls fn once per enabled image type (file order; LoG once per sigma, Wavelet once per
  * sub-band) with the (filtered) image, that image type's settings (radx_params_for_imtype) and

@@ -491,6 +491,14 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const rad
 {
     if (p->kernel_radius < 1)
         return radx_seterr(err, RADX_ERR_PARAM, "voxelSetting 'kernelRadius': %d must be >= 1", p->kernel_radius);
+    for (int c = RADX_CLASS_PYRADIOMICS_COUNT; c < RADX_CLASS_COUNT; c++)
+        if (p->cls[c].enabled)
+            return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                               "featureClass '%s': IBSI-1 classes have no voxel-based maps (PyRadiomics' classes do)",
+                               radx_class_name((radx_class)c));
+    if (p->n_aggregations)
+        return radx_seterr(err, RADX_ERR_UNSUPPORTED,
+                           "setting 'textureAggregation': voxel-based maps use PyRadiomics' aggregation only");
     radx_case cs;
     radx_status st = radx_pipeline_prepare(p, be, img, ipath, msk, mpath, label, NULL, &cs, err);
     if (st) return st;
@@ -501,7 +509,7 @@ radx_status radx_voxelmap_run(const radx_params *p, const radx_be *be, const rad
     run.cs = &cs;
     run.sink = sink;
     run.ipath = ipath;
-    run.lab = radx_case_feature_mask(&cs, &run.box);
+    run.lab = radx_case_feature_mask(&cs, p, &run.box);
     run.nroi = run.box->n;
     run.vox = malloc((size_t)run.nroi * sizeof *run.vox);
     if (!run.vox) {
