@@ -42,7 +42,7 @@
  *   voxelArrayShift 0 and the kurtosis made excess by ibsi_kurtosis_excess).
  * Printed per feature: radx value, reference, tolerance, |error| / tolerance; fails when any
  * |error| > tolerance.  Also printed: ROI voxel counts after each step, and the run time.
- * Before the phantom is read, synthetic checks of tests/ibsi_preprocess.c run (grid size and
+ * Before the phantom is read, synthetic checks of host/cpu/ibsi_resample.c run (grid size and
  * centring, interpolators reproduce the samples where the grid hits voxel centres, constant
  * images stay constant, rounding half to even, inclusive re-segmentation, error paths).
  *
@@ -72,7 +72,7 @@
 #include "radx_test.h"
 #include "csv_read.h"
 #include "cpu/log_filter.h"
-#include "ibsi_preprocess.h"
+#include "cpu/ibsi_resample.h"
 
 enum {
     S_MEAN,

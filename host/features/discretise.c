@@ -24,12 +24,46 @@ radx_status radx_bin_edges(const double *x, int64_t n, const radx_params *p, int
     return radx_bin_edges_range(mn, mx, n, p, values_f32, edges, nedges, err);
 }
 
+/* IBSI-1's discretisation as edges (the bin of x is the number of edges <= x): fixed bin number
+ * floor(Ng (x - min) / (max - min)) + 1, the maximum in bin Ng, edges min + k (max - min) / Ng
+ * (product first, so an edge that is an integer is exact); fixed bin size floor((x - origin) / w) + 1
+ * from the re-segmentation range's lower bound (absolute mode), else the ROI's minimum. */
+static radx_status ibsi_edges(double mn, double mx, const radx_params *p, double **edges, int *nedges, radx_err *err)
+{
+    int len;
+    double origin = mn, step = 0.0;
+    if (p->has_bin_count) {
+        len = mx > mn ? p->bin_count : 1;
+    } else {
+        step = p->bin_width;
+        if (!(step > 0) || !isfinite(step))
+            return radx_seterr(err, RADX_ERR_PARAM, "setting 'binWidth': value %g must be > 0", step);
+        if (p->n_reseg_range > 0 && p->reseg_mode == RADX_RESEG_ABSOLUTE) {
+            const double lo = p->n_reseg_range > 1 ? fmin(p->reseg_range[0], p->reseg_range[1]) : p->reseg_range[0];
+            origin = fmin(lo, mn);
+        }
+        const double len_d = floor((mx - origin) / step) + 1.0;
+        if (!(len_d >= 1) || len_d > RADX_MAX_BINS)
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "setting 'binWidth': value %g gives %.0f bins from %g to the ROI maximum %g (limit %d)",
+                               step, len_d, origin, mx, RADX_MAX_BINS);
+        len = (int)len_d;
+    }
+    double *e = malloc(sizeof *e * (size_t)len);
+    if (!e) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for %d bin edges", len);
+    for (int k = 0; k < len; k++) e[k] = p->has_bin_count ? mn + ((double)k * (mx - mn)) / len : origin + k * step;
+    *edges = e;
+    *nedges = len;
+    return RADX_OK;
+}
+
 radx_status radx_bin_edges_range(double mn, double mx, int64_t n, const radx_params *p, int values_f32, double **edges,
                                  int *nedges, radx_err *err)
 {
     *edges = NULL;
     *nedges = 0;
     if (n <= 0) return radx_seterr(err, RADX_ERR_ROI, "no voxels to discretise");
+    if (p->ibsi_discretisation) return ibsi_edges(mn, mx, p, edges, nedges, err);
     if (p->has_bin_count) {
         /* numpy.histogram(values, binCount)[1]; then edges[-1] += 1 */
         int nb = p->bin_count;

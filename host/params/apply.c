@@ -134,6 +134,9 @@ static int *bool_field(radx_params *p, int k)
     case K_IBSIKURT: return &p->ibsi_kurtosis_excess;
     case K_IBSIPCA: return &p->ibsi_pca;
     case K_IBSIMORPH: return &p->ibsi_morph_mask;
+    case K_IBSIINTERP: return &p->ibsi_interpolation;
+    case K_IBSIROUND: return &p->ibsi_round_intensities;
+    case K_IBSIDISC: return &p->ibsi_discretisation;
     case K_MASKEDKERNEL: return &p->masked_kernel;
     case K_GRADSPACING: return &p->gradient_use_spacing;
     default: return NULL;
@@ -173,6 +176,7 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
         break;
     case K_INTERP: p->interpolator[0] = 0; break;
     case K_IVHBINWIDTH: p->ivh_bin_width = 0; break;
+    case K_IBSIOUTLIER: p->ibsi_outlier_sigma = 0; break;
     case K_IVHBINCOUNT: p->ivh_bin_count = 0; break;
     case K_TEXAGG: p->n_aggregations = 0; break;
     case K_RESEGRANGE:
@@ -185,9 +189,21 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
     return RADX_OK;
 }
 
+/* The ibsi preset: IBSI's behaviour wherever it differs from PyRadiomics' (settings given after it
+ * still change their part). */
+static void apply_ibsi_preset(radx_params *p, int on)
+{
+    p->ibsi_interpolation = on;
+    p->ibsi_discretisation = on;
+    p->ibsi_morph_mask = on;
+    p->ibsi_pca = on;
+    p->ibsi_kurtosis_excess = on;
+}
+
 static radx_status apply_bool(radx_params *p, int k, const pval *v, const actx *a)
 {
     if (v->k != PV_BOOL) return bad_value(a, k, v, "is not a boolean (true or false)");
+    if (k == K_IBSI) apply_ibsi_preset(p, v->b);
     int *b = bool_field(p, k);
     if (b) *b = v->b;
     return RADX_OK;
@@ -293,6 +309,11 @@ static radx_status apply_float(radx_params *p, int k, const pval *v, const actx 
         break;
     case K_INITVALUE: p->init_value = dv; break;
     case K_IVHBINWIDTH: p->ivh_bin_width = dv; break;
+    case K_IBSIOUTLIER: p->ibsi_outlier_sigma = dv; break;
+    case K_IBSIMASKTH:
+        if (dv > 1.0) return radx_param_error(a, radx_param_keys[k].name, "value %g is above 1", dv);
+        p->ibsi_mask_threshold = dv;
+        break;
     case K_LBP2DRADIUS:
         /* sample positions far outside any image would overflow skimage's integer pixel indices */
         if (dv > RADX_MAX_LBP2D_RADIUS)

@@ -54,6 +54,12 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_IBSIKURT: v = p->ibsi_kurtosis_excess; break;
     case K_IBSIPCA: v = p->ibsi_pca; break;
     case K_IBSIMORPH: v = p->ibsi_morph_mask; break;
+    case K_IBSIINTERP: v = p->ibsi_interpolation; break;
+    case K_IBSIROUND: v = p->ibsi_round_intensities; break;
+    case K_IBSIDISC: v = p->ibsi_discretisation; break;
+    case K_IBSI: v = p->ibsi_interpolation && p->ibsi_discretisation && p->ibsi_morph_mask && p->ibsi_pca &&
+                     p->ibsi_kurtosis_excess;
+        break;
     case K_MASKEDKERNEL: v = p->masked_kernel; break;
     case K_GRADSPACING: v = p->gradient_use_spacing; break;
     default: return 0;
@@ -84,6 +90,7 @@ static int canon_number(const radx_params *p, int k, sbuf *b)
     case K_INITVALUE: radx_sb_float(b, p->init_value); return 1;
     case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
     case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
+    case K_IBSIMASKTH: radx_sb_float(b, p->ibsi_mask_threshold); return 1;
     default: return 0;
     }
 }
@@ -103,6 +110,7 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_WNORM: has = p->weighting_norm != RADX_WNORM_NONE; break;
     case K_IVHBINWIDTH: has = p->ivh_bin_width > 0; break;
     case K_IVHBINCOUNT: has = p->ivh_bin_count > 0; break;
+    case K_IBSIOUTLIER: has = p->ibsi_outlier_sigma > 0; break;
     case K_TEXAGG: has = p->n_aggregations > 0; break;
     default: return 0;
     }
@@ -116,6 +124,7 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_BINCOUNT: radx_sb_printf(b, "%d", p->bin_count); break;
     case K_IVHBINWIDTH: radx_sb_float(b, p->ivh_bin_width); break;
     case K_IVHBINCOUNT: radx_sb_printf(b, "%d", p->ivh_bin_count); break;
+    case K_IBSIOUTLIER: radx_sb_float(b, p->ibsi_outlier_sigma); break;
     case K_TEXAGG: return 0;
     case K_REMOVEOUT: radx_sb_float(b, p->remove_outliers); break;
     case K_RESAMPLED: sb_float_list(b, p->resampled_spacing, 3); break;

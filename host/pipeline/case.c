@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend/dispatch.h"
+#include "cpu/ibsi_resample.h"
 #include "cpu/resample.h"
 #include "io/io.h"
 #include "pipeline/diagnostics.h"
@@ -430,6 +431,46 @@ static radx_status resample_case(radx_case *cs, const prep *pr, const radx_be *b
     return RADX_OK;
 }
 
+/* ibsiInterpolation: image and mask on IBSI's grid (host/cpu/ibsi_resample.c), the mask thresholded
+ * and given the label again. */
+static radx_status ibsi_resample_case(radx_case *cs, const prep *pr, radx_err *err)
+{
+    const radx_params *p = pr->p;
+    radx_ibsi_resample_opts o;
+    radx_ibsi_resample_opts_default(&o);
+    memcpy(o.spacing, p->resampled_spacing, sizeof o.spacing);
+    if (!strcmp(p->interpolator, "sitkNearestNeighbor"))
+        o.image_interp = RADX_IBSI_INTERP_NEAREST;
+    else if (!strcmp(p->interpolator, "sitkLinear"))
+        o.image_interp = RADX_IBSI_INTERP_LINEAR;
+    else if (!strcmp(p->interpolator, "sitkBSpline"))
+        o.image_interp = RADX_IBSI_INTERP_BSPLINE3;
+    else
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'interpolator': '%s' has no IBSI interpolation (ibsiInterpolation takes "
+                           "sitkNearestNeighbor, sitkLinear or sitkBSpline)",
+                           p->interpolator);
+    o.mask_threshold = p->ibsi_mask_threshold;
+    o.round_intensities = p->ibsi_round_intensities;
+    radx_volume ri, rm;
+    radx_status st = radx_ibsi_resample(&cs->img, &cs->msk, (uint32_t)pr->label, &o, &ri, &rm, err);
+    if (st) return st;
+    const int64_t n = radx_geom_nvox(&rm.g);
+    uint32_t *m = malloc((size_t)n * sizeof *m);
+    if (!m) {
+        radx_volume_free(&ri);
+        radx_volume_free(&rm);
+        return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory for the interpolated mask", pr->mpath);
+    }
+    for (int64_t i = 0; i < n; i++) m[i] = ((const uint8_t *)rm.data)[i] ? (uint32_t)pr->label : 0u;
+    radx_volume_free(&rm);
+    radx_volume mv = {ri.g, RADX_DT_U32, m, 0};
+    set_image(cs, ri);
+    set_mask(cs, mv);
+    cs->resampled = 1;
+    return RADX_OK;
+}
+
 /* lab[i] = (mask value i == label) for the n voxels of m. */
 static radx_status label_map_of(const radx_volume *m, uint32_t label, const char *mpath, uint8_t **lab, radx_err *err)
 {
@@ -566,6 +607,36 @@ static int reseg_thresholds(const radx_case *cs, const radx_params *p, double th
     return nth;
 }
 
+/* IBSI's outlier filtering after the range: the ROI voxels outside mean +- k sigma (population
+ * standard deviation) of the ROI's values leave it.  Returns the voxels kept. */
+static int64_t remove_outliers(radx_case *cs, double k)
+{
+    const int64_t nvox = radx_geom_nvox(&cs->img.g);
+    radx_ksum ks = {0, 0};
+    int64_t n = 0, kept = 0;
+    for (int64_t i = 0; i < nvox; i++)
+        if (cs->lab_reseg[i]) {
+            radx_kadd(&ks, radx_volume_get(&cs->img, i));
+            n++;
+        }
+    if (!n) return 0;
+    const double mean = radx_kval(&ks) / (double)n;
+    double dv = 0;
+    for (int64_t i = 0; i < nvox; i++)
+        if (cs->lab_reseg[i]) {
+            const double d = radx_volume_get(&cs->img, i) - mean;
+            dv += d * d;
+        }
+    const double sd = sqrt(dv / (double)n), lo = mean - k * sd, hi = mean + k * sd;
+    for (int64_t i = 0; i < nvox; i++) {
+        if (!cs->lab_reseg[i]) continue;
+        const double v = radx_volume_get(&cs->img, i);
+        cs->lab_reseg[i] = v >= lo && v <= hi;
+        kept += cs->lab_reseg[i];
+    }
+    return kept;
+}
+
 /* imageoperations.resegmentMask: the ROI voxels whose values lie in the thresholds. */
 static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
 {
@@ -577,13 +648,14 @@ static radx_status resegment(radx_case *cs, const prep *pr, radx_err *err)
     int64_t kept = 0;
     for (int64_t i = 0; i < nvox; i++) {
         uint8_t l = cs->lab[i];
-        if (l) {
+        if (l && nth > 0) {
             const double v = radx_volume_get(&cs->img, i);
             l = v >= th[0] && (nth < 2 || v <= th[1]);
         }
         cs->lab_reseg[i] = l;
         kept += l;
     }
+    if (pr->p->ibsi_outlier_sigma > 0) kept = remove_outliers(cs, pr->p->ibsi_outlier_sigma);
     if (kept <= 1)
         return radx_seterr(
             err, RADX_ERR_ROI,
@@ -621,12 +693,13 @@ radx_status radx_pipeline_prepare(const radx_params *p, const radx_be *be, const
     if (!st) st = check_memory(cs, &pr, lab_orig, err);
     if (!st && pr.diag) st = diagnose_as_read(cs, &pr, lab_orig, err);
     if (!st && p->normalize) st = normalize_image(cs, &pr, err);
-    if (!st && p->has_resampled_spacing && p->interpolator[0]) st = resample_case(cs, &pr, be, err);
+    if (!st && p->has_resampled_spacing && p->interpolator[0])
+        st = p->ibsi_interpolation ? ibsi_resample_case(cs, &pr, err) : resample_case(cs, &pr, be, err);
     if (!st) st = check_mask(cs, &pr, &lab_orig, &corrected, err);
     free(lab_orig);
     if (!st && pr.diag) st = diagnose_checked(cs, &pr, corrected, err);
     if (!st && !cs->resampled && p->pre_crop) st = pre_crop(cs, &pr, err);
-    if (!st && p->n_reseg_range > 0) st = resegment(cs, &pr, err);
+    if (!st && (p->n_reseg_range > 0 || p->ibsi_outlier_sigma > 0)) st = resegment(cs, &pr, err);
     if (st) radx_case_free(cs);
     return st;
 }

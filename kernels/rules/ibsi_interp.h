@@ -3,7 +3,7 @@
  * "Interpolation" and "Re-segmentation"; used by IBSI-2 phase 2): the interpolation grid with
  * aligned grid centres, the 1-D interpolation weights (nearest, linear, cubic B-spline), the
  * partial-volume rule for interpolated masks, intensity rounding and the re-segmentation range.
- * Shared by tests/ibsi_preprocess.c and, later, a CUDA kernel (RADX_HD functions, C11 and C++).
+ * Used by host/cpu/ibsi_resample.c; RADX_HD functions (C11 and C++), ready for a CUDA kernel.
  *
  * Conventions: positions are continuous voxel indices of the input axis (voxel centres at
  * integers 0 .. n-1).  An output axis of m voxels with grid step g (= new spacing / old spacing,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* IBSI-style resampling, mask partial-volume thresholding, rounding and re-segmentation
- * (ibsi_preprocess.h; per-voxel rules in tests/ibsi_interp.h).
+ * (cpu/ibsi_resample.h; per-voxel rules in kernels/rules/ibsi_interp.h).
  *
  * Definitions (IBSI-1 reference manual arXiv:1612.07003, "Interpolation" and "Notes on
  * interpolation"; the same processing that IBSI-2 phase 2, arXiv:2006.05470, prescribes and that
@@ -34,8 +34,8 @@
 #include "core/error.h"
 #include "core/volume.h"
 #include "cpu/resample.h"
-#include "ibsi_preprocess.h"
-#include "ibsi_interp.h"
+#include "cpu/ibsi_resample.h"
+#include "rules/ibsi_interp.h"
 
 /* Nearest-value padding of each line before the B-spline prefilter (scipy's npad). */
 #define IBSI_BSPLINE_PAD 12

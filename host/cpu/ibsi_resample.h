@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* IBSI-style image processing (tests/ibsi_preprocess.c): resampling of image and mask onto the
+/* IBSI-style image processing (host/cpu/ibsi_resample.c): resampling of image and mask onto the
  * IBSI interpolation grid (grid centres aligned), partial-volume thresholding of the
  * interpolated mask, intensity rounding and intensity re-segmentation, as the IBSI-1 reference
  * manual (arXiv:1612.07003) defines them and IBSI-2 phase 2 (arXiv:2006.05470) uses them.
  * This is not PyRadiomics' resampling (host/cpu/resample.c, radx_resample): PyRadiomics aligns the
  * new grid with the mask origin and crops around the ROI; IBSI centres the new grid on the
  * image and keeps the whole field of view. */
-#ifndef RADX_IBSI_PREPROCESS_H
-#define RADX_IBSI_PREPROCESS_H
+#ifndef RADX_IBSI_RESAMPLE_H
+#define RADX_IBSI_RESAMPLE_H
 
 #include <stdint.h>
 #include "core/error.h"
