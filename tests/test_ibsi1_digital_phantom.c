@@ -2,7 +2,7 @@
 /* IBSI-1 digital phantom: every feature PyRadiomics maps to an IBSI code
  * (data/pyradiomics/featuresDict_IBSIv7.tsv, from PyRadiomics) against the IBSI-1 manual's
  * reference values (data/ibsi1/reference_values/ibsi1_manual_reference_values.csv, CC-BY-4.0).
- * Settings: data/ibsi1/ibsi1_digital_phantom.yaml.  Aggregation compared: "3D, averaged" for GLCM
+ * Settings: data/ibsi1/digital_phantom_pyradiomics.yaml.  Aggregation compared: "3D, averaged" for GLCM
  * and GLRLM (PyRadiomics averages features over directions), "3D" for GLSZM/GLDM/NGTDM, none for
  * morphology and statistics.  Tolerance: the manual's where given; for the digital phantom the
  * manual gives none, the values being exact to their printed digits, so the rule is
@@ -75,7 +75,7 @@ static radx_result *run(radx_ctx *ctx, int excess)
     radx_params *p;
     radx_params_create(ctx, &p);
     char path[1024], img[1024], msk[1024];
-    snprintf(path, sizeof path, "%s/data/ibsi1/ibsi1_digital_phantom.yaml", RADX_SOURCE_DIR);
+    snprintf(path, sizeof path, "%s/data/ibsi1/digital_phantom_pyradiomics.yaml", RADX_SOURCE_DIR);
     snprintf(img, sizeof img, "%s/data/ibsi1/digital_phantom/image.nii.gz", RADX_SOURCE_DIR);
     snprintf(msk, sizeof msk, "%s/data/ibsi1/digital_phantom/mask.nii.gz", RADX_SOURCE_DIR);
     radx_plan *plan = NULL;
