@@ -90,6 +90,7 @@ _PROTOTYPES = {
     'radx_result_is_number': (ctypes.c_int, [_P, ctypes.c_size_t]),
     'radx_result_value': (ctypes.c_double, [_P, ctypes.c_size_t]),
     'radx_result_text': (_S, [_P, ctypes.c_size_t]),
+    'radx_result_ibsi_name': (_S, [_P, ctypes.c_size_t]),
     'radx_result_names': (ctypes.c_size_t, [_P, _P, ctypes.c_size_t]),
     'radx_result_values': (None, [_P, _P, _P, ctypes.c_size_t]),
     'radx_result_destroy': (None, [_P]),
@@ -236,13 +237,17 @@ class Image:
             self.handle = None
 
 
-def result_entries(handle):
+def result_entries(handle, ibsi=False):
     """The entries of a radx_result, which is destroyed: names (list), values (float64 array, NaN
     for text entries) and the text entries {index: text}, fetched in a few calls whatever their
-    number."""
+    number.  ibsi: the names are the entries' IBSI keys instead (None where an entry has none)."""
     import numpy
     try:
         n = lib.radx_result_count(handle)
+        if ibsi:
+            keys = [lib.radx_result_ibsi_name(handle, i) for i in range(n)]
+            values = numpy.array([lib.radx_result_value(handle, i) for i in range(n)], numpy.float64)
+            return [k.decode() if k is not None else None for k in keys], values, {}
         length = lib.radx_result_names(handle, None, 0)
         buf = ctypes.create_string_buffer(length + 1)
         lib.radx_result_names(handle, buf, length + 1)
@@ -258,7 +263,7 @@ def result_entries(handle):
         lib.radx_result_destroy(handle)
 
 
-def execute(plan, image, mask, label):
+def execute(plan, image, mask, label, ibsi=False):
     """Runs one case: image and mask are paths (str) or Image objects."""
     r = _P()
     if isinstance(image, Image):
@@ -266,7 +271,7 @@ def execute(plan, image, mask, label):
     else:
         plan.ctx.check(lib.radx_plan_execute(plan.handle, os.fsencode(image), os.fsencode(mask), label,
                                              ctypes.byref(r)))
-    return result_entries(r)
+    return result_entries(r, ibsi)
 
 
 def execute_map(plan, image, mask, label, on_map):

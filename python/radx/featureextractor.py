@@ -20,6 +20,8 @@ import numpy
 from . import _capi
 
 FEATURE_CLASSES = ['firstorder', 'glcm', 'gldm', 'glrlm', 'glszm', 'ngtdm', 'shape', 'shape2D']
+# radx's IBSI-1 classes PyRadiomics lacks (data/ibsi1/README.md): enabled by name only
+IBSI_CLASSES = ['gldzm', 'ih', 'ivh', 'li', 'morph', 'ngldm', 'stat']
 # PyRadiomics' getImageTypes(): imageoperations' get*Image functions, in dir() order
 IMAGE_TYPES = ['Exponential', 'Gradient', 'LBP2D', 'LBP3D', 'LoG', 'Logarithm', 'Original', 'Square', 'SquareRoot',
                'Wavelet']
@@ -189,7 +191,7 @@ class RadiomicsFeatureExtractor:
         self.enabledFeatures = {}
 
     def enableFeatureClassByName(self, featureClass, enabled=True):
-        if featureClass not in self.featureClassNames:
+        if featureClass not in self.featureClassNames and featureClass not in IBSI_CLASSES:
             raise ValueError('Feature class %s is not recognized' % featureClass)
         if enabled:
             self.enabledFeatures[featureClass] = []
@@ -198,7 +200,7 @@ class RadiomicsFeatureExtractor:
 
     def enableFeaturesByName(self, **enabledFeatures):
         for featureClass, featureNames in enabledFeatures.items():
-            if featureClass not in self.featureClassNames:
+            if featureClass not in self.featureClassNames and featureClass not in IBSI_CLASSES:
                 raise ValueError('Feature class %s is not recognized' % featureClass)
             self.enabledFeatures[featureClass] = featureNames
 
@@ -224,13 +226,16 @@ class RadiomicsFeatureExtractor:
         disable = ('imageTypes', 'featureClasses') if diagnostics_only else self._document[2]
         return _ENGINE.plan_for(self._document[1], disable, self.device, self.threads)
 
-    def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False):
+    def execute(self, imageFilepath, maskFilepath, label=None, label_channel=None, voxelBased=False, names='radx'):
         """PyRadiomics' execute: image and mask are file paths, SimpleITK images, or radx.Image
         (a numpy array with its geometry).  Returns an OrderedDict: diagnostics (as PyRadiomics
         types them), then features (numpy.float64), or with voxelBased=True the feature maps as
-        SimpleITK images."""
+        SimpleITK images.  names='ibsi' (radx's): the features keyed by IBSI-1 tag
+        ('Fcm.joint.max|3D, averaged'), only those with one, no diagnostics."""
         if label_channel not in (None, 0):
             raise ValueError('radx: label_channel %r: vector masks are not supported yet' % (label_channel,))
+        if names not in ('radx', 'ibsi') or (names == 'ibsi' and voxelBased):
+            raise ValueError("radx: names must be 'radx' or 'ibsi' (the latter not with voxelBased), not %r" % (names,))
         plan = self._plan(label)
         image = _as_input(plan.ctx, imageFilepath, 'image')
         mask = _as_input(plan.ctx, maskFilepath, 'mask')
@@ -238,6 +243,8 @@ class RadiomicsFeatureExtractor:
             out = self._voxel_diagnostics(label, image, mask)
             out.update(_execute_maps(plan, image, mask, 0))
             return out
+        if names == 'ibsi':
+            return _ibsi_result(plan, image, mask)
         out = _result(plan, image, mask)
         if 'diagnostics_Configuration_EnabledImageTypes' in out:  # as enabled (a LoG without sigma too)
             out['diagnostics_Configuration_EnabledImageTypes'] = _fresh(self.enabledImagetypes)
@@ -259,6 +266,16 @@ class RadiomicsFeatureExtractor:
 
     def __getstate__(self):
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != '_document'}
+
+
+def _ibsi_result(plan, image, mask):
+    """One run keyed by IBSI-1 tag: the first entry of each key, as `radx extract --names ibsi`."""
+    keys, values, _ = _capi.execute(plan, image, mask, 0, ibsi=True)
+    out = collections.OrderedDict()
+    for k, v in zip(keys, list(values)):
+        if k is not None and k not in out:
+            out[k] = v
+    return out
 
 
 def _result(plan, image, mask):

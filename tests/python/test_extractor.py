@@ -385,3 +385,28 @@ def test_delta_ids_are_text(tmp_path):
     with pytest.warns(UserWarning, match='one table only'):
         d = radx.delta(str(tmp_path / 'a.csv'), str(tmp_path / 'b.csv'), 'ID')
     assert list(d['ID']) == ['8'] and list(d[f]) == [1.5]
+
+
+def test_ibsi_names_and_classes():
+    """names='ibsi' gives the IBSI-keyed features of `radx extract --names ibsi`, bit for bit; the
+    IBSI classes are enabled by name only; the digital phantom's values meet the manual's."""
+    phantom = os.path.join(SRC, 'data', 'ibsi1', 'digital_phantom')
+    img, msk = os.path.join(phantom, 'image.nii.gz'), os.path.join(phantom, 'mask.nii.gz')
+    params = os.path.join(SRC, 'data', 'ibsi1', 'digital_phantom.yaml')
+    got = radx.RadiomicsFeatureExtractor(params).execute(img, msk, names='ibsi')
+    out = subprocess.run([CLI, 'extract', img, msk, '-p', params, '--names', 'ibsi', '-f', 'json', '--device', 'cpu'],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    want = json.loads(out.stdout)
+    assert list(got) == list(want) and len(got) == 482
+    assert all(float(repr(got[k])) == want[k] for k in want)
+    assert abs(got['Fcm.joint.max|2D, averaged'] - 0.519) <= 0.0005  # the manual's value, 3 digits
+    assert abs(got['Fdzm.sde|3D'] - 1.0) <= 0.0005 and abs(got['Fmorph.vol'] - 556) <= 0.5
+    ex = radx.RadiomicsFeatureExtractor()
+    ex.enableAllFeatures()
+    assert 'gldzm' not in ex.enabledFeatures
+    ex.disableAllFeatures()
+    ex.enableFeatureClassByName('ngldm')
+    res = ex.execute(img, msk, label=1)
+    assert 'original_ngldm_DependenceCountEnergy' in res
+    with pytest.raises(ValueError):
+        ex.execute(img, msk, names='tags')
