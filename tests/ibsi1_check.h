@@ -17,7 +17,7 @@
 #include "radx_test.h"
 
 /* half a unit of the last printed significant digit of a reference text like "0.0411", "1.49e3" */
-static double ibsi1_print_tolerance(const char *s)
+static inline double ibsi1_print_tolerance(const char *s)
 {
     int exp10 = 0, frac = 0, seen_dot = 0;
     const char *e = strpbrk(s, "eE");
@@ -32,7 +32,7 @@ static double ibsi1_print_tolerance(const char *s)
 }
 
 /* The value of IBSI key `key` in r; 0 when absent. */
-static int ibsi1_find(const radx_result *r, const char *key, double *v)
+static inline int ibsi1_find(const radx_result *r, const char *key, double *v)
 {
     for (size_t i = 0; i < radx_result_count(r); i++) {
         const char *k = radx_result_ibsi_name(r, i);
@@ -47,8 +47,8 @@ static int ibsi1_find(const radx_result *r, const char *key, double *v)
 /* Runs params (under data/ibsi1/) on image and mask, compares the data set `data` ("dig. phantom",
  * "config. A", ...) of the reference table; adds the values compared and passed to *total and
  * *passed. */
-static void ibsi1_check(const char *params, const char *image, const char *mask, const char *data, int *total,
-                        int *passed)
+static inline void ibsi1_check(const char *params, const char *image, const char *mask, const char *data, int *total,
+                               int *passed)
 {
     char path[2048];
     csv_table ref;

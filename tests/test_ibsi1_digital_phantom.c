@@ -21,26 +21,7 @@
  *    ...GreyLevel...); the test maps them to PyRadiomics' names.
  * Differences that cannot show on this phantom (IBSI settings chosen to avoid them) are listed
  * in README.md ("PyRadiomics and IBSI"). */
-#include <ctype.h>
-#include "csv_read.h"
-#include "radx.h"
-#include "radx_test.h"
-
-/* half a unit of the last printed significant digit of a reference value text like "0.0411",
- * "556", "1.49e3" */
-static double print_tolerance(const char *s)
-{
-    int exp10 = 0, frac = 0, seen_dot = 0;
-    const char *e = strpbrk(s, "eE");
-    if (e) exp10 = atoi(e + 1);
-    for (const char *c = s; *c && c != e; c++) {
-        if (*c == '.')
-            seen_dot = 1;
-        else if (isdigit((unsigned char)*c) && seen_dot)
-            frac++;
-    }
-    return 0.5 * pow(10.0, exp10 - frac);
-}
+#include "ibsi1_check.h" /* ibsi1_print_tolerance */
 
 static const char *fix_name(const char *f)
 {
@@ -127,7 +108,7 @@ int main(void)
                 continue;
             found = 1;
             const char *vs = csv_get(&ref, k, 6), *ts = csv_get(&ref, k, 7);
-            double refv = strtod(vs, NULL), tol = ts[0] ? strtod(ts, NULL) : print_tolerance(vs);
+            double refv = strtod(vs, NULL), tol = ts[0] ? strtod(ts, NULL) : ibsi1_print_tolerance(vs);
             char name[256];
             snprintf(name, sizeof name, "original_%s_%s", cls, feat);
             long i = radx_result_find(r, name);
@@ -157,7 +138,7 @@ int main(void)
     for (int k = 1; k < ref.nrows; k++) {
         if (strcmp(csv_get(&ref, k, 2), "IPH6") || strcmp(csv_get(&ref, k, 4), "dig. phantom")) continue;
         const char *vs = csv_get(&ref, k, 6);
-        double refv = strtod(vs, NULL), tol = print_tolerance(vs);
+        double refv = strtod(vs, NULL), tol = ibsi1_print_tolerance(vs);
         long i = radx_result_find(r, "original_firstorder_Kurtosis");
         long j = radx_result_find(rx, "original_firstorder_Kurtosis");
         CHECK(i >= 0 && j >= 0, "Kurtosis not computed");

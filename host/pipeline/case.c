@@ -555,6 +555,27 @@ static radx_status pre_crop(radx_case *cs, const prep *pr, radx_err *err)
     return RADX_OK;
 }
 
+/* Mean and population standard deviation of the image over the voxels of lab; 0 voxels: NaN. */
+static void roi_mean_sd(const radx_case *cs, const uint8_t *lab, double *mean, double *sd)
+{
+    const int64_t nvox = radx_geom_nvox(&cs->img.g);
+    radx_ksum ks = {0, 0};
+    int64_t n = 0;
+    for (int64_t i = 0; i < nvox; i++)
+        if (lab[i]) {
+            radx_kadd(&ks, radx_volume_get(&cs->img, i));
+            n++;
+        }
+    *mean = radx_kval(&ks) / (double)n;
+    double dv = 0;
+    for (int64_t i = 0; i < nvox; i++)
+        if (lab[i]) {
+            const double d = radx_volume_get(&cs->img, i) - *mean;
+            dv += d * d;
+        }
+    *sd = sqrt(dv / (double)n);
+}
+
 /* resegmentMask's thresholds th[0..nth): resegmentRange, relative to the ROI's largest value
  * (relative) or to its mean and standard deviation (sigma). */
 static int reseg_thresholds(const radx_case *cs, const radx_params *p, double th[2])
@@ -577,22 +598,7 @@ static int reseg_thresholds(const radx_case *cs, const radx_params *p, double th
             }
         a = mx;
     } else if (p->reseg_mode == RADX_RESEG_SIGMA) {
-        radx_ksum ks = {0, 0};
-        int64_t n = 0;
-        for (int64_t i = 0; i < nvox; i++)
-            if (cs->lab[i]) {
-                radx_kadd(&ks, radx_volume_get(&cs->img, i));
-                n++;
-            }
-        const double mean = radx_kval(&ks) / (double)n;
-        double dv = 0;
-        for (int64_t i = 0; i < nvox; i++)
-            if (cs->lab[i]) {
-                const double d = radx_volume_get(&cs->img, i) - mean;
-                dv += d * d;
-            }
-        c0 = mean;
-        a = sqrt(dv / (double)n);
+        roi_mean_sd(cs, cs->lab, &c0, &a);
     }
     if (p->reseg_mode == RADX_RESEG_ABSOLUTE) {
         th[0] = r0;
@@ -612,22 +618,10 @@ static int reseg_thresholds(const radx_case *cs, const radx_params *p, double th
 static int64_t remove_outliers(radx_case *cs, double k)
 {
     const int64_t nvox = radx_geom_nvox(&cs->img.g);
-    radx_ksum ks = {0, 0};
-    int64_t n = 0, kept = 0;
-    for (int64_t i = 0; i < nvox; i++)
-        if (cs->lab_reseg[i]) {
-            radx_kadd(&ks, radx_volume_get(&cs->img, i));
-            n++;
-        }
-    if (!n) return 0;
-    const double mean = radx_kval(&ks) / (double)n;
-    double dv = 0;
-    for (int64_t i = 0; i < nvox; i++)
-        if (cs->lab_reseg[i]) {
-            const double d = radx_volume_get(&cs->img, i) - mean;
-            dv += d * d;
-        }
-    const double sd = sqrt(dv / (double)n), lo = mean - k * sd, hi = mean + k * sd;
+    int64_t kept = 0;
+    double mean, sd;
+    roi_mean_sd(cs, cs->lab_reseg, &mean, &sd);
+    const double lo = mean - k * sd, hi = mean + k * sd; /* NaN for an empty ROI: none kept */
     for (int64_t i = 0; i < nvox; i++) {
         if (!cs->lab_reseg[i]) continue;
         const double v = radx_volume_get(&cs->img, i);
