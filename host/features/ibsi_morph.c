@@ -391,7 +391,7 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
     radx_status st = radx_shape_covariance(s->roi, d, sp, cov, &npc, err);
     if (st) return st;
     radx_shape_eigvals(3, cov, w); /* ascending */
-    if (npc > 1 && w[0] >= 0.0) {
+    if (npc > 1 && w[0] > 0.0) { /* a flat ROI has no enclosing ellipsoid */
         const double f = (double)npc / (double)(npc - 1);
         const double a = 2.0 * sqrt(w[2] * f), b = 2.0 * sqrt(w[1] * f), c = 2.0 * sqrt(w[0] * f);
         out[4] = 3.0 * V / (4.0 * PI * a * b * c);

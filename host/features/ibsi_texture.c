@@ -23,6 +23,7 @@
 
 #include "features/angular_classes.h"
 #include "features/ibsi_texture.h"
+#include "features/texture_common.h"
 #include "rules/angles.h"
 #include "rules/glcm_features.h"
 #include "rules/ngtdm_features.h"
@@ -614,7 +615,7 @@ static radx_status run_alloc(class_run *r, const radx_texture_input *in, const u
         if (!r->label || !r->queue || !r->w.key) return RADX_ERR_NOMEM;
     }
     if (r->c == RADX_CLASS_GLDZM && !(r->dist = border_distance(r->g, morph ? morph : in->roi))) return RADX_ERR_NOMEM;
-    if (radx_glcm_ws_alloc(&r->w.glcm, ng, ng, 0)) return RADX_ERR_NOMEM;
+    if (r->c == RADX_CLASS_GLCM && radx_glcm_ws_alloc(&r->w.glcm, ng, ng, 0)) return RADX_ERR_NOMEM;
     r->w.vals = malloc((size_t)ng * sizeof *r->w.vals);
     r->w.ivals = malloc((size_t)ng * sizeof *r->w.ivals);
     r->w.s = malloc(((size_t)ng + 1) * sizeof *r->w.s);
@@ -634,6 +635,25 @@ static radx_status run_alloc(class_run *r, const radx_texture_input *in, const u
         r->w.ivals[l] = l + 1;
     }
     return RADX_OK;
+}
+
+/* The memory limit against the matrices' bytes, before anything is allocated: GLCM's workspace is
+ * about 6 levels^2 doubles, the dense matrices levels x columns (with their entries), zones a few
+ * words per box voxel. */
+static radx_status matrix_memory(radx_class c, const radx_texture_input *in, const radx_params *p, radx_err *err)
+{
+    const double ng = in->ng, nbox = (double)in->dims_zyx[0] * (double)in->dims_zyx[1] * (double)in->dims_zyx[2];
+    const double dmax = fmax((double)in->dims_zyx[0], fmax((double)in->dims_zyx[1], (double)in->dims_zyx[2]));
+    double bytes;
+    switch (c) {
+    case RADX_CLASS_GLCM: bytes = 48.0 * ng * ng; break;
+    case RADX_CLASS_GLRLM: bytes = 40.0 * ng * (dmax + 1.0); break;
+    case RADX_CLASS_NGLDM: bytes = 40.0 * ng * (2.0 * RADX_MAX_ANGLES + 2.0); break;
+    case RADX_CLASS_NGTDM: bytes = 80.0 * ng; break;
+    default: bytes = 48.0 * nbox + 40.0 * (double)in->n_roi; break;
+    }
+    (void)p;
+    return radx_tex_matrix_memory(radx_class_name(c), in->ng, bytes, err);
 }
 
 static const char *const *class_tags(radx_class c, int *n)
@@ -659,6 +679,8 @@ radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_textu
     for (int i = 0; i < ntab; i++) out[i] = NAN;
     if (!tags) return radx_seterr(err, RADX_ERR_INTERNAL, "not an IBSI texture class: %d", (int)c);
     if (in->ng < 1 || in->n_roi < 1) return RADX_OK;
+    radx_status st = matrix_memory(c, in, p, err);
+    if (st) return st;
     a = radx_aggregation_for_class(c, a, p);
     const int two_d = a == RADX_AGG_2D_AVG || a == RADX_AGG_2D_SMRG || a == RADX_AGG_25D_DMRG ||
                       a == RADX_AGG_25D_VMRG || a == RADX_AGG_2D || a == RADX_AGG_25D;
@@ -666,7 +688,7 @@ radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_textu
     class_run r;
     memset(&r, 0, sizeof r);
     if (!g) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", radx_class_name(c));
-    radx_status st = geom_init(g, c, in, p, two_d, err);
+    st = geom_init(g, c, in, p, two_d, err);
     if (!st) {
         r.c = c;
         r.g = g;
