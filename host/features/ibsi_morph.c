@@ -20,6 +20,9 @@
 #include <string.h>
 
 #include "features/features.h"
+#include "core/limits.h"
+#include "cpu/fft.h"
+#include "cpu/fft_double.h"
 #include "features/ibsi_morph.h"
 
 #define PI 3.14159265358979323846
@@ -244,96 +247,90 @@ static double ellipsoid_area(double a, double b, double c)
 
 /* ---- spatial autocorrelation -------------------------------------------------------------------- */
 
-/* Moran's I and Geary's C of the intensity mask im (box dims d, spacing sp) whose k values x are
- * in box order, every pair weighted by the inverse distance of the voxel centres.  On the grid the
- * weight depends on the offset only (a table), and for each voxel i the three sums over j
- * (weights, w y_j, w y_j^2 with y = x - mean) run along rows of the box, restricted to the ROI's
- * extent in each row: O(N x box) multiply-adds, no square root.  Each voxel's sums are taken in
- * one order and added in voxel order: the result does not depend on the thread count. */
+/* The inverse-distance weights of every voxel offset, wrapped into a P-periodic grid (offsets up
+ * to the box size minus one on each axis; the voxel itself weighs 0), as complex numbers. */
+static void weight_grid(double *w, const int64_t P[3], const int64_t d[3], const double sp[3])
+{
+    for (int64_t z = 0, i = 0; z < P[2]; z++)
+        for (int64_t y = 0; y < P[1]; y++)
+            for (int64_t x = 0; x < P[0]; x++, i++) {
+                const int64_t oz = z < d[0] ? z : P[2] - z, oy = y < d[1] ? y : P[1] - y, ox = x < d[2] ? x : P[0] - x;
+                const double a = oz * sp[0], b = oy * sp[1], c = ox * sp[2];
+                const int valid = oz < d[0] && oy < d[1] && ox < d[2] && (oz | oy | ox);
+                w[2 * i] = valid ? 1.0 / sqrt(a * a + b * b + c * c) : 0.0;
+                w[2 * i + 1] = 0.0;
+            }
+}
+
+/* Moran's I and Geary's C of the intensity mask im (box dims d, zyx, spacing sp) whose k values x
+ * are in box order, every pair of voxels weighted by the inverse distance of their centres.  Per
+ * voxel i the sums over the others, S_w = sum_j w_ij, S_y = sum_j w_ij y_j and S_yy = sum_j w_ij
+ * y_j^2 (y = x - mean), are convolutions of the mask, y and y^2 with the weights: computed exactly
+ * by double-precision FFTs over the box padded to twice its size (no wrap-around), the mask and y
+ * as one complex field.  Then Moran's numerator is sum_i y_i S_y(i) and Geary's
+ * sum_i (y_i^2 S_w - 2 y_i S_y + S_yy). */
 static radx_status autocorrelation(const uint8_t *im, const int64_t d[3], const double sp[3], const double *x,
-                                   int64_t k, double *moran, double *geary)
+                                   int64_t k, double *moran, double *geary, radx_err *err)
 {
     *moran = *geary = NAN;
     if (k < 2) return RADX_OK;
-    const int64_t nbox = d[0] * d[1] * d[2], nrow = d[0] * d[1];
+    int64_t P[3]; /* x, y, z */
+    for (int a = 0; a < 3; a++) P[a] = radx_fft_good_size(2 * d[2 - a] - 1, 0);
+    if (!P[0] || !P[1] || !P[2]) return radx_seterr(err, RADX_ERR_NOMEM, "morph: ROI box too large");
+    const int64_t np = P[0] * P[1] * P[2];
+    radx_status st = radx_memory_check(3.0 * 16.0 * (double)np, "morph: Moran's I and Geary's C", err);
+    if (st) return st;
     double mu = 0.0, den = 0.0;
     for (int64_t i = 0; i < k; i++) mu += x[i];
     mu /= (double)k;
     for (int64_t i = 0; i < k; i++) den += (x[i] - mu) * (x[i] - mu);
-    /* the box's fields: mask m, y = x - mean and y^2 (0 outside) */
-    double *m = calloc((size_t)nbox, sizeof *m), *y = calloc((size_t)nbox, sizeof *y);
-    double *y2 = calloc((size_t)nbox, sizeof *y2), *w = malloc((size_t)nbox * sizeof *w);
-    int64_t(*ext)[2] = malloc((size_t)nrow * sizeof *ext), *at = malloc((size_t)k * sizeof *at);
-    double(*part)[3] = malloc((size_t)k * sizeof *part);
-    radx_status st = RADX_ERR_NOMEM;
-    if (!m || !y || !y2 || !w || !ext || !at || !part) goto done;
-    for (int64_t r = 0, j = 0; r < nrow; r++) {
-        ext[r][0] = d[2];
-        ext[r][1] = -1;
-        for (int64_t c = 0; c < d[2]; c++) {
-            const int64_t i = r * d[2] + c;
-            if (!im[i] || j >= k) continue;
-            m[i] = 1.0;
-            y[i] = x[j] - mu;
-            y2[i] = y[i] * y[i];
-            at[j++] = i;
-            if (c < ext[r][0]) ext[r][0] = c;
-            ext[r][1] = c;
-        }
+    double *w = malloc((size_t)np * 2 * sizeof *w), *f = calloc((size_t)np * 2, sizeof *f);
+    double *g = calloc((size_t)np * 2, sizeof *g);
+    if (!w || !f || !g) {
+        st = radx_seterr(err, RADX_ERR_NOMEM, "morph: out of memory for Moran's I and Geary's C");
+        goto done;
     }
-    for (int64_t dz = 0, i = 0; dz < d[0]; dz++) /* weight of each offset (|dz|, |dy|, |dx|) */
-        for (int64_t dy = 0; dy < d[1]; dy++)
-            for (int64_t dx = 0; dx < d[2]; dx++, i++) {
-                const double a = dz * sp[0], b = dy * sp[1], c = dx * sp[2];
-                w[i] = i ? 1.0 / sqrt(a * a + b * b + c * c) : 0.0;
+    weight_grid(w, P, d, sp);
+    for (int64_t z = 0, i = 0, j = 0; z < d[0]; z++) /* f = mask + i y, g = y^2 */
+        for (int64_t y = 0; y < d[1]; y++)
+            for (int64_t c = 0; c < d[2]; c++, i++) {
+                if (!im[i] || j >= k) continue;
+                const int64_t q = c + P[0] * (y + P[1] * z);
+                const double v = x[j++] - mu;
+                f[2 * q] = 1.0;
+                f[2 * q + 1] = v;
+                g[2 * q] = v * v;
             }
-#pragma omp parallel for schedule(dynamic, 16)
-    for (int64_t j = 0; j < k; j++) {
-        const int64_t i = at[j], xi = i % d[2], yi = (i / d[2]) % d[1], zi = i / (d[2] * d[1]);
-        double sw = 0.0, sy = 0.0, syy = 0.0;
-        for (int64_t r = 0; r < nrow; r++) {
-            if (ext[r][1] < 0) continue;
-            const int64_t z = r / d[1], yy = r % d[1], c0 = ext[r][0], c1 = ext[r][1] + 1;
-            const double *wr = w + d[2] * (llabs(yy - yi) + d[1] * llabs(z - zi));
-            const double *mr = m + r * d[2], *yr = y + r * d[2], *y2r = y2 + r * d[2];
-            const int64_t mid = xi < c0 ? c0 : xi > c1 ? c1 : xi;
-#pragma omp simd reduction(+ : sw, sy, syy)
-            for (int64_t c = c0; c < mid; c++) { /* left of the voxel: weights by xi - c */
-                sw += wr[xi - c] * mr[c];
-                sy += wr[xi - c] * yr[c];
-                syy += wr[xi - c] * y2r[c];
-            }
-#pragma omp simd reduction(+ : sw, sy, syy)
-            for (int64_t c = mid; c < c1; c++) {
-                sw += wr[c - xi] * mr[c];
-                sy += wr[c - xi] * yr[c];
-                syy += wr[c - xi] * y2r[c];
-            }
-        }
-        const double yv = y[i];
-        part[j][0] = sw;
-        part[j][1] = yv * sy;
-        part[j][2] = yv * yv * sw - 2.0 * yv * sy + syy;
+    if ((st = radx_fft3_double(w, P, 0, err)) || (st = radx_fft3_double(f, P, 0, err)) ||
+        (st = radx_fft3_double(g, P, 0, err)))
+        goto done;
+    for (int64_t i = 0; i < np; i++) { /* the weights are even: their spectrum is real */
+        const double s = w[2 * i] / (double)np;
+        f[2 * i] *= s;
+        f[2 * i + 1] *= s;
+        g[2 * i] *= s;
+        g[2 * i + 1] *= s;
     }
+    if ((st = radx_fft3_double(f, P, 1, err)) || (st = radx_fft3_double(g, P, 1, err))) goto done;
     double s0 = 0.0, sm = 0.0, sg = 0.0;
-    for (int64_t j = 0; j < k; j++) {
-        s0 += part[j][0];
-        sm += part[j][1];
-        sg += part[j][2];
-    }
+    for (int64_t z = 0, i = 0, j = 0; z < d[0]; z++)
+        for (int64_t y = 0; y < d[1]; y++)
+            for (int64_t c = 0; c < d[2]; c++, i++) {
+                if (!im[i] || j >= k) continue;
+                const int64_t q = c + P[0] * (y + P[1] * z);
+                const double v = x[j++] - mu, sw = f[2 * q], sy = f[2 * q + 1], syy = g[2 * q];
+                s0 += sw;
+                sm += v * sy;
+                sg += v * v * sw - 2.0 * v * sy + syy;
+            }
     if (den > 0.0) {
         *moran = (double)k / s0 * sm / den;
         *geary = (double)(k - 1) / (2.0 * s0) * sg / den;
     }
-    st = RADX_OK;
 done:
-    free(m);
-    free(y);
-    free(y2);
     free(w);
-    free(ext);
-    free(at);
-    free(part);
+    free(f);
+    free(g);
     return st;
 }
 
@@ -391,7 +388,7 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
     radx_status st = radx_shape_covariance(s->roi, d, sp, cov, &npc, err);
     if (st) return st;
     radx_shape_eigvals(3, cov, w); /* ascending */
-    if (npc > 1 && w[0] > 0.0) { /* a flat ROI has no enclosing ellipsoid */
+    if (npc > 1 && w[0] > 0.0) {   /* a flat ROI has no enclosing ellipsoid */
         const double f = (double)npc / (double)(npc - 1);
         const double a = 2.0 * sqrt(w[2] * f), b = 2.0 * sqrt(w[1] * f), c = 2.0 * sqrt(w[0] * f);
         out[4] = 3.0 * V / (4.0 * PI * a * b * c);
@@ -405,8 +402,7 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
     out[7] = A / ha;
 
     out[8] = V * xsum / (double)k;
-    st = autocorrelation(im, d, sp, in->x, k, &out[9], &out[10]);
-    return st ? radx_seterr(err, st, "morph: out of memory") : RADX_OK;
+    return autocorrelation(im, d, sp, in->x, k, &out[9], &out[10], err);
 }
 
 /* ---- local intensity ---------------------------------------------------------------------------- */
