@@ -57,8 +57,9 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_IBSIINTERP: v = p->ibsi_interpolation; break;
     case K_IBSIROUND: v = p->ibsi_round_intensities; break;
     case K_IBSIDISC: v = p->ibsi_discretisation; break;
-    case K_IBSI: v = p->ibsi_interpolation && p->ibsi_discretisation && p->ibsi_morph_mask && p->ibsi_pca &&
-                     p->ibsi_kurtosis_excess;
+    case K_IBSI:
+        v = p->ibsi_interpolation && p->ibsi_discretisation && p->ibsi_morph_mask && p->ibsi_pca &&
+            p->ibsi_kurtosis_excess;
         break;
     case K_MASKEDKERNEL: v = p->masked_kernel; break;
     case K_GRADSPACING: v = p->gradient_use_spacing; break;

@@ -197,20 +197,20 @@ struct radx_params {
     radx_aggregation aggregations[RADX_AGG_COUNT];
     radx_aggregation aggregation; /* the one the texture classes compute now (set by the pipeline) */
     /* --- first order / IBSI switches --- */
-    int ibsi_kurtosis_excess; /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
-    int ibsi_pca;             /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
-    int ibsi_morph_mask;      /* ibsiMorphologicalMask: shape, morph and GLDZM's distances on the whole
+    int ibsi_kurtosis_excess;   /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
+    int ibsi_pca;               /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
+    int ibsi_morph_mask;        /* ibsiMorphologicalMask: shape, morph and GLDZM's distances on the whole
                                  mask before re-segmentation (IBSI's morphological mask) */
-    int ibsi_interpolation;   /* ibsiInterpolation: resampling on IBSI's grid (centres aligned, whole
+    int ibsi_interpolation;     /* ibsiInterpolation: resampling on IBSI's grid (centres aligned, whole
                                  image), the mask interpolated linearly and thresholded */
     double ibsi_mask_threshold; /* ibsiMaskThreshold: partial-volume threshold, default 0.5 */
     int ibsi_round_intensities; /* ibsiRoundIntensities: interpolated intensities rounded (CT) */
-    int ibsi_discretisation;  /* ibsiDiscretisation: fixed bins from the re-segmentation's lower bound
+    int ibsi_discretisation;    /* ibsiDiscretisation: fixed bins from the re-segmentation's lower bound
                                  (else the ROI's minimum), fixed bin number by IBSI's formula */
-    double ibsi_outlier_sigma; /* ibsiOutlierSigma: after resegmentRange, also outside mean +- k sigma */
-    double ivh_bin_width;     /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
-    int ivh_bin_count;        /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
-    int log_mode;             /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
+    double ibsi_outlier_sigma;  /* ibsiOutlierSigma: after resegmentRange, also outside mean +- k sigma */
+    double ivh_bin_width;       /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
+    int ivh_bin_count;          /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
+    int log_mode;               /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
     /* --- voxel-based --- */
     int kernel_radius;
     int masked_kernel;
