@@ -112,5 +112,6 @@ int main(void)
                             0,
                             0,
                             one_zone};
+    th_nbhd_ibsi(&t, RADX_CLASS_GLSZM);
     return th_neighbourhood_main(&t);
 }

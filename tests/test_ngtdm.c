@@ -124,5 +124,6 @@ int main(void)
                             1,
                             0,
                             NULL};
+    th_nbhd_ibsi(&t, RADX_CLASS_NGTDM);
     return th_neighbourhood_main(&t);
 }

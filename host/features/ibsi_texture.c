@@ -26,6 +26,7 @@
 #include "features/texture_common.h"
 #include "rules/angles.h"
 #include "rules/glcm_features.h"
+#include "rules/gldm_rules.h"
 #include "rules/ngtdm_features.h"
 #include "rules/size_matrix_features.h"
 
@@ -53,12 +54,13 @@ typedef struct tex_geom {
     int64_t d[3]; /* box size (z, y, x) */
     int axis;     /* slice axis (numpy), -1 for 3-D */
     int nunit;    /* slices, or 1 */
-    int ndir, nnb;
+    int ndir;
     int dir[3 * RADX_MAX_ANGLES]; /* one of each +-pair (GLCM, GLRLM) */
-    int nb[3 * RADX_MAX_ANGLES];  /* every neighbour offset (NGTDM, NGLDM) */
     int nzone;                    /* zone linkage: offsets with Chebyshev norm 1 */
     int zone[3 * 26];
+    radx_tex_nbhd nh; /* NGTDM, NGLDM: every neighbour offset (NGLDM: GLDM's rule, kernels/rules/gldm_rules.h) */
     const int32_t *gl;
+    const uint8_t *roi;
 } tex_geom;
 
 /* Directions from the `distances` setting (GLRLM: distance 1, its runs step one voxel). */
@@ -71,14 +73,19 @@ static radx_status geom_init(tex_geom *g, radx_class c, const radx_texture_input
     g->axis = two_d ? p->force2d_dimension : -1;
     g->nunit = two_d ? (int)g->d[g->axis] : 1;
     g->gl = in->gl;
+    g->roi = in->roi;
     const int *dist = c == RADX_CLASS_GLRLM ? &one : p->distances, ndist = c == RADX_CLASS_GLRLM ? 1 : p->n_distances;
     g->ndir = radx_angles_build(size, dist, ndist, 0, g->axis, g->dir, RADX_MAX_ANGLES);
-    g->nnb = radx_angles_build(size, p->distances, p->n_distances, 1, g->axis, g->nb, RADX_MAX_ANGLES);
     g->nzone = radx_angles_build(size, &one, 1, 1, g->axis, g->zone, 26);
-    if (g->ndir < 0 || g->nnb < 0 || g->nzone < 0)
+    if (g->ndir < 0 || g->nzone < 0)
         return radx_seterr(err, RADX_ERR_PARAM, "texture: distances: invalid value (< 1) or more than %d angles",
                            RADX_MAX_ANGLES);
-    return RADX_OK;
+    if (c == RADX_CLASS_NGTDM)
+        return radx_tex_nbhd_build(g->d, p->distances, p->n_distances, g->axis, "ngtdm", &g->nh, err);
+    if (c != RADX_CLASS_NGLDM) return RADX_OK;
+    if (!(p->gldm_a >= 0.0) || p->gldm_a > 2147483647.0 || p->gldm_a != floor(p->gldm_a))
+        return radx_seterr(err, RADX_ERR_PARAM, "gldm_a: %g is not an integer >= 0", p->gldm_a);
+    return radx_tex_nbhd_build(g->d, p->distances, p->n_distances, g->axis, "ngldm", &g->nh, err);
 }
 
 /* The voxel range of unit u (-1: every unit). */
@@ -291,8 +298,8 @@ static void add_ngtdm(const tex_geom *g, int u, count_matrix *m)
         if (l <= 0) continue;
         double sum = 0.0;
         int cnt = 0;
-        for (int k = 0; k < g->nnb; k++) {
-            const int64_t j = step(g, z, y, x, g->nb + 3 * k);
+        for (int k = 0; k < g->nh.na; k++) {
+            const int64_t j = step(g, z, y, x, g->nh.off + 3 * k);
             if (j >= 0 && g->gl[j] > 0) {
                 sum += g->gl[j];
                 cnt++;
@@ -305,19 +312,17 @@ static void add_ngtdm(const tex_geom *g, int u, count_matrix *m)
     }
 }
 
-/* NGLDM of unit u (coarseness alpha = gldm_a): dependence count k + 1 of every ROI voxel. */
-static void add_ngldm(const tex_geom *g, int u, double alpha, count_matrix *m)
+/* NGLDM of unit u (coarseness alpha = gldm_a): dependence count k + 1 of every ROI voxel, by GLDM's
+ * per-voxel rule (the CUDA GLDM stage's too). */
+static void add_ngldm(const tex_geom *g, int u, int alpha, count_matrix *m)
 {
     FOR_UNIT(g, u, z, y, x, i)
     {
         const int32_t l = g->gl[i];
         if (l <= 0) continue;
-        int64_t k1 = 1;
-        for (int k = 0; k < g->nnb; k++) {
-            const int64_t j = step(g, z, y, x, g->nb + 3 * k);
-            if (j >= 0 && g->gl[j] > 0 && fabs((double)(g->gl[j] - l)) <= alpha) k1++;
-        }
-        m->c[(size_t)(l - 1) * m->ncol + (size_t)k1] += 1.0;
+        const int dep =
+            radx_gldm_voxel_dependence(&g->nh, g->gl, g->roi, i, z, y, x, radx_tex_inner(&g->nh, z, y, x), alpha);
+        m->c[(size_t)(l - 1) * m->ncol + (size_t)radx_gldm_size_of(dep)] += 1.0;
         m->nv += 1.0;
     }
 }
@@ -392,17 +397,23 @@ static int glcm_features(const count_matrix *m, feat_ws *w, double *f)
 
 /* The 16 shared features (+ the dependence count energy as f[16]) of the n entries in w, whose
  * counts sum to total, over N_v = nv voxels. */
-static int entry_features(feat_ws *w, int64_t n, int ng, int64_t jmax, int64_t total, double nv, double *f)
+static void szm_vector(const int32_t *gi, const int64_t *j, const int64_t *c, int64_t n, int ng, int64_t jmax,
+                       int64_t total, double nv, const double *vals, int64_t *pg, int64_t *ps, double *f)
 {
-    if (!total) return 0;
     radx_szm_feats s;
-    radx_szm_features_core(w->gi, w->j, w->c, n, ng, jmax, total, w->vals, w->pg, w->ps, &s);
+    radx_szm_features_core(gi, j, c, n, ng, jmax, total, vals, pg, ps, &s);
     double energy = 0.0;
-    for (int64_t e = 0; e < n; e++) energy += ((double)w->c[e] / total) * ((double)w->c[e] / total);
+    for (int64_t e = 0; e < n; e++) energy += ((double)c[e] / total) * ((double)c[e] / total);
     const double v[N_SZM + 1] = {
         s.se,  s.le,   s.lgl, s.hgl, s.selg, s.sehg, s.lelg, s.lehg, s.gln, s.glnn, s.sn, s.snn, (double)total / nv,
         s.glv, s.jvar, s.ent, energy};
     memcpy(f, v, sizeof v);
+}
+
+static int entry_features(feat_ws *w, int64_t n, int ng, int64_t jmax, int64_t total, double nv, double *f)
+{
+    if (!total) return 0;
+    szm_vector(w->gi, w->j, w->c, n, ng, jmax, total, nv, w->vals, w->pg, w->ps, f);
     return 1;
 }
 
@@ -509,7 +520,7 @@ static radx_status build(class_run *r, int u, int a)
     case RADX_CLASS_GLCM: add_glcm(r->g, u, a, &r->m); break;
     case RADX_CLASS_GLRLM: add_glrlm(r->g, u, a, &r->m); break;
     case RADX_CLASS_NGTDM: add_ngtdm(r->g, u, &r->m); break;
-    default: add_ngldm(r->g, u, r->p->gldm_a, &r->m); break;
+    default: add_ngldm(r->g, u, (int)r->p->gldm_a, &r->m); break;
     }
     return RADX_OK;
 }
@@ -591,7 +602,7 @@ static int64_t columns(const class_run *r, int ng)
     switch (r->c) {
     case RADX_CLASS_GLCM: return ng;
     case RADX_CLASS_NGTDM: return 2;
-    case RADX_CLASS_NGLDM: return r->g->nnb + 2;
+    case RADX_CLASS_NGLDM: return r->g->nh.na + 2;
     case RADX_CLASS_GLRLM: return (d[0] > d[1] ? (d[0] > d[2] ? d[0] : d[2]) : (d[1] > d[2] ? d[1] : d[2])) + 1;
     default: return 0;
     }
@@ -669,6 +680,37 @@ static const char *const *class_tags(radx_class c, int *n)
     }
 }
 
+/* The class's table (out, radx_class_table order) from its features in IBSI's order (f). */
+static void fill_table(radx_class c, const double *f, double *out)
+{
+    const radx_feature_info *tab;
+    int ntab, nf;
+    const char *const *tags = class_tags(c, &nf);
+    radx_class_table(c, &tab, &ntab);
+    for (int i = 0; i < ntab; i++) {
+        out[i] = NAN;
+        for (int k = 0; tab[i].ibsi && k < nf; k++)
+            if (!strcmp(tab[i].ibsi, tags[k])) out[i] = f[k];
+    }
+}
+
+radx_status radx_ngldm_from_gldm(const radx_szm_sparse *m, const double *ivals, int ngp, double *out, radx_err *err)
+{
+    double f[N_MAX];
+    for (int k = 0; k < N_MAX; k++) f[k] = NAN;
+    int64_t *pg = malloc(((size_t)ngp + 1) * sizeof *pg), *ps = malloc(((size_t)m->jmax + 1) * sizeof *ps);
+    if (!pg || !ps) {
+        free(pg);
+        free(ps);
+        return radx_seterr(err, RADX_ERR_NOMEM, "ngldm: out of memory");
+    }
+    if (m->nz > 0) szm_vector(m->gi, m->j, m->c, m->n, ngp, m->jmax, m->nz, (double)m->nz, ivals, pg, ps, f);
+    fill_table(RADX_CLASS_NGLDM, f, out);
+    free(pg);
+    free(ps);
+    return RADX_OK;
+}
+
 radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_texture_input *in, const uint8_t *morph,
                               const radx_params *p, double *out, radx_err *err)
 {
@@ -684,7 +726,7 @@ radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_textu
     a = radx_aggregation_for_class(c, a, p);
     const int two_d = a == RADX_AGG_2D_AVG || a == RADX_AGG_2D_SMRG || a == RADX_AGG_25D_DMRG ||
                       a == RADX_AGG_25D_VMRG || a == RADX_AGG_2D || a == RADX_AGG_25D;
-    tex_geom *g = malloc(sizeof *g);
+    tex_geom *g = calloc(1, sizeof *g);
     class_run r;
     memset(&r, 0, sizeof r);
     if (!g) return radx_seterr(err, RADX_ERR_NOMEM, "%s: out of memory", radx_class_name(c));
@@ -698,11 +740,10 @@ radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_textu
         st = run_alloc(&r, in, morph);
         if (!st) st = aggregate(&r, a, f);
         if (st == RADX_ERR_NOMEM) st = radx_seterr(err, st, "%s: out of memory", radx_class_name(c));
-        for (int i = 0; !st && i < ntab; i++)
-            for (int k = 0; tab[i].ibsi && k < nf; k++)
-                if (!strcmp(tab[i].ibsi, tags[k])) out[i] = f[k];
+        if (!st) fill_table(c, f, out);
     }
     run_free(&r);
+    radx_tex_nbhd_free(&g->nh);
     free(g);
     return st;
 }

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "params/params.h"
 #include "features/features.h"
+#include "features/size_matrix.h" /* radx_szm_sparse */
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,11 @@ radx_aggregation radx_aggregation_for_class(radx_class c, radx_aggregation a, co
  * axis force2Ddimension (0: axial). */
 radx_status radx_ibsi_texture(radx_class c, radx_aggregation a, const radx_texture_input *in, const uint8_t *morph,
                               const radx_params *p, double *out, radx_err *err);
+
+/* NGLDM's features (its table's order) from a GLDM matrix over the ngp present levels ivals
+ * (radx_gldm_setup's, counted by the CPU or the CUDA GLDM stage): IBSI's NGLDM at distance and
+ * coarseness as the matrix was counted; its voxels are the counts' sum. */
+radx_status radx_ngldm_from_gldm(const radx_szm_sparse *m, const double *ivals, int ngp, double *out, radx_err *err);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "backend/cuda.h"
-#include "cpu/backend_cpu.h" /* radx_voxel_rule_inputs */
+#include "cpu/backend_cpu.h"       /* radx_voxel_rule_inputs */
+#include "features/ibsi_texture.h" /* radx_aggregation_for_class */
 #include "cuda/cuda_check.cuh"
 #include "cuda/device_mem.cuh"
 #include "cuda/fft_cufft.h"
@@ -253,7 +254,14 @@ static radx_status cuda_texture(void *ctx, radx_class cls, const radx_box_bufs *
                                 radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
-    if (p->aggregation != RADX_AGG_PYRADIOMICS) return decline(err); /* IBSI aggregations: the CPU's */
+    const radx_aggregation agg = radx_aggregation_for_class(cls, p->aggregation, p);
+    if (cls == RADX_CLASS_NGLDM && (agg == RADX_AGG_3D || agg == RADX_AGG_25D))
+        return on_device(cu, err, [&] {
+            radx_cuda_box b;
+            radx_status st = cuda_box(cu, in, &b, err);
+            return st ? st : radx_cuda_ngldm(cu, &b, p, agg == RADX_AGG_25D, out, err);
+        });
+    if (p->aggregation != RADX_AGG_PYRADIOMICS) return decline(err); /* other IBSI aggregations: the CPU's */
     radx_status (*stage)(radx_cuda *, const radx_cuda_box *, const radx_params *, double *, radx_err *) =
         cls == RADX_CLASS_GLCM    ? radx_cuda_glcm
         : cls == RADX_CLASS_GLRLM ? radx_cuda_glrlm

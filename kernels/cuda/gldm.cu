@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cuda/stages.h"
+#include "features/ibsi_texture.h"
 #include "rules/gldm_rules.h"
 #include "cuda/neighbourhood_texture.cuh"
 #include "rules/texture_rules.h"
@@ -152,6 +153,23 @@ done:
     dfree_all(&dm);
     free(h_dep);
     return rs;
+}
+
+radx_status radx_cuda_ngldm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, int slices, double *out,
+                            radx_err *err)
+{
+    radx_params q = *p;
+    q.force2d = slices; /* 2.5D: in-plane neighbours across force2Ddimension, the slices merged */
+    radx_tex_nbclass s;
+    radx_szm_sparse m;
+    double scratch[64];
+    radx_status st = radx_gldm_setup(&b->in, &q, scratch, &s, err);
+    if (st != RADX_OK) return st;
+    st = gldm_matrix(cu, b, &s, &m, err);
+    if (st == RADX_OK) st = radx_ngldm_from_gldm(&m, s.ivals, s.ngp, out, err);
+    radx_szm_sparse_free(&m);
+    radx_tex_nbclass_free(&s);
+    return st;
 }
 
 radx_status radx_cuda_gldm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err)

@@ -79,6 +79,10 @@ radx_status radx_cuda_glcm(radx_cuda *cu, const radx_cuda_box *b, const radx_par
 radx_status radx_cuda_glrlm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err);
 radx_status radx_cuda_glszm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err);
 radx_status radx_cuda_gldm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err);
+/* IBSI's NGLDM over the volume (slices 0: 3D) or the slices merged (1: 2.5D): GLDM's matrix counted
+ * on the device, the features by radx_ngldm_from_gldm. */
+radx_status radx_cuda_ngldm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, int slices, double *out,
+                            radx_err *err);
 radx_status radx_cuda_ngtdm(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err);
 /* shape (3-D): radx_shape_compute's contract (kernels/cuda/shape.cu) */
 radx_status radx_cuda_shape(radx_cuda *cu, const radx_cuda_box *b, const radx_params *p, double *out, radx_err *err);
