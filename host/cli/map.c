@@ -180,6 +180,10 @@ static int parse_options(map_opts *o, int argc, char **argv)
     o->co.cmd = "map";
     o->co.max_jobs = 4096;
     if (radx_cli_case_opts(&o->co, argc, argv, 1)) return 2;
+    if (o->co.names) {
+        fprintf(stderr, "radx map: --names is extract's option (maps are named <imageType>_<class>_<Feature>)\n");
+        return 2;
+    }
     if (!o->co.out) {
         fprintf(stderr, "radx map: needs -o DIR (the folder the maps go to)\n");
         return 2;

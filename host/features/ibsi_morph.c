@@ -348,9 +348,7 @@ radx_status radx_morph_compute(const radx_morph_input *in, double *out, radx_err
 
     out[0] = cbrt(A * A * A / (36.0 * PI * V * V)) - 1.0;
 
-    /* centres of mass; the intensity mask's voxels with their values, for Moran's I and Geary's C */
-    double(*pos)[3] = malloc((size_t)in->nx * sizeof *pos);
-    if (!pos) return radx_seterr(err, RADX_ERR_NOMEM, "morph: out of memory");
+    /* centres of mass */
     double cg[3] = {0}, ci[3] = {0}, sx = 0.0, xsum = 0.0;
     int64_t ng = 0, k = 0, lo[3] = {d[0], d[1], d[2]}, hi[3] = {-1, -1, -1};
     for (int64_t z = 0, i = 0; z < d[0]; z++)
