@@ -330,6 +330,18 @@ RADX_API radx_status radx_plan_execute_map(radx_plan *plan, const char *image_pa
 RADX_API radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image, const radx_image *mask,
                                                  int label, radx_map_callback cb, void *user);
 
+/** The response maps of the image types the plan's settings enable (Original, each LoG sigma,
+ *  each wavelet sub-band, ...), made of the whole image read from image_path: no mask, no crop,
+ *  on the image's grid, float32, as extraction's filters compute them.  Each map is handed to cb
+ *  (name and image_type: "log-sigma-3-0-mm-3D"; feature_class and feature ""; n_roi: every voxel).
+ *  @return RADX_OK, the errors radx_plan_execute gives for the image and the settings, or the
+ *  status cb returned. */
+RADX_API radx_status radx_plan_execute_filter(radx_plan *plan, const char *image_path, radx_map_callback cb,
+                                              void *user);
+/** radx_plan_execute_filter on an image in memory. */
+RADX_API radx_status radx_plan_execute_image_filter(radx_plan *plan, const radx_image *image, radx_map_callback cb,
+                                                    void *user);
+
 /** Writes a map to path: NIfTI-1 (".nii", ".nii.gz"; qform and sform from the grid, LPS converted
  *  to NIfTI's RAS) or NRRD (".nrrd", gzip-encoded, LPS space), float32.  The file appears whole or
  *  not at all, as a radx_file (below): on failure no file is left and an existing one is

@@ -561,6 +561,39 @@ radx_status radx_plan_execute_image_map(radx_plan *plan, const radx_image *image
     return run_map(plan, &image->v, image->name, &mask->v, mask->name, label, cb, user);
 }
 
+/* ---- response maps (host/pipeline/filter.c) ---- */
+
+static radx_status run_filter(radx_plan *plan, const radx_volume *img, const char *iname, radx_map_callback cb,
+                              void *user)
+{
+    radx_err e = {RADX_OK, "", ""};
+    const thread_scope t = threads_begin(plan->ctx);
+    radx_status s = radx_pipeline_filter(&plan->p, &plan->be, img, iname, cb, user, &e);
+    threads_end(t);
+    keep_warnings(plan->ctx, &e);
+    return s ? fail(plan->ctx, &e) : RADX_OK;
+}
+
+radx_status radx_plan_execute_filter(radx_plan *plan, const char *image_path, radx_map_callback cb, void *user)
+{
+    if (!plan) return RADX_ERR_ARG;
+    radx_status s = check_run(plan, image_path && cb, 0, "radx_plan_execute_filter");
+    if (s) return s;
+    radx_volume img;
+    radx_err e = {RADX_OK, "", ""};
+    if (radx_volume_read(image_path, &img, &e)) return fail(plan->ctx, &e);
+    s = run_filter(plan, &img, image_path, cb, user);
+    radx_volume_free(&img);
+    return s;
+}
+
+radx_status radx_plan_execute_image_filter(radx_plan *plan, const radx_image *image, radx_map_callback cb, void *user)
+{
+    if (!plan) return RADX_ERR_ARG;
+    radx_status s = check_run(plan, image && cb, 0, "radx_plan_execute_image_filter");
+    return s ? s : run_filter(plan, &image->v, image->name, cb, user);
+}
+
 /* The map's grid as the library's; RADX_ERR_ARG for an empty one. */
 static radx_status map_geom(radx_ctx *ctx, const radx_map *map, radx_geom *g)
 {

@@ -10,6 +10,7 @@ int radx_cmd_batch(int argc, char **argv);   /* batch.c */
 int radx_cmd_merge(int argc, char **argv);   /* merge.c */
 int radx_cmd_delta(int argc, char **argv);   /* delta.c */
 int radx_cmd_map(int argc, char **argv);     /* map.c */
+int radx_cmd_filter(int argc, char **argv);  /* filter.c */
 
 /* exit status of a failed call: 2 usage/setting, 3 file, 4 geometry/label/ROI/value,
  * 5 unsupported, 6 device, 7 memory, 8 internal (9, cannot write output, is the CLI's own) */

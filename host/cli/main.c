@@ -16,6 +16,8 @@ static const char *usage_text =
     "                  [--relative]\n"
     "       radx map IMAGE MASK -o DIR [-p PARAMS] [-s NAME:VALUE]... [--label N]\n"
     "                [--device auto|cpu|cuda] [-j THREADS] [-f nii.gz|nii|nrrd] [-q]\n"
+    "       radx filter IMAGE -o OUT.nii.gz [-p PARAMS] [-s NAME:VALUE]... [--device auto|cpu|cuda]\n"
+    "                   [-j THREADS]\n"
     "       radx --version | --help\n"
     "\n"
     "  IMAGE, MASK     NIfTI (.nii, .nii.gz, .hdr) or NRRD (.nrrd, .nhdr) volumes on the same grid\n"
@@ -38,6 +40,8 @@ static const char *usage_text =
     "  voxelBatch): one float32 map per feature, DIR/<imageType>_<class>_<Feature>.nii.gz (.nrrd when\n"
     "  IMAGE is NRRD, or as -f says) on the image's grid (the resampled grid when resampling), with\n"
     "  initValue outside the ROI; progress on stderr (-q: none).  On error the folder is left as it was.\n"
+    "filter: the response map of the one image the parameter file's image types make (Original, one\n"
+    "  LoG sigma, ...), over the whole image (no mask, no crop), on its grid, as float32.\n"
     "delta: follow-up minus baseline for every feature of every ID in both files (--relative:\n"
     "  (follow-up - baseline) / baseline).\n"
     "\n"
@@ -68,6 +72,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "merge")) return radx_cmd_merge(argc - 2, argv + 2);
     if (!strcmp(argv[1], "delta")) return radx_cmd_delta(argc - 2, argv + 2);
     if (!strcmp(argv[1], "map")) return radx_cmd_map(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "filter")) return radx_cmd_filter(argc - 2, argv + 2);
     fprintf(stderr, "radx: unknown command '%s' (see radx --help)\n", argv[1]);
     return 2;
 }

@@ -106,6 +106,12 @@ radx_status radx_pipeline_lbp3d(const radx_volume *host_img, const radx_volbuf *
                                 const char *image_path, radx_image_type_fn fn, void *user, radx_err *err);
 /* How many images radx_pipeline_for_each_image hands over at most for p on a grid of ndim axes. */
 int radx_pipeline_image_count(const radx_params *p, int ndim);
+
+/* Response maps (host/pipeline/filter.c): each image the enabled image types make of img, over the
+ * whole image (every voxel its ROI, no crop), on its grid, handed to cb as a float32 radx_map named
+ * after its image type (feature_class and feature ""), in extraction's order. */
+radx_status radx_pipeline_filter(const radx_params *p, const radx_be *be, const radx_volume *img, const char *ipath,
+                                 radx_map_callback cb, void *user, radx_err *err);
 /* PyWavelets' filters of a discrete wavelet, NULL for other names, and their length
  * (host/pipeline/wavelet.c). */
 struct radx_wavelet_filter;
