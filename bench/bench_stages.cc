@@ -37,6 +37,7 @@ extern "C" {
 #include "params/params.h"
 #include "features/features.h"
 #include "cpu/resample.h"
+#include "rules/log_transfer.h" /* radx_log_boundary */
 #include "features/angular_classes.h"
 #include "features/size_matrix.h"
 #include "features/texture_common.h"
@@ -337,7 +338,8 @@ void BM_resample(benchmark::State &st, bool cuda)
 void BM_log(benchmark::State &st, bool cuda, double sigma)
 {
     run_op(st, cuda, crop_voxels, [sigma](Target &t, Backend &b, radx_err &e) {
-        return radx_op_log_filter(&b.be, &b.crop, sigma, (radx_log_mode)t.p.log_mode, &b.filtered, &e);
+        const radx_log_spec spec = {(radx_log_mode)t.p.log_mode, RADX_LOG_BC_MIRROR, 0};
+        return radx_op_log_filter(&b.be, &b.crop, sigma, &spec, &b.filtered, &e);
     });
 }
 

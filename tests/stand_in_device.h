@@ -199,12 +199,12 @@ static radx_status si_filtered(radx_status st, const radx_volbuf *dout, radx_vol
     return st;
 }
 
-static radx_status si_log_filter(void *ctx, const radx_volbuf *in, double sigma, radx_log_mode mode, radx_volbuf *out,
-                                 radx_err *err)
+static radx_status si_log_filter(void *ctx, const radx_volbuf *in, double sigma, const radx_log_spec *spec,
+                                 radx_volbuf *out, radx_err *err)
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
-           si_filtered(CPU_OP->log_filter(NULL, &di, sigma, mode, &dout, err), &dout, out));
+           si_filtered(CPU_OP->log_filter(NULL, &di, sigma, spec, &dout, err), &dout, out));
 }
 
 static radx_status si_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,

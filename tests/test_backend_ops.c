@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/log_transfer.h" /* radx_log_boundary */
 #include "backend/cuda.h"
 #include "backend/dispatch.h"
 #include "io/io.h"
@@ -275,7 +276,8 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     const size_t bytes = radx_dtype_size(t) * (size_t)n;
     radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n), {0, 0, 0}};
     radx_volbuf o = {v->g, t, radx_buf_alloc(be, bytes), {0, 0, 0}};
-    radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, c->mode, &o, e)
+    const radx_log_spec spec = {c->mode, RADX_LOG_BC_MIRROR, 0};
+    radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;

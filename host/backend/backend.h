@@ -126,8 +126,8 @@ typedef struct radx_backend_ops {
     radx_status (*resample)(void *ctx, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                             uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
     /* out->buf: in's voxel count floats, which the filter writes (out->g, out->dtype set) */
-    radx_status (*log_filter)(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode, radx_volbuf *out,
-                              radx_err *err);
+    radx_status (*log_filter)(void *ctx, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
+                              radx_volbuf *out, radx_err *err);
     /* PyRadiomics' point filter f of in (cpu/point_filter.h): out->buf holds in's voxel count
      * doubles, which the filter writes (out->g, out->dtype set) */
     radx_status (*point_filter)(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out, radx_err *err);

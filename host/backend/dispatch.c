@@ -79,7 +79,7 @@ radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const ra
 typedef struct filter_args {
     enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT } op;
     double sigma_mm;
-    radx_log_mode mode;
+    const radx_log_spec *spec;
     radx_point_filter f;
     int use_spacing;
 } filter_args;
@@ -88,7 +88,7 @@ static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filt
                               radx_volbuf *out, radx_err *err)
 {
     switch (a->op) {
-    case FILTER_LOG: return ops->log_filter(ctx, in, a->sigma_mm, a->mode, out, err);
+    case FILTER_LOG: return ops->log_filter(ctx, in, a->sigma_mm, a->spec, out, err);
     case FILTER_POINT: return ops->point_filter(ctx, in, a->f, out, err);
     default: return ops->gradient(ctx, in, a->use_spacing, out, err);
     }
@@ -111,23 +111,23 @@ static radx_status filter_op(const radx_be *be, const filter_args *a, const radx
     return st;
 }
 
-radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                radx_volbuf *out, radx_err *err)
 {
-    const filter_args a = {FILTER_LOG, sigma_mm, mode, RADX_PF_SQUARE, 0};
+    const filter_args a = {FILTER_LOG, sigma_mm, spec, RADX_PF_SQUARE, 0};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                  radx_err *err)
 {
-    const filter_args a = {FILTER_POINT, 0, RADX_LOG_PYRADIOMICS, f, 0};
+    const filter_args a = {FILTER_POINT, 0, NULL, f, 0};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
 {
-    const filter_args a = {FILTER_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, use_spacing};
+    const filter_args a = {FILTER_GRADIENT, 0, NULL, RADX_PF_SQUARE, use_spacing};
     return filter_op(be, &a, in, out, err);
 }
 

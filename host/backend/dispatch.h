@@ -24,7 +24,7 @@ void *radx_buf_map(const radx_be *be, radx_buf *b, radx_map_mode mode, radx_err 
 /* ---- ops (radx_backend_ops' contracts) ---- */
 radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                              uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
-radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                radx_volbuf *out, radx_err *err);
 radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                  radx_err *err);

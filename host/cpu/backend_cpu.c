@@ -116,13 +116,13 @@ static radx_volume host_volume(const radx_volbuf *v)
     return h;
 }
 
-static radx_status cpu_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+static radx_status cpu_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                   radx_volbuf *out, radx_err *err)
 {
     radx_log_opts o;
     const radx_volume hin = host_volume(in);
     radx_volume hout;
-    radx_status st = radx_log_prepare(&hin, sigma_mm, mode, &o, err);
+    radx_status st = radx_log_prepare_spec(&hin, sigma_mm, spec, &o, err);
     if (st == RADX_OK) st = radx_log_filter_into(&hin, sigma_mm, &o, PTR(float, out->buf), &hout, err);
     if (st == RADX_OK) {
         out->g = hout.g;

@@ -378,6 +378,16 @@ done:
     return st;
 }
 
+radx_status radx_log_prepare_spec(const radx_volume *in, double sigma_mm, const radx_log_spec *spec, radx_log_opts *o,
+                                  radx_err *err)
+{
+    radx_status st = radx_log_prepare(in, sigma_mm, spec->mode, o, err);
+    if (st || spec->mode != RADX_LOG_IBSI) return st;
+    o->boundary = (radx_log_boundary)spec->boundary;
+    o->in_plane = spec->in_plane;
+    return RADX_OK;
+}
+
 radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_log_opts *o,
                              radx_err *err)
 {

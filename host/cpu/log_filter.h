@@ -58,6 +58,9 @@ radx_status radx_log_filter_recursive(const radx_volume *in, double sigma_mm, co
 
 /* radx_log_filter's argument checks (PyRadiomics' getLoGImage size rules) and options: fills *o
  * with radx_log_opts_default(mode).  Same errors as radx_log_filter. */
+/* radx_log_prepare with the boundary and in-plane filtering of spec (RADX_LOG_IBSI). */
+radx_status radx_log_prepare_spec(const radx_volume *in, double sigma_mm, const radx_log_spec *spec, radx_log_opts *o,
+                                  radx_err *err);
 radx_status radx_log_prepare(const radx_volume *in, double sigma_mm, radx_log_mode mode, radx_log_opts *o,
                              radx_err *err);
 

@@ -342,6 +342,10 @@ static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *
         st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i);
         if (!st) p->log_mode = i;
         break;
+    case K_FILTERBC:
+        st = get_enum(a, kd, v, radx_boundary_names, 4, &i);
+        if (!st) p->filter_boundary = i;
+        break;
     case K_LBP2DMETHOD:
         st = get_enum(a, kd, v, radx_lbp2d_methods, NELEM(radx_lbp2d_methods), &i);
         if (!st) p->lbp2d_method = i;

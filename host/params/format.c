@@ -155,6 +155,7 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
         radx_sb_pystr(b, ((int)p->reseg_mode >= 0 && (int)p->reseg_mode < 3) ? radx_reseg_names[p->reseg_mode] : "?");
         return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
+    case K_FILTERBC: radx_sb_pystr(b, radx_boundary_names[p->filter_boundary & 3]); return 1;
     case K_TEXAGG:
         radx_sb_puts(b, "[");
         for (int i = 0; i < p->n_aggregations; i++) {

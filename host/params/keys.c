@@ -47,6 +47,7 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_IBSIKURT] = {"ibsiKurtosisExcess", T_BOOL, R_NONE, S_RADX, 1},
     [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
+    [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
     [K_IBSI] = {"ibsi", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIINTERP] = {"ibsiInterpolation", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIMASKTH] = {"ibsiMaskThreshold", T_FLOAT, R_GT0, S_RADX, 0},
@@ -76,6 +77,7 @@ const char *const radx_interp_names[] = {"sitkNearestNeighbor",
 const char *const radx_wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
 const char *const radx_reseg_names[] = {"absolute", "relative", "sigma"};
 const char *const radx_logkernel_names[] = {"pyradiomics", "ibsi"};
+const char *const radx_boundary_names[] = {"zero", "nearest", "mirror", "periodic"}; /* radx_log_boundary order */
 const char *const radx_lbp2d_methods[] = {"default", "ror", "uniform", "var"};
 /* pywt.wavelist() of PyWavelets 1.x (PyRadiomics' checkWavelet) */
 const char *const radx_wavelet_names[] = {

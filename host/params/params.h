@@ -211,6 +211,8 @@ struct radx_params {
     double ivh_bin_width;       /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
     int ivh_bin_count;          /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
     int log_mode;               /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
+    int filter_boundary;        /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
+                                   periodic (radx_log_boundary's order) */
     /* --- voxel-based --- */
     int kernel_radius;
     int masked_kernel;
@@ -249,6 +251,14 @@ char *radx_params_classes_text(const radx_params *p);
 /* The LoG kernel (the radx setting logKernel): RADX_LOG_PYRADIOMICS reproduces SimpleITK's
  * LaplacianRecursiveGaussianImageFilter as PyRadiomics applies it, RADX_LOG_IBSI is IBSI-2's. */
 typedef enum radx_log_mode { RADX_LOG_PYRADIOMICS = 0, RADX_LOG_IBSI = 1 } radx_log_mode;
+/* What a LoG op computes: the kernel, and for RADX_LOG_IBSI the boundary condition (a
+ * radx_log_boundary of kernels/rules/log_transfer.h: filterBoundary) and 2-D filtering in the
+ * x-y plane of every slice (force2D). */
+typedef struct radx_log_spec {
+    radx_log_mode mode;
+    int boundary;
+    int in_plane;
+} radx_log_spec;
 
 /* Loads a parameter file into *p (see above).  *p must have been initialised
  * (radx_params_init_defaults or a previous load / copy). */

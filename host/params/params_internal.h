@@ -163,6 +163,7 @@ typedef enum kid {
     K_IBSIKURT,
     K_LOGKERNEL,
     K_TEXAGG,
+    K_FILTERBC,
     K_IBSI,
     K_IBSIINTERP,
     K_IBSIMASKTH,
@@ -193,6 +194,7 @@ typedef struct keydef {
 } keydef;
 
 extern const keydef radx_param_keys[K_COUNT];
+extern const char *const radx_boundary_names[4];
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 extern const char *const radx_interp_names[10];   /* integer i (1..10) is [i - 1] */

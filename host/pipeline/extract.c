@@ -425,6 +425,11 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
     const radx_imtype_sel *ls = &q->imtype[RADX_IMG_LOG];
     const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&img->g);
     radx_status st = RADX_OK;
+    if (q->log_mode == RADX_LOG_IBSI && q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'force2Ddimension': %d: IBSI's 2-D LoG (logKernel: ibsi, force2D) filters "
+                           "the x-y plane of every slice (force2Ddimension 0)",
+                           q->force2d_dimension);
     if (log_image_too_small(&img->g, ipath, err)) return RADX_OK;
     for (int k = 0; k < ls->n_sigma && !st; k++) {
         if (ls->sigma[k] > 0 && log_sigma_too_large(&img->g, ls->sigma[k], ipath, err)) continue;
@@ -432,7 +437,9 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
         log_prefix(prefix, sizeof prefix, ls->sigma_text[k]);
         radx_volbuf filtered = {img->g, RADX_DT_F32, radx_buf_alloc(be, fbytes), {0, 0, 0}};
         if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
-        st = radx_op_log_filter(be, img, ls->sigma[k], (radx_log_mode)q->log_mode, &filtered, err);
+        /* IBSI's LoG: filterBoundary, and force2D as slices across z (the x-y plane) */
+        const radx_log_spec spec = {(radx_log_mode)q->log_mode, q->filter_boundary, q->force2d};
+        st = radx_op_log_filter(be, img, ls->sigma[k], &spec, &filtered, err);
         if (!st) {
             st = fn(user, &filtered, q, prefix, err);
         } else if (err) { /* name the image: the filter's message names sigma and sizes */

@@ -164,11 +164,11 @@ static radx_status cuda_resample(void *ctx, const radx_volume *img, const radx_v
     return on_device(cu, err, [&] { return radx_cuda_resample(cu, img, mask, p, label, img_out, mask_out, err); });
 }
 
-static radx_status cuda_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+static radx_status cuda_log_filter(void *ctx, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                    radx_volbuf *out, radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
-    return on_device(cu, err, [&] { return radx_cuda_log_filter(cu, in, sigma_mm, mode, out, err); });
+    return on_device(cu, err, [&] { return radx_cuda_log_filter(cu, in, sigma_mm, spec, out, err); });
 }
 
 static radx_status cuda_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,

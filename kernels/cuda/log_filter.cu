@@ -654,12 +654,12 @@ static radx_status log_filter_opts(radx_cuda *cu, const radx_volbuf *inb, double
     return st;
 }
 
-radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, radx_log_mode mode,
+radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                  radx_volbuf *out, radx_err *err)
 {
     radx_log_opts o;
     const radx_volume h = {in->g, in->dtype, (void *)radx_cuda_host_read(cu, in->buf), 0};
     if (!h.data) return radx_seterr(err, RADX_ERR_DEVICE, "LoG: the image could not be brought to the host");
-    radx_status st = radx_log_prepare(&h, sigma_mm, mode, &o, err);
+    radx_status st = radx_log_prepare_spec(&h, sigma_mm, spec, &o, err);
     return st != RADX_OK ? st : log_filter_opts(cu, in, sigma_mm, &o, out, err);
 }
