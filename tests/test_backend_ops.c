@@ -261,11 +261,12 @@ static void test_resample(const backend_case *b)
 
 /* A filter op and its arguments, for filter_on. */
 typedef struct filter_call {
-    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT } op;
+    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN } op;
     double sigma;
     radx_log_mode mode;
     radx_point_filter f;
     int use_spacing;
+    radx_mean_spec mean;
 } filter_call;
 
 /* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
@@ -279,6 +280,7 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     const radx_log_spec spec = {c->mode, RADX_LOG_BC_MIRROR, 0};
     radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
+                    : c->op == CALL_MEAN  ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
@@ -301,7 +303,7 @@ static void test_log(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 5], k % 3 == 0 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const double sigma = sigmas[k % 3];
         const radx_log_mode mode = k % 2 ? RADX_LOG_IBSI : RADX_LOG_PYRADIOMICS;
-        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0};
+        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0, {0, 0, 0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -378,7 +380,7 @@ static void test_point_filter(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0};
+        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0, {0, 0, 0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -396,13 +398,33 @@ static void test_gradient(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 6; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2};
+        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2, {0, 0, 0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
         const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("gradient", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) compare("gradient", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
+        free(r0);
+        free(r1);
+        radx_volume_free(&v);
+    }
+}
+
+/* IBSI-2's mean filter: every boundary, 3-D and 2-D, odd and (refused) even supports. */
+static void test_mean(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
+    for (int k = 0; k < 12; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        const radx_mean_spec mean = {k == 11 ? 4 : 1 + 2 * (k % 4), k % 4, k % 3 == 1};
+        const filter_call call = {CALL_MEAN, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, mean};
+        double *r0 = NULL, *r1 = NULL;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
+        compare_status("mean_filter", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("mean_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
         free(r1);
         radx_volume_free(&v);
@@ -930,7 +952,7 @@ static void test_big(const backend_case *b)
     const int64_t sz[3] = {128, 128, 64};
     radx_volume v = random_volume(sz, RADX_DT_I16, -1000, 1000), m = random_volume(sz, RADX_DT_U8, 0, 1.5);
     m.g = v.g;
-    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0};
+    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}};
     double *r0 = NULL, *r1 = NULL;
     s0 = filter_on(&CPU, &v, &call, &r0, &e0);
     s1 = filter_on(&b->be, &v, &call, &r1, &e1);
@@ -1103,6 +1125,7 @@ int main(void)
         test_log(&bc[i]);
         test_point_filter(&bc[i]);
         test_gradient(&bc[i]);
+        test_mean(&bc[i]);
         test_wavelet_pass(&bc[i]);
         test_lbp(&bc[i]);
         test_roi_values(&bc[i]);

@@ -85,7 +85,7 @@ int main(void)
         if (!s && c.n == 1) {
             run++;
             passed += c.worst <= 0.01;
-            printf("%-7s %-13s worst voxel %.4f %% of the map's range (pass: <= 1 %%)\n", test, phantom, 100 * c.worst);
+            printf("%-7s %-13s worst voxel %.3g %% of the map's range (pass: <= 1 %%)\n", test, phantom, 100 * c.worst);
             CHECK(c.worst <= 0.01, "%s: worst voxel %.4g %% of the range", test, 100 * c.worst);
         }
         radx_plan_destroy(plan);

@@ -134,6 +134,9 @@ typedef struct radx_backend_ops {
     /* PyRadiomics' Gradient of in (cpu/gradient.h): out->buf holds in's voxel count floats, which
      * the filter writes (out->g, out->dtype set) */
     radx_status (*gradient)(void *ctx, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err);
+    /* IBSI-2's mean filter of in (cpu/mean_filter.h): out->buf holds in's voxel count floats */
+    radx_status (*mean_filter)(void *ctx, const radx_volbuf *in, const radx_mean_spec *spec, radx_volbuf *out,
+                               radx_err *err);
     /* one pass of PyRadiomics' Wavelet (rules/wavelet_rules.h; w's tables in host memory): out
      * (w->out_dims floats or doubles) = the pass over in (w->in_dims voxels of w->in_dtype) */
     radx_status (*wavelet_pass)(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err);

@@ -9,6 +9,7 @@
 #include "cpu/log_filter.h"
 #include "cpu/point_filter.h"
 #include "cpu/gradient.h"
+#include "cpu/mean_filter.h"
 #include "cpu/wavelet.h"
 #include "cpu/lbp.h"
 #include "cpu/resample.h"
@@ -131,6 +132,18 @@ static radx_status cpu_log_filter(void *ctx, const radx_volbuf *in, double sigma
     return st;
 }
 
+static radx_status cpu_mean_filter(void *ctx, const radx_volbuf *in, const radx_mean_spec *spec, radx_volbuf *out,
+                                   radx_err *err)
+{
+    const radx_volume hin = host_volume(in);
+    radx_status st = radx_mean_filter_into(&hin, spec, PTR(float, out->buf), err);
+    if (st == RADX_OK) {
+        out->g = in->g;
+        out->dtype = RADX_DT_F32;
+    }
+    return st;
+}
+
 static radx_status cpu_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                     radx_err *err)
 {
@@ -243,6 +256,7 @@ const radx_backend_ops radx_cpu_backend = {
     .log_filter = cpu_log_filter,
     .point_filter = cpu_point_filter,
     .gradient = cpu_gradient,
+    .mean_filter = cpu_mean_filter,
     .wavelet_pass = cpu_wavelet_pass,
     .lbp2d = cpu_lbp2d,
     .lbp3d = cpu_lbp3d,

@@ -270,6 +270,12 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
         p->bin_count = (int)iv;
         break;
     case K_PADDIST: p->pad_distance = (int)iv; break;
+    case K_MEANSUPPORT:
+        if (iv % 2 == 0 || iv > 1001)
+            return radx_param_error(a, radx_param_keys[k].name, "value %lld must be an odd number of voxels up to 1001",
+                                    iv);
+        p->mean_support = (int)iv;
+        break;
     case K_IVHBINCOUNT:
         if (iv > RADX_MAX_BINS)
             return radx_param_error(a, radx_param_keys[k].name, "value %lld is above the limit of %d bins", iv,

@@ -48,6 +48,7 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_LOGKERNEL] = {"logKernel", T_STR, R_NONE, S_RADX, 0},
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
+    [K_MEANSUPPORT] = {"meanSupport", T_INT, R_GT0, S_RADX, 0},
     [K_IBSI] = {"ibsi", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIINTERP] = {"ibsiInterpolation", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIMASKTH] = {"ibsiMaskThreshold", T_FLOAT, R_GT0, S_RADX, 0},
@@ -95,8 +96,9 @@ const char *const radx_wavelet_names[] = {
     "sym4",    "sym5",    "sym6",    "sym7",    "sym8",    "sym9",    "sym10",   "sym11",   "sym12",   "sym13",
     "sym14",   "sym15",   "sym16",   "sym17",   "sym18",   "sym19",   "sym20"};
 
-const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",  "LoG",         "Wavelet",  "Square", "SquareRoot",
-                                                       "Logarithm", "Exponential", "Gradient", "LBP2D",  "LBP3D"};
+const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",   "LoG",       "Wavelet",     "Square",
+                                                       "SquareRoot", "Logarithm", "Exponential", "Gradient",
+                                                       "LBP2D",      "LBP3D",     "Mean"};
 const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
                                                         "ngtdm",      "shape", "shape2D", "gldzm", "ih",
                                                         "ivh",        "li",    "morph",   "ngldm", "stat"};

@@ -31,6 +31,7 @@ void radx_params_init_defaults(radx_params *p)
     p->bin_width = 25.0;
     p->ibsi_mask_threshold = 0.5;
     p->filter_boundary = 2; /* mirror */
+    p->mean_support = 3;
     p->n_distances = 1;
     p->distances[0] = 1;
     p->symmetrical_glcm = 1;

@@ -115,6 +115,7 @@ typedef enum radx_imtype {
     RADX_IMG_GRADIENT,
     RADX_IMG_LBP2D,
     RADX_IMG_LBP3D,
+    RADX_IMG_MEAN, /* IBSI-2's mean filter (radx's, never enabled by default) */
     RADX_IMG_COUNT
 } radx_imtype;
 
@@ -211,6 +212,7 @@ struct radx_params {
     double ivh_bin_width;       /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
     int ivh_bin_count;          /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
     int log_mode;               /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
+    int mean_support;           /* meanSupport: the Mean image type's support, odd voxels, default 3 */
     int filter_boundary;        /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
                                    periodic (radx_log_boundary's order) */
     /* --- voxel-based --- */
@@ -259,6 +261,13 @@ typedef struct radx_log_spec {
     int boundary;
     int in_plane;
 } radx_log_spec;
+/* What a mean-filter op computes: support M (odd, voxels), boundary (as radx_log_spec's), 2-D in
+ * the x-y plane of every slice. */
+typedef struct radx_mean_spec {
+    int support;
+    int boundary;
+    int in_plane;
+} radx_mean_spec;
 
 /* Loads a parameter file into *p (see above).  *p must have been initialised
  * (radx_params_init_defaults or a previous load / copy). */

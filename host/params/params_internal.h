@@ -163,6 +163,7 @@ typedef enum kid {
     K_IBSIKURT,
     K_LOGKERNEL,
     K_TEXAGG,
+    K_MEANSUPPORT,
     K_FILTERBC,
     K_IBSI,
     K_IBSIINTERP,

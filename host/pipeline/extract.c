@@ -487,6 +487,28 @@ static radx_status for_gradient(const radx_volbuf *img, const radx_params *q, co
     return st;
 }
 
+/* IBSI-2's mean filter: "mean-<support>-3D" (or "-2D": force2D, the x-y plane of every slice). */
+static radx_status for_mean(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
+                            void *user, radx_err *err)
+{
+    const int in_plane = q->force2d || img->g.ndim == 2;
+    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'force2Ddimension': %d: the 2-D mean filter works on the x-y plane of every slice "
+                           "(force2Ddimension 0)",
+                           q->force2d_dimension);
+    radx_volbuf filtered = {
+        img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
+    if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    const radx_mean_spec spec = {q->mean_support, q->filter_boundary, in_plane};
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "mean-%d-%s", q->mean_support, in_plane ? "2D" : "3D");
+    radx_status st = radx_op_mean_filter(be, img, &spec, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, prefix, err);
+    radx_buf_free(be, filtered.buf);
+    return st;
+}
+
 static int is_point_filter(int it)
 {
     return it == RADX_IMG_SQUARE || it == RADX_IMG_SQUAREROOT || it == RADX_IMG_LOGARITHM || it == RADX_IMG_EXPONENTIAL;
@@ -520,6 +542,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = radx_pipeline_wavelet(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_GRADIENT) {
             st = for_gradient(&img, &q, be, fn, user, err);
+        } else if (it == RADX_IMG_MEAN) {
+            st = for_mean(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LBP2D) {
             st = radx_pipeline_lbp2d(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_LBP3D) {

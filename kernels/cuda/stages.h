@@ -39,6 +39,8 @@ typedef struct radx_cuda_box {
 radx_status radx_cuda_resample(radx_cuda *cu, const radx_volume *img, const radx_volume *mask, const radx_params *p,
                                uint32_t label, radx_volume *img_out, radx_volume *mask_out, radx_err *err);
 /* the log_filter op (kernels/cuda/log_filter.cu) */
+radx_status radx_cuda_mean_filter(radx_cuda *cu, const radx_volbuf *in, const radx_mean_spec *s, radx_volbuf *out,
+                                  radx_err *err);
 radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                  radx_volbuf *out, radx_err *err);
 

@@ -25,6 +25,8 @@ IBSI_CLASSES = ['gldzm', 'ih', 'ivh', 'li', 'morph', 'ngldm', 'stat']
 # PyRadiomics' getImageTypes(): imageoperations' get*Image functions, in dir() order
 IMAGE_TYPES = ['Exponential', 'Gradient', 'LBP2D', 'LBP3D', 'LoG', 'Logarithm', 'Original', 'Square', 'SquareRoot',
                'Wavelet']
+# radx's IBSI-2 filters PyRadiomics lacks: enabled by name only
+IBSI_IMAGE_TYPES = ['Mean']
 # the settings a parameter file states under voxelSetting (PyRadiomics keeps them in settings)
 VOXEL_SETTINGS = ('kernelRadius', 'maskedKernel', 'initValue', 'voxelBatch')
 
@@ -172,7 +174,7 @@ class RadiomicsFeatureExtractor:
         self.enabledImagetypes = {}
 
     def enableImageTypeByName(self, imageType, enabled=True, customArgs=None):
-        if imageType not in IMAGE_TYPES:
+        if imageType not in IMAGE_TYPES and imageType not in IBSI_IMAGE_TYPES:
             raise ValueError('Image type %s is not recognized' % imageType)
         if enabled:
             self.enabledImagetypes[imageType] = customArgs if customArgs is not None else {}
