@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "rules/log_transfer.h" /* radx_log_boundary */
+#include "cpu/laws_filter.h"    /* radx_laws_spec_make */
 #include "backend/cuda.h"
 #include "backend/dispatch.h"
 #include "io/io.h"
@@ -261,12 +262,13 @@ static void test_resample(const backend_case *b)
 
 /* A filter op and its arguments, for filter_on. */
 typedef struct filter_call {
-    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN } op;
+    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN, CALL_LAWS } op;
     double sigma;
     radx_log_mode mode;
     radx_point_filter f;
     int use_spacing;
     radx_mean_spec mean;
+    radx_laws_spec laws;
 } filter_call;
 
 /* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
@@ -281,6 +283,7 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
                     : c->op == CALL_MEAN  ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
+                    : c->op == CALL_LAWS  ? radx_op_laws_filter(be, &in, &c->laws, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
@@ -303,7 +306,7 @@ static void test_log(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 5], k % 3 == 0 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const double sigma = sigmas[k % 3];
         const radx_log_mode mode = k % 2 ? RADX_LOG_IBSI : RADX_LOG_PYRADIOMICS;
-        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0, {0, 0, 0}};
+        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -380,7 +383,7 @@ static void test_point_filter(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0, {0, 0, 0}};
+        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0, {0, 0, 0}, {0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -398,7 +401,7 @@ static void test_gradient(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 6; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2, {0, 0, 0}};
+        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2, {0, 0, 0}, {0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -418,13 +421,37 @@ static void test_mean(const backend_case *b)
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const radx_mean_spec mean = {k == 11 ? 4 : 1 + 2 * (k % 4), k % 4, k % 3 == 1};
-        const filter_call call = {CALL_MEAN, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, mean};
+        const filter_call call = {CALL_MEAN, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, mean, {0}};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
         const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("mean_filter", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) compare("mean_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
+        free(r0);
+        free(r1);
+        radx_volume_free(&v);
+    }
+}
+
+/* IBSI-2's Laws filters: 3-D and 2-D kernels, rotations pooled three ways, energy maps, every boundary. */
+static void test_laws(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{6, 5, 7}, {17, 9, 12}, {21, 19, 1}};
+    static const char *const kernels[] = {"E5L5S5", "E3W5R5", "L5S5"};
+    for (int k = 0; k < 9; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        filter_call call = {CALL_LAWS, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
+        radx_err e = {RADX_OK, "", ""};
+        CHECK(radx_laws_spec_make(kernels[k % 3], k % 3 == 2, k > 2, k % 3, k > 5 ? k - 5 : -1, k % 4, &call.laws,
+                                  &e) == RADX_OK,
+              "%s", e.msg);
+        double *r0 = NULL, *r1 = NULL;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
+        compare_status("laws_filter", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("laws_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
         free(r1);
         radx_volume_free(&v);
@@ -952,7 +979,7 @@ static void test_big(const backend_case *b)
     const int64_t sz[3] = {128, 128, 64};
     radx_volume v = random_volume(sz, RADX_DT_I16, -1000, 1000), m = random_volume(sz, RADX_DT_U8, 0, 1.5);
     m.g = v.g;
-    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}};
+    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
     double *r0 = NULL, *r1 = NULL;
     s0 = filter_on(&CPU, &v, &call, &r0, &e0);
     s1 = filter_on(&b->be, &v, &call, &r1, &e1);
@@ -1126,6 +1153,7 @@ int main(void)
         test_point_filter(&bc[i]);
         test_gradient(&bc[i]);
         test_mean(&bc[i]);
+        test_laws(&bc[i]);
         test_wavelet_pass(&bc[i]);
         test_lbp(&bc[i]);
         test_roi_values(&bc[i]);

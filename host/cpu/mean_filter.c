@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* IBSI-2's mean filter on the CPU: the passes of kernels/rules/mean_filter_rules.h along x, y and
+/* IBSI-2's mean filter on the CPU: the passes of kernels/rules/separable_rules.h along x, y and
  * (3-D) z, in double, slices in parallel; the result as float32. */
 #include <stdlib.h>
 
 #include "cpu/mean_filter.h"
-#include "rules/mean_filter_rules.h"
+#include "rules/separable_rules.h"
 
 /* One pass along axis a of src (pixel type dt) into dst (double). */
 static void pass(int dt, const void *src, const int64_t size[3], int a, const radx_mean_spec *s, double *dst)

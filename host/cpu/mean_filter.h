@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* IBSI-2's mean filter on the CPU (host/cpu/mean_filter.c; the per-voxel rule in
- * kernels/rules/mean_filter_rules.h). */
+ * kernels/rules/separable_rules.h). */
 #ifndef RADX_CPU_MEAN_FILTER_H
 #define RADX_CPU_MEAN_FILTER_H
 

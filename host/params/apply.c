@@ -135,6 +135,7 @@ static int *bool_field(radx_params *p, int k)
     case K_IBSIPCA: return &p->ibsi_pca;
     case K_IBSIMORPH: return &p->ibsi_morph_mask;
     case K_IBSIINTERP: return &p->ibsi_interpolation;
+    case K_LAWSRI: return &p->laws_rotation_invariance;
     case K_IBSIROUND: return &p->ibsi_round_intensities;
     case K_IBSIDISC: return &p->ibsi_discretisation;
     case K_MASKEDKERNEL: return &p->masked_kernel;
@@ -177,6 +178,7 @@ static radx_status apply_none(radx_params *p, int k, const actx *a)
     case K_INTERP: p->interpolator[0] = 0; break;
     case K_IVHBINWIDTH: p->ivh_bin_width = 0; break;
     case K_IBSIOUTLIER: p->ibsi_outlier_sigma = 0; break;
+    case K_LAWSDELTA: p->laws_delta = -1; break;
     case K_IVHBINCOUNT: p->ivh_bin_count = 0; break;
     case K_TEXAGG: p->n_aggregations = 0; break;
     case K_RESEGRANGE:
@@ -270,6 +272,10 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
         p->bin_count = (int)iv;
         break;
     case K_PADDIST: p->pad_distance = (int)iv; break;
+    case K_LAWSDELTA:
+        if (iv > 500) return radx_param_error(a, radx_param_keys[k].name, "value %lld is above 500 voxels", iv);
+        p->laws_delta = (int)iv;
+        break;
     case K_MEANSUPPORT:
         if (iv % 2 == 0 || iv > 1001)
             return radx_param_error(a, radx_param_keys[k].name, "value %lld must be an odd number of voxels up to 1001",
@@ -347,6 +353,15 @@ static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *
     case K_LOGKERNEL:
         st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i);
         if (!st) p->log_mode = i;
+        break;
+    case K_LAWSPOOL:
+        st = get_enum(a, kd, v, radx_pooling_names, 3, &i);
+        if (!st) p->laws_pooling = i;
+        break;
+    case K_LAWSKERNEL:
+        if (v->k != PV_STR || strlen(v->s) >= sizeof p->laws_kernel)
+            return bad_value(a, k, v, "must name 2 or 3 Laws kernels, e.g. 'E5L5S5'");
+        snprintf(p->laws_kernel, sizeof p->laws_kernel, "%s", v->s);
         break;
     case K_FILTERBC:
         st = get_enum(a, kd, v, radx_boundary_names, 4, &i);

@@ -57,6 +57,7 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_IBSIINTERP: v = p->ibsi_interpolation; break;
     case K_IBSIROUND: v = p->ibsi_round_intensities; break;
     case K_IBSIDISC: v = p->ibsi_discretisation; break;
+    case K_LAWSRI: v = p->laws_rotation_invariance; break;
     case K_IBSI:
         v = p->ibsi_interpolation && p->ibsi_discretisation && p->ibsi_morph_mask && p->ibsi_pca &&
             p->ibsi_kurtosis_excess;
@@ -113,6 +114,7 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_IVHBINWIDTH: has = p->ivh_bin_width > 0; break;
     case K_IVHBINCOUNT: has = p->ivh_bin_count > 0; break;
     case K_IBSIOUTLIER: has = p->ibsi_outlier_sigma > 0; break;
+    case K_LAWSDELTA: has = p->laws_delta >= 0; break;
     case K_TEXAGG: has = p->n_aggregations > 0; break;
     default: return 0;
     }
@@ -127,6 +129,7 @@ static int canon_optional(const radx_params *p, int k, sbuf *b)
     case K_IVHBINWIDTH: radx_sb_float(b, p->ivh_bin_width); break;
     case K_IVHBINCOUNT: radx_sb_printf(b, "%d", p->ivh_bin_count); break;
     case K_IBSIOUTLIER: radx_sb_float(b, p->ibsi_outlier_sigma); break;
+    case K_LAWSDELTA: radx_sb_printf(b, "%d", p->laws_delta); break;
     case K_TEXAGG: return 0;
     case K_REMOVEOUT: radx_sb_float(b, p->remove_outliers); break;
     case K_RESAMPLED: sb_float_list(b, p->resampled_spacing, 3); break;
@@ -157,6 +160,8 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
         return 1;
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
     case K_FILTERBC: radx_sb_pystr(b, radx_boundary_names[p->filter_boundary & 3]); return 1;
+    case K_LAWSKERNEL: radx_sb_pystr(b, p->laws_kernel); return 1;
+    case K_LAWSPOOL: radx_sb_pystr(b, radx_pooling_names[p->laws_pooling % 3]); return 1;
     case K_TEXAGG:
         radx_sb_puts(b, "[");
         for (int i = 0; i < p->n_aggregations; i++) {

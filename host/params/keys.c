@@ -49,6 +49,10 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
     [K_MEANSUPPORT] = {"meanSupport", T_INT, R_GT0, S_RADX, 0},
+    [K_LAWSKERNEL] = {"lawsKernel", T_STR, R_NONE, S_RADX, 0},
+    [K_LAWSRI] = {"lawsRotationInvariance", T_BOOL, R_NONE, S_RADX, 1},
+    [K_LAWSPOOL] = {"lawsPooling", T_STR, R_NONE, S_RADX, 0},
+    [K_LAWSDELTA] = {"lawsEnergyDelta", T_INT, R_GE0, S_RADX, 1},
     [K_IBSI] = {"ibsi", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIINTERP] = {"ibsiInterpolation", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIMASKTH] = {"ibsiMaskThreshold", T_FLOAT, R_GT0, S_RADX, 0},
@@ -78,6 +82,7 @@ const char *const radx_interp_names[] = {"sitkNearestNeighbor",
 const char *const radx_wnorm_names[] = {"manhattan", "euclidean", "infinity", "no_weighting"}; /* enum order */
 const char *const radx_reseg_names[] = {"absolute", "relative", "sigma"};
 const char *const radx_logkernel_names[] = {"pyradiomics", "ibsi"};
+const char *const radx_pooling_names[] = {"max", "mean", "min"};                     /* RADX_POOL_* order */
 const char *const radx_boundary_names[] = {"zero", "nearest", "mirror", "periodic"}; /* radx_log_boundary order */
 const char *const radx_lbp2d_methods[] = {"default", "ror", "uniform", "var"};
 /* pywt.wavelist() of PyWavelets 1.x (PyRadiomics' checkWavelet) */
@@ -98,7 +103,7 @@ const char *const radx_wavelet_names[] = {
 
 const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",   "LoG",       "Wavelet",     "Square",
                                                        "SquareRoot", "Logarithm", "Exponential", "Gradient",
-                                                       "LBP2D",      "LBP3D",     "Mean"};
+                                                       "LBP2D",      "LBP3D",     "Mean",        "Laws"};
 const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
                                                         "ngtdm",      "shape", "shape2D", "gldzm", "ih",
                                                         "ivh",        "li",    "morph",   "ngldm", "stat"};

@@ -32,6 +32,8 @@ void radx_params_init_defaults(radx_params *p)
     p->ibsi_mask_threshold = 0.5;
     p->filter_boundary = 2; /* mirror */
     p->mean_support = 3;
+    snprintf(p->laws_kernel, sizeof p->laws_kernel, "L5L5L5");
+    p->laws_delta = -1;
     p->n_distances = 1;
     p->distances[0] = 1;
     p->symmetrical_glcm = 1;

@@ -163,6 +163,10 @@ typedef enum kid {
     K_IBSIKURT,
     K_LOGKERNEL,
     K_TEXAGG,
+    K_LAWSKERNEL,
+    K_LAWSRI,
+    K_LAWSPOOL,
+    K_LAWSDELTA,
     K_MEANSUPPORT,
     K_FILTERBC,
     K_IBSI,
@@ -196,6 +200,7 @@ typedef struct keydef {
 
 extern const keydef radx_param_keys[K_COUNT];
 extern const char *const radx_boundary_names[4];
+extern const char *const radx_pooling_names[3];
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 extern const char *const radx_interp_names[10];   /* integer i (1..10) is [i - 1] */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* IBSI-2's mean filter on the GPU: the CPU's passes (kernels/rules/mean_filter_rules.h, which
+/* IBSI-2's mean filter on the GPU: the CPU's passes (kernels/rules/separable_rules.h, which
  * host/cpu/mean_filter.c calls) along x, y and (3-D) z, one thread per voxel, in double in two
  * device work buffers, the last pass stored as float32 in the output's device copy. */
 #include <cuda_runtime.h>
 #include <stdint.h>
 
-#include "rules/mean_filter_rules.h"
+#include "rules/separable_rules.h"
 #include "cuda/cuda_check.cuh"
 #include "cuda/stages.h"
 #include "cuda/device_mem.cuh"

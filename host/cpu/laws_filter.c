@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* IBSI-2's Laws filters on the CPU (IBSI-2 manual, "Laws kernels"; data/ibsi2/definitions.md):
+ * the outer product of unit-norm 1-D kernels (first along x, then y, then z) convolved with the
+ * image by one pass per axis (kernels/rules/separable_rules.h); with rotation invariance, the
+ * responses of the kernel under every right-angle rotation (24 in 3-D, 4 in the x-y plane)
+ * pooled voxel by voxel (max, mean or min); with an energy distance delta, the mean of |response|
+ * over the (2 delta + 1)^d box around each voxel, the same boundary condition extending it.
+ * Sums in double, the result as float32; slices in parallel, so the result does not depend on the
+ * thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/laws_filter.h"
+#include "rules/separable_rules.h"
+
+static const struct {
+    const char *name;
+    int len;
+    double w[5];
+} laws_kernels[] = {
+    {"L3", 3, {1, 2, 1}},         {"E3", 3, {-1, 0, 1}},        {"S3", 3, {-1, 2, -1}},
+    {"L5", 5, {1, 4, 6, 4, 1}},   {"E5", 5, {-1, -2, 0, 2, 1}}, {"S5", 5, {-1, 0, 2, 0, -1}},
+    {"W5", 5, {-1, 2, 0, -2, 1}}, {"R5", 5, {1, -4, 6, -4, 1}},
+};
+
+radx_status radx_laws_spec_make(const char *kernel, int two_d, int rotation_invariant, int pooling, int delta,
+                                int boundary, radx_laws_spec *s, radx_err *err)
+{
+    memset(s, 0, sizeof *s);
+    const size_t len = strlen(kernel);
+    s->nk = (int)(len / 2);
+    if (len % 2 || (s->nk != 2 && s->nk != 3) || s->nk != (two_d ? 2 : 3))
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'lawsKernel': '%s' must name %s kernels of L3 E3 S3 L5 E5 S5 W5 R5 (e.g. %s)",
+                           kernel, two_d ? "2 (force2D: x and y)" : "3 (x, y, z)", two_d ? "L5S5" : "E5L5S5");
+    for (int a = 0; a < s->nk; a++) {
+        int found = 0;
+        for (size_t t = 0; t < sizeof laws_kernels / sizeof laws_kernels[0] && !found; t++) {
+            if (strncmp(kernel + 2 * a, laws_kernels[t].name, 2)) continue;
+            double norm = 0.0;
+            for (int q = 0; q < laws_kernels[t].len; q++) norm += laws_kernels[t].w[q] * laws_kernels[t].w[q];
+            s->len[a] = laws_kernels[t].len;
+            for (int q = 0; q < s->len[a]; q++) s->k[a][q] = laws_kernels[t].w[q] / sqrt(norm);
+            found = 1;
+        }
+        if (!found)
+            return radx_seterr(err, RADX_ERR_PARAM,
+                               "setting 'lawsKernel': '%s': '%.2s' is not one of L3 E3 S3 L5 E5 S5 W5 R5", kernel,
+                               kernel + 2 * a);
+    }
+    s->rotation_invariant = rotation_invariant;
+    s->pooling = pooling;
+    s->delta = delta;
+    s->boundary = boundary;
+    return RADX_OK;
+}
+
+int radx_laws_rotations(int d, int perm[24][3], int sign[24][3])
+{
+    static const int perms3[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    static const int parity3[6] = {1, -1, -1, 1, 1, -1};
+    static const int perms2[2][3] = {{0, 1, 2}, {1, 0, 2}};
+    static const int parity2[2] = {1, -1};
+    int n = 0;
+    for (int p = 0; p < (d == 3 ? 6 : 2); p++)
+        for (int sg = 0; sg < (1 << d); sg++) {
+            int det = d == 3 ? parity3[p] : parity2[p], sv[3] = {1, 1, 1};
+            for (int a = 0; a < d; a++) {
+                sv[a] = (sg >> a) & 1 ? -1 : 1;
+                det *= sv[a];
+            }
+            if (det != 1) continue;
+            for (int a = 0; a < 3; a++) {
+                perm[n][a] = d == 3 ? perms3[p][a] : perms2[p][a];
+                sign[n][a] = sv[a];
+            }
+            n++;
+        }
+    return n;
+}
+
+/* One pass along axis a of src (pixel type dt) with kernel w into dst (double). */
+static void conv_pass(int dt, const void *src, const int64_t size[3], int a, const double *w, int len, int bc,
+                      double *dst)
+{
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < size[2]; k++)
+        for (int64_t j = 0; j < size[1]; j++)
+            for (int64_t i = 0; i < size[0]; i++)
+                dst[i + size[0] * (j + size[1] * k)] =
+                    radx_conv_pass_voxel(dt, src, size, a, w, len, (radx_log_boundary)bc, i, j, k);
+}
+
+/* The response of rotation (perm, sign) into r (t: scratch). */
+static void rotated_response(const radx_volume *in, const radx_laws_spec *s, const int perm[3], const int sign[3],
+                             double *r, double *t)
+{
+    double w[3][5];
+    int len[3] = {1, 1, 1};
+    for (int a = 0; a < s->nk; a++) { /* input axis a's kernel goes to axis perm[a], reversed by a negative sign */
+        const int o = perm[a];
+        len[o] = s->len[a];
+        for (int q = 0; q < s->len[a]; q++) w[o][q] = sign[a] > 0 ? s->k[a][q] : s->k[a][s->len[a] - 1 - q];
+    }
+    conv_pass(in->dtype, in->data, in->g.size, 0, w[0], len[0], s->boundary, t);
+    conv_pass(RADX_DT_F64, t, in->g.size, 1, w[1], len[1], s->boundary, r);
+    if (s->nk == 3) {
+        memcpy(t, r, sizeof *t * (size_t)radx_geom_nvox(&in->g));
+        conv_pass(RADX_DT_F64, t, in->g.size, 2, w[2], len[2], s->boundary, r);
+    }
+}
+
+/* The energy map: the mean of |x| over the (2 delta + 1)^d box, into x (t: scratch). */
+static void energy(const radx_volume *in, const radx_laws_spec *s, double *x, double *t)
+{
+    const int64_t n = radx_geom_nvox(&in->g);
+    const int m = 2 * s->delta + 1;
+    for (int64_t i = 0; i < n; i++) x[i] = fabs(x[i]);
+    for (int a = 0; a < s->nk; a++) {
+        double *src = a % 2 ? t : x, *dst = a % 2 ? x : t;
+#pragma omp parallel for schedule(static)
+        for (int64_t k = 0; k < in->g.size[2]; k++)
+            for (int64_t j = 0; j < in->g.size[1]; j++)
+                for (int64_t i = 0; i < in->g.size[0]; i++)
+                    dst[i + in->g.size[0] * (j + in->g.size[1] * k)] = radx_mean_pass_voxel(
+                        RADX_DT_F64, src, in->g.size, a, m, (radx_log_boundary)s->boundary, i, j, k);
+    }
+    if (s->nk % 2) memcpy(x, t, sizeof *x * (size_t)n); /* an odd number of passes ended in t */
+}
+
+radx_status radx_laws_filter_into(const radx_volume *in, const radx_laws_spec *s, float *out, radx_err *err)
+{
+    if (!in || !in->data || !s || !out) return radx_seterr(err, RADX_ERR_ARG, "Laws filter: NULL argument");
+    const int64_t n = radx_geom_nvox(&in->g);
+    double *pool = malloc((size_t)n * sizeof *pool), *r = malloc((size_t)n * sizeof *r);
+    double *t = malloc((size_t)n * sizeof *t);
+    if (!pool || !r || !t) {
+        free(pool);
+        free(r);
+        free(t);
+        return radx_seterr(err, RADX_ERR_NOMEM, "Laws filter: out of memory for %lld voxels", (long long)n);
+    }
+    int perm[24][3], sign[24][3];
+    const int nrot = s->rotation_invariant ? radx_laws_rotations(s->nk, perm, sign) : 1;
+    if (!s->rotation_invariant)
+        for (int a = 0; a < 3; a++) {
+            perm[0][a] = a;
+            sign[0][a] = 1;
+        }
+    for (int q = 0; q < nrot; q++) {
+        rotated_response(in, s, perm[q], sign[q], r, t);
+        for (int64_t i = 0; i < n; i++) {
+            if (q == 0)
+                pool[i] = r[i];
+            else if (s->pooling == RADX_POOL_MAX)
+                pool[i] = fmax(pool[i], r[i]);
+            else if (s->pooling == RADX_POOL_MIN)
+                pool[i] = fmin(pool[i], r[i]);
+            else
+                pool[i] += r[i];
+        }
+    }
+    if (s->pooling == RADX_POOL_MEAN)
+        for (int64_t i = 0; i < n; i++) pool[i] /= nrot;
+    if (s->delta >= 0) energy(in, s, pool, t);
+    for (int64_t i = 0; i < n; i++) out[i] = (float)pool[i];
+    free(pool);
+    free(r);
+    free(t);
+    return RADX_OK;
+}
