@@ -230,12 +230,12 @@ static radx_status si_mean_filter(void *ctx, const radx_volbuf *in, const radx_m
            si_filtered(CPU_OP->mean_filter(NULL, &di, spec, &dout, err), &dout, out));
 }
 
-static radx_status si_laws_filter(void *ctx, const radx_volbuf *in, const radx_laws_spec *spec, radx_volbuf *out,
+static radx_status si_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                   radx_err *err)
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
-           si_filtered(CPU_OP->laws_filter(NULL, &di, spec, &dout, err), &dout, out));
+           si_filtered(CPU_OP->separable_filter(NULL, &di, spec, &dout, err), &dout, out));
 }
 
 static radx_status si_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err)
@@ -352,7 +352,7 @@ static const radx_backend_ops stand_in_ops = {
     si_point_filter,
     si_gradient,
     si_mean_filter,
-    si_laws_filter,
+    si_separable_filter,
     si_wavelet_pass,
     si_lbp2d,
     si_lbp3d,

@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/log_transfer.h" /* radx_log_boundary */
-#include "cpu/laws_filter.h"    /* radx_laws_spec_make */
+#include "rules/log_transfer.h"   /* radx_log_boundary */
+#include "cpu/separable_filter.h" /* radx_laws_spec_make */
 #include "backend/cuda.h"
 #include "backend/dispatch.h"
 #include "io/io.h"
@@ -268,7 +268,7 @@ typedef struct filter_call {
     radx_point_filter f;
     int use_spacing;
     radx_mean_spec mean;
-    radx_laws_spec laws;
+    radx_sep_spec laws;
 } filter_call;
 
 /* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
@@ -283,7 +283,7 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
                     : c->op == CALL_MEAN  ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
-                    : c->op == CALL_LAWS  ? radx_op_laws_filter(be, &in, &c->laws, &o, e)
+                    : c->op == CALL_LAWS  ? radx_op_separable_filter(be, &in, &c->laws, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
@@ -434,7 +434,8 @@ static void test_mean(const backend_case *b)
     }
 }
 
-/* IBSI-2's Laws filters: 3-D and 2-D kernels, rotations pooled three ways, energy maps, every boundary. */
+/* IBSI-2's separable filters: Laws' 3-D and 2-D kernels, rotations pooled three ways, energy maps,
+ * and undecimated wavelets of one and two levels; every boundary. */
 static void test_laws(const backend_case *b)
 {
     static const int64_t sizes[][3] = {{6, 5, 7}, {17, 9, 12}, {21, 19, 1}};
@@ -443,15 +444,19 @@ static void test_laws(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         filter_call call = {CALL_LAWS, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
         radx_err e = {RADX_OK, "", ""};
-        CHECK(radx_laws_spec_make(kernels[k % 3], k % 3 == 2, k > 2, k % 3, k > 5 ? k - 5 : -1, k % 4, &call.laws,
-                                  &e) == RADX_OK,
-              "%s", e.msg);
+        /* Laws' kernels, then (k >= 6) IBSI's wavelets: db2 / haar / coif1, one or two levels */
+        static const char *const wavelets[] = {"db2", "haar", "coif1"}, *const bands[] = {"LHL", "HHH", "HL"};
+        const radx_status sm =
+            k < 6 ? radx_laws_spec_make(kernels[k % 3], k % 3 == 2, k > 2, k % 3, k > 4 ? 1 : -1, k % 4, &call.laws, &e)
+                  : radx_wavelet_ibsi_spec_make(wavelets[k % 3], 1 + k % 2, bands[k % 3], k % 3 == 2, 1, RADX_POOL_MEAN,
+                                                k % 4, &call.laws, &e);
+        CHECK(sm == RADX_OK, "%s", e.msg);
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
         const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
-        compare_status("laws_filter", b, "status", s0, &e0, s1, &e1);
-        if (!s0 && !s1) compare("laws_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
+        compare_status("separable_filter", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("separable_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
         free(r1);
         radx_volume_free(&v);

@@ -137,8 +137,8 @@ typedef struct radx_backend_ops {
     /* IBSI-2's mean filter of in (cpu/mean_filter.h): out->buf holds in's voxel count floats */
     radx_status (*mean_filter)(void *ctx, const radx_volbuf *in, const radx_mean_spec *spec, radx_volbuf *out,
                                radx_err *err);
-    /* IBSI-2's Laws filter of in (cpu/laws_filter.h): out->buf holds in's voxel count floats */
-    radx_status (*laws_filter)(void *ctx, const radx_volbuf *in, const radx_laws_spec *spec, radx_volbuf *out,
+    /* IBSI-2's Laws filter of in (cpu/separable_filter.h): out->buf holds in's voxel count floats */
+    radx_status (*separable_filter)(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                radx_err *err);
     /* one pass of PyRadiomics' Wavelet (rules/wavelet_rules.h; w's tables in host memory): out
      * (w->out_dims floats or doubles) = the pass over in (w->in_dims voxels of w->in_dtype) */

@@ -81,7 +81,7 @@ typedef struct filter_args {
     double sigma_mm;
     const radx_log_spec *spec;
     const radx_mean_spec *mean;
-    const radx_laws_spec *laws;
+    const radx_sep_spec *laws;
     radx_point_filter f;
     int use_spacing;
 } filter_args;
@@ -93,7 +93,7 @@ static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filt
     case FILTER_LOG: return ops->log_filter(ctx, in, a->sigma_mm, a->spec, out, err);
     case FILTER_POINT: return ops->point_filter(ctx, in, a->f, out, err);
     case FILTER_MEAN: return ops->mean_filter(ctx, in, a->mean, out, err);
-    case FILTER_LAWS: return ops->laws_filter(ctx, in, a->laws, out, err);
+    case FILTER_LAWS: return ops->separable_filter(ctx, in, a->laws, out, err);
     default: return ops->gradient(ctx, in, a->use_spacing, out, err);
     }
 }
@@ -129,7 +129,7 @@ radx_status radx_op_mean_filter(const radx_be *be, const radx_volbuf *in, const 
     return filter_op(be, &a, in, out, err);
 }
 
-radx_status radx_op_laws_filter(const radx_be *be, const radx_volbuf *in, const radx_laws_spec *spec, radx_volbuf *out,
+radx_status radx_op_separable_filter(const radx_be *be, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                 radx_err *err)
 {
     const filter_args a = {FILTER_LAWS, 0, NULL, NULL, spec, RADX_PF_SQUARE, 0};

@@ -9,7 +9,7 @@
 #include "cpu/log_filter.h"
 #include "cpu/point_filter.h"
 #include "cpu/gradient.h"
-#include "cpu/laws_filter.h"
+#include "cpu/separable_filter.h"
 #include "cpu/mean_filter.h"
 #include "cpu/wavelet.h"
 #include "cpu/lbp.h"
@@ -145,11 +145,11 @@ static radx_status cpu_mean_filter(void *ctx, const radx_volbuf *in, const radx_
     return st;
 }
 
-static radx_status cpu_laws_filter(void *ctx, const radx_volbuf *in, const radx_laws_spec *spec, radx_volbuf *out,
+static radx_status cpu_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                    radx_err *err)
 {
     const radx_volume hin = host_volume(in);
-    radx_status st = radx_laws_filter_into(&hin, spec, PTR(float, out->buf), err);
+    radx_status st = radx_separable_filter_into(&hin, spec, PTR(float, out->buf), err);
     if (st == RADX_OK) {
         out->g = in->g;
         out->dtype = RADX_DT_F32;
@@ -270,7 +270,7 @@ const radx_backend_ops radx_cpu_backend = {
     .point_filter = cpu_point_filter,
     .gradient = cpu_gradient,
     .mean_filter = cpu_mean_filter,
-    .laws_filter = cpu_laws_filter,
+    .separable_filter = cpu_separable_filter,
     .wavelet_pass = cpu_wavelet_pass,
     .lbp2d = cpu_lbp2d,
     .lbp3d = cpu_lbp3d,

@@ -135,7 +135,7 @@ static int *bool_field(radx_params *p, int k)
     case K_IBSIPCA: return &p->ibsi_pca;
     case K_IBSIMORPH: return &p->ibsi_morph_mask;
     case K_IBSIINTERP: return &p->ibsi_interpolation;
-    case K_LAWSRI: return &p->laws_rotation_invariance;
+    case K_ROTINV: return &p->rotation_invariance;
     case K_IBSIROUND: return &p->ibsi_round_intensities;
     case K_IBSIDISC: return &p->ibsi_discretisation;
     case K_MASKEDKERNEL: return &p->masked_kernel;
@@ -354,9 +354,14 @@ static radx_status apply_name(radx_params *p, int k, const pval *v, const actx *
         st = get_enum(a, kd, v, radx_logkernel_names, NELEM(radx_logkernel_names), &i);
         if (!st) p->log_mode = i;
         break;
-    case K_LAWSPOOL:
+    case K_ROTPOOL:
         st = get_enum(a, kd, v, radx_pooling_names, 3, &i);
-        if (!st) p->laws_pooling = i;
+        if (!st) p->rotation_pooling = i;
+        break;
+    case K_WAVEBANDS:
+        if (v->k != PV_STR || strlen(v->s) >= sizeof p->wavelet_bands || strspn(v->s, "LH") != strlen(v->s))
+            return bad_value(a, k, v, "must be 2 or 3 letters L or H, e.g. 'LHL'");
+        snprintf(p->wavelet_bands, sizeof p->wavelet_bands, "%s", v->s);
         break;
     case K_LAWSKERNEL:
         if (v->k != PV_STR || strlen(v->s) >= sizeof p->laws_kernel)

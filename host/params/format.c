@@ -57,7 +57,7 @@ static int canon_bool(const radx_params *p, int k, sbuf *b)
     case K_IBSIINTERP: v = p->ibsi_interpolation; break;
     case K_IBSIROUND: v = p->ibsi_round_intensities; break;
     case K_IBSIDISC: v = p->ibsi_discretisation; break;
-    case K_LAWSRI: v = p->laws_rotation_invariance; break;
+    case K_ROTINV: v = p->rotation_invariance; break;
     case K_IBSI:
         v = p->ibsi_interpolation && p->ibsi_discretisation && p->ibsi_morph_mask && p->ibsi_pca &&
             p->ibsi_kurtosis_excess;
@@ -161,7 +161,8 @@ int radx_params_canon(const radx_params *p, int k, sbuf *b)
     case K_LOGKERNEL: radx_sb_pystr(b, radx_logkernel_names[p->log_mode == 1]); return 1;
     case K_FILTERBC: radx_sb_pystr(b, radx_boundary_names[p->filter_boundary & 3]); return 1;
     case K_LAWSKERNEL: radx_sb_pystr(b, p->laws_kernel); return 1;
-    case K_LAWSPOOL: radx_sb_pystr(b, radx_pooling_names[p->laws_pooling % 3]); return 1;
+    case K_WAVEBANDS: radx_sb_pystr(b, p->wavelet_bands); return 1;
+    case K_ROTPOOL: radx_sb_pystr(b, radx_pooling_names[p->rotation_pooling % 3]); return 1;
     case K_TEXAGG:
         radx_sb_puts(b, "[");
         for (int i = 0; i < p->n_aggregations; i++) {

@@ -49,9 +49,10 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
     [K_MEANSUPPORT] = {"meanSupport", T_INT, R_GT0, S_RADX, 0},
+    [K_WAVEBANDS] = {"waveletDecomposition", T_STR, R_NONE, S_RADX, 0},
     [K_LAWSKERNEL] = {"lawsKernel", T_STR, R_NONE, S_RADX, 0},
-    [K_LAWSRI] = {"lawsRotationInvariance", T_BOOL, R_NONE, S_RADX, 1},
-    [K_LAWSPOOL] = {"lawsPooling", T_STR, R_NONE, S_RADX, 0},
+    [K_ROTINV] = {"rotationInvariance", T_BOOL, R_NONE, S_RADX, 1},
+    [K_ROTPOOL] = {"rotationPooling", T_STR, R_NONE, S_RADX, 0},
     [K_LAWSDELTA] = {"lawsEnergyDelta", T_INT, R_GE0, S_RADX, 1},
     [K_IBSI] = {"ibsi", T_BOOL, R_NONE, S_RADX, 1},
     [K_IBSIINTERP] = {"ibsiInterpolation", T_BOOL, R_NONE, S_RADX, 1},
@@ -101,9 +102,9 @@ const char *const radx_wavelet_names[] = {
     "sym4",    "sym5",    "sym6",    "sym7",    "sym8",    "sym9",    "sym10",   "sym11",   "sym12",   "sym13",
     "sym14",   "sym15",   "sym16",   "sym17",   "sym18",   "sym19",   "sym20"};
 
-const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",   "LoG",       "Wavelet",     "Square",
-                                                       "SquareRoot", "Logarithm", "Exponential", "Gradient",
-                                                       "LBP2D",      "LBP3D",     "Mean",        "Laws"};
+const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",  "LoG",         "Wavelet",    "Square", "SquareRoot",
+                                                       "Logarithm", "Exponential", "Gradient",   "LBP2D",  "LBP3D",
+                                                       "Mean",      "Laws",        "WaveletIBSI"};
 const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
                                                         "ngtdm",      "shape", "shape2D", "gldzm", "ih",
                                                         "ivh",        "li",    "morph",   "ngldm", "stat"};

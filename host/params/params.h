@@ -115,8 +115,9 @@ typedef enum radx_imtype {
     RADX_IMG_GRADIENT,
     RADX_IMG_LBP2D,
     RADX_IMG_LBP3D,
-    RADX_IMG_MEAN, /* IBSI-2's filters (radx's, never enabled by default): mean */
-    RADX_IMG_LAWS, /* Laws kernels */
+    RADX_IMG_MEAN,         /* IBSI-2's filters (radx's, never enabled by default): mean */
+    RADX_IMG_LAWS,         /* Laws kernels */
+    RADX_IMG_WAVELET_IBSI, /* undecimated separable wavelets */
     RADX_IMG_COUNT
 } radx_imtype;
 
@@ -199,26 +200,27 @@ struct radx_params {
     radx_aggregation aggregations[RADX_AGG_COUNT];
     radx_aggregation aggregation; /* the one the texture classes compute now (set by the pipeline) */
     /* --- first order / IBSI switches --- */
-    int ibsi_kurtosis_excess;     /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
-    int ibsi_pca;                 /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
-    int ibsi_morph_mask;          /* ibsiMorphologicalMask: shape, morph and GLDZM's distances on the whole
+    int ibsi_kurtosis_excess;   /* radx extension, default 0: PyRadiomics (non-excess) kurtosis */
+    int ibsi_pca;               /* ibsiPCA: axis lengths from the covariance over N - 1 (IBSI), not N */
+    int ibsi_morph_mask;        /* ibsiMorphologicalMask: shape, morph and GLDZM's distances on the whole
                                  mask before re-segmentation (IBSI's morphological mask) */
-    int ibsi_interpolation;       /* ibsiInterpolation: resampling on IBSI's grid (centres aligned, whole
+    int ibsi_interpolation;     /* ibsiInterpolation: resampling on IBSI's grid (centres aligned, whole
                                  image), the mask interpolated linearly and thresholded */
-    double ibsi_mask_threshold;   /* ibsiMaskThreshold: partial-volume threshold, default 0.5 */
-    int ibsi_round_intensities;   /* ibsiRoundIntensities: interpolated intensities rounded (CT) */
-    int ibsi_discretisation;      /* ibsiDiscretisation: fixed bins from the re-segmentation's lower bound
+    double ibsi_mask_threshold; /* ibsiMaskThreshold: partial-volume threshold, default 0.5 */
+    int ibsi_round_intensities; /* ibsiRoundIntensities: interpolated intensities rounded (CT) */
+    int ibsi_discretisation;    /* ibsiDiscretisation: fixed bins from the re-segmentation's lower bound
                                  (else the ROI's minimum), fixed bin number by IBSI's formula */
-    double ibsi_outlier_sigma;    /* ibsiOutlierSigma: after resegmentRange, also outside mean +- k sigma */
-    double ivh_bin_width;         /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
-    int ivh_bin_count;            /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
-    int log_mode;                 /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
-    int mean_support;             /* meanSupport: the Mean image type's support, odd voxels, default 3 */
-    char laws_kernel[8];          /* lawsKernel: e.g. "E5L5S5" (x, y, z), "L5S5" (2-D); default "L5L5L5" */
-    int laws_rotation_invariance; /* lawsRotationInvariance, default False */
-    int laws_pooling;             /* lawsPooling: RADX_POOL_*, default max */
-    int laws_delta;               /* lawsEnergyDelta: the energy map's distance, -1 (None): no energy map */
-    int filter_boundary;          /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
+    double ibsi_outlier_sigma;  /* ibsiOutlierSigma: after resegmentRange, also outside mean +- k sigma */
+    double ivh_bin_width;       /* ivhBinWidth: IVH of bin centres (continuous intensities); 0: off */
+    int ivh_bin_count;          /* ivhBinCount: IVH of 1..N bins (arbitrary units); 0: off */
+    int log_mode;               /* radx extension 'logKernel': 0 = pyradiomics (default), 1 = ibsi */
+    int mean_support;           /* meanSupport: the Mean image type's support, odd voxels, default 3 */
+    char laws_kernel[8];        /* lawsKernel: e.g. "E5L5S5" (x, y, z), "L5S5" (2-D); default "L5L5L5" */
+    int rotation_invariance;    /* rotationInvariance, default False */
+    int rotation_pooling;       /* rotationPooling: RADX_POOL_*, default max */
+    char wavelet_bands[4];      /* waveletDecomposition: WaveletIBSI's bands ("LHL"), default "LLL" */
+    int laws_delta;             /* lawsEnergyDelta: the energy map's distance, -1 (None): no energy map */
+    int filter_boundary;        /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
                                    periodic (radx_log_boundary's order) */
     /* --- voxel-based --- */
     int kernel_radius;
@@ -275,18 +277,22 @@ typedef struct radx_mean_spec {
 } radx_mean_spec;
 /* How rotation-invariant filters pool the responses of the rotations, voxel by voxel. */
 enum { RADX_POOL_MAX = 0, RADX_POOL_MEAN = 1, RADX_POOL_MIN = 2 };
-/* What a Laws op computes (host/cpu/laws_filter.h, radx_laws_spec_make): nk unit-norm kernels of
- * len[a] taps along x, y (and z; nk 2: the x-y plane of every slice), optionally over every
- * right-angle rotation pooled, and the energy map over (2 delta + 1)^nk voxels (delta -1: none). */
-typedef struct radx_laws_spec {
-    int nk;
-    int len[3];
-    double k[3][5];
+/* What a separable filter op computes (host/cpu/separable_filter.h: Laws' kernels, IBSI's
+ * undecimated wavelets): nstage stages, each one 1-D convolution (odd length, true convolution)
+ * along every axis (x, y, and z unless nk is 2: the x-y plane of every slice); optionally over every
+ * right-angle rotation (applied to every stage) pooled; and the energy map over (2 delta + 1)^nk
+ * voxels (delta -1: none). */
+#define RADX_SEP_MAX_TAPS   255
+#define RADX_SEP_MAX_STAGES 8
+typedef struct radx_sep_spec {
+    int nk, nstage;
+    int len[RADX_SEP_MAX_STAGES][3];
+    double k[RADX_SEP_MAX_STAGES][3][RADX_SEP_MAX_TAPS];
     int rotation_invariant;
     int pooling;
     int delta;
     int boundary;
-} radx_laws_spec;
+} radx_sep_spec;
 
 /* Loads a parameter file into *p (see above).  *p must have been initialised
  * (radx_params_init_defaults or a previous load / copy). */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "backend/dispatch.h"
-#include "cpu/laws_filter.h" /* radx_laws_spec_make */
+#include "cpu/separable_filter.h" /* radx_laws_spec_make */
 #include "io/io.h"
 #include "params/params.h"
 #include "features/discretise.h"
@@ -520,8 +520,8 @@ static radx_status for_laws(const radx_volbuf *img, const radx_params *q, const 
                            "setting 'force2Ddimension': %d: 2-D Laws filters work on the x-y plane of every slice "
                            "(force2Ddimension 0)",
                            q->force2d_dimension);
-    radx_laws_spec spec;
-    radx_status st = radx_laws_spec_make(q->laws_kernel, two_d, q->laws_rotation_invariance, q->laws_pooling,
+    radx_sep_spec spec;
+    radx_status st = radx_laws_spec_make(q->laws_kernel, two_d, q->rotation_invariance, q->rotation_pooling,
                                          q->laws_delta, q->filter_boundary, &spec, err);
     if (st) return st;
     radx_volbuf filtered = {
@@ -531,11 +531,43 @@ static radx_status for_laws(const radx_volbuf *img, const radx_params *q, const 
     char prefix[96], energy[32] = "";
     if (q->laws_delta >= 0) snprintf(energy, sizeof energy, "-energy%d", q->laws_delta);
     snprintf(prefix, sizeof prefix, "laws-%s-%s%s%s%s", q->laws_kernel, two_d ? "2D" : "3D",
-             q->laws_rotation_invariance ? "-ri" : "", q->laws_rotation_invariance ? pool[q->laws_pooling % 3] : "",
-             energy);
-    st = radx_op_laws_filter(be, img, &spec, &filtered, err);
+             q->rotation_invariance ? "-ri" : "", q->rotation_invariance ? pool[q->rotation_pooling % 3] : "", energy);
+    st = radx_op_separable_filter(be, img, &spec, &filtered, err);
     if (!st) st = fn(user, &filtered, q, prefix, err);
     radx_buf_free(be, filtered.buf);
+    return st;
+}
+
+/* IBSI-2's undecimated separable wavelet: "wavelet-ibsi-<wavelet>-<bands>-level<L>-3D" (or "-2D"),
+ * with "-ri<pooling>". */
+static radx_status for_wavelet_ibsi(const radx_volbuf *img, const radx_params *q, const radx_be *be,
+                                    radx_image_type_fn fn, void *user, radx_err *err)
+{
+    const int two_d = q->force2d || img->g.ndim == 2;
+    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'force2Ddimension': %d: 2-D wavelets work on the x-y plane of every slice "
+                           "(force2Ddimension 0)",
+                           q->force2d_dimension);
+    radx_sep_spec *spec = malloc(sizeof *spec);
+    if (!spec) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
+    radx_status st =
+        radx_wavelet_ibsi_spec_make(q->wavelet, q->wavelet_level, q->wavelet_bands, two_d, q->rotation_invariance,
+                                    q->rotation_pooling, q->filter_boundary, spec, err);
+    radx_volbuf filtered = {img->g,
+                            RADX_DT_F32,
+                            st ? NULL : radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)),
+                            {0, 0, 0}};
+    if (!st && !filtered.buf) st = radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    static const char *const pool[] = {"max", "mean", "min"};
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "wavelet-ibsi-%s-%s-level%d-%s%s%s", q->wavelet, q->wavelet_bands, q->wavelet_level,
+             two_d ? "2D" : "3D", q->rotation_invariance ? "-ri" : "",
+             q->rotation_invariance ? pool[q->rotation_pooling % 3] : "");
+    if (!st) st = radx_op_separable_filter(be, img, spec, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, prefix, err);
+    radx_buf_free(be, filtered.buf);
+    free(spec);
     return st;
 }
 
@@ -576,6 +608,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = for_mean(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LAWS) {
             st = for_laws(&img, &q, be, fn, user, err);
+        } else if (it == RADX_IMG_WAVELET_IBSI) {
+            st = for_wavelet_ibsi(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LBP2D) {
             st = radx_pipeline_lbp2d(&img, &q, be, need, ipath, fn, user, err);
         } else if (it == RADX_IMG_LBP3D) {

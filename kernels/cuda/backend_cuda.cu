@@ -191,11 +191,11 @@ static radx_status cuda_mean_filter(void *ctx, const radx_volbuf *in, const radx
     return on_device(cu, err, [&] { return radx_cuda_mean_filter(cu, in, spec, out, err); });
 }
 
-static radx_status cuda_laws_filter(void *ctx, const radx_volbuf *in, const radx_laws_spec *spec, radx_volbuf *out,
+static radx_status cuda_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                     radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
-    return on_device(cu, err, [&] { return radx_cuda_laws_filter(cu, in, spec, out, err); });
+    return on_device(cu, err, [&] { return radx_cuda_separable_filter(cu, in, spec, out, err); });
 }
 
 static radx_status cuda_wavelet_pass(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err)
@@ -391,7 +391,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_point_filter,
     cuda_gradient,
     cuda_mean_filter,
-    cuda_laws_filter,
+    cuda_separable_filter,
     cuda_wavelet_pass,
     cuda_lbp2d,
     cuda_lbp3d,

@@ -3,7 +3,7 @@
  * by the boundary condition (radx_log_ext: zero, nearest, mirror, periodic): the mean filter (an
  * M x M (x M) box, M odd, weights 1 / M^d: the mean of the M samples centred on the voxel) and a
  * 1-D convolution (Laws' kernels).  Passes along x, y and (unless 2-D) z give the filter.  For the
- * CPU (host/cpu/mean_filter.c, host/cpu/laws_filter.c) and the device. */
+ * CPU (host/cpu/mean_filter.c, host/cpu/separable_filter.c) and the device. */
 #ifndef RADX_SEPARABLE_RULES_H
 #define RADX_SEPARABLE_RULES_H
 

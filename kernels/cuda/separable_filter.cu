@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* IBSI-2's Laws filter on the GPU: for every rotation the CPU's convolution passes
- * (kernels/rules/separable_rules.h, which host/cpu/laws_filter.c calls) along x, y and (3-D) z, one
+ * (kernels/rules/separable_rules.h, which host/cpu/separable_filter.c calls) along x, y and (3-D) z, one
  * thread per voxel, in double; the rotations pooled in a device buffer, the energy map by the mean
  * filter's passes; the result as float32 in the output's device copy.  The rotations and the
- * rotated kernels are the CPU's (radx_laws_rotations). */
+ * rotated kernels are the CPU's (radx_right_angle_rotations). */
 #include <cuda_runtime.h>
 #include <stdint.h>
 
-#include "cpu/laws_filter.h"
+#include "cpu/separable_filter.h"
 #include "rules/separable_rules.h"
 #include "cuda/cuda_check.cuh"
 #include "cuda/stages.h"
@@ -16,7 +16,7 @@
 namespace
 {
 struct kern {
-    double w[5];
+    double w[RADX_SEP_MAX_TAPS];
     int len;
 };
 
@@ -61,8 +61,8 @@ __global__ void to_float(const double *__restrict__ x, int64_t n, float *__restr
 }
 } // namespace
 
-radx_status radx_cuda_laws_filter(radx_cuda *cu, const radx_volbuf *in, const radx_laws_spec *s, radx_volbuf *out,
-                                  radx_err *err)
+radx_status radx_cuda_separable_filter(radx_cuda *cu, const radx_volbuf *in, const radx_sep_spec *s, radx_volbuf *out,
+                                       radx_err *err)
 {
     const radx_geom *g = &in->g;
     const int64_t n = radx_geom_nvox(g), nx = g->size[0], ny = g->size[1], nz = g->size[2];
@@ -80,7 +80,7 @@ radx_status radx_cuda_laws_filter(radx_cuda *cu, const radx_volbuf *in, const ra
         return radx_seterr(err, RADX_ERR_NOMEM, "Laws filter (CUDA): out of GPU memory for its image");
     }
     int perm[24][3], sign[24][3];
-    const int nrot = s->rotation_invariant ? radx_laws_rotations(s->nk, perm, sign) : 1;
+    const int nrot = s->rotation_invariant ? radx_right_angle_rotations(s->nk, perm, sign) : 1;
     if (!s->rotation_invariant)
         for (int a = 0; a < 3; a++) {
             perm[0][a] = a;
@@ -88,20 +88,22 @@ radx_status radx_cuda_laws_filter(radx_cuda *cu, const radx_volbuf *in, const ra
         }
     const int grid = radx_dev::grid_for(n);
     cudaStream_t st = cu->stream;
+    double *bufs[2] = {t, r};
     for (int q = 0; q < nrot && e == cudaSuccess; q++) {
-        kern k[3] = {{{0}, 1}, {{0}, 1}, {{0}, 1}};
-        k[0].w[0] = k[1].w[0] = k[2].w[0] = 1.0;
-        for (int a = 0; a < s->nk; a++) { /* as rotated_response in host/cpu/laws_filter.c */
-            const int o = perm[q][a];
-            k[o].len = s->len[a];
-            for (int i = 0; i < s->len[a]; i++) k[o].w[i] = sign[q][a] > 0 ? s->k[a][i] : s->k[a][s->len[a] - 1 - i];
-        }
-        conv_pass<<<grid, RADX_DEV_BLOCK, 0, st>>>(in->dtype, d_x, nx, ny, nz, 0, k[0], s->boundary, t);
-        conv_pass<<<grid, RADX_DEV_BLOCK, 0, st>>>(RADX_DT_F64, t, nx, ny, nz, 1, k[1], s->boundary, r);
-        if (s->nk == 3) {
-            cudaMemcpyAsync(t, r, (size_t)n * sizeof *t, cudaMemcpyDeviceToDevice, st);
-            conv_pass<<<grid, RADX_DEV_BLOCK, 0, st>>>(RADX_DT_F64, t, nx, ny, nz, 2, k[2], s->boundary, r);
-        }
+        const void *cur = d_x;
+        int dt = in->dtype, which = (s->nstage * s->nk) % 2; /* as rotated_response in host/cpu/separable_filter.c */
+        for (int stg = 0; stg < s->nstage; stg++)
+            for (int o = 0; o < s->nk; o++) {
+                int a = 0;
+                while (perm[q][a] != o) a++;
+                kern k;
+                k.len = s->len[stg][a];
+                for (int i = 0; i < k.len; i++) k.w[i] = sign[q][a] > 0 ? s->k[stg][a][i] : s->k[stg][a][k.len - 1 - i];
+                conv_pass<<<grid, RADX_DEV_BLOCK, 0, st>>>(dt, cur, nx, ny, nz, o, k, s->boundary, bufs[which]);
+                cur = bufs[which];
+                dt = RADX_DT_F64;
+                which ^= 1;
+            }
         pool_step<<<grid, RADX_DEV_BLOCK, 0, st>>>(r, pool, n, q == 0, s->pooling);
         e = cudaGetLastError();
     }
