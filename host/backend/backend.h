@@ -139,7 +139,7 @@ typedef struct radx_backend_ops {
                                radx_err *err);
     /* IBSI-2's Laws filter of in (cpu/separable_filter.h): out->buf holds in's voxel count floats */
     radx_status (*separable_filter)(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
-                               radx_err *err);
+                                    radx_err *err);
     /* one pass of PyRadiomics' Wavelet (rules/wavelet_rules.h; w's tables in host memory): out
      * (w->out_dims floats or doubles) = the pass over in (w->in_dims voxels of w->in_dtype) */
     radx_status (*wavelet_pass)(void *ctx, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out, radx_err *err);

@@ -129,8 +129,8 @@ radx_status radx_op_mean_filter(const radx_be *be, const radx_volbuf *in, const 
     return filter_op(be, &a, in, out, err);
 }
 
-radx_status radx_op_separable_filter(const radx_be *be, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
-                                radx_err *err)
+radx_status radx_op_separable_filter(const radx_be *be, const radx_volbuf *in, const radx_sep_spec *spec,
+                                     radx_volbuf *out, radx_err *err)
 {
     const filter_args a = {FILTER_LAWS, 0, NULL, NULL, spec, RADX_PF_SQUARE, 0};
     return filter_op(be, &a, in, out, err);
