@@ -231,7 +231,7 @@ static radx_status si_mean_filter(void *ctx, const radx_volbuf *in, const radx_m
 }
 
 static radx_status si_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
-                                  radx_err *err)
+                                       radx_err *err)
 {
     radx_volbuf di = *in, dout = *out;
     SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),

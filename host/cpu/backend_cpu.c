@@ -146,7 +146,7 @@ static radx_status cpu_mean_filter(void *ctx, const radx_volbuf *in, const radx_
 }
 
 static radx_status cpu_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
-                                   radx_err *err)
+                                        radx_err *err)
 {
     const radx_volume hin = host_volume(in);
     radx_status st = radx_separable_filter_into(&hin, spec, PTR(float, out->buf), err);

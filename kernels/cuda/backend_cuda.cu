@@ -192,7 +192,7 @@ static radx_status cuda_mean_filter(void *ctx, const radx_volbuf *in, const radx
 }
 
 static radx_status cuda_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
-                                    radx_err *err)
+                                         radx_err *err)
 {
     radx_cuda *cu = CU(ctx);
     return on_device(cu, err, [&] { return radx_cuda_separable_filter(cu, in, spec, out, err); });

@@ -42,7 +42,7 @@ radx_status radx_cuda_resample(radx_cuda *cu, const radx_volume *img, const radx
 radx_status radx_cuda_mean_filter(radx_cuda *cu, const radx_volbuf *in, const radx_mean_spec *s, radx_volbuf *out,
                                   radx_err *err);
 radx_status radx_cuda_separable_filter(radx_cuda *cu, const radx_volbuf *in, const radx_sep_spec *s, radx_volbuf *out,
-                                  radx_err *err);
+                                       radx_err *err);
 radx_status radx_cuda_log_filter(radx_cuda *cu, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                  radx_volbuf *out, radx_err *err);
 
