@@ -262,13 +262,14 @@ static void test_resample(const backend_case *b)
 
 /* A filter op and its arguments, for filter_on. */
 typedef struct filter_call {
-    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN, CALL_LAWS } op;
+    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN, CALL_LAWS, CALL_GABOR } op;
     double sigma;
     radx_log_mode mode;
     radx_point_filter f;
     int use_spacing;
     radx_mean_spec mean;
     radx_sep_spec laws;
+    radx_gabor_spec gabor;
 } filter_call;
 
 /* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
@@ -284,6 +285,7 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
                     : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
                     : c->op == CALL_MEAN  ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
                     : c->op == CALL_LAWS  ? radx_op_separable_filter(be, &in, &c->laws, &o, e)
+                    : c->op == CALL_GABOR ? radx_op_gabor_filter(be, &in, &c->gabor, &o, e)
                                           : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
@@ -306,7 +308,7 @@ static void test_log(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 5], k % 3 == 0 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const double sigma = sigmas[k % 3];
         const radx_log_mode mode = k % 2 ? RADX_LOG_IBSI : RADX_LOG_PYRADIOMICS;
-        const filter_call call = {CALL_LOG, sigma, mode, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
+        const filter_call call = {.op = CALL_LOG, .sigma = sigma, .mode = mode};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -383,7 +385,7 @@ static void test_point_filter(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_POINT, 0, RADX_LOG_PYRADIOMICS, (radx_point_filter)(k % 4), 0, {0, 0, 0}, {0}};
+        const filter_call call = {.op = CALL_POINT, .f = (radx_point_filter)(k % 4)};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -401,7 +403,7 @@ static void test_gradient(const backend_case *b)
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 6; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        const filter_call call = {CALL_GRADIENT, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, k % 3 != 2, {0, 0, 0}, {0}};
+        const filter_call call = {.op = CALL_GRADIENT, .use_spacing = k % 3 != 2};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -421,7 +423,7 @@ static void test_mean(const backend_case *b)
     for (int k = 0; k < 12; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const radx_mean_spec mean = {k == 11 ? 4 : 1 + 2 * (k % 4), k % 4, k % 3 == 1};
-        const filter_call call = {CALL_MEAN, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, mean, {0}};
+        const filter_call call = {.op = CALL_MEAN, .mean = mean};
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
@@ -442,7 +444,9 @@ static void test_laws(const backend_case *b)
     static const char *const kernels[] = {"E5L5S5", "E3W5R5", "L5S5"};
     for (int k = 0; k < 9; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
-        filter_call call = {CALL_LAWS, 0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
+        static filter_call call; /* large: the separable spec */
+        memset(&call, 0, sizeof call);
+        call.op = CALL_LAWS;
         radx_err e = {RADX_OK, "", ""};
         /* Laws' kernels, then (k >= 6) IBSI's wavelets: db2 / haar / coif1, one or two levels */
         static const char *const wavelets[] = {"db2", "haar", "coif1"}, *const bands[] = {"LHL", "HHH", "HL"};
@@ -457,6 +461,29 @@ static void test_laws(const backend_case *b)
         const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
         compare_status("separable_filter", b, "status", s0, &e0, s1, &e1);
         if (!s0 && !s1) compare("separable_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
+        free(r0);
+        free(r1);
+        radx_volume_free(&v);
+    }
+}
+
+/* IBSI-2's Gabor filter: one orientation in the x-y plane, and orientations over three planes. */
+static void test_gabor(const backend_case *b)
+{
+    static const int64_t sizes[][3] = {{6, 5, 7}, {17, 9, 12}, {21, 19, 1}};
+    for (int k = 0; k < 6; k++) {
+        radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
+        static filter_call call; /* large: the separable spec */
+        memset(&call, 0, sizeof call);
+        call.op = CALL_GABOR;
+        const radx_gabor_spec g = {1.0 + k, 2.0 + k, 0.5 + 0.5 * k, 0.3 * k, k > 2 ? 0.8 : 0.0, k > 2, k % 4};
+        call.gabor = g;
+        double *r0 = NULL, *r1 = NULL;
+        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
+        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
+        compare_status("gabor_filter", b, "status", s0, &e0, s1, &e1);
+        if (!s0 && !s1) compare("gabor_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
         free(r0);
         free(r1);
         radx_volume_free(&v);
@@ -984,7 +1011,7 @@ static void test_big(const backend_case *b)
     const int64_t sz[3] = {128, 128, 64};
     radx_volume v = random_volume(sz, RADX_DT_I16, -1000, 1000), m = random_volume(sz, RADX_DT_U8, 0, 1.5);
     m.g = v.g;
-    const filter_call call = {CALL_LOG, 2.0, RADX_LOG_PYRADIOMICS, RADX_PF_SQUARE, 0, {0, 0, 0}, {0}};
+    const filter_call call = {.op = CALL_LOG, .sigma = 2.0, .mode = RADX_LOG_PYRADIOMICS};
     double *r0 = NULL, *r1 = NULL;
     s0 = filter_on(&CPU, &v, &call, &r0, &e0);
     s1 = filter_on(&b->be, &v, &call, &r1, &e1);
@@ -1159,6 +1186,7 @@ int main(void)
         test_gradient(&bc[i]);
         test_mean(&bc[i]);
         test_laws(&bc[i]);
+        test_gabor(&bc[i]);
         test_wavelet_pass(&bc[i]);
         test_lbp(&bc[i]);
         test_roi_values(&bc[i]);

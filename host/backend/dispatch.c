@@ -77,11 +77,12 @@ radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const ra
 
 /* The arguments of a filter op: log_filter, point_filter or gradient. */
 typedef struct filter_args {
-    enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT, FILTER_MEAN, FILTER_LAWS } op;
+    enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT, FILTER_MEAN, FILTER_LAWS, FILTER_GABOR } op;
     double sigma_mm;
     const radx_log_spec *spec;
     const radx_mean_spec *mean;
     const radx_sep_spec *laws;
+    const radx_gabor_spec *gabor;
     radx_point_filter f;
     int use_spacing;
 } filter_args;
@@ -94,6 +95,7 @@ static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filt
     case FILTER_POINT: return ops->point_filter(ctx, in, a->f, out, err);
     case FILTER_MEAN: return ops->mean_filter(ctx, in, a->mean, out, err);
     case FILTER_LAWS: return ops->separable_filter(ctx, in, a->laws, out, err);
+    case FILTER_GABOR: return ops->gabor_filter(ctx, in, a->gabor, out, err);
     default: return ops->gradient(ctx, in, a->use_spacing, out, err);
     }
 }
@@ -118,34 +120,41 @@ static radx_status filter_op(const radx_be *be, const filter_args *a, const radx
 radx_status radx_op_log_filter(const radx_be *be, const radx_volbuf *in, double sigma_mm, const radx_log_spec *spec,
                                radx_volbuf *out, radx_err *err)
 {
-    const filter_args a = {FILTER_LOG, sigma_mm, spec, NULL, NULL, RADX_PF_SQUARE, 0};
+    const filter_args a = {.op = FILTER_LOG, .sigma_mm = sigma_mm, .spec = spec};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_mean_filter(const radx_be *be, const radx_volbuf *in, const radx_mean_spec *spec, radx_volbuf *out,
                                 radx_err *err)
 {
-    const filter_args a = {FILTER_MEAN, 0, NULL, spec, NULL, RADX_PF_SQUARE, 0};
+    const filter_args a = {.op = FILTER_MEAN, .mean = spec};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_separable_filter(const radx_be *be, const radx_volbuf *in, const radx_sep_spec *spec,
                                      radx_volbuf *out, radx_err *err)
 {
-    const filter_args a = {FILTER_LAWS, 0, NULL, NULL, spec, RADX_PF_SQUARE, 0};
+    const filter_args a = {.op = FILTER_LAWS, .laws = spec};
+    return filter_op(be, &a, in, out, err);
+}
+
+radx_status radx_op_gabor_filter(const radx_be *be, const radx_volbuf *in, const radx_gabor_spec *spec,
+                                 radx_volbuf *out, radx_err *err)
+{
+    const filter_args a = {.op = FILTER_GABOR, .gabor = spec};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_point_filter(const radx_be *be, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                  radx_err *err)
 {
-    const filter_args a = {FILTER_POINT, 0, NULL, NULL, NULL, f, 0};
+    const filter_args a = {.op = FILTER_POINT, .f = f};
     return filter_op(be, &a, in, out, err);
 }
 
 radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out, radx_err *err)
 {
-    const filter_args a = {FILTER_GRADIENT, 0, NULL, NULL, NULL, RADX_PF_SQUARE, use_spacing};
+    const filter_args a = {.op = FILTER_GRADIENT, .use_spacing = use_spacing};
     return filter_op(be, &a, in, out, err);
 }
 

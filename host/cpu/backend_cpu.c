@@ -10,6 +10,7 @@
 #include "cpu/point_filter.h"
 #include "cpu/gradient.h"
 #include "cpu/separable_filter.h"
+#include "cpu/gabor_filter.h"
 #include "cpu/mean_filter.h"
 #include "cpu/wavelet.h"
 #include "cpu/lbp.h"
@@ -157,6 +158,18 @@ static radx_status cpu_separable_filter(void *ctx, const radx_volbuf *in, const 
     return st;
 }
 
+static radx_status cpu_gabor_filter(void *ctx, const radx_volbuf *in, const radx_gabor_spec *spec, radx_volbuf *out,
+                                    radx_err *err)
+{
+    const radx_volume hin = host_volume(in);
+    radx_status st = radx_gabor_filter_into(&hin, spec, PTR(float, out->buf), err);
+    if (st == RADX_OK) {
+        out->g = in->g;
+        out->dtype = RADX_DT_F32;
+    }
+    return st;
+}
+
 static radx_status cpu_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                     radx_err *err)
 {
@@ -270,6 +283,7 @@ const radx_backend_ops radx_cpu_backend = {
     .point_filter = cpu_point_filter,
     .gradient = cpu_gradient,
     .mean_filter = cpu_mean_filter,
+    .gabor_filter = cpu_gabor_filter,
     .separable_filter = cpu_separable_filter,
     .wavelet_pass = cpu_wavelet_pass,
     .lbp2d = cpu_lbp2d,

@@ -321,6 +321,11 @@ static radx_status apply_float(radx_params *p, int k, const pval *v, const actx 
         break;
     case K_INITVALUE: p->init_value = dv; break;
     case K_IVHBINWIDTH: p->ivh_bin_width = dv; break;
+    case K_GABORSIGMA: p->gabor_sigma = dv; break;
+    case K_GABORLAMBDA: p->gabor_lambda = dv; break;
+    case K_GABORGAMMA: p->gabor_gamma = dv; break;
+    case K_GABORANGLE: p->gabor_angle = dv; break;
+    case K_GABORSTEP: p->gabor_angle_step = dv; break;
     case K_IBSIOUTLIER: p->ibsi_outlier_sigma = dv; break;
     case K_IBSIMASKTH:
         if (dv > 1.0) return radx_param_error(a, radx_param_keys[k].name, "value %g is above 1", dv);

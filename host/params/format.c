@@ -94,6 +94,11 @@ static int canon_number(const radx_params *p, int k, sbuf *b)
     case K_VOXSHIFT: sb_int_or_float(b, p->voxel_array_shift); return 1;
     case K_GLDMA: sb_int_or_float(b, p->gldm_a); return 1;
     case K_IBSIMASKTH: radx_sb_float(b, p->ibsi_mask_threshold); return 1;
+    case K_GABORSIGMA: radx_sb_float(b, p->gabor_sigma); return 1;
+    case K_GABORLAMBDA: radx_sb_float(b, p->gabor_lambda); return 1;
+    case K_GABORGAMMA: radx_sb_float(b, p->gabor_gamma); return 1;
+    case K_GABORANGLE: radx_sb_float(b, p->gabor_angle); return 1;
+    case K_GABORSTEP: radx_sb_float(b, p->gabor_angle_step); return 1;
     default: return 0;
     }
 }

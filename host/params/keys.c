@@ -49,6 +49,11 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
     [K_MEANSUPPORT] = {"meanSupport", T_INT, R_GT0, S_RADX, 0},
+    [K_GABORSIGMA] = {"gaborSigma", T_FLOAT, R_GT0, S_RADX, 0},
+    [K_GABORLAMBDA] = {"gaborLambda", T_FLOAT, R_GT0, S_RADX, 0},
+    [K_GABORGAMMA] = {"gaborGamma", T_FLOAT, R_GT0, S_RADX, 0},
+    [K_GABORANGLE] = {"gaborAngle", T_FLOAT, R_NONE, S_RADX, 0},
+    [K_GABORSTEP] = {"gaborAngleStep", T_FLOAT, R_GT0, S_RADX, 0},
     [K_WAVEBANDS] = {"waveletDecomposition", T_STR, R_NONE, S_RADX, 0},
     [K_LAWSKERNEL] = {"lawsKernel", T_STR, R_NONE, S_RADX, 0},
     [K_ROTINV] = {"rotationInvariance", T_BOOL, R_NONE, S_RADX, 1},
@@ -102,9 +107,9 @@ const char *const radx_wavelet_names[] = {
     "sym4",    "sym5",    "sym6",    "sym7",    "sym8",    "sym9",    "sym10",   "sym11",   "sym12",   "sym13",
     "sym14",   "sym15",   "sym16",   "sym17",   "sym18",   "sym19",   "sym20"};
 
-const char *const radx_imtype_names[RADX_IMG_COUNT] = {"Original",  "LoG",         "Wavelet",    "Square", "SquareRoot",
-                                                       "Logarithm", "Exponential", "Gradient",   "LBP2D",  "LBP3D",
-                                                       "Mean",      "Laws",        "WaveletIBSI"};
+const char *const radx_imtype_names[RADX_IMG_COUNT] = {
+    "Original", "LoG",   "Wavelet", "Square", "SquareRoot", "Logarithm",   "Exponential",
+    "Gradient", "LBP2D", "LBP3D",   "Mean",   "Laws",       "WaveletIBSI", "Gabor"};
 const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
                                                         "ngtdm",      "shape", "shape2D", "gldzm", "ih",
                                                         "ivh",        "li",    "morph",   "ngldm", "stat"};

@@ -34,6 +34,10 @@ void radx_params_init_defaults(radx_params *p)
     p->mean_support = 3;
     snprintf(p->laws_kernel, sizeof p->laws_kernel, "L5L5L5");
     p->laws_delta = -1;
+    p->gabor_sigma = 1.0;
+    p->gabor_lambda = 2.0;
+    p->gabor_gamma = 1.0;
+    p->gabor_angle_step = 45.0;
     snprintf(p->wavelet_bands, sizeof p->wavelet_bands, "LLL");
     p->n_distances = 1;
     p->distances[0] = 1;

@@ -118,6 +118,7 @@ typedef enum radx_imtype {
     RADX_IMG_MEAN,         /* IBSI-2's filters (radx's, never enabled by default): mean */
     RADX_IMG_LAWS,         /* Laws kernels */
     RADX_IMG_WAVELET_IBSI, /* undecimated separable wavelets */
+    RADX_IMG_GABOR,        /* Gabor kernels */
     RADX_IMG_COUNT
 } radx_imtype;
 
@@ -218,9 +219,11 @@ struct radx_params {
     char laws_kernel[8];        /* lawsKernel: e.g. "E5L5S5" (x, y, z), "L5S5" (2-D); default "L5L5L5" */
     int rotation_invariance;    /* rotationInvariance, default False */
     int rotation_pooling;       /* rotationPooling: RADX_POOL_*, default max */
-    char wavelet_bands[4];      /* waveletDecomposition: WaveletIBSI's bands ("LHL"), default "LLL" */
-    int laws_delta;             /* lawsEnergyDelta: the energy map's distance, -1 (None): no energy map */
-    int filter_boundary;        /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
+    double gabor_sigma, gabor_lambda, gabor_gamma; /* gaborSigma, gaborLambda (mm), gaborGamma; defaults 1, 2, 1 */
+    double gabor_angle, gabor_angle_step;          /* gaborAngle, gaborAngleStep (degrees); defaults 0, 45 */
+    char wavelet_bands[4]; /* waveletDecomposition: WaveletIBSI's bands ("LHL"), default "LLL" */
+    int laws_delta;        /* lawsEnergyDelta: the energy map's distance, -1 (None): no energy map */
+    int filter_boundary;   /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),
                                    periodic (radx_log_boundary's order) */
     /* --- voxel-based --- */
     int kernel_radius;
@@ -282,6 +285,14 @@ enum { RADX_POOL_MAX = 0, RADX_POOL_MEAN = 1, RADX_POOL_MIN = 2 };
  * along every axis (x, y, and z unless nk is 2: the x-y plane of every slice); optionally over every
  * right-angle rotation (applied to every stage) pooled; and the energy map over (2 delta + 1)^nk
  * voxels (delta -1: none). */
+/* What a Gabor op computes (host/cpu/gabor_filter.h): sigma, lambda in mm, gamma; orientations
+ * theta0 + n dtheta over [0, 2 pi) (radians; dtheta 0: theta0 alone) averaged; three_planes: the
+ * x-y, x-z and y-z planes averaged, else the x-y plane of every slice. */
+typedef struct radx_gabor_spec {
+    double sigma, lambda, gamma, theta0, dtheta;
+    int three_planes;
+    int boundary;
+} radx_gabor_spec;
 #define RADX_SEP_MAX_TAPS   255
 #define RADX_SEP_MAX_STAGES 8
 typedef struct radx_sep_spec {

@@ -571,6 +571,35 @@ static radx_status for_wavelet_ibsi(const radx_volbuf *img, const radx_params *q
     return st;
 }
 
+/* IBSI-2's Gabor filter: "gabor-sigma<s>-lambda<l>-gamma<g>-angle<a>" (or "-step<d>-3planes" with
+ * rotation invariance: orientations averaged, and the three orthogonal planes of a 3-D image). */
+static radx_status for_gabor(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
+                             void *user, radx_err *err)
+{
+    const double deg = 3.14159265358979323846 / 180.0;
+    const radx_gabor_spec spec = {q->gabor_sigma,
+                                  q->gabor_lambda,
+                                  q->gabor_gamma,
+                                  q->gabor_angle * deg,
+                                  q->rotation_invariance ? q->gabor_angle_step * deg : 0.0,
+                                  q->rotation_invariance,
+                                  q->filter_boundary};
+    radx_volbuf filtered = {
+        img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
+    if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    char prefix[160];
+    if (q->rotation_invariance)
+        snprintf(prefix, sizeof prefix, "gabor-sigma%g-lambda%g-gamma%g-angle%g-step%g-ri", q->gabor_sigma,
+                 q->gabor_lambda, q->gabor_gamma, q->gabor_angle, q->gabor_angle_step);
+    else
+        snprintf(prefix, sizeof prefix, "gabor-sigma%g-lambda%g-gamma%g-angle%g", q->gabor_sigma, q->gabor_lambda,
+                 q->gabor_gamma, q->gabor_angle);
+    radx_status st = radx_op_gabor_filter(be, img, &spec, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, prefix, err);
+    radx_buf_free(be, filtered.buf);
+    return st;
+}
+
 static int is_point_filter(int it)
 {
     return it == RADX_IMG_SQUARE || it == RADX_IMG_SQUAREROOT || it == RADX_IMG_LOGARITHM || it == RADX_IMG_EXPONENTIAL;
@@ -608,6 +637,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = for_mean(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LAWS) {
             st = for_laws(&img, &q, be, fn, user, err);
+        } else if (it == RADX_IMG_GABOR) {
+            st = for_gabor(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_WAVELET_IBSI) {
             st = for_wavelet_ibsi(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LBP2D) {

@@ -117,10 +117,10 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
     const double pix = p->normalize ? 8.0 : (double)radx_dtype_size(img->dtype);
     const double per_grid = resample || p->pre_crop ? NEW_GRID_BYTES(pix) : GRID_BYTES;
     /* the mean and Laws filters: the float image and two (Laws: three) double passes over the grid */
-    const double mean =
-        p->imtype[RADX_IMG_MEAN].enabled || p->imtype[RADX_IMG_LAWS].enabled || p->imtype[RADX_IMG_WAVELET_IBSI].enabled
-            ? 28.0 * ngrid
-            : 0.0;
+    const double mean = p->imtype[RADX_IMG_MEAN].enabled || p->imtype[RADX_IMG_LAWS].enabled ||
+                                p->imtype[RADX_IMG_WAVELET_IBSI].enabled || p->imtype[RADX_IMG_GABOR].enabled
+                            ? 28.0 * ngrid
+                            : 0.0;
     const double filtered =
         fmax(fmax(fmax(log_bytes(p, size, sp), wavelet_bytes(p, size, box_dims)), lbp3d_bytes(p, box)), mean);
     bytes += (p->normalize ? 8.0 * nimg : 0.0) + per_grid * ngrid + filtered + BOX_BYTES * box + extra;

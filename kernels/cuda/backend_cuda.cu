@@ -191,6 +191,13 @@ static radx_status cuda_mean_filter(void *ctx, const radx_volbuf *in, const radx
     return on_device(cu, err, [&] { return radx_cuda_mean_filter(cu, in, spec, out, err); });
 }
 
+/* Gabor: the CPU's (its FFTs in double; cuFFT's Z2Z would take them on the device) */
+static radx_status cuda_gabor_filter(void *ctx, const radx_volbuf *in, const radx_gabor_spec *spec, radx_volbuf *out,
+                                     radx_err *err)
+{
+    return decline(err);
+}
+
 static radx_status cuda_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                          radx_err *err)
 {
@@ -391,6 +398,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_point_filter,
     cuda_gradient,
     cuda_mean_filter,
+    cuda_gabor_filter,
     cuda_separable_filter,
     cuda_wavelet_pass,
     cuda_lbp2d,
