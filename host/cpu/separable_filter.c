@@ -128,6 +128,16 @@ int radx_right_angle_rotations(int d, int perm[24][3], int sign[24][3])
     return n;
 }
 
+int radx_separable_rotations(const radx_sep_spec *s, int perm[24][3], int sign[24][3])
+{
+    if (s->rotation_invariant) return radx_right_angle_rotations(s->nk, perm, sign);
+    for (int a = 0; a < 3; a++) {
+        perm[0][a] = a;
+        sign[0][a] = 1;
+    }
+    return 1;
+}
+
 /* One pass along axis a of src (pixel type dt) with kernel w into dst (double). */
 static void conv_pass(int dt, const void *src, const int64_t size[3], int a, const double *w, int len, int bc,
                       double *dst)
@@ -192,15 +202,10 @@ radx_status radx_separable_filter_into(const radx_volume *in, const radx_sep_spe
         free(pool);
         free(r);
         free(t);
-        return radx_seterr(err, RADX_ERR_NOMEM, "Laws filter: out of memory for %lld voxels", (long long)n);
+        return radx_seterr(err, RADX_ERR_NOMEM, "separable filter: out of memory for %lld voxels", (long long)n);
     }
     int perm[24][3], sign[24][3];
-    const int nrot = s->rotation_invariant ? radx_right_angle_rotations(s->nk, perm, sign) : 1;
-    if (!s->rotation_invariant)
-        for (int a = 0; a < 3; a++) {
-            perm[0][a] = a;
-            sign[0][a] = 1;
-        }
+    const int nrot = radx_separable_rotations(s, perm, sign);
     for (int q = 0; q < nrot; q++) {
         rotated_response(in, s, perm[q], sign[q], r, t);
         for (int64_t i = 0; i < n; i++) {

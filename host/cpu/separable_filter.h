@@ -32,6 +32,10 @@ radx_status radx_wavelet_ibsi_spec_make(const char *wavelet, int level, const ch
  * Returns their number. */
 int radx_right_angle_rotations(int d, int perm[24][3], int sign[24][3]);
 
+/* The rotations the spec's chain runs under: every right-angle rotation with rotation invariance,
+ * else the identity alone.  Returns their number. */
+int radx_separable_rotations(const radx_sep_spec *s, int perm[24][3], int sign[24][3]);
+
 /* The Laws response (rotations pooled, the energy map when s->delta >= 0) of in into out (float32,
  * in's voxel count).  Errors: RADX_ERR_ARG, RADX_ERR_NOMEM. */
 radx_status radx_separable_filter_into(const radx_volume *in, const radx_sep_spec *s, float *out, radx_err *err);

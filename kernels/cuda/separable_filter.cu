@@ -77,15 +77,10 @@ radx_status radx_cuda_separable_filter(radx_cuda *cu, const radx_volbuf *in, con
     if (!d_x || !d_y || e == cudaErrorMemoryAllocation) {
         radx_dev::dfree_all(&dm);
         radx_dev::note_oom();
-        return radx_seterr(err, RADX_ERR_NOMEM, "Laws filter (CUDA): out of GPU memory for its image");
+        return radx_seterr(err, RADX_ERR_NOMEM, "separable filter (CUDA): out of GPU memory for its image");
     }
     int perm[24][3], sign[24][3];
-    const int nrot = s->rotation_invariant ? radx_right_angle_rotations(s->nk, perm, sign) : 1;
-    if (!s->rotation_invariant)
-        for (int a = 0; a < 3; a++) {
-            perm[0][a] = a;
-            sign[0][a] = 1;
-        }
+    const int nrot = radx_separable_rotations(s, perm, sign);
     const int grid = radx_dev::grid_for(n);
     cudaStream_t st = cu->stream;
     double *bufs[2] = {t, r};
@@ -122,7 +117,7 @@ radx_status radx_cuda_separable_filter(radx_cuda *cu, const radx_volbuf *in, con
     }
     if (e == cudaSuccess) e = cudaStreamSynchronize(st);
     radx_dev::dfree_all(&dm);
-    if (e != cudaSuccess) return radx_dev::cuda_status(e, "Laws filter (CUDA)", "the Laws filter's passes", err);
+    if (e != cudaSuccess) return radx_dev::cuda_status(e, "separable filter (CUDA)", "the Laws filter's passes", err);
     out->g = in->g;
     out->dtype = RADX_DT_F32;
     return RADX_OK;
