@@ -230,6 +230,13 @@ static radx_status si_mean_filter(void *ctx, const radx_volbuf *in, const radx_m
            si_filtered(CPU_OP->mean_filter(NULL, &di, spec, &dout, err), &dout, out));
 }
 
+static radx_status si_simoncelli_filter(void *ctx, const radx_volbuf *in, int level, radx_volbuf *out, radx_err *err)
+{
+    radx_volbuf di = *in, dout = *out;
+    SI_RUN(ctx, err, (di.buf = si_in(s_, &a_, in->buf), dout.buf = si_out(s_, &a_, out->buf)),
+           si_filtered(CPU_OP->simoncelli_filter(NULL, &di, level, &dout, err), &dout, out));
+}
+
 static radx_status si_gabor_filter(void *ctx, const radx_volbuf *in, const radx_gabor_spec *spec, radx_volbuf *out,
                                    radx_err *err)
 {
@@ -352,16 +359,27 @@ static void si_destroy(void *ctx)
 }
 
 static const radx_backend_ops stand_in_ops = {
-    "stand-in",       {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
-    si_destroy,       si_resample,
-    si_log_filter,    si_point_filter,
-    si_gradient,      si_mean_filter,
-    si_gabor_filter,  si_separable_filter,
-    si_wavelet_pass,  si_lbp2d,
-    si_lbp3d,         si_roi_values,
-    si_discretise,    si_level_box,
-    si_firstorder,    si_texture,
-    si_shape,         si_voxel_firstorder,
+    "stand-in",
+    {si_alloc, si_wrap, si_view, si_free, si_set, si_get, si_map},
+    si_destroy,
+    si_resample,
+    si_log_filter,
+    si_point_filter,
+    si_gradient,
+    si_mean_filter,
+    si_simoncelli_filter,
+    si_gabor_filter,
+    si_separable_filter,
+    si_wavelet_pass,
+    si_lbp2d,
+    si_lbp3d,
+    si_roi_values,
+    si_discretise,
+    si_level_box,
+    si_firstorder,
+    si_texture,
+    si_shape,
+    si_voxel_firstorder,
     si_voxel_texture,
 };
 

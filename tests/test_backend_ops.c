@@ -262,7 +262,7 @@ static void test_resample(const backend_case *b)
 
 /* A filter op and its arguments, for filter_on. */
 typedef struct filter_call {
-    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN, CALL_LAWS, CALL_GABOR } op;
+    enum { CALL_LOG, CALL_POINT, CALL_GRADIENT, CALL_MEAN, CALL_LAWS, CALL_GABOR, CALL_SIMONCELLI } op;
     double sigma;
     radx_log_mode mode;
     radx_point_filter f;
@@ -281,12 +281,13 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
     radx_volbuf in = {v->g, v->dtype, up(be, v->data, radx_dtype_size(v->dtype) * (size_t)n), {0, 0, 0}};
     radx_volbuf o = {v->g, t, radx_buf_alloc(be, bytes), {0, 0, 0}};
     const radx_log_spec spec = {c->mode, RADX_LOG_BC_MIRROR, 0};
-    radx_status s = c->op == CALL_LOG     ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
-                    : c->op == CALL_POINT ? radx_op_point_filter(be, &in, c->f, &o, e)
-                    : c->op == CALL_MEAN  ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
-                    : c->op == CALL_LAWS  ? radx_op_separable_filter(be, &in, &c->laws, &o, e)
-                    : c->op == CALL_GABOR ? radx_op_gabor_filter(be, &in, &c->gabor, &o, e)
-                                          : radx_op_gradient(be, &in, c->use_spacing, &o, e);
+    radx_status s = c->op == CALL_LOG          ? radx_op_log_filter(be, &in, c->sigma, &spec, &o, e)
+                    : c->op == CALL_POINT      ? radx_op_point_filter(be, &in, c->f, &o, e)
+                    : c->op == CALL_MEAN       ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
+                    : c->op == CALL_LAWS       ? radx_op_separable_filter(be, &in, &c->laws, &o, e)
+                    : c->op == CALL_GABOR      ? radx_op_gabor_filter(be, &in, &c->gabor, &o, e)
+                    : c->op == CALL_SIMONCELLI ? radx_op_simoncelli_filter(be, &in, c->use_spacing, &o, e)
+                                               : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
         radx_volume h = {v->g, t, malloc(bytes), 0};
@@ -478,6 +479,10 @@ static void test_gabor(const backend_case *b)
         call.op = CALL_GABOR;
         const radx_gabor_spec g = {1.0 + k, 2.0 + k, 0.5 + 0.5 * k, 0.3 * k, k > 2 ? 0.8 : 0.0, k > 2, k % 4};
         call.gabor = g;
+        if (k == 5) { /* and the Simoncelli wavelet, its level in use_spacing */
+            call.op = CALL_SIMONCELLI;
+            call.use_spacing = 1 + k % 3;
+        }
         double *r0 = NULL, *r1 = NULL;
         radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
         const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);

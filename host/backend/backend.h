@@ -137,6 +137,9 @@ typedef struct radx_backend_ops {
     /* IBSI-2's mean filter of in (cpu/mean_filter.h): out->buf holds in's voxel count floats */
     radx_status (*mean_filter)(void *ctx, const radx_volbuf *in, const radx_mean_spec *spec, radx_volbuf *out,
                                radx_err *err);
+    /* IBSI-2's Simoncelli wavelet of level `level` of in (cpu/simoncelli_filter.h): out->buf holds
+     * in's voxel count floats */
+    radx_status (*simoncelli_filter)(void *ctx, const radx_volbuf *in, int level, radx_volbuf *out, radx_err *err);
     /* IBSI-2's Gabor filter of in (cpu/gabor_filter.h): out->buf holds in's voxel count floats */
     radx_status (*gabor_filter)(void *ctx, const radx_volbuf *in, const radx_gabor_spec *spec, radx_volbuf *out,
                                 radx_err *err);

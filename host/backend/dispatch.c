@@ -77,7 +77,7 @@ radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const ra
 
 /* The arguments of a filter op: log_filter, point_filter or gradient. */
 typedef struct filter_args {
-    enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT, FILTER_MEAN, FILTER_LAWS, FILTER_GABOR } op;
+    enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT, FILTER_MEAN, FILTER_LAWS, FILTER_GABOR, FILTER_SIMONCELLI } op;
     double sigma_mm;
     const radx_log_spec *spec;
     const radx_mean_spec *mean;
@@ -96,6 +96,7 @@ static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filt
     case FILTER_MEAN: return ops->mean_filter(ctx, in, a->mean, out, err);
     case FILTER_LAWS: return ops->separable_filter(ctx, in, a->laws, out, err);
     case FILTER_GABOR: return ops->gabor_filter(ctx, in, a->gabor, out, err);
+    case FILTER_SIMONCELLI: return ops->simoncelli_filter(ctx, in, a->use_spacing, out, err);
     default: return ops->gradient(ctx, in, a->use_spacing, out, err);
     }
 }
@@ -142,6 +143,13 @@ radx_status radx_op_gabor_filter(const radx_be *be, const radx_volbuf *in, const
                                  radx_volbuf *out, radx_err *err)
 {
     const filter_args a = {.op = FILTER_GABOR, .gabor = spec};
+    return filter_op(be, &a, in, out, err);
+}
+
+radx_status radx_op_simoncelli_filter(const radx_be *be, const radx_volbuf *in, int level, radx_volbuf *out,
+                                      radx_err *err)
+{
+    const filter_args a = {.op = FILTER_SIMONCELLI, .use_spacing = level}; /* use_spacing carries the level */
     return filter_op(be, &a, in, out, err);
 }
 

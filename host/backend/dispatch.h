@@ -34,6 +34,8 @@ radx_status radx_op_separable_filter(const radx_be *be, const radx_volbuf *in, c
                                      radx_volbuf *out, radx_err *err);
 radx_status radx_op_gabor_filter(const radx_be *be, const radx_volbuf *in, const radx_gabor_spec *spec,
                                  radx_volbuf *out, radx_err *err);
+radx_status radx_op_simoncelli_filter(const radx_be *be, const radx_volbuf *in, int level, radx_volbuf *out,
+                                      radx_err *err);
 radx_status radx_op_gradient(const radx_be *be, const radx_volbuf *in, int use_spacing, radx_volbuf *out,
                              radx_err *err);
 radx_status radx_op_wavelet_pass(const radx_be *be, const radx_wavelet_pass *w, radx_buf *in, radx_buf *out,

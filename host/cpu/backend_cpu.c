@@ -12,6 +12,7 @@
 #include "cpu/separable_filter.h"
 #include "cpu/gabor_filter.h"
 #include "cpu/mean_filter.h"
+#include "cpu/simoncelli_filter.h"
 #include "cpu/wavelet.h"
 #include "cpu/lbp.h"
 #include "cpu/resample.h"
@@ -170,6 +171,17 @@ static radx_status cpu_gabor_filter(void *ctx, const radx_volbuf *in, const radx
     return st;
 }
 
+static radx_status cpu_simoncelli_filter(void *ctx, const radx_volbuf *in, int level, radx_volbuf *out, radx_err *err)
+{
+    const radx_volume hin = host_volume(in);
+    radx_status st = radx_simoncelli_filter_into(&hin, level, PTR(float, out->buf), err);
+    if (st == RADX_OK) {
+        out->g = in->g;
+        out->dtype = RADX_DT_F32;
+    }
+    return st;
+}
+
 static radx_status cpu_point_filter(void *ctx, const radx_volbuf *in, radx_point_filter f, radx_volbuf *out,
                                     radx_err *err)
 {
@@ -284,6 +296,7 @@ const radx_backend_ops radx_cpu_backend = {
     .gradient = cpu_gradient,
     .mean_filter = cpu_mean_filter,
     .gabor_filter = cpu_gabor_filter,
+    .simoncelli_filter = cpu_simoncelli_filter,
     .separable_filter = cpu_separable_filter,
     .wavelet_pass = cpu_wavelet_pass,
     .lbp2d = cpu_lbp2d,

@@ -272,6 +272,10 @@ static radx_status apply_int(radx_params *p, int k, const pval *v, const actx *a
         p->bin_count = (int)iv;
         break;
     case K_PADDIST: p->pad_distance = (int)iv; break;
+    case K_SIMLEVEL:
+        if (iv > 30) return radx_param_error(a, radx_param_keys[k].name, "value %lld is above 30", iv);
+        p->simoncelli_level = (int)iv;
+        break;
     case K_LAWSDELTA:
         if (iv > 500) return radx_param_error(a, radx_param_keys[k].name, "value %lld is above 500 voxels", iv);
         p->laws_delta = (int)iv;

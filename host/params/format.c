@@ -78,6 +78,7 @@ static int canon_number(const radx_params *p, int k, sbuf *b)
     case K_LABELCH: radx_sb_printf(b, "%d", p->label_channel); return 1;
     case K_PADDIST: radx_sb_printf(b, "%d", p->pad_distance); return 1;
     case K_MEANSUPPORT: radx_sb_printf(b, "%d", p->mean_support); return 1;
+    case K_SIMLEVEL: radx_sb_printf(b, "%d", p->simoncelli_level); return 1;
     case K_FORCE2DDIM: radx_sb_printf(b, "%d", p->force2d_dimension); return 1;
     case K_KERNELRADIUS: radx_sb_printf(b, "%d", p->kernel_radius); return 1;
     case K_VOXELBATCH: radx_sb_printf(b, "%d", p->voxel_batch); return 1;

@@ -49,6 +49,7 @@ const keydef radx_param_keys[K_COUNT] = {
     [K_TEXAGG] = {"textureAggregation", T_SEQS, R_NONE, S_RADX, 1},
     [K_FILTERBC] = {"filterBoundary", T_STR, R_NONE, S_RADX, 0},
     [K_MEANSUPPORT] = {"meanSupport", T_INT, R_GT0, S_RADX, 0},
+    [K_SIMLEVEL] = {"simoncelliLevel", T_INT, R_GT0, S_RADX, 0},
     [K_GABORSIGMA] = {"gaborSigma", T_FLOAT, R_GT0, S_RADX, 0},
     [K_GABORLAMBDA] = {"gaborLambda", T_FLOAT, R_GT0, S_RADX, 0},
     [K_GABORGAMMA] = {"gaborGamma", T_FLOAT, R_GT0, S_RADX, 0},
@@ -108,8 +109,8 @@ const char *const radx_wavelet_names[] = {
     "sym14",   "sym15",   "sym16",   "sym17",   "sym18",   "sym19",   "sym20"};
 
 const char *const radx_imtype_names[RADX_IMG_COUNT] = {
-    "Original", "LoG",   "Wavelet", "Square", "SquareRoot", "Logarithm",   "Exponential",
-    "Gradient", "LBP2D", "LBP3D",   "Mean",   "Laws",       "WaveletIBSI", "Gabor"};
+    "Original", "LoG",   "Wavelet", "Square", "SquareRoot",  "Logarithm", "Exponential", "Gradient",
+    "LBP2D",    "LBP3D", "Mean",    "Laws",   "WaveletIBSI", "Gabor",     "Simoncelli"};
 const char *const radx_class_names[RADX_CLASS_COUNT] = {"firstorder", "glcm",  "gldm",    "glrlm", "glszm",
                                                         "ngtdm",      "shape", "shape2D", "gldzm", "ih",
                                                         "ivh",        "li",    "morph",   "ngldm", "stat"};

@@ -34,6 +34,7 @@ void radx_params_init_defaults(radx_params *p)
     p->mean_support = 3;
     snprintf(p->laws_kernel, sizeof p->laws_kernel, "L5L5L5");
     p->laws_delta = -1;
+    p->simoncelli_level = 1;
     p->gabor_sigma = 1.0;
     p->gabor_lambda = 2.0;
     p->gabor_gamma = 1.0;

@@ -119,6 +119,7 @@ typedef enum radx_imtype {
     RADX_IMG_LAWS,         /* Laws kernels */
     RADX_IMG_WAVELET_IBSI, /* undecimated separable wavelets */
     RADX_IMG_GABOR,        /* Gabor kernels */
+    RADX_IMG_SIMONCELLI,   /* Simoncelli (non-separable) wavelets */
     RADX_IMG_COUNT
 } radx_imtype;
 
@@ -221,6 +222,7 @@ struct radx_params {
     int rotation_pooling;       /* rotationPooling: RADX_POOL_*, default max */
     double gabor_sigma, gabor_lambda, gabor_gamma; /* gaborSigma, gaborLambda (mm), gaborGamma; defaults 1, 2, 1 */
     double gabor_angle, gabor_angle_step;          /* gaborAngle, gaborAngleStep (degrees); defaults 0, 45 */
+    int simoncelli_level;                          /* simoncelliLevel, default 1 */
     char wavelet_bands[4]; /* waveletDecomposition: WaveletIBSI's bands ("LHL"), default "LLL" */
     int laws_delta;        /* lawsEnergyDelta: the energy map's distance, -1 (None): no energy map */
     int filter_boundary;   /* filterBoundary of the IBSI filters: zero, nearest, mirror (default),

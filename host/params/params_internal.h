@@ -163,6 +163,7 @@ typedef enum kid {
     K_IBSIKURT,
     K_LOGKERNEL,
     K_TEXAGG,
+    K_SIMLEVEL,
     K_GABORSIGMA,
     K_GABORLAMBDA,
     K_GABORGAMMA,

@@ -12,6 +12,7 @@
 
 #include "backend/dispatch.h"
 #include "cpu/separable_filter.h" /* radx_laws_spec_make */
+#include "rules/log_transfer.h"   /* radx_log_boundary */
 #include "io/io.h"
 #include "params/params.h"
 #include "features/discretise.h"
@@ -600,6 +601,25 @@ static radx_status for_gabor(const radx_volbuf *img, const radx_params *q, const
     return st;
 }
 
+/* IBSI-2's Simoncelli wavelet: "simoncelli-level<j>", periodic (the FFT's) boundary. */
+static radx_status for_simoncelli(const radx_volbuf *img, const radx_params *q, const radx_be *be,
+                                  radx_image_type_fn fn, void *user, radx_err *err)
+{
+    if (q->filter_boundary != RADX_LOG_BC_PERIODIC)
+        return radx_seterr(err, RADX_ERR_PARAM,
+                           "setting 'filterBoundary': the Simoncelli wavelet is periodic (the FFT's); set "
+                           "filterBoundary: periodic");
+    radx_volbuf filtered = {
+        img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
+    if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "simoncelli-level%d", q->simoncelli_level);
+    radx_status st = radx_op_simoncelli_filter(be, img, q->simoncelli_level, &filtered, err);
+    if (!st) st = fn(user, &filtered, q, prefix, err);
+    radx_buf_free(be, filtered.buf);
+    return st;
+}
+
 static int is_point_filter(int it)
 {
     return it == RADX_IMG_SQUARE || it == RADX_IMG_SQUAREROOT || it == RADX_IMG_LOGARITHM || it == RADX_IMG_EXPONENTIAL;
@@ -637,6 +657,8 @@ radx_status radx_pipeline_for_each_image(const radx_case *cs, const radx_params 
             st = for_mean(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_LAWS) {
             st = for_laws(&img, &q, be, fn, user, err);
+        } else if (it == RADX_IMG_SIMONCELLI) {
+            st = for_simoncelli(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_GABOR) {
             st = for_gabor(&img, &q, be, fn, user, err);
         } else if (it == RADX_IMG_WAVELET_IBSI) {

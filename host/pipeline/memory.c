@@ -118,7 +118,8 @@ radx_status radx_pipeline_check_memory(const radx_params *p, const radx_volume *
     const double per_grid = resample || p->pre_crop ? NEW_GRID_BYTES(pix) : GRID_BYTES;
     /* the mean and Laws filters: the float image and two (Laws: three) double passes over the grid */
     const double mean = p->imtype[RADX_IMG_MEAN].enabled || p->imtype[RADX_IMG_LAWS].enabled ||
-                                p->imtype[RADX_IMG_WAVELET_IBSI].enabled || p->imtype[RADX_IMG_GABOR].enabled
+                                p->imtype[RADX_IMG_WAVELET_IBSI].enabled || p->imtype[RADX_IMG_GABOR].enabled ||
+                                p->imtype[RADX_IMG_SIMONCELLI].enabled
                             ? 28.0 * ngrid
                             : 0.0;
     const double filtered =

@@ -198,6 +198,12 @@ static radx_status cuda_gabor_filter(void *ctx, const radx_volbuf *in, const rad
     return decline(err);
 }
 
+/* Simoncelli: the CPU's (its FFT in double; cuFFT's Z2Z would take it on the device) */
+static radx_status cuda_simoncelli_filter(void *ctx, const radx_volbuf *in, int level, radx_volbuf *out, radx_err *err)
+{
+    return decline(err);
+}
+
 static radx_status cuda_separable_filter(void *ctx, const radx_volbuf *in, const radx_sep_spec *spec, radx_volbuf *out,
                                          radx_err *err)
 {
@@ -398,6 +404,7 @@ static const radx_backend_ops cuda_ops = {
     cuda_point_filter,
     cuda_gradient,
     cuda_mean_filter,
+    cuda_simoncelli_filter,
     cuda_gabor_filter,
     cuda_separable_filter,
     cuda_wavelet_pass,

@@ -26,7 +26,7 @@ IBSI_CLASSES = ['gldzm', 'ih', 'ivh', 'li', 'morph', 'ngldm', 'stat']
 IMAGE_TYPES = ['Exponential', 'Gradient', 'LBP2D', 'LBP3D', 'LoG', 'Logarithm', 'Original', 'Square', 'SquareRoot',
                'Wavelet']
 # radx's IBSI-2 filters PyRadiomics lacks: enabled by name only
-IBSI_IMAGE_TYPES = ['Gabor', 'Laws', 'Mean', 'WaveletIBSI']
+IBSI_IMAGE_TYPES = ['Gabor', 'Laws', 'Mean', 'Simoncelli', 'WaveletIBSI']
 # the settings a parameter file states under voxelSetting (PyRadiomics keeps them in settings)
 VOXEL_SETTINGS = ('kernelRadius', 'maskedKernel', 'initValue', 'voxelBatch')
 
