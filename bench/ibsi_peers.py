@@ -20,7 +20,7 @@ Prints the machine first, then a markdown table (tool, mode, median seconds, rat
 whole process) and, unless --no-check, how many of each tool's values of the last run lie within
 the tolerance of the IBSI-1 reference values of configuration D.
 """
-import argparse, csv, datetime, json, os, platform, re, shutil, statistics, subprocess, sys
+import argparse, csv, datetime, json, os, platform, re, shutil, statistics, sys
 import tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -114,23 +114,7 @@ def worker(args):
 # ---------------------------------------------------------------------------------------------
 # driver: standard library only
 
-def cpu_model():
-    try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or 'unknown CPU'
-
-
-def run(cmd, env=None):
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    dt = time.perf_counter() - t0
-    if r.returncode != 0:
-        sys.exit('failed (%d): %s\n%s' % (r.returncode, ' '.join(cmd), r.stderr.decode()[-3000:]))
-    return dt, r.stdout
+from compare_pyradiomics import cpu_model, timed as run  # noqa: E402 (bench/, beside this script)
 
 
 def print_tolerance(text):
