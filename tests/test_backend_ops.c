@@ -270,6 +270,7 @@ typedef struct filter_call {
     radx_mean_spec mean;
     radx_sep_spec laws;
     radx_gabor_spec gabor;
+    int level; /* Simoncelli */
 } filter_call;
 
 /* The filter c of image v on backend be into *out (host doubles, malloc'ed); its status. */
@@ -286,7 +287,7 @@ static radx_status filter_on(const radx_be *be, const radx_volume *v, const filt
                     : c->op == CALL_MEAN       ? radx_op_mean_filter(be, &in, &c->mean, &o, e)
                     : c->op == CALL_LAWS       ? radx_op_separable_filter(be, &in, &c->laws, &o, e)
                     : c->op == CALL_GABOR      ? radx_op_gabor_filter(be, &in, &c->gabor, &o, e)
-                    : c->op == CALL_SIMONCELLI ? radx_op_simoncelli_filter(be, &in, c->use_spacing, &o, e)
+                    : c->op == CALL_SIMONCELLI ? radx_op_simoncelli_filter(be, &in, c->level, &o, e)
                                                : radx_op_gradient(be, &in, c->use_spacing, &o, e);
     *out = NULL;
     if (!s) {
@@ -399,21 +400,27 @@ static void test_point_filter(const backend_case *b)
     }
 }
 
+/* Filter call c of v on the CPU and on b: the same status, the same values (exactly); frees v. */
+static void filter_pair(const backend_case *b, const char *op, const filter_call *c, radx_volume *v)
+{
+    double *r0 = NULL, *r1 = NULL;
+    radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
+    const radx_status s0 = filter_on(&CPU, v, c, &r0, &e0);
+    const radx_status s1 = filter_on(&b->be, v, c, &r1, &e1);
+    compare_status(op, b, "status", s0, &e0, s1, &e1);
+    if (!s0 && !s1) compare(op, b, "values", r0, r1, radx_geom_nvox(&v->g), 0, 0);
+    free(r0);
+    free(r1);
+    radx_volume_free(v);
+}
+
 static void test_gradient(const backend_case *b)
 {
     static const int64_t sizes[][3] = {{4, 4, 4}, {17, 9, 12}, {21, 19, 1}};
     for (int k = 0; k < 6; k++) {
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const filter_call call = {.op = CALL_GRADIENT, .use_spacing = k % 3 != 2};
-        double *r0 = NULL, *r1 = NULL;
-        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
-        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
-        compare_status("gradient", b, "status", s0, &e0, s1, &e1);
-        if (!s0 && !s1) compare("gradient", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
-        free(r0);
-        free(r1);
-        radx_volume_free(&v);
+        filter_pair(b, "gradient", &call, &v);
     }
 }
 
@@ -425,15 +432,7 @@ static void test_mean(const backend_case *b)
         radx_volume v = random_volume(sizes[k % 3], k % 2 ? RADX_DT_I16 : RADX_DT_F32, -100, 400);
         const radx_mean_spec mean = {k == 11 ? 4 : 1 + 2 * (k % 4), k % 4, k % 3 == 1};
         const filter_call call = {.op = CALL_MEAN, .mean = mean};
-        double *r0 = NULL, *r1 = NULL;
-        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
-        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
-        compare_status("mean_filter", b, "status", s0, &e0, s1, &e1);
-        if (!s0 && !s1) compare("mean_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
-        free(r0);
-        free(r1);
-        radx_volume_free(&v);
+        filter_pair(b, "mean_filter", &call, &v);
     }
 }
 
@@ -456,15 +455,7 @@ static void test_laws(const backend_case *b)
                   : radx_wavelet_ibsi_spec_make(wavelets[k % 3], 1 + k % 2, bands[k % 3], k % 3 == 2, 1, RADX_POOL_MEAN,
                                                 k % 4, &call.laws, &e);
         CHECK(sm == RADX_OK, "%s", e.msg);
-        double *r0 = NULL, *r1 = NULL;
-        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
-        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
-        compare_status("separable_filter", b, "status", s0, &e0, s1, &e1);
-        if (!s0 && !s1) compare("separable_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
-        free(r0);
-        free(r1);
-        radx_volume_free(&v);
+        filter_pair(b, "separable_filter", &call, &v);
     }
 }
 
@@ -479,19 +470,11 @@ static void test_gabor(const backend_case *b)
         call.op = CALL_GABOR;
         const radx_gabor_spec g = {1.0 + k, 2.0 + k, 0.5 + 0.5 * k, 0.3 * k, k > 2 ? 0.8 : 0.0, k > 2, k % 4};
         call.gabor = g;
-        if (k == 5) { /* and the Simoncelli wavelet, its level in use_spacing */
+        if (k == 5) { /* and the Simoncelli wavelet */
             call.op = CALL_SIMONCELLI;
-            call.use_spacing = 1 + k % 3;
+            call.level = 1 + k % 3;
         }
-        double *r0 = NULL, *r1 = NULL;
-        radx_err e0 = {RADX_OK, "", ""}, e1 = {RADX_OK, "", ""};
-        const radx_status s0 = filter_on(&CPU, &v, &call, &r0, &e0);
-        const radx_status s1 = filter_on(&b->be, &v, &call, &r1, &e1);
-        compare_status("gabor_filter", b, "status", s0, &e0, s1, &e1);
-        if (!s0 && !s1) compare("gabor_filter", b, "values", r0, r1, radx_geom_nvox(&v.g), 0, 0);
-        free(r0);
-        free(r1);
-        radx_volume_free(&v);
+        filter_pair(b, "gabor_filter", &call, &v);
     }
 }
 

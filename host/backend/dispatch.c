@@ -75,7 +75,7 @@ radx_status radx_op_resample(const radx_be *be, const radx_volume *img, const ra
     return st;
 }
 
-/* The arguments of a filter op: log_filter, point_filter or gradient. */
+/* The arguments of a filter op: log, point, gradient, mean, separable, Gabor or Simoncelli. */
 typedef struct filter_args {
     enum { FILTER_LOG, FILTER_POINT, FILTER_GRADIENT, FILTER_MEAN, FILTER_LAWS, FILTER_GABOR, FILTER_SIMONCELLI } op;
     double sigma_mm;
@@ -83,6 +83,7 @@ typedef struct filter_args {
     const radx_mean_spec *mean;
     const radx_sep_spec *laws;
     const radx_gabor_spec *gabor;
+    int level; /* the Simoncelli wavelet's */
     radx_point_filter f;
     int use_spacing;
 } filter_args;
@@ -96,7 +97,7 @@ static radx_status run_filter(const radx_backend_ops *ops, void *ctx, const filt
     case FILTER_MEAN: return ops->mean_filter(ctx, in, a->mean, out, err);
     case FILTER_LAWS: return ops->separable_filter(ctx, in, a->laws, out, err);
     case FILTER_GABOR: return ops->gabor_filter(ctx, in, a->gabor, out, err);
-    case FILTER_SIMONCELLI: return ops->simoncelli_filter(ctx, in, a->use_spacing, out, err);
+    case FILTER_SIMONCELLI: return ops->simoncelli_filter(ctx, in, a->level, out, err);
     default: return ops->gradient(ctx, in, a->use_spacing, out, err);
     }
 }
@@ -149,7 +150,7 @@ radx_status radx_op_gabor_filter(const radx_be *be, const radx_volbuf *in, const
 radx_status radx_op_simoncelli_filter(const radx_be *be, const radx_volbuf *in, int level, radx_volbuf *out,
                                       radx_err *err)
 {
-    const filter_args a = {.op = FILTER_SIMONCELLI, .use_spacing = level}; /* use_spacing carries the level */
+    const filter_args a = {.op = FILTER_SIMONCELLI, .level = level};
     return filter_op(be, &a, in, out, err);
 }
 

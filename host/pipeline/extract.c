@@ -419,6 +419,20 @@ static int log_sigma_too_large(const radx_geom *g, double sigma, const char *ipa
     return under;
 }
 
+/* IBSI-2's 2-D filtering (force2D, or a 2-D image) works on the x-y plane of every slice: 1 for 2-D,
+ * 0 for 3-D, -1 after the error for another force2Ddimension (what names the filter). */
+static int ibsi_filter_plane(const radx_volbuf *img, const radx_params *q, const char *what, radx_err *err)
+{
+    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3) {
+        radx_seterr(err, RADX_ERR_PARAM,
+                    "setting 'force2Ddimension': %d: the 2-D %s works on the x-y plane of every slice "
+                    "(force2Ddimension 0)",
+                    q->force2d_dimension, what);
+        return -1;
+    }
+    return q->force2d || img->g.ndim == 2;
+}
+
 /* The LoG image types of one sigma list: each filtered image in a buffer of the backend, handed
  * to fn and freed. */
 static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, const radx_be *be, const char *ipath,
@@ -427,11 +441,8 @@ static radx_status for_each_log(const radx_volbuf *img, const radx_params *q, co
     const radx_imtype_sel *ls = &q->imtype[RADX_IMG_LOG];
     const size_t fbytes = sizeof(float) * (size_t)radx_geom_nvox(&img->g);
     radx_status st = RADX_OK;
-    if (q->log_mode == RADX_LOG_IBSI && q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
-        return radx_seterr(err, RADX_ERR_PARAM,
-                           "setting 'force2Ddimension': %d: IBSI's 2-D LoG (logKernel: ibsi, force2D) filters "
-                           "the x-y plane of every slice (force2Ddimension 0)",
-                           q->force2d_dimension);
+    if (q->log_mode == RADX_LOG_IBSI && ibsi_filter_plane(img, q, "LoG (logKernel: ibsi)", err) < 0)
+        return RADX_ERR_PARAM;
     if (log_image_too_small(&img->g, ipath, err)) return RADX_OK;
     for (int k = 0; k < ls->n_sigma && !st; k++) {
         if (ls->sigma[k] > 0 && log_sigma_too_large(&img->g, ls->sigma[k], ipath, err)) continue;
@@ -493,12 +504,8 @@ static radx_status for_gradient(const radx_volbuf *img, const radx_params *q, co
 static radx_status for_mean(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
                             void *user, radx_err *err)
 {
-    const int in_plane = q->force2d || img->g.ndim == 2;
-    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
-        return radx_seterr(err, RADX_ERR_PARAM,
-                           "setting 'force2Ddimension': %d: the 2-D mean filter works on the x-y plane of every slice "
-                           "(force2Ddimension 0)",
-                           q->force2d_dimension);
+    const int in_plane = ibsi_filter_plane(img, q, "mean filter", err);
+    if (in_plane < 0) return RADX_ERR_PARAM;
     radx_volbuf filtered = {
         img->g, RADX_DT_F32, radx_buf_alloc(be, sizeof(float) * (size_t)radx_geom_nvox(&img->g)), {0, 0, 0}};
     if (!filtered.buf) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory for a filtered image");
@@ -515,12 +522,8 @@ static radx_status for_mean(const radx_volbuf *img, const radx_params *q, const 
 static radx_status for_laws(const radx_volbuf *img, const radx_params *q, const radx_be *be, radx_image_type_fn fn,
                             void *user, radx_err *err)
 {
-    const int two_d = q->force2d || img->g.ndim == 2;
-    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
-        return radx_seterr(err, RADX_ERR_PARAM,
-                           "setting 'force2Ddimension': %d: 2-D Laws filters work on the x-y plane of every slice "
-                           "(force2Ddimension 0)",
-                           q->force2d_dimension);
+    const int two_d = ibsi_filter_plane(img, q, "Laws filter", err);
+    if (two_d < 0) return RADX_ERR_PARAM;
     radx_sep_spec spec;
     radx_status st = radx_laws_spec_make(q->laws_kernel, two_d, q->rotation_invariance, q->rotation_pooling,
                                          q->laws_delta, q->filter_boundary, &spec, err);
@@ -544,12 +547,8 @@ static radx_status for_laws(const radx_volbuf *img, const radx_params *q, const 
 static radx_status for_wavelet_ibsi(const radx_volbuf *img, const radx_params *q, const radx_be *be,
                                     radx_image_type_fn fn, void *user, radx_err *err)
 {
-    const int two_d = q->force2d || img->g.ndim == 2;
-    if (q->force2d && q->force2d_dimension != 0 && img->g.ndim == 3)
-        return radx_seterr(err, RADX_ERR_PARAM,
-                           "setting 'force2Ddimension': %d: 2-D wavelets work on the x-y plane of every slice "
-                           "(force2Ddimension 0)",
-                           q->force2d_dimension);
+    const int two_d = ibsi_filter_plane(img, q, "wavelet", err);
+    if (two_d < 0) return RADX_ERR_PARAM;
     radx_sep_spec *spec = malloc(sizeof *spec);
     if (!spec) return radx_seterr(err, RADX_ERR_NOMEM, "out of memory");
     radx_status st =
